@@ -1,0 +1,23 @@
+package dev.spool;
+
+import java.util.List;
+
+/**
+ * The dead set of each queue: jobs whose retries ran out. Bounded in size and age (see {@link
+ * Spool.Builder#deadJobsMaxSize} and {@link Spool.Builder#deadJobsMaxAge}); the oldest go first.
+ */
+public interface DeadJobs {
+  /** Newest first. */
+  List<DeadJob> list(String queue, int offset, int limit);
+
+  long size(String queue);
+
+  /** Puts a dead job back in its queue with a fresh retry budget; false if it is not dead. */
+  boolean retry(JobId id);
+
+  /** Retries every dead job of the queue; returns how many. */
+  long retryAll(String queue);
+
+  /** Deletes every dead job of the queue; returns how many. */
+  long purge(String queue);
+}

@@ -1,0 +1,138 @@
+package dev.spool;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Per-job settings that override those of the {@link JobType}: when it runs, on which queue,
+ * with which priority, retry policy and timeout.
+ *
+ * <pre>{@code
+ * JobOptions.builder().delay(Duration.ofSeconds(20)).queue("mail").priority(5).build()
+ * }</pre>
+ */
+public final class JobOptions {
+  /** Highest and lowest priority; the default is 0, higher runs first. */
+  public static final int MAX_PRIORITY = 1000;
+
+  public static final int MIN_PRIORITY = -1000;
+
+  /** No overrides: the job type's settings, ready at once. */
+  public static final JobOptions NONE = builder().build();
+
+  private final Duration delay;
+  private final Instant runAt;
+  private final String queue;
+  private final int priority;
+  private final Retry retry;
+  private final Duration timeout;
+
+  private JobOptions(Builder b) {
+    this.delay = b.delay;
+    this.runAt = b.runAt;
+    this.queue = b.queue;
+    this.priority = b.priority;
+    this.retry = b.retry;
+    this.timeout = b.timeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Optional<Duration> delay() {
+    return Optional.ofNullable(delay);
+  }
+
+  public Optional<Instant> runAt() {
+    return Optional.ofNullable(runAt);
+  }
+
+  public Optional<String> queue() {
+    return Optional.ofNullable(queue);
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public Optional<Retry> retry() {
+    return Optional.ofNullable(retry);
+  }
+
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  static Duration positive(Duration d, String field) {
+    Objects.requireNonNull(d, field);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(field + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  /** Builds {@link JobOptions}; every setting is optional. */
+  public static final class Builder {
+    private Duration delay;
+    private Instant runAt;
+    private String queue;
+    private int priority;
+    private Retry retry;
+    private Duration timeout;
+
+    private Builder() {}
+
+    /** Runs the job this long after it is enqueued. Excludes {@link #runAt}. */
+    public Builder delay(Duration delay) {
+      Objects.requireNonNull(delay, "delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("delay must not be negative, got " + delay);
+      }
+      this.delay = delay;
+      this.runAt = null;
+      return this;
+    }
+
+    /** Runs the job at this instant (at once if it is past). Excludes {@link #delay}. */
+    public Builder runAt(Instant runAt) {
+      this.runAt = Objects.requireNonNull(runAt, "runAt");
+      this.delay = null;
+      return this;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = Queues.validate(queue);
+      return this;
+    }
+
+    /**
+     * Jobs of higher priority are fetched first within their queue; equal priorities run in
+     * enqueue order. Defaults to 0; see {@link #MIN_PRIORITY} and {@link #MAX_PRIORITY}.
+     */
+    public Builder priority(int priority) {
+      if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+        throw new IllegalArgumentException(
+            "priority must be in [%d, %d], got %d".formatted(MIN_PRIORITY, MAX_PRIORITY, priority));
+      }
+      this.priority = priority;
+      return this;
+    }
+
+    public Builder retry(Retry retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    public JobOptions build() {
+      return new JobOptions(this);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.spool;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How often a failing job runs and how long it waits in between: {@code attempts} runs in all
+ * (the first included), waiting {@code firstDelay × multiplier^(n-1)} before retry n, each delay
+ * spread by ± {@code jitter} (a fraction) so that many failing jobs do not retry in lockstep.
+ *
+ * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter (about 4 minutes from
+ * the first failure to the last attempt).
+ */
+public record Retry(int attempts, Duration firstDelay, double multiplier, double jitter) {
+  /** The policy of job types that name none. */
+  public static final Retry DEFAULT = new Retry(8, Duration.ofSeconds(1), 2.0, 0.2);
+
+  /** Longest wait between two attempts, whatever the policy says. */
+  public static final Duration MAX_DELAY = Duration.ofDays(7);
+
+  public Retry {
+    Objects.requireNonNull(firstDelay, "firstDelay");
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+    }
+    if (firstDelay.isNegative()) {
+      throw new IllegalArgumentException("firstDelay must not be negative, got " + firstDelay);
+    }
+    if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+      throw new IllegalArgumentException("multiplier must be 1.0 or more, got " + multiplier);
+    }
+    if (!(jitter >= 0.0 && jitter < 1.0)) {
+      throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
+    }
+  }
+
+  /** Exponential backoff with 20 % jitter. */
+  public static Retry exponential(int attempts, Duration firstDelay, double multiplier) {
+    return new Retry(attempts, firstDelay, multiplier, 0.2);
+  }
+
+  /** Retries at a fixed interval, without jitter. */
+  public static Retry fixed(int attempts, Duration delay) {
+    return new Retry(attempts, delay, 1.0, 0.0);
+  }
+
+  /** One attempt: a failure is final. */
+  public static Retry none() {
+    return new Retry(1, Duration.ZERO, 1.0, 0.0);
+  }
+
+  /** The same policy with another jitter fraction. */
+  public Retry withJitter(double jitter) {
+    return new Retry(attempts, firstDelay, multiplier, jitter);
+  }
+
+  /**
+   * The wait before retry {@code retry} (1 for the first retry), jitter applied.
+   *
+   * @throws IllegalArgumentException if {@code retry < 1}
+   */
+  public Duration delayBefore(int retry) {
+    if (retry < 1) {
+      throw new IllegalArgumentException("retry numbers start at 1, got " + retry);
+    }
+    double millis = firstDelay.toMillis() * Math.pow(multiplier, retry - 1);
+    if (jitter > 0) {
+      millis *= 1.0 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
+    }
+    long capped = (long) Math.min(millis, MAX_DELAY.toMillis());
+    return Duration.ofMillis(Math.max(0, capped));
+  }
+}

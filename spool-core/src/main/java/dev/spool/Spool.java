@@ -1,0 +1,242 @@
+package dev.spool;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.ops.StoreDeadJobs;
+import dev.spool.internal.ops.StoreMonitor;
+import dev.spool.internal.queue.Enqueuer;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.worker.WorkerNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The entry point: enqueues jobs, starts worker nodes, and reads the state of the queues. One per
+ * application; thread-safe; closing it closes the workers it started.
+ *
+ * <pre>{@code
+ * try (Spool spool = Spool.connect("redis://localhost:6379")) {
+ *   JobId id = spool.enqueue(SEND_EMAIL, new SendEmail("a@b.c", "hi"));
+ * }
+ * }</pre>
+ */
+public final class Spool implements AutoCloseable {
+  private final Settings settings;
+  private final RedisConnection redis;
+  private final RedisJobStore store;
+  private final Enqueuer enqueuer;
+  private final Monitor monitor;
+  private final DeadJobs deadJobs;
+  private final List<WorkerNode> workers = new CopyOnWriteArrayList<>();
+
+  private Spool(Settings settings) {
+    this.settings = settings;
+    this.redis = RedisConnection.open(settings.uri, settings.commandTimeout);
+    this.store =
+        new RedisJobStore(
+            redis,
+            new Keys(settings.namespace),
+            settings.retention,
+            settings.deadJobsMaxSize,
+            settings.deadJobsMaxAge);
+    this.enqueuer = new Enqueuer(store, redis, settings.clock, settings.maxPayloadBytes);
+    this.monitor = new StoreMonitor(store);
+    this.deadJobs = new StoreDeadJobs(store, settings.clock);
+  }
+
+  /** Connects with every other setting at its default. */
+  public static Spool connect(String redisUri) {
+    return builder().redis(redisUri).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Enqueues a job on its type's queue, ready at once. */
+  public <A> JobId enqueue(JobType<A> type, A args) {
+    return enqueue(type, args, JobOptions.NONE);
+  }
+
+  /**
+   * Enqueues a job with per-job options.
+   *
+   * @throws PayloadTooLargeException if its JSON arguments are over the limit
+   * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
+   */
+  public <A> JobId enqueue(JobType<A> type, A args, JobOptions options) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(options, "options");
+    return enqueuer.enqueue(type, args, options);
+  }
+
+  /** Enqueues many jobs of one type at once, pipelined; returns their ids in order. */
+  public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
+    return enqueueAll(type, args, JobOptions.NONE);
+  }
+
+  public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(args, "args");
+    Objects.requireNonNull(options, "options");
+    return args.isEmpty() ? List.of() : enqueuer.enqueueAll(type, args, options);
+  }
+
+  /**
+   * Removes a job that is queued or delayed; its state becomes killed.
+   *
+   * @return true if removed; false if no such job exists or it is running or finished
+   */
+  public boolean cancel(JobId id) {
+    return store.cancel(Objects.requireNonNull(id, "id"), Micros.now(settings.clock)) == 1;
+  }
+
+  /** Configures a worker node with this name; {@link Worker.Builder#start()} starts it. */
+  public Worker.Builder worker(String name) {
+    return new Worker.Builder(
+        name,
+        workerSettings -> {
+          WorkerNode node = new WorkerNode(workerSettings, store, settings.clock);
+          workers.add(node);
+          return node;
+        });
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  public DeadJobs deadJobs() {
+    return deadJobs;
+  }
+
+  public String namespace() {
+    return settings.namespace;
+  }
+
+  /** Closes the workers started through this instance (gracefully), then the connections. */
+  @Override
+  public void close() {
+    workers.forEach(WorkerNode::close);
+    redis.close();
+  }
+
+  private record Settings(
+      String uri,
+      String namespace,
+      Clock clock,
+      int maxPayloadBytes,
+      Duration retention,
+      long deadJobsMaxSize,
+      Duration deadJobsMaxAge,
+      Duration commandTimeout) {}
+
+  /** Settings of a {@link Spool}; only {@link #redis} is required. */
+  public static final class Builder {
+    /** Defaults to "spool": the prefix of every key. */
+    public static final String DEFAULT_NAMESPACE = "spool";
+
+    /** Defaults to 512 KiB of JSON arguments per job. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+    /** Defaults to 7 days: how long finished jobs keep their status. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    /** Defaults to 10 000 dead jobs per queue; the oldest are deleted beyond. */
+    public static final long DEFAULT_DEAD_JOBS_MAX_SIZE = 10_000;
+
+    /** Defaults to 180 days; older dead jobs are deleted. */
+    public static final Duration DEFAULT_DEAD_JOBS_MAX_AGE = Duration.ofDays(180);
+
+    private String uri;
+    private String namespace = DEFAULT_NAMESPACE;
+    private Clock clock = Clock.systemUTC();
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private Duration retention = DEFAULT_RETENTION;
+    private long deadJobsMaxSize = DEFAULT_DEAD_JOBS_MAX_SIZE;
+    private Duration deadJobsMaxAge = DEFAULT_DEAD_JOBS_MAX_AGE;
+    private Duration commandTimeout = RedisConnection.DEFAULT_COMMAND_TIMEOUT;
+
+    private Builder() {}
+
+    /** {@code redis://[:password@]host:port[/db]} or {@code rediss://…} for TLS. */
+    public Builder redis(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /** See {@link #DEFAULT_NAMESPACE}. */
+    public Builder namespace(String namespace) {
+      new Keys(namespace); // validates
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** The source of "now" for every timestamp and due time; for tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** See {@link #DEFAULT_MAX_PAYLOAD_BYTES}. */
+    public Builder maxPayloadBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxPayloadBytes must be positive, got " + bytes);
+      }
+      this.maxPayloadBytes = bytes;
+      return this;
+    }
+
+    /** See {@link #DEFAULT_RETENTION}. */
+    public Builder retention(Duration retention) {
+      this.retention = JobOptions.positive(retention, "retention");
+      return this;
+    }
+
+    /** See {@link #DEFAULT_DEAD_JOBS_MAX_SIZE}. */
+    public Builder deadJobsMaxSize(long size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("deadJobsMaxSize must be positive, got " + size);
+      }
+      this.deadJobsMaxSize = size;
+      return this;
+    }
+
+    /** See {@link #DEFAULT_DEAD_JOBS_MAX_AGE}. */
+    public Builder deadJobsMaxAge(Duration age) {
+      this.deadJobsMaxAge = JobOptions.positive(age, "deadJobsMaxAge");
+      return this;
+    }
+
+    /** Defaults to 10 s: a Redis command not answered by then fails. */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = JobOptions.positive(timeout, "commandTimeout");
+      return this;
+    }
+
+    /**
+     * Connects.
+     *
+     * @throws SpoolConnectionException if Redis cannot be reached
+     */
+    public Spool build() {
+      if (uri == null) {
+        throw new IllegalStateException("no Redis URI: call redis(\"redis://host:6379\") first");
+      }
+      return new Spool(
+          new Settings(
+              uri,
+              namespace,
+              clock,
+              maxPayloadBytes,
+              retention,
+              deadJobsMaxSize,
+              deadJobsMaxAge,
+              commandTimeout));
+    }
+  }
+}

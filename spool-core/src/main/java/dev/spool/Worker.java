@@ -1,0 +1,144 @@
+package dev.spool;
+
+import dev.spool.internal.worker.HandlerRegistry;
+import dev.spool.internal.worker.WorkerNode;
+import dev.spool.internal.worker.WorkerSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A named worker node: fetches jobs from its queues in the listed order and runs them on virtual
+ * threads, at most {@code concurrency} at once. Each job it holds has a lease in Redis, renewed
+ * in one batch for all of them; if the node dies, the lease runs out and another node runs the
+ * job.
+ *
+ * <pre>{@code
+ * try (Worker worker = spool.worker("node-1").queues("mail").concurrency(64)
+ *     .handle(SEND_EMAIL, (job, email) -> send(email)).start()) { ... }
+ * }</pre>
+ */
+public final class Worker implements AutoCloseable {
+  private final WorkerNode node;
+
+  private Worker(WorkerNode node) {
+    this.node = node;
+  }
+
+  public String name() {
+    return node.name();
+  }
+
+  /** How many jobs this node holds now (running, or finished and being acknowledged). */
+  public int busy() {
+    return node.busy();
+  }
+
+  /**
+   * Stops gracefully: no new jobs are fetched, running jobs may finish until the shutdown timeout,
+   * the rest are interrupted and handed back to their queue at once (not left to their lease).
+   */
+  @Override
+  public void close() {
+    node.close();
+  }
+
+  /** Simulates a crash, for tests: stops at once, acknowledging and handing back nothing. */
+  void halt() {
+    node.halt();
+  }
+
+  /** Configures a node; {@link #start()} starts it. */
+  public static final class Builder {
+    /** Defaults to 10 handlers at once. */
+    public static final int DEFAULT_CONCURRENCY = 10;
+
+    /** Defaults to 30 s: how long a job stays held without a heartbeat from its node. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    /** Defaults to 25 s: how long {@link Worker#close()} lets running jobs finish. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
+
+    private final String name;
+    private final Function<WorkerSettings, WorkerNode> factory;
+    private final LinkedHashSet<String> queues = new LinkedHashSet<>();
+    private final HandlerRegistry handlers = new HandlerRegistry();
+    private int concurrency = DEFAULT_CONCURRENCY;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    Builder(String name, Function<WorkerSettings, WorkerNode> factory) {
+      if (name == null || name.isBlank() || name.length() > 200) {
+        throw new IllegalArgumentException("invalid worker name '" + name + "': 1 to 200 chars");
+      }
+      this.name = name;
+      this.factory = factory;
+    }
+
+    /**
+     * The queues to fetch from, first listed first. Defaults to the queues of the handled job
+     * types, in registration order.
+     */
+    public Builder queues(String... queues) {
+      for (String q : queues) {
+        this.queues.add(Queues.validate(q));
+      }
+      return this;
+    }
+
+    /** At most this many handlers run at once. See {@link #DEFAULT_CONCURRENCY}. */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 10_000) {
+        throw new IllegalArgumentException("concurrency must be in [1, 10000], got " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** See {@link #DEFAULT_LEASE}. Heartbeats renew leases every third of it. */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.toMillis() < 300) {
+        throw new IllegalArgumentException("lease must be at least 300 ms, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** See {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /** Runs jobs of this type with this handler. One handler per type. */
+    public <A> Builder handle(JobType<A> type, Handler<A> handler) {
+      handlers.register(type, handler);
+      return this;
+    }
+
+    /** Starts fetching; returns the running node. */
+    public Worker start() {
+      List<String> fetchOrder = new ArrayList<>(queues);
+      if (fetchOrder.isEmpty()) {
+        fetchOrder.addAll(handlers.queues());
+      }
+      if (fetchOrder.isEmpty()) {
+        throw new IllegalStateException(
+            "worker '" + name + "' has no queue: call queues(...) or handle(...) first");
+      }
+      WorkerSettings settings =
+          new WorkerSettings(name, fetchOrder, concurrency, lease, shutdownTimeout, handlers);
+      WorkerNode node = factory.apply(settings);
+      node.start();
+      return new Worker(node);
+    }
+  }
+}

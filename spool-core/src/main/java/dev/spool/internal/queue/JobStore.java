@@ -1,0 +1,50 @@
+package dev.spool.internal.queue;
+
+import dev.spool.DeadJob;
+import dev.spool.JobId;
+import dev.spool.QueueCounts;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The port through which every job state change goes; each method is one atomic step in Redis
+ * (one script or one command). Times are passed in by the caller, never read here.
+ */
+public interface JobStore {
+  /** Adds jobs to one queue; completes with their numbers, in order. */
+  CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros);
+
+  /** Leases up to {@code max} ready jobs of a queue to a node. */
+  List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseDeadlineMs, int max);
+
+  /** Records successes (numbers and attempts in pairs); completes with how many took effect. */
+  CompletableFuture<Long> complete(String queue, String node, long[] numbersAndAttempts, long nowMicros);
+
+  /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
+  CompletableFuture<Boolean> fail(String queue, String node, Failure failure, long nowMicros);
+
+  CompletableFuture<Long> heartbeat(String queue, String node, long leaseDeadlineMs, long[] numbers);
+
+  /** Hands held jobs back to the head of their queue (numbers and attempts in pairs). */
+  long release(String queue, String node, long[] numbersAndAttempts);
+
+  StageResult stage(String queue, long nowMicros, int max);
+
+  /** Returns {requeued, dead}. */
+  long[] reap(String queue, long nowMicros, int max);
+
+  /** 1 cancelled, 0 unknown job, -1 running or finished. */
+  int cancel(JobId id, long nowMicros);
+
+  void registerQueue(String queue);
+
+  List<String> queues();
+
+  QueueCounts counts(String queue);
+
+  List<DeadJob> dead(String queue, int offset, int limit);
+
+  long retryDead(String queue, List<Long> numbers, long nowMicros);
+
+  long purgeDead(String queue);
+}

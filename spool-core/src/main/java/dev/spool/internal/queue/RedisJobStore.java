@@ -1,0 +1,358 @@
+package dev.spool.internal.queue;
+
+import dev.spool.DeadJob;
+import dev.spool.JobId;
+import dev.spool.QueueCounts;
+import dev.spool.Retry;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.Keys.QueueKeys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.Script;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link JobStore} on Redis: each method one Lua script or one command. */
+public final class RedisJobStore implements JobStore {
+  private final RedisConnection redis;
+  private final Keys keys;
+  private final long retentionSeconds;
+  private final long deadMaxSize;
+  private final long deadMaxAgeMs;
+  private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
+
+  public RedisJobStore(
+      RedisConnection redis, Keys keys, Duration retention, long deadMaxSize, Duration deadMaxAge) {
+    this.redis = redis;
+    this.keys = keys;
+    this.retentionSeconds = Math.max(1, retention.toSeconds());
+    this.deadMaxSize = deadMaxSize;
+    this.deadMaxAgeMs = deadMaxAge.toMillis();
+  }
+
+  public RedisConnection redis() {
+    return redis;
+  }
+
+  public Keys keys() {
+    return keys;
+  }
+
+  @Override
+  public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[4 + jobs.size() * 5];
+    args[0] = q.jobPrefix();
+    args[1] = Long.toString(nowMicros);
+    args[2] = q.dueChannel();
+    args[3] = Integer.toString(jobs.size());
+    int i = 4;
+    for (NewJob job : jobs) {
+      args[i++] = job.type();
+      args[i++] = job.args();
+      args[i++] = Integer.toString(job.priority());
+      args[i++] = job.dueMs() > 0 ? Long.toString(job.dueMs()) : "";
+      args[i++] = job.options();
+    }
+    String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
+    return redis.<List<Object>>eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+        .thenApply(RedisJobStore::longs);
+  }
+
+  @Override
+  public List<FetchedJob> fetch(
+      String queue, String node, long nowMicros, long leaseDeadlineMs, int max) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
+    List<Object> out =
+        redis.await(
+            redis.<List<Object>>eval(
+                Script.FETCH,
+                ScriptOutputType.MULTI,
+                k,
+                q.jobPrefix(),
+                node,
+                Long.toString(nowMicros),
+                Long.toString(leaseDeadlineMs),
+                Integer.toString(max)));
+    List<FetchedJob> jobs = new ArrayList<>(out.size() / 7);
+    for (int i = 0; i + 6 < out.size(); i += 7) {
+      jobs.add(
+          new FetchedJob(
+              new JobId(queue, Long.parseLong(str(out.get(i)))),
+              str(out.get(i + 1)),
+              str(out.get(i + 2)),
+              parseInt(out.get(i + 3)),
+              parseInt(out.get(i + 4)),
+              str(out.get(i + 5)),
+              parseLong(out.get(i + 6))));
+    }
+    return jobs;
+  }
+
+  @Override
+  public CompletableFuture<Long> complete(
+      String queue, String node, long[] numbersAndAttempts, long nowMicros) {
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[4 + numbersAndAttempts.length];
+    args[0] = q.jobPrefix();
+    args[1] = node;
+    args[2] = Long.toString(nowMicros);
+    args[3] = Long.toString(retentionSeconds);
+    for (int i = 0; i < numbersAndAttempts.length; i++) {
+      args[4 + i] = Long.toString(numbersAndAttempts[i]);
+    }
+    return redis.eval(
+        Script.COMPLETE, ScriptOutputType.INTEGER, new String[] {q.active(), q.completed()}, args);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fail(
+      String queue, String node, Failure failure, long nowMicros) {
+    QueueKeys q = keys.queue(queue);
+    long nowMs = nowMicros / 1000;
+    String[] k = {q.active(), q.delayed(), q.dead()};
+    return redis
+        .<Long>eval(
+            Script.FAIL,
+            ScriptOutputType.INTEGER,
+            k,
+            q.jobPrefix(),
+            node,
+            Long.toString(failure.number()),
+            Integer.toString(failure.attempt()),
+            Long.toString(nowMicros),
+            Long.toString(nowMs),
+            failure.errorJson(),
+            failure.dead() ? "" : Long.toString(failure.retryAtMs()),
+            Long.toString(deadMaxSize),
+            Long.toString(nowMs - deadMaxAgeMs),
+            q.dueChannel())
+        .thenApply(code -> code != 0);
+  }
+
+  @Override
+  public CompletableFuture<Long> heartbeat(
+      String queue, String node, long leaseDeadlineMs, long[] numbers) {
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[3 + numbers.length];
+    args[0] = q.jobPrefix();
+    args[1] = node;
+    args[2] = Long.toString(leaseDeadlineMs);
+    for (int i = 0; i < numbers.length; i++) {
+      args[3 + i] = Long.toString(numbers[i]);
+    }
+    return redis.eval(Script.HEARTBEAT, ScriptOutputType.INTEGER, new String[] {q.active()}, args);
+  }
+
+  @Override
+  public long release(String queue, String node, long[] numbersAndAttempts) {
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[2 + numbersAndAttempts.length];
+    args[0] = q.jobPrefix();
+    args[1] = node;
+    for (int i = 0; i < numbersAndAttempts.length; i++) {
+      args[2 + i] = Long.toString(numbersAndAttempts[i]);
+    }
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
+    return redis.<Long>await(redis.eval(Script.RELEASE, ScriptOutputType.INTEGER, k, args));
+  }
+
+  @Override
+  public StageResult stage(String queue, long nowMicros, int max) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.delayed(), q.ready(), q.prio(), q.signal()};
+    List<Object> r =
+        redis.await(
+            redis.<List<Object>>eval(
+                Script.STAGE,
+                ScriptOutputType.MULTI,
+                k,
+                q.jobPrefix(),
+                Long.toString(nowMicros / 1000),
+                Long.toString(nowMicros),
+                Integer.toString(max)));
+    return new StageResult(parseLong(r.get(0)), parseLong(r.get(1)));
+  }
+
+  @Override
+  public long[] reap(String queue, long nowMicros, int max) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.active(), q.ready(), q.prio(), q.signal(), q.dead()};
+    List<Object> r =
+        redis.await(
+            redis.<List<Object>>eval(
+                Script.REAP,
+                ScriptOutputType.MULTI,
+                k,
+                q.jobPrefix(),
+                Long.toString(nowMicros / 1000),
+                Long.toString(nowMicros),
+                Integer.toString(max),
+                Integer.toString(Retry.DEFAULT.attempts())));
+    return new long[] {parseLong(r.get(0)), parseLong(r.get(1))};
+  }
+
+  @Override
+  public int cancel(JobId id, long nowMicros) {
+    QueueKeys q = keys.queue(id.queue());
+    String[] k = {q.ready(), q.prio(), q.delayed()};
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.CANCEL,
+                ScriptOutputType.INTEGER,
+                k,
+                q.job(id.number()),
+                Long.toString(id.number()),
+                Long.toString(nowMicros),
+                Long.toString(retentionSeconds)));
+    return r.intValue();
+  }
+
+  @Override
+  public void registerQueue(String queue) {
+    if (!knownQueues.contains(queue)) {
+      redis.await(redis.async().sadd(keys.queues(), queue));
+      knownQueues.add(queue);
+    }
+  }
+
+  @Override
+  public List<String> queues() {
+    return redis.await(redis.async().smembers(keys.queues())).stream().sorted().toList();
+  }
+
+  @Override
+  public QueueCounts counts(String queue) {
+    QueueKeys q = keys.queue(queue);
+    RedisAsyncCommands<String, String> r = redis.async();
+    RedisFuture<Long> ready = r.llen(q.ready());
+    RedisFuture<Long> prio = r.zcard(q.prio());
+    RedisFuture<Long> delayed = r.zcard(q.delayed());
+    RedisFuture<Long> active = r.zcard(q.active());
+    RedisFuture<String> completed = r.get(q.completed());
+    RedisFuture<Long> dead = r.zcard(q.dead());
+    String done = redis.await(completed);
+    return new QueueCounts(
+        queue,
+        redis.await(ready) + redis.await(prio),
+        redis.await(delayed),
+        redis.await(active),
+        done == null ? 0 : Long.parseLong(done),
+        redis.await(dead));
+  }
+
+  @Override
+  public List<DeadJob> dead(String queue, int offset, int limit) {
+    QueueKeys q = keys.queue(queue);
+    RedisAsyncCommands<String, String> r = redis.async();
+    List<ScoredValue<String>> ids =
+        redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L));
+    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
+    for (ScoredValue<String> id : ids) {
+      hashes.add(r.hmget(q.job(Long.parseLong(id.getValue())), "t", "a", "e", "n"));
+    }
+    List<DeadJob> jobs = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      List<KeyValue<String, String>> h = redis.await(hashes.get(i));
+      jobs.add(
+          new DeadJob(
+              new JobId(queue, Long.parseLong(ids.get(i).getValue())),
+              h.get(0).getValueOrElse(null),
+              h.get(1).getValueOrElse(null),
+              h.get(2).getValueOrElse(null),
+              Integer.parseInt(h.get(3).getValueOrElse("0")),
+              Instant.ofEpochMilli((long) ids.get(i).getScore())));
+    }
+    return jobs;
+  }
+
+  @Override
+  public long retryDead(String queue, List<Long> numbers, long nowMicros) {
+    if (numbers.isEmpty()) {
+      return 0;
+    }
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[2 + numbers.size()];
+    args[0] = q.jobPrefix();
+    args[1] = Long.toString(nowMicros);
+    for (int i = 0; i < numbers.size(); i++) {
+      args[2 + i] = Long.toString(numbers.get(i));
+    }
+    String[] k = {q.dead(), q.ready(), q.prio(), q.signal()};
+    return redis.<Long>await(redis.eval(Script.RETRY_DEAD, ScriptOutputType.INTEGER, k, args));
+  }
+
+  /** Ids of the dead set, oldest first, a slice at a time. */
+  public List<Long> deadNumbers(String queue, long offset, long count) {
+    return redis.await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1))
+        .stream()
+        .map(Long::parseLong)
+        .toList();
+  }
+
+  @Override
+  public long purgeDead(String queue) {
+    QueueKeys q = keys.queue(queue);
+    long total = 0;
+    long slice = 1000;
+    while (true) {
+      Long n =
+          redis.await(
+              redis.<Long>eval(
+                  Script.PURGE_DEAD,
+                  ScriptOutputType.INTEGER,
+                  new String[] {q.dead()},
+                  q.jobPrefix(),
+                  Long.toString(slice)));
+      total += n;
+      if (n < slice) {
+        return total;
+      }
+    }
+  }
+
+  private static long[] longs(List<Object> values) {
+    long[] out = new long[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = parseLong(values.get(i));
+    }
+    return out;
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : o.toString();
+  }
+
+  private static long parseLong(Object o) {
+    if (o == null) {
+      return 0;
+    }
+    if (o instanceof Long l) {
+      return l;
+    }
+    String s = o.toString();
+    if (s.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return (long) Double.parseDouble(s); // scores may come back as "1.5e+12"
+    }
+  }
+
+  private static int parseInt(Object o) {
+    return (int) parseLong(o);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.spool.internal.queue;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.Retry;
+import dev.spool.internal.json.Json;
+import java.time.Duration;
+
+/**
+ * The per-job settings stored with a job (hash field {@code o}) when they differ from the
+ * defaults, so that whichever node runs the job applies the policy its enqueuer chose.
+ *
+ * @param retry null for {@link Retry#DEFAULT}
+ * @param timeoutMs null for no timeout
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StoredOptions(StoredRetry retry, Long timeoutMs) {
+  public static final StoredOptions NONE = new StoredOptions(null, null);
+
+  public static StoredOptions of(Retry retry, Duration timeout) {
+    return new StoredOptions(
+        retry == null || retry.equals(Retry.DEFAULT) ? null : StoredRetry.of(retry),
+        timeout == null ? null : timeout.toMillis());
+  }
+
+  /** "" for no options, so that default jobs store nothing. */
+  public String toJson() {
+    return retry == null && timeoutMs == null ? "" : Json.write(this);
+  }
+
+  public static StoredOptions parse(String json) throws JsonProcessingException {
+    return json == null || json.isEmpty() ? NONE : Json.read(json, StoredOptions.class);
+  }
+
+  public Retry effectiveRetry() {
+    return retry == null ? Retry.DEFAULT : retry.toRetry();
+  }
+
+  /** A {@link Retry} as stored. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record StoredRetry(int attempts, long firstDelayMs, double multiplier, double jitter) {
+    static StoredRetry of(Retry r) {
+      return new StoredRetry(r.attempts(), r.firstDelay().toMillis(), r.multiplier(), r.jitter());
+    }
+
+    Retry toRetry() {
+      return new Retry(attempts, Duration.ofMillis(firstDelayMs), multiplier, jitter);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.spool.internal.redis;
+
+import dev.spool.Queues;
+
+/**
+ * Builds every Redis key Spool uses. All keys of one queue share the hash tag {@code {queue}}, so
+ * each script touches a single Cluster slot; user input (the queue name) only ever appears inside
+ * the tag, so no queue name can collide with another key.
+ */
+public final class Keys {
+  private final String namespace;
+
+  public Keys(String namespace) {
+    if (namespace == null || !namespace.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException(
+          "invalid namespace '" + namespace + "': use 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    this.namespace = namespace;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** SET of every queue name ever used (for views across queues). */
+  public String queues() {
+    return namespace + ":queues";
+  }
+
+  public QueueKeys queue(String queue) {
+    return new QueueKeys(namespace + ":{" + Queues.validate(queue) + "}:");
+  }
+
+  /** The keys of one queue; see docs/architecture.md for what each holds. */
+  public record QueueKeys(String prefix) {
+    public String seq() {
+      return prefix + "seq";
+    }
+
+    public String ready() {
+      return prefix + "ready";
+    }
+
+    public String prio() {
+      return prefix + "prio";
+    }
+
+    public String delayed() {
+      return prefix + "delayed";
+    }
+
+    public String active() {
+      return prefix + "active";
+    }
+
+    public String dead() {
+      return prefix + "dead";
+    }
+
+    public String signal() {
+      return prefix + "signal";
+    }
+
+    public String completed() {
+      return prefix + "completed";
+    }
+
+    /** Pub/sub channel announcing a delayed job due earlier than any before it. */
+    public String dueChannel() {
+      return prefix + "due";
+    }
+
+    /** Prefix of job hashes; the job number follows. */
+    public String jobPrefix() {
+      return prefix + "job:";
+    }
+
+    public String job(long number) {
+      return jobPrefix() + number;
+    }
+  }
+}

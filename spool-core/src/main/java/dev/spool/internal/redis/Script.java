@@ -1,0 +1,69 @@
+package dev.spool.internal.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts, one per atomic operation, read from {@code dev/spool/scripts/<name>.lua}.
+ * Called by SHA; the source is sent only when Redis does not know the SHA yet.
+ */
+public enum Script {
+  ENQUEUE("enqueue"),
+  FETCH("fetch"),
+  COMPLETE("complete"),
+  FAIL("fail"),
+  HEARTBEAT("heartbeat"),
+  RELEASE("release"),
+  STAGE("stage"),
+  REAP("reap"),
+  CANCEL("cancel"),
+  RETRY_DEAD("retry-dead"),
+  PURGE_DEAD("purge-dead");
+
+  private final String fileName;
+  private final String source;
+  private final String sha;
+
+  Script(String fileName) {
+    this.fileName = fileName;
+    this.source = read("/dev/spool/scripts/" + fileName + ".lua");
+    this.sha = sha1(source);
+  }
+
+  public String fileName() {
+    return fileName;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public String sha() {
+    return sha;
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = Script.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.spool.internal.schedule;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.StageResult;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves delayed jobs to ready when they are due. Sleeps until the earliest due time and is woken
+ * early, through pub/sub, when a job due earlier arrives: no fixed-interval polling. Every node
+ * runs one; the move is atomic, so they never move a job twice.
+ */
+public final class Stager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Stager.class);
+  private static final int BATCH = 1000;
+
+  /** Re-reads the schedule at least this often, in case a wake-up was lost in a reconnect. */
+  private static final long SAFETY_NET_MS = 30_000;
+
+  private final RedisJobStore store;
+  private final List<String> queues;
+  private final Clock clock;
+  private final String node;
+  private final Object lock = new Object();
+  private long wakeAt = Long.MAX_VALUE;
+  private long announced = Long.MAX_VALUE;
+  private volatile boolean running;
+  private Thread thread;
+  private StatefulRedisPubSubConnection<String, String> pubSub;
+
+  public Stager(RedisJobStore store, List<String> queues, Clock clock, String node) {
+    this.store = store;
+    this.queues = List.copyOf(queues);
+    this.clock = clock;
+    this.node = node;
+  }
+
+  public void start() {
+    pubSub = store.redis().openPubSub();
+    pubSub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            try {
+              wake(Long.parseLong(message));
+            } catch (NumberFormatException e) {
+              log.debug("ignoring wake-up '{}' on {}", message, channel);
+            }
+          }
+        });
+    String[] channels =
+        queues.stream().map(q -> store.keys().queue(q).dueChannel()).toArray(String[]::new);
+    pubSub.sync().subscribe(channels);
+    running = true;
+    thread = Thread.ofPlatform().daemon().name("spool-stager-" + node).start(this::loop);
+  }
+
+  /** A job due at {@code dueMs} was added: wake up by then. */
+  void wake(long dueMs) {
+    synchronized (lock) {
+      announced = Math.min(announced, dueMs);
+      if (dueMs < wakeAt) {
+        wakeAt = dueMs;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Moves every due job of every queue; returns the earliest due time left, or -1. */
+  public long runOnce() {
+    long next = -1;
+    for (String queue : queues) {
+      StageResult r;
+      do {
+        r = store.stage(queue, Micros.now(clock), BATCH);
+      } while (r.moved() == BATCH);
+      if (r.nextDueMs() > 0 && (next < 0 || r.nextDueMs() < next)) {
+        next = r.nextDueMs();
+      }
+    }
+    return next;
+  }
+
+  private void loop() {
+    long backoffMs = 0;
+    while (running) {
+      synchronized (lock) {
+        announced = Long.MAX_VALUE; // wake-ups from here on are not seen by this pass
+      }
+      long next;
+      try {
+        next = runOnce();
+        backoffMs = 0;
+      } catch (RuntimeException e) {
+        backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+        log.warn("node {}: staging delayed jobs failed, retrying in {} ms: {}", node, backoffMs, e.getMessage());
+        next = clock.millis() + backoffMs;
+      }
+      synchronized (lock) {
+        wakeAt = Math.min(clock.millis() + SAFETY_NET_MS, announced);
+        if (next > 0) {
+          wakeAt = Math.min(wakeAt, next);
+        }
+        while (running) {
+          long waitMs = wakeAt - clock.millis();
+          if (waitMs <= 0) {
+            break;
+          }
+          try {
+            lock.wait(waitMs);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (pubSub != null) {
+      pubSub.close();
+    }
+  }
+
+  /** Stops at once, for crash tests. */
+  public void halt() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    if (pubSub != null) {
+      pubSub.closeAsync();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.spool.internal.worker;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.JobStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes job outcomes in batches: the successes of a queue in one {@code complete} call, failures
+ * one {@code fail} call each, several batches in flight at once (pipelined on the shared
+ * connection). An outcome that cannot be written (Redis away) is tried again until it is.
+ */
+final class Acker implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Acker.class);
+  private static final int MAX_BATCH = 1000;
+  private static final int MAX_IN_FLIGHT = 8;
+
+  private final String node;
+  private final JobStore store;
+  private final Clock clock;
+  private final ScheduledExecutorService timers;
+  private final Consumer<RunningJob> acknowledged;
+  private final LinkedBlockingQueue<Ack> pending = new LinkedBlockingQueue<>();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private volatile boolean stopped;
+
+  Acker(
+      String node,
+      JobStore store,
+      Clock clock,
+      ScheduledExecutorService timers,
+      Consumer<RunningJob> acknowledged) {
+    this.node = node;
+    this.store = store;
+    this.clock = clock;
+    this.timers = timers;
+    this.acknowledged = acknowledged;
+  }
+
+  void submit(Ack ack) {
+    pending.add(ack);
+  }
+
+  @Override
+  public void run() {
+    List<Ack> batch = new ArrayList<>();
+    while (!stopped) {
+      try {
+        batch.add(pending.take());
+        pending.drainTo(batch, MAX_BATCH - 1);
+        inFlight.acquire();
+        send(batch);
+        batch = new ArrayList<>();
+      } catch (InterruptedException e) {
+        if (!batch.isEmpty()) {
+          pending.addAll(batch);
+        }
+        return;
+      }
+    }
+  }
+
+  private void send(List<Ack> batch) {
+    long now = Micros.now(clock);
+    Map<String, List<Ack>> successes = new LinkedHashMap<>();
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    for (Ack ack : batch) {
+      String queue = ack.job().id().queue();
+      if (ack.failure() == null) {
+        successes.computeIfAbsent(queue, q -> new ArrayList<>()).add(ack);
+      } else {
+        calls.add(
+            store
+                .fail(queue, node, ack.failure(), now)
+                .whenComplete((ok, error) -> settle(List.of(ack), error)));
+      }
+    }
+    successes.forEach(
+        (queue, acks) -> {
+          long[] pairs = new long[acks.size() * 2];
+          for (int i = 0; i < acks.size(); i++) {
+            pairs[2 * i] = acks.get(i).job().id().number();
+            pairs[2 * i + 1] = acks.get(i).job().attempt();
+          }
+          calls.add(
+              store
+                  .complete(queue, node, pairs, now)
+                  .whenComplete((n, error) -> settle(acks, error)));
+        });
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> inFlight.release());
+  }
+
+  private void settle(List<Ack> acks, Throwable error) {
+    if (error == null) {
+      acks.forEach(a -> acknowledged.accept(a.job()));
+      return;
+    }
+    if (stopped) {
+      log.warn("node {}: dropping {} outcomes at halt: {}", node, acks.size(), error.toString());
+      return;
+    }
+    log.warn(
+        "node {}: could not record {} job outcomes, retrying in 1 s: {}",
+        node,
+        acks.size(),
+        error.toString());
+    timers.schedule(() -> pending.addAll(acks), 1, TimeUnit.SECONDS);
+  }
+
+  /** True when nothing is waiting or being written. */
+  boolean idle() {
+    return pending.isEmpty() && inFlight.availablePermits() == MAX_IN_FLIGHT;
+  }
+
+  void stop() {
+    stopped = true;
+  }
+}

@@ -1,0 +1,425 @@
+package dev.spool.internal.worker;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.Handler;
+import dev.spool.Retry;
+import dev.spool.SpoolException;
+import dev.spool.internal.Micros;
+import dev.spool.internal.json.Json;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.StoredOptions;
+import dev.spool.internal.schedule.Reaper;
+import dev.spool.internal.schedule.Stager;
+import dev.spool.internal.worker.HandlerRegistry.Registration;
+import io.lettuce.core.UnblockType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of a worker node. Threads: one fetcher (fetch, or block on the queues' wake-up
+ * signals when there is nothing to do), one acker (writes outcomes in batches), one stager
+ * (delayed jobs), a timer thread (heartbeats, reaping, timeouts), and a virtual thread per
+ * running job. See docs/internals.md.
+ */
+public final class WorkerNode {
+  private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+  private static final int MAX_FETCH = 128;
+  private static final long BLOCK_SECONDS = 2;
+
+  private final WorkerSettings settings;
+  private final RedisJobStore store;
+  private final Clock clock;
+  private final Semaphore slots;
+  private final Map<String, RunningJob> held = new ConcurrentHashMap<>();
+  private final Object heldChanged = new Object();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timers;
+  private final Acker acker;
+  private final Stager stager;
+  private final Reaper reaper;
+  private StatefulRedisConnection<String, String> blocking;
+  private volatile long blockingClientId = -1;
+  private Thread fetcher;
+  private Thread ackerThread;
+
+  public WorkerNode(WorkerSettings settings, RedisJobStore store, Clock clock) {
+    this.settings = settings;
+    this.store = store;
+    this.clock = clock;
+    this.slots = new Semaphore(settings.concurrency());
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("spool-timer-" + settings.name()).factory());
+    this.acker = new Acker(settings.name(), store, clock, timers, this::acknowledged);
+    this.stager = new Stager(store, settings.queues(), clock, settings.name());
+    this.reaper = new Reaper(store, settings.queues(), clock);
+  }
+
+  public String name() {
+    return settings.name();
+  }
+
+  public int busy() {
+    return held.size();
+  }
+
+  public void start() {
+    settings.queues().forEach(store::registerQueue);
+    blocking = store.redis().openBlocking();
+    blockingClientId = blocking.sync().clientId();
+    stager.start();
+    ackerThread = Thread.ofPlatform().name("spool-ack-" + name()).daemon().start(acker);
+    fetcher = Thread.ofPlatform().name("spool-fetch-" + name()).daemon().start(this::fetchLoop);
+    long beat = Math.max(100, settings.lease().toMillis() / 3);
+    timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    long reap = Math.clamp(settings.lease().toMillis() / 2, 100, 15_000);
+    timers.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+    log.info("node {} started: queues {}, concurrency {}", name(), settings.queues(), settings.concurrency());
+  }
+
+  // ---- fetching -------------------------------------------------------------------------
+
+  private void fetchLoop() {
+    long backoffMs = 0;
+    while (!closing.get()) {
+      int want;
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        return;
+      }
+      want = 1 + slots.drainPermits();
+      if (want > MAX_FETCH) {
+        slots.release(want - MAX_FETCH);
+        want = MAX_FETCH;
+      }
+      int got = 0;
+      try {
+        for (String queue : settings.queues()) {
+          if (got == want || closing.get()) {
+            break;
+          }
+          long now = Micros.now(clock);
+          long deadline = now / 1000 + settings.lease().toMillis();
+          List<FetchedJob> jobs = store.fetch(queue, name(), now, deadline, want - got);
+          for (FetchedJob job : jobs) {
+            dispatch(job);
+          }
+          got += jobs.size();
+        }
+        backoffMs = 0;
+      } catch (RuntimeException e) {
+        slots.release(want - got);
+        if (closing.get()) {
+          return;
+        }
+        backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+        log.warn("node {}: fetch failed, retrying in {} ms: {}", name(), backoffMs, e.getMessage());
+        if (!pause(backoffMs)) {
+          return;
+        }
+        continue;
+      }
+      if (got < want) {
+        slots.release(want - got);
+      }
+      if (got == 0) {
+        awaitSignal();
+      }
+    }
+  }
+
+  /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */
+  private void awaitSignal() {
+    String[] signals =
+        settings.queues().stream().map(q -> store.keys().queue(q).signal()).toArray(String[]::new);
+    try {
+      blocking.sync().blpop(BLOCK_SECONDS, signals);
+    } catch (RuntimeException e) {
+      if (!closing.get()) {
+        log.debug("node {}: wait for signal ended: {}", name(), e.getMessage());
+        pause(200);
+      }
+    }
+  }
+
+  private static boolean pause(long ms) {
+    try {
+      Thread.sleep(ms);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void dispatch(FetchedJob job) {
+    RunningJob running = new RunningJob(job, name());
+    held.put(job.id().toString(), running);
+    handlers.execute(() -> run(running));
+  }
+
+  // ---- running --------------------------------------------------------------------------
+
+  private void run(RunningJob job) {
+    job.bind(Thread.currentThread());
+    Failure failure;
+    try {
+      failure = execute(job);
+    } catch (Throwable t) {
+      failure = failed(job, StoredOptions.NONE, JobErrors.describe(t, job.attempt(), name(), clock.instant()));
+    }
+    Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
+    if (!job.finish()) {
+      return; // handed back at shutdown: the job is back in its queue already
+    }
+    synchronized (heldChanged) {
+      heldChanged.notifyAll();
+    }
+    acker.submit(new Ack(job, failure));
+  }
+
+  /** Runs the handler; returns null on success, or the failure to record. */
+  private Failure execute(RunningJob job) {
+    FetchedJob stored = job.job();
+    StoredOptions options;
+    try {
+      options = StoredOptions.parse(stored.options());
+    } catch (JsonProcessingException e) {
+      return dead(job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage());
+    }
+    if (stored.type() == null || stored.args() == null) {
+      return dead(job, "MalformedJob", "stored job has no " + (stored.type() == null ? "type" : "arguments"));
+    }
+    Registration<?> registration = settings.handlers().find(stored.type());
+    if (registration == null) {
+      String message =
+          "no handler registered for type '" + stored.type() + "' on node '" + name() + "'";
+      return failed(job, options, error(job, "UnknownJobType", message));
+    }
+    Class<?> argsType = registration.type().argsType();
+    Object args;
+    try {
+      args = Json.read(stored.args(), argsType);
+    } catch (JsonParseException e) {
+      return dead(job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      return dead(
+          job,
+          "ArgumentMismatch",
+          "arguments do not fit " + argsType.getName() + ": " + e.getOriginalMessage());
+    }
+    if (options.timeoutMs() != null) {
+      job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
+    }
+    try {
+      invoke(registration, job, args);
+      return null;
+    } catch (Throwable t) {
+      if (job.timedOut()) {
+        String message = "timed out after " + Duration.ofMillis(options.timeoutMs());
+        return failed(job, options, error(job, "JobTimeout", message));
+      }
+      return failed(job, options, JobErrors.describe(t, job.attempt(), name(), clock.instant()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <A> void invoke(Registration<A> registration, RunningJob job, Object args)
+      throws Exception {
+    Handler<A> handler = registration.handler();
+    handler.handle(job, (A) args);
+  }
+
+  private String error(RunningJob job, String kind, String message) {
+    return JobErrors.describe(kind, message, job.attempt(), name(), clock.instant());
+  }
+
+  private Failure dead(RunningJob job, String kind, String message) {
+    log.warn("node {}: {} is dead: {}", name(), job, message);
+    return new Failure(job.id().number(), job.attempt(), error(job, kind, message), -1);
+  }
+
+  /** A retry if the job's budget allows one, else death. */
+  private Failure failed(RunningJob job, StoredOptions options, String errorJson) {
+    Retry retry = options.effectiveRetry();
+    int used = job.attempt() - job.job().budgetStart() + 1;
+    long retryAt = -1;
+    if (used < retry.attempts()) {
+      retryAt = clock.millis() + retry.delayBefore(used).toMillis();
+    }
+    return new Failure(job.id().number(), job.attempt(), errorJson, retryAt);
+  }
+
+  private void acknowledged(RunningJob job) {
+    held.remove(job.id().toString());
+    slots.release();
+    synchronized (heldChanged) {
+      heldChanged.notifyAll();
+    }
+  }
+
+  // ---- leases ---------------------------------------------------------------------------
+
+  private void heartbeat() {
+    long deadline = clock.millis() + settings.lease().toMillis();
+    for (String queue : settings.queues()) {
+      long[] numbers =
+          held.values().stream()
+              .filter(j -> j.id().queue().equals(queue))
+              .mapToLong(j -> j.id().number())
+              .toArray();
+      if (numbers.length > 0) {
+        store
+            .heartbeat(queue, name(), deadline, numbers)
+            .whenComplete(
+                (n, e) -> {
+                  if (e != null) {
+                    log.warn("node {}: heartbeat failed: {}", name(), e.toString());
+                  }
+                });
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      reaper.runOnce();
+    } catch (RuntimeException e) {
+      log.warn("node {}: reaping failed: {}", name(), e.getMessage());
+    }
+  }
+
+  // ---- stopping -------------------------------------------------------------------------
+
+  /** Graceful: see {@code Worker.close()}. */
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    stopFetching();
+    stager.close();
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    synchronized (heldChanged) {
+      while (held.values().stream().anyMatch(RunningJob::running)) {
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (waitMs <= 0) {
+          break;
+        }
+        try {
+          heldChanged.wait(waitMs);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    handBackRunning();
+    awaitAcks(Duration.ofSeconds(10));
+    acker.stop();
+    ackerThread.interrupt();
+    timers.shutdownNow();
+    handlers.shutdownNow();
+    closeQuietly();
+    log.info("node {} stopped", name());
+  }
+
+  private void handBackRunning() {
+    Map<String, List<RunningJob>> byQueue = new java.util.LinkedHashMap<>();
+    for (RunningJob job : held.values()) {
+      if (job.handBack()) {
+        byQueue.computeIfAbsent(job.id().queue(), q -> new ArrayList<>()).add(job);
+      }
+    }
+    byQueue.forEach(
+        (queue, jobs) -> {
+          long[] pairs = new long[jobs.size() * 2];
+          for (int i = 0; i < jobs.size(); i++) {
+            pairs[2 * i] = jobs.get(i).id().number();
+            pairs[2 * i + 1] = jobs.get(i).attempt();
+          }
+          try {
+            long n = store.release(queue, name(), pairs);
+            log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
+          } catch (SpoolException e) {
+            log.warn("node {}: could not hand back {} jobs (their leases will expire): {}", name(), jobs.size(), e.getMessage());
+          }
+          jobs.forEach(j -> held.remove(j.id().toString()));
+        });
+  }
+
+  private void awaitAcks(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (heldChanged) {
+      while (!held.isEmpty() || !acker.idle()) {
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (waitMs <= 0) {
+          log.warn("node {}: {} outcomes not recorded at shutdown (their leases will expire)", name(), held.size());
+          return;
+        }
+        try {
+          heldChanged.wait(Math.min(waitMs, 50));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** A crash, for tests: stop everything at once, recording nothing. */
+  public void halt() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    acker.stop();
+    timers.shutdownNow();
+    stager.halt();
+    stopFetching();
+    ackerThread.interrupt();
+    held.values().forEach(RunningJob::handBack);
+    handlers.shutdownNow();
+    closeQuietly();
+  }
+
+  private void stopFetching() {
+    fetcher.interrupt();
+    try {
+      if (blockingClientId >= 0) {
+        store.redis().async().clientUnblock(blockingClientId, UnblockType.ERROR);
+      }
+    } catch (RuntimeException e) {
+      log.debug("node {}: unblock failed: {}", name(), e.getMessage());
+    }
+    try {
+      fetcher.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      blocking.close();
+    } catch (RuntimeException e) {
+      log.debug("node {}: closing connection failed: {}", name(), e.getMessage());
+    }
+  }
+}

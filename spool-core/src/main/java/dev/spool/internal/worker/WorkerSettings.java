@@ -1,0 +1,17 @@
+package dev.spool.internal.worker;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Everything a worker node is configured with. */
+public record WorkerSettings(
+    String name,
+    List<String> queues,
+    int concurrency,
+    Duration lease,
+    Duration shutdownTimeout,
+    HandlerRegistry handlers) {
+  public WorkerSettings {
+    queues = List.copyOf(queues);
+  }
+}

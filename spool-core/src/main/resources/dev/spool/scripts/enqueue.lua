@@ -1,0 +1,53 @@
+--[[ enqueue: add jobs to one queue, ready at once or delayed.
+  KEYS[1] {q}:seq      STRING  job id sequence
+  KEYS[2] {q}:ready    LIST    ids of ready jobs, default priority, FIFO
+  KEYS[3] {q}:prio     ZSET    ids of ready jobs with a priority -> ordering score
+  KEYS[4] {q}:delayed  ZSET    ids of delayed jobs -> due time (ms)
+  KEYS[5] {q}:signal   LIST    wake-up token for idle workers (at most one element)
+  ARGV[1] job key prefix ("<ns>:{q}:job:")
+  ARGV[2] now (µs)
+  ARGV[3] channel that tells stagers of an earlier due time
+  ARGV[4] number of jobs N, then N groups of 5:
+          type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none)
+  Returns: array of the new job ids (numbers), in order ]]
+local prefix, now, channel, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local last = redis.call('INCRBY', KEYS[1], n)
+local first = last - n + 1
+local ids = {}
+local readyIds = {}
+local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
+local newEarliest = nil
+for i = 0, n - 1 do
+  local base = 5 + i * 5
+  local id = first + i
+  local key = prefix .. id
+  local priority, due, options = ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
+  if due ~= '' then
+    redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'scheduled', 'n', 0,
+      'rec', now, 'sch', now, 'due', due)
+    redis.call('ZADD', KEYS[4], due, id)
+    if (earliest == nil or tonumber(due) < tonumber(earliest)) and
+       (newEarliest == nil or tonumber(due) < tonumber(newEarliest)) then
+      newEarliest = due
+    end
+  else
+    redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'queued', 'n', 0,
+      'rec', now, 'que', now)
+    if priority ~= '0' then
+      redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(priority) * 4398046511104 + id), id)
+    else
+      readyIds[#readyIds + 1] = id
+    end
+  end
+  if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
+  if options ~= '' then redis.call('HSET', key, 'o', options) end
+  ids[#ids + 1] = id
+end
+for i = 1, #readyIds, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(readyIds, i, math.min(i + 999, #readyIds)))
+end
+if #readyIds > 0 or redis.call('ZCARD', KEYS[3]) > 0 then
+  if redis.call('LLEN', KEYS[5]) == 0 then redis.call('RPUSH', KEYS[5], 1) end
+end
+if newEarliest ~= nil then redis.call('PUBLISH', channel, newEarliest) end
+return ids

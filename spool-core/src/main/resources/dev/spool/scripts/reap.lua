@@ -1,0 +1,45 @@
+--[[ reap: return jobs whose lease expired (their node died or stalled) to the head of the
+  queue with attempt + 1, or to the dead set when no attempt is left. Safe on every node.
+  KEYS[1] {q}:active  ZSET  id -> lease deadline (ms)
+  KEYS[2] {q}:ready   LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
+  KEYS[5] {q}:dead    ZSET  id -> time of death (ms)
+  ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
+  ARGV[5] default attempts (for jobs whose options carry no retry policy)
+  Returns: {jobs returned to ready, jobs moved to the dead set} ]]
+local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
+local defaultAttempts = tonumber(ARGV[5])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
+local requeued, dead = 0, 0
+for _, id in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], id)
+  local key = prefix .. id
+  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b')
+  if job[1] == 'started' then
+    local attempt = tonumber(job[3]) + 1
+    local allowed = defaultAttempts
+    if job[5] then
+      local options = cjson.decode(job[5])
+      if options.retry and options.retry.attempts then allowed = options.retry.attempts end
+    end
+    local used = attempt - tonumber(job[6] or 0)
+    local err = cjson.encode({message = 'lease expired on node \'' .. tostring(job[2]) ..
+      '\' (node presumed dead)', type = 'LeaseExpired', attempt = tonumber(job[3])})
+    if used >= allowed then
+      redis.call('HSET', key, 's', 'failed', 'e', err)
+      redis.call('HSETNX', key, 'fai', nowUs)
+      redis.call('ZADD', KEYS[5], nowMs, id)
+      dead = dead + 1
+    else
+      redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err)
+      redis.call('HDEL', key, 'w')
+      if job[4] then
+        redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
+      else
+        redis.call('LPUSH', KEYS[2], id)
+      end
+      requeued = requeued + 1
+    end
+  end
+end
+if requeued > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
+return {requeued, dead}

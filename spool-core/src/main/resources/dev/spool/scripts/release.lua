@@ -1,0 +1,26 @@
+--[[ release: a node hands jobs it holds back to the head of the queue (graceful shutdown).
+  The attempt is not used up: the job did not fail.
+  KEYS[1] {q}:ready   LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:active  ZSET
+  KEYS[4] {q}:signal  LIST
+  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3..] pairs: id, attempt
+  Returns: number of jobs handed back ]]
+local prefix, node = ARGV[1], ARGV[2]
+local released = 0
+for i = 3, #ARGV, 2 do
+  local id, attempt = ARGV[i], ARGV[i + 1]
+  local key = prefix .. id
+  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p')
+  if job[1] == 'started' and job[2] == node and job[3] == attempt then
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('HSET', key, 's', 'queued')
+    redis.call('HDEL', key, 'w')
+    if job[4] then
+      redis.call('ZADD', KEYS[2], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
+    else
+      redis.call('LPUSH', KEYS[1], id)
+    end
+    released = released + 1
+  end
+end
+if released > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
+return released

@@ -1,0 +1,26 @@
+--[[ retry-dead: put a dead job back in its queue with a fresh retry budget.
+  KEYS[1] {q}:dead  ZSET   KEYS[2] {q}:ready  LIST   KEYS[3] {q}:prio  ZSET
+  KEYS[4] {q}:signal  LIST
+  ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3..] ids
+  Returns: number of jobs requeued ]]
+local prefix, now = ARGV[1], ARGV[2]
+local requeued = 0
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  if redis.call('ZREM', KEYS[1], id) == 1 and redis.call('EXISTS', key) == 1 then
+    local job = redis.call('HMGET', key, 'n', 'p')
+    local attempt = tonumber(job[1]) + 1
+    -- The retry budget counts again from this attempt on.
+    redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt)
+    redis.call('HDEL', key, 'w')
+    if job[2] then
+      redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[2]) * 4398046511104 + tonumber(id)), id)
+    else
+      redis.call('RPUSH', KEYS[2], id)
+    end
+    requeued = requeued + 1
+  end
+end
+if requeued > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
+return requeued
