@@ -9,4 +9,5 @@ import java.time.Instant;
  * @param error the last error, as JSON
  * @param attempt the zero-based attempt that failed last
  */
-public record DeadJob(JobId id, String type, String args, String error, int attempt, Instant diedAt) {}
+public record DeadJob(
+    JobId id, String type, String args, String error, int attempt, Instant diedAt) {}

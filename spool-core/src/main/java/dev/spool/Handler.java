@@ -1,8 +1,8 @@
 package dev.spool;
 
 /**
- * Runs one job. Returning normally means success; throwing means the attempt failed and the
- * job is retried as its {@link Retry} policy says, then moved to the dead set.
+ * Runs one job. Returning normally means success; throwing means the attempt failed and the job is
+ * retried as its {@link Retry} policy says, then moved to the dead set.
  *
  * @param <A> the job type's arguments
  */

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-job settings that override those of the {@link JobType}: when it runs, on which queue,
- * with which priority, retry policy and timeout.
+ * Per-job settings that override those of the {@link JobType}: when it runs, on which queue, with
+ * which priority, retry policy and timeout.
  *
  * <pre>{@code
  * JobOptions.builder().delay(Duration.ofSeconds(20)).queue("mail").priority(5).build()
@@ -109,8 +109,8 @@ public final class JobOptions {
     }
 
     /**
-     * Jobs of higher priority are fetched first within their queue; equal priorities run in
-     * enqueue order. Defaults to 0; see {@link #MIN_PRIORITY} and {@link #MAX_PRIORITY}.
+     * Jobs of higher priority are fetched first within their queue; equal priorities run in enqueue
+     * order. Defaults to 0; see {@link #MIN_PRIORITY} and {@link #MAX_PRIORITY}.
      */
     public Builder priority(int priority) {
       if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A kind of job: a stable stored name, the type its arguments are mapped to as JSON, and the
- * defaults of its jobs (queue, retry policy, timeout). Immutable; the {@code with…} methods
- * return copies.
+ * defaults of its jobs (queue, retry policy, timeout). Immutable; the {@code with…} methods return
+ * copies.
  *
  * <pre>{@code
  * static final JobType<SendEmail> SEND_EMAIL =

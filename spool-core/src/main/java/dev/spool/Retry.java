@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often a failing job runs and how long it waits in between: {@code attempts} runs in all
- * (the first included), waiting {@code firstDelay × multiplier^(n-1)} before retry n, each delay
- * spread by ± {@code jitter} (a fraction) so that many failing jobs do not retry in lockstep.
+ * How often a failing job runs and how long it waits in between: {@code attempts} runs in all (the
+ * first included), waiting {@code firstDelay × multiplier^(n-1)} before retry n, each delay spread
+ * by ± {@code jitter} (a fraction) so that many failing jobs do not retry in lockstep.
  *
- * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter (about 4 minutes from
- * the first failure to the last attempt).
+ * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter (about 4 minutes from the
+ * first failure to the last attempt).
  */
 public record Retry(int attempts, Duration firstDelay, double multiplier, double jitter) {
   /** The policy of job types that name none. */

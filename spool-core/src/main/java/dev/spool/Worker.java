@@ -12,9 +12,8 @@ import java.util.function.Function;
 
 /**
  * A named worker node: fetches jobs from its queues in the listed order and runs them on virtual
- * threads, at most {@code concurrency} at once. Each job it holds has a lease in Redis, renewed
- * in one batch for all of them; if the node dies, the lease runs out and another node runs the
- * job.
+ * threads, at most {@code concurrency} at once. Each job it holds has a lease in Redis, renewed in
+ * one batch for all of them; if the node dies, the lease runs out and another node runs the job.
  *
  * <pre>{@code
  * try (Worker worker = spool.worker("node-1").queues("mail").concurrency(64)

@@ -27,7 +27,9 @@ public final class Json {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new SpoolException(
-          "cannot write " + (value == null ? "null" : value.getClass().getName()) + " as JSON: "
+          "cannot write "
+              + (value == null ? "null" : value.getClass().getName())
+              + " as JSON: "
               + e.getOriginalMessage(),
           e);
     }

@@ -28,7 +28,8 @@ public final class StoreMonitor implements Monitor {
   public String statusString(String queue) {
     QueueCounts c = counts(queue);
     return "R=%s D=%s P=%s/%s"
-        .formatted(count(c.ready()), count(c.delayed()), count(c.processing()), count(c.completed()));
+        .formatted(
+            count(c.ready()), count(c.delayed()), count(c.processing()), count(c.completed()));
   }
 
   /** 999 → "999", 3420 → "3.42K", 1234567 → "1.23M". */

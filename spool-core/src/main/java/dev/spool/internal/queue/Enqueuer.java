@@ -52,7 +52,8 @@ public final class Enqueuer {
     long now = Micros.now(clock);
     List<CompletableFuture<long[]>> chunks = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += CHUNK) {
-      chunks.add(store.enqueue(queue, jobs.subList(from, Math.min(from + CHUNK, jobs.size())), now));
+      chunks.add(
+          store.enqueue(queue, jobs.subList(from, Math.min(from + CHUNK, jobs.size())), now));
     }
     List<JobId> ids = new ArrayList<>(jobs.size());
     for (CompletableFuture<long[]> chunk : chunks) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The port through which every job state change goes; each method is one atomic step in Redis
- * (one script or one command). Times are passed in by the caller, never read here.
+ * The port through which every job state change goes; each method is one atomic step in Redis (one
+ * script or one command). Times are passed in by the caller, never read here.
  */
 public interface JobStore {
   /** Adds jobs to one queue; completes with their numbers, in order. */
@@ -18,12 +18,14 @@ public interface JobStore {
   List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseDeadlineMs, int max);
 
   /** Records successes (numbers and attempts in pairs); completes with how many took effect. */
-  CompletableFuture<Long> complete(String queue, String node, long[] numbersAndAttempts, long nowMicros);
+  CompletableFuture<Long> complete(
+      String queue, String node, long[] numbersAndAttempts, long nowMicros);
 
   /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
   CompletableFuture<Boolean> fail(String queue, String node, Failure failure, long nowMicros);
 
-  CompletableFuture<Long> heartbeat(String queue, String node, long leaseDeadlineMs, long[] numbers);
+  CompletableFuture<Long> heartbeat(
+      String queue, String node, long leaseDeadlineMs, long[] numbers);
 
   /** Hands held jobs back to the head of their queue (numbers and attempts in pairs). */
   long release(String queue, String node, long[] numbersAndAttempts);

@@ -64,7 +64,8 @@ public final class RedisJobStore implements JobStore {
       args[i++] = job.options();
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
-    return redis.<List<Object>>eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+    return redis
+        .<List<Object>>eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
         .thenApply(RedisJobStore::longs);
   }
 
@@ -295,7 +296,8 @@ public final class RedisJobStore implements JobStore {
 
   /** Ids of the dead set, oldest first, a slice at a time. */
   public List<Long> deadNumbers(String queue, long offset, long count) {
-    return redis.await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1))
+    return redis
+        .await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1))
         .stream()
         .map(Long::parseLong)
         .toList();

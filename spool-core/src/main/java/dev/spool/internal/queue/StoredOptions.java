@@ -7,8 +7,8 @@ import dev.spool.internal.json.Json;
 import java.time.Duration;
 
 /**
- * The per-job settings stored with a job (hash field {@code o}) when they differ from the
- * defaults, so that whichever node runs the job applies the policy its enqueuer chose.
+ * The per-job settings stored with a job (hash field {@code o}) when they differ from the defaults,
+ * so that whichever node runs the job applies the policy its enqueuer chose.
  *
  * @param retry null for {@link Retry#DEFAULT}
  * @param timeoutMs null for no timeout

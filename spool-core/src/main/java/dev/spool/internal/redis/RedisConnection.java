@@ -26,8 +26,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Redis side of Spool: one multiplexed connection shared by every caller, plus dedicated
- * connections for blocking waits and pub/sub. Turns Lettuce's failures into {@link
- * SpoolException}s with a message that names the server (never its password).
+ * connections for blocking waits and pub/sub. Turns Lettuce's failures into {@link SpoolException}s
+ * with a message that names the server (never its password).
  */
 public final class RedisConnection implements AutoCloseable {
   /** Defaults to 10 s: a command not answered by then fails. */
@@ -61,7 +61,10 @@ public final class RedisConnection implements AutoCloseable {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .socketOptions(
-                SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                SocketOptions.builder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .keepAlive(true)
+                    .build())
             .build());
     try {
       StatefulRedisConnection<String, String> shared = client.connect();
@@ -129,8 +132,7 @@ public final class RedisConnection implements AutoCloseable {
     } catch (ExecutionException e) {
       throw failure(display, e.getCause());
     } catch (TimeoutException e) {
-      throw new SpoolConnectionException(
-          "no answer from Redis at " + display + " (timed out)", e);
+      throw new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
     }
   }
 
@@ -193,7 +195,12 @@ public final class RedisConnection implements AutoCloseable {
   private static String display(RedisURI uri) {
     String scheme = uri.isSsl() ? "rediss" : "redis";
     String host = uri.getHost() == null ? "?" : uri.getHost();
-    return scheme + "://" + host + ":" + uri.getPort() + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
+    return scheme
+        + "://"
+        + host
+        + ":"
+        + uri.getPort()
+        + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
   }
 
   /** Hides the password of a URI that could not even be parsed. */

@@ -9,8 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The Lua scripts, one per atomic operation, read from {@code dev/spool/scripts/<name>.lua}.
- * Called by SHA; the source is sent only when Redis does not know the SHA yet.
+ * The Lua scripts, one per atomic operation, read from {@code dev/spool/scripts/<name>.lua}. Called
+ * by SHA; the source is sent only when Redis does not know the SHA yet.
  */
 public enum Script {
   ENQUEUE("enqueue"),

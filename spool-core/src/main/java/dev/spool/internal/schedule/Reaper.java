@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns jobs whose lease expired (their node died or stalled) to their queue, attempt + 1, or
- * to the dead set when their retries are used up. Safe to run on every node at once.
+ * Returns jobs whose lease expired (their node died or stalled) to their queue, attempt + 1, or to
+ * the dead set when their retries are used up. Safe to run on every node at once.
  */
 public final class Reaper {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
@@ -34,7 +34,11 @@ public final class Reaper {
         r = store.reap(queue, Micros.now(clock), BATCH);
         total += r[0] + r[1];
         if (r[0] + r[1] > 0) {
-          log.info("queue {}: recovered {} jobs with expired leases ({} dead)", queue, r[0] + r[1], r[1]);
+          log.info(
+              "queue {}: recovered {} jobs with expired leases ({} dead)",
+              queue,
+              r[0] + r[1],
+              r[1]);
         }
       } while (r[0] + r[1] == BATCH);
     }

@@ -98,7 +98,11 @@ public final class Stager implements AutoCloseable {
         backoffMs = 0;
       } catch (RuntimeException e) {
         backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
-        log.warn("node {}: staging delayed jobs failed, retrying in {} ms: {}", node, backoffMs, e.getMessage());
+        log.warn(
+            "node {}: staging delayed jobs failed, retrying in {} ms: {}",
+            node,
+            backoffMs,
+            e.getMessage());
         next = clock.millis() + backoffMs;
       }
       synchronized (lock) {

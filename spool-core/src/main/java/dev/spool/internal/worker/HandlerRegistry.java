@@ -19,7 +19,8 @@ public final class HandlerRegistry {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
     if (byName.containsKey(type.name())) {
-      throw new IllegalArgumentException("a handler for job type '" + type.name() + "' is already registered");
+      throw new IllegalArgumentException(
+          "a handler for job type '" + type.name() + "' is already registered");
     }
     byName.put(type.name(), new Registration<>(type, handler));
   }

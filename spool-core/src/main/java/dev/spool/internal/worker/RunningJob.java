@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A job a node holds, from fetch to acknowledgement; also the {@link JobContext} its handler
- * sees. Its handler either finishes it or the node hands it back at shutdown, never both.
+ * A job a node holds, from fetch to acknowledgement; also the {@link JobContext} its handler sees.
+ * Its handler either finishes it or the node hands it back at shutdown, never both.
  */
 final class RunningJob implements JobContext {
   private static final int RUNNING = 0;

@@ -7,8 +7,8 @@ import dev.spool.Retry;
 import dev.spool.SpoolException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
-import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StoredOptions;
 import dev.spool.internal.schedule.Reaper;
@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine of a worker node. Threads: one fetcher (fetch, or block on the queues' wake-up
- * signals when there is nothing to do), one acker (writes outcomes in batches), one stager
- * (delayed jobs), a timer thread (heartbeats, reaping, timeouts), and a virtual thread per
- * running job. See docs/internals.md.
+ * The engine of a worker node. Threads: one fetcher (fetch, or block on the queues' wake-up signals
+ * when there is nothing to do), one acker (writes outcomes in batches), one stager (delayed jobs),
+ * a timer thread (heartbeats, reaping, timeouts), and a virtual thread per running job. See
+ * docs/internals.md.
  */
 public final class WorkerNode {
   private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
@@ -91,7 +91,11 @@ public final class WorkerNode {
     timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     long reap = Math.clamp(settings.lease().toMillis() / 2, 100, 15_000);
     timers.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
-    log.info("node {} started: queues {}, concurrency {}", name(), settings.queues(), settings.concurrency());
+    log.info(
+        "node {} started: queues {}, concurrency {}",
+        name(),
+        settings.queues(),
+        settings.concurrency());
   }
 
   // ---- fetching -------------------------------------------------------------------------
@@ -184,7 +188,11 @@ public final class WorkerNode {
     try {
       failure = execute(job);
     } catch (Throwable t) {
-      failure = failed(job, StoredOptions.NONE, JobErrors.describe(t, job.attempt(), name(), clock.instant()));
+      failure =
+          failed(
+              job,
+              StoredOptions.NONE,
+              JobErrors.describe(t, job.attempt(), name(), clock.instant()));
     }
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
     if (!job.finish()) {
@@ -203,10 +211,14 @@ public final class WorkerNode {
     try {
       options = StoredOptions.parse(stored.options());
     } catch (JsonProcessingException e) {
-      return dead(job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage());
+      return dead(
+          job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage());
     }
     if (stored.type() == null || stored.args() == null) {
-      return dead(job, "MalformedJob", "stored job has no " + (stored.type() == null ? "type" : "arguments"));
+      return dead(
+          job,
+          "MalformedJob",
+          "stored job has no " + (stored.type() == null ? "type" : "arguments"));
     }
     Registration<?> registration = settings.handlers().find(stored.type());
     if (registration == null) {
@@ -219,7 +231,8 @@ public final class WorkerNode {
     try {
       args = Json.read(stored.args(), argsType);
     } catch (JsonParseException e) {
-      return dead(job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
+      return dead(
+          job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       return dead(
           job,
@@ -359,7 +372,11 @@ public final class WorkerNode {
             long n = store.release(queue, name(), pairs);
             log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
           } catch (SpoolException e) {
-            log.warn("node {}: could not hand back {} jobs (their leases will expire): {}", name(), jobs.size(), e.getMessage());
+            log.warn(
+                "node {}: could not hand back {} jobs (their leases will expire): {}",
+                name(),
+                jobs.size(),
+                e.getMessage());
           }
           jobs.forEach(j -> held.remove(j.id().toString()));
         });
@@ -371,7 +388,10 @@ public final class WorkerNode {
       while (!held.isEmpty() || !acker.idle()) {
         long waitMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (waitMs <= 0) {
-          log.warn("node {}: {} outcomes not recorded at shutdown (their leases will expire)", name(), held.size());
+          log.warn(
+              "node {}: {} outcomes not recorded at shutdown (their leases will expire)",
+              name(),
+              held.size());
           return;
         }
         try {

@@ -1,0 +1,173 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Greeting;
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Bad input gets a clear error, and no job is lost. */
+class BadInputIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  /** Writes a job as another tool might, bypassing the client's checks. */
+  private JobId plant(String type, String args) {
+    var r = f.redis();
+    long n = r.incr(f.namespace + ":{work}:seq");
+    JobId id = new JobId("work", n);
+    r.hset(f.jobKey(id), Map.of("t", type, "a", args, "s", "queued", "n", "0"));
+    r.rpush(f.namespace + ":{work}:ready", Long.toString(n));
+    r.sadd(f.namespace + ":queues", "work");
+    return id;
+  }
+
+  @Test
+  void aMalformedPayloadGoesToTheDeadSetAndTheWorkerKeepsRunning() {
+    JobId bad = plant("noop", "{\"n\": 1, oops");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    DeadJob dead = f.spool.deadJobs().list("work", 0, 1).getFirst();
+    assertThat(dead.id()).isEqualTo(bad);
+    assertThat(dead.attempt()).as("dead at once, no retry").isZero();
+    assertThat(dead.error()).contains("MalformedPayload").contains("arguments are not valid JSON");
+
+    f.spool.enqueue(NOOP, new Noop(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(2));
+  }
+
+  @Test
+  void aJobWithoutTypeIsDeadWithAClearError() {
+    var r = f.redis();
+    long n = r.incr(f.namespace + ":{work}:seq");
+    r.hset(f.namespace + ":{work}:job:" + n, Map.of("a", "{}", "s", "queued", "n", "0"));
+    r.rpush(f.namespace + ":{work}:ready", Long.toString(n));
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
+        .contains("stored job has no type");
+  }
+
+  @Test
+  void anUnknownJobTypeIsRetriedThenDeadNamingTypeAndNode() {
+    JobType<Noop> unknown =
+        JobType.of("mystery", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(2, Duration.ofMillis(20)));
+    f.spool.enqueue(unknown, new Noop(1));
+    f.worker("node-7").queues("work").handle(NOOP, (job, a) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    DeadJob dead = f.spool.deadJobs().list("work", 0, 1).getFirst();
+    assertThat(dead.attempt()).as("retried once: another node may know the type").isEqualTo(1);
+    assertThat(dead.error()).contains("no handler registered for type 'mystery' on node 'node-7'");
+  }
+
+  @Test
+  void anotherNodeThatKnowsTheTypeGetsTheRetry() {
+    JobType<Noop> special =
+        JobType.of("special", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(3, Duration.ofMillis(500)));
+    JobId id = f.spool.enqueue(special, new Noop(1));
+    Worker ignorant = f.worker("ignorant").queues("work").handle(NOOP, (job, a) -> {}).start();
+    var r = f.redis();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> "scheduled".equals(r.hget(f.jobKey(id), "s")));
+    ignorant.close();
+    assertThat(r.hget(f.jobKey(id), "e")).contains("UnknownJobType");
+
+    List<String> nodes = new CopyOnWriteArrayList<>();
+    f.worker("expert")
+        .handle(special, (job, a) -> nodes.add(job.node() + "@" + job.attempt()))
+        .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").completed() == 1);
+    assertThat(nodes).containsExactly("expert@1");
+  }
+
+  @Test
+  void argumentsThatDoNotFitTheHandlersTypeAreDeadAtOnce() {
+    JobType<Greeting> greet = JobType.of("greet", Greeting.class).withQueue("work");
+    plant("greet", "{\"to\": {\"nested\": true}, \"text\": \"hi\"}");
+    f.worker("node-1").handle(greet, (job, g) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    DeadJob dead = f.spool.deadJobs().list("work", 0, 1).getFirst();
+    assertThat(dead.attempt()).isZero();
+    assertThat(dead.error())
+        .contains("ArgumentMismatch")
+        .contains("arguments do not fit")
+        .contains("Greeting");
+  }
+
+  @Test
+  void aPayloadOverTheLimitIsRejectedAtEnqueue() throws Exception {
+    try (Spool strict =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).maxPayloadBytes(100).build()) {
+      Greeting big = new Greeting("a@b.c", "x".repeat(200));
+      assertThatThrownBy(() -> strict.enqueue(Fixtures.GREET, big))
+          .isInstanceOf(PayloadTooLargeException.class)
+          .hasMessageContaining(
+              "arguments of job type 'greet' are 224 bytes of JSON, over the limit of 100 bytes");
+      assertThat(strict.monitor().counts("work").ready()).isZero();
+    }
+    Greeting halfMeg = new Greeting("a@b.c", "x".repeat(600 * 1024));
+    assertThatThrownBy(() -> f.spool.enqueue(Fixtures.GREET, halfMeg))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageContaining("over the limit of 524288 bytes");
+  }
+
+  @Test
+  void argumentsThatCannotBeWrittenAsJsonAreAClearError() {
+    record Holder(Object value) {}
+    JobType<Holder> type = JobType.of("holder", Holder.class);
+    assertThatThrownBy(() -> f.spool.enqueue(type, new Holder(new Object())))
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("cannot write")
+        .hasMessageContaining("as JSON");
+  }
+
+  @Test
+  void connectingToAnUnreachableRedisThrowsNamingTheServer() {
+    assertThatThrownBy(() -> Spool.connect("redis://:secret@127.0.0.1:1"))
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessage("cannot reach Redis at redis://127.0.0.1:1 (connection refused)")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void invalidNamesAreRefusedWithTheRule() {
+    assertThatThrownBy(() -> JobOptions.builder().queue("a}b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid queue name 'a}b'");
+    assertThatThrownBy(() -> JobType.of("has space", Noop.class))
+        .hasMessageContaining("invalid job type name 'has space'");
+    assertThatThrownBy(() -> JobOptions.builder().priority(5000))
+        .hasMessageContaining("priority must be in [-1000, 1000], got 5000");
+  }
+}

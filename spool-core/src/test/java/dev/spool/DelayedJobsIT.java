@@ -1,0 +1,100 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class DelayedJobsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+  final Map<Integer, Instant> started = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  private void startWorker() {
+    f.worker("node-1").handle(NOOP, (job, a) -> started.put(a.n(), Instant.now())).start();
+  }
+
+  @Test
+  void delayedJobWaitsUntilDueThenRuns() {
+    startWorker();
+    Instant enqueued = Instant.now();
+    JobId id =
+        f.spool.enqueue(
+            NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(700)).build());
+    assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("scheduled");
+    assertThat(f.spool.monitor().counts("work").delayed()).isEqualTo(1);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(1));
+    assertThat(started.get(1)).isAfterOrEqualTo(enqueued.plusMillis(700));
+    assertThat(f.spool.monitor().counts("work").delayed()).isZero();
+  }
+
+  @Test
+  void runAtIsHonouredAndAnEarlierJobWakesTheSleepingStager() {
+    startWorker();
+    // The stager first sleeps towards a job due in an hour...
+    f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofHours(1)).build());
+    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+    // ...then a job due sooner arrives and must run on time, not in an hour.
+    Instant due = Instant.now().plusMillis(500);
+    f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().runAt(due).build());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(2));
+    assertThat(started.get(2)).isAfterOrEqualTo(due);
+    assertThat(started).doesNotContainKey(1);
+  }
+
+  @Test
+  void runAtInThePastRunsAtOnce() {
+    JobId id =
+        f.spool.enqueue(
+            NOOP, new Noop(1), JobOptions.builder().runAt(Instant.now().minusSeconds(60)).build());
+    assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("queued");
+    startWorker();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(1));
+  }
+
+  @Test
+  void aCancelledDelayedJobNeverRuns() {
+    JobId id =
+        f.spool.enqueue(
+            NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(300)).build());
+    f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().delay(Duration.ofMillis(600)).build());
+    assertThat(f.spool.cancel(id)).isTrue();
+    startWorker();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(2));
+    assertThat(started).doesNotContainKey(1);
+    assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("killed");
+  }
+
+  @Test
+  void manyDelayedJobsDueTogetherAllRun() {
+    Instant due = Instant.now().plusMillis(300);
+    f.spool.enqueueAll(NOOP, Fixtures.noops(2500), JobOptions.builder().runAt(due).build());
+    startWorker();
+    await().atMost(Duration.ofSeconds(30)).until(() -> started.size() == 2500);
+    assertThat(f.spool.monitor().counts("work"))
+        .isEqualTo(new QueueCounts("work", 0, 0, 0, 2500, 0));
+  }
+}

@@ -1,0 +1,71 @@
+package dev.spool;
+
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test data and a fresh {@link Spool} per test, each in a namespace of its own. */
+final class Fixtures implements AutoCloseable {
+  record Noop(int n) {}
+
+  record Greeting(String to, String text) {}
+
+  static final JobType<Noop> NOOP = JobType.of("noop", Noop.class).withQueue("work");
+  static final JobType<Greeting> GREET = JobType.of("greet", Greeting.class).withQueue("work");
+
+  private final String uri;
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private RedisCommands<String, String> commands;
+  final String namespace = SpoolRedis.namespace();
+  final Spool spool;
+
+  Fixtures(SpoolRedis redis) {
+    this(redis.uri());
+  }
+
+  Fixtures(String uri) {
+    this.uri = uri;
+    this.spool = Spool.builder().redis(uri).namespace(namespace).build();
+    open.add(spool);
+  }
+
+  /** A worker with a short lease and shutdown timeout, so tests about leases stay quick. */
+  Worker.Builder worker(String name) {
+    return spool.worker(name).lease(Duration.ofMillis(900)).shutdownTimeout(Duration.ofSeconds(2));
+  }
+
+  /** A plain Lettuce connection, for looking at (or corrupting) what Spool wrote. */
+  synchronized RedisCommands<String, String> redis() {
+    if (commands == null) {
+      RedisClient client = RedisClient.create(uri);
+      StatefulRedisConnection<String, String> connection = client.connect();
+      open.add(0, client::shutdown);
+      open.add(0, connection);
+      commands = connection.sync();
+    }
+    return commands;
+  }
+
+  String jobKey(JobId id) {
+    return namespace + ":{" + id.queue() + "}:job:" + id.number();
+  }
+
+  static List<Noop> noops(int n) {
+    List<Noop> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(new Noop(i));
+    }
+    return list;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RetryIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  static final JobType<Noop> FLAKY =
+      JobType.of("flaky", Noop.class)
+          .withQueue("work")
+          .withRetry(Retry.fixed(3, Duration.ofMillis(50)));
+
+  Fixtures f;
+  final List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  @Test
+  void failingJobIsRetriedThenSucceeds() {
+    f.spool.enqueue(FLAKY, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            FLAKY,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              if (job.attempt() < 2) {
+                throw new IllegalStateException("not yet");
+              }
+            })
+        .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").completed() == 1);
+    assertThat(attempts).containsExactly(0, 1, 2);
+    assertThat(f.spool.deadJobs().size("work")).isZero();
+  }
+
+  @Test
+  void afterTheLastAttemptTheJobIsDeadWithItsError() {
+    JobId id = f.spool.enqueue(FLAKY, new Noop(7));
+    f.worker("node-1")
+        .handle(
+            FLAKY,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              throw new IllegalStateException("boom " + job.attempt());
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(attempts).containsExactly(0, 1, 2);
+    DeadJob dead = f.spool.deadJobs().list("work", 0, 10).getFirst();
+    assertThat(dead.id()).isEqualTo(id);
+    assertThat(dead.type()).isEqualTo("flaky");
+    assertThat(dead.args()).isEqualTo("{\"n\":7}");
+    assertThat(dead.attempt()).isEqualTo(2);
+    assertThat(dead.error()).contains("boom 2").contains("java.lang.IllegalStateException");
+    assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("failed");
+  }
+
+  @Test
+  void perJobRetryOverridesTheTypesPolicy() {
+    f.spool.enqueue(FLAKY, new Noop(1), JobOptions.builder().retry(Retry.none()).build());
+    f.worker("node-1")
+        .handle(
+            FLAKY,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              throw new IllegalStateException("once");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(attempts).containsExactly(0);
+  }
+
+  @Test
+  void backoffWaitsBetweenAttempts() {
+    JobType<Noop> slow =
+        FLAKY.withRetry(Retry.exponential(2, Duration.ofMillis(400), 2.0).withJitter(0));
+    List<Long> times = new CopyOnWriteArrayList<>();
+    f.spool.enqueue(slow, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            slow,
+            (job, a) -> {
+              times.add(System.nanoTime());
+              throw new IllegalStateException("again");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(times).hasSize(2);
+    assertThat(Duration.ofNanos(times.get(1) - times.get(0)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void aDeadJobRetriedByHandRunsAgainWithAFreshBudget() {
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    JobId id = f.spool.enqueue(FLAKY, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            FLAKY,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              if (!healthy.get()) {
+                throw new IllegalStateException("down");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+
+    healthy.set(true);
+    assertThat(f.spool.deadJobs().retry(id)).isTrue();
+    assertThat(f.spool.deadJobs().retry(id)).as("no longer dead").isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").completed() == 1);
+    assertThat(attempts).containsExactly(0, 1, 2, 3);
+    assertThat(f.spool.deadJobs().size("work")).isZero();
+  }
+
+  @Test
+  void aRetriedDeadJobGetsItsWholeRetryBudgetAgain() {
+    JobId id = f.spool.enqueue(FLAKY, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            FLAKY,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              throw new IllegalStateException("always");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    f.spool.deadJobs().retry(id);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> attempts.size() == 6 && f.spool.deadJobs().size("work") == 1);
+    assertThat(attempts).containsExactly(0, 1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void retryAllAndPurgeWorkOnTheWholeDeadSet() {
+    JobType<Noop> once = FLAKY.withRetry(Retry.none());
+    f.spool.enqueueAll(once, Fixtures.noops(5));
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    f.worker("node-1")
+        .handle(
+            once,
+            (job, a) -> {
+              if (!healthy.get()) {
+                throw new IllegalStateException("down");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 5);
+    assertThat(f.spool.deadJobs().list("work", 1, 2)).hasSize(2);
+
+    healthy.set(true);
+    f.spool.deadJobs().retryAll("work");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").completed() == 5);
+
+    healthy.set(false);
+    f.spool.enqueueAll(once, Fixtures.noops(3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 3);
+    assertThat(f.spool.deadJobs().purge("work")).isEqualTo(3);
+    assertThat(f.spool.deadJobs().size("work")).isZero();
+  }
+
+  @Test
+  void theDeadSetIsBoundedInSize() throws Exception {
+    try (Spool small =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).deadJobsMaxSize(3).build()) {
+      JobType<Noop> once = FLAKY.withRetry(Retry.none());
+      List<JobId> ids = small.enqueueAll(once, Fixtures.noops(5));
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      small
+          .worker("node-1")
+          .concurrency(1)
+          .handle(
+              once,
+              (job, a) -> {
+                ran.add(a.n());
+                throw new IllegalStateException("down");
+              })
+          .start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> ran.size() == 5 && small.monitor().counts("work").processing() == 0);
+      assertThat(small.deadJobs().size("work")).isEqualTo(3);
+      assertThat(f.redis().exists(f.jobKey(ids.get(0)))).as("oldest dead job deleted").isZero();
+    }
+  }
+
+  @Test
+  void aJobOverItsTimeoutIsInterruptedAndFails() {
+    JobType<Noop> sleepy =
+        JobType.of("sleepy", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.none())
+            .withTimeout(Duration.ofMillis(200));
+    List<Boolean> interrupted = new CopyOnWriteArrayList<>();
+    f.spool.enqueue(sleepy, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            sleepy,
+            (job, a) -> {
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                interrupted.add(true);
+                throw e;
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(interrupted).containsExactly(true);
+    assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
+        .contains("JobTimeout")
+        .contains("timed out after PT0.2S");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RetryTest {
+  @Test
+  void exponentialDelaysGrowByTheMultiplier() {
+    Retry r = Retry.exponential(5, Duration.ofSeconds(1), 2.0).withJitter(0);
+    assertThat(r.delayBefore(1)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(r.delayBefore(2)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(r.delayBefore(4)).isEqualTo(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void jitterStaysWithinItsFraction() {
+    Retry r = Retry.exponential(5, Duration.ofSeconds(10), 1.0).withJitter(0.2);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(r.delayBefore(1)).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(12));
+    }
+  }
+
+  @Test
+  void delaysAreCappedAtTheMaximum() {
+    Retry r = new Retry(100, Duration.ofSeconds(1), 10.0, 0);
+    assertThat(r.delayBefore(90)).isEqualTo(Retry.MAX_DELAY);
+  }
+
+  @Test
+  void invalidPoliciesAreRefusedNamingTheField() {
+    assertThatThrownBy(() -> Retry.fixed(0, Duration.ZERO))
+        .hasMessageContaining("attempts must be at least 1");
+    assertThatThrownBy(() -> Retry.exponential(3, Duration.ofSeconds(1), 0.5))
+        .hasMessageContaining("multiplier must be 1.0 or more");
+    assertThatThrownBy(() -> Retry.none().withJitter(1.5))
+        .hasMessageContaining("jitter must be in [0, 1)");
+    assertThatThrownBy(() -> Retry.none().delayBefore(0))
+        .hasMessageContaining("retry numbers start at 1");
+  }
+
+  @Test
+  void noneMeansOneAttempt() {
+    assertThat(Retry.none().attempts()).isEqualTo(1);
+  }
+}

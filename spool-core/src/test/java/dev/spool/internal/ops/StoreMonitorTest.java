@@ -1,0 +1,17 @@
+package dev.spool.internal.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class StoreMonitorTest {
+  @Test
+  void countsAreShortenedLikeTheSeedsStatusString() {
+    assertThat(StoreMonitor.count(0)).isEqualTo("0");
+    assertThat(StoreMonitor.count(999)).isEqualTo("999");
+    assertThat(StoreMonitor.count(1000)).isEqualTo("1.00K");
+    assertThat(StoreMonitor.count(3420)).isEqualTo("3.42K");
+    assertThat(StoreMonitor.count(1_234_567)).isEqualTo("1.23M");
+    assertThat(StoreMonitor.count(7_000_000_000L)).isEqualTo("7.00G");
+  }
+}
