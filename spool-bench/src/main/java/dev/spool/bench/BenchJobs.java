@@ -1,0 +1,21 @@
+package dev.spool.bench;
+
+import dev.spool.JobType;
+
+/** The job types the workloads enqueue. */
+public final class BenchJobs {
+  private BenchJobs() {}
+
+  /** A no-op job; {@code n} numbers it so the harness can tell every job ran once. */
+  public record Noop(int n) {}
+
+  /** A job carrying the {@link System#nanoTime()} at which it was sent (W2). */
+  public record Sent(long sentNanos, int n) {}
+
+  /** A job carrying the epoch millisecond at which it is due (W3). */
+  public record Due(long dueMs, int n) {}
+
+  public static final JobType<Noop> NOOP = JobType.of("noop", Noop.class);
+  public static final JobType<Sent> SENT = JobType.of("bench-latency", Sent.class);
+  public static final JobType<Due> DUE = JobType.of("bench-delayed", Due.class);
+}

@@ -1,0 +1,39 @@
+package dev.spool.bench;
+
+import picocli.CommandLine.Option;
+
+/** Options every workload takes. */
+public final class CommonOptions {
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description =
+          "Redis to use (127.0.0.1 only). Default: a dedicated redis-server started for this"
+              + " command and stopped at its end.")
+  String redis;
+
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "Runs of each workload; a summary line follows them. Default: ${DEFAULT-VALUE}.")
+  int runs = 3;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      description =
+          "Spool namespace (key prefix). Default: a fresh one per run. A given namespace must be"
+              + " empty; its keys are deleted after each run.")
+  String namespace;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
+      description =
+          "Bound of every wait; a run that times out reports verified=false. Default:"
+              + " ${DEFAULT-VALUE}.")
+  long timeoutSeconds = 600;
+}

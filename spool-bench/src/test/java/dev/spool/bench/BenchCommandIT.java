@@ -1,0 +1,156 @@
+package dev.spool.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** Runs each workload at a tiny size: every line parses, every count is verified. No timings. */
+class BenchCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  record Outcome(int exit, List<JsonNode> lines, String err) {}
+
+  private static Outcome bench(String... args) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new BenchCommand());
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    String[] all =
+        Stream.concat(Stream.of(args), Stream.of("--redis", redis.uri(), "--runs", "1"))
+            .toArray(String[]::new);
+    int exit = cmd.execute(all);
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.toString().split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(JSON.readTree(line)); // every stdout line is one JSON object
+      }
+    }
+    return new Outcome(exit, lines, err.toString());
+  }
+
+  /** One run line and one summary line, both verified, for the given workload. */
+  private static JsonNode verifiedRun(Outcome o, String workload) {
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(o.lines()).hasSize(2);
+    JsonNode run = o.lines().get(0);
+    JsonNode summary = o.lines().get(1);
+    assertThat(run.get("workload").asText()).isEqualTo(workload);
+    assertThat(run.get("verified").asBoolean()).as(run.toString()).isTrue();
+    assertThat(run.get("problems")).isEmpty();
+    assertThat(run.get("redis").get("version").asText()).isNotBlank();
+    assertThat(run.get("redis").get("dedicated").asBoolean()).isFalse();
+    assertThat(summary.get("workload").asText()).isEqualTo(workload);
+    assertThat(summary.get("summary").asBoolean()).isTrue();
+    assertThat(summary.get("verified").asBoolean()).isTrue();
+    assertThat(summary.get("verifiedRuns").asInt()).isEqualTo(1);
+    return run;
+  }
+
+  @Test
+  void throughput() throws Exception {
+    Outcome o =
+        bench(
+            "throughput",
+            "--jobs",
+            "2000",
+            "--concurrency",
+            "50",
+            "--ceiling-ops",
+            "5000",
+            "--ceiling-round-trip-ops",
+            "500");
+    JsonNode run = verifiedRun(o, "W1");
+    JsonNode f = run.get("figures");
+    assertThat(run.get("settings").get("jobs").asInt()).isEqualTo(2000);
+    assertThat(f.get("enqueued").asInt()).isEqualTo(2000);
+    assertThat(f.get("handlerRuns").asLong()).isGreaterThanOrEqualTo(2000);
+    assertThat(f.get("distinctJobsRun").asInt()).isEqualTo(2000);
+    assertThat(f.get("processedJobsPerSec").asDouble()).isPositive();
+    assertThat(f.get("ceilingPipelinedOpsPerSec").asDouble()).isPositive();
+    assertThat(f.get("processedFractionOfCeiling").isNumber()).isTrue();
+    assertThat(o.lines().get(1).get("figures").get("processedJobsPerSec").get("median").isNumber())
+        .isTrue();
+  }
+
+  @Test
+  void latency() throws Exception {
+    JsonNode run = verifiedRun(bench("latency", "--rate", "200", "--seconds", "1"), "W2");
+    JsonNode f = run.get("figures");
+    assertThat(f.get("count").asLong()).isGreaterThanOrEqualTo(200);
+    assertThat(f.get("distinctJobsRun").asInt()).isEqualTo(200);
+    assertThat(f.get("p50Ms").isNumber()).isTrue();
+    assertThat(f.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(f.get("p50Ms").asDouble());
+  }
+
+  @Test
+  void delayed() throws Exception {
+    JsonNode run = verifiedRun(bench("delayed", "--jobs", "200", "--seconds", "1"), "W3");
+    JsonNode f = run.get("figures");
+    assertThat(f.get("count").asLong()).isGreaterThanOrEqualTo(200);
+    assertThat(f.get("distinctJobsRun").asInt()).isEqualTo(200);
+    assertThat(f.get("latenessP99Ms").isNumber()).isTrue();
+  }
+
+  @Test
+  void memory() throws Exception {
+    JsonNode run = verifiedRun(bench("memory", "--jobs", "2000"), "W4");
+    JsonNode f = run.get("figures");
+    assertThat(f.get("distinctJobsRun").asInt()).isEqualTo(2000);
+    assertThat(f.get("bytesPerQueuedJob").isNumber()).isTrue();
+    assertThat(f.get("bytesPerRetainedStatus").isNumber()).isTrue();
+    assertThat(f.get("keysWhileQueued").asLong()).isPositive();
+  }
+
+  @Test
+  void allRunsEveryWorkloadScaledDown() throws Exception {
+    Outcome o = bench("all", "--scale", "0.01");
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(o.lines()).hasSize(8);
+    assertThat(o.lines().stream().map(l -> l.get("workload").asText()).distinct())
+        .containsExactly("W1", "W2", "W3", "W4");
+    assertThat(o.lines()).allSatisfy(l -> assertThat(l.get("verified").asBoolean()).isTrue());
+  }
+
+  @Test
+  void aNamespaceInUseIsNeitherUsedNorDeleted() throws Exception {
+    String namespace = SpoolRedis.namespace();
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      c.sync().set(namespace + ":someone-elses", "x");
+      Outcome o = bench("throughput", "--jobs", "10", "--namespace", namespace);
+      assertThat(o.exit()).isEqualTo(1);
+      assertThat(o.lines()).hasSize(2);
+      assertThat(o.lines().get(0).get("verified").asBoolean()).isFalse();
+      assertThat(o.lines().get(0).get("problems").get(0).asText()).contains("already has 1 keys");
+      assertThat(o.lines().get(1).get("verified").asBoolean()).isFalse();
+      assertThat(c.sync().get(namespace + ":someone-elses")).isEqualTo("x");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void refusesARemoteRedisAndBadOptions() throws Exception {
+    CommandLine cmd = new CommandLine(new BenchCommand());
+    cmd.setOut(new PrintWriter(new StringWriter(), true));
+    cmd.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(cmd.execute("throughput", "--redis", "redis://192.0.2.1:6379")).isEqualTo(2);
+    assertThat(cmd.execute("throughput", "--jobs", "0")).isEqualTo(2);
+    assertThat(cmd.execute("nosuch")).isEqualTo(2);
+  }
+}
