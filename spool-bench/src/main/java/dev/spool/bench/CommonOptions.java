@@ -21,6 +21,15 @@ public final class CommonOptions {
   int runs = 3;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Runs first, to warm up the JIT; printed with \"warmup\": true and left out of the"
+              + " summary. Default: ${DEFAULT-VALUE}.")
+  int warmup = 1;
+
+  @Option(
       names = "--namespace",
       paramLabel = "NAME",
       description =

@@ -78,9 +78,11 @@ abstract class WorkloadCommand implements Callable<Integer> {
   int execute(BenchEnv env) {
     int runs = env.options.runs;
     List<ObjectNode> lines = new ArrayList<>();
-    for (int run = 1; run <= runs; run++) {
+    for (int run = 1 - Math.max(0, env.options.warmup); run <= runs; run++) {
+      boolean warmup = run < 1;
       String namespace = env.options.namespace != null ? env.options.namespace : freshNamespace();
-      String tag = "[" + id() + " " + name() + " run " + run + "/" + runs + "]";
+      String tag =
+          "[" + id() + " " + name() + (warmup ? " warm-up" : " run " + run + "/" + runs) + "]";
       RunResult result = new RunResult();
       long freshKeys = env.probe.countKeys(namespace);
       if (freshKeys > 0) {
@@ -104,7 +106,11 @@ abstract class WorkloadCommand implements Callable<Integer> {
         }
       }
       ObjectNode line = header(env);
-      line.put("run", run);
+      if (warmup) {
+        line.put("warmup", true);
+      } else {
+        line.put("run", run);
+      }
       line.put("runs", runs);
       line.put("namespace", namespace);
       line.set("figures", result.figures);
@@ -112,7 +118,9 @@ abstract class WorkloadCommand implements Callable<Integer> {
       ArrayNode problems = line.putArray("problems");
       result.problems.forEach(problems::add);
       env.line(line);
-      lines.add(line);
+      if (!warmup) {
+        lines.add(line);
+      }
     }
     ObjectNode summary = summary(env, lines);
     env.line(summary);
@@ -125,6 +133,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
     line.put("name", name());
     ObjectNode settings = settings();
     settings.put("runs", env.options.runs);
+    settings.put("warmup", env.options.warmup);
     settings.put("namespace", env.options.namespace == null ? "fresh" : env.options.namespace);
     settings.put("timeoutSeconds", env.options.timeoutSeconds);
     line.set("settings", settings);

@@ -31,7 +31,8 @@ class BenchCommandIT {
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     String[] all =
-        Stream.concat(Stream.of(args), Stream.of("--redis", redis.uri(), "--runs", "1"))
+        Stream.concat(
+                Stream.of(args), Stream.of("--redis", redis.uri(), "--runs", "1", "--warmup", "0"))
             .toArray(String[]::new);
     int exit = cmd.execute(all);
     List<JsonNode> lines = new ArrayList<>();
