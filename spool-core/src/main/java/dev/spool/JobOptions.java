@@ -28,6 +28,7 @@ public final class JobOptions {
   private final int priority;
   private final Retry retry;
   private final Duration timeout;
+  private final Unique<?> unique;
 
   private JobOptions(Builder b) {
     this.delay = b.delay;
@@ -36,6 +37,7 @@ public final class JobOptions {
     this.priority = b.priority;
     this.retry = b.retry;
     this.timeout = b.timeout;
+    this.unique = b.unique;
   }
 
   public static Builder builder() {
@@ -66,6 +68,11 @@ public final class JobOptions {
     return Optional.ofNullable(timeout);
   }
 
+  /** Uniqueness of this job, instead of its type's. */
+  public Optional<Unique<?>> unique() {
+    return Optional.ofNullable(unique);
+  }
+
   static Duration positive(Duration d, String field) {
     Objects.requireNonNull(d, field);
     if (d.isNegative() || d.isZero()) {
@@ -82,6 +89,7 @@ public final class JobOptions {
     private int priority;
     private Retry retry;
     private Duration timeout;
+    private Unique<?> unique;
 
     private Builder() {}
 
@@ -128,6 +136,15 @@ public final class JobOptions {
 
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Makes this job unique, overriding its type's uniqueness. Its {@link
+     * Unique#args(java.util.function.Function) args function} gets the job's arguments.
+     */
+    public Builder unique(Unique<?> unique) {
+      this.unique = Objects.requireNonNull(unique, "unique");
       return this;
     }
 

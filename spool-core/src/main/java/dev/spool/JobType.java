@@ -25,16 +25,16 @@ public final class JobType<A> {
 
   private final String name;
   private final Class<A> argsType;
-  private final String queue;
-  private final Retry retry;
-  private final Duration timeout;
+  private final Defaults<A> defaults;
 
-  private JobType(String name, Class<A> argsType, String queue, Retry retry, Duration timeout) {
+  /** The settings jobs of the type get unless their {@link JobOptions} say otherwise. */
+  private record Defaults<A>(
+      String queue, Retry retry, Duration timeout, Unique<? super A> unique) {}
+
+  private JobType(String name, Class<A> argsType, Defaults<A> defaults) {
     this.name = name;
     this.argsType = argsType;
-    this.queue = queue;
-    this.retry = retry;
-    this.timeout = timeout;
+    this.defaults = defaults;
   }
 
   /**
@@ -49,20 +49,35 @@ public final class JobType<A> {
           "invalid job type name '" + name + "': use 1 to 200 letters, digits or . _ : / -");
     }
     return new JobType<>(
-        name, Objects.requireNonNull(argsType, "argsType"), Queues.DEFAULT, Retry.DEFAULT, null);
+        name,
+        Objects.requireNonNull(argsType, "argsType"),
+        new Defaults<>(Queues.DEFAULT, Retry.DEFAULT, null, null));
   }
 
   public JobType<A> withQueue(String queue) {
-    return new JobType<>(name, argsType, Queues.validate(queue), retry, timeout);
+    Defaults<A> d = defaults;
+    return new JobType<>(
+        name, argsType, new Defaults<>(Queues.validate(queue), d.retry, d.timeout, d.unique));
   }
 
   public JobType<A> withRetry(Retry retry) {
-    return new JobType<>(name, argsType, queue, Objects.requireNonNull(retry, "retry"), timeout);
+    Defaults<A> d = defaults;
+    Objects.requireNonNull(retry, "retry");
+    return new JobType<>(name, argsType, new Defaults<>(d.queue, retry, d.timeout, d.unique));
   }
 
   /** Each attempt is interrupted and fails once it has run this long. */
   public JobType<A> withTimeout(Duration timeout) {
-    return new JobType<>(name, argsType, queue, retry, JobOptions.positive(timeout, "timeout"));
+    Defaults<A> d = defaults;
+    JobOptions.positive(timeout, "timeout");
+    return new JobType<>(name, argsType, new Defaults<>(d.queue, d.retry, timeout, d.unique));
+  }
+
+  /** Makes jobs of this type unique; see {@link Unique}. */
+  public JobType<A> withUnique(Unique<? super A> unique) {
+    Defaults<A> d = defaults;
+    Objects.requireNonNull(unique, "unique");
+    return new JobType<>(name, argsType, new Defaults<>(d.queue, d.retry, d.timeout, unique));
   }
 
   public String name() {
@@ -74,19 +89,23 @@ public final class JobType<A> {
   }
 
   public String queue() {
-    return queue;
+    return defaults.queue;
   }
 
   public Retry retry() {
-    return retry;
+    return defaults.retry;
   }
 
   public Optional<Duration> timeout() {
-    return Optional.ofNullable(timeout);
+    return Optional.ofNullable(defaults.timeout);
+  }
+
+  public Optional<Unique<? super A>> unique() {
+    return Optional.ofNullable(defaults.unique);
   }
 
   @Override
   public String toString() {
-    return "JobType[" + name + " on " + queue + "]";
+    return "JobType[" + name + " on " + defaults.queue + "]";
   }
 }

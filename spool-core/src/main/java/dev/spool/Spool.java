@@ -43,7 +43,9 @@ public final class Spool implements AutoCloseable {
             settings.retention,
             settings.deadJobsMaxSize,
             settings.deadJobsMaxAge);
-    this.enqueuer = new Enqueuer(store, redis, settings.clock, settings.maxPayloadBytes);
+    this.enqueuer =
+        new Enqueuer(
+            store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
     this.monitor = new StoreMonitor(store);
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
   }
@@ -63,27 +65,63 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * Enqueues a job with per-job options.
+   * Enqueues a job with per-job options. A unique job that meets a held lock is not queued: with
+   * {@link OnConflict#REJECT} this returns the id of the job that holds the lock ({@link
+   * #tryEnqueue} tells the two apart); with {@link OnConflict#RAISE} it throws.
    *
    * @throws PayloadTooLargeException if its JSON arguments are over the limit
+   * @throws UniqueJobConflictException if the job is unique, its lock is held and it raises
    * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
    */
   public <A> JobId enqueue(JobType<A> type, A args, JobOptions options) {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(options, "options");
-    return enqueuer.enqueue(type, args, options);
+    return enqueueAll(type, List.of(args), options).getFirst();
   }
 
-  /** Enqueues many jobs of one type at once, pipelined; returns their ids in order. */
+  /** Enqueues a job on its type's queue and says whether it was accepted. */
+  public <A> EnqueueResult tryEnqueue(JobType<A> type, A args) {
+    return tryEnqueue(type, args, JobOptions.NONE);
+  }
+
+  /**
+   * Enqueues a job and says whether it was accepted or which job holds its unique lock. Never
+   * throws {@link UniqueJobConflictException}.
+   */
+  public <A> EnqueueResult tryEnqueue(JobType<A> type, A args, JobOptions options) {
+    return enqueuer.enqueueAll(check(type, options), List.of(args), options).getFirst();
+  }
+
+  /**
+   * Enqueues many jobs of one type at once, pipelined; returns their ids in order (for a unique job
+   * rejected on a conflict, the id of the job that holds the lock).
+   *
+   * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
+   *     without conflict are queued all the same
+   */
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
     return enqueueAll(type, args, JobOptions.NONE);
   }
 
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options) {
-    Objects.requireNonNull(type, "type");
     Objects.requireNonNull(args, "args");
+    if (args.isEmpty()) {
+      return List.of();
+    }
+    List<EnqueueResult> results = enqueuer.enqueueAll(check(type, options), args, options);
+    Unique<?> unique = Enqueuer.uniqueOf(type, options);
+    if (unique != null && unique.conflict() == OnConflict.RAISE) {
+      for (EnqueueResult r : results) {
+        if (!r.accepted()) {
+          throw new UniqueJobConflictException(type.name(), r.jobId());
+        }
+      }
+    }
+    return results.stream().map(EnqueueResult::jobId).toList();
+  }
+
+  private static <A> JobType<A> check(JobType<A> type, JobOptions options) {
+    Objects.requireNonNull(type, "type");
     Objects.requireNonNull(options, "options");
-    return args.isEmpty() ? List.of() : enqueuer.enqueueAll(type, args, options);
+    return type;
   }
 
   /**
@@ -133,7 +171,8 @@ public final class Spool implements AutoCloseable {
       Duration retention,
       long deadJobsMaxSize,
       Duration deadJobsMaxAge,
-      Duration commandTimeout) {}
+      Duration commandTimeout,
+      Duration uniqueLockTtl) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -149,6 +188,12 @@ public final class Spool implements AutoCloseable {
     /** Defaults to 10 000 dead jobs per queue; the oldest are deleted beyond. */
     public static final long DEFAULT_DEAD_JOBS_MAX_SIZE = 10_000;
 
+    /**
+     * Defaults to 10 minutes: a unique lock expires this long after its job's due time (or, for
+     * {@link Unique.Lock#WHILE_EXECUTING}, its start) unless its {@link Unique#ttl} says otherwise.
+     */
+    public static final Duration DEFAULT_UNIQUE_LOCK_TTL = Duration.ofMinutes(10);
+
     /** Defaults to 180 days; older dead jobs are deleted. */
     public static final Duration DEFAULT_DEAD_JOBS_MAX_AGE = Duration.ofDays(180);
 
@@ -160,6 +205,7 @@ public final class Spool implements AutoCloseable {
     private long deadJobsMaxSize = DEFAULT_DEAD_JOBS_MAX_SIZE;
     private Duration deadJobsMaxAge = DEFAULT_DEAD_JOBS_MAX_AGE;
     private Duration commandTimeout = RedisConnection.DEFAULT_COMMAND_TIMEOUT;
+    private Duration uniqueLockTtl = DEFAULT_UNIQUE_LOCK_TTL;
 
     private Builder() {}
 
@@ -218,6 +264,12 @@ public final class Spool implements AutoCloseable {
       return this;
     }
 
+    /** See {@link #DEFAULT_UNIQUE_LOCK_TTL}. */
+    public Builder uniqueLockTtl(Duration ttl) {
+      this.uniqueLockTtl = JobOptions.positive(ttl, "uniqueLockTtl");
+      return this;
+    }
+
     /**
      * Connects.
      *
@@ -236,7 +288,8 @@ public final class Spool implements AutoCloseable {
               retention,
               deadJobsMaxSize,
               deadJobsMaxAge,
-              commandTimeout));
+              commandTimeout,
+              uniqueLockTtl));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.spool.bench;
 
 import dev.spool.JobType;
+import dev.spool.Unique;
 
 /** The job types the workloads enqueue. */
 public final class BenchJobs {
@@ -16,6 +17,11 @@ public final class BenchJobs {
   public record Due(long dueMs, int n) {}
 
   public static final JobType<Noop> NOOP = JobType.of("noop", Noop.class);
+
+  /** {@link #NOOP} with an until-executed lock per job (W1 {@code --unique}). */
+  public static final JobType<Noop> UNIQUE_NOOP =
+      JobType.of("unique-noop", Noop.class).withUnique(Unique.untilExecuted());
+
   public static final JobType<Sent> SENT = JobType.of("bench-latency", Sent.class);
   public static final JobType<Due> DUE = JobType.of("bench-delayed", Due.class);
 }

@@ -1,6 +1,7 @@
 package dev.spool.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.JobType;
 import dev.spool.QueueCounts;
 import dev.spool.Spool;
 import dev.spool.Worker;
@@ -45,6 +46,13 @@ public final class ThroughputCommand extends WorkloadCommand {
       description = "INCRs one round trip at a time, for the ceiling. Default: ${DEFAULT-VALUE}.")
   int ceilingRoundTripOps = 20_000;
 
+  @Option(
+      names = "--unique",
+      description =
+          "Make every job unique (an until-executed lock with a distinct key per job), to measure"
+              + " what locks cost.")
+  boolean unique;
+
   static final int CEILING_BATCH = 1000;
 
   @Override
@@ -63,6 +71,7 @@ public final class ThroughputCommand extends WorkloadCommand {
     s.put("jobs", jobs);
     s.put("concurrency", concurrency);
     s.put("workers", 1);
+    s.put("unique", unique);
     s.put("ceilingOps", ceilingOps);
     s.put("ceilingBatch", CEILING_BATCH);
     s.put("ceilingRoundTripOps", ceilingRoundTripOps);
@@ -110,11 +119,12 @@ public final class ThroughputCommand extends WorkloadCommand {
     }
     RunCounter counter = new RunCounter(jobs);
     double processedPerSec;
+    JobType<Noop> type = unique ? BenchJobs.UNIQUE_NOOP : BenchJobs.NOOP;
     try (Spool spool = spool(env, namespace)) {
-      String queue = BenchJobs.NOOP.queue();
+      String queue = type.queue();
 
       long e0 = System.nanoTime();
-      int enqueued = spool.enqueueAll(BenchJobs.NOOP, args).size();
+      int enqueued = spool.enqueueAll(type, args).size();
       double enqueueSeconds = (System.nanoTime() - e0) / 1e9;
       args = null;
       QueueCounts queued = spool.monitor().counts(queue);
@@ -134,7 +144,7 @@ public final class ThroughputCommand extends WorkloadCommand {
               .queues(queue)
               .concurrency(concurrency)
               .shutdownTimeout(Duration.ofSeconds(5))
-              .handle(BenchJobs.NOOP, (job, a) -> counter.ran(a.n()))
+              .handle(type, (job, a) -> counter.ran(a.n()))
               .start();
       Waited waited;
       try {

@@ -63,6 +63,23 @@ class BenchCommandIT {
   }
 
   @Test
+  void throughputWithUniqueJobs() throws Exception {
+    Outcome o =
+        bench(
+            "throughput",
+            "--unique",
+            "--jobs",
+            "1000",
+            "--ceiling-ops",
+            "1000",
+            "--ceiling-round-trip-ops",
+            "100");
+    JsonNode run = verifiedRun(o, "W1");
+    assertThat(run.get("settings").get("unique").asBoolean()).isTrue();
+    assertThat(run.get("figures").get("enqueued").asInt()).isEqualTo(1000);
+  }
+
+  @Test
   void throughput() throws Exception {
     Outcome o =
         bench(

@@ -7,10 +7,14 @@
   ARGV[1] job key prefix ("<ns>:{q}:job:")
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
-  ARGV[4] number of jobs N, then N groups of 5:
-          type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none)
-  Returns: array of the new job ids (numbers), in order ]]
+  ARGV[4] number of jobs N, then N groups of 7:
+          type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
+          unique lock spec ("" = not unique; see LockSpec), lock expiry (ms, "" = taken later)
+  A job whose unique lock is held by another job is not created.
+  Returns: array, in order, of the new job numbers, or of minus the number of the job that
+  holds the lock for a job not created ]]
 local prefix, now, channel, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
 local last = redis.call('INCRBY', KEYS[1], n)
 local first = last - n + 1
 local ids = {}
@@ -18,11 +22,21 @@ local readyIds = {}
 local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for i = 0, n - 1 do
-  local base = 5 + i * 5
+  local base = 5 + i * 7
   local id = first + i
   local key = prefix .. id
   local priority, due, options = ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
-  if due ~= '' then
+  local lock, lockExpiry = ARGV[base + 5], ARGV[base + 6]
+  local holder = nil
+  if lockExpiry ~= '' then
+    local lockKey = lockPrefix .. string.match(lock, '([%x]+)$')
+    if not redis.call('SET', lockKey, id, 'NX', 'PXAT', lockExpiry) then
+      holder = redis.call('GET', lockKey)
+    end
+  end
+  if holder then
+    ids[#ids + 1] = -tonumber(holder)
+  elseif due ~= '' then
     redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'scheduled', 'n', 0,
       'rec', now, 'sch', now, 'due', due)
     redis.call('ZADD', KEYS[4], due, id)
@@ -39,9 +53,12 @@ for i = 0, n - 1 do
       readyIds[#readyIds + 1] = id
     end
   end
-  if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
-  if options ~= '' then redis.call('HSET', key, 'o', options) end
-  ids[#ids + 1] = id
+  if not holder then
+    if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
+    if options ~= '' then redis.call('HSET', key, 'o', options) end
+    if lock ~= '' then redis.call('HSET', key, 'u', lock) end
+    ids[#ids + 1] = id
+  end
 end
 for i = 1, #readyIds, 1000 do
   redis.call('RPUSH', KEYS[2], unpack(readyIds, i, math.min(i + 999, #readyIds)))

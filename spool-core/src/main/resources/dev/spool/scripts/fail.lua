@@ -11,10 +11,23 @@
 local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local key = prefix .. id
+local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
+-- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
+local function unlock(key, id, kinds)
+  local u = redis.call('HGET', key, 'u')
+  if u then
+    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
+    if string.find(kinds, kind, 1, true) then
+      local lockKey = lockPrefix .. digest
+      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
+    end
+  end
+end
 local job = redis.call('HMGET', key, 's', 'w', 'n')
 if not (job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
 redis.call('ZREM', KEYS[1], id)
 if retryAt ~= '' then
+  unlock(key, id, 'W') -- a retry keeps an until-executed lock
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err, 'due', retryAt)
   redis.call('HSETNX', key, 'sch', nowUs)
   local earliest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
@@ -25,6 +38,7 @@ if retryAt ~= '' then
   return 1
 end
 redis.call('HSET', key, 's', 'failed', 'e', err)
+unlock(key, id, 'WD')
 redis.call('HSETNX', key, 'fai', nowUs)
 redis.call('ZADD', KEYS[3], nowMs, id)
 -- Keep the dead set bounded in age and size; dead jobs take their hashes with them.

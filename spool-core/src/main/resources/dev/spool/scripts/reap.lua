@@ -8,6 +8,18 @@
   Returns: {jobs returned to ready, jobs moved to the dead set} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local defaultAttempts = tonumber(ARGV[5])
+local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
+-- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
+local function unlock(key, id, kinds)
+  local u = redis.call('HGET', key, 'u')
+  if u then
+    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
+    if string.find(kinds, kind, 1, true) then
+      local lockKey = lockPrefix .. digest
+      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
+    end
+  end
+end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
 local requeued, dead = 0, 0
 for _, id in ipairs(expired) do
@@ -26,12 +38,14 @@ for _, id in ipairs(expired) do
       '\' (node presumed dead)', type = 'LeaseExpired', attempt = tonumber(job[3])})
     if used >= allowed then
       redis.call('HSET', key, 's', 'failed', 'e', err)
+      unlock(key, id, 'WD')
       redis.call('HSETNX', key, 'fai', nowUs)
       redis.call('ZADD', KEYS[5], nowMs, id)
       dead = dead + 1
     else
       redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err)
       redis.call('HDEL', key, 'w')
+      unlock(key, id, 'W')
       if job[4] then
         redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
       else

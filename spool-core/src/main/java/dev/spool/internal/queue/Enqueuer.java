@@ -1,12 +1,15 @@
 package dev.spool.internal.queue;
 
+import dev.spool.EnqueueResult;
 import dev.spool.JobId;
 import dev.spool.JobOptions;
 import dev.spool.JobType;
 import dev.spool.PayloadTooLargeException;
+import dev.spool.Unique;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.unique.LockSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,21 +27,32 @@ public final class Enqueuer {
   private final RedisConnection redis;
   private final Clock clock;
   private final int maxPayloadBytes;
+  private final Duration defaultLockTtl;
 
-  public Enqueuer(JobStore store, RedisConnection redis, Clock clock, int maxPayloadBytes) {
+  public Enqueuer(
+      JobStore store, RedisConnection redis, Clock clock, int maxPayloadBytes, Duration lockTtl) {
     this.store = store;
     this.redis = redis;
     this.clock = clock;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.defaultLockTtl = lockTtl;
   }
 
-  public <A> JobId enqueue(JobType<A> type, A args, JobOptions options) {
-    return enqueueAll(type, List.of(args), options).getFirst();
+  /** The uniqueness that applies to jobs of this type with these options, or null. */
+  public static Unique<?> uniqueOf(JobType<?> type, JobOptions options) {
+    return options.unique().orElse(type.unique().orElse(null));
   }
 
-  public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options) {
+  /**
+   * Enqueues jobs of one type; each result says whether the job was accepted or which job holds its
+   * unique lock.
+   */
+  public <A> List<EnqueueResult> enqueueAll(
+      JobType<A> type, List<? extends A> args, JobOptions options) {
     String queue = options.queue().orElse(type.queue());
     long dueMs = dueMs(options);
+    Unique<?> unique = uniqueOf(type, options);
+    long lockFrom = dueMs > 0 ? dueMs : clock.millis();
     String stored =
         StoredOptions.of(
                 options.retry().orElse(type.retry()),
@@ -46,7 +60,16 @@ public final class Enqueuer {
             .toJson();
     List<NewJob> jobs = new ArrayList<>(args.size());
     for (A a : args) {
-      jobs.add(new NewJob(type.name(), encode(type, a), options.priority(), dueMs, stored));
+      String lock = "";
+      long lockExpiry = 0;
+      if (unique != null) {
+        LockSpec spec = LockSpec.of(type.name(), unique, a, defaultLockTtl);
+        lock = spec.stored();
+        lockExpiry = spec.takenAtEnqueue() ? lockFrom + spec.ttlMs() : 0;
+      }
+      jobs.add(
+          new NewJob(
+              type.name(), encode(type, a), options.priority(), dueMs, stored, lock, lockExpiry));
     }
     store.registerQueue(queue);
     long now = Micros.now(clock);
@@ -55,13 +78,13 @@ public final class Enqueuer {
       chunks.add(
           store.enqueue(queue, jobs.subList(from, Math.min(from + CHUNK, jobs.size())), now));
     }
-    List<JobId> ids = new ArrayList<>(jobs.size());
+    List<EnqueueResult> results = new ArrayList<>(jobs.size());
     for (CompletableFuture<long[]> chunk : chunks) {
       for (long number : redis.await(chunk)) {
-        ids.add(new JobId(queue, number));
+        results.add(new EnqueueResult(number > 0, new JobId(queue, Math.abs(number))));
       }
     }
-    return ids;
+    return results;
   }
 
   private long dueMs(JobOptions options) {

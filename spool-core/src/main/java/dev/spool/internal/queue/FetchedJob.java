@@ -9,6 +9,8 @@ import dev.spool.JobId;
  * @param budgetStart the attempt from which the current retry budget counts (0 unless the job was
  *     retried by hand from the dead set)
  * @param recordedAtMicros when it was enqueued, µs since the epoch (0 if unknown)
+ * @param lockHolder the job holding its while-executing lock, when its conflict strategy is to
+ *     raise; "" when it may run
  */
 public record FetchedJob(
     JobId id,
@@ -17,4 +19,5 @@ public record FetchedJob(
     int attempt,
     int budgetStart,
     String options,
-    long recordedAtMicros) {}
+    long recordedAtMicros,
+    String lockHolder) {}

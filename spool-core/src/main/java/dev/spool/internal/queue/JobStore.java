@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
  * script or one command). Times are passed in by the caller, never read here.
  */
 public interface JobStore {
-  /** Adds jobs to one queue; completes with their numbers, in order. */
+  /**
+   * Adds jobs to one queue; completes with their numbers in order, or minus the number of the job
+   * holding the unique lock of a job that was not added.
+   */
   CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros);
 
   /** Leases up to {@code max} ready jobs of a queue to a node. */

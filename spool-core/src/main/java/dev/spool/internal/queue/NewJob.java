@@ -5,5 +5,14 @@ package dev.spool.internal.queue;
  *
  * @param dueMs epoch millis when it may run, or 0 for at once
  * @param options stored options JSON, "" for none
+ * @param lock the stored unique lock spec ({@code LockSpec.stored()}), "" for none
+ * @param lockExpiryMs when the lock taken at enqueue expires, or 0 when none is taken then
  */
-public record NewJob(String type, String args, int priority, long dueMs, String options) {}
+public record NewJob(
+    String type,
+    String args,
+    int priority,
+    long dueMs,
+    String options,
+    String lock,
+    long lockExpiryMs) {}

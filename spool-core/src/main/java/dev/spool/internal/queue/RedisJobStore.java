@@ -50,7 +50,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + jobs.size() * 5];
+    String[] args = new String[4 + jobs.size() * 7];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
@@ -62,6 +62,8 @@ public final class RedisJobStore implements JobStore {
       args[i++] = Integer.toString(job.priority());
       args[i++] = job.dueMs() > 0 ? Long.toString(job.dueMs()) : "";
       args[i++] = job.options();
+      args[i++] = job.lock();
+      args[i++] = job.lockExpiryMs() > 0 ? Long.toString(job.lockExpiryMs()) : "";
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     return redis
@@ -73,7 +75,7 @@ public final class RedisJobStore implements JobStore {
   public List<FetchedJob> fetch(
       String queue, String node, long nowMicros, long leaseDeadlineMs, int max) {
     QueueKeys q = keys.queue(queue);
-    String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed()};
     List<Object> out =
         redis.await(
             redis.<List<Object>>eval(
@@ -84,9 +86,11 @@ public final class RedisJobStore implements JobStore {
                 node,
                 Long.toString(nowMicros),
                 Long.toString(leaseDeadlineMs),
-                Integer.toString(max)));
-    List<FetchedJob> jobs = new ArrayList<>(out.size() / 7);
-    for (int i = 0; i + 6 < out.size(); i += 7) {
+                Integer.toString(max),
+                Long.toString(retentionSeconds),
+                q.dueChannel()));
+    List<FetchedJob> jobs = new ArrayList<>(out.size() / 8);
+    for (int i = 0; i + 7 < out.size(); i += 8) {
       jobs.add(
           new FetchedJob(
               new JobId(queue, Long.parseLong(str(out.get(i)))),
@@ -95,7 +99,8 @@ public final class RedisJobStore implements JobStore {
               parseInt(out.get(i + 3)),
               parseInt(out.get(i + 4)),
               str(out.get(i + 5)),
-              parseLong(out.get(i + 6))));
+              parseLong(out.get(i + 6)),
+              str(out.get(i + 7))));
     }
     return jobs;
   }

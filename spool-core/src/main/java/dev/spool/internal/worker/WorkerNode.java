@@ -3,8 +3,10 @@ package dev.spool.internal.worker;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.Handler;
+import dev.spool.JobId;
 import dev.spool.Retry;
 import dev.spool.SpoolException;
+import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.Failure;
@@ -219,6 +221,11 @@ public final class WorkerNode {
           job,
           "MalformedJob",
           "stored job has no " + (stored.type() == null ? "type" : "arguments"));
+    }
+    if (stored.lockHolder() != null && !stored.lockHolder().isEmpty()) {
+      JobId holder = new JobId(job.id().queue(), Long.parseLong(stored.lockHolder()));
+      UniqueJobConflictException conflict = new UniqueJobConflictException(stored.type(), holder);
+      return failed(job, options, error(job, conflict.getClass().getName(), conflict.getMessage()));
     }
     Registration<?> registration = settings.handlers().find(stored.type());
     if (registration == null) {

@@ -1,0 +1,472 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Greeting;
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The lock table of the unique-jobs specification, row by row, plus ownership, TTL and races. */
+class UniqueJobsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  static JobType<Noop> type(String name, Unique<? super Noop> unique) {
+    return JobType.of(name, Noop.class).withQueue("work").withUnique(unique);
+  }
+
+  String state(JobId id) {
+    return f.redis().hget(f.jobKey(id), "s");
+  }
+
+  /** A worker whose handler blocks until released, to hold a job in the running state. */
+  final class Gate {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    Handler<Noop> handler(List<Integer> ran) {
+      return (job, a) -> {
+        ran.add(a.n());
+        started.countDown();
+        release.await();
+      };
+    }
+  }
+
+  @Nested
+  class DefiningAType {
+    @Test
+    void invalidLockAndConflictPairsAreRefusedNamingTheValidOnes() {
+      assertThatThrownBy(() -> Unique.untilExecuting().onConflict(OnConflict.RESCHEDULE))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("on conflict RESCHEDULE does not go with lock UNTIL_EXECUTING")
+          .hasMessageContaining("WHILE_EXECUTING with REJECT, RESCHEDULE or RAISE");
+      assertThatThrownBy(() -> Unique.untilExecuted().onConflict(OnConflict.RESCHEDULE))
+          .hasMessageContaining("does not go with lock UNTIL_EXECUTED");
+    }
+
+    @Test
+    void everyValidPairIsAccepted() {
+      for (Unique.Lock lock : Unique.Lock.values()) {
+        for (OnConflict c : lock.allowed()) {
+          Unique<Object> u =
+              switch (lock) {
+                case UNTIL_EXECUTING -> Unique.untilExecuting();
+                case WHILE_EXECUTING -> Unique.whileExecuting();
+                case UNTIL_EXECUTED -> Unique.untilExecuted();
+              };
+          assertThat(u.onConflict(c).conflict()).isEqualTo(c);
+        }
+      }
+    }
+
+    @Test
+    void rejectIsTheDefault() {
+      assertThat(Unique.untilExecuted().conflict()).isEqualTo(OnConflict.REJECT);
+    }
+  }
+
+  @Nested
+  class UntilExecuting {
+    final JobType<Noop> type = type("until-executing", Unique.untilExecuting());
+
+    @Test
+    void aDuplicateIsRejectedWhileTheFirstWaitsAndAcceptedOnceItStarted() throws Exception {
+      EnqueueResult first = f.spool.tryEnqueue(type, new Noop(1));
+      EnqueueResult second = f.spool.tryEnqueue(type, new Noop(1));
+      assertThat(first.accepted()).isTrue();
+      assertThat(second.accepted()).isFalse();
+      assertThat(second.holder()).contains(first.jobId());
+      assertThat(f.spool.enqueue(type, new Noop(1)))
+          .as("enqueue returns the holder")
+          .isEqualTo(first.jobId());
+      assertThat(f.spool.tryEnqueue(type, new Noop(2)).accepted()).as("other args").isTrue();
+
+      Gate gate = new Gate();
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      f.worker("node-1").concurrency(1).handle(type, gate.handler(ran)).start();
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).as("first has started").isTrue();
+      gate.release.countDown();
+    }
+
+    @Test
+    void raiseThrowsNamingTheHolder() {
+      JobType<Noop> raising = type("raising", Unique.untilExecuting().onConflict(OnConflict.RAISE));
+      JobId first = f.spool.enqueue(raising, new Noop(1));
+      assertThatThrownBy(() -> f.spool.enqueue(raising, new Noop(1)))
+          .isInstanceOf(UniqueJobConflictException.class)
+          .hasMessage("job type 'raising' is unique and job " + first + " holds its lock")
+          .extracting(e -> ((UniqueJobConflictException) e).holder())
+          .isEqualTo(first);
+      assertThat(f.spool.tryEnqueue(raising, new Noop(1)).accepted())
+          .as("tryEnqueue never throws")
+          .isFalse();
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(1);
+    }
+  }
+
+  @Nested
+  class UntilExecuted {
+    final JobType<Noop> type =
+        type("until-executed", Unique.untilExecuted())
+            .withRetry(Retry.fixed(2, Duration.ofMillis(300)));
+
+    @Test
+    void aDuplicateIsRejectedWhileQueuedAndRunningAndAcceptedAfterSuccess() throws Exception {
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(first);
+
+      Gate gate = new Gate();
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      f.worker("node-1").concurrency(1).handle(type, gate.handler(ran)).start();
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).as("running").contains(first);
+
+      gate.release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(first)));
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).as("after success").isTrue();
+    }
+
+    @Test
+    void aRetryKeepsTheLockAndDeathReleasesIt() {
+      AtomicInteger attempts = new AtomicInteger();
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      f.worker("node-1")
+          .handle(
+              type,
+              (job, a) -> {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("fails");
+              })
+          .start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "scheduled".equals(state(first)));
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder())
+          .as("waiting to retry")
+          .contains(first);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> "failed".equals(state(first)));
+      assertThat(attempts).hasValue(2);
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).as("after death").isTrue();
+    }
+
+    @Test
+    void cancellingReleasesTheLock() {
+      JobId first =
+          f.spool.enqueue(
+              type, new Noop(1), JobOptions.builder().delay(Duration.ofHours(1)).build());
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).isFalse();
+      assertThat(f.spool.cancel(first)).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).isTrue();
+    }
+
+    @Test
+    void aHundredThreadsEnqueueingTheSameJobGetExactlyOneAccepted() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(100);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<EnqueueResult>> results = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return f.spool.tryEnqueue(type, new Noop(42));
+                }));
+      }
+      go.countDown();
+      List<EnqueueResult> done = new ArrayList<>();
+      for (Future<EnqueueResult> r : results) {
+        done.add(r.get(30, TimeUnit.SECONDS));
+      }
+      pool.shutdown();
+      List<EnqueueResult> accepted = done.stream().filter(EnqueueResult::accepted).toList();
+      assertThat(accepted).hasSize(1);
+      assertThat(done)
+          .allSatisfy(r -> assertThat(r.jobId()).isEqualTo(accepted.getFirst().jobId()));
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(1);
+    }
+  }
+
+  @Nested
+  class WhileExecuting {
+    @Test
+    void rejectKillsTheSecondJobAtStartWithAReason() throws Exception {
+      JobType<Noop> type = type("while-reject", Unique.whileExecuting());
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      JobId second = f.spool.enqueue(type, new Noop(1));
+      assertThat(second).as("both are queued: the lock is taken at start").isNotEqualTo(first);
+
+      Gate gate = new Gate();
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      f.worker("node-1").concurrency(2).handle(type, gate.handler(ran)).start();
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "killed".equals(state(second)));
+      assertThat(f.redis().hget(f.jobKey(second), "e"))
+          .contains("UniqueJobConflict")
+          .contains("job " + first.number() + " holds the while-executing lock");
+      gate.release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(first)));
+      assertThat(ran).containsExactly(1);
+    }
+
+    @Test
+    void rescheduleRunsTheSecondJobAfterTheFirstWithoutUsingAnAttempt() throws Exception {
+      JobType<Noop> type =
+          type(
+              "while-reschedule",
+              Unique.whileExecuting()
+                  .onConflict(OnConflict.RESCHEDULE)
+                  .rescheduleDelay(Duration.ofMillis(300)));
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      JobId second = f.spool.enqueue(type, new Noop(1));
+      Map<Long, Integer> attempts = new ConcurrentHashMap<>();
+      CountDownLatch firstStarted = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      f.worker("node-1")
+          .concurrency(2)
+          .handle(
+              type,
+              (job, a) -> {
+                attempts.put(job.id().number(), job.attempt());
+                if (job.id().equals(first)) {
+                  firstStarted.countDown();
+                  release.await();
+                }
+              })
+          .start();
+      assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "scheduled".equals(state(second)));
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(second)));
+      assertThat(attempts).containsEntry(second.number(), 0);
+    }
+
+    @Test
+    void raiseFailsTheAttemptSoTheJobIsRetried() throws Exception {
+      JobType<Noop> type =
+          type("while-raise", Unique.whileExecuting().onConflict(OnConflict.RAISE))
+              .withRetry(Retry.fixed(5, Duration.ofMillis(200)));
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      JobId second = f.spool.enqueue(type, new Noop(1));
+      Map<Long, Integer> attempts = new ConcurrentHashMap<>();
+      CountDownLatch firstStarted = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      f.worker("node-1")
+          .concurrency(2)
+          .handle(
+              type,
+              (job, a) -> {
+                attempts.put(job.id().number(), job.attempt());
+                if (job.id().equals(first)) {
+                  firstStarted.countDown();
+                  release.await();
+                }
+              })
+          .start();
+      assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "scheduled".equals(state(second)));
+      assertThat(f.redis().hget(f.jobKey(second), "e"))
+          .contains("UniqueJobConflictException")
+          .contains("job " + first + " holds its lock");
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(second)));
+      assertThat(attempts.get(second.number())).as("the conflict used an attempt").isPositive();
+    }
+
+    @Test
+    void threeNodesNeverRunTwoJobsWithTheSameKeyAtOnce() {
+      JobType<Noop> type =
+          type(
+              "while-race",
+              Unique.whileExecuting()
+                  .onConflict(OnConflict.RESCHEDULE)
+                  .rescheduleDelay(Duration.ofMillis(20))
+                  .<Noop>args(a -> a.n() % 10));
+      List<Noop> args = Fixtures.noops(1000);
+      f.spool.enqueueAll(type, args);
+      Map<Integer, AtomicInteger> running = new ConcurrentHashMap<>();
+      AtomicInteger overlaps = new AtomicInteger();
+      AtomicInteger done = new AtomicInteger();
+      for (String node : List.of("n1", "n2", "n3")) {
+        f.worker(node)
+            .concurrency(8)
+            .handle(
+                type,
+                (job, a) -> {
+                  AtomicInteger r = running.computeIfAbsent(a.n() % 10, k -> new AtomicInteger());
+                  if (r.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                  }
+                  Thread.sleep(1);
+                  r.decrementAndGet();
+                  done.incrementAndGet();
+                })
+            .start();
+      }
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> f.spool.monitor().counts("work").completed() == 1000);
+      assertThat(overlaps).hasValue(0);
+      assertThat(done).hasValue(1000);
+    }
+  }
+
+  @Nested
+  class Keys {
+    @Test
+    void uniqueArgsDecideWhichJobsConflict() {
+      JobType<Greeting> type =
+          JobType.of("greet-once", Greeting.class)
+              .withQueue("work")
+              .withUnique(Unique.untilExecuted().args(g -> List.of(g.to())));
+      assertThat(f.spool.tryEnqueue(type, new Greeting("a@b.c", "hi")).accepted()).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Greeting("a@b.c", "hello")).accepted()).isFalse();
+      assertThat(f.spool.tryEnqueue(type, new Greeting("x@y.z", "hi")).accepted()).isTrue();
+    }
+
+    @Test
+    void fieldOrderAndNumberFormattingDoNotMatter() {
+      @SuppressWarnings("unchecked")
+      JobType<Map<String, Object>> type =
+          JobType.of("map-job", (Class<Map<String, Object>>) (Class<?>) Map.class)
+              .withQueue("work")
+              .withUnique(Unique.untilExecuted());
+      Map<String, Object> a = new java.util.LinkedHashMap<>();
+      a.put("x", 1);
+      a.put("y", "z");
+      Map<String, Object> b = new java.util.LinkedHashMap<>();
+      b.put("y", "z");
+      b.put("x", 1.0);
+      assertThat(f.spool.tryEnqueue(type, a).accepted()).isTrue();
+      assertThat(f.spool.tryEnqueue(type, b).accepted()).isFalse();
+    }
+
+    @Test
+    void theSameArgsOfAnotherTypeDoNotConflict() {
+      assertThat(f.spool.tryEnqueue(type("one", Unique.untilExecuted()), new Noop(1)).accepted())
+          .isTrue();
+      assertThat(f.spool.tryEnqueue(type("two", Unique.untilExecuted()), new Noop(1)).accepted())
+          .isTrue();
+    }
+
+    @Test
+    void aPerJobUniqueAppliesToATypeThatIsNotUnique() {
+      JobOptions once = JobOptions.builder().unique(Unique.untilExecuted()).build();
+      assertThat(f.spool.tryEnqueue(Fixtures.NOOP, new Noop(1), once).accepted()).isTrue();
+      assertThat(f.spool.tryEnqueue(Fixtures.NOOP, new Noop(1), once).accepted()).isFalse();
+      assertThat(f.spool.tryEnqueue(Fixtures.NOOP, new Noop(1)).accepted())
+          .as("not unique")
+          .isTrue();
+    }
+  }
+
+  @Nested
+  class Ownership {
+    @Test
+    void aJobCannotReleaseALockAnotherJobHolds() throws Exception {
+      JobType<Noop> type = type("owned", Unique.untilExecuted());
+      JobId first = f.spool.enqueue(type, new Noop(1));
+      // As if the first job's lock had expired and another job had taken it since.
+      String lockKey = f.redis().keys(f.namespace + ":{work}:lock:*").getFirst();
+      f.redis().set(lockKey, "999");
+      f.worker("node-1").handle(type, (job, a) -> {}).start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(first)));
+      assertThat(f.redis().get(lockKey)).isEqualTo("999");
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(new JobId("work", 999));
+    }
+  }
+
+  @Nested
+  class TimeToLive {
+    @Test
+    void aLockExpiresAtTheDueTimePlusItsTtl() throws Exception {
+      Clock past = Clock.fixed(Instant.now().minus(Duration.ofMinutes(11)), ZoneOffset.UTC);
+      JobType<Noop> type = type("ttl", Unique.untilExecuted());
+      try (Spool earlier =
+          Spool.builder().redis(redis.uri()).namespace(f.namespace).clock(past).build()) {
+        assertThat(earlier.tryEnqueue(type, new Noop(1)).accepted()).isTrue();
+        // Enqueued 11 minutes ago with the default 10-minute TTL: the lock is gone.
+        assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).isTrue();
+
+        // A job due 2 minutes after that enqueue keeps its lock until 10 minutes past its due time.
+        JobOptions later = JobOptions.builder().delay(Duration.ofMinutes(2)).build();
+        assertThat(earlier.tryEnqueue(type, new Noop(2), later).accepted()).isTrue();
+        assertThat(f.spool.tryEnqueue(type, new Noop(2)).accepted()).isFalse();
+        String lockKey =
+            f.redis().keys(f.namespace + ":{work}:lock:*").stream()
+                .filter(k -> f.redis().get(k).equals(Long.toString(3)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(f.redis().pttl(lockKey)).isBetween(50_000L, 60_000L);
+      }
+    }
+
+    @Test
+    void aPerTypeTtlOverridesTheDefault() {
+      JobType<Noop> type = type("short", Unique.untilExecuted().ttl(Duration.ofSeconds(30)));
+      f.spool.enqueue(type, new Noop(1));
+      String lockKey = f.redis().keys(f.namespace + ":{work}:lock:*").getFirst();
+      assertThat(f.redis().pttl(lockKey)).isBetween(25_000L, 30_000L);
+    }
+  }
+
+  @Nested
+  class Recovery {
+    @Test
+    void aCrashedNodesWhileExecutingLockIsReleasedWhenTheJobIsReaped() throws Exception {
+      JobType<Noop> type = type("crashy", Unique.whileExecuting());
+      JobId id = f.spool.enqueue(type, new Noop(1));
+      CountDownLatch held = new CountDownLatch(1);
+      AtomicBoolean crashed = new AtomicBoolean();
+      Worker doomed =
+          f.worker("doomed")
+              .handle(
+                  type,
+                  (job, a) -> {
+                    held.countDown();
+                    Thread.sleep(60_000);
+                  })
+              .start();
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      doomed.halt();
+      crashed.set(true);
+      f.worker("survivor").handle(type, (job, a) -> {}).start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> "succeeded".equals(state(id)));
+      assertThat(f.redis().keys(f.namespace + ":{work}:lock:*")).isEmpty();
+    }
+  }
+}
