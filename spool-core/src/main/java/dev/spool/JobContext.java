@@ -20,7 +20,31 @@ public interface JobContext {
   /** When the job was enqueued (µs precision). */
   Instant enqueuedAt();
 
-  /** Keeps a value under a key for the rest of this run. */
+  /** Records progress as a fraction in [0, 1] on the job's status. */
+  void progress(double fraction);
+
+  /** Records progress as n of m on the job's status. */
+  void progress(long done, long total);
+
+  /** Appends an error (anything JSON can hold) to the job's status. */
+  void addError(Object error);
+
+  /** Saves job-specific data (anything JSON can hold) on the job's status. */
+  void save(Object data);
+
+  /**
+   * True once a kill of this job was requested. The handler's thread is also interrupted then; a
+   * handler that returns or throws after a kill request ends the job as killed, not retried.
+   */
+  boolean isKillRequested();
+
+  /** The job's status, freshly loaded. */
+  JobStatus status();
+
+  /**
+   * Keeps a value under a key for the rest of this run; on success the values become the job's
+   * result (see {@link JobStatus#result()}).
+   */
   void put(String key, Object value);
 
   Optional<Object> get(String key);

@@ -7,6 +7,7 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.status.StatusStore;
 import dev.spool.internal.worker.WorkerNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,8 @@ public final class Spool implements AutoCloseable {
   private final Enqueuer enqueuer;
   private final Monitor monitor;
   private final DeadJobs deadJobs;
+  private final StatusStore statusStore;
+  private final StoreStatuses statuses;
   private final List<WorkerNode> workers = new CopyOnWriteArrayList<>();
 
   private Spool(Settings settings) {
@@ -48,6 +51,9 @@ public final class Spool implements AutoCloseable {
             store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
     this.monitor = new StoreMonitor(store);
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
+    this.statusStore =
+        new StatusStore(redis, store.keys(), RedisJobStore.expirySeconds(settings.retention));
+    this.statuses = new StoreStatuses(statusStore, store, settings.clock);
   }
 
   /** Connects with every other setting at its default. */
@@ -138,7 +144,14 @@ public final class Spool implements AutoCloseable {
     return new Worker.Builder(
         name,
         workerSettings -> {
-          WorkerNode node = new WorkerNode(workerSettings, store, settings.clock);
+          WorkerNode node =
+              new WorkerNode(
+                  workerSettings,
+                  store,
+                  statusStore,
+                  statuses::findOrUnknown,
+                  settings.clock,
+                  settings.retention);
           workers.add(node);
           return node;
         });
@@ -150,6 +163,11 @@ public final class Spool implements AutoCloseable {
 
   public DeadJobs deadJobs() {
     return deadJobs;
+  }
+
+  /** The status of every job, and statuses for work run by anything else. */
+  public Statuses statuses() {
+    return statuses;
   }
 
   public String namespace() {

@@ -15,7 +15,7 @@ class ScriptsIT {
     try (Fixtures f = new Fixtures(redis)) {
       var r = f.redis();
       for (Script script : Script.values()) {
-        assertThat(script.source())
+        assertThat(script.text())
             .as(script.fileName())
             .startsWith("--[[ " + script.fileName() + ":");
         assertThat(r.scriptLoad(script.source())).as(script.fileName()).isEqualTo(script.sha());

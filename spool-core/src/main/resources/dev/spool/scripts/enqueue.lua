@@ -1,4 +1,4 @@
---[[ enqueue: add jobs to one queue, ready at once or delayed.
+--[[ enqueue: add jobs to one queue, ready at once or delayed, with their statuses.
   KEYS[1] {q}:seq      STRING  job id sequence
   KEYS[2] {q}:ready    LIST    ids of ready jobs, default priority, FIFO
   KEYS[3] {q}:prio     ZSET    ids of ready jobs with a priority -> ordering score
@@ -14,7 +14,7 @@
   Returns: array, in order, of the new job numbers, or of minus the number of the job that
   holds the lock for a job not created ]]
 local prefix, now, channel, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
+local qp = string.sub(prefix, 1, -5)
 local last = redis.call('INCRBY', KEYS[1], n)
 local first = last - n + 1
 local ids = {}
@@ -29,31 +29,37 @@ for i = 0, n - 1 do
   local lock, lockExpiry = ARGV[base + 5], ARGV[base + 6]
   local holder = nil
   if lockExpiry ~= '' then
-    local lockKey = lockPrefix .. string.match(lock, '([%x]+)$')
+    local lockKey = qp .. 'lock:' .. string.match(lock, '([%x]+)$')
     if not redis.call('SET', lockKey, id, 'NX', 'PXAT', lockExpiry) then
       holder = redis.call('GET', lockKey)
     end
   end
   if holder then
     ids[#ids + 1] = -tonumber(holder)
-  elseif due ~= '' then
-    redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'scheduled', 'n', 0,
-      'rec', now, 'sch', now, 'due', due)
-    redis.call('ZADD', KEYS[4], due, id)
-    if (earliest == nil or tonumber(due) < tonumber(earliest)) and
-       (newEarliest == nil or tonumber(due) < tonumber(newEarliest)) then
-      newEarliest = due
-    end
   else
-    redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'queued', 'n', 0,
-      'rec', now, 'que', now)
-    if priority ~= '0' then
-      redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(priority) * 4398046511104 + id), id)
+    if due ~= '' then
+      redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'scheduled', 'n', 0,
+        'rec', now, 'sch', now, 'due', due)
+      restate(qp, id, nil, 'scheduled')
+      bound(qp, id, 'sch', now)
+      redis.call('ZADD', KEYS[4], due, id)
+      if (earliest == nil or tonumber(due) < tonumber(earliest)) and
+         (newEarliest == nil or tonumber(due) < tonumber(newEarliest)) then
+        newEarliest = due
+      end
     else
-      readyIds[#readyIds + 1] = id
+      redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'queued', 'n', 0,
+        'rec', now, 'que', now)
+      restate(qp, id, nil, 'queued')
+      bound(qp, id, 'que', now)
+      if priority ~= '0' then
+        redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(priority) * 4398046511104 + id), id)
+      else
+        readyIds[#readyIds + 1] = id
+      end
     end
-  end
-  if not holder then
+    bound(qp, id, 'rec', now)
+    redis.call('SADD', qp .. 'ix:n:' .. ARGV[base] .. ':' .. bucketOf(id), id)
     if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
     if options ~= '' then redis.call('HSET', key, 'o', options) end
     if lock ~= '' then redis.call('HSET', key, 'u', lock) end

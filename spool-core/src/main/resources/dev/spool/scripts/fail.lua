@@ -1,35 +1,45 @@
---[[ fail: record a failed attempt; schedule a retry or move the job to the dead set.
+--[[ fail: record a failed (or killed) attempt: schedule a retry, move the job to the dead set,
+  or end it as killed.
   KEYS[1] {q}:active   ZSET  id -> lease deadline (ms)
   KEYS[2] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[3] {q}:dead     ZSET  id -> time of death (ms)
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] id   ARGV[4] attempt
   ARGV[5] now (µs)   ARGV[6] now (ms)   ARGV[7] error JSON
-  ARGV[8] retry at (ms), or "" when the job is dead
+  ARGV[8] retry at (ms); "" when the job is dead; "killed" when a kill request ended it
   ARGV[9] dead set max size   ARGV[10] dead jobs older than this (ms) are purged
   ARGV[11] channel that tells stagers of an earlier due time
-  Returns: 1 retry scheduled, 2 dead, 0 stale (this node no longer holds this attempt) ]]
+  ARGV[12] expiry (s) of a killed job's status
+  The error joins the status's errors. A retry archives the attempt (progress, errors, times)
+  in 'pa', the previous attempts, and starts the next one afresh.
+  Returns: 1 retry scheduled, 2 dead, 3 killed, 0 stale (this node no longer holds this attempt) ]]
 local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
--- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
-local function unlock(key, id, kinds)
-  local u = redis.call('HGET', key, 'u')
-  if u then
-    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
-    if string.find(kinds, kind, 1, true) then
-      local lockKey = lockPrefix .. digest
-      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
-    end
-  end
-end
-local job = redis.call('HMGET', key, 's', 'w', 'n')
+local job = redis.call('HMGET', key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa')
 if not (job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
 redis.call('ZREM', KEYS[1], id)
+local errors = job[4] and cjson.decode(job[4]) or {}
+errors[#errors + 1] = cjson.decode(err)
+local allErrors = cjson.encode(errors)
+if retryAt == 'killed' then
+  redis.call('HSET', key, 's', 'killed', 'e', err, 'er', allErrors)
+  restate(qp, id, 'started', 'killed')
+  stamp(qp, key, id, 'kil', nowUs)
+  unlock(qp, key, id, 'WD')
+  redis.call('EXPIRE', key, ARGV[12])
+  return 3
+end
 if retryAt ~= '' then
-  unlock(key, id, 'W') -- a retry keeps an until-executed lock
-  redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err, 'due', retryAt)
-  redis.call('HSETNX', key, 'sch', nowUs)
+  local previous = job[7] and cjson.decode(job[7]) or {}
+  previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed', started_at = job[6],
+    ended_at = nowUs, progress = job[5], errors = errors}
+  redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
+    'due', retryAt, 'pa', cjson.encode(previous))
+  redis.call('HDEL', key, 'er', 'pg', 'sta')
+  restate(qp, id, 'started', 'scheduled')
+  stamp(qp, key, id, 'sch', nowUs)
+  unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock
   local earliest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
   redis.call('ZADD', KEYS[2], retryAt, id)
   if earliest == nil or tonumber(retryAt) < tonumber(earliest) then
@@ -37,13 +47,14 @@ if retryAt ~= '' then
   end
   return 1
 end
-redis.call('HSET', key, 's', 'failed', 'e', err)
-unlock(key, id, 'WD')
-redis.call('HSETNX', key, 'fai', nowUs)
+redis.call('HSET', key, 's', 'failed', 'e', err, 'er', allErrors)
+restate(qp, id, 'started', 'failed')
+stamp(qp, key, id, 'fai', nowUs)
+unlock(qp, key, id, 'WD')
 redis.call('ZADD', KEYS[3], nowMs, id)
--- Keep the dead set bounded in age and size; dead jobs take their hashes with them.
+-- Keep the dead set bounded in age and size; dead jobs take their statuses with them.
 local function purge(ids)
-  for _, old in ipairs(ids) do redis.call('DEL', prefix .. old) end
+  for _, old in ipairs(ids) do forget(qp, prefix .. old, old) end
   if #ids > 0 then redis.call('ZREM', KEYS[3], unpack(ids)) end
 end
 purge(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[10], 'LIMIT', 0, 1000))

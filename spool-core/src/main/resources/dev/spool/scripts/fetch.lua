@@ -15,7 +15,7 @@
   Ids whose hash is gone or whose state is not 'queued' are dropped. ]]
 local prefix, node, now, deadline, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local nowMs = math.floor(tonumber(now) / 1000)
-local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
+local qp = string.sub(prefix, 1, -5)
 local ids = {}
 local function take(list)
   for _, id in ipairs(list) do ids[#ids + 1] = id end
@@ -35,7 +35,7 @@ end
 -- the lock on a 'raise' conflict, or '' when the job may run.
 local function lockAtStart(key, id, u)
   local kind, conflict, ttl, resched, digest = string.match(u, '^(%a)|(%a+)|(%d+)|(%d+)|(%x+)$')
-  local lockKey = lockPrefix .. digest
+  local lockKey = qp .. 'lock:' .. digest
   if kind == 'E' then
     if redis.call('GET', lockKey) == id then redis.call('DEL', lockKey) end
     return ''
@@ -49,7 +49,8 @@ local function lockAtStart(key, id, u)
   if conflict == 'reschedule' then
     local due = string.format('%.0f', nowMs + tonumber(resched))
     redis.call('HSET', key, 's', 'scheduled', 'due', due)
-    redis.call('HSETNX', key, 'sch', now)
+    restate(qp, id, 'queued', 'scheduled')
+    stamp(qp, key, id, 'sch', now)
     redis.call('ZADD', KEYS[5], due, id)
     redis.call('PUBLISH', ARGV[7], due)
     return false
@@ -57,7 +58,8 @@ local function lockAtStart(key, id, u)
   local reason = cjson.encode({type = 'UniqueJobConflict',
     message = 'rejected at start: job ' .. holder .. ' holds the while-executing lock'})
   redis.call('HSET', key, 's', 'killed', 'e', reason)
-  redis.call('HSETNX', key, 'kil', now)
+  restate(qp, id, 'queued', 'killed')
+  stamp(qp, key, id, 'kil', now)
   redis.call('EXPIRE', key, ARGV[6])
   return false
 end
@@ -71,7 +73,8 @@ for _, id in ipairs(ids) do
     if job[8] then holder = lockAtStart(key, id, job[8]) end
     if holder then
       redis.call('HSET', key, 's', 'started', 'w', node)
-      redis.call('HSETNX', key, 'sta', now)
+      restate(qp, id, 'queued', 'started')
+      stamp(qp, key, id, 'sta', now)
       redis.call('ZADD', KEYS[3], deadline, id)
       out[#out + 1] = id
       out[#out + 1] = job[2]

@@ -5,27 +5,17 @@
   KEYS[5] {q}:dead    ZSET  id -> time of death (ms)
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
   ARGV[5] default attempts (for jobs whose options carry no retry policy)
+  The abandoned attempt is archived in the status's previous attempts.
   Returns: {jobs returned to ready, jobs moved to the dead set} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local defaultAttempts = tonumber(ARGV[5])
-local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
--- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
-local function unlock(key, id, kinds)
-  local u = redis.call('HGET', key, 'u')
-  if u then
-    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
-    if string.find(kinds, kind, 1, true) then
-      local lockKey = lockPrefix .. digest
-      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
-    end
-  end
-end
+local qp = string.sub(prefix, 1, -5)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
 local requeued, dead = 0, 0
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b')
+  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa')
   if job[1] == 'started' then
     local attempt = tonumber(job[3]) + 1
     local allowed = defaultAttempts
@@ -34,18 +24,26 @@ for _, id in ipairs(expired) do
       if options.retry and options.retry.attempts then allowed = options.retry.attempts end
     end
     local used = attempt - tonumber(job[6] or 0)
-    local err = cjson.encode({message = 'lease expired on node \'' .. tostring(job[2]) ..
-      '\' (node presumed dead)', type = 'LeaseExpired', attempt = tonumber(job[3])})
+    local errTable = {message = 'lease expired on node \'' .. tostring(job[2]) ..
+      '\' (node presumed dead)', type = 'LeaseExpired', attempt = tonumber(job[3])}
+    local err = cjson.encode(errTable)
+    local errors = job[7] and cjson.decode(job[7]) or {}
+    errors[#errors + 1] = errTable
     if used >= allowed then
-      redis.call('HSET', key, 's', 'failed', 'e', err)
-      unlock(key, id, 'WD')
-      redis.call('HSETNX', key, 'fai', nowUs)
+      redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
+      restate(qp, id, 'started', 'failed')
+      stamp(qp, key, id, 'fai', nowUs)
+      unlock(qp, key, id, 'WD')
       redis.call('ZADD', KEYS[5], nowMs, id)
       dead = dead + 1
     else
-      redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err)
-      redis.call('HDEL', key, 'w')
-      unlock(key, id, 'W')
+      local previous = job[10] and cjson.decode(job[10]) or {}
+      previous[#previous + 1] = {attempt = tonumber(job[3]), state = 'abandoned',
+        started_at = job[9], ended_at = nowUs, progress = job[8], errors = errors}
+      redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
+      redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
+      restate(qp, id, 'started', 'queued')
+      unlock(qp, key, id, 'W')
       if job[4] then
         redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
       else

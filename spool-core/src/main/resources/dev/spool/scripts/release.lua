@@ -5,18 +5,7 @@
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3..] pairs: id, attempt
   Returns: number of jobs handed back ]]
 local prefix, node = ARGV[1], ARGV[2]
-local lockPrefix = string.sub(prefix, 1, -5) .. 'lock:'
--- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
-local function unlock(key, id, kinds)
-  local u = redis.call('HGET', key, 'u')
-  if u then
-    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
-    if string.find(kinds, kind, 1, true) then
-      local lockKey = lockPrefix .. digest
-      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
-    end
-  end
-end
+local qp = string.sub(prefix, 1, -5)
 local released = 0
 for i = 3, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
@@ -26,7 +15,8 @@ for i = 3, #ARGV, 2 do
     redis.call('ZREM', KEYS[3], id)
     redis.call('HSET', key, 's', 'queued')
     redis.call('HDEL', key, 'w')
-    unlock(key, id, 'W')
+    restate(qp, id, 'started', 'queued')
+    unlock(qp, key, id, 'W')
     if job[4] then
       redis.call('ZADD', KEYS[2], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
     else

@@ -4,16 +4,18 @@
   ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3..] ids
   Returns: number of jobs requeued ]]
 local prefix, now = ARGV[1], ARGV[2]
+local qp = string.sub(prefix, 1, -5)
 local requeued = 0
 for i = 3, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
   if redis.call('ZREM', KEYS[1], id) == 1 and redis.call('EXISTS', key) == 1 then
-    local job = redis.call('HMGET', key, 'n', 'p')
+    local job = redis.call('HMGET', key, 'n', 'p', 's')
     local attempt = tonumber(job[1]) + 1
     -- The retry budget counts again from this attempt on.
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt)
-    redis.call('HDEL', key, 'w')
+    redis.call('HDEL', key, 'w', 'sta')
+    restate(qp, id, job[3], 'queued')
     if job[2] then
       redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[2]) * 4398046511104 + tonumber(id)), id)
     else

@@ -5,6 +5,7 @@
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
   Returns: {jobs moved, due time (ms) of the earliest job still delayed or -1} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
+local qp = string.sub(prefix, 1, -5)
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
 local moved = 0
 for _, id in ipairs(due) do
@@ -12,7 +13,8 @@ for _, id in ipairs(due) do
   local job = redis.call('HMGET', key, 's', 'p')
   if job[1] == 'scheduled' then
     redis.call('HSET', key, 's', 'queued')
-    redis.call('HSETNX', key, 'que', nowUs)
+    restate(qp, id, 'scheduled', 'queued')
+    stamp(qp, key, id, 'que', nowUs)
     if job[2] then
       redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[2]) * 4398046511104 + tonumber(id)), id)
     else

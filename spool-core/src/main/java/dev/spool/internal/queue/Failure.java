@@ -4,10 +4,18 @@ package dev.spool.internal.queue;
  * A failed attempt to record.
  *
  * @param errorJson the error as a JSON object
- * @param retryAtMs when to run again, or -1 when the job is dead
+ * @param retryAtMs when to run again, {@link #DEAD} when the job is dead, or {@link #KILLED} when a
+ *     kill request ended it
  */
 public record Failure(long number, int attempt, String errorJson, long retryAtMs) {
+  public static final long DEAD = -1;
+  public static final long KILLED = -2;
+
   public boolean dead() {
-    return retryAtMs < 0;
+    return retryAtMs == DEAD;
+  }
+
+  public boolean killed() {
+    return retryAtMs == KILLED;
   }
 }

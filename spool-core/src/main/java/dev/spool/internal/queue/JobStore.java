@@ -20,9 +20,9 @@ public interface JobStore {
   /** Leases up to {@code max} ready jobs of a queue to a node. */
   List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseDeadlineMs, int max);
 
-  /** Records successes (numbers and attempts in pairs); completes with how many took effect. */
+  /** Records successes; completes with how many took effect. */
   CompletableFuture<Long> complete(
-      String queue, String node, long[] numbersAndAttempts, long nowMicros);
+      String queue, String node, List<Success> successes, long nowMicros);
 
   /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
   CompletableFuture<Boolean> fail(String queue, String node, Failure failure, long nowMicros);

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RedisJobStore implements JobStore {
   private final RedisConnection redis;
   private final Keys keys;
-  private final long retentionSeconds;
+  private final long expirySeconds;
   private final long deadMaxSize;
   private final long deadMaxAgeMs;
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
@@ -34,9 +34,23 @@ public final class RedisJobStore implements JobStore {
       RedisConnection redis, Keys keys, Duration retention, long deadMaxSize, Duration deadMaxAge) {
     this.redis = redis;
     this.keys = keys;
-    this.retentionSeconds = Math.max(1, retention.toSeconds());
+    this.expirySeconds = expirySeconds(retention);
     this.deadMaxSize = deadMaxSize;
     this.deadMaxAgeMs = deadMaxAge.toMillis();
+  }
+
+  /**
+   * How long Redis keeps a finished status: the retention plus a grace period (as long again, at
+   * most a day), so that the Pruner, which deletes it with its index entries at the retention,
+   * normally comes first; the expiry bounds memory even if no Pruner runs.
+   */
+  public static long expirySeconds(Duration retention) {
+    long r = Math.max(1, retention.toSeconds());
+    return r + Math.min(r, Duration.ofDays(1).toSeconds());
+  }
+
+  public long expirySeconds() {
+    return expirySeconds;
   }
 
   public RedisConnection redis() {
@@ -87,7 +101,7 @@ public final class RedisJobStore implements JobStore {
                 Long.toString(nowMicros),
                 Long.toString(leaseDeadlineMs),
                 Integer.toString(max),
-                Long.toString(retentionSeconds),
+                Long.toString(expirySeconds),
                 q.dueChannel()));
     List<FetchedJob> jobs = new ArrayList<>(out.size() / 8);
     for (int i = 0; i + 7 < out.size(); i += 8) {
@@ -107,15 +121,18 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public CompletableFuture<Long> complete(
-      String queue, String node, long[] numbersAndAttempts, long nowMicros) {
+      String queue, String node, List<Success> successes, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + numbersAndAttempts.length];
+    String[] args = new String[4 + successes.size() * 3];
     args[0] = q.jobPrefix();
     args[1] = node;
     args[2] = Long.toString(nowMicros);
-    args[3] = Long.toString(retentionSeconds);
-    for (int i = 0; i < numbersAndAttempts.length; i++) {
-      args[4 + i] = Long.toString(numbersAndAttempts[i]);
+    args[3] = Long.toString(expirySeconds);
+    int i = 4;
+    for (Success success : successes) {
+      args[i++] = Long.toString(success.number());
+      args[i++] = Integer.toString(success.attempt());
+      args[i++] = success.resultJson();
     }
     return redis.eval(
         Script.COMPLETE, ScriptOutputType.INTEGER, new String[] {q.active(), q.completed()}, args);
@@ -139,10 +156,11 @@ public final class RedisJobStore implements JobStore {
             Long.toString(nowMicros),
             Long.toString(nowMs),
             failure.errorJson(),
-            failure.dead() ? "" : Long.toString(failure.retryAtMs()),
+            failure.killed() ? "killed" : failure.dead() ? "" : Long.toString(failure.retryAtMs()),
             Long.toString(deadMaxSize),
             Long.toString(nowMs - deadMaxAgeMs),
-            q.dueChannel())
+            q.dueChannel(),
+            Long.toString(expirySeconds))
         .thenApply(code -> code != 0);
   }
 
@@ -218,10 +236,10 @@ public final class RedisJobStore implements JobStore {
                 Script.CANCEL,
                 ScriptOutputType.INTEGER,
                 k,
-                q.job(id.number()),
+                q.jobPrefix(),
                 Long.toString(id.number()),
                 Long.toString(nowMicros),
-                Long.toString(retentionSeconds)));
+                Long.toString(expirySeconds)));
     return r.intValue();
   }
 

@@ -61,6 +61,11 @@ public final class Keys {
       return prefix + "signal";
     }
 
+    /** The Pruner's cursor: the lowest status bucket that may still hold statuses. */
+    public String pruneCursor() {
+      return prefix + "prune";
+    }
+
     public String completed() {
       return prefix + "completed";
     }

@@ -23,22 +23,40 @@ public enum Script {
   REAP("reap"),
   CANCEL("cancel"),
   RETRY_DEAD("retry-dead"),
-  PURGE_DEAD("purge-dead");
+  PURGE_DEAD("purge-dead"),
+  STATUS_CREATE("status-create"),
+  STATUS_STATE("status-state"),
+  STATUS_UPDATE("status-update"),
+  STATUS_LABEL("status-label"),
+  STATUS_DELETE("status-delete"),
+  REQUEST_KILL("request-kill"),
+  QUERY("query"),
+  PRUNE("prune");
 
+  /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;
+
+  private final String text;
   private final String source;
   private final String sha;
 
   Script(String fileName) {
     this.fileName = fileName;
-    this.source = read("/dev/spool/scripts/" + fileName + ".lua");
+    this.text = read("/dev/spool/scripts/" + fileName + ".lua");
+    this.source = read("/dev/spool/scripts/lib.lua") + "\n" + text;
     this.sha = sha1(source);
+  }
+
+  /** The script's own file, without the helpers. */
+  public String text() {
+    return text;
   }
 
   public String fileName() {
     return fileName;
   }
 
+  /** What Redis runs: the helpers of {@code lib.lua}, then the script. */
   public String source() {
     return source;
   }

@@ -2,6 +2,7 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.JobStore;
+import dev.spool.internal.queue.Success;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,14 +89,14 @@ final class Acker implements Runnable {
     }
     successes.forEach(
         (queue, acks) -> {
-          long[] pairs = new long[acks.size() * 2];
-          for (int i = 0; i < acks.size(); i++) {
-            pairs[2 * i] = acks.get(i).job().id().number();
-            pairs[2 * i + 1] = acks.get(i).job().attempt();
+          List<Success> done = new ArrayList<>(acks.size());
+          for (Ack ack : acks) {
+            RunningJob job = ack.job();
+            done.add(new Success(job.id().number(), job.attempt(), job.resultJson()));
           }
           calls.add(
               store
-                  .complete(queue, node, pairs, now)
+                  .complete(queue, node, done, now)
                   .whenComplete((n, error) -> settle(acks, error)));
         });
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))

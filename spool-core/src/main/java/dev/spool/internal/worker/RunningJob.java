@@ -2,8 +2,13 @@ package dev.spool.internal.worker;
 
 import dev.spool.JobContext;
 import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.SpoolException;
 import dev.spool.internal.Micros;
+import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.status.StatusFields;
+import dev.spool.internal.status.StatusStore;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A job a node holds, from fetch to acknowledgement; also the {@link JobContext} its handler sees.
@@ -23,15 +29,73 @@ final class RunningJob implements JobContext {
 
   private final FetchedJob job;
   private final String node;
+  private final StatusStore statuses;
+  private final Function<JobId, JobStatus> statusLoader;
+  private volatile boolean killRequested;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final Map<String, Object> values = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile Thread thread;
   private volatile boolean timedOut;
   private volatile Future<?> timeoutTask;
 
-  RunningJob(FetchedJob job, String node) {
+  RunningJob(
+      FetchedJob job, String node, StatusStore statuses, Function<JobId, JobStatus> statusLoader) {
     this.job = job;
     this.node = node;
+    this.statuses = statuses;
+    this.statusLoader = statusLoader;
+  }
+
+  /** A kill was requested: remember it and interrupt the handler. */
+  void requestKill() {
+    killRequested = true;
+    Thread t = thread;
+    if (t != null && state.get() == RUNNING) {
+      t.interrupt();
+    }
+  }
+
+  @Override
+  public boolean isKillRequested() {
+    return killRequested;
+  }
+
+  /** What the handler put, as the JSON result to store; "" when nothing. */
+  String resultJson() {
+    Map<String, Object> v = values();
+    if (v.isEmpty()) {
+      return "";
+    }
+    try {
+      return Json.write(v);
+    } catch (SpoolException e) {
+      return Json.write(Map.of("error", "result not writable as JSON: " + e.getMessage()));
+    }
+  }
+
+  @Override
+  public void progress(double fraction) {
+    statuses.set(job.id(), StatusFields.PROGRESS, StatusFields.progress(fraction));
+  }
+
+  @Override
+  public void progress(long done, long total) {
+    statuses.set(job.id(), StatusFields.PROGRESS, StatusFields.progress(done, total));
+  }
+
+  @Override
+  public void addError(Object error) {
+    statuses.addError(job.id(), StatusFields.json(error, "error"));
+  }
+
+  @Override
+  public void save(Object data) {
+    statuses.set(job.id(), StatusFields.DATA, StatusFields.json(data, "data"));
+  }
+
+  @Override
+  public JobStatus status() {
+    return statusLoader.apply(job.id());
   }
 
   FetchedJob job() {

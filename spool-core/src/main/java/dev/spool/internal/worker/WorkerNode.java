@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.Handler;
 import dev.spool.JobId;
+import dev.spool.JobStatus;
 import dev.spool.Retry;
 import dev.spool.SpoolException;
 import dev.spool.UniqueJobConflictException;
@@ -13,11 +14,15 @@ import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StoredOptions;
+import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
 import dev.spool.internal.schedule.Stager;
+import dev.spool.internal.status.StatusStore;
 import dev.spool.internal.worker.HandlerRegistry.Registration;
 import io.lettuce.core.UnblockType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +62,32 @@ public final class WorkerNode {
   private final Acker acker;
   private final Stager stager;
   private final Reaper reaper;
+  private final Pruner pruner;
+  private final StatusStore statuses;
+  private final Function<JobId, JobStatus> statusLoader;
+
+  /** Kill requests for jobs not (yet) held here, by id, with when they came (nanos). */
+  private final Map<String, Long> recentKills = new ConcurrentHashMap<>();
+
+  private StatefulRedisPubSubConnection<String, String> kills;
   private StatefulRedisConnection<String, String> blocking;
   private volatile long blockingClientId = -1;
   private Thread fetcher;
   private Thread ackerThread;
 
-  public WorkerNode(WorkerSettings settings, RedisJobStore store, Clock clock) {
+  public WorkerNode(
+      WorkerSettings settings,
+      RedisJobStore store,
+      StatusStore statuses,
+      Function<JobId, JobStatus> statusLoader,
+      Clock clock,
+      Duration retention) {
     this.settings = settings;
     this.store = store;
+    this.statuses = statuses;
+    this.statusLoader = statusLoader;
     this.clock = clock;
+    this.pruner = new Pruner(statuses, settings.queues(), clock, retention);
     this.slots = new Semaphore(settings.concurrency());
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
@@ -86,6 +109,7 @@ public final class WorkerNode {
     settings.queues().forEach(store::registerQueue);
     blocking = store.redis().openBlocking();
     blockingClientId = blocking.sync().clientId();
+    listenForKills();
     stager.start();
     ackerThread = Thread.ofPlatform().name("spool-ack-" + name()).daemon().start(acker);
     fetcher = Thread.ofPlatform().name("spool-fetch-" + name()).daemon().start(this::fetchLoop);
@@ -93,6 +117,8 @@ public final class WorkerNode {
     timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     long reap = Math.clamp(settings.lease().toMillis() / 2, 100, 15_000);
     timers.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+    long prune = pruner.interval().toMillis();
+    timers.scheduleWithFixedDelay(this::prune, prune, prune, TimeUnit.MILLISECONDS);
     log.info(
         "node {} started: queues {}, concurrency {}",
         name(),
@@ -177,9 +203,34 @@ public final class WorkerNode {
   }
 
   private void dispatch(FetchedJob job) {
-    RunningJob running = new RunningJob(job, name());
-    held.put(job.id().toString(), running);
+    RunningJob running = new RunningJob(job, name(), statuses, statusLoader);
+    String id = job.id().toString();
+    held.put(id, running);
+    if (recentKills.remove(id) != null) {
+      running.requestKill(); // the request overtook the fetch
+    }
     handlers.execute(() -> run(running));
+  }
+
+  /** Kill requests are pushed over pub/sub: the handler is interrupted within milliseconds. */
+  private void listenForKills() {
+    kills = store.redis().openPubSub();
+    kills.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String id) {
+            RunningJob job = held.get(id);
+            if (job != null) {
+              log.info("node {}: kill requested for {}", name(), job);
+              job.requestKill();
+            } else {
+              long now = System.nanoTime();
+              recentKills.values().removeIf(at -> now - at > TimeUnit.SECONDS.toNanos(10));
+              recentKills.put(id, now);
+            }
+          }
+        });
+    kills.sync().subscribe(statuses.killChannel());
   }
 
   // ---- running --------------------------------------------------------------------------
@@ -197,6 +248,14 @@ public final class WorkerNode {
               JobErrors.describe(t, job.attempt(), name(), clock.instant()));
     }
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
+    if (job.isKillRequested()) {
+      failure =
+          new Failure(
+              job.id().number(),
+              job.attempt(),
+              error(job, "Killed", "killed on request while running on node '" + name() + "'"),
+              Failure.KILLED);
+    }
     if (!job.finish()) {
       return; // handed back at shutdown: the job is back in its queue already
     }
@@ -316,6 +375,14 @@ public final class WorkerNode {
                   }
                 });
       }
+    }
+  }
+
+  private void prune() {
+    try {
+      pruner.runOnce();
+    } catch (RuntimeException e) {
+      log.warn("node {}: pruning statuses failed: {}", name(), e.getMessage());
     }
   }
 
@@ -444,6 +511,9 @@ public final class WorkerNode {
 
   private void closeQuietly() {
     try {
+      if (kills != null) {
+        kills.close();
+      }
       blocking.close();
     } catch (RuntimeException e) {
       log.debug("node {}: closing connection failed: {}", name(), e.getMessage());

@@ -1,0 +1,252 @@
+package dev.spool;
+
+import dev.spool.internal.Micros;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A query over statuses. Immutable: every method returns a new query. Clauses chain as AND; the
+ * values of one clause are alternatives (OR).
+ *
+ * <p>Order: newest first — by job number within a queue (numbers grow with enqueue time), and
+ * across queues by recorded time, then queue name, then number. The order is stable, so {@link
+ * #offset}/{@link #limit} pages do not overlap while no status is added or removed.
+ *
+ * <p>Counting and matching happen in Redis, one script per queue; a query without {@link #queue}
+ * runs on every queue and merges the results.
+ */
+public final class StatusQuery {
+  /** One clause: a kind ('s', 'n', 'a', 'i', 't') and its values, as the query script reads. */
+  record Clause(String kind, List<String> values) {}
+
+  private final StoreStatuses statuses;
+  private final String queue;
+  private final List<Clause> clauses;
+  private final List<JobId> ids;
+  private final boolean matchesNothing;
+  private final long offset;
+  private final long limit;
+
+  StatusQuery(StoreStatuses statuses) {
+    this(statuses, null, List.of(), null, false, 0, Long.MAX_VALUE);
+  }
+
+  private StatusQuery(
+      StoreStatuses statuses,
+      String queue,
+      List<Clause> clauses,
+      List<JobId> ids,
+      boolean matchesNothing,
+      long offset,
+      long limit) {
+    this.statuses = statuses;
+    this.queue = queue;
+    this.clauses = clauses;
+    this.ids = ids;
+    this.matchesNothing = matchesNothing;
+    this.offset = offset;
+    this.limit = limit;
+  }
+
+  private StatusQuery with(Clause clause) {
+    List<Clause> more = new ArrayList<>(clauses);
+    more.add(clause);
+    return new StatusQuery(statuses, queue, List.copyOf(more), ids, matchesNothing, offset, limit);
+  }
+
+  /** Statuses in any of these states; groups stand for their members. */
+  public StatusQuery where(State... states) {
+    if (states.length == 0) {
+      throw new IllegalArgumentException("where() needs at least one state");
+    }
+    Set<String> stored = new LinkedHashSet<>();
+    for (State s : states) {
+      Objects.requireNonNull(s, "state");
+      if (s == State.UNKNOWN) {
+        throw new IllegalArgumentException("no status is stored as unknown; query other states");
+      }
+      s.members().forEach(m -> stored.add(m.stored()));
+    }
+    return with(new Clause("s", List.copyOf(stored)));
+  }
+
+  /** Statuses in any of these states, given by name ("failed", "completed", …). */
+  public StatusQuery where(String... states) {
+    return where(Arrays.stream(states).map(State::parse).toArray(State[]::new));
+  }
+
+  /** Statuses whose job name is one of these (a Spool job's name is its type's). */
+  public StatusQuery jobName(String... names) {
+    return with(new Clause("n", nonEmpty(names, "jobName")));
+  }
+
+  /** Statuses with a job argument whose value is one of these. */
+  public StatusQuery jobArg(String... values) {
+    return with(new Clause("a", nonEmpty(values, "jobArg")));
+  }
+
+  /** These statuses only; an empty collection matches nothing. */
+  public StatusQuery ids(Collection<JobId> ids) {
+    List<JobId> wanted = new ArrayList<>(ids);
+    if (this.ids != null) {
+      wanted.retainAll(this.ids);
+    }
+    return new StatusQuery(
+        statuses,
+        queue,
+        clauses,
+        List.copyOf(wanted),
+        matchesNothing || wanted.isEmpty(),
+        offset,
+        limit);
+  }
+
+  /**
+   * Statuses whose timestamp lies in [from, to]; null leaves an end open.
+   *
+   * @throws IllegalArgumentException for {@link Timestamp#KILL_REQUESTED_AT}, which is not indexed
+   */
+  public StatusQuery between(Timestamp timestamp, Instant from, Instant to) {
+    return betweenMicros(
+        timestamp, from == null ? null : Micros.of(from), to == null ? null : Micros.of(to));
+  }
+
+  /** As {@link #between}, with µs since the epoch. */
+  public StatusQuery betweenMicros(Timestamp timestamp, Long fromMicros, Long toMicros) {
+    Objects.requireNonNull(timestamp, "timestamp");
+    if (timestamp == Timestamp.KILL_REQUESTED_AT) {
+      throw new IllegalArgumentException("kill_requested_at cannot be queried; query the others");
+    }
+    if (fromMicros != null && toMicros != null && fromMicros > toMicros) {
+      throw new IllegalArgumentException("from is after to: " + fromMicros + " > " + toMicros);
+    }
+    return with(
+        new Clause(
+            "t",
+            List.of(
+                timestamp.field(),
+                fromMicros == null ? "" : fromMicros.toString(),
+                toMicros == null ? "" : toMicros.toString())));
+  }
+
+  public StatusQuery after(Timestamp timestamp, Instant from) {
+    return between(timestamp, Objects.requireNonNull(from, "from"), null);
+  }
+
+  public StatusQuery before(Timestamp timestamp, Instant to) {
+    return between(timestamp, null, Objects.requireNonNull(to, "to"));
+  }
+
+  /** Only this queue's statuses (one Redis script instead of one per queue). */
+  public StatusQuery queue(String queue) {
+    return new StatusQuery(
+        statuses, Queues.validate(queue), clauses, ids, matchesNothing, offset, limit);
+  }
+
+  public StatusQuery limit(long limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, got " + limit);
+    }
+    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit);
+  }
+
+  public StatusQuery offset(long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative, got " + offset);
+    }
+    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit);
+  }
+
+  /** How many statuses match (ignoring offset and limit), counted in Redis. */
+  public long count() {
+    return matchesNothing ? 0 : statuses.count(this);
+  }
+
+  /** The page of matching statuses, in the order described above. */
+  public List<JobStatus> list() {
+    return matchesNothing || limit == 0 ? List.of() : statuses.list(this);
+  }
+
+  /**
+   * Deletes every matching status (ignoring offset and limit).
+   *
+   * @throws StatusIncompleteException before deleting anything, if one is not completed
+   * @return how many were deleted
+   */
+  public long deleteAll() {
+    return statuses.deleteAll(this.offset(0).limit(Long.MAX_VALUE), false);
+  }
+
+  /** Deletes every matching status whatever its state; returns how many. */
+  public long forceDeleteAll() {
+    return statuses.deleteAll(this.offset(0).limit(Long.MAX_VALUE), true);
+  }
+
+  /** Requests a kill of every matching status; returns how many requests were made. */
+  public long requestKillAll() {
+    long n = 0;
+    for (JobStatus s : this.offset(0).limit(Long.MAX_VALUE).list()) {
+      if (!s.isCompleted() && s.state() != State.KILLED) {
+        s.requestKill();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  String queue() {
+    return queue;
+  }
+
+  long offsetValue() {
+    return offset;
+  }
+
+  long limitValue() {
+    return limit;
+  }
+
+  /** The clauses as the query script reads them, for one queue. */
+  List<String> encode(String forQueue) {
+    List<String> out = new ArrayList<>();
+    List<Clause> all = new ArrayList<>(clauses);
+    if (ids != null) {
+      List<String> numbers =
+          ids.stream()
+              .filter(i -> i.queue().equals(forQueue))
+              .map(i -> Long.toString(i.number()))
+              .toList();
+      all.add(new Clause("i", numbers));
+    }
+    out.add(Integer.toString(all.size()));
+    for (Clause c : all) {
+      out.add(c.kind());
+      out.add(Integer.toString(c.values().size()));
+      out.addAll(c.values());
+    }
+    return out;
+  }
+
+  /** False when an ids clause leaves nothing in this queue. */
+  boolean mayMatchIn(String forQueue) {
+    return ids == null || ids.stream().anyMatch(i -> i.queue().equals(forQueue));
+  }
+
+  private static List<String> nonEmpty(String[] values, String what) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException(what + "() needs at least one value");
+    }
+    for (String v : values) {
+      if (v == null || v.isEmpty()) {
+        throw new IllegalArgumentException(what + "() values must not be empty");
+      }
+    }
+    return List.of(values);
+  }
+}

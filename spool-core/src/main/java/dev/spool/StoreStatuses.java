@@ -1,0 +1,129 @@
+package dev.spool;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.JobStore;
+import dev.spool.internal.status.StatusStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link Statuses} over the status store; queries fan out over the queues and merge. */
+final class StoreStatuses implements Statuses {
+  private static final Comparator<JobStatus> NEWEST_FIRST =
+      Comparator.<JobStatus, Long>comparing(
+              s -> s.timestamp(Timestamp.RECORDED_AT).map(Micros::of).orElse(0L))
+          .reversed()
+          .thenComparing(s -> s.id().queue())
+          .thenComparing(s -> s.id().number(), Comparator.reverseOrder());
+
+  private final StatusStore store;
+  private final JobStore jobs;
+  private final Clock clock;
+
+  StoreStatuses(StatusStore store, JobStore jobs, Clock clock) {
+    this.store = store;
+    this.jobs = jobs;
+    this.clock = clock;
+  }
+
+  @Override
+  public JobStatus create() {
+    return create(Queues.DEFAULT);
+  }
+
+  @Override
+  public JobStatus create(String queue) {
+    jobs.registerQueue(Queues.validate(queue));
+    JobId id = store.create(queue, Micros.now(clock));
+    return new JobStatus(store, clock, id, store.load(id));
+  }
+
+  @Override
+  public Optional<JobStatus> find(JobId id) {
+    Map<String, String> fields = store.load(id);
+    return fields.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new JobStatus(store, clock, id, fields));
+  }
+
+  @Override
+  public JobStatus findOrUnknown(JobId id) {
+    return new JobStatus(store, clock, id, store.load(id));
+  }
+
+  @Override
+  public StatusQuery all() {
+    return new StatusQuery(this);
+  }
+
+  private List<String> queuesOf(StatusQuery q) {
+    List<String> queues = q.queue() != null ? List.of(q.queue()) : jobs.queues();
+    return queues.stream().filter(q::mayMatchIn).toList();
+  }
+
+  long count(StatusQuery q) {
+    long total = 0;
+    for (String queue : queuesOf(q)) {
+      total += store.count(queue, q.encode(queue));
+    }
+    return total;
+  }
+
+  List<JobStatus> list(StatusQuery q) {
+    List<String> queues = queuesOf(q);
+    long offset = q.offsetValue();
+    long limit = q.limitValue();
+    if (queues.size() == 1) {
+      return load(
+          queues.getFirst(),
+          store.query(queues.getFirst(), q.encode(queues.getFirst()), offset, limit));
+    }
+    long window = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.addExact(offset, limit);
+    List<JobStatus> merged = new ArrayList<>();
+    for (String queue : queues) {
+      merged.addAll(load(queue, store.query(queue, q.encode(queue), 0, window)));
+    }
+    merged.sort(NEWEST_FIRST);
+    int from = (int) Math.min(offset, merged.size());
+    int to = (int) Math.min(merged.size(), from + Math.min(limit, Integer.MAX_VALUE));
+    return List.copyOf(merged.subList(from, to));
+  }
+
+  private List<JobStatus> load(String queue, List<Long> numbers) {
+    List<JobId> ids = numbers.stream().map(n -> new JobId(queue, n)).toList();
+    List<Map<String, String>> fields = store.loadAll(ids);
+    List<JobStatus> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      if (!fields.get(i).isEmpty()) {
+        out.add(new JobStatus(store, clock, ids.get(i), fields.get(i)));
+      }
+    }
+    return out;
+  }
+
+  long deleteAll(StatusQuery q, boolean force) {
+    List<JobStatus> all = q.list();
+    if (!force) {
+      for (JobStatus s : all) {
+        if (!s.isCompleted()) {
+          throw new StatusIncompleteException(s.id(), s.state());
+        }
+      }
+    }
+    long deleted = 0;
+    for (String queue : all.stream().map(s -> s.id().queue()).distinct().toList()) {
+      List<Long> numbers =
+          all.stream().filter(s -> s.id().queue().equals(queue)).map(s -> s.id().number()).toList();
+      for (int from = 0; from < numbers.size(); from += 1000) {
+        deleted +=
+            store
+                .delete(queue, numbers.subList(from, Math.min(from + 1000, numbers.size())), force)[
+                0];
+      }
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,206 @@
+package dev.spool.internal.status;
+
+import dev.spool.JobId;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.Keys.QueueKeys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.Script;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The status side of the job store: each method one script or one command. A status is the job hash
+ * itself, so engine jobs and statuses made by hand share one layout and one set of indexes.
+ */
+public final class StatusStore {
+  /** Kill requests are announced here, as "queue:number". */
+  public static final String KILL_CHANNEL = "kill";
+
+  private final RedisConnection redis;
+  private final Keys keys;
+  private final long expirySeconds;
+
+  public StatusStore(RedisConnection redis, Keys keys, long expirySeconds) {
+    this.redis = redis;
+    this.keys = keys;
+    this.expirySeconds = expirySeconds;
+  }
+
+  public String killChannel() {
+    return keys.namespace() + ":" + KILL_CHANNEL;
+  }
+
+  public JobId create(String queue, long nowMicros) {
+    QueueKeys q = keys.queue(queue);
+    Long n =
+        redis.await(
+            redis.eval(
+                Script.STATUS_CREATE,
+                ScriptOutputType.INTEGER,
+                new String[] {q.seq()},
+                q.jobPrefix(),
+                Long.toString(nowMicros)));
+    return new JobId(queue, n);
+  }
+
+  /** The stored fields; empty if there is no such status. */
+  public Map<String, String> load(JobId id) {
+    return redis.await(redis.async().hgetall(keys.queue(id.queue()).job(id.number())));
+  }
+
+  /** Loads many statuses in one pipelined round trip; missing ones come back empty. */
+  public List<Map<String, String>> loadAll(List<JobId> ids) {
+    List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(ids.size());
+    for (JobId id : ids) {
+      futures.add(redis.async().hgetall(keys.queue(id.queue()).job(id.number())));
+    }
+    List<Map<String, String>> out = new ArrayList<>(ids.size());
+    for (RedisFuture<Map<String, String>> f : futures) {
+      out.add(redis.await(f));
+    }
+    return out;
+  }
+
+  /** Returns the attempt after the change, or -1 if there is no such status. */
+  public long setState(JobId id, String state, long nowMicros) {
+    QueueKeys q = keys.queue(id.queue());
+    return redis.<Long>await(
+        redis.eval(
+            Script.STATUS_STATE,
+            ScriptOutputType.INTEGER,
+            new String[0],
+            q.jobPrefix(),
+            Long.toString(id.number()),
+            state,
+            Long.toString(nowMicros),
+            Long.toString(expirySeconds)));
+  }
+
+  /** Sets unindexed fields (pairs); false if there is no such status. */
+  public boolean set(JobId id, String... fieldsAndValues) {
+    String[] args = new String[2 + fieldsAndValues.length];
+    args[0] = keys.queue(id.queue()).job(id.number());
+    args[1] = "set";
+    System.arraycopy(fieldsAndValues, 0, args, 2, fieldsAndValues.length);
+    return redis.<Long>await(
+            redis.eval(Script.STATUS_UPDATE, ScriptOutputType.INTEGER, new String[0], args))
+        == 1;
+  }
+
+  public boolean addError(JobId id, String errorJson) {
+    String key = keys.queue(id.queue()).job(id.number());
+    return redis.<Long>await(
+            redis.eval(
+                Script.STATUS_UPDATE,
+                ScriptOutputType.INTEGER,
+                new String[0],
+                key,
+                "error",
+                errorJson))
+        == 1;
+  }
+
+  /** Sets the job name ("jn") or args ("ja") and moves the index entries. */
+  public boolean label(JobId id, String field, String value) {
+    QueueKeys q = keys.queue(id.queue());
+    return redis.<Long>await(
+            redis.eval(
+                Script.STATUS_LABEL,
+                ScriptOutputType.INTEGER,
+                new String[0],
+                q.jobPrefix(),
+                Long.toString(id.number()),
+                field,
+                value))
+        == 1;
+  }
+
+  /** Returns {deleted, refused as incomplete}. */
+  public long[] delete(String queue, List<Long> numbers, boolean force) {
+    if (numbers.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[2 + numbers.size()];
+    args[0] = q.jobPrefix();
+    args[1] = force ? "1" : "0";
+    for (int i = 0; i < numbers.size(); i++) {
+      args[2 + i] = Long.toString(numbers.get(i));
+    }
+    String[] k = {q.ready(), q.prio(), q.delayed(), q.active(), q.dead()};
+    List<Object> r =
+        redis.await(
+            redis.<List<Object>>eval(Script.STATUS_DELETE, ScriptOutputType.MULTI, k, args));
+    return new long[] {(Long) r.get(0), (Long) r.get(1)};
+  }
+
+  /** 2 killed at once, 1 requested, 0 no such status, -1 already finished. */
+  public int requestKill(JobId id, long nowMicros) {
+    QueueKeys q = keys.queue(id.queue());
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.REQUEST_KILL,
+                ScriptOutputType.INTEGER,
+                new String[] {q.ready(), q.prio(), q.delayed()},
+                q.jobPrefix(),
+                Long.toString(id.number()),
+                Long.toString(nowMicros),
+                Long.toString(expirySeconds),
+                killChannel(),
+                id.toString()));
+    return r.intValue();
+  }
+
+  /** The job numbers of one queue matching the clauses, newest first. */
+  public List<Long> query(String queue, List<String> clauses, long offset, long limit) {
+    QueueKeys q = keys.queue(queue);
+    List<Object> r =
+        redis.await(
+            redis.<List<Object>>eval(
+                Script.QUERY,
+                ScriptOutputType.MULTI,
+                new String[] {q.seq()},
+                args(q, "list", offset, limit, clauses)));
+    return r.stream().map(o -> (Long) o).toList();
+  }
+
+  public long count(String queue, List<String> clauses) {
+    QueueKeys q = keys.queue(queue);
+    return redis.<Long>await(
+        redis.eval(
+            Script.QUERY,
+            ScriptOutputType.INTEGER,
+            new String[] {q.seq()},
+            args(q, "count", 0, 0, clauses)));
+  }
+
+  private static String[] args(
+      QueueKeys q, String mode, long offset, long limit, List<String> clauses) {
+    String[] args = new String[4 + clauses.size()];
+    args[0] = q.jobPrefix();
+    args[1] = mode;
+    args[2] = Long.toString(offset);
+    args[3] = Long.toString(limit);
+    for (int i = 0; i < clauses.size(); i++) {
+      args[4 + i] = clauses.get(i);
+    }
+    return args;
+  }
+
+  /** Deletes statuses finished before the cutoff; returns how many. */
+  public long prune(String queue, long cutoffMicros, int max) {
+    QueueKeys q = keys.queue(queue);
+    return redis.<Long>await(
+        redis.eval(
+            Script.PRUNE,
+            ScriptOutputType.INTEGER,
+            new String[] {q.seq(), q.dead(), q.pruneCursor()},
+            q.jobPrefix(),
+            Long.toString(cutoffMicros),
+            Integer.toString(max)));
+  }
+}

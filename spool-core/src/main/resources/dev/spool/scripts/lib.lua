@@ -1,0 +1,72 @@
+--[[ lib: helpers prepended to every script (one source of truth for the status indexes and
+  the unique locks). Every key they build is under the queue prefix "<ns>:{q}:", so a script
+  still touches one Cluster slot.
+  Status indexes: job numbers are grouped in buckets of 512 consecutive numbers; each bucket of
+  each index is a SET of integers, which Redis keeps as a compact intset.
+    {q}:ix:s:<state>:<bucket>  jobs in a state      {q}:ix:n:<name>:<bucket>  jobs by job name
+    {q}:ix:a:<value>:<bucket>  jobs by job argument {q}:ix:t:<bucket>  HASH timestamp bounds:
+                                                    '<ts>0' lowest, '<ts>1' highest (µs) ]]
+local BUCKET = 512
+
+local function bucketOf(id)
+  return math.floor(tonumber(id) / BUCKET)
+end
+
+local function stateKey(qp, state, id)
+  return qp .. 'ix:s:' .. state .. ':' .. bucketOf(id)
+end
+
+-- Moves a job from one state index to another (either may be nil).
+local function restate(qp, id, from, to)
+  if from then redis.call('SREM', stateKey(qp, from, id), id) end
+  if to then redis.call('SADD', stateKey(qp, to, id), id) end
+end
+
+-- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string).
+local function bound(qp, id, ts, now)
+  local key = qp .. 'ix:t:' .. bucketOf(id)
+  local b = redis.call('HMGET', key, ts .. '0', ts .. '1')
+  local n = tonumber(now)
+  if not b[1] or n < tonumber(b[1]) then redis.call('HSET', key, ts .. '0', now) end
+  if not b[2] or n > tonumber(b[2]) then redis.call('HSET', key, ts .. '1', now) end
+end
+
+-- Records the first entry into a state's timestamp field and widens the bucket bounds.
+local function stamp(qp, key, id, ts, now)
+  if redis.call('HSETNX', key, ts, now) == 1 then bound(qp, id, ts, now) end
+end
+
+-- Adds or removes (op 'SADD' / 'SREM') a job in its job-name and job-argument indexes.
+local function indexLabels(qp, key, id, op)
+  local b = bucketOf(id)
+  local label = redis.call('HMGET', key, 'jn', 't', 'ja')
+  local name = label[1] or label[2]
+  if name then redis.call(op, qp .. 'ix:n:' .. name .. ':' .. b, id) end
+  if label[3] then
+    for _, value in pairs(cjson.decode(label[3])) do
+      redis.call(op, qp .. 'ix:a:' .. tostring(value) .. ':' .. b, id)
+    end
+  end
+end
+
+-- Deletes a job's hash and every index entry of it.
+local function forget(qp, key, id)
+  local state = redis.call('HGET', key, 's')
+  if not state then return 0 end
+  restate(qp, id, state, nil)
+  indexLabels(qp, key, id, 'SREM')
+  redis.call('DEL', key)
+  return 1
+end
+
+-- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
+local function unlock(qp, key, id, kinds)
+  local u = redis.call('HGET', key, 'u')
+  if u then
+    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
+    if string.find(kinds, kind, 1, true) then
+      local lockKey = qp .. 'lock:' .. digest
+      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
+    end
+  end
+end

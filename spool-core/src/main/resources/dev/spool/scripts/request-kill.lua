@@ -1,0 +1,30 @@
+--[[ request-kill: ask for a job to be killed. A queued or scheduled engine job is removed at
+  once and killed; otherwise the request is recorded and announced, so that the node running
+  the job interrupts it (the job becomes killed when its handler stops).
+  KEYS[1] {q}:ready  LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:delayed  ZSET
+  ARGV[1] job key prefix   ARGV[2] id   ARGV[3] now (µs)   ARGV[4] expiry (s) of a killed status
+  ARGV[5] channel of kill requests   ARGV[6] the job id as announced ("<queue>:<number>")
+  Returns: 2 killed at once, 1 requested, 0 no such status, -1 already finished ]]
+local prefix, id, now = ARGV[1], ARGV[2], ARGV[3]
+local qp = string.sub(prefix, 1, -5)
+local key = prefix .. id
+local state = redis.call('HGET', key, 's')
+if not state then return 0 end
+if state == 'succeeded' or state == 'failed' or state == 'killed' then return -1 end
+redis.call('HSETNX', key, 'krq', now)
+local removed = false
+if state == 'queued' then
+  removed = redis.call('ZREM', KEYS[2], id) == 1 or redis.call('LREM', KEYS[1], 1, id) == 1
+elseif state == 'scheduled' then
+  removed = redis.call('ZREM', KEYS[3], id) == 1
+end
+if removed then
+  redis.call('HSET', key, 's', 'killed')
+  restate(qp, id, state, 'killed')
+  stamp(qp, key, id, 'kil', now)
+  unlock(qp, key, id, 'ED')
+  redis.call('EXPIRE', key, ARGV[4])
+  return 2
+end
+redis.call('PUBLISH', ARGV[5], ARGV[6])
+return 1

@@ -1,0 +1,12 @@
+--[[ status-create: a new status, unqueued, for work run by anything.
+  KEYS[1] {q}:seq  STRING  job id sequence
+  ARGV[1] job key prefix   ARGV[2] now (µs)
+  Returns: the new job number ]]
+local prefix, now = ARGV[1], ARGV[2]
+local qp = string.sub(prefix, 1, -5)
+local id = redis.call('INCR', KEYS[1])
+local key = prefix .. id
+redis.call('HSET', key, 's', 'unqueued', 'n', 0, 'rec', now)
+restate(qp, id, nil, 'unqueued')
+bound(qp, id, 'rec', now)
+return id

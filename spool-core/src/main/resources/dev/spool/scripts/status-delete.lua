@@ -1,0 +1,30 @@
+--[[ status-delete: delete statuses and every index entry of them; an engine job is taken off
+  its queue too. Unless forced, an incomplete status (unqueued, scheduled, queued, started,
+  killed) is refused.
+  KEYS[1] {q}:ready  LIST  KEYS[2] {q}:prio  ZSET  KEYS[3] {q}:delayed  ZSET
+  KEYS[4] {q}:active ZSET  KEYS[5] {q}:dead  ZSET
+  ARGV[1] job key prefix   ARGV[2] '1' to force   ARGV[3..] ids
+  Returns: {deleted, refused} ]]
+local prefix, force = ARGV[1], ARGV[2] == '1'
+local qp = string.sub(prefix, 1, -5)
+local deleted, refused = 0, 0
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local state = redis.call('HGET', key, 's')
+  if state then
+    if not force and state ~= 'succeeded' and state ~= 'failed' then
+      refused = refused + 1
+    else
+      if state == 'queued' then
+        if redis.call('ZREM', KEYS[2], id) == 0 then redis.call('LREM', KEYS[1], 1, id) end
+      end
+      redis.call('ZREM', KEYS[3], id)
+      redis.call('ZREM', KEYS[4], id)
+      redis.call('ZREM', KEYS[5], id)
+      unlock(qp, key, id, 'EWD')
+      deleted = deleted + forget(qp, key, id)
+    end
+  end
+end
+return {deleted, refused}

@@ -1,0 +1,33 @@
+--[[ status-state: move a status to a state by hand (jobba's queued!, started!, succeeded!, ...).
+  The first entry into a state records its timestamp. Entering 'started' again is a restart:
+  the current attempt (state, times, progress, errors) is archived in 'pa', the attempt count
+  goes up, and the status looks freshly started; job name, args and provider id stay.
+  ARGV[1] job key prefix   ARGV[2] id   ARGV[3] state   ARGV[4] now (µs)
+  ARGV[5] expiry (s) for a status that reaches a final state
+  Returns: the attempt after the change, or -1 if there is no such status ]]
+local prefix, id, state, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local qp = string.sub(prefix, 1, -5)
+local key = prefix .. id
+local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa')
+if not job[1] then return -1 end
+local attempt = tonumber(job[2] or 0)
+local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 'suc',
+  failed = 'fai', killed = 'kil', unqueued = 'rec'}
+if state == 'started' and job[3] then
+  local previous = job[10] and cjson.decode(job[10]) or {}
+  previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = job[4],
+    started_at = job[3], succeeded_at = job[5], failed_at = job[6], killed_at = job[7],
+    progress = job[8], errors = job[9] and cjson.decode(job[9]) or {}}
+  attempt = attempt + 1
+  redis.call('HSET', key, 'pa', cjson.encode(previous), 'n', attempt, 'sta', now)
+  redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er')
+  redis.call('PERSIST', key)
+  bound(qp, id, 'sta', now)
+end
+redis.call('HSET', key, 's', state)
+restate(qp, id, job[1], state)
+stamp(qp, key, id, stamps[state], now)
+if state == 'succeeded' or state == 'failed' or state == 'killed' then
+  redis.call('EXPIRE', key, ARGV[5])
+end
+return attempt
