@@ -37,14 +37,15 @@ for b = cursor, top do
       end
     end
   end
-  if leading and b < top then
+  if leading then
     local empty = true
     for _, state in ipairs(ALL_STATES) do
       if redis.call('EXISTS', qp .. 'ix:s:' .. state .. ':' .. b) == 1 then empty = false; break end
     end
     if empty then
       redis.call('DEL', boundsKey)
-      redis.call('SET', KEYS[3], b + 1)
+      -- The highest bucket may still receive new jobs: the cursor never passes it.
+      if b < top then redis.call('SET', KEYS[3], b + 1) end
     else
       leading = false
     end

@@ -40,13 +40,14 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * How long Redis keeps a finished status: the retention plus a grace period (as long again, at
-   * most a day), so that the Pruner, which deletes it with its index entries at the retention,
-   * normally comes first; the expiry bounds memory even if no Pruner runs.
+   * How long Redis keeps a finished status: the retention plus a grace period (as long again,
+   * between a minute and a day), so that the Pruner, which deletes it with its index entries at the
+   * retention and runs at least every minute, normally comes first; the expiry bounds memory even
+   * if no Pruner runs.
    */
   public static long expirySeconds(Duration retention) {
     long r = Math.max(1, retention.toSeconds());
-    return r + Math.min(r, Duration.ofDays(1).toSeconds());
+    return r + Math.clamp(r, 60, Duration.ofDays(1).toSeconds());
   }
 
   public long expirySeconds() {
