@@ -22,9 +22,14 @@ local function restate(qp, id, from, to)
   if to then redis.call('SADD', stateKey(qp, to, id), id) end
 end
 
--- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string).
+-- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within
+-- one script call `now` does not change, so each bucket and field is widened once.
+local widened = {}
 local function bound(qp, id, ts, now)
   local key = qp .. 'ix:t:' .. bucketOf(id)
+  local memo = key .. ts .. now
+  if widened[memo] then return end
+  widened[memo] = true
   local b = redis.call('HMGET', key, ts .. '0', ts .. '1')
   local n = tonumber(now)
   if not b[1] or n < tonumber(b[1]) then redis.call('HSET', key, ts .. '0', now) end
