@@ -1,0 +1,200 @@
+package dev.spool.cli;
+
+import dev.spool.Spool;
+import dev.spool.testkit.SpoolRedis;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spool demo}: two worker nodes and a mixed workload to watch, on an embedded redis-server
+ * (or a given Redis), then a summary that accounts for every job.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs worker nodes and a mixed workload you can watch: quick jobs, delayed jobs, urgent"
+          + " jobs, jobs that succeed on a retry and jobs that end in the dead set.",
+      "Then prints a summary that accounts for every job. The live view goes to stderr, the"
+          + " summary to stdout."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Verbosity verbosity;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description =
+          "Use this Redis, redis://[:password@]host:port[/db], instead of starting a"
+              + " redis-server for the demo.")
+  String redis;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "How long to enqueue jobs, e.g. 20s, 2m (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "Worker nodes to start, node-1 to node-N (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Jobs each node runs at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--drain",
+      paramLabel = "TIME",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description =
+          "Once enqueueing stops, wait at most this long for the queues to empty"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration drain;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "PREFIX",
+      description = "Prefix of the demo's Redis keys (default: a fresh spool-demo-xxxxxx).")
+  String namespace;
+
+  @Option(names = "--json", description = "Print the summary as one JSON object.")
+  boolean json;
+
+  @Option(
+      names = "--plain",
+      description =
+          "Print one status line per second instead of redrawing the view in place"
+              + " (the default when not on a terminal).")
+  boolean plain;
+
+  @Override
+  public Integer call() {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String ns = namespace != null ? namespace : freshNamespace();
+    StopSignal stop = new StopSignal();
+    Thread hook = stop.hook("spool-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    SpoolRedis embedded = null;
+    try {
+      String uri = redis;
+      if (uri == null) {
+        err.println("Starting a redis-server...");
+        err.flush();
+        embedded = SpoolRedis.dedicated();
+        uri = embedded.uri();
+      }
+      Spool spool = Spool.builder().redis(uri).namespace(ns).build();
+      DemoRun.Settings settings =
+          new DemoRun.Settings(
+              Redaction.redact(uri), embedded != null, ns, duration, drain, workers, concurrency);
+      DemoSummary summary;
+      try {
+        summary = new DemoRun(spool, settings, err, !plain && isTerminal(), stop).run();
+      } catch (RuntimeException e) {
+        spool.close();
+        throw e;
+      }
+      if (!summary.fromRedis() && embedded != null) {
+        // Ctrl-C: the redis-server is gone and the JVM is exiting; closing the nodes now would
+        // only wait for acknowledgements that cannot be written.
+        embedded = null;
+      } else {
+        spool.close();
+      }
+      if (json) {
+        out.println(summary.json());
+      } else {
+        out.println();
+        out.print(summary.table());
+      }
+      out.flush();
+      long unaccounted = summary.total().unaccounted();
+      if (unaccounted != 0) {
+        err.println(
+            "spool: "
+                + Math.abs(unaccounted)
+                + " jobs are unaccounted for (a bug: please report it with this output)");
+        err.flush();
+        return ErrorReporter.FAILED;
+      }
+      return 0;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+      stop.finished();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting (Ctrl-C): the hook has run
+      }
+    }
+  }
+
+  private void validate() {
+    if (workers < 1 || workers > 64) {
+      throw new ParameterException(
+          spec.commandLine(), "--workers must be in [1, 64], got " + workers);
+    }
+    if (concurrency < 1 || concurrency > 1000) {
+      throw new ParameterException(
+          spec.commandLine(), "--concurrency must be in [1, 1000], got " + concurrency);
+    }
+    if (namespace != null) {
+      try {
+        Spool.builder().namespace(namespace); // validates, connects to nothing
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--namespace: " + e.getMessage());
+      }
+    }
+  }
+
+  private static String freshNamespace() {
+    String suffix =
+        Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+    return "spool-demo-" + "0".repeat(6 - suffix.length()) + suffix;
+  }
+
+  /** Whether stdout is a terminal that can redraw in place. */
+  static boolean isTerminal() {
+    if ("dumb".equals(System.getenv("TERM"))) {
+      return false;
+    }
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      // Java 22+: System.console() may exist without a terminal; isTerminal() tells.
+      Method isTerminal = Console.class.getMethod("isTerminal");
+      return (Boolean) isTerminal.invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // Java 21: a console is a terminal
+    }
+  }
+}

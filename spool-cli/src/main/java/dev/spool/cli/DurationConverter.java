@@ -1,0 +1,88 @@
+package dev.spool.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or
+ * combined like {@code 1m30s}. A bare number means seconds. Must be positive.
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h))+");
+
+  @Override
+  public Duration convert(String value) {
+    return parse(value);
+  }
+
+  /**
+   * Parses a duration.
+   *
+   * @throws TypeConversionException saying what is expected
+   */
+  public static Duration parse(String value) {
+    String text = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+    Duration result;
+    try {
+      if (text.matches("\\d+")) {
+        result = Duration.ofSeconds(Long.parseLong(text));
+      } else if (WHOLE.matcher(text).matches()) {
+        result = Duration.ZERO;
+        Matcher m = PART.matcher(text);
+        while (m.find()) {
+          long n = Long.parseLong(m.group(1));
+          result =
+              switch (m.group(2)) {
+                case "ms" -> result.plusMillis(n);
+                case "s" -> result.plusSeconds(n);
+                case "m" -> result.plusMinutes(n);
+                default -> result.plusHours(n);
+              };
+        }
+      } else {
+        throw invalid(value);
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw invalid(value);
+    }
+    if (result.isZero()) {
+      throw new TypeConversionException("'" + value + "' is zero: give a positive duration");
+    }
+    return result;
+  }
+
+  private static TypeConversionException invalid(String value) {
+    return new TypeConversionException(
+        "'" + value + "' is not a duration: use a number and a unit, e.g. 500ms, 30s, 2m, 1h");
+  }
+
+  /** 1500 ms → "1.5s", 90 s → "1m30s", 30 s → "30s", 250 ms → "250ms". */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    if (ms % 1000 != 0) {
+      return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+    long s = ms / 1000;
+    StringBuilder b = new StringBuilder();
+    if (s >= 3600) {
+      b.append(s / 3600).append('h');
+      s %= 3600;
+    }
+    if (s >= 60) {
+      b.append(s / 60).append('m');
+      s %= 60;
+    }
+    if (s > 0 || b.isEmpty()) {
+      b.append(s).append('s');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.spool.cli;
+
+/** The entry point of the {@code spool} command: runs {@link SpoolCommand}, exits with its code. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = SpoolCommand.commandLine().execute(args);
+    } catch (Error e) {
+      // picocli reports Exceptions through ErrorReporter and rethrows Errors: report them alike.
+      if (Verbosity.isVerbose()) {
+        e.printStackTrace();
+      }
+      System.err.println("spool: internal error: " + ErrorReporter.message(e));
+      code = ErrorReporter.FAILED;
+    }
+    System.exit(code);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.spool.cli;
+
+import dev.spool.testkit.SpoolRedis;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code spool redis}: a throwaway redis-server in the foreground, until Ctrl-C. */
+@Command(
+    name = "redis",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a throwaway redis-server on 127.0.0.1 in the foreground until Ctrl-C, for trying"
+          + " Spool out (e.g. spool demo --redis <URI> in another terminal).",
+      "Its data lives in a temp dir deleted on exit."
+    })
+public final class RedisCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Verbosity verbosity;
+
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Listen on this port (default: a free one).")
+  Integer port;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port != null && (port < 1 || port > 65_535)) {
+      throw new ParameterException(spec.commandLine(), "--port must be in [1, 65535], got " + port);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Server server = port == null ? testkitServer() : fixedPortServer(port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              err.println();
+              err.println("Stopping redis-server...");
+              err.flush();
+              server.stop();
+              stopped.countDown();
+            },
+            "spool-redis-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println(server.uri());
+    out.flush();
+    err.println(
+        "redis-server is up; Ctrl-C stops it. Try, in another terminal: spool demo --redis "
+            + server.uri());
+    err.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** A server started through the testkit: a free port, the best redis-server on this machine. */
+  private static Server testkitServer() {
+    SpoolRedis redis = SpoolRedis.dedicated();
+    return new Server(redis.uri(), redis::close);
+  }
+
+  /**
+   * A server on a given port. The testkit picks ports itself, so this one comes from the
+   * embedded-redis library (its bundled binary) directly.
+   */
+  private static Server fixedPortServer(int port) throws IOException {
+    redis.embedded.RedisServer server =
+        redis.embedded.RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("save \"\"")
+            .setting("appendonly no")
+            .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot start redis-server on port " + port + " (is the port in use?)", e);
+    }
+    return new Server(
+        "redis://127.0.0.1:" + port,
+        () -> {
+          try {
+            server.stop();
+          } catch (IOException e) {
+            // exiting anyway
+          }
+        });
+  }
+
+  private record Server(String uri, Runnable stopper) {
+    void stop() {
+      stopper.run();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.spool.cli;
+
+import dev.spool.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spool}: the command line of Spool.
+ *
+ * <p>Exit codes: 0 success, 1 the operation failed (one line on stderr says why), 2 bad usage.
+ */
+@Command(
+    name = "spool",
+    mixinStandardHelpOptions = true,
+    versionProvider = SpoolCommand.Version.class,
+    description = "Distributed background jobs for the JVM, on Redis.",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {DemoCommand.class, RedisCommand.class, BenchCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  success",
+      "  1  the operation failed (stderr says why; --verbose adds the stack trace)",
+      "  2  bad usage"
+    })
+public final class SpoolCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Mixin Verbosity verbosity;
+
+  /** A command line for {@code spool}, with Spool's error reporting. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new SpoolCommand())
+        .setExecutionExceptionHandler(new ErrorReporter())
+        .setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "choose a command: demo, redis or bench");
+  }
+
+  /** The version in the jar's manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SpoolCommand.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "spool " + (v == null ? "(development build)" : v),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+      };
+    }
+  }
+}

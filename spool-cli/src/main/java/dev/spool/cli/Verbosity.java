@@ -1,0 +1,42 @@
+package dev.spool.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --verbose} option, mixed into every command: stack traces on errors, and the log of
+ * Spool and of the embedded Redis at info level. Process-wide, as logging is.
+ */
+public final class Verbosity {
+  static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  private static volatile boolean verbose;
+
+  @Option(
+      names = "--verbose",
+      description = "Show stack traces on errors and the log of Spool and Redis.")
+  void setVerbose(boolean value) {
+    if (value) {
+      verbose = true;
+      // Read by slf4j-simple when the first logger is made, which is after parsing.
+      System.setProperty(LOG_LEVEL_PROPERTY, "info");
+    }
+  }
+
+  /**
+   * Silences what libraries write to stderr from now on (their log included), unless {@code
+   * --verbose}: for when they can only repeat a failure that is expected and explained. The
+   * commands' own output is unaffected: it goes through picocli's writers, made earlier.
+   */
+  static void muteLibraryLogs() {
+    if (!verbose) {
+      System.setErr(new PrintStream(OutputStream.nullOutputStream(), true));
+    }
+  }
+
+  /** Whether {@code --verbose} was given on this command line. */
+  public static boolean isVerbose() {
+    return verbose;
+  }
+}
