@@ -189,8 +189,18 @@ final class RedisServer {
     }
   }
 
+  /**
+   * Runs the server in a session of its own where {@code setsid} exists, so a Ctrl-C in the
+   * terminal reaches only the JVM, which then stops the server after its workers have finished.
+   * setsid execs in place (the JVM's child leads no group), so the PID stays the server's.
+   */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private List<String> command(int candidate, Path logFile) {
     List<String> command = new ArrayList<>();
+    if (java.nio.file.Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
     command.add(binary.toString());
     command.addAll(
         List.of(
