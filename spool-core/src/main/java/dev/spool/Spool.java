@@ -165,6 +165,16 @@ public final class Spool implements AutoCloseable {
     return deadJobs;
   }
 
+  /** A distributed job with this token and the {@link DistributedJob#DEFAULT_TTL default} TTL. */
+  public DistributedJob distributedJob(String token) {
+    return distributedJob(token, DistributedJob.DEFAULT_TTL);
+  }
+
+  /** A distributed job with this token, whose keys live this long after each change. */
+  public DistributedJob distributedJob(String token, Duration ttl) {
+    return new DistributedJob(redis, store.keys().distributedJob(token), token, ttl);
+  }
+
   /** The status of every job, and statuses for work run by anything else. */
   public Statuses statuses() {
     return statuses;

@@ -27,6 +27,26 @@ public final class Keys {
     return namespace + ":queues";
   }
 
+  /** The keys of a distributed job, all under the hash tag {@code {dj:<token>}}. */
+  public DistributedJobKeys distributedJob(String token) {
+    if (token == null || !token.matches("[A-Za-z0-9._:-]{1,200}")) {
+      throw new IllegalArgumentException(
+          "invalid distributed job token '" + token + "': use 1 to 200 letters, digits, . _ : -");
+    }
+    return new DistributedJobKeys(namespace + ":{dj:" + token + "}:");
+  }
+
+  /** The two keys of a distributed job. */
+  public record DistributedJobKeys(String prefix) {
+    public String parts() {
+      return prefix + "parts";
+    }
+
+    public String state() {
+      return prefix + "state";
+    }
+  }
+
   public QueueKeys queue(String queue) {
     return new QueueKeys(namespace + ":{" + Queues.validate(queue) + "}:");
   }

@@ -31,7 +31,10 @@ public enum Script {
   STATUS_DELETE("status-delete"),
   REQUEST_KILL("request-kill"),
   QUERY("query"),
-  PRUNE("prune");
+  PRUNE("prune"),
+  DJ_PUSH("dj-push"),
+  DJ_DONE("dj-done"),
+  DJ_STOP("dj-stop");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

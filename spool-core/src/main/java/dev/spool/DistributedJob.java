@@ -1,0 +1,219 @@
+package dev.spool;
+
+import dev.spool.internal.redis.Keys.DistributedJobKeys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.Script;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ValueScanCursor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A job split into parts that knows when its last part is done; usable with any job runner.
+ *
+ * <pre>{@code
+ * DistributedJob dj = spool.distributedJob(token);
+ * dj.pushEach(dates, (date, part) -> spool.enqueue(DAY, new Day(date, dj.token(), part)));
+ * // in each part's job:
+ * if (dj.isStopped()) return;
+ * if (dj.done(part)) { ... the last part is done ... }
+ * }</pre>
+ *
+ * <p>Its two keys (open parts, state) share the hash tag of its token and expire after the TTL,
+ * refreshed on every change. {@link #done} is one atomic script: exactly one call returns true.
+ */
+public final class DistributedJob {
+  /** Defaults to one day. */
+  public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+
+  /** Parts pushed per round trip by {@link #pushEach}. */
+  static final int PUSH_BATCH = 1000;
+
+  /** Receives each item of {@link #pushEach} with its part, after the part is pushed. */
+  @FunctionalInterface
+  public interface PartConsumer<T> {
+    void accept(T item, String part) throws Exception;
+  }
+
+  private final RedisConnection redis;
+  private final DistributedJobKeys keys;
+  private final String token;
+  private final long ttlSeconds;
+
+  DistributedJob(RedisConnection redis, DistributedJobKeys keys, String token, Duration ttl) {
+    this.redis = redis;
+    this.keys = keys;
+    this.token = token;
+    this.ttlSeconds = Math.max(1, JobOptions.positive(ttl, "ttl").toSeconds());
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /**
+   * Pushes a part per item ("0", "1", …) and hands each item and its part to {@code consumer}.
+   * Parts are pushed in batches before their items are handed out, and the job is closed with the
+   * last batch, before its items are handed out: so the last part can never be done before the job
+   * knows it is complete. Reads the source once, lazily, in bounded memory.
+   *
+   * @throws SpoolException wrapping what the consumer threw (parts pushed so far stay)
+   */
+  public <T> void pushEach(Iterator<? extends T> items, PartConsumer<? super T> consumer) {
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(consumer, "consumer");
+    long index = 0;
+    boolean any = false;
+    while (items.hasNext() || !any) {
+      List<T> batch = new ArrayList<>(PUSH_BATCH);
+      while (batch.size() < PUSH_BATCH && items.hasNext()) {
+        batch.add(items.next());
+      }
+      boolean last = !items.hasNext();
+      String[] parts = new String[batch.size()];
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = Long.toString(index + i);
+      }
+      push(parts, last);
+      for (int i = 0; i < batch.size(); i++) {
+        try {
+          consumer.accept(batch.get(i), parts[i]);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new SpoolException("pushEach: the consumer failed on part " + parts[i], e);
+        }
+      }
+      index += batch.size();
+      any = true;
+      if (last) {
+        return;
+      }
+    }
+  }
+
+  public <T> void pushEach(Iterable<? extends T> items, PartConsumer<? super T> consumer) {
+    pushEach(items.iterator(), consumer);
+  }
+
+  public <T> void pushEach(Stream<? extends T> items, PartConsumer<? super T> consumer) {
+    try (items) {
+      pushEach(items.iterator(), consumer);
+    }
+  }
+
+  private void push(String[] parts, boolean close) {
+    String[] args = new String[2 + parts.length];
+    args[0] = Long.toString(ttlSeconds);
+    args[1] = close ? "1" : "0";
+    System.arraycopy(parts, 0, args, 2, parts.length);
+    redis.await(
+        redis.eval(
+            Script.DJ_PUSH,
+            ScriptOutputType.INTEGER,
+            new String[] {keys.parts(), keys.state()},
+            args));
+  }
+
+  /**
+   * Marks a part done.
+   *
+   * @return true exactly once: for the call that finishes the last open part of a closed job; false
+   *     for any other part, and for an unknown or already done part (nothing changes)
+   */
+  public boolean done(String part) {
+    Objects.requireNonNull(part, "part");
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.DJ_DONE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.parts(), keys.state()},
+                part,
+                Long.toString(ttlSeconds)));
+    return r == 1;
+  }
+
+  /** Open parts: pushed and not done yet. */
+  public long count() {
+    return redis.await(redis.async().scard(keys.parts()));
+  }
+
+  /** Parts ever pushed (a part pushed twice counts once). */
+  public long total() {
+    String t = redis.await(redis.async().hget(keys.state(), "total"));
+    return t == null ? 0 : Long.parseLong(t);
+  }
+
+  /** True once the job is closed and every part is done. */
+  public boolean isFinished() {
+    RedisFuture<String> closed = redis.async().hget(keys.state(), "closed");
+    RedisFuture<Long> open = redis.async().scard(keys.parts());
+    return "1".equals(redis.await(closed)) && redis.await(open) == 0;
+  }
+
+  /** Parts that ask {@link #isStopped()} will not run. */
+  public void stop() {
+    redis.await(
+        redis.eval(
+            Script.DJ_STOP,
+            ScriptOutputType.INTEGER,
+            new String[] {keys.parts(), keys.state()},
+            Long.toString(ttlSeconds)));
+  }
+
+  public boolean isStopped() {
+    return "1".equals(redis.await(redis.async().hget(keys.state(), "stopped")));
+  }
+
+  /** The open parts, read with SSCAN a page at a time: never loaded whole. */
+  public Stream<String> openParts() {
+    Iterator<String> it =
+        new Iterator<>() {
+          private ValueScanCursor<String> cursor;
+          private Iterator<String> page = List.<String>of().iterator();
+
+          @Override
+          public boolean hasNext() {
+            while (!page.hasNext()) {
+              if (cursor != null && cursor.isFinished()) {
+                return false;
+              }
+              ScanArgs args = ScanArgs.Builder.limit(500);
+              cursor =
+                  redis.await(
+                      cursor == null
+                          ? redis.async().sscan(keys.parts(), args)
+                          : redis.async().sscan(keys.parts(), cursor, args));
+              page = cursor.getValues().iterator();
+            }
+            return true;
+          }
+
+          @Override
+          public String next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.next();
+          }
+        };
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+  }
+
+  @Override
+  public String toString() {
+    return "DistributedJob[" + token + "]";
+  }
+}

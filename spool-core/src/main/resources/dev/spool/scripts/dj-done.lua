@@ -1,0 +1,12 @@
+--[[ dj-done: mark a part of a distributed job done.
+  KEYS[1] {dj:<token>}:parts  SET   KEYS[2] {dj:<token>}:state  HASH
+  ARGV[1] part   ARGV[2] ttl (s)
+  Returns: 1 exactly once, for the call that removes the last open part of a closed job;
+  0 otherwise, and nothing changes for an unknown or already done part ]]
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+if redis.call('SCARD', KEYS[1]) == 0 and redis.call('HGET', KEYS[2], 'closed') == '1' then
+  return 1
+end
+return 0

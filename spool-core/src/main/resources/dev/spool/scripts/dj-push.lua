@@ -1,0 +1,15 @@
+--[[ dj-push: add parts to a distributed job, and close it when they are the last ones.
+  KEYS[1] {dj:<token>}:parts  SET   the parts not done yet
+  KEYS[2] {dj:<token>}:state  HASH  total (parts ever pushed), closed, stopped
+  ARGV[1] ttl (s), refreshed on every change   ARGV[2] '1' to close the job   ARGV[3..] parts
+  A part pushed twice counts once.
+  Returns: the number of new parts ]]
+local added = 0
+if #ARGV >= 3 then
+  added = redis.call('SADD', KEYS[1], unpack(ARGV, 3))
+end
+redis.call('HINCRBY', KEYS[2], 'total', added)
+if ARGV[2] == '1' then redis.call('HSET', KEYS[2], 'closed', 1) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return added
