@@ -165,6 +165,26 @@ public final class Spool implements AutoCloseable {
     return deadJobs;
   }
 
+  /** Starts describing a batch of jobs; see {@link Batch}. */
+  public Batch.Builder batch() {
+    return new Batch.Builder(store, enqueuer, settings.clock);
+  }
+
+  /**
+   * The batch with this id ({@link Batch#id()}, {@code queue:token}).
+   *
+   * @throws IllegalArgumentException if the id is malformed
+   */
+  public Batch batch(String id) {
+    int colon = id == null ? -1 : id.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("not a batch id: '" + id + "' (expected queue:token)");
+    }
+    String queue = Queues.validate(id.substring(0, colon));
+    store.keys().queue(queue).batch(id.substring(colon + 1)); // validates the token
+    return new Batch(store, queue, id.substring(colon + 1));
+  }
+
   /** A distributed job with this token and the {@link DistributedJob#DEFAULT_TTL default} TTL. */
   public DistributedJob distributedJob(String token) {
     return distributedJob(token, DistributedJob.DEFAULT_TTL);

@@ -91,6 +91,16 @@ public final class StatusQuery {
     return with(new Clause("a", nonEmpty(values, "jobArg")));
   }
 
+  /** The statuses of the parts of these batches ({@link Batch#id()} or its token). */
+  public StatusQuery batch(String... batchIds) {
+    String[] tokens = new String[batchIds.length];
+    for (int i = 0; i < batchIds.length; i++) {
+      String id = Objects.requireNonNull(batchIds[i], "batch id");
+      tokens[i] = id.substring(id.indexOf(':') + 1);
+    }
+    return with(new Clause("b", nonEmpty(tokens, "batch")));
+  }
+
   /** These statuses only; an empty collection matches nothing. */
   public StatusQuery ids(Collection<JobId> ids) {
     List<JobId> wanted = new ArrayList<>(ids);

@@ -63,9 +63,13 @@ final class Fixtures implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (AutoCloseable c : open) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + c + " failed", e);
+      }
     }
   }
 }

@@ -7,9 +7,10 @@
   ARGV[1] job key prefix ("<ns>:{q}:job:")
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
-  ARGV[4] number of jobs N, then N groups of 7:
+  ARGV[4] number of jobs N, then N groups of 8:
           type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
-          unique lock spec ("" = not unique; see LockSpec), lock expiry (ms, "" = taken later)
+          unique lock spec ("" = not unique; see LockSpec), lock expiry (ms, "" = taken later),
+          batch part ("<batch queue>|<batch token>|<part>", "" = none)
   A job whose unique lock is held by another job is not created.
   Returns: array, in order, of the new job numbers, or of minus the number of the job that
   holds the lock for a job not created ]]
@@ -22,7 +23,7 @@ local readyIds = {}
 local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for i = 0, n - 1 do
-  local base = 5 + i * 7
+  local base = 5 + i * 8
   local id = first + i
   local key = prefix .. id
   local priority, due, options = ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
@@ -59,10 +60,11 @@ for i = 0, n - 1 do
       end
     end
     bound(qp, id, 'rec', now)
-    redis.call('SADD', qp .. 'ix:n:' .. ARGV[base] .. ':' .. bucketOf(id), id)
     if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
     if options ~= '' then redis.call('HSET', key, 'o', options) end
     if lock ~= '' then redis.call('HSET', key, 'u', lock) end
+    if ARGV[base + 7] ~= '' then redis.call('HSET', key, 'bt', ARGV[base + 7]) end
+    indexLabels(qp, key, id, 'SADD')
     ids[#ids + 1] = id
   end
 end

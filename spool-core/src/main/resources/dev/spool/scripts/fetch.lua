@@ -10,8 +10,9 @@
   Unique jobs: an until-executing lock is released; a while-executing lock is taken, and if
   another job holds it the job is killed (reject), delayed without using an attempt
   (reschedule), or handed out with the holder so that its attempt fails (raise).
-  Returns: flat array, 8 entries per job: id, type, args, attempt, first attempt of the
-  current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict.
+  Returns: flat array, 9 entries per job: id, type, args, attempt, first attempt of the
+  current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
+  batch part ("" if none).
   Ids whose hash is gone or whose state is not 'queued' are dropped. ]]
 local prefix, node, now, deadline, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local nowMs = math.floor(tonumber(now) / 1000)
@@ -67,7 +68,7 @@ end
 local out = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 't', 'a', 'n', 'b', 'o', 'rec', 'u')
+  local job = redis.call('HMGET', key, 's', 't', 'a', 'n', 'b', 'o', 'rec', 'u', 'bt')
   if job[1] == 'queued' then
     local holder = ''
     if job[8] then holder = lockAtStart(key, id, job[8]) end
@@ -84,6 +85,7 @@ for _, id in ipairs(ids) do
       out[#out + 1] = job[6] or ''
       out[#out + 1] = job[7] or ''
       out[#out + 1] = holder
+      out[#out + 1] = job[9] or ''
     end
   end
 end

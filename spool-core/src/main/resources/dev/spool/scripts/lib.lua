@@ -41,10 +41,10 @@ local function stamp(qp, key, id, ts, now)
   if redis.call('HSETNX', key, ts, now) == 1 then bound(qp, id, ts, now) end
 end
 
--- Adds or removes (op 'SADD' / 'SREM') a job in its job-name and job-argument indexes.
+-- Adds or removes (op 'SADD' / 'SREM') a job in its job-name, job-argument and batch indexes.
 local function indexLabels(qp, key, id, op)
   local b = bucketOf(id)
-  local label = redis.call('HMGET', key, 'jn', 't', 'ja')
+  local label = redis.call('HMGET', key, 'jn', 't', 'ja', 'bt')
   local name = label[1] or label[2]
   if name then redis.call(op, qp .. 'ix:n:' .. name .. ':' .. b, id) end
   if label[3] then
@@ -52,6 +52,24 @@ local function indexLabels(qp, key, id, op)
       redis.call(op, qp .. 'ix:a:' .. tostring(value) .. ':' .. b, id)
     end
   end
+  if label[4] then
+    redis.call(op, qp .. 'ix:b:' .. string.match(label[4], '^[^|]*|([^|]*)|') .. ':' .. b, id)
+  end
+end
+
+-- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
+-- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
+local function createJob(qp, type, args, now)
+  local id = redis.call('INCR', qp .. 'seq')
+  local key = qp .. 'job:' .. id
+  redis.call('HSET', key, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
+  restate(qp, id, nil, 'queued')
+  bound(qp, id, 'rec', now)
+  bound(qp, id, 'que', now)
+  redis.call('SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
+  redis.call('RPUSH', qp .. 'ready', id)
+  if redis.call('LLEN', qp .. 'signal') == 0 then redis.call('RPUSH', qp .. 'signal', 1) end
+  return id
 end
 
 -- Deletes a job's hash and every index entry of it.

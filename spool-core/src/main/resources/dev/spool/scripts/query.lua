@@ -3,6 +3,7 @@
   ARGV[1] job key prefix   ARGV[2] 'list' or 'count'   ARGV[3] offset   ARGV[4] limit
   ARGV[5] number of clauses, then each clause as: kind, number of values, values
     kind 's' states (any of), 'n' job names (any of), 'a' job argument values (any of),
+    'b' batch tokens (any of),
     'i' job numbers (any of), 't' a time range: values = timestamp field, lowest, highest (µs,
     "" for an open end)
   Clauses are ANDed. Buckets whose timestamp bounds miss a range are skipped whole; a time
@@ -30,7 +31,7 @@ for _ = 1, tonumber(ARGV[5]) do
     for _, v in ipairs(values) do wanted[tonumber(v)] = true end
     ids[#ids + 1] = wanted
   else
-    local segment = ({s = 'ix:s:', n = 'ix:n:', a = 'ix:a:'})[kind]
+    local segment = ({s = 'ix:s:', n = 'ix:n:', a = 'ix:a:', b = 'ix:b:'})[kind]
     sets[#sets + 1] = {kind = kind, values = values, segment = segment}
   end
 end

@@ -5,6 +5,7 @@
   KEYS[5] {q}:dead    ZSET  id -> time of death (ms)
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
   ARGV[5] default attempts (for jobs whose options carry no retry policy)
+  ARGV[6] type of the internal job that reports a batch part's end to its batch (another slot)
   The abandoned attempt is archived in the status's previous attempts.
   Returns: {jobs returned to ready, jobs moved to the dead set} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
@@ -15,7 +16,7 @@ local requeued, dead = 0, 0
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa')
+  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt')
   if job[1] == 'started' then
     local attempt = tonumber(job[3]) + 1
     local allowed = defaultAttempts
@@ -35,6 +36,7 @@ for _, id in ipairs(expired) do
       stamp(qp, key, id, 'fai', nowUs)
       unlock(qp, key, id, 'WD')
       redis.call('ZADD', KEYS[5], nowMs, id)
+      if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
       dead = dead + 1
     else
       local previous = job[10] and cjson.decode(job[10]) or {}

@@ -49,6 +49,15 @@ public final class Enqueuer {
    */
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type, List<? extends A> args, JobOptions options) {
+    return enqueueAll(type, args, options, null);
+  }
+
+  /**
+   * As {@link #enqueueAll(JobType, List, JobOptions)}, each job being the batch part at the same
+   * index of {@code batchParts} ({@code "<queue>|<token>|<part>"}), when given.
+   */
+  public <A> List<EnqueueResult> enqueueAll(
+      JobType<A> type, List<? extends A> args, JobOptions options, List<String> batchParts) {
     String queue = options.queue().orElse(type.queue());
     long dueMs = dueMs(options);
     Unique<?> unique = uniqueOf(type, options);
@@ -59,7 +68,8 @@ public final class Enqueuer {
                 options.timeout().orElse(type.timeout().orElse(null)))
             .toJson();
     List<NewJob> jobs = new ArrayList<>(args.size());
-    for (A a : args) {
+    for (int index = 0; index < args.size(); index++) {
+      A a = args.get(index);
       String lock = "";
       long lockExpiry = 0;
       if (unique != null) {
@@ -69,7 +79,14 @@ public final class Enqueuer {
       }
       jobs.add(
           new NewJob(
-              type.name(), encode(type, a), options.priority(), dueMs, stored, lock, lockExpiry));
+              type.name(),
+              encode(type, a),
+              options.priority(),
+              dueMs,
+              stored,
+              lock,
+              lockExpiry,
+              batchParts == null ? "" : batchParts.get(index)));
     }
     store.registerQueue(queue);
     long now = Micros.now(clock);

@@ -20,4 +20,5 @@ public record FetchedJob(
     int budgetStart,
     String options,
     long recordedAtMicros,
-    String lockHolder) {}
+    String lockHolder,
+    String batchPart) {}

@@ -7,6 +7,7 @@ package dev.spool.internal.queue;
  * @param options stored options JSON, "" for none
  * @param lock the stored unique lock spec ({@code LockSpec.stored()}), "" for none
  * @param lockExpiryMs when the lock taken at enqueue expires, or 0 when none is taken then
+ * @param batchPart the batch part the job is ({@code "<queue>|<token>|<part>"}), "" for none
  */
 public record NewJob(
     String type,
@@ -15,4 +16,5 @@ public record NewJob(
     long dueMs,
     String options,
     String lock,
-    long lockExpiryMs) {}
+    long lockExpiryMs,
+    String batchPart) {}

@@ -23,6 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link JobStore} on Redis: each method one Lua script or one command. */
 public final class RedisJobStore implements JobStore {
+  /**
+   * The internal job type that reports the end of a batch part to its batch when the end is seen in
+   * another Cluster slot (a child batch finished; a part died when its lease expired). Every worker
+   * node runs it, without a registered handler.
+   */
+  public static final String BATCH_PART_DONE = "spool.batch-part-done";
+
   private final RedisConnection redis;
   private final Keys keys;
   private final long expirySeconds;
@@ -65,7 +72,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + jobs.size() * 7];
+    String[] args = new String[4 + jobs.size() * 8];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
@@ -79,6 +86,7 @@ public final class RedisJobStore implements JobStore {
       args[i++] = job.options();
       args[i++] = job.lock();
       args[i++] = job.lockExpiryMs() > 0 ? Long.toString(job.lockExpiryMs()) : "";
+      args[i++] = job.batchPart();
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     return redis
@@ -104,8 +112,8 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(max),
                 Long.toString(expirySeconds),
                 q.dueChannel()));
-    List<FetchedJob> jobs = new ArrayList<>(out.size() / 8);
-    for (int i = 0; i + 7 < out.size(); i += 8) {
+    List<FetchedJob> jobs = new ArrayList<>(out.size() / 9);
+    for (int i = 0; i + 8 < out.size(); i += 9) {
       jobs.add(
           new FetchedJob(
               new JobId(queue, Long.parseLong(str(out.get(i)))),
@@ -115,7 +123,8 @@ public final class RedisJobStore implements JobStore {
               parseInt(out.get(i + 4)),
               str(out.get(i + 5)),
               parseLong(out.get(i + 6)),
-              str(out.get(i + 7))));
+              str(out.get(i + 7)),
+              str(out.get(i + 8))));
     }
     return jobs;
   }
@@ -223,8 +232,80 @@ public final class RedisJobStore implements JobStore {
                 Long.toString(nowMicros / 1000),
                 Long.toString(nowMicros),
                 Integer.toString(max),
-                Integer.toString(Retry.DEFAULT.attempts())));
+                Integer.toString(Retry.DEFAULT.attempts()),
+                BATCH_PART_DONE));
     return new long[] {parseLong(r.get(0)), parseLong(r.get(1))};
+  }
+
+  /** Configures a batch and pushes a slice of its parts; the last slice closes it. */
+  public void batchOpen(
+      String queue,
+      String token,
+      long ttlSeconds,
+      boolean close,
+      List<String> config,
+      List<String> parts) {
+    var b = keys.queue(queue).batch(token);
+    String[] args = new String[3 + config.size() + parts.size()];
+    args[0] = Long.toString(ttlSeconds);
+    args[1] = close ? "1" : "0";
+    args[2] = Integer.toString(config.size() / 2);
+    int i = 3;
+    for (String c : config) {
+      args[i++] = c;
+    }
+    for (String p : parts) {
+      args[i++] = p;
+    }
+    redis.await(
+        redis.eval(
+            Script.BATCH_OPEN,
+            ScriptOutputType.INTEGER,
+            new String[] {b.parts(), b.state()},
+            args));
+  }
+
+  /**
+   * Records that a batch part has run; creates the batch's callbacks when it was the last.
+   *
+   * @param batchPart {@code "<queue>|<token>|<part>"}
+   * @return 1 the batch finished, 0 another part, -1 unknown or already done part
+   */
+  public long batchDone(String batchPart, boolean succeeded, long nowMicros, String childDoneType) {
+    String[] ref = batchPart.split("\\|", 3);
+    QueueKeys q = keys.queue(ref[0]);
+    var b = q.batch(ref[1]);
+    return redis.<Long>await(
+        redis.eval(
+            Script.BATCH_DONE,
+            ScriptOutputType.INTEGER,
+            new String[] {b.parts(), b.state()},
+            ref[2],
+            succeeded ? "ok" : "ko",
+            "",
+            Long.toString(nowMicros),
+            q.prefix(),
+            childDoneType));
+  }
+
+  /** The state hash of a batch (empty if unknown or expired). */
+  public java.util.Map<String, String> batchState(String queue, String token) {
+    return redis.await(redis.async().hgetall(keys.queue(queue).batch(token).state()));
+  }
+
+  public long batchOpenParts(String queue, String token) {
+    return redis.await(redis.async().scard(keys.queue(queue).batch(token).parts()));
+  }
+
+  public boolean batchStopped(String batchPart) {
+    String[] ref = batchPart.split("\\|", 3);
+    return "1"
+        .equals(
+            redis.await(redis.async().hget(keys.queue(ref[0]).batch(ref[1]).state(), "stopped")));
+  }
+
+  public void batchStop(String queue, String token) {
+    redis.await(redis.async().hset(keys.queue(queue).batch(token).state(), "stopped", "1"));
   }
 
   @Override

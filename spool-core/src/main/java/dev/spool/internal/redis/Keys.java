@@ -103,5 +103,13 @@ public final class Keys {
     public String job(long number) {
       return jobPrefix() + number;
     }
+
+    /** The open parts and state of a batch whose callbacks run on this queue. */
+    public DistributedJobKeys batch(String token) {
+      if (token == null || !token.matches("[A-Za-z0-9._-]{1,100}")) {
+        throw new IllegalArgumentException("invalid batch token '" + token + "'");
+      }
+      return new DistributedJobKeys(prefix + "batch:" + token + ":");
+    }
   }
 }

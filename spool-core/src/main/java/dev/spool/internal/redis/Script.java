@@ -34,7 +34,9 @@ public enum Script {
   PRUNE("prune"),
   DJ_PUSH("dj-push"),
   DJ_DONE("dj-done"),
-  DJ_STOP("dj-stop");
+  DJ_STOP("dj-stop"),
+  BATCH_OPEN("batch-open"),
+  BATCH_DONE("batch-done");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

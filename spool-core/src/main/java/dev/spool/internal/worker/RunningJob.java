@@ -22,7 +22,7 @@ import java.util.function.Function;
  * A job a node holds, from fetch to acknowledgement; also the {@link JobContext} its handler sees.
  * Its handler either finishes it or the node hands it back at shutdown, never both.
  */
-final class RunningJob implements JobContext {
+final class RunningJob implements JobContext, BatchPart {
   private static final int RUNNING = 0;
   private static final int FINISHED = 1;
   private static final int HANDED_BACK = 2;
@@ -32,6 +32,7 @@ final class RunningJob implements JobContext {
   private final StatusStore statuses;
   private final Function<JobId, JobStatus> statusLoader;
   private volatile boolean killRequested;
+  private volatile boolean deferredToChildBatch;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final Map<String, Object> values = Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile Thread thread;
@@ -53,6 +54,20 @@ final class RunningJob implements JobContext {
     if (t != null && state.get() == RUNNING) {
       t.interrupt();
     }
+  }
+
+  @Override
+  public String batchPart() {
+    return job.batchPart() == null ? "" : job.batchPart();
+  }
+
+  @Override
+  public void deferToChildBatch() {
+    deferredToChildBatch = true;
+  }
+
+  boolean deferredToChildBatch() {
+    return deferredToChildBatch;
   }
 
   @Override

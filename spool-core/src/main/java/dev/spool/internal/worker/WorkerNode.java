@@ -239,7 +239,7 @@ public final class WorkerNode {
     job.bind(Thread.currentThread());
     Failure failure;
     try {
-      failure = execute(job);
+      failure = batchStopped(job) ? killed(job, "its batch was stopped") : execute(job);
     } catch (Throwable t) {
       failure =
           failed(
@@ -248,13 +248,11 @@ public final class WorkerNode {
               JobErrors.describe(t, job.attempt(), name(), clock.instant()));
     }
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
-    if (job.isKillRequested()) {
-      failure =
-          new Failure(
-              job.id().number(),
-              job.attempt(),
-              error(job, "Killed", "killed on request while running on node '" + name() + "'"),
-              Failure.KILLED);
+    if (job.isKillRequested() && (failure == null || !failure.killed())) {
+      failure = killed(job, "killed on request while running on node '" + name() + "'");
+    }
+    if (!job.batchPart().isEmpty() && !recordBatchPart(job, failure)) {
+      return; // stopping: the job's lease will bring it back
     }
     if (!job.finish()) {
       return; // handed back at shutdown: the job is back in its queue already
@@ -263,6 +261,55 @@ public final class WorkerNode {
       heldChanged.notifyAll();
     }
     acker.submit(new Ack(job, failure));
+  }
+
+  private Failure killed(RunningJob job, String why) {
+    return new Failure(job.id().number(), job.attempt(), error(job, "Killed", why), Failure.KILLED);
+  }
+
+  private boolean batchStopped(RunningJob job) {
+    return !job.batchPart().isEmpty() && store.batchStopped(job.batchPart());
+  }
+
+  /**
+   * Tells the job's batch that its part has run to an end (success, death or kill; a retry is no
+   * end), before the outcome itself is recorded: if the node dies in between, the job runs again
+   * and the batch, which counts each part once, is not told twice. Tries until Redis answers; false
+   * if the node stops first.
+   */
+  private boolean recordBatchPart(RunningJob job, Failure failure) {
+    boolean end = failure == null || failure.dead() || failure.killed();
+    if (!end || (failure == null && job.deferredToChildBatch())) {
+      return true;
+    }
+    long backoffMs = 100;
+    while (true) {
+      try {
+        store.batchDone(
+            job.batchPart(), failure == null, Micros.now(clock), RedisJobStore.BATCH_PART_DONE);
+        return true;
+      } catch (SpoolException e) {
+        if (closing.get()) {
+          return false;
+        }
+        log.warn("node {}: could not record batch part of {}: {}", name(), job, e.getMessage());
+        if (!pause(backoffMs)) {
+          return false;
+        }
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+      }
+    }
+  }
+
+  /** The internal job that tells a batch that one of its parts ended elsewhere. */
+  private Failure reportBatchPart(RunningJob job) throws JsonProcessingException {
+    var args = Json.mapper().readTree(job.job().args());
+    store.batchDone(
+        args.get("part").asText(),
+        "ok".equals(args.get("outcome").asText()),
+        Micros.now(clock),
+        RedisJobStore.BATCH_PART_DONE);
+    return null;
   }
 
   /** Runs the handler; returns null on success, or the failure to record. */
@@ -285,6 +332,14 @@ public final class WorkerNode {
       JobId holder = new JobId(job.id().queue(), Long.parseLong(stored.lockHolder()));
       UniqueJobConflictException conflict = new UniqueJobConflictException(stored.type(), holder);
       return failed(job, options, error(job, conflict.getClass().getName(), conflict.getMessage()));
+    }
+    if (RedisJobStore.BATCH_PART_DONE.equals(stored.type())) {
+      try {
+        return reportBatchPart(job);
+      } catch (JsonProcessingException e) {
+        return dead(
+            job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
+      }
     }
     Registration<?> registration = settings.handlers().find(stored.type());
     if (registration == null) {

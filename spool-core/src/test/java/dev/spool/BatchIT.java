@@ -1,0 +1,250 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class BatchIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  record Report(String month) {}
+
+  static final JobType<Noop> DAY =
+      JobType.of("day", Noop.class).withQueue("work").withRetry(Retry.none());
+  static final JobType<Report> REPORT = JobType.of("report", Report.class).withQueue("work");
+  static final JobType<Report> NOTIFY = JobType.of("notify", Report.class).withQueue("work");
+
+  Fixtures f;
+  final List<String> callbacks = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  Worker.Builder worker(String name, Handler<Noop> day) {
+    return f.worker(name)
+        .concurrency(8)
+        .handle(DAY, day)
+        .handle(REPORT, (job, r) -> callbacks.add("report " + r.month()))
+        .handle(NOTIFY, (job, r) -> callbacks.add("notify " + r.month()));
+  }
+
+  Batch monthOf(int days, Batch.Builder builder) {
+    builder.onComplete(REPORT, new Report("2026-11")).onSuccess(NOTIFY, new Report("2026-11"));
+    for (int d = 0; d < days; d++) {
+      builder.add(DAY, new Noop(d));
+    }
+    return builder.submit();
+  }
+
+  @Test
+  void whenEveryPartSucceededBothCallbacksRunOnce() {
+    AtomicInteger ran = new AtomicInteger();
+    Batch batch = monthOf(30, f.spool.batch());
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(30, 30, 0, 0, false, false));
+    worker("node-1", (job, d) -> ran.incrementAndGet()).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 2);
+    assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
+    assertThat(ran).hasValue(30);
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(30, 0, 30, 0, true, false));
+    assertThat(f.spool.batch(batch.id()).isFinished()).isTrue();
+    assertThat(f.spool.statuses().all().batch(batch.id()).count()).isEqualTo(30);
+    assertThat(f.spool.statuses().where(State.SUCCEEDED).batch(batch.token()).count())
+        .isEqualTo(30);
+  }
+
+  @Test
+  void aDeadPartIsRecordedTheBatchKeepsGoingAndOnlyOnCompleteRuns() {
+    Batch batch = monthOf(10, f.spool.batch());
+    worker(
+            "node-1",
+            (job, d) -> {
+              if (d.n() == 3) {
+                throw new IllegalStateException("day 3 is broken");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(10, 0, 9, 1, true, false));
+  }
+
+  @Test
+  void stopOnFailureKillsThePartsThatHaveNotStarted() {
+    Batch batch = monthOf(20, f.spool.batch().stopOnFailure());
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    worker(
+            "node-1",
+            (job, d) -> {
+              ran.add(d.n());
+              if (d.n() == 0) {
+                throw new IllegalStateException("first day broken");
+              }
+            })
+        .concurrency(1)
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+    BatchProgress p = batch.progress();
+    assertThat(p.stopped()).isTrue();
+    assertThat(p.failed()).isEqualTo(20);
+    assertThat(ran).containsExactly(0);
+    assertThat(f.spool.statuses().where(State.KILLED).batch(batch.id()).count()).isEqualTo(19);
+  }
+
+  @Test
+  void aPartMayOpenAChildBatchAndIsDoneWhenTheChildFinishes() {
+    JobType<Noop> split = JobType.of("split", Noop.class).withQueue("work");
+    List<String> order = new CopyOnWriteArrayList<>();
+    Batch parent =
+        f.spool.batch().onComplete(REPORT, new Report("parent")).add(split, new Noop(1)).submit();
+    f.worker("node-1")
+        .concurrency(4)
+        .handle(
+            split,
+            (job, a) -> {
+              Batch.Builder child =
+                  f.spool.batch().childOf(job).onComplete(REPORT, new Report("child"));
+              for (int i = 0; i < 5; i++) {
+                child.add(DAY, new Noop(i));
+              }
+              child.submit();
+            })
+        .handle(
+            DAY,
+            (job, d) -> {
+              Thread.sleep(20);
+              order.add("day");
+            })
+        .handle(REPORT, (job, r) -> order.add("report " + r.month()))
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> order.contains("report parent"));
+    assertThat(order.subList(0, 5)).containsOnly("day");
+    assertThat(order.indexOf("report parent")).isGreaterThan(order.lastIndexOf("day"));
+    assertThat(order).containsOnlyOnce("report child", "report parent");
+    assertThat(parent.progress().succeeded()).isEqualTo(1);
+  }
+
+  @Test
+  void childOfNeedsABatchPart() {
+    JobType<Noop> lone = JobType.of("lone", Noop.class).withQueue("work");
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    f.spool.enqueue(lone, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            lone,
+            (job, a) -> {
+              try {
+                f.spool.batch().childOf(job);
+              } catch (IllegalArgumentException e) {
+                errors.add(e);
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> errors.size() == 1);
+    assertThat(errors.getFirst()).hasMessageContaining("is not a part of a batch");
+    assertThatThrownBy(() -> f.spool.batch().submit()).hasMessageContaining("at least one part");
+  }
+
+  @Test
+  void tenThousandPartsOverThreeNodesCompleteExactlyOnce() {
+    Batch batch = monthOf(10_000, f.spool.batch());
+    Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+    for (String node : List.of("n1", "n2", "n3")) {
+      worker(
+              node,
+              (job, d) -> runs.computeIfAbsent(d.n(), k -> new AtomicInteger()).incrementAndGet())
+          .concurrency(16)
+          .start();
+    }
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> batch.progress().finished() && callbacks.size() == 2);
+    await()
+        .pollDelay(Duration.ofMillis(300))
+        .until(() -> true); // give a second callback time to show up
+    assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
+    assertThat(runs).hasSize(10_000);
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(10_000, 0, 10_000, 0, true, false));
+  }
+
+  @Test
+  void aPartThatDiesWithItsNodeAndHasNoAttemptLeftCountsAsFailed() throws Exception {
+    Batch batch = monthOf(6, f.spool.batch());
+    CountDownLatch held = new CountDownLatch(1);
+    Worker doomed =
+        worker(
+                "doomed",
+                (job, d) -> {
+                  held.countDown();
+                  Thread.sleep(60_000);
+                })
+            .concurrency(1)
+            .start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    doomed.halt();
+    worker("survivor", (job, d) -> {}).start();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> batch.progress().finished() && callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(6, 0, 5, 1, true, false));
+  }
+
+  @Test
+  void aNodeKilledMidBatchLeavesTheBatchToCompleteExactlyOnce() throws Exception {
+    // Parts with attempts to spare: the held ones run again after their lease expires.
+    JobType<Noop> sturdyDay = DAY.withRetry(Retry.fixed(3, Duration.ofMillis(10)));
+    Batch.Builder builder =
+        f.spool
+            .batch()
+            .onComplete(REPORT, new Report("2026-11"))
+            .onSuccess(NOTIFY, new Report("2026-11"));
+    for (int d = 0; d < 40; d++) {
+      builder.add(sturdyDay, new Noop(d));
+    }
+    Batch batch = builder.submit();
+    CountDownLatch held = new CountDownLatch(4);
+    Worker doomed =
+        worker(
+                "doomed",
+                (job, d) -> {
+                  held.countDown();
+                  Thread.sleep(60_000);
+                })
+            .concurrency(4)
+            .start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    doomed.halt();
+    worker("survivor", (job, d) -> {}).start();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> batch.progress().finished() && callbacks.size() == 2);
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
+    assertThat(batch.progress().succeeded()).isEqualTo(40);
+  }
+}
