@@ -9,11 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Runs W1 to W4 one after the other at their default sizes (times {@code --scale}). */
+/** Runs W1 to W5 one after the other at their default sizes (times {@code --scale}). */
 @Command(
     name = "all",
     mixinStandardHelpOptions = true,
-    description = "Runs throughput, latency, delayed and memory at their defaults, in that order.")
+    description =
+        "Runs throughput, latency, delayed, memory and statuses at their defaults, in that order.")
 public final class AllCommand implements Callable<Integer> {
   @Mixin CommonOptions common = new CommonOptions();
   @Spec CommandSpec spec;
@@ -39,7 +40,8 @@ public final class AllCommand implements Callable<Integer> {
             new ThroughputCommand(),
             new LatencyCommand(),
             new DelayedCommand(),
-            new MemoryCommand());
+            new MemoryCommand(),
+            new StatusQueryCommand());
     for (WorkloadCommand w : workloads) {
       if (scale != 1.0) {
         w.scale(scale);

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       LatencyCommand.class,
       DelayedCommand.class,
       MemoryCommand.class,
+      StatusQueryCommand.class,
       AllCommand.class
     })
 public class BenchCommand implements Runnable {
@@ -31,6 +32,7 @@ public class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "choose a workload: throughput, latency, delayed, memory or all");
+        spec.commandLine(),
+        "choose a workload: throughput, latency, delayed, memory, statuses or all");
   }
 }

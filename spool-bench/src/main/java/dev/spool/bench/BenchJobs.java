@@ -2,6 +2,7 @@ package dev.spool.bench;
 
 import dev.spool.JobType;
 import dev.spool.Unique;
+import java.util.List;
 
 /** The job types the workloads enqueue. */
 public final class BenchJobs {
@@ -24,4 +25,15 @@ public final class BenchJobs {
 
   public static final JobType<Sent> SENT = JobType.of("bench-latency", Sent.class);
   public static final JobType<Due> DUE = JobType.of("bench-delayed", Due.class);
+
+  /**
+   * No-op types of different names on the default queue (W5), so that job-name clauses select a
+   * quarter of the statuses each.
+   */
+  public static final List<JobType<Noop>> NAMED =
+      List.of(
+          JobType.of("report", Noop.class),
+          JobType.of("mail", Noop.class),
+          JobType.of("resize", Noop.class),
+          JobType.of("sync", Noop.class));
 }

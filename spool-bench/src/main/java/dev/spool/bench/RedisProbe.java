@@ -118,6 +118,35 @@ final class RedisProbe implements AutoCloseable {
     }
   }
 
+  /** Empties every database of the server: only for a dedicated server the harness started. */
+  void flushAll() {
+    sync.flushall();
+  }
+
+  /** How many keys matched a pattern, and what {@code MEMORY USAGE} says they take together. */
+  record KeysMemory(long keys, long bytes) {}
+
+  /** Sums {@code MEMORY USAGE} over the keys that match a glob pattern (found with SCAN). */
+  KeysMemory memoryUsage(String pattern) {
+    long keys = 0;
+    long bytes = 0;
+    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
+    KeyScanCursor<String> cursor = sync.scan(args);
+    while (true) {
+      for (String key : cursor.getKeys()) {
+        Long usage = sync.memoryUsage(key);
+        if (usage != null) {
+          keys++;
+          bytes += usage;
+        }
+      }
+      if (cursor.isFinished()) {
+        return new KeysMemory(keys, bytes);
+      }
+      cursor = sync.scan(ScanCursor.of(cursor.getCursor()), args);
+    }
+  }
+
   /** Deletes every key of a namespace with SCAN + UNLINK; returns how many. */
   long deleteNamespace(String namespace) {
     long n = 0;

@@ -135,12 +135,35 @@ class BenchCommandIT {
   }
 
   @Test
+  void statuses() throws Exception {
+    JsonNode run = verifiedRun(bench("statuses", "--statuses", "3000", "--queries", "5"), "W5");
+    JsonNode f = run.get("figures");
+    assertThat(run.get("settings").get("statuses").asInt()).isEqualTo(3000);
+    assertThat(f.get("distinctJobsRun").asInt()).isEqualTo(2400);
+    assertThat(f.get("succeeded").asLong()).isEqualTo(2100);
+    assertThat(f.get("failed").asLong()).isEqualTo(300);
+    assertThat(f.get("queued").asLong()).isEqualTo(300);
+    assertThat(f.get("scheduled").asLong()).isEqualTo(300);
+    assertThat(f.get("failedCountMatches").asLong()).isEqualTo(300);
+    assertThat(f.get("threeClauseCountMatches").asLong()).isPositive();
+    assertThat(f.get("jobArgCountMatches").asLong()).isPositive();
+    assertThat(f.get("allCountMatches").asLong()).isEqualTo(3000);
+    for (String form : StatusQueryCommand.FORMS) {
+      assertThat(f.get(form + "P99Ms").asDouble())
+          .as(form)
+          .isGreaterThanOrEqualTo(f.get(form + "P50Ms").asDouble());
+    }
+    assertThat(f.get("bytesPerStatus").isNumber()).isTrue();
+    assertThat(f.get("indexKeys").asLong()).isPositive();
+  }
+
+  @Test
   void allRunsEveryWorkloadScaledDown() throws Exception {
     Outcome o = bench("all", "--scale", "0.01");
     assertThat(o.exit()).as(o.err()).isZero();
-    assertThat(o.lines()).hasSize(8);
+    assertThat(o.lines()).hasSize(10);
     assertThat(o.lines().stream().map(l -> l.get("workload").asText()).distinct())
-        .containsExactly("W1", "W2", "W3", "W4");
+        .containsExactly("W1", "W2", "W3", "W4", "W5");
     assertThat(o.lines()).allSatisfy(l -> assertThat(l.get("verified").asBoolean()).isTrue());
   }
 

@@ -86,7 +86,12 @@ local function candidates(b)
   return out
 end
 
--- Fast count of a bucket when no per-member work is needed: one clause, no ids, no ranges.
+local function singleValued()
+  for k = 1, #sets do if #sets[k].values ~= 1 then return false end end
+  return true
+end
+
+-- Fast count of a bucket when no per-member work is needed: one clause, no ids, no checks.
 local function quickCount(b)
   local keys = keysOf(sets[1], b)
   if sets[1].kind == 'a' and #keys > 1 then return #redis.call('SUNION', unpack(keys)) end
@@ -127,8 +132,12 @@ for _, b in ipairs(buckets) do
     end
   end
   if not skip then
-    if mode == 'count' and #sets == 1 and not ids and #ranges == 0 then
+    if mode == 'count' and #sets == 1 and not ids and #checks == 0 then
       found = found + quickCount(b)
+    elseif mode == 'count' and not ids and #checks == 0 and singleValued() then
+      local keys = {}
+      for k = 1, #sets do keys[k] = keysOf(sets[k], b)[1] end
+      found = found + #redis.call('SINTER', unpack(keys))
     else
       local members = candidates(b)
       if #checks > 0 then

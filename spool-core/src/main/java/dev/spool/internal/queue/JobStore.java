@@ -27,6 +27,13 @@ public interface JobStore {
   /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
   CompletableFuture<Boolean> fail(String queue, String node, Failure failure, long nowMicros);
 
+  /**
+   * Records that parts of one batch ran to an end ({@code "<queue>|<token>|<part>"} each), before
+   * their outcomes are recorded; creates the batch's callbacks when the last part is among them.
+   */
+  CompletableFuture<Long> batchDone(
+      List<String> batchParts, List<Boolean> succeeded, long nowMicros);
+
   CompletableFuture<Long> heartbeat(
       String queue, String node, long leaseDeadlineMs, long[] numbers);
 

@@ -266,26 +266,36 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * Records that a batch part has run; creates the batch's callbacks when it was the last.
+   * Records that one batch part has run to an end; creates the batch's callbacks when it was the
+   * last. Idempotent per part.
    *
    * @param batchPart {@code "<queue>|<token>|<part>"}
-   * @return 1 the batch finished, 0 another part, -1 unknown or already done part
    */
-  public long batchDone(String batchPart, boolean succeeded, long nowMicros, String childDoneType) {
-    String[] ref = batchPart.split("\\|", 3);
-    QueueKeys q = keys.queue(ref[0]);
-    var b = q.batch(ref[1]);
-    return redis.<Long>await(
-        redis.eval(
-            Script.BATCH_DONE,
-            ScriptOutputType.INTEGER,
-            new String[] {b.parts(), b.state()},
-            ref[2],
-            succeeded ? "ok" : "ko",
-            "",
-            Long.toString(nowMicros),
-            q.prefix(),
-            childDoneType));
+  public void batchDone(String batchPart, boolean succeeded, long nowMicros) {
+    redis.await(batchDone(List.of(batchPart), List.of(succeeded), nowMicros));
+  }
+
+  /**
+   * As {@link #batchDone(String, boolean, long)} for parts of one batch, in one script call.
+   *
+   * @param batchParts {@code "<queue>|<token>|<part>"}, all of the same queue and token
+   */
+  @Override
+  public CompletableFuture<Long> batchDone(
+      List<String> batchParts, List<Boolean> succeeded, long nowMicros) {
+    String[] first = batchParts.getFirst().split("\\|", 3);
+    QueueKeys q = keys.queue(first[0]);
+    var b = q.batch(first[1]);
+    String[] args = new String[3 + batchParts.size() * 2];
+    args[0] = Long.toString(nowMicros);
+    args[1] = q.prefix();
+    args[2] = BATCH_PART_DONE;
+    for (int i = 0; i < batchParts.size(); i++) {
+      args[3 + 2 * i] = batchParts.get(i).split("\\|", 3)[2];
+      args[4 + 2 * i] = succeeded.get(i) ? "ok" : "ko";
+    }
+    return redis.eval(
+        Script.BATCH_DONE, ScriptOutputType.INTEGER, new String[] {b.parts(), b.state()}, args);
   }
 
   /** The state hash of a batch (empty if unknown or expired). */

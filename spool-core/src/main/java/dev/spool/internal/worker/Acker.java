@@ -32,6 +32,7 @@ final class Acker implements Runnable {
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final Consumer<RunningJob> acknowledged;
+  private final Consumer<String> batchPartFailed;
   private final LinkedBlockingQueue<Ack> pending = new LinkedBlockingQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private volatile boolean stopped;
@@ -41,12 +42,14 @@ final class Acker implements Runnable {
       JobStore store,
       Clock clock,
       ScheduledExecutorService timers,
-      Consumer<RunningJob> acknowledged) {
+      Consumer<RunningJob> acknowledged,
+      Consumer<String> batchPartFailed) {
     this.node = node;
     this.store = store;
     this.clock = clock;
     this.timers = timers;
     this.acknowledged = acknowledged;
+    this.batchPartFailed = batchPartFailed;
   }
 
   void submit(Ack ack) {
@@ -72,8 +75,52 @@ final class Acker implements Runnable {
     }
   }
 
+  /**
+   * Records the batch parts that the outcomes end, one call per batch, and then the outcomes: if
+   * the node dies in between, the jobs run again and the batch, counting each part once, is not
+   * told twice.
+   */
   private void send(List<Ack> batch) {
     long now = Micros.now(clock);
+    Map<String, List<Ack>> ends = new LinkedHashMap<>();
+    for (Ack ack : batch) {
+      String part = ack.endedBatchPart();
+      if (part != null) {
+        ends.computeIfAbsent(Ack.batchOf(part), b -> new ArrayList<>()).add(ack);
+      }
+    }
+    if (ends.isEmpty()) {
+      sendOutcomes(batch, now);
+      return;
+    }
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    ends.forEach(
+        (b, acks) ->
+            calls.add(
+                store.batchDone(
+                    acks.stream().map(Ack::endedBatchPart).toList(),
+                    acks.stream().map(a -> a.failure() == null).toList(),
+                    now)));
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (v, error) -> {
+              if (error == null) {
+                // A failed part may have stopped its batch: the node must ask again.
+                ends.forEach(
+                    (b, acks) -> {
+                      if (acks.stream().anyMatch(a -> a.failure() != null)) {
+                        batchPartFailed.accept(b);
+                      }
+                    });
+                sendOutcomes(batch, now);
+              } else {
+                inFlight.release();
+                settle(batch, error);
+              }
+            });
+  }
+
+  private void sendOutcomes(List<Ack> batch, long now) {
     Map<String, List<Ack>> successes = new LinkedHashMap<>();
     List<CompletableFuture<?>> calls = new ArrayList<>();
     for (Ack ack : batch) {

@@ -66,6 +66,11 @@ public final class WorkerNode {
   private final StatusStore statuses;
   private final Function<JobId, JobStatus> statusLoader;
 
+  private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Batches asked whether they were stopped: "queue|token" -> {stopped 0/1, when (nanos)}. */
+  private final Map<String, long[]> stopChecks = new ConcurrentHashMap<>();
+
   /** Kill requests for jobs not (yet) held here, by id, with when they came (nanos). */
   private final Map<String, Long> recentKills = new ConcurrentHashMap<>();
 
@@ -92,7 +97,8 @@ public final class WorkerNode {
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("spool-timer-" + settings.name()).factory());
-    this.acker = new Acker(settings.name(), store, clock, timers, this::acknowledged);
+    this.acker =
+        new Acker(settings.name(), store, clock, timers, this::acknowledged, stopChecks::remove);
     this.stager = new Stager(store, settings.queues(), clock, settings.name());
     this.reaper = new Reaper(store, settings.queues(), clock);
   }
@@ -251,9 +257,6 @@ public final class WorkerNode {
     if (job.isKillRequested() && (failure == null || !failure.killed())) {
       failure = killed(job, "killed on request while running on node '" + name() + "'");
     }
-    if (!job.batchPart().isEmpty() && !recordBatchPart(job, failure)) {
-      return; // stopping: the job's lease will bring it back
-    }
     if (!job.finish()) {
       return; // handed back at shutdown: the job is back in its queue already
     }
@@ -267,48 +270,35 @@ public final class WorkerNode {
     return new Failure(job.id().number(), job.attempt(), error(job, "Killed", why), Failure.KILLED);
   }
 
-  private boolean batchStopped(RunningJob job) {
-    return !job.batchPart().isEmpty() && store.batchStopped(job.batchPart());
-  }
-
   /**
-   * Tells the job's batch that its part has run to an end (success, death or kill; a retry is no
-   * end), before the outcome itself is recorded: if the node dies in between, the job runs again
-   * and the batch, which counts each part once, is not told twice. Tries until Redis answers; false
-   * if the node stops first.
+   * Whether the job's batch was stopped. A stop is for good, so a stopped batch is remembered; a
+   * running one is asked again after {@link #STOP_CHECK_NANOS}, so parts of a busy batch do not
+   * each cost a round trip.
    */
-  private boolean recordBatchPart(RunningJob job, Failure failure) {
-    boolean end = failure == null || failure.dead() || failure.killed();
-    if (!end || (failure == null && job.deferredToChildBatch())) {
-      return true;
+  private boolean batchStopped(RunningJob job) {
+    String part = job.batchPart();
+    if (part.isEmpty()) {
+      return false;
     }
-    long backoffMs = 100;
-    while (true) {
-      try {
-        store.batchDone(
-            job.batchPart(), failure == null, Micros.now(clock), RedisJobStore.BATCH_PART_DONE);
-        return true;
-      } catch (SpoolException e) {
-        if (closing.get()) {
-          return false;
-        }
-        log.warn("node {}: could not record batch part of {}: {}", name(), job, e.getMessage());
-        if (!pause(backoffMs)) {
-          return false;
-        }
-        backoffMs = Math.min(backoffMs * 2, 5_000);
-      }
+    String batch = Ack.batchOf(part);
+    long now = System.nanoTime();
+    long[] seen = stopChecks.get(batch);
+    if (seen != null && (seen[0] == 1 || now - seen[1] < STOP_CHECK_NANOS)) {
+      return seen[0] == 1;
     }
+    boolean stopped = store.batchStopped(part);
+    if (stopChecks.size() > 10_000) {
+      stopChecks.clear();
+    }
+    stopChecks.put(batch, new long[] {stopped ? 1 : 0, now});
+    return stopped;
   }
 
   /** The internal job that tells a batch that one of its parts ended elsewhere. */
   private Failure reportBatchPart(RunningJob job) throws JsonProcessingException {
     var args = Json.mapper().readTree(job.job().args());
     store.batchDone(
-        args.get("part").asText(),
-        "ok".equals(args.get("outcome").asText()),
-        Micros.now(clock),
-        RedisJobStore.BATCH_PART_DONE);
+        args.get("part").asText(), "ok".equals(args.get("outcome").asText()), Micros.now(clock));
     return null;
   }
 
