@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       DelayedCommand.class,
       MemoryCommand.class,
       StatusQueryCommand.class,
+      BatchCommand.class,
       AllCommand.class
     })
 public class BenchCommand implements Runnable {
@@ -33,6 +34,6 @@ public class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a workload: throughput, latency, delayed, memory, statuses or all");
+        "choose a workload: throughput, latency, delayed, memory, statuses, batch or all");
   }
 }

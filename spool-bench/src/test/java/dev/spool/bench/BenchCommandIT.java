@@ -63,6 +63,14 @@ class BenchCommandIT {
   }
 
   @Test
+  void batch() throws Exception {
+    Outcome o = bench("batch", "--parts", "1500", "--concurrency", "50");
+    JsonNode run = verifiedRun(o, "W1-batch");
+    assertThat(run.get("figures").get("onCompleteRuns").asInt()).isEqualTo(1);
+    assertThat(run.get("figures").get("batchJobsPerSec").asDouble()).isPositive();
+  }
+
+  @Test
   void throughputWithUniqueJobs() throws Exception {
     Outcome o =
         bench(
