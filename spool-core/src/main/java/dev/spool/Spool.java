@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }
  * }</pre>
  */
-public final class Spool implements AutoCloseable {
+public final class Spool implements JobClient, AutoCloseable {
   private final Settings settings;
   private final RedisConnection redis;
   private final RedisJobStore store;
@@ -66,6 +66,7 @@ public final class Spool implements AutoCloseable {
   }
 
   /** Enqueues a job on its type's queue, ready at once. */
+  @Override
   public <A> JobId enqueue(JobType<A> type, A args) {
     return enqueue(type, args, JobOptions.NONE);
   }
@@ -79,6 +80,7 @@ public final class Spool implements AutoCloseable {
    * @throws UniqueJobConflictException if the job is unique, its lock is held and it raises
    * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
    */
+  @Override
   public <A> JobId enqueue(JobType<A> type, A args, JobOptions options) {
     return enqueueAll(type, List.of(args), options).getFirst();
   }
@@ -92,6 +94,7 @@ public final class Spool implements AutoCloseable {
    * Enqueues a job and says whether it was accepted or which job holds its unique lock. Never
    * throws {@link UniqueJobConflictException}.
    */
+  @Override
   public <A> EnqueueResult tryEnqueue(JobType<A> type, A args, JobOptions options) {
     return enqueuer.enqueueAll(check(type, options), List.of(args), options).getFirst();
   }
@@ -107,6 +110,7 @@ public final class Spool implements AutoCloseable {
     return enqueueAll(type, args, JobOptions.NONE);
   }
 
+  @Override
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options) {
     Objects.requireNonNull(args, "args");
     if (args.isEmpty()) {
@@ -135,6 +139,7 @@ public final class Spool implements AutoCloseable {
    *
    * @return true if removed; false if no such job exists or it is running or finished
    */
+  @Override
   public boolean cancel(JobId id) {
     return store.cancel(Objects.requireNonNull(id, "id"), Micros.now(settings.clock)) == 1;
   }
