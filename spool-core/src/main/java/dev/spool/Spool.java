@@ -7,6 +7,7 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.schedule.RecurringStore;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.internal.worker.WorkerNode;
 import java.time.Clock;
@@ -34,6 +35,8 @@ public final class Spool implements JobClient, AutoCloseable {
   private final DeadJobs deadJobs;
   private final StatusStore statusStore;
   private final StoreStatuses statuses;
+  private final Outcomes outcomes;
+  private final RecurringStore recurring;
   private final List<WorkerNode> workers = new CopyOnWriteArrayList<>();
 
   private Spool(Settings settings) {
@@ -54,6 +57,8 @@ public final class Spool implements JobClient, AutoCloseable {
     this.statusStore =
         new StatusStore(redis, store.keys(), RedisJobStore.expirySeconds(settings.retention));
     this.statuses = new StoreStatuses(statusStore, store, settings.clock);
+    this.outcomes = new Outcomes(redis, settings.namespace, statuses);
+    this.recurring = new RecurringStore(redis, store.keys());
   }
 
   /** Connects with every other setting at its default. */
@@ -170,6 +175,40 @@ public final class Spool implements JobClient, AutoCloseable {
     return deadJobs;
   }
 
+  /**
+   * Creates or replaces the recurring job {@code name}: on each tick of the schedule, exactly one
+   * node enqueues an ordinary job of this type with these args (retries, statuses and uniqueness
+   * apply). Ticks missed while no node ran fire once, when one is back. Workers serving the job
+   * type's queue run the ticks.
+   */
+  public <A> void recurring(String name, Schedule schedule, JobType<A> type, A args) {
+    recurring(name, schedule, type, args, JobOptions.NONE);
+  }
+
+  public <A> void recurring(
+      String name, Schedule schedule, JobType<A> type, A args, JobOptions options) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      throw new IllegalArgumentException(
+          "invalid recurring job name '" + name + "': 1 to 200 chars");
+    }
+    Objects.requireNonNull(schedule, "schedule");
+    var definition = enqueuer.recurringDefinition(type, args, options, schedule);
+    String queue = options.queue().orElse(type.queue());
+    store.registerQueue(queue);
+    long next = schedule.next(settings.clock.instant()).toEpochMilli();
+    recurring.set(name, queue, definition, next);
+  }
+
+  /** Removes a recurring job (jobs it enqueued stay); false if there is none of that name. */
+  public boolean cancelRecurring(String name) {
+    return recurring.cancel(Objects.requireNonNull(name, "name"));
+  }
+
+  /** Every recurring job with its last and next run, by name. */
+  public List<RecurringJob> recurringJobs() {
+    return recurring.list();
+  }
+
   /** Starts describing a batch of jobs; see {@link Batch}. */
   public Batch.Builder batch() {
     return new Batch.Builder(store, enqueuer, settings.clock);
@@ -200,6 +239,17 @@ public final class Spool implements JobClient, AutoCloseable {
     return new DistributedJob(redis, store.keys().distributedJob(token), token, ttl);
   }
 
+  /**
+   * A future that completes when the job succeeds, fails for good (dies) or is killed, with the
+   * result its handler put and its errors. Pushed over pub/sub, not polled; the outcome is read
+   * from the job's status, so it also works for a job that ended before the call, or that another
+   * process enqueued — as long as the status is retained. Completes exceptionally if there is no
+   * such job.
+   */
+  public java.util.concurrent.CompletableFuture<JobOutcome> outcome(JobId id) {
+    return outcomes.await(Objects.requireNonNull(id, "id"));
+  }
+
   /** The status of every job, and statuses for work run by anything else. */
   public Statuses statuses() {
     return statuses;
@@ -213,6 +263,7 @@ public final class Spool implements JobClient, AutoCloseable {
   @Override
   public void close() {
     workers.forEach(WorkerNode::close);
+    outcomes.close();
     redis.close();
   }
 

@@ -45,6 +45,11 @@ public final class Worker implements AutoCloseable {
     node.close();
   }
 
+  /** Runs the stager once now (delayed jobs, recurring ticks), for tests with a manual clock. */
+  void stageNow() {
+    node.stageNow();
+  }
+
   /** Simulates a crash, for tests: stops at once, acknowledging and handing back nothing. */
   void halt() {
     node.halt();
@@ -120,6 +125,21 @@ public final class Worker implements AutoCloseable {
     /** Runs jobs of this type with this handler. One handler per type. */
     public <A> Builder handle(JobType<A> type, Handler<A> handler) {
       handlers.register(type, handler);
+      return this;
+    }
+
+    /**
+     * Runs after the type's handler succeeded, after earlier callbacks, on this node. Register the
+     * handler first.
+     */
+    public <A> Builder onSuccess(JobType<A> type, Callback<A> callback) {
+      handlers.onSuccess(type, callback);
+      return this;
+    }
+
+    /** Runs after an attempt of the type failed, after earlier errbacks, on this node. */
+    public <A> Builder onFailure(JobType<A> type, Errback<A> errback) {
+      handlers.onFailure(type, errback);
       return this;
     }
 

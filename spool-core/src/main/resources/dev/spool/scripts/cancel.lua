@@ -19,4 +19,5 @@ restate(qp, id, state, 'killed')
 stamp(qp, key, id, 'kil', now)
 unlock(qp, key, id, 'ED')
 redis.call('EXPIRE', key, ARGV[4])
+announce(qp, {id})
 return 1

@@ -10,6 +10,7 @@
 local prefix, node, now, expiry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local qp = string.sub(prefix, 1, -5)
 local done = 0
+local finished = {}
 for i = 5, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. id
@@ -23,7 +24,9 @@ for i = 5, #ARGV, 3 do
     unlock(qp, key, id, 'WD')
     redis.call('EXPIRE', key, expiry)
     done = done + 1
+    finished[done] = id
   end
 end
 if done > 0 then redis.call('INCRBY', KEYS[2], done) end
+announce(qp, finished)
 return done

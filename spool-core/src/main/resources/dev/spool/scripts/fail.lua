@@ -28,6 +28,7 @@ if retryAt == 'killed' then
   stamp(qp, key, id, 'kil', nowUs)
   unlock(qp, key, id, 'WD')
   redis.call('EXPIRE', key, ARGV[12])
+  announce(qp, {id})
   return 3
 end
 if retryAt ~= '' then
@@ -52,6 +53,7 @@ restate(qp, id, 'started', 'failed')
 stamp(qp, key, id, 'fai', nowUs)
 unlock(qp, key, id, 'WD')
 redis.call('ZADD', KEYS[3], nowMs, id)
+announce(qp, {id})
 -- Keep the dead set bounded in age and size; dead jobs take their statuses with them.
 local function purge(ids)
   for _, old in ipairs(ids) do forget(qp, prefix .. old, old) end

@@ -62,6 +62,7 @@ local function lockAtStart(key, id, u)
   restate(qp, id, 'queued', 'killed')
   stamp(qp, key, id, 'kil', now)
   redis.call('EXPIRE', key, ARGV[6])
+  announce(qp, {id})
   return false
 end
 

@@ -59,10 +59,11 @@ end
 
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
-local function createJob(qp, type, args, now)
+local function createJob(qp, type, args, now, options)
   local id = redis.call('INCR', qp .. 'seq')
   local key = qp .. 'job:' .. id
   redis.call('HSET', key, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
+  if options and options ~= '' then redis.call('HSET', key, 'o', options) end
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now)
   bound(qp, id, 'que', now)
@@ -80,6 +81,17 @@ local function forget(qp, key, id)
   indexLabels(qp, key, id, 'SREM')
   redis.call('DEL', key)
   return 1
+end
+
+-- Announces that jobs of the queue of `qp` reached a final state (succeeded, failed for good,
+-- killed), for clients awaiting their outcome: one message, "queue:number" ids separated by
+-- spaces, on the channel "<ns>:outcome".
+local function announce(qp, ids)
+  if #ids == 0 then return end
+  local ns, queue = string.match(qp, '^(.*):{(.*)}:$')
+  local named = {}
+  for i, id in ipairs(ids) do named[i] = queue .. ':' .. id end
+  redis.call('PUBLISH', ns .. ':outcome', table.concat(named, ' '))
 end
 
 -- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.

@@ -38,6 +38,7 @@ for _, id in ipairs(expired) do
       redis.call('ZADD', KEYS[5], nowMs, id)
       if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
       dead = dead + 1
+      announce(qp, {id})
     else
       local previous = job[10] and cjson.decode(job[10]) or {}
       previous[#previous + 1] = {attempt = tonumber(job[3]), state = 'abandoned',

@@ -24,6 +24,7 @@ if removed then
   stamp(qp, key, id, 'kil', now)
   unlock(qp, key, id, 'ED')
   redis.call('EXPIRE', key, ARGV[4])
+  announce(qp, {id})
   return 2
 end
 redis.call('PUBLISH', ARGV[5], ARGV[6])

@@ -29,5 +29,6 @@ restate(qp, id, job[1], state)
 stamp(qp, key, id, stamps[state], now)
 if state == 'succeeded' or state == 'failed' or state == 'killed' then
   redis.call('EXPIRE', key, ARGV[5])
+  announce(qp, {id})
 end
 return attempt

@@ -104,6 +104,29 @@ public final class Enqueuer {
     return results;
   }
 
+  /** What a recurring job stores to enqueue on each tick: encoded as an enqueue would. */
+  public <A> dev.spool.internal.schedule.RecurringDefinition recurringDefinition(
+      JobType<A> type, A args, JobOptions options, dev.spool.Schedule schedule) {
+    if (options.delay().isPresent() || options.runAt().isPresent()) {
+      throw new IllegalArgumentException("a recurring job runs on its schedule: no delay or runAt");
+    }
+    String stored =
+        StoredOptions.of(
+                options.retry().orElse(type.retry()),
+                options.timeout().orElse(type.timeout().orElse(null)))
+            .toJson();
+    Unique<?> unique = uniqueOf(type, options);
+    LockSpec spec = unique == null ? null : LockSpec.of(type.name(), unique, args, defaultLockTtl);
+    return new dev.spool.internal.schedule.RecurringDefinition(
+        schedule.stored(),
+        type.name(),
+        encode(type, args),
+        stored,
+        spec == null ? "" : spec.stored(),
+        spec == null ? 0 : spec.ttlMs(),
+        spec != null && spec.takenAtEnqueue());
+  }
+
   private long dueMs(JobOptions options) {
     if (options.runAt().isPresent()) {
       Instant at = options.runAt().get();

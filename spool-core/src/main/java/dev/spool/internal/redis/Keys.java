@@ -47,6 +47,11 @@ public final class Keys {
     }
   }
 
+  /** HASH: recurring job name -> its queue (names are unique across queues). */
+  public String recurringNames() {
+    return namespace + ":recurring";
+  }
+
   public QueueKeys queue(String queue) {
     return new QueueKeys(namespace + ":{" + Queues.validate(queue) + "}:");
   }
@@ -79,6 +84,21 @@ public final class Keys {
 
     public String signal() {
       return prefix + "signal";
+    }
+
+    /** Recurring jobs of this queue: name -> definition JSON. */
+    public String recurring() {
+      return prefix + "recurring";
+    }
+
+    /** Recurring jobs of this queue: name -> next run (ms). */
+    public String recurringDue() {
+      return prefix + "recurring:due";
+    }
+
+    /** Recurring jobs of this queue: name -> last run (ms). */
+    public String recurringLast() {
+      return prefix + "recurring:last";
     }
 
     /** The Pruner's cursor: the lowest status bucket that may still hold statuses. */

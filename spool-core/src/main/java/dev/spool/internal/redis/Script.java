@@ -36,7 +36,10 @@ public enum Script {
   DJ_DONE("dj-done"),
   DJ_STOP("dj-stop"),
   BATCH_OPEN("batch-open"),
-  BATCH_DONE("batch-done");
+  BATCH_DONE("batch-done"),
+  RECUR_SET("recur-set"),
+  RECUR_CANCEL("recur-cancel"),
+  RECUR_FIRE("recur-fire");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

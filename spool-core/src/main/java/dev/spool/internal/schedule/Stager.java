@@ -23,6 +23,7 @@ public final class Stager implements AutoCloseable {
   private static final long SAFETY_NET_MS = 30_000;
 
   private final RedisJobStore store;
+  private final RecurringStore recurring;
   private final List<String> queues;
   private final Clock clock;
   private final String node;
@@ -33,8 +34,14 @@ public final class Stager implements AutoCloseable {
   private Thread thread;
   private StatefulRedisPubSubConnection<String, String> pubSub;
 
-  public Stager(RedisJobStore store, List<String> queues, Clock clock, String node) {
+  public Stager(
+      RedisJobStore store,
+      RecurringStore recurring,
+      List<String> queues,
+      Clock clock,
+      String node) {
     this.store = store;
+    this.recurring = recurring;
     this.queues = List.copyOf(queues);
     this.clock = clock;
     this.node = node;
@@ -71,7 +78,10 @@ public final class Stager implements AutoCloseable {
     }
   }
 
-  /** Moves every due job of every queue; returns the earliest due time left, or -1. */
+  /**
+   * Moves every due delayed job of every queue to ready and fires every due recurring tick; returns
+   * the earliest due time left (delayed job or tick), or -1.
+   */
   public long runOnce() {
     long next = -1;
     for (String queue : queues) {
@@ -79,11 +89,17 @@ public final class Stager implements AutoCloseable {
       do {
         r = store.stage(queue, Micros.now(clock), BATCH);
       } while (r.moved() == BATCH);
-      if (r.nextDueMs() > 0 && (next < 0 || r.nextDueMs() < next)) {
-        next = r.nextDueMs();
-      }
+      next = earliest(next, r.nextDueMs());
+      next = earliest(next, recurring.fireDue(queue, Micros.now(clock)));
     }
     return next;
+  }
+
+  private static long earliest(long a, long b) {
+    if (b <= 0) {
+      return a;
+    }
+    return a < 0 ? b : Math.min(a, b);
   }
 
   private void loop() {

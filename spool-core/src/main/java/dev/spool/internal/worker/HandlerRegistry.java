@@ -1,9 +1,13 @@
 package dev.spool.internal.worker;
 
+import dev.spool.Callback;
+import dev.spool.Errback;
 import dev.spool.Handler;
 import dev.spool.JobType;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +15,12 @@ import java.util.Set;
 /** The handlers of one worker node, by stored job type name. */
 public final class HandlerRegistry {
   /** A job type and its handler. */
-  public record Registration<A>(JobType<A> type, Handler<A> handler) {}
+  /** A job type, its handler, and the callbacks and errbacks that follow it, in order. */
+  public record Registration<A>(
+      JobType<A> type,
+      Handler<A> handler,
+      List<Callback<A>> onSuccess,
+      List<Errback<A>> onFailure) {}
 
   private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
 
@@ -22,7 +31,28 @@ public final class HandlerRegistry {
       throw new IllegalArgumentException(
           "a handler for job type '" + type.name() + "' is already registered");
     }
-    byName.put(type.name(), new Registration<>(type, handler));
+    byName.put(
+        type.name(), new Registration<>(type, handler, new ArrayList<>(), new ArrayList<>()));
+  }
+
+  /** Adds a callback to a registered type's handler. */
+  @SuppressWarnings("unchecked")
+  public <A> void onSuccess(JobType<A> type, Callback<A> callback) {
+    ((Registration<A>) registered(type)).onSuccess().add(Objects.requireNonNull(callback));
+  }
+
+  @SuppressWarnings("unchecked")
+  public <A> void onFailure(JobType<A> type, Errback<A> errback) {
+    ((Registration<A>) registered(type)).onFailure().add(Objects.requireNonNull(errback));
+  }
+
+  private Registration<?> registered(JobType<?> type) {
+    Registration<?> r = byName.get(type.name());
+    if (r == null) {
+      throw new IllegalArgumentException(
+          "no handler for job type '" + type.name() + "' yet: call handle(...) before callbacks");
+    }
+    return r;
   }
 
   public Registration<?> find(String typeName) {

@@ -2,6 +2,8 @@ package dev.spool.internal.worker;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.Callback;
+import dev.spool.Errback;
 import dev.spool.Handler;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
@@ -16,6 +18,7 @@ import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StoredOptions;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
+import dev.spool.internal.schedule.RecurringStore;
 import dev.spool.internal.schedule.Stager;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.internal.worker.HandlerRegistry.Registration;
@@ -99,7 +102,13 @@ public final class WorkerNode {
             Thread.ofPlatform().daemon().name("spool-timer-" + settings.name()).factory());
     this.acker =
         new Acker(settings.name(), store, clock, timers, this::acknowledged, stopChecks::remove);
-    this.stager = new Stager(store, settings.queues(), clock, settings.name());
+    this.stager =
+        new Stager(
+            store,
+            new RecurringStore(store.redis(), store.keys()),
+            settings.queues(),
+            clock,
+            settings.name());
     this.reaper = new Reaper(store, settings.queues(), clock);
   }
 
@@ -357,6 +366,7 @@ public final class WorkerNode {
       invoke(registration, job, args);
       return null;
     } catch (Throwable t) {
+      runErrbacks(registration, job, args, t);
       if (job.timedOut()) {
         String message = "timed out after " + Duration.ofMillis(options.timeoutMs());
         return failed(job, options, error(job, "JobTimeout", message));
@@ -366,10 +376,25 @@ public final class WorkerNode {
   }
 
   @SuppressWarnings("unchecked")
+  private <A> void runErrbacks(
+      Registration<A> registration, RunningJob job, Object args, Throwable error) {
+    for (Errback<A> errback : registration.onFailure()) {
+      try {
+        errback.accept(job, (A) args, error);
+      } catch (Throwable e) {
+        log.warn("node {}: an errback of {} failed: {}", name(), job, e.toString());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
   private static <A> void invoke(Registration<A> registration, RunningJob job, Object args)
       throws Exception {
     Handler<A> handler = registration.handler();
     handler.handle(job, (A) args);
+    for (Callback<A> callback : registration.onSuccess()) {
+      callback.accept(job, (A) args);
+    }
   }
 
   private String error(RunningJob job, String kind, String message) {
@@ -521,6 +546,11 @@ public final class WorkerNode {
         }
       }
     }
+  }
+
+  /** Stages due delayed jobs and fires due recurring ticks now, for tests with a manual clock. */
+  public long stageNow() {
+    return stager.runOnce();
   }
 
   /** A crash, for tests: stop everything at once, recording nothing. */

@@ -1,0 +1,31 @@
+package dev.spool.internal.schedule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.internal.json.Json;
+
+/**
+ * What a recurring job enqueues on each tick, as stored (field of {@code {q}:recurring}).
+ *
+ * @param schedule {@code Schedule.stored()}
+ * @param args the job's arguments, JSON
+ * @param options stored options JSON, "" for none
+ * @param lock unique lock spec, "" when not unique
+ * @param lockTtlMs the lock's TTL
+ * @param lockAtEnqueue whether the lock is taken when the job is enqueued
+ */
+public record RecurringDefinition(
+    String schedule,
+    String type,
+    String args,
+    String options,
+    String lock,
+    long lockTtlMs,
+    boolean lockAtEnqueue) {
+  public String toJson() {
+    return Json.write(this);
+  }
+
+  public static RecurringDefinition parse(String json) throws JsonProcessingException {
+    return Json.read(json, RecurringDefinition.class);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.spool.internal.schedule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.RecurringJob;
+import dev.spool.Schedule;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.Keys.QueueKeys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.Script;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Recurring jobs in Redis: definitions and next runs per queue, ticks fired exactly once. */
+public final class RecurringStore {
+  private static final Logger log = LoggerFactory.getLogger(RecurringStore.class);
+
+  private final RedisConnection redis;
+  private final Keys keys;
+
+  public RecurringStore(RedisConnection redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** Creates or replaces; a name moves queues if it was defined on another one. */
+  public void set(String name, String queue, RecurringDefinition definition, long nextRunMs) {
+    String previous = redis.await(redis.async().hget(keys.recurringNames(), name));
+    if (previous != null && !previous.equals(queue)) {
+      cancel(name);
+    }
+    QueueKeys q = keys.queue(queue);
+    redis.await(
+        redis.eval(
+            Script.RECUR_SET,
+            ScriptOutputType.INTEGER,
+            new String[] {q.recurring(), q.recurringDue()},
+            name,
+            definition.toJson(),
+            Long.toString(nextRunMs),
+            q.dueChannel()));
+    redis.await(redis.async().hset(keys.recurringNames(), name, queue));
+  }
+
+  /** Returns true if there was such a recurring job. */
+  public boolean cancel(String name) {
+    String queue = redis.await(redis.async().hget(keys.recurringNames(), name));
+    if (queue == null) {
+      return false;
+    }
+    QueueKeys q = keys.queue(queue);
+    redis.await(
+        redis.eval(
+            Script.RECUR_CANCEL,
+            ScriptOutputType.INTEGER,
+            new String[] {q.recurring(), q.recurringDue(), q.recurringLast()},
+            name));
+    redis.await(redis.async().hdel(keys.recurringNames(), name));
+    return true;
+  }
+
+  public List<RecurringJob> list() {
+    Map<String, String> names = redis.await(redis.async().hgetall(keys.recurringNames()));
+    List<RecurringJob> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      QueueKeys q = keys.queue(e.getValue());
+      String json = redis.await(redis.async().hget(q.recurring(), e.getKey()));
+      Double next = redis.await(redis.async().zscore(q.recurringDue(), e.getKey()));
+      String last = redis.await(redis.async().hget(q.recurringLast(), e.getKey()));
+      if (json == null || next == null) {
+        continue;
+      }
+      try {
+        RecurringDefinition d = RecurringDefinition.parse(json);
+        out.add(
+            new RecurringJob(
+                e.getKey(),
+                e.getValue(),
+                Schedule.parse(d.schedule()).toString(),
+                d.type(),
+                d.args(),
+                Optional.ofNullable(last).map(l -> Instant.ofEpochMilli(Long.parseLong(l))),
+                Instant.ofEpochMilli(next.longValue())));
+      } catch (JsonProcessingException | IllegalArgumentException ex) {
+        log.warn("recurring job '{}' has a malformed definition: {}", e.getKey(), ex.getMessage());
+      }
+    }
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return out;
+  }
+
+  /**
+   * Fires every due tick of a queue's recurring jobs; returns when the next one is due (ms), or -1
+   * if the queue has none.
+   */
+  public long fireDue(String queue, long nowMicros) {
+    QueueKeys q = keys.queue(queue);
+    long nowMs = nowMicros / 1000;
+    List<ScoredValue<String>> due =
+        redis.await(
+            redis
+                .async()
+                .zrangebyscoreWithScores(
+                    q.recurringDue(),
+                    Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
+                    io.lettuce.core.Limit.create(0, 100)));
+    for (ScoredValue<String> tick : due) {
+      fire(q, tick.getValue(), (long) tick.getScore(), nowMicros);
+    }
+    List<ScoredValue<String>> first =
+        redis.await(redis.async().zrangeWithScores(q.recurringDue(), 0, 0));
+    return first.isEmpty() ? -1 : (long) first.getFirst().getScore();
+  }
+
+  private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {
+    String json = redis.await(redis.async().hget(q.recurring(), name));
+    if (json == null) {
+      return;
+    }
+    RecurringDefinition d;
+    Schedule schedule;
+    try {
+      d = RecurringDefinition.parse(json);
+      schedule = Schedule.parse(d.schedule());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      log.warn("recurring job '{}' has a malformed definition, skipped: {}", name, e.getMessage());
+      return;
+    }
+    long nowMs = nowMicros / 1000;
+    long next = schedule.next(Instant.ofEpochMilli(nowMs)).toEpochMilli();
+    String expiry =
+        d.lock().isEmpty() || !d.lockAtEnqueue() ? "" : Long.toString(nowMs + d.lockTtlMs());
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.RECUR_FIRE,
+                ScriptOutputType.INTEGER,
+                new String[] {q.recurringDue(), q.recurringLast()},
+                q.jobPrefix(),
+                name,
+                Long.toString(seenDueMs),
+                Long.toString(next),
+                Long.toString(nowMicros),
+                Long.toString(nowMs),
+                d.type(),
+                d.args(),
+                d.options(),
+                d.lock(),
+                expiry));
+    if (r > 0) {
+      log.debug("recurring job '{}' enqueued job {}", name, r);
+    } else if (r < 0) {
+      log.info("recurring job '{}': tick skipped, its unique lock is held", name);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+--[[ recur-fire: run one tick of a recurring job: enqueue its job and move its next run on, if
+  no other node did it first (the next run must still be the one this node saw). Ticks missed
+  while no node ran fire once: the caller computes the next run from now.
+  KEYS[1] {q}:recurring:due  ZSET  name -> next run (ms)
+  KEYS[2] {q}:recurring:last HASH  name -> last run (ms)
+  ARGV[1] job key prefix   ARGV[2] name   ARGV[3] the next run this node saw (ms)
+  ARGV[4] the run after it (ms)   ARGV[5] now (µs)   ARGV[6] now (ms)
+  ARGV[7] type   ARGV[8] args JSON   ARGV[9] options JSON ("" none)
+  ARGV[10] unique lock spec ("" none)   ARGV[11] lock expiry (ms, "" when taken at start)
+  Returns: the new job number; 0 if another node fired this tick; -1 if the job was rejected by
+  its unique lock (the tick is used up all the same) ]]
+local prefix, name = ARGV[1], ARGV[2]
+local qp = string.sub(prefix, 1, -5)
+local seen = redis.call('ZSCORE', KEYS[1], name)
+if not seen or tonumber(seen) ~= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[4], name)
+redis.call('HSET', KEYS[2], name, ARGV[6])
+local lock, expiry = ARGV[10], ARGV[11]
+local lockKey = nil
+if lock ~= '' and expiry ~= '' then
+  lockKey = qp .. 'lock:' .. string.match(lock, '([%x]+)$')
+  if redis.call('EXISTS', lockKey) == 1 then return -1 end
+end
+local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9])
+if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
+if lockKey then redis.call('SET', lockKey, id, 'PXAT', expiry) end
+return id

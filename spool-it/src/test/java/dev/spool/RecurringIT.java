@@ -1,0 +1,166 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RecurringIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  static final JobType<Noop> PING = JobType.of("ping", Noop.class).withQueue("cron");
+  static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
+
+  final MutableClock clock = new MutableClock(START);
+  final String namespace = SpoolRedis.namespace();
+  final List<Spool> spools = new ArrayList<>();
+  final List<Worker> workers = new ArrayList<>();
+  final AtomicInteger runs = new AtomicInteger();
+
+  @BeforeEach
+  void threeSchedulers() {
+    for (int i = 0; i < 3; i++) {
+      Spool spool = Spool.builder().redis(redis.uri()).namespace(namespace).clock(clock).build();
+      spools.add(spool);
+      workers.add(
+          spool.worker("node-" + i).handle(PING, (job, a) -> runs.incrementAndGet()).start());
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    spools.forEach(Spool::close);
+  }
+
+  /** Every node's scheduler runs at the same moment, as they would on a tick. */
+  void tickEverywhere() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    List<Future<?>> all = new ArrayList<>();
+    for (Worker w : workers) {
+      all.add(pool.submit(w::stageNow));
+    }
+    for (Future<?> f : all) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+  }
+
+  Spool spool() {
+    return spools.getFirst();
+  }
+
+  @Test
+  void eachTickRunsExactlyOnceWhateverTheNumberOfSchedulers() throws Exception {
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    tickEverywhere();
+    assertThat(spool().monitor().counts("cron").ready() + runs.get()).as("not due yet").isZero();
+    for (int tick = 1; tick <= 5; tick++) {
+      clock.advance(Duration.ofSeconds(30));
+      tickEverywhere();
+      tickEverywhere();
+      int expected = tick;
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == expected);
+    }
+    assertThat(runs).hasValue(5);
+  }
+
+  @Test
+  void ticksMissedWhileEveryNodeWasDownFireOnce() throws Exception {
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    clock.advance(Duration.ofMinutes(10)); // twenty ticks missed
+    tickEverywhere();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    tickEverywhere();
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(clock.instant().plusSeconds(30));
+    assertThat(
+            spool().monitor().counts("cron").completed() + spool().monitor().counts("cron").ready())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void recurringJobsAreListedReplacedAndCancelled() throws Exception {
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    spool()
+        .recurring(
+            "report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Berlin")), PING, new Noop(2));
+    assertThat(spool().recurringJobs())
+        .extracting(RecurringJob::name)
+        .containsExactly("ping", "report");
+    RecurringJob report = spool().recurringJobs().get(1);
+    assertThat(report.nextRun()).isEqualTo(Instant.parse("2026-11-24T02:00:00Z"));
+    assertThat(report.lastRun()).isEmpty();
+    assertThat(report.schedule()).contains("0 3 * * *").contains("Europe/Berlin");
+
+    spool().recurring("ping", Schedule.every(Duration.ofMinutes(5)), PING, new Noop(3));
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(START.plus(Duration.ofMinutes(5)));
+    assertThat(spool().recurringJobs().getFirst().args()).isEqualTo("{\"n\":3}");
+
+    clock.advance(Duration.ofMinutes(5));
+    tickEverywhere();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    assertThat(spool().recurringJobs().getFirst().lastRun()).contains(clock.instant());
+
+    assertThat(spool().cancelRecurring("ping")).isTrue();
+    assertThat(spool().cancelRecurring("ping")).isFalse();
+    clock.advance(Duration.ofMinutes(5));
+    tickEverywhere();
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::name).containsExactly("report");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aTickIsAnOrdinaryJobWithAStatusAndRetries() throws Exception {
+    JobType<Noop> flaky =
+        JobType.of("flaky-ping", Noop.class).withQueue("cron").withRetry(Retry.none());
+    spool().recurring("flaky", Schedule.every(Duration.ofSeconds(30)), flaky, new Noop(1));
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+    // No node handles it: unknown type, no retry left, so it ends in the dead set.
+    await().atMost(Duration.ofSeconds(10)).until(() -> spool().deadJobs().size("cron") == 1);
+    assertThat(spool().statuses().jobName("flaky-ping").where(State.FAILED).count()).isEqualTo(1);
+  }
+
+  @Test
+  void cronExpressionsAreCheckedAndDaylightSavingIsHandled() {
+    assertThatThrownBy(() -> Schedule.cron("61 * * * *", ZoneId.of("UTC")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid cron '61 * * * *': ");
+    assertThatThrownBy(() -> Schedule.cron("* * *", ZoneId.of("UTC")))
+        .hasMessageContaining("expected 5 fields");
+    Schedule withSeconds = Schedule.cron("*/10 * * * * *", ZoneId.of("UTC"));
+    assertThat(withSeconds.next(Instant.parse("2026-01-01T00:00:01Z")))
+        .isEqualTo(Instant.parse("2026-01-01T00:00:10Z"));
+
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    Schedule daily = Schedule.cron("30 2 * * *", berlin);
+    // 2026-03-29: clocks go from 02:00 to 03:00 in Berlin; 02:30 does not exist that day.
+    Instant beforeSpring = Instant.parse("2026-03-28T12:00:00Z");
+    Instant spring = daily.next(beforeSpring);
+    assertThat(spring).as("no run on the 29th").isEqualTo(Instant.parse("2026-03-30T00:30:00Z"));
+    // 2026-10-25: clocks go from 03:00 back to 02:00; 02:30 happens twice, the job runs once.
+    Instant beforeAutumn = Instant.parse("2026-10-24T12:00:00Z");
+    Instant first = daily.next(beforeAutumn);
+    assertThat(first).isEqualTo(Instant.parse("2026-10-25T00:30:00Z"));
+    Instant second = daily.next(first);
+    assertThat(second).isEqualTo(Instant.parse("2026-10-26T01:30:00Z"));
+    assertThat(Schedule.parse(daily.stored())).isEqualTo(daily);
+  }
+}
