@@ -1,6 +1,7 @@
 package dev.spool;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A read-mostly view of the queues, for operators, the CLI and dashboards. */
 public interface Monitor {
@@ -8,6 +9,24 @@ public interface Monitor {
   List<String> queues();
 
   QueueCounts counts(String queue);
+
+  /** Every worker node that registered, live or dead, by name. */
+  List<NodeInfo> nodes();
+
+  /** The jobs a node holds now. */
+  List<JobId> jobsFor(String node);
+
+  /** A job's status, if it exists. */
+  Optional<JobStatus> load(JobId id);
+
+  /**
+   * Removes a job for good, whatever its state: a running one is interrupted (kill request) and its
+   * outcome ignored. Returns false if there was no such job.
+   */
+  boolean destroy(JobId id);
+
+  /** Destroys every job a node holds now; returns how many. */
+  int destroyAllJobsFor(String node);
 
   /**
    * One line in the form {@code R=3.42K D=1.23K P=7/2.34K}: ready, delayed, processing now /

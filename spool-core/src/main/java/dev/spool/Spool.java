@@ -52,12 +52,13 @@ public final class Spool implements JobClient, AutoCloseable {
     this.enqueuer =
         new Enqueuer(
             store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
-    this.monitor = new StoreMonitor(store);
+
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
     this.statusStore =
         new StatusStore(redis, store.keys(), RedisJobStore.expirySeconds(settings.retention));
     this.statuses = new StoreStatuses(statusStore, store, settings.clock);
     this.outcomes = new Outcomes(redis, settings.namespace, statuses);
+    this.monitor = new StoreMonitor(store, statuses);
     this.recurring = new RecurringStore(redis, store.keys());
   }
 

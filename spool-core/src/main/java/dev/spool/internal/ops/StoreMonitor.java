@@ -1,17 +1,68 @@
 package dev.spool.internal.ops;
 
+import dev.spool.JobId;
+import dev.spool.JobStatus;
 import dev.spool.Monitor;
+import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
-import dev.spool.internal.queue.JobStore;
+import dev.spool.State;
+import dev.spool.Statuses;
+import dev.spool.internal.node.NodeRegistry;
+import dev.spool.internal.queue.RedisJobStore;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** {@link Monitor} over the job store. */
 public final class StoreMonitor implements Monitor {
-  private final JobStore store;
+  private final RedisJobStore store;
+  private final Statuses statuses;
+  private final NodeRegistry nodes;
 
-  public StoreMonitor(JobStore store) {
+  public StoreMonitor(RedisJobStore store, Statuses statuses) {
     this.store = store;
+    this.statuses = statuses;
+    this.nodes = new NodeRegistry(store.redis(), store.keys());
+  }
+
+  @Override
+  public List<NodeInfo> nodes() {
+    return nodes.nodes();
+  }
+
+  @Override
+  public List<JobId> jobsFor(String node) {
+    return store.heldBy(node);
+  }
+
+  @Override
+  public Optional<JobStatus> load(JobId id) {
+    return statuses.find(id);
+  }
+
+  @Override
+  public boolean destroy(JobId id) {
+    Optional<JobStatus> status = statuses.find(id);
+    if (status.isEmpty()) {
+      return false;
+    }
+    JobStatus s = status.get();
+    if (s.state() == State.STARTED) {
+      s.requestKill();
+    }
+    s.forceDelete();
+    return true;
+  }
+
+  @Override
+  public int destroyAllJobsFor(String node) {
+    int n = 0;
+    for (JobId id : jobsFor(node)) {
+      if (destroy(id)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

@@ -318,6 +318,25 @@ public final class RedisJobStore implements JobStore {
     redis.await(redis.async().hset(keys.queue(queue).batch(token).state(), "stopped", "1"));
   }
 
+  /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */
+  public List<JobId> heldBy(String node) {
+    List<JobId> out = new ArrayList<>();
+    for (String queue : queues()) {
+      QueueKeys q = keys.queue(queue);
+      List<String> ids = redis.await(redis.async().zrange(q.active(), 0, -1));
+      List<RedisFuture<String>> owners = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        owners.add(redis.async().hget(q.job(Long.parseLong(id)), "w"));
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        if (node.equals(redis.await(owners.get(i)))) {
+          out.add(new JobId(queue, Long.parseLong(ids.get(i))));
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public int cancel(JobId id, long nowMicros) {
     QueueKeys q = keys.queue(id.queue());
@@ -351,21 +370,16 @@ public final class RedisJobStore implements JobStore {
   @Override
   public QueueCounts counts(String queue) {
     QueueKeys q = keys.queue(queue);
-    RedisAsyncCommands<String, String> r = redis.async();
-    RedisFuture<Long> ready = r.llen(q.ready());
-    RedisFuture<Long> prio = r.zcard(q.prio());
-    RedisFuture<Long> delayed = r.zcard(q.delayed());
-    RedisFuture<Long> active = r.zcard(q.active());
-    RedisFuture<String> completed = r.get(q.completed());
-    RedisFuture<Long> dead = r.zcard(q.dead());
-    String done = redis.await(completed);
+    String[] k = {q.ready(), q.prio(), q.delayed(), q.active(), q.completed(), q.dead()};
+    List<Object> r =
+        redis.await(redis.<List<Object>>eval(Script.COUNTS, ScriptOutputType.MULTI, k));
     return new QueueCounts(
         queue,
-        redis.await(ready) + redis.await(prio),
-        redis.await(delayed),
-        redis.await(active),
-        done == null ? 0 : Long.parseLong(done),
-        redis.await(dead));
+        parseLong(r.get(0)),
+        parseLong(r.get(1)),
+        parseLong(r.get(2)),
+        parseLong(r.get(3)),
+        parseLong(r.get(4)));
   }
 
   @Override

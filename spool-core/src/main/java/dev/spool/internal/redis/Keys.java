@@ -47,6 +47,16 @@ public final class Keys {
     }
   }
 
+  /** STRING: the instance holding a node name while the node lives (hash tag {nodes}). */
+  public String nodeName(String name) {
+    return namespace + ":{nodes}:name:" + name;
+  }
+
+  /** HASH: node name -> node info JSON. */
+  public String nodeInfo() {
+    return namespace + ":{nodes}:info";
+  }
+
   /** HASH: recurring job name -> its queue (names are unique across queues). */
   public String recurringNames() {
     return namespace + ":recurring";

@@ -39,7 +39,10 @@ public enum Script {
   BATCH_DONE("batch-done"),
   RECUR_SET("recur-set"),
   RECUR_CANCEL("recur-cancel"),
-  RECUR_FIRE("recur-fire");
+  RECUR_FIRE("recur-fire"),
+  NODE_REGISTER("node-register"),
+  NODE_LEAVE("node-leave"),
+  COUNTS("counts");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

@@ -12,6 +12,7 @@ import dev.spool.SpoolException;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
+import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
@@ -69,6 +70,12 @@ public final class WorkerNode {
   private final StatusStore statuses;
   private final Function<JobId, JobStatus> statusLoader;
 
+  private static final String HOST = hostName();
+
+  private final NodeRegistry registry;
+  private final String instance = java.util.UUID.randomUUID().toString();
+  private final long startedAtMs;
+
   private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** Batches asked whether they were stopped: "queue|token" -> {stopped 0/1, when (nanos)}. */
@@ -96,6 +103,8 @@ public final class WorkerNode {
     this.statusLoader = statusLoader;
     this.clock = clock;
     this.pruner = new Pruner(statuses, settings.queues(), clock, retention);
+    this.registry = new NodeRegistry(store.redis(), store.keys());
+    this.startedAtMs = clock.millis();
     this.slots = new Semaphore(settings.concurrency());
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
@@ -121,6 +130,7 @@ public final class WorkerNode {
   }
 
   public void start() {
+    register(); // first: a name already taken by a live node stops the start here
     settings.queues().forEach(store::registerQueue);
     blocking = store.redis().openBlocking();
     blockingClientId = blocking.sync().clientId();
@@ -427,7 +437,28 @@ public final class WorkerNode {
 
   // ---- leases ---------------------------------------------------------------------------
 
+  private void register() {
+    long now = clock.millis();
+    registry.register(
+        name(),
+        instance,
+        settings.lease().toMillis(),
+        new NodeRegistry.Registration(
+            HOST,
+            ProcessHandle.current().pid(),
+            settings.queues(),
+            settings.concurrency(),
+            held.size(),
+            startedAtMs,
+            now));
+  }
+
   private void heartbeat() {
+    try {
+      register();
+    } catch (RuntimeException e) {
+      log.warn("node {}: could not renew its registration: {}", name(), e.getMessage());
+    }
     long deadline = clock.millis() + settings.lease().toMillis();
     for (String queue : settings.queues()) {
       long[] numbers =
@@ -468,8 +499,8 @@ public final class WorkerNode {
 
   /** Graceful: see {@code Worker.close()}. */
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
+    if (fetcher == null || !closing.compareAndSet(false, true)) {
+      return; // never started (its start failed), or closed already
     }
     stopFetching();
     stager.close();
@@ -490,6 +521,14 @@ public final class WorkerNode {
     }
     handBackRunning();
     awaitAcks(Duration.ofSeconds(10));
+    try {
+      registry.leave(name(), instance);
+    } catch (RuntimeException e) {
+      log.debug(
+          "node {}: could not leave the registry (its entry will expire): {}",
+          name(),
+          e.getMessage());
+    }
     acker.stop();
     ackerThread.interrupt();
     timers.shutdownNow();
@@ -548,6 +587,14 @@ public final class WorkerNode {
     }
   }
 
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
   /** Stages due delayed jobs and fires due recurring ticks now, for tests with a manual clock. */
   public long stageNow() {
     return stager.runOnce();
@@ -555,7 +602,7 @@ public final class WorkerNode {
 
   /** A crash, for tests: stop everything at once, recording nothing. */
   public void halt() {
-    if (!closing.compareAndSet(false, true)) {
+    if (fetcher == null || !closing.compareAndSet(false, true)) {
       return;
     }
     acker.stop();

@@ -1,0 +1,108 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Named worker nodes and the monitor API. */
+class NodesIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  @Test
+  void aSecondLiveNodeWithTheSameNameIsRefused() {
+    Worker first = f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    assertThatThrownBy(() -> f.worker("node-1").handle(NOOP, (job, a) -> {}).start())
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("a live worker node named 'node-1' is already running")
+        .hasMessageContaining("pid " + ProcessHandle.current().pid());
+    first.close();
+    Worker again = f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    assertThat(again.name()).isEqualTo("node-1");
+  }
+
+  @Test
+  void nodesAreListedWithWhatTheyRunAndADeadNodeShowsDead() {
+    Worker alive =
+        f.worker("alive")
+            .queues("work", "other")
+            .concurrency(3)
+            .handle(NOOP, (job, a) -> {})
+            .start();
+    Worker doomed = f.worker("doomed").handle(NOOP, (job, a) -> {}).start();
+    assertThat(f.spool.monitor().nodes())
+        .extracting(NodeInfo::name)
+        .containsExactly("alive", "doomed");
+    NodeInfo info = f.spool.monitor().nodes().getFirst();
+    assertThat(info.queues()).containsExactly("work", "other");
+    assertThat(info.concurrency()).isEqualTo(3);
+    assertThat(info.pid()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(info.host()).isNotBlank();
+    assertThat(info.alive()).isTrue();
+
+    doomed.halt();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !f.spool.monitor().nodes().get(1).alive());
+    assertThat(f.spool.monitor().nodes().getFirst().alive()).isTrue();
+    alive.close();
+    assertThat(f.spool.monitor().nodes()).extracting(NodeInfo::name).containsExactly("doomed");
+  }
+
+  @Test
+  void jobsForANodeCanBeListedLoadedAndDestroyed() throws Exception {
+    CountDownLatch started = new CountDownLatch(2);
+    f.spool.enqueueAll(NOOP, Fixtures.noops(2));
+    f.worker("busy")
+        .concurrency(2)
+        .handle(
+            NOOP,
+            (job, a) -> {
+              started.countDown();
+              Thread.sleep(60_000);
+            })
+        .start();
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    var held = f.spool.monitor().jobsFor("busy");
+    assertThat(held).hasSize(2);
+    assertThat(f.spool.monitor().jobsFor("nobody")).isEmpty();
+    assertThat(f.spool.monitor().load(held.getFirst()))
+        .map(JobStatus::state)
+        .contains(State.STARTED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().nodes().getFirst().busy() == 2);
+
+    assertThat(f.spool.monitor().destroy(held.getFirst())).isTrue();
+    assertThat(f.spool.monitor().load(held.getFirst())).isEmpty();
+    assertThat(f.spool.monitor().destroyAllJobsFor("busy")).isEqualTo(1);
+    assertThat(f.spool.monitor().jobsFor("busy")).isEmpty();
+    assertThat(f.spool.monitor().destroy(new JobId("work", 999))).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").processing() == 0);
+    f.spool.enqueue(NOOP, new Noop(3));
+    QueueCounts c = f.spool.monitor().counts("work");
+    assertThat(c.ready() + c.processing()).as("the node runs on after the destroys").isEqualTo(1);
+  }
+}
