@@ -19,6 +19,16 @@ public interface JobClient {
   /** Enqueues a job and says whether it was accepted or which job holds its unique lock. */
   <A> EnqueueResult tryEnqueue(JobType<A> type, A args, JobOptions options);
 
+  /** Enqueues a job on its type's queue and says whether it was accepted. */
+  default <A> EnqueueResult tryEnqueue(JobType<A> type, A args) {
+    return tryEnqueue(type, args, JobOptions.NONE);
+  }
+
+  /** Enqueues many jobs of one type with their type's settings; returns their ids in order. */
+  default <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
+    return enqueueAll(type, args, JobOptions.NONE);
+  }
+
   /** Enqueues many jobs of one type at once; returns their ids in order. */
   <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options);
 

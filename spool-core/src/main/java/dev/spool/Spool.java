@@ -92,6 +92,7 @@ public final class Spool implements JobClient, AutoCloseable {
   }
 
   /** Enqueues a job on its type's queue and says whether it was accepted. */
+  @Override
   public <A> EnqueueResult tryEnqueue(JobType<A> type, A args) {
     return tryEnqueue(type, args, JobOptions.NONE);
   }
@@ -112,6 +113,7 @@ public final class Spool implements JobClient, AutoCloseable {
    * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
    *     without conflict are queued all the same
    */
+  @Override
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
     return enqueueAll(type, args, JobOptions.NONE);
   }
