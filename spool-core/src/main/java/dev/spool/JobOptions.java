@@ -29,6 +29,9 @@ public final class JobOptions {
   private final Retry retry;
   private final Duration timeout;
   private final Unique<?> unique;
+  private final String node;
+  private final boolean strictNode;
+  private final String notNode;
 
   private JobOptions(Builder b) {
     this.delay = b.delay;
@@ -38,6 +41,23 @@ public final class JobOptions {
     this.retry = b.retry;
     this.timeout = b.timeout;
     this.unique = b.unique;
+    this.node = b.node;
+    this.strictNode = b.strictNode;
+    this.notNode = b.notNode;
+  }
+
+  /** The node the job should run on; see {@link Builder#node}. */
+  public Optional<String> node() {
+    return Optional.ofNullable(node);
+  }
+
+  public boolean strictNode() {
+    return strictNode;
+  }
+
+  /** The node the job must never run on. */
+  public Optional<String> notNode() {
+    return Optional.ofNullable(notNode);
   }
 
   public static Builder builder() {
@@ -90,8 +110,42 @@ public final class JobOptions {
     private Retry retry;
     private Duration timeout;
     private Unique<?> unique;
+    private String node;
+    private boolean strictNode;
+    private String notNode;
 
     private Builder() {}
+
+    /**
+     * Runs the job on this worker node. Not strict by default: if the node is not alive, or has
+     * been saturated longer than its fallback ({@code Worker.Builder.affinityFallback}), any node
+     * may take the job. Excludes {@link #notNode}.
+     */
+    public Builder node(String node) {
+      this.node = nodeName(node);
+      this.notNode = null;
+      return this;
+    }
+
+    /** With {@link #node}: only that node runs the job; it waits, safely, until the node is up. */
+    public Builder strictNode(boolean strict) {
+      this.strictNode = strict;
+      return this;
+    }
+
+    /** Never runs the job on this worker node. Excludes {@link #node}. */
+    public Builder notNode(String node) {
+      this.notNode = nodeName(node);
+      this.node = null;
+      return this;
+    }
+
+    private static String nodeName(String node) {
+      if (node == null || node.isBlank() || node.length() > 200 || node.contains("|")) {
+        throw new IllegalArgumentException("invalid node name '" + node + "'");
+      }
+      return node;
+    }
 
     /** Runs the job this long after it is enqueued. Excludes {@link #runAt}. */
     public Builder delay(Duration delay) {
@@ -149,6 +203,9 @@ public final class JobOptions {
     }
 
     public JobOptions build() {
+      if (strictNode && node == null) {
+        throw new IllegalStateException("strictNode(true) needs node(...)");
+      }
       return new JobOptions(this);
     }
   }

@@ -63,6 +63,12 @@ public final class Worker implements AutoCloseable {
     /** Defaults to 30 s: how long a job stays held without a heartbeat from its node. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
+    /**
+     * Defaults to 30 s: a job pinned (not strictly) to a node that has been saturated this long may
+     * run on any node. A dead node's pinned jobs may at once.
+     */
+    public static final Duration DEFAULT_AFFINITY_FALLBACK = Duration.ofSeconds(30);
+
     /** Defaults to 25 s: how long {@link Worker#close()} lets running jobs finish. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
 
@@ -73,6 +79,7 @@ public final class Worker implements AutoCloseable {
     private int concurrency = DEFAULT_CONCURRENCY;
     private Duration lease = DEFAULT_LEASE;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration affinityFallback = DEFAULT_AFFINITY_FALLBACK;
 
     Builder(String name, Function<WorkerSettings, WorkerNode> factory) {
       if (name == null || name.isBlank() || name.length() > 200) {
@@ -122,6 +129,12 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /** See {@link #DEFAULT_AFFINITY_FALLBACK}; this node applies it to the nodes it watches. */
+    public Builder affinityFallback(Duration fallback) {
+      this.affinityFallback = JobOptions.positive(fallback, "affinityFallback");
+      return this;
+    }
+
     /** Runs jobs of this type with this handler. One handler per type. */
     public <A> Builder handle(JobType<A> type, Handler<A> handler) {
       handlers.register(type, handler);
@@ -154,7 +167,8 @@ public final class Worker implements AutoCloseable {
             "worker '" + name + "' has no queue: call queues(...) or handle(...) first");
       }
       WorkerSettings settings =
-          new WorkerSettings(name, fetchOrder, concurrency, lease, shutdownTimeout, handlers);
+          new WorkerSettings(
+              name, fetchOrder, concurrency, lease, shutdownTimeout, affinityFallback, handlers);
       WorkerNode node = factory.apply(settings);
       node.start();
       return new Worker(node);

@@ -8,7 +8,7 @@ local key = prefix .. id
 local state = redis.call('HGET', key, 's')
 if not state then return 0 end
 if state == 'queued' then
-  if redis.call('ZREM', KEYS[2], id) == 0 then redis.call('LREM', KEYS[1], 1, id) end
+  unready(qp, key, id)
 elseif state == 'scheduled' then
   redis.call('ZREM', KEYS[3], id)
 elseif state ~= 'unqueued' then

@@ -7,10 +7,11 @@
   ARGV[1] job key prefix ("<ns>:{q}:job:")
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
-  ARGV[4] number of jobs N, then N groups of 8:
+  ARGV[4] number of jobs N, then N groups of 9:
           type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
           unique lock spec ("" = not unique; see LockSpec), lock expiry (ms, "" = taken later),
-          batch part ("<batch queue>|<batch token>|<part>", "" = none)
+          batch part ("<batch queue>|<batch token>|<part>", "" = none),
+          affinity ("<node>|<strict 0/1>|<not node>", "" = none)
   A job whose unique lock is held by another job is not created.
   Returns: array, in order, of the new job numbers, or of minus the number of the job that
   holds the lock for a job not created ]]
@@ -23,7 +24,7 @@ local readyIds = {}
 local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for i = 0, n - 1 do
-  local base = 5 + i * 8
+  local base = 5 + i * 9
   local id = first + i
   local key = prefix .. id
   local priority, due, options = ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
@@ -53,18 +54,27 @@ for i = 0, n - 1 do
         'rec', now, 'que', now)
       restate(qp, id, nil, 'queued')
       bound(qp, id, 'que', now)
-      if priority ~= '0' then
-        redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(priority) * 4398046511104 + id), id)
-      else
-        readyIds[#readyIds + 1] = id
-      end
     end
     bound(qp, id, 'rec', now)
     if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
     if options ~= '' then redis.call('HSET', key, 'o', options) end
     if lock ~= '' then redis.call('HSET', key, 'u', lock) end
     if ARGV[base + 7] ~= '' then redis.call('HSET', key, 'bt', ARGV[base + 7]) end
+    local affinity = ARGV[base + 8]
+    if affinity ~= '' then
+      local node, strict, avoid = string.match(affinity, '^([^|]*)|([01])|(.*)$')
+      if node ~= '' then redis.call('HSET', key, 'an', node) end
+      if strict == '1' then redis.call('HSET', key, 'as', 1) end
+      if avoid ~= '' then redis.call('HSET', key, 'ax', avoid) end
+    end
     indexLabels(qp, key, id, 'SADD')
+    if due == '' then
+      if priority == '0' and affinity == '' then
+        readyIds[#readyIds + 1] = id -- plain jobs go to the list in one RPUSH below
+      else
+        pushReady(qp, key, id, false)
+      end
+    end
     ids[#ids + 1] = id
   end
 end

@@ -1,4 +1,6 @@
---[[ fetch: lease up to ARGV[5] ready jobs of one queue to a worker node.
+--[[ fetch: lease up to ARGV[5] ready jobs of one queue to a worker node, in this order: jobs
+  pinned to this node, jobs of higher priority, plain jobs, jobs that avoid another node, jobs
+  of lower priority.
   KEYS[1] {q}:ready    LIST  ids of ready jobs, default priority
   KEYS[2] {q}:prio     ZSET  ids of ready jobs with a priority (score < 0: before the list)
   KEYS[3] {q}:active   ZSET  id -> lease deadline (ms)
@@ -21,11 +23,26 @@ local ids = {}
 local function take(list)
   for _, id in ipairs(list) do ids[#ids + 1] = id end
 end
-local urgent = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(0', 'LIMIT', 0, max)
-if #urgent > 0 then redis.call('ZREM', KEYS[2], unpack(urgent)); take(urgent) end
+local pinned = redis.call('LPOP', qp .. 'ready:@' .. node, max)
+if pinned then take(pinned) end
+if #ids < max then
+  local urgent = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(0', 'LIMIT', 0, max - #ids)
+  if #urgent > 0 then redis.call('ZREM', KEYS[2], unpack(urgent)); take(urgent) end
+end
 if #ids < max then
   local plain = redis.call('LPOP', KEYS[1], max - #ids)
   if plain then take(plain) end
+end
+if #ids < max then
+  for _, avoided in ipairs(redis.call('SMEMBERS', qp .. 'avoid')) do
+    if #ids >= max then break end
+    if avoided ~= node then
+      local list = qp .. 'ready:!' .. avoided
+      local some = redis.call('LPOP', list, max - #ids)
+      if some then take(some) end
+      if redis.call('LLEN', list) == 0 then redis.call('SREM', qp .. 'avoid', avoided) end
+    end
+  end
 end
 if #ids < max then
   local low = redis.call('ZRANGEBYSCORE', KEYS[2], 0, '+inf', 'LIMIT', 0, max - #ids)

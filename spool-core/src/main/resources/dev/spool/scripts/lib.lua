@@ -57,6 +57,42 @@ local function indexLabels(qp, key, id, op)
   end
 end
 
+-- Wakes a node blocked on a signal list, unless a token is waiting there already.
+local function signal(key)
+  if redis.call('LLEN', key) == 0 then redis.call('RPUSH', key, 1) end
+end
+
+-- Makes a job ready, in the structure its fields ask for: the list of the node it is pinned to
+-- ('an'), the list of jobs that avoid a node ('ax'), the priority set ('p'), or the plain list;
+-- at the head (`front`, for jobs handed back or recovered) or the tail. Wakes who may take it.
+local function pushReady(qp, key, id, front)
+  local f = redis.call('HMGET', key, 'p', 'an', 'ax')
+  local list
+  if f[2] then
+    list = qp .. 'ready:@' .. f[2]
+    redis.call('SADD', qp .. 'pinned', f[2])
+  elseif f[3] then
+    list = qp .. 'ready:!' .. f[3]
+    redis.call('SADD', qp .. 'avoid', f[3])
+  elseif f[1] then
+    redis.call('ZADD', qp .. 'prio', string.format('%.0f', -tonumber(f[1]) * 4398046511104 + tonumber(id)), id)
+    signal(qp .. 'signal')
+    return
+  else
+    list = qp .. 'ready'
+  end
+  redis.call(front and 'LPUSH' or 'RPUSH', list, id)
+  signal(f[2] and (qp .. 'signal:@' .. f[2]) or (qp .. 'signal'))
+end
+
+-- Takes a ready job out of whichever ready structure holds it; true if it was there.
+local function unready(qp, key, id)
+  local f = redis.call('HMGET', key, 'p', 'an', 'ax')
+  if redis.call('ZREM', qp .. 'prio', id) == 1 then return true end
+  local list = f[2] and (qp .. 'ready:@' .. f[2]) or f[3] and (qp .. 'ready:!' .. f[3]) or (qp .. 'ready')
+  return redis.call('LREM', list, 1, id) == 1
+end
+
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 local function createJob(qp, type, args, now, options)
@@ -68,8 +104,7 @@ local function createJob(qp, type, args, now, options)
   bound(qp, id, 'rec', now)
   bound(qp, id, 'que', now)
   redis.call('SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
-  redis.call('RPUSH', qp .. 'ready', id)
-  if redis.call('LLEN', qp .. 'signal') == 0 then redis.call('RPUSH', qp .. 'signal', 1) end
+  pushReady(qp, key, id, false)
   return id
 end
 

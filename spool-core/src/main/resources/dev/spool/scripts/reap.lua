@@ -47,14 +47,9 @@ for _, id in ipairs(expired) do
       redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
       restate(qp, id, 'started', 'queued')
       unlock(qp, key, id, 'W')
-      if job[4] then
-        redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
-      else
-        redis.call('LPUSH', KEYS[2], id)
-      end
+      pushReady(qp, key, id, true)
       requeued = requeued + 1
     end
   end
 end
-if requeued > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
 return {requeued, dead}

@@ -17,13 +17,8 @@ for i = 3, #ARGV, 2 do
     redis.call('HDEL', key, 'w')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
-    if job[4] then
-      redis.call('ZADD', KEYS[2], string.format('%.0f', -tonumber(job[4]) * 4398046511104 + tonumber(id)), id)
-    else
-      redis.call('LPUSH', KEYS[1], id)
-    end
+    pushReady(qp, key, id, true)
     released = released + 1
   end
 end
-if released > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
 return released

@@ -14,7 +14,7 @@ if state == 'succeeded' or state == 'failed' or state == 'killed' then return -1
 redis.call('HSETNX', key, 'krq', now)
 local removed = false
 if state == 'queued' then
-  removed = redis.call('ZREM', KEYS[2], id) == 1 or redis.call('LREM', KEYS[1], 1, id) == 1
+  removed = unready(qp, key, id)
 elseif state == 'scheduled' then
   removed = redis.call('ZREM', KEYS[3], id) == 1
 end

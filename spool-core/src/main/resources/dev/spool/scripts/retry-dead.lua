@@ -16,13 +16,8 @@ for i = 3, #ARGV do
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt)
     redis.call('HDEL', key, 'w', 'sta')
     restate(qp, id, job[3], 'queued')
-    if job[2] then
-      redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[2]) * 4398046511104 + tonumber(id)), id)
-    else
-      redis.call('RPUSH', KEYS[2], id)
-    end
+    pushReady(qp, key, id, false)
     requeued = requeued + 1
   end
 end
-if requeued > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
 return requeued

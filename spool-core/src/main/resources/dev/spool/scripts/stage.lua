@@ -10,20 +10,14 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, tonu
 local moved = 0
 for _, id in ipairs(due) do
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'p')
-  if job[1] == 'scheduled' then
+  if redis.call('HGET', key, 's') == 'scheduled' then
     redis.call('HSET', key, 's', 'queued')
     restate(qp, id, 'scheduled', 'queued')
     stamp(qp, key, id, 'que', nowUs)
-    if job[2] then
-      redis.call('ZADD', KEYS[3], string.format('%.0f', -tonumber(job[2]) * 4398046511104 + tonumber(id)), id)
-    else
-      redis.call('RPUSH', KEYS[2], id)
-    end
+    pushReady(qp, key, id, false)
     moved = moved + 1
   end
 end
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
-if moved > 0 and redis.call('LLEN', KEYS[4]) == 0 then redis.call('RPUSH', KEYS[4], 1) end
 local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
 return {moved, next or -1}

@@ -17,7 +17,7 @@ for i = 3, #ARGV do
       refused = refused + 1
     else
       if state == 'queued' then
-        if redis.call('ZREM', KEYS[2], id) == 0 then redis.call('LREM', KEYS[1], 1, id) end
+        unready(qp, key, id)
       end
       redis.call('ZREM', KEYS[3], id)
       redis.call('ZREM', KEYS[4], id)

@@ -27,7 +27,8 @@ public final class NodeRegistry {
       int concurrency,
       int busy,
       long startedAtMs,
-      long heartbeatMs) {}
+      long heartbeatMs,
+      long saturatedSinceMs) {}
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -80,6 +81,29 @@ public final class NodeRegistry {
             new String[] {keys.nodeName(name), keys.nodeInfo()},
             name,
             instance));
+  }
+
+  /** Names of the live nodes, and of those saturated since before {@code saturatedBeforeMs}. */
+  public record Liveness(java.util.Set<String> alive, java.util.Set<String> saturated) {}
+
+  public Liveness liveness(long saturatedBeforeMs) {
+    Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
+    java.util.Set<String> alive = new java.util.HashSet<>();
+    java.util.Set<String> saturated = new java.util.HashSet<>();
+    for (Map.Entry<String, String> e : all.entrySet()) {
+      if (redis.await(redis.async().exists(keys.nodeName(e.getKey()))) == 1) {
+        alive.add(e.getKey());
+        try {
+          Registration r = Json.read(e.getValue(), Registration.class);
+          if (r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBeforeMs) {
+            saturated.add(e.getKey());
+          }
+        } catch (JsonProcessingException ex) {
+          // advisory only
+        }
+      }
+    }
+    return new Liveness(alive, saturated);
   }
 
   public List<NodeInfo> nodes() {

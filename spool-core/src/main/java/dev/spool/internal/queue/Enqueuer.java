@@ -62,6 +62,14 @@ public final class Enqueuer {
     long dueMs = dueMs(options);
     Unique<?> unique = uniqueOf(type, options);
     long lockFrom = dueMs > 0 ? dueMs : clock.millis();
+    String affinity =
+        options.node().isEmpty() && options.notNode().isEmpty()
+            ? ""
+            : options.node().orElse("")
+                + "|"
+                + (options.strictNode() ? "1" : "0")
+                + "|"
+                + options.notNode().orElse("");
     String stored =
         StoredOptions.of(
                 options.retry().orElse(type.retry()),
@@ -86,7 +94,8 @@ public final class Enqueuer {
               stored,
               lock,
               lockExpiry,
-              batchParts == null ? "" : batchParts.get(index)));
+              batchParts == null ? "" : batchParts.get(index),
+              affinity));
     }
     store.registerQueue(queue);
     long now = Micros.now(clock);

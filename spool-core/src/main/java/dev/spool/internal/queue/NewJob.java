@@ -8,6 +8,7 @@ package dev.spool.internal.queue;
  * @param lock the stored unique lock spec ({@code LockSpec.stored()}), "" for none
  * @param lockExpiryMs when the lock taken at enqueue expires, or 0 when none is taken then
  * @param batchPart the batch part the job is ({@code "<queue>|<token>|<part>"}), "" for none
+ * @param affinity {@code "<node>|<strict 0/1>|<not node>"}, "" for none
  */
 public record NewJob(
     String type,
@@ -17,4 +18,5 @@ public record NewJob(
     String options,
     String lock,
     long lockExpiryMs,
-    String batchPart) {}
+    String batchPart,
+    String affinity) {}

@@ -72,7 +72,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + jobs.size() * 8];
+    String[] args = new String[4 + jobs.size() * 9];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
@@ -87,6 +87,7 @@ public final class RedisJobStore implements JobStore {
       args[i++] = job.lock();
       args[i++] = job.lockExpiryMs() > 0 ? Long.toString(job.lockExpiryMs()) : "";
       args[i++] = job.batchPart();
+      args[i++] = job.affinity();
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     return redis
@@ -316,6 +317,23 @@ public final class RedisJobStore implements JobStore {
 
   public void batchStop(String queue, String token) {
     redis.await(redis.async().hset(keys.queue(queue).batch(token).state(), "stopped", "1"));
+  }
+
+  /** The nodes that have jobs pinned to them in a queue. */
+  public java.util.Set<String> pinnedNodes(String queue) {
+    return redis.await(redis.async().smembers(keys.queue(queue).pinned()));
+  }
+
+  /** Lets any node take the non-strict jobs pinned to a node; returns how many. */
+  public long route(String queue, String node) {
+    QueueKeys q = keys.queue(queue);
+    return redis.<Long>await(
+        redis.eval(
+            Script.ROUTE,
+            ScriptOutputType.INTEGER,
+            new String[] {q.readyOf(node), q.pinned()},
+            q.jobPrefix(),
+            node));
   }
 
   /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */

@@ -120,6 +120,21 @@ public final class Keys {
       return prefix + "completed";
     }
 
+    /** The wake-up list of one node, for jobs pinned to it. */
+    public String signalOf(String node) {
+      return prefix + "signal:@" + node;
+    }
+
+    /** Ready jobs pinned to a node. */
+    public String readyOf(String node) {
+      return prefix + "ready:@" + node;
+    }
+
+    /** SET of the nodes that have jobs pinned to them. */
+    public String pinned() {
+      return prefix + "pinned";
+    }
+
     /** Pub/sub channel announcing a delayed job due earlier than any before it. */
     public String dueChannel() {
       return prefix + "due";

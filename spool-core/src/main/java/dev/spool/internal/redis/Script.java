@@ -42,7 +42,8 @@ public enum Script {
   RECUR_FIRE("recur-fire"),
   NODE_REGISTER("node-register"),
   NODE_LEAVE("node-leave"),
-  COUNTS("counts");
+  COUNTS("counts"),
+  ROUTE("route");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

@@ -75,6 +75,7 @@ public final class WorkerNode {
   private final NodeRegistry registry;
   private final String instance = java.util.UUID.randomUUID().toString();
   private final long startedAtMs;
+  private volatile long saturatedSinceMs;
 
   private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -206,7 +207,12 @@ public final class WorkerNode {
   /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */
   private void awaitSignal() {
     String[] signals =
-        settings.queues().stream().map(q -> store.keys().queue(q).signal()).toArray(String[]::new);
+        settings.queues().stream()
+            .flatMap(
+                q ->
+                    java.util.stream.Stream.of(
+                        store.keys().queue(q).signalOf(name()), store.keys().queue(q).signal()))
+            .toArray(String[]::new);
     try {
       blocking.sync().blpop(BLOCK_SECONDS, signals);
     } catch (RuntimeException e) {
@@ -450,7 +456,37 @@ public final class WorkerNode {
             settings.concurrency(),
             held.size(),
             startedAtMs,
-            now));
+            now,
+            saturatedSince(now)));
+  }
+
+  /** Since when every slot has been taken, or 0 while the node has room. */
+  private long saturatedSince(long now) {
+    if (held.size() < settings.concurrency()) {
+      saturatedSinceMs = 0;
+    } else if (saturatedSinceMs == 0) {
+      saturatedSinceMs = now;
+    }
+    return saturatedSinceMs;
+  }
+
+  /**
+   * Lets any node take the non-strict jobs pinned to nodes that are dead or saturated longer than
+   * the fallback. Every node does this for its queues; it is idempotent.
+   */
+  private void route() {
+    NodeRegistry.Liveness nodes =
+        registry.liveness(clock.millis() - settings.affinityFallback().toMillis());
+    for (String queue : settings.queues()) {
+      for (String node : store.pinnedNodes(queue)) {
+        if (!nodes.alive().contains(node) || nodes.saturated().contains(node)) {
+          long n = store.route(queue, node);
+          if (n > 0) {
+            log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, node);
+          }
+        }
+      }
+    }
   }
 
   private void heartbeat() {
@@ -490,6 +526,7 @@ public final class WorkerNode {
   private void reap() {
     try {
       reaper.runOnce();
+      route();
     } catch (RuntimeException e) {
       log.warn("node {}: reaping failed: {}", name(), e.getMessage());
     }

@@ -10,6 +10,7 @@ public record WorkerSettings(
     int concurrency,
     Duration lease,
     Duration shutdownTimeout,
+    Duration affinityFallback,
     HandlerRegistry handlers) {
   public WorkerSettings {
     queues = List.copyOf(queues);
