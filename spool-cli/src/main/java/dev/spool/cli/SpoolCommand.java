@@ -20,7 +20,20 @@ import picocli.CommandLine.Spec;
     versionProvider = SpoolCommand.Version.class,
     description = "Distributed background jobs for the JVM, on Redis.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DemoCommand.class, RedisCommand.class, BenchCommand.class},
+    subcommands = {
+      WorkerCommand.class,
+      EnqueueCommand.class,
+      StatusCommand.class,
+      QueryCommand.class,
+      StatsCommand.class,
+      DeadCommand.class,
+      RetryCommand.class,
+      KillCommand.class,
+      CancelCommand.class,
+      DemoCommand.class,
+      RedisCommand.class,
+      BenchCommand.class
+    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -36,12 +49,14 @@ public final class SpoolCommand implements Runnable {
   public static CommandLine commandLine() {
     return new CommandLine(new SpoolCommand())
         .setExecutionExceptionHandler(new ErrorReporter())
+        .setParameterExceptionHandler(new UsageErrorReporter())
+        .setUsageHelpAutoWidth(true)
         .setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "choose a command: demo, redis or bench");
+    throw new ParameterException(spec.commandLine(), "choose a command");
   }
 
   /** The version in the jar's manifest. */

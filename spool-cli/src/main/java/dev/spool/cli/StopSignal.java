@@ -37,6 +37,21 @@ final class StopSignal {
     }
   }
 
+  /** Requests the stop from within the process (not a signal): for tests and embedders. */
+  void request() {
+    requested.countDown();
+  }
+
+  /** Waits until a stop is requested. */
+  void awaitRequest() {
+    try {
+      requested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      requested.countDown();
+    }
+  }
+
   /** A new thread for {@link Runtime#addShutdownHook}. */
   Thread hook(String name) {
     return new Thread(this::onShutdown, name);

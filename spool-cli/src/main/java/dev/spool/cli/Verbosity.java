@@ -15,6 +15,7 @@ public final class Verbosity {
 
   @Option(
       names = "--verbose",
+      order = 103,
       description = "Show stack traces on errors and the log of Spool and Redis.")
   void setVerbose(boolean value) {
     if (value) {

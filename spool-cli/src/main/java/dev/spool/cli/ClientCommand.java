@@ -1,0 +1,80 @@
+package dev.spool.cli;
+
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.Spool;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that connects to Redis, does one thing and prints its outcome: text for people, or one
+ * JSON document with {@code --json}. Subclasses check their options in {@link #validate()} (before
+ * connecting, so that bad usage never waits for Redis) and work in {@link #run(Spool)}.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ClientOptions client;
+
+  @Override
+  public final Integer call() {
+    client.validate(spec);
+    validate();
+    try (Spool spool = client.connect()) {
+      int code = run(spool);
+      out().flush();
+      return code;
+    }
+  }
+
+  /** Checks the options; throws {@link #usage} for bad ones. Runs before connecting. */
+  void validate() {}
+
+  /** Does the work; returns the exit code, or throws {@link CommandFailedException}. */
+  abstract int run(Spool spool);
+
+  final boolean json() {
+    return client.json;
+  }
+
+  final PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  final PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** Bad usage (exit 2), saying why. */
+  final ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** Runs a step that checks its input, turning {@link IllegalArgumentException} into usage. */
+  final <T> T checked(String what, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      throw usage(what == null ? e.getMessage() : what + ": " + e.getMessage());
+    }
+  }
+
+  /** Prints one JSON document. */
+  final void printJson(Object document) {
+    out().println(JsonOut.write(document));
+  }
+
+  /** The status of a job, or the failure "no job 'x'". */
+  static JobStatus existing(Spool spool, JobId id) {
+    return spool.statuses().find(id).orElseThrow(() -> noJob(id));
+  }
+
+  static CommandFailedException noJob(JobId id) {
+    return new CommandFailedException("no job '" + id + "'");
+  }
+}

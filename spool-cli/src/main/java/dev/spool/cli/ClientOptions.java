@@ -1,0 +1,77 @@
+package dev.spool.cli;
+
+import dev.spool.Spool;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every command that talks to Redis shares: {@code --redis}, {@code --namespace},
+ * {@code --json} and {@code --verbose}.
+ */
+public final class ClientOptions {
+  /** The Redis used when neither {@code --redis} nor {@code $SPOOL_REDIS} names one. */
+  public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      order = 100,
+      defaultValue = "${env:SPOOL_REDIS:-" + DEFAULT_REDIS + "}",
+      description =
+          "Redis to use, redis://[:password@]host:port[/db] or rediss://... (default: $SPOOL_REDIS,"
+              + " else "
+              + DEFAULT_REDIS
+              + ").")
+  String redis;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      order = 101,
+      defaultValue = "${env:SPOOL_NAMESPACE:-" + Spool.Builder.DEFAULT_NAMESPACE + "}",
+      description =
+          "Prefix of Spool's Redis keys (default: $SPOOL_NAMESPACE, else "
+              + Spool.Builder.DEFAULT_NAMESPACE
+              + ").")
+  String namespace;
+
+  @Option(
+      names = "--json",
+      order = 102,
+      description = "Print one JSON document instead of text for people (stable field names).")
+  boolean json;
+
+  @Mixin Verbosity verbosity;
+
+  /** The Redis URI without its password, for messages. */
+  String redisDisplay() {
+    return Redaction.redact(redis);
+  }
+
+  /** Checks the options that need no Redis; call before connecting. */
+  void validate(CommandSpec spec) {
+    if (redis == null || !redis.strip().matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--redis: '"
+              + Redaction.redact(redis)
+              + "' is not a Redis URI: use redis://[:password@]host:port[/db]");
+    }
+    try {
+      Spool.builder().namespace(namespace); // validates, connects to nothing
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--namespace: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Connects to Redis.
+   *
+   * @throws dev.spool.SpoolConnectionException saying which Redis could not be reached, and why
+   */
+  Spool connect() {
+    return Spool.builder().redis(redis).namespace(namespace).build();
+  }
+}

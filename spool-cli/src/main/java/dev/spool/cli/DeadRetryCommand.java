@@ -1,0 +1,86 @@
+package dev.spool.cli;
+
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.Queues;
+import dev.spool.Spool;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool dead retry ID | --all --queue Q}: dead jobs back in their queue. */
+@Command(
+    name = "retry",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Puts a dead job (or, with --all, every dead job of a queue) back in its queue with a fresh"
+          + " retry budget.",
+      "Exit code 1 if the job is not dead."
+    })
+public final class DeadRetryCommand extends ClientCommand {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "ID",
+      converter = JobIdConverter.class,
+      description = "The dead job's id, queue:number.")
+  JobId id;
+
+  @Option(names = "--all", description = "Retry every dead job of --queue.")
+  boolean all;
+
+  @Option(names = "--queue", paramLabel = "Q", description = "The queue, with --all.")
+  String queue;
+
+  @Override
+  void validate() {
+    if (id != null && all) {
+      throw usage("give a job id or --all, not both");
+    }
+    if (id == null && !all) {
+      throw usage("give the id of a dead job, or --all --queue Q");
+    }
+    if (all && queue == null) {
+      throw usage("--all needs --queue Q: the queue whose dead jobs to retry");
+    }
+    if (id != null && queue != null) {
+      throw usage("--queue goes with --all; a job id names its queue already");
+    }
+    if (queue != null) {
+      checked("--queue", () -> Queues.validate(queue));
+    }
+  }
+
+  @Override
+  int run(Spool spool) {
+    if (all) {
+      long n = spool.deadJobs().retryAll(queue);
+      if (json()) {
+        printJson(JsonOut.object("queue", queue, "retried", n));
+      } else {
+        out().println("retried " + n + " dead job" + (n == 1 ? "" : "s") + " of queue " + queue);
+      }
+      return 0;
+    }
+    retryOne(spool, id, json(), out());
+    return 0;
+  }
+
+  /**
+   * Retries one dead job and says so; fails with a clear message if there is no such job or it is
+   * not dead. Shared with {@code spool retry}.
+   */
+  static void retryOne(Spool spool, JobId id, boolean json, PrintWriter out) {
+    if (!spool.deadJobs().retry(id)) {
+      JobStatus s = existing(spool, id);
+      throw new CommandFailedException(
+          "job " + id + " is not dead (it is " + s.state().stored() + ")");
+    }
+    if (json) {
+      out.println(JsonOut.write(JsonOut.object("id", id.toString(), "retried", true)));
+    } else {
+      out.println("retried " + id + ": it is queued again");
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.spool.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.spool.EnqueueResult;
+import dev.spool.JobOptions;
+import dev.spool.JobType;
+import dev.spool.Retry;
+import dev.spool.Spool;
+import dev.spool.Unique;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool enqueue TYPE --args JSON}: enqueues one job with raw JSON arguments. */
+@Command(
+    name = "enqueue",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Enqueues a job of type TYPE with JSON arguments, as Spool.enqueue does.",
+      "Prints the new job's id, or, when a unique lock rejects the job, the job that holds the"
+          + " lock (exit code 0 either way; --json says \"accepted\": false)."
+    })
+public final class EnqueueCommand extends ClientCommand {
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  @Parameters(
+      index = "0",
+      paramLabel = "TYPE",
+      description = "The job type's name, as the worker's handlers know it (e.g. send-email).")
+  String type;
+
+  @Option(
+      names = "--args",
+      paramLabel = "JSON",
+      defaultValue = "{}",
+      description = "The job's arguments as JSON (default: ${DEFAULT-VALUE}).")
+  String args;
+
+  @Option(
+      names = "--queue",
+      paramLabel = "Q",
+      description = "The queue (default: " + dev.spool.Queues.DEFAULT + ").")
+  String queue;
+
+  @ArgGroup(exclusive = true)
+  When when;
+
+  /** At most one of --delay and --at. */
+  static final class When {
+    @Option(
+        names = "--delay",
+        paramLabel = "TIME",
+        converter = DurationConverter.class,
+        description = "Run it this long from now, e.g. 10s, 5m.")
+    Duration delay;
+
+    @Option(
+        names = "--at",
+        paramLabel = "INSTANT",
+        converter = Times.InstantConverter.class,
+        description = "Run it at this ISO-8601 instant, e.g. 2026-05-01T12:00:00Z.")
+    Instant at;
+  }
+
+  @Option(
+      names = "--priority",
+      paramLabel = "P",
+      description = "Higher runs first within the queue, from -1000 to 1000 (default: 0).")
+  Integer priority;
+
+  @Option(
+      names = "--unique",
+      paramLabel = "LOCK",
+      description =
+          "Make the job unique by type and arguments: until-executing, while-executing or"
+              + " until-executed. A job that meets a held lock is rejected.")
+  String unique;
+
+  @Option(
+      names = "--attempts",
+      paramLabel = "N",
+      description =
+          "Runs in all before the job is dead, the first included (default: 8, with exponential"
+              + " backoff from 1s).")
+  Integer attempts;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = "Fail an attempt that runs longer than this, e.g. 5m.")
+  Duration timeout;
+
+  private JobType<JsonNode> jobType;
+  private JsonNode jobArgs;
+  private JobOptions options;
+
+  @Override
+  void validate() {
+    jobType = checked(null, () -> JobType.of(type, JsonNode.class));
+    jobArgs = parseArgs(args);
+    JobOptions.Builder b = JobOptions.builder();
+    if (queue != null) {
+      checked("--queue", () -> b.queue(queue));
+    }
+    if (when != null && when.delay != null) {
+      b.delay(when.delay);
+    }
+    if (when != null && when.at != null) {
+      b.runAt(when.at);
+    }
+    if (priority != null) {
+      checked("--priority", () -> b.priority(priority));
+    }
+    if (unique != null) {
+      b.unique(uniqueOf(unique));
+    }
+    if (attempts != null) {
+      Retry d = Retry.DEFAULT;
+      checked(
+          "--attempts",
+          () -> b.retry(new Retry(attempts, d.firstDelay(), d.multiplier(), d.jitter())));
+    }
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
+    options = b.build();
+  }
+
+  private JsonNode parseArgs(String json) {
+    try {
+      JsonNode node = STRICT.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw usage("--args is empty: give JSON, e.g. '{\"to\":\"a@b.c\"}'");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      String message = e.getOriginalMessage().lines().findFirst().orElse("").strip();
+      throw usage("--args is not valid JSON: " + message + where);
+    }
+  }
+
+  private Unique<Object> uniqueOf(String lock) {
+    return switch (lock.strip().toLowerCase(Locale.ROOT).replace('_', '-')) {
+      case "until-executing" -> Unique.untilExecuting();
+      case "while-executing" -> Unique.whileExecuting();
+      case "until-executed" -> Unique.untilExecuted();
+      default ->
+          throw usage(
+              "--unique: unknown lock '"
+                  + lock
+                  + "': use until-executing, while-executing or until-executed");
+    };
+  }
+
+  @Override
+  int run(Spool spool) {
+    EnqueueResult r = spool.tryEnqueue(jobType, jobArgs, options);
+    String id = r.jobId().toString();
+    if (json()) {
+      printJson(
+          JsonOut.object(
+              "id", id,
+              "accepted", r.accepted(),
+              "holder", r.holder().map(Object::toString).orElse(null)));
+    } else if (r.accepted()) {
+      out().println(id);
+    } else {
+      out()
+          .println(
+              "not enqueued: job " + id + " holds the unique lock of " + jobType.name() + " jobs");
+    }
+    return 0;
+  }
+}

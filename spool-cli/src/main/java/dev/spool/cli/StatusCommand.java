@@ -1,0 +1,239 @@
+package dev.spool.cli;
+
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool status ID}: everything the status of one job holds. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows the status of one job: state, attempt, timestamps, progress, errors, data, job"
+          + " name, arguments, result and earlier attempts.",
+      "Exit code 1 if there is no such job (never enqueued, or past its retention)."
+    })
+public final class StatusCommand extends ClientCommand {
+  /** Field of a Spool job's stored JSON arguments (see {@link JobStatus#raw()}). */
+  static final String ARGS_FIELD = "a";
+
+  /** Field of the worker node that runs (or last ran) a Spool job. */
+  static final String NODE_FIELD = "w";
+
+  /** Field of a scheduled Spool job's due time, ms since the epoch. */
+  static final String DUE_FIELD = "due";
+
+  @Parameters(
+      index = "0",
+      paramLabel = "ID",
+      converter = JobIdConverter.class,
+      description = "The job's id, queue:number (e.g. default:42).")
+  JobId id;
+
+  @Override
+  int run(Spool spool) {
+    JobStatus s = existing(spool, id);
+    if (json()) {
+      printJson(document(s));
+    } else {
+      out().print(text(s));
+    }
+    return 0;
+  }
+
+  /** The JSON document of a status; also one element of {@code query --json --full}. */
+  static Map<String, Object> document(JobStatus s) {
+    Map<String, Object> timestamps = new LinkedHashMap<>();
+    for (Timestamp t : Timestamp.values()) {
+      timestamps.put(name(t), s.timestamp(t).map(Instant::toString).orElse(null));
+    }
+    List<Object> attempts = new ArrayList<>();
+    for (Map<String, Object> a : s.previousAttempts()) {
+      attempts.add(readableAttempt(a));
+    }
+    return JsonOut.object(
+        "id", s.id().toString(),
+        "queue", s.id().queue(),
+        "state", s.state().stored(),
+        "attempt", s.attempt(),
+        "node", s.raw().get(NODE_FIELD),
+        "progress", s.progress(),
+        "jobName", s.jobName().orElse(null),
+        "args", JsonOut.parseStored(s.raw().get(ARGS_FIELD)),
+        "jobArgs", s.jobArgs(),
+        "result", s.result(),
+        "data", s.data(),
+        "errors", s.errors(),
+        "killRequested", s.isKillRequested(),
+        "dueAt", dueAt(s),
+        "providerJobId", s.providerJobId().orElse(null),
+        "timestamps", timestamps,
+        "previousAttempts", attempts);
+  }
+
+  private String text(JobStatus s) {
+    Table t = Table.keyValue();
+    t.row("id", s.id());
+    t.row("job", s.jobName().orElse(null));
+    boolean killPending = s.isKillRequested() && s.state() != State.KILLED;
+    t.row("state", s.state().stored() + (killPending ? " (kill requested)" : ""));
+    t.row("attempt", s.attempt());
+    String node = s.raw().get(NODE_FIELD);
+    if (node != null) {
+      t.row("node", node);
+    }
+    t.row("progress", percent(s.progress()));
+    for (Timestamp ts : Timestamp.values()) {
+      s.timestamp(ts).ifPresent(at -> t.row(name(ts), Times.human(at)));
+    }
+    Instant due = dueAt(s);
+    if (due != null) {
+      t.row("due_at", Times.human(due));
+    }
+    String args = s.raw().get(ARGS_FIELD);
+    if (args != null) {
+      t.row("args", args);
+    }
+    if (!s.jobArgs().isEmpty()) {
+      t.row("job args", JsonOut.compact(s.jobArgs()));
+    }
+    if (!s.result().isEmpty()) {
+      t.row("result", JsonOut.compact(s.result()));
+    }
+    if (s.data() != null) {
+      t.row("data", JsonOut.compact(s.data()));
+    }
+    s.providerJobId().ifPresent(p -> t.row("provider id", p));
+    List<Object> errors = s.errors();
+    if (errors.isEmpty()) {
+      t.row("errors", "none");
+    }
+    for (int i = 0; i < errors.size(); i++) {
+      t.row(i == 0 ? "errors" : "", (i + 1) + ". " + describeError(errors.get(i)));
+    }
+    StringBuilder b = new StringBuilder(t.render());
+    List<Map<String, Object>> previous = s.previousAttempts();
+    if (!previous.isEmpty()) {
+      Table p = Table.of("attempt", "state", "started at", "ended at", "last error").alignRight(0);
+      for (Map<String, Object> a : previous) {
+        p.row(
+            a.get("attempt"),
+            a.get("state"),
+            Times.human(micros(a.get("started_at"))),
+            Times.human(micros(a.get("ended_at"))),
+            lastError(a.get("errors")));
+      }
+      b.append(System.lineSeparator()).append("previous attempts:").append(System.lineSeparator());
+      b.append(p.render(2));
+    }
+    return b.toString();
+  }
+
+  /** When a scheduled Spool job (delayed, or waiting for a retry) is due; null otherwise. */
+  static Instant dueAt(JobStatus s) {
+    String due = s.raw().get(DUE_FIELD);
+    if (s.state() != State.SCHEDULED || due == null || !due.matches("\\d+")) {
+      return null;
+    }
+    return Instant.ofEpochMilli(Long.parseLong(due));
+  }
+
+  /** The name of a timestamp as users write it: {@code started_at}. */
+  static String name(Timestamp t) {
+    return t.name().toLowerCase(Locale.ROOT);
+  }
+
+  static String percent(double fraction) {
+    double pct = fraction * 100;
+    return pct == Math.rint(pct)
+        ? String.format(Locale.ROOT, "%.0f%%", pct)
+        : String.format(Locale.ROOT, "%.1f%%", pct);
+  }
+
+  /**
+   * An error for one line: "type: message (attempt n on node, at t)" for an error the engine
+   * recorded, else its JSON.
+   */
+  static String describeError(Object error) {
+    if (error instanceof Map<?, ?> m && m.get("message") != null) {
+      StringBuilder b = new StringBuilder();
+      if (m.get("type") != null) {
+        b.append(m.get("type")).append(": ");
+      }
+      b.append(m.get("message"));
+      List<String> where = new ArrayList<>();
+      if (m.get("attempt") != null) {
+        where.add("attempt " + m.get("attempt"));
+      }
+      if (m.get("node") != null) {
+        where.add("on " + m.get("node"));
+      }
+      if (m.get("at") != null) {
+        where.add("at " + m.get("at"));
+      }
+      if (!where.isEmpty()) {
+        b.append(" (").append(String.join(" ", where)).append(')');
+      }
+      return Table.truncate(b.toString(), 200);
+    }
+    return Table.truncate(JsonOut.compact(error), 200);
+  }
+
+  private static String lastError(Object errors) {
+    return errors instanceof List<?> l && !l.isEmpty() ? shortError(l.getLast()) : null;
+  }
+
+  /** An error in a few words, for a table cell: "type: message", or its JSON; cut at 80. */
+  static String shortError(Object error) {
+    if (error == null) {
+      return null;
+    }
+    if (error instanceof Map<?, ?> m && m.get("message") != null) {
+      return Table.truncate(
+          (m.get("type") == null ? "" : m.get("type") + ": ") + m.get("message"), 80);
+    }
+    return Table.truncate(error instanceof String str ? str : JsonOut.compact(error), 80);
+  }
+
+  /**
+   * A previous attempt with its µs timestamps as ISO-8601 strings. Fields the status did not have
+   * are null (the store may write them as {@code false}), and errors always a list.
+   */
+  private static Map<String, Object> readableAttempt(Map<String, Object> attempt) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    attempt.forEach(
+        (k, v) -> {
+          Object value = Boolean.FALSE.equals(v) ? null : v;
+          if (k.endsWith("_at")) {
+            Instant t = micros(value);
+            value = t == null ? null : t.toString();
+          } else if (k.equals("errors") && !(value instanceof List<?>)) {
+            value = List.of();
+          }
+          out.put(k, value);
+        });
+    return out;
+  }
+
+  private static Instant micros(Object value) {
+    long us;
+    if (value instanceof Number n) {
+      us = n.longValue();
+    } else if (value instanceof String str && str.matches("\\d+")) {
+      us = Long.parseLong(str);
+    } else {
+      return null;
+    }
+    return Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1000);
+  }
+}

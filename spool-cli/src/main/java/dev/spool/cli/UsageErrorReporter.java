@@ -1,0 +1,37 @@
+package dev.spool.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Reports bad usage (exit code 2): the problem in one line ({@code spool <command>: <what is
+ * wrong>}) and where to read more. A command that only groups others also lists them.
+ */
+final class UsageErrorReporter implements IParameterExceptionHandler {
+  /** Exit code of bad usage. */
+  static final int USAGE = 2;
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    if (Verbosity.isVerbose()) {
+      e.printStackTrace(err);
+    }
+    String name = cmd.getCommandSpec().qualifiedName();
+    String message = e.getMessage() == null ? "bad usage" : e.getMessage().strip();
+    err.println(name + ": " + Redaction.redact(message));
+    UnmatchedArgumentException.printSuggestions(e, err);
+    if (!cmd.getSubcommands().isEmpty()) {
+      err.println();
+      cmd.usage(err);
+    } else {
+      err.println("Try '" + name + " --help' for more information.");
+    }
+    err.flush();
+    return USAGE;
+  }
+}

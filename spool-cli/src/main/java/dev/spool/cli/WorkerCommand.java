@@ -1,0 +1,230 @@
+package dev.spool.cli;
+
+import dev.spool.Queues;
+import dev.spool.Spool;
+import dev.spool.Worker;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spool worker}: a worker node with the handlers of the {@link JobHandlers} on the class
+ * path, until Ctrl-C.
+ */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs a worker node with the job handlers found on the class path, until Ctrl-C; then"
+          + " stops it gracefully (running jobs may finish, the rest go back to their queue).",
+      "Handlers come from implementations of dev.spool.cli.JobHandlers listed in"
+          + " META-INF/services/dev.spool.cli.JobHandlers of a jar on the class path: with"
+          + " bin/spool, SPOOL_CLASSPATH=handlers.jar spool worker ..."
+    })
+public final class WorkerCommand extends ClientCommand {
+  @Option(
+      names = "--queues",
+      paramLabel = "Q",
+      split = ",",
+      description =
+          "Fetch from these queues, first listed first (default: the queues of the handled job"
+              + " types).")
+  List<String> queues;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      defaultValue = "" + Worker.Builder.DEFAULT_CONCURRENCY,
+      description = "Run at most N jobs at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "The node's name (default: <host>-<pid>).")
+  String name;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "TIME",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How long a job stays held without a heartbeat from this node (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration lease;
+
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "TIME",
+      defaultValue = "25s",
+      converter = DurationConverter.class,
+      description =
+          "On Ctrl-C, how long running jobs may finish before they are interrupted and handed"
+              + " back (default: ${DEFAULT-VALUE}).")
+  Duration shutdownTimeout;
+
+  /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
+  ClassLoader handlerLoader;
+
+  private final StopSignal stop = new StopSignal();
+  private volatile Worker running;
+  private List<JobHandlers> handlers;
+
+  /** Stops the node as Ctrl-C would: for tests. */
+  void stop() {
+    stop.request();
+  }
+
+  /** Whether the node has started and not stopped yet. */
+  boolean isRunning() {
+    return running != null;
+  }
+
+  @Override
+  void validate() {
+    if (queues != null) {
+      for (String q : queues) {
+        checked("--queues", () -> Queues.validate(q));
+      }
+    }
+    if (concurrency < 1 || concurrency > 10_000) {
+      throw usage("--concurrency must be in [1, 10000], got " + concurrency);
+    }
+    if (lease.toMillis() < 300) {
+      throw usage("--lease must be at least 300ms, got " + DurationConverter.format(lease));
+    }
+    if (name != null && (name.isBlank() || name.length() > 200)) {
+      throw usage("--name must be 1 to 200 characters");
+    }
+    handlers = loadHandlers();
+  }
+
+  private List<JobHandlers> loadHandlers() {
+    ClassLoader loader =
+        handlerLoader != null ? handlerLoader : WorkerCommand.class.getClassLoader();
+    List<JobHandlers> found = new ArrayList<>();
+    try {
+      Iterator<JobHandlers> it = ServiceLoader.load(JobHandlers.class, loader).iterator();
+      while (it.hasNext()) {
+        found.add(it.next());
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new CommandFailedException(
+          "cannot load job handlers: "
+              + e.getMessage().replaceFirst("^dev\\.spool\\.cli\\.JobHandlers: ", ""),
+          e);
+    }
+    if (found.isEmpty()) {
+      throw new CommandFailedException(
+          "no job handlers on the class path: add a jar that implements dev.spool.cli.JobHandlers"
+              + " and lists it in META-INF/services/dev.spool.cli.JobHandlers"
+              + " (e.g. SPOOL_CLASSPATH=handlers.jar spool worker); see docs/cli.md");
+    }
+    return found;
+  }
+
+  @Override
+  int run(Spool spool) {
+    String node = name != null ? name : defaultName();
+    Worker.Builder builder =
+        spool.worker(node).concurrency(concurrency).lease(lease).shutdownTimeout(shutdownTimeout);
+    if (queues != null && !queues.isEmpty()) {
+      builder.queues(queues.toArray(String[]::new));
+    }
+    List<String> handlerNames = new ArrayList<>();
+    for (JobHandlers h : handlers) {
+      String className = h.getClass().getName();
+      try {
+        h.register(builder);
+      } catch (RuntimeException e) {
+        throw new CommandFailedException(
+            "job handlers " + className + " failed to register: " + ErrorReporter.message(e), e);
+      }
+      handlerNames.add(className);
+    }
+    Thread hook = stop.hook("spool-worker-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      running = builder.start();
+      started(node, spool, handlerNames);
+      stop.awaitRequest();
+      PrintWriter log = json() ? err() : out();
+      if (stop.byUser()) {
+        log.println();
+      }
+      log.println(
+          "stopping worker "
+              + node
+              + ": running jobs have up to "
+              + DurationConverter.format(shutdownTimeout)
+              + " to finish...");
+      log.flush();
+      running.close();
+      log.println("worker " + node + " stopped");
+      log.flush();
+      return 0;
+    } finally {
+      running = null;
+      stop.finished();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting (Ctrl-C): the hook has run
+      }
+    }
+  }
+
+  private void started(String node, Spool spool, List<String> handlerNames) {
+    List<String> fetched = queues == null || queues.isEmpty() ? null : List.copyOf(queues);
+    if (json()) {
+      printJson(
+          JsonOut.object(
+              "name", node,
+              "queues", fetched,
+              "concurrency", concurrency,
+              "lease", DurationConverter.format(lease),
+              "handlers", handlerNames,
+              "redis", client.redisDisplay(),
+              "namespace", spool.namespace()));
+    } else {
+      PrintWriter out = out();
+      out.println(
+          "worker "
+              + node
+              + " started on "
+              + client.redisDisplay()
+              + " (namespace "
+              + spool.namespace()
+              + ")");
+      out.println(
+          "  queues       "
+              + (fetched == null ? "those of its job types" : String.join(", ", fetched)));
+      out.println("  concurrency  " + concurrency);
+      out.println("  handlers     " + String.join(", ", handlerNames));
+      out.println("Ctrl-C stops it.");
+    }
+    out().flush();
+  }
+
+  private static String defaultName() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "worker";
+      }
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every command that needs Redis fails in one line when Redis cannot be reached. */
+class ConnectionErrorsIT {
+  private static final String UNREACHABLE = "redis://:hunter2@127.0.0.1:1";
+
+  static Stream<String> commands() {
+    return Stream.of(
+        "worker",
+        "enqueue t --args {}",
+        "status default:1",
+        "query",
+        "query --count",
+        "stats",
+        "dead list",
+        "dead retry default:1",
+        "dead retry --all --queue default",
+        "dead purge --queue default",
+        "retry default:1",
+        "kill default:1",
+        "cancel default:1");
+  }
+
+  @ParameterizedTest
+  @MethodSource("commands")
+  void failsWithOneLineWithoutThePassword(String command) {
+    List<String> args = new ArrayList<>(Arrays.asList(command.split(" ")));
+    args.addAll(List.of("--redis", UNREACHABLE, "--json"));
+
+    Cli.Run run = Cli.raw(args.toArray(String[]::new));
+
+    assertThat(run.code).as(run.err).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err.strip().lines()).hasSize(1);
+    assertThat(run.err)
+        .startsWith("spool: cannot reach Redis at redis://")
+        .contains("127.0.0.1:1")
+        .contains("connection refused")
+        .doesNotContain("hunter2")
+        .doesNotContain("Exception");
+  }
+}

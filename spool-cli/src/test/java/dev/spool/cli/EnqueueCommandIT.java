@@ -1,0 +1,150 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.Timestamp;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EnqueueCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private Spool spool;
+  private Cli cli;
+
+  @BeforeEach
+  void connect() {
+    String ns = SpoolRedis.namespace();
+    spool = Spool.builder().redis(redis.uri()).namespace(ns).build();
+    cli = new Cli(redis.uri(), ns);
+  }
+
+  @AfterEach
+  void close() {
+    spool.close();
+  }
+
+  @Test
+  void printsTheIdOfTheNewJob() {
+    Cli.Run run = cli.run("enqueue", "send-email", "--args", "{\"to\":\"a@b.c\",\"n\":[1,2]}").ok();
+
+    JobId id = JobId.parse(run.out.strip());
+    assertThat(id.queue()).isEqualTo("default");
+    JobStatus s = spool.statuses().find(id).orElseThrow();
+    assertThat(s.state()).isEqualTo(State.QUEUED);
+    assertThat(s.jobName()).contains("send-email");
+    assertThat(s.raw().get("a")).isEqualTo("{\"to\":\"a@b.c\",\"n\":[1,2]}");
+    assertThat(run.err).isEmpty();
+  }
+
+  @Test
+  void takesQueuePriorityAndDelay() {
+    Cli.Run run =
+        cli.run(
+                "enqueue",
+                "report",
+                "--args",
+                "{}",
+                "--queue",
+                "reports",
+                "--priority",
+                "5",
+                "--delay",
+                "1h",
+                "--json")
+            .ok();
+
+    JsonNode doc = run.json();
+    assertThat(doc.get("accepted").asBoolean()).isTrue();
+    assertThat(doc.get("holder").isNull()).isTrue();
+    JobId id = JobId.parse(doc.get("id").asText());
+    assertThat(id.queue()).isEqualTo("reports");
+    JobStatus s = spool.statuses().find(id).orElseThrow();
+    assertThat(s.state()).isEqualTo(State.SCHEDULED);
+    assertThat(s.raw().get("p")).isEqualTo("5");
+    assertThat(spool.monitor().counts("reports").delayed()).isEqualTo(1);
+  }
+
+  @Test
+  void runsAtAGivenInstant() {
+    Instant at = Instant.now().plusSeconds(3600);
+    JobId id = JobId.parse(cli.run("enqueue", "report", "--at", at.toString()).ok().out.strip());
+
+    JobStatus s = spool.statuses().find(id).orElseThrow();
+    assertThat(s.state()).isEqualTo(State.SCHEDULED);
+    assertThat(s.timestamp(Timestamp.SCHEDULED_AT)).isPresent();
+    assertThat(cli.run("status", id.toString(), "--json").ok().json().get("dueAt").asText())
+        .isEqualTo(Instant.ofEpochMilli(at.toEpochMilli()).toString());
+    assertThat(cli.run("status", id.toString()).ok().out).containsPattern("due_at +20");
+  }
+
+  @Test
+  void aRejectedUniqueJobNamesTheHolderAndStillExitsZero() {
+    String first =
+        cli.run("enqueue", "sync", "--args", "{\"a\":1}", "--unique", "until-executed")
+            .ok()
+            .out
+            .strip();
+
+    Cli.Run again =
+        cli.run("enqueue", "sync", "--args", "{\"a\":1}", "--unique", "until-executed").ok();
+    Cli.Run json =
+        cli.run("enqueue", "sync", "--args", "{\"a\":1}", "--unique", "until-executed", "--json")
+            .ok();
+    Cli.Run other =
+        cli.run("enqueue", "sync", "--args", "{\"a\":2}", "--unique", "until-executed").ok();
+
+    assertThat(again.out).contains("not enqueued").contains("job " + first + " holds");
+    assertThat(json.json().get("accepted").asBoolean()).isFalse();
+    assertThat(json.json().get("id").asText()).isEqualTo(first);
+    assertThat(json.json().get("holder").asText()).isEqualTo(first);
+    assertThat(other.out.strip()).isNotEqualTo(first);
+    assertThat(spool.monitor().counts("default").ready()).isEqualTo(2);
+  }
+
+  @Test
+  void malformedJsonIsBadUsageWithTheParseMessage() {
+    Cli.Run run = cli.run("enqueue", "send-email", "--args", "{\"to\":");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .contains("--args is not valid JSON")
+        .contains("Unexpected end-of-input")
+        .contains("line 1, column");
+    assertThat(spool.monitor().queues()).isEmpty();
+  }
+
+  @Test
+  void trailingGarbageAfterTheJsonIsBadUsage() {
+    Cli.Run run = cli.run("enqueue", "send-email", "--args", "{} x");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--args is not valid JSON");
+  }
+
+  @Test
+  void badOptionsAreBadUsage() {
+    assertThat(cli.run("enqueue", "bad name").code).isEqualTo(2);
+    assertThat(cli.run("enqueue", "t", "--priority", "5000").err)
+        .contains("--priority: priority must be in [-1000, 1000], got 5000");
+    assertThat(cli.run("enqueue", "t", "--unique", "forever").err)
+        .contains("--unique: unknown lock 'forever'");
+    assertThat(cli.run("enqueue", "t", "--delay", "1s", "--at", "2030-01-01T00:00:00Z").code)
+        .isEqualTo(2);
+    Cli.Run at = cli.run("enqueue", "t", "--at", "tomorrow");
+    assertThat(at.code).isEqualTo(2);
+    assertThat(at.err).contains("'tomorrow' is not an ISO-8601 instant");
+    assertThat(cli.run("enqueue", "t", "--queue", "a b").err).contains("invalid queue name");
+    assertThat(cli.run("enqueue").code).isEqualTo(2);
+  }
+}

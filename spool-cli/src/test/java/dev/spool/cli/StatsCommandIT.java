@@ -1,0 +1,87 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.JobOptions;
+import dev.spool.Spool;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class StatsCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private String ns;
+  private Spool spool;
+  private Cli cli;
+
+  @BeforeEach
+  void connect() {
+    ns = SpoolRedis.namespace();
+    spool = Spool.builder().redis(redis.uri()).namespace(ns).build();
+    cli = new Cli(redis.uri(), ns);
+  }
+
+  @AfterEach
+  void close() {
+    spool.close();
+  }
+
+  @Test
+  void countsTheJobsOfEachQueue() throws Exception {
+    JsonNode args = mapper.readTree("{}");
+    spool.enqueueAll(TestJobHandlers.ECHO, List.of(args, args, args));
+    spool.enqueue(
+        TestJobHandlers.ECHO,
+        args,
+        JobOptions.builder().queue("mail").delay(Duration.ofHours(1)).build());
+
+    Cli.Run text = cli.run("stats").ok();
+    JsonNode doc = cli.run("stats", "--json").ok().json();
+
+    List<String> lines = text.out.lines().toList();
+    assertThat(lines.get(0)).matches("QUEUE +READY +DELAYED +PROCESSING +COMPLETED +DEAD");
+    assertThat(lines.get(1)).matches("default +3 +0 +0 +0 +0");
+    assertThat(lines.get(2)).matches("mail +0 +1 +0 +0 +0");
+    assertThat(lines.get(3)).matches("\\(all\\) +3 +1 +0 +0 +0");
+    assertThat(doc.get("namespace").asText()).isEqualTo(ns);
+    JsonNode first = doc.get("queues").get(0);
+    assertThat(first.get("queue").asText()).isEqualTo("default");
+    assertThat(first.get("ready").asLong()).isEqualTo(3);
+    assertThat(first.get("delayed").asLong()).isZero();
+    assertThat(first.get("processing").asLong()).isZero();
+    assertThat(first.get("completed").asLong()).isZero();
+    assertThat(first.get("dead").asLong()).isZero();
+    assertThat(doc.get("queues").get(1).get("delayed").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void saysWhenTheNamespaceHasNoQueues() {
+    assertThat(cli.run("stats").ok().out.strip())
+        .isEqualTo("no queues in namespace '" + ns + "' yet");
+    assertThat(cli.run("stats", "--json").ok().json().get("queues")).isEmpty();
+  }
+
+  @Test
+  void somethingThatIsNoUriIsBadUsage() {
+    Cli.Run run = Cli.raw("stats", "--redis", "localhost:6379");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--redis: 'localhost:6379' is not a Redis URI");
+  }
+
+  @Test
+  void aBadNamespaceIsBadUsage() {
+    Cli.Run run = Cli.raw("stats", "--redis", redis.uri(), "--namespace", "");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--namespace");
+  }
+}

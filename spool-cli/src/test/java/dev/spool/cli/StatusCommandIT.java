@@ -1,0 +1,161 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.JobId;
+import dev.spool.JobOptions;
+import dev.spool.JobStatus;
+import dev.spool.Retry;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class StatusCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private Spool spool;
+  private Cli cli;
+
+  @BeforeEach
+  void connect() {
+    String ns = SpoolRedis.namespace();
+    spool = Spool.builder().redis(redis.uri()).namespace(ns).build();
+    cli = new Cli(redis.uri(), ns);
+  }
+
+  @AfterEach
+  void close() {
+    spool.close();
+  }
+
+  @Test
+  void showsAQueuedJob() throws Exception {
+    JobId id = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{\"x\":\"y\"}"));
+
+    Cli.Run run = cli.run("status", id.toString()).ok();
+
+    assertThat(run.out)
+        .containsPattern("id +" + id)
+        .containsPattern("job +cli-echo")
+        .containsPattern("state +queued")
+        .containsPattern("attempt +0")
+        .containsPattern("recorded_at +")
+        .containsPattern("queued_at +")
+        .containsPattern("args +\\{\"x\":\"y\"\\}")
+        .containsPattern("errors +none");
+  }
+
+  @Test
+  void showsTheResultOfASucceededJobAsJson() throws Exception {
+    JobId id = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{\"x\":\"y\"}"));
+    TestJobHandlers.runUntil(spool, () -> state(id) == State.SUCCEEDED);
+
+    JsonNode doc = cli.run("status", id.toString(), "--json").ok().json();
+
+    assertThat(doc.get("id").asText()).isEqualTo(id.toString());
+    assertThat(doc.get("queue").asText()).isEqualTo("default");
+    assertThat(doc.get("state").asText()).isEqualTo("succeeded");
+    assertThat(doc.get("attempt").asInt()).isZero();
+    assertThat(doc.get("node").asText()).isEqualTo("test-node");
+    assertThat(doc.get("progress").asDouble()).isEqualTo(1.0);
+    assertThat(doc.get("jobName").asText()).isEqualTo("cli-echo");
+    assertThat(doc.get("args")).isEqualTo(mapper.readTree("{\"x\":\"y\"}"));
+    assertThat(doc.get("result")).isEqualTo(mapper.readTree("{\"echo\":{\"x\":\"y\"}}"));
+    assertThat(doc.get("errors").size()).isZero();
+    assertThat(doc.get("killRequested").asBoolean()).isFalse();
+    JsonNode timestamps = doc.get("timestamps");
+    assertThat(timestamps.get("succeeded_at").asText()).endsWith("Z");
+    assertThat(timestamps.get("failed_at").isNull()).isTrue();
+    assertThat(doc.get("previousAttempts").size()).isZero();
+  }
+
+  @Test
+  void showsErrorsAndPreviousAttemptsOfAFailedJob() throws Exception {
+    JobId id =
+        spool.enqueue(
+            TestJobHandlers.FAIL,
+            mapper.readTree("{}"),
+            JobOptions.builder().retry(Retry.fixed(2, Duration.ofMillis(10))).build());
+    TestJobHandlers.runUntil(spool, () -> state(id) == State.FAILED);
+
+    Cli.Run text = cli.run("status", id.toString()).ok();
+    JsonNode doc = cli.run("status", id.toString(), "--json").ok().json();
+
+    assertThat(text.out)
+        .containsPattern("state +failed")
+        .containsPattern("attempt +1")
+        .contains("1. java.lang.IllegalStateException: failing on purpose (attempt 1")
+        .contains("previous attempts:")
+        .contains("ATTEMPT  STATE");
+    assertThat(doc.get("errors").get(0).get("message").asText()).isEqualTo("failing on purpose");
+    JsonNode previous = doc.get("previousAttempts").get(0);
+    assertThat(previous.get("attempt").asInt()).isZero();
+    assertThat(previous.get("state").asText()).isEqualTo("failed");
+    assertThat(previous.get("started_at").asText()).endsWith("Z");
+  }
+
+  @Test
+  void showsWhatAStatusOfOtherWorkHolds() {
+    JobStatus s = spool.statuses().create("imports");
+    s.jobName("ImportFile").jobArgs(Map.of("file", "a.csv")).started();
+    s.progress(3, 4).save(Map.of("rows", 75)).addError("row 7 is empty");
+
+    Cli.Run run = cli.run("status", s.id().toString()).ok();
+
+    assertThat(run.out)
+        .containsPattern("job +ImportFile")
+        .containsPattern("state +started")
+        .containsPattern("progress +75%")
+        .containsPattern("job args +\\{\"file\":\"a\\.csv\"\\}")
+        .containsPattern("data +\\{\"rows\":75\\}")
+        .containsPattern("errors +1\\. \"row 7 is empty\"")
+        .doesNotContainPattern("(?m)^args ");
+  }
+
+  @Test
+  void showsARestartedStatusWithItsEarlierAttempt() {
+    JobStatus s = spool.statuses().create();
+    s.started().started();
+
+    JsonNode doc = cli.run("status", s.id().toString(), "--json").ok().json();
+
+    assertThat(doc.get("attempt").asInt()).isEqualTo(1);
+    JsonNode previous = doc.get("previousAttempts").get(0);
+    assertThat(previous.get("attempt").asInt()).isZero();
+    assertThat(previous.get("state").asText()).isEqualTo("started");
+    assertThat(previous.get("started_at").asText()).endsWith("Z");
+    assertThat(previous.get("queued_at").isNull()).isTrue();
+    assertThat(previous.get("errors").isArray()).isTrue();
+    assertThat(cli.run("status", s.id().toString()).ok().out).contains("previous attempts:");
+  }
+
+  @Test
+  void anUnknownJobFails() {
+    Cli.Run run = cli.run("status", "default:12345");
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err.strip()).isEqualTo("spool: no job 'default:12345'");
+  }
+
+  @Test
+  void aMalformedIdIsBadUsage() {
+    Cli.Run run = cli.run("status", "x");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("not a job id: 'x' (expected queue:number)");
+  }
+
+  private State state(JobId id) {
+    return spool.statuses().findOrUnknown(id).state();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class TimesTest {
+  @Test
+  void readsIsoInstantsOffsetsAndDates() {
+    assertThat(Times.parseInstant("2026-05-01T12:00:00Z"))
+        .isEqualTo(Instant.parse("2026-05-01T12:00:00Z"));
+    assertThat(Times.parseInstant("2026-05-01T14:00:00+02:00"))
+        .isEqualTo(Instant.parse("2026-05-01T12:00:00Z"));
+    assertThat(Times.parseInstant("2026-05-01")).isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+    assertThatThrownBy(() -> Times.parseInstant("soon"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("'soon' is not an ISO-8601 instant");
+  }
+
+  @Test
+  void readsADurationAsThatLongAgo() {
+    Instant before = Instant.now().minus(Duration.ofMinutes(30));
+    Instant t = new Times.InstantOrAgoConverter().convert("30m");
+    Instant after = Instant.now().minus(Duration.ofMinutes(30));
+
+    assertThat(t).isBetween(before, after);
+    assertThat(new Times.InstantOrAgoConverter().convert("2026-05-01"))
+        .isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+  }
+
+  @Test
+  void printsMillisecondsInUtc() {
+    assertThat(Times.human(Instant.parse("2026-05-01T12:00:00.123456Z")))
+        .isEqualTo("2026-05-01T12:00:00.123Z");
+    assertThat(Times.human(Instant.parse("2026-05-01T12:00:00Z")))
+        .isEqualTo("2026-05-01T12:00:00.000Z");
+  }
+}

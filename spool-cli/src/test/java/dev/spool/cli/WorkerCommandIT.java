@@ -1,0 +1,147 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.JobId;
+import dev.spool.JobOptions;
+import dev.spool.Retry;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class WorkerCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private String ns;
+  private Spool spool;
+  private Cli cli;
+
+  @BeforeEach
+  void connect() {
+    ns = SpoolRedis.namespace();
+    spool = Spool.builder().redis(redis.uri()).namespace(ns).build();
+    cli = new Cli(redis.uri(), ns);
+  }
+
+  @AfterEach
+  void close() {
+    spool.close();
+  }
+
+  @Test
+  void runsTheJobsOfTheHandlersOnTheClassPathUntilStopped() throws Exception {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{\"n\":" + i + "}")));
+    }
+    JobId failing =
+        spool.enqueue(
+            TestJobHandlers.FAIL,
+            mapper.readTree("{}"),
+            JobOptions.builder().retry(Retry.none()).build());
+
+    Cli.Background worker = cli.worker("--name", "cli-node", "--concurrency", "3");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ids.stream().allMatch(id -> state(id) == State.SUCCEEDED));
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(failing) == State.FAILED);
+    assertThat(worker.command().isRunning()).isTrue();
+    Cli.Run run = worker.stop();
+
+    run.ok();
+    assertThat(run.out)
+        .contains("worker cli-node started")
+        .contains("concurrency  3")
+        .contains(TestJobHandlers.class.getName())
+        .contains("worker cli-node stopped");
+    assertThat(worker.command().isRunning()).isFalse();
+    assertThat(spool.statuses().find(ids.get(2)).orElseThrow().result().get("echo"))
+        .isEqualTo(java.util.Map.of("n", 2));
+    assertThat(spool.deadJobs().size("default")).isEqualTo(1);
+  }
+
+  @Test
+  void fetchesOnlyFromTheGivenQueues() throws Exception {
+    JobId mail =
+        spool.enqueue(
+            TestJobHandlers.ECHO,
+            mapper.readTree("{}"),
+            JobOptions.builder().queue("mail").build());
+    JobId other =
+        spool.enqueue(
+            TestJobHandlers.ECHO,
+            mapper.readTree("{}"),
+            JobOptions.builder().queue("other").build());
+
+    Cli.Background worker = cli.worker("--queues", "mail,default", "--name", "n1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(mail) == State.SUCCEEDED);
+    Cli.Run run = worker.stop();
+
+    run.ok();
+    assertThat(run.out).contains("queues       mail, default");
+    assertThat(state(other)).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void printsOneJsonDocumentWhenItStarts() throws Exception {
+    Cli.Background worker =
+        cli.worker("--name", "json-node", "--queues", "default", "--lease", "10s", "--json");
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.command().isRunning());
+    Cli.Run run = worker.stop();
+
+    run.ok();
+    JsonNode doc = run.json();
+    assertThat(doc.get("name").asText()).isEqualTo("json-node");
+    assertThat(doc.get("queues").get(0).asText()).isEqualTo("default");
+    assertThat(doc.get("concurrency").asInt()).isEqualTo(10);
+    assertThat(doc.get("lease").asText()).isEqualTo("10s");
+    assertThat(doc.get("namespace").asText()).isEqualTo(ns);
+    assertThat(doc.get("handlers").get(0).asText()).isEqualTo(TestJobHandlers.class.getName());
+    assertThat(run.err).contains("worker json-node stopped");
+  }
+
+  @Test
+  void withoutHandlersOnTheClassPathItFailsClearly() throws Exception {
+    // A class loader that sees no META-INF/services/dev.spool.cli.JobHandlers at all.
+    ClassLoader empty = new ClassLoader(null) {};
+    Cli.Run run = cli.worker(empty, "--name", "n1").await();
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err.strip().lines()).hasSize(1);
+    assertThat(run.err)
+        .startsWith("spool: no job handlers on the class path")
+        .contains("dev.spool.cli.JobHandlers");
+  }
+
+  @Test
+  void aBadConcurrencyIsBadUsage() {
+    Cli.Run run = cli.run("worker", "--concurrency", "0");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--concurrency must be in [1, 10000], got 0");
+  }
+
+  @Test
+  void aBadQueueNameIsBadUsage() {
+    Cli.Run run = cli.run("worker", "--queues", "ok,not ok");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("invalid queue name 'not ok'");
+  }
+
+  private State state(JobId id) {
+    return spool.statuses().findOrUnknown(id).state();
+  }
+}
