@@ -103,7 +103,14 @@ public final class JobStatus {
    * "killed_at" (µs), "progress", "errors".
    */
   public List<Map<String, Object>> previousAttempts() {
-    return read("pa", ATTEMPTS, List.of());
+    List<Map<String, Object>> attempts = read("pa", ATTEMPTS, List.of());
+    List<Map<String, Object>> out = new java.util.ArrayList<>(attempts.size());
+    for (Map<String, Object> a : attempts) {
+      Map<String, Object> copy = new LinkedHashMap<>(a);
+      copy.putIfAbsent("errors", List.of()); // stored only when there were some
+      out.add(Collections.unmodifiableMap(copy));
+    }
+    return List.copyOf(out);
   }
 
   /** What the handler put into its context ({@code JobContext.put}), once the job succeeded. */

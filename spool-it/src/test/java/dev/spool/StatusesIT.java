@@ -98,6 +98,17 @@ class StatusesIT {
     }
 
     @Test
+    void anArchivedAttemptHoldsOnlyWhatItHad() {
+      JobStatus s = statuses.create().started();
+      s.started();
+      Map<String, Object> previous = s.previousAttempts().getFirst();
+      assertThat(previous).containsEntry("attempt", 0).containsEntry("state", "started");
+      assertThat(previous).containsKey("started_at").doesNotContainKeys("progress", "queued_at");
+      assertThat(previous.get("errors")).isEqualTo(List.of());
+      assertThat(previous.values()).doesNotContain(false);
+    }
+
+    @Test
     void progressErrorsAndDataReadBackAsAJsonRoundTripGives() {
       JobStatus s = statuses.create();
       s.progress(7, 10);

@@ -33,8 +33,9 @@ if retryAt == 'killed' then
 end
 if retryAt ~= '' then
   local previous = job[7] and cjson.decode(job[7]) or {}
-  previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed', started_at = job[6],
-    ended_at = nowUs, progress = job[5], errors = errors}
+  previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
+    started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
+    errors = nonEmpty(errors)}
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
     'due', retryAt, 'pa', cjson.encode(previous))
   redis.call('HDEL', key, 'er', 'pg', 'sta')

@@ -57,6 +57,18 @@ local function indexLabels(qp, key, id, op)
   end
 end
 
+-- A field read with HMGET, or nil when absent (HMGET gives false, which JSON would keep).
+local function present(v)
+  if v == false then return nil end
+  return v
+end
+
+-- A list for cjson.encode: nil when empty, since cjson writes an empty table as {} not [].
+local function nonEmpty(list)
+  if list == nil or #list == 0 then return nil end
+  return list
+end
+
 -- Wakes a node blocked on a signal list, unless a token is waiting there already.
 local function signal(key)
   if redis.call('LLEN', key) == 0 then redis.call('RPUSH', key, 1) end

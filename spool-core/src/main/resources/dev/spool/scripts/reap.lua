@@ -42,7 +42,8 @@ for _, id in ipairs(expired) do
     else
       local previous = job[10] and cjson.decode(job[10]) or {}
       previous[#previous + 1] = {attempt = tonumber(job[3]), state = 'abandoned',
-        started_at = job[9], ended_at = nowUs, progress = job[8], errors = errors}
+        started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
+        errors = nonEmpty(errors)}
       redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
       redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
       restate(qp, id, 'started', 'queued')

@@ -15,9 +15,10 @@ local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 
   failed = 'fai', killed = 'kil', unqueued = 'rec'}
 if state == 'started' and job[3] then
   local previous = job[10] and cjson.decode(job[10]) or {}
-  previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = job[4],
-    started_at = job[3], succeeded_at = job[5], failed_at = job[6], killed_at = job[7],
-    progress = job[8], errors = job[9] and cjson.decode(job[9]) or {}}
+  previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = present(job[4]),
+    started_at = present(job[3]), succeeded_at = present(job[5]), failed_at = present(job[6]),
+    killed_at = present(job[7]), progress = present(job[8]),
+    errors = nonEmpty(job[9] and cjson.decode(job[9]) or nil)}
   attempt = attempt + 1
   redis.call('HSET', key, 'pa', cjson.encode(previous), 'n', attempt, 'sta', now)
   redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er')
