@@ -33,6 +33,12 @@ public final class StatusCommand extends ClientCommand {
   /** Field of a scheduled Spool job's due time, ms since the epoch. */
   static final String DUE_FIELD = "due";
 
+  /** Fields of a Spool job's node affinity: the node it should run on, strictly, or must not. */
+  static final String AFFINITY_NODE_FIELD = "an";
+
+  static final String AFFINITY_STRICT_FIELD = "as";
+  static final String AFFINITY_NOT_NODE_FIELD = "ax";
+
   @Parameters(
       index = "0",
       paramLabel = "ID",
@@ -76,6 +82,7 @@ public final class StatusCommand extends ClientCommand {
         "errors", s.errors(),
         "killRequested", s.isKillRequested(),
         "dueAt", dueAt(s),
+        "affinity", affinity(s),
         "providerJobId", s.providerJobId().orElse(null),
         "timestamps", timestamps,
         "previousAttempts", attempts);
@@ -91,6 +98,14 @@ public final class StatusCommand extends ClientCommand {
     String node = s.raw().get(NODE_FIELD);
     if (node != null) {
       t.row("node", node);
+    }
+    String wanted = s.raw().get(AFFINITY_NODE_FIELD);
+    String avoided = s.raw().get(AFFINITY_NOT_NODE_FIELD);
+    if (wanted != null) {
+      t.row("runs on", wanted + (isStrict(s) ? " only (strict)" : " (or another if it is down)"));
+    }
+    if (avoided != null) {
+      t.row("runs on", "any node but " + avoided);
     }
     t.row("progress", percent(s.progress()));
     for (Timestamp ts : Timestamp.values()) {
@@ -137,6 +152,20 @@ public final class StatusCommand extends ClientCommand {
       b.append(p.render(2));
     }
     return b.toString();
+  }
+
+  /** The node affinity a job was enqueued with, or null if none. */
+  static Map<String, Object> affinity(JobStatus s) {
+    String wanted = s.raw().get(AFFINITY_NODE_FIELD);
+    String avoided = s.raw().get(AFFINITY_NOT_NODE_FIELD);
+    if (wanted == null && avoided == null) {
+      return null;
+    }
+    return JsonOut.object("node", wanted, "strict", isStrict(s), "notNode", avoided);
+  }
+
+  private static boolean isStrict(JobStatus s) {
+    return "1".equals(s.raw().get(AFFINITY_STRICT_FIELD));
   }
 
   /** When a scheduled Spool job (delayed, or waiting for a retry) is due; null otherwise. */
@@ -205,12 +234,27 @@ public final class StatusCommand extends ClientCommand {
     return Table.truncate(error instanceof String str ? str : JsonOut.compact(error), 80);
   }
 
+  /** The fields of a previous attempt, always all present (stable names for scripts). */
+  private static final List<String> ATTEMPT_FIELDS =
+      List.of(
+          "attempt",
+          "state",
+          "queued_at",
+          "started_at",
+          "ended_at",
+          "succeeded_at",
+          "failed_at",
+          "killed_at",
+          "progress",
+          "errors");
+
   /**
-   * A previous attempt with its µs timestamps as ISO-8601 strings. Fields the status did not have
-   * are null (the store may write them as {@code false}), and errors always a list.
+   * A previous attempt with its µs timestamps as ISO-8601 strings. Fields the attempt did not have
+   * are null, and errors always a list.
    */
   private static Map<String, Object> readableAttempt(Map<String, Object> attempt) {
     Map<String, Object> out = new LinkedHashMap<>();
+    ATTEMPT_FIELDS.forEach(k -> out.put(k, k.equals("errors") ? List.of() : null));
     attempt.forEach(
         (k, v) -> {
           Object value = Boolean.FALSE.equals(v) ? null : v;
