@@ -67,7 +67,12 @@ for i = 0, n - 1 do
       if strict == '1' then redis.call('HSET', key, 'as', 1) end
       if avoid ~= '' then redis.call('HSET', key, 'ax', avoid) end
     end
-    indexLabels(qp, key, id, 'SADD')
+    -- The indexes a new job joins, from what is at hand (indexLabels would read them back).
+    redis.call('SADD', qp .. 'ix:n:' .. ARGV[base] .. ':' .. bucketOf(id), id)
+    if ARGV[base + 7] ~= '' then
+      local token = string.match(ARGV[base + 7], '^[^|]*|([^|]*)|')
+      redis.call('SADD', qp .. 'ix:b:' .. token .. ':' .. bucketOf(id), id)
+    end
     if due == '' then
       if priority == '0' and affinity == '' then
         readyIds[#readyIds + 1] = id -- plain jobs go to the list in one RPUSH below
