@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs worker nodes and a mixed workload you can watch: quick jobs, delayed jobs, urgent"
-          + " jobs, jobs that succeed on a retry and jobs that end in the dead set.",
+          + " jobs, a recurring job, a batch of 1000 parts with its on-complete job, unique jobs"
+          + " being rejected, jobs that succeed on a retry, jobs that end in the dead set, and a"
+          + " long job killed on request.",
       "Then prints a summary that accounts for every job. The live view goes to stderr, the"
           + " summary to stdout."
     })
@@ -45,10 +47,19 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "TIME",
-      defaultValue = "30s",
+      defaultValue = "20s",
       converter = DurationConverter.class,
       description = "How long to enqueue jobs, e.g. 20s, 2m (default: ${DEFAULT-VALUE}).")
   Duration duration;
+
+  @Option(
+      names = "--recurring-every",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description =
+          "The interval of the recurring heartbeat job, at least 1s (default: 5s, or 2s when"
+              + " --duration is under 20s).")
+  Duration recurringEvery;
 
   @Option(
       names = "--workers",
@@ -111,7 +122,14 @@ public final class DemoCommand implements Callable<Integer> {
       Spool spool = Spool.builder().redis(uri).namespace(ns).build();
       DemoRun.Settings settings =
           new DemoRun.Settings(
-              Redaction.redact(uri), embedded != null, ns, duration, drain, workers, concurrency);
+              Redaction.redact(uri),
+              embedded != null,
+              ns,
+              duration,
+              drain,
+              workers,
+              concurrency,
+              recurringEvery());
       DemoSummary summary;
       try {
         summary = new DemoRun(spool, settings, err, !plain && isTerminal(), stop).run();
@@ -156,6 +174,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The heartbeat's interval: as given, else 5 s, or 2 s for a short demo to see a few runs. */
+  private Duration recurringEvery() {
+    if (recurringEvery != null) {
+      return recurringEvery;
+    }
+    return duration.compareTo(Duration.ofSeconds(20)) < 0
+        ? Duration.ofSeconds(2)
+        : Duration.ofSeconds(5);
+  }
+
   private void validate() {
     if (workers < 1 || workers > 64) {
       throw new ParameterException(
@@ -164,6 +192,11 @@ public final class DemoCommand implements Callable<Integer> {
     if (concurrency < 1 || concurrency > 1000) {
       throw new ParameterException(
           spec.commandLine(), "--concurrency must be in [1, 1000], got " + concurrency);
+    }
+    if (recurringEvery != null && recurringEvery.toMillis() < 1000) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--recurring-every must be at least 1s, got " + DurationConverter.format(recurringEvery));
     }
     if (namespace != null) {
       try {

@@ -1,5 +1,8 @@
 package dev.spool.cli;
 
+import dev.spool.Batch;
+import dev.spool.BatchProgress;
+import dev.spool.JobId;
 import dev.spool.Spool;
 import dev.spool.SpoolException;
 import dev.spool.Worker;
@@ -27,7 +30,8 @@ final class DemoRun {
       Duration duration,
       Duration drain,
       int workers,
-      int concurrency) {}
+      int concurrency,
+      Duration recurringEvery) {}
 
   private final Spool spool;
   private final Settings settings;
@@ -54,7 +58,7 @@ final class DemoRun {
   }
 
   DemoSummary run() {
-    baseline = Snapshot.take(spool, DemoWorkload.QUEUES);
+    baseline = Snapshot.full(spool, DemoWorkload.QUEUES, DemoWorkload.ENGINE_MADE);
     for (int i = 1; i <= settings.workers(); i++) {
       nodes.add(
           workload
@@ -68,8 +72,10 @@ final class DemoRun {
     long enqueueMs;
     long totalMs;
     try {
+      workload.start(settings.recurringEvery());
       enqueue();
       enqueueMs = elapsedMs();
+      workload.stopRecurring();
       drain();
       totalMs = elapsedMs();
     } catch (SpoolException e) {
@@ -79,6 +85,8 @@ final class DemoRun {
       // Ctrl-C also stops an embedded redis-server: sum up what this process saw.
       enqueueMs = Math.min(elapsedMs(), settings.duration().toMillis());
       totalMs = elapsedMs();
+    } finally {
+      workload.finish();
     }
     if (stop.byUser() && settings.embeddedRedis()) {
       // Ctrl-C reaches the embedded redis-server too (same process group), and the JVM stops it
@@ -114,18 +122,30 @@ final class DemoRun {
     err.printf(
         Locale.ROOT,
         "Spool demo on %s%n"
-            + "%d worker nodes (%s), %d jobs at once each, fetching from mail, default, then"
-            + " images.%n"
-            + "For %s, a wave of jobs every second, on three queues:%n"
-            + "  images   resize-image     20-200 ms each; every %d s a burst of 120-200, then 3"
+            + "%d worker nodes (%s), %d jobs at once each, fetching from mail, default, images,"
+            + " then thumbnails.%n"
+            + "For %s, a wave of jobs every second, on four queues:%n"
+            + "  images      resize-image     20-200 ms each; every %d s a burst of 120-200, then 3"
             + " urgent ones%n"
-            + "                            (priority %d) that skip the line%n"
-            + "  mail     send-email       delayed by 2s to %s; two are cancelled before they run%n"
-            + "  default  sync-inventory   fails its first attempt, succeeds on the retry%n"
-            + "           deliver-webhook  always fails: 2 attempts 300 ms apart, then the dead"
+            + "                               (priority %d) that skip the line%n"
+            + "  thumbnails  thumbnail        a batch of %d, submitted at the start, 1-5 ms each;"
+            + " when the last%n"
+            + "              thumbnails-done  part ends, the batch enqueues this on-complete job,"
+            + " exactly once%n"
+            + "  mail        send-email       delayed by 2s to %s; two are cancelled before they"
+            + " run%n"
+            + "  default     sync-inventory   fails its first attempt, succeeds on the retry%n"
+            + "              deliver-webhook  always fails: 2 attempts 300 ms apart, then the dead"
             + " set%n"
-            + "Legend: # succeeded, x dead or cancelled; R ready, D delayed (incl. retries),"
-            + " P processing/completed.%n"
+            + "              heartbeat        a recurring job every %s: each tick runs once,"
+            + " whichever node fires it%n"
+            + "              sync-account     unique until executed, asked for %s a second for"
+            + " one account:%n"
+            + "                               while one waits or runs, the others are rejected%n"
+            + "              export-report    runs for a minute, but is killed on request %s after"
+            + " it starts%n"
+            + "Legend: # succeeded, x dead, killed or cancelled; R ready, D delayed (incl."
+            + " retries), P processing/completed.%n"
             + "Ctrl-C stops early and still sums up.%n%n",
         where,
         settings.workers(),
@@ -134,7 +154,13 @@ final class DemoRun {
         DurationConverter.format(settings.duration()),
         DemoWorkload.BURST_EVERY,
         DemoWorkload.URGENT_PRIORITY,
-        DurationConverter.format(workload.maxDelay()));
+        DemoWorkload.BATCH_PARTS,
+        DurationConverter.format(workload.maxDelay()),
+        DurationConverter.format(settings.recurringEvery()),
+        DemoWorkload.UNIQUE_REQUESTS_PER_WAVE == 2
+            ? "twice"
+            : DemoWorkload.UNIQUE_REQUESTS_PER_WAVE + " times",
+        DurationConverter.format(DemoWorkload.KILL_AFTER));
     err.flush();
   }
 
@@ -188,22 +214,101 @@ final class DemoRun {
   }
 
   private void render(String phase, String clock, Snapshot s) {
+    DemoWorkload.Tally tally = workload.tally();
+    List<LiveView.QueueLine> queues = new ArrayList<>();
+    for (Snapshot.Queue q : s.queues()) {
+      DemoWorkload.Counters c = tally.of(q.name());
+      long dead = q.dead() - baseline.queue(q.name()).dead();
+      queues.add(
+          new LiveView.QueueLine(
+              q.name(),
+              c.enqueuedSeen(),
+              q.counts().completed() - baseline.queue(q.name()).counts().completed(),
+              dead + c.killed.sum() + c.cancelled.sum(),
+              q.status(),
+              q.dead()));
+    }
+    Batch batch = tally.batch.batch();
+    BatchProgress progress = batch == null ? null : batch.progress();
     view.render(
         new LiveView.Frame(
             phase,
             clock,
-            workload.tally().enqueued(),
+            tally.enqueued(),
             s.completed() - baseline.completed(),
             s.dead() - baseline.dead(),
-            workload.tally().cancelled(),
+            tally.killed(),
+            tally.cancelled(),
+            tally.rejected(),
             s.pending() - baseline.pending(),
-            s,
+            queues,
+            progress,
+            extras(tally),
             nodes,
             settings.concurrency()));
   }
 
+  /** The lines about the recurring job, the unique jobs and the kill. */
+  private List<String[]> extras(DemoWorkload.Tally tally) {
+    List<String[]> lines = new ArrayList<>();
+    long runs = tally.recurringRuns.sum();
+    lines.add(
+        new String[] {
+          "recurring",
+          String.format(
+              Locale.ROOT,
+              "%s every %s: ran %s%s",
+              DemoWorkload.HEARTBEAT.name(),
+              DurationConverter.format(settings.recurringEvery()),
+              runs == 1 ? "once" : runs + " times",
+              tally.recurringCancelled ? ", cancelled when enqueueing stopped" : "")
+        });
+    long rejected = tally.rejected();
+    long accepted = tally.uniqueAccepted.sum();
+    lines.add(
+        new String[] {
+          "unique",
+          String.format(
+              Locale.ROOT,
+              "%s %s: %d accepted, %d rejected while one was waiting or running",
+              DemoWorkload.SYNC_ACCOUNT.name(),
+              DemoWorkload.UNIQUE_ACCOUNT,
+              accepted,
+              rejected)
+        });
+    DemoWorkload.KillTally kill = tally.kill;
+    JobId id = kill.id();
+    if (id != null) {
+      String what;
+      if (kill.endState() != null) {
+        what =
+            kill.endState().stored()
+                + " on request after running "
+                + seconds(kill.runMillisBeforeRequest())
+                + "; it stopped "
+                + kill.millisToStop()
+                + " ms later";
+      } else if (kill.isRequested()) {
+        what = "kill requested after " + seconds(kill.runMillisBeforeRequest()) + " of running";
+      } else if (kill.runningMillis() >= 0) {
+        what =
+            "running for "
+                + seconds(kill.runningMillis())
+                + "; killed on request at "
+                + DurationConverter.format(DemoWorkload.KILL_AFTER);
+      } else {
+        what =
+            "waiting to start; killed on request "
+                + DurationConverter.format(DemoWorkload.KILL_AFTER)
+                + " after it starts";
+      }
+      lines.add(new String[] {"kill", DemoWorkload.EXPORT_REPORT.name() + " " + id + ": " + what});
+    }
+    return lines;
+  }
+
   private static String seconds(long ms) {
-    return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    return String.format(Locale.ROOT, "%.1fs", Math.max(0, ms) / 1000.0);
   }
 
   /** Closes the nodes together: each lets its running jobs finish and hands the rest back. */
@@ -225,7 +330,7 @@ final class DemoRun {
   /** The queues once the nodes are stopped; null if Redis is gone (as after Ctrl-C). */
   private Snapshot finalSnapshot() {
     try {
-      return sample();
+      return Snapshot.full(spool, DemoWorkload.QUEUES, DemoWorkload.ENGINE_MADE);
     } catch (SpoolException e) {
       if (!stop.isRequested()) {
         throw e;
@@ -239,24 +344,40 @@ final class DemoRun {
     List<DemoSummary.Row> rows = new ArrayList<>();
     for (String q : DemoWorkload.QUEUES) {
       DemoWorkload.Counters c = tally.of(q);
-      long enqueued = c.enqueued.sum();
       long cancelled = c.cancelled.sum();
+      long enqueued;
       long succeeded;
       long dead;
+      long killed;
       long pending;
       if (last != null) {
         Snapshot.Queue now = last.queue(q);
         Snapshot.Queue before = baseline.queue(q);
+        // Jobs the engine enqueued (recurring ticks, the on-complete job) by their statuses.
+        enqueued = c.enqueued.sum() + now.engineMade() - before.engineMade();
         succeeded = now.counts().completed() - before.counts().completed();
         dead = now.dead() - before.dead();
+        // Killed statuses hold the cancelled jobs too.
+        killed = now.killed() - before.killed() - cancelled;
         pending = now.pending() - before.pending();
       } else {
+        enqueued = c.enqueuedSeen();
         succeeded = c.succeeded.sum();
         dead = c.died.sum();
-        pending = Math.max(0, enqueued - succeeded - dead - cancelled);
+        killed = c.killed.sum();
+        pending = Math.max(0, enqueued - succeeded - dead - killed - cancelled);
       }
       rows.add(
-          new DemoSummary.Row(q, enqueued, succeeded, c.retried.sum(), dead, cancelled, pending));
+          new DemoSummary.Row(
+              q,
+              enqueued,
+              succeeded,
+              c.retried.sum(),
+              dead,
+              killed,
+              cancelled,
+              pending,
+              c.rejected.sum()));
     }
     return new DemoSummary(
         settings.redisDisplay(),
@@ -268,7 +389,66 @@ final class DemoRun {
         rows,
         tally.urgentJobs(),
         tally.urgentAverageWaitMs(),
-        tally.otherAverageWaitMs());
+        tally.otherAverageWaitMs(),
+        tour(last != null));
+  }
+
+  private DemoSummary.Tour tour(boolean fromRedis) {
+    DemoWorkload.Tally tally = workload.tally();
+    Batch batch = tally.batch.batch();
+    long onComplete = tally.batch.onCompleteRuns();
+    long toComplete = tally.batch.millisToComplete();
+    DemoSummary.Batch b;
+    if (batch == null) {
+      b = new DemoSummary.Batch(null, 0, 0, 0, false, onComplete, -1);
+    } else if (fromRedis) {
+      BatchProgress p = batch.progress();
+      b =
+          new DemoSummary.Batch(
+              batch.id(),
+              p.total(),
+              p.succeeded(),
+              p.failed(),
+              p.finished(),
+              onComplete,
+              toComplete < 0 ? -1 : toComplete / 1000.0);
+    } else {
+      long parts = tally.of(DemoWorkload.THUMBNAILS).succeeded.sum() - onComplete;
+      b =
+          new DemoSummary.Batch(
+              batch.id(),
+              DemoWorkload.BATCH_PARTS,
+              parts,
+              0,
+              onComplete > 0,
+              onComplete,
+              toComplete < 0 ? -1 : toComplete / 1000.0);
+    }
+    DemoSummary.Recurring recurring =
+        new DemoSummary.Recurring(
+            DemoWorkload.RECURRING_NAME,
+            DemoWorkload.HEARTBEAT.name(),
+            DurationConverter.format(settings.recurringEvery()),
+            tally.recurringRuns.sum());
+    DemoSummary.Unique unique =
+        new DemoSummary.Unique(
+            DemoWorkload.SYNC_ACCOUNT.name(),
+            DemoWorkload.UNIQUE_ACCOUNT,
+            tally.uniqueAccepted.sum(),
+            tally.rejected());
+    DemoWorkload.KillTally k = tally.kill;
+    String state = k.endState() == null ? "unknown" : k.endState().stored();
+    if (fromRedis && k.id() != null) {
+      state = spool.statuses().findOrUnknown(k.id()).state().stored();
+    }
+    DemoSummary.Kill kill =
+        new DemoSummary.Kill(
+            k.id() == null ? null : k.id().toString(),
+            DemoWorkload.EXPORT_REPORT.name(),
+            state,
+            k.runMillisBeforeRequest(),
+            k.millisToStop());
+    return new DemoSummary.Tour(b, recurring, unique, kill);
   }
 
   private long elapsedMs() {

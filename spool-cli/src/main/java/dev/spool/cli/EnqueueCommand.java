@@ -102,6 +102,26 @@ public final class EnqueueCommand extends ClientCommand {
       description = "Fail an attempt that runs longer than this, e.g. 5m.")
   Duration timeout;
 
+  @Option(
+      names = "--node",
+      paramLabel = "NODE",
+      description =
+          "Run the job on this worker node; if it is not alive, or stays saturated, another node"
+              + " may take it (unless --strict).")
+  String node;
+
+  @Option(
+      names = "--strict",
+      description =
+          "With --node: only that node runs the job; it waits, safely, until the node is up.")
+  boolean strict;
+
+  @Option(
+      names = "--not-node",
+      paramLabel = "NODE",
+      description = "Never run the job on this worker node.")
+  String notNode;
+
   private JobType<JsonNode> jobType;
   private JsonNode jobArgs;
   private JobOptions options;
@@ -134,6 +154,18 @@ public final class EnqueueCommand extends ClientCommand {
     }
     if (timeout != null) {
       b.timeout(timeout);
+    }
+    if (node != null && notNode != null) {
+      throw usage("--node and --not-node exclude each other");
+    }
+    if (strict && node == null) {
+      throw usage("--strict goes with --node NODE: the node the job must run on");
+    }
+    if (node != null) {
+      checked("--node", () -> b.node(node).strictNode(strict));
+    }
+    if (notNode != null) {
+      checked("--not-node", () -> b.notNode(notNode));
     }
     options = b.build();
   }

@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
       RetryCommand.class,
       KillCommand.class,
       CancelCommand.class,
+      NodesCommand.class,
+      RecurringCommand.class,
+      BatchCommand.class,
       DemoCommand.class,
       RedisCommand.class,
       BenchCommand.class

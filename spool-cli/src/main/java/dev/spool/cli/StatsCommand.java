@@ -1,8 +1,10 @@
 package dev.spool.cli;
 
 import dev.spool.Monitor;
+import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import dev.spool.Spool;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Shows each queue's jobs: ready (R), delayed (D), processing now (P), completed since the"
-          + " queue was first used, and dead."
+          + " queue was first used, and dead; then the worker nodes (as spool nodes)."
     })
 public final class StatsCommand extends ClientCommand {
   @Override
@@ -23,6 +25,7 @@ public final class StatsCommand extends ClientCommand {
     for (String queue : monitor.queues()) {
       counts.add(monitor.counts(queue));
     }
+    List<NodeInfo> nodes = monitor.nodes();
     if (json()) {
       List<Object> queues = new ArrayList<>();
       for (QueueCounts c : counts) {
@@ -35,13 +38,29 @@ public final class StatsCommand extends ClientCommand {
                 "completed", c.completed(),
                 "dead", c.dead()));
       }
-      printJson(JsonOut.object("namespace", spool.namespace(), "queues", queues));
+      List<Object> nodeDocs = new ArrayList<>();
+      for (NodeInfo n : nodes) {
+        nodeDocs.add(NodesCommand.document(n, null));
+      }
+      printJson(
+          JsonOut.object("namespace", spool.namespace(), "queues", queues, "nodes", nodeDocs));
       return 0;
     }
     if (counts.isEmpty()) {
       out().println("no queues in namespace '" + spool.namespace() + "' yet");
-      return 0;
+    } else {
+      out().print(queueTable(counts).render());
     }
+    out().println();
+    if (nodes.isEmpty()) {
+      out().println(NodesCommand.noNodes(spool));
+    } else {
+      out().print(NodesCommand.table(nodes, Instant.now()).render());
+    }
+    return 0;
+  }
+
+  private static Table queueTable(List<QueueCounts> counts) {
     Table t =
         Table.of("queue", "ready", "delayed", "processing", "completed", "dead")
             .alignRight(1, 2, 3, 4, 5);
@@ -56,7 +75,6 @@ public final class StatsCommand extends ClientCommand {
     if (counts.size() > 1) {
       t.row("(all)", total[0], total[1], total[2], total[3], total[4]);
     }
-    out().print(t.render());
-    return 0;
+    return t;
   }
 }

@@ -27,7 +27,12 @@ class ConnectionErrorsIT {
         "dead purge --queue default",
         "retry default:1",
         "kill default:1",
-        "cancel default:1");
+        "cancel default:1",
+        "nodes",
+        "recurring list",
+        "recurring cancel nightly",
+        "batch show default:b1",
+        "enqueue t --node node-1 --strict");
   }
 
   @ParameterizedTest

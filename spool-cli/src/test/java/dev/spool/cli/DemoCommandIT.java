@@ -16,36 +16,78 @@ class DemoCommandIT {
 
   @Test
   void theSummaryAccountsForEveryJob() throws Exception {
-    Run run = spool("demo", "--redis", redis.uri(), "--duration", "5s", "--json");
+    Run run = spool("demo", "--redis", redis.uri(), "--duration", "12s", "--json");
 
     assertThat(run.code).as("exit code; stderr:%n%s", run.err).isZero();
     JsonNode summary = new ObjectMapper().readTree(run.out);
     long enqueued = summary.get("enqueued").asLong();
     long succeeded = summary.get("succeeded").asLong();
     long dead = summary.get("dead").asLong();
+    long killed = summary.get("killed").asLong();
     long pending = summary.get("pending").asLong();
     long cancelled = summary.get("cancelled").asLong();
     assertThat(summary.get("countsFrom").asText()).isEqualTo("redis");
-    assertThat(enqueued).isEqualTo(succeeded + dead + pending + cancelled);
+    assertThat(enqueued).isEqualTo(succeeded + dead + killed + cancelled + pending);
     assertThat(summary.get("unaccounted").asLong()).isZero();
     assertThat(dead).isGreaterThanOrEqualTo(1);
     assertThat(succeeded).isPositive();
     assertThat(cancelled).isPositive();
+    assertThat(killed).isGreaterThanOrEqualTo(1);
     assertThat(summary.get("retried").asLong()).isPositive();
-    // The queues add up to the totals.
+    // Rejected jobs were never enqueued: beside the check, not in it.
+    assertThat(summary.get("rejected").asLong()).isPositive();
+
+    // The queues add up to the totals, and each accounts for its jobs.
     long queuesEnqueued = 0;
+    long queuesRejected = 0;
     for (JsonNode q : summary.get("queues")) {
       assertThat(q.get("enqueued").asLong())
           .isEqualTo(
               q.get("succeeded").asLong()
                   + q.get("dead").asLong()
+                  + q.get("killed").asLong()
                   + q.get("cancelled").asLong()
                   + q.get("pending").asLong());
       queuesEnqueued += q.get("enqueued").asLong();
+      queuesRejected += q.get("rejected").asLong();
     }
     assertThat(queuesEnqueued).isEqualTo(enqueued);
+    assertThat(queuesRejected).isEqualTo(summary.get("rejected").asLong());
+
+    // The batch finished, and its on-complete job ran exactly once; the thumbnails queue holds
+    // its 1000 parts and that job, all succeeded.
+    JsonNode batch = summary.get("batch");
+    assertThat(batch.get("id").asText()).startsWith("thumbnails:");
+    assertThat(batch.get("parts").asLong()).isEqualTo(1000);
+    assertThat(batch.get("succeeded").asLong()).isEqualTo(1000);
+    assertThat(batch.get("finished").asBoolean()).isTrue();
+    assertThat(batch.get("onCompleteRuns").asLong()).isEqualTo(1);
+    JsonNode thumbnails = summary.get("queues").get("thumbnails");
+    assertThat(thumbnails.get("enqueued").asLong()).isEqualTo(1001);
+    assertThat(thumbnails.get("succeeded").asLong()).isEqualTo(1001);
+
+    // The recurring job ran (every 2 s in a demo this short), its runs counted in default.
+    JsonNode recurring = summary.get("recurring");
+    assertThat(recurring.get("every").asText()).isEqualTo("2s");
+    assertThat(recurring.get("runs").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(summary.get("queues").get("default").get("enqueued").asLong())
+        .isGreaterThanOrEqualTo(recurring.get("runs").asLong());
+
+    // Unique requests: every one accepted or rejected; the killed job is the long report.
+    JsonNode unique = summary.get("unique");
+    assertThat(unique.get("accepted").asLong()).isPositive();
+    assertThat(unique.get("rejected").asLong()).isEqualTo(summary.get("rejected").asLong());
+    JsonNode kill = summary.get("kill");
+    assertThat(kill.get("type").asText()).isEqualTo("export-report");
+    assertThat(kill.get("state").asText()).isEqualTo("killed");
+    assertThat(kill.get("ranMs").asLong()).isGreaterThanOrEqualTo(1000);
+
     // Not a terminal here: the live view is one line per second, with the status strings.
-    assertThat(run.err).contains("images R=").doesNotContain("\033[");
+    assertThat(run.err)
+        .contains("images R=")
+        .contains("thumbnails R=")
+        .contains("batch 1000/1000")
+        .doesNotContain("\033[");
   }
 
   @Test
@@ -54,9 +96,20 @@ class DemoCommandIT {
 
     assertThat(run.code).as("exit code; stderr:%n%s", run.err).isZero();
     assertThat(run.out)
-        .contains("enqueued", "succeeded", "retried", "dead", "cancelled", "pending")
+        .contains("enqueued", "succeeded", "retried", "dead", "killed", "cancelled", "pending")
+        .contains("| rejected")
         .contains("throughput")
+        .containsPattern("(?m)^  batch +1000 thumbnails: ")
+        .containsPattern("(?m)^  recurring +demo-heartbeat ran ")
         .contains("check       OK: ");
+  }
+
+  @Test
+  void aTooShortRecurringIntervalIsBadUsage() {
+    Run run = spool("demo", "--recurring-every", "500ms");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--recurring-every must be at least 1s, got 500ms");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.JobId;
@@ -8,8 +9,11 @@ import dev.spool.JobStatus;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Timestamp;
+import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +113,72 @@ class EnqueueCommandIT {
     assertThat(json.json().get("holder").asText()).isEqualTo(first);
     assertThat(other.out.strip()).isNotEqualTo(first);
     assertThat(spool.monitor().counts("default").ready()).isEqualTo(2);
+  }
+
+  @Test
+  void pinsAJobToANodeOrKeepsItAway() {
+    JobId strict =
+        JobId.parse(
+            cli.run("enqueue", "cli-echo", "--node", "node-b", "--strict").ok().out.strip());
+    JobId loose = JobId.parse(cli.run("enqueue", "cli-echo", "--node", "node-b").ok().out.strip());
+    JobId avoid =
+        JobId.parse(cli.run("enqueue", "cli-echo", "--not-node", "node-a").ok().out.strip());
+
+    JsonNode strictStatus = cli.run("status", strict.toString(), "--json").ok().json();
+    assertThat(strictStatus.get("affinity").get("node").asText()).isEqualTo("node-b");
+    assertThat(strictStatus.get("affinity").get("strict").asBoolean()).isTrue();
+    assertThat(strictStatus.get("affinity").get("notNode").isNull()).isTrue();
+    assertThat(cli.run("status", loose.toString(), "--json").ok().json().get("affinity"))
+        .hasToString("{\"node\":\"node-b\",\"strict\":false,\"notNode\":null}");
+    assertThat(cli.run("status", avoid.toString()).ok().out)
+        .containsPattern("(?m)^runs on +any node but node-a$");
+    assertThat(cli.run("status", strict.toString()).ok().out)
+        .containsPattern("(?m)^runs on +node-b only \\(strict\\)$");
+
+    // Two nodes: the pinned jobs run on node-b, the other one not on node-a. (node-b starts
+    // first: a job pinned loosely to a node that is not up may run anywhere.)
+    Worker b = TestJobHandlers.on(spool.worker("node-b")).start();
+    Worker a = TestJobHandlers.on(spool.worker("node-a")).start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  List.of(strict, loose, avoid).stream()
+                      .allMatch(id -> state(id) == State.SUCCEEDED));
+    } finally {
+      a.close();
+      b.close();
+    }
+    assertThat(node(strict)).isEqualTo("node-b");
+    assertThat(node(loose)).isEqualTo("node-b");
+    assertThat(node(avoid)).isEqualTo("node-b");
+  }
+
+  @Test
+  void nodeOptionsThatDoNotGoTogetherAreBadUsage() {
+    Cli.Run both = cli.run("enqueue", "t", "--node", "a", "--not-node", "b");
+    Cli.Run strictAlone = cli.run("enqueue", "t", "--strict");
+    Cli.Run badName = cli.run("enqueue", "t", "--node", "a|b");
+    Cli.Run badNotNode = cli.run("enqueue", "t", "--not-node", " ");
+
+    assertThat(both.code).isEqualTo(2);
+    assertThat(both.err).contains("--node and --not-node exclude each other");
+    assertThat(strictAlone.code).isEqualTo(2);
+    assertThat(strictAlone.err).contains("--strict goes with --node NODE");
+    assertThat(badName.code).isEqualTo(2);
+    assertThat(badName.err).contains("--node: invalid node name 'a|b'");
+    assertThat(badNotNode.code).isEqualTo(2);
+    assertThat(badNotNode.err).contains("--not-node: invalid node name");
+    assertThat(spool.monitor().queues()).isEmpty();
+  }
+
+  private State state(JobId id) {
+    return spool.statuses().findOrUnknown(id).state();
+  }
+
+  private String node(JobId id) {
+    return spool.statuses().findOrUnknown(id).raw().get("w");
   }
 
   @Test

@@ -64,9 +64,14 @@ class StatsCommandIT {
 
   @Test
   void saysWhenTheNamespaceHasNoQueues() {
-    assertThat(cli.run("stats").ok().out.strip())
-        .isEqualTo("no queues in namespace '" + ns + "' yet");
-    assertThat(cli.run("stats", "--json").ok().json().get("queues")).isEmpty();
+    assertThat(cli.run("stats").ok().out.lines())
+        .containsExactly(
+            "no queues in namespace '" + ns + "' yet",
+            "",
+            "no worker nodes in namespace '" + ns + "'");
+    JsonNode doc = cli.run("stats", "--json").ok().json();
+    assertThat(doc.get("queues")).isEmpty();
+    assertThat(doc.get("nodes")).isEmpty();
   }
 
   @Test

@@ -1,0 +1,65 @@
+package dev.spool.cli;
+
+import dev.spool.RecurringJob;
+import dev.spool.Spool;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code spool recurring list}: every recurring job with its last and next run. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "Lists the recurring jobs by name: queue, schedule, job type, last and next run.")
+public final class RecurringListCommand extends ClientCommand {
+  @Override
+  int run(Spool spool) {
+    List<RecurringJob> jobs = spool.recurringJobs();
+    if (json()) {
+      List<Object> rows = new ArrayList<>();
+      for (RecurringJob r : jobs) {
+        rows.add(
+            JsonOut.object(
+                "name", r.name(),
+                "queue", r.queue(),
+                "schedule", r.schedule(),
+                "type", r.type(),
+                "args", JsonOut.parseStored(r.args()),
+                "lastRun", r.lastRun().orElse(null),
+                "nextRun", r.nextRun()));
+      }
+      printJson(JsonOut.object("recurring", rows));
+      return 0;
+    }
+    if (jobs.isEmpty()) {
+      out().println("no recurring jobs in namespace '" + spool.namespace() + "'");
+      return 0;
+    }
+    Table t = Table.of("name", "queue", "schedule", "type", "last run", "next run");
+    for (RecurringJob r : jobs) {
+      t.row(
+          r.name(),
+          r.queue(),
+          schedule(r.schedule()),
+          r.type(),
+          r.lastRun().map(Times::human).orElse("never"),
+          Times.human(r.nextRun()));
+    }
+    out().print(t.render());
+    return 0;
+  }
+
+  /** "every PT30S" as people write it, "every 30s"; a cron schedule as it is. */
+  static String schedule(String described) {
+    if (described != null && described.startsWith("every ")) {
+      try {
+        return "every " + DurationConverter.format(Duration.parse(described.substring(6)));
+      } catch (DateTimeParseException e) {
+        // keep it as it is
+      }
+    }
+    return described;
+  }
+}
