@@ -40,6 +40,7 @@ class RedisServerIT {
       server.stop();
 
       try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+        assertThat(squatter.isBound()).isTrue();
         assertThatThrownBy(server::start)
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("could not get a port")

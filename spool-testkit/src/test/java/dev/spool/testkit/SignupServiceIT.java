@@ -39,6 +39,7 @@ class SignupServiceIT {
               () ->
                   assertThat(outbox).containsExactly(new SendEmail("ada@example.com", "welcome")));
       assertThat(spool.monitor().counts("default").delayed()).isEqualTo(1); // the onboarding
+      assertThat(worker.name()).isEqualTo("node-1");
     }
   }
 }

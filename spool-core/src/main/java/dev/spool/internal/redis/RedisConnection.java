@@ -119,7 +119,7 @@ public final class RedisConnection implements AutoCloseable {
               }
               return CompletableFuture.<T>failedFuture(unwrap(error));
             })
-        .thenCompose(f -> (CompletableFuture<T>) f);
+        .thenCompose(f -> f);
   }
 
   /** Waits for a Redis future, turning its failure into a {@link SpoolException}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.internal.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +26,7 @@ public final class CanonicalJson {
       out.append("null");
     } else if (node.isObject()) {
       List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        fields.add(it.next());
-      }
+      fields.addAll(node.properties());
       fields.sort(Map.Entry.comparingByKey());
       out.append('{');
       for (int i = 0; i < fields.size(); i++) {

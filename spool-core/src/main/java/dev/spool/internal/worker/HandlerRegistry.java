@@ -14,7 +14,6 @@ import java.util.Set;
 
 /** The handlers of one worker node, by stored job type name. */
 public final class HandlerRegistry {
-  /** A job type and its handler. */
   /** A job type, its handler, and the callbacks and errbacks that follow it, in order. */
   public record Registration<A>(
       JobType<A> type,
