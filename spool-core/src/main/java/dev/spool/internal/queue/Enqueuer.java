@@ -114,7 +114,7 @@ public final class Enqueuer {
   }
 
   /** What a recurring job stores to enqueue on each tick: encoded as an enqueue would. */
-  public <A> dev.spool.internal.schedule.RecurringDefinition recurringDefinition(
+  public <A> RecurringDefinition recurringDefinition(
       JobType<A> type, A args, JobOptions options, dev.spool.Schedule schedule) {
     if (options.delay().isPresent() || options.runAt().isPresent()) {
       throw new IllegalArgumentException("a recurring job runs on its schedule: no delay or runAt");
@@ -126,7 +126,7 @@ public final class Enqueuer {
             .toJson();
     Unique<?> unique = uniqueOf(type, options);
     LockSpec spec = unique == null ? null : LockSpec.of(type.name(), unique, args, defaultLockTtl);
-    return new dev.spool.internal.schedule.RecurringDefinition(
+    return new RecurringDefinition(
         schedule.stored(),
         type.name(),
         encode(type, args),

@@ -3,6 +3,7 @@ package dev.spool.internal.schedule;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.RecurringJob;
 import dev.spool.Schedule;
+import dev.spool.internal.queue.RecurringDefinition;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
 import dev.spool.internal.redis.RedisConnection;

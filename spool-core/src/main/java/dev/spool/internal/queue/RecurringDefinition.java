@@ -1,4 +1,4 @@
-package dev.spool.internal.schedule;
+package dev.spool.internal.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.internal.json.Json;
