@@ -1,12 +1,8 @@
 package dev.spool;
 
+import dev.spool.internal.batch.DistributedJobStore;
 import dev.spool.internal.redis.Keys.DistributedJobKeys;
 import dev.spool.internal.redis.RedisConnection;
-import dev.spool.internal.redis.Script;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.ValueScanCursor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,16 +41,14 @@ public final class DistributedJob {
     void accept(T item, String part) throws Exception;
   }
 
-  private final RedisConnection redis;
-  private final DistributedJobKeys keys;
+  private final DistributedJobStore store;
   private final String token;
-  private final long ttlSeconds;
 
   DistributedJob(RedisConnection redis, DistributedJobKeys keys, String token, Duration ttl) {
-    this.redis = redis;
-    this.keys = keys;
+    this.store =
+        new DistributedJobStore(
+            redis, keys, Math.max(1, JobOptions.positive(ttl, "ttl").toSeconds()));
     this.token = token;
-    this.ttlSeconds = Math.max(1, JobOptions.positive(ttl, "ttl").toSeconds());
   }
 
   public String token() {
@@ -113,16 +107,7 @@ public final class DistributedJob {
   }
 
   private void push(String[] parts, boolean close) {
-    String[] args = new String[2 + parts.length];
-    args[0] = Long.toString(ttlSeconds);
-    args[1] = close ? "1" : "0";
-    System.arraycopy(parts, 0, args, 2, parts.length);
-    redis.await(
-        redis.eval(
-            Script.DJ_PUSH,
-            ScriptOutputType.INTEGER,
-            new String[] {keys.parts(), keys.state()},
-            args));
+    store.push(parts, close);
   }
 
   /**
@@ -132,70 +117,48 @@ public final class DistributedJob {
    *     for any other part, and for an unknown or already done part (nothing changes)
    */
   public boolean done(String part) {
-    Objects.requireNonNull(part, "part");
-    Long r =
-        redis.await(
-            redis.eval(
-                Script.DJ_DONE,
-                ScriptOutputType.INTEGER,
-                new String[] {keys.parts(), keys.state()},
-                part,
-                Long.toString(ttlSeconds)));
-    return r == 1;
+    return store.done(Objects.requireNonNull(part, "part"));
   }
 
   /** Open parts: pushed and not done yet. */
   public long count() {
-    return redis.await(redis.async().scard(keys.parts()));
+    return store.count();
   }
 
   /** Parts ever pushed (a part pushed twice counts once). */
   public long total() {
-    String t = redis.await(redis.async().hget(keys.state(), "total"));
-    return t == null ? 0 : Long.parseLong(t);
+    return store.total();
   }
 
   /** True once the job is closed and every part is done. */
   public boolean isFinished() {
-    RedisFuture<String> closed = redis.async().hget(keys.state(), "closed");
-    RedisFuture<Long> open = redis.async().scard(keys.parts());
-    return "1".equals(redis.await(closed)) && redis.await(open) == 0;
+    return store.isFinished();
   }
 
   /** Parts that ask {@link #isStopped()} will not run. */
   public void stop() {
-    redis.await(
-        redis.eval(
-            Script.DJ_STOP,
-            ScriptOutputType.INTEGER,
-            new String[] {keys.parts(), keys.state()},
-            Long.toString(ttlSeconds)));
+    store.stop();
   }
 
   public boolean isStopped() {
-    return "1".equals(redis.await(redis.async().hget(keys.state(), "stopped")));
+    return store.isStopped();
   }
 
   /** The open parts, read with SSCAN a page at a time: never loaded whole. */
   public Stream<String> openParts() {
     Iterator<String> it =
         new Iterator<>() {
-          private ValueScanCursor<String> cursor;
-          private Iterator<String> page = List.<String>of().iterator();
+          private DistributedJobStore.Page page;
+          private Iterator<String> parts = List.<String>of().iterator();
 
           @Override
           public boolean hasNext() {
-            while (!page.hasNext()) {
-              if (cursor != null && cursor.isFinished()) {
+            while (!parts.hasNext()) {
+              if (page != null && page.last()) {
                 return false;
               }
-              ScanArgs args = ScanArgs.Builder.limit(500);
-              cursor =
-                  redis.await(
-                      cursor == null
-                          ? redis.async().sscan(keys.parts(), args)
-                          : redis.async().sscan(keys.parts(), cursor, args));
-              page = cursor.getValues().iterator();
+              page = store.scan(page == null ? "0" : page.cursor());
+              parts = page.parts().iterator();
             }
             return true;
           }
@@ -205,7 +168,7 @@ public final class DistributedJob {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
-            return page.next();
+            return parts.next();
           }
         };
     return StreamSupport.stream(

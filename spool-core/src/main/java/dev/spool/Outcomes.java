@@ -1,8 +1,6 @@
 package dev.spool;
 
 import dev.spool.internal.redis.RedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +24,7 @@ final class Outcomes implements AutoCloseable {
   private final StoreStatuses statuses;
   private final Map<JobId, List<CompletableFuture<JobOutcome>>> waiting = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
-  private StatefulRedisPubSubConnection<String, String> pubSub;
+  private AutoCloseable subscription;
 
   Outcomes(RedisConnection redis, String namespace, StoreStatuses statuses) {
     this.redis = redis;
@@ -44,27 +42,24 @@ final class Outcomes implements AutoCloseable {
   }
 
   private synchronized void subscribe() {
-    if (pubSub != null) {
+    if (subscription != null) {
       return;
     }
-    pubSub = redis.openPubSub();
-    pubSub.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, String ids) {
-            for (String text : ids.split(" ")) {
-              try {
-                JobId id = JobId.parse(text);
-                if (waiting.containsKey(id)) {
-                  loader.execute(() -> check(id, false));
+    subscription =
+        redis.subscribe(
+            channel,
+            ids -> {
+              for (String text : ids.split(" ")) {
+                try {
+                  JobId id = JobId.parse(text);
+                  if (waiting.containsKey(id)) {
+                    loader.execute(() -> check(id, false));
+                  }
+                } catch (IllegalArgumentException e) {
+                  log.debug("ignoring outcome message '{}'", text);
                 }
-              } catch (IllegalArgumentException e) {
-                log.debug("ignoring outcome message '{}'", text);
               }
-            }
-          }
-        });
-    pubSub.sync().subscribe(channel);
+            });
   }
 
   private void check(JobId id, boolean first) {
@@ -99,8 +94,12 @@ final class Outcomes implements AutoCloseable {
     SpoolException closed = new SpoolException("Spool closed before the outcome arrived");
     waiting.keySet().forEach(id -> finish(id, null, closed));
     loader.shutdownNow();
-    if (pubSub != null) {
-      pubSub.close();
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        log.debug("closing the outcome subscription failed: {}", e.toString());
+      }
     }
   }
 }

@@ -41,18 +41,12 @@ class ArchitectureTest {
   static final ArchRule internalFeaturesHaveNoCycles =
       slices().matching("dev.spool.internal.(*)..").should().beFreeOfCycles();
 
-  /**
-   * Lettuce stays behind the internal stores. Two public-package classes still talk to it directly
-   * (DistributedJob's reads and scan, Outcomes' subscription); they are listed here so that no
-   * third one joins them, and should move behind a store of their own.
-   */
+  /** Lettuce stays behind the internal stores: the public API neither uses nor exposes it. */
   @ArchTest
   static final ArchRule theRedisClientStaysInternal =
       noClasses()
           .that()
           .resideInAPackage("dev.spool")
-          .and()
-          .haveNameNotMatching("dev\\.spool\\.(DistributedJob|Outcomes)(\\$.*)?")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.lettuce..");

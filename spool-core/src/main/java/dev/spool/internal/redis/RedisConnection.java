@@ -101,6 +101,23 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Subscribes to a pub/sub channel on a connection of its own; Lettuce resubscribes after a
+   * reconnect. Closing the result unsubscribes.
+   */
+  public AutoCloseable subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+    StatefulRedisPubSubConnection<String, String> pubSub = openPubSub();
+    pubSub.addListener(
+        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+          @Override
+          public void message(String from, String message) {
+            onMessage.accept(message);
+          }
+        });
+    pubSub.sync().subscribe(channel);
+    return pubSub::close;
+  }
+
   /** Runs a script by SHA, sending its source only if Redis answers NOSCRIPT. */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> eval(
