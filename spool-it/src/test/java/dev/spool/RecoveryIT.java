@@ -92,6 +92,43 @@ class RecoveryIT {
   }
 
   @Test
+  void aStaleAttemptFinishingDoesNotCostTheNodeItsNewerAttempt() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    List<Integer> started = new CopyOnWriteArrayList<>();
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch second = new CountDownLatch(1);
+    f.worker("node-1")
+        .concurrency(2)
+        .handle(
+            NOOP,
+            (job, a) -> {
+              started.add(job.attempt());
+              if (job.attempt() == 0) {
+                first.await();
+              } else {
+                second.await();
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.contains(0));
+    // As if the node had stalled past its lease: the reaper hands the job out again, and this
+    // same node, the only one, fetches attempt 1 while attempt 0 still runs.
+    // (Heartbeats renew only leases their node owns, so the lease is first made someone else's.)
+    f.redis().hset(f.jobKey(id), "w", "somebody-else");
+    f.redis().zadd(f.namespace + ":{work}:active", 1, Long.toString(id.number()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.contains(1));
+    first.countDown(); // attempt 0 ends: its acknowledgement is stale
+    // Attempt 1 must stay held and leased: no third start over several leases.
+    await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(started).containsExactly(0, 1);
+    second.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "succeeded".equals(f.redis().hget(f.jobKey(id), "s")));
+    assertThat(started).containsExactly(0, 1);
+  }
+
+  @Test
   void gracefulCloseHandsUnfinishedJobsBackAtOnce() throws Exception {
     f.spool.enqueueAll(NOOP, Fixtures.noops(3));
     CountDownLatch allStarted = new CountDownLatch(3);

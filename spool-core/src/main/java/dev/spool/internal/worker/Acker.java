@@ -64,14 +64,20 @@ final class Acker implements Runnable {
         batch.add(pending.take());
         pending.drainTo(batch, MAX_BATCH - 1);
         inFlight.acquire();
-        send(batch);
-        batch = new ArrayList<>();
       } catch (InterruptedException e) {
         if (!batch.isEmpty()) {
           pending.addAll(batch);
         }
         return;
       }
+      try {
+        send(batch);
+      } catch (RuntimeException | Error e) {
+        // Never let the acker die: held jobs would then never be acknowledged.
+        inFlight.release();
+        settle(batch, e);
+      }
+      batch = new ArrayList<>();
     }
   }
 
@@ -112,7 +118,12 @@ final class Acker implements Runnable {
                         batchPartFailed.accept(b);
                       }
                     });
-                sendOutcomes(batch, now);
+                try {
+                  sendOutcomes(batch, now);
+                } catch (RuntimeException | Error e) {
+                  inFlight.release();
+                  settle(batch, e);
+                }
               } else {
                 inFlight.release();
                 settle(batch, error);

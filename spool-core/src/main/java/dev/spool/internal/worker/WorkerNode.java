@@ -434,7 +434,9 @@ public final class WorkerNode {
   }
 
   private void acknowledged(RunningJob job) {
-    held.remove(job.id().toString());
+    // Only this attempt: after a lost lease the node may already hold the job's next attempt
+    // under the same id, and a stale acknowledgement must not drop it.
+    held.remove(job.id().toString(), job);
     slots.release();
     synchronized (heldChanged) {
       heldChanged.notifyAll();
@@ -598,7 +600,7 @@ public final class WorkerNode {
                 jobs.size(),
                 e.getMessage());
           }
-          jobs.forEach(j -> held.remove(j.id().toString()));
+          jobs.forEach(j -> held.remove(j.id().toString(), j));
         });
   }
 
