@@ -14,10 +14,5 @@ elseif state == 'scheduled' then
 elseif state ~= 'unqueued' then
   return -1
 end
-redis.call('HSET', key, 's', 'killed')
-restate(qp, id, state, 'killed')
-stamp(qp, key, id, 'kil', now)
-unlock(qp, key, id, 'ED')
-redis.call('EXPIRE', key, ARGV[4])
-announce(qp, {id})
+endKilled(qp, key, id, state, now, ARGV[4], 'ED')
 return 1

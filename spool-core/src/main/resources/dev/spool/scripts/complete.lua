@@ -14,14 +14,14 @@ local finished = {}
 for i = 5, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'w', 'n')
+  local job = redis.call('HMGET', key, 's', 'w', 'n', 'u')
   if job[1] == 'started' and job[2] == node and job[3] == attempt then
     redis.call('ZREM', KEYS[1], id)
     redis.call('HSET', key, 's', 'succeeded')
     if result ~= '' then redis.call('HSET', key, 'r', result) end
     restate(qp, id, 'started', 'succeeded')
     stamp(qp, key, id, 'suc', now)
-    unlock(qp, key, id, 'WD')
+    unlock(qp, key, id, 'WD', job[4])
     redis.call('EXPIRE', key, expiry)
     done = done + 1
     finished[done] = id

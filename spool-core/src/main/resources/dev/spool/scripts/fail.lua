@@ -23,12 +23,8 @@ local errors = job[4] and cjson.decode(job[4]) or {}
 errors[#errors + 1] = cjson.decode(err)
 local allErrors = cjson.encode(errors)
 if retryAt == 'killed' then
-  redis.call('HSET', key, 's', 'killed', 'e', err, 'er', allErrors)
-  restate(qp, id, 'started', 'killed')
-  stamp(qp, key, id, 'kil', nowUs)
-  unlock(qp, key, id, 'WD')
-  redis.call('EXPIRE', key, ARGV[12])
-  announce(qp, {id})
+  redis.call('HSET', key, 'e', err, 'er', allErrors)
+  endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')
   return 3
 end
 if retryAt ~= '' then

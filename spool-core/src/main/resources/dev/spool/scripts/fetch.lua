@@ -75,11 +75,8 @@ local function lockAtStart(key, id, u)
   end
   local reason = cjson.encode({type = 'UniqueJobConflict',
     message = 'rejected at start: job ' .. holder .. ' holds the while-executing lock'})
-  redis.call('HSET', key, 's', 'killed', 'e', reason)
-  restate(qp, id, 'queued', 'killed')
-  stamp(qp, key, id, 'kil', now)
-  redis.call('EXPIRE', key, ARGV[6])
-  announce(qp, {id})
+  redis.call('HSET', key, 'e', reason)
+  endKilled(qp, key, id, 'queued', now, ARGV[6], nil) -- the lock is the other job's
   return false
 end
 

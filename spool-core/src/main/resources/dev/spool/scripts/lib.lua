@@ -142,8 +142,9 @@ local function announce(qp, ids)
 end
 
 -- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
-local function unlock(qp, key, id, kinds)
-  local u = redis.call('HGET', key, 'u')
+-- `u` is the job's 'u' field when the caller read it already (false: the job has none).
+local function unlock(qp, key, id, kinds, u)
+  if u == nil then u = redis.call('HGET', key, 'u') end
   if u then
     local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
     if string.find(kinds, kind, 1, true) then
@@ -151,4 +152,15 @@ local function unlock(qp, key, id, kinds)
       if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
     end
   end
+end
+
+-- Ends a job as killed: its state, index entry and timestamp, the unique lock kinds it gives
+-- back (nil: none), its expiry, and the announcement to clients awaiting its outcome.
+local function endKilled(qp, key, id, from, now, expiry, kinds)
+  redis.call('HSET', key, 's', 'killed')
+  restate(qp, id, from, 'killed')
+  stamp(qp, key, id, 'kil', now)
+  if kinds then unlock(qp, key, id, kinds) end
+  redis.call('EXPIRE', key, expiry)
+  announce(qp, {id})
 end

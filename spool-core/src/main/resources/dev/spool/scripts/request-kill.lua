@@ -19,12 +19,7 @@ elseif state == 'scheduled' then
   removed = redis.call('ZREM', KEYS[3], id) == 1
 end
 if removed then
-  redis.call('HSET', key, 's', 'killed')
-  restate(qp, id, state, 'killed')
-  stamp(qp, key, id, 'kil', now)
-  unlock(qp, key, id, 'ED')
-  redis.call('EXPIRE', key, ARGV[4])
-  announce(qp, {id})
+  endKilled(qp, key, id, state, now, ARGV[4], 'ED')
   return 2
 end
 redis.call('PUBLISH', ARGV[5], ARGV[6])
