@@ -71,7 +71,7 @@ class AffinityIT {
         f.spool.enqueue(
             NOOP, new Noop(1), JobOptions.builder().node("later").strictNode(true).build());
     // Several routing rounds of n1 (every 450 ms here) pass: the job stays for its node.
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(ranOn::isEmpty);
     assertThat(ranOn).isEmpty();
     assertThat(f.spool.statuses().find(id).orElseThrow().state()).isEqualTo(State.QUEUED);
     node("later");
@@ -89,7 +89,7 @@ class AffinityIT {
             (job, a) -> {
               if (a.n() == 0) {
                 busy.countDown();
-                Thread.sleep(60_000);
+                Fixtures.untilInterrupted();
               }
               ranOn.put(a.n(), job.node());
             })

@@ -183,9 +183,11 @@ class BatchIT {
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> batch.progress().finished() && callbacks.size() == 2);
+    // No third callback may show up afterwards.
     await()
-        .pollDelay(Duration.ofMillis(300))
-        .until(() -> true); // give a second callback time to show up
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> callbacks.size() == 2);
     assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
     assertThat(runs).hasSize(10_000);
     assertThat(batch.progress()).isEqualTo(new BatchProgress(10_000, 0, 10_000, 0, true, false));
@@ -200,7 +202,7 @@ class BatchIT {
                 "doomed",
                 (job, d) -> {
                   held.countDown();
-                  Thread.sleep(60_000);
+                  Fixtures.untilInterrupted();
                 })
             .concurrency(1)
             .start();
@@ -233,7 +235,7 @@ class BatchIT {
                 "doomed",
                 (job, d) -> {
                   held.countDown();
-                  Thread.sleep(60_000);
+                  Fixtures.untilInterrupted();
                 })
             .concurrency(4)
             .start();
@@ -243,7 +245,10 @@ class BatchIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> batch.progress().finished() && callbacks.size() == 2);
-    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> callbacks.size() == 2);
     assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
     assertThat(batch.progress().succeeded()).isEqualTo(40);
   }

@@ -104,7 +104,7 @@ class FeedbackIT {
             NOOP,
             (job, a) -> {
               started.countDown();
-              Thread.sleep(60_000);
+              Fixtures.untilInterrupted();
             })
         .start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();

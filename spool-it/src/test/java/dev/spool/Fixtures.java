@@ -54,6 +54,14 @@ final class Fixtures implements AutoCloseable {
     return namespace + ":{" + id.queue() + "}:job:" + id.number();
   }
 
+  /**
+   * What a handler that never finishes on its own does: it blocks until its thread is interrupted
+   * (a timeout, a kill, a shutdown), then throws InterruptedException.
+   */
+  static void untilInterrupted() throws InterruptedException {
+    new java.util.concurrent.CountDownLatch(1).await();
+  }
+
   static List<Noop> noops(int n) {
     List<Noop> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -79,7 +79,7 @@ class NodesIT {
             NOOP,
             (job, a) -> {
               started.countDown();
-              Thread.sleep(60_000);
+              Fixtures.untilInterrupted();
             })
         .start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();

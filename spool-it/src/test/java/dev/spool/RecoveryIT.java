@@ -45,7 +45,7 @@ class RecoveryIT {
                 NOOP,
                 (job, a) -> {
                   allHeld.countDown();
-                  Thread.sleep(60_000);
+                  Fixtures.untilInterrupted();
                 })
             .start();
     assertThat(allHeld.await(10, TimeUnit.SECONDS)).isTrue();
@@ -119,7 +119,10 @@ class RecoveryIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> started.contains(1));
     first.countDown(); // attempt 0 ends: its acknowledgement is stale
     // Attempt 1 must stay held and leased: no third start over several leases.
-    await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    await()
+        .during(Duration.ofMillis(2500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> started.size() == 2);
     assertThat(started).containsExactly(0, 1);
     second.countDown();
     await()
@@ -142,7 +145,7 @@ class RecoveryIT {
                 NOOP,
                 (job, a) -> {
                   allStarted.countDown();
-                  Thread.sleep(60_000);
+                  Fixtures.untilInterrupted();
                 })
             .start();
     assertThat(allStarted.await(10, TimeUnit.SECONDS)).isTrue();
@@ -234,7 +237,7 @@ class RecoveryIT {
                   fragile,
                   (job, a) -> {
                     held.countDown();
-                    Thread.sleep(60_000);
+                    Fixtures.untilInterrupted();
                   })
               .start();
       assertThat(held.await(15, TimeUnit.SECONDS)).isTrue();

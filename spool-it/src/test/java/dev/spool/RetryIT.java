@@ -226,7 +226,7 @@ class RetryIT {
             sleepy,
             (job, a) -> {
               try {
-                Thread.sleep(60_000);
+                Fixtures.untilInterrupted();
               } catch (InterruptedException e) {
                 interrupted.add(true);
                 throw e;

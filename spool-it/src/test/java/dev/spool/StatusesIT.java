@@ -372,7 +372,7 @@ class StatusesIT {
               (job, a) -> {
                 started.countDown();
                 try {
-                  Thread.sleep(60_000);
+                  Fixtures.untilInterrupted();
                 } catch (InterruptedException e) {
                   sawRequest.set(job.isKillRequested());
                   throw e;

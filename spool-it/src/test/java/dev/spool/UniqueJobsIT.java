@@ -458,7 +458,7 @@ class UniqueJobsIT {
                   type,
                   (job, a) -> {
                     held.countDown();
-                    Thread.sleep(60_000);
+                    Fixtures.untilInterrupted();
                   })
               .start();
       assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
