@@ -126,6 +126,33 @@ class BadInputIT {
   }
 
   @Test
+  void aMissingFieldIsAnArgumentMismatchNotASilentNull() {
+    JobType<Greeting> greet = JobType.of("greet", Greeting.class).withQueue("work");
+    plant("greet", "{\"to\": \"ada\"}");
+    f.worker("node-1").handle(greet, (job, g) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
+        .contains("ArgumentMismatch")
+        .contains("text");
+  }
+
+  @Test
+  void aNullForAPrimitiveIsAnArgumentMismatchAndExtraFieldsAreTolerated() {
+    record Steps(int steps) {}
+    JobType<Steps> report = JobType.of("report", Steps.class).withQueue("work");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    plant("report", "{\"steps\": null}");
+    plant("report", "{\"steps\": 3, \"addedByANewerProducer\": true}");
+    f.worker("node-1").handle(report, (job, r) -> ran.add(r.steps())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 1);
+    assertThat(ran).containsExactly(3);
+    assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
+        .contains("ArgumentMismatch")
+        .contains("steps");
+  }
+
+  @Test
   void aPayloadOverTheLimitIsRejectedAtEnqueue() throws Exception {
     try (Spool strict =
         Spool.builder().redis(redis.uri()).namespace(f.namespace).maxPayloadBytes(100).build()) {

@@ -45,7 +45,7 @@ final class Args {
    */
   static <A> A read(JobType<A> type, String json) {
     try {
-      return Json.read(json, type.argsType());
+      return Json.readArgs(json, type.argsType());
     } catch (JsonProcessingException e) {
       throw new SpoolException(
           "arguments of job type '"
@@ -55,7 +55,7 @@ final class Args {
               + " as "
               + type.argsType().getName()
               + " (a worker would fail the job): "
-              + e.getOriginalMessage(),
+              + Json.describe(e),
           e);
     }
   }

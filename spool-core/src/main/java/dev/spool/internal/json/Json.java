@@ -2,7 +2,9 @@ package dev.spool.internal.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.spool.SpoolException;
 
@@ -14,6 +16,17 @@ public final class Json {
           // Producers in other languages or newer versions may add fields; ignore them.
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  /**
+   * Reads a job's arguments strictly: a record component (or other creator property) missing from
+   * the JSON, or a null for a primitive, is an argument mismatch rather than a silent 0 or null.
+   * Unknown extra fields stay tolerated, so producers may add fields before consumers know them.
+   */
+  private static final ObjectReader ARGS =
+      MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private Json() {}
 
@@ -37,5 +50,39 @@ public final class Json {
 
   public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
     return MAPPER.readValue(json, type);
+  }
+
+  /**
+   * What went wrong reading JSON, for a person: Jackson's message without its advice on
+   * configuration flags, prefixed with the path of the field at fault when there is one.
+   */
+  public static String describe(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    int hint = message.indexOf(" (set DeserializationConfig");
+    if (hint < 0) {
+      hint = message.indexOf("; `DeserializationFeature");
+    }
+    if (hint >= 0) {
+      message = message.substring(0, hint);
+    }
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference ref : mapping.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      if (!path.isEmpty()) {
+        return "field '" + path + "': " + message;
+      }
+    }
+    return message;
+  }
+
+  /** Reads a job's arguments for its handler: see {@link #ARGS} for what counts as a mismatch. */
+  public static <T> T readArgs(String json, Class<T> type) throws JsonProcessingException {
+    return ARGS.forType(type).readValue(json);
   }
 }

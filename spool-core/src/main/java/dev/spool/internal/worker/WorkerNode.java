@@ -365,7 +365,7 @@ public final class WorkerNode {
     Class<?> argsType = registration.type().argsType();
     Object args;
     try {
-      args = Json.read(stored.args(), argsType);
+      args = Json.readArgs(stored.args(), argsType);
     } catch (JsonParseException e) {
       return dead(
           job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
@@ -373,7 +373,7 @@ public final class WorkerNode {
       return dead(
           job,
           "ArgumentMismatch",
-          "arguments do not fit " + argsType.getName() + ": " + e.getOriginalMessage());
+          "arguments do not fit " + argsType.getName() + ": " + Json.describe(e));
     }
     if (options.timeoutMs() != null) {
       job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
