@@ -42,7 +42,7 @@ public final class DeadListCommand extends ClientCommand {
   @Override
   int run(Spool spool) {
     DeadJobs dead = spool.deadJobs();
-    List<String> queues = queue != null ? List.of(queue) : spool.monitor().queues();
+    List<String> queues = DeadQueues.of(spool, queue);
     List<DeadJob> jobs = new ArrayList<>();
     long total = 0;
     for (String q : queues) {

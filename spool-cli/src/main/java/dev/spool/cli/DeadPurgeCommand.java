@@ -5,31 +5,32 @@ import dev.spool.Spool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code spool dead purge --queue Q}: deletes a queue's dead jobs. */
+/** {@code spool dead purge [--queue Q]}: deletes dead jobs, of one queue or of all. */
 @Command(
     name = "purge",
     mixinStandardHelpOptions = true,
-    description = "Deletes every dead job of a queue, with its status.")
+    description = "Deletes every dead job, with its status, of --queue or of every queue.")
 public final class DeadPurgeCommand extends ClientCommand {
   @Option(
       names = "--queue",
       paramLabel = "Q",
-      required = true,
-      description = "The queue whose dead jobs to delete.")
+      description = "Of this queue only (default: every queue).")
   String queue;
 
   @Override
   void validate() {
-    checked("--queue", () -> Queues.validate(queue));
+    if (queue != null) {
+      checked("--queue", () -> Queues.validate(queue));
+    }
   }
 
   @Override
   int run(Spool spool) {
-    long n = spool.deadJobs().purge(queue);
+    var counts = DeadQueues.each(spool, queue, spool.deadJobs()::purge);
     if (json()) {
-      printJson(JsonOut.object("queue", queue, "purged", n));
+      printJson(DeadQueues.json(queue, "purged", counts));
     } else {
-      out().println("purged " + n + " dead job" + (n == 1 ? "" : "s") + " of queue " + queue);
+      out().println("purged " + DeadQueues.describe(queue, counts));
     }
     return 0;
   }

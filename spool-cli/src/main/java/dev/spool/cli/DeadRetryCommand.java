@@ -9,13 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spool dead retry ID | --all --queue Q}: dead jobs back in their queue. */
+/** {@code spool dead retry ID | --all [--queue Q]}: dead jobs back in their queue. */
 @Command(
     name = "retry",
     mixinStandardHelpOptions = true,
     description = {
-      "Puts a dead job (or, with --all, every dead job of a queue) back in its queue with a fresh"
-          + " retry budget.",
+      "Puts a dead job (or, with --all, every dead job of --queue or of every queue) back in its"
+          + " queue with a fresh retry budget.",
       "Exit code 1 if the job is not dead."
     })
 public final class DeadRetryCommand extends ClientCommand {
@@ -27,10 +27,13 @@ public final class DeadRetryCommand extends ClientCommand {
       description = "The dead job's id, queue:number.")
   JobId id;
 
-  @Option(names = "--all", description = "Retry every dead job of --queue.")
+  @Option(names = "--all", description = "Retry every dead job (of --queue, if given).")
   boolean all;
 
-  @Option(names = "--queue", paramLabel = "Q", description = "The queue, with --all.")
+  @Option(
+      names = "--queue",
+      paramLabel = "Q",
+      description = "With --all: of this queue only (default: every queue).")
   String queue;
 
   @Override
@@ -39,10 +42,7 @@ public final class DeadRetryCommand extends ClientCommand {
       throw usage("give a job id or --all, not both");
     }
     if (id == null && !all) {
-      throw usage("give the id of a dead job, or --all --queue Q");
-    }
-    if (all && queue == null) {
-      throw usage("--all needs --queue Q: the queue whose dead jobs to retry");
+      throw usage("give the id of a dead job, or --all [--queue Q]");
     }
     if (id != null && queue != null) {
       throw usage("--queue goes with --all; a job id names its queue already");
@@ -55,11 +55,11 @@ public final class DeadRetryCommand extends ClientCommand {
   @Override
   int run(Spool spool) {
     if (all) {
-      long n = spool.deadJobs().retryAll(queue);
+      var counts = DeadQueues.each(spool, queue, spool.deadJobs()::retryAll);
       if (json()) {
-        printJson(JsonOut.object("queue", queue, "retried", n));
+        printJson(DeadQueues.json(queue, "retried", counts));
       } else {
-        out().println("retried " + n + " dead job" + (n == 1 ? "" : "s") + " of queue " + queue);
+        out().println("retried " + DeadQueues.describe(queue, counts));
       }
       return 0;
     }

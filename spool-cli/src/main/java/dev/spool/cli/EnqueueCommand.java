@@ -12,6 +12,12 @@ import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Unique;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -40,12 +46,28 @@ public final class EnqueueCommand extends ClientCommand {
       description = "The job type's name, as the worker's handlers know it (e.g. send-email).")
   String type;
 
-  @Option(
-      names = "--args",
-      paramLabel = "JSON",
-      defaultValue = "{}",
-      description = "The job's arguments as JSON (default: ${DEFAULT-VALUE}).")
-  String args;
+  @ArgGroup(exclusive = true)
+  ArgsSource argsSource;
+
+  /** At most one of --args and --args-file. */
+  static final class ArgsSource {
+    @Option(
+        names = "--args",
+        paramLabel = "JSON",
+        description = "The job's arguments as JSON, or - to read them from stdin (default: {}).")
+    String json;
+
+    @Option(
+        names = "--args-file",
+        paramLabel = "FILE",
+        description =
+            "Read the job's arguments as JSON from FILE (for arguments too big for a"
+                + " command line).")
+    Path file;
+  }
+
+  /** Standard input, for {@code --args -}. For tests. */
+  InputStream stdin = System.in;
 
   @Option(
       names = "--queue",
@@ -129,7 +151,7 @@ public final class EnqueueCommand extends ClientCommand {
   @Override
   void validate() {
     jobType = checked(null, () -> JobType.of(type, JsonNode.class));
-    jobArgs = parseArgs(args);
+    jobArgs = parseArgs(readArgs());
     JobOptions.Builder b = JobOptions.builder();
     if (queue != null) {
       checked("--queue", () -> b.queue(queue));
@@ -168,6 +190,27 @@ public final class EnqueueCommand extends ClientCommand {
       checked("--not-node", () -> b.notNode(notNode));
     }
     options = b.build();
+  }
+
+  /** The JSON text of the arguments, from the option, stdin or a file. */
+  private String readArgs() {
+    if (argsSource == null) {
+      return "{}";
+    }
+    try {
+      if (argsSource.file != null) {
+        return Files.readString(argsSource.file, StandardCharsets.UTF_8);
+      }
+      if ("-".equals(argsSource.json)) {
+        return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (NoSuchFileException e) {
+      throw usage("--args-file: no such file: " + argsSource.file);
+    } catch (IOException e) {
+      String from = argsSource.file != null ? "--args-file " + argsSource.file : "stdin";
+      throw usage("cannot read the arguments from " + from + ": " + e.getMessage());
+    }
+    return argsSource.json;
   }
 
   private JsonNode parseArgs(String json) {

@@ -54,7 +54,9 @@ public final class SpoolCommand implements Runnable {
         .setExecutionExceptionHandler(new ErrorReporter())
         .setParameterExceptionHandler(new UsageErrorReporter())
         .setUsageHelpAutoWidth(true)
-        .setCaseInsensitiveEnumValuesAllowed(true);
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        // "@file" is no argument file here: JSON arguments go through --args-file or --args -.
+        .setExpandAtFiles(false);
   }
 
   @Override

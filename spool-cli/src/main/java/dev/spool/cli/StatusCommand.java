@@ -117,16 +117,16 @@ public final class StatusCommand extends ClientCommand {
     }
     String args = s.raw().get(ARGS_FIELD);
     if (args != null) {
-      t.row("args", args);
+      t.row("args", clip(args));
     }
     if (!s.jobArgs().isEmpty()) {
-      t.row("job args", JsonOut.compact(s.jobArgs()));
+      t.row("job args", clip(JsonOut.compact(s.jobArgs())));
     }
     if (!s.result().isEmpty()) {
-      t.row("result", JsonOut.compact(s.result()));
+      t.row("result", clip(JsonOut.compact(s.result())));
     }
     if (s.data() != null) {
-      t.row("data", JsonOut.compact(s.data()));
+      t.row("data", clip(JsonOut.compact(s.data())));
     }
     s.providerJobId().ifPresent(p -> t.row("provider id", p));
     List<Object> errors = s.errors();
@@ -152,6 +152,20 @@ public final class StatusCommand extends ClientCommand {
       b.append(p.render(2));
     }
     return b.toString();
+  }
+
+  /** The most of one value the text view shows; --json shows all of it. */
+  static final int CLIP_CHARS = 2_000;
+
+  /** A long value cut for the text view, saying how much was left out and where to see it. */
+  static String clip(String value) {
+    if (value.length() <= CLIP_CHARS) {
+      return value;
+    }
+    return value.substring(0, CLIP_CHARS)
+        + "… ("
+        + (value.length() - CLIP_CHARS)
+        + " more characters; --json shows all)";
   }
 
   /** The node affinity a job was enqueued with, or null if none. */

@@ -76,6 +76,9 @@ public final class WorkerCommand extends ClientCommand {
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
   ClassLoader handlerLoader;
 
+  /** {@code SPOOL_CLASSPATH}, as {@code bin/spool} put it on the class path. For tests. */
+  String handlerClassPath = System.getenv("SPOOL_CLASSPATH");
+
   private final StopSignal stop = new StopSignal();
   private volatile Worker running;
   private List<JobHandlers> handlers;
@@ -123,6 +126,14 @@ public final class WorkerCommand extends ClientCommand {
           "cannot load job handlers: "
               + e.getMessage().replaceFirst("^dev\\.spool\\.cli\\.JobHandlers: ", ""),
           e);
+    }
+    List<String> missing = HandlerClassPath.missing(handlerClassPath);
+    if (!missing.isEmpty()) {
+      throw new CommandFailedException(
+          "SPOOL_CLASSPATH names "
+              + (missing.size() == 1 ? "a jar or folder" : "jars or folders")
+              + " that do not exist: "
+              + String.join(", ", missing));
     }
     if (found.isEmpty()) {
       throw new CommandFailedException(

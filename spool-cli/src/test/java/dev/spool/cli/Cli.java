@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 
 /** Runs {@code spool} commands in this JVM against one Redis and namespace, capturing output. */
@@ -64,11 +67,28 @@ final class Cli {
     return all.toArray(String[]::new);
   }
 
+  /** {@code spool enqueue ARGS --redis URI --namespace NS} with this text on stdin. */
+  Run enqueueWithInput(String input, String... args) {
+    List<String> all = new ArrayList<>(List.of("enqueue"));
+    all.addAll(Arrays.asList(args));
+    return raw(
+        cli -> {
+          EnqueueCommand enqueue = cli.getSubcommands().get("enqueue").getCommand();
+          enqueue.stdin = new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8));
+        },
+        withConnection(all.toArray(String[]::new)));
+  }
+
   /** {@code spool ARGS}, exactly. */
   static Run raw(String... args) {
+    return raw(cli -> {}, args);
+  }
+
+  private static Run raw(Consumer<CommandLine> setUp, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = SpoolCommand.commandLine();
+    setUp.accept(cli);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
@@ -82,6 +102,15 @@ final class Cli {
 
   /** As {@link #worker(String...)}, looking for handlers with this class loader. */
   Background worker(ClassLoader handlerLoader, String... args) {
+    return worker(handlerLoader, null, args);
+  }
+
+  /** As {@link #worker(String...)}, with this {@code SPOOL_CLASSPATH}. */
+  Background workerWithClassPath(String handlerClassPath, String... args) {
+    return worker(null, handlerClassPath, args);
+  }
+
+  private Background worker(ClassLoader handlerLoader, String handlerClassPath, String[] args) {
     List<String> all = new ArrayList<>(List.of("worker"));
     all.addAll(Arrays.asList(args));
     StringWriter out = new StringWriter();
@@ -91,6 +120,7 @@ final class Cli {
     cli.setErr(new PrintWriter(err, true));
     WorkerCommand command = cli.getSubcommands().get("worker").getCommand();
     command.handlerLoader = handlerLoader;
+    command.handlerClassPath = handlerClassPath;
     String[] argv = withConnection(all.toArray(String[]::new));
     CompletableFuture<Integer> code = new CompletableFuture<>();
     Thread thread =

@@ -11,6 +11,8 @@ import dev.spool.State;
 import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnqueueCommandIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -179,6 +182,47 @@ class EnqueueCommandIT {
 
   private String node(JobId id) {
     return spool.statuses().findOrUnknown(id).raw().get("w");
+  }
+
+  @Test
+  void takesArgumentsTooBigForACommandLineFromAFileOrStdin(@TempDir Path dir) throws Exception {
+    // Linux takes at most 128 KiB in one command-line argument; this is over, within the 512 KiB
+    // payload limit.
+    String big = "{\"blob\":\"" + "x".repeat(400_000) + "\"}";
+    Path file = Files.writeString(dir.resolve("args.json"), big);
+
+    JobId fromFile =
+        JobId.parse(cli.run("enqueue", "big", "--args-file", file.toString()).ok().out.strip());
+    JobId fromStdin = JobId.parse(cli.enqueueWithInput(big, "big", "--args", "-").ok().out.strip());
+
+    for (JobId id : List.of(fromFile, fromStdin)) {
+      assertThat(spool.statuses().find(id).orElseThrow().raw().get("a")).isEqualTo(big);
+    }
+    Cli.Run status = cli.run("status", fromFile.toString()).ok();
+    assertThat(status.out.length()).isLessThan(10_000);
+    assertThat(status.out).contains("more characters; --json shows all");
+    assertThat(
+            cli.run("status", fromFile.toString(), "--json")
+                .ok()
+                .json()
+                .get("args")
+                .get("blob")
+                .asText())
+        .hasSize(400_000);
+  }
+
+  @Test
+  void argumentSourcesAreExclusiveAndAMissingFileIsNamed(@TempDir Path dir) {
+    Cli.Run both = cli.run("enqueue", "t", "--args", "{}", "--args-file", "x.json");
+    Cli.Run missing = cli.run("enqueue", "t", "--args-file", dir.resolve("nope.json").toString());
+    Cli.Run atFile = cli.run("enqueue", "t", "--args", "@" + dir.resolve("nope.json"));
+
+    assertThat(both.code).isEqualTo(2);
+    assertThat(both.err).contains("mutually exclusive");
+    assertThat(missing.code).isEqualTo(2);
+    assertThat(missing.err).contains("--args-file: no such file: " + dir.resolve("nope.json"));
+    assertThat(atFile.code).as("@file is not expanded: it is (invalid) JSON").isEqualTo(2);
+    assertThat(atFile.err).contains("--args is not valid JSON");
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.testkit.SpoolRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerCommandIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -109,6 +112,22 @@ class WorkerCommandIT {
     assertThat(doc.get("namespace").asText()).isEqualTo(ns);
     assertThat(doc.get("handlers").get(0).asText()).isEqualTo(TestJobHandlers.class.getName());
     assertThat(run.err).contains("worker json-node stopped");
+  }
+
+  @Test
+  void aMissingJarInSpoolClasspathIsNamed(@TempDir Path dir) throws Exception {
+    Path jar = Files.createFile(dir.resolve("handlers.jar"));
+    String classPath = jar + ":" + dir.resolve("hanlders-typo.jar") + ":" + dir.resolve("nope/*");
+
+    Cli.Run run = cli.workerWithClassPath(classPath, "--name", "n1").await();
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.err.strip())
+        .isEqualTo(
+            "spool: SPOOL_CLASSPATH names jars or folders that do not exist: "
+                + dir.resolve("hanlders-typo.jar")
+                + ", "
+                + dir.resolve("nope/*"));
   }
 
   @Test
