@@ -131,8 +131,9 @@ public final class WorkerCommand extends ClientCommand {
     if (!missing.isEmpty()) {
       throw new CommandFailedException(
           "SPOOL_CLASSPATH names "
-              + (missing.size() == 1 ? "a jar or folder" : "jars or folders")
-              + " that do not exist: "
+              + (missing.size() == 1
+                  ? "a jar or folder that does not exist: "
+                  : "jars or folders that do not exist: ")
               + String.join(", ", missing));
     }
     if (found.isEmpty()) {
