@@ -115,8 +115,20 @@ final class DocSnippets {
     return null;
   }
 
-  /** Without trailing blanks and without the indentation every non-blank line shares. */
+  /** Without blank lines around it, trailing blanks, or the indentation all lines share. */
   static List<String> normalized(List<String> lines) {
+    int from = 0;
+    int to = lines.size();
+    while (from < to && lines.get(from).isBlank()) {
+      from++;
+    }
+    while (to > from && lines.get(to - 1).isBlank()) {
+      to--;
+    }
+    return unindented(lines.subList(from, to));
+  }
+
+  private static List<String> unindented(List<String> lines) {
     int indent =
         lines.stream()
             .filter(line -> !line.isBlank())

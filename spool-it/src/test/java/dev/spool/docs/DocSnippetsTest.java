@@ -67,8 +67,7 @@ class DocSnippetsTest {
   }
 
   @Test
-  void aBlockWithoutAMarkerOrWithAnUnknownRegionIsReported(@TempDir Path root)
-      throws IOException {
+  void aBlockWithoutAMarkerOrWithAnUnknownRegionIsReported(@TempDir Path root) throws IOException {
     Files.writeString(root.resolve("Example.java"), "class Example {}\n");
     Path doc =
         Files.writeString(
@@ -93,8 +92,7 @@ class DocSnippetsTest {
   }
 
   @Test
-  void indentedBlocksMatchTheirRegionWhateverTheIndentation(@TempDir Path root)
-      throws IOException {
+  void indentedBlocksMatchTheirRegionWhateverTheIndentation(@TempDir Path root) throws IOException {
     Files.writeString(
         root.resolve("Example.java"),
         """

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Application code, as a user of Spool writes it: it depends on {@link JobClient} only (a real
  * {@code Spool} in production), so that its unit tests can hand it {@link FakeJobs} or {@link
- * InlineJobs}. Registers users; the slow parts are jobs.
+ * InlineJobs}. Registers users; the slow parts are jobs. (Shown whole in docs/testing.md.)
  */
+// snippet: signup-service
 final class SignupService {
   record SendEmail(String to, String template) {}
 
@@ -42,3 +43,4 @@ final class SignupService {
     jobs.enqueue(SEND_EMAIL, new SendEmail(users.get(job.userId()), "tips"));
   }
 }
+// end snippet

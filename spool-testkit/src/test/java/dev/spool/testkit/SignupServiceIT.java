@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The same application code against a real Spool on an embedded redis-server. */
+// snippet: signup-service-it
 class SignupServiceIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
 
@@ -43,3 +44,4 @@ class SignupServiceIT {
     }
   }
 }
+// end snippet

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class SignupServiceTest {
   @Test
   void registeringEnqueuesAWelcomeMailAndADelayedOnboarding() {
+    // snippet: fake-assert
     FakeJobs jobs = SpoolTesting.fake();
     SignupService service = new SignupService(jobs);
 
@@ -27,10 +28,12 @@ class SignupServiceTest {
     EnqueuedJob onboard = jobs.assertEnqueued(ONBOARD, new Onboard(userId));
     assertThat(onboard.delay()).contains(Duration.ofDays(1));
     jobs.assertNotEnqueued(SEND_EMAIL, mail -> mail.template().equals("tips"));
+    // end snippet
   }
 
   @Test
   void onboardingSendsTipsWhenTheJobsAreDrained() {
+    // snippet: fake-drain
     FakeJobs jobs = SpoolTesting.fake();
     SignupService service = new SignupService(jobs);
     List<SendEmail> outbox = new ArrayList<>();
@@ -44,10 +47,12 @@ class SignupServiceTest {
     assertThat(outbox)
         .containsExactly(
             new SendEmail("ada@example.com", "welcome"), new SendEmail("ada@example.com", "tips"));
+    // end snippet
   }
 
   @Test
   void inlineModeRunsEverythingDuringTheCall() {
+    // snippet: inline-mode
     InlineJobs jobs = SpoolTesting.inline();
     SignupService service = new SignupService(jobs);
     List<SendEmail> outbox = new ArrayList<>();
@@ -58,5 +63,6 @@ class SignupServiceTest {
 
     // The day's delay is not waited for: inline jobs run at once.
     assertThat(outbox).extracting(SendEmail::template).containsExactly("welcome", "tips");
+    // end snippet
   }
 }
