@@ -1,5 +1,7 @@
 package dev.spool.docs;
 
+// The README's first example, as a user pastes it: a main() with no test helpers.
+// snippet: readme-first-example
 import dev.spool.JobOptions;
 import dev.spool.JobType;
 import dev.spool.Retry;
@@ -8,8 +10,6 @@ import dev.spool.Worker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-// The README's first example, as a user pastes it: a main() with no test helpers.
-// snippet: readme-first-example
 public class WelcomeMails {
   record SendEmail(String to, String subject) {}
 
