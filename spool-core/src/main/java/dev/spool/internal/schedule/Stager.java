@@ -113,6 +113,9 @@ public final class Stager implements AutoCloseable {
         next = runOnce();
         backoffMs = 0;
       } catch (RuntimeException e) {
+        if (!running) {
+          return; // closed while it waited for Redis: an interrupt, not a failure
+        }
         backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
         log.warn(
             "node {}: staging delayed jobs failed, retrying in {} ms: {}",
