@@ -169,6 +169,17 @@ final class RedisServer {
     log.debug("redis-server {}:{} stopped", HOST, port);
   }
 
+  /** Kills the server process (SIGKILL: no save, connections cut) and waits until it is gone. */
+  synchronized void crash() {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    process = null;
+    p.destroyForcibly();
+    awaitExit(p);
+  }
+
   /** Stops the server and deletes its dir; it cannot be started again. */
   synchronized void dispose() {
     try {

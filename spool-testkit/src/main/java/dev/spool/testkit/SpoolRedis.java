@@ -181,6 +181,16 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
     }
   }
 
+  /**
+   * Kills the server process (SIGKILL), as a crash would: connections are cut, nothing is saved;
+   * {@link #start()} brings it back on the same port. Works on a {@link #pause() paused} server.
+   * Dedicated servers only.
+   */
+  public void crash() {
+    requireDedicated("crash()");
+    server.crash();
+  }
+
   /** {@link #stop()}, then {@link #start()}. */
   public synchronized void restart() {
     stop();
