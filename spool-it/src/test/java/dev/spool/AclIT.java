@@ -40,7 +40,7 @@ class AclIT {
       c.close();
     }
     if (raw != null) {
-      acl("DELUSER", user);
+      raw.sync().aclDeluser(user);
       raw.close();
       rawClient.shutdown();
     }
@@ -102,6 +102,7 @@ class AclIT {
     // As in docs/operations.md, "A worker".
     user(
         "~" + namespace + ":*",
+        "resetchannels",
         "&" + namespace + ":*",
         "+@all",
         "-@dangerous",
@@ -124,7 +125,7 @@ class AclIT {
   @Test
   void theMinimalClientAclOfTheDocsEnqueuesCancelsAndReads() {
     // As in docs/operations.md, "A client".
-    user("~" + namespace + ":*", "&" + namespace + ":*", "+@all", "-@dangerous");
+    user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
     Spool spool = connectAsUser();
 
     JobId delayed =

@@ -24,7 +24,7 @@ class UriSecretsIT {
           "p@ss@w0rdXYZ",
           "colon:in:passWORD",
           "100%pure%zz%2Fsecret",
-          "with spaces inside",
+          "blank Pw0rdA zzQ9x",
           "all/of@them:mixed%20 here");
 
   static Stream<Arguments> uris() {
@@ -32,7 +32,6 @@ class UriSecretsIT {
         .flatMap(
             pw ->
                 Stream.of(
-                    Arguments.of(pw, "redis://:" + pw + "@127.0.0.1:" + redis.port()),
                     Arguments.of(pw, "redis://someone:" + pw + "@127.0.0.1:" + redis.port()),
                     Arguments.of(pw, "rediss://:" + pw + "@127.0.0.1:1/0"),
                     Arguments.of(pw, "redis://:" + pw + "@127.0.0.1:1")));

@@ -127,14 +127,14 @@ public final class RedisConnection implements AutoCloseable {
     try {
       return RedisURI.create(uri);
     } catch (RuntimeException e) {
-      // Lettuce's message (and the exception itself) may echo the URI: keep neither whole.
-      String reason = UriRedaction.of(uri).scrub(String.valueOf(e.getMessage()));
+      // Lettuce's message, and so its exception, may echo any piece of the URI: keep neither.
       throw new SpoolException(
           "invalid Redis URI '"
               + UriRedaction.redact(uri)
-              + "': "
-              + reason
-              + " (a password holding / @ : % or spaces must be percent-encoded, e.g. / as %2F)");
+              + "': it cannot be parsed ("
+              + e.getClass().getSimpleName()
+              + "); use redis://[user:password@]host:port[/db] or rediss://…, with / @ : % or"
+              + " spaces in the password percent-encoded (e.g. / as %2F)");
     }
   }
 
