@@ -262,7 +262,9 @@ public final class Spool implements JobClient, AutoCloseable {
    * result its handler put and its errors. Pushed over pub/sub, not polled; the outcome is read
    * from the job's status, so it also works for a job that ended before the call, or that another
    * process enqueued — as long as the status is retained. Completes exceptionally if there is no
-   * such job.
+   * such job. A lost message (the subscription was down when the job ended) delays it by at most
+   * {@link Builder#outcomeRecheckInterval}: pending futures re-read their job's status then, and
+   * after every reconnect.
    */
   public java.util.concurrent.CompletableFuture<JobOutcome> outcome(JobId id) {
     return outcomes.await(Objects.requireNonNull(id, "id"));

@@ -179,6 +179,11 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
+  /** As {@link #subscribe(String, Consumer, Runnable)}, for a caller with nothing to catch up. */
+  public AutoCloseable subscribe(String channel, Consumer<String> onMessage) {
+    return subscribe(channel, onMessage, () -> {});
+  }
+
   /**
    * Subscribes to a pub/sub channel on a connection of its own; Lettuce resubscribes after a
    * reconnect. Messages published while the connection was down are lost: {@code onReconnect} runs
@@ -329,7 +334,10 @@ public final class RedisConnection implements AutoCloseable {
       return new RedisPermissionException(
           "the Redis user of " + display + " lacks a permission: " + message, e);
     }
-    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException) {
+    if (e instanceof RedisCommandTimeoutException) {
+      return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
+    }
+    if (e instanceof RedisConnectionException) {
       return new SpoolConnectionException(
           "cannot reach Redis at " + display + " (" + reason(e) + ")", e);
     }
