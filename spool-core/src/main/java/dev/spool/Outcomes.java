@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 final class Outcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
-  /** Pending futures whose status one look-up reads; more wait for the next round. */
-  private static final int MAX_RECHECK = 10_000;
+  /** Pending jobs whose status one look-up reads; beyond, the next rounds take the others. */
+  private static final int MAX_RECHECK = 1_000;
 
   private final RedisConnection redis;
   private final String channel;
@@ -37,6 +38,7 @@ final class Outcomes implements AutoCloseable {
   private final Duration recheckInterval;
   private final Map<JobId, List<CompletableFuture<JobOutcome>>> waiting = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
+  private final AtomicLong recheckCursor = new AtomicLong();
   private ScheduledExecutorService timer; // guarded by this
   private AutoCloseable subscription; // guarded by this
 
@@ -101,9 +103,15 @@ final class Outcomes implements AutoCloseable {
     if (waiting.isEmpty()) {
       return;
     }
-    List<JobId> ids = new ArrayList<>(waiting.keySet());
-    if (ids.size() > MAX_RECHECK) {
-      ids = ids.subList(0, MAX_RECHECK);
+    List<JobId> pending = new ArrayList<>(waiting.keySet());
+    List<JobId> ids = pending;
+    if (pending.size() > MAX_RECHECK) {
+      // A window that moves on each round, so that every pending job gets its turn.
+      int from = (int) (recheckCursor.getAndAdd(MAX_RECHECK) % pending.size());
+      ids = new ArrayList<>(MAX_RECHECK);
+      for (int i = 0; i < MAX_RECHECK; i++) {
+        ids.add(pending.get((from + i) % pending.size()));
+      }
     }
     try {
       for (JobStatus status : statuses.findAllOrUnknown(ids)) {
