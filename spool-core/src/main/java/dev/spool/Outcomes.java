@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pub/sub drops messages published while the subscription is down (a reconnect, a killed
  * client): the stored status of every pending future is read again after each reconnect of the
- * subscription, and every {@code recheckInterval} while any is pending — one pipelined look-up for
- * all of them — so a future always completes once its job has ended.
+ * subscription, and every {@code recheckInterval} while any is pending — one pipelined look-up of
+ * up to {@link #MAX_RECHECK} jobs per round — so a future always completes once its job has ended.
  */
 final class Outcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
@@ -98,7 +98,7 @@ final class Outcomes implements AutoCloseable {
     }
   }
 
-  /** Reads the status of every pending future in one pipelined round trip. */
+  /** Reads the status of pending futures' jobs in one pipelined round trip. */
   private void recheckAll() {
     if (waiting.isEmpty()) {
       return;

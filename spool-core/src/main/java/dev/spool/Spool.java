@@ -322,7 +322,7 @@ public final class Spool implements JobClient, AutoCloseable {
 
     /**
      * Defaults to 10 s: how often the stored status of pending {@link Spool#outcome} futures is
-     * read again, in case their pub/sub message was lost (one pipelined look-up for all of them).
+     * read again, in case their pub/sub message was lost (one pipelined look-up per round).
      */
     public static final Duration DEFAULT_OUTCOME_RECHECK_INTERVAL = Duration.ofSeconds(10);
 
