@@ -93,6 +93,7 @@ public final class RedisConnection implements AutoCloseable {
    */
   public static RedisConnection open(String uri, Duration commandTimeout, TlsTrust trust) {
     RedisURI redisUri = parse(uri);
+    redisUri.setTimeout(commandTimeout); // what Lettuce's synchronous calls wait for, too
     String display = display(redisUri);
     ClientResources resources =
         ClientResources.builder()
@@ -247,8 +248,12 @@ public final class RedisConnection implements AutoCloseable {
   public <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType output, String[] keys, String... args) {
     RedisAsyncCommands<String, String> redis = shared.async();
-    CompletableFuture<T> bySha =
-        redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+    CompletableFuture<T> bySha;
+    try {
+      bySha = redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+    } catch (RuntimeException e) { // refused before it was sent (e.g. while disconnected)
+      return CompletableFuture.failedFuture(e);
+    }
     return bySha
         .handle(
             (value, error) -> {
