@@ -1,6 +1,8 @@
 package dev.spool;
 
 import dev.spool.internal.redis.RedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,21 +20,34 @@ import org.slf4j.LoggerFactory;
  * Feedback to the enqueuing application: futures that complete when their job ends. Pushed, not
  * polled — the scripts that end jobs announce them on {@code <ns>:outcome} — and backed by the
  * stored status, so a client that subscribed after the end, or restarted, still gets it.
+ *
+ * <p>Pub/sub drops messages published while the subscription is down (a reconnect, a killed
+ * client): the stored status of every pending future is read again after each reconnect of the
+ * subscription, and every {@code recheckInterval} while any is pending — one pipelined look-up of
+ * up to {@link #MAX_RECHECK} jobs per round — so a future always completes once its job has ended.
  */
 final class Outcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
+  /** Pending jobs whose status one look-up reads; beyond, the next rounds take the others. */
+  private static final int MAX_RECHECK = 1_000;
+
   private final RedisConnection redis;
   private final String channel;
   private final StoreStatuses statuses;
+  private final Duration recheckInterval;
   private final Map<JobId, List<CompletableFuture<JobOutcome>>> waiting = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
-  private AutoCloseable subscription;
+  private final AtomicLong recheckCursor = new AtomicLong();
+  private ScheduledExecutorService timer; // guarded by this
+  private AutoCloseable subscription; // guarded by this
 
-  Outcomes(RedisConnection redis, String namespace, StoreStatuses statuses) {
+  Outcomes(
+      RedisConnection redis, String namespace, StoreStatuses statuses, Duration recheckInterval) {
     this.redis = redis;
     this.channel = namespace + ":outcome";
     this.statuses = statuses;
+    this.recheckInterval = recheckInterval;
   }
 
   CompletableFuture<JobOutcome> await(JobId id) {
@@ -59,19 +77,58 @@ final class Outcomes implements AutoCloseable {
                   log.debug("ignoring outcome message '{}'", text);
                 }
               }
+            },
+            () -> loader.execute(this::recheckAll));
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "spool-outcomes");
+              t.setDaemon(true);
+              return t;
             });
+    long period = recheckInterval.toMillis();
+    timer.scheduleWithFixedDelay(this::recheckAll, period, period, TimeUnit.MILLISECONDS);
   }
 
   private void check(JobId id, boolean first) {
     try {
-      JobStatus status = statuses.findOrUnknown(id);
-      if (status.state() == State.UNKNOWN && first) {
-        finish(id, null, new SpoolException("no job '" + id + "' (never enqueued, or expired)"));
-      } else if (JobOutcome.isFinal(status.state())) {
-        finish(id, JobOutcome.of(status), null);
-      }
+      settle(statuses.findOrUnknown(id), first);
     } catch (RuntimeException e) {
       log.warn("could not read the outcome of {}: {}", id, e.toString());
+    }
+  }
+
+  /** Reads the status of pending futures' jobs in one pipelined round trip. */
+  private void recheckAll() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    List<JobId> pending = new ArrayList<>(waiting.keySet());
+    List<JobId> ids = pending;
+    if (pending.size() > MAX_RECHECK) {
+      // A window that moves on each round, so that every pending job gets its turn.
+      int from = (int) (recheckCursor.getAndAdd(MAX_RECHECK) % pending.size());
+      ids = new ArrayList<>(MAX_RECHECK);
+      for (int i = 0; i < MAX_RECHECK; i++) {
+        ids.add(pending.get((from + i) % pending.size()));
+      }
+    }
+    try {
+      for (JobStatus status : statuses.findAllOrUnknown(ids)) {
+        // A status gone while we waited (deleted, or expired) will never end: say so.
+        settle(status, true);
+      }
+    } catch (RuntimeException e) {
+      log.debug("could not re-read {} pending outcomes: {}", ids.size(), e.toString());
+    }
+  }
+
+  private void settle(JobStatus status, boolean unknownIsFinal) {
+    JobId id = status.id();
+    if (status.state() == State.UNKNOWN && unknownIsFinal) {
+      finish(id, null, new SpoolException("no job '" + id + "' (never enqueued, or expired)"));
+    } else if (JobOutcome.isFinal(status.state())) {
+      finish(id, JobOutcome.of(status), null);
     }
   }
 
@@ -93,6 +150,9 @@ final class Outcomes implements AutoCloseable {
   public synchronized void close() {
     SpoolException closed = new SpoolException("Spool closed before the outcome arrived");
     waiting.keySet().forEach(id -> finish(id, null, closed));
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     loader.shutdownNow();
     if (subscription != null) {
       try {

@@ -7,9 +7,11 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.TlsTrust;
 import dev.spool.internal.schedule.RecurringStore;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.internal.worker.WorkerNode;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +43,13 @@ public final class Spool implements JobClient, AutoCloseable {
 
   private Spool(Settings settings) {
     this.settings = settings;
-    this.redis = RedisConnection.open(settings.uri, settings.commandTimeout);
+    this.redis = RedisConnection.open(settings.uri, settings.commandTimeout, settings.tlsTrust);
+    try {
+      redis.requireChannels(settings.namespace);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
     this.store =
         new RedisJobStore(
             redis,
@@ -57,7 +65,8 @@ public final class Spool implements JobClient, AutoCloseable {
     this.statusStore =
         new StatusStore(redis, store.keys(), RedisJobStore.expirySeconds(settings.retention));
     this.statuses = new StoreStatuses(statusStore, store, settings.clock);
-    this.outcomes = new Outcomes(redis, settings.namespace, statuses);
+    this.outcomes =
+        new Outcomes(redis, settings.namespace, statuses, settings.outcomeRecheckInterval);
     this.monitor = new StoreMonitor(store, statuses);
     this.recurring = new RecurringStore(redis, store.keys());
   }
@@ -85,6 +94,9 @@ public final class Spool implements JobClient, AutoCloseable {
    * @throws PayloadTooLargeException if its JSON arguments are over the limit
    * @throws UniqueJobConflictException if the job is unique, its lock is held and it raises
    * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
+   * @throws EnqueueOutcomeUnknownException if Redis got the job but no answer came back in time (or
+   *     the connection dropped): the job may have been queued
+   * @throws RedisOutOfMemoryException if Redis is at maxmemory: the job was not queued
    */
   @Override
   public <A> JobId enqueue(JobType<A> type, A args, JobOptions options) {
@@ -112,6 +124,9 @@ public final class Spool implements JobClient, AutoCloseable {
    *
    * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
    *     without conflict are queued all the same
+   * @throws PartialEnqueueException if more than one chunk (of 500 jobs) was sent and some failed:
+   *     it carries the ids of the jobs queued and tells which were not and which may have been;
+   *     with one chunk, the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
    */
   @Override
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
@@ -247,7 +262,9 @@ public final class Spool implements JobClient, AutoCloseable {
    * result its handler put and its errors. Pushed over pub/sub, not polled; the outcome is read
    * from the job's status, so it also works for a job that ended before the call, or that another
    * process enqueued — as long as the status is retained. Completes exceptionally if there is no
-   * such job.
+   * such job. A lost message (the subscription was down when the job ended) delays it by at most
+   * {@link Builder#outcomeRecheckInterval}: pending futures re-read their job's status then, and
+   * after every reconnect.
    */
   public java.util.concurrent.CompletableFuture<JobOutcome> outcome(JobId id) {
     return outcomes.await(Objects.requireNonNull(id, "id"));
@@ -279,7 +296,9 @@ public final class Spool implements JobClient, AutoCloseable {
       long deadJobsMaxSize,
       Duration deadJobsMaxAge,
       Duration commandTimeout,
-      Duration uniqueLockTtl) {}
+      Duration uniqueLockTtl,
+      Duration outcomeRecheckInterval,
+      TlsTrust tlsTrust) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -301,6 +320,18 @@ public final class Spool implements JobClient, AutoCloseable {
      */
     public static final Duration DEFAULT_UNIQUE_LOCK_TTL = Duration.ofMinutes(10);
 
+    /**
+     * Defaults to 10 s: how often the stored status of pending {@link Spool#outcome} futures is
+     * read again, in case their pub/sub message was lost (one pipelined look-up per round).
+     */
+    public static final Duration DEFAULT_OUTCOME_RECHECK_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * Defaults to 10 s: a Redis command not answered by then fails ({@link
+     * EnqueueOutcomeUnknownException} for an enqueue).
+     */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = RedisConnection.DEFAULT_COMMAND_TIMEOUT;
+
     /** Defaults to 180 days; older dead jobs are deleted. */
     public static final Duration DEFAULT_DEAD_JOBS_MAX_AGE = Duration.ofDays(180);
 
@@ -311,8 +342,10 @@ public final class Spool implements JobClient, AutoCloseable {
     private Duration retention = DEFAULT_RETENTION;
     private long deadJobsMaxSize = DEFAULT_DEAD_JOBS_MAX_SIZE;
     private Duration deadJobsMaxAge = DEFAULT_DEAD_JOBS_MAX_AGE;
-    private Duration commandTimeout = RedisConnection.DEFAULT_COMMAND_TIMEOUT;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration uniqueLockTtl = DEFAULT_UNIQUE_LOCK_TTL;
+    private Duration outcomeRecheckInterval = DEFAULT_OUTCOME_RECHECK_INTERVAL;
+    private TlsTrust tlsTrust;
 
     private Builder() {}
 
@@ -365,7 +398,11 @@ public final class Spool implements JobClient, AutoCloseable {
       return this;
     }
 
-    /** Defaults to 10 s: a Redis command not answered by then fails. */
+    /**
+     * How long a Redis command may go unanswered; every wait for Redis honours it. An enqueue not
+     * answered in time throws {@link EnqueueOutcomeUnknownException} (it may have been queued). See
+     * {@link #DEFAULT_COMMAND_TIMEOUT}.
+     */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = JobOptions.positive(timeout, "commandTimeout");
       return this;
@@ -377,10 +414,37 @@ public final class Spool implements JobClient, AutoCloseable {
       return this;
     }
 
+    /** See {@link #DEFAULT_OUTCOME_RECHECK_INTERVAL}. */
+    public Builder outcomeRecheckInterval(Duration interval) {
+      this.outcomeRecheckInterval = JobOptions.positive(interval, "outcomeRecheckInterval");
+      return this;
+    }
+
+    /**
+     * For {@code rediss://}: trust the CA certificate(s) of this PEM file (a private CA), instead
+     * of the JVM's default trust store. The server's certificate is verified against them, and its
+     * name against the URI's host unless the URI says {@code ?verifyPeer=CA} (or {@code NONE}).
+     */
+    public Builder tlsTrustedCertificates(Path pemFile) {
+      this.tlsTrust = TlsTrust.pem(Objects.requireNonNull(pemFile, "pemFile"));
+      return this;
+    }
+
+    /**
+     * For {@code rediss://}: trust the certificates of this key store (PKCS12 or JKS), instead of
+     * the JVM's default trust store; see {@link #tlsTrustedCertificates}.
+     */
+    public Builder tlsTrustStore(Path keyStore, char[] password) {
+      this.tlsTrust = TlsTrust.keyStore(Objects.requireNonNull(keyStore, "keyStore"), password);
+      return this;
+    }
+
     /**
      * Connects.
      *
      * @throws SpoolConnectionException if Redis cannot be reached
+     * @throws RedisPermissionException if the Redis user may not use Spool's pub/sub channels
+     * @throws SpoolException if the URI is malformed (the message never shows its password)
      */
     public Spool build() {
       if (uri == null) {
@@ -396,7 +460,9 @@ public final class Spool implements JobClient, AutoCloseable {
               deadJobsMaxSize,
               deadJobsMaxAge,
               commandTimeout,
-              uniqueLockTtl));
+              uniqueLockTtl,
+              outcomeRecheckInterval,
+              tlsTrust));
     }
   }
 }

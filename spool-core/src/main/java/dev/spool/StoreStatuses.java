@@ -54,6 +54,16 @@ final class StoreStatuses implements Statuses {
     return new JobStatus(store, clock, id, store.load(id));
   }
 
+  /** The statuses of many jobs in one pipelined round trip, in order; unknown ones as UNKNOWN. */
+  List<JobStatus> findAllOrUnknown(List<JobId> ids) {
+    List<Map<String, String>> fields = store.loadAll(ids);
+    List<JobStatus> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      out.add(new JobStatus(store, clock, ids.get(i), fields.get(i)));
+    }
+    return out;
+  }
+
   @Override
   public StatusQuery all() {
     return new StatusQuery(this);

@@ -52,6 +52,7 @@ public final class ClientOptions {
 
   /** Checks the options that need no Redis; call before connecting. */
   void validate(CommandSpec spec) {
+    Redaction.remember(redis);
     if (redis == null || !redis.strip().matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
       throw new ParameterException(
           spec.commandLine(),

@@ -119,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
         embedded = SpoolRedis.dedicated();
         uri = embedded.uri();
       }
+      Redaction.remember(uri);
       Spool spool = Spool.builder().redis(uri).namespace(ns).build();
       DemoRun.Settings settings =
           new DemoRun.Settings(

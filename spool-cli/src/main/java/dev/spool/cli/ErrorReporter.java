@@ -21,7 +21,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
     PrintWriter err = commandLine.getErr();
     if (Verbosity.isVerbose()) {
-      e.printStackTrace(err);
+      Redaction.printStackTrace(e, err);
     }
     err.println("spool: " + message(e));
     err.flush();

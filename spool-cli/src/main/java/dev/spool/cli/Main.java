@@ -11,7 +11,7 @@ public final class Main {
     } catch (Error e) {
       // picocli reports Exceptions through ErrorReporter and rethrows Errors: report them alike.
       if (Verbosity.isVerbose()) {
-        e.printStackTrace();
+        Redaction.printStackTrace(e, new java.io.PrintWriter(System.err, true));
       }
       System.err.println("spool: internal error: " + ErrorReporter.message(e));
       code = ErrorReporter.FAILED;

@@ -1,15 +1,99 @@
 package dev.spool.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** Hides credentials in Redis URIs before anything is printed. */
+/**
+ * Hides credentials in Redis URIs before anything is printed, whatever the password holds ({@code
+ * / @ : %}, spaces): the user-info of every URI this process was given is remembered and scrubbed
+ * from any text, raw or percent-decoded, and any URI-looking run keeps nothing before its last
+ * {@code @}.
+ */
 final class Redaction {
-  private static final Pattern CREDENTIALS = Pattern.compile("(rediss?://)[^@/\\s]*@");
+  private static final String HIDDEN = "***";
+
+  // A scheme, then anything without a space up to the last '@' of that run: user-info.
+  private static final Pattern CREDENTIALS =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s]*@");
+
+  // Shorter secrets would hide digits of ports and numbers; the pattern above still applies.
+  private static final int MIN_SECRET_LENGTH = 3;
+
+  private static final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
   private Redaction() {}
 
+  /** Remembers the user-info of a Redis URI, so that no later message shows it. */
+  static void remember(String uri) {
+    if (uri == null) {
+      return;
+    }
+    int scheme = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      return;
+    }
+    String userInfo = uri.substring(scheme + 3, at);
+    add(userInfo);
+    for (String part : userInfo.split(":", -1)) {
+      add(part);
+    }
+    int colon = userInfo.indexOf(':');
+    if (colon >= 0) {
+      add(userInfo.substring(colon + 1)); // a password that holds ':' itself
+    }
+  }
+
+  /** Remembers the value of every {@code --redis} among command-line arguments. */
+  static void rememberArgs(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--redis") && i + 1 < args.length) {
+        remember(args[i + 1]);
+      } else if (args[i].startsWith("--redis=")) {
+        remember(args[i].substring("--redis=".length()));
+      }
+    }
+  }
+
   /** {@code redis://:secret@host:6379} → {@code redis://***@host:6379}, in any text. */
   static String redact(String text) {
-    return text == null ? null : CREDENTIALS.matcher(text).replaceAll("$1***@");
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    List<String> longestFirst =
+        secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    for (String secret : longestFirst) {
+      out = out.replace(secret, HIDDEN);
+    }
+    return CREDENTIALS.matcher(out).replaceAll("$1" + HIDDEN + "@");
+  }
+
+  /** A stack trace, redacted, for {@code --verbose}. */
+  static void printStackTrace(Throwable e, PrintWriter out) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    out.print(redact(trace.toString()));
+  }
+
+  private static void add(String secret) {
+    if (secret.length() >= MIN_SECRET_LENGTH) {
+      secrets.add(secret);
+      try {
+        String decoded = URLDecoder.decode(secret.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (decoded.length() >= MIN_SECRET_LENGTH) {
+          secrets.add(decoded);
+        }
+      } catch (IllegalArgumentException e) {
+        // not percent-encoded: the raw form is remembered already
+      }
+    }
   }
 }

@@ -18,8 +18,9 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
+    Redaction.rememberArgs(args);
     if (Verbosity.isVerbose()) {
-      e.printStackTrace(err);
+      Redaction.printStackTrace(e, err);
     }
     String name = cmd.getCommandSpec().qualifiedName();
     String message = e.getMessage() == null ? "bad usage" : e.getMessage().strip();

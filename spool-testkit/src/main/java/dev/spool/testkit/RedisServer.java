@@ -47,14 +47,16 @@ final class RedisServer {
   private final Path binary;
   private final Path dir;
   private final boolean persistent;
+  private final RedisTls tls; // null: plain TCP
   private int port; // 0 until the first successful start
   private Process process;
   private String version;
 
-  private RedisServer(Path binary, Path dir, boolean persistent) {
+  private RedisServer(Path binary, Path dir, boolean persistent, RedisTls tls) {
     this.binary = binary;
     this.dir = dir;
     this.persistent = persistent;
+    this.tls = tls;
   }
 
   /**
@@ -62,14 +64,23 @@ final class RedisServer {
    * saves on SHUTDOWN; the other keeps its data in memory only.
    */
   static RedisServer create(boolean persistent) {
-    return create(RedisBinary.get(), persistent);
+    return create(RedisBinary.get(), persistent, null);
+  }
+
+  /** A server that speaks only TLS ({@code --port 0 --tls-port <port>}), not started yet. */
+  static RedisServer createTls(RedisTls tls) {
+    return create(RedisBinary.get(), false, tls);
   }
 
   /** Like {@link #create(boolean)}, with the given redis-server executable. */
   static RedisServer create(Path binary, boolean persistent) {
+    return create(binary, persistent, null);
+  }
+
+  private static RedisServer create(Path binary, boolean persistent, RedisTls tls) {
     try {
       RedisServer server =
-          new RedisServer(binary, Files.createTempDirectory("spool-redis-"), persistent);
+          new RedisServer(binary, Files.createTempDirectory("spool-redis-"), persistent, tls);
       live.add(server);
       return server;
     } catch (IOException e) {
@@ -87,6 +98,29 @@ final class RedisServer {
 
   synchronized boolean isRunning() {
     return process != null && process.isAlive();
+  }
+
+  synchronized boolean isTls() {
+    return tls != null;
+  }
+
+  /** Sends a signal (STOP, CONT) to the running server's process. */
+  synchronized void signal(String signal) {
+    if (!isRunning()) {
+      throw new IllegalStateException("redis-server on port " + port + " is not running");
+    }
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+      if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling redis-server", e);
+    }
   }
 
   /** Starts the server unless it runs already, and returns once it answers PING. */
@@ -123,7 +157,7 @@ final class RedisServer {
       return;
     }
     if (p.isAlive()) {
-      try (RespClient client = RespClient.connect(HOST, port, STOP_TIMEOUT)) {
+      try (RespClient client = connect(port, STOP_TIMEOUT)) {
         client.shutdown(persistent);
       } catch (IOException e) {
         log.warn(
@@ -133,6 +167,17 @@ final class RedisServer {
     }
     awaitExit(p);
     log.debug("redis-server {}:{} stopped", HOST, port);
+  }
+
+  /** Kills the server process (SIGKILL: no save, connections cut) and waits until it is gone. */
+  synchronized void crash() {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    process = null;
+    p.destroyForcibly();
+    awaitExit(p);
   }
 
   /** Stops the server and deletes its dir; it cannot be started again. */
@@ -202,10 +247,26 @@ final class RedisServer {
       command.add(SETSID.toString());
     }
     command.add(binary.toString());
+    if (tls != null) {
+      command.addAll(
+          List.of(
+              "--port",
+              "0",
+              "--tls-port",
+              String.valueOf(candidate),
+              "--tls-cert-file",
+              tls.certificate().toString(),
+              "--tls-key-file",
+              tls.privateKey().toString(),
+              "--tls-ca-cert-file",
+              tls.caCertificate().toString(),
+              "--tls-auth-clients",
+              "no"));
+    } else {
+      command.addAll(List.of("--port", String.valueOf(candidate)));
+    }
     command.addAll(
         List.of(
-            "--port",
-            String.valueOf(candidate),
             "--bind",
             HOST,
             "--dir",
@@ -264,13 +325,18 @@ final class RedisServer {
   }
 
   /** PING, then INFO server; null while the server is not up (or still loading its data). */
-  private static Map<String, String> probe(int candidate) {
-    try (RespClient client = RespClient.connect(HOST, candidate, PROBE_TIMEOUT)) {
+  private Map<String, String> probe(int candidate) {
+    try (RespClient client = connect(candidate, PROBE_TIMEOUT)) {
       client.ping();
       return client.info("server");
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** A client of the testkit's own, over TLS if the server speaks only that. */
+  RespClient connect(int at, Duration timeout) throws IOException {
+    return RespClient.connect(HOST, at, timeout, tls == null ? null : tls.socketFactory());
   }
 
   private static void awaitExit(Process p) {

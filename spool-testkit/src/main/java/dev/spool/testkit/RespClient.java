@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A minimal RESP2 client over a plain socket, enough for the testkit's own PING, INFO, SHUTDOWN and
@@ -38,13 +40,24 @@ final class RespClient implements AutoCloseable {
 
   /** Connects to {@code host:port}; {@code timeout} bounds the connect and every read. */
   static RespClient connect(String host, int port, Duration timeout) throws IOException {
+    return connect(host, port, timeout, null);
+  }
+
+  /** As {@link #connect(String, int, Duration)}, over TLS when {@code tls} is not null. */
+  static RespClient connect(String host, int port, Duration timeout, SSLSocketFactory tls)
+      throws IOException {
     int millis = Math.toIntExact(timeout.toMillis());
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(host, port), millis);
       socket.setSoTimeout(millis);
       socket.setTcpNoDelay(true);
-      return new RespClient(socket);
+      if (tls == null) {
+        return new RespClient(socket);
+      }
+      SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
+      secure.startHandshake();
+      return new RespClient(secure);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

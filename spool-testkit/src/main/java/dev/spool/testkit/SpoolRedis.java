@@ -73,6 +73,17 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
     return started(RedisServer.create(true), false);
   }
 
+  /**
+   * A new redis-server of its own that speaks only TLS ({@code --port 0 --tls-port <port>}) with
+   * these certificates; {@link #uri()} is {@code rediss://127.0.0.1:<port>}. Clients need not
+   * present a certificate. Needs a redis-server built with TLS.
+   *
+   * @throws IllegalStateException if the server cannot start (e.g. it was built without TLS)
+   */
+  public static SpoolRedis dedicatedTls(RedisTls tls) {
+    return started(RedisServer.createTls(tls), false);
+  }
+
   private static SpoolRedis started(RedisServer server, boolean isShared) {
     try {
       server.start();
@@ -100,9 +111,9 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
     start();
   }
 
-  /** The server's URI, {@code redis://127.0.0.1:<port>}. */
+  /** The server's URI, {@code redis://127.0.0.1:<port>} ({@code rediss://} if TLS). */
   public String uri() {
-    return "redis://" + host() + ":" + port();
+    return (server.isTls() ? "rediss://" : "redis://") + host() + ":" + port();
   }
 
   /** The address the server listens on: always {@code 127.0.0.1}. */
@@ -147,6 +158,39 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
     server.start();
   }
 
+  /**
+   * Freezes the server process (SIGSTOP), as a stalled host would: connections stay open, nothing
+   * is answered until {@link #resume()}. Dedicated servers only.
+   */
+  public void pause() {
+    requireDedicated("pause()");
+    server.signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} server run again (SIGCONT). */
+  public void resume() {
+    requireDedicated("resume()");
+    server.signal("CONT");
+  }
+
+  private void requireDedicated(String what) {
+    if (isShared) {
+      throw new IllegalStateException(
+          what
+              + " on the shared redis-server would affect other tests: use SpoolRedis.dedicated()");
+    }
+  }
+
+  /**
+   * Kills the server process (SIGKILL), as a crash would: connections are cut, nothing is saved;
+   * {@link #start()} brings it back on the same port. Works on a {@link #pause() paused} server.
+   * Dedicated servers only.
+   */
+  public void crash() {
+    requireDedicated("crash()");
+    server.crash();
+  }
+
   /** {@link #stop()}, then {@link #start()}. */
   public synchronized void restart() {
     stop();
@@ -164,7 +208,7 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
           "flushAll() on the shared redis-server would delete other tests' keys:"
               + " use SpoolRedis.namespace(), or SpoolRedis.dedicated()");
     }
-    try (RespClient client = RespClient.connect(host(), port(), COMMAND_TIMEOUT)) {
+    try (RespClient client = server.connect(port(), COMMAND_TIMEOUT)) {
       client.call("FLUSHALL");
     } catch (IOException e) {
       throw new UncheckedIOException("FLUSHALL failed on " + uri(), e);

@@ -1,10 +1,14 @@
 package dev.spool.internal.queue;
 
+import dev.spool.EnqueueOutcomeUnknownException;
 import dev.spool.EnqueueResult;
 import dev.spool.JobId;
 import dev.spool.JobOptions;
 import dev.spool.JobType;
+import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
+import dev.spool.RedisOutOfMemoryException;
+import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
@@ -16,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /** Encodes jobs and hands them to the store: one at a time, or in pipelined chunks. */
@@ -97,20 +103,94 @@ public final class Enqueuer {
               batchParts == null ? "" : batchParts.get(index),
               affinity));
     }
-    store.registerQueue(queue);
+    try {
+      store.registerQueue(queue);
+    } catch (SpoolException e) {
+      throw notEnqueued(e); // before any job was sent
+    }
     long now = Micros.now(clock);
     List<CompletableFuture<long[]>> chunks = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += CHUNK) {
-      chunks.add(
-          store.enqueue(queue, jobs.subList(from, Math.min(from + CHUNK, jobs.size())), now));
-    }
-    List<EnqueueResult> results = new ArrayList<>(jobs.size());
-    for (CompletableFuture<long[]> chunk : chunks) {
-      for (long number : redis.await(chunk)) {
-        results.add(new EnqueueResult(number > 0, new JobId(queue, Math.abs(number))));
+      List<NewJob> chunk = jobs.subList(from, Math.min(from + CHUNK, jobs.size()));
+      try {
+        chunks.add(store.enqueue(queue, chunk, now));
+      } catch (RuntimeException e) { // refused before sending; the chunks before it still count
+        chunks.add(CompletableFuture.failedFuture(e));
       }
     }
-    return results;
+    return collect(queue, chunks, jobs.size());
+  }
+
+  /**
+   * Waits for every chunk; if any failed, says which jobs landed, which did not and which may have
+   * (a chunk that got no answer), instead of losing the ids of the chunks that landed.
+   */
+  private List<EnqueueResult> collect(
+      String queue, List<CompletableFuture<long[]>> chunks, int total) {
+    List<EnqueueResult> results = new ArrayList<>(total);
+    SortedMap<Integer, JobId> enqueued = new TreeMap<>();
+    List<Integer> notEnqueued = new ArrayList<>();
+    List<Integer> maybeEnqueued = new ArrayList<>();
+    SpoolException first = null;
+    for (int c = 0; c < chunks.size(); c++) {
+      int from = c * CHUNK;
+      int size = Math.min(CHUNK, total - from);
+      try {
+        long[] numbers = redis.await(chunks.get(c));
+        for (int i = 0; i < numbers.length; i++) {
+          EnqueueResult r =
+              new EnqueueResult(numbers[i] > 0, new JobId(queue, Math.abs(numbers[i])));
+          results.add(r);
+          enqueued.put(from + i, r.jobId());
+        }
+      } catch (SpoolException e) {
+        boolean unknown = RedisConnection.mayHaveRun(e);
+        SpoolException failure = unknown ? outcomeUnknown(queue, size, e) : notEnqueued(e);
+        first = first == null ? failure : first;
+        for (int i = from; i < from + size; i++) {
+          (unknown ? maybeEnqueued : notEnqueued).add(i);
+        }
+      }
+    }
+    if (first == null) {
+      return results;
+    }
+    if (chunks.size() == 1) {
+      throw first; // one command for every job: its failure says it all
+    }
+    throw new PartialEnqueueException(
+        "%d of %d jobs enqueued on queue '%s', %d not enqueued, %d may have been: %s"
+            .formatted(
+                enqueued.size(),
+                total,
+                queue,
+                notEnqueued.size(),
+                maybeEnqueued.size(),
+                first.getMessage()),
+        enqueued,
+        notEnqueued,
+        maybeEnqueued,
+        first);
+  }
+
+  private EnqueueOutcomeUnknownException outcomeUnknown(String queue, int jobs, SpoolException e) {
+    return new EnqueueOutcomeUnknownException(
+        e.getMessage()
+            + ": the enqueue of %d job(s) on queue '%s' was sent but not answered, the job(s) may have been enqueued (check before enqueuing again)"
+                .formatted(jobs, queue),
+        queue,
+        jobs,
+        e);
+  }
+
+  /** The same failure, saying that the jobs were not enqueued where the cause makes it sure. */
+  private static SpoolException notEnqueued(SpoolException e) {
+    if (e instanceof RedisOutOfMemoryException) {
+      return new RedisOutOfMemoryException(
+          e.getMessage().replace("the command was refused", "the job was not enqueued"),
+          e.getCause());
+    }
+    return e;
   }
 
   /** What a recurring job stores to enqueue on each tick: encoded as an enqueue would. */

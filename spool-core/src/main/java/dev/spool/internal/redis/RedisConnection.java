@@ -1,21 +1,30 @@
 package dev.spool.internal.redis;
 
+import dev.spool.RedisOutOfMemoryException;
+import dev.spool.RedisPermissionException;
 import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.ConnectException;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,61 +32,131 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The Redis side of Spool: one multiplexed connection shared by every caller, plus dedicated
  * connections for blocking waits and pub/sub. Turns Lettuce's failures into {@link SpoolException}s
- * with a message that names the server (never its password).
+ * with a message that names the server (never its user name or password), one type per cause:
+ * unreachable or dropped ({@link SpoolConnectionException}), out of memory ({@link
+ * RedisOutOfMemoryException}), not permitted ({@link RedisPermissionException}).
+ *
+ * <p>While disconnected, commands are refused at once rather than queued until the reconnect: a
+ * refused command was never sent, so its caller knows for sure that nothing was written (a queued
+ * one that timed out would leave that unknown). Lettuce reconnects by itself, at most {@link
+ * #MAX_RECONNECT_DELAY} after Redis is back.
  */
 public final class RedisConnection implements AutoCloseable {
   /** Defaults to 10 s: a command not answered by then fails. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The longest wait between two reconnect attempts (Lettuce's default would grow to 30 s). */
+  public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+  private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(100);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final String OOM = "OOM command not allowed";
+  private static final String NOPERM = "NOPERM";
+
   private final RedisClient client;
+  private final ClientResources resources;
   private final String display;
+  private final Duration commandTimeout;
   private final StatefulRedisConnection<String, String> shared;
 
   private RedisConnection(
-      RedisClient client, String display, StatefulRedisConnection<String, String> shared) {
+      RedisClient client,
+      ClientResources resources,
+      String display,
+      Duration commandTimeout,
+      StatefulRedisConnection<String, String> shared) {
     this.client = client;
+    this.resources = resources;
     this.display = display;
+    this.commandTimeout = commandTimeout;
     this.shared = shared;
   }
 
-  /** Connects, or throws {@link SpoolConnectionException} saying why not. */
+  /**
+   * Connects with the JVM's default trust for {@code rediss://}; see {@link #open(String, Duration,
+   * TlsTrust)}.
+   */
   public static RedisConnection open(String uri, Duration commandTimeout) {
-    RedisURI redisUri;
-    try {
-      redisUri = RedisURI.create(uri);
-    } catch (RuntimeException e) {
-      throw new SpoolException("invalid Redis URI '" + redact(uri) + "': " + e.getMessage(), e);
-    }
+    return open(uri, commandTimeout, null);
+  }
+
+  /**
+   * Connects, or throws {@link SpoolConnectionException} saying why not.
+   *
+   * @param trust whom a {@code rediss://} connection trusts; null for the JVM's default trust store
+   * @throws SpoolException if the URI is malformed (the message never shows its user-info)
+   */
+  public static RedisConnection open(String uri, Duration commandTimeout, TlsTrust trust) {
+    RedisURI redisUri = parse(uri);
+    redisUri.setTimeout(commandTimeout); // what Lettuce's synchronous calls wait for, too
     String display = display(redisUri);
-    RedisClient client = RedisClient.create(redisUri);
-    client.setOptions(
+    ClientResources resources =
+        ClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+            .build();
+    RedisClient client = RedisClient.create(resources, redisUri);
+    ClientOptions.Builder options =
         ClientOptions.builder()
             .autoReconnect(true)
-            // A dead Redis must fail an enqueue at once instead of queueing it in memory.
+            // Refused, never sent: an enqueue during an outage fails for sure, not maybe.
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .socketOptions(
-                SocketOptions.builder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .keepAlive(true)
-                    .build())
-            .build());
+                SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+    if (trust != null) {
+      options.sslOptions(sslOptions(trust));
+    }
+    client.setOptions(options.build());
     try {
       StatefulRedisConnection<String, String> shared = client.connect();
-      return new RedisConnection(client, display, shared);
+      return new RedisConnection(client, resources, display, commandTimeout, shared);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw failure(display, e);
     }
+  }
+
+  private static RedisURI parse(String uri) {
+    try {
+      return RedisURI.create(uri);
+    } catch (RuntimeException e) {
+      // Lettuce's message, and so its exception, may echo any piece of the URI: keep neither.
+      throw new SpoolException(
+          "invalid Redis URI '"
+              + UriRedaction.redact(uri)
+              + "': it cannot be parsed ("
+              + e.getClass().getSimpleName()
+              + "); use redis://[user:password@]host:port[/db] or rediss://…, with / @ : % or"
+              + " spaces in the password percent-encoded (e.g. / as %2F)");
+    }
+  }
+
+  private static SslOptions sslOptions(TlsTrust trust) {
+    SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+    if (trust.password() == null) {
+      ssl.trustManager(trust.file().toFile());
+    } else {
+      ssl.truststore(SslOptions.Resource.from(trust.file().toFile()), trust.password());
+    }
+    return ssl.build();
   }
 
   /** The server, for messages: {@code redis://host:port/db}, without credentials. */
   public String display() {
     return display;
+  }
+
+  /** How long a command may go unanswered before it fails. */
+  public Duration commandTimeout() {
+    return commandTimeout;
   }
 
   public RedisAsyncCommands<String, String> async() {
@@ -101,21 +180,67 @@ public final class RedisConnection implements AutoCloseable {
     }
   }
 
+  /** As {@link #subscribe(String, Consumer, Runnable)}, for a caller with nothing to catch up. */
+  public AutoCloseable subscribe(String channel, Consumer<String> onMessage) {
+    return subscribe(channel, onMessage, () -> {});
+  }
+
   /**
    * Subscribes to a pub/sub channel on a connection of its own; Lettuce resubscribes after a
-   * reconnect. Closing the result unsubscribes.
+   * reconnect. Messages published while the connection was down are lost: {@code onReconnect} runs
+   * after each reconnect so the caller can catch up from what Redis stored. Closing the result
+   * unsubscribes.
    */
-  public AutoCloseable subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+  public AutoCloseable subscribe(String channel, Consumer<String> onMessage, Runnable onReconnect) {
     StatefulRedisPubSubConnection<String, String> pubSub = openPubSub();
     pubSub.addListener(
-        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+        new RedisPubSubAdapter<>() {
           @Override
           public void message(String from, String message) {
             onMessage.accept(message);
           }
         });
-    pubSub.sync().subscribe(channel);
-    return pubSub::close;
+    RedisConnectionStateListener reconnects =
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
+            if (connection == pubSub) {
+              onReconnect.run();
+            }
+          }
+        };
+    client.addListener(reconnects);
+    await(pubSub.async().subscribe(channel));
+    return () -> {
+      client.removeListener(reconnects);
+      pubSub.close();
+    };
+  }
+
+  /**
+   * Checks at connect time that this user may publish on Spool's channels (Redis 7 ACL users get
+   * {@code resetchannels} by default): the scripts publish after they write, so a missing channel
+   * permission would otherwise fail them half-done.
+   *
+   * @throws RedisPermissionException naming the missing permission
+   */
+  public void requireChannels(String namespace) {
+    String probe = namespace + ":permission-check";
+    try {
+      await(shared.async().publish(probe, ""));
+    } catch (RedisPermissionException e) {
+      throw new RedisPermissionException(
+          "the Redis user of "
+              + display
+              + " may not publish on Spool's channels '"
+              + namespace
+              + ":*' (Redis said: "
+              + e.getCause().getMessage()
+              + "). Grant them, e.g. ACL SETUSER <user> &"
+              + namespace
+              + ":* (and +publish +subscribe if missing); see docs/operations.md",
+          e.getCause());
+    }
   }
 
   /** Runs a script by SHA, sending its source only if Redis answers NOSCRIPT. */
@@ -123,8 +248,12 @@ public final class RedisConnection implements AutoCloseable {
   public <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType output, String[] keys, String... args) {
     RedisAsyncCommands<String, String> redis = shared.async();
-    CompletableFuture<T> bySha =
-        redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+    CompletableFuture<T> bySha;
+    try {
+      bySha = redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+    } catch (RuntimeException e) { // refused before it was sent (e.g. while disconnected)
+      return CompletableFuture.failedFuture(e);
+    }
     return bySha
         .handle(
             (value, error) -> {
@@ -139,17 +268,23 @@ public final class RedisConnection implements AutoCloseable {
         .thenCompose(f -> f);
   }
 
-  /** Waits for a Redis future, turning its failure into a {@link SpoolException}. */
+  /**
+   * Waits for a Redis future, turning its failure into a {@link SpoolException}. Waits up to twice
+   * the command timeout: a script call may take two commands (EVALSHA, then EVAL on NOSCRIPT), each
+   * bounded by the timeout.
+   */
   public <T> T await(Future<T> future) {
     try {
-      return future.get(DEFAULT_COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      return future.get(commandTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpoolException("interrupted while waiting for Redis at " + display, e);
     } catch (ExecutionException e) {
       throw failure(display, e.getCause());
     } catch (TimeoutException e) {
-      throw new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
+      throw new SpoolConnectionException(
+          "no answer from Redis at " + display + " (timed out)",
+          new RedisCommandTimeoutException());
     }
   }
 
@@ -158,31 +293,72 @@ public final class RedisConnection implements AutoCloseable {
     return failure(display, error);
   }
 
+  /**
+   * Whether a failed command may have run all the same: it was sent, but its answer never came (it
+   * timed out, or the connection dropped while it was in flight). False when it was refused before
+   * being sent, or when Redis answered with an error.
+   */
+  public static boolean mayHaveRun(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
+        return true;
+      }
+      if (t instanceof RedisConnectionException) {
+        return false; // never connected: nothing sent
+      }
+      if (t instanceof RedisException && t.getMessage() != null) {
+        String m = t.getMessage().toLowerCase();
+        if (m.contains("not connected")) {
+          return false; // refused while disconnected
+        }
+        if (isDisconnect(m)) {
+          return true; // dropped in flight
+        }
+      }
+      if (t instanceof java.io.IOException) {
+        return true; // e.g. connection reset by peer while the command was in flight
+      }
+    }
+    return false;
+  }
+
   private static SpoolException failure(String display, Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof SpoolException spool) {
       return spool;
     }
-    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (message.contains(OOM)) {
+      return new RedisOutOfMemoryException(
+          "Redis at "
+              + display
+              + " is out of memory (maxmemory reached, policy noeviction): the command was refused",
+          e);
+    }
+    if (message.contains(NOPERM)) {
+      return new RedisPermissionException(
+          "the Redis user of " + display + " lacks a permission: " + message, e);
+    }
+    if (e instanceof RedisCommandTimeoutException) {
+      return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
+    }
+    if (e instanceof RedisConnectionException) {
       return new SpoolConnectionException(
           "cannot reach Redis at " + display + " (" + reason(e) + ")", e);
     }
-    if (e instanceof RedisException && isDisconnect(e.getMessage())) {
+    if (isDisconnect(message.toLowerCase()) || e instanceof java.io.IOException) {
       return new SpoolConnectionException(
-          "cannot reach Redis at " + display + " (" + e.getMessage() + ")", e);
+          "cannot reach Redis at " + display + " (" + message + ")", e);
     }
-    return new SpoolException("Redis at " + display + " failed: " + e.getMessage(), e);
+    return new SpoolException("Redis at " + display + " failed: " + message, e);
   }
 
-  private static boolean isDisconnect(String message) {
-    if (message == null) {
-      return false;
-    }
-    String m = message.toLowerCase();
+  private static boolean isDisconnect(String m) {
     return m.contains("not connected")
         || m.contains("connection closed")
         || m.contains("connection reset")
-        || m.contains("disconnected");
+        || m.contains("disconnected")
+        || m.contains("connection is closed");
   }
 
   private static String reason(Throwable e) {
@@ -220,14 +396,10 @@ public final class RedisConnection implements AutoCloseable {
         + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
   }
 
-  /** Hides the password of a URI that could not even be parsed. */
-  static String redact(String uri) {
-    return uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@");
-  }
-
   @Override
   public void close() {
     shared.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -1,0 +1,137 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Redis ACL users: a missing channel permission is named when Spool connects, before any script
+ * could write and then fail to publish; the minimal ACLs of docs/operations.md are enough.
+ */
+class AclIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  final String namespace = SpoolRedis.namespace();
+  final String user = "u-" + namespace;
+  final List<AutoCloseable> open = new ArrayList<>();
+  RedisClient rawClient;
+  StatefulRedisConnection<String, String> raw;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : open.reversed()) {
+      c.close();
+    }
+    if (raw != null) {
+      raw.sync().aclDeluser(user);
+      raw.close();
+      rawClient.shutdown();
+    }
+  }
+
+  String acl(String... args) {
+    if (raw == null) {
+      rawClient = RedisClient.create(redis.uri());
+      raw = rawClient.connect();
+    }
+    CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8);
+    for (String a : args) {
+      commandArgs.add(a);
+    }
+    return raw.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), commandArgs);
+  }
+
+  /** Creates the test's user with these rules (password "pw"). */
+  void user(String... rules) {
+    List<String> args = new ArrayList<>(List.of("SETUSER", user, "reset", "on", ">pw"));
+    args.addAll(List.of(rules));
+    acl(args.toArray(String[]::new));
+  }
+
+  Spool connectAsUser() {
+    Spool spool =
+        Spool.builder()
+            .redis("redis://" + user + ":pw@" + redis.host() + ":" + redis.port())
+            .namespace(namespace)
+            .build();
+    open.add(spool);
+    return spool;
+  }
+
+  boolean isRedis7() {
+    return Integer.parseInt(redis.version().split("\\.")[0]) >= 7;
+  }
+
+  @Test
+  void aUserWithoutChannelPermissionsIsRefusedAtConnectWithTheMissingPermissionNamed() {
+    user("~" + namespace + ":*", "resetchannels", "+@all");
+
+    assertThatThrownBy(this::connectAsUser)
+        .isInstanceOf(RedisPermissionException.class)
+        .hasMessageContaining("may not publish on Spool's channels '" + namespace + ":*'")
+        .hasMessageContaining("&" + namespace + ":*");
+  }
+
+  @Test
+  void onRedis7ANewUserHasNoChannelsAndIsRefusedAtConnect() {
+    assumeTrue(isRedis7(), "Redis 7 gives new users resetchannels; 6.2 allchannels");
+    user("~" + namespace + ":*", "+@all"); // no channel rule: Redis 7's default applies
+
+    assertThatThrownBy(this::connectAsUser).isInstanceOf(RedisPermissionException.class);
+  }
+
+  @Test
+  void theMinimalWorkerAclOfTheDocsRunsJobsAndDeliversOutcomes() throws Exception {
+    // As in docs/operations.md, "A worker".
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "+client|id",
+        "+client|unblock");
+    Spool spool = connectAsUser();
+    Worker worker =
+        spool.worker("node-1").lease(Duration.ofSeconds(5)).handle(NOOP, (job, a) -> {}).start();
+    open.add(worker);
+
+    JobId now = spool.enqueue(NOOP, new Noop(1));
+    JobId later =
+        spool.enqueue(
+            NOOP, new Noop(2), JobOptions.builder().delay(Duration.ofMillis(200)).build());
+
+    assertThat(spool.outcome(now).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+    assertThat(spool.outcome(later).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+  }
+
+  @Test
+  void theMinimalClientAclOfTheDocsEnqueuesCancelsAndReads() {
+    // As in docs/operations.md, "A client".
+    user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
+    Spool spool = connectAsUser();
+
+    JobId delayed =
+        spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMinutes(5)).build());
+    assertThat(spool.cancel(delayed)).isTrue();
+    assertThat(spool.statuses().findOrUnknown(delayed).state()).isEqualTo(State.KILLED);
+    assertThat(spool.monitor().counts("work").delayed()).isZero();
+  }
+}
