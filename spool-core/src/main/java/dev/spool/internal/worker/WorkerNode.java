@@ -121,7 +121,10 @@ public final class WorkerNode {
       fetcher.start();
       maintenance.start();
       started = true;
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      abortStart(registered);
+      throw node.store().redis().failure(e); // a SpoolException saying what Redis refused
+    } catch (Error e) {
       abortStart(registered);
       throw e;
     }
