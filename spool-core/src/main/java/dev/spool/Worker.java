@@ -143,7 +143,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** See {@link #DEFAULT_AFFINITY_FALLBACK}; this node applies it to the nodes it watches. */
+    /**
+     * See {@link #DEFAULT_AFFINITY_FALLBACK}. The node routing a queue (one is elected) applies the
+     * shortest fallback of the live nodes serving it.
+     */
     public Builder affinityFallback(Duration fallback) {
       this.affinityFallback = JobOptions.positive(fallback, "affinityFallback");
       return this;

@@ -33,11 +33,11 @@ class ShutdownIT {
 
   @Test
   void closingWhileFetchesAreInFlightLeavesNoJobToItsLease() {
-    int n = 4000;
+    int n = 10_000;
     List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(n));
     Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
     Map<Long, Integer> attempts = new ConcurrentHashMap<>();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 6 && f.spool.monitor().counts("work").ready() > 0; i++) {
       AtomicInteger ran = new AtomicInteger();
       Worker leaving =
           f.worker("leaving-" + i)
@@ -52,7 +52,9 @@ class ShutdownIT {
                     ran.incrementAndGet();
                   })
               .start();
-      await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() > 0); // fetching at full speed
+      await() // fetching at full speed
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> ran.get() > 0 || f.spool.monitor().counts("work").ready() == 0);
       leaving.close();
       assertThat(f.spool.monitor().counts("work").processing())
           .as("jobs leased to a closed node")

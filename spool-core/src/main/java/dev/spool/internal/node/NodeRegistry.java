@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeRegistry {
   private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
-  /** What a node publishes about itself. */
+  /**
+   * What a node publishes about itself; {@code affinityFallbackMs} is 0 in entries written before
+   * it was published.
+   */
   public record Registration(
       String host,
       long pid,
@@ -33,7 +36,8 @@ public final class NodeRegistry {
       int busy,
       long startedAtMs,
       long heartbeatMs,
-      long saturatedSinceMs) {}
+      long saturatedSinceMs,
+      long affinityFallbackMs) {}
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -134,27 +138,23 @@ public final class NodeRegistry {
             instance));
   }
 
-  /** Names of the live nodes, and of those saturated since before {@code saturatedBeforeMs}. */
-  public record Liveness(java.util.Set<String> alive, java.util.Set<String> saturated) {}
-
-  public Liveness liveness(long saturatedBeforeMs) {
+  /**
+   * What the live nodes published, by name (a node whose entry cannot be read is live with no
+   * details: {@code null}).
+   */
+  public Map<String, Registration> liveNodes() {
     Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
-    java.util.Set<String> alive = new java.util.HashSet<>();
-    java.util.Set<String> saturated = new java.util.HashSet<>();
+    Map<String, RedisFuture<Long>> held = new java.util.HashMap<>();
+    for (String name : all.keySet()) {
+      held.put(name, redis.async().exists(keys.nodeName(name)));
+    }
+    Map<String, Registration> live = new java.util.HashMap<>();
     for (Map.Entry<String, String> e : all.entrySet()) {
-      if (redis.await(redis.async().exists(keys.nodeName(e.getKey()))) == 1) {
-        alive.add(e.getKey());
-        try {
-          Registration r = Json.read(e.getValue(), Registration.class);
-          if (r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBeforeMs) {
-            saturated.add(e.getKey());
-          }
-        } catch (JsonProcessingException ex) {
-          // advisory only
-        }
+      if (redis.await(held.get(e.getKey())) == 1) {
+        live.put(e.getKey(), parse(e.getValue()));
       }
     }
-    return new Liveness(alive, saturated);
+    return live;
   }
 
   public List<NodeInfo> nodes() {

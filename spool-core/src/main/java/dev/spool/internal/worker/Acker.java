@@ -222,11 +222,10 @@ final class Acker implements Runnable {
     }
     refused.remove(ack);
     log.error(
-        "node {}: gave up recording the outcome of {} (job {}) after {} tries: {}; its slot is"
-            + " freed and its lease no longer renewed, so it will be recovered as abandoned",
+        "node {}: gave up recording the outcome of {} after {} tries: {}; its slot is freed and"
+            + " its lease no longer renewed, so it will be recovered as abandoned",
         node,
         ack.job(),
-        ack.job().id(),
         tries,
         error.toString());
     acknowledged.accept(ack.job());

@@ -153,7 +153,8 @@ final class Heartbeat {
         held.size(),
         startedAtMs,
         now,
-        saturatedSince(now));
+        saturatedSince(now),
+        node.settings().affinityFallback().toMillis());
   }
 
   /** Since when every slot has been taken, or 0 while the node has room. */

@@ -84,6 +84,14 @@ final class Maintenance {
     return Math.clamp(lease.toMillis() / 4, 100, 1_000);
   }
 
+  /**
+   * Three periods, at least 3 s: a leader that misses a period or stalls for a moment (a GC pause,
+   * a busy host) keeps its lead; a dead one is replaced within that time.
+   */
+  private static long leadMs(long intervalMs) {
+    return Math.max(3 * intervalMs, 3_000);
+  }
+
   /** How many batches of a duty this node ran (as leader). */
   long calls(Duty duty) {
     return calls.get(duty).get();
@@ -132,8 +140,7 @@ final class Maintenance {
   private void run(Task task) {
     boolean more = false;
     try {
-      // The lead lasts three periods: a leader that misses one period keeps it.
-      if (leads.lead(task.queue, task.duty.key(), 3 * task.intervalMs)) {
+      if (leads.lead(task.queue, task.duty.key(), leadMs(task.intervalMs))) {
         more = batch(task);
         calls.get(task.duty).incrementAndGet();
       }
