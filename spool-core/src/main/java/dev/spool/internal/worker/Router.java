@@ -47,7 +47,10 @@ final class Router {
   private long fallbackMs(String queue, Map<String, Registration> live) {
     long shortest = node.settings().affinityFallback().toMillis();
     for (Registration r : live.values()) {
-      if (r != null && r.affinityFallbackMs() > 0 && r.queues().contains(queue)) {
+      if (r != null
+          && r.affinityFallbackMs() > 0
+          && r.queues() != null
+          && r.queues().contains(queue)) {
         shortest = Math.min(shortest, r.affinityFallbackMs());
       }
     }
