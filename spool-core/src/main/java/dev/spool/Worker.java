@@ -55,13 +55,23 @@ public final class Worker implements AutoCloseable {
     node.halt();
   }
 
+  /** How many batches of a maintenance duty (reap, route, prune) this node ran as its leader. */
+  long maintenanceCalls(String duty) {
+    return node.maintenanceCalls(duty);
+  }
+
   /** Configures a node; {@link #start()} starts it. */
   public static final class Builder {
     /** Defaults to 10 handlers at once. */
     public static final int DEFAULT_CONCURRENCY = 10;
 
-    /** Defaults to 30 s: how long a job stays held without a heartbeat from its node. */
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /**
+     * Defaults to 10 s: how long a job stays held without a heartbeat from its node, and so about
+     * how soon the jobs of a node that died run again elsewhere. The heartbeat, on a thread of its
+     * own, renews the leases every quarter of it, however long a job runs; the reaper looks for
+     * expired leases every quarter of it, at most every second.
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
 
     /**
      * Defaults to 30 s: a job pinned (not strictly) to a node that has been saturated this long may
@@ -109,7 +119,11 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** See {@link #DEFAULT_LEASE}. Heartbeats renew leases every third of it. */
+    /**
+     * See {@link #DEFAULT_LEASE}. Heartbeats renew leases every quarter of it; the node's name is
+     * held as long (a node restarted under the name of a node that died on the same host takes it
+     * over at once).
+     */
     public Builder lease(Duration lease) {
       Objects.requireNonNull(lease, "lease");
       if (lease.toMillis() < 300) {
@@ -129,7 +143,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** See {@link #DEFAULT_AFFINITY_FALLBACK}; this node applies it to the nodes it watches. */
+    /**
+     * See {@link #DEFAULT_AFFINITY_FALLBACK}. The node routing a queue (one is elected) applies the
+     * shortest fallback of the live nodes serving it.
+     */
     public Builder affinityFallback(Duration fallback) {
       this.affinityFallback = JobOptions.positive(fallback, "affinityFallback");
       return this;

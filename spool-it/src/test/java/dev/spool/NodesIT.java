@@ -44,6 +44,51 @@ class NodesIT {
   }
 
   @Test
+  void aNodeRestartedUnderTheNameOfOneThatDiedTakesItOverAtOnce() {
+    Worker crashed =
+        f.worker("node-1").lease(Duration.ofSeconds(60)).handle(NOOP, (job, a) -> {}).start();
+    crashed.halt(); // its registration would hold the name for a whole lease
+
+    Worker restarted =
+        f.worker("node-1").lease(Duration.ofSeconds(60)).handle(NOOP, (job, a) -> {}).start();
+    assertThat(restarted.name()).isEqualTo("node-1");
+    assertThatThrownBy(() -> f.worker("node-1").handle(NOOP, (job, a) -> {}).start())
+        .as("a live holder keeps its name")
+        .hasMessageContaining("a live worker node named 'node-1' is already running");
+  }
+
+  @Test
+  void aNameHeldForAProcessOfThisHostThatNoLongerRunsIsTakenOver() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    registerAsIfBy("node-1", gone.pid());
+    registerAsIfBy("node-2", ProcessHandle.current().parent().orElseThrow().pid());
+
+    Worker w = f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    assertThat(w.name()).isEqualTo("node-1");
+    assertThatThrownBy(() -> f.worker("node-2").handle(NOOP, (job, a) -> {}).start())
+        .as("a process that still runs keeps its name")
+        .hasMessageContaining("a live worker node named 'node-2' is already running");
+  }
+
+  /** What a node of process {@code pid} on this host would have registered, with a long lease. */
+  private void registerAsIfBy(String name, long pid) throws Exception {
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    f.redis()
+        .set(
+            f.namespace + ":{nodes}:name:" + name,
+            "instance-of-" + pid,
+            io.lettuce.core.SetArgs.Builder.px(60_000));
+    f.redis()
+        .hset(
+            f.namespace + ":{nodes}:info",
+            name,
+            ("{\"host\":\"%s\",\"pid\":%d,\"queues\":[\"work\"],\"concurrency\":1,"
+                    + "\"busy\":0,\"startedAtMs\":0,\"heartbeatMs\":0,\"saturatedSinceMs\":0}")
+                .formatted(host, pid));
+  }
+
+  @Test
   void nodesAreListedWithWhatTheyRunAndADeadNodeShowsDead() {
     Worker alive =
         f.worker("alive")

@@ -70,6 +70,30 @@ class RecoveryIT {
   }
 
   @Test
+  void withTheDefaultSettingsTheJobsOfADeadNodeRunElsewhereSoonAfterTheLease() throws Exception {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3));
+    CountDownLatch allHeld = new CountDownLatch(3);
+    Worker doomed =
+        f.spool
+            .worker("doomed")
+            .concurrency(3)
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  allHeld.countDown();
+                  Fixtures.untilInterrupted();
+                })
+            .start();
+    assertThat(allHeld.await(10, TimeUnit.SECONDS)).isTrue();
+    doomed.halt();
+
+    f.spool.worker("survivor").handle(NOOP, (job, a) -> {}).start();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> f.spool.monitor().counts("work").completed() == 3);
+  }
+
+  @Test
   void aLeaseKeptAliveByHeartbeatsIsNotReaped() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();

@@ -56,7 +56,7 @@ public final class WorkerCommand extends ClientCommand {
   @Option(
       names = "--lease",
       paramLabel = "TIME",
-      defaultValue = "30s",
+      defaultValue = "10s",
       converter = DurationConverter.class,
       description =
           "How long a job stays held without a heartbeat from this node (default:"

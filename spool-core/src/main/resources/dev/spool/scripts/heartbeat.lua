@@ -1,15 +1,33 @@
---[[ heartbeat: renew the leases of the jobs one node holds in one queue.
-  KEYS[1] {q}:active  ZSET  id -> lease deadline (ms)
-  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] new lease deadline (ms)
-  ARGV[4..] ids the node holds
-  Only leases the node still owns are renewed.
-  Returns: number of leases renewed ]]
-local prefix, node, deadline = ARGV[1], ARGV[2], ARGV[3]
-local renewed = 0
-for i = 4, #ARGV do
-  local id = ARGV[i]
-  if redis.call('HGET', prefix .. id, 'w') == node then
-    renewed = renewed + redis.call('ZADD', KEYS[1], 'XX', 'CH', deadline, id)
+--[[ heartbeat: renew the leases of the jobs one node holds in one queue, and tell the node which
+  leases it lost and which jobs have a kill request waiting.
+  KEYS[1] {q}:active  ZSET  id -> lease deadline (ms, Redis server time)
+  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] lease (ms)
+  ARGV[4..] pairs: id, attempt the node holds
+  A lease is renewed only while the node still holds that attempt: state 'started', 'w' this
+  node, 'n' this attempt, the id in KEYS[1]. The deadline is Redis's clock (TIME) plus the
+  lease, so no node's clock matters. A renewal removes, then adds: at maxmemory (noeviction)
+  Redis refuses only a script's first write that may grow memory, so leases are still renewed.
+  A key that is not a job hash is a lost lease of that job, never an error of the call.
+  Returns: {ids whose lease the node lost, ids with a stored kill request ('krq')} ]]
+local prefix, node = ARGV[1], ARGV[2]
+local now = redis.call('TIME')
+local deadline = string.format('%.0f',
+  tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]))
+local lost, kill = {}, {}
+for i = 4, #ARGV, 2 do
+  local id, attempt = ARGV[i], ARGV[i + 1]
+  local key = prefix .. id
+  local job = false
+  if redis.call('TYPE', key).ok == 'hash' then
+    job = redis.call('HMGET', key, 's', 'w', 'n', 'krq')
+  end
+  if job and job[1] == 'started' and job[2] == node and job[3] == attempt
+      and redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('ZADD', KEYS[1], deadline, id)
+    if job[4] then kill[#kill + 1] = id end
+  else
+    lost[#lost + 1] = id
   end
 end
-return renewed
+return {lost, kill}

@@ -1,12 +1,18 @@
 --[[ node-register: claim a node name while the node lives, and publish what it is.
-  KEYS[1] {nodes}:name:<name>  STRING  the instance that holds the name; expires with the lease
+  KEYS[1] {nodes}:name:<name>  STRING  the instance that holds the name; expires after the
+                                       node timeout unless renewed
   KEYS[2] {nodes}:info         HASH    name -> node info JSON
-  ARGV[1] name   ARGV[2] instance id   ARGV[3] lease (ms)   ARGV[4] info JSON
-  Returns: 'ok' claimed (or renewed by its holder); else the info JSON of the live holder ]]
+  ARGV[1] name   ARGV[2] instance id   ARGV[3] node timeout (ms)   ARGV[4] info JSON
+  ARGV[5] an instance proven dead by the caller, whose name it may take over ('' if none)
+  The first write is an HDEL, which Redis allows at maxmemory (noeviction): a live node keeps
+  its name when Redis is out of memory.
+  Returns: {'ok'} claimed (or renewed by its holder); else {'held', holder instance, holder
+  info JSON ('{}' when unknown)} ]]
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[2] then
-  return redis.call('HGET', KEYS[2], ARGV[1]) or '{}'
+if holder and holder ~= ARGV[2] and holder ~= ARGV[5] then
+  return {'held', holder, redis.call('HGET', KEYS[2], ARGV[1]) or '{}'}
 end
+redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-return 'ok'
+return {'ok'}

@@ -13,13 +13,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Worker nodes in Redis: a name is held by one live node (its key expires with the node's lease,
+ * Worker nodes in Redis: a name is held by one live node (its key expires after the node timeout,
  * renewed by its heartbeat) and each node publishes host, pid, queues, concurrency and load.
  */
 public final class NodeRegistry {
-  /** What a node publishes about itself. */
+  private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+
+  /**
+   * What a node publishes about itself; {@code affinityFallbackMs} is 0 in entries written before
+   * it was published.
+   */
   public record Registration(
       String host,
       long pid,
@@ -28,7 +36,8 @@ public final class NodeRegistry {
       int busy,
       long startedAtMs,
       long heartbeatMs,
-      long saturatedSinceMs) {}
+      long saturatedSinceMs,
+      long affinityFallbackMs) {}
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -39,38 +48,84 @@ public final class NodeRegistry {
   }
 
   /**
-   * Claims or renews the name.
+   * Claims the name, taking it over from a holder that is provably dead: on this host, with no live
+   * process of its pid (or, in this process, no live instance of its id). A holder elsewhere keeps
+   * the name until its registration lapses, {@code timeoutMs} after its last heartbeat.
    *
    * @throws SpoolException if another live node holds it
    */
-  public void register(String name, String instance, long leaseMs, Registration info) {
-    Object r =
-        redis.await(
-            redis.eval(
-                Script.NODE_REGISTER,
-                ScriptOutputType.VALUE,
-                new String[] {keys.nodeName(name), keys.nodeInfo()},
-                name,
-                instance,
-                Long.toString(leaseMs),
-                Json.write(info)));
-    if (!"ok".equals(String.valueOf(r))) {
-      String holder = String.valueOf(r);
-      try {
-        Registration other = Json.read(holder, Registration.class);
-        holder =
-            "host %s, pid %d, last heartbeat %s"
-                .formatted(other.host(), other.pid(), Instant.ofEpochMilli(other.heartbeatMs()));
-      } catch (JsonProcessingException | RuntimeException e) {
-        // keep the raw text
-      }
-      throw new SpoolException(
-          "a live worker node named '"
-              + name
-              + "' is already running ("
-              + holder
-              + "): give this one another name, or stop that one first");
+  public void register(String name, String instance, long timeoutMs, Registration info) {
+    List<Object> r = redis.await(claim(name, instance, timeoutMs, info, ""));
+    if (r.size() < 3) {
+      return;
     }
+    String holder = String.valueOf(r.get(1));
+    String holderInfo = String.valueOf(r.get(2));
+    Registration other = parse(holderInfo);
+    if (other != null && provablyDead(holder, other, info)) {
+      log.warn(
+          "node {}: taking over the name from a dead instance (host {}, pid {} no longer runs it)",
+          name,
+          other.host(),
+          other.pid());
+      r = redis.await(claim(name, instance, timeoutMs, info, holder));
+      if (r.size() < 3) {
+        return;
+      }
+      other = parse(String.valueOf(r.get(2)));
+    }
+    String shown =
+        other == null
+            ? holderInfo
+            : "host %s, pid %d, last heartbeat %s"
+                .formatted(other.host(), other.pid(), Instant.ofEpochMilli(other.heartbeatMs()));
+    throw new SpoolException(
+        "a live worker node named '"
+            + name
+            + "' is already running ("
+            + shown
+            + "): give this one another name, or stop that one first");
+  }
+
+  /**
+   * Renews the name for a node that holds it; completes false if another instance took it (this
+   * node was presumed dead: its registration lapsed).
+   */
+  public CompletableFuture<Boolean> renew(
+      String name, String instance, long timeoutMs, Registration info) {
+    return claim(name, instance, timeoutMs, info, "").thenApply(r -> r.size() < 3);
+  }
+
+  private CompletableFuture<List<Object>> claim(
+      String name, String instance, long timeoutMs, Registration info, String deadHolder) {
+    return redis.eval(
+        Script.NODE_REGISTER,
+        ScriptOutputType.MULTI,
+        new String[] {keys.nodeName(name), keys.nodeInfo()},
+        name,
+        instance,
+        Long.toString(timeoutMs),
+        Json.write(info),
+        deadHolder);
+  }
+
+  private static Registration parse(String json) {
+    try {
+      return Json.read(json, Registration.class);
+    } catch (JsonProcessingException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Same host, and its process (or, in this process, its instance) is gone. */
+  private static boolean provablyDead(String holder, Registration other, Registration self) {
+    if (other.host() == null || !other.host().equals(self.host())) {
+      return false;
+    }
+    if (other.pid() == ProcessHandle.current().pid()) {
+      return !LocalNodes.isLive(holder);
+    }
+    return ProcessHandle.of(other.pid()).map(p -> !p.isAlive()).orElse(true);
   }
 
   public void leave(String name, String instance) {
@@ -83,27 +138,23 @@ public final class NodeRegistry {
             instance));
   }
 
-  /** Names of the live nodes, and of those saturated since before {@code saturatedBeforeMs}. */
-  public record Liveness(java.util.Set<String> alive, java.util.Set<String> saturated) {}
-
-  public Liveness liveness(long saturatedBeforeMs) {
+  /**
+   * What the live nodes published, by name (a node whose entry cannot be read is live with no
+   * details: {@code null}).
+   */
+  public Map<String, Registration> liveNodes() {
     Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
-    java.util.Set<String> alive = new java.util.HashSet<>();
-    java.util.Set<String> saturated = new java.util.HashSet<>();
+    Map<String, RedisFuture<Long>> held = new java.util.HashMap<>();
+    for (String name : all.keySet()) {
+      held.put(name, redis.async().exists(keys.nodeName(name)));
+    }
+    Map<String, Registration> live = new java.util.HashMap<>();
     for (Map.Entry<String, String> e : all.entrySet()) {
-      if (redis.await(redis.async().exists(keys.nodeName(e.getKey()))) == 1) {
-        alive.add(e.getKey());
-        try {
-          Registration r = Json.read(e.getValue(), Registration.class);
-          if (r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBeforeMs) {
-            saturated.add(e.getKey());
-          }
-        } catch (JsonProcessingException ex) {
-          // advisory only
-        }
+      if (redis.await(held.get(e.getKey())) == 1) {
+        live.put(e.getKey(), parse(e.getValue()));
       }
     }
-    return new Liveness(alive, saturated);
+    return live;
   }
 
   public List<NodeInfo> nodes() {

@@ -34,8 +34,12 @@ public interface JobStore {
   CompletableFuture<Long> batchDone(
       List<String> batchParts, List<Boolean> succeeded, long nowMicros);
 
-  CompletableFuture<Long> heartbeat(
-      String queue, String node, long leaseDeadlineMs, long[] numbers);
+  /**
+   * Renews for {@code leaseMs} (from Redis's clock) the leases a node still holds (numbers and
+   * attempts in pairs); completes with the leases it lost and the jobs with a kill request waiting.
+   */
+  CompletableFuture<HeartbeatReply> heartbeat(
+      String queue, String node, long leaseMs, long[] numbersAndAttempts);
 
   /** Hands held jobs back to the head of their queue (numbers and attempts in pairs). */
   long release(String queue, String node, long[] numbersAndAttempts);

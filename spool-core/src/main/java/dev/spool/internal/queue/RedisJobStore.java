@@ -176,17 +176,29 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public CompletableFuture<Long> heartbeat(
-      String queue, String node, long leaseDeadlineMs, long[] numbers) {
+  public CompletableFuture<HeartbeatReply> heartbeat(
+      String queue, String node, long leaseMs, long[] numbersAndAttempts) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[3 + numbers.length];
+    String[] args = new String[3 + numbersAndAttempts.length];
     args[0] = q.jobPrefix();
     args[1] = node;
-    args[2] = Long.toString(leaseDeadlineMs);
-    for (int i = 0; i < numbers.length; i++) {
-      args[3 + i] = Long.toString(numbers[i]);
+    args[2] = Long.toString(leaseMs);
+    for (int i = 0; i < numbersAndAttempts.length; i++) {
+      args[3 + i] = Long.toString(numbersAndAttempts[i]);
     }
-    return redis.eval(Script.HEARTBEAT, ScriptOutputType.INTEGER, new String[] {q.active()}, args);
+    return redis
+        .<List<Object>>eval(
+            Script.HEARTBEAT, ScriptOutputType.MULTI, new String[] {q.active()}, args)
+        .thenApply(
+            r -> new HeartbeatReply(numbers((List<?>) r.get(0)), numbers((List<?>) r.get(1))));
+  }
+
+  private static List<Long> numbers(List<?> ids) {
+    List<Long> out = new ArrayList<>(ids.size());
+    for (Object id : ids) {
+      out.add(parseLong(id));
+    }
+    return out;
   }
 
   @Override

@@ -135,6 +135,11 @@ public final class Keys {
       return prefix + "pinned";
     }
 
+    /** STRING: the node leading one maintenance duty of this queue, while its lead lasts. */
+    public String leader(String duty) {
+      return prefix + "leader:" + duty;
+    }
+
     /** Pub/sub channel announcing a delayed job due earlier than any before it. */
     public String dueChannel() {
       return prefix + "due";

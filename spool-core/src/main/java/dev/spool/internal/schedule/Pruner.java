@@ -4,26 +4,24 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes finished statuses older than the retention, with their index entries, so Redis memory
- * stays bounded under a steady load. Safe to run on every node at once.
+ * stays bounded under a steady load. Safe to run on every node at once; one node per queue,
+ * elected, does it.
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
-  private static final int BATCH = 1000;
+  private static final int BATCH = 200;
 
   private final StatusStore store;
-  private final List<String> queues;
   private final Clock clock;
   private final Duration retention;
 
-  public Pruner(StatusStore store, List<String> queues, Clock clock, Duration retention) {
+  public Pruner(StatusStore store, Clock clock, Duration retention) {
     this.store = store;
-    this.queues = List.copyOf(queues);
     this.clock = clock;
     this.retention = retention;
   }
@@ -33,20 +31,16 @@ public final class Pruner {
     return Duration.ofMillis(Math.clamp(retention.toMillis() / 10, 1_000, 60_000));
   }
 
-  /** One pass over every queue; returns the number of statuses deleted. */
-  public long runOnce() {
+  /**
+   * Prunes one batch of one queue: a call bounded by the batch, so that a backlog is worked off in
+   * short steps. Returns true if the batch was full (more may be waiting).
+   */
+  public boolean runBatch(String queue) {
     long cutoff = Micros.now(clock) - retention.toNanos() / 1000;
-    long total = 0;
-    for (String queue : queues) {
-      long n;
-      do {
-        n = store.prune(queue, cutoff, BATCH);
-        total += n;
-      } while (n == BATCH);
+    long n = store.prune(queue, cutoff, BATCH);
+    if (n > 0) {
+      log.debug("queue {}: pruned {} statuses older than {}", queue, n, retention);
     }
-    if (total > 0) {
-      log.debug("pruned {} statuses older than {}", total, retention);
-    }
-    return total;
+    return n == BATCH;
   }
 }

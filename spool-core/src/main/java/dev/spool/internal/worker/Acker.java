@@ -9,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +22,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes job outcomes in batches: the successes of a queue in one {@code complete} call, failures
  * one {@code fail} call each, several batches in flight at once (pipelined on the shared
- * connection). An outcome that cannot be written (Redis away) is tried again until it is.
+ * connection). An outcome that cannot be written because Redis is away is tried again, with a
+ * backoff, until it is. One refused by an error of its own (a script error on a malformed job) is
+ * first written apart from the others, then given up after {@link #MAX_TRIES} tries: its slot is
+ * freed and its lease no longer renewed, so the reaper recovers the job.
  */
 final class Acker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Acker.class);
   private static final int MAX_BATCH = 1000;
   private static final int MAX_IN_FLIGHT = 8;
+  static final int MAX_TRIES = 3;
+  private static final long MAX_BACKOFF_MS = 5_000;
 
   private final String node;
   private final JobStore store;
@@ -33,6 +40,11 @@ final class Acker implements Runnable {
   private final ScheduledExecutorService timers;
   private final Consumer<RunningJob> acknowledged;
   private final Consumer<String> batchPartFailed;
+
+  /** Outcomes refused by an error of their own: written alone from then on, with their tries. */
+  private final Map<Ack, Integer> refused = new ConcurrentHashMap<>();
+
+  private final AtomicInteger transientFailures = new AtomicInteger();
   private final LinkedBlockingQueue<Ack> pending = new LinkedBlockingQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private volatile boolean stopped;
@@ -92,7 +104,8 @@ final class Acker implements Runnable {
     for (Ack ack : batch) {
       String part = ack.endedBatchPart();
       if (part != null) {
-        ends.computeIfAbsent(Ack.batchOf(part), b -> new ArrayList<>()).add(ack);
+        String group = refused.containsKey(ack) ? part + "|" + ends.size() : Ack.batchOf(part);
+        ends.computeIfAbsent(group, b -> new ArrayList<>()).add(ack);
       }
     }
     if (ends.isEmpty()) {
@@ -113,9 +126,9 @@ final class Acker implements Runnable {
               if (error == null) {
                 // A failed part may have stopped its batch: the node must ask again.
                 ends.forEach(
-                    (b, acks) -> {
+                    (group, acks) -> {
                       if (acks.stream().anyMatch(a -> a.failure() != null)) {
-                        batchPartFailed.accept(b);
+                        batchPartFailed.accept(Ack.batchOf(acks.getFirst().endedBatchPart()));
                       }
                     });
                 try {
@@ -137,7 +150,8 @@ final class Acker implements Runnable {
     for (Ack ack : batch) {
       String queue = ack.job().id().queue();
       if (ack.failure() == null) {
-        successes.computeIfAbsent(queue, q -> new ArrayList<>()).add(ack);
+        String group = refused.containsKey(ack) ? queue + "|" + successes.size() : queue;
+        successes.computeIfAbsent(group, q -> new ArrayList<>()).add(ack);
       } else {
         calls.add(
             store
@@ -146,7 +160,8 @@ final class Acker implements Runnable {
       }
     }
     successes.forEach(
-        (queue, acks) -> {
+        (group, acks) -> {
+          String queue = acks.getFirst().job().id().queue();
           List<Success> done = new ArrayList<>(acks.size());
           for (Ack ack : acks) {
             RunningJob job = ack.job();
@@ -163,19 +178,70 @@ final class Acker implements Runnable {
 
   private void settle(List<Ack> acks, Throwable error) {
     if (error == null) {
-      acks.forEach(a -> acknowledged.accept(a.job()));
+      transientFailures.set(0);
+      acks.forEach(
+          a -> {
+            refused.remove(a);
+            acknowledged.accept(a.job());
+          });
       return;
     }
     if (stopped) {
       log.warn("node {}: dropping {} outcomes at halt: {}", node, acks.size(), error.toString());
       return;
     }
-    log.warn(
-        "node {}: could not record {} job outcomes, retrying in 1 s: {}",
+    if (AckErrors.isTransient(error)) {
+      long delayMs = backoffMs(transientFailures.incrementAndGet());
+      log.warn(
+          "node {}: could not record {} job outcomes, retrying in {} ms: {}",
+          node,
+          acks.size(),
+          delayMs,
+          error.toString());
+      retryLater(acks, delayMs);
+      return;
+    }
+    if (acks.size() > 1) {
+      // One of them is refused: write each alone, so that the others are not held back.
+      acks.forEach(a -> refused.putIfAbsent(a, 0));
+      pending.addAll(acks);
+      return;
+    }
+    Ack ack = acks.getFirst();
+    int tries = refused.merge(ack, 1, Integer::sum);
+    if (tries < MAX_TRIES) {
+      log.warn(
+          "node {}: the outcome of {} was refused (try {} of {}): {}",
+          node,
+          ack.job(),
+          tries,
+          MAX_TRIES,
+          error.toString());
+      retryLater(acks, backoffMs(tries));
+      return;
+    }
+    refused.remove(ack);
+    log.error(
+        "node {}: gave up recording the outcome of {} after {} tries: {}; its slot is freed and"
+            + " its lease no longer renewed, so it will be recovered as abandoned",
         node,
-        acks.size(),
+        ack.job(),
+        tries,
         error.toString());
-    timers.schedule(() -> pending.addAll(acks), 1, TimeUnit.SECONDS);
+    acknowledged.accept(ack.job());
+  }
+
+  private void retryLater(List<Ack> acks, long delayMs) {
+    try {
+      timers.schedule(() -> pending.addAll(acks), delayMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn("node {}: dropping {} outcomes at shutdown", node, acks.size());
+    }
+  }
+
+  /** 100 ms, doubled per failure in a row, at most 5 s. */
+  private static long backoffMs(int failures) {
+    return Math.min(MAX_BACKOFF_MS, 100L << Math.min(failures - 1, 10));
   }
 
   /** True when nothing is waiting or being written. */

@@ -20,12 +20,14 @@ import java.util.function.Function;
 
 /**
  * A job a node holds, from fetch to acknowledgement; also the {@link JobContext} its handler sees.
- * Its handler either finishes it or the node hands it back at shutdown, never both.
+ * Its handler either finishes it, or the node takes it from the handler: handed back at shutdown,
+ * or abandoned when its lease was lost.
  */
 final class RunningJob implements JobContext, BatchPart {
   private static final int RUNNING = 0;
   private static final int FINISHED = 1;
   private static final int HANDED_BACK = 2;
+  private static final int ABANDONED = 3;
 
   private final FetchedJob job;
   private final String node;
@@ -138,7 +140,7 @@ final class RunningJob implements JobContext, BatchPart {
     return timedOut;
   }
 
-  /** The handler ended; false if the job was handed back meanwhile (its outcome is void). */
+  /** The handler ended; false if the job was handed back or abandoned meanwhile (no outcome). */
   boolean finish() {
     Future<?> task = timeoutTask;
     if (task != null) {
@@ -157,6 +159,25 @@ final class RunningJob implements JobContext, BatchPart {
       t.interrupt();
     }
     return true;
+  }
+
+  /**
+   * The node lost the job's lease while its handler ran: its outcome would be refused, so the
+   * handler is interrupted and the outcome dropped. False if the handler had finished already.
+   */
+  boolean abandon() {
+    if (!state.compareAndSet(RUNNING, ABANDONED)) {
+      return false;
+    }
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    return true;
+  }
+
+  boolean abandoned() {
+    return state.get() == ABANDONED;
   }
 
   boolean running() {

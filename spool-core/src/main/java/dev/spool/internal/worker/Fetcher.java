@@ -1,0 +1,191 @@
+package dev.spool.internal.worker;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.FetchedJob;
+import io.lettuce.core.UnblockType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leases jobs for the node's free slots, up to 128 per call, across its queues in order, and hands
+ * each to the runner; with nothing to fetch, blocks on the queues' wake-up signals (on a connection
+ * of its own). It is never interrupted while a fetch is in flight: the jobs a fetch leased are
+ * always dispatched, so a shutdown hands them back at once instead of leaving them to their lease.
+ */
+final class Fetcher {
+  private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
+  private static final int MAX_FETCH = 128;
+  private static final long BLOCK_SECONDS = 2;
+  private static final long STOP_BOUND_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final NodeContext node;
+  private final HeldJobs held;
+  private final Consumer<FetchedJob> dispatch;
+  private final Object pause = new Object();
+  private volatile boolean stopping;
+  private StatefulRedisConnection<String, String> blocking;
+  private volatile long blockingClientId = -1;
+  private Thread thread;
+
+  Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
+    this.node = node;
+    this.held = held;
+    this.dispatch = dispatch;
+  }
+
+  void start() {
+    blocking = node.store().redis().openBlocking();
+    blockingClientId = blocking.sync().clientId();
+    thread = Thread.ofPlatform().name("spool-fetch-" + node.name()).daemon().start(this::loop);
+  }
+
+  private void loop() {
+    long backoffMs = 0;
+    while (!stopping) {
+      int want;
+      try {
+        want = held.takeSlots(MAX_FETCH);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (stopping) {
+        held.returnSlots(want);
+        return;
+      }
+      int got = 0;
+      try {
+        for (String queue : node.settings().queues()) {
+          if (got == want || stopping) {
+            break;
+          }
+          List<FetchedJob> jobs = fetch(queue, want - got);
+          jobs.forEach(dispatch); // even when stopping: these jobs are leased to this node now
+          got += jobs.size();
+        }
+        backoffMs = 0;
+      } catch (RuntimeException e) {
+        held.returnSlots(want - got);
+        if (stopping) {
+          return;
+        }
+        backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+        log.warn(
+            "node {}: fetch failed, retrying in {} ms: {}", node.name(), backoffMs, e.getMessage());
+        pause(backoffMs);
+        continue;
+      }
+      held.returnSlots(want - got);
+      if (got == 0 && !stopping) {
+        awaitSignal();
+      }
+    }
+  }
+
+  /** The one call that leases jobs. */
+  private List<FetchedJob> fetch(String queue, int max) {
+    long now = Micros.now(node.clock());
+    long deadline = now / 1000 + node.settings().lease().toMillis();
+    return node.store().fetch(queue, node.name(), now, deadline, max);
+  }
+
+  /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */
+  private void awaitSignal() {
+    String[] signals =
+        node.settings().queues().stream()
+            .flatMap(
+                q -> {
+                  var keys = node.store().keys().queue(q);
+                  return Stream.of(keys.signalOf(node.name()), keys.signal());
+                })
+            .toArray(String[]::new);
+    try {
+      blocking.sync().blpop(BLOCK_SECONDS, signals);
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        log.debug("node {}: wait for signal ended: {}", node.name(), e.getMessage());
+        pause(200);
+      }
+    }
+  }
+
+  private void pause(long ms) {
+    synchronized (pause) {
+      if (stopping) {
+        return;
+      }
+      try {
+        pause.wait(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Stops fetching and waits until the fetcher is out of its loop: a fetch in flight completes and
+   * its jobs are dispatched; a wait for a signal or a slot is ended.
+   */
+  void stop() {
+    if (thread == null) {
+      return;
+    }
+    stopping = true;
+    held.wakeFetcher();
+    synchronized (pause) {
+      pause.notifyAll();
+    }
+    long deadline = System.nanoTime() + STOP_BOUND_NANOS;
+    try {
+      while (thread.isAlive() && System.nanoTime() < deadline) {
+        unblock();
+        thread.join(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("node {}: the fetcher did not stop in time; interrupting it", node.name());
+      thread.interrupt();
+    }
+  }
+
+  /** Stops at once, as a crash would (for tests). */
+  void halt() {
+    stopping = true;
+    if (thread != null) {
+      thread.interrupt();
+      unblock();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Ends the fetcher's BLPOP, if it is in one. */
+  private void unblock() {
+    try {
+      if (blockingClientId >= 0) {
+        node.store().redis().async().clientUnblock(blockingClientId, UnblockType.ERROR);
+      }
+    } catch (RuntimeException e) {
+      log.debug("node {}: unblock failed: {}", node.name(), e.getMessage());
+    }
+  }
+
+  void closeConnection() {
+    if (blocking != null) {
+      try {
+        blocking.close();
+      } catch (RuntimeException e) {
+        log.debug("node {}: closing connection failed: {}", node.name(), e.getMessage());
+      }
+    }
+  }
+}

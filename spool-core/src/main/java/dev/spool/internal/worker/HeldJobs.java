@@ -1,0 +1,105 @@
+package dev.spool.internal.worker;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The jobs a node holds, from fetch until their outcome is recorded (or given up), and the slots of
+ * the concurrency limit they take. The heartbeat renews the leases of the jobs held here.
+ */
+final class HeldJobs {
+  private final Semaphore slots;
+  private final Map<String, RunningJob> byId = new ConcurrentHashMap<>();
+  private final Object changed = new Object();
+
+  HeldJobs(int concurrency) {
+    this.slots = new Semaphore(concurrency);
+  }
+
+  /** Waits for a free slot, then takes every free one, up to {@code max}. */
+  int takeSlots(int max) throws InterruptedException {
+    slots.acquire();
+    int n = 1 + slots.drainPermits();
+    if (n > max) {
+      slots.release(n - max);
+      n = max;
+    }
+    return n;
+  }
+
+  void returnSlots(int n) {
+    if (n > 0) {
+      slots.release(n);
+    }
+  }
+
+  /** Wakes a fetcher waiting for a slot, so that it sees the node is stopping. */
+  void wakeFetcher() {
+    slots.release();
+  }
+
+  void add(RunningJob job) {
+    byId.put(job.id().toString(), job);
+  }
+
+  RunningJob get(String id) {
+    return byId.get(id);
+  }
+
+  Collection<RunningJob> all() {
+    return byId.values();
+  }
+
+  int size() {
+    return byId.size();
+  }
+
+  boolean isEmpty() {
+    return byId.isEmpty();
+  }
+
+  /**
+   * Stops holding this attempt: its lease is no longer renewed. Only this attempt: after a lost
+   * lease the node may already hold the job's next attempt under the same id.
+   */
+  void forget(RunningJob job) {
+    byId.remove(job.id().toString(), job);
+    signal();
+  }
+
+  /** The job's slot is free: its outcome is recorded, given up, or its handler ended abandoned. */
+  void done(RunningJob job) {
+    forget(job);
+    slots.release();
+  }
+
+  /** Wakes those waiting in {@link #await} to look again. */
+  void signal() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
+  }
+
+  /** Waits until {@code condition} holds or {@code deadlineNanos} ({@link System#nanoTime()}). */
+  boolean await(BooleanSupplier condition, long deadlineNanos) {
+    synchronized (changed) {
+      while (!condition.getAsBoolean()) {
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (waitMs <= 0) {
+          return false;
+        }
+        try {
+          changed.wait(Math.min(waitMs, 50));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.spool.internal.worker;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.Callback;
+import dev.spool.Errback;
+import dev.spool.Handler;
+import dev.spool.JobId;
+import dev.spool.Retry;
+import dev.spool.UniqueJobConflictException;
+import dev.spool.internal.Micros;
+import dev.spool.internal.json.Json;
+import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.StoredOptions;
+import dev.spool.internal.worker.HandlerRegistry.Registration;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs fetched jobs, one virtual thread each: parses the stored job, runs its handler (with its
+ * timeout), its callbacks or errbacks, and hands the outcome to the acker.
+ */
+final class JobRunner {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final NodeContext node;
+  private final HeldJobs held;
+  private final Acker acker;
+  private final KillListener kills;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** Batches asked whether they were stopped: "queue|token" -> {stopped 0/1, when (nanos)}. */
+  private final Map<String, long[]> stopChecks = new ConcurrentHashMap<>();
+
+  JobRunner(
+      NodeContext node,
+      HeldJobs held,
+      Acker acker,
+      KillListener kills,
+      ScheduledExecutorService timers) {
+    this.node = node;
+    this.held = held;
+    this.acker = acker;
+    this.kills = kills;
+    this.timers = timers;
+  }
+
+  /** A failed batch part may have stopped its batch: ask again next time. */
+  void forgetStopCheck(String batch) {
+    stopChecks.remove(batch);
+  }
+
+  void dispatch(FetchedJob fetched) {
+    RunningJob job = new RunningJob(fetched, node.name(), node.statuses(), node.statusLoader());
+    held.add(job);
+    kills.check(job);
+    try {
+      handlers.execute(() -> run(job));
+    } catch (RejectedExecutionException e) {
+      // Halted meanwhile (a crash, for tests): the job is left to its lease.
+      held.forget(job);
+    }
+  }
+
+  /** Stops every handler thread at once (the last step of a shutdown, or a halt). */
+  void shutdownNow() {
+    handlers.shutdownNow();
+  }
+
+  private void run(RunningJob job) {
+    job.bind(Thread.currentThread());
+    Failure failure;
+    try {
+      failure = batchStopped(job) ? killed(job, "its batch was stopped") : execute(job);
+    } catch (Throwable t) {
+      failure =
+          failed(
+              job,
+              StoredOptions.NONE,
+              JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+    }
+    Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
+    if (job.isKillRequested() && (failure == null || !failure.killed())) {
+      failure = killed(job, "killed on request while running on node '" + node.name() + "'");
+    }
+    if (!job.finish()) {
+      if (job.abandoned()) {
+        held.done(job); // its lease was lost: only now, with the handler ended, is its slot free
+      }
+      return; // handed back at shutdown: the job is back in its queue already
+    }
+    held.signal();
+    acker.submit(new Ack(job, failure));
+  }
+
+  private Failure killed(RunningJob job, String why) {
+    return new Failure(job.id().number(), job.attempt(), error(job, "Killed", why), Failure.KILLED);
+  }
+
+  /**
+   * Whether the job's batch was stopped. A stop is for good, so a stopped batch is remembered; a
+   * running one is asked again after {@link #STOP_CHECK_NANOS}, so parts of a busy batch do not
+   * each cost a round trip.
+   */
+  private boolean batchStopped(RunningJob job) {
+    String part = job.batchPart();
+    if (part.isEmpty()) {
+      return false;
+    }
+    String batch = Ack.batchOf(part);
+    long now = System.nanoTime();
+    long[] seen = stopChecks.get(batch);
+    if (seen != null && (seen[0] == 1 || now - seen[1] < STOP_CHECK_NANOS)) {
+      return seen[0] == 1;
+    }
+    boolean stopped = node.store().batchStopped(part);
+    if (stopChecks.size() > 10_000) {
+      stopChecks.clear();
+    }
+    stopChecks.put(batch, new long[] {stopped ? 1 : 0, now});
+    return stopped;
+  }
+
+  /** The internal job that tells a batch that one of its parts ended elsewhere. */
+  private Failure reportBatchPart(RunningJob job) throws JsonProcessingException {
+    var args = Json.mapper().readTree(job.job().args());
+    node.store()
+        .batchDone(
+            args.get("part").asText(),
+            "ok".equals(args.get("outcome").asText()),
+            Micros.now(node.clock()));
+    return null;
+  }
+
+  /** Runs the handler; returns null on success, or the failure to record. */
+  private Failure execute(RunningJob job) {
+    FetchedJob stored = job.job();
+    StoredOptions options;
+    try {
+      options = StoredOptions.parse(stored.options());
+    } catch (JsonProcessingException e) {
+      return dead(
+          job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage());
+    }
+    if (stored.type() == null || stored.args() == null) {
+      return dead(
+          job,
+          "MalformedJob",
+          "stored job has no " + (stored.type() == null ? "type" : "arguments"));
+    }
+    if (stored.lockHolder() != null && !stored.lockHolder().isEmpty()) {
+      JobId holder = new JobId(job.id().queue(), Long.parseLong(stored.lockHolder()));
+      UniqueJobConflictException conflict = new UniqueJobConflictException(stored.type(), holder);
+      return failed(job, options, error(job, conflict.getClass().getName(), conflict.getMessage()));
+    }
+    if (RedisJobStore.BATCH_PART_DONE.equals(stored.type())) {
+      try {
+        return reportBatchPart(job);
+      } catch (JsonProcessingException e) {
+        return dead(
+            job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
+      }
+    }
+    Registration<?> registration = node.settings().handlers().find(stored.type());
+    if (registration == null) {
+      String message =
+          "no handler registered for type '" + stored.type() + "' on node '" + node.name() + "'";
+      return failed(job, options, error(job, "UnknownJobType", message));
+    }
+    Class<?> argsType = registration.type().argsType();
+    Object args;
+    try {
+      args = Json.readArgs(stored.args(), argsType);
+    } catch (JsonParseException e) {
+      return dead(
+          job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      return dead(
+          job,
+          "ArgumentMismatch",
+          "arguments do not fit " + argsType.getName() + ": " + Json.describe(e));
+    }
+    if (options.timeoutMs() != null) {
+      job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
+    }
+    try {
+      invoke(registration, job, args);
+      return null;
+    } catch (Throwable t) {
+      runErrbacks(registration, job, args, t);
+      if (job.timedOut()) {
+        String message = "timed out after " + Duration.ofMillis(options.timeoutMs());
+        return failed(job, options, error(job, "JobTimeout", message));
+      }
+      return failed(
+          job, options, JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> void runErrbacks(
+      Registration<A> registration, RunningJob job, Object args, Throwable error) {
+    for (Errback<A> errback : registration.onFailure()) {
+      try {
+        errback.accept(job, (A) args, error);
+      } catch (Throwable e) {
+        log.warn("node {}: an errback of {} failed: {}", node.name(), job, e.toString());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <A> void invoke(Registration<A> registration, RunningJob job, Object args)
+      throws Exception {
+    Handler<A> handler = registration.handler();
+    handler.handle(job, (A) args);
+    for (Callback<A> callback : registration.onSuccess()) {
+      callback.accept(job, (A) args);
+    }
+  }
+
+  private String error(RunningJob job, String kind, String message) {
+    return JobErrors.describe(kind, message, job.attempt(), node.name(), node.clock().instant());
+  }
+
+  private Failure dead(RunningJob job, String kind, String message) {
+    log.warn("node {}: {} is dead: {}", node.name(), job, message);
+    return new Failure(job.id().number(), job.attempt(), error(job, kind, message), -1);
+  }
+
+  /** A retry if the job's budget allows one, else death. */
+  private Failure failed(RunningJob job, StoredOptions options, String errorJson) {
+    Retry retry = options.effectiveRetry();
+    int used = job.attempt() - job.job().budgetStart() + 1;
+    long retryAt = -1;
+    if (used < retry.attempts()) {
+      retryAt = node.clock().millis() + retry.delayBefore(used).toMillis();
+    }
+    return new Failure(job.id().number(), job.attempt(), errorJson, retryAt);
+  }
+}

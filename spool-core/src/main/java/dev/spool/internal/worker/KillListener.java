@@ -1,0 +1,68 @@
+package dev.spool.internal.worker;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kill requests pushed over pub/sub: the handler is interrupted within milliseconds. A message lost
+ * in a reconnect is made up for by the heartbeat, which reports the stored request.
+ */
+final class KillListener {
+  private static final Logger log = LoggerFactory.getLogger(KillListener.class);
+  private static final long REMEMBER_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final NodeContext node;
+  private final HeldJobs held;
+
+  /** Kill requests for jobs not (yet) held here, by id, with when they came (nanos). */
+  private final Map<String, Long> recent = new ConcurrentHashMap<>();
+
+  private StatefulRedisPubSubConnection<String, String> pubSub;
+
+  KillListener(NodeContext node, HeldJobs held) {
+    this.node = node;
+    this.held = held;
+  }
+
+  void start() {
+    pubSub = node.store().redis().openPubSub();
+    pubSub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String id) {
+            requested(id);
+          }
+        });
+    pubSub.sync().subscribe(node.statuses().killChannel());
+  }
+
+  private void requested(String id) {
+    RunningJob job = held.get(id);
+    if (job != null) {
+      log.info("node {}: kill requested for {}", node.name(), job);
+      job.requestKill();
+      return;
+    }
+    long now = System.nanoTime();
+    recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
+    recent.put(id, now);
+  }
+
+  /** A job just fetched: a kill request that overtook the fetch applies to it. */
+  void check(RunningJob job) {
+    if (recent.remove(job.id().toString()) != null) {
+      job.requestKill();
+    }
+  }
+
+  void close() {
+    if (pubSub != null) {
+      pubSub.closeAsync();
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.spool.internal.worker;
+
+import dev.spool.internal.node.LeaderLease;
+import dev.spool.internal.schedule.Pruner;
+import dev.spool.internal.schedule.Reaper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's share of the cluster's upkeep, on a thread of its own: reaping expired leases, routing
+ * pinned jobs of dead or saturated nodes, pruning old statuses. Each duty of each queue is done by
+ * one elected node (the holder of a leader key), the others stand by and take over when its lead
+ * lapses. Each call does one bounded batch, and a backlog is worked off batch by batch, in turn
+ * with the other duties; periods are jittered so that nodes do not act in lockstep.
+ */
+final class Maintenance {
+  private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+
+  /** A maintenance duty; its name is in the leader key. */
+  enum Duty {
+    REAP,
+    ROUTE,
+    PRUNE;
+
+    String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One duty on one queue, and when it is due next ({@link System#nanoTime()}). */
+  private static final class Task {
+    final Duty duty;
+    final String queue;
+    final long intervalMs;
+    long dueNanos;
+
+    Task(Duty duty, String queue, long intervalMs) {
+      this.duty = duty;
+      this.queue = queue;
+      this.intervalMs = intervalMs;
+      this.dueNanos = System.nanoTime() + jittered(intervalMs);
+    }
+  }
+
+  private final NodeContext node;
+  private final LeaderLease leads;
+  private final Reaper reaper;
+  private final Router router;
+  private final Pruner pruner;
+  private final List<Task> tasks = new ArrayList<>();
+  private final Map<Duty, AtomicLong> calls = new EnumMap<>(Duty.class);
+  private volatile boolean running;
+  private Thread thread;
+
+  Maintenance(NodeContext node, LeaderLease leads, Router router, Pruner pruner) {
+    this.node = node;
+    this.leads = leads;
+    this.router = router;
+    this.pruner = pruner;
+    this.reaper = new Reaper(node.store(), node.clock());
+    long reap = reapIntervalMs(node.settings().lease());
+    for (String queue : node.settings().queues()) {
+      tasks.add(new Task(Duty.REAP, queue, reap));
+      tasks.add(new Task(Duty.ROUTE, queue, reap));
+      tasks.add(new Task(Duty.PRUNE, queue, pruner.interval().toMillis()));
+    }
+    for (Duty duty : Duty.values()) {
+      calls.put(duty, new AtomicLong());
+    }
+  }
+
+  /**
+   * A quarter of the lease, at most 1 s: a dead node's jobs are recovered soon after their lease.
+   */
+  static long reapIntervalMs(Duration lease) {
+    return Math.clamp(lease.toMillis() / 4, 100, 1_000);
+  }
+
+  /**
+   * Three periods, at least 3 s: a leader that misses a period or stalls for a moment (a GC pause,
+   * a busy host) keeps its lead; a dead one is replaced within that time.
+   */
+  private static long leadMs(long intervalMs) {
+    return Math.max(3 * intervalMs, 3_000);
+  }
+
+  /** How many batches of a duty this node ran (as leader). */
+  long calls(Duty duty) {
+    return calls.get(duty).get();
+  }
+
+  void start() {
+    running = true;
+    thread =
+        Thread.ofPlatform().name("spool-maintenance-" + node.name()).daemon().start(this::loop);
+  }
+
+  void stop() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt(); // a call in flight is atomic in Redis; only its answer is not awaited
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      Task next = tasks.getFirst();
+      for (Task task : tasks) {
+        if (task.dueNanos < next.dueNanos) {
+          next = task;
+        }
+      }
+      long waitNanos = next.dueNanos - System.nanoTime();
+      if (waitNanos > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(waitNanos);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      if (running) {
+        run(next);
+      }
+    }
+  }
+
+  private void run(Task task) {
+    boolean more = false;
+    try {
+      if (leads.lead(task.queue, task.duty.key(), leadMs(task.intervalMs))) {
+        more = batch(task);
+        calls.get(task.duty).incrementAndGet();
+      }
+    } catch (RuntimeException e) {
+      if (!running) {
+        return;
+      }
+      log.warn(
+          "node {}: {} of queue {} failed: {}",
+          node.name(),
+          task.duty.key(),
+          task.queue,
+          e.getMessage());
+    }
+    // A full batch is due again at once, behind the duties already due: others get their turn.
+    task.dueNanos = System.nanoTime() + (more ? 0 : jittered(task.intervalMs));
+  }
+
+  private boolean batch(Task task) {
+    return switch (task.duty) {
+      case REAP -> reaper.runBatch(task.queue);
+      case PRUNE -> pruner.runBatch(task.queue);
+      case ROUTE -> {
+        router.runOnce(task.queue);
+        yield false;
+      }
+    };
+  }
+
+  /** The period, give or take a tenth, in nanoseconds. */
+  private static long jittered(long intervalMs) {
+    double factor = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
+    return TimeUnit.MILLISECONDS.toNanos((long) (intervalMs * factor));
+  }
+}

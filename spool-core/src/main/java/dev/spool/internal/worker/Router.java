@@ -1,0 +1,59 @@
+package dev.spool.internal.worker;
+
+import dev.spool.internal.node.NodeRegistry;
+import dev.spool.internal.node.NodeRegistry.Registration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Affinity routing: lets any node take the non-strict jobs pinned to nodes that are dead or
+ * saturated longer than the fallback (the shortest of the live nodes serving the queue).
+ * Idempotent; one node per queue, elected, does it.
+ */
+final class Router {
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  private final NodeContext node;
+  private final NodeRegistry registry;
+
+  Router(NodeContext node, NodeRegistry registry) {
+    this.node = node;
+    this.registry = registry;
+  }
+
+  /** One pass over the nodes with jobs pinned to them in {@code queue}. */
+  void runOnce(String queue) {
+    Map<String, Registration> live = registry.liveNodes();
+    long saturatedBefore = node.clock().millis() - fallbackMs(queue, live);
+    for (String pinned : node.store().pinnedNodes(queue)) {
+      Registration r = live.get(pinned);
+      boolean dead = !live.containsKey(pinned);
+      boolean saturated =
+          r != null && r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBefore;
+      if (dead || saturated) {
+        long n = node.store().route(queue, pinned);
+        if (n > 0) {
+          log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, pinned);
+        }
+      }
+    }
+  }
+
+  /**
+   * The shortest fallback of the live nodes serving the queue: the one that applied first when
+   * every node routed, so electing one router changes nothing.
+   */
+  private long fallbackMs(String queue, Map<String, Registration> live) {
+    long shortest = node.settings().affinityFallback().toMillis();
+    for (Registration r : live.values()) {
+      if (r != null
+          && r.affinityFallbackMs() > 0
+          && r.queues() != null
+          && r.queues().contains(queue)) {
+        shortest = Math.min(shortest, r.affinityFallbackMs());
+      }
+    }
+    return shortest;
+  }
+}
