@@ -50,7 +50,9 @@ class OutOfMemoryIT {
         .start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     exhaustMemory();
-    assertThatThrownBy(() -> f.spool.enqueue(NOOP, new Noop(2))).hasMessageContaining("OOM");
+    assertThatThrownBy(() -> f.spool.enqueue(NOOP, new Noop(2)))
+        .isInstanceOf(RedisOutOfMemoryException.class)
+        .hasMessageContaining("out of memory");
 
     // Many leases long: the heartbeat still renews the lease, so the job is not run again.
     await()

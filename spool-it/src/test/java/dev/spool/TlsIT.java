@@ -52,12 +52,18 @@ class TlsIT {
   @Test
   void connectsToATlsServerWhoseCertificateAPrivateCaSigned() {
     assertThat(redis.uri()).startsWith("rediss://127.0.0.1:");
-    try (Spool spool =
+    String tlsUri = redis.uri(); // in production e.g. "rediss://:password@redis.internal:6380"
+    Path caCertificates = certificates.caCertificate(); // e.g. /etc/spool/redis-ca.pem
+
+    // snippet: tls-private-ca
+    Spool spool =
         Spool.builder()
-            .redis(redis.uri())
-            .namespace(SpoolRedis.namespace())
-            .tlsTrustedCertificates(certificates.caCertificate())
-            .build()) {
+            .redis(tlsUri)
+            .tlsTrustedCertificates(caCertificates) // PEM, one or more CA certificates
+            .build();
+    // end snippet
+
+    try (spool) {
       JobId id = spool.enqueue(NOOP, new Noop(1));
       assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.QUEUED);
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
@@ -35,16 +36,17 @@ class WorkerStartIT {
 
   @Test
   void aWorkerWhoseStartFailsGivesBackItsConnectionsThreadsAndName() {
-    // Every key and command, but no pub/sub channel: the worker's subscriptions are refused
-    // after it has registered its name.
+    // Every key, channel and command but SUBSCRIBE: the client connects (it may publish), but
+    // the worker's subscriptions are refused after it has registered its name.
     f.redis()
         .aclSetuser(
             user,
             AclSetuserArgs.Builder.on()
                 .addPassword("secret")
                 .allKeys()
+                .allChannels()
                 .allCommands()
-                .resetChannels());
+                .removeCommand(CommandType.SUBSCRIBE));
     String uri = "redis://" + user + ":secret@" + redis.host() + ":" + redis.port();
     try (Spool limited = Spool.builder().redis(uri).namespace(f.namespace).build()) {
       long before = clientsOf(user);
