@@ -175,8 +175,8 @@ public final class WorkerNode {
             break;
           }
           long now = Micros.now(clock);
-          long deadline = now / 1000 + settings.lease().toMillis();
-          List<FetchedJob> jobs = store.fetch(queue, name(), now, deadline, want - got);
+          List<FetchedJob> jobs =
+              store.fetch(queue, name(), now, settings.lease().toMillis(), want - got);
           for (FetchedJob job : jobs) {
             dispatch(job);
           }
