@@ -265,10 +265,9 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
 end
 
 -- What is wrong with a job's fields as read for running it (s, t, a, n, b, rec, u, bt, o), or
--- nil when nothing is.
+-- nil when nothing is. A missing type or arguments, or arguments that are not valid JSON, are
+-- the worker's to report (it names the handler's expectations).
 local function corruption(job)
-  if not job[2] then return "no type ('t')" end
-  if not job[3] then return "no arguments ('a')" end
   if not int(job[4]) then return "attempt 'n' is not a number: " .. tostring(job[4]) end
   if job[5] and not int(job[5]) then return "retry budget 'b' is not a number: " .. job[5] end
   if job[6] and not int(job[6]) then return "recorded at 'rec' is not a number: " .. job[6] end
