@@ -77,6 +77,23 @@ class CorruptJobsIT {
   }
 
   @Test
+  void idsThatAreNoJobInTheDelayedSetDoNotStopStaging() {
+    var r = f.redis();
+    String delayed = f.namespace + ":{work}:delayed";
+    r.zadd(delayed, 1, "abc");
+    r.zadd(delayed, 2, "5151");
+    r.set(f.namespace + ":{work}:job:5151", "a string");
+    f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(100)).build());
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.zcard(delayed) == 0);
+    assertThat(r.get(f.namespace + ":{work}:job:5151")).isEqualTo("a string");
+  }
+
+  @Test
   void aReapedJobWithACorruptAttemptIsDeadAndTheOthersAreReaped() throws Exception {
     List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(2));
     CountDownLatch held = new CountDownLatch(2);
