@@ -258,7 +258,7 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   unlock(qp, key, id, 'EWD')
   redis.call('ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
   local part = redis.call('HGET', key, 'bt')
-  if part and partDoneType and string.match(part, '^[^|]+|[^|]+|[^|]+$') then
+  if part and partDoneType and string.match(part, '^[^|]+|[^|]+|.+$') then
     createJob(qp, partDoneType, cjson.encode({part = part, outcome = 'ko'}), nowUs)
   end
   announce(qp, {id})
@@ -272,7 +272,7 @@ local function corruption(job)
   if job[5] and not int(job[5]) then return "retry budget 'b' is not a number: " .. job[5] end
   if job[6] and not int(job[6]) then return "recorded at 'rec' is not a number: " .. job[6] end
   if job[7] and not parseLock(job[7]) then return "unique lock 'u' does not parse: " .. job[7] end
-  if job[8] and not string.match(job[8], '^[^|]+|[^|]+|[^|]+$') then
+  if job[8] and not string.match(job[8], '^[^|]+|[^|]+|.+$') then
     return "batch part 'bt' does not parse: " .. job[8]
   end
   if job[9] and type(decodeJson(job[9])) ~= 'table' then
