@@ -77,6 +77,18 @@ class CorruptJobsIT {
   }
 
   @Test
+  void aReadyKeyOfAnotherTypeLosesNoJobOfTheOtherReadyLists() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("node-1").build());
+    f.redis().set(f.namespace + ":{work}:prio", "not a sorted set");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+    assertThat(f.spool.monitor().counts("work").processing()).isZero();
+  }
+
+  @Test
   void idsThatAreNoJobInTheDelayedSetDoNotStopStaging() {
     var r = f.redis();
     String delayed = f.namespace + ":{work}:delayed";

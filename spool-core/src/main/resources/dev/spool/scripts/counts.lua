@@ -4,19 +4,31 @@
   KEYS[7] pinned  SET of nodes with pinned jobs   KEYS[8] avoid  SET of nodes jobs avoid
   ARGV[1] queue prefix: the lists of pinned ({q}:ready:@<node>, {q}:ready:~<node>) and avoiding
   ({q}:ready:!<node>) jobs are found under it (work bounded by the number of nodes)
+  A key that holds another type than it should counts as empty.
   Returns: {ready, delayed, processing, completed, dead} ]]
 local qp = ARGV[1]
-local ready = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
-for _, node in ipairs(redis.call('SMEMBERS', KEYS[7])) do
-  ready = ready + redis.call('LLEN', qp .. 'ready:@' .. node) + redis.call('LLEN', qp .. 'ready:~' .. node)
+local function size(command, key)
+  local n = redis.pcall(command, key)
+  if type(n) == 'number' then return n end
+  return 0
 end
-for _, node in ipairs(redis.call('SMEMBERS', KEYS[8])) do
-  ready = ready + redis.call('LLEN', qp .. 'ready:!' .. node)
+local function members(key)
+  local m = redis.pcall('SMEMBERS', key)
+  if m.err then return {} end
+  return m
 end
+local ready = size('LLEN', KEYS[1]) + size('ZCARD', KEYS[2])
+for _, node in ipairs(members(KEYS[7])) do
+  ready = ready + size('LLEN', qp .. 'ready:@' .. node) + size('LLEN', qp .. 'ready:~' .. node)
+end
+for _, node in ipairs(members(KEYS[8])) do
+  ready = ready + size('LLEN', qp .. 'ready:!' .. node)
+end
+local completed = redis.pcall('GET', KEYS[5])
 return {
   ready,
-  redis.call('ZCARD', KEYS[3]),
-  redis.call('ZCARD', KEYS[4]),
-  tonumber(redis.call('GET', KEYS[5]) or '0') or 0,
-  redis.call('ZCARD', KEYS[6])
+  size('ZCARD', KEYS[3]),
+  size('ZCARD', KEYS[4]),
+  type(completed) == 'string' and tonumber(completed) or 0,
+  size('ZCARD', KEYS[6])
 }

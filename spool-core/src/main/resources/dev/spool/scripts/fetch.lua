@@ -31,16 +31,18 @@ local ids = {}
 local function take(list)
   for _, id in ipairs(list) do ids[#ids + 1] = id end
 end
+-- A ready structure whose key holds another type is skipped (redis.pcall), never an error after
+-- other pops: the jobs popped so far would be lost.
 local function popList(list)
   if #ids < max then
-    local some = redis.call('LPOP', list, max - #ids)
-    if some then take(some) end
+    local some = redis.pcall('LPOP', list, max - #ids)
+    if type(some) == 'table' and not some.err then take(some) end
   end
 end
 local function popPrio(min, maxScore)
   if #ids < max then
-    local some = redis.call('ZRANGEBYSCORE', KEYS[2], min, maxScore, 'LIMIT', 0, max - #ids)
-    if #some > 0 then redis.call('ZREM', KEYS[2], unpack(some)); take(some) end
+    local some = redis.pcall('ZRANGEBYSCORE', KEYS[2], min, maxScore, 'LIMIT', 0, max - #ids)
+    if not some.err and #some > 0 then redis.call('ZREM', KEYS[2], unpack(some)); take(some) end
   end
 end
 popList(pinnedList(qp, node, true))
