@@ -52,16 +52,24 @@ public final class JobStatus {
     return State.INCOMPLETE.members().contains(state());
   }
 
-  /** Zero-based: restarts (and engine retries) count up. */
+  /** Zero-based: restarts (and engine retries) count up. 0 when the stored one is corrupt. */
   public int attempt() {
     String n = fields.get("n");
-    return n == null ? 0 : Integer.parseInt(n);
+    try {
+      return n == null ? 0 : Integer.parseInt(n);
+    } catch (NumberFormatException e) {
+      return 0; // shown raw by raw(); a corrupt field must not break a listing
+    }
   }
 
-  /** A fraction in [0, 1]; 0 when none was set. */
+  /** A fraction in [0, 1]; 0 when none was set (or the stored one is corrupt). */
   public double progress() {
     String p = fields.get(StatusFields.PROGRESS);
-    return p == null ? 0.0 : Double.parseDouble(p);
+    try {
+      return p == null ? 0.0 : Double.parseDouble(p);
+    } catch (NumberFormatException e) {
+      return 0.0;
+    }
   }
 
   /** The errors added so far, in order, as JSON values (maps, lists, strings, numbers, …). */
@@ -87,10 +95,14 @@ public final class JobStatus {
     return Optional.ofNullable(fields.get(StatusFields.PROVIDER_JOB_ID));
   }
 
-  /** When the status first entered the timestamp's state, µs precision. */
+  /** When the status first entered the timestamp's state, µs precision; empty if corrupt. */
   public Optional<Instant> timestamp(Timestamp timestamp) {
     String t = fields.get(timestamp.field());
-    return t == null ? Optional.empty() : Optional.of(Micros.toInstant(Long.parseLong(t)));
+    try {
+      return t == null ? Optional.empty() : Optional.of(Micros.toInstant(Long.parseLong(t)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   public boolean isKillRequested() {
@@ -273,7 +285,8 @@ public final class JobStatus {
     try {
       return Json.mapper().readValue(json, type);
     } catch (java.io.IOException e) {
-      throw new SpoolException("status " + id + " holds malformed JSON in '" + field + "'", e);
+      // Show what can be shown: a corrupt field reads as absent, raw() still has its text.
+      return absent;
     }
   }
 

@@ -61,7 +61,15 @@ public enum State {
             + Arrays.stream(values()).map(State::stored).collect(Collectors.joining(", ")));
   }
 
+  /** The state a status stores; {@link #UNKNOWN} when absent or not a state (a corrupt field). */
   static State fromStored(String stored) {
-    return stored == null ? UNKNOWN : valueOf(stored.toUpperCase(Locale.ROOT));
+    if (stored == null) {
+      return UNKNOWN;
+    }
+    try {
+      return valueOf(stored.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return UNKNOWN;
+    }
   }
 }

@@ -16,19 +16,27 @@ local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = redis.call('HMGET', key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa')
-if not (job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
-redis.call('ZREM', KEYS[1], id)
-local errors = job[4] and cjson.decode(job[4]) or {}
-errors[#errors + 1] = cjson.decode(err)
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa')
+if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
+-- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
+-- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
+-- lease), so a node can record its outcomes even at maxmemory.
+local errors = jsonList(job[4])
+local failure = decodeJson(err)
+if type(failure) ~= 'table' then
+  failure = {type = 'Error', message = err}
+  err = cjson.encode(failure)
+end
+errors[#errors + 1] = failure
 local allErrors = cjson.encode(errors)
+local previous = jsonList(job[7])
+redis.call('ZREM', KEYS[1], id)
 if retryAt == 'killed' then
   redis.call('HSET', key, 'e', err, 'er', allErrors)
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')
   return 3
 end
 if retryAt ~= '' then
-  local previous = job[7] and cjson.decode(job[7]) or {}
   previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
     errors = nonEmpty(errors)}
@@ -51,12 +59,17 @@ stamp(qp, key, id, 'fai', nowUs)
 unlock(qp, key, id, 'WD')
 redis.call('ZADD', KEYS[3], nowMs, id)
 announce(qp, {id})
--- Keep the dead set bounded in age and size; dead jobs take their statuses with them.
+-- Keep the dead set bounded in age and size; dead jobs take their statuses with them. Each
+-- death deletes at most PURGE_SLICE of the oldest, more than it adds, so a set over its bounds
+-- (after the bounds were lowered, or a burst of corrupt jobs) shrinks back without one call
+-- ever doing work that grows with the set.
+local PURGE_SLICE = 20
 local function purge(ids)
   for _, old in ipairs(ids) do forget(qp, prefix .. old, old) end
   if #ids > 0 then redis.call('ZREM', KEYS[3], unpack(ids)) end
 end
-purge(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[10], 'LIMIT', 0, 1000))
+local aged = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[10], 'LIMIT', 0, PURGE_SLICE)
+purge(aged)
 local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[9])
-if excess > 0 then purge(redis.call('ZRANGE', KEYS[3], 0, excess - 1)) end
+if excess > 0 then purge(redis.call('ZRANGE', KEYS[3], 0, math.min(excess, PURGE_SLICE - #aged) - 1)) end
 return 2

@@ -7,6 +7,62 @@
     {q}:ix:a:<value>:<bucket>  jobs by job argument {q}:ix:t:<bucket>  HASH timestamp bounds:
                                                     '<ts>0' lowest, '<ts>1' highest (µs) ]]
 local BUCKET = 512
+local FINISHED_STATES = {succeeded = true, failed = true, killed = true}
+
+-- Safe parsing. A field written by hand, by another tool or by a bug must never make a script
+-- raise an error halfway through (what it wrote before the error would stay, the rest would
+-- not): scripts read and check with these first, then write.
+
+-- An integer from a stored string, or nil when absent or not an integer.
+local function int(v)
+  if type(v) ~= 'string' or not string.match(v, '^%-?%d+$') then return nil end
+  return tonumber(v)
+end
+
+-- A decoded JSON value, or nil when absent or not valid JSON.
+local function decodeJson(v)
+  if type(v) ~= 'string' then return nil end
+  local ok, value = pcall(cjson.decode, v)
+  if ok then return value end
+  return nil
+end
+
+-- A stored JSON list (errors, previous attempts) to append to; a missing or corrupt one starts
+-- afresh, so a bad history is replaced rather than fatal.
+local function jsonList(v)
+  local value = decodeJson(v)
+  if type(value) == 'table' then return value end
+  return {}
+end
+
+-- HMGET of a job's fields, or nil when the key holds something other than a hash.
+local function fieldsOf(key, ...)
+  local r = redis.pcall('HMGET', key, ...)
+  if r.err then return nil end
+  return r
+end
+
+-- A unique lock spec 'kind|conflict|ttlMs|rescheduleMs|digest': its five parts, or nil.
+local function parseLock(u)
+  if type(u) ~= 'string' then return nil end
+  return string.match(u, '^(%a)|(%a+)|(%d+)|(%d+)|(%x+)$')
+end
+
+-- Redis's own clock in ms. Lease deadlines are Redis-time only, so clocks of the nodes may drift
+-- without one node reaping another's healthy jobs (fine with effects replication, Redis >= 5).
+local function serverMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- At maxmemory (noeviction) Redis refuses a script's first write that may grow memory, but lets
+-- freeing writes (LPOP, ZREM, DEL) through and, after one, every later write of the call. A
+-- script that must not act at maxmemory (taking new work, reaping leases that could not be
+-- renewed) calls this before its first write: a SET ... XX of a key that never exists changes
+-- nothing, yet is checked like any growing write, so the call is refused before it starts.
+local function refuseAtMaxmemory(qp)
+  redis.call('SET', qp .. 'maxmemory-guard', '', 'XX')
+end
 
 local function bucketOf(id)
   return math.floor(tonumber(id) / BUCKET)
@@ -17,9 +73,18 @@ local function stateKey(qp, state, id)
 end
 
 -- Moves a job from one state index to another (either may be nil).
+-- Leaving a finished state takes the job off the Pruner's list ({q}:finished).
 local function restate(qp, id, from, to)
   if from then redis.call('SREM', stateKey(qp, from, id), id) end
   if to then redis.call('SADD', stateKey(qp, to, id), id) end
+  if from and FINISHED_STATES[from] then redis.call('ZREM', qp .. 'finished', id) end
+end
+
+-- Puts a job that reached a final state outside the dead set on the Pruner's list
+-- {q}:finished, scored by its end (µs): the Pruner takes the oldest in O(batch · log N). Failed
+-- jobs in the dead set are not on it: the dead set's own bounds delete them.
+local function finish(qp, id, now)
+  redis.call('ZADD', qp .. 'finished', now, id)
 end
 
 -- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within
@@ -31,9 +96,9 @@ local function bound(qp, id, ts, now)
   if widened[memo] then return end
   widened[memo] = true
   local b = redis.call('HMGET', key, ts .. '0', ts .. '1')
-  local n = tonumber(now)
-  if not b[1] or n < tonumber(b[1]) then redis.call('HSET', key, ts .. '0', now) end
-  if not b[2] or n > tonumber(b[2]) then redis.call('HSET', key, ts .. '1', now) end
+  local n, low, high = tonumber(now), tonumber(b[1]), tonumber(b[2])
+  if not low or n < low then redis.call('HSET', key, ts .. '0', now) end
+  if not high or n > high then redis.call('HSET', key, ts .. '1', now) end
 end
 
 -- Records the first entry into a state's timestamp field and widens the bucket bounds.
@@ -47,14 +112,14 @@ local function indexLabels(qp, key, id, op)
   local label = redis.call('HMGET', key, 'jn', 't', 'ja', 'bt')
   local name = label[1] or label[2]
   if name then redis.call(op, qp .. 'ix:n:' .. name .. ':' .. b, id) end
-  if label[3] then
-    for _, value in pairs(cjson.decode(label[3])) do
+  local args = decodeJson(label[3])
+  if type(args) == 'table' then
+    for _, value in pairs(args) do
       redis.call(op, qp .. 'ix:a:' .. tostring(value) .. ':' .. b, id)
     end
   end
-  if label[4] then
-    redis.call(op, qp .. 'ix:b:' .. string.match(label[4], '^[^|]*|([^|]*)|') .. ':' .. b, id)
-  end
+  local token = label[4] and string.match(label[4], '^[^|]*|([^|]*)|')
+  if token then redis.call(op, qp .. 'ix:b:' .. token .. ':' .. b, id) end
 end
 
 -- A field read with HMGET, or nil when absent (HMGET gives false, which JSON would keep).
@@ -74,20 +139,29 @@ local function signal(key)
   if redis.call('LLEN', key) == 0 then redis.call('RPUSH', key, 1) end
 end
 
--- Makes a job ready, in the structure its fields ask for: the list of the node it is pinned to
--- ('an'), the list of jobs that avoid a node ('ax'), the priority set ('p'), or the plain list;
--- at the head (`front`, for jobs handed back or recovered) or the tail. Wakes who may take it.
+-- The ready list of a job pinned to a node: strictly pinned jobs ('as') wait for that node
+-- alone in {q}:ready:@<node>; the others in {q}:ready:~<node>, which the node reads after its
+-- strict list and which routing hands to every node, a slice at a time, when the node is dead
+-- or saturated. Two lists keep that release O(slice), never a scan of the strict jobs.
+local function pinnedList(qp, node, strict)
+  return qp .. (strict and 'ready:@' or 'ready:~') .. node
+end
+
+-- Makes a job ready, in the structure its fields ask for: a list of the node it is pinned to
+-- ('an', 'as'), the list of jobs that avoid a node ('ax'), the priority set ('p'), or the plain
+-- list; at the head (`front`, for jobs handed back or recovered) or the tail. Wakes who may
+-- take it. A priority that is not a number counts as none.
 local function pushReady(qp, key, id, front)
-  local f = redis.call('HMGET', key, 'p', 'an', 'ax')
+  local f = redis.call('HMGET', key, 'p', 'an', 'ax', 'as')
   local list
   if f[2] then
-    list = qp .. 'ready:@' .. f[2]
+    list = pinnedList(qp, f[2], f[4] == '1')
     redis.call('SADD', qp .. 'pinned', f[2])
   elseif f[3] then
     list = qp .. 'ready:!' .. f[3]
     redis.call('SADD', qp .. 'avoid', f[3])
-  elseif f[1] then
-    redis.call('ZADD', qp .. 'prio', string.format('%.0f', -tonumber(f[1]) * 4398046511104 + tonumber(id)), id)
+  elseif int(f[1]) then
+    redis.call('ZADD', qp .. 'prio', string.format('%.0f', -int(f[1]) * 4398046511104 + tonumber(id)), id)
     signal(qp .. 'signal')
     return
   else
@@ -98,10 +172,11 @@ local function pushReady(qp, key, id, front)
 end
 
 -- Takes a ready job out of whichever ready structure holds it; true if it was there.
+-- (LREM: O(list length); only cancel, kill and delete by hand use it, never a periodic path.)
 local function unready(qp, key, id)
-  local f = redis.call('HMGET', key, 'p', 'an', 'ax')
+  local f = redis.call('HMGET', key, 'p', 'an', 'ax', 'as')
   if redis.call('ZREM', qp .. 'prio', id) == 1 then return true end
-  local list = f[2] and (qp .. 'ready:@' .. f[2]) or f[3] and (qp .. 'ready:!' .. f[3]) or (qp .. 'ready')
+  local list = f[2] and pinnedList(qp, f[2], f[4] == '1') or f[3] and (qp .. 'ready:!' .. f[3]) or (qp .. 'ready')
   return redis.call('LREM', list, 1, id) == 1
 end
 
@@ -120,7 +195,8 @@ local function createJob(qp, type, args, now, options)
   return id
 end
 
--- Deletes a job's hash and every index entry of it.
+-- Deletes a job's hash and every index entry of it (leaving its state takes it off
+-- {q}:finished).
 local function forget(qp, key, id)
   local state = redis.call('HGET', key, 's')
   if not state then return 0 end
@@ -143,11 +219,12 @@ end
 
 -- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
 -- `u` is the job's 'u' field when the caller read it already (false: the job has none).
+-- A lock field that does not parse holds no lock this job could release.
 local function unlock(qp, key, id, kinds, u)
   if u == nil then u = redis.call('HGET', key, 'u') end
   if u then
-    local kind, digest = string.match(u, '^(%a)|.*|(%x+)$')
-    if string.find(kinds, kind, 1, true) then
+    local kind, _, _, _, digest = parseLock(u)
+    if kind and string.find(kinds, kind, 1, true) then
       local lockKey = qp .. 'lock:' .. digest
       if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
     end
@@ -160,7 +237,46 @@ local function endKilled(qp, key, id, from, now, expiry, kinds)
   redis.call('HSET', key, 's', 'killed')
   restate(qp, id, from, 'killed')
   stamp(qp, key, id, 'kil', now)
+  finish(qp, id, now)
   if kinds then unlock(qp, key, id, kinds) end
   redis.call('EXPIRE', key, expiry)
   announce(qp, {id})
+end
+
+-- Ends a job whose stored fields are corrupt (`what` says which): it goes to the dead set,
+-- failed, with the error "corrupt job: <what>", so that it harms no other job and an operator
+-- sees it. Its locks are given back; a batch part is reported as failed to its batch.
+-- `from` is the state it was in; `nowUs` a µs time (a string); `partDoneType` the internal job
+-- type that reports a batch part's end.
+local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
+  local e = {type = 'CorruptJob', message = 'corrupt job: ' .. what}
+  local errors = jsonList(redis.call('HGET', key, 'er'))
+  errors[#errors + 1] = e
+  redis.call('HSET', key, 's', 'failed', 'e', cjson.encode(e), 'er', cjson.encode(errors))
+  restate(qp, id, from, 'failed')
+  stamp(qp, key, id, 'fai', nowUs)
+  unlock(qp, key, id, 'EWD')
+  redis.call('ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
+  local part = redis.call('HGET', key, 'bt')
+  if part and partDoneType and string.match(part, '^[^|]+|[^|]+|.+$') then
+    createJob(qp, partDoneType, cjson.encode({part = part, outcome = 'ko'}), nowUs)
+  end
+  announce(qp, {id})
+end
+
+-- What is wrong with a job's fields as read for running it (s, t, a, n, b, rec, u, bt, o), or
+-- nil when nothing is. A missing type or arguments, or arguments that are not valid JSON, are
+-- the worker's to report (it names the handler's expectations).
+local function corruption(job)
+  if not int(job[4]) then return "attempt 'n' is not a number: " .. tostring(job[4]) end
+  if job[5] and not int(job[5]) then return "retry budget 'b' is not a number: " .. job[5] end
+  if job[6] and not int(job[6]) then return "recorded at 'rec' is not a number: " .. job[6] end
+  if job[7] and not parseLock(job[7]) then return "unique lock 'u' does not parse: " .. job[7] end
+  if job[8] and not string.match(job[8], '^[^|]+|[^|]+|.+$') then
+    return "batch part 'bt' does not parse: " .. job[8]
+  end
+  if job[9] and type(decodeJson(job[9])) ~= 'table' then
+    return "options 'o' are not a JSON object: " .. job[9]
+  end
+  return nil
 end

@@ -1,55 +1,77 @@
 --[[ reap: return jobs whose lease expired (their node died or stalled) to the head of the
   queue with attempt + 1, or to the dead set when no attempt is left. Safe on every node.
-  KEYS[1] {q}:active  ZSET  id -> lease deadline (ms)
+  A lease has expired when its deadline is past on Redis's clock (TIME), never a node's.
+  KEYS[1] {q}:active  ZSET  id -> lease deadline (ms, Redis's clock)
   KEYS[2] {q}:ready   LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
   KEYS[5] {q}:dead    ZSET  id -> time of death (ms)
-  ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
+  ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs): the node's clock, for the
+  status's times and the time of death only   ARGV[4] max jobs
   ARGV[5] default attempts (for jobs whose options carry no retry policy)
   ARGV[6] type of the internal job that reports a batch part's end to its batch (another slot)
-  The abandoned attempt is archived in the status's previous attempts.
+  The abandoned attempt is archived in the status's previous attempts. A job whose fields are
+  corrupt goes to the dead set with "corrupt job: <what>"; the others are reaped as usual.
+  At maxmemory the call is refused before it changes anything: heartbeats are refused there
+  too, and a lease that could not be renewed must not be taken from a live node.
   Returns: {jobs returned to ready, jobs moved to the dead set} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local defaultAttempts = tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. serverMs(), 'LIMIT', 0, tonumber(ARGV[4]))
+if #expired == 0 then return {0, 0} end
+refuseAtMaxmemory(qp)
 local requeued, dead = 0, 0
+
+-- What is wrong with the fields reaping reads, or nil.
+local function corruptionOf(job, options)
+  if not int(job[3]) then return "attempt 'n' is not a number: " .. tostring(job[3]) end
+  if job[6] and not int(job[6]) then return "retry budget 'b' is not a number: " .. job[6] end
+  if job[5] and type(options) ~= 'table' then return "options 'o' are not a JSON object: " .. job[5] end
+  return nil
+end
+
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt')
-  if job[1] == 'started' then
-    local attempt = tonumber(job[3]) + 1
-    local allowed = defaultAttempts
-    if job[5] then
-      local options = cjson.decode(job[5])
-      if options.retry and options.retry.attempts then allowed = options.retry.attempts end
-    end
-    local used = attempt - tonumber(job[6] or 0)
-    local errTable = {message = 'lease expired on node \'' .. tostring(job[2]) ..
-      '\' (node presumed dead)', type = 'LeaseExpired', attempt = tonumber(job[3])}
-    local err = cjson.encode(errTable)
-    local errors = job[7] and cjson.decode(job[7]) or {}
-    errors[#errors + 1] = errTable
-    if used >= allowed then
-      redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
-      restate(qp, id, 'started', 'failed')
-      stamp(qp, key, id, 'fai', nowUs)
-      unlock(qp, key, id, 'WD')
-      redis.call('ZADD', KEYS[5], nowMs, id)
-      if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt')
+  if job and job[1] == 'started' then
+    local options = job[5] and decodeJson(job[5])
+    local what = corruptionOf(job, options)
+    if what then
+      buryCorrupt(qp, key, id, 'started', what, nowUs, ARGV[6])
       dead = dead + 1
-      announce(qp, {id})
     else
-      local previous = job[10] and cjson.decode(job[10]) or {}
-      previous[#previous + 1] = {attempt = tonumber(job[3]), state = 'abandoned',
-        started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
-        errors = nonEmpty(errors)}
-      redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
-      redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
-      restate(qp, id, 'started', 'queued')
-      unlock(qp, key, id, 'W')
-      pushReady(qp, key, id, true)
-      requeued = requeued + 1
+      local attempt = int(job[3]) + 1
+      local allowed = defaultAttempts
+      if options and type(options.retry) == 'table' and tonumber(options.retry.attempts) then
+        allowed = tonumber(options.retry.attempts)
+      end
+      local used = attempt - (int(job[6]) or 0)
+      local errTable = {message = 'lease expired on node \'' .. tostring(job[2]) ..
+        '\' (node presumed dead)', type = 'LeaseExpired', attempt = int(job[3])}
+      local err = cjson.encode(errTable)
+      local errors = jsonList(job[7])
+      errors[#errors + 1] = errTable
+      if used >= allowed then
+        redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
+        restate(qp, id, 'started', 'failed')
+        stamp(qp, key, id, 'fai', nowUs)
+        unlock(qp, key, id, 'WD')
+        redis.call('ZADD', KEYS[5], nowMs, id)
+        if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+        dead = dead + 1
+        announce(qp, {id})
+      else
+        local previous = jsonList(job[10])
+        previous[#previous + 1] = {attempt = int(job[3]), state = 'abandoned',
+          started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
+          errors = nonEmpty(errors)}
+        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
+        redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
+        restate(qp, id, 'started', 'queued')
+        unlock(qp, key, id, 'W')
+        pushReady(qp, key, id, true)
+        requeued = requeued + 1
+      end
     end
   end
 end

@@ -10,8 +10,8 @@ local released = 0
 for i = 3, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local key = prefix .. id
-  local job = redis.call('HMGET', key, 's', 'w', 'n', 'p')
-  if job[1] == 'started' and job[2] == node and job[3] == attempt then
+  local job = fieldsOf(key, 's', 'w', 'n')
+  if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
     redis.call('ZREM', KEYS[3], id)
     redis.call('HSET', key, 's', 'queued')
     redis.call('HDEL', key, 'w')

@@ -11,7 +11,7 @@ for i = 3, #ARGV do
   local key = prefix .. id
   if redis.call('ZREM', KEYS[1], id) == 1 and redis.call('EXISTS', key) == 1 then
     local job = redis.call('HMGET', key, 'n', 'p', 's')
-    local attempt = tonumber(job[1]) + 1
+    local attempt = (int(job[1]) or 0) + 1
     -- The retry budget counts again from this attempt on.
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt)
     redis.call('HDEL', key, 'w', 'sta')

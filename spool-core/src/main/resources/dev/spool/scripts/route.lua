@@ -1,19 +1,23 @@
---[[ route: release the jobs pinned to a node that is dead or has been saturated too long, so
-  that any node may take them (non-strict affinity); strictly pinned jobs stay for their node.
-  KEYS[1] {q}:ready:@<node>  LIST   KEYS[2] {q}:pinned  SET of nodes with pinned jobs
-  ARGV[1] job key prefix   ARGV[2] node
+--[[ route: release jobs pinned non-strictly to a node that is dead or has been saturated too
+  long, so that any node may take them; strictly pinned jobs stay for their node. A slice per
+  call (call again while it returns ARGV[3]): the work never grows with the lists.
+  KEYS[1] {q}:ready:~<node>  LIST  jobs pinned to the node, not strictly
+  KEYS[2] {q}:ready:@<node>  LIST  jobs pinned to the node strictly (only read for its length)
+  KEYS[3] {q}:pinned         SET   nodes with pinned jobs
+  ARGV[1] job key prefix   ARGV[2] node   ARGV[3] max jobs this call
   Returns: jobs released ]]
 local prefix, node = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
-local moved = 0
-for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3])) or {}
+for _, id in ipairs(ids) do
   local key = prefix .. id
-  if redis.call('HGET', key, 'as') ~= '1' then
-    redis.call('LREM', KEYS[1], 1, id)
+  local job = int(id) and fieldsOf(key, 's')
+  if job and job[1] == 'queued' then -- anything else is no ready job: dropped
     redis.call('HDEL', key, 'an') -- it falls back for good: any node may run it now
     pushReady(qp, key, id, false)
-    moved = moved + 1
   end
 end
-if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], node) end
-return moved
+if redis.call('LLEN', KEYS[1]) == 0 and redis.call('LLEN', KEYS[2]) == 0 then
+  redis.call('SREM', KEYS[3], node)
+end
+return #ids

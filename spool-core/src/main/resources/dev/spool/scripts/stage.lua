@@ -3,6 +3,7 @@
   KEYS[1] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[2] {q}:ready    LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
+  Ids that are no scheduled job (not a number, no hash, a key of another type) are dropped.
   Returns: {jobs moved, due time (ms) of the earliest job still delayed or -1} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
@@ -10,7 +11,8 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, tonu
 local moved = 0
 for _, id in ipairs(due) do
   local key = prefix .. id
-  if redis.call('HGET', key, 's') == 'scheduled' then
+  local job = int(id) and fieldsOf(key, 's') -- an id that is no job is only taken off the set
+  if job and job[1] == 'scheduled' then
     redis.call('HSET', key, 's', 'queued')
     restate(qp, id, 'scheduled', 'queued')
     stamp(qp, key, id, 'que', nowUs)

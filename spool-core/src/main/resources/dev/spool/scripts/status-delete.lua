@@ -11,7 +11,8 @@ local deleted, refused = 0, 0
 for i = 3, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
-  local state = redis.call('HGET', key, 's')
+  local job = int(id) and fieldsOf(key, 's') -- anything but a job's hash is left alone
+  local state = job and job[1]
   if state then
     if not force and state ~= 'succeeded' and state ~= 'failed' then
       refused = refused + 1

@@ -3,22 +3,23 @@
   the current attempt (state, times, progress, errors) is archived in 'pa', the attempt count
   goes up, and the status looks freshly started; job name, args and provider id stay.
   ARGV[1] job key prefix   ARGV[2] id   ARGV[3] state   ARGV[4] now (µs)
-  ARGV[5] expiry (s) for a status that reaches a final state
+  ARGV[5] expiry (s) for a status that reaches a final state (it joins {q}:finished, the
+  Pruner's list; leaving a final state takes it off)
   Returns: the attempt after the change, or -1 if there is no such status ]]
 local prefix, id, state, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
 local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa')
 if not job[1] then return -1 end
-local attempt = tonumber(job[2] or 0)
+local attempt = int(job[2]) or 0
 local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 'suc',
   failed = 'fai', killed = 'kil', unqueued = 'rec'}
 if state == 'started' and job[3] then
-  local previous = job[10] and cjson.decode(job[10]) or {}
+  local previous = jsonList(job[10])
   previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = present(job[4]),
     started_at = present(job[3]), succeeded_at = present(job[5]), failed_at = present(job[6]),
     killed_at = present(job[7]), progress = present(job[8]),
-    errors = nonEmpty(job[9] and cjson.decode(job[9]) or nil)}
+    errors = nonEmpty(job[9] and jsonList(job[9]) or nil)}
   attempt = attempt + 1
   redis.call('HSET', key, 'pa', cjson.encode(previous), 'n', attempt, 'sta', now)
   redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er')
@@ -28,7 +29,8 @@ end
 redis.call('HSET', key, 's', state)
 restate(qp, id, job[1], state)
 stamp(qp, key, id, stamps[state], now)
-if state == 'succeeded' or state == 'failed' or state == 'killed' then
+if FINISHED_STATES[state] then
+  finish(qp, id, now)
   redis.call('EXPIRE', key, ARGV[5])
   announce(qp, {id})
 end

@@ -6,9 +6,8 @@
 local key = ARGV[1]
 if redis.call('EXISTS', key) == 0 then return 0 end
 if ARGV[2] == 'error' then
-  local errors = redis.call('HGET', key, 'er')
-  errors = errors and cjson.decode(errors) or {}
-  errors[#errors + 1] = cjson.decode(ARGV[3])
+  local errors = jsonList(redis.call('HGET', key, 'er')) -- a corrupt history is replaced
+  errors[#errors + 1] = decodeJson(ARGV[3]) or {type = 'Error', message = ARGV[3]}
   redis.call('HSET', key, 'er', cjson.encode(errors))
 else
   for i = 3, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end

@@ -17,8 +17,12 @@ public interface JobStore {
    */
   CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros);
 
-  /** Leases up to {@code max} ready jobs of a queue to a node. */
-  List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseDeadlineMs, int max);
+  /**
+   * Leases up to {@code max} ready jobs of a queue to a node for {@code leaseMs}, counted on
+   * Redis's clock (never the caller's: a node whose clock drifts must not shorten or stretch
+   * leases). Jobs whose stored fields are corrupt go to the dead set instead of being returned.
+   */
+  List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max);
 
   /** Records successes; completes with how many took effect. */
   CompletableFuture<Long> complete(

@@ -30,6 +30,9 @@ public final class RedisJobStore implements JobStore {
    */
   public static final String BATCH_PART_DONE = "spool.batch-part-done";
 
+  /** Jobs one {@code route} call releases at most: a slice that keeps the call well under 5 ms. */
+  public static final int ROUTE_SLICE = 200;
+
   private final RedisConnection redis;
   private final Keys keys;
   private final long expirySeconds;
@@ -96,10 +99,9 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public List<FetchedJob> fetch(
-      String queue, String node, long nowMicros, long leaseDeadlineMs, int max) {
+  public List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max) {
     QueueKeys q = keys.queue(queue);
-    String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed()};
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead()};
     List<Object> out =
         redis.await(
             redis.<List<Object>>eval(
@@ -109,23 +111,14 @@ public final class RedisJobStore implements JobStore {
                 q.jobPrefix(),
                 node,
                 Long.toString(nowMicros),
-                Long.toString(leaseDeadlineMs),
+                Long.toString(leaseMs),
                 Integer.toString(max),
                 Long.toString(expirySeconds),
-                q.dueChannel()));
+                q.dueChannel(),
+                BATCH_PART_DONE));
     List<FetchedJob> jobs = new ArrayList<>(out.size() / 9);
     for (int i = 0; i + 8 < out.size(); i += 9) {
-      jobs.add(
-          new FetchedJob(
-              new JobId(queue, Long.parseLong(str(out.get(i)))),
-              str(out.get(i + 1)),
-              str(out.get(i + 2)),
-              parseInt(out.get(i + 3)),
-              parseInt(out.get(i + 4)),
-              str(out.get(i + 5)),
-              parseLong(out.get(i + 6)),
-              str(out.get(i + 7)),
-              str(out.get(i + 8))));
+      jobs.add(FetchedJob.parse(queue, out.subList(i, i + 9)));
     }
     return jobs;
   }
@@ -336,16 +329,31 @@ public final class RedisJobStore implements JobStore {
     return redis.await(redis.async().smembers(keys.queue(queue).pinned()));
   }
 
-  /** Lets any node take the non-strict jobs pinned to a node; returns how many. */
+  /**
+   * Lets any node take the non-strict jobs pinned to a node, in script calls of {@link
+   * #ROUTE_SLICE} jobs (each call is short, whatever the node's lists hold); returns how many.
+   */
   public long route(String queue, String node) {
+    long total = 0;
+    long moved;
+    do {
+      moved = routeSlice(queue, node);
+      total += moved;
+    } while (moved == ROUTE_SLICE);
+    return total;
+  }
+
+  /** One call of {@link #route}: releases up to {@link #ROUTE_SLICE} jobs; returns how many. */
+  public long routeSlice(String queue, String node) {
     QueueKeys q = keys.queue(queue);
     return redis.<Long>await(
         redis.eval(
             Script.ROUTE,
             ScriptOutputType.INTEGER,
-            new String[] {q.readyOf(node), q.pinned()},
+            new String[] {q.readyPreferring(node), q.readyOf(node), q.pinned()},
             q.jobPrefix(),
-            node));
+            node,
+            Integer.toString(ROUTE_SLICE)));
   }
 
   /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */
@@ -400,9 +408,11 @@ public final class RedisJobStore implements JobStore {
   @Override
   public QueueCounts counts(String queue) {
     QueueKeys q = keys.queue(queue);
-    String[] k = {q.ready(), q.prio(), q.delayed(), q.active(), q.completed(), q.dead()};
+    String[] k = {
+      q.ready(), q.prio(), q.delayed(), q.active(), q.completed(), q.dead(), q.pinned(), q.avoided()
+    };
     List<Object> r =
-        redis.await(redis.<List<Object>>eval(Script.COUNTS, ScriptOutputType.MULTI, k));
+        redis.await(redis.<List<Object>>eval(Script.COUNTS, ScriptOutputType.MULTI, k, q.prefix()));
     return new QueueCounts(
         queue,
         parseLong(r.get(0)),
@@ -431,7 +441,7 @@ public final class RedisJobStore implements JobStore {
               h.get(0).getValueOrElse(null),
               h.get(1).getValueOrElse(null),
               h.get(2).getValueOrElse(null),
-              Integer.parseInt(h.get(3).getValueOrElse("0")),
+              (int) parseLong(h.get(3).getValueOrElse("0")), // a corrupt attempt reads as 0
               Instant.ofEpochMilli((long) ids.get(i).getScore())));
     }
     return jobs;
@@ -491,10 +501,6 @@ public final class RedisJobStore implements JobStore {
     return out;
   }
 
-  private static String str(Object o) {
-    return o == null ? null : o.toString();
-  }
-
   private static long parseLong(Object o) {
     if (o == null) {
       return 0;
@@ -509,11 +515,11 @@ public final class RedisJobStore implements JobStore {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      return (long) Double.parseDouble(s); // scores may come back as "1.5e+12"
+      try {
+        return (long) Double.parseDouble(s); // scores may come back as "1.5e+12"
+      } catch (NumberFormatException notANumber) {
+        return 0; // a corrupt stored number must not fail a whole listing
+      }
     }
-  }
-
-  private static int parseInt(Object o) {
-    return (int) parseLong(o);
   }
 }

@@ -111,9 +111,12 @@ public final class Keys {
       return prefix + "recurring:last";
     }
 
-    /** The Pruner's cursor: the lowest status bucket that may still hold statuses. */
-    public String pruneCursor() {
-      return prefix + "prune";
+    /**
+     * ZSET: jobs that reached a final state outside the dead set, scored by when (µs); the Pruner
+     * deletes the oldest.
+     */
+    public String finished() {
+      return prefix + "finished";
     }
 
     public String completed() {
@@ -125,9 +128,22 @@ public final class Keys {
       return prefix + "signal:@" + node;
     }
 
-    /** Ready jobs pinned to a node. */
+    /** Ready jobs pinned strictly to a node: only that node runs them. */
     public String readyOf(String node) {
       return prefix + "ready:@" + node;
+    }
+
+    /**
+     * Ready jobs pinned to a node without being strict: the node takes them first, and every node
+     * may once it is dead or saturated too long.
+     */
+    public String readyPreferring(String node) {
+      return prefix + "ready:~" + node;
+    }
+
+    /** SET of the nodes that jobs avoid ({@code notNode}); their lists are {@code ready:!node}. */
+    public String avoided() {
+      return prefix + "avoid";
     }
 
     /** SET of the nodes that have jobs pinned to them. */

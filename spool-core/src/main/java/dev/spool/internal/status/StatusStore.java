@@ -191,14 +191,17 @@ public final class StatusStore {
     return args;
   }
 
-  /** Deletes statuses finished before the cutoff; returns how many. */
+  /**
+   * Deletes up to {@code max} statuses finished at or before the cutoff, oldest first; returns how
+   * many (call again while it returns {@code max}).
+   */
   public long prune(String queue, long cutoffMicros, int max) {
     QueueKeys q = keys.queue(queue);
     return redis.<Long>await(
         redis.eval(
             Script.PRUNE,
             ScriptOutputType.INTEGER,
-            new String[] {q.seq(), q.dead(), q.pruneCursor()},
+            new String[] {q.finished()},
             q.jobPrefix(),
             Long.toString(cutoffMicros),
             Integer.toString(max)));

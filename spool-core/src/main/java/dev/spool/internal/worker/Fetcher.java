@@ -89,8 +89,8 @@ final class Fetcher {
   /** The one call that leases jobs. */
   private List<FetchedJob> fetch(String queue, int max) {
     long now = Micros.now(node.clock());
-    long deadline = now / 1000 + node.settings().lease().toMillis();
-    return node.store().fetch(queue, node.name(), now, deadline, max);
+    // The lease's deadline is set on Redis's clock: skewed node clocks cannot reap healthy jobs.
+    return node.store().fetch(queue, node.name(), now, node.settings().lease().toMillis(), max);
   }
 
   /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */

@@ -1,0 +1,187 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Garbage in Spool's keys (a field written by hand, by another tool, by a bug): each bad job ends
+ * in the dead set with a message saying what is wrong, and no other job is affected.
+ */
+class CorruptJobsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private String ready() {
+    return f.namespace + ":{work}:ready";
+  }
+
+  private DeadJob dead(JobId id) {
+    return f.spool.deadJobs().list("work", 0, 100).stream()
+        .filter(d -> d.id().equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void corruptJobsInAFetchedBatchAreDeadAndTheRestOfTheBatchRuns() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(6));
+    var r = f.redis();
+    r.hset(f.jobKey(ids.get(1)), "n", "x");
+    r.hset(f.jobKey(ids.get(2)), "rec", "yesterday");
+    r.hset(f.jobKey(ids.get(3)), "u", "not a lock");
+    // Ids that are no job: not a number, no hash, a key of another type.
+    r.lpush(ready(), "abc", "424242", "4343");
+    r.set(f.namespace + ":{work}:job:4343", "a string");
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").concurrency(8).handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+    assertThat(ran).containsExactlyInAnyOrder(0, 4, 5);
+    assertThat(f.spool.deadJobs().size("work")).isEqualTo(3);
+    assertThat(dead(ids.get(1)).error()).contains("corrupt job: attempt 'n' is not a number: x");
+    assertThat(dead(ids.get(2)).error())
+        .contains("corrupt job: recorded at 'rec' is not a number: yesterday");
+    assertThat(dead(ids.get(3)).error())
+        .contains("corrupt job: unique lock 'u' does not parse: not a lock");
+    assertThat(f.spool.monitor().counts("work").ready()).isZero();
+    assertThat(r.get(f.namespace + ":{work}:job:4343")).isEqualTo("a string");
+
+    f.spool.enqueue(NOOP, new Noop(7));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(7));
+  }
+
+  @Test
+  void aReadyKeyOfAnotherTypeLosesNoJobOfTheOtherReadyLists() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("node-1").build());
+    f.redis().set(f.namespace + ":{work}:prio", "not a sorted set");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+    assertThat(f.spool.monitor().counts("work").processing()).isZero();
+  }
+
+  @Test
+  void idsThatAreNoJobInTheDelayedSetDoNotStopStaging() {
+    var r = f.redis();
+    String delayed = f.namespace + ":{work}:delayed";
+    r.zadd(delayed, 1, "abc");
+    r.zadd(delayed, 2, "5151");
+    r.set(f.namespace + ":{work}:job:5151", "a string");
+    f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(100)).build());
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.zcard(delayed) == 0);
+    assertThat(r.get(f.namespace + ":{work}:job:5151")).isEqualTo("a string");
+  }
+
+  @Test
+  void aReapedJobWithACorruptAttemptIsDeadAndTheOthersAreReaped() throws Exception {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(2));
+    CountDownLatch held = new CountDownLatch(2);
+    Worker doomed =
+        f.worker("doomed")
+            .concurrency(2)
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  held.countDown();
+                  Fixtures.untilInterrupted();
+                })
+            .start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    doomed.halt();
+    f.redis().hset(f.jobKey(ids.get(0)), "n", "x");
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("survivor").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(dead(ids.get(0)).error()).contains("corrupt job: attempt 'n' is not a number: x");
+    assertThat(ran).containsExactly(1);
+  }
+
+  @Test
+  void aCorruptErrorHistoryIsReplacedWhenTheJobFails() {
+    JobType<Noop> fragile =
+        JobType.of("fragile", Noop.class).withQueue("work").withRetry(Retry.none());
+    JobId id = f.spool.enqueue(fragile, new Noop(1));
+    f.worker("node-1")
+        .concurrency(1)
+        .handle(
+            fragile,
+            (job, a) -> {
+              f.redis().hset(f.jobKey(id), Map.of("er", "[not json", "pa", "{\"no\":"));
+              throw new IllegalStateException("boom");
+            })
+        .handle(NOOP, (job, a) -> {})
+        .start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    JobStatus status = f.spool.statuses().find(id).orElseThrow();
+    assertThat(status.state()).isEqualTo(State.FAILED);
+    assertThat(status.errors()).hasSize(1);
+    assertThat(f.redis().zscore(f.namespace + ":{work}:active", Long.toString(id.number())))
+        .isNull();
+    // The worker's slot was freed: it runs the next job.
+    JobId next = f.spool.enqueue(NOOP, new Noop(2));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(next).orElseThrow().state() == State.SUCCEEDED);
+  }
+
+  @Test
+  void aStatusWithCorruptFieldsShowsWhatCanBeShown() {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    f.redis()
+        .hset(
+            f.jobKey(id),
+            Map.of("n", "x", "pg", "lots", "rec", "yesterday", "er", "{oops", "pa", "nope"));
+    JobId odd = f.spool.enqueue(NOOP, new Noop(2));
+    f.redis().hset(f.jobKey(odd), "s", "bogus");
+    assertThat(f.spool.statuses().find(odd).orElseThrow().state()).isEqualTo(State.UNKNOWN);
+
+    JobStatus status = f.spool.statuses().find(id).orElseThrow();
+    assertThat(status.state()).isEqualTo(State.QUEUED);
+    assertThat(status.attempt()).isZero();
+    assertThat(status.progress()).isZero();
+    assertThat(status.errors()).isEmpty();
+    assertThat(status.previousAttempts()).isEmpty();
+    assertThat(status.timestamp(Timestamp.RECORDED_AT)).isEmpty();
+    assertThat(status.jobName()).contains("noop");
+    assertThat(f.spool.statuses().where(State.QUEUED).queue("work").list())
+        .extracting(JobStatus::id)
+        .contains(id);
+  }
+}

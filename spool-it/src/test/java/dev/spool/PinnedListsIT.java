@@ -1,0 +1,104 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The ready lists of pinned and avoiding jobs, at the store: routing releases non-strict jobs a
+ * slice at a time without reading the strict ones, counts include every list, and a node that
+ * leaves jobs behind wakes the others.
+ */
+class PinnedListsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+  RedisConnection connection;
+  RedisJobStore store;
+  Keys.QueueKeys q;
+  final Clock clock = Clock.systemUTC();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
+    Keys keys = new Keys(f.namespace);
+    store = new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180));
+    q = keys.queue("work");
+  }
+
+  @AfterEach
+  void tearDown() {
+    connection.close();
+    f.close();
+  }
+
+  @Test
+  void routingReleasesNonStrictJobsInSlicesAndLeavesStrictOnesForTheirNode() {
+    JobOptions strict = JobOptions.builder().node("gone").strictNode(true).build();
+    JobOptions loose = JobOptions.builder().node("gone").build();
+    f.spool.enqueueAll(NOOP, Fixtures.noops(10), strict);
+    int many = 2 * RedisJobStore.ROUTE_SLICE + 50;
+    f.spool.enqueueAll(NOOP, Fixtures.noops(many), loose);
+
+    assertThat(f.redis().llen(q.readyOf("gone"))).isEqualTo(10);
+    assertThat(f.redis().llen(q.readyPreferring("gone"))).isEqualTo(many);
+    assertThat(store.routeSlice("work", "gone")).isEqualTo(RedisJobStore.ROUTE_SLICE);
+    assertThat(store.route("work", "gone")).isEqualTo(many - RedisJobStore.ROUTE_SLICE);
+
+    assertThat(f.redis().llen(q.readyPreferring("gone"))).isZero();
+    assertThat(f.redis().llen(q.readyOf("gone"))).isEqualTo(10);
+    assertThat(f.redis().llen(q.ready())).isEqualTo(many);
+    assertThat(f.redis().smembers(q.pinned())).containsExactly("gone");
+    // Any node takes the released jobs; the strict ones wait for their node.
+    assertThat(store.fetch("work", "other", Micros.now(clock), 60_000, 1000)).hasSize(many);
+    List<FetchedJob> own = store.fetch("work", "gone", Micros.now(clock), 60_000, 1000);
+    assertThat(own).hasSize(10);
+  }
+
+  @Test
+  void aNodeTakesItsStrictJobsThenItsPreferredOnesBeforeAnyOther() {
+    f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    f.spool.enqueue(NOOP, new Fixtures.Noop(2), JobOptions.builder().node("n1").build());
+    f.spool.enqueue(
+        NOOP, new Fixtures.Noop(3), JobOptions.builder().node("n1").strictNode(true).build());
+
+    List<FetchedJob> jobs = store.fetch("work", "n1", Micros.now(clock), 60_000, 3);
+
+    assertThat(jobs).extracting(j -> j.id().number()).containsExactly(3L, 2L, 1L);
+  }
+
+  @Test
+  void countsIncludeJobsPinnedToANodeAndJobsAvoidingOne() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(2));
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("n1").build());
+    f.spool.enqueueAll(
+        NOOP, Fixtures.noops(4), JobOptions.builder().node("n2").strictNode(true).build());
+    f.spool.enqueueAll(NOOP, Fixtures.noops(5), JobOptions.builder().notNode("n3").build());
+
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(14);
+  }
+
+  @Test
+  void aFetchThatLeavesJobsAvoidingANodeWakesAnotherNode() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().notNode("n3").build());
+    f.redis().del(q.signal()); // as if an idle node had taken the enqueue's wake-up
+
+    assertThat(store.fetch("work", "n1", Micros.now(clock), 60_000, 1)).hasSize(1);
+
+    assertThat(f.redis().llen(q.signal())).isEqualTo(1);
+  }
+}
