@@ -3,8 +3,10 @@ package dev.spool.chaos;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
+import dev.spool.QueueCounts;
 import dev.spool.Spool;
 import dev.spool.State;
+import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,9 +67,20 @@ final class Experiment implements AutoCloseable {
     return Runs.read(workers.runs());
   }
 
+  /** Jobs of the chaos queue not done yet: ready, delayed (retries) or held by a node. */
+  long workLeft() {
+    QueueCounts c = spool.monitor().counts(ChaosJobs.QUEUE);
+    return c.ready() + c.delayed() + c.processing();
+  }
+
   /** The time since the experiment started, for the notes. */
   String elapsed() {
     return seconds(System.currentTimeMillis() - startedAtMillis);
+  }
+
+  /** The lease of the CLI's workers when --lease is not given, for the report. */
+  static String defaultLease() {
+    return seconds(Worker.Builder.DEFAULT_LEASE.toMillis()) + " (default)";
   }
 
   static String seconds(long millis) {

@@ -1,7 +1,6 @@
 package dev.spool.chaos;
 
 import dev.spool.JobId;
-import dev.spool.QueueCounts;
 import dev.spool.Worker;
 import dev.spool.chaos.ChaosJobs.Work;
 import dev.spool.chaos.Workers.Kill;
@@ -53,7 +52,7 @@ class KillNineIT {
       AtomicInteger skipped = new AtomicInteger();
       chaos.scheduleWithFixedDelay(
           () -> {
-            if (System.currentTimeMillis() > killsEnd || workLeft(x) == 0) {
+            if (System.currentTimeMillis() > killsEnd || x.workLeft() == 0) {
               return;
             }
             List<String> up = x.workers.up();
@@ -71,7 +70,7 @@ class KillNineIT {
       x.await(
           "every job run and acknowledged (queue drained, kills over)",
           bound,
-          () -> System.currentTimeMillis() > killsEnd && workLeft(x) == 0);
+          () -> System.currentTimeMillis() > killsEnd && x.workLeft() == 0);
       chaos.shutdownNow();
 
       Runs runs = x.runs();
@@ -100,7 +99,7 @@ class KillNineIT {
           lost.size(),
           twice.size(),
           recovery.summary(),
-          Experiment.seconds(lease.toMillis()) + " (default)",
+          Experiment.defaultLease(),
           kills.size()
               + " kills holding "
               + inFlight
@@ -114,10 +113,5 @@ class KillNineIT {
       x.checks.assertAll(
           () -> "kills: " + kills + "\nrecovery: " + recovery + "\n" + x.diagnostics(shown, runs));
     }
-  }
-
-  private static long workLeft(Experiment x) {
-    QueueCounts c = x.spool.monitor().counts(ChaosJobs.QUEUE);
-    return c.ready() + c.delayed() + c.processing();
   }
 }
