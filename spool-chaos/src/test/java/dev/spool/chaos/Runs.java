@@ -54,7 +54,12 @@ final class Runs {
   }
 
   /** Two runs of one job in different processes at the same time. */
-  record Overlap(JobId job, Run first, Run second, long millis) {}
+  record Overlap(JobId job, Run first, Run second, long millis) {
+    @Override
+    public String toString() {
+      return job + " ran " + Experiment.seconds(millis) + " at once: " + first + " | " + second;
+    }
+  }
 
   private final Map<JobId, List<Run>> byJob;
 

@@ -155,6 +155,7 @@ final class WorkerProcess {
                     || l.contains("ERROR")
                     || l.contains("Exception")
                     || l.startsWith("spool:"))
+        .distinct()
         .limit(max)
         .toList();
   }
