@@ -26,7 +26,10 @@ class KillNineIT {
   private static final int CONCURRENCY = 8;
   private static final Duration KILL_EVERY = Duration.ofSeconds(2);
 
-  /** Kills stop after this long, so the tail of the run shows the recovery of the last ones. */
+  /**
+   * Kills go on this long once every worker is up (or until no work is left), so the tail of the
+   * run shows the recovery of the last ones.
+   */
   private static final Duration KILL_PHASE = Duration.ofSeconds(30);
 
   @Test
@@ -48,6 +51,8 @@ class KillNineIT {
         x.workers.launch(name, "--concurrency", Integer.toString(CONCURRENCY));
       }
 
+      x.await(
+          "every worker up", Duration.ofSeconds(60), () -> x.workers.up().size() == NAMES.length);
       long killsEnd = System.currentTimeMillis() + KILL_PHASE.toMillis();
       AtomicInteger skipped = new AtomicInteger();
       chaos.scheduleWithFixedDelay(
