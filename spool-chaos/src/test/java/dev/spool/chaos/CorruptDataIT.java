@@ -106,7 +106,7 @@ class CorruptDataIT {
           x.workers.start("node", "--concurrency", "4", "--lease", LEASE.toSeconds() + "s");
       x.await(
           "every good job succeeds and every bad one is dead",
-          Duration.ofSeconds(60),
+          Duration.ofSeconds(30),
           () ->
               x.spool.statuses().all().ids(good).where("succeeded").count() == good.size()
                   && dead(x).keySet().containsAll(bad.keySet()));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class GracefulStopIT {
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
   private static final long SHORT_MILLIS = 1_500;
-  private static final long LONG_MILLIS = 8_000;
+  private static final long LONG_MILLIS = 6_000;
 
   @Test
   void sigtermHandsUnfinishedJobsBackAtOnceWithoutBurningAttempts() {

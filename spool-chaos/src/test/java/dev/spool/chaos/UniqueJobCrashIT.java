@@ -30,9 +30,9 @@ class UniqueJobCrashIT {
       x.await("the unique job runs", Duration.ofSeconds(30), () -> !x.runs().of(job).isEmpty());
       EnqueueResult whileRunning = x.spool.tryEnqueue(ChaosJobs.UNIQUE_WORK, WORK);
 
+      x.workers.start("second", "--concurrency", "2", "--lease", lease);
       Kill kill = x.workers.kill9("first", x.spool.monitor()::jobsFor);
       EnqueueResult afterKill = x.spool.tryEnqueue(ChaosJobs.UNIQUE_WORK, WORK);
-      x.workers.start("second", "--concurrency", "2", "--lease", lease);
       x.await(
           "the unique job runs again and succeeds",
           Duration.ofSeconds(60),
