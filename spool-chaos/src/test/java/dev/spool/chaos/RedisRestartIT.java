@@ -96,6 +96,14 @@ class RedisRestartIT {
               .filter(t -> t >= 0)
               .min()
               .orElse(-1);
+      // Jobs whose first run was not attempt 0: leased to a node that never learnt it (the fetch
+      // took effect, its reply died with Redis), so they waited for the lease to expire.
+      List<JobId> stranded =
+          ids.stream()
+              .filter(id -> !runs.of(id).isEmpty() && runs.of(id).get(0).attempt() > 0)
+              .toList();
+      long strandedUntil =
+          stranded.stream().mapToLong(id -> runs.of(id).get(0).startMillis()).max().orElse(-1);
       List<WorkerProcess> gone = List.of(a, b).stream().filter(w -> !w.isAlive()).toList();
 
       x.checks.check(
@@ -110,11 +118,13 @@ class RedisRestartIT {
           ids.size(),
           lost.size(),
           runs.startedMoreThanOnce().size(),
-          firstRunAfter < 0
-              ? "-"
-              : "first job run "
-                  + Experiment.seconds(firstRunAfter - restartedAt)
-                  + " after the restart",
+          (firstRunAfter < 0
+                  ? "no job ran after the restart"
+                  : "first job ran " + Experiment.seconds(firstRunAfter - restartedAt))
+              + (stranded.isEmpty()
+                  ? ""
+                  : ", stranded jobs " + Experiment.seconds(strandedUntil - restartedAt))
+              + " after the restart",
           Experiment.defaultLease(),
           "Redis down "
               + Experiment.seconds(restartedAt - crashAt)
@@ -122,8 +132,12 @@ class RedisRestartIT {
               + acknowledged.size()
               + " outcomes acknowledged before the crash; "
               + failedEnqueues.get()
-              + " enqueue calls failed meanwhile (sent again)");
+              + " enqueue calls failed meanwhile (sent again); "
+              + stranded.size()
+              + " jobs leased at the crash to a node that never knew (stranded until the lease"
+              + " expired, attempt burnt)");
       List<JobId> shown = new ArrayList<>(lost);
+      shown.addAll(stranded);
       x.checks.assertAll(() -> x.diagnostics(shown, runs));
     }
   }
