@@ -28,8 +28,9 @@ final class ChaosRedis implements AutoCloseable {
 
   private ChaosRedis(SpoolRedis redis) {
     this.redis = redis;
-    this.client = RedisClient.create(RedisURI.create(redis.uri()));
-    client.setDefaultTimeout(TIMEOUT);
+    RedisURI uri = RedisURI.create(redis.uri());
+    uri.setTimeout(TIMEOUT);
+    this.client = RedisClient.create(uri);
     this.connection = client.connect();
   }
 
