@@ -24,14 +24,20 @@ class UniqueJobCrashIT {
     try (Experiment x =
         Experiment.start(7, "unique-crash", "unique (until executed) job, worker killed mid-run")) {
       String lease = LEASE.toSeconds() + "s";
-      x.workers.start("first", "--concurrency", "2", "--lease", lease);
+      // Both nodes are up first (a JVM start can outlast the job); the one that runs it dies.
+      x.workers.start("a", "--concurrency", "2", "--lease", lease);
+      x.workers.start("b", "--concurrency", "2", "--lease", lease);
       EnqueueResult enqueued = x.spool.tryEnqueue(ChaosJobs.UNIQUE_WORK, WORK);
       JobId job = enqueued.jobId();
-      x.await("the unique job runs", Duration.ofSeconds(30), () -> !x.runs().of(job).isEmpty());
+      if (!x.await(
+          "the unique job runs", Duration.ofSeconds(30), () -> !x.runs().of(job).isEmpty())) {
+        x.checks.assertAll(() -> x.diagnostics(List.of(job), x.runs()));
+      }
       EnqueueResult whileRunning = x.spool.tryEnqueue(ChaosJobs.UNIQUE_WORK, WORK);
 
-      x.workers.start("second", "--concurrency", "2", "--lease", lease);
-      Kill kill = x.workers.kill9("first", x.spool.monitor()::jobsFor);
+      long runner = x.runs().of(job).get(0).pid();
+      String victim = x.workers.current("a").pid() == runner ? "a" : "b";
+      Kill kill = x.workers.kill9(victim, x.spool.monitor()::jobsFor);
       EnqueueResult afterKill = x.spool.tryEnqueue(ChaosJobs.UNIQUE_WORK, WORK);
       x.await(
           "the unique job runs again and succeeds",
