@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,8 @@ class KillNineIT {
   private static final Duration KILL_EVERY = Duration.ofSeconds(2);
 
   /**
-   * Kills go on this long once every worker is up (or until no work is left), so the tail of the
-   * run shows the recovery of the last ones.
+   * Kills go on this long once every worker is up, or until no work is left; the tail of the run
+   * then shows the recovery of the last ones.
    */
   private static final Duration KILL_PHASE = Duration.ofSeconds(30);
 
@@ -55,28 +56,31 @@ class KillNineIT {
           "every worker up", Duration.ofSeconds(60), () -> x.workers.up().size() == NAMES.length);
       long killsEnd = System.currentTimeMillis() + KILL_PHASE.toMillis();
       AtomicInteger skipped = new AtomicInteger();
+      List<String> killFailures = new CopyOnWriteArrayList<>();
       chaos.scheduleWithFixedDelay(
           () -> {
-            if (System.currentTimeMillis() > killsEnd || x.workLeft() == 0) {
-              return;
+            try {
+              if (System.currentTimeMillis() > killsEnd || x.workLeft() == 0) {
+                return;
+              }
+              List<String> up = x.workers.up();
+              if (up.isEmpty()) {
+                skipped.incrementAndGet(); // every node is down (restarting): nothing to kill
+                return;
+              }
+              x.workers.kill9(up.get(random.nextInt(up.size())), x.spool.monitor()::jobsFor);
+            } catch (RuntimeException e) {
+              killFailures.add(e.toString()); // a throwing task would end the schedule silently
             }
-            List<String> up = x.workers.up();
-            if (up.isEmpty()) {
-              skipped.incrementAndGet(); // every node is down (restarting): nothing to kill
-              return;
-            }
-            x.workers.kill9(up.get(random.nextInt(up.size())), x.spool.monitor()::jobsFor);
           },
           KILL_EVERY.toMillis(),
           KILL_EVERY.toMillis(),
           TimeUnit.MILLISECONDS);
 
       Duration bound = KILL_PHASE.plus(lease.multipliedBy(3)).plusSeconds(60);
-      x.await(
-          "every job run and acknowledged (queue drained, kills over)",
-          bound,
-          () -> System.currentTimeMillis() > killsEnd && x.workLeft() == 0);
-      chaos.shutdownNow();
+      x.await("every job run and acknowledged (queue drained)", bound, () -> x.workLeft() == 0);
+      chaos.shutdown(); // kills from now on would find nothing held
+      chaos.awaitTermination(1, TimeUnit.MINUTES);
 
       Runs runs = x.runs();
       List<Kill> kills = x.workers.kills();
@@ -97,8 +101,15 @@ class KillNineIT {
                   + " jobs ran more than once though no killed node held them: "
                   + twiceUnheld);
 
+      x.checks.check(
+          killFailures.isEmpty(), "every kill works (test harness)", killFailures::toString);
+
       Recovery recovery = Recovery.of(kills, runs);
-      long refused = x.workers.exitedByThemselves().size();
+      long refused =
+          x.workers.exitedByThemselves().stream()
+              .filter(w -> w.output().contains("is already running"))
+              .count();
+      long crashed = x.workers.exitedByThemselves().size() - refused;
       x.report(
           n,
           lost.size(),
@@ -111,6 +122,8 @@ class KillNineIT {
               + " jobs; "
               + refused
               + " restarts refused (name still held), "
+              + crashed
+              + " other exits, "
               + skipped.get()
               + " ticks with no node up");
       List<JobId> shown = new ArrayList<>(lost);
