@@ -25,15 +25,13 @@ final class WorkerProcess {
   private final String name;
   private final Process process;
   private final Path log;
-  private final long launchedAtMillis;
   private volatile EndedBy endedBy;
   private volatile long endedAtMillis;
 
-  WorkerProcess(String name, Process process, Path log, long launchedAtMillis) {
+  WorkerProcess(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.log = log;
-    this.launchedAtMillis = launchedAtMillis;
   }
 
   String name() {
@@ -46,10 +44,6 @@ final class WorkerProcess {
 
   Path log() {
     return log;
-  }
-
-  long launchedAtMillis() {
-    return launchedAtMillis;
   }
 
   boolean isAlive() {
@@ -68,11 +62,6 @@ final class WorkerProcess {
 
   long endedAtMillis() {
     return endedAtMillis;
-  }
-
-  /** The exit code; -1 while it runs. */
-  int exitCode() {
-    return process.isAlive() ? -1 : process.exitValue();
   }
 
   /** Waits until the node has started, or the process has exited; true if it started. */

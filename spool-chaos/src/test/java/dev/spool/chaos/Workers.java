@@ -110,7 +110,7 @@ final class Workers implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      WorkerProcess worker = new WorkerProcess(name, process, log, System.currentTimeMillis());
+      WorkerProcess worker = new WorkerProcess(name, process, log);
       current.put(name, worker);
       all.add(worker);
       process.onExit().thenRun(() -> exited(worker));
