@@ -8,6 +8,11 @@
   status's times and the time of death only   ARGV[4] max jobs
   ARGV[5] default attempts (for jobs whose options carry no retry policy)
   ARGV[6] type of the internal job that reports a batch part's end to its batch (another slot)
+  ARGV[7] longest silence (ms) between two reap calls of the queue after which a call only
+  notes the time: Redis that stood still (SIGSTOP, a slow fork, a restart) lets leases expire on
+  its clock although no node could renew them; the heartbeats queued meanwhile must land first.
+  The time of the last call is kept in {q}:reap-clock (derived from the prefix, same slot; it
+  expires after a day). At maxmemory it is not updated, and the call is refused as below.
   The abandoned attempt is archived in the status's previous attempts. A job whose fields are
   corrupt goes to the dead set with "corrupt job: <what>"; the others are reaped as usual.
   At maxmemory the call is refused before it changes anything: heartbeats are refused there
@@ -16,7 +21,12 @@
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local defaultAttempts = tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. serverMs(), 'LIMIT', 0, tonumber(ARGV[4]))
+local server = serverMs()
+local clock = qp .. 'reap-clock'
+local last = tonumber(redis.call('GET', clock))
+redis.pcall('SET', clock, server, 'PX', 86400000) -- refused at maxmemory: harmless here
+if last and server - last > tonumber(ARGV[7]) then return {0, 0} end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))
 if #expired == 0 then return {0, 0} end
 refuseAtMaxmemory(qp)
 local requeued, dead = 0, 0

@@ -50,8 +50,17 @@ public interface JobStore {
 
   StageResult stage(String queue, long nowMicros, int max);
 
-  /** Returns {requeued, dead}. */
-  long[] reap(String queue, long nowMicros, int max);
+  /**
+   * Returns {requeued, dead}. A call that comes more than {@code maxSilenceMs} after the queue's
+   * previous reap call only notes the time and returns {0, 0}: leases that expired while Redis
+   * stood still get the heartbeats queued meanwhile first.
+   */
+  long[] reap(String queue, long nowMicros, int max, long maxSilenceMs);
+
+  /** {@link #reap(String, long, int, long)} that reaps whatever silence came before. */
+  default long[] reap(String queue, long nowMicros, int max) {
+    return reap(queue, nowMicros, max, Long.MAX_VALUE);
+  }
 
   /** 1 cancelled, 0 unknown job, -1 running or finished. */
   int cancel(JobId id, long nowMicros);

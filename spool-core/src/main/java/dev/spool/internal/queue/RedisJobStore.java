@@ -225,7 +225,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public long[] reap(String queue, long nowMicros, int max) {
+  public long[] reap(String queue, long nowMicros, int max, long maxSilenceMs) {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.active(), q.ready(), q.prio(), q.signal(), q.dead()};
     List<Object> r =
@@ -239,7 +239,8 @@ public final class RedisJobStore implements JobStore {
                 Long.toString(nowMicros),
                 Integer.toString(max),
                 Integer.toString(Retry.DEFAULT.attempts()),
-                BATCH_PART_DONE));
+                BATCH_PART_DONE,
+                Long.toString(maxSilenceMs)));
     return new long[] {parseLong(r.get(0)), parseLong(r.get(1))};
   }
 

@@ -3,6 +3,7 @@ package dev.spool.internal.schedule;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.JobStore;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +20,17 @@ public final class Reaper {
 
   private final JobStore store;
   private final Clock clock;
+  private final long maxSilenceMs;
 
-  public Reaper(JobStore store, Clock clock) {
+  /**
+   * A reaper called every {@code period}: a call after three periods of silence from the queue's
+   * reapers (Redis stood still, or the lead changed hands) only notes the time, so the heartbeats
+   * that waited with it renew their leases before anything is reaped.
+   */
+  public Reaper(JobStore store, Clock clock, Duration period) {
     this.store = store;
     this.clock = clock;
+    this.maxSilenceMs = 3 * period.toMillis();
   }
 
   /**
@@ -30,7 +38,7 @@ public final class Reaper {
    * short steps. Returns true if the batch was full (more may be waiting).
    */
   public boolean runBatch(String queue) {
-    long[] r = store.reap(queue, Micros.now(clock), BATCH);
+    long[] r = store.reap(queue, Micros.now(clock), BATCH, maxSilenceMs);
     if (r[0] + r[1] > 0) {
       log.info(
           "queue {}: recovered {} jobs with expired leases ({} dead)", queue, r[0] + r[1], r[1]);

@@ -65,8 +65,8 @@ final class Maintenance {
     this.leads = leads;
     this.router = router;
     this.pruner = pruner;
-    this.reaper = new Reaper(node.store(), node.clock());
     long reap = reapIntervalMs(node.settings().lease());
+    this.reaper = new Reaper(node.store(), node.clock(), Duration.ofMillis(reap));
     for (String queue : node.settings().queues()) {
       tasks.add(new Task(Duty.REAP, queue, reap));
       tasks.add(new Task(Duty.ROUTE, queue, reap));

@@ -1,0 +1,110 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Redis that stood still (SIGSTOP, a slow fork, a restart) lets leases expire on its clock though
+ * no node could renew them: the first reap call after a long silence only notes the time, so the
+ * heartbeats queued meanwhile land before anything is reaped.
+ */
+class ReapAfterSilenceIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private static final String QUEUE = "work";
+  private static final long MAX_SILENCE_MS = 3_000;
+
+  Fixtures f;
+  RedisConnection connection;
+  RedisJobStore store;
+  Keys.QueueKeys q;
+  final Clock clock = Clock.systemUTC();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
+    Keys keys = new Keys(f.namespace);
+    store = new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180));
+    q = keys.queue(QUEUE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    connection.close();
+    f.close();
+  }
+
+  /** A held job whose lease ran out while nobody could renew it. */
+  private String heldJobWithAnExpiredLease() {
+    f.spool.enqueue(NOOP, new Noop(1));
+    List<FetchedJob> held = store.fetch(QUEUE, "node-1", Micros.now(clock), 60_000, 1);
+    String id = Long.toString(held.getFirst().id().number());
+    f.redis().zadd(q.active(), 1, id);
+    return id;
+  }
+
+  /** The queue's last reap call, this long ago on Redis's clock. */
+  private void lastReapCall(Duration ago) {
+    List<String> time = f.redis().time();
+    long serverMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    f.redis()
+        .set(
+            q.jobPrefix().replaceFirst("job:$", "reap-clock"),
+            Long.toString(serverMs - ago.toMillis()));
+  }
+
+  @Test
+  void theFirstCallAfterALongSilenceReapsNothingAndTheNextReapsAsUsual() {
+    String id = heldJobWithAnExpiredLease();
+    lastReapCall(Duration.ofSeconds(10));
+
+    long[] first = store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS);
+
+    assertThat(first).containsExactly(0, 0);
+    assertThat(f.redis().hget(q.job(Long.parseLong(id)), "s")).isEqualTo("started");
+    assertThat(f.redis().zscore(q.active(), id)).isEqualTo(1.0);
+
+    // No heartbeat came meanwhile (the node is dead): the next call reaps the job.
+    long[] next = store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS);
+
+    assertThat(next).containsExactly(1, 0);
+    assertThat(f.redis().hget(q.job(Long.parseLong(id)), "s")).isEqualTo("queued");
+  }
+
+  @Test
+  void aHeartbeatThatLandsAfterTheSilenceKeepsTheLease() throws Exception {
+    String id = heldJobWithAnExpiredLease();
+    lastReapCall(Duration.ofSeconds(10));
+
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS)).containsExactly(0, 0);
+    store.heartbeat(QUEUE, "node-1", 60_000, new long[] {Long.parseLong(id), 0}).get();
+
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS)).containsExactly(0, 0);
+    assertThat(f.redis().hget(q.job(Long.parseLong(id)), "s")).isEqualTo("started");
+  }
+
+  @Test
+  void regularCallsReapAnExpiredLeaseAtOnce() {
+    String id = heldJobWithAnExpiredLease();
+    lastReapCall(Duration.ofMillis(500));
+
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS)).containsExactly(1, 0);
+    assertThat(f.redis().hget(q.job(Long.parseLong(id)), "s")).isEqualTo("queued");
+  }
+}
