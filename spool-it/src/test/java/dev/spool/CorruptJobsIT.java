@@ -63,16 +63,23 @@ class CorruptJobsIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
     assertThat(ran).containsExactlyInAnyOrder(0, 4, 5);
-    assertThat(f.spool.deadJobs().size("work")).isEqualTo(3);
+    // The three corrupt jobs, and the two numbered ids with no job behind them.
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 5);
     assertThat(dead(ids.get(1)).error()).contains("corrupt job: attempt 'n' is not a number: x");
     assertThat(dead(ids.get(2)).error())
         .contains("corrupt job: recorded at 'rec' is not a number: yesterday");
     assertThat(dead(ids.get(3)).error())
         .contains("corrupt job: unique lock 'u' does not parse: not a lock");
     assertThat(f.spool.monitor().counts("work").ready()).isZero();
-    assertThat(r.get(f.namespace + ":{work}:job:4343")).isEqualTo("a string");
+    assertThat(dead(new JobId("work", 424242)).error())
+        .contains("corrupt job: id 424242 was in a ready list but no job has it");
+    assertThat(dead(new JobId("work", 4343)).error())
+        .contains("corrupt job: its key held a string, not a job hash");
+    assertThat(r.get(f.namespace + ":{work}:corrupt:4343")).isEqualTo("a string");
 
-    f.spool.enqueue(NOOP, new Noop(7));
+    // The orphan's number is taken from the sequence: the next job gets a fresh one.
+    JobId next = f.spool.enqueue(NOOP, new Noop(7));
+    assertThat(next.number()).isGreaterThan(424242);
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(7));
   }
 

@@ -18,10 +18,10 @@
   Returns: flat array, 9 entries per job: id, type, args, attempt, first attempt of the
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
   batch part ("" if none).
-  Every popped id ends somewhere, even a bad one: ids that are not numbers, whose key is not a
-  hash or is gone, or whose state is not 'queued' are dropped (they are no ready job); a job
-  whose fields are corrupt goes to the dead set with "corrupt job: <what>". The rest of the
-  batch is served. At maxmemory the call is refused before it pops anything. ]]
+  Every popped id ends somewhere, even a bad one: ids that are not numbers, or whose state is
+  not 'queued', are dropped (they are no ready job); an id whose key is gone or is no hash, and
+  a job whose fields are corrupt, go to the dead set with "corrupt job: <what>". The rest of
+  the batch is served. At maxmemory the call is refused before it pops anything. ]]
 local prefix, node, now, leaseMs, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local nowMs = math.floor(tonumber(now) / 1000)
 local qp = string.sub(prefix, 1, -5)
@@ -96,7 +96,9 @@ local out = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o')
-  if job and job[1] == 'queued' then
+  if int(id) and int(id) > 0 and (not job or not job[1]) then
+    buryOrphan(qp, id, now)
+  elseif job and job[1] == 'queued' then
     local what = corruption(job)
     if not what and job[7] then
       local _, _, _, _, digest = parseLock(job[7])

@@ -264,6 +264,31 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   announce(qp, {id})
 end
 
+-- A ready id with no job behind it: its key is gone, or holds another type (garbage written
+-- behind Spool's back). It becomes a failed job in the dead set that says so, for an operator to
+-- see; a key of another type is first set aside as <qp>corrupt:<id> for a week. An id beyond the
+-- queue's sequence is taken from it, so that no later job is given that number.
+local function buryOrphan(qp, id, nowUs)
+  local key = qp .. 'job:' .. id
+  local kind = redis.call('TYPE', key).ok
+  local what = 'id ' .. id .. ' was in a ready list but no job has it'
+  if kind ~= 'none' then
+    local aside = qp .. 'corrupt:' .. id
+    redis.call('RENAME', key, aside)
+    redis.call('EXPIRE', aside, 604800)
+    what = 'its key held a ' .. kind .. ', not a job hash (set aside for 7 days as ' .. aside .. ')'
+  end
+  if tonumber(id) > (tonumber(redis.call('GET', qp .. 'seq')) or 0) then
+    redis.call('SET', qp .. 'seq', id)
+  end
+  local e = cjson.encode({type = 'CorruptJob', message = 'corrupt job: ' .. what})
+  redis.call('HSET', key, 's', 'failed', 'n', 0, 'e', e, 'er', '[' .. e .. ']')
+  restate(qp, id, nil, 'failed')
+  stamp(qp, key, id, 'fai', nowUs)
+  redis.call('ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
+  announce(qp, {id})
+end
+
 -- What is wrong with a job's fields as read for running it (s, t, a, n, b, rec, u, bt, o), or
 -- nil when nothing is. A missing type or arguments, or arguments that are not valid JSON, are
 -- the worker's to report (it names the handler's expectations).
