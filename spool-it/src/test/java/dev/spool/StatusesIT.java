@@ -327,7 +327,7 @@ class StatusesIT {
               })
           .start();
       await().atMost(Duration.ofSeconds(10)).until(() -> s.reload().state() == State.SUCCEEDED);
-      assertThat(s.progress()).isEqualTo(0.5);
+      assertThat(s.progress()).as("as in jobba, a success is 100 %% done").isEqualTo(1.0);
       assertThat(s.result()).containsEntry("answer", 42);
       assertThat(s.timestamp(Timestamp.QUEUED_AT)).isPresent();
       assertThat(s.timestamp(Timestamp.STARTED_AT)).isPresent();

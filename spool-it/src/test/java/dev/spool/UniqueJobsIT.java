@@ -237,10 +237,37 @@ class UniqueJobsIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> "killed".equals(state(second)));
       assertThat(f.redis().hget(f.jobKey(second), "e"))
           .contains("UniqueJobConflict")
-          .contains("job " + first.number() + " holds the while-executing lock");
+          .contains("job " + first + " holds the while-executing lock");
+      assertThat(f.spool.statuses().find(second).orElseThrow().errors())
+          .singleElement()
+          .asString()
+          .contains("job " + first + " holds the while-executing lock of while-reject jobs");
       gate.release.countDown();
       await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(first)));
       assertThat(ran).containsExactly(1);
+    }
+
+    @Test
+    void aRejectNamesTheKindOfLockTheHolderHolds() throws Exception {
+      JobType<Noop> type = type("mixed-locks", Unique.untilExecuted());
+      Gate gate = new Gate();
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      JobId holder = f.spool.enqueue(type, new Noop(1));
+      f.worker("node-1").concurrency(2).handle(type, gate.handler(ran)).start();
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+
+      JobId second =
+          f.spool.enqueue(
+              type,
+              new Noop(1),
+              JobOptions.builder().unique(Unique.<Noop>whileExecuting()).build());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "killed".equals(state(second)));
+
+      assertThat(f.spool.statuses().find(second).orElseThrow().errors())
+          .singleElement()
+          .asString()
+          .contains("job " + holder + " holds the until-executed lock");
+      gate.release.countDown();
     }
 
     @Test

@@ -19,7 +19,7 @@ for i = 5, #ARGV, 3 do
   local job = fieldsOf(key, 's', 'w', 'n', 'u')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
     redis.call('ZREM', KEYS[1], id)
-    redis.call('HSET', key, 's', 'succeeded')
+    redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0') -- as jobba: done is 100 %
     if result ~= '' then redis.call('HSET', key, 'r', result) end
     restate(qp, id, 'started', 'succeeded')
     stamp(qp, key, id, 'suc', now)

@@ -16,7 +16,7 @@ local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa')
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da')
 if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
 -- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
 -- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
@@ -39,10 +39,10 @@ end
 if retryAt ~= '' then
   previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
-    errors = nonEmpty(errors)}
+    errors = nonEmpty(errors), data = archivedData(job[8])}
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
     'due', retryAt, 'pa', cjson.encode(previous))
-  redis.call('HDEL', key, 'er', 'pg', 'sta')
+  redis.call('HDEL', key, 'er', 'pg', 'sta', 'da')
   restate(qp, id, 'started', 'scheduled')
   stamp(qp, key, id, 'sch', nowUs)
   unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock

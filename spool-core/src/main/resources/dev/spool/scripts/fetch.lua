@@ -85,9 +85,14 @@ local function lockAtStart(key, id, u)
     redis.call('PUBLISH', ARGV[7], due)
     return false
   end
-  local reason = cjson.encode({type = 'UniqueJobConflict',
-    message = 'rejected at start: job ' .. holder .. ' holds the while-executing lock'})
-  redis.call('HSET', key, 'e', reason)
+  -- The holder may hold the lock as any kind (a job unique until executed holds it while it
+  -- waits and runs): name the holder's kind, read from its own spec.
+  local held = parseLock(redis.call('HGET', prefix .. holder, 'u'))
+  local kindName = LOCK_KINDS[held] or 'unique'
+  local reason = cjson.encode({type = 'UniqueJobConflict', holder = queueOf(qp) .. ':' .. holder,
+    message = 'rejected at start: job ' .. queueOf(qp) .. ':' .. holder .. ' holds the ' ..
+    kindName .. ' lock of ' .. tostring(redis.call('HGET', key, 't')) .. ' jobs with these arguments'})
+  redis.call('HSET', key, 'e', reason, 'er', '[' .. reason .. ']')
   endKilled(qp, key, id, 'queued', now, ARGV[6], nil) -- the lock is the other job's
   return false
 end

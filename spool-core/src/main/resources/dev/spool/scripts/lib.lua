@@ -42,6 +42,14 @@ local function fieldsOf(key, ...)
   return r
 end
 
+-- The names of the unique lock kinds, by the letter a lock spec starts with.
+local LOCK_KINDS = {E = 'until-executing', W = 'while-executing', D = 'until-executed'}
+
+-- The queue name of a queue prefix "<ns>:{<queue>}:".
+local function queueOf(qp)
+  return string.match(qp, '{(.*)}:$')
+end
+
 -- A unique lock spec 'kind|conflict|ttlMs|rescheduleMs|digest': its five parts, or nil.
 local function parseLock(u)
   if type(u) ~= 'string' then return nil end
@@ -132,6 +140,15 @@ end
 local function nonEmpty(list)
   if list == nil or #list == 0 then return nil end
   return list
+end
+
+-- The data ('da') a status saved during an attempt, for that attempt's archive entry: its JSON
+-- value, or its text when it is no JSON; nil when there is none.
+local function archivedData(v)
+  if type(v) ~= 'string' then return nil end
+  local value = decodeJson(v)
+  if value == nil then return v end
+  return value
 end
 
 -- Wakes a node blocked on a signal list, unless a token is waiting there already.

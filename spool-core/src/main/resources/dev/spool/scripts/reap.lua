@@ -42,7 +42,7 @@ end
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt')
+  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da')
   if job and job[1] == 'started' then
     local options = job[5] and decodeJson(job[5])
     local what = corruptionOf(job, options)
@@ -74,9 +74,9 @@ for _, id in ipairs(expired) do
         local previous = jsonList(job[10])
         previous[#previous + 1] = {attempt = int(job[3]), state = 'abandoned',
           started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
-          errors = nonEmpty(errors)}
+          errors = nonEmpty(errors), data = archivedData(job[12])}
         redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
-        redis.call('HDEL', key, 'w', 'er', 'pg', 'sta')
+        redis.call('HDEL', key, 'w', 'er', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')
         unlock(qp, key, id, 'W')
         pushReady(qp, key, id, true)

@@ -1,20 +1,26 @@
 --[[ release: a node hands jobs it holds back to the head of the queue (graceful shutdown).
-  The attempt is not used up: the job did not fail.
+  The attempt is not used up: the job did not fail. The interrupted run is archived in the
+  status's previous attempts (state 'handed back', with its times, progress, errors and data),
+  which are then reset, so that the queued job does not show a half-done run as its own.
   KEYS[1] {q}:ready   LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:active  ZSET
   KEYS[4] {q}:signal  LIST
-  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3..] pairs: id, attempt
+  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4..] pairs: id, attempt
   Returns: number of jobs handed back ]]
-local prefix, node = ARGV[1], ARGV[2]
+local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
 local released = 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n')
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
     redis.call('ZREM', KEYS[3], id)
-    redis.call('HSET', key, 's', 'queued')
-    redis.call('HDEL', key, 'w')
+    local previous = jsonList(job[7])
+    previous[#previous + 1] = {attempt = int(job[3]), state = 'handed back',
+      started_at = present(job[4]), ended_at = now, progress = present(job[5]),
+      errors = nonEmpty(jsonList(job[6])), data = archivedData(job[8])}
+    redis.call('HSET', key, 's', 'queued', 'pa', cjson.encode(previous))
+    redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
     pushReady(qp, key, id, true)

@@ -1,7 +1,8 @@
 --[[ status-state: move a status to a state by hand (jobba's queued!, started!, succeeded!, ...).
   The first entry into a state records its timestamp. Entering 'started' again is a restart:
-  the current attempt (state, times, progress, errors) is archived in 'pa', the attempt count
-  goes up, and the status looks freshly started; job name, args and provider id stay.
+  the current attempt (state, times, progress, errors, data) is archived in 'pa', the attempt
+  count goes up, and the status looks freshly started (as jobba's): progress, errors and data
+  are reset; job name, args and provider id stay.
   ARGV[1] job key prefix   ARGV[2] id   ARGV[3] state   ARGV[4] now (µs)
   ARGV[5] expiry (s) for a status that reaches a final state (it joins {q}:finished, the
   Pruner's list; leaving a final state takes it off)
@@ -9,7 +10,7 @@
 local prefix, id, state, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa')
+local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa', 'da')
 if not job[1] then return -1 end
 local attempt = int(job[2]) or 0
 local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 'suc',
@@ -19,10 +20,10 @@ if state == 'started' and job[3] then
   previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = present(job[4]),
     started_at = present(job[3]), succeeded_at = present(job[5]), failed_at = present(job[6]),
     killed_at = present(job[7]), progress = present(job[8]),
-    errors = nonEmpty(job[9] and jsonList(job[9]) or nil)}
+    errors = nonEmpty(job[9] and jsonList(job[9]) or nil), data = archivedData(job[11])}
   attempt = attempt + 1
   redis.call('HSET', key, 'pa', cjson.encode(previous), 'n', attempt, 'sta', now)
-  redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er')
+  redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er', 'da')
   redis.call('PERSIST', key)
   bound(qp, id, 'sta', now)
 end

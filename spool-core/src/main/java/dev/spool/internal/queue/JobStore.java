@@ -46,7 +46,7 @@ public interface JobStore {
       String queue, String node, long leaseMs, long[] numbersAndAttempts);
 
   /** Hands held jobs back to the head of their queue (numbers and attempts in pairs). */
-  long release(String queue, String node, long[] numbersAndAttempts);
+  long release(String queue, String node, long nowMicros, long[] numbersAndAttempts);
 
   StageResult stage(String queue, long nowMicros, int max);
 

@@ -195,13 +195,14 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public long release(String queue, String node, long[] numbersAndAttempts) {
+  public long release(String queue, String node, long nowMicros, long[] numbersAndAttempts) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[2 + numbersAndAttempts.length];
+    String[] args = new String[3 + numbersAndAttempts.length];
     args[0] = q.jobPrefix();
     args[1] = node;
+    args[2] = Long.toString(nowMicros);
     for (int i = 0; i < numbersAndAttempts.length; i++) {
-      args[2 + i] = Long.toString(numbersAndAttempts[i]);
+      args[3 + i] = Long.toString(numbersAndAttempts[i]);
     }
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
     return redis.<Long>await(redis.eval(Script.RELEASE, ScriptOutputType.INTEGER, k, args));

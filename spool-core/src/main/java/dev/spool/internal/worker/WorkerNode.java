@@ -3,6 +3,7 @@ package dev.spool.internal.worker;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.SpoolException;
+import dev.spool.internal.Micros;
 import dev.spool.internal.node.LeaderLease;
 import dev.spool.internal.node.LocalNodes;
 import dev.spool.internal.node.NodeRegistry;
@@ -212,7 +213,7 @@ public final class WorkerNode {
             pairs[2 * i + 1] = jobs.get(i).attempt();
           }
           try {
-            long n = node.store().release(queue, name(), pairs);
+            long n = node.store().release(queue, name(), Micros.now(node.clock()), pairs);
             log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
           } catch (SpoolException e) {
             log.warn(
