@@ -1,5 +1,6 @@
 package dev.spool;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +11,20 @@ public interface Monitor {
 
   QueueCounts counts(String queue);
 
-  /** Every worker node that registered, live or dead, by name. */
+  /**
+   * Every worker node that registered, live or dead, by name. Worker nodes forget the nodes dead
+   * for longer than {@link #DEAD_NODES_KEPT} by themselves; see {@link #pruneNodes(Duration)}.
+   */
   List<NodeInfo> nodes();
+
+  /** How long a dead node stays listed by {@link #nodes()} before worker nodes forget it: 1 h. */
+  Duration DEAD_NODES_KEPT = Duration.ofHours(1);
+
+  /**
+   * Forgets the nodes that are not alive and whose last heartbeat is older than {@code deadFor}
+   * (zero: every dead node); returns their names. A live node is never touched.
+   */
+  List<String> pruneNodes(Duration deadFor);
 
   /** The jobs a node holds now. */
   List<JobId> jobsFor(String node);

@@ -67,7 +67,7 @@ public final class Spool implements JobClient, AutoCloseable {
     this.statuses = new StoreStatuses(statusStore, store, settings.clock);
     this.outcomes =
         new Outcomes(redis, settings.namespace, statuses, settings.outcomeRecheckInterval);
-    this.monitor = new StoreMonitor(store, statuses);
+    this.monitor = new StoreMonitor(store, statuses, settings.clock);
     this.recurring = new RecurringStore(redis, store.keys());
   }
 

@@ -74,10 +74,12 @@ public final class Worker implements AutoCloseable {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
 
     /**
-     * Defaults to 30 s: a job pinned (not strictly) to a node that has been saturated this long may
-     * run on any node. A dead node's pinned jobs may at once.
+     * Defaults to 1 s: a job pinned (not strictly) to a node that has been saturated this long may
+     * run on any node, as job_reactor's distributor looks for another node at once when the given
+     * one is busy. A node's saturation is seen at its heartbeat (every quarter of the lease), and
+     * the routing node checks every second. A dead node's pinned jobs may run anywhere at once.
      */
-    public static final Duration DEFAULT_AFFINITY_FALLBACK = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_AFFINITY_FALLBACK = Duration.ofSeconds(1);
 
     /** Defaults to 25 s: how long {@link Worker#close()} lets running jobs finish. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);

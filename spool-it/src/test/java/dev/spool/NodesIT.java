@@ -115,6 +115,23 @@ class NodesIT {
   }
 
   @Test
+  void deadNodesAreForgottenOnceSilentLongEnoughAndLiveOnesNever() {
+    Worker alive = f.worker("alive").handle(NOOP, (job, a) -> {}).start();
+    Worker doomed = f.worker("doomed").handle(NOOP, (job, a) -> {}).start();
+    doomed.halt();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().nodes().stream().anyMatch(n -> !n.alive()));
+
+    assertThat(f.spool.monitor().pruneNodes(Monitor.DEAD_NODES_KEPT)).isEmpty();
+    assertThat(f.spool.monitor().nodes()).extracting(NodeInfo::name).contains("doomed");
+
+    assertThat(f.spool.monitor().pruneNodes(Duration.ZERO)).containsExactly("doomed");
+    assertThat(f.spool.monitor().nodes()).extracting(NodeInfo::name).containsExactly("alive");
+    alive.close();
+  }
+
+  @Test
   void jobsForANodeCanBeListedLoadedAndDestroyed() throws Exception {
     CountDownLatch started = new CountDownLatch(2);
     f.spool.enqueueAll(NOOP, Fixtures.noops(2));

@@ -15,12 +15,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "nodes",
     mixinStandardHelpOptions = true,
+    subcommands = {NodesPruneCommand.class},
     description = {
       "Lists the worker nodes: alive or not, host, pid, queues, concurrency, jobs held at the last"
           + " heartbeat, and when that was.",
       "A node that stopped gracefully is gone from the list; one whose heartbeats stopped shows"
           + " as not alive until it comes back (its jobs return to their queues when their leases"
-          + " expire)."
+          + " expire) or is forgotten: after an hour, or at once with 'spool nodes prune'."
     })
 public final class NodesCommand extends ClientCommand {
   @Option(names = "--jobs", description = "Also list the jobs each node holds now.")

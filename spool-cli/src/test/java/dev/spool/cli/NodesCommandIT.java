@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.JobId;
+import dev.spool.NodeInfo;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +86,36 @@ class NodesCommandIT {
     }
     // A node that stopped gracefully has left.
     assertThat(cli.run("nodes", "--json").ok().json().get("nodes")).isEmpty();
+  }
+
+  @Test
+  void pruneForgetsDeadNodesOnly() throws Exception {
+    Worker live = TestJobHandlers.on(spool.worker("live-node")).start();
+    // A node that died an hour and a half ago: its entry is there, its name is held by no one.
+    long heard = System.currentTimeMillis() - Duration.ofMinutes(90).toMillis();
+    String entry =
+        "{\"host\":\"h\",\"pid\":1,\"queues\":[\"default\"],\"concurrency\":1,\"busy\":0,"
+            + "\"startedAtMs\":"
+            + heard
+            + ",\"heartbeatMs\":"
+            + heard
+            + ",\"saturatedSinceMs\":0,\"affinityFallbackMs\":1000}";
+    RedisClient client = RedisClient.create(redis.uri());
+    try (var connection = client.connect()) {
+      connection.sync().hset(ns + ":{nodes}:info", "ghost", entry);
+    } finally {
+      client.shutdown();
+    }
+    try {
+      assertThat(cli.run("nodes", "prune", "--dead-for", "2h").ok().out.strip())
+          .isEqualTo("no dead nodes to forget");
+      assertThat(cli.run("nodes", "prune", "--json").ok().json().get("pruned").get(0).asText())
+          .isEqualTo("ghost");
+      assertThat(spool.monitor().nodes()).extracting(NodeInfo::name).containsExactly("live-node");
+      assertThat(cli.run("nodes", "prune", "--dead-for", "-1s").code).isEqualTo(2);
+    } finally {
+      live.close();
+    }
   }
 
   @Test

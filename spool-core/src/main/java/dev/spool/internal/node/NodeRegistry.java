@@ -157,6 +157,47 @@ public final class NodeRegistry {
     return live;
   }
 
+  /**
+   * Drops the entries of the nodes that are dead and were last heard of before {@code cutoffMs} (an
+   * entry that cannot be read counts as that old); returns their names. Each entry goes in its own
+   * atomic step, which keeps a node that registered again meanwhile.
+   */
+  public List<String> forgetDead(long cutoffMs) {
+    Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
+    Map<String, RedisFuture<Long>> held = new java.util.TreeMap<>();
+    for (String name : all.keySet()) {
+      held.put(name, redis.async().exists(keys.nodeName(name)));
+    }
+    List<String> forgotten = new ArrayList<>();
+    for (Map.Entry<String, RedisFuture<Long>> e : held.entrySet()) {
+      String name = e.getKey();
+      String entry = all.get(name);
+      if (redis.await(e.getValue()) == 1 || heardOfSince(entry, cutoffMs)) {
+        continue;
+      }
+      long dropped =
+          redis.<Long>await(
+              redis.eval(
+                  Script.NODE_FORGET,
+                  ScriptOutputType.INTEGER,
+                  new String[] {keys.nodeName(name), keys.nodeInfo()},
+                  name,
+                  entry));
+      if (dropped == 1) {
+        forgotten.add(name);
+      }
+    }
+    return forgotten;
+  }
+
+  private static boolean heardOfSince(String entry, long cutoffMs) {
+    try {
+      return Json.read(entry, Registration.class).heartbeatMs() >= cutoffMs;
+    } catch (JsonProcessingException e) {
+      return false; // unreadable: nothing says it is recent
+    }
+  }
+
   public List<NodeInfo> nodes() {
     Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
     List<String> names = new ArrayList<>(all.keySet());

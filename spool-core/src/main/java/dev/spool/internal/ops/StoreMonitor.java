@@ -9,6 +9,8 @@ import dev.spool.State;
 import dev.spool.Statuses;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.RedisJobStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,16 +20,26 @@ public final class StoreMonitor implements Monitor {
   private final RedisJobStore store;
   private final Statuses statuses;
   private final NodeRegistry nodes;
+  private final Clock clock;
 
-  public StoreMonitor(RedisJobStore store, Statuses statuses) {
+  public StoreMonitor(RedisJobStore store, Statuses statuses, Clock clock) {
     this.store = store;
     this.statuses = statuses;
+    this.clock = clock;
     this.nodes = new NodeRegistry(store.redis(), store.keys());
   }
 
   @Override
   public List<NodeInfo> nodes() {
     return nodes.nodes();
+  }
+
+  @Override
+  public List<String> pruneNodes(Duration deadFor) {
+    if (deadFor.isNegative()) {
+      throw new IllegalArgumentException("deadFor must not be negative, got " + deadFor);
+    }
+    return nodes.forgetDead(clock.millis() - deadFor.toMillis());
   }
 
   @Override

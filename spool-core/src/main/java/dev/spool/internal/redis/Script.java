@@ -42,6 +42,7 @@ public enum Script {
   RECUR_FIRE("recur-fire"),
   NODE_REGISTER("node-register"),
   NODE_LEAVE("node-leave"),
+  NODE_FORGET("node-forget"),
   LEADER("leader"),
   COUNTS("counts"),
   ROUTE("route");

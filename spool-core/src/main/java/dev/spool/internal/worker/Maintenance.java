@@ -162,7 +162,13 @@ final class Maintenance {
   private boolean batch(Task task) {
     return switch (task.duty) {
       case REAP -> reaper.runBatch(task.queue);
-      case PRUNE -> pruner.runBatch(task.queue);
+      case PRUNE -> {
+        boolean more = pruner.runBatch(task.queue);
+        if (!more && task.queue.equals(node.settings().queues().getFirst())) {
+          router.forgetDeadNodes(); // nodes span queues: the leader of the first one does it
+        }
+        yield more;
+      }
       case ROUTE -> {
         router.runOnce(task.queue);
         yield false;

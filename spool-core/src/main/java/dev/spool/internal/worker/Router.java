@@ -1,7 +1,9 @@
 package dev.spool.internal.worker;
 
+import dev.spool.Monitor;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.node.NodeRegistry.Registration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,22 @@ final class Router {
   Router(NodeContext node, NodeRegistry registry) {
     this.node = node;
     this.registry = registry;
+  }
+
+  /**
+   * Forgets the nodes dead for longer than {@link Monitor#DEAD_NODES_KEPT}, so the list of nodes
+   * does not grow with every crash. Idempotent: any node may do it.
+   */
+  void forgetDeadNodes() {
+    List<String> gone =
+        registry.forgetDead(node.clock().millis() - Monitor.DEAD_NODES_KEPT.toMillis());
+    if (!gone.isEmpty()) {
+      log.info(
+          "node {}: forgot the nodes dead for over {}: {}",
+          node.name(),
+          Monitor.DEAD_NODES_KEPT,
+          gone);
+    }
   }
 
   /** One pass over the nodes with jobs pinned to them in {@code queue}. */

@@ -1,0 +1,9 @@
+--[[ node-forget: drop the entry of a node that is dead (its name is held by no one) and has not
+  been heard of for a long time; a node that registered again meanwhile is kept.
+  KEYS[1] {nodes}:name:<name>  STRING   KEYS[2] {nodes}:info  HASH
+  ARGV[1] name   ARGV[2] the entry as the caller read it (unchanged since: not registered again)
+  Returns: 1 dropped, 0 kept ]]
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
