@@ -86,6 +86,28 @@ class BadInputIT {
   }
 
   @Test
+  void aJobWaitingForItsRetryShowsTheErrorOfItsFailedAttemptAtOnce() {
+    JobType<Noop> unknown =
+        JobType.of("mystery", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(2, Duration.ofHours(1)));
+    JobId id = f.spool.enqueue(unknown, new Noop(1));
+    f.worker("node-7").queues("work").handle(NOOP, (job, a) -> {}).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(id).orElseThrow().state() == State.SCHEDULED);
+
+    JobStatus waiting = f.spool.statuses().find(id).orElseThrow();
+    assertThat(waiting.errors())
+        .singleElement()
+        .asString()
+        .contains("UnknownJobType")
+        .contains("no handler registered for type 'mystery' on node 'node-7'");
+    assertThat(waiting.previousAttempts()).hasSize(1);
+  }
+
+  @Test
   void anotherNodeThatKnowsTheTypeGetsTheRetry() {
     JobType<Noop> special =
         JobType.of("special", Noop.class)

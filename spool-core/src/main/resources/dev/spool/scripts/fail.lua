@@ -42,7 +42,10 @@ if retryAt ~= '' then
     errors = nonEmpty(errors), data = archivedData(job[8])}
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
     'due', retryAt, 'pa', cjson.encode(previous))
-  redis.call('HDEL', key, 'er', 'pg', 'sta', 'da')
+  -- The failed attempt's errors stay the status's own until the job starts again (fetch clears
+  -- them), so a job waiting for its retry shows why at once; they are archived too.
+  redis.call('HSET', key, 'er', allErrors)
+  redis.call('HDEL', key, 'pg', 'sta', 'da')
   restate(qp, id, 'started', 'scheduled')
   stamp(qp, key, id, 'sch', nowUs)
   unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock

@@ -117,6 +117,8 @@ for _, id in ipairs(ids) do
       if job[7] then holder = lockAtStart(key, id, job[7]) end
       if holder then
         redis.call('HSET', key, 's', 'started', 'w', node)
+        -- A new attempt starts with no errors: those of the one before are archived already.
+        if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
         restate(qp, id, 'queued', 'started')
         stamp(qp, key, id, 'sta', now)
         redis.call('ZADD', KEYS[3], deadline, id)

@@ -75,8 +75,9 @@ for _, id in ipairs(expired) do
         previous[#previous + 1] = {attempt = int(job[3]), state = 'abandoned',
           started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
           errors = nonEmpty(errors), data = archivedData(job[12])}
-        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous))
-        redis.call('HDEL', key, 'w', 'er', 'pg', 'sta', 'da')
+        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous),
+          'er', cjson.encode(errors)) -- shown until the job starts again, as after a failure
+        redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')
         unlock(qp, key, id, 'W')
         pushReady(qp, key, id, true)
