@@ -31,7 +31,7 @@ public final class RedisJobStore implements JobStore {
   public static final String BATCH_PART_DONE = "spool.batch-part-done";
 
   /** Jobs one {@code route} call releases at most: a slice that keeps the call well under 5 ms. */
-  public static final int ROUTE_SLICE = 200;
+  public static final int ROUTE_SLICE = 100;
 
   private final RedisConnection redis;
   private final Keys keys;
