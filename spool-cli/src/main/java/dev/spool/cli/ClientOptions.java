@@ -53,7 +53,10 @@ public final class ClientOptions {
   /** Checks the options that need no Redis; call before connecting. */
   void validate(CommandSpec spec) {
     Redaction.remember(redis);
-    if (redis == null || !redis.strip().matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+    if (redis == null
+        || !redis
+            .strip()
+            .matches("(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel)://.*")) {
       throw new ParameterException(
           spec.commandLine(),
           "--redis: '"

@@ -21,7 +21,8 @@ final class Redaction {
 
   // A scheme, then anything without a space up to the last '@' of that run: user-info.
   private static final Pattern CREDENTIALS =
-      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s]*@");
+      // Not across brackets: "redis://[:password@]host" is a hint of the form, not a secret.
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s\\[\\]]*@");
 
   // Shorter secrets would hide digits of ports and numbers; the pattern above still applies.
   private static final int MIN_SECRET_LENGTH = 3;

@@ -80,6 +80,18 @@ class StatsCommandIT {
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err).contains("--redis: 'localhost:6379' is not a Redis URI");
+    assertThat(run.err).contains("use redis://[:password@]host:port[/db]");
+  }
+
+  @Test
+  void aUriOfAnotherSchemeIsBadUsageToo() {
+    Cli.Run http = Cli.raw("stats", "--redis", "http://localhost:6379");
+    Cli.Run garbage = Cli.raw("stats", "--redis", "not a uri");
+
+    assertThat(http.code).isEqualTo(2);
+    assertThat(http.err).contains("--redis: 'http://localhost:6379' is not a Redis URI");
+    assertThat(garbage.code).isEqualTo(2);
+    assertThat(garbage.err).contains("use redis://[:password@]host:port[/db]");
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class RedisConnection implements AutoCloseable {
   private final String display;
   private final Duration commandTimeout;
   private final StatefulRedisConnection<String, String> shared;
+  private final Outage outage;
 
   private RedisConnection(
       RedisClient client,
@@ -75,6 +76,43 @@ public final class RedisConnection implements AutoCloseable {
     this.display = display;
     this.commandTimeout = commandTimeout;
     this.shared = shared;
+    this.outage = new Outage(display);
+    client.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
+            if (connection == shared) {
+              outage.up();
+            }
+          }
+
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == shared) {
+              outage.down();
+            }
+          }
+        });
+  }
+
+  /** Whether the shared connection is lost now (Lettuce is reconnecting). */
+  public boolean isDown() {
+    return outage.isDown();
+  }
+
+  /**
+   * Logs a failed call: a warning while connected; during an outage, which is logged once when it
+   * starts and once when it ends, only at DEBUG (and counted).
+   */
+  public void logFailure(org.slf4j.Logger caller, String format, Object... args) {
+    // A failure that says the connection dropped may come before the disconnect event does.
+    for (Object arg : args) {
+      if (arg != null && isDisconnect(arg.toString().toLowerCase())) {
+        outage.dropped();
+        break;
+      }
+    }
+    outage.failed(caller, format, args);
   }
 
   /**
@@ -342,6 +380,10 @@ public final class RedisConnection implements AutoCloseable {
     if (e instanceof RedisCommandTimeoutException) {
       return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
     }
+    SpoolConnectionException refused = refusedAtConnect(display, e);
+    if (refused != null) {
+      return refused;
+    }
     if (e instanceof RedisConnectionException) {
       return new SpoolConnectionException(
           "cannot reach Redis at " + display + " (" + reason(e) + ")", e);
@@ -351,6 +393,39 @@ public final class RedisConnection implements AutoCloseable {
           "cannot reach Redis at " + display + " (" + message + ")", e);
     }
     return new SpoolException("Redis at " + display + " failed: " + message, e);
+  }
+
+  /**
+   * A server that answered the connection, but not as Spool needs: what happened, in words (it
+   * wants a password, the password is wrong, the database does not exist, it is no Redis); null for
+   * other failures. Never echoes the URI's user-info.
+   */
+  private static SpoolConnectionException refusedAtConnect(String display, Throwable e) {
+    StringBuilder said = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      said.append(' ').append(t.getMessage());
+    }
+    String m = said.toString();
+    String why;
+    if (m.contains("NOAUTH")) {
+      why =
+          "Redis at "
+              + display
+              + " wants a password (NOAUTH): put it in the URI,"
+              + " redis://[USER]:PASSWORD@host:port";
+    } else if (m.contains("WRONGPASS") || m.contains("invalid password")) {
+      why = "authentication failed at Redis " + display + ": wrong user name or password";
+    } else if (m.contains("DB index is out of range") || m.contains("invalid DB index")) {
+      why = "the database of " + display + " does not exist (ERR DB index is out of range)";
+    } else if (m.contains("Invalid first byte")) {
+      why =
+          "the server at "
+              + display
+              + " is not a Redis server: it answered in another protocol (is the port right?)";
+    } else {
+      return null;
+    }
+    return new SpoolConnectionException(why, e);
   }
 
   private static boolean isDisconnect(String m) {

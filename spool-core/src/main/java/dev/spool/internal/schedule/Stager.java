@@ -117,11 +117,14 @@ public final class Stager implements AutoCloseable {
           return; // closed while it waited for Redis: an interrupt, not a failure
         }
         backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
-        log.warn(
-            "node {}: staging delayed jobs failed, retrying in {} ms: {}",
-            node,
-            backoffMs,
-            e.getMessage());
+        store
+            .redis()
+            .logFailure(
+                log,
+                "node {}: staging delayed jobs failed, retrying in {} ms: {}",
+                node,
+                backoffMs,
+                e.getMessage());
         next = clock.millis() + backoffMs;
       }
       synchronized (lock) {

@@ -74,8 +74,14 @@ final class Fetcher {
           return;
         }
         backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
-        log.warn(
-            "node {}: fetch failed, retrying in {} ms: {}", node.name(), backoffMs, e.getMessage());
+        node.store()
+            .redis()
+            .logFailure(
+                log,
+                "node {}: fetch failed, retrying in {} ms: {}",
+                node.name(),
+                backoffMs,
+                e.getMessage());
         pause(backoffMs);
         continue;
       }

@@ -72,7 +72,9 @@ final class Heartbeat {
       renewName();
       renewLeases();
     } catch (RuntimeException e) {
-      log.warn("node {}: heartbeat failed: {}", node.name(), e.toString());
+      node.store()
+          .redis()
+          .logFailure(log, "node {}: heartbeat failed: {}", node.name(), e.toString());
     }
   }
 
@@ -82,8 +84,13 @@ final class Heartbeat {
         .whenComplete(
             (ours, e) -> {
               if (e != null) {
-                log.warn(
-                    "node {}: could not renew its registration: {}", node.name(), e.toString());
+                node.store()
+                    .redis()
+                    .logFailure(
+                        log,
+                        "node {}: could not renew its registration: {}",
+                        node.name(),
+                        e.toString());
               } else if (!ours) {
                 log.error(
                     "node {}: another instance took this node's name (this one was presumed dead:"
@@ -113,7 +120,10 @@ final class Heartbeat {
               .whenComplete(
                   (reply, e) -> {
                     if (e != null) {
-                      log.warn("node {}: heartbeat failed: {}", node.name(), e.toString());
+                      node.store()
+                          .redis()
+                          .logFailure(
+                              log, "node {}: heartbeat failed: {}", node.name(), e.toString());
                     } else {
                       act(jobs, reply);
                     }

@@ -148,12 +148,15 @@ final class Maintenance {
       if (!running) {
         return;
       }
-      log.warn(
-          "node {}: {} of queue {} failed: {}",
-          node.name(),
-          task.duty.key(),
-          task.queue,
-          e.getMessage());
+      node.store()
+          .redis()
+          .logFailure(
+              log,
+              "node {}: {} of queue {} failed: {}",
+              node.name(),
+              task.duty.key(),
+              task.queue,
+              e.getMessage());
     }
     // A full batch is due again at once, behind the duties already due: others get their turn.
     task.dueNanos = System.nanoTime() + (more ? 0 : jittered(task.intervalMs));

@@ -1,0 +1,80 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.testkit.SpoolRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Redis outage under a running worker is logged once when it starts and once when it ends, not as
+ * a warning from every thread for every failed call (slf4j-simple writes to System.err, which this
+ * test reads).
+ */
+class OutageLogIT {
+  SpoolRedis redis;
+  Fixtures f;
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  PrintStream original;
+
+  @BeforeEach
+  void setUp() {
+    redis = SpoolRedis.dedicated();
+    f = new Fixtures(redis.uri());
+    original = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void tearDown() {
+    System.setErr(original);
+    f.close();
+    redis.close();
+  }
+
+  /**
+   * Spool's own lines at a level. Lettuce logs each reconnect attempt of each connection itself
+   * (ConnectionWatchdog); the spool command turns that logger down, an application may too.
+   */
+  private List<String> lines(String level) {
+    return err.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.contains("[" + level + "]") || l.contains(" " + level + " "))
+        .filter(l -> !l.contains("ConnectionWatchdog"))
+        .toList();
+  }
+
+  @Test
+  void anOutageIsLoggedOnceAndItsEndAtInfo() {
+    f.worker("outage-node").queues("work").handle(NOOP, (job, a) -> {}).start();
+
+    redis.stop();
+    // Three seconds without Redis: fetch, heartbeat, reaping and staging all fail meanwhile. One
+    // failure may be logged before the outage is known (two threads fail at the same moment).
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> lines("WARN").size() <= 2);
+    redis.start();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> err.toString(StandardCharsets.UTF_8).contains(" is back after "));
+
+    List<String> warnings = lines("WARN");
+    assertThat(warnings)
+        .as("warnings: %s", warnings)
+        .anySatisfy(l -> assertThat(l).contains("lost the connection to Redis at"))
+        .hasSizeLessThanOrEqualTo(2);
+    assertThat(lines("INFO"))
+        .anySatisfy(
+            l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
+  }
+}
