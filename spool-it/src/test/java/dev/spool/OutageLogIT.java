@@ -77,4 +77,14 @@ class OutageLogIT {
         .anySatisfy(
             l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
   }
+
+  @Test
+  void closingSpoolIsNoOutage() {
+    Spool other = Spool.builder().redis(redis.uri()).namespace(f.namespace).build();
+    other.worker("closing-node").queues("work").handle(NOOP, (job, a) -> {}).start();
+
+    other.close();
+
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("lost the connection");
+  }
 }

@@ -64,6 +64,7 @@ public final class RedisConnection implements AutoCloseable {
   private final Duration commandTimeout;
   private final StatefulRedisConnection<String, String> shared;
   private final Outage outage;
+  private volatile boolean closed;
 
   private RedisConnection(
       RedisClient client,
@@ -88,7 +89,7 @@ public final class RedisConnection implements AutoCloseable {
 
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == shared) {
+            if (connection == shared && !closed) {
               outage.down();
             }
           }
@@ -473,6 +474,7 @@ public final class RedisConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true; // the disconnect that follows is ours, not an outage
     shared.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
