@@ -95,7 +95,7 @@ class AttemptArchiveIT {
                   job.progress(0.525);
                   job.save("halfway");
                   halfway.countDown();
-                  Thread.sleep(60_000); // a long job, interrupted at shutdown
+                  Fixtures.untilInterrupted(); // a long job, interrupted at shutdown
                 })
             .start();
     assertThat(halfway.await(10, TimeUnit.SECONDS)).isTrue();

@@ -40,7 +40,7 @@ public final class ChaosHandlers implements JobHandlers {
   private void run(JobContext job, Work work) throws InterruptedException {
     log.record(Event.STARTED, job);
     try {
-      Thread.sleep(work.millis());
+      Thread.sleep(work.millis()); // the job's simulated work, not a test waiting
     } catch (InterruptedException e) {
       log.record(Event.INTERRUPTED, job);
       throw e;

@@ -12,6 +12,8 @@ local function size(command, key)
   if type(n) == 'number' then return n end
   return 0
 end
+-- The pinned and avoid sets hold node names, one per node with such jobs waiting: small by
+-- construction (a name leaves when its lists empty), never a history.
 local function members(key)
   local m = redis.pcall('SMEMBERS', key)
   if m.err then return {} end

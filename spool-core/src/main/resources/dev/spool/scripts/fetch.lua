@@ -50,6 +50,8 @@ popList(pinnedList(qp, node, false))
 popPrio('-inf', '(0')
 popList(KEYS[1])
 if #ids < max then
+  -- {q}:avoid holds node names, one per node with avoiding jobs waiting (a name leaves when its
+  -- list empties): small by construction, whatever the history.
   for _, avoided in ipairs(redis.call('SMEMBERS', qp .. 'avoid')) do
     if #ids >= max then break end
     if avoided ~= node then
@@ -139,6 +141,7 @@ end
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()
   if redis.call('LLEN', KEYS[1]) > 0 or redis.call('ZCARD', KEYS[2]) > 0 then return true end
+  -- Node names only (see above): a handful, not a history.
   for _, avoided in ipairs(redis.call('SMEMBERS', qp .. 'avoid')) do
     if redis.call('LLEN', qp .. 'ready:!' .. avoided) > 0 then return true end
   end

@@ -163,6 +163,7 @@ public final class NodeRegistry {
    * atomic step, which keeps a node that registered again meanwhile.
    */
   public List<String> forgetDead(long cutoffMs) {
+    // One entry per node name; the dead ones are forgotten here, so the hash stays small.
     Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
     Map<String, RedisFuture<Long>> held = new java.util.TreeMap<>();
     for (String name : all.keySet()) {
