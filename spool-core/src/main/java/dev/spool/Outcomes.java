@@ -1,5 +1,9 @@
 package dev.spool;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.internal.json.Json;
 import dev.spool.internal.redis.RedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +36,8 @@ final class Outcomes implements AutoCloseable {
   /** Pending jobs whose status one look-up reads; beyond, the next rounds take the others. */
   private static final int MAX_RECHECK = 1_000;
 
+  private static final TypeReference<Map<String, Object>> RESULT = new TypeReference<>() {};
+
   private final RedisConnection redis;
   private final String channel;
   private final StoreStatuses statuses;
@@ -55,7 +61,7 @@ final class Outcomes implements AutoCloseable {
     CompletableFuture<JobOutcome> future = new CompletableFuture<>();
     waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
     // The job may have ended before we listened: the stored status tells.
-    loader.execute(() -> check(id, true));
+    loader.execute(() -> firstCheck(id));
     return future;
   }
 
@@ -67,6 +73,10 @@ final class Outcomes implements AutoCloseable {
         redis.subscribe(
             channel,
             ids -> {
+              if (ids.startsWith("[")) {
+                deleted(ids);
+                return;
+              }
               for (String text : ids.split(" ")) {
                 try {
                   JobId id = JobId.parse(text);
@@ -90,9 +100,50 @@ final class Outcomes implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::recheckAll, period, period, TimeUnit.MILLISECONDS);
   }
 
-  private void check(JobId id, boolean first) {
+  /**
+   * Jobs that succeeded and were deleted at once (see {@link Spool.Builder#keepSucceeded}): the
+   * message carries their results, since no status is left to read.
+   */
+  private void deleted(String message) {
     try {
-      settle(statuses.findOrUnknown(id), first);
+      for (JsonNode entry : Json.mapper().readTree(message)) {
+        JobId id = JobId.parse(entry.get(0).asText());
+        if (waiting.containsKey(id)) {
+          JsonNode result = entry.get(1);
+          Map<String, Object> values =
+              result == null || !result.isObject()
+                  ? Map.of()
+                  : Json.mapper().convertValue(result, RESULT);
+          finish(id, new JobOutcome(id, State.SUCCEEDED, values, List.of()), null);
+        }
+      }
+    } catch (JsonProcessingException | RuntimeException e) {
+      log.debug("ignoring outcome message '{}': {}", message, e.toString());
+    }
+  }
+
+  /**
+   * The first look at a job's status, as its future is made. A job unknown then is looked at once
+   * more a second later before its future fails: a job deleted as it succeeded (see {@link
+   * Spool.Builder#keepSucceeded}) is announced by a message that may still be on its way.
+   */
+  private void firstCheck(JobId id) {
+    try {
+      JobStatus status = statuses.findOrUnknown(id);
+      if (status.state() == State.UNKNOWN) {
+        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, loader)
+            .execute(() -> check(id, true));
+      } else {
+        settle(status, true);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not read the outcome of {}: {}", id, e.toString());
+    }
+  }
+
+  private void check(JobId id, boolean unknownIsFinal) {
+    try {
+      settle(statuses.findOrUnknown(id), unknownIsFinal);
     } catch (RuntimeException e) {
       log.warn("could not read the outcome of {}: {}", id, e.toString());
     }

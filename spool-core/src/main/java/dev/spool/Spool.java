@@ -56,7 +56,8 @@ public final class Spool implements JobClient, AutoCloseable {
             new Keys(settings.namespace),
             settings.retention,
             settings.deadJobsMaxSize,
-            settings.deadJobsMaxAge);
+            settings.deadJobsMaxAge,
+            settings.keepSucceeded);
     this.enqueuer =
         new Enqueuer(
             store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
@@ -298,7 +299,8 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration commandTimeout,
       Duration uniqueLockTtl,
       Duration outcomeRecheckInterval,
-      TlsTrust tlsTrust) {}
+      TlsTrust tlsTrust,
+      boolean keepSucceeded) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -346,6 +348,7 @@ public final class Spool implements JobClient, AutoCloseable {
     private Duration uniqueLockTtl = DEFAULT_UNIQUE_LOCK_TTL;
     private Duration outcomeRecheckInterval = DEFAULT_OUTCOME_RECHECK_INTERVAL;
     private TlsTrust tlsTrust;
+    private boolean keepSucceeded = true;
 
     private Builder() {}
 
@@ -380,6 +383,19 @@ public final class Spool implements JobClient, AutoCloseable {
     /** See {@link #DEFAULT_RETENTION}. */
     public Builder retention(Duration retention) {
       this.retention = JobOptions.positive(retention, "retention");
+      return this;
+    }
+
+    /**
+     * Whether a job that succeeds keeps its status for the {@link #retention} (the default, true).
+     * With false, workers of this Spool delete a job the moment it succeeds, status and index
+     * entries included, as BullMQ's {@code removeOnComplete} does: less Redis memory and work per
+     * job. Clients awaiting its {@link Spool#outcome} at that moment still get it, with its result;
+     * a later look-up finds no status. Failed and killed jobs keep theirs, and the queue's count of
+     * succeeded jobs still counts it.
+     */
+    public Builder keepSucceeded(boolean keep) {
+      this.keepSucceeded = keep;
       return this;
     }
 
@@ -462,7 +478,8 @@ public final class Spool implements JobClient, AutoCloseable {
               commandTimeout,
               uniqueLockTtl,
               outcomeRecheckInterval,
-              tlsTrust));
+              tlsTrust,
+              keepSucceeded));
     }
   }
 }

@@ -222,7 +222,7 @@ class ConnectionFaultsIT {
     try {
       RedisJobStore real =
           new RedisJobStore(
-              connection, new Keys(namespace), Duration.ofDays(1), 100, Duration.ofDays(1));
+              connection, new Keys(namespace), Duration.ofDays(1), 100, Duration.ofDays(1), true);
       AtomicInteger calls = new AtomicInteger();
       // Redis freezes after the first chunk has landed: the later ones are sent, not answered.
       JobStore freezingAfterFirstChunk =

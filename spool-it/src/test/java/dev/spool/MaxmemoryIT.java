@@ -42,7 +42,8 @@ class MaxmemoryIT {
     f = new Fixtures(redis.uri());
     connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
     Keys keys = new Keys(f.namespace);
-    store = new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180));
+    store =
+        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
     q = keys.queue(QUEUE);
   }
 

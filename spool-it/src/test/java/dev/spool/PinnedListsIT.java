@@ -36,7 +36,8 @@ class PinnedListsIT {
     f = new Fixtures(redis);
     connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
     Keys keys = new Keys(f.namespace);
-    store = new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180));
+    store =
+        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
     q = keys.queue("work");
   }
 

@@ -153,7 +153,7 @@ class ProductionScaleIT {
     assertThat(r.llen(keys.queue(QUEUE).ready())).isGreaterThanOrEqualTo(1_000_000);
 
     RedisJobStore store =
-        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180));
+        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
     StatusStore statuses = new StatusStore(connection, keys, store.expirySeconds());
     Clock clock = Clock.systemUTC();
     for (Script script : Script.values()) {

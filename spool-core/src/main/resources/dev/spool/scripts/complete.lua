@@ -3,33 +3,81 @@
   KEYS[2] {q}:completed  STRING  count of succeeded jobs
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4] expiry (s) of the
   status (the retention plus a grace period; the Pruner deletes it at the retention)
-  ARGV[5..] triples: id, attempt, result JSON ("" = none)
+  ARGV[5] "1": keep the statuses of succeeded jobs; "0": delete each job as it succeeds
+  ARGV[6..] triples: id, attempt, result JSON ("" = none)
   A job is completed only if this node still holds this attempt (its lease was not lost).
-  Its unique lock, if any (while executing, until executed), is released, and it joins
-  {q}:finished, the Pruner's list. The first write of each job frees memory (its lease), so a
-  node records its successes even at maxmemory.
+  Its unique lock, if any (while executing, until executed), is released. A kept job joins
+  {q}:finished, the Pruner's list; a deleted one leaves every index at once. The first write of
+  each job frees memory (its lease), so a node records its successes even at maxmemory.
+  Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
+  JSON array of [id, result] pairs, since no status is left to read.
   Returns: number of jobs completed ]]
-local prefix, node, now, expiry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local prefix, node, now, expiry, keep = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
 local qp = string.sub(prefix, 1, -5)
 local done = 0
 local finished = {}
-for i = 5, #ARGV, 3 do
+local gone = {}        -- deleted jobs, for the announcement: [queue:id, result or null]
+local byName = {}      -- deleted jobs by job-name index key, to leave it one call per key
+local nameKeys = {}
+local queue = queueOf(qp)
+for i = 6, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'u')
+  local job = fieldsOf(key, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0') -- as jobba: done is 100 %
-    if result ~= '' then redis.call('HSET', key, 'r', result) end
-    restate(qp, id, 'started', 'succeeded')
-    stamp(qp, key, id, 'suc', now)
-    finish(qp, id, now)
     unlock(qp, key, id, 'WD', job[4])
-    redis.call('EXPIRE', key, expiry)
+    if keep then
+      -- One write: state, progress 100 % (as jobba), the first-success stamp, the result.
+      local fields = {'s', 'succeeded', 'pg', '1.0'}
+      if not job[5] then
+        fields[#fields + 1] = 'suc'
+        fields[#fields + 1] = now
+        bound(qp, id, 'suc', now)
+      end
+      if result ~= '' then
+        fields[#fields + 1] = 'r'
+        fields[#fields + 1] = result
+      end
+      redis.call('HSET', key, unpack(fields))
+      redis.call('EXPIRE', key, expiry)
+    else
+      if job[8] or job[9] then
+        -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
+        indexLabels(qp, key, id, 'SREM')
+      else
+        local name = job[7] or job[6]
+        if name then
+          local nameKey = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
+          if not byName[nameKey] then
+            byName[nameKey] = {}
+            nameKeys[#nameKeys + 1] = nameKey
+          end
+          table.insert(byName[nameKey], id)
+        end
+      end
+      redis.call('DEL', key)
+      gone[#gone + 1] = {queue .. ':' .. id, decodeJson(result) or cjson.null}
+    end
     done = done + 1
     finished[done] = id
   end
 end
-if done > 0 then redis.call('INCRBY', KEYS[2], done) end
-announce(qp, finished)
+if done > 0 then
+  -- Leases, state indexes and the Pruner's list: a call per slice or bucket, not per job.
+  callEach('ZREM', KEYS[1], finished)
+  if keep then
+    restateAll(qp, finished, 'started', 'succeeded')
+    zaddAll(qp .. 'finished', now, finished)
+  else
+    restateAll(qp, finished, 'started', nil)
+    for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, byName[nameKey]) end
+  end
+  redis.call('INCRBY', KEYS[2], done)
+end
+if keep then
+  announce(qp, finished)
+elseif #gone > 0 then
+  local ns = string.match(qp, '^(.*):{.*}:$')
+  redis.call('PUBLISH', ns .. ':outcome', cjson.encode(gone))
+end
 return done

@@ -100,9 +100,10 @@ local function lockAtStart(key, id, u)
 end
 
 local out = {}
+local started = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o')
+  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta')
   if int(id) and int(id) > 0 and (not job or not job[1]) then
     buryOrphan(qp, id, now)
   elseif job and job[1] == 'queued' then
@@ -118,12 +119,16 @@ for _, id in ipairs(ids) do
       local holder = ''
       if job[7] then holder = lockAtStart(key, id, job[7]) end
       if holder then
-        redis.call('HSET', key, 's', 'started', 'w', node)
+        -- The first start is stamped in the same write ('sta' keeps the first entry only).
+        if job[10] then
+          redis.call('HSET', key, 's', 'started', 'w', node)
+        else
+          redis.call('HSET', key, 's', 'started', 'w', node, 'sta', now)
+          bound(qp, id, 'sta', now)
+        end
         -- A new attempt starts with no errors: those of the one before are archived already.
         if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
-        restate(qp, id, 'queued', 'started')
-        stamp(qp, key, id, 'sta', now)
-        redis.call('ZADD', KEYS[3], deadline, id)
+        started[#started + 1] = id
         out[#out + 1] = id
         out[#out + 1] = job[2]
         out[#out + 1] = job[3]
@@ -137,6 +142,9 @@ for _, id in ipairs(ids) do
     end
   end
 end
+-- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
+restateAll(qp, started, 'queued', 'started')
+zaddAll(KEYS[3], deadline, started)
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()

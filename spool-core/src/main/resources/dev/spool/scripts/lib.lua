@@ -88,6 +88,47 @@ local function restate(qp, id, from, to)
   if from and FINISHED_STATES[from] then redis.call('ZREM', qp .. 'finished', id) end
 end
 
+-- Calls a variadic command (SADD, SREM, ZREM, ...) on `key` with `items`, 500 at a time: one
+-- call per slice instead of one per job, and never more arguments than Lua's stack allows.
+local function callEach(cmd, key, items)
+  for i = 1, #items, 500 do
+    redis.call(cmd, key, unpack(items, i, math.min(i + 499, #items)))
+  end
+end
+
+-- restate() for many jobs that leave and enter the same states: ids of one bucket are grouped
+-- (a batch's ids are mostly consecutive), so the indexes cost a call per bucket, not per job.
+local function restateAll(qp, ids, from, to)
+  local byBucket, order = {}, {}
+  for _, id in ipairs(ids) do
+    local b = bucketOf(id)
+    local group = byBucket[b]
+    if not group then
+      group = {}
+      byBucket[b] = group
+      order[#order + 1] = b
+    end
+    group[#group + 1] = id
+  end
+  for _, b in ipairs(order) do
+    if from then callEach('SREM', qp .. 'ix:s:' .. from .. ':' .. b, byBucket[b]) end
+    if to then callEach('SADD', qp .. 'ix:s:' .. to .. ':' .. b, byBucket[b]) end
+  end
+  if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids) end
+end
+
+-- ZADD of many ids with one score, 500 at a time.
+local function zaddAll(key, score, ids)
+  for i = 1, #ids, 500 do
+    local args = {}
+    for j = i, math.min(i + 499, #ids) do
+      args[#args + 1] = score
+      args[#args + 1] = ids[j]
+    end
+    redis.call('ZADD', key, unpack(args))
+  end
+end
+
 -- Puts a job that reached a final state outside the dead set on the Pruner's list
 -- {q}:finished, scored by its end (µs): the Pruner takes the oldest in O(batch · log N). Failed
 -- jobs in the dead set are not on it: the dead set's own bounds delete them.

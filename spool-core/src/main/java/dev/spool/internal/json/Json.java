@@ -1,6 +1,8 @@
 package dev.spool.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +13,12 @@ import dev.spool.SpoolException;
 /** The one JSON mapper of Spool. Jobs are JSON on the wire, never Java serialization. */
 public final class Json {
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              // Handlers parse on virtual threads, new for every job: a per-thread buffer pool
+              // would allocate fresh buffers each time, a shared pool reuses them.
+              JsonFactory.builder()
+                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  .build())
           .findAndAddModules()
           // Producers in other languages or newer versions may add fields; ignore them.
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -27,6 +34,15 @@ public final class Json {
           .reader()
           .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
           .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** One reader per argument type: {@code forType} would build a new one for every job. */
+  private static final ClassValue<ObjectReader> ARGS_READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return ARGS.forType(type);
+        }
+      };
 
   private Json() {}
 
@@ -83,6 +99,6 @@ public final class Json {
 
   /** Reads a job's arguments for its handler: see {@link #ARGS} for what counts as a mismatch. */
   public static <T> T readArgs(String json, Class<T> type) throws JsonProcessingException {
-    return ARGS.forType(type).readValue(json);
+    return ARGS_READERS.get(type).readValue(json);
   }
 }

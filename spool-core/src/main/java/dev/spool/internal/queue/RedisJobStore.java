@@ -38,11 +38,18 @@ public final class RedisJobStore implements JobStore {
   private final long expirySeconds;
   private final long deadMaxSize;
   private final long deadMaxAgeMs;
+  private final boolean keepSucceeded;
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
 
   public RedisJobStore(
-      RedisConnection redis, Keys keys, Duration retention, long deadMaxSize, Duration deadMaxAge) {
+      RedisConnection redis,
+      Keys keys,
+      Duration retention,
+      long deadMaxSize,
+      Duration deadMaxAge,
+      boolean keepSucceeded) {
     this.redis = redis;
+    this.keepSucceeded = keepSucceeded;
     this.keys = keys;
     this.expirySeconds = expirySeconds(retention);
     this.deadMaxSize = deadMaxSize;
@@ -127,12 +134,13 @@ public final class RedisJobStore implements JobStore {
   public CompletableFuture<Long> complete(
       String queue, String node, List<Success> successes, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + successes.size() * 3];
+    String[] args = new String[5 + successes.size() * 3];
     args[0] = q.jobPrefix();
     args[1] = node;
     args[2] = Long.toString(nowMicros);
     args[3] = Long.toString(expirySeconds);
-    int i = 4;
+    args[4] = keepSucceeded ? "1" : "0";
+    int i = 5;
     for (Success success : successes) {
       args[i++] = Long.toString(success.number());
       args[i++] = Integer.toString(success.attempt());

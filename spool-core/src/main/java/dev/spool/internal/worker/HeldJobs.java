@@ -16,6 +16,9 @@ final class HeldJobs {
   private final Map<String, RunningJob> byId = new ConcurrentHashMap<>();
   private final Object changed = new Object();
 
+  /** Threads in {@link #await}: a change is signalled only when someone waits (rarely). */
+  private volatile int waiting;
+
   HeldJobs(int concurrency) {
     this.slots = new Semaphore(concurrency);
   }
@@ -43,7 +46,7 @@ final class HeldJobs {
   }
 
   void add(RunningJob job) {
-    byId.put(job.id().toString(), job);
+    byId.put(job.key(), job);
   }
 
   RunningJob get(String id) {
@@ -67,7 +70,7 @@ final class HeldJobs {
    * lease the node may already hold the job's next attempt under the same id.
    */
   void forget(RunningJob job) {
-    byId.remove(job.id().toString(), job);
+    byId.remove(job.key(), job);
     signal();
   }
 
@@ -79,6 +82,9 @@ final class HeldJobs {
 
   /** Wakes those waiting in {@link #await} to look again. */
   void signal() {
+    if (waiting == 0) {
+      return;
+    }
     synchronized (changed) {
       changed.notifyAll();
     }
@@ -87,19 +93,29 @@ final class HeldJobs {
   /** Waits until {@code condition} holds or {@code deadlineNanos} ({@link System#nanoTime()}). */
   boolean await(BooleanSupplier condition, long deadlineNanos) {
     synchronized (changed) {
-      while (!condition.getAsBoolean()) {
-        long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (waitMs <= 0) {
-          return false;
-        }
-        try {
-          changed.wait(Math.min(waitMs, 50));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+      waiting++;
+      try {
+        return awaitLocked(condition, deadlineNanos);
+      } finally {
+        waiting--;
       }
-      return true;
     }
+  }
+
+  /** Waits on {@code changed}, held by the caller; the 50 ms bound covers a missed signal. */
+  private boolean awaitLocked(BooleanSupplier condition, long deadlineNanos) {
+    while (!condition.getAsBoolean()) {
+      long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+      if (waitMs <= 0) {
+        return false;
+      }
+      try {
+        changed.wait(Math.min(waitMs, 50));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -55,7 +55,7 @@ final class KillListener {
 
   /** A job just fetched: a kill request that overtook the fetch applies to it. */
   void check(RunningJob job) {
-    if (recent.remove(job.id().toString()) != null) {
+    if (!recent.isEmpty() && recent.remove(job.key()) != null) {
       job.requestKill();
     }
   }

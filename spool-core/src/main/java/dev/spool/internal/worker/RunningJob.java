@@ -30,13 +30,17 @@ final class RunningJob implements JobContext, BatchPart {
   private static final int ABANDONED = 3;
 
   private final FetchedJob job;
+  private final String key;
   private final String node;
   private final StatusStore statuses;
   private final Function<JobId, JobStatus> statusLoader;
   private volatile boolean killRequested;
   private volatile boolean deferredToChildBatch;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
-  private final Map<String, Object> values = Collections.synchronizedMap(new LinkedHashMap<>());
+
+  /** What the handler and callbacks put; made at the first put (most jobs put nothing). */
+  private Map<String, Object> values;
+
   private volatile Thread thread;
   private volatile boolean timedOut;
   private volatile Future<?> timeoutTask;
@@ -44,6 +48,7 @@ final class RunningJob implements JobContext, BatchPart {
   RunningJob(
       FetchedJob job, String node, StatusStore statuses, Function<JobId, JobStatus> statusLoader) {
     this.job = job;
+    this.key = job.id().toString();
     this.node = node;
     this.statuses = statuses;
     this.statusLoader = statusLoader;
@@ -113,6 +118,11 @@ final class RunningJob implements JobContext, BatchPart {
   @Override
   public JobStatus status() {
     return statusLoader.apply(job.id());
+  }
+
+  /** The job's id as text ("queue:number"), made once: the node's maps are keyed by it. */
+  String key() {
+    return key;
   }
 
   FetchedJob job() {
@@ -211,18 +221,25 @@ final class RunningJob implements JobContext, BatchPart {
 
   @Override
   public void put(String key, Object value) {
-    values.put(key, value);
+    synchronized (this) {
+      if (values == null) {
+        values = new LinkedHashMap<>();
+      }
+      values.put(key, value);
+    }
   }
 
   @Override
   public Optional<Object> get(String key) {
-    return Optional.ofNullable(values.get(key));
+    synchronized (this) {
+      return Optional.ofNullable(values == null ? null : values.get(key));
+    }
   }
 
   @Override
   public Map<String, Object> values() {
-    synchronized (values) {
-      return Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    synchronized (this) {
+      return values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
   }
 
