@@ -2,6 +2,7 @@ package dev.spool.cli;
 
 import dev.spool.Queues;
 import dev.spool.Spool;
+import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -164,35 +165,54 @@ public final class WorkerCommand extends ClientCommand {
       }
       handlerNames.add(className);
     }
-    Thread hook = stop.hook("spool-worker-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    stop.install("spool-worker-stop");
     try {
-      running = builder.start();
+      Worker worker = builder.start();
+      running = worker;
+      // A second Ctrl-C: the stop under way interrupts the running handlers now.
+      stop.onForce(() -> worker.stop(Duration.ZERO));
       started(node, spool, handlerNames);
       stop.awaitRequest();
-      PrintWriter log = json() ? err() : out();
+      PrintWriter err = err();
       if (stop.byUser()) {
-        log.println();
+        err.println(); // after the ^C the terminal echoed
       }
-      log.println(
-          "stopping worker "
+      int jobs = worker.running();
+      err.println(
+          "spool: stopping node \""
               + node
-              + ": running jobs have up to "
+              + "\": waiting for "
+              + jobs
+              + (jobs == 1 ? " running job" : " running jobs")
+              + " (up to "
               + DurationConverter.format(shutdownTimeout)
-              + " to finish...");
-      log.flush();
-      running.close();
-      log.println("worker " + node + " stopped");
-      log.flush();
-      return 0;
+              + ")"
+              + (stop.byCtrlC() ? "; press Ctrl-C again to stop now" : ""));
+      err.flush();
+      StopSummary summary = worker.stop(stop.forced() ? Duration.ZERO : shutdownTimeout);
+      err.println(
+          "spool: node \""
+              + node
+              + "\" stopped"
+              + (stop.forced() ? " (forced)" : "")
+              + ": "
+              + summary.finished()
+              + " finished, "
+              + summary.handedBack()
+              + " handed back"
+              + (summary.leftToLease() == 0
+                  ? ""
+                  : ", "
+                      + summary.leftToLease()
+                      + " left to their lease (they run again within "
+                      + DurationConverter.format(lease)
+                      + ")"));
+      err.flush();
+      return stop.forced() ? StopSignal.EXIT_FORCED : 0;
     } finally {
       running = null;
       stop.finished();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is exiting (Ctrl-C): the hook has run
-      }
+      stop.uninstall();
     }
   }
 
