@@ -79,6 +79,11 @@ public final class Worker implements AutoCloseable {
     return node.stop(timeout);
   }
 
+  /** Whether a stop has begun (the jobs it will count are known), for tests. */
+  boolean isStopping() {
+    return node.stopBegun();
+  }
+
   /** Runs the stager once now (delayed jobs, recurring ticks), for tests with a manual clock. */
   void stageNow() {
     node.stageNow();

@@ -16,9 +16,12 @@ import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -58,6 +61,7 @@ public final class WorkerNode {
   private final StopDeadline stopDeadline = new StopDeadline();
   private final CompletableFuture<StopSummary> stopped = new CompletableFuture<>();
   private volatile boolean hurried;
+  private volatile boolean stopBegun;
   private volatile boolean started;
   private Thread ackerThread;
 
@@ -198,6 +202,18 @@ public final class WorkerNode {
     }
   }
 
+  /** The jobs whose handler runs now. */
+  private Set<RunningJob> runningJobs() {
+    Set<RunningJob> jobs = Collections.newSetFromMap(new IdentityHashMap<>());
+    held.all().stream().filter(RunningJob::running).forEach(jobs::add);
+    return jobs;
+  }
+
+  /** Whether a stop has begun: the jobs running then are known, and no more are fetched. */
+  public boolean stopBegun() {
+    return stopBegun;
+  }
+
   /** A stop call while the node stops: its deadline wins if sooner, and the flush is cut short. */
   private void hurry(long deadline) {
     stopDeadline.bringForward(deadline);
@@ -206,10 +222,12 @@ public final class WorkerNode {
   }
 
   private StopSummary stopNow() {
+    Set<RunningJob> runningAtStop = runningJobs();
+    stopBegun = true;
     fetcher.stop(); // a fetch in flight completes: its jobs are dispatched, handed back below
+    runningAtStop.addAll(runningJobs());
     stager.close();
     maintenance.stop();
-    List<RunningJob> runningAtStop = held.all().stream().filter(RunningJob::running).toList();
     held.await(() -> held.all().stream().noneMatch(RunningJob::running), stopDeadline::nanos);
     int[] handBack = handBackRunning();
     long flushStart = System.nanoTime();
