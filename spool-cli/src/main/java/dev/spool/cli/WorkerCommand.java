@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs a worker node with the job handlers found on the class path, until Ctrl-C; then"
-          + " stops it gracefully (running jobs may finish, the rest go back to their queue).",
+      "Runs a worker node with the job handlers found on the class path, until Ctrl-C (or"
+          + " SIGTERM); then stops it gracefully: running jobs may finish, the rest go back to"
+          + " their queue. A second Ctrl-C stops it at once, handing the running jobs back"
+          + " (exit 130).",
       "Handlers come from implementations of dev.spool.cli.JobHandlers listed in"
           + " META-INF/services/dev.spool.cli.JobHandlers of a jar on the class path: with"
           + " bin/spool, SPOOL_CLASSPATH=handlers.jar spool worker ..."
@@ -70,8 +72,8 @@ public final class WorkerCommand extends ClientCommand {
       defaultValue = "25s",
       converter = DurationConverter.class,
       description =
-          "On Ctrl-C, how long running jobs may finish before they are interrupted and handed"
-              + " back (default: ${DEFAULT-VALUE}).")
+          "On Ctrl-C or SIGTERM, how long running jobs may finish before they are interrupted"
+              + " and handed back (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
