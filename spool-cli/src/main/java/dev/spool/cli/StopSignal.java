@@ -120,7 +120,11 @@ final class StopSignal {
       byUser = true;
       requested.countDown();
     } else if (n == 2) {
-      forceAction.run();
+      try {
+        forceAction.run();
+      } catch (RuntimeException e) {
+        // the command's own stop call fails alike and reports it
+      }
     } else {
       // The forced stop itself hangs (e.g. on Redis): what the node holds is left to its leases.
       System.err.println("spool: exiting at once; jobs still held run again when their lease ends");
