@@ -36,13 +36,52 @@ public final class Worker implements AutoCloseable {
     return node.busy();
   }
 
+  /** How many handlers run now: the jobs a {@link #stop} would wait for. */
+  public int running() {
+    return node.running();
+  }
+
   /**
    * Stops gracefully: no new jobs are fetched, running jobs may finish until the shutdown timeout,
-   * the rest are interrupted and handed back to their queue at once (not left to their lease).
+   * the rest are interrupted and handed back to their queue at once (not left to their lease). Same
+   * as {@link #stop()}, without the summary.
    */
   @Override
   public void close() {
     node.close();
+  }
+
+  /**
+   * Stops gracefully with the {@linkplain Builder#shutdownTimeout shutdown timeout}; see {@link
+   * #stop(Duration)}.
+   */
+  public StopSummary stop() {
+    return node.close();
+  }
+
+  /**
+   * Stops gracefully: no new jobs are fetched; running handlers may finish for up to {@code
+   * timeout} ({@link Duration#ZERO}: not at all); those still running then are interrupted and
+   * their jobs handed back to their queue at once, without using an attempt; outcomes are written
+   * (for up to 10 s more); the node leaves the registry. Returns what became of the jobs that were
+   * running.
+   *
+   * <p>A call while the node is stopping (from another thread: a second Ctrl-C) hurries that stop:
+   * its timeout counts if it ends sooner, outcomes not written within a second are left to their
+   * lease, and the call returns the same summary once the stop is over. A call after the stop
+   * returns its summary at once.
+   */
+  public StopSummary stop(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+    return node.stop(timeout);
+  }
+
+  /** Whether a stop has begun (the jobs it will count are known), for tests. */
+  boolean isStopping() {
+    return node.stopBegun();
   }
 
   /** Runs the stager once now (delayed jobs, recurring ticks), for tests with a manual clock. */
@@ -81,7 +120,10 @@ public final class Worker implements AutoCloseable {
      */
     public static final Duration DEFAULT_AFFINITY_FALLBACK = Duration.ofSeconds(1);
 
-    /** Defaults to 25 s: how long {@link Worker#close()} lets running jobs finish. */
+    /**
+     * Defaults to 25 s: how long {@link Worker#close()} and {@link Worker#stop()} let running jobs
+     * finish.
+     */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
 
     private final String name;

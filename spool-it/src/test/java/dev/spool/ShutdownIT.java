@@ -8,7 +8,10 @@ import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +32,48 @@ class ShutdownIT {
   @AfterEach
   void tearDown() {
     f.close();
+  }
+
+  @Test
+  void stopSaysHowManyJobsFinishedAndHowManyWereHandedBackAndASecondCallHurriesIt()
+      throws Exception {
+    CountDownLatch finish = new CountDownLatch(1);
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(4));
+    Worker worker =
+        f.worker("stopping")
+            .concurrency(4)
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  if (a.n() < 2) {
+                    finish.await(); // finishes during the stop
+                  } else {
+                    Fixtures.untilInterrupted(); // handed back
+                  }
+                })
+            .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.running() == 4);
+
+    CompletableFuture<StopSummary> graceful =
+        CompletableFuture.supplyAsync(() -> worker.stop(Duration.ofMinutes(5)));
+    await().atMost(Duration.ofSeconds(10)).until(worker::isStopping);
+    finish.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.running() == 2);
+    StopSummary hurried = worker.stop(Duration.ZERO); // a second Ctrl-C
+
+    assertThat(hurried).isEqualTo(new StopSummary(2, 2, 0));
+    assertThat(graceful.get(10, TimeUnit.SECONDS)).isEqualTo(hurried);
+    assertThat(worker.stop()).as("a stop after the stop").isEqualTo(hurried);
+    assertThat(worker.running()).isZero();
+    QueueCounts counts = f.spool.monitor().counts("work");
+    assertThat(counts.processing()).isZero();
+    assertThat(counts.ready()).as("handed back").isEqualTo(2);
+    assertThat(counts.completed()).isEqualTo(2);
+    for (JobId id : ids.subList(2, 4)) {
+      assertThat(f.spool.statuses().find(id).orElseThrow().attempt())
+          .as("a handed-back job keeps its attempt")
+          .isZero();
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ final class WorkerProcess {
   enum EndedBy {
     KILL_9,
     SIGTERM,
+    SIGINT,
     TEST_END
   }
 
@@ -88,6 +89,31 @@ final class WorkerProcess {
     end(EndedBy.SIGTERM);
     process.destroy();
     awaitExit(bound);
+  }
+
+  /**
+   * {@code kill -INT}, as Ctrl-C in a terminal; returns at once. The process handles SIGINT only if
+   * it was launched with SIGINT not ignored (see {@link Workers#SIGINT_DELIVERABLE}).
+   */
+  void interrupt() {
+    end(EndedBy.SIGINT);
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -INT " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -INT " + pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIGINT to worker " + name, e);
+    }
+  }
+
+  /** Waits until the process exits by itself, at most {@code bound}; returns its exit code. */
+  int awaitExitCode(Duration bound) {
+    awaitExit(bound);
+    return process.exitValue();
   }
 
   /** Ends the process, whatever it is doing, at the end of a test. */

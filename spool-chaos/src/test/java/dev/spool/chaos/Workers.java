@@ -28,6 +28,13 @@ final class Workers implements AutoCloseable {
 
   private static final long RESTART_DELAY_MILLIS = 1_000;
 
+  /**
+   * Whether a SIGINT sent to a worker reaches it. A process started in the background of a script
+   * (as Maven may be) has SIGINT ignored, its children too, and a JVM keeps an ignored SIGINT
+   * ignored; GNU env's {@code --default-signal=INT} gives the worker the default back.
+   */
+  static final boolean SIGINT_DELIVERABLE = envResetsSigint();
+
   private final Path dir;
   private final String redisUri;
   private final String namespace;
@@ -76,6 +83,9 @@ final class Workers implements AutoCloseable {
       throw new IllegalStateException("the experiment is over");
     }
     List<String> command = new ArrayList<>();
+    if (SIGINT_DELIVERABLE) {
+      command.addAll(List.of("env", "--default-signal=INT")); // execs java: same pid
+    }
     command.add(ProcessHandle.current().info().command().orElse("java"));
     if (Runtime.version().feature() >= 23) {
       command.add("--sun-misc-unsafe-memory-access=allow"); // Netty, as bin/spool does
@@ -117,6 +127,22 @@ final class Workers implements AutoCloseable {
       return worker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot launch worker " + name, e);
+    }
+  }
+
+  private static boolean envResetsSigint() {
+    try {
+      Process probe =
+          new ProcessBuilder("env", "--default-signal=INT", "true")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

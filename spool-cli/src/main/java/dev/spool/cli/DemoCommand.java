@@ -107,9 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String ns = namespace != null ? namespace : freshNamespace();
-    StopSignal stop = new StopSignal();
-    Thread hook = stop.hook("spool-demo-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopSignal stop = new StopSignal().install("spool-demo-stop");
     SpoolRedis embedded = null;
     try {
       String uri = redis;
@@ -125,6 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
           new DemoRun.Settings(
               Redaction.redact(uri),
               embedded != null,
+              embedded != null && embedded.ownSession(),
               ns,
               duration,
               drain,
@@ -161,17 +160,13 @@ public final class DemoCommand implements Callable<Integer> {
         err.flush();
         return ErrorReporter.FAILED;
       }
-      return 0;
+      return stop.forced() ? StopSignal.EXIT_FORCED : 0;
     } finally {
       if (embedded != null) {
         embedded.close();
       }
       stop.finished();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is exiting (Ctrl-C): the hook has run
-      }
+      stop.uninstall();
     }
   }
 

@@ -5,12 +5,16 @@ import dev.spool.BatchProgress;
 import dev.spool.JobId;
 import dev.spool.Spool;
 import dev.spool.SpoolException;
+import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * One run of {@code spool demo} on a connected {@link Spool}: starts the worker nodes, enqueues
@@ -26,6 +30,7 @@ final class DemoRun {
   record Settings(
       String redisDisplay,
       boolean embeddedRedis,
+      boolean redisOwnSession,
       String namespace,
       Duration duration,
       Duration drain,
@@ -88,10 +93,10 @@ final class DemoRun {
     } finally {
       workload.finish();
     }
-    if (stop.byUser() && settings.embeddedRedis()) {
-      // Ctrl-C reaches the embedded redis-server too (same process group), and the JVM stops it
-      // anyway: nothing can be handed back or read any more, and the nodes' complaints about
-      // that are expected, so they are muted. Sum up what this process saw.
+    if (stop.byUser() && settings.embeddedRedis() && !redisOutlivesStop()) {
+      // The stop reached the embedded redis-server too (a Ctrl-C to the whole process group, or
+      // the JVM exiting on SIGTERM stops it): nothing can be handed back or read any more, and the
+      // nodes' complaints about that are expected, so they are muted. Sum up what this process saw.
       Verbosity.muteLibraryLogs();
       view.detach();
       err.println();
@@ -102,10 +107,37 @@ final class DemoRun {
     if (stop.byUser()) {
       view.detach();
       err.println();
-      err.println("Stopped by Ctrl-C: letting running jobs finish, then summing up.");
+      int jobs = nodes.stream().mapToInt(Worker::running).sum();
+      err.println(
+          "spool: stopping "
+              + nodes.size()
+              + (nodes.size() == 1 ? " node" : " nodes")
+              + ": waiting for "
+              + jobs
+              + (jobs == 1 ? " running job" : " running jobs")
+              + " (up to "
+              + DurationConverter.format(WORKER_SHUTDOWN_TIMEOUT)
+              + ")"
+              + (stop.byCtrlC() ? "; press Ctrl-C again to stop now" : ""));
       err.flush();
     }
-    closeNodes();
+    StopSummary stopped = closeNodes();
+    if (stop.byUser()) {
+      err.println(
+          "spool: "
+              + (nodes.size() == 1 ? "node" : "nodes")
+              + " stopped"
+              + (stop.forced() ? " (forced)" : "")
+              + ": "
+              + stopped.finished()
+              + " finished, "
+              + stopped.handedBack()
+              + " handed back"
+              + (stopped.leftToLease() == 0
+                  ? ""
+                  : ", " + stopped.leftToLease() + " left to their lease"));
+      err.flush();
+    }
     Snapshot last = finalSnapshot();
     return summary(last, enqueueMs, totalMs);
   }
@@ -311,20 +343,56 @@ final class DemoRun {
     return String.format(Locale.ROOT, "%.1fs", Math.max(0, ms) / 1000.0);
   }
 
-  /** Closes the nodes together: each lets its running jobs finish and hands the rest back. */
-  private void closeNodes() {
-    List<Thread> closing =
-        nodes.stream()
-            .map(n -> Thread.ofPlatform().name("close-" + n.name()).start(n::close))
-            .toList();
-    for (Thread t : closing) {
+  /**
+   * Stops the nodes together: each lets its running jobs finish and hands the rest back; a second
+   * Ctrl-C makes them hand back at once. Returns their summaries added up.
+   */
+  private StopSummary closeNodes() {
+    stop.onForce(() -> forEachNode(n -> n.stop(Duration.ZERO)));
+    Duration timeout = stop.forced() ? Duration.ZERO : WORKER_SHUTDOWN_TIMEOUT;
+    List<StopSummary> summaries = forEachNode(n -> n.stop(timeout));
+    return new StopSummary(
+        summaries.stream().mapToInt(StopSummary::finished).sum(),
+        summaries.stream().mapToInt(StopSummary::handedBack).sum(),
+        summaries.stream().mapToInt(StopSummary::leftToLease).sum());
+  }
+
+  /** Runs {@code action} on every node at once, one thread each; returns once all are done. */
+  private List<StopSummary> forEachNode(Function<Worker, StopSummary> action) {
+    List<CompletableFuture<StopSummary>> calls = new ArrayList<>();
+    for (Worker n : nodes) {
+      CompletableFuture<StopSummary> call = new CompletableFuture<>();
+      Thread.ofPlatform()
+          .name("stop-" + n.name())
+          .start(
+              () -> {
+                try {
+                  call.complete(action.apply(n));
+                } catch (RuntimeException e) {
+                  call.completeExceptionally(e);
+                }
+              });
+      calls.add(call);
+    }
+    List<StopSummary> done = new ArrayList<>();
+    for (CompletableFuture<StopSummary> call : calls) {
       try {
-        t.join();
+        done.add(call.get());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
     }
+    return done;
+  }
+
+  /** Whether the embedded redis-server is still up after the stop request. */
+  private boolean redisOutlivesStop() {
+    // A Ctrl-C handled here reaches a server in a session of its own no more than this JVM's
+    // shutdown (SIGTERM, or a Ctrl-C left to the JVM), which stops the server with it.
+    return stop.byCtrlC() && settings.redisOwnSession();
   }
 
   /** The queues once the nodes are stopped; null if Redis is gone (as after Ctrl-C). */

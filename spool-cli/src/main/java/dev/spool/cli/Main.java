@@ -6,6 +6,7 @@ public final class Main {
 
   public static void main(String[] args) {
     int code;
+    StopSignal.handleCtrlC();
     try {
       code = SpoolCommand.commandLine().execute(args);
     } catch (Error e) {

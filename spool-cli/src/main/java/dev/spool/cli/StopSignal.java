@@ -2,18 +2,65 @@ package dev.spool.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Lets Ctrl-C end a command cleanly: a shutdown hook {@linkplain #onShutdown() requests} the stop
- * and then waits until the command says it has {@linkplain #finished() finished} (bounded), so its
- * summary is printed before the JVM exits.
+ * Lets Ctrl-C end a command cleanly. The first Ctrl-C {@linkplain #isRequested() requests} the
+ * stop; a second one {@linkplain #forced() forces} it (runs the {@linkplain #onForce force
+ * action}); a third exits at once. Where SIGINT cannot be handled (see {@link SigintHandler}), and
+ * for SIGTERM, a shutdown hook requests the stop and then waits until the command says it has
+ * {@linkplain #finished() finished} (bounded), so its summary is printed before the JVM exits.
  */
 final class StopSignal {
+  /** The exit code of a stop forced by a second Ctrl-C: 128 + SIGINT, as the shell reports it. */
+  static final int EXIT_FORCED = 130;
+
   private static final long FINISH_BOUND_SECONDS = 60;
+
+  /**
+   * Whether commands handle SIGINT themselves: set by {@link Main}, the process's own entry point.
+   * Signals belong to the whole process, so commands run inside another one (tests) leave them be.
+   */
+  private static volatile boolean handlesCtrlC;
 
   private final CountDownLatch requested = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final AtomicInteger ctrlCs = new AtomicInteger();
   private volatile boolean byUser;
+  private volatile Runnable forceAction = () -> {};
+  private Thread hook;
+  private SigintHandler sigint;
+
+  /**
+   * Handles Ctrl-C (SIGINT) here and adds a shutdown hook (SIGTERM, and SIGINT where it cannot be
+   * handled here). {@link #uninstall()} undoes both.
+   */
+  StopSignal install(String name) {
+    hook = new Thread(this::onShutdown, name);
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (handlesCtrlC) {
+      sigint = SigintHandler.install(this::onCtrlC);
+    }
+    return this;
+  }
+
+  /** From now on, commands handle Ctrl-C themselves (a second one forces the stop). */
+  static void handleCtrlC() {
+    handlesCtrlC = true;
+  }
+
+  void uninstall() {
+    if (sigint != null) {
+      sigint.restore();
+    }
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting (SIGTERM): the hook has run
+      }
+    }
+  }
 
   boolean isRequested() {
     return requested.getCount() == 0;
@@ -22,6 +69,21 @@ final class StopSignal {
   /** Whether the stop came from Ctrl-C (or another signal that ends the JVM). */
   boolean byUser() {
     return byUser;
+  }
+
+  /** Whether the stop came from a Ctrl-C handled here: a second one would force it. */
+  boolean byCtrlC() {
+    return ctrlCs.get() > 0;
+  }
+
+  /** Whether a second Ctrl-C forced the stop. */
+  boolean forced() {
+    return ctrlCs.get() >= 2;
+  }
+
+  /** What a second Ctrl-C does (on a thread of its own); a command checks {@link #forced()} too. */
+  void onForce(Runnable action) {
+    forceAction = action;
   }
 
   /** Sleeps this long, or less if a stop is requested meanwhile. */
@@ -52,9 +114,22 @@ final class StopSignal {
     }
   }
 
-  /** A new thread for {@link Runtime#addShutdownHook}. */
-  Thread hook(String name) {
-    return new Thread(this::onShutdown, name);
+  private void onCtrlC() {
+    int n = ctrlCs.incrementAndGet();
+    if (n == 1) {
+      byUser = true;
+      requested.countDown();
+    } else if (n == 2) {
+      try {
+        forceAction.run();
+      } catch (RuntimeException e) {
+        // the command's own stop call fails alike and reports it
+      }
+    } else {
+      // The forced stop itself hangs (e.g. on Redis): what the node holds is left to its leases.
+      System.err.println("spool: exiting at once; jobs still held run again when their lease ends");
+      Runtime.getRuntime().halt(EXIT_FORCED);
+    }
   }
 
   private void onShutdown() {

@@ -2,6 +2,7 @@ package dev.spool.cli;
 
 import dev.spool.Queues;
 import dev.spool.Spool;
+import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -24,8 +25,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs a worker node with the job handlers found on the class path, until Ctrl-C; then"
-          + " stops it gracefully (running jobs may finish, the rest go back to their queue).",
+      "Runs a worker node with the job handlers found on the class path, until Ctrl-C (or"
+          + " SIGTERM); then stops it gracefully: running jobs may finish, the rest go back to"
+          + " their queue. A second Ctrl-C stops it at once, handing the running jobs back"
+          + " (exit 130).",
       "Handlers come from implementations of dev.spool.cli.JobHandlers listed in"
           + " META-INF/services/dev.spool.cli.JobHandlers of a jar on the class path: with"
           + " bin/spool, SPOOL_CLASSPATH=handlers.jar spool worker ..."
@@ -69,8 +72,8 @@ public final class WorkerCommand extends ClientCommand {
       defaultValue = "25s",
       converter = DurationConverter.class,
       description =
-          "On Ctrl-C, how long running jobs may finish before they are interrupted and handed"
-              + " back (default: ${DEFAULT-VALUE}).")
+          "On Ctrl-C or SIGTERM, how long running jobs may finish before they are interrupted"
+              + " and handed back (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
@@ -164,35 +167,54 @@ public final class WorkerCommand extends ClientCommand {
       }
       handlerNames.add(className);
     }
-    Thread hook = stop.hook("spool-worker-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    stop.install("spool-worker-stop");
     try {
-      running = builder.start();
+      Worker worker = builder.start();
+      running = worker;
+      // A second Ctrl-C: the stop under way interrupts the running handlers now.
+      stop.onForce(() -> worker.stop(Duration.ZERO));
       started(node, spool, handlerNames);
       stop.awaitRequest();
-      PrintWriter log = json() ? err() : out();
+      PrintWriter err = err();
       if (stop.byUser()) {
-        log.println();
+        err.println(); // after the ^C the terminal echoed
       }
-      log.println(
-          "stopping worker "
+      int jobs = worker.running();
+      err.println(
+          "spool: stopping node \""
               + node
-              + ": running jobs have up to "
+              + "\": waiting for "
+              + jobs
+              + (jobs == 1 ? " running job" : " running jobs")
+              + " (up to "
               + DurationConverter.format(shutdownTimeout)
-              + " to finish...");
-      log.flush();
-      running.close();
-      log.println("worker " + node + " stopped");
-      log.flush();
-      return 0;
+              + ")"
+              + (stop.byCtrlC() ? "; press Ctrl-C again to stop now" : ""));
+      err.flush();
+      StopSummary summary = worker.stop(stop.forced() ? Duration.ZERO : shutdownTimeout);
+      err.println(
+          "spool: node \""
+              + node
+              + "\" stopped"
+              + (stop.forced() ? " (forced)" : "")
+              + ": "
+              + summary.finished()
+              + " finished, "
+              + summary.handedBack()
+              + " handed back"
+              + (summary.leftToLease() == 0
+                  ? ""
+                  : ", "
+                      + summary.leftToLease()
+                      + " left to their lease (they run again within "
+                      + DurationConverter.format(lease)
+                      + ")"));
+      err.flush();
+      return stop.forced() ? StopSignal.EXIT_FORCED : 0;
     } finally {
       running = null;
       stop.finished();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is exiting (Ctrl-C): the hook has run
-      }
+      stop.uninstall();
     }
   }
 

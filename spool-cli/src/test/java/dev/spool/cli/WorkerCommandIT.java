@@ -66,8 +66,11 @@ class WorkerCommandIT {
     assertThat(run.out)
         .contains("worker cli-node started")
         .contains("concurrency  3")
-        .contains(TestJobHandlers.class.getName())
-        .contains("worker cli-node stopped");
+        .contains(TestJobHandlers.class.getName());
+    assertThat(run.err)
+        .contains("spool: stopping node \"cli-node\": waiting for 0 running jobs (up to 25s)")
+        .contains("spool: node \"cli-node\" stopped: 0 finished, 0 handed back")
+        .doesNotContain("Ctrl-C again"); // stopped from within, not by Ctrl-C
     assertThat(worker.command().isRunning()).isFalse();
     assertThat(spool.statuses().find(ids.get(2)).orElseThrow().result().get("echo"))
         .isEqualTo(java.util.Map.of("n", 2));
@@ -111,7 +114,7 @@ class WorkerCommandIT {
     assertThat(doc.get("lease").asText()).isEqualTo("10s");
     assertThat(doc.get("namespace").asText()).isEqualTo(ns);
     assertThat(doc.get("handlers").get(0).asText()).isEqualTo(TestJobHandlers.class.getName());
-    assertThat(run.err).contains("worker json-node stopped");
+    assertThat(run.err).contains("spool: node \"json-node\" stopped");
   }
 
   @Test

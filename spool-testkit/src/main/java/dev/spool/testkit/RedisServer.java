@@ -100,6 +100,11 @@ final class RedisServer {
     return process != null && process.isAlive();
   }
 
+  /** Whether the server runs in a session of its own: a Ctrl-C in the terminal misses it. */
+  static boolean ownSession() {
+    return java.nio.file.Files.isExecutable(SETSID);
+  }
+
   synchronized boolean isTls() {
     return tls != null;
   }
@@ -243,7 +248,7 @@ final class RedisServer {
 
   private List<String> command(int candidate, Path logFile) {
     List<String> command = new ArrayList<>();
-    if (java.nio.file.Files.isExecutable(SETSID)) {
+    if (ownSession()) {
       command.add(SETSID.toString());
     }
     command.add(binary.toString());

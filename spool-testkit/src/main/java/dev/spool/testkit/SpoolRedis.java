@@ -137,6 +137,14 @@ public final class SpoolRedis implements BeforeAllCallback, AutoCloseable {
   }
 
   /**
+   * Whether the server runs in a session of its own (where {@code setsid} exists), so a Ctrl-C in
+   * the terminal reaches only the JVM, which may still use the server while it stops.
+   */
+  public boolean ownSession() {
+    return RedisServer.ownSession();
+  }
+
+  /**
    * Stops the server: SHUTDOWN SAVE, then waits for the process to exit (killing it after 5 s).
    * Does nothing if it is stopped already. On the shared server this affects every test in the JVM,
    * and its data is lost.

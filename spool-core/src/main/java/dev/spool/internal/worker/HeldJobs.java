@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The jobs a node holds, from fetch until their outcome is recorded (or given up), and the slots of
@@ -61,6 +62,22 @@ final class HeldJobs {
     return byId.size();
   }
 
+  /** Whether this attempt is still held (not a later attempt under the same id). */
+  boolean holds(RunningJob job) {
+    return byId.get(job.id().toString()) == job;
+  }
+
+  /** How many handlers run now (fetched jobs whose handler has not ended). */
+  int running() {
+    int n = 0;
+    for (RunningJob job : byId.values()) {
+      if (job.running()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   boolean isEmpty() {
     return byId.isEmpty();
   }
@@ -92,6 +109,14 @@ final class HeldJobs {
 
   /** Waits until {@code condition} holds or {@code deadlineNanos} ({@link System#nanoTime()}). */
   boolean await(BooleanSupplier condition, long deadlineNanos) {
+    return await(condition, () -> deadlineNanos);
+  }
+
+  /**
+   * Waits until {@code condition} holds or the deadline passes; the deadline is read again at each
+   * wake-up, so another thread may bring it forward (and {@link #signal()} to be seen at once).
+   */
+  boolean await(BooleanSupplier condition, LongSupplier deadlineNanos) {
     synchronized (changed) {
       waiting++;
       try {
@@ -103,9 +128,9 @@ final class HeldJobs {
   }
 
   /** Waits on {@code changed}, held by the caller; the 50 ms bound covers a missed signal. */
-  private boolean awaitLocked(BooleanSupplier condition, long deadlineNanos) {
+  private boolean awaitLocked(BooleanSupplier condition, LongSupplier deadlineNanos) {
     while (!condition.getAsBoolean()) {
-      long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+      long waitMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos.getAsLong() - System.nanoTime());
       if (waitMs <= 0) {
         return false;
       }

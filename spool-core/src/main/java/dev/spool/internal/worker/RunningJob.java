@@ -194,6 +194,11 @@ final class RunningJob implements JobContext, BatchPart {
     return state.get() == RUNNING;
   }
 
+  /** Whether its handler ended by itself (the job was neither handed back nor abandoned). */
+  boolean finished() {
+    return state.get() == FINISHED;
+  }
+
   @Override
   public JobId id() {
     return job.id();

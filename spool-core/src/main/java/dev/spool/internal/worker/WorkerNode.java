@@ -3,6 +3,7 @@ package dev.spool.internal.worker;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.SpoolException;
+import dev.spool.StopSummary;
 import dev.spool.internal.Micros;
 import dev.spool.internal.node.LeaderLease;
 import dev.spool.internal.node.LocalNodes;
@@ -15,10 +16,14 @@ import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +42,9 @@ public final class WorkerNode {
   private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
   private static final Duration ACK_FLUSH_BOUND = Duration.ofSeconds(10);
 
+  /** After a hurried stop (a second Ctrl-C), outcomes still unwritten are left to their lease. */
+  private static final Duration HURRIED_FLUSH_BOUND = Duration.ofSeconds(1);
+
   private final NodeContext node;
   private final String instance = UUID.randomUUID().toString();
   private final HeldJobs held;
@@ -50,6 +58,10 @@ public final class WorkerNode {
   private final Maintenance maintenance;
   private final Stager stager;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final StopDeadline stopDeadline = new StopDeadline();
+  private final CompletableFuture<StopSummary> stopped = new CompletableFuture<>();
+  private volatile boolean hurried;
+  private volatile boolean stopBegun;
   private volatile boolean started;
   private Thread ackerThread;
 
@@ -156,24 +168,79 @@ public final class WorkerNode {
     }
   }
 
-  /** Graceful: see {@code Worker.close()}. */
-  public void close() {
-    if (!started || !closing.compareAndSet(false, true)) {
-      return; // never started (its start failed), or closed already
+  /** How many handlers run now. */
+  public int running() {
+    return held.running();
+  }
+
+  /** Graceful, with the configured shutdown timeout: see {@code Worker.close()}. */
+  public StopSummary close() {
+    return stop(node.settings().shutdownTimeout());
+  }
+
+  /**
+   * Graceful: see {@code Worker.stop(Duration)}. The first call stops the node; a call while it
+   * stops brings the deadline forward (a second Ctrl-C) and waits for the same stop to end.
+   */
+  public StopSummary stop(Duration timeout) {
+    if (!started) {
+      return StopSummary.NONE; // its start failed: it holds nothing
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!closing.compareAndSet(false, true)) {
+      hurry(deadline);
+      return stopped.join();
+    }
+    stopDeadline.bringForward(deadline);
+    try {
+      StopSummary summary = stopNow();
+      stopped.complete(summary);
+      return summary;
+    } catch (RuntimeException | Error e) {
+      stopped.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  /** The jobs whose handler runs now. */
+  private Set<RunningJob> runningJobs() {
+    Set<RunningJob> jobs = Collections.newSetFromMap(new IdentityHashMap<>());
+    held.all().stream().filter(RunningJob::running).forEach(jobs::add);
+    return jobs;
+  }
+
+  /** Whether a stop has begun: the jobs running then are known, and no more are fetched. */
+  public boolean stopBegun() {
+    return stopBegun;
+  }
+
+  /** A stop call while the node stops: its deadline wins if sooner, and the flush is cut short. */
+  private void hurry(long deadline) {
+    stopDeadline.bringForward(deadline);
+    hurried = true;
+    held.signal();
+  }
+
+  private StopSummary stopNow() {
+    Set<RunningJob> runningAtStop = runningJobs();
+    stopBegun = true;
     fetcher.stop(); // a fetch in flight completes: its jobs are dispatched, handed back below
+    runningAtStop.addAll(runningJobs());
     stager.close();
     maintenance.stop();
-    long deadline = System.nanoTime() + node.settings().shutdownTimeout().toNanos();
-    held.await(() -> held.all().stream().noneMatch(RunningJob::running), deadline);
-    handBackRunning();
+    held.await(() -> held.all().stream().noneMatch(RunningJob::running), stopDeadline::nanos);
+    int[] handBack = handBackRunning();
+    long flushStart = System.nanoTime();
     if (!held.await(
-        () -> held.isEmpty() && acker.idle(), System.nanoTime() + ACK_FLUSH_BOUND.toNanos())) {
+        () -> held.isEmpty() && acker.idle(),
+        () -> flushStart + (hurried ? HURRIED_FLUSH_BOUND : ACK_FLUSH_BOUND).toNanos())) {
       log.warn(
           "node {}: {} outcomes not recorded at shutdown (their leases will expire)",
           name(),
           held.size());
     }
+    int finished = (int) runningAtStop.stream().filter(j -> j.finished() && !held.holds(j)).count();
+    StopSummary summary = new StopSummary(finished, handBack[0], handBack[1] + held.size());
     heartbeat.stop();
     leaveRegistry();
     acker.stop();
@@ -183,7 +250,13 @@ public final class WorkerNode {
     kills.close();
     fetcher.closeConnection();
     LocalNodes.stopped(instance);
-    log.info("node {} stopped", name());
+    log.info(
+        "node {} stopped: {} finished, {} handed back, {} left to their lease",
+        name(),
+        summary.finished(),
+        summary.handedBack(),
+        summary.leftToLease());
+    return summary;
   }
 
   private void leaveRegistry() {
@@ -197,14 +270,18 @@ public final class WorkerNode {
     }
   }
 
-  /** Interrupts the handlers still running and hands their jobs back in one call per queue. */
-  private void handBackRunning() {
+  /**
+   * Interrupts the handlers still running and hands their jobs back in one call per queue. Returns
+   * {handed back, not handed back (left to their lease)}.
+   */
+  private int[] handBackRunning() {
     Map<String, List<RunningJob>> byQueue = new LinkedHashMap<>();
     for (RunningJob job : held.all()) {
       if (job.handBack()) {
         byQueue.computeIfAbsent(job.id().queue(), q -> new ArrayList<>()).add(job);
       }
     }
+    int[] counts = new int[2];
     byQueue.forEach(
         (queue, jobs) -> {
           long[] pairs = new long[jobs.size() * 2];
@@ -214,8 +291,11 @@ public final class WorkerNode {
           }
           try {
             long n = node.store().release(queue, name(), Micros.now(node.clock()), pairs);
+            // One not released was no longer this node's (its lease lapsed): ready again anyway.
+            counts[0] += jobs.size();
             log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
           } catch (SpoolException e) {
+            counts[1] += jobs.size();
             log.warn(
                 "node {}: could not hand back {} jobs (their leases will expire): {}",
                 name(),
@@ -224,6 +304,7 @@ public final class WorkerNode {
           }
           jobs.forEach(held::forget);
         });
+    return counts;
   }
 
   /** Stages due delayed jobs and fires due recurring ticks now, for tests with a manual clock. */
@@ -255,5 +336,6 @@ public final class WorkerNode {
     kills.close();
     fetcher.closeConnection();
     LocalNodes.stopped(instance);
+    stopped.complete(StopSummary.NONE); // a stop call after a crash returns at once
   }
 }

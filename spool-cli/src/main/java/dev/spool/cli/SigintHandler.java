@@ -1,0 +1,81 @@
+package dev.spool.cli;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Proxy;
+
+/**
+ * Runs an action on each SIGINT (Ctrl-C) instead of the JVM's shutdown, so that a second Ctrl-C can
+ * be told from the first: a shutdown hook cannot, as the JVM ignores signals once it is shutting
+ * down. The only way in pure Java is {@code sun.misc.Signal} (module jdk.unsupported). It is
+ * reached through method handles, not named in the code: javac warns about every direct use of this
+ * proprietary API, and the warning cannot be suppressed (the build compiles with -Xlint:all). Where
+ * it is missing, or SIGINT is ignored (a process started by {@code nohup}, or with {@code &} from a
+ * script), {@link #install} returns null and the JVM's own handling stays.
+ */
+final class SigintHandler {
+  private final MethodHandle handle;
+  private final Object signal;
+  private final Object previous;
+
+  private SigintHandler(MethodHandle handle, Object signal, Object previous) {
+    this.handle = handle;
+    this.signal = signal;
+    this.previous = previous;
+  }
+
+  /** Runs {@code action} on every SIGINT from now on; null if that is not possible here. */
+  static SigintHandler install(Runnable action) {
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      Object signal =
+          lookup
+              .findConstructor(signalClass, MethodType.methodType(void.class, String.class))
+              .invoke("INT");
+      MethodHandle handle =
+          lookup.findStatic(
+              signalClass,
+              "handle",
+              MethodType.methodType(handlerClass, signalClass, handlerClass));
+      Object ignored = lookup.findStaticGetter(handlerClass, "SIG_IGN", handlerClass).invoke();
+      Object previous = handle.invoke(signal, proxy(handlerClass, action));
+      if (previous == ignored) {
+        // SIGINT was ignored when the JVM started: the JVM keeps it so, and so do we.
+        handle.invoke(signal, ignored);
+        return null;
+      }
+      return new SigintHandler(handle, signal, previous);
+    } catch (Throwable e) {
+      return null; // no sun.misc.Signal, or SIGINT reserved (-Xrs): the JVM's handling stays
+    }
+  }
+
+  /** A {@code sun.misc.SignalHandler} whose {@code handle(Signal)} runs {@code action}. */
+  private static Object proxy(Class<?> handlerClass, Runnable action) {
+    return Proxy.newProxyInstance(
+        handlerClass.getClassLoader(),
+        new Class<?>[] {handlerClass},
+        (self, method, args) ->
+            switch (method.getName()) {
+              case "handle" -> {
+                action.run();
+                yield null;
+              }
+              case "equals" -> self == args[0];
+              case "hashCode" -> System.identityHashCode(self);
+              default -> "SigintHandler";
+            });
+  }
+
+  /** Puts back the handling there was before {@link #install}. */
+  void restore() {
+    try {
+      handle.invoke(signal, previous);
+    } catch (Throwable e) {
+      // nothing to put back: the JVM is exiting
+    }
+  }
+}
