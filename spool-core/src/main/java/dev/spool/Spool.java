@@ -124,7 +124,7 @@ public final class Spool implements JobClient, AutoCloseable {
    *
    * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
    *     without conflict are queued all the same
-   * @throws PartialEnqueueException if more than one chunk (of 500 jobs) was sent and some failed:
+   * @throws PartialEnqueueException if more than one chunk (of 250 jobs) was sent and some failed:
    *     it carries the ids of the jobs queued and tells which were not and which may have been;
    *     with one chunk, the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
    */
@@ -149,6 +149,23 @@ public final class Spool implements JobClient, AutoCloseable {
       }
     }
     return results.stream().map(EnqueueResult::jobId).toList();
+  }
+
+  /**
+   * Enqueues many jobs, each with its own type, arguments and options, pipelined in chunks per
+   * queue; says for each, in order, whether it was accepted or which job holds its unique lock.
+   *
+   * @throws PartialEnqueueException if more than one chunk was sent and some failed (indexes are
+   *     those of {@code jobs}); with one chunk, the exceptions of {@link #enqueue(JobType, Object,
+   *     JobOptions)}
+   */
+  @Override
+  public List<EnqueueResult> tryEnqueueAll(List<? extends JobSpec<?>> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return enqueuer.enqueueEach(jobs);
   }
 
   private static <A> JobType<A> check(JobType<A> type, JobOptions options) {
