@@ -85,11 +85,12 @@ public final class Enqueuer {
     String queue = options.queue().orElse(type.queue());
     Template<A> template = template(type, options, batchParts != null, clock.millis());
     registerQueue(queue);
+    Json.Sequence json = new Json.Sequence();
     Sent sent =
         send(
             queue,
             args.size(),
-            i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i)));
+            i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i), json));
     return sent.resultsOrThrow(queue);
   }
 
@@ -116,6 +117,7 @@ public final class Enqueuer {
       registerQueue(queue);
     }
     EnqueueResult[] results = new EnqueueResult[jobs.size()];
+    Json.Sequence json = new Json.Sequence();
     Sent failed = null;
     int chunks = 0;
     for (Map.Entry<String, List<Integer>> e : byQueue.entrySet()) {
@@ -124,7 +126,7 @@ public final class Enqueuer {
           send(
               e.getKey(),
               indexes.size(),
-              i -> templateOf.get(indexes.get(i)).jobOf(jobs.get(indexes.get(i)).args()));
+              i -> templateOf.get(indexes.get(i)).jobOf(jobs.get(indexes.get(i)).args(), json));
       sent.remap(indexes, results);
       chunks += sent.chunks;
       failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
@@ -192,16 +194,16 @@ public final class Enqueuer {
               affinity);
     }
 
-    NewJob job(A args, String batchPart) {
+    NewJob job(A args, String batchPart, Json.Sequence json) {
       String lock =
           unique == null ? "" : LockSpec.of(type.name(), unique, args, defaultLockTtl).stored();
-      return new NewJob(fields, encode(type, args), lock, batchPart);
+      return new NewJob(fields, encode(type, args, json), lock, batchPart);
     }
 
     /** {@link #job} for arguments known to be of this template's type. */
     @SuppressWarnings("unchecked")
-    NewJob jobOf(Object args) {
-      return job((A) args, "");
+    NewJob jobOf(Object args, Json.Sequence json) {
+      return job((A) args, "", json);
     }
   }
 
@@ -379,7 +381,7 @@ public final class Enqueuer {
     return new RecurringDefinition(
         schedule.stored(),
         type.name(),
-        encode(type, args),
+        encode(type, args, null),
         stored,
         spec == null ? "" : spec.stored(),
         spec == null ? 0 : spec.ttlMs(),
@@ -395,18 +397,19 @@ public final class Enqueuer {
     return delay.isZero() ? 0 : nowMs + delay.toMillis();
   }
 
-  private <A> String encode(JobType<A> type, A args) {
+  /** The arguments as JSON, through {@code json} when given; checked against the size limit. */
+  private <A> String encode(JobType<A> type, A args, Json.Sequence json) {
     if (args == null) {
       throw new IllegalArgumentException("arguments of job type '" + type.name() + "' are null");
     }
-    String json = Json.write(args);
+    String text = json == null ? Json.write(args) : json.write(args);
     // A char is at most 3 UTF-8 bytes: most payloads are far under the limit and need no count.
-    if (json.length() > maxPayloadBytes / 3) {
-      int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (text.length() > maxPayloadBytes / 3) {
+      int bytes = text.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > maxPayloadBytes) {
         throw new PayloadTooLargeException(type.name(), bytes, maxPayloadBytes);
       }
     }
-    return json;
+    return text;
   }
 }
