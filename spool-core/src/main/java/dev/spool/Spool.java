@@ -1,6 +1,8 @@
 package dev.spool;
 
 import dev.spool.internal.Micros;
+import dev.spool.internal.node.NodeLiveness;
+import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.ops.StoreDeadJobs;
 import dev.spool.internal.ops.StoreMonitor;
 import dev.spool.internal.queue.Enqueuer;
@@ -59,7 +61,12 @@ public final class Spool implements JobClient, AutoCloseable {
             settings.deadJobsMaxAge);
     this.enqueuer =
         new Enqueuer(
-            store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
+            store,
+            redis,
+            settings.clock,
+            settings.maxPayloadBytes,
+            settings.uniqueLockTtl,
+            new NodeLiveness(new NodeRegistry(redis, store.keys())));
 
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
     this.statusStore =

@@ -31,6 +31,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Encodes jobs and hands them to the store in chunks: one script call per chunk, a few chunks in
@@ -52,14 +53,31 @@ public final class Enqueuer {
   private final Clock clock;
   private final int maxPayloadBytes;
   private final Duration defaultLockTtl;
+  private final Predicate<String> nodeAlive;
 
+  /** An enqueuer that takes every node for alive (jobs for a node wait in its list). */
   public Enqueuer(
       JobStore store, RedisConnection redis, Clock clock, int maxPayloadBytes, Duration lockTtl) {
+    this(store, redis, clock, maxPayloadBytes, lockTtl, node -> true);
+  }
+
+  /**
+   * @param nodeAlive whether a worker node is alive: a job for a node that is not, unless strict,
+   *     is ready for any node at once
+   */
+  public Enqueuer(
+      JobStore store,
+      RedisConnection redis,
+      Clock clock,
+      int maxPayloadBytes,
+      Duration lockTtl,
+      Predicate<String> nodeAlive) {
     this.store = store;
     this.redis = redis;
     this.clock = clock;
     this.maxPayloadBytes = maxPayloadBytes;
     this.defaultLockTtl = lockTtl;
+    this.nodeAlive = nodeAlive;
   }
 
   /** The uniqueness that applies to jobs of this type with these options, or null. */
@@ -176,7 +194,10 @@ public final class Enqueuer {
                   options.node().orElse(""),
                   options.strictNode(),
                   options.notNode().orElse(""),
-                  true);
+                  // Decided once per type and options of a call; a strict job always waits.
+                  options.node().isEmpty()
+                      || options.strictNode()
+                      || nodeAlive.test(options.node().get()));
       String stored =
           StoredOptions.of(
                   options.retry().orElse(type.retry()),
