@@ -1,5 +1,6 @@
 package dev.spool;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,44 @@ public interface JobClient {
 
   /** Enqueues many jobs of one type at once; returns their ids in order. */
   <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args, JobOptions options);
+
+  /**
+   * Enqueues many jobs, each with its own type, arguments and options (a scheduler's due times,
+   * priorities, unique keys, nodes); returns their ids in order. As for {@link #enqueue(JobType,
+   * Object, JobOptions)}, a unique job that meets a held lock is not queued: its place in the list
+   * holds the id of the job that holds the lock when it rejects, and when it raises, {@link
+   * UniqueJobConflictException} is thrown for the first such job once every other job was handled
+   * ({@link #tryEnqueueAll} tells each outcome without throwing).
+   */
+  default List<JobId> enqueueAll(List<? extends JobSpec<?>> jobs) {
+    List<EnqueueResult> results = tryEnqueueAll(jobs);
+    for (int i = 0; i < results.size(); i++) {
+      EnqueueResult r = results.get(i);
+      JobSpec<?> job = jobs.get(i);
+      Unique<?> unique = job.options().unique().orElse(job.type().unique().orElse(null));
+      if (!r.accepted() && unique != null && unique.conflict() == OnConflict.RAISE) {
+        throw new UniqueJobConflictException(job.type().name(), r.jobId());
+      }
+    }
+    return results.stream().map(EnqueueResult::jobId).toList();
+  }
+
+  /**
+   * Enqueues many jobs, each with its own type, arguments and options, and says for each, in order,
+   * whether it was accepted or which job holds its unique lock. Never throws {@link
+   * UniqueJobConflictException}.
+   */
+  default List<EnqueueResult> tryEnqueueAll(List<? extends JobSpec<?>> jobs) {
+    List<EnqueueResult> results = new ArrayList<>(jobs.size());
+    for (JobSpec<?> job : jobs) {
+      results.add(tryEnqueue(job));
+    }
+    return results;
+  }
+
+  private <A> EnqueueResult tryEnqueue(JobSpec<A> job) {
+    return tryEnqueue(job.type(), job.args(), job.options());
+  }
 
   /** Removes a job that is queued or delayed; false if there is none such. */
   boolean cancel(JobId id);

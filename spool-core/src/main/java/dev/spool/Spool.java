@@ -1,6 +1,8 @@
 package dev.spool;
 
 import dev.spool.internal.Micros;
+import dev.spool.internal.node.NodeLiveness;
+import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.ops.StoreDeadJobs;
 import dev.spool.internal.ops.StoreMonitor;
 import dev.spool.internal.queue.Enqueuer;
@@ -60,7 +62,12 @@ public final class Spool implements JobClient, AutoCloseable {
             settings.keepSucceeded);
     this.enqueuer =
         new Enqueuer(
-            store, redis, settings.clock, settings.maxPayloadBytes, settings.uniqueLockTtl);
+            store,
+            redis,
+            settings.clock,
+            settings.maxPayloadBytes,
+            settings.uniqueLockTtl,
+            new NodeLiveness(new NodeRegistry(redis, store.keys())));
 
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
     this.statusStore =
@@ -125,7 +132,7 @@ public final class Spool implements JobClient, AutoCloseable {
    *
    * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
    *     without conflict are queued all the same
-   * @throws PartialEnqueueException if more than one chunk (of 500 jobs) was sent and some failed:
+   * @throws PartialEnqueueException if more than one chunk (of 250 jobs) was sent and some failed:
    *     it carries the ids of the jobs queued and tells which were not and which may have been;
    *     with one chunk, the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
    */
@@ -150,6 +157,23 @@ public final class Spool implements JobClient, AutoCloseable {
       }
     }
     return results.stream().map(EnqueueResult::jobId).toList();
+  }
+
+  /**
+   * Enqueues many jobs, each with its own type, arguments and options, pipelined in chunks per
+   * queue; says for each, in order, whether it was accepted or which job holds its unique lock.
+   *
+   * @throws PartialEnqueueException if more than one chunk was sent and some failed (indexes are
+   *     those of {@code jobs}); with one chunk, the exceptions of {@link #enqueue(JobType, Object,
+   *     JobOptions)}
+   */
+  @Override
+  public List<EnqueueResult> tryEnqueueAll(List<? extends JobSpec<?>> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return enqueuer.enqueueEach(jobs);
   }
 
   private static <A> JobType<A> check(JobType<A> type, JobOptions options) {

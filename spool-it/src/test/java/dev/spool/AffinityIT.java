@@ -113,6 +113,73 @@ class AffinityIT {
     assertThat(ranOn.values()).doesNotContain("n2");
   }
 
+  String list(String suffix) {
+    return f.namespace + ":{work}:" + suffix;
+  }
+
+  @Test
+  void aNonStrictJobForANodeThatIsNotAliveIsReadyForAnyNodeAtOnce() {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1), on("ghost"));
+
+    // No routing ran (no node is up): the enqueue itself put it on the plain list.
+    assertThat(f.redis().lrange(list("ready"), 0, -1)).containsExactly("1");
+    assertThat(f.redis().llen(list("ready:~ghost"))).isZero();
+    assertThat(f.redis().hget(f.jobKey(id), "an")).isEqualTo("ghost"); // still its preference
+    node("n1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.containsKey(1));
+    assertThat(ranOn).containsEntry(1, "n1");
+  }
+
+  @Test
+  void aStrictJobForANodeThatIsNotAliveWaitsInItsList() {
+    f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().node("ghost").strictNode(true).build());
+    assertThat(f.redis().lrange(list("ready:@ghost"), 0, -1)).containsExactly("1");
+    assertThat(f.redis().llen(list("ready"))).isZero();
+  }
+
+  @Test
+  void aJobForANodeThatIsAliveWaitsInThatNodesList() {
+    f.worker("elsewhere").queues("other").handle(NOOP, (job, a) -> {}).start(); // alive, not here
+    f.spool.enqueue(NOOP, new Noop(1), on("elsewhere"));
+    assertThat(f.redis().lrange(list("ready:~elsewhere"), 0, -1)).containsExactly("1");
+    assertThat(f.redis().llen(list("ready"))).isZero();
+  }
+
+  @Test
+  void aNodeThatLeavesHandsTheJobsThatPreferItToAnyNodeAndKeepsItsStrictOnes() throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    Worker slow =
+        f.worker("slow")
+            .concurrency(1)
+            .affinityFallback(Duration.ofMinutes(5)) // no saturation routing during the test
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  if (a.n() == 0) {
+                    busy.countDown();
+                    Fixtures.untilInterrupted();
+                  }
+                  ranOn.put(a.n(), job.node());
+                })
+            .start();
+    f.spool.enqueue(NOOP, new Noop(0), on("slow"));
+    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+    f.spool.enqueueAll(NOOP, List.of(new Noop(1), new Noop(2)), on("slow"));
+    f.spool.enqueue(NOOP, new Noop(3), JobOptions.builder().node("slow").strictNode(true).build());
+    assertThat(f.redis().llen(list("ready:~slow"))).isEqualTo(2);
+
+    slow.close(); // job 0 is interrupted and handed back to the node's list first
+
+    assertThat(f.redis().llen(list("ready:~slow"))).isZero();
+    assertThat(f.redis().lrange(list("ready"), 0, -1)).containsExactlyInAnyOrder("1", "2", "3");
+    assertThat(f.redis().lrange(list("ready:@slow"), 0, -1)).containsExactly("4");
+    node("spare");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ranOn.keySet().containsAll(List.of(0, 1, 2)));
+    assertThat(ranOn).doesNotContainKey(3);
+  }
+
   @Test
   void affinityOptionsAreChecked() {
     assertThatThrownBy(() -> JobOptions.builder().strictNode(true).build())

@@ -1,6 +1,7 @@
 package dev.spool;
 
 import static dev.spool.Fixtures.NOOP;
+import static dev.spool.internal.queue.Enqueuer.CHUNK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -249,18 +250,19 @@ class ConnectionFaultsIT {
           .isInstanceOfSatisfying(
               PartialEnqueueException.class,
               e -> {
-                assertThat(e.enqueued()).hasSize(500);
+                assertThat(e.enqueued()).hasSize(CHUNK);
                 assertThat(e.enqueued().firstKey()).isZero();
-                assertThat(e.enqueued().lastKey()).isEqualTo(499);
+                assertThat(e.enqueued().lastKey()).isEqualTo(CHUNK - 1);
                 assertThat(e.enqueued().get(0)).isEqualTo(new JobId("work", 2));
-                assertThat(e.enqueued().get(499)).isEqualTo(new JobId("work", 501));
+                assertThat(e.enqueued().get(CHUNK - 1)).isEqualTo(new JobId("work", CHUNK + 1));
                 assertThat(e.maybeEnqueued())
-                    .isEqualTo(IntStream.range(500, 1200).boxed().toList());
+                    .isEqualTo(IntStream.range(CHUNK, 1200).boxed().toList());
                 assertThat(e.notEnqueued()).isEmpty();
                 assertThat(e.getCause()).isInstanceOf(EnqueueOutcomeUnknownException.class);
               })
           .hasMessageStartingWith(
-              "500 of 1200 jobs enqueued on queue 'work', 0 not enqueued, 700 may have been");
+              "%d of 1200 jobs enqueued on queue 'work', 0 not enqueued, %d may have been"
+                  .formatted(CHUNK, 1200 - CHUNK));
       redis.resume();
       await().atMost(Duration.ofSeconds(10)).until(() -> ready() == 1201);
     } finally {

@@ -85,11 +85,12 @@ class CorruptJobsIT {
 
   @Test
   void aReadyKeyOfAnotherTypeLosesNoJobOfTheOtherReadyLists() {
-    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("node-1").build());
     f.redis().set(f.namespace + ":{work}:prio", "not a sorted set");
     List<Integer> ran = new CopyOnWriteArrayList<>();
 
     f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    // node-1 is alive: the jobs wait in its list (for a node that is not, they would be plain).
+    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("node-1").build());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
     assertThat(f.spool.monitor().counts("work").processing()).isZero();

@@ -4,6 +4,7 @@ import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spool.internal.Micros;
+import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
@@ -29,6 +30,7 @@ class PinnedListsIT {
   RedisConnection connection;
   RedisJobStore store;
   Keys.QueueKeys q;
+  Enqueuer pinning;
   final Clock clock = Clock.systemUTC();
 
   @BeforeEach
@@ -39,6 +41,8 @@ class PinnedListsIT {
     store =
         new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
     q = keys.queue("work");
+    // Takes every node for alive, so that jobs for nodes no worker runs here wait in their lists.
+    pinning = new Enqueuer(store, connection, clock, 1 << 20, Duration.ofMinutes(1));
   }
 
   @AfterEach
@@ -53,7 +57,7 @@ class PinnedListsIT {
     JobOptions loose = JobOptions.builder().node("gone").build();
     f.spool.enqueueAll(NOOP, Fixtures.noops(10), strict);
     int many = 2 * RedisJobStore.ROUTE_SLICE + 50;
-    f.spool.enqueueAll(NOOP, Fixtures.noops(many), loose);
+    pinning.enqueueAll(NOOP, Fixtures.noops(many), loose);
 
     assertThat(f.redis().llen(q.readyOf("gone"))).isEqualTo(10);
     assertThat(f.redis().llen(q.readyPreferring("gone"))).isEqualTo(many);
@@ -73,7 +77,8 @@ class PinnedListsIT {
   @Test
   void aNodeTakesItsStrictJobsThenItsPreferredOnesBeforeAnyOther() {
     f.spool.enqueue(NOOP, new Fixtures.Noop(1));
-    f.spool.enqueue(NOOP, new Fixtures.Noop(2), JobOptions.builder().node("n1").build());
+    pinning.enqueueAll(
+        NOOP, List.of(new Fixtures.Noop(2)), JobOptions.builder().node("n1").build());
     f.spool.enqueue(
         NOOP, new Fixtures.Noop(3), JobOptions.builder().node("n1").strictNode(true).build());
 
@@ -85,7 +90,7 @@ class PinnedListsIT {
   @Test
   void countsIncludeJobsPinnedToANodeAndJobsAvoidingOne() {
     f.spool.enqueueAll(NOOP, Fixtures.noops(2));
-    f.spool.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("n1").build());
+    pinning.enqueueAll(NOOP, Fixtures.noops(3), JobOptions.builder().node("n1").build());
     f.spool.enqueueAll(
         NOOP, Fixtures.noops(4), JobOptions.builder().node("n2").strictNode(true).build());
     f.spool.enqueueAll(NOOP, Fixtures.noops(5), JobOptions.builder().notNode("n3").build());

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Runs the Spool benchmarks (see BENCHMARKS.md): one JSON line per run.",
     subcommands = {
       ThroughputCommand.class,
+      EnqueueCommand.class,
       LatencyCommand.class,
       DelayedCommand.class,
       MemoryCommand.class,
@@ -34,6 +35,6 @@ public class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a workload: throughput, latency, delayed, memory, statuses, batch or all");
+        "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch or all");
   }
 }

@@ -71,6 +71,22 @@ class BenchCommandIT {
   }
 
   @Test
+  void enqueue() throws Exception {
+    JsonNode run = verifiedRun(bench("enqueue", "--jobs", "2500", "--chunk", "1000"), "W1e");
+    JsonNode f = run.get("figures");
+    assertThat(f.get("enqueued").asInt()).isEqualTo(2500);
+    assertThat(f.get("scriptCalls").asLong()).isPositive();
+    assertThat(f.get("redisCpuUsPerJob").isNumber()).isTrue();
+  }
+
+  @Test
+  void enqueueWithOptionsPerJob() throws Exception {
+    JsonNode run = verifiedRun(bench("enqueue", "--jobs", "1000", "--per-job-options"), "W1e");
+    assertThat(run.get("settings").get("perJobOptions").asBoolean()).isTrue();
+    assertThat(run.get("figures").get("enqueued").asInt()).isEqualTo(1000);
+  }
+
+  @Test
   void throughputWithUniqueJobs() throws Exception {
     Outcome o =
         bench(

@@ -7,87 +7,160 @@
   ARGV[1] job key prefix ("<ns>:{q}:job:")
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
-  ARGV[4] number of jobs N, then N groups of 9:
-          type, args JSON, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
-          unique lock spec ("" = not unique; see LockSpec), lock expiry (ms, "" = taken later),
-          batch part ("<batch queue>|<batch token>|<part>", "" = none),
-          affinity ("<node>|<strict 0/1>|<not node>", "" = none)
+  ARGV[4] number of jobs N
+  ARGV[5] number of templates T, then T groups of 10, the fields the jobs of a template share:
+          type, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
+          lock ("" = not unique, "later" = unique, its lock taken when it starts, else the expiry
+          (ms) of the lock taken now), batch ("1" = its jobs are batch parts, else ""),
+          node ("" = none), strict ("1" or ""), not node ("" = none),
+          pinned ("1" = a job with a node waits in that node's list; "" = the node is not alive
+          and the job is not strict: it is ready for any node at once, its node kept as a
+          preference)
+  then N groups, one per job: its template (1-based), its args JSON, then its unique lock spec
+          (see LockSpec) if its template is unique, then its batch part
+          ("<batch queue>|<batch token>|<part>") if its template is batch.
   A job whose unique lock is held by another job is not created.
+  The jobs of one call have consecutive numbers, so each status index and timestamp bound is
+  written once per bucket and template, not once per job: a call costs one HSET per job and a
+  few commands per bucket.
   Returns: array, in order, of the new job numbers, or of minus the number of the job that
   holds the lock for a job not created ]]
-local prefix, now, channel, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local prefix, now, channel = ARGV[1], ARGV[2], ARGV[3]
+local n, nt = tonumber(ARGV[4]), tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
 local last = redis.call('INCRBY', KEYS[1], n)
 local first = last - n + 1
+
+local templates = {}
+for t = 1, nt do
+  local b = 5 + (t - 1) * 10
+  local tpl = {
+    type = ARGV[b + 1], priority = ARGV[b + 2], due = ARGV[b + 3], lock = ARGV[b + 5],
+    batch = ARGV[b + 6] == '1', node = ARGV[b + 7], strict = ARGV[b + 8] == '1',
+    notNode = ARGV[b + 9], pinned = ARGV[b + 10] == '1',
+    buckets = {}, bucketList = {}, ready = {}
+  }
+  tpl.state = tpl.due == '' and 'queued' or 'scheduled'
+  tpl.stamp = tpl.due == '' and 'que' or 'sch'
+  -- Every field but the args, the lock and the batch part, for one HSET per job.
+  local f = {'t', tpl.type, 's', tpl.state, 'n', 0, 'rec', now, tpl.stamp, now}
+  if tpl.due ~= '' then f[#f + 1] = 'due'; f[#f + 1] = tpl.due end
+  if tpl.priority ~= '0' then f[#f + 1] = 'p'; f[#f + 1] = tpl.priority end
+  if ARGV[b + 4] ~= '' then f[#f + 1] = 'o'; f[#f + 1] = ARGV[b + 4] end
+  if tpl.node ~= '' then f[#f + 1] = 'an'; f[#f + 1] = tpl.node end
+  if tpl.strict then f[#f + 1] = 'as'; f[#f + 1] = 1 end
+  if tpl.notNode ~= '' then f[#f + 1] = 'ax'; f[#f + 1] = tpl.notNode end
+  tpl.fields = f
+  -- Where its jobs go, as pushReady would put them (ZADD score/id pairs when `score`), and whom
+  -- that wakes.
+  if tpl.due ~= '' then
+    tpl.list, tpl.score = KEYS[4], tonumber(tpl.due)
+  elseif tpl.node ~= '' and tpl.pinned then
+    tpl.list = pinnedList(qp, tpl.node, tpl.strict)
+    tpl.signal = qp .. 'signal:@' .. tpl.node
+  elseif tpl.notNode ~= '' then
+    tpl.list, tpl.signal = qp .. 'ready:!' .. tpl.notNode, KEYS[5]
+  elseif int(tpl.priority) and tpl.priority ~= '0' then
+    tpl.list, tpl.signal, tpl.rank = KEYS[3], KEYS[5], -int(tpl.priority) * 4398046511104
+  else
+    tpl.list, tpl.signal = KEYS[2], KEYS[5]
+  end
+  templates[t] = tpl
+end
+
+-- The ids of a template's jobs in one bucket, for its status indexes (one list per bucket, not a
+-- command per job).
+local function bucketIds(tpl, id)
+  local bucket = bucketOf(id)
+  local ids = tpl.buckets[bucket]
+  if not ids then
+    ids = {}
+    tpl.buckets[bucket] = ids
+    tpl.bucketList[#tpl.bucketList + 1] = {bucket = bucket, first = id, ids = ids}
+  end
+  return ids
+end
+
+local batchIds, batchKeys = {}, {}
 local ids = {}
-local readyIds = {}
-local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
-local newEarliest = nil
+local c = 6 + nt * 10
 for i = 0, n - 1 do
-  local base = 5 + i * 9
+  local tpl = templates[tonumber(ARGV[c])]
+  local args = ARGV[c + 1]
+  c = c + 2
+  local lock, part = '', ''
+  if tpl.lock ~= '' then lock = ARGV[c]; c = c + 1 end
+  if tpl.batch then part = ARGV[c]; c = c + 1 end
   local id = first + i
-  local key = prefix .. id
-  local priority, due, options = ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
-  local lock, lockExpiry = ARGV[base + 5], ARGV[base + 6]
+  local sid = tostring(id) -- once, rather than in every command below
   local holder = nil
-  if lockExpiry ~= '' then
+  if tpl.lock ~= '' and tpl.lock ~= 'later' then
     local lockKey = qp .. 'lock:' .. string.match(lock, '([%x]+)$')
-    if not redis.call('SET', lockKey, id, 'NX', 'PXAT', lockExpiry) then
+    if not redis.call('SET', lockKey, sid, 'NX', 'PXAT', tpl.lock) then
       holder = redis.call('GET', lockKey)
     end
   end
   if holder then
     ids[#ids + 1] = -tonumber(holder)
   else
-    if due ~= '' then
-      redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'scheduled', 'n', 0,
-        'rec', now, 'sch', now, 'due', due)
-      restate(qp, id, nil, 'scheduled')
-      bound(qp, id, 'sch', now)
-      redis.call('ZADD', KEYS[4], due, id)
-      if (earliest == nil or tonumber(due) < tonumber(earliest)) and
-         (newEarliest == nil or tonumber(due) < tonumber(newEarliest)) then
-        newEarliest = due
-      end
+    local key = prefix .. sid
+    if lock == '' and part == '' then
+      redis.call('HSET', key, 'a', args, unpack(tpl.fields))
+    elseif part == '' then
+      redis.call('HSET', key, 'a', args, 'u', lock, unpack(tpl.fields))
+    elseif lock == '' then
+      redis.call('HSET', key, 'a', args, 'bt', part, unpack(tpl.fields))
     else
-      redis.call('HSET', key, 't', ARGV[base], 'a', ARGV[base + 1], 's', 'queued', 'n', 0,
-        'rec', now, 'que', now)
-      restate(qp, id, nil, 'queued')
-      bound(qp, id, 'que', now)
+      redis.call('HSET', key, 'a', args, 'u', lock, 'bt', part, unpack(tpl.fields))
     end
-    bound(qp, id, 'rec', now)
-    if priority ~= '0' then redis.call('HSET', key, 'p', priority) end
-    if options ~= '' then redis.call('HSET', key, 'o', options) end
-    if lock ~= '' then redis.call('HSET', key, 'u', lock) end
-    if ARGV[base + 7] ~= '' then redis.call('HSET', key, 'bt', ARGV[base + 7]) end
-    local affinity = ARGV[base + 8]
-    if affinity ~= '' then
-      local node, strict, avoid = string.match(affinity, '^([^|]*)|([01])|(.*)$')
-      if node ~= '' then redis.call('HSET', key, 'an', node) end
-      if strict == '1' then redis.call('HSET', key, 'as', 1) end
-      if avoid ~= '' then redis.call('HSET', key, 'ax', avoid) end
+    local inBucket = bucketIds(tpl, id)
+    inBucket[#inBucket + 1] = sid
+    if part ~= '' then
+      local bkey = qp .. 'ix:b:' .. string.match(part, '^[^|]*|([^|]*)|') .. ':' .. bucketOf(id)
+      if not batchIds[bkey] then batchIds[bkey] = {}; batchKeys[#batchKeys + 1] = bkey end
+      batchIds[bkey][#batchIds[bkey] + 1] = sid
     end
-    -- The indexes a new job joins, from what is at hand (indexLabels would read them back).
-    redis.call('SADD', qp .. 'ix:n:' .. ARGV[base] .. ':' .. bucketOf(id), id)
-    if ARGV[base + 7] ~= '' then
-      local token = string.match(ARGV[base + 7], '^[^|]*|([^|]*)|')
-      redis.call('SADD', qp .. 'ix:b:' .. token .. ':' .. bucketOf(id), id)
+    local ready = tpl.ready
+    if tpl.score then
+      ready[#ready + 1] = tpl.due
+    elseif tpl.rank then
+      ready[#ready + 1] = string.format('%.0f', tpl.rank + id)
     end
-    if due == '' then
-      if priority == '0' and affinity == '' then
-        readyIds[#readyIds + 1] = id -- plain jobs go to the list in one RPUSH below
-      else
-        pushReady(qp, key, id, false)
-      end
-    end
+    ready[#ready + 1] = sid
     ids[#ids + 1] = id
   end
 end
-for i = 1, #readyIds, 1000 do
-  redis.call('RPUSH', KEYS[2], unpack(readyIds, i, math.min(i + 999, #readyIds)))
+
+-- One command per key, in slices of at most 1000 arguments (Lua's unpack has a stack limit).
+local function addAll(cmd, key, items)
+  for s = 1, #items, 1000 do
+    redis.call(cmd, key, unpack(items, s, math.min(s + 999, #items)))
+  end
 end
-if #readyIds > 0 or redis.call('ZCARD', KEYS[3]) > 0 then
-  if redis.call('LLEN', KEYS[5]) == 0 then redis.call('RPUSH', KEYS[5], 1) end
+
+local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
+local newEarliest = nil
+for _, tpl in ipairs(templates) do
+  for _, b in ipairs(tpl.bucketList) do
+    addAll('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids)
+    addAll('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids)
+    bound(qp, b.first, 'rec', now)
+    bound(qp, b.first, tpl.stamp, now)
+  end
+  if #tpl.ready > 0 then
+    if tpl.node ~= '' and tpl.pinned and tpl.due == '' then
+      redis.call('SADD', qp .. 'pinned', tpl.node)
+    elseif tpl.notNode ~= '' and tpl.due == '' then
+      redis.call('SADD', qp .. 'avoid', tpl.notNode)
+    end
+    addAll((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready)
+    if tpl.signal then signal(tpl.signal) end
+    if tpl.score and (earliest == nil or tpl.score < tonumber(earliest)) and
+       (newEarliest == nil or tpl.score < tonumber(newEarliest)) then
+      newEarliest = tpl.due
+    end
+  end
 end
+for _, bkey in ipairs(batchKeys) do addAll('SADD', bkey, batchIds[bkey]) end
 if newEarliest ~= nil then redis.call('PUBLISH', channel, newEarliest) end
 return ids

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.JobId;
 import dev.spool.JobOptions;
+import dev.spool.JobSpec;
 import dev.spool.JobType;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.Retry;
@@ -44,6 +45,29 @@ class FakeJobsTest {
       JobType.of("send-email", SendEmail.class).withQueue("mail");
   static final JobType<Resize> RESIZE = JobType.of("resize", Resize.class);
   static final JobType<Note> NOTE = JobType.of("note", Note.class);
+
+  @Test
+  void recordsEachJobOfABulkEnqueueWithItsOwnOptions() {
+    FakeJobs jobs = SpoolTesting.fake();
+    JobOptions urgent = JobOptions.builder().priority(5).build();
+    JobOptions later = JobOptions.builder().delay(Duration.ofMinutes(5)).build();
+
+    List<JobId> ids =
+        jobs.enqueueAll(
+            List.of(
+                JobSpec.of(SEND_EMAIL, new SendEmail("a@b.c", "now"), urgent),
+                JobSpec.of(RESIZE, new Resize("cat.png", 100), later),
+                JobSpec.of(SEND_EMAIL, new SendEmail("d@e.f", "plain"))));
+
+    assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+    assertThat(jobs.enqueued()).extracting(EnqueuedJob::id).containsExactlyElementsOf(ids);
+    assertThat(jobs.enqueued().get(0).priority()).isEqualTo(5);
+    assertThat(jobs.enqueued().get(1).delay()).contains(Duration.ofMinutes(5));
+    assertThat(jobs.enqueued().get(2).queue()).isEqualTo("mail");
+    assertThat(jobs.tryEnqueueAll(List.of(JobSpec.of(RESIZE, new Resize("dog.png", 50)))))
+        .singleElement()
+        .satisfies(r -> assertThat(r.accepted()).isTrue());
+  }
 
   @Test
   void recordsEveryJobWithoutRunningAnything() {

@@ -4,6 +4,7 @@ import dev.spool.EnqueueOutcomeUnknownException;
 import dev.spool.EnqueueResult;
 import dev.spool.JobId;
 import dev.spool.JobOptions;
+import dev.spool.JobSpec;
 import dev.spool.JobType;
 import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
@@ -18,30 +19,65 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
-/** Encodes jobs and hands them to the store: one at a time, or in pipelined chunks. */
+/**
+ * Encodes jobs and hands them to the store in chunks: one script call per chunk, a few chunks in
+ * flight at once, so that Redis runs one chunk while the next is encoded.
+ */
 public final class Enqueuer {
-  /** Jobs per enqueue script call in bulk; chunks are pipelined. */
-  private static final int CHUNK = 500;
+  /**
+   * Jobs per enqueue script call. Small enough that Redis runs a chunk in well under a millisecond
+   * and the client encodes the next one meanwhile; large enough that the per-call costs (one round
+   * trip, the status index and bound writes per bucket) spread over many jobs.
+   */
+  public static final int CHUNK = 250;
+
+  /** Chunks sent before waiting for the oldest one's answer. */
+  static final int IN_FLIGHT = 4;
 
   private final JobStore store;
   private final RedisConnection redis;
   private final Clock clock;
   private final int maxPayloadBytes;
   private final Duration defaultLockTtl;
+  private final Predicate<String> nodeAlive;
 
+  /** An enqueuer that takes every node for alive (jobs for a node wait in its list). */
   public Enqueuer(
       JobStore store, RedisConnection redis, Clock clock, int maxPayloadBytes, Duration lockTtl) {
+    this(store, redis, clock, maxPayloadBytes, lockTtl, node -> true);
+  }
+
+  /**
+   * @param nodeAlive whether a worker node is alive: a job for a node that is not, unless strict,
+   *     is ready for any node at once
+   */
+  public Enqueuer(
+      JobStore store,
+      RedisConnection redis,
+      Clock clock,
+      int maxPayloadBytes,
+      Duration lockTtl,
+      Predicate<String> nodeAlive) {
     this.store = store;
     this.redis = redis;
     this.clock = clock;
     this.maxPayloadBytes = maxPayloadBytes;
     this.defaultLockTtl = lockTtl;
+    this.nodeAlive = nodeAlive;
   }
 
   /** The uniqueness that applies to jobs of this type with these options, or null. */
@@ -65,115 +101,272 @@ public final class Enqueuer {
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type, List<? extends A> args, JobOptions options, List<String> batchParts) {
     String queue = options.queue().orElse(type.queue());
-    long dueMs = dueMs(options);
-    Unique<?> unique = uniqueOf(type, options);
-    long lockFrom = dueMs > 0 ? dueMs : clock.millis();
-    String affinity =
-        options.node().isEmpty() && options.notNode().isEmpty()
-            ? ""
-            : options.node().orElse("")
-                + "|"
-                + (options.strictNode() ? "1" : "0")
-                + "|"
-                + options.notNode().orElse("");
-    String stored =
-        StoredOptions.of(
-                options.retry().orElse(type.retry()),
-                options.timeout().orElse(type.timeout().orElse(null)))
-            .toJson();
-    List<NewJob> jobs = new ArrayList<>(args.size());
-    for (int index = 0; index < args.size(); index++) {
-      A a = args.get(index);
-      String lock = "";
-      long lockExpiry = 0;
-      if (unique != null) {
-        LockSpec spec = LockSpec.of(type.name(), unique, a, defaultLockTtl);
-        lock = spec.stored();
-        lockExpiry = spec.takenAtEnqueue() ? lockFrom + spec.ttlMs() : 0;
-      }
-      jobs.add(
-          new NewJob(
-              type.name(),
-              encode(type, a),
-              options.priority(),
-              dueMs,
-              stored,
-              lock,
-              lockExpiry,
-              batchParts == null ? "" : batchParts.get(index),
-              affinity));
+    Template<A> template = template(type, options, batchParts != null, clock.millis());
+    registerQueue(queue);
+    Json.Sequence json = new Json.Sequence();
+    Sent sent =
+        send(
+            queue,
+            args.size(),
+            i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i), json));
+    return sent.resultsOrThrow(queue);
+  }
+
+  /**
+   * Enqueues jobs each with its own type, arguments and options, on whichever queues they name: the
+   * jobs of each queue in their order, in chunks. Results are in the order of {@code jobs}.
+   */
+  public List<EnqueueResult> enqueueEach(List<? extends JobSpec<?>> jobs) {
+    long nowMs = clock.millis();
+    // Jobs that share a type and an options object share a template, encoded once.
+    Map<String, List<Integer>> byQueue = new LinkedHashMap<>();
+    Map<TemplateKey, Template<?>> templates = new HashMap<>();
+    List<Template<?>> templateOf = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      JobSpec<?> job = Objects.requireNonNull(jobs.get(i), "jobs[" + i + "]");
+      Template<?> t =
+          templates.computeIfAbsent(
+              new TemplateKey(job.type(), job.options()),
+              k -> template(k.type(), k.options(), false, nowMs));
+      templateOf.add(t);
+      byQueue.computeIfAbsent(t.queue, q -> new ArrayList<>()).add(i);
     }
+    for (String queue : byQueue.keySet()) {
+      registerQueue(queue);
+    }
+    EnqueueResult[] results = new EnqueueResult[jobs.size()];
+    Json.Sequence json = new Json.Sequence();
+    Sent failed = null;
+    int chunks = 0;
+    for (Map.Entry<String, List<Integer>> e : byQueue.entrySet()) {
+      List<Integer> indexes = e.getValue();
+      Sent sent =
+          send(
+              e.getKey(),
+              indexes.size(),
+              i -> templateOf.get(indexes.get(i)).jobOf(jobs.get(indexes.get(i)).args(), json));
+      sent.remap(indexes, results);
+      chunks += sent.chunks;
+      failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
+    }
+    if (failed == null) {
+      return Arrays.asList(results);
+    }
+    if (chunks == 1) {
+      throw failed.first;
+    }
+    throw failed.partial(String.join("', '", byQueue.keySet()), jobs.size(), results);
+  }
+
+  private void registerQueue(String queue) {
     try {
       store.registerQueue(queue);
     } catch (SpoolException e) {
       throw notEnqueued(e); // before any job was sent
     }
-    long now = Micros.now(clock);
-    List<CompletableFuture<long[]>> chunks = new ArrayList<>();
-    for (int from = 0; from < jobs.size(); from += CHUNK) {
-      List<NewJob> chunk = jobs.subList(from, Math.min(from + CHUNK, jobs.size()));
-      try {
-        chunks.add(store.enqueue(queue, chunk, now));
-      } catch (RuntimeException e) { // refused before sending; the chunks before it still count
-        chunks.add(CompletableFuture.failedFuture(e));
+  }
+
+  /** A job type and an options object (JobOptions are equal only to themselves). */
+  private record TemplateKey(JobType<?> type, JobOptions options) {}
+
+  /** The encoded fields that jobs of one type and options share, and how to encode each job. */
+  private final class Template<A> {
+    final JobType<A> type;
+    final JobOptions options;
+    final String queue;
+    final Unique<?> unique;
+    final JobTemplate fields;
+
+    Template(JobType<A> type, JobOptions options, boolean batch, long nowMs) {
+      this.type = type;
+      this.options = options;
+      this.queue = options.queue().orElse(type.queue());
+      this.unique = uniqueOf(type, options);
+      long dueMs = dueMs(options, nowMs);
+      long lockExpiry = 0;
+      if (unique != null && unique.lock() != Unique.Lock.WHILE_EXECUTING) {
+        lockExpiry = (dueMs > 0 ? dueMs : nowMs) + unique.ttl().orElse(defaultLockTtl).toMillis();
       }
+      Affinity affinity =
+          options.node().isEmpty() && options.notNode().isEmpty()
+              ? Affinity.NONE
+              : new Affinity(
+                  options.node().orElse(""),
+                  options.strictNode(),
+                  options.notNode().orElse(""),
+                  // Decided once per type and options of a call; a strict job always waits.
+                  options.node().isEmpty()
+                      || options.strictNode()
+                      || nodeAlive.test(options.node().get()));
+      String stored =
+          StoredOptions.of(
+                  options.retry().orElse(type.retry()),
+                  options.timeout().orElse(type.timeout().orElse(null)))
+              .toJson();
+      this.fields =
+          new JobTemplate(
+              type.name(),
+              options.priority(),
+              dueMs,
+              stored,
+              unique != null,
+              lockExpiry,
+              batch,
+              affinity);
     }
-    return collect(queue, chunks, jobs.size());
+
+    NewJob job(A args, String batchPart, Json.Sequence json) {
+      String lock =
+          unique == null ? "" : LockSpec.of(type.name(), unique, args, defaultLockTtl).stored();
+      return new NewJob(fields, encode(type, args, json), lock, batchPart);
+    }
+
+    /** {@link #job} for arguments known to be of this template's type. */
+    @SuppressWarnings("unchecked")
+    NewJob jobOf(Object args, Json.Sequence json) {
+      return job((A) args, "", json);
+    }
+  }
+
+  private <A> Template<A> template(JobType<A> type, JobOptions options, boolean batch, long nowMs) {
+    return new Template<>(type, options, batch, nowMs);
   }
 
   /**
-   * Waits for every chunk; if any failed, says which jobs landed, which did not and which may have
-   * (a chunk that got no answer), instead of losing the ids of the chunks that landed.
+   * Sends {@code count} jobs of one queue, encoding each chunk just before it is sent and keeping
+   * at most {@link #IN_FLIGHT} chunks unanswered. Once a chunk failed, the chunks not yet sent are
+   * not sent (their jobs are certainly not enqueued).
    */
-  private List<EnqueueResult> collect(
-      String queue, List<CompletableFuture<long[]>> chunks, int total) {
-    List<EnqueueResult> results = new ArrayList<>(total);
-    SortedMap<Integer, JobId> enqueued = new TreeMap<>();
-    List<Integer> notEnqueued = new ArrayList<>();
-    List<Integer> maybeEnqueued = new ArrayList<>();
-    SpoolException first = null;
-    for (int c = 0; c < chunks.size(); c++) {
-      int from = c * CHUNK;
-      int size = Math.min(CHUNK, total - from);
+  private Sent send(String queue, int count, IntFunction<NewJob> job) {
+    long now = Micros.now(clock);
+    Sent sent = new Sent(count);
+    ArrayDeque<Integer> inFlight = new ArrayDeque<>();
+    List<CompletableFuture<long[]>> futures = new ArrayList<>();
+    for (int from = 0; from < count; from += CHUNK) {
+      int c = futures.size();
+      if (inFlight.size() == IN_FLIGHT) {
+        int oldest = inFlight.removeFirst();
+        sent.collect(redis, queue, oldest, futures.get(oldest), this);
+      }
+      if (sent.first != null) {
+        futures.add(null); // not sent
+        sent.notSent(c);
+        continue;
+      }
+      int to = Math.min(from + CHUNK, count);
+      List<NewJob> chunk = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        chunk.add(job.apply(i));
+      }
+      CompletableFuture<long[]> f;
       try {
-        long[] numbers = redis.await(chunks.get(c));
+        f = store.enqueue(queue, chunk, now);
+      } catch (RuntimeException e) { // refused before sending; the chunks before it still count
+        f = CompletableFuture.failedFuture(e);
+      }
+      futures.add(f);
+      inFlight.addLast(c);
+    }
+    for (int c : inFlight) {
+      sent.collect(redis, queue, c, futures.get(c), this);
+    }
+    sent.chunks = futures.size();
+    return sent;
+  }
+
+  /**
+   * The outcome of sending the jobs of one queue: a result per job that landed, and, if a chunk
+   * failed, which jobs were not enqueued, which may have been, and the first failure.
+   */
+  private static final class Sent {
+    final EnqueueResult[] results;
+    final List<Integer> notEnqueued = new ArrayList<>();
+    final List<Integer> maybeEnqueued = new ArrayList<>();
+    SpoolException first;
+    int chunks;
+
+    Sent(int count) {
+      this.results = new EnqueueResult[count];
+    }
+
+    void collect(
+        RedisConnection redis,
+        String queue,
+        int chunk,
+        CompletableFuture<long[]> future,
+        Enqueuer enqueuer) {
+      int from = chunk * CHUNK;
+      int size = Math.min(CHUNK, results.length - from);
+      try {
+        long[] numbers = redis.await(future);
         for (int i = 0; i < numbers.length; i++) {
-          EnqueueResult r =
+          results[from + i] =
               new EnqueueResult(numbers[i] > 0, new JobId(queue, Math.abs(numbers[i])));
-          results.add(r);
-          enqueued.put(from + i, r.jobId());
         }
       } catch (SpoolException e) {
         boolean unknown = RedisConnection.mayHaveRun(e);
-        SpoolException failure = unknown ? outcomeUnknown(queue, size, e) : notEnqueued(e);
+        SpoolException failure = unknown ? enqueuer.outcomeUnknown(queue, size, e) : notEnqueued(e);
         first = first == null ? failure : first;
         for (int i = from; i < from + size; i++) {
           (unknown ? maybeEnqueued : notEnqueued).add(i);
         }
       }
     }
-    if (first == null) {
-      return results;
+
+    void notSent(int chunk) {
+      int from = chunk * CHUNK;
+      for (int i = from; i < Math.min(from + CHUNK, results.length); i++) {
+        notEnqueued.add(i);
+      }
     }
-    if (chunks.size() == 1) {
-      throw first; // one command for every job: its failure says it all
+
+    List<EnqueueResult> resultsOrThrow(String queue) {
+      if (first == null) {
+        return Arrays.asList(results);
+      }
+      if (chunks == 1) {
+        throw first; // one command for every job: its failure says it all
+      }
+      throw partial(queue, results.length, results);
     }
-    throw new PartialEnqueueException(
-        "%d of %d jobs enqueued on queue '%s', %d not enqueued, %d may have been: %s"
-            .formatted(
-                enqueued.size(),
-                total,
-                queue,
-                notEnqueued.size(),
-                maybeEnqueued.size(),
-                first.getMessage()),
-        enqueued,
-        notEnqueued,
-        maybeEnqueued,
-        first);
+
+    /** Copies the results to their places in the whole list. */
+    void remap(List<Integer> indexes, EnqueueResult[] all) {
+      for (int i = 0; i < results.length; i++) {
+        all[indexes.get(i)] = results[i];
+      }
+    }
+
+    /** This queue's failure, by index in the whole list, added to those of earlier queues. */
+    Sent mergeInto(Sent earlier, List<Integer> indexes) {
+      Sent merged = earlier == null ? new Sent(0) : earlier;
+      merged.first = merged.first == null ? first : merged.first;
+      notEnqueued.forEach(i -> merged.notEnqueued.add(indexes.get(i)));
+      maybeEnqueued.forEach(i -> merged.maybeEnqueued.add(indexes.get(i)));
+      return merged;
+    }
+
+    PartialEnqueueException partial(String queues, int total, EnqueueResult[] all) {
+      SortedMap<Integer, JobId> enqueued = new TreeMap<>();
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] != null) {
+          enqueued.put(i, all[i].jobId());
+        }
+      }
+      List<Integer> not = notEnqueued.stream().sorted().toList();
+      List<Integer> maybe = maybeEnqueued.stream().sorted().toList();
+      return new PartialEnqueueException(
+          "%d of %d jobs enqueued on queue '%s', %d not enqueued, %d may have been: %s"
+              .formatted(
+                  enqueued.size(), total, queues, not.size(), maybe.size(), first.getMessage()),
+          enqueued,
+          not,
+          maybe,
+          first);
+    }
   }
 
-  private EnqueueOutcomeUnknownException outcomeUnknown(String queue, int jobs, SpoolException e) {
+  EnqueueOutcomeUnknownException outcomeUnknown(String queue, int jobs, SpoolException e) {
     return new EnqueueOutcomeUnknownException(
         e.getMessage()
             + ": the enqueue of %d job(s) on queue '%s' was sent but not answered, the job(s) may have been enqueued (check before enqueuing again)"
@@ -209,31 +402,35 @@ public final class Enqueuer {
     return new RecurringDefinition(
         schedule.stored(),
         type.name(),
-        encode(type, args),
+        encode(type, args, null),
         stored,
         spec == null ? "" : spec.stored(),
         spec == null ? 0 : spec.ttlMs(),
         spec != null && spec.takenAtEnqueue());
   }
 
-  private long dueMs(JobOptions options) {
+  private static long dueMs(JobOptions options, long nowMs) {
     if (options.runAt().isPresent()) {
       Instant at = options.runAt().get();
-      return at.toEpochMilli() <= clock.millis() ? 0 : at.toEpochMilli();
+      return at.toEpochMilli() <= nowMs ? 0 : at.toEpochMilli();
     }
     Duration delay = options.delay().orElse(Duration.ZERO);
-    return delay.isZero() ? 0 : clock.millis() + delay.toMillis();
+    return delay.isZero() ? 0 : nowMs + delay.toMillis();
   }
 
-  private <A> String encode(JobType<A> type, A args) {
+  /** The arguments as JSON, through {@code json} when given; checked against the size limit. */
+  private <A> String encode(JobType<A> type, A args, Json.Sequence json) {
     if (args == null) {
       throw new IllegalArgumentException("arguments of job type '" + type.name() + "' are null");
     }
-    String json = Json.write(args);
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > maxPayloadBytes) {
-      throw new PayloadTooLargeException(type.name(), bytes, maxPayloadBytes);
+    String text = json == null ? Json.write(args) : json.write(args);
+    // A char is at most 3 UTF-8 bytes: most payloads are far under the limit and need no count.
+    if (text.length() > maxPayloadBytes / 3) {
+      int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > maxPayloadBytes) {
+        throw new PayloadTooLargeException(type.name(), bytes, maxPayloadBytes);
+      }
     }
-    return json;
+    return text;
   }
 }

@@ -16,7 +16,9 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,27 +84,71 @@ public final class RedisJobStore implements JobStore {
   @Override
   public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[4 + jobs.size() * 9];
+    // The chunk's distinct templates in first-use order (equal ones sent once: jobs enqueued with
+    // equal options share one even if each came with its own options object).
+    Map<JobTemplate, Integer> numbers = new HashMap<>();
+    List<JobTemplate> templates = new ArrayList<>(2);
+    int[] templateOf = new int[jobs.size()];
+    int perJob = 0;
+    JobTemplate previous = null;
+    int previousIndex = 0;
+    for (int j = 0; j < jobs.size(); j++) {
+      JobTemplate t = jobs.get(j).template();
+      if (t != previous) {
+        previousIndex =
+            numbers.computeIfAbsent(
+                t,
+                added -> {
+                  templates.add(added);
+                  return templates.size() - 1;
+                });
+        previous = t;
+      }
+      templateOf[j] = previousIndex;
+      perJob += 2 + (t.unique() ? 1 : 0) + (t.batch() ? 1 : 0);
+    }
+    String[] args = new String[5 + templates.size() * 10 + perJob];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
     args[3] = Integer.toString(jobs.size());
-    int i = 4;
-    for (NewJob job : jobs) {
-      args[i++] = job.type();
+    args[4] = Integer.toString(templates.size());
+    int i = 5;
+    for (JobTemplate t : templates) {
+      Affinity a = t.affinity();
+      args[i++] = t.type();
+      args[i++] = Integer.toString(t.priority());
+      args[i++] = t.dueMs() > 0 ? Long.toString(t.dueMs()) : "";
+      args[i++] = t.options();
+      args[i++] =
+          !t.unique() ? "" : t.lockExpiryMs() > 0 ? Long.toString(t.lockExpiryMs()) : "later";
+      args[i++] = t.batch() ? "1" : "";
+      args[i++] = a.node();
+      args[i++] = a.strict() ? "1" : "";
+      args[i++] = a.notNode();
+      args[i++] = a.pinned() ? "1" : "";
+    }
+    for (int j = 0; j < jobs.size(); j++) {
+      NewJob job = jobs.get(j);
+      args[i++] = templateNumber(templateOf[j] + 1);
       args[i++] = job.args();
-      args[i++] = Integer.toString(job.priority());
-      args[i++] = job.dueMs() > 0 ? Long.toString(job.dueMs()) : "";
-      args[i++] = job.options();
-      args[i++] = job.lock();
-      args[i++] = job.lockExpiryMs() > 0 ? Long.toString(job.lockExpiryMs()) : "";
-      args[i++] = job.batchPart();
-      args[i++] = job.affinity();
+      if (job.template().unique()) {
+        args[i++] = job.lock();
+      }
+      if (job.template().batch()) {
+        args[i++] = job.batchPart();
+      }
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     return redis
         .<List<Object>>eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
         .thenApply(RedisJobStore::longs);
+  }
+
+  private static final String[] SMALL_NUMBERS = {"0", "1", "2", "3", "4", "5", "6", "7", "8"};
+
+  private static String templateNumber(int n) {
+    return n < SMALL_NUMBERS.length ? SMALL_NUMBERS[n] : Integer.toString(n);
   }
 
   @Override

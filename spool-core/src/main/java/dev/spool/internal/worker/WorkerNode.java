@@ -243,6 +243,7 @@ public final class WorkerNode {
     StopSummary summary = new StopSummary(finished, handBack[0], handBack[1] + held.size());
     heartbeat.stop();
     leaveRegistry();
+    releasePreferredJobs();
     acker.stop();
     ackerThread.interrupt();
     timers.shutdownNow();
@@ -267,6 +268,28 @@ public final class WorkerNode {
           "node {}: could not leave the registry (its entry will expire): {}",
           name(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * A node that leaves hands the jobs that only prefer it (not strict) to every node at once,
+   * instead of leaving them for routing to find; its strict jobs wait for it to come back.
+   */
+  private void releasePreferredJobs() {
+    for (String queue : node.settings().queues()) {
+      try {
+        long n = node.store().route(queue, name());
+        if (n > 0) {
+          log.info(
+              "node {}: left {} jobs that preferred it on queue {} to any node", name(), n, queue);
+        }
+      } catch (RuntimeException e) {
+        log.debug(
+            "node {}: could not release the jobs that prefer it on queue {} (routing will): {}",
+            name(),
+            queue,
+            e.getMessage());
+      }
     }
   }
 

@@ -1,0 +1,21 @@
+package dev.spool.internal.queue;
+
+/**
+ * What the jobs of one enqueue share (their type and options, encoded), sent once per script call
+ * however many jobs use it.
+ *
+ * @param dueMs epoch millis when its jobs may run, or 0 for at once
+ * @param options stored options JSON, "" for none
+ * @param unique whether each job carries a unique lock spec
+ * @param lockExpiryMs when a lock taken at enqueue expires; 0 when the lock is taken at start
+ * @param batch whether each job is a batch part
+ */
+public record JobTemplate(
+    String type,
+    int priority,
+    long dueMs,
+    String options,
+    boolean unique,
+    long lockExpiryMs,
+    boolean batch,
+    Affinity affinity) {}
