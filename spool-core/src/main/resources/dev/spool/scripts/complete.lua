@@ -7,8 +7,8 @@
   ARGV[6..] triples: id, attempt, result JSON ("" = none)
   A job is completed only if this node still holds this attempt (its lease was not lost).
   Its unique lock, if any (while executing, until executed), is released. A kept job joins
-  {q}:finished, the Pruner's list; a deleted one leaves every index at once. The first write of
-  each job frees memory (its lease), so a node records its successes even at maxmemory.
+  {q}:finished, the Pruner's list; a deleted one leaves every index at once. The first write frees
+  memory (the leases), so a node records its successes even at maxmemory.
   Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
   JSON array of [id, result] pairs, since no status is left to read.
   Returns: number of jobs completed ]]
@@ -20,51 +20,59 @@ local gone = {}        -- deleted jobs, for the announcement: [queue:id, result 
 local byName = {}      -- deleted jobs by job-name index key, to leave it one call per key
 local nameKeys = {}
 local queue = queueOf(qp)
+-- Reads first, then the lease removal: at maxmemory (noeviction) a script's first write must
+-- free memory for the later ones to be allowed.
+local held, seen = {}, {}
 for i = 6, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt')
+  if job and job[1] == 'started' and job[2] == node and job[3] == attempt and not seen[id] then
+    seen[id] = true
+    held[#held + 1] = {id, result, job}
+    finished[#finished + 1] = id
+  end
+end
+done = #finished
+callEach('ZREM', KEYS[1], finished)
+for _, h in ipairs(held) do
+  local id, result, job = h[1], h[2], h[3]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt')
-  if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
-    unlock(qp, key, id, 'WD', job[4])
-    if keep then
-      -- One write: state, progress 100 % (as jobba), the first-success stamp, the result.
-      local fields = {'s', 'succeeded', 'pg', '1.0'}
-      if not job[5] then
-        fields[#fields + 1] = 'suc'
-        fields[#fields + 1] = now
-        bound(qp, id, 'suc', now)
-      end
-      if result ~= '' then
-        fields[#fields + 1] = 'r'
-        fields[#fields + 1] = result
-      end
-      redis.call('HSET', key, unpack(fields))
-      redis.call('EXPIRE', key, expiry)
-    else
-      if job[8] or job[9] then
-        -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
-        indexLabels(qp, key, id, 'SREM')
-      else
-        local name = job[7] or job[6]
-        if name then
-          local nameKey = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
-          if not byName[nameKey] then
-            byName[nameKey] = {}
-            nameKeys[#nameKeys + 1] = nameKey
-          end
-          table.insert(byName[nameKey], id)
-        end
-      end
-      redis.call('DEL', key)
-      gone[#gone + 1] = {queue .. ':' .. id, decodeJson(result) or cjson.null}
+  unlock(qp, key, id, 'WD', job[4])
+  if keep then
+    -- One write: state, progress 100 % (as jobba), the first-success stamp, the result.
+    local fields = {'s', 'succeeded', 'pg', '1.0'}
+    if not job[5] then
+      fields[#fields + 1] = 'suc'
+      fields[#fields + 1] = now
+      bound(qp, id, 'suc', now)
     end
-    done = done + 1
-    finished[done] = id
+    if result ~= '' then
+      fields[#fields + 1] = 'r'
+      fields[#fields + 1] = result
+    end
+    redis.call('HSET', key, unpack(fields))
+    redis.call('EXPIRE', key, expiry)
+  else
+    if job[8] or job[9] then
+      -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
+      indexLabels(qp, key, id, 'SREM')
+    else
+      local name = job[7] or job[6]
+      if name then
+        local nameKey = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
+        if not byName[nameKey] then
+          byName[nameKey] = {}
+          nameKeys[#nameKeys + 1] = nameKey
+        end
+        table.insert(byName[nameKey], id)
+      end
+    end
+    redis.call('DEL', key)
+    gone[#gone + 1] = {queue .. ':' .. id, decodeJson(result) or cjson.null}
   end
 end
 if done > 0 then
-  -- Leases, state indexes and the Pruner's list: a call per slice or bucket, not per job.
-  callEach('ZREM', KEYS[1], finished)
+  -- State indexes and the Pruner's list: a call per slice or bucket, not per job.
   if keep then
     restateAll(qp, finished, 'started', 'succeeded')
     zaddAll(qp .. 'finished', now, finished)
