@@ -24,6 +24,13 @@ record Figure(String workload, String key, String label, int decimals, boolean h
             0,
             true));
     rows.add(
+        new Figure(
+            "W1-incr",
+            "workerFirstJobSeconds",
+            "  worker start-up s: process start to first job done",
+            2,
+            false));
+    rows.add(
         new Figure("W1-noop", "processedJobsPerSec", "W1 jobs/s, no-op handlers (1)", 0, true));
     rows.add(
         new Figure(
