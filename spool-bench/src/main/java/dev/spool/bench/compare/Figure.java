@@ -31,6 +31,13 @@ record Figure(String workload, String key, String label, int decimals, boolean h
             2,
             false));
     rows.add(
+        new Figure(
+            "W1-incr",
+            "workerReadySeconds",
+            "  of which until it printed that it started",
+            2,
+            false));
+    rows.add(
         new Figure("W1-noop", "processedJobsPerSec", "W1 jobs/s, no-op handlers (1)", 0, true));
     rows.add(
         new Figure(
