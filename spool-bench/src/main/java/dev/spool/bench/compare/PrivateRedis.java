@@ -56,7 +56,11 @@ final class PrivateRedis implements AutoCloseable {
         throw e;
       }
       return new PrivateRedis(
-          server.uri(), "embedded (the testkit's redis-server; no other one found)", null, server);
+          server.uri(),
+          "the testkit's embedded one (no other found; bench/compare/fetch-redis.sh unpacks"
+              + " Debian's Redis 7)",
+          null,
+          server);
     }
     Path dir;
     try {
