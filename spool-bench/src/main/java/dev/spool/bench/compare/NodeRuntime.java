@@ -43,6 +43,9 @@ final class NodeRuntime {
       throw new IllegalStateException(
           "no " + dir.resolve("package-lock.json") + ": is this a Spool checkout?");
     }
+    if (explicitNode != null && !Files.isExecutable(explicitNode)) {
+      throw new IllegalStateException("--node names no executable file: " + explicitNode);
+    }
     Path node =
         explicitNode != null
             ? explicitNode
