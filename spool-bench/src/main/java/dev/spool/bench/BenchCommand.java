@@ -1,5 +1,7 @@
 package dev.spool.bench;
 
+import dev.spool.bench.compare.CompareCommand;
+import dev.spool.bench.compare.EnqueuerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Spec;
       MemoryCommand.class,
       StatusQueryCommand.class,
       BatchCommand.class,
-      AllCommand.class
+      AllCommand.class,
+      CompareCommand.class,
+      EnqueuerCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -35,6 +39,7 @@ public class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch or all");
+        "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch, all"
+            + " or compare");
   }
 }

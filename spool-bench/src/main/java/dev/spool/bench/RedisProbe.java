@@ -22,7 +22,7 @@ import java.util.Map;
  * The harness's own connection to Redis, apart from Spool's: reads INFO, deletes a namespace's
  * keys, and measures the Redis ceiling (W7).
  */
-final class RedisProbe implements AutoCloseable {
+public final class RedisProbe implements AutoCloseable {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisCommands<String, String> sync;
@@ -33,7 +33,7 @@ final class RedisProbe implements AutoCloseable {
     this.sync = connection.sync();
   }
 
-  static RedisProbe connect(String uri) {
+  public static RedisProbe connect(String uri) {
     RedisClient client = RedisClient.create(RedisURI.create(uri));
     try {
       return new RedisProbe(client, client.connect());
@@ -58,7 +58,12 @@ final class RedisProbe implements AutoCloseable {
     }
   }
 
-  Map<String, String> info(String section) {
+  /** Plain commands on the harness's connection (for keys the harness itself reads). */
+  public RedisCommands<String, String> commands() {
+    return sync;
+  }
+
+  public Map<String, String> info(String section) {
     Map<String, String> fields = new HashMap<>();
     for (String line : sync.info(section).split("\r?\n")) {
       int colon = line.indexOf(':');
@@ -69,18 +74,18 @@ final class RedisProbe implements AutoCloseable {
     return fields;
   }
 
-  String version() {
+  public String version() {
     return info("server").getOrDefault("redis_version", "unknown");
   }
 
   /** Turns RDB snapshots and the append-only file off. */
-  void persistenceOff() {
+  public void persistenceOff() {
     sync.configSet("appendonly", "no");
     sync.configSet("save", "");
   }
 
   /** "off", or what is on: "aof", "rdb(<save rules>)". */
-  String persistence() {
+  public String persistence() {
     List<String> on = new ArrayList<>();
     if ("1".equals(info("persistence").get("aof_enabled"))) {
       on.add("aof");
@@ -119,7 +124,7 @@ final class RedisProbe implements AutoCloseable {
   }
 
   /** Empties every database of the server: only for a dedicated server the harness started. */
-  void flushAll() {
+  public void flushAll() {
     sync.flushall();
   }
 
@@ -165,14 +170,14 @@ final class RedisProbe implements AutoCloseable {
   }
 
   /** What {@link #ceiling} measured. */
-  record Ceiling(double pipelinedOpsPerSec, double roundTripOpsPerSec, boolean verified) {}
+  public record Ceiling(double pipelinedOpsPerSec, double roundTripOpsPerSec, boolean verified) {}
 
   /**
    * The Redis ceiling for a primitive command: {@code ops} INCRs pipelined in batches of {@code
    * batch} (flushed together, then awaited) on a connection of their own, and {@code roundTripOps}
    * INCRs one round trip at a time. The counters are checked afterwards.
    */
-  Ceiling ceiling(String keyPrefix, int ops, int batch, int roundTripOps, Duration timeout) {
+  public Ceiling ceiling(String keyPrefix, int ops, int batch, int roundTripOps, Duration timeout) {
     String pipelinedKey = keyPrefix + "pipelined";
     String roundTripKey = keyPrefix + "roundtrip";
     StatefulRedisConnection<String, String> pipe = client.connect();

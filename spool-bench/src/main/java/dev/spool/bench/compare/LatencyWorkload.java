@@ -1,0 +1,117 @@
+package dev.spool.bench.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * W2: an idle worker process; a fresh enqueuer process sends warm-up jobs, idles, then sends single
+ * jobs at a fixed rate, each carrying its send time; the handlers push start − send time to a
+ * result list, read back at the end. Also the enqueuer's CPU time per job over the measured phase.
+ */
+final class LatencyWorkload implements Workload {
+  static final String RESULTS = "compare:latency";
+  static final String WARM_RESULTS = "compare:warm";
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final Duration SETTLE = Duration.ofSeconds(60);
+
+  private final int rate;
+  private final int seconds;
+  private final int warm;
+  private final long idleMs;
+
+  LatencyWorkload(int rate, int seconds, int warm, long idleMs) {
+    this.rate = rate;
+    this.seconds = seconds;
+    this.warm = warm;
+    this.idleMs = idleMs;
+  }
+
+  @Override
+  public String id() {
+    return "W2-" + rate;
+  }
+
+  @Override
+  public RunRecord run(ComparedSystem s, int run, Comparison c) {
+    RunRecord r = new RunRecord(id(), s.id(), run);
+    c.flush();
+    ChildProcess worker =
+        Workload.startReadyWorker(s, c, Workload.label(this, s, run, "worker"), r);
+    if (worker == null) {
+      return r;
+    }
+    long sent = -1;
+    try {
+      List<String> args =
+          List.of(
+              "--mode", "rate",
+              "--rate", Integer.toString(rate),
+              "--seconds", Integer.toString(seconds),
+              "--warm", Integer.toString(warm),
+              "--idle-ms", Long.toString(idleMs),
+              "--list", RESULTS,
+              "--warm-list", WARM_RESULTS);
+      Duration bound = c.timeout.plusSeconds(seconds + warm / Math.max(1, rate));
+      try (ChildProcess enqueuer =
+          s.startEnqueuer(c, Workload.label(this, s, run, "enqueuer"), args)) {
+        if (!enqueuer.awaitExit(bound)) {
+          r.problem("the enqueuer did not finish in " + bound.toSeconds() + " s");
+          return r;
+        }
+        JsonNode result = Comparison.lastJson(enqueuer);
+        if (enqueuer.exitCode() != 0 || result == null) {
+          r.problem("the enqueuer failed (" + enqueuer.exitCode() + "): " + enqueuer.stderrTail(5));
+          return r;
+        }
+        sent = result.path("sent").asLong();
+        r.put("sent", sent);
+        r.put("lateSends", result.path("lateSends").asDouble());
+        r.put("sendSeconds", result.path("seconds").asDouble());
+        r.put("enqueuerCpuMicrosPerJob", result.path("cpuMicros").asDouble() / sent);
+        r.put("enqueuerProcessCpuSeconds", result.path("processCpuMicros").asDouble() / 1e6);
+      }
+      boolean all =
+          Comparison.awaitAtLeast(() -> c.llen(RESULTS), sent, SETTLE, 20)
+              && Comparison.awaitAtLeast(() -> c.llen(WARM_RESULTS), warm, SETTLE, 20);
+      r.check(
+          all,
+          "results: "
+              + c.llen(RESULTS)
+              + " of "
+              + sent
+              + ", warm-up "
+              + c.llen(WARM_RESULTS)
+              + " of "
+              + warm);
+    } finally {
+      boolean graceful = worker.stop(STOP_GRACE);
+      r.problems.addAll(s.checkStopped(worker, graceful, sent < 0 ? -1 : warm + sent));
+    }
+    long[] micros = c.readResults(RESULTS);
+    r.check(
+        micros.length == sent, micros.length + " latencies recorded for " + sent + " jobs sent");
+    if (micros.length > 0) {
+      long negative = 0;
+      for (long m : micros) {
+        negative += m < 0 ? 1 : 0;
+      }
+      r.check(negative == 0, negative + " latencies are negative (clock trouble)");
+      r.put("latencyP50Ms", Stats.percentile(micros, 50) / 1000.0);
+      r.put("latencyP99Ms", Stats.percentile(micros, 99) / 1000.0);
+      r.put("latencyMaxMs", micros[micros.length - 1] / 1000.0); // sorted by percentile()
+      c.progress(
+          "%s %s run %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms; enqueuer CPU %.1f µs/job"
+              .formatted(
+                  id(),
+                  s.id(),
+                  run,
+                  r.figures.get("latencyP50Ms"),
+                  r.figures.get("latencyP99Ms"),
+                  r.figures.get("latencyMaxMs"),
+                  r.figures.get("enqueuerCpuMicrosPerJob")));
+    }
+    r.problems.addAll(s.leftovers(c));
+    return r;
+  }
+}
