@@ -25,7 +25,7 @@ abstract class ClientCommand implements Callable<Integer> {
   public final Integer call() {
     client.validate(spec);
     validate();
-    try (Spool spool = client.connect()) {
+    try (Spool spool = client.connect(this::settings)) {
       int code = run(spool);
       out().flush();
       return code;
@@ -34,6 +34,11 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** Checks the options; throws {@link #usage} for bad ones. Runs before connecting. */
   void validate() {}
+
+  /** Settings of the connection beyond Redis and namespace, for commands that have some. */
+  Spool.Builder settings(Spool.Builder builder) {
+    return builder;
+  }
 
   /** Does the work; returns the exit code, or throws {@link CommandFailedException}. */
   abstract int run(Spool spool);

@@ -76,6 +76,11 @@ public final class ClientOptions {
    * @throws dev.spool.SpoolConnectionException saying which Redis could not be reached, and why
    */
   Spool connect() {
-    return Spool.builder().redis(redis).namespace(namespace).build();
+    return connect(b -> b);
+  }
+
+  /** Connects with further settings. */
+  Spool connect(java.util.function.UnaryOperator<Spool.Builder> settings) {
+    return settings.apply(Spool.builder().redis(redis).namespace(namespace)).build();
   }
 }

@@ -76,6 +76,16 @@ public final class WorkerCommand extends ClientCommand {
               + " and handed back (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
+  @Option(
+      names = "--keep-succeeded",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Keep the statuses of succeeded jobs for the retention (default); --no-keep-succeeded"
+              + " deletes each job as it succeeds, like BullMQ's removeOnComplete.")
+  boolean keepSucceeded = true;
+
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
   ClassLoader handlerLoader;
 
@@ -94,6 +104,11 @@ public final class WorkerCommand extends ClientCommand {
   /** Whether the node has started and not stopped yet. */
   boolean isRunning() {
     return running != null;
+  }
+
+  @Override
+  Spool.Builder settings(Spool.Builder builder) {
+    return builder.keepSucceeded(keepSucceeded);
   }
 
   @Override

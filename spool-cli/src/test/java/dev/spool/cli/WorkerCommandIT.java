@@ -78,6 +78,20 @@ class WorkerCommandIT {
   }
 
   @Test
+  void noKeepSucceededDeletesJobsAsTheySucceed() throws Exception {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{\"n\":" + i + "}")));
+    }
+    Cli.Background worker = cli.worker("--name", "n1", "--no-keep-succeeded");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> spool.monitor().counts("default").completed() == 3);
+    worker.stop().ok();
+    assertThat(ids).allMatch(id -> spool.statuses().find(id).isEmpty());
+  }
+
+  @Test
   void fetchesOnlyFromTheGivenQueues() throws Exception {
     JobId mail =
         spool.enqueue(
