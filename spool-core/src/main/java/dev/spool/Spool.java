@@ -100,6 +100,8 @@ public final class Spool implements JobClient, AutoCloseable {
    * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
    * @throws EnqueueOutcomeUnknownException if Redis got the job but no answer came back in time (or
    *     the connection dropped): the job may have been queued
+   * @throws EnqueueNotReplicatedException with {@link Builder#waitForReplicas}, if too few replicas
+   *     confirmed the job in time: it is queued on the master, but a failover could lose it
    * @throws RedisOutOfMemoryException if Redis is at maxmemory: the job was not queued
    */
   @Override

@@ -38,8 +38,10 @@ class SentinelFailoverIT {
                 .waitForReplicas(1, Duration.ofMillis(500))
                 .build()) {
       Set<JobId> acknowledged = ConcurrentHashMap.newKeySet();
-      // Queued on the master that is left while it had no replica: not lost unless it fails too.
-      Set<JobId> notReplicated = ConcurrentHashMap.newKeySet();
+      AtomicInteger acknowledgedJobs = new AtomicInteger();
+      // Queued on a master, unconfirmed by a replica (none yet after the failover, or the WAIT cut
+      // off by the kill): it may be lost, and its job number handed out again by the new master.
+      AtomicInteger notReplicated = new AtomicInteger();
       AtomicInteger unknown = new AtomicInteger(); // sent, answer lost in the failover
       f.worker("node-1").concurrency(16).handle(NOOP, (job, a) -> {}).start();
       CompletableFuture<Void> enqueues =
@@ -57,8 +59,9 @@ class SentinelFailoverIT {
                           () -> {
                             try {
                               acknowledged.addAll(producer.enqueueAll(NOOP, batch));
+                              acknowledgedJobs.addAndGet(PER_CALL);
                             } catch (EnqueueNotReplicatedException e) {
-                              notReplicated.addAll(e.jobIds());
+                              notReplicated.addAndGet(PER_CALL);
                             } catch (EnqueueOutcomeUnknownException e) {
                               unknown.addAndGet(PER_CALL);
                             }
@@ -74,8 +77,9 @@ class SentinelFailoverIT {
       enqueues.get(40, TimeUnit.SECONDS);
 
       assertThat(newMaster).isNotEqualTo(oldMaster);
-      assertThat(acknowledged.size() + notReplicated.size() + unknown.get()).isEqualTo(JOBS);
-      assertThat(acknowledged.size()).isGreaterThan(JOBS / 2);
+      assertThat(acknowledgedJobs.get() + notReplicated.get() + unknown.get()).isEqualTo(JOBS);
+      assertThat(acknowledgedJobs.get()).isGreaterThan(JOBS / 2);
+      assertThat(acknowledged).hasSize(acknowledgedJobs.get()); // no number given out twice
       await()
           .atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(500))
@@ -84,8 +88,6 @@ class SentinelFailoverIT {
               () ->
                   f.spool.statuses().all().ids(acknowledged).where(State.SUCCEEDED).count()
                       == acknowledged.size());
-      assertThat(f.spool.statuses().all().ids(notReplicated).where(State.SUCCEEDED).count())
-          .isEqualTo(notReplicated.size());
     }
   }
 }

@@ -70,12 +70,18 @@ class SentinelIT {
   @Test
   void enqueuesThatWaitForTheReplicaAreOnItWhenTheyReturn() {
     f = new Fixtures(sentinels.uri());
-    try (Spool replicated =
+    // In production, e.g. "redis-sentinel://:s3cret@s1:26379,s2:26379,s3:26379/0#mymaster".
+    String sentinelUri = sentinels.uri();
+
+    // snippet: sentinel
+    Spool replicated =
         Spool.builder()
-            .redis(sentinels.uri())
+            .redis(sentinelUri)
             .namespace(f.namespace)
             .waitForReplicas(1, Duration.ofSeconds(2))
-            .build()) {
+            .build();
+    // end snippet
+    try (replicated) {
       JobId one = replicated.enqueue(NOOP, new Noop(1));
       List<JobId> many = replicated.enqueueAll(NOOP, Fixtures.noops(1200)); // 3 chunks
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       MemoryCommand.class,
       StatusQueryCommand.class,
       BatchCommand.class,
+      ReplicaWaitCommand.class,
       AllCommand.class
     })
 public class BenchCommand implements Runnable {
@@ -34,6 +35,7 @@ public class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a workload: throughput, latency, delayed, memory, statuses, batch or all");
+        "choose a workload: throughput, latency, delayed, memory, statuses, batch, replica-wait or"
+            + " all");
   }
 }
