@@ -9,6 +9,7 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.ReplicaWait;
 import dev.spool.internal.redis.TlsTrust;
 import dev.spool.internal.schedule.RecurringStore;
 import dev.spool.internal.status.StatusStore;
@@ -45,7 +46,9 @@ public final class Spool implements JobClient, AutoCloseable {
 
   private Spool(Settings settings) {
     this.settings = settings;
-    this.redis = RedisConnection.open(settings.uri, settings.commandTimeout, settings.tlsTrust);
+    this.redis =
+        RedisConnection.open(
+            settings.uri, settings.commandTimeout, settings.tlsTrust, settings.replicaWait);
     try {
       redis.requireChannels(settings.namespace);
     } catch (RuntimeException e) {
@@ -104,6 +107,8 @@ public final class Spool implements JobClient, AutoCloseable {
    * @throws SpoolConnectionException if Redis cannot be reached: the job was not queued
    * @throws EnqueueOutcomeUnknownException if Redis got the job but no answer came back in time (or
    *     the connection dropped): the job may have been queued
+   * @throws EnqueueNotReplicatedException with {@link Builder#waitForReplicas}, if too few replicas
+   *     confirmed the job in time: it is queued on the master, but a failover could lose it
    * @throws RedisOutOfMemoryException if Redis is at maxmemory: the job was not queued
    */
   @Override
@@ -324,7 +329,8 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration uniqueLockTtl,
       Duration outcomeRecheckInterval,
       TlsTrust tlsTrust,
-      boolean keepSucceeded) {}
+      boolean keepSucceeded,
+      ReplicaWait replicaWait) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -373,10 +379,17 @@ public final class Spool implements JobClient, AutoCloseable {
     private Duration outcomeRecheckInterval = DEFAULT_OUTCOME_RECHECK_INTERVAL;
     private TlsTrust tlsTrust;
     private boolean keepSucceeded = true;
+    private ReplicaWait replicaWait = ReplicaWait.NONE;
 
     private Builder() {}
 
-    /** {@code redis://[:password@]host:port[/db]} or {@code rediss://…} for TLS. */
+    /**
+     * {@code redis://[:password@]host:port[/db]}, or {@code rediss://…} for TLS, or a Sentinel set:
+     * {@code redis-sentinel://[:password@]host1:port1,host2:port2,…[/db]#masterName} ({@code
+     * rediss-sentinel://} for TLS), where the password is the master's (the sentinels are asked for
+     * the master's address, again on every reconnect, so Spool follows a failover by itself). Redis
+     * Cluster is not supported yet.
+     */
     public Builder redis(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
       return this;
@@ -480,6 +493,28 @@ public final class Spool implements JobClient, AutoCloseable {
     }
 
     /**
+     * Makes every enqueue wait until {@code replicas} replicas have it ({@code WAIT replicas
+     * timeout} after each enqueue command, single or bulk chunk), so a job whose enqueue returned
+     * survives a failover to one of them. Without it (the default) Redis replicates in the
+     * background, and jobs acknowledged in the last moments before a master dies can be lost with
+     * it. It costs a replica round trip per enqueue command (see docs/operations.md), and the
+     * enqueues run on a connection of their own, one after another.
+     *
+     * <p>If fewer replicas confirm within {@code timeout}, the enqueue throws {@link
+     * EnqueueNotReplicatedException}: the job is queued on the master, but could still be lost.
+     * {@code timeout} must be shorter than the {@link #commandTimeout}.
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      if (replicas < 1) {
+        throw new IllegalArgumentException(
+            "waitForReplicas: replicas must be 1 or more, got " + replicas);
+      }
+      this.replicaWait =
+          new ReplicaWait(replicas, JobOptions.positive(timeout, "waitForReplicas timeout"));
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @throws SpoolConnectionException if Redis cannot be reached
@@ -489,6 +524,14 @@ public final class Spool implements JobClient, AutoCloseable {
     public Spool build() {
       if (uri == null) {
         throw new IllegalStateException("no Redis URI: call redis(\"redis://host:6379\") first");
+      }
+      if (replicaWait.timeout().compareTo(commandTimeout) >= 0) {
+        throw new IllegalArgumentException(
+            "the timeout of waitForReplicas ("
+                + replicaWait.timeout().toMillis()
+                + " ms) must be shorter than commandTimeout ("
+                + commandTimeout.toMillis()
+                + " ms): the WAIT command is bounded by both");
       }
       return new Spool(
           new Settings(
@@ -503,7 +546,8 @@ public final class Spool implements JobClient, AutoCloseable {
               uniqueLockTtl,
               outcomeRecheckInterval,
               tlsTrust,
-              keepSucceeded));
+              keepSucceeded,
+              replicaWait));
     }
   }
 }

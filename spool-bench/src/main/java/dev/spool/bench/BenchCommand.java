@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       MemoryCommand.class,
       StatusQueryCommand.class,
       BatchCommand.class,
+      ReplicaWaitCommand.class,
       AllCommand.class,
       CompareCommand.class,
       EnqueuerCommand.class
@@ -39,7 +40,7 @@ public class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch, all"
-            + " or compare");
+        "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch,"
+            + " replica-wait, all or compare");
   }
 }

@@ -20,7 +20,8 @@ public final class ClientOptions {
       order = 100,
       defaultValue = "${env:SPOOL_REDIS:-" + DEFAULT_REDIS + "}",
       description =
-          "Redis to use, redis://[:password@]host:port[/db] or rediss://... (default: $SPOOL_REDIS,"
+          "Redis to use, redis://[:password@]host:port[/db], rediss://... or"
+              + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master (default: $SPOOL_REDIS,"
               + " else "
               + DEFAULT_REDIS
               + ").")
@@ -61,7 +62,8 @@ public final class ClientOptions {
           spec.commandLine(),
           "--redis: '"
               + Redaction.redact(redis)
-              + "' is not a Redis URI: use redis://[:password@]host:port[/db]");
+              + "' is not a Redis URI: use redis://[:password@]host:port[/db] or"
+              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master");
     }
     try {
       Spool.builder().namespace(namespace); // validates, connects to nothing

@@ -48,15 +48,18 @@ final class RedisServer {
   private final Path dir;
   private final boolean persistent;
   private final RedisTls tls; // null: plain TCP
+  private final MemberOptions member;
   private int port; // 0 until the first successful start
   private Process process;
   private String version;
 
-  private RedisServer(Path binary, Path dir, boolean persistent, RedisTls tls) {
+  private RedisServer(
+      Path binary, Path dir, boolean persistent, RedisTls tls, MemberOptions member) {
     this.binary = binary;
     this.dir = dir;
     this.persistent = persistent;
     this.tls = tls;
+    this.member = member;
   }
 
   /**
@@ -77,10 +80,21 @@ final class RedisServer {
     return create(binary, persistent, null);
   }
 
+  /** A server of a topology (in memory only), not started yet. */
+  static RedisServer createMember(MemberOptions member) {
+    return create(RedisBinary.get(), false, null, member);
+  }
+
   private static RedisServer create(Path binary, boolean persistent, RedisTls tls) {
+    return create(binary, persistent, tls, MemberOptions.NONE);
+  }
+
+  private static RedisServer create(
+      Path binary, boolean persistent, RedisTls tls, MemberOptions member) {
     try {
       RedisServer server =
-          new RedisServer(binary, Files.createTempDirectory("spool-redis-"), persistent, tls);
+          new RedisServer(
+              binary, Files.createTempDirectory("spool-redis-"), persistent, tls, member);
       live.add(server);
       return server;
     } catch (IOException e) {
@@ -252,6 +266,9 @@ final class RedisServer {
       command.add(SETSID.toString());
     }
     command.add(binary.toString());
+    if (member.configFile() != null) {
+      command.add(member.configFile().toString()); // redis-server wants it first
+    }
     if (tls != null) {
       command.addAll(
           List.of(
@@ -288,6 +305,7 @@ final class RedisServer {
     } else {
       command.addAll(List.of("--save", "", "--appendonly", "no"));
     }
+    command.addAll(member.options());
     return command;
   }
 
@@ -341,7 +359,27 @@ final class RedisServer {
 
   /** A client of the testkit's own, over TLS if the server speaks only that. */
   RespClient connect(int at, Duration timeout) throws IOException {
-    return RespClient.connect(HOST, at, timeout, tls == null ? null : tls.socketFactory());
+    RespClient client =
+        RespClient.connect(HOST, at, timeout, tls == null ? null : tls.socketFactory());
+    if (member.password() != null) {
+      try {
+        client.call("AUTH", member.password());
+      } catch (IOException e) {
+        client.close();
+        throw e;
+      }
+    }
+    return client;
+  }
+
+  /** A client of the testkit's own to this running server. */
+  RespClient connect(Duration timeout) throws IOException {
+    return connect(port(), timeout);
+  }
+
+  /** The server process's id; -1 when it is not running. */
+  synchronized long pid() {
+    return isRunning() ? process.pid() : -1;
   }
 
   private static void awaitExit(Process p) {

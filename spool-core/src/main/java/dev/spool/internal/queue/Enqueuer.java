@@ -305,7 +305,10 @@ public final class Enqueuer {
         }
       } catch (SpoolException e) {
         boolean unknown = RedisConnection.mayHaveRun(e);
-        SpoolException failure = unknown ? enqueuer.outcomeUnknown(queue, size, e) : notEnqueued(e);
+        SpoolException failure =
+            e instanceof EnqueueOutcomeUnknownException told // e.g. not confirmed by a replica
+                ? told
+                : unknown ? enqueuer.outcomeUnknown(queue, size, e) : notEnqueued(e);
         first = first == null ? failure : first;
         for (int i = from; i < from + size; i++) {
           (unknown ? maybeEnqueued : notEnqueued).add(i);

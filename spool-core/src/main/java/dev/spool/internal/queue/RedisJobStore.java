@@ -1,11 +1,13 @@
 package dev.spool.internal.queue;
 
 import dev.spool.DeadJob;
+import dev.spool.EnqueueNotReplicatedException;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
 import dev.spool.Retry;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
+import dev.spool.internal.redis.NotReplicatedException;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
 import io.lettuce.core.KeyValue;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link JobStore} on Redis: each method one Lua script or one command. */
@@ -141,7 +144,8 @@ public final class RedisJobStore implements JobStore {
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     return redis
-        .<List<Object>>eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+        .<List<Object>>evalReplicated(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+        .exceptionally(error -> notReplicated(queue, jobs.size(), error))
         .thenApply(RedisJobStore::longs);
   }
 
@@ -149,6 +153,34 @@ public final class RedisJobStore implements JobStore {
 
   private static String templateNumber(int n) {
     return n < SMALL_NUMBERS.length ? SMALL_NUMBERS[n] : Integer.toString(n);
+  }
+
+  /**
+   * An enqueue that ran on the master but was not confirmed by enough replicas becomes an {@link
+   * EnqueueNotReplicatedException} naming the jobs it queued; any other failure stays as it is.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Object> notReplicated(String queue, int jobs, Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (!(cause instanceof NotReplicatedException unconfirmed)) {
+      throw error instanceof CompletionException c ? c : new CompletionException(error);
+    }
+    List<JobId> queued = new ArrayList<>();
+    for (long number : longs((List<Object>) unconfirmed.result())) {
+      if (number > 0) { // a negative number is the job holding a unique lock: not queued now
+        queued.add(new JobId(queue, number));
+      }
+    }
+    throw new EnqueueNotReplicatedException(
+        unconfirmed.getMessage()
+            + ": %d job(s) queued on queue '%s' %s, and run unless the master fails before a"
+                .formatted(queued.size(), queue, queued)
+            + " replica has them (check before enqueuing again)",
+        queue,
+        jobs,
+        queued,
+        unconfirmed);
   }
 
   @Override

@@ -63,6 +63,10 @@ public final class RedisConnection implements AutoCloseable {
   private final String display;
   private final Duration commandTimeout;
   private final StatefulRedisConnection<String, String> shared;
+  private final ReplicaWait replicaWait;
+  // Enqueues that wait for replicas run here, not on the shared connection: WAIT blocks the
+  // connection it is sent on until the replicas answer, which would stall every other caller.
+  private final StatefulRedisConnection<String, String> replicated; // null unless replicaWait
   private final Outage outage;
   private volatile boolean closed;
 
@@ -71,12 +75,14 @@ public final class RedisConnection implements AutoCloseable {
       ClientResources resources,
       String display,
       Duration commandTimeout,
-      StatefulRedisConnection<String, String> shared) {
+      ReplicaWait replicaWait) {
     this.client = client;
     this.resources = resources;
     this.display = display;
     this.commandTimeout = commandTimeout;
-    this.shared = shared;
+    this.shared = client.connect();
+    this.replicaWait = replicaWait;
+    this.replicated = replicaWait.waits() ? client.connect() : null;
     this.outage = new Outage(display);
     client.addListener(
         new RedisConnectionStateListener() {
@@ -124,13 +130,23 @@ public final class RedisConnection implements AutoCloseable {
     return open(uri, commandTimeout, null);
   }
 
+  /** As {@link #open(String, Duration, TlsTrust, ReplicaWait)}, waiting for no replica. */
+  public static RedisConnection open(String uri, Duration commandTimeout, TlsTrust trust) {
+    return open(uri, commandTimeout, trust, ReplicaWait.NONE);
+  }
+
   /**
-   * Connects, or throws {@link SpoolConnectionException} saying why not.
+   * Connects, or throws {@link SpoolConnectionException} saying why not. The URI is any of
+   * Lettuce's forms: {@code redis://}, {@code rediss://} (TLS), {@code redis-sentinel://} and
+   * {@code rediss-sentinel://} (the master is looked up through the sentinels, again on every
+   * reconnect, so a failover is followed).
    *
    * @param trust whom a {@code rediss://} connection trusts; null for the JVM's default trust store
+   * @param replicaWait what {@link #evalReplicated} waits for
    * @throws SpoolException if the URI is malformed (the message never shows its user-info)
    */
-  public static RedisConnection open(String uri, Duration commandTimeout, TlsTrust trust) {
+  public static RedisConnection open(
+      String uri, Duration commandTimeout, TlsTrust trust, ReplicaWait replicaWait) {
     RedisURI redisUri = parse(uri);
     redisUri.setTimeout(commandTimeout); // what Lettuce's synchronous calls wait for, too
     String display = display(redisUri);
@@ -154,8 +170,7 @@ public final class RedisConnection implements AutoCloseable {
     }
     client.setOptions(options.build());
     try {
-      StatefulRedisConnection<String, String> shared = client.connect();
-      return new RedisConnection(client, resources, display, commandTimeout, shared);
+      return new RedisConnection(client, resources, display, commandTimeout, replicaWait);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -173,8 +188,9 @@ public final class RedisConnection implements AutoCloseable {
               + UriRedaction.redact(uri)
               + "': it cannot be parsed ("
               + e.getClass().getSimpleName()
-              + "); use redis://[user:password@]host:port[/db] or rediss://…, with / @ : % or"
-              + " spaces in the password percent-encoded (e.g. / as %2F)");
+              + "); use redis://[user:password@]host:port[/db], rediss://… or"
+              + " redis-sentinel://[user:password@]host1:port1,host2:port2[/db]#master, with / @ :"
+              + " % # or spaces in the password percent-encoded (e.g. / as %2F)");
     }
   }
 
@@ -283,10 +299,64 @@ public final class RedisConnection implements AutoCloseable {
   }
 
   /** Runs a script by SHA, sending its source only if Redis answers NOSCRIPT. */
-  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType output, String[] keys, String... args) {
-    RedisAsyncCommands<String, String> redis = shared.async();
+    return eval(shared.async(), script, output, keys, args);
+  }
+
+  /**
+   * As {@link #eval}, for a write that must outlive a failover: with a {@link ReplicaWait}, the
+   * script runs on a connection of its own, followed by {@code WAIT replicas timeout} there (which
+   * covers every write sent before it on that connection). Fails with {@link
+   * NotReplicatedException}, carrying the script's result, if fewer replicas confirmed it in time.
+   * Without one, exactly {@link #eval}.
+   */
+  public <T> CompletableFuture<T> evalReplicated(
+      Script script, ScriptOutputType output, String[] keys, String... args) {
+    if (!replicaWait.waits()) {
+      return eval(script, output, keys, args);
+    }
+    RedisAsyncCommands<String, String> redis = replicated.async();
+    // WAIT only once the script has answered: a NOSCRIPT retry sends the script after it.
+    return this.<T>eval(redis, script, output, keys, args)
+        .thenCompose(
+            result -> {
+              CompletableFuture<Long> acked;
+              try {
+                acked =
+                    redis
+                        .waitForReplication(
+                            replicaWait.replicas(), replicaWait.timeout().toMillis())
+                        .toCompletableFuture();
+              } catch (RuntimeException e) { // refused: the connection dropped meanwhile
+                acked = CompletableFuture.failedFuture(e);
+              }
+              return acked.handle((count, error) -> confirmed(result, count, error));
+            });
+  }
+
+  private <T> T confirmed(T result, Long acknowledged, Throwable error) {
+    long count = acknowledged == null ? 0 : acknowledged;
+    if (error == null && count >= replicaWait.replicas()) {
+      return result;
+    }
+    String why =
+        error == null
+            ? "only %d of %d replica(s) confirmed it within %d ms"
+                .formatted(count, replicaWait.replicas(), replicaWait.timeout().toMillis())
+            : "WAIT for %d replica(s) failed (%s)"
+                .formatted(replicaWait.replicas(), failure(error).getMessage());
+    throw new NotReplicatedException(
+        "the write ran on the master of " + display + ", but " + why, result, count);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> eval(
+      RedisAsyncCommands<String, String> redis,
+      Script script,
+      ScriptOutputType output,
+      String[] keys,
+      String... args) {
     CompletableFuture<T> bySha;
     try {
       bySha = redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
@@ -339,7 +409,9 @@ public final class RedisConnection implements AutoCloseable {
    */
   public static boolean mayHaveRun(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
+      if (t instanceof RedisCommandTimeoutException
+          || t instanceof TimeoutException
+          || t instanceof NotReplicatedException) {
         return true;
       }
       if (t instanceof RedisConnectionException) {
@@ -398,8 +470,9 @@ public final class RedisConnection implements AutoCloseable {
 
   /**
    * A server that answered the connection, but not as Spool needs: what happened, in words (it
-   * wants a password, the password is wrong, the database does not exist, it is no Redis); null for
-   * other failures. Never echoes the URI's user-info.
+   * wants a password, the password is wrong, the database does not exist, it is no Redis, the
+   * sentinels know no such master or none answers); null for other failures. Never echoes the URI's
+   * user-info.
    */
   private static SpoolConnectionException refusedAtConnect(String display, Throwable e) {
     StringBuilder said = new StringBuilder();
@@ -418,6 +491,19 @@ public final class RedisConnection implements AutoCloseable {
       why = "authentication failed at Redis " + display + ": wrong user name or password";
     } else if (m.contains("DB index is out of range") || m.contains("invalid DB index")) {
       why = "the database of " + display + " does not exist (ERR DB index is out of range)";
+    } else if (m.contains("Cannot provide redisAddress using sentinel for masterId")) {
+      why =
+          "the sentinels of "
+              + display
+              + " know no master by that name: check the name after # (SENTINEL MASTERS lists"
+              + " theirs)";
+    } else if (m.contains("Cannot connect to a Redis Sentinel")) {
+      why =
+          "cannot reach any sentinel of "
+              + display
+              + " ("
+              + reason(e)
+              + "): check their hosts and ports (the sentinels' own, 26379 by default)";
     } else if (m.contains("Invalid first byte")) {
       why =
           "the server at "
@@ -462,6 +548,19 @@ public final class RedisConnection implements AutoCloseable {
   }
 
   private static String display(RedisURI uri) {
+    if (!uri.getSentinels().isEmpty()) {
+      StringBuilder sentinels = new StringBuilder();
+      for (RedisURI sentinel : uri.getSentinels()) {
+        sentinels.append(sentinels.isEmpty() ? "" : ",");
+        sentinels.append(sentinel.getHost()).append(':').append(sentinel.getPort());
+      }
+      return (uri.isSsl() ? "rediss-sentinel" : "redis-sentinel")
+          + "://"
+          + sentinels
+          + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase())
+          + "#"
+          + uri.getSentinelMasterId();
+    }
     String scheme = uri.isSsl() ? "rediss" : "redis";
     String host = uri.getHost() == null ? "?" : uri.getHost();
     return scheme
@@ -476,6 +575,9 @@ public final class RedisConnection implements AutoCloseable {
   public void close() {
     closed = true; // the disconnect that follows is ours, not an outage
     shared.close();
+    if (replicated != null) {
+      replicated.close();
+    }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
