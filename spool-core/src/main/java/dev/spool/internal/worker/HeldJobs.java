@@ -11,15 +11,9 @@ import java.util.function.LongSupplier;
 /**
  * The jobs a node holds, from fetch until their outcome is recorded (or given up), and the slots of
  * the concurrency limit they take. The heartbeat renews the leases of the jobs held here.
- *
- * <p>A slot is taken at fetch and freed when the job's handler ends, not when its outcome is
- * recorded: the fetcher leases the next jobs while the last outcomes are on their way, so Redis and
- * the handlers work at the same time instead of in turn. Outcomes not yet recorded are bounded
- * apart, by as many again as the concurrency: past it, an ended handler waits (keeping its slot).
  */
 final class HeldJobs {
   private final Semaphore slots;
-  private final Semaphore unrecorded;
   private final Map<String, RunningJob> byId = new ConcurrentHashMap<>();
   private final Object changed = new Object();
 
@@ -28,7 +22,6 @@ final class HeldJobs {
 
   HeldJobs(int concurrency) {
     this.slots = new Semaphore(concurrency);
-    this.unrecorded = new Semaphore(concurrency);
   }
 
   /** Waits for a free slot, then takes every free one, up to {@code max}. */
@@ -98,31 +91,8 @@ final class HeldJobs {
     signal();
   }
 
-  /**
-   * The job's handler ended with an outcome to record: waits while too many outcomes are not
-   * recorded yet, then frees the job's slot. The job stays held (its lease renewed) until {@link
-   * #recorded}.
-   */
-  void handlerEnded(RunningJob job) {
-    try {
-      unrecorded.acquire();
-      job.holdsRecordPermit(true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // halted: record it anyway, beyond the bound
-    }
-    slots.release();
-  }
-
-  /** The job's outcome is recorded or given up: it is no longer held. */
-  void recorded(RunningJob job) {
-    forget(job);
-    if (job.holdsRecordPermit(false)) {
-      unrecorded.release();
-    }
-  }
-
-  /** The handler of a job whose lease was lost ended: no outcome to record, its slot is free. */
-  void abandonedEnded(RunningJob job) {
+  /** The job's slot is free: its outcome is recorded, given up, or its handler ended abandoned. */
+  void done(RunningJob job) {
     forget(job);
     slots.release();
   }

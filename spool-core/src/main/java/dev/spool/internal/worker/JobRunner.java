@@ -97,12 +97,10 @@ final class JobRunner {
     }
     if (!job.finish()) {
       if (job.abandoned()) {
-        held.abandonedEnded(
-            job); // its lease was lost: only now, with the handler ended, is its slot free
+        held.done(job); // its lease was lost: only now, with the handler ended, is its slot free
       }
       return; // handed back at shutdown: the job is back in its queue already
     }
-    held.handlerEnded(job);
     held.signal();
     acker.submit(new Ack(job, failure));
   }

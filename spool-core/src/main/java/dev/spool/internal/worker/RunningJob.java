@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -45,7 +44,6 @@ final class RunningJob implements JobContext, BatchPart {
   private volatile Thread thread;
   private volatile boolean timedOut;
   private volatile Future<?> timeoutTask;
-  private final AtomicBoolean recordPermit = new AtomicBoolean();
 
   RunningJob(
       FetchedJob job, String node, StatusStore statuses, Function<JobId, JobStatus> statusLoader) {
@@ -125,14 +123,6 @@ final class RunningJob implements JobContext, BatchPart {
   /** The job's id as text ("queue:number"), made once: the node's maps are keyed by it. */
   String key() {
     return key;
-  }
-
-  /**
-   * Sets whether the job holds a permit of the bound on unrecorded outcomes; returns whether it
-   * held one before (so a permit is given back once).
-   */
-  boolean holdsRecordPermit(boolean holds) {
-    return recordPermit.getAndSet(holds);
   }
 
   FetchedJob job() {

@@ -87,7 +87,7 @@ public final class WorkerNode {
             store,
             clock,
             timers,
-            held::recorded,
+            held::done,
             batch -> runnerRef[0].forgetStopCheck(batch));
     this.runner = new JobRunner(node, held, acker, kills, timers);
     runnerRef[0] = runner;
