@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import dev.spool.Spool;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,7 +83,7 @@ public final class ClientOptions {
   }
 
   /** Connects with further settings. */
-  Spool connect(java.util.function.UnaryOperator<Spool.Builder> settings) {
+  Spool connect(UnaryOperator<Spool.Builder> settings) {
     return settings.apply(Spool.builder().redis(redis).namespace(namespace)).build();
   }
 }

@@ -17,8 +17,8 @@ local qp = string.sub(prefix, 1, -5)
 local done = 0
 local finished = {}
 local gone = {}        -- deleted jobs, for the announcement: [queue:id, result or null]
-local byName = {}      -- deleted jobs by job-name index key, to leave it one call per key
-local nameKeys = {}
+local named = {}       -- deleted jobs that leave their job-name index in one call per bucket
+local nameOf = {}
 local queue = queueOf(qp)
 -- Reads first, then the lease removal: at maxmemory (noeviction) a script's first write must
 -- free memory for the later ones to be allowed.
@@ -59,12 +59,8 @@ for _, h in ipairs(held) do
     else
       local name = job[7] or job[6]
       if name then
-        local nameKey = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
-        if not byName[nameKey] then
-          byName[nameKey] = {}
-          nameKeys[#nameKeys + 1] = nameKey
-        end
-        table.insert(byName[nameKey], id)
+        nameOf[id] = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
+        named[#named + 1] = id
       end
     end
     redis.call('DEL', key)
@@ -78,6 +74,7 @@ if done > 0 then
     zaddAll(qp .. 'finished', now, finished)
   else
     restateAll(qp, finished, 'started', nil)
+    local nameKeys, byName = groupBy(named, function(id) return nameOf[id] end)
     for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, byName[nameKey]) end
   end
   redis.call('INCRBY', KEYS[2], done)

@@ -131,19 +131,12 @@ for i = 0, n - 1 do
   end
 end
 
--- One command per key, in slices of at most 1000 arguments (Lua's unpack has a stack limit).
-local function addAll(cmd, key, items)
-  for s = 1, #items, 1000 do
-    redis.call(cmd, key, unpack(items, s, math.min(s + 999, #items)))
-  end
-end
-
 local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for _, tpl in ipairs(templates) do
   for _, b in ipairs(tpl.bucketList) do
-    addAll('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids)
-    addAll('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids)
+    callEach('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids)
+    callEach('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids)
     bound(qp, b.first, 'rec', now)
     bound(qp, b.first, tpl.stamp, now)
   end
@@ -153,7 +146,7 @@ for _, tpl in ipairs(templates) do
     elseif tpl.notNode ~= '' and tpl.due == '' then
       redis.call('SADD', qp .. 'avoid', tpl.notNode)
     end
-    addAll((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready)
+    callEach((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready)
     if tpl.signal then signal(tpl.signal) end
     if tpl.score and (earliest == nil or tpl.score < tonumber(earliest)) and
        (newEarliest == nil or tpl.score < tonumber(newEarliest)) then
@@ -161,6 +154,6 @@ for _, tpl in ipairs(templates) do
     end
   end
 end
-for _, bkey in ipairs(batchKeys) do addAll('SADD', bkey, batchIds[bkey]) end
+for _, bkey in ipairs(batchKeys) do callEach('SADD', bkey, batchIds[bkey]) end
 if newEarliest ~= nil then redis.call('PUBLISH', channel, newEarliest) end
 return ids

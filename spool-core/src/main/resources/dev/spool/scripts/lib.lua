@@ -89,44 +89,48 @@ local function restate(qp, id, from, to)
 end
 
 -- Calls a variadic command (SADD, SREM, ZREM, ...) on `key` with `items`, 500 at a time: one
--- call per slice instead of one per job, and never more arguments than Lua's stack allows.
+-- call per slice instead of one per job, and never more arguments than Lua's stack allows. The
+-- slice is even, so score/member pairs (ZADD) stay together.
 local function callEach(cmd, key, items)
   for i = 1, #items, 500 do
     redis.call(cmd, key, unpack(items, i, math.min(i + 499, #items)))
   end
 end
 
+-- Groups ids by keyOf(id), keeping the order in which keys first appear: returns the keys and a
+-- table key -> ids.
+local function groupBy(ids, keyOf)
+  local groups, order = {}, {}
+  for _, id in ipairs(ids) do
+    local k = keyOf(id)
+    if not groups[k] then
+      groups[k] = {}
+      order[#order + 1] = k
+    end
+    table.insert(groups[k], id)
+  end
+  return order, groups
+end
+
 -- restate() for many jobs that leave and enter the same states: ids of one bucket are grouped
 -- (a batch's ids are mostly consecutive), so the indexes cost a call per bucket, not per job.
 local function restateAll(qp, ids, from, to)
-  local byBucket, order = {}, {}
-  for _, id in ipairs(ids) do
-    local b = bucketOf(id)
-    local group = byBucket[b]
-    if not group then
-      group = {}
-      byBucket[b] = group
-      order[#order + 1] = b
-    end
-    group[#group + 1] = id
-  end
-  for _, b in ipairs(order) do
+  local buckets, byBucket = groupBy(ids, bucketOf)
+  for _, b in ipairs(buckets) do
     if from then callEach('SREM', qp .. 'ix:s:' .. from .. ':' .. b, byBucket[b]) end
     if to then callEach('SADD', qp .. 'ix:s:' .. to .. ':' .. b, byBucket[b]) end
   end
   if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids) end
 end
 
--- ZADD of many ids with one score, 500 at a time.
+-- ZADD of many ids with one score, a call per slice.
 local function zaddAll(key, score, ids)
-  for i = 1, #ids, 500 do
-    local args = {}
-    for j = i, math.min(i + 499, #ids) do
-      args[#args + 1] = score
-      args[#args + 1] = ids[j]
-    end
-    redis.call('ZADD', key, unpack(args))
+  local args = {}
+  for _, id in ipairs(ids) do
+    args[#args + 1] = score
+    args[#args + 1] = id
   end
+  callEach('ZADD', key, args)
 end
 
 -- Puts a job that reached a final state outside the dead set on the Pruner's list
