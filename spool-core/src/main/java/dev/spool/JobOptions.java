@@ -32,6 +32,8 @@ public final class JobOptions {
   private final String node;
   private final boolean strictNode;
   private final String notNode;
+  private final Instant expiresAt;
+  private final Duration ttl;
 
   private JobOptions(Builder b) {
     this.delay = b.delay;
@@ -44,6 +46,21 @@ public final class JobOptions {
     this.node = b.node;
     this.strictNode = b.strictNode;
     this.notNode = b.notNode;
+    this.expiresAt = b.expiresAt;
+    this.ttl = b.ttl;
+  }
+
+  /**
+   * The instant after which the job is discarded if it has not started; see {@link
+   * Builder#expiresAt}.
+   */
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  /** How long the job may wait once due; see {@link Builder#ttl}. */
+  public Optional<Duration> ttl() {
+    return Optional.ofNullable(ttl);
   }
 
   /** The node the job should run on; see {@link Builder#node}. */
@@ -113,8 +130,31 @@ public final class JobOptions {
     private String node;
     private boolean strictNode;
     private String notNode;
+    private Instant expiresAt;
+    private Duration ttl;
 
     private Builder() {}
+
+    /**
+     * Discards the job if it has not started by this instant: it ends killed, with the error
+     * "expired", and never runs. A retry that comes due after it is discarded too. Excludes {@link
+     * #ttl}.
+     */
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      this.ttl = null;
+      return this;
+    }
+
+    /**
+     * Discards the job if it has not started this long after it is due (enqueued, or its delay or
+     * {@link #runAt} reached), as {@link #expiresAt} does. Excludes {@link #expiresAt}.
+     */
+    public Builder ttl(Duration ttl) {
+      this.ttl = positive(ttl, "ttl");
+      this.expiresAt = null;
+      return this;
+    }
 
     /**
      * Runs the job on this worker node. Not strict by default: if the node is not alive, or has

@@ -5,6 +5,7 @@ import dev.spool.internal.node.NodeLiveness;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.ops.StoreDeadJobs;
 import dev.spool.internal.ops.StoreMonitor;
+import dev.spool.internal.ops.StoreQueueControl;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
@@ -221,6 +222,11 @@ public final class Spool implements JobClient, AutoCloseable {
 
   public DeadJobs deadJobs() {
     return deadJobs;
+  }
+
+  /** Pause, resume and the state of one queue (see docs/flow-control.md). */
+  public QueueControl queue(String name) {
+    return new StoreQueueControl(store, settings.clock, name);
   }
 
   /**

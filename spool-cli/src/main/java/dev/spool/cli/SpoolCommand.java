@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       NodesCommand.class,
       RecurringCommand.class,
+      QueueCommand.class,
       BatchCommand.class,
       DemoCommand.class,
       RedisCommand.class,

@@ -8,14 +8,14 @@
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
   ARGV[4] number of jobs N
-  ARGV[5] number of templates T, then T groups of 10, the fields the jobs of a template share:
+  ARGV[5] number of templates T, then T groups of 11, the fields the jobs of a template share:
           type, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
           lock ("" = not unique, "later" = unique, its lock taken when it starts, else the expiry
           (ms) of the lock taken now), batch ("1" = its jobs are batch parts, else ""),
           node ("" = none), strict ("1" or ""), not node ("" = none),
           pinned ("1" = a job with a node waits in that node's list; "" = the node is not alive
           and the job is not strict: it is ready for any node at once, its node kept as a
-          preference)
+          preference), expiry (ms: not started by then, it is discarded; "" = none)
   then N groups, one per job: its template (1-based), its args JSON, then its unique lock spec
           (see LockSpec) if its template is unique, then its batch part
           ("<batch queue>|<batch token>|<part>") if its template is batch.
@@ -33,7 +33,7 @@ local first = last - n + 1
 
 local templates = {}
 for t = 1, nt do
-  local b = 5 + (t - 1) * 10
+  local b = 5 + (t - 1) * 11
   local tpl = {
     type = ARGV[b + 1], priority = ARGV[b + 2], due = ARGV[b + 3], lock = ARGV[b + 5],
     batch = ARGV[b + 6] == '1', node = ARGV[b + 7], strict = ARGV[b + 8] == '1',
@@ -50,6 +50,7 @@ for t = 1, nt do
   if tpl.node ~= '' then f[#f + 1] = 'an'; f[#f + 1] = tpl.node end
   if tpl.strict then f[#f + 1] = 'as'; f[#f + 1] = 1 end
   if tpl.notNode ~= '' then f[#f + 1] = 'ax'; f[#f + 1] = tpl.notNode end
+  if ARGV[b + 11] ~= '' then f[#f + 1] = 'x'; f[#f + 1] = ARGV[b + 11] end
   tpl.fields = f
   -- Where its jobs go, as pushReady would put them (ZADD score/id pairs when `score`), and whom
   -- that wakes.
@@ -83,7 +84,7 @@ end
 
 local batchIds, batchKeys = {}, {}
 local ids = {}
-local c = 6 + nt * 10
+local c = 6 + nt * 11
 for i = 0, n - 1 do
   local tpl = templates[tonumber(ARGV[c])]
   local args = ARGV[c + 1]

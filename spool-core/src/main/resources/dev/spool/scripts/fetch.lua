@@ -7,11 +7,13 @@
   KEYS[4] {q}:signal   LIST  wake-up token for idle workers
   KEYS[5] {q}:delayed  ZSET  id -> due time (ms), for unique jobs rescheduled on a conflict
   KEYS[6] {q}:dead     ZSET  id -> time of death (ms), for jobs whose fields are corrupt
+  KEYS[7] {q}:paused   STRING present while the queue is paused: nothing is leased
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs, the node's clock: status times)
   ARGV[4] lease (ms): the deadline is Redis's TIME plus this, so node clocks may drift
   ARGV[5] max jobs   ARGV[6] retention (s) of jobs killed here
   ARGV[7] channel that tells stagers of an earlier due time
   ARGV[8] type of the internal job that reports a batch part's end (for corrupt parts)
+  A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
   Unique jobs: an until-executing lock is released; a while-executing lock is taken, and if
   another job holds it the job is killed (reject), delayed without using an attempt
   (reschedule), or handed out with the holder so that its attempt fails (raise).
@@ -26,6 +28,8 @@ local prefix, node, now, leaseMs, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV
 local nowMs = math.floor(tonumber(now) / 1000)
 local qp = string.sub(prefix, 1, -5)
 refuseAtMaxmemory(qp)
+-- A paused queue leases nothing; its resume wakes the idle nodes (queue-resume.lua).
+if redis.call('EXISTS', KEYS[7]) == 1 then return {} end
 local deadline = serverMs() + leaseMs
 local ids = {}
 local function take(list)
@@ -99,11 +103,23 @@ local function lockAtStart(key, id, u)
   return false
 end
 
+-- Ends a job that did not start before its expiry: killed, with the reason as its error, its
+-- locks given back, and a batch part reported to its batch as not done.
+local function expire(key, id, expiresAt, part)
+  local reason = cjson.encode({type = 'JobExpired', message = 'expired: not started by ' ..
+    expiresAt .. ' (ms since the epoch), so it was discarded without running'})
+  redis.call('HSET', key, 'e', reason, 'er', '[' .. reason .. ']')
+  endKilled(qp, key, id, 'queued', now, ARGV[6], 'EWD')
+  if part then
+    createJob(qp, ARGV[8], cjson.encode({part = part, outcome = 'ko'}), now)
+  end
+end
+
 local out = {}
 local started = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta')
+  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x')
   if int(id) and int(id) > 0 and (not job or not job[1]) then
     buryOrphan(qp, id, now)
   elseif job and job[1] == 'queued' then
@@ -115,6 +131,8 @@ for _, id in ipairs(ids) do
     end
     if what then
       buryCorrupt(qp, key, id, 'queued', what, now, ARGV[8])
+    elseif job[11] and int(job[11]) <= nowMs then
+      expire(key, id, job[11], job[8])
     else
       local holder = ''
       if job[7] then holder = lockAtStart(key, id, job[7]) end

@@ -365,5 +365,6 @@ local function corruption(job)
   if job[9] and type(decodeJson(job[9])) ~= 'table' then
     return "options 'o' are not a JSON object: " .. job[9]
   end
+  if job[11] and not int(job[11]) then return "expiry 'x' is not a number: " .. job[11] end
   return nil
 end

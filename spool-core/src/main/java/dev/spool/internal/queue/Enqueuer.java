@@ -212,7 +212,8 @@ public final class Enqueuer {
               unique != null,
               lockExpiry,
               batch,
-              affinity);
+              affinity,
+              expiresAtMs(options, dueMs > 0 ? dueMs : nowMs));
     }
 
     NewJob job(A args, String batchPart, Json.Sequence json) {
@@ -226,6 +227,14 @@ public final class Enqueuer {
     NewJob jobOf(Object args, Json.Sequence json) {
       return job((A) args, "", json);
     }
+  }
+
+  /** When a job must have started by: its expiry, or its time to live from when it is due. */
+  private static long expiresAtMs(JobOptions options, long dueMs) {
+    if (options.expiresAt().isPresent()) {
+      return Math.max(1, options.expiresAt().get().toEpochMilli());
+    }
+    return options.ttl().map(ttl -> dueMs + ttl.toMillis()).orElse(0L);
   }
 
   private <A> Template<A> template(JobType<A> type, JobOptions options, boolean batch, long nowMs) {

@@ -9,6 +9,7 @@ package dev.spool.internal.queue;
  * @param unique whether each job carries a unique lock spec
  * @param lockExpiryMs when a lock taken at enqueue expires; 0 when the lock is taken at start
  * @param batch whether each job is a batch part
+ * @param expiresAtMs epoch millis after which its jobs are discarded if not started; 0 for never
  */
 public record JobTemplate(
     String type,
@@ -18,4 +19,5 @@ public record JobTemplate(
     boolean unique,
     long lockExpiryMs,
     boolean batch,
-    Affinity affinity) {}
+    Affinity affinity,
+    long expiresAtMs) {}

@@ -14,6 +14,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,7 +111,7 @@ public final class RedisJobStore implements JobStore {
       templateOf[j] = previousIndex;
       perJob += 2 + (t.unique() ? 1 : 0) + (t.batch() ? 1 : 0);
     }
-    String[] args = new String[5 + templates.size() * 10 + perJob];
+    String[] args = new String[5 + templates.size() * 11 + perJob];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
@@ -130,6 +131,7 @@ public final class RedisJobStore implements JobStore {
       args[i++] = a.strict() ? "1" : "";
       args[i++] = a.notNode();
       args[i++] = a.pinned() ? "1" : "";
+      args[i++] = t.expiresAtMs() > 0 ? Long.toString(t.expiresAtMs()) : "";
     }
     for (int j = 0; j < jobs.size(); j++) {
       NewJob job = jobs.get(j);
@@ -186,7 +188,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max) {
     QueueKeys q = keys.queue(queue);
-    String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead()};
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()};
     List<Object> out =
         redis.await(
             redis.<List<Object>>eval(
@@ -491,6 +493,28 @@ public final class RedisJobStore implements JobStore {
   @Override
   public List<String> queues() {
     return redis.await(redis.async().smembers(keys.queues())).stream().sorted().toList();
+  }
+
+  /** Pauses the queue; true if it was not paused before. */
+  public boolean pause(String queue, long nowMs) {
+    registerQueue(queue);
+    return "OK"
+        .equals(
+            redis.await(
+                redis
+                    .async()
+                    .set(keys.queue(queue).paused(), Long.toString(nowMs), SetArgs.Builder.nx())));
+  }
+
+  /** Resumes the queue and wakes the nodes waiting for its jobs; true if it was paused. */
+  public boolean resume(String queue) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.paused(), q.signal(), q.pinned()};
+    return redis.<Long>await(redis.eval(Script.QUEUE_RESUME, ScriptOutputType.INTEGER, k)) == 1;
+  }
+
+  public boolean isPaused(String queue) {
+    return redis.await(redis.async().exists(keys.queue(queue).paused())) == 1;
   }
 
   @Override

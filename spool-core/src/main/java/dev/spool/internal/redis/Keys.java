@@ -96,6 +96,11 @@ public final class Keys {
       return prefix + "signal";
     }
 
+    /** STRING: present while the queue is paused (its value: when, in ms); see QueueControl. */
+    public String paused() {
+      return prefix + "paused";
+    }
+
     /** Recurring jobs of this queue: name -> definition JSON. */
     public String recurring() {
       return prefix + "recurring";

@@ -45,7 +45,8 @@ public enum Script {
   NODE_FORGET("node-forget"),
   LEADER("leader"),
   COUNTS("counts"),
-  ROUTE("route");
+  ROUTE("route"),
+  QUEUE_RESUME("queue-resume");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

@@ -1,0 +1,22 @@
+package dev.spool.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code spool queue}: an operator's hold on a queue. */
+@Command(
+    name = "queue",
+    mixinStandardHelpOptions = true,
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Pauses or resumes a queue on every node, or shows whether it is paused.",
+    subcommands = {QueuePauseCommand.class, QueueResumeCommand.class, QueueStatusCommand.class})
+public final class QueueCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "choose a command: pause, resume or status");
+  }
+}

@@ -1,0 +1,35 @@
+package dev.spool.cli;
+
+import dev.spool.QueueControl;
+import dev.spool.Spool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool queue pause NAME}: no node starts the queue's jobs until it is resumed. */
+@Command(
+    name = "pause",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Pauses a queue on every node: it keeps accepting jobs, running jobs finish, and no node"
+          + " starts another until `spool queue resume`. Stored in Redis: survives restarts."
+    })
+public final class QueuePauseCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
+  String queue;
+
+  @Override
+  int run(Spool spool) {
+    QueueControl control = spool.queue(queue);
+    boolean changed = control.pause();
+    if (json()) {
+      printJson(JsonOut.object("queue", queue, "paused", true, "changed", changed));
+    } else {
+      out()
+          .println(
+              changed
+                  ? "paused queue '" + queue + "': no node starts its jobs until it is resumed"
+                  : "queue '" + queue + "' was paused already");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.spool.cli;
+
+import dev.spool.QueueControl;
+import dev.spool.Spool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code spool queue resume NAME}: the queue's jobs start again at once. */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = "Resumes a paused queue; idle nodes take its jobs at once.")
+public final class QueueResumeCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
+  String queue;
+
+  @Override
+  int run(Spool spool) {
+    QueueControl control = spool.queue(queue);
+    boolean changed = control.resume();
+    if (json()) {
+      printJson(JsonOut.object("queue", queue, "paused", false, "changed", changed));
+    } else {
+      out()
+          .println(
+              changed ? "resumed queue '" + queue + "'" : "queue '" + queue + "' was not paused");
+    }
+    return 0;
+  }
+}

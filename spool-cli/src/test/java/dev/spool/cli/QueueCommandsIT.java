@@ -1,0 +1,56 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.Spool;
+import dev.spool.testkit.SpoolRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code spool queue pause | resume | status}. */
+class QueueCommandsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private String ns;
+  private Spool spool;
+  private Cli cli;
+
+  @BeforeEach
+  void connect() {
+    ns = SpoolRedis.namespace();
+    spool = Spool.builder().redis(redis.uri()).namespace(ns).build();
+    cli = new Cli(redis.uri(), ns);
+  }
+
+  @AfterEach
+  void close() {
+    spool.close();
+  }
+
+  @Test
+  void pausesAndResumesAQueueForEveryClient() throws Exception {
+    assertThat(cli.run("queue", "status", "mail").ok().out).contains("queue 'mail' is running");
+
+    assertThat(cli.run("queue", "pause", "mail").ok().out)
+        .contains("paused queue 'mail': no node starts its jobs until it is resumed");
+    assertThat(spool.queue("mail").isPaused()).isTrue();
+    assertThat(cli.run("queue", "pause", "mail").ok().out).contains("was paused already");
+    JsonNode status = cli.run("queue", "status", "mail", "--json").ok().json();
+    assertThat(status.get("paused").asBoolean()).isTrue();
+
+    JsonNode resumed = cli.run("queue", "resume", "mail", "--json").ok().json();
+    assertThat(resumed.get("changed").asBoolean()).isTrue();
+    assertThat(spool.queue("mail").isPaused()).isFalse();
+    assertThat(cli.run("queue", "resume", "mail").ok().out).contains("was not paused");
+  }
+
+  @Test
+  void aBadQueueNameIsAUsageError() {
+    Cli.Run result = cli.run("queue", "pause", "no spaces allowed");
+    assertThat(result.code).isNotZero();
+    assertThat(result.err).contains("invalid queue name");
+  }
+}

@@ -1,0 +1,15 @@
+--[[ queue-resume: end a queue's pause and wake the nodes that wait for its jobs.
+  KEYS[1] {q}:paused   STRING present while the queue is paused
+  KEYS[2] {q}:signal   LIST   wake-up token for idle workers
+  KEYS[3] {q}:pinned   SET    nodes with jobs pinned to them; their wake-up lists are
+                              {q}:signal:@<node>, derived from KEYS[2] (same slot)
+  Returns: 1 if the queue was paused, 0 if it was not ]]
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+signal(KEYS[2])
+-- Node names only, one per node with pinned jobs waiting: small by construction.
+local nodes = redis.pcall('SMEMBERS', KEYS[3])
+if nodes.err then nodes = {} end
+for _, node in ipairs(nodes) do
+  signal(KEYS[2] .. ':@' .. node)
+end
+return 1
