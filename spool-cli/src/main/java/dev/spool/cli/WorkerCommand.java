@@ -40,7 +40,8 @@ public final class WorkerCommand extends ClientCommand {
       split = ",",
       description =
           "Fetch from these queues, first listed first (default: the queues of the handled job"
-              + " types).")
+              + " types). Give weights to fetch by weight instead of strict order:"
+              + " critical=6,default=3,low=1 (a queue without one weighs 1).")
   List<String> queues;
 
   @Option(
@@ -115,7 +116,8 @@ public final class WorkerCommand extends ClientCommand {
   void validate() {
     if (queues != null) {
       for (String q : queues) {
-        checked("--queues", () -> Queues.validate(q));
+        checked("--queues", () -> Queues.validate(queueName(q)));
+        weight(q);
       }
     }
     if (concurrency < 1 || concurrency > 10_000) {
@@ -163,13 +165,45 @@ public final class WorkerCommand extends ClientCommand {
     return found;
   }
 
+  /** The queue of a {@code --queues} entry, {@code name} or {@code name=weight}. */
+  private static String queueName(String entry) {
+    int eq = entry.indexOf('=');
+    return eq < 0 ? entry : entry.substring(0, eq);
+  }
+
+  /** The weight of a {@code --queues} entry: 1 unless it says {@code name=weight}. */
+  private int weight(String entry) {
+    int eq = entry.indexOf('=');
+    if (eq < 0) {
+      return 1;
+    }
+    String w = entry.substring(eq + 1);
+    try {
+      int weight = Integer.parseInt(w);
+      if (weight >= 1 && weight <= 1_000) {
+        return weight;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw usage(
+        "--queues: weight of '" + queueName(entry) + "' must be 1 to 1000, got '" + w + "'");
+  }
+
   @Override
   int run(Spool spool) {
     String node = name != null ? name : defaultName();
     Worker.Builder builder =
         spool.worker(node).concurrency(concurrency).lease(lease).shutdownTimeout(shutdownTimeout);
-    if (queues != null && !queues.isEmpty()) {
-      builder.queues(queues.toArray(String[]::new));
+    if (queues != null) {
+      boolean weighted = queues.stream().anyMatch(q -> q.contains("="));
+      for (String q : queues) {
+        if (weighted) {
+          builder.queue(queueName(q), weight(q));
+        } else {
+          builder.queues(q);
+        }
+      }
     }
     List<String> handlerNames = new ArrayList<>();
     for (JobHandlers h : handlers) {
@@ -234,7 +268,10 @@ public final class WorkerCommand extends ClientCommand {
   }
 
   private void started(String node, Spool spool, List<String> handlerNames) {
-    List<String> fetched = queues == null || queues.isEmpty() ? null : List.copyOf(queues);
+    List<String> fetched =
+        queues == null || queues.isEmpty()
+            ? null
+            : queues.stream().map(WorkerCommand::queueName).toList();
     if (json()) {
       printJson(
           JsonOut.object(

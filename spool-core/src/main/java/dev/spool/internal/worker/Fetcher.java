@@ -4,7 +4,10 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
 import io.lettuce.core.UnblockType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -12,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leases jobs for the node's free slots, up to 128 per call, across its queues in order, and hands
- * each to the runner; with nothing to fetch, blocks on the queues' wake-up signals (on a connection
- * of its own). It is never interrupted while a fetch is in flight: the jobs a fetch leased are
- * always dispatched, so a shutdown hands them back at once instead of leaving them to their lease.
+ * Leases jobs for the node's free slots, up to 128 per call, across its queues in their {@link
+ * FetchOrder} (strict or weighted), and hands each to the runner; with nothing to fetch, blocks on
+ * the queues' wake-up signals (on a connection of its own). It is never interrupted while a fetch
+ * is in flight: the jobs a fetch leased are always dispatched, so a shutdown hands them back at
+ * once instead of leaving them to their lease.
  */
 final class Fetcher {
   private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
@@ -27,6 +31,7 @@ final class Fetcher {
   private final HeldJobs held;
   private final Consumer<FetchedJob> dispatch;
   private final Object pause = new Object();
+  private final SplittableRandom random = new SplittableRandom();
   private volatile boolean stopping;
   private StatefulRedisConnection<String, String> blocking;
   private volatile long blockingClientId = -1;
@@ -59,13 +64,26 @@ final class Fetcher {
       }
       int got = 0;
       try {
-        for (String queue : node.settings().queues()) {
+        FetchOrder order = node.settings().fetchOrder();
+        Set<String> drained = order.isWeighted() ? new HashSet<>() : Set.of();
+        for (FetchOrder.Step step : order.shares(want, random)) {
           if (got == want || stopping) {
             break;
           }
-          List<FetchedJob> jobs = fetch(queue, want - got);
-          jobs.forEach(dispatch); // even when stopping: these jobs are leased to this node now
-          got += jobs.size();
+          int ask = Math.min(step.max(), want - got);
+          int n = fetchAndDispatch(step.queue(), ask);
+          got += n;
+          if (n < ask && order.isWeighted()) {
+            drained.add(step.queue()); // no more jobs there for the leftover pass
+          }
+        }
+        for (String queue : order.leftoverOrder(random)) {
+          if (got == want || stopping) {
+            break;
+          }
+          if (!drained.contains(queue)) {
+            got += fetchAndDispatch(queue, want - got);
+          }
         }
         backoffMs = 0;
       } catch (RuntimeException e) {
@@ -90,6 +108,12 @@ final class Fetcher {
         awaitSignal();
       }
     }
+  }
+
+  private int fetchAndDispatch(String queue, int max) {
+    List<FetchedJob> jobs = fetch(queue, max);
+    jobs.forEach(dispatch); // even when stopping: these jobs are leased to this node now
+    return jobs.size();
   }
 
   /** The one call that leases jobs. */
