@@ -177,6 +177,30 @@ class WorkerCommandIT {
     assertThat(run.err).contains("invalid queue name 'not ok'");
   }
 
+  @Test
+  void aBadQueueWeightIsBadUsage() {
+    Cli.Run run = cli.run("worker", "--queues", "critical=6,low=none");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--queues: weight of 'low' must be 1 to 1000, got 'none'");
+  }
+
+  @Test
+  void fetchesByWeightFromTheWeightedQueues() throws Exception {
+    JobOptions low = JobOptions.builder().queue("low").build();
+    JobOptions critical = JobOptions.builder().queue("critical").build();
+    JobId lowJob = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{}"), low);
+    JobId criticalJob = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{}"), critical);
+
+    Cli.Background worker = cli.worker("--name", "n1", "--queues", "critical=6,low=1");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> state(lowJob) == State.SUCCEEDED && state(criticalJob) == State.SUCCEEDED);
+    Cli.Run run = worker.stop();
+    run.ok();
+    assertThat(run.out).contains("critical").contains("low").doesNotContain("critical=6");
+  }
+
   private State state(JobId id) {
     return spool.statuses().findOrUnknown(id).state();
   }
