@@ -3,6 +3,7 @@ package dev.spool;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,16 @@ public final class JobType<A> {
 
   /** The settings jobs of the type get unless their {@link JobOptions} say otherwise. */
   private record Defaults<A>(
-      String queue, Retry retry, Duration timeout, Unique<? super A> unique) {}
+      String queue,
+      Retry retry,
+      Duration timeout,
+      Unique<? super A> unique,
+      ConcurrencyLimit<? super A> concurrencyLimit,
+      RateLimit<? super A> rateLimit) {
+    Defaults(String queue, Retry retry, Duration timeout, Unique<? super A> unique) {
+      this(queue, retry, timeout, unique, null, null);
+    }
+  }
 
   private JobType(String name, Class<A> argsType, Defaults<A> defaults) {
     this.name = name;
@@ -57,27 +67,84 @@ public final class JobType<A> {
   public JobType<A> withQueue(String queue) {
     Defaults<A> d = defaults;
     return new JobType<>(
-        name, argsType, new Defaults<>(Queues.validate(queue), d.retry, d.timeout, d.unique));
+        name,
+        argsType,
+        new Defaults<>(
+            Queues.validate(queue), d.retry, d.timeout, d.unique, d.concurrencyLimit, d.rateLimit));
   }
 
   public JobType<A> withRetry(Retry retry) {
     Defaults<A> d = defaults;
     Objects.requireNonNull(retry, "retry");
-    return new JobType<>(name, argsType, new Defaults<>(d.queue, retry, d.timeout, d.unique));
+    return new JobType<>(
+        name,
+        argsType,
+        new Defaults<>(d.queue, retry, d.timeout, d.unique, d.concurrencyLimit, d.rateLimit));
   }
 
   /** Each attempt is interrupted and fails once it has run this long. */
   public JobType<A> withTimeout(Duration timeout) {
     Defaults<A> d = defaults;
     JobOptions.positive(timeout, "timeout");
-    return new JobType<>(name, argsType, new Defaults<>(d.queue, d.retry, timeout, d.unique));
+    return new JobType<>(
+        name,
+        argsType,
+        new Defaults<>(d.queue, d.retry, timeout, d.unique, d.concurrencyLimit, d.rateLimit));
   }
 
   /** Makes jobs of this type unique; see {@link Unique}. */
   public JobType<A> withUnique(Unique<? super A> unique) {
     Defaults<A> d = defaults;
     Objects.requireNonNull(unique, "unique");
-    return new JobType<>(name, argsType, new Defaults<>(d.queue, d.retry, d.timeout, unique));
+    return new JobType<>(
+        name,
+        argsType,
+        new Defaults<>(d.queue, d.retry, d.timeout, unique, d.concurrencyLimit, d.rateLimit));
+  }
+
+  /**
+   * At most {@code max} jobs of this type run at once, on all nodes together. A job fetched over
+   * the limit waits, using no attempt, until one of the running ones ends (or its node is found
+   * dead), then starts first. Replaces an earlier concurrency limit of the type.
+   */
+  public JobType<A> withConcurrencyLimit(int max) {
+    return withConcurrency(new ConcurrencyLimit<A>(max, null));
+  }
+
+  /**
+   * At most {@code max} jobs of this type with the same key run at once (per customer, say: {@code
+   * withConcurrencyLimit(2, Sync::customer)}). The key's {@code toString()} names it.
+   */
+  public JobType<A> withConcurrencyLimit(int max, Function<? super A, ?> key) {
+    return withConcurrency(ConcurrencyLimit.of(max, key));
+  }
+
+  private JobType<A> withConcurrency(ConcurrencyLimit<? super A> limit) {
+    Defaults<A> d = defaults;
+    return new JobType<>(
+        name, argsType, new Defaults<>(d.queue, d.retry, d.timeout, d.unique, limit, d.rateLimit));
+  }
+
+  /**
+   * At most {@code max} jobs of this type start in any window of {@code per}, on all nodes
+   * together. A job over the limit is scheduled for its turn (state scheduled, no attempt used),
+   * never retried or polled for. Replaces an earlier rate limit of the type.
+   */
+  public JobType<A> withRateLimit(int max, Duration per) {
+    return withRate(new RateLimit<A>(max, per, null));
+  }
+
+  /** As {@link #withRateLimit(int, Duration)}, per key of the arguments. */
+  public JobType<A> withRateLimit(int max, Duration per, Function<? super A, ?> key) {
+    return withRate(new RateLimit<A>(max, per, Objects.requireNonNull(key, "key")));
+  }
+
+  private JobType<A> withRate(RateLimit<? super A> limit) {
+    Defaults<A> d = defaults;
+    return new JobType<>(
+        name,
+        argsType,
+        new Defaults<>(d.queue, d.retry, d.timeout, d.unique, d.concurrencyLimit, limit));
   }
 
   public String name() {
@@ -102,6 +169,35 @@ public final class JobType<A> {
 
   public Optional<Unique<? super A>> unique() {
     return Optional.ofNullable(defaults.unique);
+  }
+
+  public Optional<ConcurrencyLimit<? super A>> concurrencyLimit() {
+    return Optional.ofNullable(defaults.concurrencyLimit);
+  }
+
+  public Optional<RateLimit<? super A>> rateLimit() {
+    return Optional.ofNullable(defaults.rateLimit);
+  }
+
+  /** The stored concurrency limit spec of a job with these arguments, or "" (for Spool's use). */
+  public String concurrencySpec(A args) {
+    return specOf(defaults.concurrencyLimit, args);
+  }
+
+  /** The stored rate limit spec of a job with these arguments, or "" (for Spool's use). */
+  public String rateSpec(A args) {
+    return specOf(defaults.rateLimit, args);
+  }
+
+  @SuppressWarnings("unchecked")
+  private String specOf(Object limit, A args) {
+    if (limit instanceof ConcurrencyLimit<?> c) {
+      return ((ConcurrencyLimit<A>) c).spec(name, args);
+    }
+    if (limit instanceof RateLimit<?> r) {
+      return ((RateLimit<A>) r).spec(name, args);
+    }
+    return "";
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.spool;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
 /**
  * An operator's hold on one queue. The state lives in Redis, so every node obeys it at once and it
  * survives node restarts.
@@ -25,4 +29,26 @@ public interface QueueControl {
 
   /** Whether the queue is paused. */
   boolean isPaused();
+
+  /**
+   * At most {@code max} jobs of this queue run at once, on all nodes together: nodes lease no more
+   * while the queue is full, and a job that ends (or is reaped from a dead node) wakes one of them.
+   * Replaces an earlier concurrency limit of the queue.
+   */
+  void limitConcurrency(int max);
+
+  /**
+   * At most {@code max} jobs of this queue start in any window of {@code per}; a job over the limit
+   * is scheduled for its turn, using no attempt. Replaces an earlier rate limit of the queue.
+   */
+  void limitRate(int max, Duration per);
+
+  /** Removes the queue's concurrency and rate limits (not those of its job types). */
+  void removeLimits();
+
+  /** The queue's concurrency limit, if it has one. */
+  OptionalInt concurrencyLimit();
+
+  /** The queue's rate limit (with no key), if it has one. */
+  Optional<RateLimit<Object>> rateLimit();
 }

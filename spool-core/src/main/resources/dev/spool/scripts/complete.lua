@@ -6,7 +6,8 @@
   ARGV[5] "1": keep the statuses of succeeded jobs; "0": delete each job as it succeeds
   ARGV[6..] triples: id, attempt, result JSON ("" = none)
   A job is completed only if this node still holds this attempt (its lease was not lost).
-  Its unique lock, if any (while executing, until executed), is released. A kept job joins
+  Its unique lock, if any (while executing, until executed), is released, and so is its
+  concurrency limit's slot (handed to a parked job). A kept job joins
   {q}:finished, the Pruner's list; a deleted one leaves every index at once. The first write frees
   memory (the leases), so a node records its successes even at maxmemory.
   Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
@@ -25,7 +26,7 @@ local queue = queueOf(qp)
 local held, seen = {}, {}
 for i = 6, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt')
+  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt and not seen[id] then
     seen[id] = true
     held[#held + 1] = {id, result, job}
@@ -38,6 +39,7 @@ for _, h in ipairs(held) do
   local id, result, job = h[1], h[2], h[3]
   local key = prefix .. id
   unlock(qp, key, id, 'WD', job[4])
+  if job[10] then freeSlot(qp, id, job[10]) end
   if keep then
     -- One write: state, progress 100 % (as jobba), the first-success stamp, the result.
     local fields = {'s', 'succeeded', 'pg', '1.0'}
@@ -78,6 +80,7 @@ if done > 0 then
     for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, byName[nameKey]) end
   end
   redis.call('INCRBY', KEYS[2], done)
+  wakeIfLimited(qp)
 end
 if keep then
   announce(qp, finished)

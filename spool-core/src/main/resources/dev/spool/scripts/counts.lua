@@ -19,7 +19,8 @@ local function members(key)
   if m.err then return {} end
   return m
 end
-local ready = size('LLEN', KEYS[1]) + size('ZCARD', KEYS[2])
+-- Jobs parked by a concurrency limit are ready too (their lists are counted in {q}:parked).
+local ready = size('LLEN', KEYS[1]) + size('ZCARD', KEYS[2]) + (int(redis.pcall('GET', qp .. 'parked')) or 0)
 for _, node in ipairs(members(KEYS[7])) do
   ready = ready + size('LLEN', qp .. 'ready:@' .. node) + size('LLEN', qp .. 'ready:~' .. node)
 end

@@ -8,17 +8,20 @@
   ARGV[2] now (µs)
   ARGV[3] channel that tells stagers of an earlier due time
   ARGV[4] number of jobs N
-  ARGV[5] number of templates T, then T groups of 11, the fields the jobs of a template share:
+  ARGV[5] number of templates T, then T groups of 12, the fields the jobs of a template share:
           type, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
           lock ("" = not unique, "later" = unique, its lock taken when it starts, else the expiry
           (ms) of the lock taken now), batch ("1" = its jobs are batch parts, else ""),
           node ("" = none), strict ("1" or ""), not node ("" = none),
           pinned ("1" = a job with a node waits in that node's list; "" = the node is not alive
           and the job is not strict: it is ready for any node at once, its node kept as a
-          preference), expiry (ms: not started by then, it is discarded; "" = none)
+          preference), expiry (ms: not started by then, it is discarded; "" = none),
+          limited ("1" = each job carries its concurrency and rate limit specs)
   then N groups, one per job: its template (1-based), its args JSON, then its unique lock spec
           (see LockSpec) if its template is unique, then its batch part
-          ("<batch queue>|<batch token>|<part>") if its template is batch.
+          ("<batch queue>|<batch token>|<part>") if its template is batch, then its concurrency
+          limit ("<max>|<name>" or "") and rate limit ("<max>|<per ms>|<name>" or "") if its
+          template is limited.
   A job whose unique lock is held by another job is not created.
   The jobs of one call have consecutive numbers, so each status index and timestamp bound is
   written once per bucket and template, not once per job: a call costs one HSET per job and a
@@ -33,11 +36,11 @@ local first = last - n + 1
 
 local templates = {}
 for t = 1, nt do
-  local b = 5 + (t - 1) * 11
+  local b = 5 + (t - 1) * 12
   local tpl = {
     type = ARGV[b + 1], priority = ARGV[b + 2], due = ARGV[b + 3], lock = ARGV[b + 5],
     batch = ARGV[b + 6] == '1', node = ARGV[b + 7], strict = ARGV[b + 8] == '1',
-    notNode = ARGV[b + 9], pinned = ARGV[b + 10] == '1',
+    notNode = ARGV[b + 9], pinned = ARGV[b + 10] == '1', limited = ARGV[b + 12] == '1',
     buckets = {}, bucketList = {}, ready = {}
   }
   tpl.state = tpl.due == '' and 'queued' or 'scheduled'
@@ -84,7 +87,7 @@ end
 
 local batchIds, batchKeys = {}, {}
 local ids = {}
-local c = 6 + nt * 11
+local c = 6 + nt * 12
 for i = 0, n - 1 do
   local tpl = templates[tonumber(ARGV[c])]
   local args = ARGV[c + 1]
@@ -92,6 +95,8 @@ for i = 0, n - 1 do
   local lock, part = '', ''
   if tpl.lock ~= '' then lock = ARGV[c]; c = c + 1 end
   if tpl.batch then part = ARGV[c]; c = c + 1 end
+  local lc, lr = '', ''
+  if tpl.limited then lc, lr = ARGV[c], ARGV[c + 1]; c = c + 2 end
   local id = first + i
   local sid = tostring(id) -- once, rather than in every command below
   local holder = nil
@@ -114,6 +119,8 @@ for i = 0, n - 1 do
     else
       redis.call('HSET', key, 'a', args, 'u', lock, 'bt', part, unpack(tpl.fields))
     end
+    if lc ~= '' then redis.call('HSET', key, 'lc', lc) end
+    if lr ~= '' then redis.call('HSET', key, 'lr', lr) end
     local inBucket = bucketIds(tpl, id)
     inBucket[#inBucket + 1] = sid
     if part ~= '' then

@@ -16,7 +16,7 @@ local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da')
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc')
 if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
 -- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
 -- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
@@ -31,6 +31,8 @@ errors[#errors + 1] = failure
 local allErrors = cjson.encode(errors)
 local previous = jsonList(job[7])
 redis.call('ZREM', KEYS[1], id)
+freeSlot(qp, id, job[9])
+wakeIfLimited(qp)
 if retryAt == 'killed' then
   redis.call('HSET', key, 'e', err, 'er', allErrors)
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')

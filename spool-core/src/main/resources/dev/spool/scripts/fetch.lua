@@ -14,6 +14,10 @@
   ARGV[7] channel that tells stagers of an earlier due time
   ARGV[8] type of the internal job that reports a batch part's end (for corrupt parts)
   A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
+  Limits: the queue's own ({q}:climit, {q}:rlimit) and the job's ('lc', 'lr'): a job over a
+  concurrency limit waits in {q}:park:<name> until a slot frees; one over a rate limit is
+  scheduled for the first window with room ('rr', its reservation). Neither uses an attempt. These keys are derived
+  from the queue prefix, in the same slot as KEYS.
   Unique jobs: an until-executing lock is released; a while-executing lock is taken, and if
   another job holds it the job is killed (reject), delayed without using an attempt
   (reschedule), or handed out with the holder so that its attempt fails (raise).
@@ -30,6 +34,16 @@ local qp = string.sub(prefix, 1, -5)
 refuseAtMaxmemory(qp)
 -- A paused queue leases nothing; its resume wakes the idle nodes (queue-resume.lua).
 if redis.call('EXISTS', KEYS[7]) == 1 then return {} end
+-- A queue-wide concurrency limit: at most that many of its jobs hold a lease at once, on all
+-- nodes together (a dead node's leases count until they are reaped, then free their slots).
+local queueLimit = int(redis.pcall('GET', qp .. 'climit'))
+if queueLimit then
+  local room = queueLimit - redis.call('ZCARD', KEYS[3])
+  if room <= 0 then return {} end
+  if room < max then max = room end
+end
+local queueRate = redis.pcall('GET', qp .. 'rlimit')
+queueRate = type(queueRate) == 'string' and string.match(queueRate, '^%d+|%d+$') and (queueRate .. '|q') or nil
 local deadline = serverMs() + leaseMs
 local ids = {}
 local function take(list)
@@ -115,11 +129,110 @@ local function expire(key, id, expiresAt, part)
   end
 end
 
+-- Limits (docs/flow-control.md). Their keys are Spool's own bookkeeping: one that holds another
+-- type (written behind Spool's back) is reset rather than failing a call that popped jobs.
+local checkedType = {}
+local function typed(key, want)
+  if checkedType[key] then return end
+  checkedType[key] = true
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'none' and t ~= want then redis.call('DEL', key) end
+end
+local startedHere, validated = {}, {}
+local function concurrencyFull(limit, holders)
+  typed(holders, 'set')
+  if redis.call('SCARD', holders) < limit then return false end
+  if not validated[holders] then
+    validated[holders] = true
+    -- A holder without a lease ended in a way that did not free its slot (its status deleted
+    -- while it ran, say): the slot is free. At most `limit` members: bounded by the limit.
+    for _, h in ipairs(redis.call('SMEMBERS', holders)) do
+      if not startedHere[h] and not redis.call('ZSCORE', KEYS[3], h) then redis.call('SREM', holders, h) end
+    end
+  end
+  return redis.call('SCARD', holders) >= limit
+end
+-- Rate limits "<max>|<per ms>|<name>" count starts in fixed windows of <per> ms (aligned on the
+-- epoch). {q}:rate:<name> is a HASH {w = the latest window given out, c = starts given in it}:
+-- windows are given out in order, so admitting a job is O(1) however many wait, and a job over
+-- the limit is given the first window with room — a reservation, kept in its 'rr' field.
+local function rateState(spec)
+  local n, per, name = string.match(spec, '^(%d+)|(%d+)|(.+)$')
+  local key = qp .. 'rate:' .. name
+  typed(key, 'hash')
+  local st = redis.call('HMGET', key, 'w', 'c')
+  return {key = key, n = tonumber(n), per = tonumber(per), w = int(st[1]) or -1, c = int(st[2]) or 0}
+end
+-- The earliest time a limit lets one more job start: now, or the start of its first window
+-- with room.
+local function earliest(r)
+  local current = math.floor(nowMs / r.per)
+  if r.w < current then return nowMs end
+  if r.c < r.n then return math.max(nowMs, r.w * r.per) end
+  return (r.w + 1) * r.per
+end
+-- Counts a start at time t (not before `earliest`) in its window.
+local function take(r, t)
+  local w = math.floor(t / r.per)
+  if w == r.w then r.c = r.c + 1 else r.w, r.c = w, 1 end
+  redis.call('HSET', r.key, 'w', r.w, 'c', r.c)
+  redis.call('PEXPIRE', r.key, (r.w + 2) * r.per - nowMs) -- gone once its window is past
+  return {r.key, r.w}
+end
+local function rateLimits(lr)
+  local limits = {}
+  if queueRate then limits[#limits + 1] = rateState(queueRate) end
+  if lr then limits[#limits + 1] = rateState(lr) end
+  return limits
+end
+local function schedule(key, id, due)
+  redis.call('HSET', key, 's', 'scheduled', 'due', due, 'rr', due)
+  restate(qp, id, 'queued', 'scheduled')
+  stamp(qp, key, id, 'sch', now)
+  redis.call('ZADD', KEYS[5], due, id)
+  redis.call('PUBLISH', ARGV[7], due)
+end
+-- Whether the job may start now under its limits; if not, it has been parked until a slot of its
+-- concurrency limit frees, or scheduled for its window under its rate limits (no attempt used).
+-- Returns the rate windows it took, to give back if the job does not start after all.
+local function admit(key, id, lc, lr, rr)
+  local limit, name = parseConcurrency(lc)
+  if name and concurrencyFull(limit, qp .. 'conc:' .. name) then
+    -- A reservation is not carried over a wait for a slot: the job is admitted afresh later.
+    if rr then redis.call('HDEL', key, 'rr') end
+    local park = qp .. 'park:' .. name
+    typed(park, 'list')
+    redis.call('RPUSH', park, id)
+    redis.call('INCR', qp .. 'parked')
+    return false
+  end
+  local taken = {}
+  if rr then
+    if int(rr) > nowMs then schedule(key, id, rr); return false end
+  else
+    local limits = rateLimits(lr)
+    if #limits > 0 then
+      local t = nowMs
+      for _, r in ipairs(limits) do t = math.max(t, earliest(r)) end
+      for _, r in ipairs(limits) do taken[#taken + 1] = take(r, t) end
+      if t > nowMs then schedule(key, id, string.format('%.0f', t)); return false end
+    end
+  end
+  if name then redis.call('SADD', qp .. 'conc:' .. name, id) end
+  return taken
+end
+-- Gives back rate windows taken by a job that did not start, if no later window was given since.
+local function giveBack(taken)
+  for _, t in ipairs(taken) do
+    if int(redis.call('HGET', t[1], 'w')) == t[2] then redis.call('HINCRBY', t[1], 'c', -1) end
+  end
+end
+
 local out = {}
 local started = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x')
+  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
   if int(id) and int(id) > 0 and (not job or not job[1]) then
     buryOrphan(qp, id, now)
   elseif job and job[1] == 'queued' then
@@ -134,8 +247,18 @@ for _, id in ipairs(ids) do
     elseif job[11] and int(job[11]) <= nowMs then
       expire(key, id, job[11], job[8])
     else
-      local holder = ''
-      if job[7] then holder = lockAtStart(key, id, job[7]) end
+      local taken = admit(key, id, job[12], job[13], job[14])
+      local holder = false
+      if taken then
+        startedHere[id] = true
+        holder = ''
+        if job[7] then holder = lockAtStart(key, id, job[7]) end
+        if not holder then
+          -- Not started after all: its slot and rate entries go back.
+          freeSlot(qp, id, job[12])
+          giveBack(taken)
+        end
+      end
       if holder then
         -- The first start is stamped in the same write ('sta' keeps the first entry only).
         if job[10] then
@@ -146,6 +269,7 @@ for _, id in ipairs(ids) do
         end
         -- A new attempt starts with no errors: those of the one before are archived already.
         if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
+        if job[14] then redis.call('HDEL', key, 'rr') end
         started[#started + 1] = id
         out[#out + 1] = id
         out[#out + 1] = job[2]

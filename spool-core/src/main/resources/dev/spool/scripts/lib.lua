@@ -233,6 +233,34 @@ local function pushReady(qp, key, id, front)
   signal(f[2] and (qp .. 'signal:@' .. f[2]) or (qp .. 'signal'))
 end
 
+-- Concurrency limits per job type or key (docs/flow-control.md). A limited job carries
+-- 'lc' = "<max>|<name>": while it runs, its number is in the SET {q}:conc:<name>; a job fetched
+-- over the limit waits in the LIST {q}:park:<name> (counted in {q}:parked) until a slot frees.
+local function parseConcurrency(lc)
+  local max, name = string.match(lc or '', '^(%d+)|(.+)$')
+  return tonumber(max), name
+end
+
+-- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
+-- hands it to the job that waited longest for it, at the head of the ready list.
+local function freeSlot(qp, id, lc)
+  local _, name = parseConcurrency(lc)
+  if not name then return end
+  local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
+  if removed ~= 1 then return end
+  local nxt = redis.pcall('LPOP', qp .. 'park:' .. name)
+  if type(nxt) == 'string' then
+    redis.call('DECR', qp .. 'parked')
+    pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
+  end
+end
+
+-- A queue with a concurrency limit ({q}:climit) may have idle nodes that fetched nothing because
+-- it was full: a job that stopped running wakes one of them.
+local function wakeIfLimited(qp)
+  if redis.call('EXISTS', qp .. 'climit') == 1 then signal(qp .. 'signal') end
+end
+
 -- Takes a ready job out of whichever ready structure holds it; true if it was there.
 -- (LREM: O(list length); only cancel, kill and delete by hand use it, never a periodic path.)
 local function unready(qp, key, id)
@@ -366,5 +394,12 @@ local function corruption(job)
     return "options 'o' are not a JSON object: " .. job[9]
   end
   if job[11] and not int(job[11]) then return "expiry 'x' is not a number: " .. job[11] end
+  if job[12] and not string.match(job[12], '^%d+|.+$') then
+    return "concurrency limit 'lc' does not parse: " .. job[12]
+  end
+  if job[13] and not string.match(job[13], '^%d+|%d+|.+$') then
+    return "rate limit 'lr' does not parse: " .. job[13]
+  end
+  if job[14] and not int(job[14]) then return "rate reservation 'rr' is not a number: " .. job[14] end
   return nil
 end

@@ -42,8 +42,9 @@ end
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da')
+  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc')
   if job and job[1] == 'started' then
+    freeSlot(qp, id, job[13]) -- the slot of a dead node's job is free again, as its lease
     local options = job[5] and decodeJson(job[5])
     local what = corruptionOf(job, options)
     if what then
@@ -86,4 +87,5 @@ for _, id in ipairs(expired) do
     end
   end
 end
+wakeIfLimited(qp)
 return {requeued, dead}

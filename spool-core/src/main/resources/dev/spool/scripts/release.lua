@@ -12,7 +12,7 @@ local released = 0
 for i = 4, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da')
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
     redis.call('ZREM', KEYS[3], id)
     local previous = jsonList(job[7])
@@ -24,7 +24,9 @@ for i = 4, #ARGV, 2 do
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
     pushReady(qp, key, id, true)
+    freeSlot(qp, id, job[9])
     released = released + 1
   end
 end
+if released > 0 then wakeIfLimited(qp) end
 return released

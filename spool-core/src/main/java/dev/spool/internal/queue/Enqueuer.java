@@ -213,13 +213,19 @@ public final class Enqueuer {
               lockExpiry,
               batch,
               affinity,
-              expiresAtMs(options, dueMs > 0 ? dueMs : nowMs));
+              expiresAtMs(options, dueMs > 0 ? dueMs : nowMs),
+              type.concurrencyLimit().isPresent() || type.rateLimit().isPresent());
     }
 
     NewJob job(A args, String batchPart, Json.Sequence json) {
       String lock =
           unique == null ? "" : LockSpec.of(type.name(), unique, args, defaultLockTtl).stored();
-      return new NewJob(fields, encode(type, args, json), lock, batchPart);
+      String encoded = encode(type, args, json);
+      if (!fields.limited()) {
+        return new NewJob(fields, encoded, lock, batchPart);
+      }
+      return new NewJob(
+          fields, encoded, lock, batchPart, type.concurrencySpec(args), type.rateSpec(args));
     }
 
     /** {@link #job} for arguments known to be of this template's type. */

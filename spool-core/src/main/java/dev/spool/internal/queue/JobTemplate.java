@@ -10,6 +10,7 @@ package dev.spool.internal.queue;
  * @param lockExpiryMs when a lock taken at enqueue expires; 0 when the lock is taken at start
  * @param batch whether each job is a batch part
  * @param expiresAtMs epoch millis after which its jobs are discarded if not started; 0 for never
+ * @param limited whether each job carries its concurrency and rate limit specs
  */
 public record JobTemplate(
     String type,
@@ -20,4 +21,5 @@ public record JobTemplate(
     long lockExpiryMs,
     boolean batch,
     Affinity affinity,
-    long expiresAtMs) {}
+    long expiresAtMs,
+    boolean limited) {}

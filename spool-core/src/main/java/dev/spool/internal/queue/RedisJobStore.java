@@ -109,9 +109,9 @@ public final class RedisJobStore implements JobStore {
         previous = t;
       }
       templateOf[j] = previousIndex;
-      perJob += 2 + (t.unique() ? 1 : 0) + (t.batch() ? 1 : 0);
+      perJob += 2 + (t.unique() ? 1 : 0) + (t.batch() ? 1 : 0) + (t.limited() ? 2 : 0);
     }
-    String[] args = new String[5 + templates.size() * 11 + perJob];
+    String[] args = new String[5 + templates.size() * 12 + perJob];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
     args[2] = q.dueChannel();
@@ -132,6 +132,7 @@ public final class RedisJobStore implements JobStore {
       args[i++] = a.notNode();
       args[i++] = a.pinned() ? "1" : "";
       args[i++] = t.expiresAtMs() > 0 ? Long.toString(t.expiresAtMs()) : "";
+      args[i++] = t.limited() ? "1" : "";
     }
     for (int j = 0; j < jobs.size(); j++) {
       NewJob job = jobs.get(j);
@@ -142,6 +143,10 @@ public final class RedisJobStore implements JobStore {
       }
       if (job.template().batch()) {
         args[i++] = job.batchPart();
+      }
+      if (job.template().limited()) {
+        args[i++] = job.concurrencyLimit();
+        args[i++] = job.rateLimit();
       }
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
@@ -511,6 +516,25 @@ public final class RedisJobStore implements JobStore {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.paused(), q.signal(), q.pinned()};
     return redis.<Long>await(redis.eval(Script.QUEUE_RESUME, ScriptOutputType.INTEGER, k)) == 1;
+  }
+
+  /**
+   * Sets or removes the queue's own limits: {@code concurrency} and {@code rate} as stored ({@code
+   * "<max>"}, {@code "<max>|<per ms>"}), "" to keep one, "-" to remove it.
+   */
+  public void setLimits(String queue, String concurrency, String rate) {
+    registerQueue(queue);
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.concurrencyLimit(), q.rateLimit(), q.signal()};
+    redis.await(redis.eval(Script.QUEUE_LIMIT, ScriptOutputType.INTEGER, k, concurrency, rate));
+  }
+
+  /** The queue's own limits as stored: {concurrency, rate}, each null if none. */
+  public String[] limits(String queue) {
+    QueueKeys q = keys.queue(queue);
+    List<KeyValue<String, String>> values =
+        redis.await(redis.async().mget(q.concurrencyLimit(), q.rateLimit()));
+    return new String[] {values.get(0).getValueOrElse(null), values.get(1).getValueOrElse(null)};
   }
 
   public boolean isPaused(String queue) {

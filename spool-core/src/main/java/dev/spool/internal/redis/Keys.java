@@ -96,6 +96,16 @@ public final class Keys {
       return prefix + "signal";
     }
 
+    /** STRING: the queue's concurrency limit, if it has one; see QueueControl. */
+    public String concurrencyLimit() {
+      return prefix + "climit";
+    }
+
+    /** STRING: the queue's rate limit, {@code "<max>|<per ms>"}, if it has one. */
+    public String rateLimit() {
+      return prefix + "rlimit";
+    }
+
     /** STRING: present while the queue is paused (its value: when, in ms); see QueueControl. */
     public String paused() {
       return prefix + "paused";

@@ -46,7 +46,8 @@ public enum Script {
   LEADER("leader"),
   COUNTS("counts"),
   ROUTE("route"),
-  QUEUE_RESUME("queue-resume");
+  QUEUE_RESUME("queue-resume"),
+  QUEUE_LIMIT("queue-limit");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

@@ -1,0 +1,153 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Rate limits: over ten windows, no window holds more starts than the limit, and the windows are
+ * used; jobs over the limit are scheduled for their window, using no attempt. Starts are those the
+ * statuses record (when a node leased the job, on its clock, which the limit counts by).
+ */
+class RateLimitIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  record Call(String account, int n) {}
+
+  static final int MAX = 20;
+  static final Duration PER = Duration.ofMillis(400);
+  static final JobType<Call> CALL =
+      JobType.of("call", Call.class).withQueue("api").withRateLimit(MAX, PER);
+  static final JobType<Call> PER_ACCOUNT =
+      JobType.of("per-account", Call.class)
+          .withQueue("accounts")
+          .withRateLimit(5, PER, Call::account);
+  static final JobType<Call> OPEN = JobType.of("open", Call.class).withQueue("open");
+
+  Fixtures f;
+  Spool spool;
+  final List<Worker> workers = new ArrayList<>();
+  final ConcurrentLinkedQueue<Instant> starts = new ConcurrentLinkedQueue<>();
+  final AtomicInteger retried = new AtomicInteger();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+    spool = Spool.builder().redis(redis.uri()).namespace(f.namespace).build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.forEach(Worker::close);
+    spool.close();
+    f.close();
+  }
+
+  private Handler<Call> recording() {
+    return (job, call) -> {
+      starts.add(Instant.now());
+      if (job.attempt() > 0) {
+        retried.incrementAndGet();
+      }
+    };
+  }
+
+  private void startNodes(JobType<Call> type) {
+    for (int i = 0; i < 3; i++) {
+      workers.add(
+          spool
+              .worker("node-" + i)
+              .concurrency(64)
+              .shutdownTimeout(Duration.ofSeconds(2))
+              .handle(type, recording())
+              .start());
+    }
+  }
+
+  private List<Instant> startedAt(List<JobId> ids) {
+    return ids.stream()
+        .map(id -> spool.statuses().find(id).orElseThrow().timestamp(Timestamp.STARTED_AT))
+        .map(java.util.Optional::orElseThrow)
+        .sorted()
+        .toList();
+  }
+
+  /** Starts per window of PER, the windows aligned on the epoch as the limit counts them. */
+  private Map<Long, Long> perWindow(List<Instant> starts) {
+    return starts.stream()
+        .collect(
+            Collectors.groupingBy(
+                t -> t.toEpochMilli() / PER.toMillis(), TreeMap::new, Collectors.counting()));
+  }
+
+  @Test
+  void noWindowHoldsMoreStartsThanTheLimitAndEveryWindowIsUsed() {
+    startNodes(CALL);
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < MAX * 10; i++) {
+      calls.add(new Call("-", i));
+    }
+    List<JobId> ids = spool.enqueueAll(CALL, calls);
+    await().atMost(Duration.ofSeconds(30)).until(() -> starts.size() == MAX * 10);
+    // The limit governs when jobs start, as their statuses record it (the time a node leased
+    // them); a handler begins a moment later, after a dispatch latency that varies.
+    List<Instant> sorted = startedAt(ids);
+    Map<Long, Long> perWindow = perWindow(sorted);
+    assertThat(perWindow.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(MAX));
+    // 200 jobs at 20 per window fill ten windows (eleven when the first was entered late): the
+    // limit is used, not undershot.
+    assertThat(perWindow).hasSizeBetween(10, 11);
+    assertThat(perWindow.values().stream().filter(n -> n == MAX).count()).isGreaterThanOrEqualTo(9);
+    assertThat(retried.get()).isZero();
+    assertThat(spool.statuses().where(State.SUCCEEDED).count()).isEqualTo(MAX * 10);
+  }
+
+  @Test
+  void aQueueRateLimitAppliesToEveryJobOfTheQueue() {
+    spool.queue("open").limitRate(MAX, PER);
+    assertThat(spool.queue("open").rateLimit())
+        .hasValueSatisfying(r -> assertThat(r.max()).isEqualTo(MAX));
+    startNodes(OPEN);
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < MAX * 5; i++) {
+      calls.add(new Call("-", i));
+    }
+    List<JobId> ids = spool.enqueueAll(OPEN, calls);
+    await().atMost(Duration.ofSeconds(30)).until(() -> starts.size() == MAX * 5);
+    assertThat(perWindow(startedAt(ids)).values())
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(MAX));
+    assertThat(retried.get()).isZero();
+  }
+
+  @Test
+  void aJobOverTheLimitIsScheduledForItsTurn() {
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      calls.add(new Call("acme", i));
+    }
+    List<JobId> ids = spool.enqueueAll(PER_ACCOUNT, calls);
+    JobId other = spool.enqueue(PER_ACCOUNT, new Call("globex", 0));
+    startNodes(PER_ACCOUNT);
+    await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() >= 6);
+    // Another account has a limit of its own: it is not held up by acme's.
+    assertThat(spool.statuses().findOrUnknown(other).state()).isEqualTo(State.SUCCEEDED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 16);
+    JobStatus last = spool.statuses().find(ids.getLast()).orElseThrow();
+    assertThat(last.attempt()).isZero();
+    assertThat(last.timestamp(Timestamp.SCHEDULED_AT)).isPresent(); // it waited as a scheduled job
+  }
+}
