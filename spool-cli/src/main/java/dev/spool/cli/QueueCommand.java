@@ -10,13 +10,19 @@ import picocli.CommandLine.Spec;
     name = "queue",
     mixinStandardHelpOptions = true,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Pauses or resumes a queue on every node, or shows whether it is paused.",
-    subcommands = {QueuePauseCommand.class, QueueResumeCommand.class, QueueStatusCommand.class})
+    description = "Pauses, resumes or limits a queue on every node, or shows its state.",
+    subcommands = {
+      QueuePauseCommand.class,
+      QueueResumeCommand.class,
+      QueueStatusCommand.class,
+      QueueLimitCommand.class
+    })
 public final class QueueCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "choose a command: pause, resume or status");
+    throw new ParameterException(
+        spec.commandLine(), "choose a command: pause, resume, limit or status");
   }
 }

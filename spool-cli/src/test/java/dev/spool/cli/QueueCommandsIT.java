@@ -48,6 +48,27 @@ class QueueCommandsIT {
   }
 
   @Test
+  void setsShowsAndRemovesAQueuesLimits() throws Exception {
+    assertThat(cli.run("queue", "limit", "api", "--concurrency", "10", "--rate", "600/1m").ok().out)
+        .contains("queue 'api' is running, at most 10 at once, at most 600/1m starts");
+    assertThat(spool.queue("api").concurrencyLimit()).hasValue(10);
+    assertThat(spool.queue("api").rateLimit())
+        .hasValueSatisfying(r -> assertThat(r.per()).isEqualTo(java.time.Duration.ofMinutes(1)));
+    JsonNode status = cli.run("queue", "status", "api", "--json").ok().json();
+    assertThat(status.get("concurrencyLimit").asInt()).isEqualTo(10);
+    assertThat(status.get("rateLimit").asText()).isEqualTo("600/1m");
+
+    assertThat(cli.run("queue", "limit", "api", "--remove").ok().out)
+        .contains("queue 'api' is running")
+        .doesNotContain("at most");
+    assertThat(spool.queue("api").concurrencyLimit()).isEmpty();
+
+    Cli.Run bad = cli.run("queue", "limit", "api", "--rate", "lots");
+    assertThat(bad.code).isEqualTo(2);
+    assertThat(bad.err).contains("--rate must be N/TIME, such as 600/1m or 10/1s, got 'lots'");
+  }
+
+  @Test
   void aBadQueueNameIsAUsageError() {
     Cli.Run result = cli.run("queue", "pause", "no spaces allowed");
     assertThat(result.code).isNotZero();

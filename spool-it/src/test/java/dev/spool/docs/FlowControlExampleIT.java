@@ -78,6 +78,42 @@ class FlowControlExampleIT {
     }
   }
 
+  record Charge(String customer, long cents) {}
+
+  // snippet: limits
+  // At most 2 charges per customer run at once, on all nodes together, and at most 100 start
+  // per second: the payment provider's terms.
+  static final JobType<Charge> CHARGE =
+      JobType.of("charge", Charge.class)
+          .withQueue("payments")
+          .withConcurrencyLimit(2, Charge::customer)
+          .withRateLimit(100, Duration.ofSeconds(1));
+
+  // end snippet
+
+  @Test
+  void limits() {
+    // snippet: queue-limits
+    QueueControl partnerApi = spool.queue("partner-api");
+    partnerApi.limitConcurrency(10); // 10 of its jobs at once, whatever their type
+    partnerApi.limitRate(600, Duration.ofMinutes(1)); // 600 starts a minute
+    // end snippet
+    assertThat(partnerApi.concurrencyLimit()).hasValue(10);
+    try (Worker worker =
+        spool
+            .worker("node-1")
+            .queues("payments", "partner-api")
+            .handle(CHARGE, (job, charge) -> ran.add(charge.customer()))
+            .handle(SYNC, (job, sync) -> ran.add(sync.account()))
+            .start()) {
+      spool.enqueue(CHARGE, new Charge("acme", 1_000));
+      spool.enqueue(SYNC, new Sync("globex"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 2);
+    }
+    partnerApi.removeLimits();
+    assertThat(partnerApi.concurrencyLimit()).isEmpty();
+  }
+
   @Test
   void expiry() throws Exception {
     Instant saleEnds = Instant.now().plus(Duration.ofHours(2));
