@@ -53,6 +53,14 @@ public final class ThroughputCommand extends WorkloadCommand {
               + " what locks cost.")
   boolean unique;
 
+  @Option(
+      names = "--concurrency-limit",
+      paramLabel = "N",
+      description =
+          "Give the job type a concurrency limit of N across nodes (JobType.withConcurrencyLimit);"
+              + " with N at least --concurrency it never binds, to measure what a limit costs.")
+  Integer concurrencyLimit;
+
   static final int CEILING_BATCH = 1000;
 
   @Override
@@ -72,6 +80,9 @@ public final class ThroughputCommand extends WorkloadCommand {
     s.put("concurrency", concurrency);
     s.put("workers", 1);
     s.put("unique", unique);
+    if (concurrencyLimit != null) {
+      s.put("concurrencyLimit", concurrencyLimit);
+    }
     s.put("ceilingOps", ceilingOps);
     s.put("ceilingBatch", CEILING_BATCH);
     s.put("ceilingRoundTripOps", ceilingRoundTripOps);
@@ -104,6 +115,10 @@ public final class ThroughputCommand extends WorkloadCommand {
     if (concurrency < 1 || concurrency > 10_000) {
       throw new IllegalArgumentException("--concurrency must be in [1, 10000], got " + concurrency);
     }
+    if (concurrencyLimit != null && (concurrencyLimit < 1 || concurrencyLimit > 10_000)) {
+      throw new IllegalArgumentException(
+          "--concurrency-limit must be in [1, 10000], got " + concurrencyLimit);
+    }
     if (ceilingOps < 1 || ceilingRoundTripOps < 1) {
       throw new IllegalArgumentException("--ceiling-ops and --ceiling-round-trip-ops must be > 0");
     }
@@ -120,6 +135,9 @@ public final class ThroughputCommand extends WorkloadCommand {
     RunCounter counter = new RunCounter(jobs);
     double processedPerSec;
     JobType<Noop> type = unique ? BenchJobs.UNIQUE_NOOP : BenchJobs.NOOP;
+    if (concurrencyLimit != null) {
+      type = type.withConcurrencyLimit(concurrencyLimit);
+    }
     try (Spool spool = spool(env, namespace)) {
       String queue = type.queue();
 
