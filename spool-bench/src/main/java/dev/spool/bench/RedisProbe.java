@@ -74,6 +74,33 @@ public final class RedisProbe implements AutoCloseable {
     return fields;
   }
 
+  /** Logs every command in the SLOWLOG (up to {@code entries}), starting from an empty log. */
+  public void logEveryCommand(int entries) {
+    sync.configSet("slowlog-max-len", Integer.toString(entries));
+    sync.configSet("slowlog-log-slower-than", "0");
+    sync.slowlogReset();
+  }
+
+  /**
+   * The durations (µs, Redis's own measure) of the EVALSHA calls of one script in the SLOWLOG; then
+   * turns logging of every command off again.
+   */
+  public List<Long> scriptCallMicros(String sha, int entries) {
+    sync.configSet("slowlog-log-slower-than", "10000");
+    List<Long> micros = new ArrayList<>();
+    for (Object entry : sync.slowlogGet(entries)) {
+      List<?> fields = (List<?>) entry;
+      List<?> command = (List<?>) fields.get(3);
+      if (command.size() > 1
+          && String.valueOf(command.get(0)).equalsIgnoreCase("evalsha")
+          && String.valueOf(command.get(1)).equals(sha)) {
+        micros.add((Long) fields.get(2));
+      }
+    }
+    sync.slowlogReset();
+    return micros;
+  }
+
   public String version() {
     return info("server").getOrDefault("redis_version", "unknown");
   }

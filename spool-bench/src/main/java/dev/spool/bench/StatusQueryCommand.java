@@ -16,6 +16,7 @@ import dev.spool.Statuses;
 import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.bench.BenchJobs.Noop;
+import dev.spool.internal.redis.Script;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,10 @@ public final class StatusQueryCommand extends WorkloadCommand {
   int page = 100;
 
   static final int WARMUP_QUERIES = 20;
+
+  /** SLOWLOG entries kept while a query form is timed: every command of every repetition. */
+  static final int SLOWLOG_ENTRIES = 200_000;
+
   static final int CONCURRENCY = 200;
 
   /**
@@ -427,7 +432,7 @@ public final class StatusQueryCommand extends WorkloadCommand {
       result.put("keys", keys);
 
       verifyStates(statuses, spool.monitor().counts(QUEUE), made, result);
-      timeQueries(env, tag, statuses, made, result);
+      timeQueries(env, tag, statuses, made, result, env.dedicated ? probe : null);
     }
     counter.report(result);
     return result;
@@ -534,8 +539,17 @@ public final class StatusQueryCommand extends WorkloadCommand {
       List<Long> expectedPage,
       Predicate<JobStatus> matches) {}
 
+  /**
+   * @param slowlog the dedicated server's probe, whose SLOWLOG then times every query script call
+   *     as Redis saw it; null when the server is not ours to reconfigure
+   */
   private void timeQueries(
-      BenchEnv env, String tag, Statuses statuses, Made made, RunResult result) {
+      BenchEnv env,
+      String tag,
+      Statuses statuses,
+      Made made,
+      RunResult result,
+      RedisProbe slowlog) {
     int n = made.n;
     long[] sorted = made.recorded.clone();
     Arrays.sort(sorted);
@@ -590,6 +604,9 @@ public final class StatusQueryCommand extends WorkloadCommand {
     }
 
     for (Form f : forms) {
+      if (slowlog != null) {
+        slowlog.logEveryCommand(SLOWLOG_ENTRIES);
+      }
       Histogram h = new Histogram(HIGHEST_MICROS, 3);
       int wrong = 0;
       String firstWrong = null;
@@ -621,8 +638,26 @@ public final class StatusQueryCommand extends WorkloadCommand {
       result.put(f.name() + "P50Ms", h.getValueAtPercentile(50) / 1000.0, 3);
       result.put(f.name() + "P99Ms", h.getValueAtPercentile(99) / 1000.0, 3);
       result.put(f.name() + "MaxMs", h.getMaxValue() / 1000.0, 3);
+      String calls = "";
+      if (slowlog != null) {
+        Histogram c = new Histogram(HIGHEST_MICROS, 3);
+        List<Long> micros = slowlog.scriptCallMicros(Script.QUERY.sha(), SLOWLOG_ENTRIES);
+        micros.forEach(m -> c.recordValue(Math.clamp(m, 0, HIGHEST_MICROS)));
+        double perQuery = micros.size() / (double) (WARMUP_QUERIES + queries);
+        result.put(f.name() + "CallsPerQuery", perQuery, 1);
+        result.put(f.name() + "CallP50Ms", c.getValueAtPercentile(50) / 1000.0, 3);
+        result.put(f.name() + "CallP99Ms", c.getValueAtPercentile(99) / 1000.0, 3);
+        result.put(f.name() + "CallMaxMs", c.getMaxValue() / 1000.0, 3);
+        calls =
+            "; %.1f script calls per query, each p50 %.3f p99 %.3f max %.3f ms (SLOWLOG)"
+                .formatted(
+                    perQuery,
+                    c.getValueAtPercentile(50) / 1000.0,
+                    c.getValueAtPercentile(99) / 1000.0,
+                    c.getMaxValue() / 1000.0);
+      }
       env.progress(
-          "%s %-16s ms: p50 %.3f p99 %.3f max %.3f (%d matches%s)"
+          "%s %-16s ms: p50 %.3f p99 %.3f max %.3f (%d matches%s)%s"
               .formatted(
                   tag,
                   f.name(),
@@ -630,7 +665,8 @@ public final class StatusQueryCommand extends WorkloadCommand {
                   h.getValueAtPercentile(99) / 1000.0,
                   h.getMaxValue() / 1000.0,
                   f.expectedCount(),
-                  wrong == 0 ? ", verified" : ", " + wrong + " WRONG: " + firstWrong));
+                  wrong == 0 ? ", verified" : ", " + wrong + " WRONG: " + firstWrong,
+                  calls));
     }
   }
 
