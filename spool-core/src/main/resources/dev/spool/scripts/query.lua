@@ -4,8 +4,10 @@
   KEYS[1] {q}:seq  STRING  job id sequence (tells the highest bucket)
   ARGV[1] job key prefix   ARGV[2] 'list' or 'count'   ARGV[3] matches still to skip (list)
   ARGV[4] matches still to return (list)   ARGV[5] cursor: only job numbers below it ("" = from
-  the newest)   ARGV[6] work budget: the call stops after the bucket in which its work reached
-  it (a Redis command counts COMMAND_COST, each element a command returns or examines one)
+  the newest)   ARGV[6] work budget: the call stops at the first bucket or member boundary after
+  its work reached it (a Redis command counts COMMAND_COST, each element a command returns or
+  examines one), so a call does at most the budget plus one bucket's set reads (or one member's
+  checks)
   ARGV[7] number of clauses, then each clause as: kind, number of values, values
     kind 's' states (any of), 'n' job names (any of), 'a' job argument values (any of),
     'b' batch tokens (any of),
@@ -90,7 +92,9 @@ local function intersect(keys)
   return call('SINTER', unpack(keys))
 end
 
--- The members of bucket b matching every set clause and the ids, below `upTo`, as numbers.
+-- The members of bucket b that may match: those of the first set clause (of every clause when
+-- all are single-valued) and of the ids, below `upTo`, as numbers, highest first. Other
+-- multi-valued clauses are checked member by member (memberMatches).
 local function candidates(b, upTo)
   local first = keysOf(sets[1], b)
   local members
@@ -100,16 +104,6 @@ local function candidates(b, upTo)
     members = #all == 1 and call('SMEMBERS', all[1]) or intersect(all)
   else
     members = call('SUNION', unpack(first))
-    for k = 2, #sets do
-      local keys = keysOf(sets[k], b)
-      local kept = {}
-      for _, m in ipairs(members) do
-        for _, key in ipairs(keys) do
-          if call('SISMEMBER', key, m) == 1 then kept[#kept + 1] = m; break end
-        end
-      end
-      members = kept
-    end
   end
   local out = {}
   for _, m in ipairs(members) do
@@ -118,7 +112,27 @@ local function candidates(b, upTo)
     if ok and ids then for _, wanted in ipairs(ids) do if not wanted[n] then ok = false end end end
     if ok then out[#out + 1] = n end
   end
+  table.sort(out, function(x, y) return x > y end)
   return out
+end
+
+-- Whether candidate n of bucket b is in every multi-valued clause after the first, and inside
+-- every time range that needs a per-status check.
+local function memberMatches(n, b, checks)
+  if not singleValued() then
+    for k = 2, #sets do
+      local inClause = false
+      for _, key in ipairs(keysOf(sets[k], b)) do
+        if call('SISMEMBER', key, n) == 1 then inClause = true; break end
+      end
+      if not inClause then return false end
+    end
+  end
+  for _, r in ipairs(checks) do
+    local t = tonumber(call('HGET', prefix .. n, r.field))
+    if not t or (r.lo and t < r.lo) or (r.hi and t > r.hi) then return false end
+  end
+  return true
 end
 
 -- Fast count of a whole bucket when no per-member work is needed: one clause, no ids, no checks.
@@ -161,6 +175,7 @@ local function nextBucket(b)
 end
 
 local found, skipped, result = 0, 0, {}
+local progressed = false -- whether this call has done any bucket or member yet
 -- The reply: a loop, not unpack(), so a long page never meets Lua's stack limit.
 local function reply(cursor)
   local out = {cursor, skipped, mode == 'count' and found or #result}
@@ -194,26 +209,16 @@ while b do
       for k = 1, #sets do keys[k] = keysOf(sets[k], b)[1] end
       found = found + #intersect(keys)
     else
-      local members = candidates(b, upTo)
-      if #checks > 0 then
-        local kept = {}
-        for _, n in ipairs(members) do
-          local ok = true
-          for _, r in ipairs(checks) do
-            local t = tonumber(call('HGET', prefix .. n, r.field))
-            if not t or (r.lo and t < r.lo) or (r.hi and t > r.hi) then ok = false; break end
-          end
-          if ok then kept[#kept + 1] = n end
-        end
-        members = kept
-      end
-      if mode == 'count' then
-        found = found + #members
-      else
-        table.sort(members, function(x, y) return x > y end)
-        for _, n in ipairs(members) do
+      -- Member by member, highest first: the call may stop between two members (the next call
+      -- goes on from the one it stopped at), so a bucket never makes it overshoot by much.
+      for _, n in ipairs(candidates(b, upTo)) do
+        if work >= budget and progressed then return reply(n + 1) end
+        progressed = true
+        if memberMatches(n, b, checks) then
+          if mode == 'count' then
+            found = found + 1
           -- An index entry may outlive its status (expired by Redis): such entries are no match.
-          if call('EXISTS', prefix .. n) == 1 then
+          elseif call('EXISTS', prefix .. n) == 1 then
             if skipped < offset then
               skipped = skipped + 1
             else
@@ -225,6 +230,7 @@ while b do
       end
     end
   end
+  progressed = true
   local later = nextBucket(b)
   if later and work >= budget then
     -- Continue below this bucket: the next one to visit lies wholly below b.

@@ -21,10 +21,11 @@ public final class StatusStore {
 
   /**
    * The work one query script call may do before it stops, in its own units: a Redis command counts
-   * 16, each element a command returns or examines one. About 1–2 ms of Redis time (see
-   * docs/benchmarks.md); a call may overshoot it by the work of one bucket of 512 statuses.
+   * 16, each element a command returns or examines one; about 300 commands, 1–2 ms of Redis time on
+   * a quiet machine (see docs/benchmarks.md). A call stops at the first bucket or member boundary
+   * past it, so it overshoots by at most one bucket's set reads.
    */
-  public static final long QUERY_WORK_PER_CALL = 10_000;
+  public static final long QUERY_WORK_PER_CALL = 5_000;
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -165,8 +166,7 @@ public final class StatusStore {
   /**
    * One call of the query script: matching job numbers below {@code below} ({@link
    * QueryStep#FROM_NEWEST} to start), newest first. The call stops once its work reaches {@link
-   * #QUERY_WORK_PER_CALL} (after the bucket of 512 numbers it is in), so no call keeps Redis busy
-   * for long; continue from the step's cursor.
+   * #QUERY_WORK_PER_CALL}, so no call keeps Redis busy for long; continue from the step's cursor.
    *
    * @param count true to count the matches; false to skip {@code offset} and return up to {@code
    *     limit}
