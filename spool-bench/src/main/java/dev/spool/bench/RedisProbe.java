@@ -74,19 +74,22 @@ public final class RedisProbe implements AutoCloseable {
     return fields;
   }
 
-  /** Logs every command in the SLOWLOG (up to {@code entries}), starting from an empty log. */
-  public void logEveryCommand(int entries) {
+  /**
+   * Starts timing script calls: logs every command slower than {@code thresholdMicros} in the
+   * SLOWLOG, from an empty log. (Commands a script calls are logged too, so logging every command
+   * would let them push the script calls out of the log.)
+   */
+  public void startScriptTiming(long thresholdMicros, int entries) {
     sync.configSet("slowlog-max-len", Integer.toString(entries));
-    sync.configSet("slowlog-log-slower-than", "0");
+    sync.configSet("slowlog-log-slower-than", Long.toString(thresholdMicros));
     sync.slowlogReset();
   }
 
   /**
-   * The durations (µs, Redis's own measure) of the EVALSHA calls of one script in the SLOWLOG; then
-   * turns logging of every command off again.
+   * The durations (µs, Redis's own measure) of the EVALSHA calls of one script in the SLOWLOG, the
+   * slowest first; then empties the log.
    */
-  public List<Long> scriptCallMicros(String sha, int entries) {
-    sync.configSet("slowlog-log-slower-than", "10000");
+  public List<Long> slowScriptCalls(String sha, int entries) {
     List<Long> micros = new ArrayList<>();
     for (Object entry : sync.slowlogGet(entries)) {
       List<?> fields = (List<?>) entry;
@@ -98,7 +101,24 @@ public final class RedisProbe implements AutoCloseable {
       }
     }
     sync.slowlogReset();
+    micros.sort(java.util.Comparator.reverseOrder());
     return micros;
+  }
+
+  /** EVALSHA calls so far and the µs Redis spent in them (INFO commandstats). */
+  public long[] evalshaStats() {
+    for (String line : sync.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        return new long[] {statField(line, "calls="), statField(line, "usec=")};
+      }
+    }
+    return new long[] {0, 0};
+  }
+
+  private static long statField(String line, String name) {
+    int from = line.indexOf(name) + name.length();
+    int to = line.indexOf(',', from);
+    return Long.parseLong(line.substring(from, to < 0 ? line.length() : to));
   }
 
   public String version() {
