@@ -103,6 +103,11 @@ class StatusQueryCursorIT {
     long from = Micros.of(middle.timestamp(Timestamp.RECORDED_AT).orElseThrow());
     Predicate<JobStatus> n1 = s -> s.jobName().orElseThrow().equals("n1");
     Predicate<JobStatus> n0or2 = s -> !n1.test(s);
+    Set<JobId> everySeventh = new HashSet<>();
+    List<JobId> all = List.copyOf(made.keySet());
+    for (int i = 0; i < all.size(); i += 7) {
+      everySeventh.add(all.get(i));
+    }
     Predicate<JobStatus> recent =
         s -> Micros.of(s.timestamp(Timestamp.RECORDED_AT).orElseThrow()) >= from;
     return List.of(
@@ -117,7 +122,10 @@ class StatusQueryCursorIT {
             expected(null, s -> s.isCompleted() && n0or2.test(s))),
         new Case(
             statuses.where(State.QUEUED).betweenMicros(Timestamp.RECORDED_AT, from, null),
-            expected(null, s -> s.state() == State.QUEUED && recent.test(s))));
+            expected(null, s -> s.state() == State.QUEUED && recent.test(s))),
+        new Case(
+            statuses.where(State.INCOMPLETE).ids(everySeventh),
+            expected(null, s -> s.isIncomplete() && everySeventh.contains(s.id()))));
   }
 
   @Test
