@@ -130,7 +130,8 @@ final class StoreStatuses implements Statuses {
             : new TreeMap<>(QueryCursor.parsePage(fingerprint, cursor));
     Map<String, Long> ends = new HashMap<>();
     List<JobStatus> merged = new ArrayList<>();
-    for (String queue : queuesOf(q)) {
+    List<String> queues = queuesOf(q);
+    for (String queue : queues) {
       long below = positions.getOrDefault(queue, QueryStep.FROM_NEWEST);
       if (below == QueryStep.END) {
         continue;
@@ -152,7 +153,7 @@ final class StoreStatuses implements Statuses {
       }
     }
     boolean over =
-        queuesOf(q).stream()
+        queues.stream()
             .allMatch(name -> next.getOrDefault(name, QueryStep.FROM_NEWEST) == QueryStep.END);
     return new StatusPage(taken, over ? null : QueryCursor.page(fingerprint, next));
   }
