@@ -12,6 +12,30 @@ public interface Monitor {
   QueueCounts counts(String queue);
 
   /**
+   * The counts of these queues, how many queues there are, and a version that grows with every
+   * enqueue, success and failed attempt: all in one round trip, so a live page can poll it every
+   * second (and re-read {@link #queues()} only when the number of queues changes).
+   */
+  QueuesSnapshot snapshot(List<String> queues);
+
+  /** {@link #snapshot(List)} of every queue: one round trip more, to list them. */
+  default QueuesSnapshot snapshot() {
+    return snapshot(queues());
+  }
+
+  /**
+   * The last hour of a queue's work, minute by minute: 60 minutes, oldest first, the current minute
+   * last. Kept in Redis by the scripts that finish jobs, so it holds every node's work; one round
+   * trip.
+   */
+  default Throughput throughput(String queue) {
+    return throughput(List.of(queue)).getFirst();
+  }
+
+  /** {@link #throughput(String)} of many queues, in their order, in one round trip. */
+  List<Throughput> throughput(List<String> queues);
+
+  /**
    * Every worker node that registered, live or dead, by name. Worker nodes forget the nodes dead
    * for longer than {@link #DEAD_NODES_KEPT} by themselves; see {@link #pruneNodes(Duration)}.
    */

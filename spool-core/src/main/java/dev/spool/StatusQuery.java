@@ -1,6 +1,7 @@
 package dev.spool;
 
 import dev.spool.internal.Micros;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,6 +179,52 @@ public final class StatusQuery {
     return matchesNothing ? 0 : statuses.count(this);
   }
 
+  /**
+   * Counts for at most about {@code within} (but always one bounded step), going on from {@code
+   * cursor}: a count a dashboard can show while it is being computed ("≥ 1234"), without ever
+   * keeping Redis busy for long. Call again with the returned {@link StatusCount#cursor()} until it
+   * is {@link StatusCount#complete()}. Statuses added or removed meanwhile may or may not be
+   * counted; each is counted at most once.
+   *
+   * @param cursor null to start; else the cursor of the previous call for this same query
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another query
+   */
+  public StatusCount countFor(Duration within, String cursor) {
+    Objects.requireNonNull(within, "within");
+    if (matchesNothing) {
+      return new StatusCount(0, null);
+    }
+    return statuses.countFor(this, within, cursor);
+  }
+
+  /**
+   * A page of {@link #limit} statuses (50 if no limit was set, at most {@value #MAX_PAGE}) after
+   * {@code cursor}, in the order described above; {@link #offset} is ignored. Pages are found by
+   * position, not by skipping: a deep page costs what the first one does, and a status added or
+   * removed meanwhile does not shift later pages.
+   *
+   * @param cursor null for the first page; else the {@link StatusPage#next()} of the one before
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another query, or the
+   *     limit is over {@value #MAX_PAGE}
+   */
+  public StatusPage page(String cursor) {
+    long size = limit == Long.MAX_VALUE ? DEFAULT_PAGE : limit;
+    if (size > MAX_PAGE) {
+      throw new IllegalArgumentException(
+          "page() takes at most " + MAX_PAGE + " statuses a page, got limit " + limit);
+    }
+    if (matchesNothing || size == 0) {
+      return new StatusPage(List.of(), null);
+    }
+    return statuses.page(this, (int) size, cursor);
+  }
+
+  /** The page size of {@link #page} when no limit is set. */
+  public static final int DEFAULT_PAGE = 50;
+
+  /** The largest page {@link #page} returns. */
+  public static final int MAX_PAGE = 10_000;
+
   /** The page of matching statuses, in the order described above. */
   public List<JobStatus> list() {
     return matchesNothing || limit == 0 ? List.of() : statuses.list(this);
@@ -241,6 +288,15 @@ public final class StatusQuery {
       out.addAll(c.values());
     }
     return out;
+  }
+
+  /** Tells this query's clauses from another's, for cursors. */
+  String fingerprint() {
+    List<String> all = new ArrayList<>(encode(""));
+    if (ids != null) {
+      ids.forEach(id -> all.add(id.toString()));
+    }
+    return QueryCursor.fingerprint(all);
   }
 
   /** False when an ids clause leaves nothing in this queue. */

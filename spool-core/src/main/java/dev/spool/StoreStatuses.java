@@ -2,13 +2,17 @@ package dev.spool;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.JobStore;
+import dev.spool.internal.status.QueryStep;
 import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** {@link Statuses} over the status store; queries fan out over the queues and merge. */
 final class StoreStatuses implements Statuses {
@@ -80,6 +84,78 @@ final class StoreStatuses implements Statuses {
       total += store.count(queue, q.encode(queue));
     }
     return total;
+  }
+
+  StatusCount countFor(StatusQuery q, Duration within, String cursor) {
+    String fingerprint = q.fingerprint();
+    QueryCursor.Count at =
+        cursor == null
+            ? new QueryCursor.Count(0, "", QueryStep.FROM_NEWEST)
+            : QueryCursor.parseCount(fingerprint, cursor);
+    // By name, so that the cursor says where the walk stands even if queues are added meanwhile.
+    List<String> queues =
+        queuesOf(q).stream().filter(name -> name.compareTo(at.queue()) >= 0).sorted().toList();
+    long deadline = System.nanoTime() + within.toNanos();
+    long counted = at.counted();
+    for (int i = 0; i < queues.size(); i++) {
+      String queue = queues.get(i);
+      long below = queue.equals(at.queue()) ? at.below() : QueryStep.FROM_NEWEST;
+      while (true) {
+        QueryStep step = store.step(queue, q.encode(queue), true, below, 0, 0);
+        counted += step.counted();
+        below = step.cursor();
+        boolean more = !step.exhausted() || i + 1 < queues.size();
+        if (!more) {
+          return new StatusCount(counted, null);
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          String next = step.exhausted() ? queues.get(i + 1) : queue;
+          long from = step.exhausted() ? QueryStep.FROM_NEWEST : below;
+          return new StatusCount(
+              counted, QueryCursor.count(fingerprint, new QueryCursor.Count(counted, next, from)));
+        }
+        if (step.exhausted()) {
+          break;
+        }
+      }
+    }
+    return new StatusCount(counted, null);
+  }
+
+  StatusPage page(StatusQuery q, int size, String cursor) {
+    String fingerprint = q.fingerprint();
+    Map<String, Long> positions =
+        cursor == null
+            ? new TreeMap<>()
+            : new TreeMap<>(QueryCursor.parsePage(fingerprint, cursor));
+    Map<String, Long> ends = new HashMap<>();
+    List<JobStatus> merged = new ArrayList<>();
+    List<String> queues = queuesOf(q);
+    for (String queue : queues) {
+      long below = positions.getOrDefault(queue, QueryStep.FROM_NEWEST);
+      if (below == QueryStep.END) {
+        continue;
+      }
+      QueryStep step = store.page(queue, q.encode(queue), below, size);
+      ends.put(queue, step.cursor());
+      merged.addAll(load(queue, step.numbers()));
+    }
+    merged.sort(NEWEST_FIRST);
+    List<JobStatus> taken = merged.subList(0, Math.min(size, merged.size()));
+    Map<String, Long> next = new TreeMap<>(positions);
+    for (String queue : ends.keySet()) {
+      List<JobStatus> fromQueue = taken.stream().filter(s -> s.id().queue().equals(queue)).toList();
+      long fetched = merged.stream().filter(s -> s.id().queue().equals(queue)).count();
+      if (fromQueue.size() == fetched) {
+        next.put(queue, ends.get(queue)); // all it gave was taken: on from where its walk stopped
+      } else if (!fromQueue.isEmpty()) {
+        next.put(queue, fromQueue.getLast().id().number()); // on below the last one taken
+      }
+    }
+    boolean over =
+        queues.stream()
+            .allMatch(name -> next.getOrDefault(name, QueryStep.FROM_NEWEST) == QueryStep.END);
+    return new StatusPage(taken, over ? null : QueryCursor.page(fingerprint, next));
   }
 
   List<JobStatus> list(StatusQuery q) {

@@ -13,6 +13,7 @@ import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
+import dev.spool.internal.status.QueryStep;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.ScriptOutputType;
@@ -197,6 +198,21 @@ class ProductionScaleIT {
       routed += slice;
     } while (slice == RedisJobStore.ROUTE_SLICE);
 
+    // Status queries over the whole history (about 20 000 buckets, mostly empty): counts, a
+    // range, and a deep page, each as many bounded calls as it takes.
+    long found = 0;
+    for (List<String> clauses :
+        List.of(
+            List.of("1", "s", "1", "failed"),
+            List.of("0"),
+            List.of("2", "s", "2", "succeeded", "failed", "t", "3", "rec", "", Long.toString(old)),
+            List.of("2", "s", "1", "queued", "a", "1", "nobody"))) {
+      found += walk(work, QUEUE, clauses, true, 0, 0, statuses);
+    }
+    assertThat(found).isGreaterThan(300_000); // the answers themselves: StatusQueryCursorIT
+    assertThat(walk(work, QUEUE, List.of("1", "s", "1", "queued"), false, 60_000, 100, statuses))
+        .isEqualTo(100);
+
     Map<String, List<Long>> slow = callsOverBudget(r);
     log.info(
         "Redis commands per script call, most per script: {}; calls per script: {}; mean µs per"
@@ -212,7 +228,16 @@ class ProductionScaleIT {
     // The work of each call is bounded by its batch, whatever the history holds.
     assertThat(work.most)
         .containsOnlyKeys(
-            "fetch", "complete", "fail", "reap", "route", "prune", "stage", "counts", "heartbeat")
+            "fetch",
+            "complete",
+            "fail",
+            "reap",
+            "route",
+            "prune",
+            "stage",
+            "counts",
+            "heartbeat",
+            "query")
         .allSatisfy(
             (script, commands) ->
                 assertThat(commands).as(script).isLessThanOrEqualTo(commandBound(script)));
@@ -234,6 +259,36 @@ class ProductionScaleIT {
       assertThat(r.hmget(busy.job(job), "s", "w", "n"))
           .extracting(kv -> kv.getValueOrElse(null))
           .containsExactly("started", "busy", "0");
+    }
+  }
+
+  /**
+   * Runs a status query to its end, one measured script call at a time; returns what it counted
+   * (count) or how many it listed (list).
+   */
+  private static long walk(
+      RedisWork work,
+      String queue,
+      List<String> clauses,
+      boolean count,
+      long offset,
+      long limit,
+      StatusStore statuses) {
+    long below = QueryStep.FROM_NEWEST;
+    long toSkip = offset;
+    long total = 0;
+    while (true) {
+      long from = below;
+      long skip = toSkip;
+      long left = limit - total;
+      QueryStep step =
+          work.measure("query", () -> statuses.step(queue, clauses, count, from, skip, left));
+      total += step.counted();
+      toSkip -= step.skipped();
+      if (step.exhausted() || (!count && total >= limit)) {
+        return total;
+      }
+      below = step.cursor();
     }
   }
 
@@ -272,6 +327,8 @@ class ProductionScaleIT {
           case "route" -> RedisJobStore.ROUTE_SLICE;
           case "stage" -> 100;
           case "fail" -> 21; // itself and up to 20 dead jobs past the bounds
+          // Its work budget in commands (16 units each), and one bucket's reads past it.
+          case "query" -> (int) (StatusStore.QUERY_WORK_PER_CALL / 16 / 30) + 1;
           default -> 1;
         };
     return 100 + 30L * batch;

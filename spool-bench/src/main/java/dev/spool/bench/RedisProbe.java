@@ -74,6 +74,53 @@ public final class RedisProbe implements AutoCloseable {
     return fields;
   }
 
+  /**
+   * Starts timing script calls: logs every command slower than {@code thresholdMicros} in the
+   * SLOWLOG, from an empty log. (Commands a script calls are logged too, so logging every command
+   * would let them push the script calls out of the log.)
+   */
+  public void startScriptTiming(long thresholdMicros, int entries) {
+    sync.configSet("slowlog-max-len", Integer.toString(entries));
+    sync.configSet("slowlog-log-slower-than", Long.toString(thresholdMicros));
+    sync.slowlogReset();
+  }
+
+  /**
+   * The durations (µs, Redis's own measure) of the EVALSHA calls of one script in the SLOWLOG, the
+   * slowest first; then empties the log.
+   */
+  public List<Long> slowScriptCalls(String sha, int entries) {
+    List<Long> micros = new ArrayList<>();
+    for (Object entry : sync.slowlogGet(entries)) {
+      List<?> fields = (List<?>) entry;
+      List<?> command = (List<?>) fields.get(3);
+      if (command.size() > 1
+          && String.valueOf(command.get(0)).equalsIgnoreCase("evalsha")
+          && String.valueOf(command.get(1)).equals(sha)) {
+        micros.add((Long) fields.get(2));
+      }
+    }
+    sync.slowlogReset();
+    micros.sort(java.util.Comparator.reverseOrder());
+    return micros;
+  }
+
+  /** EVALSHA calls so far and the µs Redis spent in them (INFO commandstats). */
+  public long[] evalshaStats() {
+    for (String line : sync.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        return new long[] {statField(line, "calls="), statField(line, "usec=")};
+      }
+    }
+    return new long[] {0, 0};
+  }
+
+  private static long statField(String line, String name) {
+    int from = line.indexOf(name) + name.length();
+    int to = line.indexOf(',', from);
+    return Long.parseLong(line.substring(from, to < 0 ? line.length() : to));
+  }
+
   public String version() {
     return info("server").getOrDefault("redis_version", "unknown");
   }

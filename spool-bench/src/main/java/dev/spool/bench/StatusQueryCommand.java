@@ -16,6 +16,7 @@ import dev.spool.Statuses;
 import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.bench.BenchJobs.Noop;
+import dev.spool.internal.redis.Script;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,16 @@ public final class StatusQueryCommand extends WorkloadCommand {
   int page = 100;
 
   static final int WARMUP_QUERIES = 20;
+
+  /** SLOWLOG entries kept while a query form is timed. */
+  static final int SLOWLOG_ENTRIES = 100_000;
+
+  /**
+   * Script calls at least this slow are logged one by one (µs); faster ones only counted. High
+   * enough that the commands inside a script (logged too) rarely are.
+   */
+  static final long SLOW_CALL_MICROS = 500;
+
   static final int CONCURRENCY = 200;
 
   /**
@@ -427,7 +438,7 @@ public final class StatusQueryCommand extends WorkloadCommand {
       result.put("keys", keys);
 
       verifyStates(statuses, spool.monitor().counts(QUEUE), made, result);
-      timeQueries(env, tag, statuses, made, result);
+      timeQueries(env, tag, statuses, made, result, env.dedicated ? probe : null);
     }
     counter.report(result);
     return result;
@@ -534,8 +545,18 @@ public final class StatusQueryCommand extends WorkloadCommand {
       List<Long> expectedPage,
       Predicate<JobStatus> matches) {}
 
+  /**
+   * @param slowlog the dedicated server's probe: its INFO commandstats count the query script calls
+   *     and its SLOWLOG times the slow ones, as Redis saw them; null when the server is not ours to
+   *     reconfigure
+   */
   private void timeQueries(
-      BenchEnv env, String tag, Statuses statuses, Made made, RunResult result) {
+      BenchEnv env,
+      String tag,
+      Statuses statuses,
+      Made made,
+      RunResult result,
+      RedisProbe slowlog) {
     int n = made.n;
     long[] sorted = made.recorded.clone();
     Arrays.sort(sorted);
@@ -590,6 +611,11 @@ public final class StatusQueryCommand extends WorkloadCommand {
     }
 
     for (Form f : forms) {
+      long[] evalsBefore = null;
+      if (slowlog != null) {
+        slowlog.startScriptTiming(SLOW_CALL_MICROS, SLOWLOG_ENTRIES);
+        evalsBefore = slowlog.evalshaStats();
+      }
       Histogram h = new Histogram(HIGHEST_MICROS, 3);
       int wrong = 0;
       String firstWrong = null;
@@ -621,8 +647,37 @@ public final class StatusQueryCommand extends WorkloadCommand {
       result.put(f.name() + "P50Ms", h.getValueAtPercentile(50) / 1000.0, 3);
       result.put(f.name() + "P99Ms", h.getValueAtPercentile(99) / 1000.0, 3);
       result.put(f.name() + "MaxMs", h.getMaxValue() / 1000.0, 3);
+      String calls = "";
+      if (slowlog != null) {
+        long[] evalsAfter = slowlog.evalshaStats();
+        long callCount = evalsAfter[0] - evalsBefore[0];
+        double meanMs = (evalsAfter[1] - evalsBefore[1]) / 1000.0 / Math.max(1, callCount);
+        List<Long> slow = slowlog.slowScriptCalls(Script.QUERY.sha(), SLOWLOG_ENTRIES);
+        // The slowest 1 % of calls, if the SLOWLOG holds that many; else all are faster than it.
+        int rank = (int) Math.ceil(callCount / 100.0) - 1;
+        double p99Ms = rank < slow.size() ? slow.get(rank) / 1000.0 : SLOW_CALL_MICROS / 1000.0;
+        double maxMs = slow.isEmpty() ? 0 : slow.getFirst() / 1000.0;
+        long over5 = slow.stream().filter(m -> m >= 5_000).count();
+        double perQuery = callCount / (double) (WARMUP_QUERIES + queries);
+        result.put(f.name() + "CallsPerQuery", perQuery, 1);
+        result.put(f.name() + "CallMeanMs", meanMs, 3);
+        result.put(f.name() + "CallP99Ms", p99Ms, 3);
+        result.put(f.name() + "CallMaxMs", maxMs, 3);
+        result.put(f.name() + "CallsOver5Ms", over5);
+        calls =
+            ("; %.1f script calls per query, each mean %.3f p99 %s%.3f max %.3f ms, %d of %d over"
+                    + " 5 ms (Redis's own times)")
+                .formatted(
+                    perQuery,
+                    meanMs,
+                    rank < slow.size() ? "" : "< ",
+                    p99Ms,
+                    maxMs,
+                    over5,
+                    callCount);
+      }
       env.progress(
-          "%s %-16s ms: p50 %.3f p99 %.3f max %.3f (%d matches%s)"
+          "%s %-16s ms: p50 %.3f p99 %.3f max %.3f (%d matches%s)%s"
               .formatted(
                   tag,
                   f.name(),
@@ -630,7 +685,8 @@ public final class StatusQueryCommand extends WorkloadCommand {
                   h.getValueAtPercentile(99) / 1000.0,
                   h.getMaxValue() / 1000.0,
                   f.expectedCount(),
-                  wrong == 0 ? ", verified" : ", " + wrong + " WRONG: " + firstWrong));
+                  wrong == 0 ? ", verified" : ", " + wrong + " WRONG: " + firstWrong,
+                  calls));
     }
   }
 

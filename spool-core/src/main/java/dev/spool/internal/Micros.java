@@ -20,4 +20,9 @@ public final class Micros {
     return Instant.ofEpochSecond(
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
+
+  /** The minute (since the epoch) a time in µs falls in: per-minute counters are keyed by it. */
+  public static long minuteOf(long micros) {
+    return Math.floorDiv(micros, 60_000_000L);
+  }
 }

@@ -1,6 +1,7 @@
 --[[ complete: record the success of jobs a node holds.
   KEYS[1] {q}:active     ZSET    id -> lease deadline (ms)
   KEYS[2] {q}:completed  STRING  count of succeeded jobs
+  KEYS[3] {q}:throughput:<minute of now>  HASH  per-minute counters ('succeeded' grows)
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4] expiry (s) of the
   status (the retention plus a grace period; the Pruner deletes it at the retention)
   ARGV[5] "1": keep the statuses of succeeded jobs; "0": delete each job as it succeeds
@@ -81,6 +82,7 @@ if done > 0 then
   end
   redis.call('INCRBY', KEYS[2], done)
   wakeIfLimited(qp)
+  countThroughput(KEYS[3], 'succeeded', done)
 end
 if keep then
   announce(qp, finished)

@@ -3,6 +3,8 @@
   KEYS[1] {q}:active   ZSET  id -> lease deadline (ms)
   KEYS[2] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[3] {q}:dead     ZSET  id -> time of death (ms)
+  KEYS[4] {q}:throughput:<minute of now>  HASH  per-minute counters ('failed' grows)
+  KEYS[5] {q}:failed   STRING  count of failed attempts (retried or dead; a kill is no failure)
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] id   ARGV[4] attempt
   ARGV[5] now (µs)   ARGV[6] now (ms)   ARGV[7] error JSON
   ARGV[8] retry at (ms); "" when the job is dead; "killed" when a kill request ended it
@@ -38,6 +40,8 @@ if retryAt == 'killed' then
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')
   return 3
 end
+redis.call('INCR', KEYS[5])
+countThroughput(KEYS[4], 'failed', 1)
 if retryAt ~= '' then
   previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),

@@ -7,6 +7,8 @@
     {q}:ix:a:<value>:<bucket>  jobs by job argument {q}:ix:t:<bucket>  HASH timestamp bounds:
                                                     '<ts>0' lowest, '<ts>1' highest (µs) ]]
 local BUCKET = 512
+-- Per-minute throughput counters outlive the hour a dashboard shows by another hour.
+local THROUGHPUT_SECONDS = 7200
 local FINISHED_STATES = {succeeded = true, failed = true, killed = true}
 
 -- Safe parsing. A field written by hand, by another tool or by a bug must never make a script
@@ -402,4 +404,12 @@ local function corruption(job)
   end
   if job[14] and not int(job[14]) then return "rate reservation 'rr' is not a number: " .. job[14] end
   return nil
+end
+
+-- Adds n to one field of a queue's per-minute throughput counters ({q}:throughput:<minute>, a
+-- HASH of 'succeeded' and 'failed'), which expire on their own: one small key per queue and
+-- minute of work, never a history.
+local function countThroughput(key, field, n)
+  redis.call('HINCRBY', key, field, n)
+  redis.call('EXPIRE', key, THROUGHPUT_SECONDS)
 end

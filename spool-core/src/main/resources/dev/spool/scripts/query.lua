@@ -1,24 +1,36 @@
---[[ query: the statuses of one queue that match every clause, newest (highest number) first.
+--[[ query: one bounded step of a walk over the statuses of one queue that match every clause,
+  newest (highest number) first. A long count or a deep page takes several calls, each continued
+  where the last stopped, so no call keeps Redis busy for long whatever the queue's history.
   KEYS[1] {q}:seq  STRING  job id sequence (tells the highest bucket)
-  ARGV[1] job key prefix   ARGV[2] 'list' or 'count'   ARGV[3] offset   ARGV[4] limit
-  ARGV[5] number of clauses, then each clause as: kind, number of values, values
+  ARGV[1] job key prefix   ARGV[2] 'list' or 'count'   ARGV[3] matches still to skip (list)
+  ARGV[4] matches still to return (list)   ARGV[5] cursor: only job numbers below it ("" = from
+  the newest)   ARGV[6] work budget: the call stops at the first bucket or member boundary after
+  its work reached it (a Redis command counts COMMAND_COST, each element a command returns or
+  examines one), so a call does at most the budget plus one bucket's set reads (or one member's
+  checks)
+  ARGV[7] number of clauses, then each clause as: kind, number of values, values
     kind 's' states (any of), 'n' job names (any of), 'a' job argument values (any of),
     'b' batch tokens (any of),
     'i' job numbers (any of), 't' a time range: values = timestamp field, lowest, highest (µs,
     "" for an open end)
   Clauses are ANDed. Buckets whose timestamp bounds miss a range are skipped whole; a time
   range is checked per status only where a bucket straddles it.
-  Returns: 'list': the matching job numbers; 'count': how many match ]]
+  Returns: {cursor, skipped, counted, numbers...}: the cursor for the next call (0: nothing is
+  left; in 'list' mode, once the page is full, the number below its last match), how many
+  matches this call skipped, how many it counted ('count') or returned ('list'), and the job
+  numbers returned ('list') ]]
 local prefix, mode = ARGV[1], ARGV[2]
 local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+local below, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
 local qp = string.sub(prefix, 1, -5)
+local COMMAND_COST = 16
 local ALL_STATES = {'unqueued', 'scheduled', 'queued', 'started', 'succeeded', 'failed', 'killed'}
 local STAMP_OF = {unqueued = 'rec', scheduled = 'sch', queued = 'que', started = 'sta',
   succeeded = 'suc', failed = 'fai', killed = 'kil'}
 
 local sets, ranges, ids = {}, {}, nil
-local i = 6
-for _ = 1, tonumber(ARGV[5]) do
+local i = 8
+for _ = 1, tonumber(ARGV[7]) do
   local kind, n = ARGV[i], tonumber(ARGV[i + 1])
   local values = {}
   for j = 1, n do values[j] = ARGV[i + 1 + j] end
@@ -37,6 +49,15 @@ for _ = 1, tonumber(ARGV[5]) do
 end
 if #sets == 0 then sets[1] = {kind = 's', values = ALL_STATES, segment = 'ix:s:'} end
 
+-- The work done so far, in the budget's units.
+local work = 0
+local function call(...)
+  local r = redis.call(...)
+  work = work + COMMAND_COST
+  if type(r) == 'table' then work = work + #r end
+  return r
+end
+
 -- A range needs no per-status check in a bucket inside it when every candidate surely has the
 -- field: 'rec' always, or the timestamp of the one state the query asks for.
 local function impliedBy(field)
@@ -53,73 +74,122 @@ local function keysOf(set, b)
   return keys
 end
 
--- The members of bucket b matching every set clause, as a list of numbers.
-local function candidates(b)
-  local first = keysOf(sets[1], b)
-  local simple = #first == 1
-  for k = 2, #sets do if #sets[k].values ~= 1 then simple = false end end
-  local members
-  if simple then
-    local all = {first[1]}
-    for k = 2, #sets do all[#all + 1] = keysOf(sets[k], b)[1] end
-    members = #all == 1 and redis.call('SMEMBERS', all[1]) or redis.call('SINTER', unpack(all))
-  else
-    members = redis.call('SUNION', unpack(first))
-    for k = 2, #sets do
-      local keys = keysOf(sets[k], b)
-      local kept = {}
-      for _, m in ipairs(members) do
-        for _, key in ipairs(keys) do
-          if redis.call('SISMEMBER', key, m) == 1 then kept[#kept + 1] = m; break end
-        end
-      end
-      members = kept
-    end
-  end
-  local out = {}
-  for _, m in ipairs(members) do
-    local n = tonumber(m)
-    local ok = true
-    if ids then for _, wanted in ipairs(ids) do if not wanted[n] then ok = false end end end
-    if ok then out[#out + 1] = n end
-  end
-  return out
-end
-
 local function singleValued()
   for k = 1, #sets do if #sets[k].values ~= 1 then return false end end
   return true
 end
 
--- Fast count of a bucket when no per-member work is needed: one clause, no ids, no checks.
+-- SINTER of single-valued clause sets: Redis walks the smallest set and looks each member up in
+-- the others, so that is the work it does (the sizes come from O(1) SCARDs).
+local function intersect(keys)
+  local smallest
+  for _, key in ipairs(keys) do
+    local n = call('SCARD', key)
+    if n == 0 then return {} end
+    if not smallest or n < smallest then smallest = n end
+  end
+  work = work + smallest * (#keys - 1)
+  return call('SINTER', unpack(keys))
+end
+
+-- The members of bucket b that may match: those of the first set clause (of every clause when
+-- all are single-valued) and of the ids, below `upTo`, as numbers, highest first. Other
+-- multi-valued clauses are checked member by member (memberMatches).
+local function candidates(b, upTo)
+  local first = keysOf(sets[1], b)
+  local members
+  if singleValued() then
+    local all = {first[1]}
+    for k = 2, #sets do all[#all + 1] = keysOf(sets[k], b)[1] end
+    members = #all == 1 and call('SMEMBERS', all[1]) or intersect(all)
+  else
+    members = call('SUNION', unpack(first))
+  end
+  local out = {}
+  for _, m in ipairs(members) do
+    local n = tonumber(m)
+    local ok = not upTo or n < upTo
+    if ok and ids then for _, wanted in ipairs(ids) do if not wanted[n] then ok = false end end end
+    if ok then out[#out + 1] = n end
+  end
+  table.sort(out, function(x, y) return x > y end)
+  return out
+end
+
+-- Whether candidate n of bucket b is in every multi-valued clause after the first, and inside
+-- every time range that needs a per-status check.
+local function memberMatches(n, b, checks)
+  if not singleValued() then
+    for k = 2, #sets do
+      local inClause = false
+      for _, key in ipairs(keysOf(sets[k], b)) do
+        if call('SISMEMBER', key, n) == 1 then inClause = true; break end
+      end
+      if not inClause then return false end
+    end
+  end
+  for _, r in ipairs(checks) do
+    local t = tonumber(call('HGET', prefix .. n, r.field))
+    if not t or (r.lo and t < r.lo) or (r.hi and t > r.hi) then return false end
+  end
+  return true
+end
+
+-- Fast count of a whole bucket when no per-member work is needed: one clause, no ids, no checks.
 local function quickCount(b)
   local keys = keysOf(sets[1], b)
-  if sets[1].kind == 'a' and #keys > 1 then return #redis.call('SUNION', unpack(keys)) end
+  if sets[1].kind == 'a' and #keys > 1 then return #call('SUNION', unpack(keys)) end
   local total = 0
-  for _, key in ipairs(keys) do total = total + redis.call('SCARD', key) end
+  for _, key in ipairs(keys) do total = total + call('SCARD', key) end
   return total
 end
 
--- The buckets to visit, highest first: those of the wanted ids, or all of them.
-local buckets = {}
+-- The buckets to visit, highest first, from the one holding the number below the cursor: those
+-- of the wanted ids (as many as the caller sent), or every one down to 0, taken lazily.
+local top
+if below then
+  if below <= 0 then return {0, 0, 0} end
+  top = bucketOf(below - 1)
+else
+  top = bucketOf(tonumber(redis.call('GET', KEYS[1]) or '0'))
+end
+local idBuckets
 if ids then
+  idBuckets = {}
   local seen = {}
   for n in pairs(ids[1]) do
     local b = bucketOf(n)
-    if not seen[b] then seen[b] = true; buckets[#buckets + 1] = b end
+    if b <= top and not seen[b] then seen[b] = true; idBuckets[#idBuckets + 1] = b end
   end
-  table.sort(buckets, function(x, y) return x > y end)
-else
-  for b = math.floor(tonumber(redis.call('GET', KEYS[1]) or '0') / BUCKET), 0, -1 do
-    buckets[#buckets + 1] = b
-  end
+  table.sort(idBuckets, function(x, y) return x > y end)
 end
+local position = 0
+local function nextBucket(b)
+  if idBuckets then
+    position = position + 1
+    return idBuckets[position]
+  end
+  if b == nil then return top end
+  if b == 0 then return nil end
+  return b - 1
+end
+
 local found, skipped, result = 0, 0, {}
-for _, b in ipairs(buckets) do
+local progressed = false -- whether this call has done any bucket or member yet
+-- The reply: a loop, not unpack(), so a long page never meets Lua's stack limit.
+local function reply(cursor)
+  local out = {cursor, skipped, mode == 'count' and found or #result}
+  for _, n in ipairs(result) do out[#out + 1] = n end
+  return out
+end
+local b = nextBucket(nil)
+while b do
+  -- Only the first bucket may be cut by the cursor; the others lie wholly below it.
+  local upTo = below and below < (b + 1) * BUCKET and below or nil
   local checks = {}
   local skip = false
   if #ranges > 0 then
-    local bounds = redis.call('HGETALL', qp .. 'ix:t:' .. b)
+    local bounds = call('HGETALL', qp .. 'ix:t:' .. b)
     local map = {}
     for j = 1, #bounds, 2 do map[bounds[j]] = tonumber(bounds[j + 1]) end
     for _, r in ipairs(ranges) do
@@ -132,43 +202,40 @@ for _, b in ipairs(buckets) do
     end
   end
   if not skip then
-    if mode == 'count' and #sets == 1 and not ids and #checks == 0 then
+    if mode == 'count' and #sets == 1 and not ids and not upTo and #checks == 0 then
       found = found + quickCount(b)
-    elseif mode == 'count' and not ids and #checks == 0 and singleValued() then
+    elseif mode == 'count' and not ids and not upTo and #checks == 0 and singleValued() then
       local keys = {}
       for k = 1, #sets do keys[k] = keysOf(sets[k], b)[1] end
-      found = found + #redis.call('SINTER', unpack(keys))
+      found = found + #intersect(keys)
     else
-      local members = candidates(b)
-      if #checks > 0 then
-        local kept = {}
-        for _, n in ipairs(members) do
-          local ok = true
-          for _, r in ipairs(checks) do
-            local t = tonumber(redis.call('HGET', prefix .. n, r.field))
-            if not t or (r.lo and t < r.lo) or (r.hi and t > r.hi) then ok = false; break end
-          end
-          if ok then kept[#kept + 1] = n end
-        end
-        members = kept
-      end
-      if mode == 'count' then
-        found = found + #members
-      else
-        table.sort(members, function(x, y) return x > y end)
-        for _, n in ipairs(members) do
-          if redis.call('EXISTS', prefix .. n) == 1 then
+      -- Member by member, highest first: the call may stop between two members (the next call
+      -- goes on from the one it stopped at), so a bucket never makes it overshoot by much.
+      for _, n in ipairs(candidates(b, upTo)) do
+        if work >= budget and progressed then return reply(n + 1) end
+        progressed = true
+        if memberMatches(n, b, checks) then
+          if mode == 'count' then
+            found = found + 1
+          -- An index entry may outlive its status (expired by Redis): such entries are no match.
+          elseif call('EXISTS', prefix .. n) == 1 then
             if skipped < offset then
               skipped = skipped + 1
             else
               result[#result + 1] = n
-              if #result >= limit then return result end
+              if #result >= limit then return reply(n) end
             end
           end
         end
       end
     end
   end
+  progressed = true
+  local later = nextBucket(b)
+  if later and work >= budget then
+    -- Continue below this bucket: the next one to visit lies wholly below b.
+    return reply(b * BUCKET)
+  end
+  b = later
 end
-if mode == 'count' then return found end
-return result
+return reply(0)

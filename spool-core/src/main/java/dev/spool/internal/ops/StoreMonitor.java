@@ -5,8 +5,12 @@ import dev.spool.JobStatus;
 import dev.spool.Monitor;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.Queues;
+import dev.spool.QueuesSnapshot;
 import dev.spool.State;
 import dev.spool.Statuses;
+import dev.spool.Throughput;
+import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
@@ -20,6 +24,7 @@ public final class StoreMonitor implements Monitor {
   private final RedisJobStore store;
   private final Statuses statuses;
   private final NodeRegistry nodes;
+  private final QueueActivity activity;
   private final Clock clock;
 
   public StoreMonitor(RedisJobStore store, Statuses statuses, Clock clock) {
@@ -27,6 +32,17 @@ public final class StoreMonitor implements Monitor {
     this.statuses = statuses;
     this.clock = clock;
     this.nodes = new NodeRegistry(store.redis(), store.keys());
+    this.activity = new QueueActivity(store);
+  }
+
+  @Override
+  public QueuesSnapshot snapshot(List<String> queues) {
+    return activity.snapshot(queues.stream().map(Queues::validate).toList());
+  }
+
+  @Override
+  public List<Throughput> throughput(List<String> queues) {
+    return activity.throughput(queues.stream().map(Queues::validate).toList(), Micros.now(clock));
   }
 
   @Override

@@ -138,6 +138,19 @@ public final class Keys {
       return prefix + "completed";
     }
 
+    /** STRING: failed attempts (retried or dead) since the queue was first used. */
+    public String failed() {
+      return prefix + "failed";
+    }
+
+    /**
+     * HASH: jobs that succeeded ('succeeded') and attempts that failed ('failed') in one minute
+     * (minutes since the epoch); expires two hours on.
+     */
+    public String throughput(long minute) {
+      return prefix + "throughput:" + minute;
+    }
+
     /** The wake-up list of one node, for jobs pinned to it. */
     public String signalOf(String node) {
       return prefix + "signal:@" + node;

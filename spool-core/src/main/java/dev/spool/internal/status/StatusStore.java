@@ -19,6 +19,14 @@ public final class StatusStore {
   /** Kill requests are announced here, as "queue:number". */
   public static final String KILL_CHANNEL = "kill";
 
+  /**
+   * The work one query script call may do before it stops, in its own units: a Redis command counts
+   * 16, each element a command returns or examines one; about 300 commands, 1–2 ms of Redis time on
+   * a quiet machine (see docs/benchmarks.md). A call stops at the first bucket or member boundary
+   * past it, so it overshoots by at most one bucket's set reads.
+   */
+  public static final long QUERY_WORK_PER_CALL = 5_000;
+
   private final RedisConnection redis;
   private final Keys keys;
   private final long expirySeconds;
@@ -155,40 +163,87 @@ public final class StatusStore {
     return r.intValue();
   }
 
-  /** The job numbers of one queue matching the clauses, newest first. */
-  public List<Long> query(String queue, List<String> clauses, long offset, long limit) {
+  /**
+   * One call of the query script: matching job numbers below {@code below} ({@link
+   * QueryStep#FROM_NEWEST} to start), newest first. The call stops once its work reaches {@link
+   * #QUERY_WORK_PER_CALL}, so no call keeps Redis busy for long; continue from the step's cursor.
+   *
+   * @param count true to count the matches; false to skip {@code offset} and return up to {@code
+   *     limit}
+   */
+  public QueryStep step(
+      String queue, List<String> clauses, boolean count, long below, long offset, long limit) {
     QueueKeys q = keys.queue(queue);
+    String[] args = new String[7 + clauses.size()];
+    args[0] = q.jobPrefix();
+    args[1] = count ? "count" : "list";
+    args[2] = Long.toString(offset);
+    args[3] = Long.toString(limit);
+    args[4] = below == QueryStep.FROM_NEWEST ? "" : Long.toString(below);
+    args[5] = Long.toString(QUERY_WORK_PER_CALL);
+    for (int i = 0; i < clauses.size(); i++) {
+      args[6 + i] = clauses.get(i);
+    }
     List<Object> r =
         redis.await(
             redis.<List<Object>>eval(
-                Script.QUERY,
-                ScriptOutputType.MULTI,
-                new String[] {q.seq()},
-                args(q, "list", offset, limit, clauses)));
-    return r.stream().map(o -> (Long) o).toList();
-  }
-
-  public long count(String queue, List<String> clauses) {
-    QueueKeys q = keys.queue(queue);
-    return redis.<Long>await(
-        redis.eval(
-            Script.QUERY,
-            ScriptOutputType.INTEGER,
-            new String[] {q.seq()},
-            args(q, "count", 0, 0, clauses)));
-  }
-
-  private static String[] args(
-      QueueKeys q, String mode, long offset, long limit, List<String> clauses) {
-    String[] args = new String[4 + clauses.size()];
-    args[0] = q.jobPrefix();
-    args[1] = mode;
-    args[2] = Long.toString(offset);
-    args[3] = Long.toString(limit);
-    for (int i = 0; i < clauses.size(); i++) {
-      args[4 + i] = clauses.get(i);
+                Script.QUERY, ScriptOutputType.MULTI, new String[] {q.seq()}, args));
+    List<Long> numbers = new ArrayList<>(r.size() - 3);
+    for (int i = 3; i < r.size(); i++) {
+      numbers.add((Long) r.get(i));
     }
-    return args;
+    return new QueryStep((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), numbers);
+  }
+
+  /**
+   * The job numbers of one queue matching the clauses, newest first, skipping {@code offset}: as
+   * many bounded script calls as it takes.
+   */
+  public List<Long> query(String queue, List<String> clauses, long offset, long limit) {
+    List<Long> out = new ArrayList<>();
+    long below = QueryStep.FROM_NEWEST;
+    long toSkip = offset;
+    while (true) {
+      QueryStep step = step(queue, clauses, false, below, toSkip, limit - out.size());
+      out.addAll(step.numbers());
+      toSkip -= step.skipped();
+      if (step.exhausted() || out.size() >= limit) {
+        return out;
+      }
+      below = step.cursor();
+    }
+  }
+
+  /**
+   * Up to {@code limit} matching job numbers below {@code below}, newest first, and the cursor of
+   * the next page ({@link QueryStep#END} when none is left): keyset paging, so a deep page costs no
+   * more than the first.
+   */
+  public QueryStep page(String queue, List<String> clauses, long below, long limit) {
+    List<Long> out = new ArrayList<>();
+    long cursor = below;
+    while (true) {
+      QueryStep step = step(queue, clauses, false, cursor, 0, limit - out.size());
+      out.addAll(step.numbers());
+      cursor = step.cursor();
+      if (step.exhausted() || out.size() >= limit) {
+        return new QueryStep(cursor, 0, out.size(), out);
+      }
+    }
+  }
+
+  /** How many statuses of one queue match: as many bounded script calls as it takes. */
+  public long count(String queue, List<String> clauses) {
+    long total = 0;
+    long below = QueryStep.FROM_NEWEST;
+    while (true) {
+      QueryStep step = step(queue, clauses, true, below, 0, 0);
+      total += step.counted();
+      if (step.exhausted()) {
+        return total;
+      }
+      below = step.cursor();
+    }
   }
 
   /**
