@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.internal.observe.Observers;
 import dev.spool.internal.worker.HandlerRegistry;
 import dev.spool.internal.worker.WorkerNode;
 import dev.spool.internal.worker.WorkerSettings;
@@ -229,7 +230,14 @@ public final class Worker implements AutoCloseable {
       }
       WorkerSettings settings =
           new WorkerSettings(
-              name, fetchOrder, concurrency, lease, shutdownTimeout, affinityFallback, handlers);
+              name,
+              fetchOrder,
+              concurrency,
+              lease,
+              shutdownTimeout,
+              affinityFallback,
+              handlers,
+              Observers.NONE);
       WorkerNode node = factory.apply(settings);
       node.start();
       return new Worker(node);

@@ -1,5 +1,6 @@
 package dev.spool.internal.worker;
 
+import dev.spool.internal.observe.Observers;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,8 +12,15 @@ public record WorkerSettings(
     Duration lease,
     Duration shutdownTimeout,
     Duration affinityFallback,
-    HandlerRegistry handlers) {
+    HandlerRegistry handlers,
+    Observers observers) {
   public WorkerSettings {
     queues = List.copyOf(queues);
+  }
+
+  /** These settings, with the listeners and interceptors of the Spool that starts the node. */
+  public WorkerSettings observedBy(Observers observers) {
+    return new WorkerSettings(
+        name, queues, concurrency, lease, shutdownTimeout, affinityFallback, handlers, observers);
   }
 }
