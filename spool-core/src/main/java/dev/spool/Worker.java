@@ -37,6 +37,11 @@ public final class Worker implements AutoCloseable {
     return node.busy();
   }
 
+  /** At most this many handlers run at once: its {@link Builder#concurrency}. */
+  public int concurrency() {
+    return node.concurrency();
+  }
+
   /** How many handlers run now: the jobs a {@link #stop} would wait for. */
   public int running() {
     return node.running();
