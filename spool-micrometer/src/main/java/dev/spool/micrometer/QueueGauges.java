@@ -73,7 +73,8 @@ final class QueueGauges {
     everRead = true;
   }
 
-  private void register(String queue) {
+  /** Registers the gauges of a queue, once. */
+  void register(String queue) {
     MeterRegistry r = registry;
     if (r == null || !registered.add(queue)) {
       return;

@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Spool's Micrometer meters. Register it twice: as a {@link JobListener} on the {@link
@@ -52,6 +54,7 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
   private final Map<Key, JobMeters> meters = new ConcurrentHashMap<>();
   private volatile MeterRegistry registry;
   private volatile QueueGauges queueGauges;
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
   /** With {@link #DEFAULT_COUNTS_MAX_AGE}. */
   public SpoolMetrics() {
@@ -77,6 +80,7 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
     if (gauges != null) {
       gauges.bindTo(registry);
     }
+    workers.forEach(w -> registerWorker(registry, w));
   }
 
   /**
@@ -90,12 +94,21 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
     if (r != null) {
       gauges.bindTo(r);
     }
+    meters.keySet().forEach(k -> gauges.register(k.queue()));
     return this;
   }
 
-  /** Adds the {@code spool.worker.*} gauges of this node; call after {@link #bindTo}. */
+  /** Adds the {@code spool.worker.*} gauges of this node. */
   public SpoolMetrics worker(Worker worker) {
-    MeterRegistry r = requireRegistry();
+    workers.add(Objects.requireNonNull(worker, "worker"));
+    MeterRegistry r = registry;
+    if (r != null) {
+      registerWorker(r, worker);
+    }
+    return this;
+  }
+
+  private static void registerWorker(MeterRegistry r, Worker worker) {
     Tags tags = Tags.of("node", worker.name());
     Gauge.builder("spool.worker.busy", worker, Worker::busy)
         .description("Jobs the node holds now")
@@ -105,15 +118,6 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
         .description("Handlers the node runs at most at once")
         .tags(tags)
         .register(r);
-    return this;
-  }
-
-  private MeterRegistry requireRegistry() {
-    MeterRegistry r = registry;
-    if (r == null) {
-      throw new IllegalStateException("bindTo(registry) first");
-    }
-    return r;
   }
 
   @Override
@@ -163,7 +167,16 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
     if (r == null) {
       return null;
     }
-    return meters.computeIfAbsent(new Key(queue, type), k -> new JobMeters(r, k.queue, k.type));
+    JobMeters m = meters.get(new Key(queue, type));
+    if (m == null) {
+      // A queue first used after the gauges were bound gets its gauges now.
+      QueueGauges gauges = queueGauges;
+      if (gauges != null) {
+        gauges.register(queue);
+      }
+      m = meters.computeIfAbsent(new Key(queue, type), k -> new JobMeters(r, k.queue, k.type));
+    }
+    return m;
   }
 
   private record Key(String queue, String type) {}
