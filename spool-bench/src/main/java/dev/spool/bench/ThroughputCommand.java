@@ -53,6 +53,13 @@ public final class ThroughputCommand extends WorkloadCommand {
               + " what locks cost.")
   boolean unique;
 
+  @Option(
+      names = "--observed",
+      description =
+          "Run with Micrometer metrics and OpenTelemetry tracing (SDK, no exporter), to measure"
+              + " what they cost.")
+  boolean observed;
+
   static final int CEILING_BATCH = 1000;
 
   @Override
@@ -72,6 +79,7 @@ public final class ThroughputCommand extends WorkloadCommand {
     s.put("concurrency", concurrency);
     s.put("workers", 1);
     s.put("unique", unique);
+    s.put("observed", observed);
     s.put("ceilingOps", ceilingOps);
     s.put("ceilingBatch", CEILING_BATCH);
     s.put("ceilingRoundTripOps", ceilingRoundTripOps);
@@ -120,7 +128,8 @@ public final class ThroughputCommand extends WorkloadCommand {
     RunCounter counter = new RunCounter(jobs);
     double processedPerSec;
     JobType<Noop> type = unique ? BenchJobs.UNIQUE_NOOP : BenchJobs.NOOP;
-    try (Spool spool = spool(env, namespace)) {
+    Observability observability = observed ? new Observability() : null;
+    try (Spool spool = observed ? observability.spool(env.uri, namespace) : spool(env, namespace)) {
       String queue = type.queue();
 
       long e0 = System.nanoTime();
@@ -163,6 +172,15 @@ public final class ThroughputCommand extends WorkloadCommand {
               .formatted(tag, waited.counts().completed(), processedPerSec, waited.counts()));
       verifyAllCompleted(spool, queue, jobs, result);
       worker.close();
+      if (observed) {
+        result.check(
+            observability.succeeded() == jobs,
+            "the metrics counted " + observability.succeeded() + " successes");
+      }
+    } finally {
+      if (observability != null) {
+        observability.close();
+      }
     }
     counter.report(result);
     long peakKb = ProcStatus.peakRssKb();

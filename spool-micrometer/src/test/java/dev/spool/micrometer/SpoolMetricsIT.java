@@ -131,6 +131,28 @@ class SpoolMetricsIT {
     assertThat(countsCalls.get()).isEqualTo(afterBind);
   }
 
+  @Test
+  void theDocumentedSetUpRegistersEveryKindOfMeter() {
+    String uri = redis.uri();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // snippet: micrometer-setup
+    SpoolMetrics metrics = new SpoolMetrics(); // a JobListener and a MeterBinder
+    try (Spool spool = Spool.builder().redis(uri).listener(metrics).build()) {
+      metrics.bindTo(registry); // counters and timers
+      metrics.monitor(spool.monitor()); // spool.queue.jobs gauges
+      Worker worker = spool.worker("node-1").handle(MAIL, (job, mail) -> {}).start();
+      metrics.worker(worker); // spool.worker.busy, spool.worker.concurrency
+      // end snippet
+      spool.enqueue(MAIL, new Mail(1));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> registry.find("spool.jobs.succeeded").counter() != null);
+      assertThat(registry.find("spool.queue.jobs").gauges()).isNotEmpty();
+      assertThat(registry.find("spool.worker.busy").gauge()).isNotNull();
+      worker.close();
+    }
+  }
+
   /** The monitor, counting its counts calls. */
   private static Monitor countingMonitor(Monitor monitor, AtomicInteger calls) {
     return (Monitor)

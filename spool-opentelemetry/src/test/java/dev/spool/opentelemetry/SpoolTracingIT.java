@@ -8,6 +8,7 @@ import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -48,12 +49,12 @@ class SpoolTracingIT {
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .build();
-    spool =
-        Spool.builder()
-            .redis(redis.uri())
-            .namespace(SpoolRedis.namespace())
-            .interceptor(new SpoolTracing(otel))
-            .build();
+    String uri = redis.uri();
+    OpenTelemetry openTelemetry = otel;
+    // snippet: opentelemetry-setup
+    Spool.Builder builder = Spool.builder().redis(uri).interceptor(new SpoolTracing(openTelemetry));
+    // end snippet
+    spool = builder.namespace(SpoolRedis.namespace()).build();
   }
 
   @AfterEach
