@@ -30,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A batch's state lives in the queue of its callbacks (its on-complete job's queue, else its
  * on-success job's, else the opening job's, else "default"); both callbacks are enqueued there, in
  * the same atomic step that records the last part. Statuses of parts can be selected with {@link
- * StatusQuery#batch(String)}.
+ * StatusQuery#batch(String...)}.
  */
 public final class Batch {
   /** Defaults to 7 days: a batch's keys live this long after its last change. */

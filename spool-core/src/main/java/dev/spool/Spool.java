@@ -3,6 +3,7 @@ package dev.spool;
 import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeLiveness;
 import dev.spool.internal.node.NodeRegistry;
+import dev.spool.internal.observe.Observers;
 import dev.spool.internal.ops.StoreDeadJobs;
 import dev.spool.internal.ops.StoreMonitor;
 import dev.spool.internal.ops.StoreQueueControl;
@@ -18,6 +19,7 @@ import dev.spool.internal.worker.WorkerNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +74,7 @@ public final class Spool implements JobClient, AutoCloseable {
             settings.maxPayloadBytes,
             settings.uniqueLockTtl,
             new NodeLiveness(new NodeRegistry(redis, store.keys())));
+    enqueuer.observers(settings.observers);
 
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
     this.statusStore =
@@ -205,7 +208,7 @@ public final class Spool implements JobClient, AutoCloseable {
         workerSettings -> {
           WorkerNode node =
               new WorkerNode(
-                  workerSettings,
+                  workerSettings.observedBy(settings.observers),
                   store,
                   statusStore,
                   statuses::findOrUnknown,
@@ -336,7 +339,8 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration outcomeRecheckInterval,
       TlsTrust tlsTrust,
       boolean keepSucceeded,
-      ReplicaWait replicaWait) {}
+      ReplicaWait replicaWait,
+      Observers observers) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -386,6 +390,8 @@ public final class Spool implements JobClient, AutoCloseable {
     private TlsTrust tlsTrust;
     private boolean keepSucceeded = true;
     private ReplicaWait replicaWait = ReplicaWait.NONE;
+    private final List<JobListener> listeners = new ArrayList<>();
+    private final List<JobInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -521,6 +527,24 @@ public final class Spool implements JobClient, AutoCloseable {
     }
 
     /**
+     * Adds a listener told about enqueues and attempts (for metrics). None by default; with none,
+     * nothing is called. See {@link JobListener}.
+     */
+    public Builder listener(JobListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around enqueues and attempts (for tracing); the first added is the
+     * outermost. None by default. See {@link JobInterceptor}.
+     */
+    public Builder interceptor(JobInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @throws SpoolConnectionException if Redis cannot be reached
@@ -553,7 +577,8 @@ public final class Spool implements JobClient, AutoCloseable {
               outcomeRecheckInterval,
               tlsTrust,
               keepSucceeded,
-              replicaWait));
+              replicaWait,
+              new Observers(listeners, interceptors)));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.internal.observe.Observers;
 import dev.spool.internal.worker.FetchOrder;
 import dev.spool.internal.worker.HandlerRegistry;
 import dev.spool.internal.worker.WorkerNode;
@@ -37,6 +38,11 @@ public final class Worker implements AutoCloseable {
   /** How many jobs this node holds now (running, or finished and being acknowledged). */
   public int busy() {
     return node.busy();
+  }
+
+  /** At most this many handlers run at once: its {@link Builder#concurrency}. */
+  public int concurrency() {
+    return node.concurrency();
   }
 
   /** How many handlers run now: the jobs a {@link #stop} would wait for. */
@@ -255,7 +261,14 @@ public final class Worker implements AutoCloseable {
                   fetchOrder, fetchOrder.stream().map(q -> weights.getOrDefault(q, 1)).toList());
       WorkerSettings settings =
           new WorkerSettings(
-              name, order, concurrency, lease, shutdownTimeout, affinityFallback, handlers);
+              name,
+              order,
+              concurrency,
+              lease,
+              shutdownTimeout,
+              affinityFallback,
+              handlers,
+              Observers.NONE);
       WorkerNode node = factory.apply(settings);
       node.start();
       return new Worker(node);

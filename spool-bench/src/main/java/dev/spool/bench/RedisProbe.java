@@ -131,7 +131,7 @@ public final class RedisProbe implements AutoCloseable {
     sync.configSet("save", "");
   }
 
-  /** "off", or what is on: "aof", "rdb(<save rules>)". */
+  /** {@code "off"}, or what is on: {@code "aof"}, {@code "rdb(<save rules>)"}. */
   public String persistence() {
     List<String> on = new ArrayList<>();
     if ("1".equals(info("persistence").get("aof_enabled"))) {

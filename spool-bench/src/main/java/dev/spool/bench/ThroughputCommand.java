@@ -61,6 +61,13 @@ public final class ThroughputCommand extends WorkloadCommand {
               + " with N at least --concurrency it never binds, to measure what a limit costs.")
   Integer concurrencyLimit;
 
+  @Option(
+      names = "--observed",
+      description =
+          "Run with Micrometer metrics and OpenTelemetry tracing (SDK, no exporter), to measure"
+              + " what they cost.")
+  boolean observed;
+
   static final int CEILING_BATCH = 1000;
 
   @Override
@@ -83,6 +90,7 @@ public final class ThroughputCommand extends WorkloadCommand {
     if (concurrencyLimit != null) {
       s.put("concurrencyLimit", concurrencyLimit);
     }
+    s.put("observed", observed);
     s.put("ceilingOps", ceilingOps);
     s.put("ceilingBatch", CEILING_BATCH);
     s.put("ceilingRoundTripOps", ceilingRoundTripOps);
@@ -138,7 +146,8 @@ public final class ThroughputCommand extends WorkloadCommand {
     if (concurrencyLimit != null) {
       type = type.withConcurrencyLimit(concurrencyLimit);
     }
-    try (Spool spool = spool(env, namespace)) {
+    Observability observability = observed ? new Observability() : null;
+    try (Spool spool = observed ? observability.spool(env.uri, namespace) : spool(env, namespace)) {
       String queue = type.queue();
 
       long e0 = System.nanoTime();
@@ -181,6 +190,15 @@ public final class ThroughputCommand extends WorkloadCommand {
               .formatted(tag, waited.counts().completed(), processedPerSec, waited.counts()));
       verifyAllCompleted(spool, queue, jobs, result);
       worker.close();
+      if (observed) {
+        result.check(
+            observability.succeeded() == jobs,
+            "the metrics counted " + observability.succeeded() + " successes");
+      }
+    } finally {
+      if (observability != null) {
+        observability.close();
+      }
     }
     counter.report(result);
     long peakKb = ProcStatus.peakRssKb();

@@ -603,7 +603,8 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   /**
-   * The checkout this code runs from: bin/spool runs a copy of the CLI jar in <root>/.spool/run.
+   * The checkout this code runs from: bin/spool runs a copy of the CLI jar in {@code
+   * <root>/.spool/run}.
    */
   static Path findRoot() {
     Path found = findRootOrNull();

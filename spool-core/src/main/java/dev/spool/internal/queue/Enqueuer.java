@@ -1,5 +1,6 @@
 package dev.spool.internal.queue;
 
+import dev.spool.EnqueueCall;
 import dev.spool.EnqueueOutcomeUnknownException;
 import dev.spool.EnqueueResult;
 import dev.spool.JobId;
@@ -13,6 +14,7 @@ import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
+import dev.spool.internal.observe.Observers;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.unique.LockSpec;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,7 @@ public final class Enqueuer {
   private final int maxPayloadBytes;
   private final Duration defaultLockTtl;
   private final Predicate<String> nodeAlive;
+  private Observers observers = Observers.NONE;
 
   /** An enqueuer that takes every node for alive (jobs for a node wait in its list). */
   public Enqueuer(
@@ -80,6 +83,11 @@ public final class Enqueuer {
     this.nodeAlive = nodeAlive;
   }
 
+  /** Sets the listeners and interceptors; called once, before the enqueuer is shared. */
+  public void observers(Observers observers) {
+    this.observers = Objects.requireNonNull(observers, "observers");
+  }
+
   /** The uniqueness that applies to jobs of this type with these options, or null. */
   public static Unique<?> uniqueOf(JobType<?> type, JobOptions options) {
     return options.unique().orElse(type.unique().orElse(null));
@@ -101,7 +109,35 @@ public final class Enqueuer {
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type, List<? extends A> args, JobOptions options, List<String> batchParts) {
     String queue = options.queue().orElse(type.queue());
-    Template<A> template = template(type, options, batchParts != null, clock.millis());
+    List<EnqueueResult> results;
+    if (observers.intercepting()) {
+      EnqueueCall call = new EnqueueCall(queue, type.name(), args.size());
+      results =
+          observers.aroundEnqueue(
+              call, () -> enqueueAll(queue, type, args, options, batchParts, call.headers()));
+    } else {
+      results = enqueueAll(queue, type, args, options, batchParts, Map.of());
+    }
+    if (observers.listening()) {
+      int accepted = 0;
+      for (EnqueueResult r : results) {
+        accepted += r.accepted() ? 1 : 0;
+      }
+      if (accepted > 0) {
+        observers.enqueued(queue, type.name(), accepted);
+      }
+    }
+    return results;
+  }
+
+  private <A> List<EnqueueResult> enqueueAll(
+      String queue,
+      JobType<A> type,
+      List<? extends A> args,
+      JobOptions options,
+      List<String> batchParts,
+      Map<String, String> headers) {
+    Template<A> template = template(type, options, batchParts != null, clock.millis(), headers);
     registerQueue(queue);
     Json.Sequence json = new Json.Sequence();
     Sent sent =
@@ -117,6 +153,50 @@ public final class Enqueuer {
    * jobs of each queue in their order, in chunks. Results are in the order of {@code jobs}.
    */
   public List<EnqueueResult> enqueueEach(List<? extends JobSpec<?>> jobs) {
+    List<EnqueueResult> results;
+    if (observers.intercepting()) {
+      EnqueueCall call = commonCall(jobs);
+      results = observers.aroundEnqueue(call, () -> enqueueEach(jobs, call.headers()));
+    } else {
+      results = enqueueEach(jobs, Map.of());
+    }
+    if (observers.listening()) {
+      reportEnqueued(jobs, results);
+    }
+    return results;
+  }
+
+  /** The call's queue and type when all its jobs share them, else null. */
+  private static EnqueueCall commonCall(List<? extends JobSpec<?>> jobs) {
+    String queue = null;
+    String type = null;
+    for (int i = 0; i < jobs.size(); i++) {
+      JobSpec<?> job = jobs.get(i);
+      String q = job.options().queue().orElse(job.type().queue());
+      String t = job.type().name();
+      queue = i == 0 || q.equals(queue) ? q : null;
+      type = i == 0 || t.equals(type) ? t : null;
+      if (i > 0 && queue == null && type == null) {
+        break;
+      }
+    }
+    return new EnqueueCall(queue, type, jobs.size());
+  }
+
+  /** Tells the listeners how many jobs were accepted, per queue and type. */
+  private void reportEnqueued(List<? extends JobSpec<?>> jobs, List<EnqueueResult> results) {
+    Map<List<String>, Integer> accepted = new LinkedHashMap<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      if (results.get(i).accepted()) {
+        accepted.merge(
+            List.of(results.get(i).jobId().queue(), jobs.get(i).type().name()), 1, Integer::sum);
+      }
+    }
+    accepted.forEach((qt, n) -> observers.enqueued(qt.get(0), qt.get(1), n));
+  }
+
+  private List<EnqueueResult> enqueueEach(
+      List<? extends JobSpec<?>> jobs, Map<String, String> headers) {
     long nowMs = clock.millis();
     // Jobs that share a type and an options object share a template, encoded once.
     Map<String, List<Integer>> byQueue = new LinkedHashMap<>();
@@ -127,7 +207,7 @@ public final class Enqueuer {
       Template<?> t =
           templates.computeIfAbsent(
               new TemplateKey(job.type(), job.options()),
-              k -> template(k.type(), k.options(), false, nowMs));
+              k -> template(k.type(), k.options(), false, nowMs, headers));
       templateOf.add(t);
       byQueue.computeIfAbsent(t.queue, q -> new ArrayList<>()).add(i);
     }
@@ -177,7 +257,12 @@ public final class Enqueuer {
     final Unique<?> unique;
     final JobTemplate fields;
 
-    Template(JobType<A> type, JobOptions options, boolean batch, long nowMs) {
+    Template(
+        JobType<A> type,
+        JobOptions options,
+        boolean batch,
+        long nowMs,
+        Map<String, String> headers) {
       this.type = type;
       this.options = options;
       this.queue = options.queue().orElse(type.queue());
@@ -201,7 +286,8 @@ public final class Enqueuer {
       String stored =
           StoredOptions.of(
                   options.retry().orElse(type.retry()),
-                  options.timeout().orElse(type.timeout().orElse(null)))
+                  options.timeout().orElse(type.timeout().orElse(null)),
+                  headers)
               .toJson();
       this.fields =
           new JobTemplate(
@@ -243,8 +329,9 @@ public final class Enqueuer {
     return options.ttl().map(ttl -> dueMs + ttl.toMillis()).orElse(0L);
   }
 
-  private <A> Template<A> template(JobType<A> type, JobOptions options, boolean batch, long nowMs) {
-    return new Template<>(type, options, batch, nowMs);
+  private <A> Template<A> template(
+      JobType<A> type, JobOptions options, boolean batch, long nowMs, Map<String, String> headers) {
+    return new Template<>(type, options, batch, nowMs, headers);
   }
 
   /**

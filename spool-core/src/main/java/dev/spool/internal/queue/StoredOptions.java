@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.Retry;
 import dev.spool.internal.json.Json;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The per-job settings stored with a job (hash field {@code o}) when they differ from the defaults,
@@ -12,20 +13,32 @@ import java.time.Duration;
  *
  * @param retry null for {@link Retry#DEFAULT}
  * @param timeoutMs null for no timeout
+ * @param headers what {@link dev.spool.JobInterceptor}s stored at enqueue (a trace context); null
+ *     for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StoredOptions(StoredRetry retry, Long timeoutMs) {
-  public static final StoredOptions NONE = new StoredOptions(null, null);
+public record StoredOptions(StoredRetry retry, Long timeoutMs, Map<String, String> headers) {
+  public static final StoredOptions NONE = new StoredOptions(null, null, null);
 
   public static StoredOptions of(Retry retry, Duration timeout) {
+    return of(retry, timeout, Map.of());
+  }
+
+  public static StoredOptions of(Retry retry, Duration timeout, Map<String, String> headers) {
     return new StoredOptions(
         retry == null || retry.equals(Retry.DEFAULT) ? null : StoredRetry.of(retry),
-        timeout == null ? null : timeout.toMillis());
+        timeout == null ? null : timeout.toMillis(),
+        headers.isEmpty() ? null : Map.copyOf(headers));
   }
 
   /** "" for no options, so that default jobs store nothing. */
   public String toJson() {
-    return retry == null && timeoutMs == null ? "" : Json.write(this);
+    return retry == null && timeoutMs == null && headers == null ? "" : Json.write(this);
+  }
+
+  /** The stored headers; empty when none. */
+  public Map<String, String> headersOrEmpty() {
+    return headers == null ? Map.of() : headers;
   }
 
   public static StoredOptions parse(String json) throws JsonProcessingException {

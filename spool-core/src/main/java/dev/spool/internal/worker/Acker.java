@@ -208,6 +208,16 @@ final class Acker implements Runnable {
       return;
     }
     Ack ack = acks.getFirst();
+    JobMdc.put(ack.job()); // the lines below are about this job: name it as its handler's do
+    try {
+      settleRefused(ack, error);
+    } finally {
+      JobMdc.clear();
+    }
+  }
+
+  private void settleRefused(Ack ack, Throwable error) {
+    List<Ack> acks = List.of(ack);
     int tries = refused.merge(ack, 1, Integer::sum);
     if (tries < MAX_TRIES) {
       log.warn(

@@ -2,14 +2,17 @@ package dev.spool.internal.worker;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.AttemptResult;
 import dev.spool.Callback;
 import dev.spool.Errback;
 import dev.spool.Handler;
+import dev.spool.JobEvent;
 import dev.spool.JobId;
 import dev.spool.Retry;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
+import dev.spool.internal.observe.Observers;
 import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
@@ -80,10 +83,61 @@ final class JobRunner {
   }
 
   private void run(RunningJob job) {
+    JobMdc.put(job);
+    try {
+      observeAndRun(job);
+    } finally {
+      JobMdc.clear();
+    }
+  }
+
+  /** Runs the job, telling listeners when it starts and how it ended, if any are registered. */
+  private void observeAndRun(RunningJob job) {
+    Observers observers = node.settings().observers();
+    if (!observers.listening() && !observers.intercepting()) {
+      runAndAck(job, null);
+      return;
+    }
+    JobEvent event =
+        new JobEvent(
+            job.id(),
+            String.valueOf(job.job().type()),
+            job.attempt(),
+            node.name(),
+            job.job().recordedAtMicros() > 0 ? job.enqueuedAt() : null,
+            node.clock().instant());
+    if (observers.listening()) {
+      observers.started(event);
+    }
+    long start = System.nanoTime();
+    Failure failure = runAndAck(job, event);
+    if (observers.listening() && failure != HANDED_BACK) {
+      observers.finished(event, resultOf(failure), Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /** Marks an attempt taken from its handler (handed back or abandoned): no outcome to tell. */
+  private static final Failure HANDED_BACK = new Failure(0, 0, "", 0);
+
+  private static AttemptResult resultOf(Failure failure) {
+    if (failure == null) {
+      return AttemptResult.SUCCEEDED;
+    }
+    if (failure.killed()) {
+      return AttemptResult.KILLED;
+    }
+    return failure.dead() ? AttemptResult.DEAD : AttemptResult.RETRIED;
+  }
+
+  /**
+   * Runs the job and hands its outcome to the acker; returns that outcome (null for a success), or
+   * {@link #HANDED_BACK}.
+   */
+  private Failure runAndAck(RunningJob job, JobEvent event) {
     job.bind(Thread.currentThread());
     Failure failure;
     try {
-      failure = batchStopped(job) ? killed(job, "its batch was stopped") : execute(job);
+      failure = batchStopped(job) ? killed(job, "its batch was stopped") : execute(job, event);
     } catch (Throwable t) {
       failure =
           failed(
@@ -99,10 +153,11 @@ final class JobRunner {
       if (job.abandoned()) {
         held.done(job); // its lease was lost: only now, with the handler ended, is its slot free
       }
-      return; // handed back at shutdown: the job is back in its queue already
+      return HANDED_BACK; // handed back at shutdown: the job is back in its queue already
     }
     held.signal();
     acker.submit(new Ack(job, failure));
+    return failure;
   }
 
   private Failure killed(RunningJob job, String why) {
@@ -145,7 +200,7 @@ final class JobRunner {
   }
 
   /** Runs the handler; returns null on success, or the failure to record. */
-  private Failure execute(RunningJob job) {
+  private Failure execute(RunningJob job, JobEvent event) {
     FetchedJob stored = job.job();
     StoredOptions options;
     try {
@@ -196,16 +251,33 @@ final class JobRunner {
       job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
     }
     try {
-      invoke(registration, job, args);
+      if (event == null || !node.settings().observers().intercepting()) {
+        invokeOrErrbacks(registration, job, args);
+      } else {
+        node.settings()
+            .observers()
+            .aroundRun(
+                event, options.headersOrEmpty(), () -> invokeOrErrbacks(registration, job, args));
+      }
       return null;
     } catch (Throwable t) {
-      runErrbacks(registration, job, args, t);
       if (job.timedOut()) {
         String message = "timed out after " + Duration.ofMillis(options.timeoutMs());
         return failed(job, options, error(job, "JobTimeout", message));
       }
       return failed(
           job, options, JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+    }
+  }
+
+  /** Runs the handler and callbacks; if they throw, the errbacks, and then rethrows. */
+  private void invokeOrErrbacks(Registration<?> registration, RunningJob job, Object args)
+      throws Exception {
+    try {
+      invoke(registration, job, args);
+    } catch (Exception | Error e) {
+      runErrbacks(registration, job, args, e);
+      throw e;
     }
   }
 

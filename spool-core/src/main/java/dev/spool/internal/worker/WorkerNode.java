@@ -116,6 +116,10 @@ public final class WorkerNode {
     return held.size();
   }
 
+  public int concurrency() {
+    return node.settings().concurrency();
+  }
+
   /**
    * Claims the node's name, then starts every role. If a step fails, everything taken so far is
    * given back (threads, connections, the name) before the failure is thrown.

@@ -1,5 +1,6 @@
 package dev.spool.internal.worker;
 
+import dev.spool.internal.observe.Observers;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,9 +16,23 @@ public record WorkerSettings(
     Duration lease,
     Duration shutdownTimeout,
     Duration affinityFallback,
-    HandlerRegistry handlers) {
+    HandlerRegistry handlers,
+    Observers observers) {
   /** The queues it fetches from, in the order they were listed. */
   public List<String> queues() {
     return fetchOrder.queues();
+  }
+
+  /** These settings, with the listeners and interceptors of the Spool that starts the node. */
+  public WorkerSettings observedBy(Observers observers) {
+    return new WorkerSettings(
+        name,
+        fetchOrder,
+        concurrency,
+        lease,
+        shutdownTimeout,
+        affinityFallback,
+        handlers,
+        observers);
   }
 }

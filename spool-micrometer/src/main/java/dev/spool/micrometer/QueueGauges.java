@@ -1,0 +1,89 @@
+package dev.spool.micrometer;
+
+import dev.spool.Monitor;
+import dev.spool.QueueCounts;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code spool.queue.jobs} gauges. Gauges only read a snapshot; the snapshot is refreshed (one
+ * counts call per queue) when a gauge is read and it is older than the maximum age, so a scrape of
+ * all gauges costs Redis at most one round of counts per interval.
+ */
+final class QueueGauges {
+  private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
+  private static final Map<String, ToLongFunction<QueueCounts>> STATES =
+      Map.of(
+          "ready", QueueCounts::ready,
+          "delayed", QueueCounts::delayed,
+          "processing", QueueCounts::processing,
+          "dead", QueueCounts::dead);
+
+  private final Monitor monitor;
+  private final long maxAgeNanos;
+  private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private volatile Map<String, QueueCounts> snapshot = Map.of();
+  private volatile long readAtNanos;
+  private volatile boolean everRead;
+  private volatile MeterRegistry registry;
+
+  QueueGauges(Monitor monitor, Duration maxAge) {
+    this.monitor = monitor;
+    this.maxAgeNanos = maxAge.toNanos();
+  }
+
+  void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    refresh();
+  }
+
+  private double value(String queue, ToLongFunction<QueueCounts> state) {
+    if (!everRead || System.nanoTime() - readAtNanos > maxAgeNanos) {
+      refresh();
+    }
+    QueueCounts counts = snapshot.get(queue);
+    return counts == null ? Double.NaN : state.applyAsLong(counts);
+  }
+
+  /** Reads the counts of every queue once; registers gauges for queues not seen before. */
+  private synchronized void refresh() {
+    if (everRead && System.nanoTime() - readAtNanos <= maxAgeNanos) {
+      return; // another gauge refreshed meanwhile
+    }
+    try {
+      Map<String, QueueCounts> next = new ConcurrentHashMap<>();
+      for (String queue : monitor.queues()) {
+        next.put(queue, monitor.counts(queue));
+      }
+      snapshot = next;
+      next.keySet().forEach(this::register);
+    } catch (RuntimeException e) {
+      // Redis away: the gauges keep the last values until the next read works.
+      log.debug("could not read queue counts: {}", e.toString());
+    }
+    readAtNanos = System.nanoTime();
+    everRead = true;
+  }
+
+  /** Registers the gauges of a queue, once. */
+  void register(String queue) {
+    MeterRegistry r = registry;
+    if (r == null || !registered.add(queue)) {
+      return;
+    }
+    STATES.forEach(
+        (state, read) ->
+            Gauge.builder("spool.queue.jobs", this, g -> g.value(queue, read))
+                .description("Jobs of a queue by state")
+                .tags(Tags.of("queue", queue, "state", state))
+                .register(r));
+  }
+}

@@ -1,0 +1,169 @@
+package dev.spool.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.JobType;
+import dev.spool.Monitor;
+import dev.spool.Retry;
+import dev.spool.Spool;
+import dev.spool.Worker;
+import dev.spool.testkit.SpoolRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class SpoolMetricsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  record Mail(int n) {}
+
+  static final JobType<Mail> MAIL = JobType.of("mail", Mail.class).withQueue("mails");
+  static final JobType<Mail> FLAKY =
+      JobType.of("flaky", Mail.class)
+          .withQueue("mails")
+          .withRetry(Retry.fixed(2, Duration.ofMillis(20)));
+
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final SpoolMetrics metrics = new SpoolMetrics(Duration.ofHours(1));
+  Spool spool;
+
+  @BeforeEach
+  void setUp() {
+    spool =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(SpoolRedis.namespace())
+            .listener(metrics)
+            .build();
+    metrics.bindTo(registry);
+  }
+
+  @AfterEach
+  void tearDown() {
+    spool.close();
+  }
+
+  private double count(String name, String type) {
+    var c = registry.find(name).tags("queue", "mails", "type", type).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void countersAndTimersFollowEveryAttempt() {
+    spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2)));
+    spool.enqueue(FLAKY, new Mail(3));
+    Worker worker =
+        spool
+            .worker("node-1")
+            .concurrency(4)
+            .handle(MAIL, (job, m) -> {})
+            .handle(
+                FLAKY,
+                (job, m) -> {
+                  throw new IllegalStateException("down");
+                })
+            .start();
+    metrics.worker(worker);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                count("spool.jobs.dead", "flaky") == 1
+                    && count("spool.jobs.succeeded", "mail") == 2);
+    assertThat(count("spool.jobs.enqueued", "mail")).isEqualTo(2);
+    assertThat(count("spool.jobs.enqueued", "flaky")).isEqualTo(1);
+    assertThat(count("spool.jobs.started", "flaky")).isEqualTo(2);
+    assertThat(count("spool.jobs.failed", "flaky")).isEqualTo(2);
+    assertThat(count("spool.jobs.retried", "flaky")).isEqualTo(1);
+    assertThat(count("spool.jobs.killed", "flaky")).isZero();
+    assertThat(
+            registry
+                .get("spool.jobs.execution")
+                .tags("queue", "mails", "type", "mail", "result", "succeeded")
+                .timer()
+                .count())
+        .isEqualTo(2);
+    assertThat(registry.get("spool.jobs.wait").tags("type", "flaky").timer().count())
+        .isEqualTo(1); // first attempts only
+    assertThat(registry.get("spool.worker.concurrency").tag("node", "node-1").gauge().value())
+        .isEqualTo(4);
+    assertThat(registry.get("spool.worker.busy").tag("node", "node-1").gauge().value()).isZero();
+    worker.close();
+  }
+
+  @Test
+  void queueGaugesReadTheCountsOncePerInterval() {
+    spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2), new Mail(3)));
+    AtomicInteger countsCalls = new AtomicInteger();
+    Monitor counting = countingMonitor(spool.monitor(), countsCalls);
+    metrics.monitor(counting);
+    int afterBind = countsCalls.get();
+    assertThat(afterBind).isEqualTo(1); // one queue, read once to register its gauges
+    for (int scrape = 0; scrape < 3; scrape++) {
+      assertThat(
+              registry
+                  .get("spool.queue.jobs")
+                  .tags("queue", "mails", "state", "ready")
+                  .gauge()
+                  .value())
+          .isEqualTo(3);
+      assertThat(
+              registry
+                  .get("spool.queue.jobs")
+                  .tags("queue", "mails", "state", "delayed")
+                  .gauge()
+                  .value())
+          .isZero();
+      assertThat(
+              registry
+                  .get("spool.queue.jobs")
+                  .tags("queue", "mails", "state", "dead")
+                  .gauge()
+                  .value())
+          .isZero();
+    }
+    assertThat(countsCalls.get()).isEqualTo(afterBind);
+  }
+
+  @Test
+  void theDocumentedSetUpRegistersEveryKindOfMeter() {
+    String uri = redis.uri();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    // snippet: micrometer-setup
+    SpoolMetrics metrics = new SpoolMetrics(); // a JobListener and a MeterBinder
+    try (Spool spool = Spool.builder().redis(uri).listener(metrics).build()) {
+      metrics.bindTo(registry); // counters and timers
+      metrics.monitor(spool.monitor()); // spool.queue.jobs gauges
+      Worker worker = spool.worker("node-1").handle(MAIL, (job, mail) -> {}).start();
+      metrics.worker(worker); // spool.worker.busy, spool.worker.concurrency
+      // end snippet
+      spool.enqueue(MAIL, new Mail(1));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> registry.find("spool.jobs.succeeded").counter() != null);
+      assertThat(registry.find("spool.queue.jobs").gauges()).isNotEmpty();
+      assertThat(registry.find("spool.worker.busy").gauge()).isNotNull();
+      worker.close();
+    }
+  }
+
+  /** The monitor, counting its counts calls. */
+  private static Monitor countingMonitor(Monitor monitor, AtomicInteger calls) {
+    return (Monitor)
+        Proxy.newProxyInstance(
+            Monitor.class.getClassLoader(),
+            new Class<?>[] {Monitor.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("counts")) {
+                calls.incrementAndGet();
+              }
+              return method.invoke(monitor, args);
+            });
+  }
+}

@@ -1,0 +1,52 @@
+package dev.spool.spring;
+
+import dev.spool.JobInterceptor;
+import dev.spool.JobListener;
+import dev.spool.Spool;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A {@link Spool} from the {@code spool.*} properties, with every {@link JobListener} and {@link
+ * JobInterceptor} bean registered; a worker node for the {@link SpoolHandler} beans.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(SpoolProperties.class)
+public class SpoolAutoConfiguration {
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Spool spool(
+      SpoolProperties properties,
+      ObjectProvider<JobListener> listeners,
+      ObjectProvider<JobInterceptor> interceptors) {
+    Spool.Builder builder =
+        Spool.builder()
+            .redis(properties.getRedis().getUri())
+            .namespace(properties.getNamespace())
+            .retention(properties.getRetention())
+            .commandTimeout(properties.getCommandTimeout());
+    listeners.orderedStream().forEach(builder::listener);
+    interceptors.orderedStream().forEach(builder::interceptor);
+    return builder.build();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(SpoolHandler.class)
+  @ConditionalOnProperty(prefix = "spool.worker", name = "enabled", matchIfMissing = true)
+  public SpoolWorkerLifecycle spoolWorkerLifecycle(
+      Spool spool,
+      SpoolProperties properties,
+      List<SpoolHandler<?>> handlers,
+      ObjectProvider<WorkerStartedListener> listeners) {
+    return new SpoolWorkerLifecycle(
+        spool, properties.getWorker(), handlers, listeners.orderedStream().toList());
+  }
+}

@@ -1,0 +1,217 @@
+package dev.spool.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code spool.*} properties. Defaults are written out (not taken from Spool's {@code
+ * DEFAULT_*} constants) so that the configuration metadata shows them; a test keeps them equal.
+ */
+@ConfigurationProperties(prefix = "spool")
+public class SpoolProperties {
+  private final Redis redis = new Redis();
+  private final WorkerProperties worker = new WorkerProperties();
+  private final Metrics metrics = new Metrics();
+  private final Tracing tracing = new Tracing();
+  private final Health health = new Health();
+
+  /** Key prefix of every Spool key in Redis. */
+  private String namespace = "spool";
+
+  /** How long finished jobs keep their status. */
+  private Duration retention = Duration.ofDays(7);
+
+  /** A Redis command not answered by then fails. */
+  private Duration commandTimeout = Duration.ofSeconds(10);
+
+  public Redis getRedis() {
+    return redis;
+  }
+
+  public WorkerProperties getWorker() {
+    return worker;
+  }
+
+  public Metrics getMetrics() {
+    return metrics;
+  }
+
+  public Tracing getTracing() {
+    return tracing;
+  }
+
+  public Health getHealth() {
+    return health;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public Duration getRetention() {
+    return retention;
+  }
+
+  public void setRetention(Duration retention) {
+    this.retention = retention;
+  }
+
+  public Duration getCommandTimeout() {
+    return commandTimeout;
+  }
+
+  public void setCommandTimeout(Duration commandTimeout) {
+    this.commandTimeout = commandTimeout;
+  }
+
+  /** Where Redis is. */
+  public static class Redis {
+    /**
+     * redis://[:password@]host:port[/db], rediss:// for TLS, or
+     * redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master.
+     */
+    private String uri = "redis://localhost:6379";
+
+    public String getUri() {
+      return uri;
+    }
+
+    public void setUri(String uri) {
+      this.uri = uri;
+    }
+  }
+
+  /** The application's worker node, which runs the SpoolHandler beans. */
+  public static class WorkerProperties {
+    /** Whether to run a worker node (when there is at least one SpoolHandler bean). */
+    private boolean enabled = true;
+
+    /** The node's name; defaults to the host name. */
+    private String name;
+
+    /** Queues to fetch from, first listed first; defaults to the queues of the handlers' types. */
+    private List<String> queues = new ArrayList<>();
+
+    /** At most this many handlers run at once. */
+    private int concurrency = 10;
+
+    /** How long a job stays held without a heartbeat from its node. */
+    private Duration lease = Duration.ofSeconds(10);
+
+    /**
+     * How long running jobs may finish when the application stops; keep it under
+     * spring.lifecycle.timeout-per-shutdown-phase (30 s by default).
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(25);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public List<String> getQueues() {
+      return queues;
+    }
+
+    public void setQueues(List<String> queues) {
+      this.queues = queues;
+    }
+
+    public int getConcurrency() {
+      return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+      this.concurrency = concurrency;
+    }
+
+    public Duration getLease() {
+      return lease;
+    }
+
+    public void setLease(Duration lease) {
+      this.lease = lease;
+    }
+
+    public Duration getShutdownTimeout() {
+      return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+    }
+  }
+
+  /** Micrometer meters (when a MeterRegistry is present). */
+  public static class Metrics {
+    /** Whether to register Spool's meters. */
+    private boolean enabled = true;
+
+    /** Queue counts behind the spool.queue.jobs gauges are read from Redis at most this often. */
+    private Duration countsMaxAge = Duration.ofSeconds(10);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getCountsMaxAge() {
+      return countsMaxAge;
+    }
+
+    public void setCountsMaxAge(Duration countsMaxAge) {
+      this.countsMaxAge = countsMaxAge;
+    }
+  }
+
+  /** OpenTelemetry spans (when an OpenTelemetry bean is present). */
+  public static class Tracing {
+    /** Whether to trace enqueues and attempts. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** The "spool" health indicator. */
+  public static class Health {
+    /**
+     * Dead jobs added between two health checks beyond which the indicator reports
+     * DEAD_JOBS_GROWING instead of UP; 0 turns the check off.
+     */
+    private long deadGrowthThreshold = 0;
+
+    public long getDeadGrowthThreshold() {
+      return deadGrowthThreshold;
+    }
+
+    public void setDeadGrowthThreshold(long deadGrowthThreshold) {
+      this.deadGrowthThreshold = deadGrowthThreshold;
+    }
+  }
+}

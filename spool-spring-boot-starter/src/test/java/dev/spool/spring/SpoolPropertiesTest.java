@@ -1,0 +1,23 @@
+package dev.spool.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.Spool;
+import dev.spool.Worker;
+import dev.spool.micrometer.SpoolMetrics;
+import org.junit.jupiter.api.Test;
+
+class SpoolPropertiesTest {
+  @Test
+  void defaultsAreSpoolsOwn() {
+    SpoolProperties p = new SpoolProperties();
+    assertThat(p.getNamespace()).isEqualTo(Spool.Builder.DEFAULT_NAMESPACE);
+    assertThat(p.getRetention()).isEqualTo(Spool.Builder.DEFAULT_RETENTION);
+    assertThat(p.getCommandTimeout()).isEqualTo(Spool.Builder.DEFAULT_COMMAND_TIMEOUT);
+    assertThat(p.getWorker().getConcurrency()).isEqualTo(Worker.Builder.DEFAULT_CONCURRENCY);
+    assertThat(p.getWorker().getLease()).isEqualTo(Worker.Builder.DEFAULT_LEASE);
+    assertThat(p.getWorker().getShutdownTimeout())
+        .isEqualTo(Worker.Builder.DEFAULT_SHUTDOWN_TIMEOUT);
+    assertThat(p.getMetrics().getCountsMaxAge()).isEqualTo(SpoolMetrics.DEFAULT_COUNTS_MAX_AGE);
+  }
+}
