@@ -21,8 +21,9 @@ public final class ClientOptions {
       order = 100,
       defaultValue = "${env:SPOOL_REDIS:-" + DEFAULT_REDIS + "}",
       description =
-          "Redis to use, redis://[:password@]host:port[/db], rediss://... or"
-              + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master (default: $SPOOL_REDIS,"
+          "Redis to use, redis://[:password@]host:port[/db], rediss://...,"
+              + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master or a Redis Cluster,"
+              + " redis://[:password@]h1:p1,h2:p2 (default: $SPOOL_REDIS,"
               + " else "
               + DEFAULT_REDIS
               + ").")
@@ -58,13 +59,16 @@ public final class ClientOptions {
     if (redis == null
         || !redis
             .strip()
-            .matches("(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel)://.*")) {
+            .matches(
+                "(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel|redis-cluster"
+                    + "|rediss-cluster)://.*")) {
       throw new ParameterException(
           spec.commandLine(),
           "--redis: '"
               + Redaction.redact(redis)
-              + "' is not a Redis URI: use redis://[:password@]host:port[/db] or"
-              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master");
+              + "' is not a Redis URI: use redis://[:password@]host:port[/db],"
+              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master or, for a"
+              + " Redis Cluster, redis://[:password@]host1:port1,host2:port2");
     }
     try {
       Spool.builder().namespace(namespace); // validates, connects to nothing

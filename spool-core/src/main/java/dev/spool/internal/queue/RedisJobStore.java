@@ -14,7 +14,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -513,7 +513,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public List<DeadJob> dead(String queue, int offset, int limit) {
     QueueKeys q = keys.queue(queue);
-    RedisAsyncCommands<String, String> r = redis.async();
+    RedisClusterAsyncCommands<String, String> r = redis.async();
     List<ScoredValue<String>> ids =
         redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L));
     List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
