@@ -533,6 +533,11 @@ public final class RedisConnection implements AutoCloseable {
     if (e instanceof RedisCommandTimeoutException) {
       return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
     }
+    if (message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")) {
+      // Refused before running: the cluster is electing a master for a slot, or moving it.
+      return new SpoolConnectionException(
+          "the Redis Cluster " + display + " does not serve this slot now (" + message + ")", e);
+    }
     SpoolConnectionException refused = refusedAtConnect(display, e);
     if (refused != null) {
       return refused;
