@@ -387,8 +387,10 @@ public final class Spool implements JobClient, AutoCloseable {
      * {@code redis://[:password@]host:port[/db]}, or {@code rediss://…} for TLS, or a Sentinel set:
      * {@code redis-sentinel://[:password@]host1:port1,host2:port2,…[/db]#masterName} ({@code
      * rediss-sentinel://} for TLS), where the password is the master's (the sentinels are asked for
-     * the master's address, again on every reconnect, so Spool follows a failover by itself). Redis
-     * Cluster is not supported yet.
+     * the master's address, again on every reconnect, so Spool follows a failover by itself), or a
+     * Redis Cluster: {@code redis://[:password@]host1:port1,host2:port2,…} (any nodes of it) or
+     * {@code redis-cluster://[:password@]host:port} (one), {@code rediss} for TLS; see
+     * docs/redis-topologies.md.
      */
     public Builder redis(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
