@@ -8,6 +8,7 @@ import dev.spool.internal.ops.StoreMonitor;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.ReplicaWait;
 import dev.spool.internal.redis.TlsTrust;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -58,7 +61,7 @@ public final class Spool implements JobClient, AutoCloseable {
     this.store =
         new RedisJobStore(
             redis,
-            new Keys(settings.namespace),
+            new Keys(settings.namespace, settings.shards),
             settings.retention,
             settings.deadJobsMaxSize,
             settings.deadJobsMaxAge,
@@ -204,7 +207,7 @@ public final class Spool implements JobClient, AutoCloseable {
         workerSettings -> {
           WorkerNode node =
               new WorkerNode(
-                  workerSettings,
+                  workerSettings.withQueues(settings.shards.expand(workerSettings.queues())),
                   store,
                   statusStore,
                   statuses::findOrUnknown,
@@ -241,7 +244,7 @@ public final class Spool implements JobClient, AutoCloseable {
     }
     Objects.requireNonNull(schedule, "schedule");
     var definition = enqueuer.recurringDefinition(type, args, options, schedule);
-    String queue = options.queue().orElse(type.queue());
+    String queue = settings.shards.home(options.queue().orElse(type.queue()));
     store.registerQueue(queue);
     long next = schedule.next(settings.clock.instant()).toEpochMilli();
     recurring.set(name, queue, definition, next);
@@ -330,7 +333,8 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration outcomeRecheckInterval,
       TlsTrust tlsTrust,
       boolean keepSucceeded,
-      ReplicaWait replicaWait) {}
+      ReplicaWait replicaWait,
+      QueueShards shards) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -380,6 +384,7 @@ public final class Spool implements JobClient, AutoCloseable {
     private TlsTrust tlsTrust;
     private boolean keepSucceeded = true;
     private ReplicaWait replicaWait = ReplicaWait.NONE;
+    private final Map<String, Integer> shards = new TreeMap<>();
 
     private Builder() {}
 
@@ -517,6 +522,21 @@ public final class Spool implements JobClient, AutoCloseable {
     }
 
     /**
+     * Declares a queue of {@code shards} shards (1 to 64): its jobs spread over queues {@code
+     * <queue>.shard0} … {@code <queue>.shard<N-1>}, each with a hash tag of its own, so that on a
+     * Redis Cluster one queue uses several masters. Enqueues pick a shard in turn (a unique job by
+     * its lock, so equal jobs meet the same lock); workers of the queue fetch from every shard,
+     * each coming first in turn; counts and status queries of the queue cover every shard. Every
+     * client and worker of the queue must declare the same number. Recurring jobs and batch
+     * callbacks of the queue run on its first shard. See docs/redis-topologies.md.
+     */
+    public Builder shardedQueue(String queue, int shards) {
+      this.shards.put(queue, shards);
+      QueueShards.of(this.shards); // validates
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @throws SpoolConnectionException if Redis cannot be reached
@@ -549,7 +569,8 @@ public final class Spool implements JobClient, AutoCloseable {
               outcomeRecheckInterval,
               tlsTrust,
               keepSucceeded,
-              replicaWait));
+              replicaWait,
+              QueueShards.of(shards)));
     }
   }
 }

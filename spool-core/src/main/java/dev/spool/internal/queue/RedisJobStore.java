@@ -8,6 +8,7 @@ import dev.spool.Retry;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
 import dev.spool.internal.redis.NotReplicatedException;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
 import io.lettuce.core.KeyValue;
@@ -486,6 +487,11 @@ public final class RedisJobStore implements JobStore {
       redis.await(redis.async().sadd(keys.queues(), queue));
       knownQueues.add(queue);
     }
+  }
+
+  @Override
+  public QueueShards shards() {
+    return keys.shards();
   }
 
   @Override

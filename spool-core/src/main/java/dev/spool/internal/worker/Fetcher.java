@@ -2,6 +2,7 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.SignalWait;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ final class Fetcher {
   private final Object pause = new Object();
   private volatile boolean stopping;
   private volatile SignalWait signals;
+  private long round; // turns which shard of a sharded queue is fetched first
   private Thread thread;
 
   Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
@@ -64,7 +66,7 @@ final class Fetcher {
       }
       int got = 0;
       try {
-        for (String queue : node.settings().queues()) {
+        for (String queue : QueueShards.fetchOrder(node.settings().queues(), round++)) {
           if (got == want || stopping) {
             break;
           }

@@ -15,4 +15,10 @@ public record WorkerSettings(
   public WorkerSettings {
     queues = List.copyOf(queues);
   }
+
+  /** These settings with other queues (a sharded queue's shards in its place). */
+  public WorkerSettings withQueues(List<String> physical) {
+    return new WorkerSettings(
+        name, physical, concurrency, lease, shutdownTimeout, affinityFallback, handlers);
+  }
 }
