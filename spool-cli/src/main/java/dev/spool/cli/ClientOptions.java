@@ -1,6 +1,8 @@
 package dev.spool.cli;
 
 import dev.spool.Spool;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +43,15 @@ public final class ClientOptions {
   String namespace;
 
   @Option(
+      names = "--sharded-queue",
+      paramLabel = "QUEUE=N",
+      order = 105,
+      description =
+          "A queue spread over N shards, as the applications declare it"
+              + " (Spool.Builder.shardedQueue); repeatable.")
+  Map<String, Integer> shardedQueues = new LinkedHashMap<>();
+
+  @Option(
       names = "--json",
       order = 102,
       description = "Print one JSON document instead of text for people (stable field names).")
@@ -75,6 +86,11 @@ public final class ClientOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--namespace: " + e.getMessage());
     }
+    try {
+      shardedQueues.forEach(Spool.builder()::shardedQueue); // validates
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--sharded-queue: " + e.getMessage());
+    }
   }
 
   /**
@@ -88,6 +104,8 @@ public final class ClientOptions {
 
   /** Connects with further settings. */
   Spool connect(UnaryOperator<Spool.Builder> settings) {
-    return settings.apply(Spool.builder().redis(redis).namespace(namespace)).build();
+    Spool.Builder builder = Spool.builder().redis(redis).namespace(namespace);
+    shardedQueues.forEach(builder::shardedQueue);
+    return settings.apply(builder).build();
   }
 }
