@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Lettuce client, for one server (also behind Sentinel) or for a Redis Cluster, with what Spool
@@ -51,6 +52,13 @@ final class LettuceClient {
     return cluster != null ? cluster.connectPubSub() : standalone.connectPubSub();
   }
 
+  /** Reads a cluster's topology again now (MOVED seen where redirection is off); none else. */
+  CompletableFuture<Void> refreshTopology() {
+    return cluster == null
+        ? CompletableFuture.completedFuture(null)
+        : cluster.refreshPartitionsAsync().toCompletableFuture();
+  }
+
   /** The async commands of a connection this client opened. */
   static RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> c) {
     if (c instanceof StatefulRedisClusterConnection<String, String> clustered) {
@@ -62,21 +70,26 @@ final class LettuceClient {
   /**
    * The commands of the one server that runs commands on {@code key}: the connection itself for one
    * server; for a cluster, the connection's link to the master that serves the key's slot now, so
-   * that a keyless command sent after a keyed one (WAIT) reaches the same node.
+   * that a keyless command sent after a keyed one (WAIT) reaches the same node. Never blocks: it
+   * may run on Lettuce's event loop, which a blocking connect would stall.
    *
-   * @throws SpoolConnectionException if no master serves the slot (the topology is changing)
+   * @return failed with {@link SpoolConnectionException} if no master serves the slot (the topology
+   *     is changing)
    */
-  static RedisClusterAsyncCommands<String, String> nodeOf(
+  static CompletableFuture<RedisClusterAsyncCommands<String, String>> nodeOf(
       StatefulConnection<String, String> c, String key, String display) {
     if (!(c instanceof StatefulRedisClusterConnection<String, String> clustered)) {
-      return async(c);
+      return CompletableFuture.completedFuture(async(c));
     }
     int slot = SlotHash.getSlot(key);
     RedisClusterNode master = clustered.getPartitions().getMasterBySlot(slot);
     if (master == null) {
-      throw new SpoolConnectionException(
-          "no master of the Redis Cluster " + display + " serves slot " + slot + " now", null);
+      return CompletableFuture.failedFuture(
+          new SpoolConnectionException(
+              "no master of the Redis Cluster " + display + " serves slot " + slot + " now", null));
     }
-    return clustered.getConnection(master.getNodeId()).async();
+    return clustered
+        .getConnectionAsync(master.getNodeId())
+        .thenApply(StatefulRedisConnection::async);
   }
 }

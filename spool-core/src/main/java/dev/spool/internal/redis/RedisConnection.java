@@ -99,7 +99,9 @@ public final class RedisConnection implements AutoCloseable {
             new RedisConnectionStateListener() {
               @Override
               public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
-                if (connection == shared) {
+                // A cluster's links to its nodes are connections of their own: any that
+                // (re)connects ends an outage that a failed call started (see logFailure).
+                if (connection == shared || client.isCluster()) {
                   outage.up();
                 }
               }
@@ -390,13 +392,50 @@ public final class RedisConnection implements AutoCloseable {
     if (!replicaWait.waits()) {
       return eval(script, output, keys, args);
     }
-    RedisClusterAsyncCommands<String, String> redis;
+    if (!client.isCluster()) {
+      return evalReplicatedOnce(script, output, keys, args);
+    }
+    // The script runs on the master Lettuce last knew for the slot, without redirection (WAIT
+    // must follow it on the same node): a MOVED says the topology changed, and nothing ran.
+    return this.<T>evalReplicatedOnce(script, output, keys, args)
+        .handle(
+            (result, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(result);
+              }
+              if (!isRedirect(error)) {
+                return CompletableFuture.<T>failedFuture(error);
+              }
+              return client
+                  .refreshTopology()
+                  .thenCompose(v -> this.<T>evalReplicatedOnce(script, output, keys, args));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static boolean isRedirect(Throwable error) {
+    String m = unwrap(error).getMessage();
+    return m != null && (m.startsWith("MOVED") || m.startsWith("ASK"));
+  }
+
+  private <T> CompletableFuture<T> evalReplicatedOnce(
+      Script script, ScriptOutputType output, String[] keys, String... args) {
+    CompletableFuture<RedisClusterAsyncCommands<String, String>> node;
     try {
       // On a cluster, the node that runs the script is the one whose replicas must confirm it.
-      redis = LettuceClient.nodeOf(replicated, keys[0], display);
+      node = LettuceClient.nodeOf(replicated, keys[0], display);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return node.thenCompose(redis -> evalThenWait(redis, script, output, keys, args));
+  }
+
+  private <T> CompletableFuture<T> evalThenWait(
+      RedisClusterAsyncCommands<String, String> redis,
+      Script script,
+      ScriptOutputType output,
+      String[] keys,
+      String... args) {
     // WAIT only once the script has answered: a NOSCRIPT retry sends the script after it.
     return this.<T>eval(redis, script, output, keys, args)
         .thenCompose(
@@ -533,7 +572,10 @@ public final class RedisConnection implements AutoCloseable {
     if (e instanceof RedisCommandTimeoutException) {
       return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
     }
-    if (message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")) {
+    if (message.startsWith("CLUSTERDOWN")
+        || message.startsWith("TRYAGAIN")
+        || message.startsWith("MOVED")
+        || message.startsWith("ASK")) {
       // Refused before running: the cluster is electing a master for a slot, or moving it.
       return new SpoolConnectionException(
           "the Redis Cluster " + display + " does not serve this slot now (" + message + ")", e);
