@@ -185,6 +185,7 @@ public final class Batch {
               : onSuccess != null
                   ? onSuccess.type().queue()
                   : parent != null ? parent.batchPart().split("\\|", 2)[0] : Queues.DEFAULT;
+      queue = store.shards().home(queue); // a sharded queue's callbacks run on its first shard
       byte[] random = new byte[8];
       ThreadLocalRandom.current().nextBytes(random);
       String token = "b" + Long.toString(clock.millis(), 36) + HexFormat.of().formatHex(random);

@@ -10,6 +10,7 @@ import dev.spool.internal.ops.StoreQueueControl;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.ReplicaWait;
 import dev.spool.internal.redis.TlsTrust;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -61,7 +64,7 @@ public final class Spool implements JobClient, AutoCloseable {
     this.store =
         new RedisJobStore(
             redis,
-            new Keys(settings.namespace),
+            new Keys(settings.namespace, settings.shards),
             settings.retention,
             settings.deadJobsMaxSize,
             settings.deadJobsMaxAge,
@@ -208,7 +211,7 @@ public final class Spool implements JobClient, AutoCloseable {
         workerSettings -> {
           WorkerNode node =
               new WorkerNode(
-                  workerSettings.observedBy(settings.observers),
+                  workerSettings.observedBy(settings.observers).withShards(settings.shards),
                   store,
                   statusStore,
                   statuses::findOrUnknown,
@@ -250,7 +253,7 @@ public final class Spool implements JobClient, AutoCloseable {
     }
     Objects.requireNonNull(schedule, "schedule");
     var definition = enqueuer.recurringDefinition(type, args, options, schedule);
-    String queue = options.queue().orElse(type.queue());
+    String queue = settings.shards.home(options.queue().orElse(type.queue()));
     store.registerQueue(queue);
     long next = schedule.next(settings.clock.instant()).toEpochMilli();
     recurring.set(name, queue, definition, next);
@@ -340,7 +343,8 @@ public final class Spool implements JobClient, AutoCloseable {
       TlsTrust tlsTrust,
       boolean keepSucceeded,
       ReplicaWait replicaWait,
-      Observers observers) {}
+      Observers observers,
+      QueueShards shards) {}
 
   /** Settings of a {@link Spool}; only {@link #redis} is required. */
   public static final class Builder {
@@ -392,6 +396,7 @@ public final class Spool implements JobClient, AutoCloseable {
     private ReplicaWait replicaWait = ReplicaWait.NONE;
     private final List<JobListener> listeners = new ArrayList<>();
     private final List<JobInterceptor> interceptors = new ArrayList<>();
+    private final Map<String, Integer> shards = new TreeMap<>();
 
     private Builder() {}
 
@@ -399,8 +404,10 @@ public final class Spool implements JobClient, AutoCloseable {
      * {@code redis://[:password@]host:port[/db]}, or {@code rediss://…} for TLS, or a Sentinel set:
      * {@code redis-sentinel://[:password@]host1:port1,host2:port2,…[/db]#masterName} ({@code
      * rediss-sentinel://} for TLS), where the password is the master's (the sentinels are asked for
-     * the master's address, again on every reconnect, so Spool follows a failover by itself). Redis
-     * Cluster is not supported yet.
+     * the master's address, again on every reconnect, so Spool follows a failover by itself), or a
+     * Redis Cluster: {@code redis://[:password@]host1:port1,host2:port2,…} (any nodes of it) or
+     * {@code redis-cluster://[:password@]host:port} (one), {@code rediss} for TLS; see
+     * docs/redis-topologies.md.
      */
     public Builder redis(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -545,6 +552,21 @@ public final class Spool implements JobClient, AutoCloseable {
     }
 
     /**
+     * Declares a queue of {@code shards} shards (1 to 64): its jobs spread over queues {@code
+     * <queue>.shard0} … {@code <queue>.shard<N-1>}, each with a hash tag of its own, so that on a
+     * Redis Cluster one queue uses several masters. Enqueues pick a shard in turn (a unique job by
+     * its lock, so equal jobs meet the same lock); workers of the queue fetch from every shard,
+     * each coming first in turn; counts and status queries of the queue cover every shard. Every
+     * client and worker of the queue must declare the same number. Recurring jobs and batch
+     * callbacks of the queue run on its first shard. See docs/redis-topologies.md.
+     */
+    public Builder shardedQueue(String queue, int shards) {
+      this.shards.put(queue, shards);
+      QueueShards.of(this.shards); // validates
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @throws SpoolConnectionException if Redis cannot be reached
@@ -578,7 +600,8 @@ public final class Spool implements JobClient, AutoCloseable {
               tlsTrust,
               keepSucceeded,
               replicaWait,
-              new Observers(listeners, interceptors)));
+              new Observers(listeners, interceptors),
+              QueueShards.of(shards)));
     }
   }
 }

@@ -74,7 +74,8 @@ final class StoreStatuses implements Statuses {
   }
 
   private List<String> queuesOf(StatusQuery q) {
-    List<String> queues = q.queue() != null ? List.of(q.queue()) : jobs.queues();
+    List<String> queues =
+        q.queue() != null ? jobs.shards().physical(q.queue()) : jobs.queues(); // a sharded one: all
     return queues.stream().filter(q::mayMatchIn).toList();
   }
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       StatusQueryCommand.class,
       BatchCommand.class,
       ReplicaWaitCommand.class,
+      ClusterScaleCommand.class,
       AllCommand.class,
       CompareCommand.class,
       EnqueuerCommand.class

@@ -1,6 +1,8 @@
 package dev.spool.cli;
 
 import dev.spool.Spool;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +23,9 @@ public final class ClientOptions {
       order = 100,
       defaultValue = "${env:SPOOL_REDIS:-" + DEFAULT_REDIS + "}",
       description =
-          "Redis to use, redis://[:password@]host:port[/db], rediss://... or"
-              + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master (default: $SPOOL_REDIS,"
+          "Redis to use, redis://[:password@]host:port[/db], rediss://...,"
+              + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master or a Redis Cluster,"
+              + " redis://[:password@]h1:p1,h2:p2 (default: $SPOOL_REDIS,"
               + " else "
               + DEFAULT_REDIS
               + ").")
@@ -38,6 +41,15 @@ public final class ClientOptions {
               + Spool.Builder.DEFAULT_NAMESPACE
               + ").")
   String namespace;
+
+  @Option(
+      names = "--sharded-queue",
+      paramLabel = "QUEUE=N",
+      order = 105,
+      description =
+          "A queue spread over N shards, as the applications declare it"
+              + " (Spool.Builder.shardedQueue); repeatable.")
+  Map<String, Integer> shardedQueues = new LinkedHashMap<>();
 
   @Option(
       names = "--json",
@@ -58,18 +70,26 @@ public final class ClientOptions {
     if (redis == null
         || !redis
             .strip()
-            .matches("(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel)://.*")) {
+            .matches(
+                "(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel|redis-cluster"
+                    + "|rediss-cluster)://.*")) {
       throw new ParameterException(
           spec.commandLine(),
           "--redis: '"
               + Redaction.redact(redis)
-              + "' is not a Redis URI: use redis://[:password@]host:port[/db] or"
-              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master");
+              + "' is not a Redis URI: use redis://[:password@]host:port[/db],"
+              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master or, for a"
+              + " Redis Cluster, redis://[:password@]host1:port1,host2:port2");
     }
     try {
       Spool.builder().namespace(namespace); // validates, connects to nothing
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--namespace: " + e.getMessage());
+    }
+    try {
+      shardedQueues.forEach(Spool.builder()::shardedQueue); // validates
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--sharded-queue: " + e.getMessage());
     }
   }
 
@@ -84,6 +104,8 @@ public final class ClientOptions {
 
   /** Connects with further settings. */
   Spool connect(UnaryOperator<Spool.Builder> settings) {
-    return settings.apply(Spool.builder().redis(redis).namespace(namespace)).build();
+    Spool.Builder builder = Spool.builder().redis(redis).namespace(namespace);
+    shardedQueues.forEach(builder::shardedQueue);
+    return settings.apply(builder).build();
   }
 }

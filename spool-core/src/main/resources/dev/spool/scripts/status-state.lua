@@ -3,13 +3,15 @@
   the current attempt (state, times, progress, errors, data) is archived in 'pa', the attempt
   count goes up, and the status looks freshly started (as jobba's): progress, errors and data
   are reset; job name, args and provider id stay.
+  KEYS[1] {q}:job:<id>  HASH  the status; its index keys are built from ARGV[1], the prefix
+  of the same tag, so the script stays in the status's slot
   ARGV[1] job key prefix   ARGV[2] id   ARGV[3] state   ARGV[4] now (µs)
   ARGV[5] expiry (s) for a status that reaches a final state (it joins {q}:finished, the
   Pruner's list; leaving a final state takes it off)
   Returns: the attempt after the change, or -1 if there is no such status ]]
 local prefix, id, state, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local qp = string.sub(prefix, 1, -5)
-local key = prefix .. id
+local key = KEYS[1]
 local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa', 'da')
 if not job[1] then return -1 end
 local attempt = int(job[2]) or 0

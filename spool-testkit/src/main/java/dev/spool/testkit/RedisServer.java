@@ -149,7 +149,7 @@ final class RedisServer {
     }
     PortTaken taken = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int candidate = port != 0 ? port : freePort();
+      int candidate = port != 0 ? port : member.clusterBus() ? freeClusterPort() : freePort();
       try {
         launch(candidate);
         port = candidate;
@@ -401,6 +401,26 @@ final class RedisServer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + HOST, e);
     }
+  }
+
+  /**
+   * A free port whose Cluster bus port (+ 10000, fixed on Redis 6.2) is free too: the bus must
+   * exist, so the port is at most 55535.
+   */
+  private static int freeClusterPort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = freePort();
+      if (candidate + 10_000 > 65_535) {
+        continue;
+      }
+      try (ServerSocket bus =
+          new ServerSocket(candidate + 10_000, 1, InetAddress.getByName(HOST))) {
+        return candidate;
+      } catch (IOException e) {
+        // the bus port is taken: try another
+      }
+    }
+    throw new IllegalStateException("found no free port with a free Cluster bus port on " + HOST);
   }
 
   private static void pause(Duration duration) {

@@ -13,6 +13,7 @@ import dev.spool.Throughput;
 import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.QueueShards;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -93,14 +94,38 @@ public final class StoreMonitor implements Monitor {
     return n;
   }
 
+  /** The queues, each sharded queue this client declared once under its own name. */
   @Override
   public List<String> queues() {
-    return store.queues();
+    QueueShards shards = store.shards();
+    return store.queues().stream()
+        .map(q -> shards.isSharded(QueueShards.logical(q)) ? QueueShards.logical(q) : q)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
+  /** A sharded queue's counts are the sums over its shards (each read atomically on its own). */
   @Override
   public QueueCounts counts(String queue) {
-    return store.counts(queue);
+    List<String> physical = store.shards().physical(queue);
+    if (physical.size() == 1) {
+      return store.counts(physical.getFirst());
+    }
+    long ready = 0;
+    long delayed = 0;
+    long processing = 0;
+    long completed = 0;
+    long dead = 0;
+    for (String shard : physical) {
+      QueueCounts c = store.counts(shard);
+      ready += c.ready();
+      delayed += c.delayed();
+      processing += c.processing();
+      completed += c.completed();
+      dead += c.dead();
+    }
+    return new QueueCounts(queue, ready, delayed, processing, completed, dead);
   }
 
   @Override

@@ -7,10 +7,15 @@ import dev.spool.RateLimit;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** {@link QueueControl} over the job store. */
+/**
+ * {@link QueueControl} over the job store. A sharded queue is held shard by shard: a pause or
+ * resume applies to every shard, and a limit is split between the shards (each shard is its own
+ * Cluster slot, so no one script can count across them).
+ */
 public final class StoreQueueControl implements QueueControl {
   private final RedisJobStore store;
   private final Clock clock;
@@ -27,41 +32,67 @@ public final class StoreQueueControl implements QueueControl {
     return queue;
   }
 
+  private List<String> shards() {
+    return store.shards().physical(queue);
+  }
+
+  /** A shard's part of a limit of the whole queue: an equal part, at least 1. */
+  private int part(int max) {
+    return Math.max(1, max / shards().size());
+  }
+
   @Override
   public boolean pause() {
-    return store.pause(queue, clock.millis());
+    boolean changed = false;
+    for (String shard : shards()) {
+      changed |= store.pause(shard, clock.millis());
+    }
+    return changed;
   }
 
   @Override
   public boolean resume() {
-    return store.resume(queue);
+    boolean changed = false;
+    for (String shard : shards()) {
+      changed |= store.resume(shard);
+    }
+    return changed;
   }
 
   @Override
   public boolean isPaused() {
-    return store.isPaused(queue);
+    return store.isPaused(shards().getFirst());
   }
 
   @Override
   public void limitConcurrency(int max) {
-    new ConcurrencyLimit<>(max, null); // validates
-    store.setLimits(queue, Integer.toString(max), "");
+    if (max < 1 || max > ConcurrencyLimit.MAX) {
+      throw new IllegalArgumentException(
+          "concurrency limit must be in [1, " + ConcurrencyLimit.MAX + "], got " + max);
+    }
+    for (String shard : shards()) {
+      store.setLimits(shard, Integer.toString(part(max)), "");
+    }
   }
 
   @Override
   public void limitRate(int max, Duration per) {
-    new RateLimit<>(max, per, null); // validates
-    store.setLimits(queue, "", max + "|" + per.toMillis());
+    new RateLimit<>(max, per, null); // checks max and per as a type's rate limit would be
+    for (String shard : shards()) {
+      store.setLimits(shard, "", part(max) + "|" + per.toMillis());
+    }
   }
 
   @Override
   public void removeLimits() {
-    store.setLimits(queue, "-", "-");
+    for (String shard : shards()) {
+      store.setLimits(shard, "-", "-");
+    }
   }
 
   @Override
   public OptionalInt concurrencyLimit() {
-    String stored = store.limits(queue)[0];
+    String stored = store.limits(shards().getFirst())[0];
     try {
       return stored == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(stored));
     } catch (NumberFormatException e) {
@@ -71,7 +102,7 @@ public final class StoreQueueControl implements QueueControl {
 
   @Override
   public Optional<RateLimit<Object>> rateLimit() {
-    String stored = store.limits(queue)[1];
+    String stored = store.limits(shards().getFirst())[1];
     if (stored == null || !stored.matches("\\d{1,9}\\|\\d{1,12}")) {
       return Optional.empty(); // none, or not as Spool writes it: fetch ignores it too
     }

@@ -15,6 +15,7 @@ import dev.spool.Unique;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.observe.Observers;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.unique.LockSpec;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +139,9 @@ public final class Enqueuer {
       List<String> batchParts,
       Map<String, String> headers) {
     Template<A> template = template(type, options, batchParts != null, clock.millis(), headers);
+    if (store.shards().isSharded(queue)) {
+      return enqueueSharded(template, args, batchParts);
+    }
     registerQueue(queue);
     Json.Sequence json = new Json.Sequence();
     Sent sent =
@@ -209,7 +213,7 @@ public final class Enqueuer {
               new TemplateKey(job.type(), job.options()),
               k -> template(k.type(), k.options(), false, nowMs, headers));
       templateOf.add(t);
-      byQueue.computeIfAbsent(t.queue, q -> new ArrayList<>()).add(i);
+      byQueue.computeIfAbsent(t.shardForArgs(job.args()), q -> new ArrayList<>()).add(i);
     }
     for (String queue : byQueue.keySet()) {
       registerQueue(queue);
@@ -236,6 +240,47 @@ public final class Enqueuer {
       throw failed.first;
     }
     throw failed.partial(String.join("', '", byQueue.keySet()), jobs.size(), results);
+  }
+
+  /**
+   * The jobs of a sharded queue, each on the shard {@link QueueShards#shardFor} picks (a unique job
+   * by its lock digest), the jobs of each shard in their order and in chunks.
+   */
+  private <A> List<EnqueueResult> enqueueSharded(
+      Template<A> template, List<? extends A> args, List<String> batchParts) {
+    Map<String, List<Integer>> byShard = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      byShard.computeIfAbsent(template.shardFor(args.get(i)), s -> new ArrayList<>()).add(i);
+    }
+    for (String shard : byShard.keySet()) {
+      registerQueue(shard);
+    }
+    EnqueueResult[] results = new EnqueueResult[args.size()];
+    Json.Sequence json = new Json.Sequence();
+    Sent failed = null;
+    int chunks = 0;
+    for (Map.Entry<String, List<Integer>> e : byShard.entrySet()) {
+      List<Integer> indexes = e.getValue();
+      Sent sent =
+          send(
+              e.getKey(),
+              indexes.size(),
+              i -> {
+                int at = indexes.get(i);
+                return template.job(
+                    args.get(at), batchParts == null ? "" : batchParts.get(at), json);
+              });
+      sent.remap(indexes, results);
+      chunks += sent.chunks;
+      failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
+    }
+    if (failed == null) {
+      return Arrays.asList(results);
+    }
+    if (chunks == 1) {
+      throw failed.first;
+    }
+    throw failed.partial(String.join("', '", byShard.keySet()), args.size(), results);
   }
 
   private void registerQueue(String queue) {
@@ -312,6 +357,25 @@ public final class Enqueuer {
       }
       return new NewJob(
           fields, encoded, lock, batchPart, type.concurrencySpec(args), type.rateSpec(args));
+    }
+
+    /**
+     * The queue a job of these arguments goes to: this template's, or for a sharded queue the shard
+     * {@link QueueShards#shardFor} picks (a unique job by its lock digest).
+     */
+    String shardFor(A args) {
+      QueueShards shards = store.shards();
+      if (!shards.isSharded(queue)) {
+        return queue;
+      }
+      String key =
+          unique == null ? null : LockSpec.of(type.name(), unique, args, defaultLockTtl).digest();
+      return shards.shardFor(queue, key);
+    }
+
+    @SuppressWarnings("unchecked")
+    String shardForArgs(Object args) {
+      return shardFor((A) args);
     }
 
     /** {@link #job} for arguments known to be of this template's type. */

@@ -3,6 +3,7 @@ package dev.spool.internal.queue;
 import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
+import dev.spool.internal.redis.QueueShards;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,6 +67,11 @@ public interface JobStore {
   int cancel(JobId id, long nowMicros);
 
   void registerQueue(String queue);
+
+  /** The queues declared with several shards. */
+  default QueueShards shards() {
+    return QueueShards.NONE;
+  }
 
   List<String> queues();
 

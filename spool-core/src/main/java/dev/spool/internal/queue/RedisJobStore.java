@@ -9,6 +9,7 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
 import dev.spool.internal.redis.NotReplicatedException;
+import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
 import io.lettuce.core.KeyValue;
@@ -16,7 +17,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -502,6 +503,11 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
+  public QueueShards shards() {
+    return keys.shards();
+  }
+
+  @Override
   public List<String> queues() {
     return redis.await(redis.async().smembers(keys.queues())).stream().sorted().toList();
   }
@@ -574,7 +580,7 @@ public final class RedisJobStore implements JobStore {
   @Override
   public List<DeadJob> dead(String queue, int offset, int limit) {
     QueueKeys q = keys.queue(queue);
-    RedisAsyncCommands<String, String> r = redis.async();
+    RedisClusterAsyncCommands<String, String> r = redis.async();
     List<ScoredValue<String>> ids =
         redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L));
     List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();

@@ -9,8 +9,14 @@ import dev.spool.Queues;
  */
 public final class Keys {
   private final String namespace;
+  private final QueueShards shards;
 
   public Keys(String namespace) {
+    this(namespace, QueueShards.NONE);
+  }
+
+  public Keys(String namespace, QueueShards shards) {
+    this.shards = shards;
     if (namespace == null || !namespace.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new IllegalArgumentException(
           "invalid namespace '" + namespace + "': use 1 to 64 letters, digits, '.', '_' or '-'");
@@ -20,6 +26,11 @@ public final class Keys {
 
   public String namespace() {
     return namespace;
+  }
+
+  /** The queues declared with several shards, each shard a queue of its own hash tag. */
+  public QueueShards shards() {
+    return shards;
   }
 
   /** SET of every queue name ever used (for views across queues). */

@@ -17,8 +17,11 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -26,6 +29,7 @@ import io.lettuce.core.resource.Delay;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -58,20 +62,24 @@ public final class RedisConnection implements AutoCloseable {
   private static final String OOM = "OOM command not allowed";
   private static final String NOPERM = "NOPERM";
 
-  private final RedisClient client;
+  /** How often a cluster client re-reads the topology even when nothing hints at a change. */
+  static final Duration CLUSTER_REFRESH_PERIOD = Duration.ofSeconds(10);
+
+  private final LettuceClient client;
   private final ClientResources resources;
   private final String display;
   private final Duration commandTimeout;
-  private final StatefulRedisConnection<String, String> shared;
+  private final StatefulConnection<String, String> shared;
+  private final RedisClusterAsyncCommands<String, String> commands;
   private final ReplicaWait replicaWait;
   // Enqueues that wait for replicas run here, not on the shared connection: WAIT blocks the
   // connection it is sent on until the replicas answer, which would stall every other caller.
-  private final StatefulRedisConnection<String, String> replicated; // null unless replicaWait
+  private final StatefulConnection<String, String> replicated; // null unless replicaWait
   private final Outage outage;
   private volatile boolean closed;
 
   private RedisConnection(
-      RedisClient client,
+      LettuceClient client,
       ClientResources resources,
       String display,
       Duration commandTimeout,
@@ -81,25 +89,30 @@ public final class RedisConnection implements AutoCloseable {
     this.display = display;
     this.commandTimeout = commandTimeout;
     this.shared = client.connect();
+    this.commands = LettuceClient.async(shared);
     this.replicaWait = replicaWait;
     this.replicated = replicaWait.waits() ? client.connect() : null;
     this.outage = new Outage(display);
-    client.addListener(
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
-            if (connection == shared) {
-              outage.up();
-            }
-          }
+    client
+        .client()
+        .addListener(
+            new RedisConnectionStateListener() {
+              @Override
+              public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
+                // A cluster's links to its nodes are connections of their own: any that
+                // (re)connects ends an outage that a failed call started (see logFailure).
+                if (connection == shared || client.isCluster()) {
+                  outage.up();
+                }
+              }
 
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == shared && !closed) {
-              outage.down();
-            }
-          }
-        });
+              @Override
+              public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == shared && !closed) {
+                  outage.down();
+                }
+              }
+            });
   }
 
   /** Whether the shared connection is lost now (Lettuce is reconnecting). */
@@ -139,7 +152,10 @@ public final class RedisConnection implements AutoCloseable {
    * Connects, or throws {@link SpoolConnectionException} saying why not. The URI is any of
    * Lettuce's forms: {@code redis://}, {@code rediss://} (TLS), {@code redis-sentinel://} and
    * {@code rediss-sentinel://} (the master is looked up through the sentinels, again on every
-   * reconnect, so a failover is followed).
+   * reconnect, so a failover is followed), or a Redis Cluster: several nodes {@code
+   * redis://h1:p1,h2:p2} or one {@code redis-cluster://host:port} (the client follows MOVED and ASK
+   * and re-reads the topology when a node fails, is redirected, or every {@link
+   * #CLUSTER_REFRESH_PERIOD}).
    *
    * @param trust whom a {@code rediss://} connection trusts; null for the JVM's default trust store
    * @param replicaWait what {@link #evalReplicated} waits for
@@ -147,35 +163,77 @@ public final class RedisConnection implements AutoCloseable {
    */
   public static RedisConnection open(
       String uri, Duration commandTimeout, TlsTrust trust, ReplicaWait replicaWait) {
-    RedisURI redisUri = parse(uri);
-    redisUri.setTimeout(commandTimeout); // what Lettuce's synchronous calls wait for, too
-    String display = display(redisUri);
+    boolean isCluster = uri != null && ClusterUri.isCluster(uri);
+    List<RedisURI> seeds = isCluster ? ClusterUri.seeds(uri) : List.of(parse(uri));
+    seeds.forEach(seed -> seed.setTimeout(commandTimeout)); // what sync calls wait for, too
+    String display = isCluster ? clusterDisplay(seeds) : display(seeds.getFirst());
     ClientResources resources =
         ClientResources.builder()
             .reconnectDelay(
                 Delay.exponential(
                     MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
             .build();
-    RedisClient client = RedisClient.create(resources, redisUri);
-    ClientOptions.Builder options =
-        ClientOptions.builder()
-            .autoReconnect(true)
-            // Refused, never sent: an enqueue during an outage fails for sure, not maybe.
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(
-                SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
-    if (trust != null) {
-      options.sslOptions(sslOptions(trust));
+    SocketOptions socket =
+        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+    LettuceClient client;
+    if (isCluster) {
+      RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+      ClusterClientOptions.Builder options =
+          ClusterClientOptions.builder()
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+              .socketOptions(socket)
+              .topologyRefreshOptions(
+                  ClusterTopologyRefreshOptions.builder()
+                      .enablePeriodicRefresh(CLUSTER_REFRESH_PERIOD)
+                      // MOVED, ASK, a node that keeps failing to reconnect: re-read at once
+                      // (at most once a second), so a promoted replica is used within seconds.
+                      .enableAllAdaptiveRefreshTriggers()
+                      .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                      .refreshTriggersReconnectAttempts(2)
+                      .build());
+      if (trust != null) {
+        options.sslOptions(sslOptions(trust));
+      }
+      cluster.setOptions(options.build());
+      client = LettuceClient.of(cluster);
+    } else {
+      RedisClient standalone = RedisClient.create(resources, seeds.getFirst());
+      ClientOptions.Builder options =
+          ClientOptions.builder()
+              .autoReconnect(true)
+              // Refused, never sent: an enqueue during an outage fails for sure, not maybe.
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+              .socketOptions(socket);
+      if (trust != null) {
+        options.sslOptions(sslOptions(trust));
+      }
+      standalone.setOptions(options.build());
+      client = LettuceClient.of(standalone);
     }
-    client.setOptions(options.build());
     try {
       return new RedisConnection(client, resources, display, commandTimeout, replicaWait);
     } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      client.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw failure(display, e);
     }
+  }
+
+  private static String clusterDisplay(List<RedisURI> seeds) {
+    StringBuilder hosts = new StringBuilder();
+    for (RedisURI seed : seeds) {
+      hosts.append(hosts.isEmpty() ? "" : ",").append(seed.getHost()).append(':');
+      hosts.append(seed.getPort());
+    }
+    return (seeds.getFirst().isSsl() ? "rediss" : "redis") + "://" + hosts;
+  }
+
+  /** Whether this is a Redis Cluster. */
+  public boolean isCluster() {
+    return client.isCluster();
   }
 
   private static RedisURI parse(String uri) {
@@ -189,7 +247,8 @@ public final class RedisConnection implements AutoCloseable {
               + "': it cannot be parsed ("
               + e.getClass().getSimpleName()
               + "); use redis://[user:password@]host:port[/db], rediss://… or"
-              + " redis-sentinel://[user:password@]host1:port1,host2:port2[/db]#master, with / @ :"
+              + " redis-sentinel://[user:password@]host1:port1,host2:port2[/db]#master, a Redis"
+              + " Cluster as redis://host1:port1,host2:port2, with / @ :"
               + " % # or spaces in the password percent-encoded (e.g. / as %2F)");
     }
   }
@@ -214,17 +273,33 @@ public final class RedisConnection implements AutoCloseable {
     return commandTimeout;
   }
 
-  public RedisAsyncCommands<String, String> async() {
-    return shared.async();
+  /**
+   * The shared connection's commands; on a Redis Cluster each keyed command goes to the node that
+   * serves its key, and a command with several keys must have them all in one slot.
+   */
+  public RedisClusterAsyncCommands<String, String> async() {
+    return commands;
   }
 
-  /** A connection of its own for blocking commands (BLPOP), so they never stall others. */
-  public StatefulRedisConnection<String, String> openBlocking() {
+  /**
+   * A wait for any of these wake-up lists to receive an element, on connections of its own so that
+   * blocking never stalls others: one BLPOP over all of them on one server; on a Redis Cluster, one
+   * per slot (a BLPOP may not span slots there).
+   */
+  public SignalWait openSignalWait(List<String> lists, long blockSeconds) {
     try {
-      return client.connect();
+      if (client.isCluster()) {
+        return new SlotSignalWait(this, lists, blockSeconds);
+      }
+      return new ServerSignalWait(this, lists, blockSeconds);
     } catch (RuntimeException e) {
       throw failure(display, e);
     }
+  }
+
+  /** A new multiplexed connection of this client (to the server or the cluster). */
+  StatefulConnection<String, String> connect() {
+    return client.connect();
   }
 
   public StatefulRedisPubSubConnection<String, String> openPubSub() {
@@ -259,15 +334,16 @@ public final class RedisConnection implements AutoCloseable {
         new RedisConnectionStateListener() {
           @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
-            if (connection == pubSub) {
+            // A cluster's pub/sub link is a node connection of its own: catch up on any.
+            if (connection == pubSub || client.isCluster()) {
               onReconnect.run();
             }
           }
         };
-    client.addListener(reconnects);
+    client.client().addListener(reconnects);
     await(pubSub.async().subscribe(channel));
     return () -> {
-      client.removeListener(reconnects);
+      client.client().removeListener(reconnects);
       pubSub.close();
     };
   }
@@ -282,7 +358,7 @@ public final class RedisConnection implements AutoCloseable {
   public void requireChannels(String namespace) {
     String probe = namespace + ":permission-check";
     try {
-      await(shared.async().publish(probe, ""));
+      await(commands.publish(probe, ""));
     } catch (RedisPermissionException e) {
       throw new RedisPermissionException(
           "the Redis user of "
@@ -301,7 +377,7 @@ public final class RedisConnection implements AutoCloseable {
   /** Runs a script by SHA, sending its source only if Redis answers NOSCRIPT. */
   public <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType output, String[] keys, String... args) {
-    return eval(shared.async(), script, output, keys, args);
+    return eval(commands, script, output, keys, args);
   }
 
   /**
@@ -316,7 +392,50 @@ public final class RedisConnection implements AutoCloseable {
     if (!replicaWait.waits()) {
       return eval(script, output, keys, args);
     }
-    RedisAsyncCommands<String, String> redis = replicated.async();
+    if (!client.isCluster()) {
+      return evalReplicatedOnce(script, output, keys, args);
+    }
+    // The script runs on the master Lettuce last knew for the slot, without redirection (WAIT
+    // must follow it on the same node): a MOVED says the topology changed, and nothing ran.
+    return this.<T>evalReplicatedOnce(script, output, keys, args)
+        .handle(
+            (result, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(result);
+              }
+              if (!isRedirect(error)) {
+                return CompletableFuture.<T>failedFuture(error);
+              }
+              return client
+                  .refreshTopology()
+                  .thenCompose(v -> this.<T>evalReplicatedOnce(script, output, keys, args));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static boolean isRedirect(Throwable error) {
+    String m = unwrap(error).getMessage();
+    return m != null && (m.startsWith("MOVED") || m.startsWith("ASK"));
+  }
+
+  private <T> CompletableFuture<T> evalReplicatedOnce(
+      Script script, ScriptOutputType output, String[] keys, String... args) {
+    CompletableFuture<RedisClusterAsyncCommands<String, String>> node;
+    try {
+      // On a cluster, the node that runs the script is the one whose replicas must confirm it.
+      node = LettuceClient.nodeOf(replicated, keys[0], display);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return node.thenCompose(redis -> evalThenWait(redis, script, output, keys, args));
+  }
+
+  private <T> CompletableFuture<T> evalThenWait(
+      RedisClusterAsyncCommands<String, String> redis,
+      Script script,
+      ScriptOutputType output,
+      String[] keys,
+      String... args) {
     // WAIT only once the script has answered: a NOSCRIPT retry sends the script after it.
     return this.<T>eval(redis, script, output, keys, args)
         .thenCompose(
@@ -352,7 +471,7 @@ public final class RedisConnection implements AutoCloseable {
 
   @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> eval(
-      RedisAsyncCommands<String, String> redis,
+      RedisClusterAsyncCommands<String, String> redis,
       Script script,
       ScriptOutputType output,
       String[] keys,
@@ -452,6 +571,14 @@ public final class RedisConnection implements AutoCloseable {
     }
     if (e instanceof RedisCommandTimeoutException) {
       return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
+    }
+    if (message.startsWith("CLUSTERDOWN")
+        || message.startsWith("TRYAGAIN")
+        || message.startsWith("MOVED")
+        || message.startsWith("ASK")) {
+      // Refused before running: the cluster is electing a master for a slot, or moving it.
+      return new SpoolConnectionException(
+          "the Redis Cluster " + display + " does not serve this slot now (" + message + ")", e);
     }
     SpoolConnectionException refused = refusedAtConnect(display, e);
     if (refused != null) {
@@ -578,7 +705,7 @@ public final class RedisConnection implements AutoCloseable {
     if (replicated != null) {
       replicated.close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -79,7 +79,7 @@ public final class StatusStore {
         redis.eval(
             Script.STATUS_STATE,
             ScriptOutputType.INTEGER,
-            new String[0],
+            new String[] {q.job(id.number())},
             q.jobPrefix(),
             Long.toString(id.number()),
             state,
@@ -89,12 +89,11 @@ public final class StatusStore {
 
   /** Sets unindexed fields (pairs); false if there is no such status. */
   public boolean set(JobId id, String... fieldsAndValues) {
-    String[] args = new String[2 + fieldsAndValues.length];
-    args[0] = keys.queue(id.queue()).job(id.number());
-    args[1] = "set";
-    System.arraycopy(fieldsAndValues, 0, args, 2, fieldsAndValues.length);
-    return redis.<Long>await(
-            redis.eval(Script.STATUS_UPDATE, ScriptOutputType.INTEGER, new String[0], args))
+    String[] args = new String[1 + fieldsAndValues.length];
+    args[0] = "set";
+    System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);
+    String[] key = {keys.queue(id.queue()).job(id.number())};
+    return redis.<Long>await(redis.eval(Script.STATUS_UPDATE, ScriptOutputType.INTEGER, key, args))
         == 1;
   }
 
@@ -104,8 +103,7 @@ public final class StatusStore {
             redis.eval(
                 Script.STATUS_UPDATE,
                 ScriptOutputType.INTEGER,
-                new String[0],
-                key,
+                new String[] {key},
                 "error",
                 errorJson))
         == 1;
@@ -118,7 +116,7 @@ public final class StatusStore {
             redis.eval(
                 Script.STATUS_LABEL,
                 ScriptOutputType.INTEGER,
-                new String[0],
+                new String[] {q.job(id.number())},
                 q.jobPrefix(),
                 Long.toString(id.number()),
                 field,

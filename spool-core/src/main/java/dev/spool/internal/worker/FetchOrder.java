@@ -1,5 +1,6 @@
 package dev.spool.internal.worker;
 
+import dev.spool.internal.redis.QueueShards;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -53,6 +54,45 @@ public final class FetchOrder {
     return queues;
   }
 
+  /**
+   * This order with each sharded queue replaced by its shards. In strict order the shards of a
+   * queue take turns coming first; by weight each shard gets an equal part of its queue's weight
+   * (all weights scaled so that the parts stay whole numbers).
+   */
+  public FetchOrder withShards(QueueShards shards) {
+    if (queues.stream().noneMatch(shards::isSharded)) {
+      return this;
+    }
+    if (weights == null) {
+      return strict(shards.expand(queues));
+    }
+    long scale = 1;
+    for (String q : queues) {
+      scale = lcm(scale, shards.physical(q).size());
+    }
+    List<String> physical = new ArrayList<>();
+    List<Integer> physicalWeights = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i++) {
+      List<String> parts = shards.physical(queues.get(i));
+      for (String part : parts) {
+        physical.add(part);
+        physicalWeights.add(Math.toIntExact(weights[i] * scale / parts.size()));
+      }
+    }
+    return weighted(physical, physicalWeights);
+  }
+
+  private static long lcm(long a, long b) {
+    long x = a;
+    long y = b;
+    while (y != 0) {
+      long t = x % y;
+      x = y;
+      y = t;
+    }
+    return a / x * b;
+  }
+
   public boolean isWeighted() {
     return weights != null;
   }
@@ -67,13 +107,14 @@ public final class FetchOrder {
   public record Step(String queue, int max) {}
 
   /**
-   * The first pass of a round for {@code want} free slots: strict order asks each queue for all of
-   * them in turn; weighted order gives each its share.
+   * The first pass of round number {@code round} for {@code want} free slots: strict order asks
+   * each queue for all of them in turn (the shards of a sharded queue taking turns coming first);
+   * weighted order gives each its share.
    */
-  public List<Step> shares(int want, RandomGenerator random) {
+  public List<Step> shares(int want, RandomGenerator random, long round) {
     List<Step> steps = new ArrayList<>(queues.size());
     if (weights == null) {
-      for (String q : queues) {
+      for (String q : QueueShards.fetchOrder(queues, round)) {
         steps.add(new Step(q, want));
       }
       return steps;

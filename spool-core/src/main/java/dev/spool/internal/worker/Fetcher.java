@@ -2,8 +2,7 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
-import io.lettuce.core.UnblockType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.spool.internal.redis.SignalWait;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,8 +32,8 @@ final class Fetcher {
   private final Object pause = new Object();
   private final SplittableRandom random = new SplittableRandom();
   private volatile boolean stopping;
-  private StatefulRedisConnection<String, String> blocking;
-  private volatile long blockingClientId = -1;
+  private volatile SignalWait signals;
+  private long round; // turns which shard of a sharded queue is fetched first
   private Thread thread;
 
   Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
@@ -44,8 +43,15 @@ final class Fetcher {
   }
 
   void start() {
-    blocking = node.store().redis().openBlocking();
-    blockingClientId = blocking.sync().clientId();
+    List<String> lists =
+        node.settings().queues().stream()
+            .flatMap(
+                q -> {
+                  var keys = node.store().keys().queue(q);
+                  return Stream.of(keys.signalOf(node.name()), keys.signal());
+                })
+            .toList();
+    signals = node.store().redis().openSignalWait(lists, BLOCK_SECONDS);
     thread = Thread.ofPlatform().name("spool-fetch-" + node.name()).daemon().start(this::loop);
   }
 
@@ -66,7 +72,7 @@ final class Fetcher {
       try {
         FetchOrder order = node.settings().fetchOrder();
         Set<String> drained = order.isWeighted() ? new HashSet<>() : Set.of();
-        for (FetchOrder.Step step : order.shares(want, random)) {
+        for (FetchOrder.Step step : order.shares(want, random, round++)) {
           if (got == want || stopping) {
             break;
           }
@@ -125,16 +131,11 @@ final class Fetcher {
 
   /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */
   private void awaitSignal() {
-    String[] signals =
-        node.settings().queues().stream()
-            .flatMap(
-                q -> {
-                  var keys = node.store().keys().queue(q);
-                  return Stream.of(keys.signalOf(node.name()), keys.signal());
-                })
-            .toArray(String[]::new);
     try {
-      blocking.sync().blpop(BLOCK_SECONDS, signals);
+      signals.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
     } catch (RuntimeException e) {
       if (!stopping) {
         log.debug("node {}: wait for signal ended: {}", node.name(), e.getMessage());
@@ -198,11 +199,11 @@ final class Fetcher {
     }
   }
 
-  /** Ends the fetcher's BLPOP, if it is in one. */
+  /** Ends the fetcher's wait for a signal, if it is in one. */
   private void unblock() {
     try {
-      if (blockingClientId >= 0) {
-        node.store().redis().async().clientUnblock(blockingClientId, UnblockType.ERROR);
+      if (signals != null) {
+        signals.unblock();
       }
     } catch (RuntimeException e) {
       log.debug("node {}: unblock failed: {}", node.name(), e.getMessage());
@@ -210,9 +211,9 @@ final class Fetcher {
   }
 
   void closeConnection() {
-    if (blocking != null) {
+    if (signals != null) {
       try {
-        blocking.close();
+        signals.close();
       } catch (RuntimeException e) {
         log.debug("node {}: closing connection failed: {}", node.name(), e.getMessage());
       }

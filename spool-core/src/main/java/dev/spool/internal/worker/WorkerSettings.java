@@ -1,6 +1,7 @@
 package dev.spool.internal.worker;
 
 import dev.spool.internal.observe.Observers;
+import dev.spool.internal.redis.QueueShards;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,6 +22,19 @@ public record WorkerSettings(
   /** The queues it fetches from, in the order they were listed. */
   public List<String> queues() {
     return fetchOrder.queues();
+  }
+
+  /** These settings with each sharded queue's shards in its place. */
+  public WorkerSettings withShards(QueueShards shards) {
+    return new WorkerSettings(
+        name,
+        fetchOrder.withShards(shards),
+        concurrency,
+        lease,
+        shutdownTimeout,
+        affinityFallback,
+        handlers,
+        observers);
   }
 
   /** These settings, with the listeners and interceptors of the Spool that starts the node. */
