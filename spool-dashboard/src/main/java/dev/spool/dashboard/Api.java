@@ -225,6 +225,10 @@ final class Api {
   }
 
   private Map<String, Object> act(String action, JobId id) {
+    if (!List.of("retry", "kill", "cancel", "delete").contains(action)) {
+      throw ApiException.notFound(
+          "no action '" + Params.clip(action) + "': use retry, kill, cancel or delete");
+    }
     JobStatus before = existing(id);
     boolean done =
         switch (action) {
@@ -232,9 +236,7 @@ final class Api {
           case "kill" -> data.kill(id);
           case "cancel" -> data.cancel(id);
           case "delete" -> data.delete(id);
-          default ->
-              throw ApiException.notFound(
-                  "no action '" + Params.clip(action) + "': use retry, kill, cancel or delete");
+          default -> throw new IllegalStateException(action);
         };
     if (!done) {
       throw ApiException.conflict(
@@ -249,7 +251,7 @@ final class Api {
       case "retry" -> " (only dead jobs can be retried)";
       case "kill" -> " (only waiting or running jobs can be killed)";
       case "cancel" -> " (only queued or delayed jobs can be cancelled)";
-      default -> " (only finished jobs can be deleted)";
+      default -> " (only ended jobs can be deleted: succeeded, failed or killed)";
     };
   }
 

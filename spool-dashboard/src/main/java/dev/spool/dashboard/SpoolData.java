@@ -119,7 +119,12 @@ final class SpoolData implements DashboardData {
       return false;
     }
     try {
-      s.get().delete();
+      if (s.get().state() == State.KILLED) {
+        // Killed is in jobba's incomplete group, yet the job has ended: nothing runs it any more.
+        s.get().forceDelete();
+      } else {
+        s.get().delete();
+      }
       return true;
     } catch (StatusIncompleteException e) {
       return false;
