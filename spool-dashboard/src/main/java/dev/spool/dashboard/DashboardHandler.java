@@ -304,7 +304,9 @@ final class DashboardHandler implements HttpHandler {
     h.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: with it, browsers send "Origin: null" on form posts, which the origin check
+    // must refuse; same-origin still tells other sites nothing.
+    h.set("Referrer-Policy", "same-origin");
     h.set("Cache-Control", cacheControl == null ? "no-store" : cacheControl);
   }
 }

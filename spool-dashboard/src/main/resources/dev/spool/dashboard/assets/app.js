@@ -37,14 +37,16 @@
   }
 
   function append(e, children) {
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
     }
   }
 
+  // A page redraws itself with fresh data, but not while the user is confirming an action.
   function show(...children) {
-    main.replaceChildren(...children.flat().filter((c) => c));
+    if (main.querySelector(".asking")) return;
+    main.replaceChildren(...children.flat(Infinity).filter((c) => c));
   }
 
   function text(v) {
@@ -97,11 +99,13 @@
     const button = el("button", { type: "button", "data-action": action.name, class: danger ? "danger" : "primary", onclick: ask }, label);
     box.append(button, result);
     function ask() {
+      box.classList.add("asking");
       const yes = el("button", { type: "button", class: "confirm-yes danger", onclick: run }, "Yes, " + label.toLowerCase());
-      const no = el("button", { type: "button", class: "confirm-no", onclick: () => box.replaceChildren(button, result) }, "No");
+      const no = el("button", { type: "button", class: "confirm-no", onclick: () => { box.classList.remove("asking"); box.replaceChildren(button, result); } }, "No");
       box.replaceChildren(el("span", {}, label + "? "), yes, no, result);
     }
     async function run() {
+      box.classList.remove("asking");
       box.replaceChildren(el("span", { class: "muted" }, label + "…"));
       try {
         const r = await action.run();
@@ -246,6 +250,7 @@
     const listing = el("div", {});
     const bulk = el("div", { class: "actions" });
     async function load() {
+      if (main.querySelector(".asking")) return;
       const q = new URLSearchParams(query);
       q.set("offset", offset);
       q.set("limit", limit);
@@ -349,7 +354,7 @@
     }
     await refresh();
     // A job page re-reads its one status each second: one round trip.
-    return { refresh: async () => { if (!main.querySelector(".confirm-yes")) await refresh(); } };
+    return { refresh: refresh };
   };
 
   pages.dead = async function (params) {
@@ -460,6 +465,7 @@
     for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === (name === "job" ? "jobs" : name));
     const mine = ++generation;
     current = null;
+    main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
     try {
       const page = await pages[name](params, arg);
       if (mine === generation) current = page;
@@ -477,7 +483,7 @@
       if (page.onChange) {
         // Lists re-read only when something changed: the stamp is the shared overview's.
         const s = await api("live");
-        if (lastStamp !== null && s.stamp !== lastStamp && !main.querySelector(".confirm-yes")) await page.refresh();
+        if (lastStamp !== null && s.stamp !== lastStamp ) await page.refresh();
         lastStamp = s.stamp;
       } else {
         await page.refresh();
