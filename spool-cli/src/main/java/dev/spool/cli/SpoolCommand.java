@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       RecurringCommand.class,
       BatchCommand.class,
       DemoCommand.class,
+      DashboardCommand.class,
       RedisCommand.class,
       BenchCommand.class
     },

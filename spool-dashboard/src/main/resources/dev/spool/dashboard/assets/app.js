@@ -153,8 +153,7 @@
     s.appendChild(svg("line", { x1: P, y1: H - P, x2: W, y2: H - P, stroke: "#9ca3af" }));
     s.appendChild(svg("line", { x1: P, y1: 0, x2: P, y2: H - P, stroke: "#9ca3af" }));
     if (!history.available || history.minutes.length === 0) {
-      s.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", fill: "#6b7280", "font-size": 14 }, "No throughput history yet: the engine does not keep per-minute counters"));
-      return s;
+      return el("p", { class: "muted empty-chart" }, "No throughput history yet: the engine does not keep per-minute counters.");
     }
     const ms = history.minutes;
     const max = Math.max(1, ...ms.map((m) => m.processed + m.failed));
@@ -330,7 +329,7 @@
       show(
         el("h1", {}, "Job ", el("span", { id: "job-id" }, j.id)),
         el("section", { class: "card" },
-          el("div", { class: "actions" }, stateBadge(j.state), j.killRequested ? el("span", {}, "kill requested") : null, el("span", { id: "job-state", "data-state": j.state, class: "muted" }, j.state)),
+          el("div", { class: "actions" }, el("span", { id: "job-state", "data-state": j.state }, stateBadge(j.state)), j.killRequested ? el("span", {}, "kill requested") : null),
           actions,
           el("dl", { class: "kv" },
             kv("job", j.name || ""),
