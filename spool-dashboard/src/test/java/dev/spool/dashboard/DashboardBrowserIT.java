@@ -158,6 +158,7 @@ class DashboardBrowserIT {
         .atMost(WAIT)
         .until(() -> !browser.findElements(By.cssSelector("#jobs tr[data-id]")).isEmpty());
     String listed = text("jobs");
+    assertThat(browser.findElements(By.cssSelector("button[data-action=bulk-kill]"))).hasSize(1);
     Browser.screenshot(browser, "jobs");
     browser.get(dashboard.url() + "#/job/" + id);
     await().atMost(WAIT).until(() -> shownState().equals("queued"));

@@ -281,7 +281,7 @@
       if (!READ_ONLY && page.total > 0) {
         const more = page.total > 1000 ? " (the first 1000; repeat for more)" : "";
         bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.total + " matching" + more + ":"),
-          ["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
+          ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
             run: () => post("jobs/bulk/" + a + "?" + query.toString()),
             done: (r) => r.changed + " of " + r.examined + " examined " + (a === "retry" ? "retried" : a === "kill" ? "killed" : "deleted") + (r.more ? "; more match" : ""),
@@ -323,7 +323,7 @@
           el("strong", {}, e && e.type ? e.type : "error " + (i + 1)),
           e && e.message !== undefined ? el("div", { class: "error-message" }, text(e.message)) : el("pre", {}, text(e)),
           e && e.attempt !== undefined ? el("div", { class: "muted" }, "attempt " + e.attempt + (e.node ? " on " + e.node : "")) : null,
-          e && e.stack ? el("pre", { class: "stack" }, text(e.stack)) : null));
+          e && e.stack ? el("pre", { class: "stack" }, Array.isArray(e.stack) ? e.stack.join("\n") : text(e.stack)) : null));
       const attempts = j.previousAttempts.map((a) =>
         el("tr", {}, el("td", { class: "num" }, a.attempt), el("td", {}, text(a.state)), el("td", { class: "error" }, (a.errors || []).map((e) => (e && e.message) || text(e)).join("; "))));
       show(
