@@ -50,6 +50,14 @@ public final class DashboardCommand extends ClientCommand {
               + " Authorization: Bearer TOKEN for the API (default: $SPOOL_DASHBOARD_TOKEN).")
   String token;
 
+  @Option(
+      names = "--allow-host",
+      paramLabel = "NAME",
+      description =
+          "Also answer requests for this host name, as a reverse proxy passes it on (without"
+              + " --token only loopback names are answered, against DNS rebinding); repeatable.")
+  java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
   /** Set by tests to stop the command from within the process. */
   final StopSignal stop = new StopSignal();
 
@@ -66,6 +74,9 @@ public final class DashboardCommand extends ClientCommand {
     SpoolDashboard.Builder b = SpoolDashboard.builder().port(port).readOnly(readOnly);
     checked("--bind", () -> b.bind(bind));
     checked("--path-prefix", () -> b.pathPrefix(pathPrefix));
+    for (String host : allowHosts) {
+      checked("--allow-host", () -> b.allowHost(host));
+    }
     if (token != null && !token.isEmpty()) {
       checked("--token", () -> b.token(token));
     }

@@ -60,6 +60,12 @@ final class DashboardHandler implements HttpHandler {
       String local = path.substring(prefix.length());
       try {
         drainBody(exchange);
+        if (!settings.hostAllowed(exchange.getRequestHeaders().getFirst("Host"))) {
+          throw new ApiException(
+              403,
+              "unexpected Host header: without authentication the dashboard answers only"
+                  + " loopback names (see allowHost)");
+        }
         route(exchange, method, local);
       } catch (ApiException e) {
         sendJson(exchange, e.status(), error(e.getMessage()));

@@ -108,9 +108,35 @@ public final class SpoolDashboard implements AutoCloseable {
       String pathPrefix,
       boolean readOnly,
       Credentials credentials,
-      DashboardAuth hook) {
+      DashboardAuth hook,
+      java.util.Set<String> extraHosts) {
     boolean needsAuth() {
       return credentials != null || hook != null;
+    }
+
+    /**
+     * Whether a request's Host header may reach an unauthenticated dashboard: a loopback name, or
+     * one allowed by {@link Builder#allowHost}. Without this, a web page whose domain is made to
+     * resolve to 127.0.0.1 (DNS rebinding) would be same-origin with the dashboard.
+     */
+    boolean hostAllowed(String hostHeader) {
+      if (needsAuth()) {
+        return true;
+      }
+      if (hostHeader == null) {
+        return false;
+      }
+      String host = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
+      if (host.startsWith("[")) {
+        int end = host.indexOf(']');
+        host = end < 0 ? host : host.substring(0, end + 1);
+      } else if (host.indexOf(':') >= 0) {
+        host = host.substring(0, host.indexOf(':'));
+      }
+      return host.equals("localhost")
+          || host.equals("[::1]")
+          || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+          || extraHosts.contains(host);
     }
   }
 
@@ -126,8 +152,23 @@ public final class SpoolDashboard implements AutoCloseable {
     private boolean readOnly;
     private Credentials credentials;
     private DashboardAuth hook;
+    private final java.util.Set<String> extraHosts = new java.util.HashSet<>();
 
     private Builder() {}
+
+    /**
+     * Also answers requests for this host name (as a reverse proxy passes it in the Host header).
+     * Without authentication the dashboard answers only loopback names, against DNS rebinding.
+     */
+    public Builder allowHost(String host) {
+      String h = Objects.requireNonNull(host, "host").strip().toLowerCase(java.util.Locale.ROOT);
+      if (h.isEmpty() || h.contains(":") && !h.startsWith("[")) {
+        throw new IllegalArgumentException(
+            "allowHost takes a host name without port, got '" + host + "'");
+      }
+      extraHosts.add(h);
+      return this;
+    }
 
     /** The Spool it shows and acts on (required). */
     public Builder spool(Spool spool) {
@@ -207,7 +248,15 @@ public final class SpoolDashboard implements AutoCloseable {
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("cannot resolve bind address '" + bind + "'", e);
       }
-      Settings settings = new Settings(address, port, pathPrefix, readOnly, credentials, hook);
+      Settings settings =
+          new Settings(
+              address,
+              port,
+              pathPrefix,
+              readOnly,
+              credentials,
+              hook,
+              java.util.Set.copyOf(extraHosts));
       if (!address.isLoopbackAddress() && !settings.needsAuth()) {
         throw new IllegalStateException(
             "refusing to serve the dashboard on "

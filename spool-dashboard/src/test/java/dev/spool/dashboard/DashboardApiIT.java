@@ -252,6 +252,37 @@ class DashboardApiIT {
   }
 
   @Test
+  void anUnauthenticatedDashboardAnswersOnlyLoopbackHostNames() throws Exception {
+    assertThat(rawGet(dashboard.port(), "localhost")).startsWith("HTTP/1.1 200");
+    assertThat(rawGet(dashboard.port(), "127.0.0.1:" + dashboard.port()))
+        .startsWith("HTTP/1.1 200");
+    assertThat(rawGet(dashboard.port(), "evil.example")).startsWith("HTTP/1.1 403");
+    try (SpoolDashboard proxied =
+        SpoolDashboard.builder()
+            .spool(spool)
+            .port(0)
+            .allowHost("ops.example.com")
+            .build()
+            .start()) {
+      assertThat(rawGet(proxied.port(), "ops.example.com")).startsWith("HTTP/1.1 200");
+      assertThat(rawGet(proxied.port(), "evil.example")).startsWith("HTTP/1.1 403");
+    }
+  }
+
+  /** A GET of api/session with this Host header (which java.net.http will not send). */
+  private static String rawGet(int port, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/session HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void pagesCarryAStrictContentSecurityPolicy() {
     Http.Reply page = http.get("");
 
