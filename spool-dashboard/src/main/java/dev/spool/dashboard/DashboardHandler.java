@@ -69,6 +69,9 @@ final class DashboardHandler implements HttpHandler {
         route(exchange, method, local);
       } catch (ApiException e) {
         sendJson(exchange, e.status(), error(e.getMessage()));
+      } catch (dev.spool.SpoolConnectionException e) {
+        log.warn("dashboard request {} {}: Redis unreachable", method, path, e);
+        sendJson(exchange, 503, error("Redis is unreachable; the server's log says more"));
       } catch (RuntimeException e) {
         log.warn("dashboard request {} {} failed", method, path, e);
         sendJson(exchange, 500, error("internal error: " + e.getClass().getSimpleName()));
