@@ -2,9 +2,11 @@ package dev.spool.dashboard;
 
 import static dev.spool.dashboard.Documents.object;
 
+import dev.spool.BatchProgress;
 import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
+import dev.spool.QueueCounts;
 import dev.spool.Queues;
 import dev.spool.State;
 import dev.spool.Timestamp;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** The JSON API under {@code /api/}: every page and action of the UI goes through it. */
 final class Api {
@@ -109,14 +112,14 @@ final class Api {
     };
   }
 
-  private static Object get(boolean post, java.util.function.Supplier<Object> reader) {
+  private static Object get(boolean post, Supplier<Object> reader) {
     if (post) {
       throw new ApiException(405, "this is read with GET");
     }
     return reader.get();
   }
 
-  private static Object postOnly(boolean post, java.util.function.Supplier<Object> action) {
+  private static Object postOnly(boolean post, Supplier<Object> action) {
     if (!post) {
       throw new ApiException(405, "actions need POST (with the CSRF token)");
     }
@@ -327,7 +330,7 @@ final class Api {
   }
 
   private List<String> queues() {
-    return data.queueCounts().stream().map(dev.spool.QueueCounts::queue).toList();
+    return data.queueCounts().stream().map(QueueCounts::queue).toList();
   }
 
   private static String queueParam(Params params) {
@@ -358,7 +361,7 @@ final class Api {
   }
 
   private Map<String, Object> batch(String id) {
-    dev.spool.BatchProgress p;
+    BatchProgress p;
     try {
       p =
           data.batch(id)

@@ -3,6 +3,7 @@ package dev.spool.dashboard;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.spool.SpoolConnectionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ final class DashboardHandler implements HttpHandler {
         route(exchange, method, local);
       } catch (ApiException e) {
         sendJson(exchange, e.status(), error(e.getMessage()));
-      } catch (dev.spool.SpoolConnectionException e) {
+      } catch (SpoolConnectionException e) {
         log.warn("dashboard request {} {}: Redis unreachable", method, path, e);
         sendJson(exchange, 503, error("Redis is unreachable; the server's log says more"));
       } catch (RuntimeException e) {

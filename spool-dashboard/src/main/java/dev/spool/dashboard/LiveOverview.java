@@ -3,6 +3,7 @@ package dev.spool.dashboard;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -76,7 +77,7 @@ final class LiveOverview {
 
   @SuppressWarnings("unchecked")
   private static Object withoutClock(Object node) {
-    Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) node);
+    Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) node);
     copy.remove("lastHeartbeat");
     return copy;
   }

@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -109,7 +112,7 @@ public final class SpoolDashboard implements AutoCloseable {
       boolean readOnly,
       Credentials credentials,
       DashboardAuth hook,
-      java.util.Set<String> extraHosts) {
+      Set<String> extraHosts) {
     boolean needsAuth() {
       return credentials != null || hook != null;
     }
@@ -126,7 +129,7 @@ public final class SpoolDashboard implements AutoCloseable {
       if (hostHeader == null) {
         return false;
       }
-      String host = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
+      String host = hostHeader.strip().toLowerCase(Locale.ROOT);
       if (host.startsWith("[")) {
         int end = host.indexOf(']');
         host = end < 0 ? host : host.substring(0, end + 1);
@@ -152,7 +155,7 @@ public final class SpoolDashboard implements AutoCloseable {
     private boolean readOnly;
     private Credentials credentials;
     private DashboardAuth hook;
-    private final java.util.Set<String> extraHosts = new java.util.HashSet<>();
+    private final Set<String> extraHosts = new HashSet<>();
 
     private Builder() {}
 
@@ -161,7 +164,7 @@ public final class SpoolDashboard implements AutoCloseable {
      * Without authentication the dashboard answers only loopback names, against DNS rebinding.
      */
     public Builder allowHost(String host) {
-      String h = Objects.requireNonNull(host, "host").strip().toLowerCase(java.util.Locale.ROOT);
+      String h = Objects.requireNonNull(host, "host").strip().toLowerCase(Locale.ROOT);
       if (h.isEmpty() || h.contains(":") && !h.startsWith("[")) {
         throw new IllegalArgumentException(
             "allowHost takes a host name without port, got '" + host + "'");
@@ -250,13 +253,7 @@ public final class SpoolDashboard implements AutoCloseable {
       }
       Settings settings =
           new Settings(
-              address,
-              port,
-              pathPrefix,
-              readOnly,
-              credentials,
-              hook,
-              java.util.Set.copyOf(extraHosts));
+              address, port, pathPrefix, readOnly, credentials, hook, Set.copyOf(extraHosts));
       if (!address.isLoopbackAddress() && !settings.needsAuth()) {
         throw new IllegalStateException(
             "refusing to serve the dashboard on "
