@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       DelayedCommand.class,
       MemoryCommand.class,
       StatusQueryCommand.class,
+      DashboardBenchCommand.class,
       BatchCommand.class,
       ReplicaWaitCommand.class,
       ClusterScaleCommand.class,

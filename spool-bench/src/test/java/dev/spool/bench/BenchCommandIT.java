@@ -159,6 +159,16 @@ class BenchCommandIT {
   }
 
   @Test
+  void dashboard() throws Exception {
+    JsonNode run = verifiedRun(bench("dashboard", "--statuses", "2000", "--queries", "10"), "W6");
+    JsonNode f = run.get("figures");
+    for (String form : DashboardBenchCommand.FORMS) {
+      assertThat(f.get(form + "P50Ms").isNumber()).as(form).isTrue();
+      assertThat(f.get(form + "P99Ms").isNumber()).as(form).isTrue();
+    }
+  }
+
+  @Test
   void statuses() throws Exception {
     JsonNode run = verifiedRun(bench("statuses", "--statuses", "3000", "--queries", "5"), "W5");
     JsonNode f = run.get("figures");

@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import dev.spool.Spool;
+import dev.spool.dashboard.SpoolDashboard;
 import dev.spool.testkit.SpoolRedis;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -91,6 +92,18 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Prefix of the demo's Redis keys (default: a fresh spool-demo-xxxxxx).")
   String namespace;
 
+  @Option(
+      names = "--dashboard-port",
+      paramLabel = "P",
+      defaultValue = "8080",
+      description =
+          "Serve the web dashboard on 127.0.0.1 at this port while the demo runs, or a free one if"
+              + " it is taken; 0 for a free one (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(names = "--no-dashboard", description = "Do not serve the web dashboard.")
+  boolean noDashboard;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -131,11 +144,17 @@ public final class DemoCommand implements Callable<Integer> {
               concurrency,
               recurringEvery());
       DemoSummary summary;
+      SpoolDashboard dashboard =
+          noDashboard ? null : DemoDashboard.start(spool, dashboardPort, err);
       try {
         summary = new DemoRun(spool, settings, err, !plain && isTerminal(), stop).run();
       } catch (RuntimeException e) {
         spool.close();
         throw e;
+      } finally {
+        if (dashboard != null) {
+          dashboard.stop();
+        }
       }
       if (!summary.fromRedis() && embedded != null) {
         // Ctrl-C: the redis-server is gone and the JVM is exiting; closing the nodes now would
@@ -181,6 +200,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    if (dashboardPort < 0 || dashboardPort > 65_535) {
+      throw new ParameterException(
+          spec.commandLine(), "--dashboard-port must be in [0, 65535], got " + dashboardPort);
+    }
     if (workers < 1 || workers > 64) {
       throw new ParameterException(
           spec.commandLine(), "--workers must be in [1, 64], got " + workers);

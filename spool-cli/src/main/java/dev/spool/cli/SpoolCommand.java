@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       QueueCommand.class,
       BatchCommand.class,
       DemoCommand.class,
+      DashboardCommand.class,
       RedisCommand.class,
       BenchCommand.class
     },

@@ -1,0 +1,400 @@
+package dev.spool.dashboard;
+
+import static dev.spool.dashboard.Documents.object;
+
+import dev.spool.BatchProgress;
+import dev.spool.DeadJob;
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.QueueCounts;
+import dev.spool.Queues;
+import dev.spool.State;
+import dev.spool.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** The JSON API under {@code /api/}: every page and action of the UI goes through it. */
+final class Api {
+  /** The largest page of jobs, dead jobs or open parts one request may ask for. */
+  static final int MAX_PAGE = 100;
+
+  static final int DEFAULT_PAGE = 50;
+
+  /** The furthest into a listing a page may start; deeper pages cost Redis too much. */
+  static final int MAX_OFFSET = 10_000;
+
+  /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
+  static final int BULK_MAX = 1_000;
+
+  private final DashboardData data;
+  private final LiveOverview overview;
+  private final boolean readOnly;
+
+  Api(DashboardData data, boolean readOnly) {
+    this.data = data;
+    this.overview = new LiveOverview(data);
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Answers one API request.
+   *
+   * @param path the decoded segments after {@code api/}
+   */
+  Object handle(String method, List<String> path, Params params) {
+    boolean post = method.equals("POST");
+    if (!post && !method.equals("GET") && !method.equals("HEAD")) {
+      throw new ApiException(405, "method " + method + " is not allowed: use GET, or POST to act");
+    }
+    if (post && readOnly) {
+      throw new ApiException(403, "the dashboard is read-only: actions are turned off");
+    }
+    String first = path.isEmpty() ? "" : path.getFirst();
+    int n = path.size();
+    return switch (first) {
+      case "session" -> get(post, () -> session());
+      case "overview" -> get(post, overview::get);
+      case "live" -> get(post, () -> object("stamp", overview.stamp()));
+      case "throughput" -> get(post, this::throughput);
+      case "jobs" -> {
+        if (n == 1) {
+          yield get(post, () -> jobs(params));
+        }
+        if (n == 3 && path.get(1).equals("bulk")) {
+          yield postOnly(post, () -> bulk(path.get(2), params));
+        }
+        JobId id = jobId(path.get(1));
+        if (n == 2) {
+          yield get(post, () -> job(id));
+        }
+        if (n == 3) {
+          yield postOnly(post, () -> act(path.get(2), id));
+        }
+        throw unknown(path);
+      }
+      case "dead" -> {
+        if (n == 1) {
+          yield get(post, () -> dead(params));
+        }
+        if (n == 2) {
+          yield postOnly(post, () -> deadAction(path.get(1), params));
+        }
+        throw unknown(path);
+      }
+      case "recurring" -> {
+        if (n == 1) {
+          yield get(post, this::recurring);
+        }
+        if (n == 3 && path.get(2).equals("cancel")) {
+          yield postOnly(post, () -> cancelRecurring(path.get(1)));
+        }
+        throw unknown(path);
+      }
+      case "batches" -> {
+        if (n == 2) {
+          yield get(post, () -> batch(path.get(1)));
+        }
+        throw unknown(path);
+      }
+      case "distributed" -> {
+        if (n == 2) {
+          yield get(post, () -> distributed(path.get(1)));
+        }
+        throw unknown(path);
+      }
+      default -> throw unknown(path);
+    };
+  }
+
+  private static Object get(boolean post, Supplier<Object> reader) {
+    if (post) {
+      throw new ApiException(405, "this is read with GET");
+    }
+    return reader.get();
+  }
+
+  private static Object postOnly(boolean post, Supplier<Object> action) {
+    if (!post) {
+      throw new ApiException(405, "actions need POST (with the CSRF token)");
+    }
+    return action.get();
+  }
+
+  private static ApiException unknown(List<String> path) {
+    return ApiException.notFound("no such API endpoint: /api/" + String.join("/", path));
+  }
+
+  private Map<String, Object> session() {
+    return object("namespace", data.namespace(), "readOnly", readOnly);
+  }
+
+  private Map<String, Object> throughput() {
+    List<Object> minutes = new ArrayList<>();
+    for (ThroughputMinute m : data.throughputHistory()) {
+      minutes.add(
+          object(
+              "minute", m.minute().toString(), "processed", m.processed(), "failed", m.failed()));
+    }
+    return object("available", !minutes.isEmpty(), "minutes", minutes);
+  }
+
+  private Map<String, Object> jobs(Params params) {
+    JobFilter filter = filter(params);
+    int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    int offset = params.integer("offset", 0, 0, MAX_OFFSET);
+    JobPage page = data.jobs(filter, offset, limit);
+    return object(
+        "total",
+        page.total(),
+        "offset",
+        offset,
+        "limit",
+        limit,
+        "jobs",
+        page.jobs().stream().map(Documents::jobSummary).toList());
+  }
+
+  static JobFilter filter(Params params) {
+    List<State> states = new ArrayList<>();
+    for (String s : params.list("state")) {
+      State state;
+      try {
+        state = State.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("state: " + e.getMessage());
+      }
+      if (state == State.UNKNOWN) {
+        throw ApiException.badRequest("state: no status is stored as unknown; query the others");
+      }
+      states.add(state);
+    }
+    String queue = params.string("queue");
+    if (queue != null) {
+      try {
+        Queues.validate(queue);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("queue: " + e.getMessage());
+      }
+    }
+    Instant from = params.instant("from");
+    Instant to = params.instant("to");
+    Timestamp timestamp = null;
+    String ts = params.string("timestamp");
+    if (ts != null || from != null || to != null) {
+      timestamp = timestamp(ts == null ? "recorded_at" : ts);
+      if (from != null && to != null && from.isAfter(to)) {
+        throw ApiException.badRequest("from is after to");
+      }
+    }
+    return new JobFilter(
+        states, queue, params.list("name"), params.list("arg"), timestamp, from, to);
+  }
+
+  private static Timestamp timestamp(String name) {
+    for (Timestamp t : Timestamp.values()) {
+      if (Documents.stampName(t).equals(name.toLowerCase(Locale.ROOT)) && SpoolData.queryable(t)) {
+        return t;
+      }
+    }
+    throw ApiException.badRequest(
+        "timestamp must be one of recorded_at, scheduled_at, queued_at, started_at,"
+            + " succeeded_at, failed_at, killed_at; got '"
+            + Params.clip(name)
+            + "'");
+  }
+
+  static JobId jobId(String text) {
+    try {
+      return JobId.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private JobStatus existing(JobId id) {
+    return data.job(id)
+        .orElseThrow(
+            () -> ApiException.notFound("no job " + id + " (never enqueued, or past retention)"));
+  }
+
+  private Map<String, Object> job(JobId id) {
+    return Documents.jobDetail(existing(id));
+  }
+
+  private Map<String, Object> act(String action, JobId id) {
+    if (!List.of("retry", "kill", "cancel", "delete").contains(action)) {
+      throw ApiException.notFound(
+          "no action '" + Params.clip(action) + "': use retry, kill, cancel or delete");
+    }
+    JobStatus before = existing(id);
+    boolean done =
+        switch (action) {
+          case "retry" -> data.retry(id);
+          case "kill" -> data.kill(id);
+          case "cancel" -> data.cancel(id);
+          case "delete" -> data.delete(id);
+          default -> throw new IllegalStateException(action);
+        };
+    if (!done) {
+      throw ApiException.conflict(
+          "cannot " + action + " job " + id + ": it is " + before.state().stored() + why(action));
+    }
+    String state = data.job(id).map(s -> s.state().stored()).orElse("deleted");
+    return object("id", id.toString(), "action", action, "done", true, "state", state);
+  }
+
+  private static String why(String action) {
+    return switch (action) {
+      case "retry" -> " (only dead jobs can be retried)";
+      case "kill" -> " (only waiting or running jobs can be killed)";
+      case "cancel" -> " (only queued or delayed jobs can be cancelled)";
+      default -> " (only ended jobs can be deleted: succeeded, failed or killed)";
+    };
+  }
+
+  /** Acts on the first {@link #BULK_MAX} jobs a query matches; the client repeats for more. */
+  private Map<String, Object> bulk(String action, Params params) {
+    Predicate<JobId> step =
+        switch (action) {
+          case "retry" -> data::retry;
+          case "kill" -> data::kill;
+          case "delete" -> data::delete;
+          default ->
+              throw ApiException.notFound(
+                  "no bulk action '" + Params.clip(action) + "': use retry, kill or delete");
+        };
+    JobFilter filter = filter(params);
+    JobPage page = data.jobs(filter, 0, BULK_MAX);
+    long changed = 0;
+    for (JobStatus s : page.jobs()) {
+      if (step.test(s.id())) {
+        changed++;
+      }
+    }
+    return object(
+        "action",
+        action,
+        "matched",
+        page.total(),
+        "examined",
+        page.jobs().size(),
+        "changed",
+        changed,
+        "more",
+        page.total() > page.jobs().size());
+  }
+
+  private Map<String, Object> dead(Params params) {
+    String queue = queueParam(params);
+    int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    int offset = params.integer("offset", 0, 0, MAX_OFFSET);
+    List<String> queues = queue != null ? List.of(queue) : queues();
+    List<DeadJob> jobs = new ArrayList<>();
+    long total = 0;
+    for (String q : queues) {
+      // Each queue's newest offset + limit: enough to merge the page, however many are dead.
+      jobs.addAll(data.deadJobs(q, 0, offset + limit));
+      total += data.deadCount(q);
+    }
+    jobs.sort(Comparator.comparing(DeadJob::diedAt).reversed());
+    List<DeadJob> page =
+        jobs.subList(Math.min(offset, jobs.size()), Math.min(offset + limit, jobs.size()));
+    return object(
+        "total", total,
+        "offset", offset,
+        "limit", limit,
+        "jobs", page.stream().map(Documents::dead).toList());
+  }
+
+  private Map<String, Object> deadAction(String action, Params params) {
+    String queue = queueParam(params);
+    List<String> queues = queue != null ? List.of(queue) : queues();
+    long n = 0;
+    for (String q : queues) {
+      n +=
+          switch (action) {
+            case "retry" -> data.retryAllDead(q);
+            case "purge" -> data.purgeDead(q);
+            default ->
+                throw ApiException.notFound(
+                    "no dead-set action '" + Params.clip(action) + "': use retry or purge");
+          };
+    }
+    return object("action", action, "queue", queue, "count", n);
+  }
+
+  private List<String> queues() {
+    return data.queueCounts().stream().map(QueueCounts::queue).toList();
+  }
+
+  private static String queueParam(Params params) {
+    String queue = params.string("queue");
+    if (queue != null) {
+      try {
+        Queues.validate(queue);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("queue: " + e.getMessage());
+      }
+    }
+    return queue;
+  }
+
+  private Map<String, Object> recurring() {
+    return object(
+        "recurring",
+        data.recurringJobs().stream().map(Documents::recurring).toList(),
+        "triggerSupported",
+        false);
+  }
+
+  private Map<String, Object> cancelRecurring(String name) {
+    if (!data.cancelRecurring(name)) {
+      throw ApiException.notFound("no recurring job '" + Params.clip(name) + "'");
+    }
+    return object("name", name, "cancelled", true);
+  }
+
+  private Map<String, Object> batch(String id) {
+    BatchProgress p;
+    try {
+      p =
+          data.batch(id)
+              .orElseThrow(() -> ApiException.notFound("no batch '" + Params.clip(id) + "'"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return object(
+        "id", id,
+        "total", p.total(),
+        "pending", p.pending(),
+        "succeeded", p.succeeded(),
+        "failed", p.failed(),
+        "finished", p.finished(),
+        "stopped", p.stopped());
+  }
+
+  private Map<String, Object> distributed(String token) {
+    DistributedProgress p;
+    try {
+      p =
+          data.distributedJob(token)
+              .orElseThrow(
+                  () -> ApiException.notFound("no distributed job '" + Params.clip(token) + "'"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return object(
+        "token", p.token(),
+        "open", p.count(),
+        "total", p.total(),
+        "finished", p.finished(),
+        "stopped", p.stopped(),
+        "openParts", p.openParts());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.spool.dashboard;
+
+import dev.spool.BatchProgress;
+import dev.spool.DeadJob;
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.NodeInfo;
+import dev.spool.QueueCounts;
+import dev.spool.RecurringJob;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the dashboard reads from and does to Redis, in one place: today on Spool's public API
+ * ({@link SpoolData}), so that engine calls made for the dashboard (bounded cursor queries,
+ * per-minute throughput counters, a cheap change probe) can replace these one by one.
+ */
+interface DashboardData {
+  String namespace();
+
+  List<QueueCounts> queueCounts();
+
+  List<NodeInfo> nodes();
+
+  /** The jobs a node holds now. */
+  List<JobId> jobsOf(String node);
+
+  /**
+   * Processed and failed jobs per minute over the last hour, oldest first. Empty until the engine
+   * keeps per-minute counters in Redis; the chart says so.
+   */
+  List<ThroughputMinute> throughputHistory();
+
+  JobPage jobs(JobFilter filter, long offset, int limit);
+
+  Optional<JobStatus> job(JobId id);
+
+  /** Puts a dead job back in its queue; false if it is not dead. */
+  boolean retry(JobId id);
+
+  /** Kills a job: a waiting one at once, a running one on its node; false if it has ended. */
+  boolean kill(JobId id);
+
+  /** Removes a queued or delayed job (it becomes killed); false if it is not waiting. */
+  boolean cancel(JobId id);
+
+  /** Deletes a finished job's status; false if it is still incomplete. */
+  boolean delete(JobId id);
+
+  List<DeadJob> deadJobs(String queue, int offset, int limit);
+
+  long deadCount(String queue);
+
+  long retryAllDead(String queue);
+
+  long purgeDead(String queue);
+
+  List<RecurringJob> recurringJobs();
+
+  boolean cancelRecurring(String name);
+
+  /** A batch's progress, or empty if there is no such batch. */
+  Optional<BatchProgress> batch(String batchId);
+
+  /** A distributed job's progress, or empty if there is no such job. */
+  Optional<DistributedProgress> distributedJob(String token);
+}

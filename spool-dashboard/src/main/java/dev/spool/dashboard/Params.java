@@ -1,0 +1,100 @@
+package dev.spool.dashboard;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The query parameters of a request (or the fields of a JSON body), checked as they are read. */
+final class Params {
+  private final Map<String, List<String>> values;
+
+  Params(Map<String, List<String>> values) {
+    this.values = values;
+  }
+
+  static Params ofQuery(String rawQuery) {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      for (String pair : rawQuery.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+        String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+      }
+    }
+    return new Params(values);
+  }
+
+  static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("malformed URL encoding: " + e.getMessage());
+    }
+  }
+
+  /** The value, or null if absent or blank. */
+  String string(String name) {
+    List<String> v = values.get(name);
+    if (v == null || v.isEmpty() || v.getFirst().isBlank()) {
+      return null;
+    }
+    return v.getFirst().strip();
+  }
+
+  /** Every value, repeated or comma-separated, blanks dropped. */
+  List<String> list(String name) {
+    List<String> out = new ArrayList<>();
+    for (String v : values.getOrDefault(name, List.of())) {
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.strip());
+        }
+      }
+    }
+    return out;
+  }
+
+  int integer(String name, int defaultValue, int min, int max) {
+    String v = string(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + " must be a whole number, got '" + clip(v) + "'");
+    }
+    if (n < min || n > max) {
+      throw ApiException.badRequest(name + " must be in [" + min + ", " + max + "], got " + n);
+    }
+    return n;
+  }
+
+  Instant instant(String name) {
+    String v = string(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(
+          name + " must be an ISO-8601 instant like 2026-11-29T08:00:00Z, got '" + clip(v) + "'");
+    }
+  }
+
+  /** A value shortened for an error message. */
+  static String clip(String v) {
+    return v.length() <= 80 ? v : v.substring(0, 80) + "…";
+  }
+}

@@ -1,0 +1,191 @@
+package dev.spool.dashboard;
+
+import dev.spool.Batch;
+import dev.spool.BatchProgress;
+import dev.spool.DeadJob;
+import dev.spool.DistributedJob;
+import dev.spool.JobId;
+import dev.spool.JobStatus;
+import dev.spool.NodeInfo;
+import dev.spool.QueueCounts;
+import dev.spool.RecurringJob;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.StatusIncompleteException;
+import dev.spool.StatusQuery;
+import dev.spool.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link DashboardData} on Spool's public API, as the command line uses it. */
+final class SpoolData implements DashboardData {
+  /** Open parts of a distributed job shown at most (read a page at a time, never whole). */
+  static final int OPEN_PARTS_SHOWN = 100;
+
+  private final Spool spool;
+
+  SpoolData(Spool spool) {
+    this.spool = spool;
+  }
+
+  @Override
+  public String namespace() {
+    return spool.namespace();
+  }
+
+  @Override
+  public List<QueueCounts> queueCounts() {
+    List<QueueCounts> counts = new ArrayList<>();
+    for (String queue : spool.monitor().queues()) {
+      counts.add(spool.monitor().counts(queue));
+    }
+    return counts;
+  }
+
+  @Override
+  public List<NodeInfo> nodes() {
+    return spool.monitor().nodes();
+  }
+
+  @Override
+  public List<JobId> jobsOf(String node) {
+    return spool.monitor().jobsFor(node);
+  }
+
+  @Override
+  public List<ThroughputMinute> throughputHistory() {
+    // The engine keeps no per-minute counters yet; to be read from them once it does.
+    return List.of();
+  }
+
+  @Override
+  public JobPage jobs(JobFilter filter, long offset, int limit) {
+    StatusQuery q = query(filter);
+    // Today's count is one script call over the matching indexes; the engine's bounded, cursor
+    // driven count replaces it.
+    return new JobPage(q.offset(offset).limit(limit).list(), q.count());
+  }
+
+  private StatusQuery query(JobFilter filter) {
+    StatusQuery q = spool.statuses().all();
+    if (filter.queue() != null) {
+      q = q.queue(filter.queue());
+    }
+    if (!filter.states().isEmpty()) {
+      q = q.where(filter.states().toArray(State[]::new));
+    }
+    if (!filter.names().isEmpty()) {
+      q = q.jobName(filter.names().toArray(String[]::new));
+    }
+    if (!filter.args().isEmpty()) {
+      q = q.jobArg(filter.args().toArray(String[]::new));
+    }
+    if (filter.timestamp() != null) {
+      q = q.between(filter.timestamp(), filter.from(), filter.to());
+    }
+    return q;
+  }
+
+  @Override
+  public Optional<JobStatus> job(JobId id) {
+    return spool.statuses().find(id);
+  }
+
+  @Override
+  public boolean retry(JobId id) {
+    return spool.deadJobs().retry(id);
+  }
+
+  @Override
+  public boolean kill(JobId id) {
+    Optional<JobStatus> s = job(id);
+    if (s.isEmpty() || s.get().isCompleted() || s.get().state() == State.KILLED) {
+      return false;
+    }
+    s.get().requestKill();
+    return true;
+  }
+
+  @Override
+  public boolean cancel(JobId id) {
+    return spool.cancel(id);
+  }
+
+  @Override
+  public boolean delete(JobId id) {
+    Optional<JobStatus> s = job(id);
+    if (s.isEmpty()) {
+      return false;
+    }
+    try {
+      if (s.get().state() == State.KILLED) {
+        // Killed is in jobba's incomplete group, yet the job has ended: nothing runs it any more.
+        s.get().forceDelete();
+      } else {
+        s.get().delete();
+      }
+      return true;
+    } catch (StatusIncompleteException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public List<DeadJob> deadJobs(String queue, int offset, int limit) {
+    return spool.deadJobs().list(queue, offset, limit);
+  }
+
+  @Override
+  public long deadCount(String queue) {
+    return spool.deadJobs().size(queue);
+  }
+
+  @Override
+  public long retryAllDead(String queue) {
+    return spool.deadJobs().retryAll(queue);
+  }
+
+  @Override
+  public long purgeDead(String queue) {
+    return spool.deadJobs().purge(queue);
+  }
+
+  @Override
+  public List<RecurringJob> recurringJobs() {
+    return spool.recurringJobs();
+  }
+
+  @Override
+  public boolean cancelRecurring(String name) {
+    return spool.cancelRecurring(name);
+  }
+
+  @Override
+  public Optional<BatchProgress> batch(String batchId) {
+    Batch batch = spool.batch(batchId);
+    BatchProgress p = batch.progress();
+    // An unknown batch reads as an empty one.
+    return p.total() == 0 && !p.finished() ? Optional.empty() : Optional.of(p);
+  }
+
+  @Override
+  public Optional<DistributedProgress> distributedJob(String token) {
+    DistributedJob dj = spool.distributedJob(token);
+    long total = dj.total();
+    if (total == 0) {
+      return Optional.empty();
+    }
+    List<String> open;
+    try (var parts = dj.openParts()) {
+      open = parts.limit(OPEN_PARTS_SHOWN).toList();
+    }
+    return Optional.of(
+        new DistributedProgress(token, dj.count(), total, dj.isFinished(), dj.isStopped(), open));
+  }
+
+  /** Whether a timestamp can bound a query (kill requests are not indexed). */
+  static boolean queryable(Timestamp t) {
+    return t != Timestamp.KILL_REQUESTED_AT;
+  }
+}

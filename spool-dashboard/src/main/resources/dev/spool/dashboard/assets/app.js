@@ -1,0 +1,499 @@
+// The Spool dashboard: a small hand-written app over the JSON API under api/.
+// Everything from Redis goes into the page as text (textContent, attribute values), never as
+// HTML, so a job's arguments cannot inject markup or script.
+"use strict";
+
+(function () {
+  const CSRF = document.querySelector('meta[name="spool-csrf"]').content;
+  const READ_ONLY = document.querySelector('meta[name="spool-read-only"]').content === "true";
+  const SVG = "http://www.w3.org/2000/svg";
+  const main = document.getElementById("main");
+  const COUNTS = ["ready", "delayed", "processing", "completed", "dead"];
+
+  // --- DOM helpers: text only.
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    setAttrs(e, attrs);
+    append(e, children);
+    return e;
+  }
+
+  function svg(tag, attrs, ...children) {
+    const e = document.createElementNS(SVG, tag);
+    setAttrs(e, attrs);
+    append(e, children);
+    return e;
+  }
+
+  function setAttrs(e, attrs) {
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "onclick") e.addEventListener("click", v);
+      else if (k === "onsubmit") e.addEventListener("submit", v);
+      else if (k === "onchange") e.addEventListener("change", v);
+      else e.setAttribute(k, String(v));
+    }
+  }
+
+  function append(e, children) {
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+  }
+
+  // A page redraws itself with fresh data, but not while the user is confirming an action.
+  function show(...children) {
+    if (main.querySelector(".asking")) return;
+    main.replaceChildren(...children.flat(Infinity).filter((c) => c));
+  }
+
+  function text(v) {
+    if (v === null || v === undefined) return "";
+    return typeof v === "string" ? v : JSON.stringify(v, null, 2);
+  }
+
+  function ago(iso) {
+    if (!iso) return "";
+    const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    const abs = Math.abs(s);
+    const n = abs < 60 ? abs + " s" : abs < 3600 ? Math.round(abs / 60) + " min" : abs < 86400 ? Math.round(abs / 3600) + " h" : Math.round(abs / 86400) + " d";
+    return s >= 0 ? n + " ago" : "in " + n;
+  }
+
+  function when(iso) {
+    return iso ? el("time", { datetime: iso, title: iso }, ago(iso)) : el("span", { class: "muted" }, "–");
+  }
+
+  function stateBadge(state) {
+    return el("span", { class: "state state-" + state }, state);
+  }
+
+  function jobLink(id) {
+    return el("a", { href: "#/job/" + encodeURIComponent(id), class: "job-link" }, id);
+  }
+
+  // --- API
+
+  async function api(path, options) {
+    const res = await fetch("api/" + path, Object.assign({ headers: { Accept: "application/json" }, credentials: "same-origin" }, options || {}));
+    let body;
+    try { body = await res.json(); } catch (e) { body = { error: "HTTP " + res.status }; }
+    if (!res.ok) throw new Error(body.error || "HTTP " + res.status);
+    return body;
+  }
+
+  function post(path) {
+    return api(path, { method: "POST", headers: { "X-Spool-Csrf": CSRF, Accept: "application/json" } });
+  }
+
+  function notice(message, isError) {
+    return el("div", { class: "notice" + (isError ? " error" : ""), role: "status" }, message);
+  }
+
+  // A destructive action asks once more, inline (no dialog): the button becomes Yes / No.
+  function actionButton(label, action, onDone, danger) {
+    const box = el("span", { class: "action" });
+    const result = el("span", { class: "result" });
+    const button = el("button", { type: "button", "data-action": action.name, class: danger ? "danger" : "primary", onclick: ask }, label);
+    box.append(button, result);
+    function ask() {
+      box.classList.add("asking");
+      const yes = el("button", { type: "button", class: "confirm-yes danger", onclick: run }, "Yes, " + label.toLowerCase());
+      const no = el("button", { type: "button", class: "confirm-no", onclick: () => { box.classList.remove("asking"); box.replaceChildren(button, result); } }, "No");
+      box.replaceChildren(el("span", {}, label + "? "), yes, no, result);
+    }
+    async function run() {
+      box.classList.remove("asking");
+      box.replaceChildren(el("span", { class: "muted" }, label + "…"));
+      try {
+        const r = await action.run();
+        box.replaceChildren(notice(action.done(r)));
+        if (onDone) onDone(r);
+      } catch (e) {
+        box.replaceChildren(button, notice(e.message, true));
+      }
+    }
+    return box;
+  }
+
+  // --- pictures
+
+  function stackedBar(parts, colors) {
+    const total = parts.reduce((a, p) => a + p.value, 0);
+    const s = svg("svg", { class: "bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", role: "img" });
+    if (total === 0) {
+      s.appendChild(svg("rect", { x: 0, y: 0, width: 100, height: 10, fill: "#e5e7eb" }));
+      return s;
+    }
+    let x = 0;
+    for (const p of parts) {
+      const w = (p.value / total) * 100;
+      if (w <= 0) continue;
+      s.appendChild(svg("rect", { x: x, y: 0, width: w, height: 10, fill: colors[p.name] }, svg("title", {}, p.name + ": " + p.value)));
+      x += w;
+    }
+    return s;
+  }
+
+  const COLORS = { ready: "#2d5be3", delayed: "#b58900", processing: "#7c3aed", completed: "#2e9e5b", dead: "#c62828",
+    succeeded: "#2e9e5b", failed: "#c62828", pending: "#d1d5db", open: "#d1d5db" };
+
+  function progressBar(fraction, label) {
+    const f = Math.max(0, Math.min(1, Number(fraction) || 0));
+    const s = svg("svg", { class: "bar progress", viewBox: "0 0 100 10", preserveAspectRatio: "none", role: "img", "aria-label": label || Math.round(f * 100) + "%" });
+    s.append(svg("rect", { x: 0, y: 0, width: 100, height: 10, fill: "#e5e7eb" }), svg("rect", { x: 0, y: 0, width: f * 100, height: 10, fill: COLORS.completed }));
+    return s;
+  }
+
+  function throughputChart(history) {
+    const W = 600, H = 160, P = 24;
+    const s = svg("svg", { class: "chart", viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none", role: "img", "aria-label": "throughput per minute" });
+    s.appendChild(svg("line", { x1: P, y1: H - P, x2: W, y2: H - P, stroke: "#9ca3af" }));
+    s.appendChild(svg("line", { x1: P, y1: 0, x2: P, y2: H - P, stroke: "#9ca3af" }));
+    if (!history.available || history.minutes.length === 0) {
+      return el("p", { class: "muted empty-chart" }, "No throughput history yet: the engine does not keep per-minute counters.");
+    }
+    const ms = history.minutes;
+    const max = Math.max(1, ...ms.map((m) => m.processed + m.failed));
+    const step = (W - P) / ms.length;
+    ms.forEach((m, i) => {
+      const hp = ((H - P) * m.processed) / max, hf = ((H - P) * m.failed) / max;
+      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hp, width: Math.max(1, step - 1), height: hp, fill: COLORS.completed }, svg("title", {}, m.minute + ": " + m.processed + " processed")));
+      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hp - hf, width: Math.max(1, step - 1), height: hf, fill: COLORS.failed }, svg("title", {}, m.minute + ": " + m.failed + " failed")));
+    });
+    s.appendChild(svg("text", { x: P + 2, y: 12, fill: "#6b7280", "font-size": 11 }, String(max) + "/min"));
+    return s;
+  }
+
+  // --- pages
+
+  const pages = {};
+  let current = null; // { refresh: async fn, everyMs }
+
+  pages.overview = async function () {
+    let throughput = { available: false, minutes: [] };
+    let throughputAt = 0;
+    async function refresh() {
+      const o = await api("overview");
+      if (Date.now() - throughputAt > 60000) {
+        throughput = await api("throughput");
+        throughputAt = Date.now();
+      }
+      document.getElementById("namespace").textContent = "namespace " + o.namespace;
+      const rows = o.queues.map((q) =>
+        el("tr", { "data-queue": q.queue },
+          el("td", {}, el("a", { href: "#/jobs?queue=" + encodeURIComponent(q.queue) }, q.queue)),
+          COUNTS.map((c) => el("td", { class: "num " + c }, q[c])),
+          el("td", { class: "hide-narrow", style: null }, stackedBar(COUNTS.map((c) => ({ name: c, value: q[c] })), COLORS))));
+      const totals = el("tr", { class: "totals" }, el("th", {}, "all"), COUNTS.map((c) => el("td", { class: "num " + c }, o.totals[c])), el("td", { class: "hide-narrow" }));
+      const nodes = o.nodes.map((n) =>
+        el("tr", { "data-node": n.name },
+          el("td", {}, n.name, n.alive ? null : el("span", { class: "state state-failed" }, "dead")),
+          el("td", { class: "hide-narrow" }, n.host + " (pid " + n.pid + ")"),
+          el("td", {}, n.queues.join(", ")),
+          el("td", { class: "num" }, n.busy + " / " + n.concurrency),
+          el("td", {}, progressBar(n.concurrency ? n.busy / n.concurrency : 0, n.busy + " busy of " + n.concurrency)),
+          el("td", {}, when(n.lastHeartbeat)),
+          el("td", {}, n.jobs.length ? n.jobs.slice(0, 20).map((id) => [jobLink(id), " "]) : el("span", { class: "muted" }, "idle"),
+            n.jobs.length > 20 ? " +" + (n.jobs.length - 20) + " more" : null)));
+      show(
+        el("h1", {}, "Overview"),
+        el("section", { class: "card" },
+          el("h2", {}, "Queues"),
+          el("div", { class: "legend" }, COUNTS.map((c) => el("span", { class: c }, c))),
+          o.queues.length === 0 ? el("p", { class: "muted" }, "No queues in this namespace yet.") :
+            el("div", { class: "scroll" }, el("table", { id: "queues" },
+              el("thead", {}, el("tr", {}, el("th", {}, "queue"), COUNTS.map((c) => el("th", { class: "num" }, c)), el("th", { class: "hide-narrow" }, ""))),
+              el("tbody", {}, rows, o.queues.length > 1 ? totals : null)))),
+        el("section", { class: "card" },
+          el("h2", {}, "Throughput, last hour"),
+          el("div", { class: "legend" }, el("span", { class: "completed" }, "processed"), el("span", { class: "failed" }, "failed")),
+          throughputChart(throughput)),
+        el("section", { class: "card" },
+          el("h2", {}, "Nodes"),
+          o.nodes.length === 0 ? el("p", { class: "muted" }, "No worker nodes.") :
+            el("div", { class: "scroll" }, el("table", { id: "nodes" },
+              el("thead", {}, el("tr", {}, ["node", "host", "queues", "busy", "load", "heartbeat", "running"].map((h) => el("th", { class: h === "host" ? "hide-narrow" : null }, h)))),
+              el("tbody", {}, nodes)))));
+    }
+    await refresh();
+    return { refresh: refresh };
+  };
+
+  const STATES = ["", "queued", "scheduled", "started", "succeeded", "failed", "killed", "unqueued", "completed", "incomplete"];
+  const STAMPS = ["recorded_at", "scheduled_at", "queued_at", "started_at", "succeeded_at", "failed_at", "killed_at"];
+
+  pages.jobs = async function (params) {
+    const limit = 50;
+    const offset = Number(params.get("offset") || 0);
+    const query = new URLSearchParams();
+    for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
+      if (params.get(k)) query.set(k, params.get(k));
+    }
+    const form = el("form", { class: "filters", onsubmit: (e) => {
+      e.preventDefault();
+      const q = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) q.set(k, String(v).trim());
+      location.hash = "#/jobs?" + q.toString();
+    } },
+      el("label", {}, "state", el("select", { name: "state" }, STATES.map((s) => el("option", { value: s, selected: params.get("state") === s }, s || "any")))),
+      el("label", {}, "queue", el("input", { name: "queue", value: params.get("queue") || "" })),
+      el("label", {}, "job name", el("input", { name: "name", value: params.get("name") || "" })),
+      el("label", {}, "argument", el("input", { name: "arg", value: params.get("arg") || "" })),
+      el("label", {}, "time of", el("select", { name: "timestamp" }, STAMPS.map((s) => el("option", { value: s, selected: (params.get("timestamp") || "recorded_at") === s }, s)))),
+      el("label", {}, "from (ISO)", el("input", { name: "from", placeholder: "2026-11-29T08:00:00Z", value: params.get("from") || "" })),
+      el("label", {}, "to (ISO)", el("input", { name: "to", value: params.get("to") || "" })),
+      el("button", { type: "submit", class: "primary" }, "Search"));
+    const listing = el("div", {});
+    const bulk = el("div", { class: "actions" });
+    async function load() {
+      if (main.querySelector(".asking")) return;
+      const q = new URLSearchParams(query);
+      q.set("offset", offset);
+      q.set("limit", limit);
+      let page;
+      try {
+        page = await api("jobs?" + q.toString());
+      } catch (e) {
+        listing.replaceChildren(notice(e.message, true));
+        return;
+      }
+      const rows = page.jobs.map((j) =>
+        el("tr", { "data-id": j.id },
+          el("td", {}, jobLink(j.id)),
+          el("td", {}, stateBadge(j.state), j.killRequested ? el("span", { class: "muted" }, " kill requested") : null),
+          el("td", {}, j.name || ""),
+          el("td", { class: "args" }, j.args || ""),
+          el("td", { class: "hide-narrow" }, j.progress > 0 ? progressBar(j.progress) : null),
+          el("td", { class: "error hide-narrow" }, j.lastError || ""),
+          el("td", {}, when(j.updatedAt))));
+      const pager = el("div", { class: "pager" },
+        offset > 0 ? el("a", { href: "#/jobs?" + withParam(params, "offset", Math.max(0, offset - limit)) }, "← newer") : null,
+        el("span", { class: "muted" }, page.total === 0 ? "no jobs match" : (offset + 1) + "–" + (offset + page.jobs.length) + " of " + page.total),
+        offset + limit < page.total ? el("a", { href: "#/jobs?" + withParam(params, "offset", offset + limit) }, "older →") : null);
+      listing.replaceChildren(
+        el("div", { class: "scroll" }, el("table", { id: "jobs" },
+          el("thead", {}, el("tr", {}, ["id", "state", "job", "arguments", "progress", "last error", "updated"].map((h) => el("th", { class: h === "progress" || h === "last error" ? "hide-narrow" : null }, h)))),
+          el("tbody", {}, rows))),
+        pager);
+      if (!READ_ONLY && page.total > 0) {
+        const more = page.total > 1000 ? " (the first 1000; repeat for more)" : "";
+        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.total + " matching" + more + ":"),
+          ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
+            name: "bulk-" + a,
+            run: () => post("jobs/bulk/" + a + "?" + query.toString()),
+            done: (r) => r.changed + " of " + r.examined + " examined " + (a === "retry" ? "retried" : a === "kill" ? "killed" : "deleted") + (r.more ? "; more match" : ""),
+          }, load, true)));
+      } else {
+        bulk.replaceChildren();
+      }
+    }
+    show(el("h1", {}, "Jobs"), el("section", { class: "card" }, form), el("section", { class: "card" }, bulk, listing));
+    await load();
+    return { refresh: load, onChange: true };
+  };
+
+  function withParam(params, k, v) {
+    const q = new URLSearchParams(params);
+    q.set(k, v);
+    return q.toString();
+  }
+
+  pages.job = async function (params, id) {
+    async function refresh() {
+      let j;
+      try {
+        j = await api("jobs/" + encodeURIComponent(id));
+      } catch (e) {
+        show(el("h1", {}, "Job " + id), notice(e.message, true));
+        return;
+      }
+      const kv = (k, v) => [el("dt", {}, k), el("dd", { "data-field": k }, v)];
+      const actions = el("div", { class: "actions", id: "job-actions" });
+      if (!READ_ONLY) {
+        const labels = { retry: "Retry", kill: "Kill", cancel: "Cancel", delete: "Delete" };
+        for (const a of j.actions) {
+          actions.append(actionButton(labels[a], { name: a, run: () => post("jobs/" + encodeURIComponent(id) + "/" + a), done: (r) => labels[a] + ": done, now " + r.state }, () => setTimeout(refresh, 300), a !== "retry"));
+        }
+      }
+      const errors = j.errors.map((e, i) =>
+        el("li", { class: "job-error" },
+          el("strong", {}, e && e.type ? e.type : "error " + (i + 1)),
+          e && e.message !== undefined ? el("div", { class: "error-message" }, text(e.message)) : el("pre", {}, text(e)),
+          e && e.attempt !== undefined ? el("div", { class: "muted" }, "attempt " + e.attempt + (e.node ? " on " + e.node : "")) : null,
+          e && e.stack ? el("pre", { class: "stack" }, Array.isArray(e.stack) ? e.stack.join("\n") : text(e.stack)) : null));
+      const attempts = j.previousAttempts.map((a) =>
+        el("tr", {}, el("td", { class: "num" }, a.attempt), el("td", {}, text(a.state)), el("td", { class: "error" }, (a.errors || []).map((e) => (e && e.message) || text(e)).join("; "))));
+      show(
+        el("h1", {}, "Job ", el("span", { id: "job-id" }, j.id)),
+        el("section", { class: "card" },
+          el("div", { class: "actions" }, el("span", { id: "job-state", "data-state": j.state }, stateBadge(j.state)), j.killRequested ? el("span", {}, "kill requested") : null),
+          actions,
+          el("dl", { class: "kv" },
+            kv("job", j.name || ""),
+            kv("queue", el("a", { href: "#/jobs?queue=" + encodeURIComponent(j.queue) }, j.queue)),
+            kv("attempt", j.attempt),
+            kv("progress", el("span", {}, progressBar(j.progress), Math.round(j.progress * 1000) / 10 + "%")),
+            kv("node", j.node || "–"),
+            j.affinity ? kv("affinity", text(j.affinity)) : null,
+            j.priority ? kv("priority", j.priority) : null,
+            j.dueAt ? kv("due", when(j.dueAt)) : null,
+            kv("unique lock", j.uniqueLock || "–"),
+            kv("batch", j.batch && j.batch.id ? el("span", {}, el("a", { href: "#/batches?id=" + encodeURIComponent(j.batch.id) }, j.batch.id), " part " + j.batch.part) : "–"),
+            Object.entries(j.timestamps).filter(([, v]) => v).map(([k, v]) => kv(k, el("span", {}, when(v), " ", el("span", { class: "muted" }, v)))))),
+        el("section", { class: "card" }, el("h2", {}, "Arguments"), el("pre", { id: "job-args" }, text(j.args)),
+          Object.keys(j.jobArgs).length ? [el("h2", {}, "Job args (indexed)"), el("pre", {}, text(j.jobArgs))] : null,
+          j.options ? [el("h2", {}, "Options"), el("pre", {}, text(j.options))] : null,
+          j.data !== null ? [el("h2", {}, "Data"), el("pre", {}, text(j.data))] : null,
+          Object.keys(j.result).length ? [el("h2", {}, "Result"), el("pre", {}, text(j.result))] : null),
+        el("section", { class: "card" }, el("h2", {}, "Errors"), errors.length ? el("ol", { id: "job-errors" }, errors) : el("p", { class: "muted" }, "none")),
+        attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null);
+    }
+    await refresh();
+    // A job page re-reads its one status each second: one round trip.
+    return { refresh: refresh };
+  };
+
+  pages.dead = async function (params) {
+    const queue = params.get("queue") || "";
+    const offset = Number(params.get("offset") || 0);
+    async function load() {
+      const q = new URLSearchParams({ offset: offset, limit: 50 });
+      if (queue) q.set("queue", queue);
+      let page;
+      try { page = await api("dead?" + q.toString()); } catch (e) { show(el("h1", {}, "Dead jobs"), notice(e.message, true)); return; }
+      const scope = queue ? "?queue=" + encodeURIComponent(queue) : "";
+      const rows = page.jobs.map((j) =>
+        el("tr", { "data-id": j.id },
+          el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
+          el("td", {}, when(j.diedAt)), el("td", { class: "args hide-narrow" }, j.args || ""), el("td", { class: "error" }, j.error || ""),
+          el("td", {}, READ_ONLY ? null : actionButton("Retry", { name: "retry", run: () => post("jobs/" + encodeURIComponent(j.id) + "/retry"), done: () => "retried" }, null, false))));
+      show(
+        el("h1", {}, "Dead jobs", queue ? " of " + queue : ""),
+        el("section", { class: "card" },
+          el("div", { class: "actions" }, el("span", { class: "muted" }, page.total + " dead"),
+            READ_ONLY || page.total === 0 ? null : [
+              actionButton("Retry all", { name: "dead-retry", run: () => post("dead/retry" + scope), done: (r) => r.count + " retried" }, () => setTimeout(load, 300), true),
+              actionButton("Purge all", { name: "dead-purge", run: () => post("dead/purge" + scope), done: (r) => r.count + " purged" }, () => setTimeout(load, 300), true)]),
+          page.jobs.length === 0 ? el("p", { class: "muted" }, "No dead jobs.") :
+            el("div", { class: "scroll" }, el("table", { id: "dead" },
+              el("thead", {}, el("tr", {}, ["id", "type", "attempt", "died", "arguments", "last error", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
+              el("tbody", {}, rows))),
+          el("div", { class: "pager" },
+            offset > 0 ? el("a", { href: "#/dead?" + withParam(params, "offset", Math.max(0, offset - 50)) }, "← newer") : null,
+            offset + 50 < page.total ? el("a", { href: "#/dead?" + withParam(params, "offset", offset + 50) }, "older →") : null)));
+    }
+    await load();
+    return { refresh: load, onChange: true };
+  };
+
+  pages.recurring = async function () {
+    async function load() {
+      const r = await api("recurring");
+      const rows = r.recurring.map((j) =>
+        el("tr", { "data-name": j.name },
+          el("td", {}, j.name), el("td", {}, j.schedule), el("td", {}, j.type), el("td", {}, j.queue),
+          el("td", {}, when(j.lastRun)), el("td", {}, when(j.nextRun)), el("td", { class: "args hide-narrow" }, j.args || ""),
+          el("td", {}, READ_ONLY ? null : actionButton("Cancel", { name: "cancel-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/cancel"), done: () => "cancelled" }, () => setTimeout(load, 300), true))));
+      show(el("h1", {}, "Recurring jobs"),
+        el("section", { class: "card" },
+          r.recurring.length === 0 ? el("p", { class: "muted" }, "No recurring jobs.") :
+            el("div", { class: "scroll" }, el("table", { id: "recurring" },
+              el("thead", {}, el("tr", {}, ["name", "schedule", "job", "queue", "last run", "next run", "arguments", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
+              el("tbody", {}, rows))),
+          el("p", { class: "muted" }, "Running a recurring job now is not offered: the engine has no call for it yet.")));
+    }
+    await load();
+    return { refresh: load, onChange: true };
+  };
+
+  pages.batches = async function (params) {
+    const id = params.get("id") || "";
+    const token = params.get("token") || "";
+    const out = el("div", {});
+    const form = el("form", { class: "filters", onsubmit: (e) => {
+      e.preventDefault();
+      const q = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) q.set(k, String(v).trim());
+      location.hash = "#/batches?" + q.toString();
+    } },
+      el("label", {}, "batch id (queue:token)", el("input", { name: "id", value: id })),
+      el("label", {}, "or distributed job token", el("input", { name: "token", value: token })),
+      el("button", { type: "submit", class: "primary" }, "Show"));
+    async function load() {
+      try {
+        if (id) {
+          const b = await api("batches/" + encodeURIComponent(id));
+          out.replaceChildren(el("h2", {}, "Batch " + b.id),
+            stackedBar([{ name: "succeeded", value: b.succeeded }, { name: "failed", value: b.failed }, { name: "pending", value: b.pending }], COLORS),
+            el("dl", { class: "kv" }, ["total", "succeeded", "failed", "pending", "finished", "stopped"].map((k) => [el("dt", {}, k), el("dd", {}, String(b[k]))])),
+            el("p", {}, el("a", { href: "#/jobs?" + new URLSearchParams({ queue: id.split(":")[0] }).toString() }, "jobs of its queue")));
+        } else if (token) {
+          const d = await api("distributed/" + encodeURIComponent(token));
+          out.replaceChildren(el("h2", {}, "Distributed job " + d.token),
+            stackedBar([{ name: "succeeded", value: d.total - d.open }, { name: "open", value: d.open }], COLORS),
+            el("dl", { class: "kv" }, ["total", "open", "finished", "stopped"].map((k) => [el("dt", {}, k), el("dd", {}, String(d[k]))])),
+            el("h2", {}, "Open parts" + (d.open > d.openParts.length ? " (first " + d.openParts.length + ")" : "")), el("p", {}, d.openParts.join(", ") || "none"));
+        } else {
+          out.replaceChildren(el("p", { class: "muted" }, "Batches and distributed jobs are looked up by id: a job page links to its batch."));
+        }
+      } catch (e) {
+        out.replaceChildren(notice(e.message, true));
+      }
+    }
+    show(el("h1", {}, "Batches and distributed jobs"), el("section", { class: "card" }, form), el("section", { class: "card" }, out));
+    await load();
+    return { refresh: load, onChange: true };
+  };
+
+  // --- routing and live updates: one request a second per open page.
+
+  let lastStamp = null;
+  let generation = 0;
+
+  async function route() {
+    const hash = location.hash.replace(/^#\/?/, "");
+    const [path, query] = hash.split("?");
+    const params = new URLSearchParams(query || "");
+    const parts = path.split("/");
+    let name = parts[0] || "overview";
+    let arg = parts.length > 1 ? decodeURIComponent(parts.slice(1).join("/")) : null;
+    if (!pages[name]) name = "overview";
+    for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === (name === "job" ? "jobs" : name));
+    const mine = ++generation;
+    current = null;
+    main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    try {
+      const page = await pages[name](params, arg);
+      if (mine === generation) current = page;
+    } catch (e) {
+      show(notice(e.message, true));
+    }
+    lastStamp = null;
+  }
+
+  async function tick() {
+    const page = current;
+    const live = document.getElementById("live");
+    if (!page || document.hidden) return;
+    try {
+      if (page.onChange) {
+        // Lists re-read only when something changed: the stamp is the shared overview's.
+        const s = await api("live");
+        if (lastStamp !== null && s.stamp !== lastStamp ) await page.refresh();
+        lastStamp = s.stamp;
+      } else {
+        await page.refresh();
+      }
+      live.classList.remove("stale");
+    } catch (e) {
+      live.classList.add("stale");
+    }
+  }
+
+  window.addEventListener("hashchange", route);
+  route();
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,391 @@
+package dev.spool.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.spool.JobId;
+import dev.spool.JobOptions;
+import dev.spool.QueueCounts;
+import dev.spool.Schedule;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.Worker;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The JSON API against a real Redis: reads, actions, and what it refuses. */
+class DashboardApiIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private final JsonNode noArgs = JsonNodeFactory.instance.objectNode();
+  private Spool spool;
+  private SpoolDashboard dashboard;
+  private Http http;
+  private TestJobs jobs;
+  private Worker worker;
+
+  @BeforeEach
+  void start() {
+    spool = Spool.builder().redis(redis.uri()).namespace(SpoolRedis.namespace()).build();
+    dashboard = SpoolDashboard.builder().spool(spool).port(0).build().start();
+    http = new Http(dashboard.url());
+    jobs = new TestJobs();
+  }
+
+  @AfterEach
+  void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+    dashboard.stop();
+    spool.close();
+  }
+
+  @Test
+  void overviewCountsAreTheMonitorsCounts() {
+    spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
+    spool.enqueue(TestJobs.IDLE, noArgs, JobOptions.builder().delay(Duration.ofHours(1)).build());
+
+    JsonNode overview = http.get("api/overview").json();
+
+    QueueCounts counts = spool.monitor().counts("dash-idle");
+    JsonNode idle = queue(overview, "dash-idle");
+    assertThat(idle.get("ready").asLong()).isEqualTo(counts.ready()).isEqualTo(3);
+    assertThat(idle.get("delayed").asLong()).isEqualTo(counts.delayed()).isEqualTo(1);
+    assertThat(overview.get("namespace").asText()).isEqualTo(spool.namespace());
+    assertThat(http.get("api/live").json().get("stamp").asText())
+        .isEqualTo(overview.get("stamp").asText());
+  }
+
+  @Test
+  void overviewShowsNodesWithTheJobsTheyRun() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId id = spool.enqueue(TestJobs.BLOCK, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.STARTED);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode node = http.get("api/overview").json().get("nodes").get(0);
+              assertThat(node.get("name").asText()).isEqualTo("node-a");
+              assertThat(node.get("jobs").toString()).contains(id.toString());
+            });
+    spool.statuses().find(id).orElseThrow().requestKill();
+  }
+
+  @Test
+  void jobsAreBrowsedByStateQueueNameAndArgumentAndPaged() {
+    List<JobId> ids = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
+    spool.statuses().find(ids.get(1)).orElseThrow().jobArgs(java.util.Map.of("book", "53"));
+
+    JsonNode page = http.get("api/jobs?state=queued&queue=dash-idle&limit=2").json();
+    JsonNode byArg = http.get("api/jobs?arg=53").json();
+    JsonNode byName = http.get("api/jobs?name=dash-idle&offset=2&limit=2").json();
+
+    assertThat(page.get("total").asLong()).isEqualTo(3);
+    assertThat(page.get("jobs")).hasSize(2);
+    assertThat(page.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(2).toString());
+    assertThat(byArg.get("jobs")).hasSize(1);
+    assertThat(byArg.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(1).toString());
+    assertThat(byName.get("jobs")).hasSize(1);
+    assertThat(http.get("api/jobs?state=succeeded&queue=dash-idle").json().get("total").asLong())
+        .isZero();
+  }
+
+  @Test
+  void aJobPageHoldsEverythingOfItsStatus() throws Exception {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId id =
+        spool.enqueue(TestJobs.FLAKY, new ObjectMapper().readTree("{\"book\":\"<b>53</b>\"}"));
+    await().atMost(WAIT).until(() -> state(id) == State.FAILED);
+
+    JsonNode job = http.get("api/jobs/" + id).json();
+
+    assertThat(job.get("state").asText()).isEqualTo("failed");
+    assertThat(job.get("args").get("book").asText()).isEqualTo("<b>53</b>");
+    assertThat(job.get("errors").get(0).get("message").asText()).isEqualTo("failing on purpose");
+    assertThat(job.get("errors").get(0).get("type").asText()).contains("IllegalStateException");
+    assertThat(job.get("node").asText()).isEqualTo("node-a");
+    assertThat(job.get("timestamps").get("failed_at").asText()).isNotEmpty();
+    assertThat(job.get("actions").toString()).contains("retry", "delete");
+  }
+
+  @Test
+  void aDeadJobIsRetriedAndRuns() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId id = spool.enqueue(TestJobs.FLAKY, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.FAILED);
+    JsonNode dead = http.get("api/dead?queue=dash-flaky").json();
+    jobs.failing.set(false);
+
+    Http.Reply retried = http.act("api/jobs/" + id + "/retry");
+
+    assertThat(dead.get("total").asLong()).isEqualTo(1);
+    assertThat(dead.get("jobs").get(0).get("id").asText()).isEqualTo(id.toString());
+    assertThat(retried.status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> state(id) == State.SUCCEEDED);
+    Http.Reply again = http.act("api/jobs/" + id + "/retry");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("error").asText()).contains("only dead jobs can be retried");
+  }
+
+  @Test
+  void waitingJobsAreCancelledRunningOnesKilledFinishedOnesDeleted() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId waiting = spool.enqueue(TestJobs.IDLE, noArgs);
+    JobId running = spool.enqueue(TestJobs.BLOCK, noArgs);
+    JobId done = spool.enqueue(TestJobs.ECHO, noArgs);
+    await().atMost(WAIT).until(() -> state(running) == State.STARTED);
+    await().atMost(WAIT).until(() -> state(done) == State.SUCCEEDED);
+
+    assertThat(http.act("api/jobs/" + waiting + "/cancel").status()).isEqualTo(200);
+    assertThat(http.act("api/jobs/" + running + "/kill").status()).isEqualTo(200);
+    assertThat(http.act("api/jobs/" + done + "/delete").status()).isEqualTo(200);
+
+    assertThat(state(waiting)).isEqualTo(State.KILLED);
+    await().atMost(WAIT).until(() -> state(running) == State.KILLED);
+    assertThat(spool.statuses().find(done)).isEmpty();
+    assertThat(http.get("api/jobs/" + done).status()).isEqualTo(404);
+  }
+
+  @Test
+  void bulkActionsWorkOnAQuerysResult() {
+    spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
+
+    JsonNode killed = http.act("api/jobs/bulk/kill?queue=dash-idle&state=queued").json();
+    JsonNode deleted = http.act("api/jobs/bulk/delete?queue=dash-idle&state=killed").json();
+
+    assertThat(killed.get("changed").asLong()).as(killed.toString()).isEqualTo(3);
+    assertThat(killed.get("more").asBoolean()).isFalse();
+    assertThat(deleted.get("changed").asLong()).isEqualTo(3);
+    assertThat(http.get("api/jobs?queue=dash-idle").json().get("total").asLong()).isZero();
+  }
+
+  @Test
+  void theDeadSetIsRetriedAndPurgedWhole() {
+    worker = jobs.start(spool.worker("node-a"));
+    List<JobId> ids = spool.enqueueAll(TestJobs.FLAKY, List.of(noArgs, noArgs));
+    await().atMost(WAIT).until(() -> spool.deadJobs().size("dash-flaky") == 2);
+    worker.close();
+    worker = null;
+
+    JsonNode retried = http.act("api/dead/retry?queue=dash-flaky").json();
+    assertThat(retried.get("count").asLong()).isEqualTo(2);
+    assertThat(state(ids.get(0))).isEqualTo(State.QUEUED);
+
+    worker = jobs.start(spool.worker("node-b"));
+    await().atMost(WAIT).until(() -> spool.deadJobs().size("dash-flaky") == 2);
+    JsonNode purged = http.act("api/dead/purge").json();
+    assertThat(purged.get("count").asLong()).isEqualTo(2);
+    assertThat(spool.deadJobs().size("dash-flaky")).isZero();
+  }
+
+  @Test
+  void recurringJobsAreListedAndCancelled() {
+    spool.recurring("nightly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+
+    JsonNode list = http.get("api/recurring").json();
+    Http.Reply cancelled = http.act("api/recurring/nightly/cancel");
+
+    assertThat(list.get("recurring").get(0).get("name").asText()).isEqualTo("nightly");
+    assertThat(list.get("recurring").get(0).get("nextRun").asText()).isNotEmpty();
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(spool.recurringJobs()).isEmpty();
+    assertThat(http.act("api/recurring/nightly/cancel").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aBatchShowsItsProgress() {
+    var batch = spool.batch().add(TestJobs.IDLE, noArgs).add(TestJobs.IDLE, noArgs).submit();
+
+    JsonNode b = http.get("api/batches/" + batch.id()).json();
+
+    assertThat(b.get("total").asLong()).isEqualTo(2);
+    assertThat(b.get("pending").asLong()).isEqualTo(2);
+    assertThat(http.get("api/batches/dash-idle:nosuchbatch").status()).isEqualTo(404);
+  }
+
+  @Test
+  void badInputGetsA4xxWithAMessageNeverA500() {
+    assertError(http.get("api/jobs/not-an-id"), 400, "not a job id");
+    assertError(http.get("api/jobs/dash-idle:999999"), 404, "no job dash-idle:999999");
+    assertError(http.get("api/jobs?limit=100000"), 400, "limit must be in [1, 100]");
+    assertError(http.get("api/jobs?limit=ten"), 400, "limit must be a whole number");
+    assertError(http.get("api/jobs?state=sleeping"), 400, "state");
+    assertError(http.get("api/jobs?from=yesterday"), 400, "ISO-8601");
+    assertError(
+        http.get("api/jobs?timestamp=kill_requested_at&from=2026-01-01T00:00:00Z"),
+        400,
+        "timestamp");
+    assertError(http.get("api/jobs?queue=bad%20queue%7B"), 400, "queue");
+    assertError(http.get("api/nothing"), 404, "no such API endpoint");
+    assertError(http.act("api/jobs/dash-idle:1/explode"), 404, "no action");
+    assertError(http.post("api/overview"), 403, "CSRF");
+    assertError(http.get("api/jobs/dash-idle:1/retry"), 405, "POST");
+  }
+
+  @Test
+  void anActionWithoutTheCsrfTokenOrFromAnotherOriginIsRefused() {
+    JobId id = spool.enqueue(TestJobs.IDLE, noArgs);
+
+    assertError(http.post("api/jobs/" + id + "/cancel"), 403, "CSRF");
+    assertError(
+        http.post("api/jobs/" + id + "/cancel", "X-Spool-Csrf", "0123456789abcdef"), 403, "CSRF");
+    assertError(
+        http.act("api/jobs/" + id + "/cancel", "Origin", "http://evil.example"),
+        403,
+        "cross-origin");
+
+    assertThat(state(id)).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void anUnauthenticatedDashboardAnswersOnlyLoopbackHostNames() throws Exception {
+    assertThat(rawGet(dashboard.port(), "localhost")).startsWith("HTTP/1.1 200");
+    assertThat(rawGet(dashboard.port(), "127.0.0.1:" + dashboard.port()))
+        .startsWith("HTTP/1.1 200");
+    assertThat(rawGet(dashboard.port(), "evil.example")).startsWith("HTTP/1.1 403");
+    try (SpoolDashboard proxied =
+        SpoolDashboard.builder()
+            .spool(spool)
+            .port(0)
+            .allowHost("ops.example.com")
+            .build()
+            .start()) {
+      assertThat(rawGet(proxied.port(), "ops.example.com")).startsWith("HTTP/1.1 200");
+      assertThat(rawGet(proxied.port(), "evil.example")).startsWith("HTTP/1.1 403");
+    }
+  }
+
+  /** A GET of api/session with this Host header (which java.net.http will not send). */
+  private static String rawGet(int port, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/session HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void pagesCarryAStrictContentSecurityPolicy() {
+    Http.Reply page = http.get("");
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline");
+    assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(http.get("assets/app.js").status()).isEqualTo(200);
+    assertThat(http.get("assets/../SpoolDashboard.class").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aReadOnlyDashboardRefusesActions() {
+    JobId id = spool.enqueue(TestJobs.IDLE, noArgs);
+    try (SpoolDashboard ro =
+        SpoolDashboard.builder().spool(spool).port(0).readOnly(true).build().start()) {
+      Http roHttp = new Http(ro.url());
+
+      assertError(roHttp.act("api/jobs/" + id + "/cancel"), 403, "read-only");
+      assertThat(roHttp.get("api/jobs/" + id).status()).isEqualTo(200);
+      assertThat(roHttp.get("").body()).contains("name=\"spool-read-only\" content=\"true\"");
+    }
+    assertThat(state(id)).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void bindingBeyondLoopbackNeedsAuthentication() {
+    assertThatThrownBy(() -> SpoolDashboard.builder().spool(spool).bind("0.0.0.0").port(0).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("without authentication");
+  }
+
+  @Test
+  void aTokenIsRequiredWhenSet() {
+    try (SpoolDashboard d =
+        SpoolDashboard.builder()
+            .spool(spool)
+            .bind("0.0.0.0")
+            .port(0)
+            .token("s3cret-token")
+            .build()
+            .start()) {
+      Http h = new Http(d.url());
+
+      assertError(h.get("api/overview"), 401, "authentication required");
+      assertThat(h.get("").status()).isEqualTo(303);
+      assertThat(h.get("", "Authorization", "Bearer wrong-token").status()).isEqualTo(303);
+      assertThat(h.get("api/overview", "Authorization", "Bearer s3cret-token").status())
+          .isEqualTo(200);
+      assertThat(h.get("api/overview", "Cookie", "spool_dashboard=s3cret-token").status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aUsernameAndPasswordOrAHookAreRequiredWhenSet() {
+    String basic = "Basic " + Base64.getEncoder().encodeToString("ops:pa55word".getBytes());
+    String wrong = "Basic " + Base64.getEncoder().encodeToString("ops:guess".getBytes());
+    try (SpoolDashboard d =
+            SpoolDashboard.builder()
+                .spool(spool)
+                .port(0)
+                .basicAuth("ops", "pa55word")
+                .build()
+                .start();
+        SpoolDashboard hooked =
+            SpoolDashboard.builder()
+                .spool(spool)
+                .port(0)
+                .pathPrefix("/ops/spool")
+                .auth(r -> "yes".equals(r.header("x-app-session")))
+                .build()
+                .start()) {
+      Http h = new Http(d.url());
+      Http hk = new Http(hooked.url());
+
+      assertThat(h.get("api/overview").status()).isEqualTo(401);
+      assertThat(h.get("api/overview").header("WWW-Authenticate")).startsWith("Basic");
+      assertThat(h.get("api/overview", "Authorization", wrong).status()).isEqualTo(401);
+      assertThat(h.get("api/overview", "Authorization", basic).status()).isEqualTo(200);
+      assertThat(hooked.url()).endsWith("/ops/spool/");
+      assertThat(hk.get("api/overview").status()).isEqualTo(401);
+      assertThat(hk.get("api/overview", "X-App-Session", "yes").status()).isEqualTo(200);
+    }
+  }
+
+  private static void assertError(Http.Reply reply, int status, String message) {
+    assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+    assertThat(reply.json().get("error").asText()).contains(message);
+    assertThat(reply.body()).doesNotContain("\tat ");
+  }
+
+  private static JsonNode queue(JsonNode overview, String name) {
+    for (JsonNode q : overview.get("queues")) {
+      if (q.get("queue").asText().equals(name)) {
+        return q;
+      }
+    }
+    throw new AssertionError("no queue " + name + " in " + overview);
+  }
+
+  private State state(JobId id) {
+    return spool.statuses().findOrUnknown(id).state();
+  }
+}

@@ -1,0 +1,266 @@
+package dev.spool.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.spool.JobId;
+import dev.spool.JobOptions;
+import dev.spool.QueueCounts;
+import dev.spool.Spool;
+import dev.spool.State;
+import dev.spool.Worker;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The dashboard in a real browser: headless Chromium, skipped only where /usr/bin/chromium is
+ * absent. Saves screenshots of the main pages under target/screenshots/.
+ */
+class DashboardBrowserIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static ChromeDriver browser;
+
+  private final JsonNode noArgs = JsonNodeFactory.instance.objectNode();
+  private Spool spool;
+  private SpoolDashboard dashboard;
+  private TestJobs jobs;
+  private Worker worker;
+
+  @BeforeAll
+  static void startBrowser() {
+    Assumptions.assumeTrue(
+        Browser.available(), "no /usr/bin/chromium (apt-get install chromium chromium-driver)");
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    spool = Spool.builder().redis(redis.uri()).namespace(SpoolRedis.namespace()).build();
+    dashboard = SpoolDashboard.builder().spool(spool).port(0).build().start();
+    jobs = new TestJobs();
+    browser.manage().window().setSize(new Dimension(1280, 900));
+  }
+
+  @AfterEach
+  void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+    dashboard.stop();
+    spool.close();
+  }
+
+  @Test
+  void theOverviewShowsTheCountsInRedis() {
+    worker = jobs.start(spool.worker("node-1"));
+    spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs, noArgs));
+    spool.enqueue(TestJobs.IDLE, noArgs, JobOptions.builder().delay(Duration.ofHours(1)).build());
+    List<JobId> done = spool.enqueueAll(TestJobs.ECHO, List.of(noArgs, noArgs));
+    JobId running = spool.enqueue(TestJobs.BLOCK, noArgs);
+    await().atMost(WAIT).until(() -> state(done.get(1)) == State.SUCCEEDED);
+    await().atMost(WAIT).until(() -> state(running) == State.STARTED);
+
+    browser.get(dashboard.url());
+
+    QueueCounts idle = spool.monitor().counts("dash-idle");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cell("dash-idle", "ready")).isEqualTo(idle.ready()));
+    assertThat(idle.ready()).isEqualTo(4);
+    assertThat(cell("dash-idle", "delayed")).isEqualTo(idle.delayed()).isEqualTo(1);
+    assertThat(cell("dash-echo", "completed"))
+        .isEqualTo(spool.monitor().counts("dash-echo").completed());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(text("nodes")).contains("node-1", running.toString()));
+    Browser.screenshot(browser, "overview");
+    browser.manage().window().setSize(new Dimension(420, 900));
+    Browser.screenshot(browser, "overview-narrow");
+    spool.statuses().find(running).orElseThrow().requestKill();
+  }
+
+  @Test
+  void aDeadJobIsRetriedFromItsPageAndRuns() {
+    worker = jobs.start(spool.worker("node-1"));
+    JobId id = spool.enqueue(TestJobs.FLAKY, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.FAILED);
+    jobs.failing.set(false);
+
+    browser.get(dashboard.url() + "#/dead");
+    await()
+        .atMost(WAIT)
+        .until(() -> !browser.findElements(By.cssSelector("#dead tr[data-id]")).isEmpty());
+    Browser.screenshot(browser, "dead");
+    click("#dead tr[data-id] a.job-link");
+    await().atMost(WAIT).until(() -> shownState().equals("failed"));
+    assertThat(text("job-errors")).contains("failing on purpose");
+    Browser.screenshot(browser, "job-failed");
+    click("button[data-action=retry]");
+    click("button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> shownState().equals("succeeded"));
+    assertThat(state(id)).isEqualTo(State.SUCCEEDED);
+  }
+
+  @Test
+  void aRunningJobIsKilledFromItsPage() {
+    worker = jobs.start(spool.worker("node-1"));
+    JobId id = spool.enqueue(TestJobs.BLOCK, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.STARTED);
+
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> shownState().equals("started"));
+    Browser.screenshot(browser, "job-running");
+    click("button[data-action=kill]");
+    click("button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> shownState().equals("killed"));
+    assertThat(state(id)).isEqualTo(State.KILLED);
+  }
+
+  @Test
+  void scriptInArgumentsIsShownAsTextAndNeverRuns() throws Exception {
+    String script = "<script>alert(1)</script>";
+    String img = "\"><img src=x onerror=alert(1)>";
+    JsonNode args = new ObjectMapper().valueToTree(Map.of("a", script, "b", img));
+    JobId id = spool.enqueue(TestJobs.IDLE, args);
+    spool.statuses().find(id).orElseThrow().jobArgs(Map.of("x", img)).addError(script);
+
+    browser.get(dashboard.url() + "#/jobs?queue=dash-idle");
+    await()
+        .atMost(WAIT)
+        .until(() -> !browser.findElements(By.cssSelector("#jobs tr[data-id]")).isEmpty());
+    String listed = text("jobs");
+    assertThat(browser.findElements(By.cssSelector("button[data-action=bulk-kill]"))).hasSize(1);
+    Browser.screenshot(browser, "jobs");
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> shownState().equals("queued"));
+    String shown = text("job-args");
+    String errors = text("job-errors");
+
+    assertThat(listed).contains(script.replace("\"", "\\\""), "<img src=x onerror=alert(1)>");
+    assertThat(shown).contains(script, "<img src=x onerror=alert(1)>");
+    assertThat(errors).contains(script);
+    assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+    assertThat(browser.findElements(By.cssSelector("main script"))).isEmpty();
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+  }
+
+  @Test
+  void anActionPostedWithoutTheCsrfTokenIsRefused() {
+    JobId id = spool.enqueue(TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url());
+
+    Object status =
+        browser.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "fetch('api/jobs/' + encodeURIComponent(arguments[0]) + '/cancel', {method: 'POST'})"
+                + ".then(r => done(r.status), e => done(String(e)));",
+            id.toString());
+
+    assertThat(status).isEqualTo(403L);
+    assertThat(state(id)).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void boundBeyondLoopbackItAsksForTheToken() {
+    try (SpoolDashboard open =
+        SpoolDashboard.builder()
+            .spool(spool)
+            .bind("0.0.0.0")
+            .port(0)
+            .token("browser-token-1")
+            .build()
+            .start()) {
+      browser.get(open.url());
+      await().atMost(WAIT).until(() -> !browser.findElements(By.id("token")).isEmpty());
+      assertThat(browser.findElements(By.id("queues"))).isEmpty();
+      Browser.screenshot(browser, "login");
+      browser.findElement(By.id("token")).sendKeys("wrong-token");
+      click("button[type=submit]");
+      await()
+          .atMost(WAIT)
+          .until(() -> browser.findElement(By.tagName("body")).getText().contains("not right"));
+      browser.findElement(By.id("token")).sendKeys("browser-token-1");
+      click("button[type=submit]");
+
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  text("main").contains("Overview")
+                      && browser.findElements(By.id("token")).isEmpty());
+    }
+  }
+
+  /** Clicks an element, found again if the page redrew it meanwhile. */
+  private void click(String css) {
+    await()
+        .atMost(WAIT)
+        .ignoreException(StaleElementReferenceException.class)
+        .until(
+            () -> {
+              browser.findElement(By.cssSelector(css)).click();
+              return true;
+            });
+  }
+
+  /** A count on the overview; read in one script, as the page redraws itself every second. */
+  private long cell(String queue, String column) {
+    Object text =
+        browser.executeScript(
+            "const row = [...document.querySelectorAll('#queues tr[data-queue]')]"
+                + ".find(r => r.dataset.queue === arguments[0]);"
+                + "const td = row && row.querySelector('td.' + arguments[1]);"
+                + "return td ? td.textContent : '-1';",
+            queue,
+            column);
+    return Long.parseLong(String.valueOf(text).strip());
+  }
+
+  private String text(String id) {
+    Object text =
+        browser.executeScript(
+            "const e = document.getElementById(arguments[0]); return e ? e.textContent : '';", id);
+    return String.valueOf(text);
+  }
+
+  private String shownState() {
+    Object state =
+        browser.executeScript(
+            "const e = document.getElementById('job-state'); return e ? e.dataset.state : '';");
+    return String.valueOf(state);
+  }
+
+  private State state(JobId id) {
+    return spool.statuses().findOrUnknown(id).state();
+  }
+}

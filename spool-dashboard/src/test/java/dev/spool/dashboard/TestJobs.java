@@ -1,0 +1,53 @@
+package dev.spool.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.JobType;
+import dev.spool.Retry;
+import dev.spool.Worker;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The job types of the dashboard tests, each on a queue of its own. */
+final class TestJobs {
+  /** Succeeds at once, with progress. */
+  static final JobType<JsonNode> ECHO =
+      JobType.of("dash-echo", JsonNode.class).withQueue("dash-echo");
+
+  /** Fails while {@link #failing} is set, with no retries: straight to the dead set. */
+  static final JobType<JsonNode> FLAKY =
+      JobType.of("dash-flaky", JsonNode.class).withQueue("dash-flaky").withRetry(Retry.none());
+
+  /** Runs until it is killed (or for a minute). */
+  static final JobType<JsonNode> BLOCK =
+      JobType.of("dash-block", JsonNode.class).withQueue("dash-block");
+
+  /** Queued and never run: no node serves its queue. */
+  static final JobType<JsonNode> IDLE =
+      JobType.of("dash-idle", JsonNode.class).withQueue("dash-idle");
+
+  final AtomicBoolean failing = new AtomicBoolean(true);
+
+  /** A node serving every queue but the idle one. */
+  Worker start(Worker.Builder worker) {
+    return worker
+        .queues("dash-echo", "dash-flaky", "dash-block")
+        .concurrency(4)
+        .handle(ECHO, (job, args) -> job.progress(1, 1))
+        .handle(
+            FLAKY,
+            (job, args) -> {
+              if (failing.get()) {
+                throw new IllegalStateException("failing on purpose");
+              }
+              job.put("ok", true);
+            })
+        .handle(
+            BLOCK,
+            (job, args) -> {
+              long end = System.nanoTime() + 60_000_000_000L;
+              while (!job.isKillRequested() && System.nanoTime() < end) {
+                Thread.sleep(10);
+              }
+            })
+        .start();
+  }
+}
