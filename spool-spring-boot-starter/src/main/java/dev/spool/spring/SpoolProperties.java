@@ -16,6 +16,7 @@ public class SpoolProperties {
   private final Metrics metrics = new Metrics();
   private final Tracing tracing = new Tracing();
   private final Health health = new Health();
+  private final Dashboard dashboard = new Dashboard();
 
   /** Key prefix of every Spool key in Redis. */
   private String namespace = "spool";
@@ -40,6 +41,10 @@ public class SpoolProperties {
 
   public Tracing getTracing() {
     return tracing;
+  }
+
+  public Dashboard getDashboard() {
+    return dashboard;
   }
 
   public Health getHealth() {
@@ -212,6 +217,75 @@ public class SpoolProperties {
 
     public void setDeadGrowthThreshold(long deadGrowthThreshold) {
       this.deadGrowthThreshold = deadGrowthThreshold;
+    }
+  }
+
+  /** The Spool dashboard, served on a port of its own (needs spool-dashboard on the class path). */
+  public static class Dashboard {
+    /** Whether to serve the dashboard. */
+    private boolean enabled = false;
+
+    /** Address to bind to; anything but loopback needs a token. */
+    private String bind = "127.0.0.1";
+
+    /** Port to serve on; 0 picks a free one. */
+    private int port = 8081;
+
+    /** Path prefix, for a reverse proxy (e.g. /spool). */
+    private String pathPrefix;
+
+    /** Shows everything, changes nothing. */
+    private boolean readOnly = false;
+
+    /** Token a browser must give (asked for at a login page). */
+    private String token;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getBind() {
+      return bind;
+    }
+
+    public void setBind(String bind) {
+      this.bind = bind;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getPathPrefix() {
+      return pathPrefix;
+    }
+
+    public void setPathPrefix(String pathPrefix) {
+      this.pathPrefix = pathPrefix;
+    }
+
+    public boolean isReadOnly() {
+      return readOnly;
+    }
+
+    public void setReadOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+    }
+
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(String token) {
+      this.token = token;
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.spool.JobContext;
 import dev.spool.JobType;
 import dev.spool.Spool;
+import dev.spool.dashboard.SpoolDashboard;
 import dev.spool.micrometer.SpoolMetrics;
 import dev.spool.opentelemetry.SpoolTracing;
 import dev.spool.testkit.SpoolRedis;
@@ -16,6 +17,10 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +87,8 @@ class SpoolAutoConfigurationIT {
                 SpoolMetricsAutoConfiguration.class,
                 SpoolTracingAutoConfiguration.class,
                 SpoolAutoConfiguration.class,
-                SpoolHealthAutoConfiguration.class))
+                SpoolHealthAutoConfiguration.class,
+                SpoolDashboardAutoConfiguration.class))
         .withPropertyValues(
             "spool.redis.uri=" + redis.uri(),
             "spool.namespace=" + SpoolRedis.namespace(),
@@ -166,6 +172,26 @@ class SpoolAutoConfigurationIT {
                           .tags("queue", "greetings", "state", "dead")
                           .gauge())
                   .isNotNull();
+            });
+  }
+
+  @Test
+  void theDashboardIsServedWhenEnabledAndOnlyThen() throws Exception {
+    runner().run(context -> assertThat(context).doesNotHaveBean(SpoolDashboard.class));
+    runner()
+        .withPropertyValues("spool.dashboard.enabled=true", "spool.dashboard.port=0")
+        .run(
+            context -> {
+              SpoolDashboard dashboard = context.getBean(SpoolDashboard.class);
+              assertThat(dashboard.url()).startsWith("http://127.0.0.1:");
+              HttpResponse<String> overview =
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(URI.create(dashboard.url() + "api/overview"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+              assertThat(overview.statusCode()).isEqualTo(200);
+              assertThat(overview.body()).contains("queues");
             });
   }
 
