@@ -2,6 +2,7 @@ package dev.spool;
 
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Wraps enqueues and job attempts, for tracing and logging context: registered with {@link
@@ -25,6 +26,16 @@ public interface JobInterceptor {
   default void aroundRun(JobEvent job, Map<String, String> headers, Attempt proceed)
       throws Exception {
     proceed.run();
+  }
+
+  /**
+   * Runs on the thread that asks for a job's outcome ({@link Spool#outcome}); returns how to run
+   * the completion of the future it gets, so that the stages the caller chains on it run in the
+   * caller's context (its trace, say) rather than in that of Spool's pub/sub thread. Default: as it
+   * is.
+   */
+  default UnaryOperator<Runnable> aroundOutcome(JobId id) {
+    return UnaryOperator.identity();
   }
 
   /** The wrapped attempt. */

@@ -309,7 +309,8 @@ public final class Spool implements JobClient, AutoCloseable {
    * after every reconnect.
    */
   public java.util.concurrent.CompletableFuture<JobOutcome> outcome(JobId id) {
-    return outcomes.await(Objects.requireNonNull(id, "id"));
+    Objects.requireNonNull(id, "id");
+    return settings.observers.aroundOutcome(id, outcomes.await(id));
   }
 
   /** The status of every job, and statuses for work run by anything else. */

@@ -2,6 +2,7 @@ package dev.spool.opentelemetry;
 
 import dev.spool.EnqueueCall;
 import dev.spool.JobEvent;
+import dev.spool.JobId;
 import dev.spool.JobInterceptor;
 import dev.spool.Spool;
 import io.opentelemetry.api.OpenTelemetry;
@@ -19,6 +20,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * OpenTelemetry tracing for Spool, registered with {@link Spool.Builder#interceptor}:
@@ -136,5 +138,15 @@ public final class SpoolTracing implements JobInterceptor {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * The stages chained on an outcome future run in the context of the thread that asked for it, so
+   * that what the enqueuer does with the result stays in its trace.
+   */
+  @Override
+  public UnaryOperator<Runnable> aroundOutcome(JobId id) {
+    Context caller = Context.current();
+    return complete -> caller.wrap(complete);
   }
 }

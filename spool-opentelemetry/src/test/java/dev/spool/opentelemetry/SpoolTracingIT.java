@@ -105,6 +105,22 @@ class SpoolTracingIT {
   }
 
   @Test
+  void whatTheEnqueuerChainsOnTheOutcomeRunsInItsTrace() throws Exception {
+    Tracer tracer = otel.getTracer("test");
+    Span request = tracer.spanBuilder("POST /signup").startSpan();
+    java.util.concurrent.CompletableFuture<String> seenIn;
+    try (Scope ignored = request.makeCurrent()) {
+      JobId id = spool.enqueue(MAIL, new Mail("a@b.c"));
+      seenIn = spool.outcome(id).thenApply(outcome -> Span.current().getSpanContext().getSpanId());
+    } finally {
+      request.end();
+    }
+    spool.worker("node-1").handle(MAIL, (job, m) -> {}).start();
+    assertThat(seenIn.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(request.getSpanContext().getSpanId());
+  }
+
+  @Test
   void eachAttemptHasItsSpanAndAFailureMarksItAsAnError() {
     spool.enqueue(MAIL, new Mail("x@y.z"));
     spool

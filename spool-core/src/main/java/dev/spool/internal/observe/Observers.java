@@ -3,12 +3,16 @@ package dev.spool.internal.observe;
 import dev.spool.AttemptResult;
 import dev.spool.EnqueueCall;
 import dev.spool.JobEvent;
+import dev.spool.JobId;
 import dev.spool.JobInterceptor;
 import dev.spool.JobListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +72,37 @@ public final class Observers {
   }
 
   /** Runs {@code proceed} inside every interceptor, the first registered outermost. */
+  /**
+   * The outcome future, completed the way the interceptors say (each wraps the completion of the
+   * ones registered after it), when there are any.
+   */
+  public <T> CompletableFuture<T> aroundOutcome(JobId id, CompletableFuture<T> outcome) {
+    if (interceptors.isEmpty()) {
+      return outcome;
+    }
+    List<UnaryOperator<Runnable>> wrappers = new ArrayList<>(interceptors.size());
+    for (JobInterceptor interceptor : interceptors) {
+      wrappers.add(interceptor.aroundOutcome(id));
+    }
+    CompletableFuture<T> seen = new CompletableFuture<>();
+    outcome.whenComplete(
+        (value, error) -> {
+          Runnable complete =
+              () -> {
+                if (error != null) {
+                  seen.completeExceptionally(error);
+                } else {
+                  seen.complete(value);
+                }
+              };
+          for (int i = wrappers.size() - 1; i >= 0; i--) {
+            complete = wrappers.get(i).apply(complete);
+          }
+          complete.run();
+        });
+    return seen;
+  }
+
   public <T> T aroundEnqueue(EnqueueCall call, Supplier<T> proceed) {
     return aroundEnqueue(0, call, proceed);
   }
