@@ -204,6 +204,17 @@ public final class Spool implements JobClient, AutoCloseable {
     return store.cancel(Objects.requireNonNull(id, "id"), Micros.now(settings.clock)) == 1;
   }
 
+  /**
+   * Runs a delayed job now: one waiting for its delay, its {@code runAt} or its next retry becomes
+   * ready at once, ahead of nothing (it joins the end of its queue).
+   *
+   * @return true if it was waiting; false if there is no such job, or it is not waiting (queued,
+   *     running or finished)
+   */
+  public boolean runNow(JobId id) {
+    return store.promote(Objects.requireNonNull(id, "id"), Micros.now(settings.clock)) == 1;
+  }
+
   /** Configures a worker node with this name; {@link Worker.Builder#start()} starts it. */
   public Worker.Builder worker(String name) {
     return new Worker.Builder(
@@ -265,6 +276,16 @@ public final class Spool implements JobClient, AutoCloseable {
   }
 
   /** Every recurring job with its last and next run, by name. */
+  /**
+   * Fires the recurring job {@code name} as soon as a worker node of its queue can: its next run
+   * becomes now, and the runs after it follow its schedule from there.
+   *
+   * @return false if there is no recurring job of that name
+   */
+  public boolean triggerRecurring(String name) {
+    return recurring.triggerNow(Objects.requireNonNull(name, "name"), settings.clock.millis());
+  }
+
   public List<RecurringJob> recurringJobs() {
     return recurring.list();
   }

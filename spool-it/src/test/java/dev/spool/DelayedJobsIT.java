@@ -92,6 +92,23 @@ class DelayedJobsIT {
   }
 
   @Test
+  void aDelayedJobRunsNowWhenAskedAndOnlyAWaitingOneCan() {
+    JobId later =
+        f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofHours(1)).build());
+    JobId ready = f.spool.enqueue(NOOP, new Noop(2));
+    startWorker();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(2));
+    assertThat(f.spool.runNow(ready)).isFalse(); // not waiting: it ran
+    assertThat(f.spool.runNow(new JobId("work", 999_999))).isFalse(); // no such job
+
+    assertThat(f.spool.runNow(later)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey(1));
+    assertThat(f.spool.monitor().counts("work").delayed()).isZero();
+    assertThat(f.spool.statuses().find(later).orElseThrow().timestamp(Timestamp.QUEUED_AT))
+        .isPresent();
+  }
+
+  @Test
   void manyDelayedJobsDueTogetherAllRun() {
     Instant due = Instant.now().plusMillis(300);
     f.spool.enqueueAll(NOOP, Fixtures.noops(2500), JobOptions.builder().runAt(due).build());

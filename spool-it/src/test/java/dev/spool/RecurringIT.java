@@ -81,6 +81,19 @@ class RecurringIT {
   }
 
   @Test
+  void aTriggerFiresTheNextRunNowAndTheScheduleGoesOnFromThere() throws Exception {
+    spool().recurring("ping", Schedule.every(Duration.ofMinutes(30)), PING, new Noop(1));
+    assertThat(spool().triggerRecurring("nope")).isFalse();
+    assertThat(spool().triggerRecurring("ping")).isTrue();
+    tickEverywhere();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    tickEverywhere();
+    assertThat(runs).hasValue(1); // once, however many schedulers saw it
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+  }
+
+  @Test
   void ticksMissedWhileEveryNodeWasDownFireOnce() throws Exception {
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
     clock.advance(Duration.ofMinutes(10)); // twenty ticks missed

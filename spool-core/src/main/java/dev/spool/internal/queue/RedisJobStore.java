@@ -494,6 +494,21 @@ public final class RedisJobStore implements JobStore {
     return r.intValue();
   }
 
+  /** Makes a delayed job ready now: 1 done, 0 no such job, -1 not waiting. */
+  public int promote(JobId id, long nowMicros) {
+    QueueKeys q = keys.queue(id.queue());
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.PROMOTE,
+                ScriptOutputType.INTEGER,
+                new String[] {q.delayed()},
+                q.jobPrefix(),
+                Long.toString(id.number()),
+                Long.toString(nowMicros)));
+    return r.intValue();
+  }
+
   @Override
   public void registerQueue(String queue) {
     if (!knownQueues.contains(queue)) {

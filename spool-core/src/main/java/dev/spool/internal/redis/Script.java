@@ -47,7 +47,8 @@ public enum Script {
   COUNTS("counts"),
   ROUTE("route"),
   QUEUE_RESUME("queue-resume"),
-  QUEUE_LIMIT("queue-limit");
+  QUEUE_LIMIT("queue-limit"),
+  PROMOTE("promote");
 
   /** Helpers every script starts with (status indexes, unique locks). */
   private final String fileName;

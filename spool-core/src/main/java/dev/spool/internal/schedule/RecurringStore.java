@@ -11,6 +11,7 @@ import dev.spool.internal.redis.Script;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ZAddArgs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,24 @@ public final class RecurringStore {
             Long.toString(nextRunMs),
             q.dueChannel()));
     redis.await(redis.async().hset(keys.recurringNames(), name, queue));
+  }
+
+  /**
+   * Moves the next run of a recurring job to now and wakes the stagers of its queue; true if there
+   * is such a recurring job. Only an existing entry is moved (ZADD XX): a cancel in between wins.
+   */
+  public boolean triggerNow(String name, long nowMs) {
+    String queue = redis.await(redis.async().hget(keys.recurringNames(), name));
+    if (queue == null) {
+      return false;
+    }
+    QueueKeys q = keys.queue(queue);
+    if (redis.await(redis.async().zscore(q.recurringDue(), name)) == null) {
+      return false;
+    }
+    redis.await(redis.async().zadd(q.recurringDue(), ZAddArgs.Builder.xx(), (double) nowMs, name));
+    redis.await(redis.async().publish(q.dueChannel(), Long.toString(nowMs)));
+    return true;
   }
 
   /** Returns true if there was such a recurring job. */
