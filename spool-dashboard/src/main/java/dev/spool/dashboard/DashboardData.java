@@ -7,6 +7,8 @@ import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import dev.spool.RecurringJob;
+import dev.spool.StatusCount;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +33,21 @@ interface DashboardData {
    */
   List<ThroughputMinute> throughputHistory();
 
-  JobPage jobs(JobFilter filter, long offset, int limit);
+  /**
+   * A page of {@code limit} statuses after {@code cursor} (null: the newest), by position: a deep
+   * page costs what the first does.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another filter
+   */
+  JobPage jobs(JobFilter filter, String cursor, int limit);
+
+  /**
+   * Counts the matching statuses for about {@code within} at most, going on from {@code cursor}:
+   * possibly a partial count ("≥ N"), never a long Redis call.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another filter
+   */
+  StatusCount countJobs(JobFilter filter, Duration within, String cursor);
 
   Optional<JobStatus> job(JobId id);
 

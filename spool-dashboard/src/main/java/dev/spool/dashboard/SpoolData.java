@@ -11,9 +11,12 @@ import dev.spool.QueueCounts;
 import dev.spool.RecurringJob;
 import dev.spool.Spool;
 import dev.spool.State;
+import dev.spool.StatusCount;
 import dev.spool.StatusIncompleteException;
+import dev.spool.StatusPage;
 import dev.spool.StatusQuery;
 import dev.spool.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,11 +63,14 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public JobPage jobs(JobFilter filter, long offset, int limit) {
-    StatusQuery q = query(filter);
-    // Today's count is one script call over the matching indexes; the engine's bounded, cursor
-    // driven count replaces it.
-    return new JobPage(q.offset(offset).limit(limit).list(), q.count());
+  public JobPage jobs(JobFilter filter, String cursor, int limit) {
+    StatusPage page = query(filter).limit(limit).page(cursor);
+    return new JobPage(page.statuses(), page.next());
+  }
+
+  @Override
+  public StatusCount countJobs(JobFilter filter, Duration within, String cursor) {
+    return query(filter).countFor(within, cursor);
   }
 
   private StatusQuery query(JobFilter filter) {

@@ -92,14 +92,19 @@ class DashboardApiIT {
 
     JsonNode page = http.get("api/jobs?state=queued&queue=dash-idle&limit=2").json();
     JsonNode byArg = http.get("api/jobs?arg=53").json();
-    JsonNode byName = http.get("api/jobs?name=dash-idle&offset=2&limit=2").json();
+    JsonNode byName = http.get("api/jobs?name=dash-idle&limit=2").json();
+    JsonNode olderByName =
+        http.get("api/jobs?name=dash-idle&limit=2&cursor=" + byName.get("next").asText()).json();
 
     assertThat(page.get("total").asLong()).isEqualTo(3);
+    assertThat(page.get("totalComplete").asBoolean()).isTrue();
+    assertThat(page.get("totalDisplay").asText()).isEqualTo("3");
     assertThat(page.get("jobs")).hasSize(2);
     assertThat(page.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(2).toString());
     assertThat(byArg.get("jobs")).hasSize(1);
     assertThat(byArg.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(1).toString());
-    assertThat(byName.get("jobs")).hasSize(1);
+    assertThat(olderByName.get("jobs")).hasSize(1);
+    assertThat(olderByName.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(0).toString());
     assertThat(http.get("api/jobs?state=succeeded&queue=dash-idle").json().get("total").asLong())
         .isZero();
   }
@@ -230,6 +235,9 @@ class DashboardApiIT {
         400,
         "timestamp");
     assertError(http.get("api/jobs?queue=bad%20queue%7B"), 400, "queue");
+    assertError(http.get("api/jobs?offset=5000"), 400, "cursor");
+    assertError(http.get("api/jobs?cursor=p1:nonsense"), 400, "cursor");
+    assertError(http.get("api/jobs?countCursor=c1:x:1:q:2"), 400, "cursor");
     assertError(http.get("api/nothing"), 404, "no such API endpoint");
     assertError(http.act("api/jobs/dash-idle:1/explode"), 404, "no action");
     assertError(http.post("api/overview"), 403, "CSRF");

@@ -227,7 +227,10 @@
 
   pages.jobs = async function (params) {
     const limit = 50;
-    const offset = Number(params.get("offset") || 0);
+    // Keyset pages: "older" carries the next page's cursor, and how many jobs came before it.
+    const cursor = params.get("cursor");
+    const shown = Number(params.get("shown") || 0);
+    let countCursor = null; // a count still in progress goes on from here on the next poll
     const query = new URLSearchParams();
     for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
       if (params.get(k)) query.set(k, params.get(k));
@@ -251,7 +254,8 @@
     async function load() {
       if (main.querySelector(".asking")) return;
       const q = new URLSearchParams(query);
-      q.set("offset", offset);
+      if (cursor) q.set("cursor", cursor);
+      if (countCursor) q.set("countCursor", countCursor);
       q.set("limit", limit);
       let page;
       try {
@@ -269,18 +273,25 @@
           el("td", { class: "hide-narrow" }, j.progress > 0 ? progressBar(j.progress) : null),
           el("td", { class: "error hide-narrow" }, j.lastError || ""),
           el("td", {}, when(j.updatedAt))));
+      countCursor = page.countCursor;
+      const older = new URLSearchParams(params);
+      older.set("cursor", page.next || "");
+      older.set("shown", shown + page.jobs.length);
+      const newest = new URLSearchParams(params);
+      newest.delete("cursor");
+      newest.delete("shown");
       const pager = el("div", { class: "pager" },
-        offset > 0 ? el("a", { href: "#/jobs?" + withParam(params, "offset", Math.max(0, offset - limit)) }, "← newer") : null,
-        el("span", { class: "muted" }, page.total === 0 ? "no jobs match" : (offset + 1) + "–" + (offset + page.jobs.length) + " of " + page.total),
-        offset + limit < page.total ? el("a", { href: "#/jobs?" + withParam(params, "offset", offset + limit) }, "older →") : null);
+        cursor ? el("a", { href: "#/jobs?" + newest.toString() }, "← newest") : null,
+        el("span", { class: "muted", id: "jobs-range" }, page.jobs.length === 0 ? (cursor ? "no more jobs" : "no jobs match") : (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.totalDisplay),
+        page.next && page.jobs.length > 0 ? el("a", { href: "#/jobs?" + older.toString(), id: "jobs-older" }, "older →") : null);
       listing.replaceChildren(
         el("div", { class: "scroll" }, el("table", { id: "jobs" },
           el("thead", {}, el("tr", {}, ["id", "state", "job", "arguments", "progress", "last error", "updated"].map((h) => el("th", { class: h === "progress" || h === "last error" ? "hide-narrow" : null }, h)))),
           el("tbody", {}, rows))),
         pager);
       if (!READ_ONLY && page.total > 0) {
-        const more = page.total > 1000 ? " (the first 1000; repeat for more)" : "";
-        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.total + " matching" + more + ":"),
+        const more = page.total > 1000 || !page.totalComplete ? " (the first 1000; repeat for more)" : "";
+        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.totalDisplay + " matching" + more + ":"),
           ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
             run: () => post("jobs/bulk/" + a + "?" + query.toString()),
@@ -292,7 +303,8 @@
     }
     show(el("h1", {}, "Jobs"), el("section", { class: "card" }, form), el("section", { class: "card" }, bulk, listing));
     await load();
-    return { refresh: load, onChange: true };
+    // While the count is partial ("≥ N") every poll goes on with it, changed or not.
+    return { refresh: load, onChange: true, pending: () => countCursor !== null };
   };
 
   function withParam(params, k, v) {
@@ -479,7 +491,9 @@
     const live = document.getElementById("live");
     if (!page || document.hidden) return;
     try {
-      if (page.onChange) {
+      if (page.pending && page.pending()) {
+        await page.refresh();
+      } else if (page.onChange) {
         // Lists re-read only when something changed: the stamp is the shared overview's.
         const s = await api("live");
         if (lastStamp !== null && s.stamp !== lastStamp ) await page.refresh();
