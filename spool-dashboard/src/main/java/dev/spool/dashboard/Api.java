@@ -6,7 +6,6 @@ import dev.spool.BatchProgress;
 import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
-import dev.spool.QueueCounts;
 import dev.spool.Queues;
 import dev.spool.State;
 import dev.spool.StatusCount;
@@ -70,6 +69,12 @@ final class Api {
       case "overview" -> get(post, overview::get);
       case "live" -> get(post, () -> object("stamp", overview.stamp()));
       case "throughput" -> get(post, this::throughput);
+      case "queues" -> {
+        if (n == 3) {
+          yield postOnly(post, () -> queueAction(path.get(1), path.get(2)));
+        }
+        throw unknown(path);
+      }
       case "jobs" -> {
         if (n == 1) {
           yield get(post, () -> jobs(params));
@@ -142,12 +147,39 @@ final class Api {
     return object("namespace", data.namespace(), "readOnly", readOnly);
   }
 
+  /** Pauses or resumes a queue the namespace has. */
+  private Map<String, Object> queueAction(String queue, String action) {
+    if (!action.equals("pause") && !action.equals("resume")) {
+      throw ApiException.notFound(
+          "no queue action '" + Params.clip(action) + "': use pause or resume");
+    }
+    try {
+      Queues.validate(queue);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("queue: " + e.getMessage());
+    }
+    if (!data.queues().contains(queue)) {
+      throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
+    }
+    boolean changed = action.equals("pause") ? data.pause(queue) : data.resume(queue);
+    overview.controlsChanged();
+    return object(
+        "queue", queue, "action", action, "changed", changed, "paused", action.equals("pause"));
+  }
+
   private Map<String, Object> throughput() {
     List<Object> minutes = new ArrayList<>();
     for (ThroughputMinute m : data.throughputHistory()) {
       minutes.add(
           object(
-              "minute", m.minute().toString(), "processed", m.processed(), "failed", m.failed()));
+              "minute",
+              m.minute().toString(),
+              "succeeded",
+              m.succeeded(),
+              "failed",
+              m.failed(),
+              "processed",
+              m.processed()));
     }
     return object("available", !minutes.isEmpty(), "minutes", minutes);
   }
@@ -363,7 +395,7 @@ final class Api {
   }
 
   private List<String> queues() {
-    return data.queueCounts().stream().map(QueueCounts::queue).toList();
+    return data.queues();
   }
 
   private static String queueParam(Params params) {

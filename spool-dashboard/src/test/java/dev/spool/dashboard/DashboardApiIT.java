@@ -86,6 +86,63 @@ class DashboardApiIT {
   }
 
   @Test
+  void throughputSumsTheEnginesPerMinuteCountersOfEveryQueue() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId ok = spool.enqueue(TestJobs.ECHO, noArgs);
+    JobId bad = spool.enqueue(TestJobs.FLAKY, noArgs);
+    await().atMost(WAIT).until(() -> state(ok) == State.SUCCEEDED && state(bad) == State.FAILED);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode t = http.get("api/throughput").json();
+              assertThat(t.get("available").asBoolean()).isTrue();
+              assertThat(t.get("minutes")).hasSize(60);
+              long succeeded = 0;
+              long failed = 0;
+              for (JsonNode m : t.get("minutes")) {
+                succeeded += m.get("succeeded").asLong();
+                failed += m.get("failed").asLong();
+              }
+              assertThat(succeeded).isEqualTo(1);
+              assertThat(failed).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aQueueIsPausedAndResumedAndTheOverviewShowsItsControls() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    spool.queue("dash-idle").limitConcurrency(3);
+    spool.queue("dash-idle").limitRate(600, Duration.ofMinutes(1));
+
+    JsonNode paused = http.act("api/queues/dash-idle/pause").json();
+    JsonNode shown = queue(http.get("api/overview").json(), "dash-idle");
+    JsonNode pausedAgain = http.act("api/queues/dash-idle/pause").json();
+
+    assertThat(paused.get("changed").asBoolean()).isTrue();
+    assertThat(paused.get("paused").asBoolean()).isTrue();
+    assertThat(spool.queue("dash-idle").isPaused()).isTrue();
+    assertThat(shown.get("paused").asBoolean()).isTrue();
+    assertThat(shown.get("concurrencyLimit").asInt()).isEqualTo(3);
+    assertThat(shown.get("rateLimit").get("max").asInt()).isEqualTo(600);
+    assertThat(shown.get("rateLimit").get("perMillis").asLong()).isEqualTo(60_000);
+    assertThat(pausedAgain.get("changed").asBoolean()).isFalse();
+
+    JsonNode resumed = http.act("api/queues/dash-idle/resume").json();
+
+    assertThat(resumed.get("changed").asBoolean()).isTrue();
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
+    assertThat(queue(http.get("api/overview").json(), "dash-idle").get("paused").asBoolean())
+        .isFalse();
+    assertError(http.post("api/queues/dash-idle/pause"), 403, "CSRF");
+    assertError(http.act("api/queues/no-such-queue/pause"), 404, "no queue");
+    assertError(http.act("api/queues/dash-idle/explode"), 404, "no queue action");
+    assertError(http.get("api/queues/dash-idle/pause"), 405, "POST");
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
+  }
+
+  @Test
   void jobsAreBrowsedByStateQueueNameAndArgumentAndPaged() {
     List<JobId> ids = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
     spool.statuses().find(ids.get(1)).orElseThrow().jobArgs(java.util.Map.of("book", "53"));
@@ -257,6 +314,7 @@ class DashboardApiIT {
         "cross-origin");
 
     assertThat(state(id)).isEqualTo(State.QUEUED);
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
   }
 
   @Test
@@ -311,6 +369,7 @@ class DashboardApiIT {
       Http roHttp = new Http(ro.url());
 
       assertError(roHttp.act("api/jobs/" + id + "/cancel"), 403, "read-only");
+      assertError(roHttp.act("api/queues/dash-idle/pause"), 403, "read-only");
       assertThat(roHttp.get("api/jobs/" + id).status()).isEqualTo(200);
       assertThat(roHttp.get("").body()).contains("name=\"spool-read-only\" content=\"true\"");
     }
