@@ -6,10 +6,11 @@ import dev.spool.BatchProgress;
 import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
-import dev.spool.QueueCounts;
 import dev.spool.Queues;
 import dev.spool.State;
+import dev.spool.StatusCount;
 import dev.spool.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,12 @@ final class Api {
 
   /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
   static final int BULK_MAX = 1_000;
+
+  /**
+   * How long one request counts a jobs query: the page shows "≥ N" until a later poll finishes the
+   * count, and Redis is never busy for long with it.
+   */
+  static final Duration COUNT_BUDGET = Duration.ofMillis(20);
 
   private final DashboardData data;
   private final LiveOverview overview;
@@ -62,6 +69,12 @@ final class Api {
       case "overview" -> get(post, overview::get);
       case "live" -> get(post, () -> object("stamp", overview.stamp()));
       case "throughput" -> get(post, this::throughput);
+      case "queues" -> {
+        if (n == 3) {
+          yield postOnly(post, () -> queueAction(path.get(1), path.get(2)));
+        }
+        throw unknown(path);
+      }
       case "jobs" -> {
         if (n == 1) {
           yield get(post, () -> jobs(params));
@@ -134,28 +147,75 @@ final class Api {
     return object("namespace", data.namespace(), "readOnly", readOnly);
   }
 
+  /** Pauses or resumes a queue the namespace has. */
+  private Map<String, Object> queueAction(String queue, String action) {
+    if (!action.equals("pause") && !action.equals("resume")) {
+      throw ApiException.notFound(
+          "no queue action '" + Params.clip(action) + "': use pause or resume");
+    }
+    try {
+      Queues.validate(queue);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("queue: " + e.getMessage());
+    }
+    if (!data.queues().contains(queue)) {
+      throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
+    }
+    boolean changed = action.equals("pause") ? data.pause(queue) : data.resume(queue);
+    overview.controlsChanged();
+    return object(
+        "queue", queue, "action", action, "changed", changed, "paused", action.equals("pause"));
+  }
+
   private Map<String, Object> throughput() {
     List<Object> minutes = new ArrayList<>();
     for (ThroughputMinute m : data.throughputHistory()) {
       minutes.add(
           object(
-              "minute", m.minute().toString(), "processed", m.processed(), "failed", m.failed()));
+              "minute",
+              m.minute().toString(),
+              "succeeded",
+              m.succeeded(),
+              "failed",
+              m.failed(),
+              "processed",
+              m.processed()));
     }
     return object("available", !minutes.isEmpty(), "minutes", minutes);
   }
 
+  /**
+   * A page by cursor and a count within {@link #COUNT_BUDGET}: {@code countCursor} (the previous
+   * answer's) goes on with a count still in progress instead of starting over.
+   */
   private Map<String, Object> jobs(Params params) {
     JobFilter filter = filter(params);
     int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    int offset = params.integer("offset", 0, 0, MAX_OFFSET);
-    JobPage page = data.jobs(filter, offset, limit);
+    if (params.string("offset") != null) {
+      throw ApiException.badRequest(
+          "offset is not taken: jobs pages go by cursor (pass the previous page's next)");
+    }
+    JobPage page;
+    StatusCount count;
+    try {
+      page = data.jobs(filter, params.string("cursor"), limit);
+      count = data.countJobs(filter, COUNT_BUDGET, params.string("countCursor"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
     return object(
         "total",
-        page.total(),
-        "offset",
-        offset,
+        count.counted(),
+        "totalComplete",
+        count.complete(),
+        "totalDisplay",
+        count.display(),
+        "countCursor",
+        count.cursor(),
         "limit",
         limit,
+        "next",
+        page.next(),
         "jobs",
         page.jobs().stream().map(Documents::jobSummary).toList());
   }
@@ -270,7 +330,8 @@ final class Api {
                   "no bulk action '" + Params.clip(action) + "': use retry, kill or delete");
         };
     JobFilter filter = filter(params);
-    JobPage page = data.jobs(filter, 0, BULK_MAX);
+    StatusCount matched = data.countJobs(filter, COUNT_BUDGET, null);
+    JobPage page = data.jobs(filter, null, BULK_MAX);
     long changed = 0;
     for (JobStatus s : page.jobs()) {
       if (step.test(s.id())) {
@@ -281,13 +342,17 @@ final class Api {
         "action",
         action,
         "matched",
-        page.total(),
+        matched.counted(),
+        "matchedDisplay",
+        matched.display(),
         "examined",
         page.jobs().size(),
         "changed",
         changed,
+        // A page ending exactly at the last match may still have a next cursor: "more" may be
+        // true once with nothing left, and the repeat then examines nothing.
         "more",
-        page.total() > page.jobs().size());
+        page.next() != null);
   }
 
   private Map<String, Object> dead(Params params) {
@@ -330,7 +395,7 @@ final class Api {
   }
 
   private List<String> queues() {
-    return data.queueCounts().stream().map(QueueCounts::queue).toList();
+    return data.queues();
   }
 
   private static String queueParam(Params params) {

@@ -5,20 +5,34 @@ import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
-import dev.spool.QueueCounts;
+import dev.spool.QueuesSnapshot;
 import dev.spool.RecurringJob;
+import dev.spool.StatusCount;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything the dashboard reads from and does to Redis, in one place: today on Spool's public API
- * ({@link SpoolData}), so that engine calls made for the dashboard (bounded cursor queries,
- * per-minute throughput counters, a cheap change probe) can replace these one by one.
+ * ({@link SpoolData}), the way the command line uses it.
  */
 interface DashboardData {
   String namespace();
 
-  List<QueueCounts> queueCounts();
+  /** The namespace's queues (one round trip). */
+  List<String> queues();
+
+  /** These queues' counts, how many queues there are, and a version: one round trip. */
+  QueuesSnapshot snapshot(List<String> queues);
+
+  /** Whether the queue is paused, and its limits (a few round trips: read it sparingly). */
+  QueueState queueState(String queue);
+
+  /** Pauses a queue: no node starts its jobs until it is resumed; false if it was paused. */
+  boolean pause(String queue);
+
+  /** Resumes a paused queue; false if it was running. */
+  boolean resume(String queue);
 
   List<NodeInfo> nodes();
 
@@ -26,12 +40,26 @@ interface DashboardData {
   List<JobId> jobsOf(String node);
 
   /**
-   * Processed and failed jobs per minute over the last hour, oldest first. Empty until the engine
-   * keeps per-minute counters in Redis; the chart says so.
+   * Succeeded and failed jobs per minute over the last hour of every queue summed, oldest first,
+   * the current minute last; empty when the namespace has no queue.
    */
   List<ThroughputMinute> throughputHistory();
 
-  JobPage jobs(JobFilter filter, long offset, int limit);
+  /**
+   * A page of {@code limit} statuses after {@code cursor} (null: the newest), by position: a deep
+   * page costs what the first does.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another filter
+   */
+  JobPage jobs(JobFilter filter, String cursor, int limit);
+
+  /**
+   * Counts the matching statuses for about {@code within} at most, going on from {@code cursor}:
+   * possibly a partial count ("≥ N"), never a long Redis call.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed or belongs to another filter
+   */
+  StatusCount countJobs(JobFilter filter, Duration within, String cursor);
 
   Optional<JobStatus> job(JobId id);
 

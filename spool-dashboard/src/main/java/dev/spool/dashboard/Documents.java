@@ -70,14 +70,20 @@ final class Documents {
     return t.name().toLowerCase(Locale.ROOT);
   }
 
-  static Map<String, Object> queue(QueueCounts c) {
+  static Map<String, Object> queue(QueueCounts c, QueueState state) {
     return object(
         "queue", c.queue(),
         "ready", c.ready(),
         "delayed", c.delayed(),
         "processing", c.processing(),
         "completed", c.completed(),
-        "dead", c.dead());
+        "dead", c.dead(),
+        "paused", state.paused(),
+        "concurrencyLimit", state.concurrencyLimit(),
+        "rateLimit",
+            state.rateLimit() == null
+                ? null
+                : object("max", state.rateLimit(), "perMillis", state.ratePer().toMillis()));
   }
 
   static Map<String, Object> node(NodeInfo n, List<String> jobs) {

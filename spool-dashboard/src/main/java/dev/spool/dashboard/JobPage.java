@@ -6,6 +6,6 @@ import java.util.List;
 /**
  * One page of a jobs query, newest first.
  *
- * @param total how many statuses match in all
+ * @param next the cursor of the next page; null after the last one
  */
-record JobPage(List<JobStatus> jobs, long total) {}
+record JobPage(List<JobStatus> jobs, String next) {}

@@ -2,46 +2,113 @@ package dev.spool.dashboard;
 
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.QueuesSnapshot;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The overview, read from Redis at most once a second however many pages are open: every page polls
- * it (or its stamp) and gets the same copy until it is a second old.
+ * The overview and the change probe, read from Redis at most once a second however many pages are
+ * open: every page polls one of them and gets the same copy until it is a second old.
  */
 final class LiveOverview {
   static final long MAX_AGE_NANOS = 1_000_000_000L;
 
+  /** Pause and limits set elsewhere (the command line, an application) show within this. */
+  static final long CONTROLS_MAX_AGE_NANOS = 10_000_000_000L;
+
   private final DashboardData data;
+  private List<String> queues;
+  private QueuesSnapshot snapshot;
+  private long snapshotAtNanos;
+
+  /**
+   * Each queue's pause and limits: a few round trips per queue, so read at most every {@link
+   * #CONTROLS_MAX_AGE_NANOS}, and at once after this dashboard paused or resumed a queue.
+   */
+  private Map<String, QueueState> controls = Map.of();
+
+  private long controlsAtNanos;
   private Map<String, Object> current;
+  private QueuesSnapshot currentFrom;
   private long readAtNanos;
 
   LiveOverview(DashboardData data) {
     this.data = data;
   }
 
+  /**
+   * Every queue's counts and the version, at most a second old: one round trip, the queues being
+   * listed again only when their number changed (a queue replaced by another at the same moment
+   * shows at the next change of their number, or at a restart).
+   */
+  synchronized QueuesSnapshot snapshot() {
+    long now = System.nanoTime();
+    if (snapshot == null || now - snapshotAtNanos >= MAX_AGE_NANOS) {
+      if (queues == null) {
+        queues = data.queues();
+      }
+      QueuesSnapshot s = data.snapshot(queues);
+      if (s.queues() != queues.size()) {
+        queues = data.queues();
+        s = data.snapshot(queues);
+      }
+      snapshot = s;
+      snapshotAtNanos = System.nanoTime();
+    }
+    return snapshot;
+  }
+
   /** The overview document, at most a second old. */
   synchronized Map<String, Object> get() {
-    long now = System.nanoTime();
-    if (current == null || now - readAtNanos >= MAX_AGE_NANOS) {
-      current = read();
+    QueuesSnapshot s = snapshot();
+    if (current == null || currentFrom != s || System.nanoTime() - readAtNanos >= MAX_AGE_NANOS) {
+      current = read(s);
+      currentFrom = s;
       readAtNanos = System.nanoTime();
     }
     return current;
   }
 
-  /** Changes whenever anything on the overview changes; pages reload their data when it does. */
-  String stamp() {
-    return (String) get().get("stamp");
+  /** After a pause or resume from this dashboard: the next read shows it. */
+  synchronized void controlsChanged() {
+    controls = Map.of();
+    current = null;
   }
 
-  private Map<String, Object> read() {
-    List<Object> queues = new ArrayList<>();
+  private Map<String, QueueState> controls(List<QueueCounts> counts) {
+    long now = System.nanoTime();
+    boolean stale = now - controlsAtNanos >= CONTROLS_MAX_AGE_NANOS;
+    if (stale || !counts.stream().allMatch(c -> controls.containsKey(c.queue()))) {
+      Map<String, QueueState> read = new HashMap<>();
+      for (QueueCounts c : counts) {
+        read.put(c.queue(), data.queueState(c.queue()));
+      }
+      controls = read;
+      controlsAtNanos = now;
+    }
+    return controls;
+  }
+
+  /**
+   * Changes whenever a job is enqueued, succeeds or fails, or a count changes; lists reload their
+   * data when it does. The snapshot alone: one round trip a second.
+   */
+  String stamp() {
+    return stamp(snapshot());
+  }
+
+  private static String stamp(QueuesSnapshot s) {
+    return Long.toHexString(31 * s.version() + s.counts().hashCode());
+  }
+
+  private Map<String, Object> read(QueuesSnapshot s) {
+    List<Object> queueDocs = new ArrayList<>();
     long[] totals = new long[5];
-    for (QueueCounts c : data.queueCounts()) {
-      queues.add(Documents.queue(c));
+    Map<String, QueueState> states = controls(s.counts());
+    for (QueueCounts c : s.counts()) {
+      queueDocs.add(Documents.queue(c, states.get(c.queue())));
       long[] n = {c.ready(), c.delayed(), c.processing(), c.completed(), c.dead()};
       for (int i = 0; i < n.length; i++) {
         totals[i] += n[i];
@@ -53,32 +120,21 @@ final class LiveOverview {
           n.alive() ? data.jobsOf(n.name()).stream().map(Object::toString).toList() : List.of();
       nodes.add(Documents.node(n, jobs));
     }
-    Map<String, Object> doc =
+    return Documents.object(
+        "namespace",
+        data.namespace(),
+        "queues",
+        queueDocs,
+        "totals",
         Documents.object(
-            "namespace",
-            data.namespace(),
-            "queues",
-            queues,
-            "totals",
-            Documents.object(
-                "ready", totals[0],
-                "delayed", totals[1],
-                "processing", totals[2],
-                "completed", totals[3],
-                "dead", totals[4]),
-            "nodes",
-            nodes);
-    // Heartbeat times change every few seconds without anything to show changing; leave them out.
-    String content =
-        Documents.write(List.of(queues, nodes.stream().map(LiveOverview::withoutClock).toList()));
-    doc.put("stamp", Integer.toHexString(content.hashCode()));
-    return doc;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object withoutClock(Object node) {
-    Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) node);
-    copy.remove("lastHeartbeat");
-    return copy;
+            "ready", totals[0],
+            "delayed", totals[1],
+            "processing", totals[2],
+            "completed", totals[3],
+            "dead", totals[4]),
+        "nodes",
+        nodes,
+        "stamp",
+        stamp(s));
   }
 }

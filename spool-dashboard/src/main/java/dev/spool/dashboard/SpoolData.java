@@ -7,16 +7,26 @@ import dev.spool.DistributedJob;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
-import dev.spool.QueueCounts;
+import dev.spool.QueueControl;
+import dev.spool.QueuesSnapshot;
+import dev.spool.RateLimit;
 import dev.spool.RecurringJob;
 import dev.spool.Spool;
 import dev.spool.State;
+import dev.spool.StatusCount;
 import dev.spool.StatusIncompleteException;
+import dev.spool.StatusPage;
 import dev.spool.StatusQuery;
+import dev.spool.Throughput;
 import dev.spool.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /** {@link DashboardData} on Spool's public API, as the command line uses it. */
 final class SpoolData implements DashboardData {
@@ -35,12 +45,35 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public List<QueueCounts> queueCounts() {
-    List<QueueCounts> counts = new ArrayList<>();
-    for (String queue : spool.monitor().queues()) {
-      counts.add(spool.monitor().counts(queue));
-    }
-    return counts;
+  public List<String> queues() {
+    return spool.monitor().queues();
+  }
+
+  @Override
+  public QueuesSnapshot snapshot(List<String> queues) {
+    return spool.monitor().snapshot(queues);
+  }
+
+  @Override
+  public QueueState queueState(String queue) {
+    QueueControl control = spool.queue(queue);
+    OptionalInt concurrency = control.concurrencyLimit();
+    Optional<RateLimit<Object>> rate = control.rateLimit();
+    return new QueueState(
+        control.isPaused(),
+        concurrency.isPresent() ? concurrency.getAsInt() : null,
+        rate.map(RateLimit::max).orElse(null),
+        rate.map(RateLimit::per).orElse(null));
+  }
+
+  @Override
+  public boolean pause(String queue) {
+    return spool.queue(queue).pause();
+  }
+
+  @Override
+  public boolean resume(String queue) {
+    return spool.queue(queue).resume();
   }
 
   @Override
@@ -55,16 +88,30 @@ final class SpoolData implements DashboardData {
 
   @Override
   public List<ThroughputMinute> throughputHistory() {
-    // The engine keeps no per-minute counters yet; to be read from them once it does.
-    return List.of();
+    // One pipelined round trip for all queues: 60 small hashes per queue, the namespace's queues
+    // being few by construction (one list of names in Redis).
+    Map<Instant, long[]> sums = new TreeMap<>();
+    for (Throughput t : spool.monitor().throughput(spool.monitor().queues())) {
+      for (dev.spool.ThroughputMinute m : t.minutes()) {
+        long[] sum = sums.computeIfAbsent(m.minute(), k -> new long[2]);
+        sum[0] += m.succeeded();
+        sum[1] += m.failed();
+      }
+    }
+    List<ThroughputMinute> minutes = new ArrayList<>();
+    sums.forEach((minute, sum) -> minutes.add(new ThroughputMinute(minute, sum[0], sum[1])));
+    return minutes;
   }
 
   @Override
-  public JobPage jobs(JobFilter filter, long offset, int limit) {
-    StatusQuery q = query(filter);
-    // Today's count is one script call over the matching indexes; the engine's bounded, cursor
-    // driven count replaces it.
-    return new JobPage(q.offset(offset).limit(limit).list(), q.count());
+  public JobPage jobs(JobFilter filter, String cursor, int limit) {
+    StatusPage page = query(filter).limit(limit).page(cursor);
+    return new JobPage(page.statuses(), page.next());
+  }
+
+  @Override
+  public StatusCount countJobs(JobFilter filter, Duration within, String cursor) {
+    return query(filter).countFor(within, cursor);
   }
 
   private StatusQuery query(JobFilter filter) {

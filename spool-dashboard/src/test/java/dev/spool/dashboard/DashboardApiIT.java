@@ -86,20 +86,82 @@ class DashboardApiIT {
   }
 
   @Test
+  void throughputSumsTheEnginesPerMinuteCountersOfEveryQueue() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId ok = spool.enqueue(TestJobs.ECHO, noArgs);
+    JobId bad = spool.enqueue(TestJobs.FLAKY, noArgs);
+    await().atMost(WAIT).until(() -> state(ok) == State.SUCCEEDED && state(bad) == State.FAILED);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode t = http.get("api/throughput").json();
+              assertThat(t.get("available").asBoolean()).isTrue();
+              assertThat(t.get("minutes")).hasSize(60);
+              long succeeded = 0;
+              long failed = 0;
+              for (JsonNode m : t.get("minutes")) {
+                succeeded += m.get("succeeded").asLong();
+                failed += m.get("failed").asLong();
+              }
+              assertThat(succeeded).isEqualTo(1);
+              assertThat(failed).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aQueueIsPausedAndResumedAndTheOverviewShowsItsControls() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    spool.queue("dash-idle").limitConcurrency(3);
+    spool.queue("dash-idle").limitRate(600, Duration.ofMinutes(1));
+
+    JsonNode paused = http.act("api/queues/dash-idle/pause").json();
+    JsonNode shown = queue(http.get("api/overview").json(), "dash-idle");
+    JsonNode pausedAgain = http.act("api/queues/dash-idle/pause").json();
+
+    assertThat(paused.get("changed").asBoolean()).isTrue();
+    assertThat(paused.get("paused").asBoolean()).isTrue();
+    assertThat(spool.queue("dash-idle").isPaused()).isTrue();
+    assertThat(shown.get("paused").asBoolean()).isTrue();
+    assertThat(shown.get("concurrencyLimit").asInt()).isEqualTo(3);
+    assertThat(shown.get("rateLimit").get("max").asInt()).isEqualTo(600);
+    assertThat(shown.get("rateLimit").get("perMillis").asLong()).isEqualTo(60_000);
+    assertThat(pausedAgain.get("changed").asBoolean()).isFalse();
+
+    JsonNode resumed = http.act("api/queues/dash-idle/resume").json();
+
+    assertThat(resumed.get("changed").asBoolean()).isTrue();
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
+    assertThat(queue(http.get("api/overview").json(), "dash-idle").get("paused").asBoolean())
+        .isFalse();
+    assertError(http.post("api/queues/dash-idle/pause"), 403, "CSRF");
+    assertError(http.act("api/queues/no-such-queue/pause"), 404, "no queue");
+    assertError(http.act("api/queues/dash-idle/explode"), 404, "no queue action");
+    assertError(http.get("api/queues/dash-idle/pause"), 405, "POST");
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
+  }
+
+  @Test
   void jobsAreBrowsedByStateQueueNameAndArgumentAndPaged() {
     List<JobId> ids = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
     spool.statuses().find(ids.get(1)).orElseThrow().jobArgs(java.util.Map.of("book", "53"));
 
     JsonNode page = http.get("api/jobs?state=queued&queue=dash-idle&limit=2").json();
     JsonNode byArg = http.get("api/jobs?arg=53").json();
-    JsonNode byName = http.get("api/jobs?name=dash-idle&offset=2&limit=2").json();
+    JsonNode byName = http.get("api/jobs?name=dash-idle&limit=2").json();
+    JsonNode olderByName =
+        http.get("api/jobs?name=dash-idle&limit=2&cursor=" + byName.get("next").asText()).json();
 
     assertThat(page.get("total").asLong()).isEqualTo(3);
+    assertThat(page.get("totalComplete").asBoolean()).isTrue();
+    assertThat(page.get("totalDisplay").asText()).isEqualTo("3");
     assertThat(page.get("jobs")).hasSize(2);
     assertThat(page.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(2).toString());
     assertThat(byArg.get("jobs")).hasSize(1);
     assertThat(byArg.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(1).toString());
-    assertThat(byName.get("jobs")).hasSize(1);
+    assertThat(olderByName.get("jobs")).hasSize(1);
+    assertThat(olderByName.get("jobs").get(0).get("id").asText()).isEqualTo(ids.get(0).toString());
     assertThat(http.get("api/jobs?state=succeeded&queue=dash-idle").json().get("total").asLong())
         .isZero();
   }
@@ -230,6 +292,9 @@ class DashboardApiIT {
         400,
         "timestamp");
     assertError(http.get("api/jobs?queue=bad%20queue%7B"), 400, "queue");
+    assertError(http.get("api/jobs?offset=5000"), 400, "cursor");
+    assertError(http.get("api/jobs?cursor=p1:nonsense"), 400, "cursor");
+    assertError(http.get("api/jobs?countCursor=c1:x:1:q:2"), 400, "cursor");
     assertError(http.get("api/nothing"), 404, "no such API endpoint");
     assertError(http.act("api/jobs/dash-idle:1/explode"), 404, "no action");
     assertError(http.post("api/overview"), 403, "CSRF");
@@ -249,6 +314,7 @@ class DashboardApiIT {
         "cross-origin");
 
     assertThat(state(id)).isEqualTo(State.QUEUED);
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
   }
 
   @Test
@@ -303,6 +369,7 @@ class DashboardApiIT {
       Http roHttp = new Http(ro.url());
 
       assertError(roHttp.act("api/jobs/" + id + "/cancel"), 403, "read-only");
+      assertError(roHttp.act("api/queues/dash-idle/pause"), 403, "read-only");
       assertThat(roHttp.get("api/jobs/" + id).status()).isEqualTo(200);
       assertThat(roHttp.get("").body()).contains("name=\"spool-read-only\" content=\"true\"");
     }

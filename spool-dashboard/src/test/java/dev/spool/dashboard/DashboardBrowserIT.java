@@ -146,6 +146,28 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aQueueIsPausedFromTheOverviewAfterAConfirmation() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";
+
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(pause)).isEmpty());
+    click(pause);
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse(); // asked first
+    click("#queues button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> spool.queue("dash-idle").isPaused());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("#queues tr[data-queue=dash-idle] [data-paused]"))
+                    .isEmpty());
+    Browser.screenshot(browser, "overview-paused");
+  }
+
+  @Test
   void scriptInArgumentsIsShownAsTextAndNeverRuns() throws Exception {
     String script = "<script>alert(1)</script>";
     String img = "\"><img src=x onerror=alert(1)>";

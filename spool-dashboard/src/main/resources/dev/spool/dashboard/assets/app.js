@@ -153,18 +153,39 @@
     s.appendChild(svg("line", { x1: P, y1: H - P, x2: W, y2: H - P, stroke: "#9ca3af" }));
     s.appendChild(svg("line", { x1: P, y1: 0, x2: P, y2: H - P, stroke: "#9ca3af" }));
     if (!history.available || history.minutes.length === 0) {
-      return el("p", { class: "muted empty-chart" }, "No throughput history yet: the engine does not keep per-minute counters.");
+      return el("p", { class: "muted empty-chart" }, "No throughput yet: no queue in this namespace.");
     }
     const ms = history.minutes;
-    const max = Math.max(1, ...ms.map((m) => m.processed + m.failed));
+    const max = Math.max(1, ...ms.map((m) => m.succeeded + m.failed));
     const step = (W - P) / ms.length;
     ms.forEach((m, i) => {
-      const hp = ((H - P) * m.processed) / max, hf = ((H - P) * m.failed) / max;
-      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hp, width: Math.max(1, step - 1), height: hp, fill: COLORS.completed }, svg("title", {}, m.minute + ": " + m.processed + " processed")));
-      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hp - hf, width: Math.max(1, step - 1), height: hf, fill: COLORS.failed }, svg("title", {}, m.minute + ": " + m.failed + " failed")));
+      const hs = ((H - P) * m.succeeded) / max, hf = ((H - P) * m.failed) / max;
+      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hs, width: Math.max(1, step - 1), height: hs, fill: COLORS.completed }, svg("title", {}, m.minute + ": " + m.succeeded + " succeeded")));
+      s.appendChild(svg("rect", { x: P + i * step, y: H - P - hs - hf, width: Math.max(1, step - 1), height: hf, fill: COLORS.failed }, svg("title", {}, m.minute + ": " + m.failed + " failed")));
     });
     s.appendChild(svg("text", { x: P + 2, y: 12, fill: "#6b7280", "font-size": 11 }, String(max) + "/min"));
     return s;
+  }
+
+  function duration(ms) {
+    return ms % 86400000 === 0 ? ms / 86400000 + " d" : ms % 3600000 === 0 ? ms / 3600000 + " h" : ms % 60000 === 0 ? ms / 60000 + " min" : ms % 1000 === 0 ? ms / 1000 + " s" : ms + " ms";
+  }
+
+  // A queue's pause state and limits, and Pause / Resume (asking once more, like every action).
+  function queueControls(q, onDone) {
+    const limits = [];
+    if (q.concurrencyLimit) limits.push("≤ " + q.concurrencyLimit + " at once");
+    if (q.rateLimit) limits.push(q.rateLimit.max + " per " + duration(q.rateLimit.perMillis));
+    const action = q.paused ? "resume" : "pause";
+    return [
+      q.paused ? el("span", { class: "state state-failed", "data-paused": "true" }, "paused") : null,
+      limits.length ? el("span", { class: "muted limits" }, " " + limits.join(", ") + " ") : null,
+      READ_ONLY ? null : actionButton(q.paused ? "Resume" : "Pause", {
+        name: action,
+        run: () => post("queues/" + encodeURIComponent(q.queue) + "/" + action),
+        done: (r) => r.queue + (r.paused ? " paused" : " resumed"),
+      }, () => setTimeout(onDone, 300), !q.paused),
+    ];
   }
 
   // --- pages
@@ -177,7 +198,8 @@
     let throughputAt = 0;
     async function refresh() {
       const o = await api("overview");
-      if (Date.now() - throughputAt > 60000) {
+      // The chart's counters change by the minute: reading them every 15 s is plenty.
+      if (Date.now() - throughputAt > 15000) {
         throughput = await api("throughput");
         throughputAt = Date.now();
       }
@@ -186,8 +208,9 @@
         el("tr", { "data-queue": q.queue },
           el("td", {}, el("a", { href: "#/jobs?queue=" + encodeURIComponent(q.queue) }, q.queue)),
           COUNTS.map((c) => el("td", { class: "num " + c }, q[c])),
-          el("td", { class: "hide-narrow", style: null }, stackedBar(COUNTS.map((c) => ({ name: c, value: q[c] })), COLORS))));
-      const totals = el("tr", { class: "totals" }, el("th", {}, "all"), COUNTS.map((c) => el("td", { class: "num " + c }, o.totals[c])), el("td", { class: "hide-narrow" }));
+          el("td", { class: "hide-narrow", style: null }, stackedBar(COUNTS.map((c) => ({ name: c, value: q[c] })), COLORS)),
+          el("td", { class: "controls" }, queueControls(q, refresh))));
+      const totals = el("tr", { class: "totals" }, el("th", {}, "all"), COUNTS.map((c) => el("td", { class: "num " + c }, o.totals[c])), el("td", { class: "hide-narrow" }), el("td", {}));
       const nodes = o.nodes.map((n) =>
         el("tr", { "data-node": n.name },
           el("td", {}, n.name, n.alive ? null : el("span", { class: "state state-failed" }, "dead")),
@@ -205,11 +228,11 @@
           el("div", { class: "legend" }, COUNTS.map((c) => el("span", { class: c }, c))),
           o.queues.length === 0 ? el("p", { class: "muted" }, "No queues in this namespace yet.") :
             el("div", { class: "scroll" }, el("table", { id: "queues" },
-              el("thead", {}, el("tr", {}, el("th", {}, "queue"), COUNTS.map((c) => el("th", { class: "num" }, c)), el("th", { class: "hide-narrow" }, ""))),
+              el("thead", {}, el("tr", {}, el("th", {}, "queue"), COUNTS.map((c) => el("th", { class: "num" }, c)), el("th", { class: "hide-narrow" }, ""), el("th", {}, "controls"))),
               el("tbody", {}, rows, o.queues.length > 1 ? totals : null)))),
         el("section", { class: "card" },
           el("h2", {}, "Throughput, last hour"),
-          el("div", { class: "legend" }, el("span", { class: "completed" }, "processed"), el("span", { class: "failed" }, "failed")),
+          el("div", { class: "legend" }, el("span", { class: "completed" }, "succeeded"), el("span", { class: "failed" }, "failed")),
           throughputChart(throughput)),
         el("section", { class: "card" },
           el("h2", {}, "Nodes"),
@@ -227,7 +250,10 @@
 
   pages.jobs = async function (params) {
     const limit = 50;
-    const offset = Number(params.get("offset") || 0);
+    // Keyset pages: "older" carries the next page's cursor, and how many jobs came before it.
+    const cursor = params.get("cursor");
+    const shown = Number(params.get("shown") || 0);
+    let countCursor = null; // a count still in progress goes on from here on the next poll
     const query = new URLSearchParams();
     for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
       if (params.get(k)) query.set(k, params.get(k));
@@ -251,7 +277,8 @@
     async function load() {
       if (main.querySelector(".asking")) return;
       const q = new URLSearchParams(query);
-      q.set("offset", offset);
+      if (cursor) q.set("cursor", cursor);
+      if (countCursor) q.set("countCursor", countCursor);
       q.set("limit", limit);
       let page;
       try {
@@ -269,18 +296,25 @@
           el("td", { class: "hide-narrow" }, j.progress > 0 ? progressBar(j.progress) : null),
           el("td", { class: "error hide-narrow" }, j.lastError || ""),
           el("td", {}, when(j.updatedAt))));
+      countCursor = page.countCursor;
+      const older = new URLSearchParams(params);
+      older.set("cursor", page.next || "");
+      older.set("shown", shown + page.jobs.length);
+      const newest = new URLSearchParams(params);
+      newest.delete("cursor");
+      newest.delete("shown");
       const pager = el("div", { class: "pager" },
-        offset > 0 ? el("a", { href: "#/jobs?" + withParam(params, "offset", Math.max(0, offset - limit)) }, "← newer") : null,
-        el("span", { class: "muted" }, page.total === 0 ? "no jobs match" : (offset + 1) + "–" + (offset + page.jobs.length) + " of " + page.total),
-        offset + limit < page.total ? el("a", { href: "#/jobs?" + withParam(params, "offset", offset + limit) }, "older →") : null);
+        cursor ? el("a", { href: "#/jobs?" + newest.toString() }, "← newest") : null,
+        el("span", { class: "muted", id: "jobs-range" }, page.jobs.length === 0 ? (cursor ? "no more jobs" : "no jobs match") : (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.totalDisplay),
+        page.next && page.jobs.length > 0 ? el("a", { href: "#/jobs?" + older.toString(), id: "jobs-older" }, "older →") : null);
       listing.replaceChildren(
         el("div", { class: "scroll" }, el("table", { id: "jobs" },
           el("thead", {}, el("tr", {}, ["id", "state", "job", "arguments", "progress", "last error", "updated"].map((h) => el("th", { class: h === "progress" || h === "last error" ? "hide-narrow" : null }, h)))),
           el("tbody", {}, rows))),
         pager);
       if (!READ_ONLY && page.total > 0) {
-        const more = page.total > 1000 ? " (the first 1000; repeat for more)" : "";
-        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.total + " matching" + more + ":"),
+        const more = page.total > 1000 || !page.totalComplete ? " (the first 1000; repeat for more)" : "";
+        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.totalDisplay + " matching" + more + ":"),
           ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
             run: () => post("jobs/bulk/" + a + "?" + query.toString()),
@@ -292,7 +326,8 @@
     }
     show(el("h1", {}, "Jobs"), el("section", { class: "card" }, form), el("section", { class: "card" }, bulk, listing));
     await load();
-    return { refresh: load, onChange: true };
+    // While the count is partial ("≥ N") every poll goes on with it, changed or not.
+    return { refresh: load, onChange: true, pending: () => countCursor !== null };
   };
 
   function withParam(params, k, v) {
@@ -479,7 +514,9 @@
     const live = document.getElementById("live");
     if (!page || document.hidden) return;
     try {
-      if (page.onChange) {
+      if (page.pending && page.pending()) {
+        await page.refresh();
+      } else if (page.onChange) {
         // Lists re-read only when something changed: the stamp is the shared overview's.
         const s = await api("live");
         if (lastStamp !== null && s.stamp !== lastStamp ) await page.refresh();
