@@ -107,6 +107,9 @@ final class Api {
         if (n == 3 && path.get(2).equals("cancel")) {
           yield postOnly(post, () -> cancelRecurring(path.get(1)));
         }
+        if (n == 3 && path.get(2).equals("trigger")) {
+          yield postOnly(post, () -> triggerRecurring(path.get(1)));
+        }
         throw unknown(path);
       }
       case "batches" -> {
@@ -288,9 +291,9 @@ final class Api {
   }
 
   private Map<String, Object> act(String action, JobId id) {
-    if (!List.of("retry", "kill", "cancel", "delete").contains(action)) {
+    if (!List.of("retry", "kill", "cancel", "delete", "run-now").contains(action)) {
       throw ApiException.notFound(
-          "no action '" + Params.clip(action) + "': use retry, kill, cancel or delete");
+          "no action '" + Params.clip(action) + "': use retry, kill, cancel, run-now or delete");
     }
     JobStatus before = existing(id);
     boolean done =
@@ -299,6 +302,7 @@ final class Api {
           case "kill" -> data.kill(id);
           case "cancel" -> data.cancel(id);
           case "delete" -> data.delete(id);
+          case "run-now" -> data.runNow(id);
           default -> throw new IllegalStateException(action);
         };
     if (!done) {
@@ -314,6 +318,7 @@ final class Api {
       case "retry" -> " (only dead jobs can be retried)";
       case "kill" -> " (only waiting or running jobs can be killed)";
       case "cancel" -> " (only queued or delayed jobs can be cancelled)";
+      case "run-now" -> " (only delayed jobs and jobs waiting for a retry can run now)";
       default -> " (only ended jobs can be deleted: succeeded, failed or killed)";
     };
   }
@@ -413,9 +418,14 @@ final class Api {
   private Map<String, Object> recurring() {
     return object(
         "recurring",
-        data.recurringJobs().stream().map(Documents::recurring).toList(),
-        "triggerSupported",
-        false);
+        data.recurringJobs().stream().map(Documents::recurring).toList());
+  }
+
+  private Map<String, Object> triggerRecurring(String name) {
+    if (!data.triggerRecurring(name)) {
+      throw ApiException.notFound("no recurring job '" + Params.clip(name) + "'");
+    }
+    return object("name", name, "triggered", true);
   }
 
   private Map<String, Object> cancelRecurring(String name) {

@@ -87,6 +87,12 @@ interface DashboardData {
 
   boolean cancelRecurring(String name);
 
+  /** Fires a recurring job now; false if there is none of that name. */
+  boolean triggerRecurring(String name);
+
+  /** Makes a delayed job (or a retry) ready now; false if it is not waiting. */
+  boolean runNow(JobId id);
+
   /** A batch's progress, or empty if there is no such batch. */
   Optional<BatchProgress> batch(String batchId);
 

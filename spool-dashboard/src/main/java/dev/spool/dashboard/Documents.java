@@ -155,6 +155,9 @@ final class Documents {
     if (state == State.FAILED) {
       actions.add("retry");
     }
+    if (state == State.SCHEDULED) {
+      actions.add("run-now");
+    }
     if (state == State.QUEUED || state == State.SCHEDULED) {
       actions.add("cancel");
     }

@@ -204,6 +204,16 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
+  public boolean triggerRecurring(String name) {
+    return spool.triggerRecurring(name);
+  }
+
+  @Override
+  public boolean runNow(JobId id) {
+    return spool.runNow(id);
+  }
+
+  @Override
   public boolean cancelRecurring(String name) {
     return spool.cancelRecurring(name);
   }

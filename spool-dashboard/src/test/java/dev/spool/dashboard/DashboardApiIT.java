@@ -269,6 +269,28 @@ class DashboardApiIT {
   }
 
   @Test
+  void aDelayedJobRunsNowAndARecurringJobIsTriggered() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId later =
+        spool.enqueue(
+            TestJobs.ECHO, noArgs, JobOptions.builder().delay(Duration.ofHours(1)).build());
+    assertThat(http.get("api/jobs/" + later).json().get("actions").toString()).contains("run-now");
+
+    assertThat(http.act("api/jobs/" + later + "/run-now").status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> state(later) == State.SUCCEEDED);
+    Http.Reply again = http.act("api/jobs/" + later + "/run-now");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("error").asText()).contains("only delayed jobs");
+
+    spool.recurring("hourly", Schedule.every(Duration.ofHours(1)), TestJobs.ECHO, noArgs);
+    assertThat(http.act("api/recurring/hourly/trigger").status()).isEqualTo(200);
+    await()
+        .atMost(WAIT)
+        .until(() -> spool.monitor().counts(TestJobs.ECHO.queue()).completed() == 2);
+    assertThat(http.act("api/recurring/nope/trigger").status()).isEqualTo(404);
+  }
+
+  @Test
   void aBatchShowsItsProgress() {
     var batch = spool.batch().add(TestJobs.IDLE, noArgs).add(TestJobs.IDLE, noArgs).submit();
 

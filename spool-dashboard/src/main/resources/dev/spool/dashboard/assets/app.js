@@ -348,9 +348,9 @@
       const kv = (k, v) => [el("dt", {}, k), el("dd", { "data-field": k }, v)];
       const actions = el("div", { class: "actions", id: "job-actions" });
       if (!READ_ONLY) {
-        const labels = { retry: "Retry", kill: "Kill", cancel: "Cancel", delete: "Delete" };
+        const labels = { retry: "Retry", kill: "Kill", cancel: "Cancel", delete: "Delete", "run-now": "Run now" };
         for (const a of j.actions) {
-          actions.append(actionButton(labels[a], { name: a, run: () => post("jobs/" + encodeURIComponent(id) + "/" + a), done: (r) => labels[a] + ": done, now " + r.state }, () => setTimeout(refresh, 300), a !== "retry"));
+          actions.append(actionButton(labels[a], { name: a, run: () => post("jobs/" + encodeURIComponent(id) + "/" + a), done: (r) => labels[a] + ": done, now " + r.state }, () => setTimeout(refresh, 300), a !== "retry" && a !== "run-now"));
         }
       }
       const errors = j.errors.map((e, i) =>
@@ -431,14 +431,15 @@
         el("tr", { "data-name": j.name },
           el("td", {}, j.name), el("td", {}, j.schedule), el("td", {}, j.type), el("td", {}, j.queue),
           el("td", {}, when(j.lastRun)), el("td", {}, when(j.nextRun)), el("td", { class: "args hide-narrow" }, j.args || ""),
-          el("td", {}, READ_ONLY ? null : actionButton("Cancel", { name: "cancel-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/cancel"), done: () => "cancelled" }, () => setTimeout(load, 300), true))));
+          el("td", {}, READ_ONLY ? null : [
+            actionButton("Trigger now", { name: "trigger-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/trigger"), done: () => "triggered" }, () => setTimeout(load, 300), false),
+            actionButton("Cancel", { name: "cancel-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/cancel"), done: () => "cancelled" }, () => setTimeout(load, 300), true)])));
       show(el("h1", {}, "Recurring jobs"),
         el("section", { class: "card" },
           r.recurring.length === 0 ? el("p", { class: "muted" }, "No recurring jobs.") :
             el("div", { class: "scroll" }, el("table", { id: "recurring" },
               el("thead", {}, el("tr", {}, ["name", "schedule", "job", "queue", "last run", "next run", "arguments", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
-              el("tbody", {}, rows))),
-          el("p", { class: "muted" }, "Running a recurring job now is not offered: the engine has no call for it yet.")));
+              el("tbody", {}, rows)))));
     }
     await load();
     return { refresh: load, onChange: true };
