@@ -416,9 +416,7 @@ final class Api {
   }
 
   private Map<String, Object> recurring() {
-    return object(
-        "recurring",
-        data.recurringJobs().stream().map(Documents::recurring).toList());
+    return object("recurring", data.recurringJobs().stream().map(Documents::recurring).toList());
   }
 
   private Map<String, Object> triggerRecurring(String name) {

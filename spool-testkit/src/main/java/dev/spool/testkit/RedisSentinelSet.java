@@ -355,19 +355,7 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
   }
 
   private static void awaitUntil(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "timed out after " + timeout.toMillis() + " ms waiting for " + what);
-      }
-      try {
-        Thread.sleep(50); // a poll of local processes, in the testkit as RedisServer does
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + what, e);
-      }
-    }
+    Polling.awaitUntil(what, timeout, condition);
   }
 
   private void requireStarted() {

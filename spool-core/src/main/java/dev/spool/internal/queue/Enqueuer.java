@@ -215,31 +215,9 @@ public final class Enqueuer {
       templateOf.add(t);
       byQueue.computeIfAbsent(t.shardForArgs(job.args()), q -> new ArrayList<>()).add(i);
     }
-    for (String queue : byQueue.keySet()) {
-      registerQueue(queue);
-    }
-    EnqueueResult[] results = new EnqueueResult[jobs.size()];
     Json.Sequence json = new Json.Sequence();
-    Sent failed = null;
-    int chunks = 0;
-    for (Map.Entry<String, List<Integer>> e : byQueue.entrySet()) {
-      List<Integer> indexes = e.getValue();
-      Sent sent =
-          send(
-              e.getKey(),
-              indexes.size(),
-              i -> templateOf.get(indexes.get(i)).jobOf(jobs.get(indexes.get(i)).args(), json));
-      sent.remap(indexes, results);
-      chunks += sent.chunks;
-      failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
-    }
-    if (failed == null) {
-      return Arrays.asList(results);
-    }
-    if (chunks == 1) {
-      throw failed.first;
-    }
-    throw failed.partial(String.join("', '", byQueue.keySet()), jobs.size(), results);
+    return sendGroups(
+        byQueue, jobs.size(), index -> templateOf.get(index).jobOf(jobs.get(index).args(), json));
   }
 
   /**
@@ -252,24 +230,29 @@ public final class Enqueuer {
     for (int i = 0; i < args.size(); i++) {
       byShard.computeIfAbsent(template.shardFor(args.get(i)), s -> new ArrayList<>()).add(i);
     }
-    for (String shard : byShard.keySet()) {
-      registerQueue(shard);
-    }
-    EnqueueResult[] results = new EnqueueResult[args.size()];
     Json.Sequence json = new Json.Sequence();
+    return sendGroups(
+        byShard,
+        args.size(),
+        at -> template.job(args.get(at), batchParts == null ? "" : batchParts.get(at), json));
+  }
+
+  /**
+   * Sends jobs grouped by the queue (or shard) each goes to, {@code job} encoding the job at an
+   * index of the caller's list; the results come back in that list's order. A failure in one group
+   * leaves the others sent, and says which jobs were queued.
+   */
+  private List<EnqueueResult> sendGroups(
+      Map<String, List<Integer>> groups, int total, IntFunction<NewJob> job) {
+    for (String queue : groups.keySet()) {
+      registerQueue(queue);
+    }
+    EnqueueResult[] results = new EnqueueResult[total];
     Sent failed = null;
     int chunks = 0;
-    for (Map.Entry<String, List<Integer>> e : byShard.entrySet()) {
+    for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
       List<Integer> indexes = e.getValue();
-      Sent sent =
-          send(
-              e.getKey(),
-              indexes.size(),
-              i -> {
-                int at = indexes.get(i);
-                return template.job(
-                    args.get(at), batchParts == null ? "" : batchParts.get(at), json);
-              });
+      Sent sent = send(e.getKey(), indexes.size(), i -> job.apply(indexes.get(i)));
       sent.remap(indexes, results);
       chunks += sent.chunks;
       failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
@@ -280,7 +263,7 @@ public final class Enqueuer {
     if (chunks == 1) {
       throw failed.first;
     }
-    throw failed.partial(String.join("', '", byShard.keySet()), args.size(), results);
+    throw failed.partial(String.join("', '", groups.keySet()), total, results);
   }
 
   private void registerQueue(String queue) {
