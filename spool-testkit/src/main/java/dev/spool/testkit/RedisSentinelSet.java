@@ -48,6 +48,14 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
   private static final int SENTINELS = 3;
   private static final int QUORUM = 2;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * How long a killed master may take to rejoin as a replica: Sentinel converts a returning old
+   * master only after it has reported its stale role for a while (8 s in Redis 6.2 and 7.0), then
+   * it must sync and every sentinel must see it well; under a loaded test run that took over 30 s.
+   */
+  private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(90);
+
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   private final String password; // null: none
@@ -260,6 +268,7 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
     server.start();
     awaitUntil(
         "the server on port " + port + " to rejoin as a replica",
+        REJOIN_TIMEOUT,
         () -> {
           int master = masterPort();
           Map<String, String> replication = info(server, "replication");
