@@ -101,6 +101,7 @@ local function candidates(b, upTo)
   if singleValued() then
     local all = {first[1]}
     for k = 2, #sets do all[#all + 1] = keysOf(sets[k], b)[1] end
+    -- One bucket's index set: at most BUCKET (512) job numbers by construction, whatever the history.
     members = #all == 1 and call('SMEMBERS', all[1]) or intersect(all)
   else
     members = call('SUNION', unpack(first))
@@ -189,6 +190,7 @@ while b do
   local checks = {}
   local skip = false
   if #ranges > 0 then
+    -- One bucket's timestamp bounds: a low and a high per timestamp kind, a dozen fields at most.
     local bounds = call('HGETALL', qp .. 'ix:t:' .. b)
     local map = {}
     for j = 1, #bounds, 2 do map[bounds[j]] = tonumber(bounds[j + 1]) end

@@ -43,10 +43,9 @@ final class TestJobs {
         .handle(
             BLOCK,
             (job, args) -> {
-              long end = System.nanoTime() + 60_000_000_000L;
-              while (!job.isKillRequested() && System.nanoTime() < end) {
-                Thread.sleep(10);
-              }
+              // Runs until a kill request interrupts it (at most a minute).
+              new java.util.concurrent.CountDownLatch(1)
+                  .await(60, java.util.concurrent.TimeUnit.SECONDS);
             })
         .start();
   }
