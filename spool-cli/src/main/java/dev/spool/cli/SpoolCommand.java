@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       WorkerCommand.class,
+      AotTrainingCommand.class,
       EnqueueCommand.class,
       StatusCommand.class,
       QueryCommand.class,

@@ -90,6 +90,9 @@ public final class WorkerCommand extends ClientCommand {
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
   ClassLoader handlerLoader;
 
+  /** Handlers to use instead of those on the class path: for {@link AotTrainingCommand}. */
+  JobHandlers builtInHandlers;
+
   /** {@code SPOOL_CLASSPATH}, as {@code bin/spool} put it on the class path. For tests. */
   String handlerClassPath = System.getenv("SPOOL_CLASSPATH");
 
@@ -133,6 +136,9 @@ public final class WorkerCommand extends ClientCommand {
   }
 
   private List<JobHandlers> loadHandlers() {
+    if (builtInHandlers != null) {
+      return List.of(builtInHandlers);
+    }
     ClassLoader loader =
         handlerLoader != null ? handlerLoader : WorkerCommand.class.getClassLoader();
     List<JobHandlers> found = new ArrayList<>();

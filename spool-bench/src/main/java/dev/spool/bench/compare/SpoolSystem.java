@@ -4,11 +4,14 @@ import dev.spool.QueueCounts;
 import dev.spool.Spool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 /**
  * Spool: the worker is {@code bin/spool worker} (the launcher's JVM flags and the command's
@@ -23,7 +26,7 @@ final class SpoolSystem implements ComparedSystem {
   private final String heading;
   private final Path launcher;
   private final List<String> extraWorkerArgs;
-  private final Path handlersDir;
+  private final Path handlersJar;
   private Spool reader; // the harness's own client, for queue counts
 
   SpoolSystem(
@@ -32,11 +35,16 @@ final class SpoolSystem implements ComparedSystem {
     this.heading = heading;
     this.launcher = launcher;
     this.extraWorkerArgs = List.copyOf(extraWorkerArgs);
-    this.handlersDir = workDir.resolve("spool-handlers");
-    Path services = handlersDir.resolve("META-INF/services/dev.spool.cli.JobHandlers");
-    try {
-      Files.createDirectories(services.getParent());
-      Files.writeString(services, HANDLERS + "\n");
+    // A jar, as users ship handlers: a folder on the class path would keep the JVM from using
+    // bin/spool's start-up cache (the JVM accepts only jars after the cached class path).
+    this.handlersJar = workDir.resolve("spool-handlers.jar");
+    try (JarOutputStream jar =
+        new JarOutputStream(
+            Files.newOutputStream(
+                Files.createDirectories(workDir).resolve("spool-handlers.jar")))) {
+      jar.putNextEntry(new JarEntry("META-INF/services/dev.spool.cli.JobHandlers"));
+      jar.write((HANDLERS + "\n").getBytes(StandardCharsets.UTF_8));
+      jar.closeEntry();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -69,7 +77,7 @@ final class SpoolSystem implements ComparedSystem {
     return ChildProcess.start(
         label,
         command,
-        Map.of("SPOOL_CLASSPATH", handlersDir.toString(), CompareHandlers.REDIS_ENV, c.uri),
+        Map.of("SPOOL_CLASSPATH", handlersJar.toString(), CompareHandlers.REDIS_ENV, c.uri),
         c.root,
         c.logDir);
   }
