@@ -1,13 +1,11 @@
 package dev.spool.cli;
 
 import dev.spool.JobOptions;
-import dev.spool.JobType;
 import dev.spool.Spool;
-import dev.spool.Worker;
+import dev.spool.bench.TrainingJobs;
+import dev.spool.bench.TrainingJobs.Count;
+import dev.spool.bench.TrainingJobs.Tick;
 import dev.spool.testkit.SpoolRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Duration;
@@ -23,43 +21,16 @@ import picocli.CommandLine.Command;
  * 25 AOT cache (JEP 483/514/515) once per build. It does, on a private embedded redis-server, what
  * the commands users start most do — {@code spool worker} running jobs that make a Redis call of
  * their own, bulk and single enqueues, a status read — so that later runs start with those classes
- * loaded and linked and their hot methods already profiled. Its own job types: the cache must not
- * be trained on a benchmark's handlers.
+ * loaded and linked and their hot methods already profiled. Its jobs are {@link TrainingJobs}.
  */
 @Command(
     name = "aot-training",
     hidden = true,
     description = "The training run of bin/spool's start-up cache (JDK 25+); not for users.")
 final class AotTrainingCommand implements Callable<Integer> {
-  /** A job that makes one Redis call, as most application jobs do. */
-  record Count(int n, String key) {}
-
-  /** A job that does nothing. */
-  record Tick(int n) {}
-
-  static final JobType<Count> COUNT = JobType.of("aot-training.count", Count.class);
-  static final JobType<Tick> TICK = JobType.of("aot-training.tick", Tick.class);
-
   private static final int BULK_JOBS = 20_000;
   private static final int SINGLE_JOBS = 3_000;
   private static final String NAMESPACE = "aot-training";
-
-  /** Handlers that count on a Lettuce connection of their own, apart from Spool's. */
-  static final class TrainingHandlers implements JobHandlers {
-    private final String uri;
-
-    TrainingHandlers(String uri) {
-      this.uri = uri;
-    }
-
-    @Override
-    public void register(Worker.Builder worker) {
-      RedisClient client = RedisClient.create(uri);
-      StatefulRedisConnection<String, String> connection = client.connect();
-      RedisCommands<String, String> redis = connection.sync();
-      worker.handle(COUNT, (job, a) -> redis.incr(a.key())).handle(TICK, (job, a) -> {});
-    }
-  }
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +39,7 @@ final class AotTrainingCommand implements Callable<Integer> {
       String uri = redis.uri();
       CommandLine cli = quiet(SpoolCommand.commandLine());
       WorkerCommand worker = cli.getSubcommands().get("worker").getCommand();
-      worker.builtInHandlers = new TrainingHandlers(uri);
+      worker.builtInHandlers = w -> TrainingJobs.register(w, uri);
       CompletableFuture<Integer> workerExit = new CompletableFuture<>();
       Thread.ofPlatform()
           .name("aot-training-worker")
@@ -89,20 +60,26 @@ final class AotTrainingCommand implements Callable<Integer> {
         for (int i = from; i < from + 1_000; i++) {
           chunk.add(new Count(i, "aot-training:count"));
         }
-        total += spool.enqueueAll(COUNT, chunk).size();
+        total += spool.enqueueAll(TrainingJobs.COUNT, chunk).size();
       }
       for (int i = 0; i < SINGLE_JOBS; i++) {
-        spool.enqueue(TICK, new Tick(i));
+        spool.enqueue(TrainingJobs.TICK, new Tick(i));
         total++;
         if (i % 100 == 0) {
-          spool.enqueue(COUNT, new Count(i, "aot-training:count"), JobOptions.NONE);
+          spool.enqueue(TrainingJobs.COUNT, new Count(i, "aot-training:count"), JobOptions.NONE);
           total++;
         }
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (spool.monitor().counts("default").completed() < total
+      long done;
+      while ((done = spool.monitor().counts("default").completed()) < total
           && System.nanoTime() < deadline) {
         Thread.sleep(50); // a one-off training run, not a test: a short poll is simplest here
+      }
+      if (done < total) {
+        worker.stop();
+        throw new CommandFailedException(
+            "the training run's worker finished " + done + " of " + total + " jobs in 60s");
       }
       quiet(SpoolCommand.commandLine()).execute("stats", "--redis", uri, "--namespace", NAMESPACE);
       worker.stop();

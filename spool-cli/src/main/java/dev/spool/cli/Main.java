@@ -8,7 +8,7 @@ public final class Main {
     int code;
     StopSignal.handleCtrlC();
     try {
-      code = SpoolCommand.commandLine().execute(args);
+      code = SpoolCommand.commandLineFor(args).execute(args);
     } catch (Error e) {
       // picocli reports Exceptions through ErrorReporter and rethrows Errors: report them alike.
       if (Verbosity.isVerbose()) {

@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import dev.spool.bench.BenchCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -20,26 +21,6 @@ import picocli.CommandLine.Spec;
     versionProvider = SpoolCommand.Version.class,
     description = "Distributed background jobs for the JVM, on Redis.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
-      WorkerCommand.class,
-      AotTrainingCommand.class,
-      EnqueueCommand.class,
-      StatusCommand.class,
-      QueryCommand.class,
-      StatsCommand.class,
-      DeadCommand.class,
-      RetryCommand.class,
-      KillCommand.class,
-      CancelCommand.class,
-      NodesCommand.class,
-      RecurringCommand.class,
-      QueueCommand.class,
-      BatchCommand.class,
-      DemoCommand.class,
-      DashboardCommand.class,
-      RedisCommand.class,
-      BenchCommand.class
-    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -51,10 +32,55 @@ public final class SpoolCommand implements Runnable {
 
   @Mixin Verbosity verbosity;
 
-  /** A command line for {@code spool}, with Spool's error reporting. */
+  /** The commands, in the order {@code spool --help} lists them. */
+  private static final List<Class<?>> COMMANDS =
+      List.of(
+          WorkerCommand.class,
+          AotTrainingCommand.class,
+          EnqueueCommand.class,
+          StatusCommand.class,
+          QueryCommand.class,
+          StatsCommand.class,
+          DeadCommand.class,
+          RetryCommand.class,
+          KillCommand.class,
+          CancelCommand.class,
+          NodesCommand.class,
+          RecurringCommand.class,
+          QueueCommand.class,
+          BatchCommand.class,
+          DemoCommand.class,
+          DashboardCommand.class,
+          RedisCommand.class,
+          BenchCommand.class);
+
+  /** A command line for {@code spool} with every command, with Spool's error reporting. */
   public static CommandLine commandLine() {
-    return new CommandLine(new SpoolCommand())
-        .setExecutionExceptionHandler(new ErrorReporter())
+    return commandLine(COMMANDS);
+  }
+
+  /**
+   * A command line to run {@code args} with: when the first names a command, only that command is
+   * modelled. Picocli reads every option of every command by reflection when it builds a command
+   * line, a third of a second of start-up that a worker or a one-off enqueue need not pay; help,
+   * version and unknown commands get the whole tree.
+   */
+  public static CommandLine commandLineFor(String... args) {
+    if (args.length > 0) {
+      for (Class<?> command : COMMANDS) {
+        if (command.getAnnotation(Command.class).name().equals(args[0])) {
+          return commandLine(List.of(command));
+        }
+      }
+    }
+    return commandLine();
+  }
+
+  private static CommandLine commandLine(List<Class<?>> commands) {
+    CommandLine cli = new CommandLine(new SpoolCommand());
+    commands.forEach(cli::addSubcommand);
+    // Set after the subcommands are added, so that they apply to them too.
+    return cli.setExecutionExceptionHandler(new ErrorReporter())
         .setParameterExceptionHandler(new UsageErrorReporter())
         .setUsageHelpAutoWidth(true)
         .setCaseInsensitiveEnumValuesAllowed(true)
