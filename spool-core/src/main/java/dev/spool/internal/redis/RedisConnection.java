@@ -4,6 +4,7 @@ import dev.spool.RedisOutOfMemoryException;
 import dev.spool.RedisPermissionException;
 import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
+import dev.spool.internal.json.Json;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -139,6 +140,11 @@ public final class RedisConnection implements AutoCloseable {
    * Connects with the JVM's default trust for {@code rediss://}; see {@link #open(String, Duration,
    * TlsTrust)}.
    */
+  private static void initializeClasses() {
+    Script.values();
+    Json.mapper();
+  }
+
   public static RedisConnection open(String uri, Duration commandTimeout) {
     return open(uri, commandTimeout, null);
   }
@@ -163,6 +169,10 @@ public final class RedisConnection implements AutoCloseable {
    */
   public static RedisConnection open(
       String uri, Duration commandTimeout, TlsTrust trust, ReplicaWait replicaWait) {
+    // The scripts (read from the jar and hashed) and the JSON mapper are first needed right after
+    // the connection opens: their class initialisation, a tenth of a second of a worker's
+    // start-up, runs meanwhile on another thread. (A class is initialised once, whoever asks.)
+    Thread.ofPlatform().daemon().name("spool-init").start(RedisConnection::initializeClasses);
     boolean isCluster = uri != null && ClusterUri.isCluster(uri);
     List<RedisURI> seeds = isCluster ? ClusterUri.seeds(uri) : List.of(parse(uri));
     seeds.forEach(seed -> seed.setTimeout(commandTimeout)); // what sync calls wait for, too

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,21 +128,31 @@ public final class WorkerNode {
   public void start() {
     LocalNodes.started(instance);
     boolean registered = false;
+    // The two pub/sub connections (kill requests, due jobs) open while the name is claimed: each
+    // is a connect and a SUBSCRIBE round trip that the claim does not depend on.
+    CompletableFuture<Void> listening =
+        CompletableFuture.runAsync(
+            () -> {
+              kills.start();
+              stager.start();
+            },
+            task -> Thread.ofPlatform().daemon().name("spool-start-" + name()).start(task));
     try {
       heartbeat.register(); // first: a name already taken by a live node stops the start here
       registered = true;
       node.settings().queues().forEach(node.store()::registerQueue);
-      kills.start();
-      stager.start();
+      awaitListening(listening);
       heartbeat.start();
       ackerThread = Thread.ofPlatform().name("spool-ack-" + name()).daemon().start(acker);
       fetcher.start();
       maintenance.start();
       started = true;
     } catch (RuntimeException e) {
+      listening.exceptionally(t -> null).join(); // opened or failed: only then can it be closed
       abortStart(registered);
       throw node.store().redis().failure(e); // a SpoolException saying what Redis refused
     } catch (Error e) {
+      listening.exceptionally(t -> null).join();
       abortStart(registered);
       throw e;
     }
@@ -150,6 +161,21 @@ public final class WorkerNode {
         name(),
         node.settings().queues(),
         node.settings().concurrency());
+  }
+
+  /** Waits for the pub/sub connections; their failure is the start's, as if opened here. */
+  private static void awaitListening(CompletableFuture<Void> listening) {
+    try {
+      listening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private void abortStart(boolean registered) {
