@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
  * 25 AOT cache (JEP 483/514/515) once per build. It does, on a private embedded redis-server, what
  * the commands users start most do — {@code spool worker} running jobs that make a Redis call of
  * their own, bulk and single enqueues, a status read — so that later runs start with those classes
- * loaded and linked and their hot methods already profiled. Its jobs are {@link TrainingJobs}.
+ * loaded and linked (and, where C2 is on, their hot methods already profiled). Its jobs are {@link
+ * TrainingJobs}.
  */
 @Command(
     name = "aot-training",

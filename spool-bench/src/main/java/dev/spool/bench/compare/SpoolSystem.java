@@ -38,10 +38,12 @@ final class SpoolSystem implements ComparedSystem {
     // A jar, as users ship handlers: a folder on the class path would keep the JVM from using
     // bin/spool's start-up cache (the JVM accepts only jars after the cached class path).
     this.handlersJar = workDir.resolve("spool-handlers.jar");
-    try (JarOutputStream jar =
-        new JarOutputStream(
-            Files.newOutputStream(
-                Files.createDirectories(workDir).resolve("spool-handlers.jar")))) {
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(handlersJar))) {
       jar.putNextEntry(new JarEntry("META-INF/services/dev.spool.cli.JobHandlers"));
       jar.write((HANDLERS + "\n").getBytes(StandardCharsets.UTF_8));
       jar.closeEntry();
