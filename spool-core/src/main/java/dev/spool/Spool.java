@@ -275,7 +275,6 @@ public final class Spool implements JobClient, AutoCloseable {
     return recurring.cancel(Objects.requireNonNull(name, "name"));
   }
 
-  /** Every recurring job with its last and next run, by name. */
   /**
    * Fires the recurring job {@code name} as soon as a worker node of its queue can: its next run
    * becomes now, and the runs after it follow its schedule from there.
@@ -286,6 +285,7 @@ public final class Spool implements JobClient, AutoCloseable {
     return recurring.triggerNow(Objects.requireNonNull(name, "name"), settings.clock.millis());
   }
 
+  /** Every recurring job with its last and next run, by name. */
   public List<RecurringJob> recurringJobs() {
     return recurring.list();
   }

@@ -71,7 +71,6 @@ public final class Observers {
     }
   }
 
-  /** Runs {@code proceed} inside every interceptor, the first registered outermost. */
   /**
    * The outcome future, completed the way the interceptors say (each wraps the completion of the
    * ones registered after it), when there are any.
@@ -103,6 +102,7 @@ public final class Observers {
     return seen;
   }
 
+  /** Runs {@code proceed} inside every interceptor, the first registered outermost. */
   public <T> T aroundEnqueue(EnqueueCall call, Supplier<T> proceed) {
     return aroundEnqueue(0, call, proceed);
   }

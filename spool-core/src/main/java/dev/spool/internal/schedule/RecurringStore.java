@@ -61,10 +61,13 @@ public final class RecurringStore {
       return false;
     }
     QueueKeys q = keys.queue(queue);
-    if (redis.await(redis.async().zscore(q.recurringDue(), name)) == null) {
+    Long changed =
+        redis.await(
+            redis.async().zadd(q.recurringDue(), ZAddArgs.Builder.xx().ch(), (double) nowMs, name));
+    // Unchanged: cancelled meanwhile (XX added nothing), or already due at this very millisecond.
+    if (changed == 0 && redis.await(redis.async().zscore(q.recurringDue(), name)) == null) {
       return false;
     }
-    redis.await(redis.async().zadd(q.recurringDue(), ZAddArgs.Builder.xx(), (double) nowMs, name));
     redis.await(redis.async().publish(q.dueChannel(), Long.toString(nowMs)));
     return true;
   }
