@@ -23,6 +23,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -488,7 +489,13 @@ public final class RedisConnection implements AutoCloseable {
       String... args) {
     CompletableFuture<T> bySha;
     try {
-      bySha = redis.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+      bySha =
+          redis
+              .dispatch(
+                  CommandType.EVALSHA,
+                  EvalShaCommand.<T>output(output),
+                  EvalShaCommand.args(script.sha(), keys, args))
+              .toCompletableFuture();
     } catch (RuntimeException e) { // refused before it was sent (e.g. while disconnected)
       return CompletableFuture.failedFuture(e);
     }
