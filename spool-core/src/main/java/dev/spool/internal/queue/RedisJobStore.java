@@ -91,8 +91,10 @@ public final class RedisJobStore implements JobStore {
   public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     // The chunk's distinct templates in first-use order (equal ones sent once: jobs enqueued with
-    // equal options share one even if each came with its own options object).
-    Map<JobTemplate, Integer> numbers = new HashMap<>();
+    // equal options share one even if each came with its own options object). Most chunks have
+    // one template object: the map, which hashes a template's every field, is made only for a
+    // second one.
+    Map<JobTemplate, Integer> numbers = null;
     List<JobTemplate> templates = new ArrayList<>(2);
     int[] templateOf = new int[jobs.size()];
     int perJob = 0;
@@ -101,13 +103,22 @@ public final class RedisJobStore implements JobStore {
     for (int j = 0; j < jobs.size(); j++) {
       JobTemplate t = jobs.get(j).template();
       if (t != previous) {
-        previousIndex =
-            numbers.computeIfAbsent(
-                t,
-                added -> {
-                  templates.add(added);
-                  return templates.size() - 1;
-                });
+        if (templates.isEmpty()) {
+          templates.add(t);
+          previousIndex = 0;
+        } else {
+          if (numbers == null) {
+            numbers = new HashMap<>();
+            numbers.put(templates.getFirst(), 0);
+          }
+          previousIndex =
+              numbers.computeIfAbsent(
+                  t,
+                  added -> {
+                    templates.add(added);
+                    return templates.size() - 1;
+                  });
+        }
         previous = t;
       }
       templateOf[j] = previousIndex;
