@@ -14,6 +14,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EvalShaCommandTest {
@@ -60,17 +61,18 @@ class EvalShaCommandTest {
 
   @Test
   void eachOutputTypeGetsTheDecoderLettuceGivesIt() {
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.BOOLEAN))
-        .isInstanceOf(BooleanOutput.class);
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.INTEGER))
-        .isInstanceOf(IntegerOutput.class);
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.STATUS))
-        .isInstanceOf(StatusOutput.class);
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.MULTI))
-        .isInstanceOf(NestedMultiOutput.class);
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.VALUE))
-        .isInstanceOf(ValueOutput.class);
-    assertThat(EvalShaCommand.<Object>output(ScriptOutputType.OBJECT))
-        .isInstanceOf(ObjectOutput.class);
+    Map<ScriptOutputType, Class<?>> decoders =
+        Map.of(
+            ScriptOutputType.BOOLEAN, BooleanOutput.class,
+            ScriptOutputType.INTEGER, IntegerOutput.class,
+            ScriptOutputType.STATUS, StatusOutput.class,
+            ScriptOutputType.MULTI, NestedMultiOutput.class,
+            ScriptOutputType.VALUE, ValueOutput.class,
+            ScriptOutputType.OBJECT, ObjectOutput.class);
+
+    assertThat(decoders).containsOnlyKeys(ScriptOutputType.values());
+    decoders.forEach(
+        (type, decoder) ->
+            assertThat(EvalShaCommand.<Object>output(type)).as(type.name()).isInstanceOf(decoder));
   }
 }
