@@ -70,9 +70,11 @@ public final class Json {
   /**
    * Writes many values, each as its own JSON string, through one reused generator: a bulk enqueue
    * encodes thousands of arguments, and a fresh generator per value costs more than the value.
-   * Writes the same text as {@link #write}. Not thread-safe: one per enqueue call.
+   * Writes the same text as {@link #write}. Not thread-safe: one per enqueue call, closed after it,
+   * which hands the generator's buffers back to the pool (else every call, a single enqueue too,
+   * would allocate and zero them anew).
    */
-  public static final class Sequence {
+  public static final class Sequence implements AutoCloseable {
     private final StringBuilder text = new StringBuilder(64);
     private JsonGenerator generator;
 
@@ -86,10 +88,23 @@ public final class Json {
         generator.flush();
         return text.toString();
       } catch (IOException e) {
-        generator = null; // half-written: start afresh, and say why as write() would
+        close(); // half-written: start afresh, and say why as write() would
         return Json.write(value);
       } finally {
         text.setLength(0);
+      }
+    }
+
+    @Override
+    public void close() {
+      JsonGenerator g = generator;
+      generator = null;
+      if (g != null) {
+        try {
+          g.close();
+        } catch (IOException e) {
+          // nothing was left to write: the buffers are released all the same
+        }
       }
     }
   }

@@ -143,13 +143,14 @@ public final class Enqueuer {
       return enqueueSharded(template, args, batchParts);
     }
     registerQueue(queue);
-    Json.Sequence json = new Json.Sequence();
-    Sent sent =
-        send(
-            queue,
-            args.size(),
-            i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i), json));
-    return sent.resultsOrThrow(queue);
+    try (Json.Sequence json = new Json.Sequence()) {
+      Sent sent =
+          send(
+              queue,
+              args.size(),
+              i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i), json));
+      return sent.resultsOrThrow(queue);
+    }
   }
 
   /**
@@ -215,9 +216,10 @@ public final class Enqueuer {
       templateOf.add(t);
       byQueue.computeIfAbsent(t.shardForArgs(job.args()), q -> new ArrayList<>()).add(i);
     }
-    Json.Sequence json = new Json.Sequence();
-    return sendGroups(
-        byQueue, jobs.size(), index -> templateOf.get(index).jobOf(jobs.get(index).args(), json));
+    try (Json.Sequence json = new Json.Sequence()) {
+      return sendGroups(
+          byQueue, jobs.size(), index -> templateOf.get(index).jobOf(jobs.get(index).args(), json));
+    }
   }
 
   /**
@@ -230,11 +232,12 @@ public final class Enqueuer {
     for (int i = 0; i < args.size(); i++) {
       byShard.computeIfAbsent(template.shardFor(args.get(i)), s -> new ArrayList<>()).add(i);
     }
-    Json.Sequence json = new Json.Sequence();
-    return sendGroups(
-        byShard,
-        args.size(),
-        at -> template.job(args.get(at), batchParts == null ? "" : batchParts.get(at), json));
+    try (Json.Sequence json = new Json.Sequence()) {
+      return sendGroups(
+          byShard,
+          args.size(),
+          at -> template.job(args.get(at), batchParts == null ? "" : batchParts.get(at), json));
+    }
   }
 
   /**

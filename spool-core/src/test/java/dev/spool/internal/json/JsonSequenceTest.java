@@ -3,6 +3,7 @@ package dev.spool.internal.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import dev.spool.SpoolException;
 import java.util.List;
 import java.util.Map;
@@ -43,5 +44,16 @@ class JsonSequenceTest {
         .hasMessageContaining("cannot write");
     assertThat(sequence.write(new Mail("b", 2, List.of())))
         .isEqualTo("{\"to\":\"b\",\"n\":2,\"tags\":[]}");
+  }
+
+  @Test
+  void closingHandsTheBuffersBackToThePoolForTheNextCall() {
+    RecyclerPool<?> pool = Json.mapper().getFactory()._getRecyclerPool();
+    int before = pool.pooledCount();
+    try (Json.Sequence sequence = new Json.Sequence()) {
+      sequence.write(new Mail("a@b.c", 1, List.of("x")));
+    }
+    // The call took a recycler from the pool (or made one) and gave it back when it closed.
+    assertThat(pool.pooledCount()).isGreaterThanOrEqualTo(Math.max(1, before));
   }
 }
