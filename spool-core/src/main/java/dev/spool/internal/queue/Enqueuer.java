@@ -412,7 +412,9 @@ public final class Enqueuer {
       }
       CompletableFuture<long[]> f;
       try {
-        f = store.enqueue(queue, chunk, now);
+        // A call of one chunk is awaited at once: it may go on the caller's thread. More chunks
+        // are pipelined, several in flight.
+        f = store.enqueue(queue, chunk, now, count <= CHUNK);
       } catch (RuntimeException e) { // refused before sending; the chunks before it still count
         f = CompletableFuture.failedFuture(e);
       }

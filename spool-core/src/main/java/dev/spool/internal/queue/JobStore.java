@@ -14,9 +14,11 @@ import java.util.concurrent.CompletableFuture;
 public interface JobStore {
   /**
    * Adds jobs to one queue; completes with their numbers in order, or minus the number of the job
-   * holding the unique lock of a job that was not added.
+   * holding the unique lock of a job that was not added. {@code callerWaits}: the caller waits for
+   * this answer before it sends anything else, so it may be sent on the caller's own thread.
    */
-  CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros);
+  CompletableFuture<long[]> enqueue(
+      String queue, List<NewJob> jobs, long nowMicros, boolean callerWaits);
 
   /**
    * Leases up to {@code max} ready jobs of a queue to a node for {@code leaseMs}, counted on

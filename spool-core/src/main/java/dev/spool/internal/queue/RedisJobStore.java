@@ -88,7 +88,8 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public CompletableFuture<long[]> enqueue(String queue, List<NewJob> jobs, long nowMicros) {
+  public CompletableFuture<long[]> enqueue(
+      String queue, List<NewJob> jobs, long nowMicros, boolean callerWaits) {
     QueueKeys q = keys.queue(queue);
     // The chunk's distinct templates in first-use order (equal ones sent once: jobs enqueued with
     // equal options share one even if each came with its own options object). Most chunks have
@@ -163,8 +164,11 @@ public final class RedisJobStore implements JobStore {
       }
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
-    return redis
-        .<List<Object>>evalReplicated(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+    CompletableFuture<List<Object>> answer =
+        callerWaits
+            ? redis.evalOnCallerThread(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+            : redis.evalReplicated(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
+    return answer
         .exceptionally(error -> notReplicated(queue, jobs.size(), error))
         .thenApply(RedisJobStore::longs);
   }

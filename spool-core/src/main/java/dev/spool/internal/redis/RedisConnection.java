@@ -28,6 +28,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -64,6 +65,12 @@ public final class RedisConnection implements AutoCloseable {
   private static final String OOM = "OOM command not allowed";
   private static final String NOPERM = "NOPERM";
 
+  /**
+   * The system property that, set to {@code false}, sends every call through Lettuce's shared
+   * connection, none on the caller's thread (see {@link #evalOnCallerThread}).
+   */
+  public static final String CALLER_THREAD_PROPERTY = "spool.redis.callerThread";
+
   /** How often a cluster client re-reads the topology even when nothing hints at a change. */
   static final Duration CLUSTER_REFRESH_PERIOD = Duration.ofSeconds(10);
 
@@ -78,6 +85,9 @@ public final class RedisConnection implements AutoCloseable {
   // connection it is sent on until the replicas answer, which would stall every other caller.
   private final StatefulConnection<String, String> replicated; // null unless replicaWait
   private final Outage outage;
+  // Single-chunk enqueues, whose callers wait for them at once, go over sockets of their own on
+  // the caller's thread; null where that cannot be (see CallerThreadScripts).
+  private final CallerThreadScripts callerThread;
   private volatile boolean closed;
 
   private RedisConnection(
@@ -85,7 +95,8 @@ public final class RedisConnection implements AutoCloseable {
       ClientResources resources,
       String display,
       Duration commandTimeout,
-      ReplicaWait replicaWait) {
+      ReplicaWait replicaWait,
+      CallerThreadScripts callerThread) {
     this.client = client;
     this.resources = resources;
     this.display = display;
@@ -95,6 +106,7 @@ public final class RedisConnection implements AutoCloseable {
     this.replicaWait = replicaWait;
     this.replicated = replicaWait.waits() ? client.connect() : null;
     this.outage = new Outage(display);
+    this.callerThread = callerThread;
     client
         .client()
         .addListener(
@@ -224,8 +236,17 @@ public final class RedisConnection implements AutoCloseable {
       standalone.setOptions(options.build());
       client = LettuceClient.of(standalone);
     }
+    CallerThreadScripts callerThread =
+        !isCluster
+                && !replicaWait.waits()
+                && CallerThreadScripts.supports(seeds.getFirst())
+                && !"false".equals(System.getProperty(CALLER_THREAD_PROPERTY))
+            ? new CallerThreadScripts(
+                seeds.getFirst(), CONNECT_TIMEOUT, commandTimeout, resources.timer())
+            : null;
     try {
-      return new RedisConnection(client, resources, display, commandTimeout, replicaWait);
+      return new RedisConnection(
+          client, resources, display, commandTimeout, replicaWait, callerThread);
     } catch (RuntimeException e) {
       client.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -240,6 +261,37 @@ public final class RedisConnection implements AutoCloseable {
       hosts.append(seed.getPort());
     }
     return (seeds.getFirst().isSsl() ? "rediss" : "redis") + "://" + hosts;
+  }
+
+  /**
+   * As {@link #evalReplicated}, for a caller that waits for the answer at once: where it can be,
+   * the script is sent and its answer read on the caller's own thread, over a blocking socket (see
+   * {@link CallerThreadScripts}), sparing the hand-off to Lettuce's event loop and back. The answer
+   * is decoded as Lettuce's {@code MULTI} output would be, and failures are the same exceptions.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> evalOnCallerThread(
+      Script script, ScriptOutputType output, String[] keys, String... args) {
+    if (callerThread == null || output != ScriptOutputType.MULTI || outage.isDown()) {
+      return evalReplicated(script, output, keys, args);
+    }
+    Object answer;
+    try {
+      answer = callerThread.eval(script, keys, args);
+    } catch (java.net.SocketTimeoutException e) {
+      return CompletableFuture.failedFuture(
+          new RedisCommandTimeoutException(
+              "Command timed out after " + commandTimeout.toMillis() + " ms"));
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      return CompletableFuture.failedFuture(
+          new SpoolException("interrupted while waiting for Redis at " + display, e));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (answer == CallerThreadScripts.NOT_SENT) {
+      return evalReplicated(script, output, keys, args);
+    }
+    return CompletableFuture.completedFuture((T) answer);
   }
 
   /** Whether this is a Redis Cluster. */
@@ -718,6 +770,9 @@ public final class RedisConnection implements AutoCloseable {
   @Override
   public void close() {
     closed = true; // the disconnect that follows is ours, not an outage
+    if (callerThread != null) {
+      callerThread.close();
+    }
     shared.close();
     if (replicated != null) {
       replicated.close();

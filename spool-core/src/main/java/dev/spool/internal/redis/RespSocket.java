@@ -1,0 +1,335 @@
+package dev.spool.internal.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One blocking connection to a Redis server, speaking RESP2 on the calling thread: the command is
+ * written and its answer read by the thread that waits for it, with no hand-off to an I/O thread.
+ * Used by {@link CallerThreadScripts}, one caller at a time.
+ *
+ * <p>Answers are decoded as Lettuce's nested multi-output decodes them: an integer as a {@code
+ * Long}, a bulk or simple string as a {@code String}, a nil as null, an array as a {@code List}. An
+ * error answer is thrown as a {@link RedisCommandExecutionException} with Redis's message, after
+ * which the connection stays usable. Any {@link IOException} leaves it unusable: the caller closes
+ * it. Reads block without a socket timeout (a timed read costs three system calls instead of one);
+ * {@link #expire} closes the socket from a timer instead, which ends a read in progress.
+ */
+final class RespSocket implements AutoCloseable {
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final SocketChannel channel;
+  private final ByteBuffer input = ByteBuffer.allocateDirect(8192).flip();
+  private final ByteBuffer probe = ByteBuffer.allocate(1);
+  private ByteBuffer output = ByteBuffer.allocateDirect(4096);
+  private volatile boolean expired;
+  private long lastUsedNanos = System.nanoTime();
+
+  private RespSocket(SocketChannel channel) {
+    this.channel = channel;
+  }
+
+  /**
+   * Connects, then authenticates and selects the database the URI names (as Lettuce would).
+   *
+   * @throws IOException if it cannot connect, or the server refuses the handshake
+   */
+  static RespSocket open(RedisURI uri, Duration connectTimeout) throws IOException {
+    SocketChannel channel = SocketChannel.open();
+    try {
+      channel
+          .socket()
+          .connect(
+              new InetSocketAddress(uri.getHost(), uri.getPort()), (int) connectTimeout.toMillis());
+      channel.socket().setTcpNoDelay(true);
+      channel.socket().setKeepAlive(true);
+      RespSocket socket = new RespSocket(channel);
+      socket.handshake(uri);
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private void handshake(RedisURI uri) throws IOException {
+    char[] password = uri.getPassword();
+    if (password != null && password.length > 0) {
+      String secret = new String(password);
+      String user = uri.getUsername();
+      expectOk(user == null || user.isEmpty() ? call("AUTH", secret) : call("AUTH", user, secret));
+    }
+    if (uri.getDatabase() != 0) {
+      expectOk(call("SELECT", Integer.toString(uri.getDatabase())));
+    }
+    if (uri.getClientName() != null) {
+      expectOk(call("CLIENT", "SETNAME", uri.getClientName()));
+    }
+  }
+
+  private static void expectOk(Object answer) throws ProtocolException {
+    if (!"OK".equals(answer)) {
+      throw new ProtocolException("unexpected answer to the handshake: " + answer);
+    }
+  }
+
+  /**
+   * Sends one command and reads its answer.
+   *
+   * @throws RedisCommandExecutionException if Redis answered with an error
+   * @throws IOException if the connection failed or timed out (whether Redis ran it is unknown)
+   */
+  Object call(String... words) throws IOException {
+    return call(words, new String[0], new String[0]);
+  }
+
+  /** Sends {@code head}, then {@code keys}, then {@code args} as one command; reads its answer. */
+  Object call(String[] head, String[] keys, String[] args) throws IOException {
+    output.clear();
+    appendCount('*', head.length + keys.length + args.length);
+    for (String s : head) {
+      appendBulk(s);
+    }
+    for (String s : keys) {
+      appendBulk(s);
+    }
+    for (String s : args) {
+      appendBulk(s == null ? "" : s); // as Spool's Lettuce path sends a null value
+    }
+    output.flip();
+    try {
+      while (output.hasRemaining()) {
+        channel.write(output);
+      }
+      Object answer = read();
+      lastUsedNanos = System.nanoTime();
+      return answer;
+    } catch (ClosedChannelException e) {
+      if (expired) {
+        SocketTimeoutException timeout = new SocketTimeoutException("no answer in time");
+        timeout.initCause(e);
+        throw timeout;
+      }
+      throw e;
+    }
+  }
+
+  /** This end's address as Redis lists it, host:port (for tests). */
+  String localAddress() {
+    try {
+      InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+      return local.getAddress().getHostAddress() + ":" + local.getPort();
+    } catch (IOException e) {
+      return "closed";
+    }
+  }
+
+  /** Closes the socket because its answer is late: the call waiting for it fails as timed out. */
+  void expire() {
+    expired = true;
+    close();
+  }
+
+  /**
+   * Whether the connection went bad while it sat idle for at least {@code idleNanos}: the server
+   * closed it (a restart, a client timeout, CLIENT KILL) or sent something unasked. Checked without
+   * blocking, so a command is not written into a connection already known dead; a connection used
+   * more recently than that is not checked (three system calls saved per call).
+   */
+  boolean isStale(long idleNanos) {
+    if (input.hasRemaining()) {
+      return true;
+    }
+    if (System.nanoTime() - lastUsedNanos < idleNanos) {
+      return false;
+    }
+    try {
+      channel.configureBlocking(false);
+      try {
+        probe.clear();
+        return channel.read(probe) != 0;
+      } finally {
+        channel.configureBlocking(true);
+      }
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing: nothing more to do with it
+    }
+  }
+
+  private void appendBulk(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    appendCount('$', bytes.length);
+    ensure(bytes.length + 2);
+    output.put(bytes).put(CRLF);
+  }
+
+  private void appendCount(char type, int n) {
+    ensure(16);
+    output.put((byte) type);
+    if (n == 0) {
+      output.put((byte) '0');
+    } else {
+      int start = output.position();
+      for (int v = n; v > 0; v /= 10) {
+        output.put((byte) ('0' + v % 10));
+      }
+      for (int i = start, j = output.position() - 1; i < j; i++, j--) {
+        byte t = output.get(i);
+        output.put(i, output.get(j));
+        output.put(j, t);
+      }
+    }
+    output.put(CRLF);
+  }
+
+  private void ensure(int more) {
+    if (output.remaining() < more) {
+      ByteBuffer bigger =
+          ByteBuffer.allocateDirect(Math.max(output.capacity() * 2, output.position() + more));
+      output.flip();
+      bigger.put(output);
+      output = bigger;
+    }
+  }
+
+  /** The next byte of the answer. */
+  private int next() throws IOException {
+    fillIfEmpty();
+    return input.get() & 0xff;
+  }
+
+  /** Reads more of the answer from the socket (blocking) once the buffer is used up. */
+  private void fillIfEmpty() throws IOException {
+    while (!input.hasRemaining()) {
+      input.clear();
+      int n = channel.read(input);
+      input.flip();
+      if (n < 0) {
+        throw new EOFException("connection closed by Redis");
+      }
+    }
+  }
+
+  /**
+   * Reads one whole answer; an error answer, also one nested in an array, is thrown once the answer
+   * is read to its end (so the connection stays in step).
+   */
+  private Object read() throws IOException {
+    Object answer = readValue();
+    if (answer instanceof ErrorAnswer error) {
+      throw new RedisCommandExecutionException(error.message());
+    }
+    return answer;
+  }
+
+  /** An error answer, read but not thrown yet. */
+  private record ErrorAnswer(String message) {}
+
+  private Object readValue() throws IOException {
+    int type = next();
+    return switch (type) {
+      case '+' -> line();
+      case '-' -> new ErrorAnswer(line());
+      case ':' -> number();
+      case '$' -> bulk();
+      case '*' -> array();
+      default -> throw new ProtocolException("unexpected RESP type byte " + type);
+    };
+  }
+
+  private Object bulk() throws IOException {
+    long n = number();
+    if (n < 0) {
+      return null;
+    }
+    if (n > Integer.MAX_VALUE - 2) {
+      throw new ProtocolException("bulk string too long: " + n);
+    }
+    byte[] bytes = new byte[(int) n];
+    for (int at = 0; at < bytes.length; ) {
+      fillIfEmpty();
+      int take = Math.min(input.remaining(), bytes.length - at);
+      input.get(bytes, at, take);
+      at += take;
+    }
+    crlf();
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private Object array() throws IOException {
+    long n = number();
+    if (n < 0) {
+      return null;
+    }
+    List<Object> items = new ArrayList<>((int) Math.min(n, 1024));
+    ErrorAnswer error = null;
+    for (long i = 0; i < n; i++) {
+      Object item = readValue();
+      if (item instanceof ErrorAnswer e && error == null) {
+        error = e;
+      }
+      items.add(item);
+    }
+    return error != null ? error : items;
+  }
+
+  private long number() throws IOException {
+    long value = 0;
+    boolean negative = false;
+    int c = next();
+    if (c == '-') {
+      negative = true;
+      c = next();
+    }
+    int digits = 0;
+    while (c >= '0' && c <= '9') {
+      value = value * 10 + (c - '0');
+      digits++;
+      c = next();
+    }
+    if (digits == 0 || c != '\r' || next() != '\n') {
+      throw new ProtocolException("bad RESP number");
+    }
+    return negative ? -value : value;
+  }
+
+  private String line() throws IOException {
+    ByteArrayOutputStream s = new ByteArrayOutputStream(64);
+    int c;
+    while ((c = next()) != '\r') {
+      s.write(c);
+    }
+    if (next() != '\n') {
+      throw new ProtocolException("bad RESP line ending");
+    }
+    return s.toString(StandardCharsets.UTF_8);
+  }
+
+  private void crlf() throws IOException {
+    if (next() != '\r' || next() != '\n') {
+      throw new ProtocolException("bad RESP line ending");
+    }
+  }
+}

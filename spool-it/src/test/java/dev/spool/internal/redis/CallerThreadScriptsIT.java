@@ -1,0 +1,199 @@
+package dev.spool.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.netty.util.HashedWheelTimer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scripts sent on the caller's thread over blocking sockets: answers decoded as Lettuce decodes
+ * them, the script cache refilled, a dead idle socket replaced, a late answer a timeout, and a
+ * server it cannot reach left to the shared connection. Spool's enqueue paths run over it in every
+ * other test against a standalone Redis.
+ */
+class CallerThreadScriptsIT {
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+  final String ns = SpoolRedis.namespace();
+  final HashedWheelTimer timer = new HashedWheelTimer();
+  RedisClient client;
+  StatefulRedisConnection<String, String> connection;
+  RedisCommands<String, String> raw;
+  CallerThreadScripts scripts;
+
+  @BeforeEach
+  void connect() {
+    client = RedisClient.create(redis.uri());
+    connection = client.connect();
+    raw = connection.sync();
+  }
+
+  @AfterEach
+  void close() {
+    if (scripts != null) {
+      scripts.close();
+    }
+    connection.close();
+    client.shutdown();
+    timer.stop();
+  }
+
+  CallerThreadScripts scripts(String uri, Duration checkIdle) {
+    scripts = new CallerThreadScripts(RedisURI.create(uri), TIMEOUT, TIMEOUT, timer, checkIdle);
+    return scripts;
+  }
+
+  String[] countsKeys() {
+    String q = ns + ":{q}:";
+    return new String[] {
+      q + "ready",
+      q + "prio",
+      q + "delayed",
+      q + "active",
+      q + "completed",
+      q + "dead",
+      q + "pinned",
+      q + "avoid"
+    };
+  }
+
+  @Test
+  void answersAreDecodedAsLettuceDecodesThem() throws IOException {
+    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT)) {
+      for (String script :
+          List.of(
+              "return {1, 'a', false, {2, 'b', {}}, -7}",
+              "return {redis.status_reply('OK'), ARGV[1], ARGV[2], #ARGV}",
+              "return {}")) {
+        String[] args = {"ü€😀 \r\n", null};
+        Object lettuce = raw.eval(script, ScriptOutputType.MULTI, new String[0], "ü€😀 \r\n", "");
+        assertThat(socket.call(new String[] {"EVAL", script, "0"}, new String[0], args))
+            .isEqualTo(lettuce);
+      }
+      assertThat(socket.call("PING")).isEqualTo("PONG");
+      assertThat(socket.call("GET", ns + ":absent")).isNull();
+    }
+  }
+
+  @Test
+  void anErrorAnswerEvenInsideAnArrayIsThrownAndTheSocketStaysInStep() throws IOException {
+    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT)) {
+      String script = "return {1, redis.error_reply('ERR boom'), {3, 'x'}}";
+      assertThatThrownBy(() -> socket.call("EVAL", script, "0"))
+          .isInstanceOf(RedisCommandExecutionException.class)
+          .hasMessage("ERR boom");
+      assertThatThrownBy(() -> socket.call("NOSUCHCOMMAND"))
+          .isInstanceOf(RedisCommandExecutionException.class)
+          .hasMessageContaining("unknown command");
+      assertThat(socket.call("ECHO", "still in step")).isEqualTo("still in step");
+    }
+  }
+
+  @Test
+  void itAuthenticatesAndSelectsTheDatabaseTheUriNames() throws IOException {
+    String user = ns + "-user";
+    raw.aclSetuser(
+        user,
+        io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("s3cret").allKeys().allCommands());
+    try (RespSocket socket =
+        RespSocket.open(
+            RedisURI.create(
+                "redis://" + user + ":s3cret@" + redis.host() + ":" + redis.port() + "/3"),
+            TIMEOUT)) {
+      assertThat(socket.call("ACL", "WHOAMI")).isEqualTo(user);
+      socket.call("SET", ns + ":in-db-3", "yes");
+    } finally {
+      raw.aclDeluser(user);
+    }
+    raw.select(3);
+    assertThat(raw.get(ns + ":in-db-3")).isEqualTo("yes");
+    raw.del(ns + ":in-db-3");
+  }
+
+  @Test
+  void aScriptRunsOnOneSocketThatIsReusedAndRefillsAnEmptiedScriptCache() throws IOException {
+    CallerThreadScripts s = scripts(redis.uri(), Duration.ofMillis(250));
+    raw.rpush(ns + ":{q}:ready", "1", "2");
+    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+        .isEqualTo(List.of(2L, 0L, 0L, 0L, 0L));
+    raw.scriptFlush(); // what a restart or a failover to a replica does to the cache
+    raw.rpush(ns + ":{q}:ready", "3");
+    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+        .isEqualTo(List.of(3L, 0L, 0L, 0L, 0L));
+    assertThat(s.openSockets()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleSocketThatRedisClosedIsReplacedBeforeTheCallIsSent() throws IOException {
+    CallerThreadScripts s = scripts(redis.uri(), Duration.ZERO); // check every idle socket
+    s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
+    for (String address : s.idleSocketAddresses()) {
+      raw.clientKill(address); // as Redis's idle-client timeout, or an operator, would
+    }
+    raw.rpush(ns + ":{q}:ready", "1");
+    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+        .isEqualTo(List.of(1L, 0L, 0L, 0L, 0L));
+    assertThat(s.openSockets()).isEqualTo(1);
+  }
+
+  @Test
+  void noAnswerWithinTheTimeoutFailsAsTimedOutAndDropsTheSocket() throws IOException {
+    try (SpoolRedis own = SpoolRedis.dedicated()) {
+      scripts =
+          new CallerThreadScripts(
+              RedisURI.create(own.uri()), TIMEOUT, Duration.ofMillis(300), timer, Duration.ZERO);
+      scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
+      own.pause();
+      try {
+        assertThatThrownBy(
+                () -> scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+            .isInstanceOf(SocketTimeoutException.class);
+        assertThat(scripts.openSockets()).isZero();
+      } finally {
+        own.resume();
+      }
+      assertThat(scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+          .isEqualTo(List.of(0L, 0L, 0L, 0L, 0L));
+    }
+  }
+
+  @Test
+  void aServerItCannotReachLeavesTheCallUnsentForTheSharedConnection() throws IOException {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    CallerThreadScripts s = scripts("redis://127.0.0.1:" + closedPort, Duration.ZERO);
+    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
+        .isSameAs(CallerThreadScripts.NOT_SENT);
+    assertThat(s.openSockets()).isZero();
+  }
+
+  @Test
+  void onlyPlainConnectionsToOneServerAreSupported() {
+    assertThat(CallerThreadScripts.supports(RedisURI.create("redis://h:1/2"))).isTrue();
+    assertThat(CallerThreadScripts.supports(RedisURI.create("rediss://h:1"))).isFalse();
+    assertThat(CallerThreadScripts.supports(RedisURI.create("redis-sentinel://h:1#m"))).isFalse();
+    assertThat(CallerThreadScripts.supports(RedisURI.create("redis-socket:///tmp/r.sock")))
+        .isFalse();
+    assertThat(Arrays.asList(countsKeys())).hasSize(8);
+  }
+}
