@@ -98,7 +98,6 @@ final class CallerThreadScripts implements AutoCloseable {
         answer = socket.call(new String[] {"EVALSHA", script.sha(), keyCount}, keys, args);
       } catch (RedisCommandExecutionException e) {
         if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-          usable = true;
           throw e;
         }
         // Nothing ran; the script cache was emptied (a restart, SCRIPT FLUSH): send the source.
@@ -110,8 +109,8 @@ final class CallerThreadScripts implements AutoCloseable {
       usable = true; // an error answer leaves the connection in step
       throw e;
     } finally {
-      deadline.cancel();
-      if (usable) {
+      // A deadline that fired at the last moment has closed, or is closing, the socket.
+      if (deadline.cancel() && usable) {
         giveBack(socket);
       } else {
         discard(socket);

@@ -150,7 +150,7 @@ final class RespSocket implements AutoCloseable {
    * more recently than that is not checked (three system calls saved per call).
    */
   boolean isStale(long idleNanos) {
-    if (input.hasRemaining()) {
+    if (!channel.isOpen() || input.hasRemaining()) {
       return true;
     }
     if (System.nanoTime() - lastUsedNanos < idleNanos) {
