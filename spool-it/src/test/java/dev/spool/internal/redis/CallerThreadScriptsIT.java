@@ -3,6 +3,8 @@ package dev.spool.internal.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spool.JobType;
+import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -15,8 +17,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CallerThreadScriptsIT {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  record Item(int n) {}
+
+  static final JobType<Item> ITEM = JobType.of("item", Item.class).withQueue("work");
 
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
   final String ns = SpoolRedis.namespace();
@@ -59,6 +65,11 @@ class CallerThreadScriptsIT {
   CallerThreadScripts scripts(String uri, Duration checkIdle) {
     scripts = new CallerThreadScripts(RedisURI.create(uri), TIMEOUT, TIMEOUT, timer, checkIdle);
     return scripts;
+  }
+
+  /** Runs the counts script for the test's queue: {ready, delayed, processing, completed, dead}. */
+  Object counts(CallerThreadScripts s) throws IOException {
+    return s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
   }
 
   String[] countsKeys() {
@@ -132,25 +143,22 @@ class CallerThreadScriptsIT {
   void aScriptRunsOnOneSocketThatIsReusedAndRefillsAnEmptiedScriptCache() throws IOException {
     CallerThreadScripts s = scripts(redis.uri(), Duration.ofMillis(250));
     raw.rpush(ns + ":{q}:ready", "1", "2");
-    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-        .isEqualTo(List.of(2L, 0L, 0L, 0L, 0L));
+    assertThat(counts(s)).isEqualTo(List.of(2L, 0L, 0L, 0L, 0L));
     raw.scriptFlush(); // what a restart or a failover to a replica does to the cache
     raw.rpush(ns + ":{q}:ready", "3");
-    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-        .isEqualTo(List.of(3L, 0L, 0L, 0L, 0L));
+    assertThat(counts(s)).isEqualTo(List.of(3L, 0L, 0L, 0L, 0L));
     assertThat(s.openSockets()).isEqualTo(1);
   }
 
   @Test
   void anIdleSocketThatRedisClosedIsReplacedBeforeTheCallIsSent() throws IOException {
     CallerThreadScripts s = scripts(redis.uri(), Duration.ZERO); // check every idle socket
-    s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
+    counts(s);
     for (String address : s.idleSocketAddresses()) {
       raw.clientKill(address); // as Redis's idle-client timeout, or an operator, would
     }
     raw.rpush(ns + ":{q}:ready", "1");
-    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-        .isEqualTo(List.of(1L, 0L, 0L, 0L, 0L));
+    assertThat(counts(s)).isEqualTo(List.of(1L, 0L, 0L, 0L, 0L));
     assertThat(s.openSockets()).isEqualTo(1);
   }
 
@@ -160,18 +168,15 @@ class CallerThreadScriptsIT {
       scripts =
           new CallerThreadScripts(
               RedisURI.create(own.uri()), TIMEOUT, Duration.ofMillis(300), timer, Duration.ZERO);
-      scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
+      counts(scripts);
       own.pause();
       try {
-        assertThatThrownBy(
-                () -> scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-            .isInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> counts(scripts)).isInstanceOf(SocketTimeoutException.class);
         assertThat(scripts.openSockets()).isZero();
       } finally {
         own.resume();
       }
-      assertThat(scripts.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-          .isEqualTo(List.of(0L, 0L, 0L, 0L, 0L));
+      assertThat(counts(scripts)).isEqualTo(List.of(0L, 0L, 0L, 0L, 0L));
     }
   }
 
@@ -182,8 +187,7 @@ class CallerThreadScriptsIT {
       closedPort = probe.getLocalPort();
     }
     CallerThreadScripts s = scripts("redis://127.0.0.1:" + closedPort, Duration.ZERO);
-    assertThat(s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"}))
-        .isSameAs(CallerThreadScripts.NOT_SENT);
+    assertThat(counts(s)).isSameAs(CallerThreadScripts.NOT_SENT);
     assertThat(s.openSockets()).isZero();
   }
 
@@ -194,6 +198,40 @@ class CallerThreadScriptsIT {
     assertThat(CallerThreadScripts.supports(RedisURI.create("redis-sentinel://h:1#m"))).isFalse();
     assertThat(CallerThreadScripts.supports(RedisURI.create("redis-socket:///tmp/r.sock")))
         .isFalse();
-    assertThat(Arrays.asList(countsKeys())).hasSize(8);
+  }
+
+  /** The connections open now under a client name. */
+  long connectionsNamed(String name) {
+    return raw.clientList().lines().filter(l -> l.contains(" name=" + name + " ")).count();
+  }
+
+  @Test
+  void aSpoolClientSendsItsSingleEnqueuesOnTheCallersThreadAndItsBulkOnesShared() {
+    String name = ns + "-client";
+    String uri = redis.uri() + "?clientName=" + name;
+    try (Spool spool = Spool.builder().redis(uri).namespace(ns).build()) {
+      long shared = connectionsNamed(name);
+      spool.enqueue(ITEM, new Item(1));
+      assertThat(connectionsNamed(name)).isEqualTo(shared + 1);
+      spool.enqueueAll(ITEM, IntStream.range(0, 1_000).mapToObj(Item::new).toList());
+      spool.enqueue(ITEM, new Item(2));
+      assertThat(connectionsNamed(name)).isEqualTo(shared + 1); // one socket, reused
+      assertThat(raw.llen(ns + ":{work}:ready")).isEqualTo(1_002);
+    }
+    assertThat(connectionsNamed(name)).isZero();
+  }
+
+  @Test
+  void theSystemPropertyKeepsEveryCallOnTheSharedConnection() {
+    String name = ns + "-client";
+    System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    try (Spool spool =
+        Spool.builder().redis(redis.uri() + "?clientName=" + name).namespace(ns).build()) {
+      long shared = connectionsNamed(name);
+      spool.enqueue(ITEM, new Item(1));
+      assertThat(connectionsNamed(name)).isEqualTo(shared);
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
+    }
   }
 }
