@@ -90,8 +90,14 @@ final class CallerThreadScripts implements AutoCloseable {
     }
     String keyCount = Integer.toString(keys.length);
     boolean usable = false;
-    Timeout deadline =
-        timer.newTimeout(t -> socket.expire(), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    Timeout deadline;
+    try {
+      deadline =
+          timer.newTimeout(t -> socket.expire(), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // the client is closing: its timer is stopped
+      discard(socket);
+      return NOT_SENT;
+    }
     try {
       Object answer;
       try {
@@ -133,7 +139,7 @@ final class CallerThreadScripts implements AutoCloseable {
       return null;
     }
     try {
-      RespSocket s = RespSocket.open(uri, connectTimeout);
+      RespSocket s = RespSocket.open(uri, connectTimeout, timer);
       connectFailed = false;
       return s;
     } catch (IOException | RuntimeException e) {

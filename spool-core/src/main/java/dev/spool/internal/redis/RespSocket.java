@@ -2,6 +2,8 @@ package dev.spool.internal.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One blocking connection to a Redis server, speaking RESP2 on the calling thread: the command is
@@ -30,6 +33,7 @@ import java.util.List;
  */
 final class RespSocket implements AutoCloseable {
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final String[] NONE = {};
 
   private final SocketChannel channel;
   private final ByteBuffer input = ByteBuffer.allocateDirect(8192).flip();
@@ -43,11 +47,12 @@ final class RespSocket implements AutoCloseable {
   }
 
   /**
-   * Connects, then authenticates and selects the database the URI names (as Lettuce would).
+   * Connects, then authenticates and selects the database the URI names (as Lettuce would), all
+   * within {@code connectTimeout}: a server that accepts but never answers is given up.
    *
    * @throws IOException if it cannot connect, or the server refuses the handshake
    */
-  static RespSocket open(RedisURI uri, Duration connectTimeout) throws IOException {
+  static RespSocket open(RedisURI uri, Duration connectTimeout, Timer timer) throws IOException {
     SocketChannel channel = SocketChannel.open();
     try {
       channel
@@ -57,7 +62,13 @@ final class RespSocket implements AutoCloseable {
       channel.socket().setTcpNoDelay(true);
       channel.socket().setKeepAlive(true);
       RespSocket socket = new RespSocket(channel);
-      socket.handshake(uri);
+      Timeout deadline =
+          timer.newTimeout(t -> socket.expire(), connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        socket.handshake(uri);
+      } finally {
+        deadline.cancel();
+      }
       return socket;
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -93,7 +104,7 @@ final class RespSocket implements AutoCloseable {
    * @throws IOException if the connection failed or timed out (whether Redis ran it is unknown)
    */
   Object call(String... words) throws IOException {
-    return call(words, new String[0], new String[0]);
+    return call(words, NONE, NONE);
   }
 
   /** Sends {@code head}, then {@code keys}, then {@code args} as one command; reads its answer. */

@@ -88,7 +88,7 @@ class CallerThreadScriptsIT {
 
   @Test
   void answersAreDecodedAsLettuceDecodesThem() throws IOException {
-    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT)) {
+    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT, timer)) {
       for (String script :
           List.of(
               "return {1, 'a', false, {2, 'b', {}}, -7}",
@@ -106,7 +106,7 @@ class CallerThreadScriptsIT {
 
   @Test
   void anErrorAnswerEvenInsideAnArrayIsThrownAndTheSocketStaysInStep() throws IOException {
-    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT)) {
+    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT, timer)) {
       String script = "return {1, redis.error_reply('ERR boom'), {3, 'x'}}";
       assertThatThrownBy(() -> socket.call("EVAL", script, "0"))
           .isInstanceOf(RedisCommandExecutionException.class)
@@ -128,7 +128,8 @@ class CallerThreadScriptsIT {
         RespSocket.open(
             RedisURI.create(
                 "redis://" + user + ":s3cret@" + redis.host() + ":" + redis.port() + "/3"),
-            TIMEOUT)) {
+            TIMEOUT,
+            timer)) {
       assertThat(socket.call("ACL", "WHOAMI")).isEqualTo(user);
       socket.call("SET", ns + ":in-db-3", "yes");
     } finally {
@@ -177,6 +178,16 @@ class CallerThreadScriptsIT {
         own.resume();
       }
       assertThat(counts(scripts)).isEqualTo(List.of(0L, 0L, 0L, 0L, 0L));
+    }
+  }
+
+  @Test
+  void aServerThatAcceptsButNeverAnswersTheHandshakeIsGivenUpAfterTheConnectTimeout()
+      throws IOException {
+    try (ServerSocket silent = new ServerSocket(0)) { // its backlog accepts; nothing ever answers
+      RedisURI uri = RedisURI.create("redis://:pw@127.0.0.1:" + silent.getLocalPort());
+      assertThatThrownBy(() -> RespSocket.open(uri, Duration.ofMillis(300), timer))
+          .isInstanceOf(SocketTimeoutException.class);
     }
   }
 
