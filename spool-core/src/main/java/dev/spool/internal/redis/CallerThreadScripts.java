@@ -45,8 +45,8 @@ final class CallerThreadScripts implements AutoCloseable {
   private final long checkIdleNanos;
   private final ConcurrentLinkedDeque<RespSocket> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger open = new AtomicInteger();
-  private volatile long connectFailedAt;
-  private volatile boolean connectFailed;
+  // When the last connect failed; starts a whole retry period back, as if long ago.
+  private volatile long connectFailedAt = System.nanoTime() - RETRY_CONNECT_NANOS;
   private volatile boolean closed;
 
   CallerThreadScripts(RedisURI uri, Duration connectTimeout, Duration commandTimeout, Timer timer) {
@@ -131,7 +131,7 @@ final class CallerThreadScripts implements AutoCloseable {
       }
       discard(s);
     }
-    if (closed || (connectFailed && System.nanoTime() - connectFailedAt < RETRY_CONNECT_NANOS)) {
+    if (closed || System.nanoTime() - connectFailedAt < RETRY_CONNECT_NANOS) {
       return null;
     }
     if (open.incrementAndGet() > MAX_SOCKETS) {
@@ -139,14 +139,11 @@ final class CallerThreadScripts implements AutoCloseable {
       return null;
     }
     try {
-      RespSocket s = RespSocket.open(uri, connectTimeout, timer);
-      connectFailed = false;
-      return s;
+      return RespSocket.open(uri, connectTimeout, timer);
     } catch (IOException | RuntimeException e) {
       // The shared connection will connect, or say why it cannot, as it always has.
       open.decrementAndGet();
       connectFailedAt = System.nanoTime();
-      connectFailed = true;
       return null;
     }
   }
