@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,12 +33,15 @@ import java.util.concurrent.TimeUnit;
  * {@link #expire} closes the socket from a timer instead, which ends a read in progress.
  */
 final class RespSocket implements AutoCloseable {
-  private static final byte[] CRLF = {'\r', '\n'};
   private static final String[] NONE = {};
 
   private final SocketChannel channel;
   private final ByteBuffer input = ByteBuffer.allocateDirect(8192).flip();
   private final ByteBuffer probe = ByteBuffer.allocate(1);
+  // A command is encoded into a plain array (cheap even for the C1-only JIT bin/spool uses), then
+  // copied once into the direct buffer the socket writes from.
+  private byte[] encoded = new byte[4096];
+  private int length;
   private ByteBuffer output = ByteBuffer.allocateDirect(4096);
   private volatile boolean expired;
   private long lastUsedNanos = System.nanoTime();
@@ -109,7 +113,7 @@ final class RespSocket implements AutoCloseable {
 
   /** Sends {@code head}, then {@code keys}, then {@code args} as one command; reads its answer. */
   Object call(String[] head, String[] keys, String[] args) throws IOException {
-    output.clear();
+    length = 0;
     appendCount('*', head.length + keys.length + args.length);
     for (String s : head) {
       appendBulk(s);
@@ -120,7 +124,10 @@ final class RespSocket implements AutoCloseable {
     for (String s : args) {
       appendBulk(s == null ? "" : s); // as Spool's Lettuce path sends a null value
     }
-    output.flip();
+    if (output.capacity() < length) {
+      output = ByteBuffer.allocateDirect(encoded.length);
+    }
+    output.clear().put(encoded, 0, length).flip();
     try {
       while (output.hasRemaining()) {
         channel.write(output);
@@ -193,35 +200,31 @@ final class RespSocket implements AutoCloseable {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     appendCount('$', bytes.length);
     ensure(bytes.length + 2);
-    output.put(bytes).put(CRLF);
+    System.arraycopy(bytes, 0, encoded, length, bytes.length);
+    length += bytes.length;
+    encoded[length++] = '\r';
+    encoded[length++] = '\n';
   }
 
+  /** A type byte, a count in decimal, CRLF. */
   private void appendCount(char type, int n) {
-    ensure(16);
-    output.put((byte) type);
-    if (n == 0) {
-      output.put((byte) '0');
-    } else {
-      int start = output.position();
-      for (int v = n; v > 0; v /= 10) {
-        output.put((byte) ('0' + v % 10));
-      }
-      for (int i = start, j = output.position() - 1; i < j; i++, j--) {
-        byte t = output.get(i);
-        output.put(i, output.get(j));
-        output.put(j, t);
-      }
+    ensure(13); // the type, at most 10 digits, CRLF
+    encoded[length++] = (byte) type;
+    int digits = 1;
+    for (int v = n; v >= 10; v /= 10) {
+      digits++;
     }
-    output.put(CRLF);
+    for (int i = length + digits - 1, v = n; i >= length; i--, v /= 10) {
+      encoded[i] = (byte) ('0' + v % 10);
+    }
+    length += digits;
+    encoded[length++] = '\r';
+    encoded[length++] = '\n';
   }
 
   private void ensure(int more) {
-    if (output.remaining() < more) {
-      ByteBuffer bigger =
-          ByteBuffer.allocateDirect(Math.max(output.capacity() * 2, output.position() + more));
-      output.flip();
-      bigger.put(output);
-      output = bigger;
+    if (encoded.length - length < more) {
+      encoded = Arrays.copyOf(encoded, Math.max(encoded.length * 2, length + more));
     }
   }
 

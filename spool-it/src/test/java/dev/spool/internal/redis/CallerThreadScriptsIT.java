@@ -105,6 +105,24 @@ class CallerThreadScriptsIT {
   }
 
   @Test
+  void aCommandLargerThanItsBuffersGoesOutWhole() throws IOException {
+    try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT, timer)) {
+      String big = "ab€".repeat(40_000); // 200 000 bytes: the buffers grow several times
+      String[] many = new String[123]; // a three-digit argument count
+      for (int i = 0; i < many.length; i++) {
+        many[i] = i == 7 ? big : Integer.toString(i);
+      }
+      Object answer =
+          socket.call(
+              new String[] {"EVAL", "return {#ARGV, ARGV[8], ARGV[123]}", "0"},
+              new String[0],
+              many);
+      assertThat(answer).isEqualTo(List.of(123L, big, "122"));
+      assertThat(socket.call("ECHO", "")).isEqualTo(""); // a short one after it, in step
+    }
+  }
+
+  @Test
   void anErrorAnswerEvenInsideAnArrayIsThrownAndTheSocketStaysInStep() throws IOException {
     try (RespSocket socket = RespSocket.open(RedisURI.create(redis.uri()), TIMEOUT, timer)) {
       String script = "return {1, redis.error_reply('ERR boom'), {3, 'x'}}";
