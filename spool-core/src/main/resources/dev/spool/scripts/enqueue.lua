@@ -45,13 +45,14 @@ for t = 1, nt do
   }
   tpl.state = tpl.due == '' and 'queued' or 'scheduled'
   tpl.stamp = tpl.due == '' and 'que' or 'sch'
-  -- Every field but the args, the lock and the batch part, for one HSET per job.
-  local f = {'t', tpl.type, 's', tpl.state, 'n', 0, 'rec', now, tpl.stamp, now}
+  -- Every field but the args, the lock and the batch part, for one HSET per job. Strings only:
+  -- Redis would format a number with sprintf for every job.
+  local f = {'t', tpl.type, 's', tpl.state, 'n', '0', 'rec', now, tpl.stamp, now}
   if tpl.due ~= '' then f[#f + 1] = 'due'; f[#f + 1] = tpl.due end
   if tpl.priority ~= '0' then f[#f + 1] = 'p'; f[#f + 1] = tpl.priority end
   if ARGV[b + 4] ~= '' then f[#f + 1] = 'o'; f[#f + 1] = ARGV[b + 4] end
   if tpl.node ~= '' then f[#f + 1] = 'an'; f[#f + 1] = tpl.node end
-  if tpl.strict then f[#f + 1] = 'as'; f[#f + 1] = 1 end
+  if tpl.strict then f[#f + 1] = 'as'; f[#f + 1] = '1' end
   if tpl.notNode ~= '' then f[#f + 1] = 'ax'; f[#f + 1] = tpl.notNode end
   if ARGV[b + 11] ~= '' then f[#f + 1] = 'x'; f[#f + 1] = ARGV[b + 11] end
   tpl.fields = f

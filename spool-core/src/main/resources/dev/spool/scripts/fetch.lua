@@ -232,8 +232,9 @@ local out = {}
 local started = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
-  if int(id) and int(id) > 0 and (not job or not job[1]) then
+  local number = int(id) -- once: tonumber is strtod, and this runs for every job
+  local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
+  if number and number > 0 and (not job or not job[1]) then
     buryOrphan(qp, id, now)
   elseif job and job[1] == 'queued' then
     local what = corruption(job)

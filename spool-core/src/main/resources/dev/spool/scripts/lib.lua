@@ -125,8 +125,10 @@ local function restateAll(qp, ids, from, to)
   if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids) end
 end
 
--- ZADD of many ids with one score, a call per slice.
+-- ZADD of many ids with one score, a call per slice. A number is turned into a string once
+-- (as Redis would, "%.17g") rather than by Redis for every id.
 local function zaddAll(key, score, ids)
+  if type(score) == 'number' then score = string.format('%.17g', score) end
   local args = {}
   for _, id in ipairs(ids) do
     args[#args + 1] = score
@@ -144,12 +146,18 @@ end
 
 -- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within
 -- one script call `now` does not change, so each bucket and field is widened once.
+-- The memo is keyed by the bucket's number, not its key: Lua turns a number into a string with
+-- sprintf, and this runs for every job a call starts or ends.
 local widened = {}
 local function bound(qp, id, ts, now)
-  local key = qp .. 'ix:t:' .. bucketOf(id)
-  local memo = key .. ts .. now
-  if widened[memo] then return end
-  widened[memo] = true
+  local bucket = bucketOf(id)
+  local byQueue = widened[qp]
+  if not byQueue then byQueue = {}; widened[qp] = byQueue end
+  local memo = byQueue[ts]
+  if not memo then memo = {}; byQueue[ts] = memo end
+  if memo[bucket] == now then return end
+  memo[bucket] = now
+  local key = qp .. 'ix:t:' .. bucket
   local b = redis.call('HMGET', key, ts .. '0', ts .. '1')
   local n, low, high = tonumber(now), tonumber(b[1]), tonumber(b[2])
   if not low or n < low then redis.call('HSET', key, ts .. '0', now) end
