@@ -166,7 +166,7 @@ public final class RedisJobStore implements JobStore {
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     CompletableFuture<List<Object>> answer =
         callerWaits
-            ? redis.evalOnCallerThread(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
+            ? redis.evalReplicatedOnCallerThread(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
             : redis.evalReplicated(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
     return answer
         .exceptionally(error -> notReplicated(queue, jobs.size(), error))
@@ -211,9 +211,10 @@ public final class RedisJobStore implements JobStore {
   public List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max) {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()};
+    // The fetcher waits for its jobs at once: on its own thread, where it can be.
     List<Object> out =
         redis.await(
-            redis.<List<Object>>eval(
+            redis.<List<Object>>evalOnCallerThread(
                 Script.FETCH,
                 ScriptOutputType.MULTI,
                 k,

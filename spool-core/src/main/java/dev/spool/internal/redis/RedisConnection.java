@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The Redis side of Spool: one multiplexed connection shared by every caller, plus dedicated
@@ -268,12 +269,29 @@ public final class RedisConnection implements AutoCloseable {
    * the script is sent and its answer read on the caller's own thread, over a blocking socket (see
    * {@link CallerThreadScripts}), sparing the hand-off to Lettuce's event loop and back. The answer
    * is decoded as Lettuce's {@code MULTI} output would be, and failures are the same exceptions.
+   * (Sockets on the caller's thread exist only where no replicas are awaited.)
    */
-  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> evalReplicatedOnCallerThread(
+      Script script, ScriptOutputType output, String[] keys, String... args) {
+    return onCallerThread(
+        script, output, keys, args, () -> evalReplicated(script, output, keys, args));
+  }
+
+  /** As {@link #eval}, on the caller's thread where it can be (see above). */
   public <T> CompletableFuture<T> evalOnCallerThread(
       Script script, ScriptOutputType output, String[] keys, String... args) {
+    return onCallerThread(script, output, keys, args, () -> eval(script, output, keys, args));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> onCallerThread(
+      Script script,
+      ScriptOutputType output,
+      String[] keys,
+      String[] args,
+      Supplier<CompletableFuture<T>> otherwise) {
     if (callerThread == null || output != ScriptOutputType.MULTI || outage.isDown()) {
-      return evalReplicated(script, output, keys, args);
+      return otherwise.get();
     }
     Object answer;
     try {
@@ -289,7 +307,7 @@ public final class RedisConnection implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     if (answer == CallerThreadScripts.NOT_SENT) {
-      return evalReplicated(script, output, keys, args);
+      return otherwise.get();
     }
     return CompletableFuture.completedFuture((T) answer);
   }
