@@ -237,6 +237,6 @@ class RetryIT {
     assertThat(interrupted).containsExactly(true);
     assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
         .contains("JobTimeout")
-        .contains("timed out after PT0.2S");
+        .contains("timed out after 200 ms");
   }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Runs the Spool benchmarks (see BENCHMARKS.md): one JSON line per run.",
+    description = "Runs the Spool benchmarks (see docs/benchmarks.md): one JSON line per run.",
     subcommands = {
       ThroughputCommand.class,
       EnqueueCommand.class,

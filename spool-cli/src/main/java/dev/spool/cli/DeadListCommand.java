@@ -73,8 +73,12 @@ public final class DeadListCommand extends ClientCommand {
       printJson(JsonOut.object("total", total, "jobs", rows));
       return 0;
     }
-    if (jobs.isEmpty()) {
+    if (total == 0) {
       out().println(queue == null ? "no dead jobs" : "no dead jobs in queue " + queue);
+      return 0;
+    }
+    if (jobs.isEmpty()) { // --limit 0: the count alone
+      out().println("0 of " + total + " dead jobs");
       return 0;
     }
     Table t = Table.of("id", "type", "attempt", "died at", "last error").alignRight(2);

@@ -61,6 +61,7 @@ class DeadCommandsIT {
     JsonNode json = cli.run("dead", "list", "--json").ok().json();
     Cli.Run mail = cli.run("dead", "list", "--queue", "mail").ok();
     JsonNode limited = cli.run("dead", "list", "--json", "--limit", "1").ok().json();
+    Cli.Run countOnly = cli.run("dead", "list", "--limit", "0").ok();
 
     assertThat(all.out.lines().findFirst().orElseThrow())
         .matches("ID +TYPE +ATTEMPT +DIED AT +LAST ERROR");
@@ -86,6 +87,7 @@ class DeadCommandsIT {
     assertThat(first.get("error").get("message").asText()).isEqualTo("failing on purpose");
     assertThat(limited.get("jobs")).hasSize(1);
     assertThat(limited.get("total").asLong()).isEqualTo(3);
+    assertThat(countOnly.out.strip()).isEqualTo("0 of 3 dead jobs");
   }
 
   @Test

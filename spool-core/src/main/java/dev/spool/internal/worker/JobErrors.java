@@ -1,5 +1,7 @@
 package dev.spool.internal.worker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.internal.json.Json;
 import java.time.Instant;
 import java.util.Arrays;
@@ -12,6 +14,16 @@ final class JobErrors {
   private static final int MAX_FRAMES = 20;
 
   private JobErrors() {}
+
+  /** "type: message" of an error as {@link #describe} writes it, for a log line. */
+  static String summary(String errorJson) {
+    try {
+      JsonNode error = Json.mapper().readTree(errorJson);
+      return error.path("type").asText("Error") + ": " + error.path("message").asText("");
+    } catch (JsonProcessingException e) {
+      return errorJson;
+    }
+  }
 
   static String describe(String kind, String message, int attempt, String node, Instant at) {
     return describe(kind, message, attempt, node, at, null);

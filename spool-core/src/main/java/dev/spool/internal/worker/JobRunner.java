@@ -19,6 +19,7 @@ import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StoredOptions;
 import dev.spool.internal.worker.HandlerRegistry.Registration;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -156,8 +157,29 @@ final class JobRunner {
       return HANDED_BACK; // handed back at shutdown: the job is back in its queue already
     }
     held.signal();
+    logFailure(job, failure);
     acker.submit(new Ack(job, failure));
     return failure;
+  }
+
+  /**
+   * Says what became of a failed attempt, as Sidekiq and JobRunr do: a retry at info, a dead job at
+   * warn (a kill was asked for, so it is not logged).
+   */
+  private void logFailure(RunningJob job, Failure failure) {
+    if (failure == null || failure.killed()) {
+      return;
+    }
+    if (failure.dead()) {
+      log.warn("node {}: {} is dead: {}", node.name(), job, JobErrors.summary(failure.errorJson()));
+    } else if (log.isInfoEnabled()) {
+      log.info(
+          "node {}: {} failed, retrying at {}: {}",
+          node.name(),
+          job,
+          Instant.ofEpochMilli(failure.retryAtMs()),
+          JobErrors.summary(failure.errorJson()));
+    }
   }
 
   private Failure killed(RunningJob job, String why) {
@@ -262,7 +284,7 @@ final class JobRunner {
       return null;
     } catch (Throwable t) {
       if (job.timedOut()) {
-        String message = "timed out after " + Duration.ofMillis(options.timeoutMs());
+        String message = "timed out after " + options.timeoutMs() + " ms";
         return failed(job, options, error(job, "JobTimeout", message));
       }
       return failed(
@@ -308,7 +330,6 @@ final class JobRunner {
   }
 
   private Failure dead(RunningJob job, String kind, String message) {
-    log.warn("node {}: {} is dead: {}", node.name(), job, message);
     return new Failure(job.id().number(), job.attempt(), error(job, kind, message), -1);
   }
 
