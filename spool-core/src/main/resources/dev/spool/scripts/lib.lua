@@ -126,7 +126,8 @@ local function restateAll(qp, ids, from, to)
 end
 
 -- ZADD of many ids with one score, a call per slice. A number is turned into a string once
--- (as Redis would, "%.17g") rather than by Redis for every id.
+-- (as Redis 7.0 would, "%.17g"; the same digits for the integers given here) rather than by
+-- Redis for every id.
 local function zaddAll(key, score, ids)
   if type(score) == 'number' then score = string.format('%.17g', score) end
   local args = {}

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs scripts on the calling thread over a few blocking sockets of its own, for calls whose caller
- * waits for the answer at once (an enqueue of a single chunk). Lettuce hands every command to its
- * event-loop thread and the answer back, two thread wake-ups per call: at a steady rate of single
- * enqueues they cost more CPU and time than the call itself (docs/benchmarks.md).
+ * waits for the answer at once (an enqueue of a single chunk, a worker node's fetch). Lettuce hands
+ * every command to its event-loop thread and the answer back, two thread wake-ups per call: at a
+ * steady rate of single enqueues they cost more CPU and time than the call itself
+ * (docs/benchmarks.md).
  *
  * <p>For a standalone server reached by host and port without TLS ({@link #supports}); at most
  * {@link #MAX_SOCKETS} callers at once, the others use the shared connection, which pipelines them.

@@ -93,6 +93,11 @@ final class RespSocket implements AutoCloseable {
     if (uri.getClientName() != null) {
       expectOk(call("CLIENT", "SETNAME", uri.getClientName()));
     }
+    // Always one answer before the socket is used: a server at maxclients accepts the connection,
+    // writes an error and closes it, which a first script call would take for its own answer.
+    if (!"PONG".equals(call("PING"))) {
+      throw new ProtocolException("unexpected answer to PING");
+    }
   }
 
   private static void expectOk(Object answer) throws ProtocolException {

@@ -17,6 +17,9 @@ final class JobErrors {
 
   /** "type: message" of an error as {@link #describe} writes it, for a log line. */
   static String summary(String errorJson) {
+    if (errorJson == null) {
+      return "no error recorded";
+    }
     try {
       JsonNode error = Json.mapper().readTree(errorJson);
       return error.path("type").asText("Error") + ": " + error.path("message").asText("");

@@ -157,8 +157,8 @@ final class JobRunner {
       return HANDED_BACK; // handed back at shutdown: the job is back in its queue already
     }
     held.signal();
-    logFailure(job, failure);
     acker.submit(new Ack(job, failure));
+    logFailure(job, failure);
     return failure;
   }
 
@@ -170,15 +170,20 @@ final class JobRunner {
     if (failure == null || failure.killed()) {
       return;
     }
-    if (failure.dead()) {
-      log.warn("node {}: {} is dead: {}", node.name(), job, JobErrors.summary(failure.errorJson()));
-    } else if (log.isInfoEnabled()) {
-      log.info(
-          "node {}: {} failed, retrying at {}: {}",
-          node.name(),
-          job,
-          Instant.ofEpochMilli(failure.retryAtMs()),
-          JobErrors.summary(failure.errorJson()));
+    try {
+      if (failure.dead() && log.isWarnEnabled()) {
+        log.warn(
+            "node {}: {} is dead: {}", node.name(), job, JobErrors.summary(failure.errorJson()));
+      } else if (!failure.dead() && log.isInfoEnabled()) {
+        log.info(
+            "node {}: {} failed, retrying at {}: {}",
+            node.name(),
+            job,
+            Instant.ofEpochMilli(failure.retryAtMs()),
+            JobErrors.summary(failure.errorJson()));
+      }
+    } catch (RuntimeException e) {
+      // a logging backend's failure is no job's: the outcome is recorded already
     }
   }
 

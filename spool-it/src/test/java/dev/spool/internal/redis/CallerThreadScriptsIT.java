@@ -2,6 +2,7 @@ package dev.spool.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.spool.JobType;
 import dev.spool.Spool;
@@ -18,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -248,6 +250,48 @@ class CallerThreadScriptsIT {
       assertThat(raw.llen(ns + ":{work}:ready")).isEqualTo(1_002);
     }
     assertThat(connectionsNamed(name)).isZero();
+  }
+
+  @Test
+  void aWorkerNodesFetchesTakeOneSocketOfTheirOwn() {
+    long withSockets = connectionsOnceAWorkerRan("on", true);
+    long sharedOnly = connectionsOnceAWorkerRan("off", false);
+    assertThat(withSockets).isEqualTo(sharedOnly + 1);
+  }
+
+  /** Connections of a client whose worker node ran 300 jobs, enqueued in bulk (shared). */
+  private long connectionsOnceAWorkerRan(String label, boolean callerThread) {
+    String name = ns + "-worker-" + label;
+    if (!callerThread) {
+      System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    }
+    try (Spool spool =
+        Spool.builder().redis(redis.uri() + "?clientName=" + name).namespace(ns + label).build()) {
+      spool.enqueueAll(ITEM, IntStream.range(0, 300).mapToObj(Item::new).toList());
+      AtomicInteger ran = new AtomicInteger();
+      spool.worker("node-" + label).handle(ITEM, (job, item) -> ran.incrementAndGet()).start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 300);
+      return connectionsNamed(name);
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
+    }
+  }
+
+  @Test
+  void aServerAtMaxclientsRefusesTheSocketAndTheCallGoesShared() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool spool = Spool.builder().redis(own.uri()).namespace(ns).build();
+        RedisClient admin = RedisClient.create(own.uri());
+        StatefulRedisConnection<String, String> adminConnection = admin.connect()) {
+      RedisCommands<String, String> server = adminConnection.sync();
+      long connected = server.clientList().lines().filter(l -> !l.isBlank()).count();
+      server.configSet("maxclients", Long.toString(connected)); // no room for one more socket
+      spool.enqueue(ITEM, new Item(1));
+      spool.enqueue(ITEM, new Item(2));
+      assertThat(server.llen(ns + ":{work}:ready")).isEqualTo(2);
+      assertThat(server.clientList().lines().filter(l -> !l.isBlank()).count())
+          .isEqualTo(connected);
+    }
   }
 
   @Test
