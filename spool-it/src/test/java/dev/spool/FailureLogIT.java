@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.testkit.SpoolRedis;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,27 +24,25 @@ class FailureLogIT {
           .withRetry(Retry.fixed(2, Duration.ofMillis(50)));
 
   Fixtures f;
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  PrintStream original;
+  CapturedErr err;
 
   @BeforeEach
   void setUp() {
     f = new Fixtures(redis);
-    original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    err = new CapturedErr();
   }
 
   @AfterEach
   void tearDown() {
-    System.setErr(original);
+    err.close();
     f.close();
   }
 
-  private List<String> lines(String level, String about) {
-    return err.toString(StandardCharsets.UTF_8)
-        .lines()
-        .filter(l -> l.contains("[" + level + "]") && l.contains(about))
-        .toList();
+  /** The one line a level logged about a job. */
+  private String onlyLine(String level, JobId id) {
+    List<String> lines = err.lines(level, "job " + id + " ");
+    assertThat(lines).as("%s lines about job %s", level, id).hasSize(1);
+    return lines.getFirst();
   }
 
   @Test
@@ -61,23 +56,15 @@ class FailureLogIT {
             })
         .start();
     await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !lines("WARN", "job " + id).isEmpty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !err.lines("WARN", "job " + id).isEmpty());
 
-    assertThat(lines("INFO", "job " + id))
-        .singleElement()
-        .satisfies(
-            l ->
-                assertThat(l)
-                    .contains("node log-node: job " + id + " (flaky-logged, attempt 0) failed")
-                    .contains("retrying at ")
-                    .contains("java.lang.IllegalStateException: boom 0"));
-    assertThat(lines("WARN", "job " + id))
-        .singleElement()
-        .satisfies(
-            l ->
-                assertThat(l)
-                    .contains("job " + id + " (flaky-logged, attempt 1) is dead")
-                    .contains("java.lang.IllegalStateException: boom 1"));
+    assertThat(onlyLine("INFO", id))
+        .contains("node log-node: job " + id + " (flaky-logged, attempt 0) failed")
+        .contains("retrying at ")
+        .contains("java.lang.IllegalStateException: boom 0");
+    assertThat(onlyLine("WARN", id))
+        .contains("job " + id + " (flaky-logged, attempt 1) is dead")
+        .contains("java.lang.IllegalStateException: boom 1");
   }
 
   @Test
@@ -88,14 +75,10 @@ class FailureLogIT {
             .withRetry(Retry.fixed(1, Duration.ZERO));
     JobId id = f.spool.enqueue(unknown, new Fixtures.Noop(2));
     f.worker("log-node").handle(FLAKY, (job, a) -> {}).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !lines("WARN", "job " + id).isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !err.lines("WARN", "job " + id).isEmpty());
 
-    assertThat(lines("WARN", "job " + id))
-        .singleElement()
-        .satisfies(
-            l ->
-                assertThat(l)
-                    .contains("is dead: UnknownJobType: no handler registered for type")
-                    .contains("'nobody-handles-this'"));
+    assertThat(onlyLine("WARN", id))
+        .contains("is dead: UnknownJobType: no handler registered for type")
+        .contains("'nobody-handles-this'");
   }
 }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.testkit.SpoolRedis;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,20 +19,18 @@ import org.junit.jupiter.api.Test;
 class OutageLogIT {
   SpoolRedis redis;
   Fixtures f;
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  PrintStream original;
+  CapturedErr err;
 
   @BeforeEach
   void setUp() {
     redis = SpoolRedis.dedicated();
     f = new Fixtures(redis.uri());
-    original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    err = new CapturedErr();
   }
 
   @AfterEach
   void tearDown() {
-    System.setErr(original);
+    err.close();
     f.close();
     redis.close();
   }
@@ -45,11 +40,7 @@ class OutageLogIT {
    * (ConnectionWatchdog); the spool command turns that logger down, an application may too.
    */
   private List<String> lines(String level) {
-    return err.toString(StandardCharsets.UTF_8)
-        .lines()
-        .filter(l -> l.contains("[" + level + "]") || l.contains(" " + level + " "))
-        .filter(l -> !l.contains("ConnectionWatchdog"))
-        .toList();
+    return err.lines(level, "").stream().filter(l -> !l.contains("ConnectionWatchdog")).toList();
   }
 
   @Test
@@ -64,9 +55,7 @@ class OutageLogIT {
         .atMost(Duration.ofSeconds(5))
         .until(() -> lines("WARN").size() <= 2);
     redis.start();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> err.toString(StandardCharsets.UTF_8).contains(" is back after "));
+    await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
 
     List<String> warnings = lines("WARN");
     assertThat(warnings)
@@ -85,6 +74,6 @@ class OutageLogIT {
 
     other.close();
 
-    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("lost the connection");
+    assertThat(err.text()).doesNotContain("lost the connection");
   }
 }
