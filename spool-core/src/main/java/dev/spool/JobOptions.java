@@ -182,7 +182,8 @@ public final class JobOptions {
 
     private static String nodeName(String node) {
       if (node == null || node.isBlank() || node.length() > 200 || node.contains("|")) {
-        throw new IllegalArgumentException("invalid node name '" + node + "'");
+        throw new IllegalArgumentException(
+            "invalid node name '" + node + "': 1 to 200 characters, without '|'");
       }
       return node;
     }

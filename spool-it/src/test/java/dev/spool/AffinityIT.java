@@ -186,5 +186,9 @@ class AffinityIT {
         .hasMessageContaining("needs node");
     assertThatThrownBy(() -> JobOptions.builder().node(" "))
         .hasMessageContaining("invalid node name");
+    // A worker takes only names that jobs can be pinned to.
+    assertThatThrownBy(() -> f.spool.worker("a|b"))
+        .hasMessageContaining("invalid worker name 'a|b'")
+        .hasMessageContaining("without '|'");
   }
 }

@@ -50,9 +50,26 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     }
     List<String> lines = text.strip().lines().toList();
     String line = lines.get(0).strip();
+    if (lines.size() > 1) {
+      line = closeParentheses(line + " …"); // the rest is on lines not shown
+    }
     if ((lines.size() > 1 || !expected) && !Verbosity.isVerbose()) {
       line += " (--verbose shows more)";
     }
     return Redaction.redact(line);
+  }
+
+  /** The line with a ')' for each '(' it leaves open (a first line cut from a longer message). */
+  private static String closeParentheses(String line) {
+    int open = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '(') {
+        open++;
+      } else if (c == ')' && open > 0) {
+        open--;
+      }
+    }
+    return line + ")".repeat(open);
   }
 }

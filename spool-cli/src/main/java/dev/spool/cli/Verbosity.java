@@ -2,6 +2,7 @@ package dev.spool.cli;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,6 +11,12 @@ import picocli.CommandLine.Option;
  */
 public final class Verbosity {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  /** Loggers simplelogger.properties turns down to error that {@code --verbose} turns up again. */
+  private static final List<String> QUIETED_LOGGERS =
+      List.of(
+          "io.lettuce.core.RedisClient",
+          "io.lettuce.core.cluster.topology.DefaultClusterTopologyRefresh");
 
   private static volatile boolean verbose;
 
@@ -22,6 +29,9 @@ public final class Verbosity {
       verbose = true;
       // Read by slf4j-simple when the first logger is made, which is after parsing.
       System.setProperty(LOG_LEVEL_PROPERTY, "info");
+      for (String logger : QUIETED_LOGGERS) {
+        System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
+      }
     }
   }
 

@@ -12,7 +12,21 @@ class ErrorReporterTest {
         ErrorReporter.message(
             new IllegalStateException("cannot use redis://:s3cret@db:6379\nmore detail"));
 
-    assertThat(line).isEqualTo("cannot use redis://***@db:6379 (--verbose shows more)");
+    assertThat(line).isEqualTo("cannot use redis://***@db:6379 … (--verbose shows more)");
+  }
+
+  @Test
+  void closesTheParenthesesOfAFirstLineCutFromALongerMessage() {
+    String line =
+        ErrorReporter.message(
+            new SpoolConnectionException(
+                "cannot reach the cluster (Cannot retrieve partitions from [a, b]\nCaused by: x)",
+                null));
+
+    assertThat(line)
+        .isEqualTo(
+            "cannot reach the cluster (Cannot retrieve partitions from [a, b] …)"
+                + " (--verbose shows more)");
   }
 
   @Test
