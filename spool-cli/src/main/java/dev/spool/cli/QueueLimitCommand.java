@@ -5,7 +5,6 @@ import dev.spool.Spool;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code spool queue limit NAME}: a queue's own concurrency and rate limits. */
 @Command(
@@ -15,10 +14,7 @@ import picocli.CommandLine.Parameters;
       "Sets or removes a queue's concurrency and rate limits, for every job of the queue on every"
           + " node (stored in Redis). Limits of job types are set in code (JobType)."
     })
-public final class QueueLimitCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
-  String queue;
-
+public final class QueueLimitCommand extends QueueNamedCommand {
   @Option(
       names = "--concurrency",
       paramLabel = "N",
@@ -39,6 +35,7 @@ public final class QueueLimitCommand extends ClientCommand {
 
   @Override
   void validate() {
+    super.validate();
     if (remove && (concurrency != null || rate != null)) {
       throw usage("--remove goes alone, without --concurrency or --rate");
     }

@@ -3,7 +3,6 @@ package dev.spool.cli;
 import dev.spool.QueueControl;
 import dev.spool.Spool;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code spool queue pause NAME}: no node starts the queue's jobs until it is resumed. */
 @Command(
@@ -13,10 +12,7 @@ import picocli.CommandLine.Parameters;
       "Pauses a queue on every node: it keeps accepting jobs, running jobs finish, and no node"
           + " starts another until `spool queue resume`. Stored in Redis: survives restarts."
     })
-public final class QueuePauseCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
-  String queue;
-
+public final class QueuePauseCommand extends QueueNamedCommand {
   @Override
   int run(Spool spool) {
     QueueControl control = spool.queue(queue);

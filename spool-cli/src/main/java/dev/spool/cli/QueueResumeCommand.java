@@ -3,17 +3,13 @@ package dev.spool.cli;
 import dev.spool.QueueControl;
 import dev.spool.Spool;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code spool queue resume NAME}: the queue's jobs start again at once. */
 @Command(
     name = "resume",
     mixinStandardHelpOptions = true,
     description = "Resumes a paused queue; idle nodes take its jobs at once.")
-public final class QueueResumeCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
-  String queue;
-
+public final class QueueResumeCommand extends QueueNamedCommand {
   @Override
   int run(Spool spool) {
     QueueControl control = spool.queue(queue);

@@ -6,17 +6,13 @@ import dev.spool.Spool;
 import java.util.Optional;
 import java.util.OptionalInt;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code spool queue status NAME}: whether the queue is paused, and its limits. */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = "Says whether a queue is paused or running, and its own limits.")
-public final class QueueStatusCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
-  String queue;
-
+public final class QueueStatusCommand extends QueueNamedCommand {
   @Override
   int run(Spool spool) {
     print(this, spool.queue(queue));

@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,16 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
     String name = cmd.getCommandSpec().qualifiedName();
     String message = e.getMessage() == null ? "bad usage" : e.getMessage().strip();
     err.println(name + ": " + Redaction.redact(message));
+    String option = optionBeforeACommand(e);
+    if (option != null) {
+      // 'spool --redis URI stats': the common options belong to each command, not to spool.
+      err.println(
+          "Options go after the command, e.g. 'spool stats "
+              + Redaction.redact(option)
+              + " …'. Try 'spool --help' for the commands.");
+      err.flush();
+      return USAGE;
+    }
     UnmatchedArgumentException.printSuggestions(e, err);
     if (!cmd.getSubcommands().isEmpty()) {
       err.println();
@@ -34,5 +45,18 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
     }
     err.flush();
     return USAGE;
+  }
+
+  /** The option given to {@code spool} itself, before any command; null if that is not it. */
+  private static String optionBeforeACommand(ParameterException e) {
+    if (e.getCommandLine().getParent() != null
+        || !(e instanceof UnmatchedArgumentException unmatched)) {
+      return null;
+    }
+    List<String> args = unmatched.getUnmatched();
+    if (args.isEmpty() || !args.getFirst().startsWith("-")) {
+      return null;
+    }
+    return args.getFirst();
   }
 }

@@ -144,6 +144,18 @@ class DemoCommandIT {
   }
 
   @Test
+  void anOptionBeforeTheCommandIsBadUsageThatSaysWhereOptionsGo() {
+    Run run = spool("--redis", "redis://:hunter2@127.0.0.1:1", "stats");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err)
+        .contains("Unknown options: '--redis'")
+        .contains("Options go after the command, e.g. 'spool stats --redis …'")
+        .doesNotContain("hunter2");
+    assertThat(run.err.lines().count()).isLessThanOrEqualTo(3); // not the whole command list
+  }
+
+  @Test
   void noCommandIsBadUsage() {
     Run run = spool();
 

@@ -70,8 +70,13 @@ class QueueCommandsIT {
 
   @Test
   void aBadQueueNameIsAUsageError() {
-    Cli.Run result = cli.run("queue", "pause", "no spaces allowed");
-    assertThat(result.code).isNotZero();
-    assertThat(result.err).contains("invalid queue name");
+    for (String command : new String[] {"pause", "resume", "status"}) {
+      Cli.Run result = cli.run("queue", command, "no spaces allowed");
+      assertThat(result.code).as(command).isEqualTo(2);
+      assertThat(result.err).contains("QUEUE: invalid queue name");
+    }
+    Cli.Run limit = cli.run("queue", "limit", "a:b", "--concurrency", "2");
+    assertThat(limit.code).isEqualTo(2);
+    assertThat(limit.err).contains("QUEUE: invalid queue name");
   }
 }
