@@ -181,11 +181,7 @@ public final class JobOptions {
     }
 
     private static String nodeName(String node) {
-      if (node == null || node.isBlank() || node.length() > 200 || node.contains("|")) {
-        throw new IllegalArgumentException(
-            "invalid node name '" + node + "': 1 to 200 characters, without '|'");
-      }
-      return node;
+      return NodeNames.check(node, "node name");
     }
 
     /** Runs the job this long after it is enqueued. Excludes {@link #runAt}. */

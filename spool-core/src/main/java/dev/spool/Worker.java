@@ -146,12 +146,7 @@ public final class Worker implements AutoCloseable {
     private Duration affinityFallback = DEFAULT_AFFINITY_FALLBACK;
 
     Builder(String name, Function<WorkerSettings, WorkerNode> factory) {
-      if (name == null || name.isBlank() || name.length() > 200 || name.contains("|")) {
-        // '|' would make the name one that jobs cannot be pinned to (JobOptions.node).
-        throw new IllegalArgumentException(
-            "invalid worker name '" + name + "': 1 to 200 characters, without '|'");
-      }
-      this.name = name;
+      this.name = NodeNames.check(name, "worker name"); // a name jobs can be pinned to
       this.factory = factory;
     }
 

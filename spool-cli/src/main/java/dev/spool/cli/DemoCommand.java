@@ -33,9 +33,6 @@ import picocli.CommandLine.Spec;
           + " summary to stdout."
     })
 public final class DemoCommand implements Callable<Integer> {
-  private static final String JOB_RUNNER_LOG_LEVEL =
-      "org.slf4j.simpleLogger.log.dev.spool.internal.worker.JobRunner";
-
   @Spec CommandSpec spec;
 
   @Mixin Verbosity verbosity;
@@ -120,11 +117,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
-    if (!Verbosity.isVerbose()) {
-      // The demo's dead jobs die on purpose and are summed up at the end: a worker's warning
-      // for each would break the live view. Set before the worker's first logger is made.
-      System.setProperty(JOB_RUNNER_LOG_LEVEL, "error");
-    }
+    // The demo's dead jobs die on purpose and are summed up at the end: a worker's warning for
+    // each would break the live view.
+    Verbosity.quietUnlessVerbose("dev.spool.internal.worker.JobRunner");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String ns = namespace != null ? namespace : freshNamespace();

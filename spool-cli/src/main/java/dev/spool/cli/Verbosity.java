@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
  */
 public final class Verbosity {
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+  private static final String LOGGER_LEVEL_PREFIX = "org.slf4j.simpleLogger.log.";
 
   /** Loggers simplelogger.properties turns down to error that {@code --verbose} turns up again. */
   private static final List<String> QUIETED_LOGGERS =
@@ -30,8 +31,18 @@ public final class Verbosity {
       // Read by slf4j-simple when the first logger is made, which is after parsing.
       System.setProperty(LOG_LEVEL_PROPERTY, "info");
       for (String logger : QUIETED_LOGGERS) {
-        System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
+        System.setProperty(LOGGER_LEVEL_PREFIX + logger, "warn");
       }
+    }
+  }
+
+  /**
+   * Turns one logger down to errors unless {@code --verbose} (call after parsing, before the logger
+   * is made): for warnings a command reports in its own way.
+   */
+  static void quietUnlessVerbose(String logger) {
+    if (!verbose) {
+      System.setProperty(LOGGER_LEVEL_PREFIX + logger, "error");
     }
   }
 
