@@ -28,6 +28,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -268,8 +269,9 @@ public final class RedisConnection implements AutoCloseable {
    * As {@link #evalReplicated}, for a caller that waits for the answer at once: where it can be,
    * the script is sent and its answer read on the caller's own thread, over a blocking socket (see
    * {@link CallerThreadScripts}), sparing the hand-off to Lettuce's event loop and back. The answer
-   * is decoded as Lettuce's {@code MULTI} output would be, and failures are the same exceptions.
-   * (Sockets on the caller's thread exist only where no replicas are awaited.)
+   * is decoded as Lettuce's {@code MULTI} or {@code INTEGER} output would be (other outputs take
+   * the shared connection), and failures are the same exceptions. (Sockets on the caller's thread
+   * exist only where no replicas are awaited.)
    */
   public <T> CompletableFuture<T> evalReplicatedOnCallerThread(
       Script script, ScriptOutputType output, String[] keys, String... args) {
@@ -290,7 +292,11 @@ public final class RedisConnection implements AutoCloseable {
       String[] keys,
       String[] args,
       Supplier<CompletableFuture<T>> otherwise) {
-    if (callerThread == null || output != ScriptOutputType.MULTI || outage.isDown()) {
+    if (callerThread == null
+        || (output != ScriptOutputType.MULTI && output != ScriptOutputType.INTEGER)
+        || outage.isDown()
+        // A callback on an event loop must not block it: the loop serves every other call.
+        || Thread.currentThread() instanceof FastThreadLocalThread) {
       return otherwise.get();
     }
     Object answer;
