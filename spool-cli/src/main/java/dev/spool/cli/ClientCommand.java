@@ -25,7 +25,7 @@ abstract class ClientCommand implements Callable<Integer> {
   public final Integer call() {
     client.validate(spec);
     validate();
-    try (Spool spool = client.connect(this::settings)) {
+    try (Spool spool = client.connect(spec, this::settings)) {
       int code = run(spool);
       out().flush();
       return code;

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The options every command that talks to Redis shares: {@code --redis}, {@code --namespace},
@@ -17,11 +18,17 @@ public final class ClientOptions {
   /** The Redis used when neither {@code --redis} nor {@code $SPOOL_REDIS} names one. */
   public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
 
+  /** The environment variable that holds the Redis URI when {@code --redis} is not given. */
+  static final String REDIS_VARIABLE = "SPOOL_REDIS";
+
+  /** The environment variable that holds the namespace when {@code --namespace} is not given. */
+  static final String NAMESPACE_VARIABLE = "SPOOL_NAMESPACE";
+
   @Option(
       names = "--redis",
       paramLabel = "URI",
       order = 100,
-      defaultValue = "${env:SPOOL_REDIS:-" + DEFAULT_REDIS + "}",
+      defaultValue = "${env:" + REDIS_VARIABLE + ":-" + DEFAULT_REDIS + "}",
       description =
           "Redis to use, redis://[:password@]host:port[/db], rediss://...,"
               + " redis-sentinel://[:password@]h1:p1,h2:p2[/db]#master or a Redis Cluster,"
@@ -35,7 +42,7 @@ public final class ClientOptions {
       names = "--namespace",
       paramLabel = "NAME",
       order = 101,
-      defaultValue = "${env:SPOOL_NAMESPACE:-" + Spool.Builder.DEFAULT_NAMESPACE + "}",
+      defaultValue = "${env:" + NAMESPACE_VARIABLE + ":-" + Spool.Builder.DEFAULT_NAMESPACE + "}",
       description =
           "Prefix of Spool's Redis keys (default: $SPOOL_NAMESPACE, else "
               + Spool.Builder.DEFAULT_NAMESPACE
@@ -67,24 +74,16 @@ public final class ClientOptions {
   /** Checks the options that need no Redis; call before connecting. */
   void validate(CommandSpec spec) {
     Redaction.remember(redis);
-    if (redis == null
-        || !redis
-            .strip()
-            .matches(
-                "(?i)(redis|rediss|redis-socket|redis-sentinel|rediss-sentinel|redis-cluster"
-                    + "|rediss-cluster)://.*")) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--redis: '"
-              + Redaction.redact(redis)
-              + "' is not a Redis URI: use redis://[:password@]host:port[/db],"
-              + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master or, for a"
-              + " Redis Cluster, redis://[:password@]host1:port1,host2:port2");
+    String problem = RedisUriCheck.problem(redis);
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), redisOrigin(spec) + ": " + problem);
     }
     try {
       Spool.builder().namespace(namespace); // validates, connects to nothing
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--namespace: " + e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(),
+          origin(spec, "--namespace", NAMESPACE_VARIABLE) + ": " + e.getMessage());
     }
     try {
       shardedQueues.forEach(Spool.builder()::shardedQueue); // validates
@@ -94,18 +93,29 @@ public final class ClientOptions {
   }
 
   /**
-   * Connects to Redis.
+   * Connects to Redis, with further settings.
    *
    * @throws dev.spool.SpoolConnectionException saying which Redis could not be reached, and why
    */
-  Spool connect() {
-    return connect(b -> b);
-  }
-
-  /** Connects with further settings. */
-  Spool connect(UnaryOperator<Spool.Builder> settings) {
+  Spool connect(CommandSpec spec, UnaryOperator<Spool.Builder> settings) {
     Spool.Builder builder = Spool.builder().redis(redis).namespace(namespace);
     shardedQueues.forEach(builder::shardedQueue);
-    return settings.apply(builder).build();
+    return RedisConnect.build(
+        settings.apply(builder), redis, redisOrigin(spec), spec.commandLine());
+  }
+
+  /** Where the Redis URI came from, for messages: {@code --redis} or {@code $SPOOL_REDIS}. */
+  private static String redisOrigin(CommandSpec spec) {
+    return origin(spec, "--redis", REDIS_VARIABLE);
+  }
+
+  /**
+   * The option, or the environment variable its value came from when it was not given: a user who
+   * never typed {@code --redis} looks for the mistake where the value was set.
+   */
+  private static String origin(CommandSpec spec, String option, String variable) {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    boolean given = parsed != null && parsed.hasMatchedOption(option);
+    return !given && System.getenv(variable) != null ? "$" + variable : option;
   }
 }

@@ -134,7 +134,9 @@ public final class DemoCommand implements Callable<Integer> {
         uri = embedded.uri();
       }
       Redaction.remember(uri);
-      Spool spool = Spool.builder().redis(uri).namespace(ns).build();
+      Spool spool =
+          RedisConnect.build(
+              Spool.builder().redis(uri).namespace(ns), uri, "--redis", spec.commandLine());
       DemoRun.Settings settings =
           new DemoRun.Settings(
               Redaction.redact(uri),
@@ -219,6 +221,13 @@ public final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "--recurring-every must be at least 1s, got " + DurationConverter.format(recurringEvery));
+    }
+    if (redis != null) {
+      Redaction.remember(redis);
+      String problem = RedisUriCheck.problem(redis);
+      if (problem != null) {
+        throw new ParameterException(spec.commandLine(), "--redis: " + problem);
+      }
     }
     if (namespace != null) {
       try {

@@ -449,6 +449,7 @@ final class DemoRun {
     }
     return new DemoSummary(
         settings.redisDisplay(),
+        settings.embeddedRedis(),
         settings.namespace(),
         last != null,
         stop.byUser(),

@@ -14,6 +14,8 @@ import java.util.Map;
  * and is 0 unless a job went missing. Rejected jobs (refused by a unique lock) were never enqueued:
  * they are counted beside, not in the check.
  *
+ * @param redis the Redis URI, without its password
+ * @param ownRedis whether that is the redis-server started for the demo, gone when it ends
  * @param fromRedis whether succeeded, dead, killed, pending and the jobs the engine enqueued were
  *     read from Redis (else: as this process saw them, because Redis was gone by the end)
  * @param interrupted whether Ctrl-C ended the demo early
@@ -24,6 +26,7 @@ import java.util.Map;
  */
 record DemoSummary(
     String redis,
+    boolean ownRedis,
     String namespace,
     boolean fromRedis,
     boolean interrupted,
@@ -158,7 +161,7 @@ record DemoSummary(
           "dead",
           jobs(total.dead())
               + " ran out of attempts (deliver-webhook)"
-              + (fromRedis ? "; see them with spool.deadJobs()" : ""));
+              + (fromRedis ? "; " + deadJobsHint() : ""));
     }
     tourLines(b);
     if (urgentJobs > 0 && urgentWaitMs >= 0 && otherWaitMs >= 0) {
@@ -201,6 +204,13 @@ record DemoSummary(
       line(b, "note", "counted by this process: Ctrl-C stopped the demo's redis-server too");
     }
     return b.toString();
+  }
+
+  /** Where to see the dead jobs once the demo is over: only a Redis of the user's keeps them. */
+  private String deadJobsHint() {
+    return ownRedis
+        ? "spool dead list shows such jobs when the demo runs on your Redis (--redis URI)"
+        : "see them with spool dead list --redis " + redis + " --namespace " + namespace;
   }
 
   private void tourLines(StringBuilder b) {

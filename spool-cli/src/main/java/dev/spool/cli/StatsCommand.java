@@ -9,26 +9,31 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-/** {@code spool stats}: the jobs of each queue by where they are. */
+/** {@code spool stats}: the jobs of each queue by where they are, and whether it is paused. */
 @Command(
     name = "stats",
     mixinStandardHelpOptions = true,
     description = {
       "Shows each queue's jobs: ready (R), delayed (D), processing now (P), completed since the"
-          + " queue was first used, and dead; then the worker nodes (as spool nodes)."
+          + " queue was first used, and dead, and whether the queue is paused (spool queue"
+          + " pause); then the worker nodes (as spool nodes)."
     })
 public final class StatsCommand extends ClientCommand {
+  /** One queue's line: its counts, and whether it is paused. */
+  private record Line(QueueCounts counts, boolean paused) {}
+
   @Override
   int run(Spool spool) {
     Monitor monitor = spool.monitor();
-    List<QueueCounts> counts = new ArrayList<>();
+    List<Line> lines = new ArrayList<>();
     for (String queue : monitor.queues()) {
-      counts.add(monitor.counts(queue));
+      lines.add(new Line(monitor.counts(queue), spool.queue(queue).isPaused()));
     }
     List<NodeInfo> nodes = monitor.nodes();
     if (json()) {
       List<Object> queues = new ArrayList<>();
-      for (QueueCounts c : counts) {
+      for (Line line : lines) {
+        QueueCounts c = line.counts();
         queues.add(
             JsonOut.object(
                 "queue", c.queue(),
@@ -36,7 +41,8 @@ public final class StatsCommand extends ClientCommand {
                 "delayed", c.delayed(),
                 "processing", c.processing(),
                 "completed", c.completed(),
-                "dead", c.dead()));
+                "dead", c.dead(),
+                "paused", line.paused()));
       }
       List<Object> nodeDocs = new ArrayList<>();
       for (NodeInfo n : nodes) {
@@ -46,10 +52,10 @@ public final class StatsCommand extends ClientCommand {
           JsonOut.object("namespace", spool.namespace(), "queues", queues, "nodes", nodeDocs));
       return 0;
     }
-    if (counts.isEmpty()) {
+    if (lines.isEmpty()) {
       out().println("no queues in namespace '" + spool.namespace() + "' yet");
     } else {
-      out().print(queueTable(counts).render());
+      out().print(queueTable(lines).render());
     }
     out().println();
     if (nodes.isEmpty()) {
@@ -60,20 +66,21 @@ public final class StatsCommand extends ClientCommand {
     return 0;
   }
 
-  private static Table queueTable(List<QueueCounts> counts) {
+  private static Table queueTable(List<Line> lines) {
     Table t =
-        Table.of("queue", "ready", "delayed", "processing", "completed", "dead")
+        Table.of("queue", "ready", "delayed", "processing", "completed", "dead", "paused")
             .alignRight(1, 2, 3, 4, 5);
     long[] total = new long[5];
-    for (QueueCounts c : counts) {
+    for (Line line : lines) {
+      QueueCounts c = line.counts();
       long[] n = {c.ready(), c.delayed(), c.processing(), c.completed(), c.dead()};
-      t.row(c.queue(), n[0], n[1], n[2], n[3], n[4]);
+      t.row(c.queue(), n[0], n[1], n[2], n[3], n[4], line.paused() ? "yes" : "no");
       for (int i = 0; i < n.length; i++) {
         total[i] += n[i];
       }
     }
-    if (counts.size() > 1) {
-      t.row("(all)", total[0], total[1], total[2], total[3], total[4]);
+    if (lines.size() > 1) {
+      t.row("(all)", total[0], total[1], total[2], total[3], total[4], null);
     }
     return t;
   }

@@ -102,6 +102,15 @@ class DemoCommandIT {
         .containsPattern("(?m)^  batch +1000 thumbnails: ")
         .containsPattern("(?m)^  recurring +demo-heartbeat ran ")
         .contains("check       OK: ");
+    // The first wave's webhook dies, and the summary says which command lists it.
+    String dead = run.out.lines().filter(l -> l.startsWith("  dead ")).findFirst().orElseThrow();
+    assertThat(dead)
+        .contains("ran out of attempts (deliver-webhook); see them with spool dead list");
+    String[] command =
+        dead.substring(dead.indexOf("spool dead list") + "spool ".length()).split(" ");
+    Run list = spool(command);
+    assertThat(list.code).as(list.err).isZero();
+    assertThat(list.out).contains("deliver-webhook");
   }
 
   @Test

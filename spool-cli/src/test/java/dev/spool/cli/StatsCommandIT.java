@@ -47,10 +47,10 @@ class StatsCommandIT {
     JsonNode doc = cli.run("stats", "--json").ok().json();
 
     List<String> lines = text.out.lines().toList();
-    assertThat(lines.get(0)).matches("QUEUE +READY +DELAYED +PROCESSING +COMPLETED +DEAD");
-    assertThat(lines.get(1)).matches("default +3 +0 +0 +0 +0");
-    assertThat(lines.get(2)).matches("mail +0 +1 +0 +0 +0");
-    assertThat(lines.get(3)).matches("\\(all\\) +3 +1 +0 +0 +0");
+    assertThat(lines.get(0)).matches("QUEUE +READY +DELAYED +PROCESSING +COMPLETED +DEAD +PAUSED");
+    assertThat(lines.get(1)).matches("default +3 +0 +0 +0 +0 +no");
+    assertThat(lines.get(2)).matches("mail +0 +1 +0 +0 +0 +no");
+    assertThat(lines.get(3)).matches("\\(all\\) +3 +1 +0 +0 +0 +-");
     assertThat(doc.get("namespace").asText()).isEqualTo(ns);
     JsonNode first = doc.get("queues").get(0);
     assertThat(first.get("queue").asText()).isEqualTo("default");
@@ -60,6 +60,25 @@ class StatsCommandIT {
     assertThat(first.get("completed").asLong()).isZero();
     assertThat(first.get("dead").asLong()).isZero();
     assertThat(doc.get("queues").get(1).get("delayed").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void showsWhichQueuesArePaused() throws Exception {
+    JsonNode args = mapper.readTree("{}");
+    spool.enqueue(TestJobHandlers.ECHO, args);
+    spool.enqueue(TestJobHandlers.ECHO, args, JobOptions.builder().queue("mail").build());
+    spool.queue("mail").pause();
+
+    List<String> lines = cli.run("stats").ok().out.lines().toList();
+    JsonNode queues = cli.run("stats", "--json").ok().json().get("queues");
+
+    assertThat(lines.get(1)).matches("default +1 +0 +0 +0 +0 +no");
+    assertThat(lines.get(2)).matches("mail +1 +0 +0 +0 +0 +yes");
+    assertThat(queues.get(0).get("queue").asText()).isEqualTo("default");
+    assertThat(queues.get(0).get("paused").isBoolean()).isTrue();
+    assertThat(queues.get(0).get("paused").asBoolean()).isFalse();
+    assertThat(queues.get(1).get("queue").asText()).isEqualTo("mail");
+    assertThat(queues.get(1).get("paused").asBoolean()).isTrue();
   }
 
   @Test
