@@ -2,6 +2,7 @@ package dev.spool.internal.worker;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
@@ -36,6 +37,8 @@ final class AckErrors {
       String message = reply.getMessage() == null ? "" : reply.getMessage();
       return TRANSIENT_REPLIES.stream().anyMatch(message::startsWith);
     }
-    return e instanceof RedisException; // connection lost, timed out, not connected
+    // Connection lost, timed out, not connected: Lettuce's exceptions, or on a caller-thread
+    // socket the I/O failure itself (a reset or closed socket after the call was written).
+    return e instanceof RedisException || e instanceof IOException;
   }
 }

@@ -21,11 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes job outcomes in batches: the successes of a queue in one {@code complete} call, failures
- * one {@code fail} call each, several batches in flight at once (pipelined on the shared
- * connection). An outcome that cannot be written because Redis is away is tried again, with a
- * backoff, until it is. One refused by an error of its own (a script error on a malformed job) is
- * first written apart from the others, then given up after {@link #MAX_TRIES} tries: its slot is
- * freed and its lease no longer renewed, so the reaper recovers the job.
+ * one {@code fail} call each. A {@code complete} call goes over a caller-thread socket where one is
+ * free, answered before the next batch is taken (the successes that come meanwhile make that
+ * batch); failures, batch-part ends and calls that cannot take a socket are pipelined on the shared
+ * connection, up to {@link #MAX_IN_FLIGHT} batches at once. An outcome that cannot be written
+ * because Redis is away is tried again, with a backoff, until it is. One refused by an error of its
+ * own (a script error on a malformed job) is first written apart from the others, then given up
+ * after {@link #MAX_TRIES} tries: its slot is freed and its lease no longer renewed, so the reaper
+ * recovers the job.
  */
 final class Acker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Acker.class);

@@ -262,27 +262,48 @@ class CallerThreadScriptsIT {
   }
 
   @Test
-  void aCallFromACallbackOnTheEventLoopTakesTheSharedConnection() throws Exception {
+  void anIntegerAnswerOnTheCallersThreadIsTheLongThatLettuceGives() {
+    String name = ns + "-integer";
+    try (RedisConnection redis =
+        RedisConnection.open(CallerThreadScriptsIT.redis.uri() + "?clientName=" + name, TIMEOUT)) {
+      long shared = connectionsNamed(name);
+      // An acker's call with no successes in it: the number of jobs completed, 0.
+      String q = ns + ":{q}:";
+      String[] keys = {q + "active", q + "completed", q + "throughput:1"};
+      String[] args = {q + "job:", "node-1", "1000000", "60", "1"};
+      Object onSocket =
+          redis.evalOnCallerThread(Script.COMPLETE, ScriptOutputType.INTEGER, keys, args).join();
+      assertThat(connectionsNamed(name)).isEqualTo(shared + 1);
+      Object viaLettuce = redis.eval(Script.COMPLETE, ScriptOutputType.INTEGER, keys, args).join();
+      assertThat(onSocket).isInstanceOf(Long.class).isEqualTo(0L).isEqualTo(viaLettuce);
+    }
+  }
+
+  @Test
+  void aCallFromANettyEventLoopTakesTheSharedConnection() throws Exception {
     String name = ns + "-callback";
+    io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
     try (RedisConnection redis =
         RedisConnection.open(CallerThreadScriptsIT.redis.uri() + "?clientName=" + name, TIMEOUT)) {
       long shared = connectionsNamed(name);
       String[] keys = countsKeys();
-      // The first call's answer completes its future on Lettuce's event loop, which runs the
-      // second call: blocking that thread on a socket would stall every other call meanwhile.
+      // A callback on an event loop (Lettuce's completing a future, say) must not block it on a
+      // socket: the loop serves every other call meanwhile.
       Object answer =
-          redis
-              .eval(Script.COUNTS, ScriptOutputType.MULTI, keys, ns + ":{q}:")
-              .thenCompose(
-                  first ->
-                      redis.evalOnCallerThread(
-                          Script.COUNTS, ScriptOutputType.MULTI, keys, ns + ":{q}:"))
+          loop.submit(
+                  () ->
+                      redis
+                          .evalOnCallerThread(
+                              Script.COUNTS, ScriptOutputType.MULTI, keys, ns + ":{q}:")
+                          .join())
               .get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       assertThat(answer).isEqualTo(List.of(0L, 0L, 0L, 0L, 0L));
       assertThat(connectionsNamed(name)).isEqualTo(shared);
       // From a thread of its own, the same call opens its socket.
       redis.evalOnCallerThread(Script.COUNTS, ScriptOutputType.MULTI, keys, ns + ":{q}:").join();
       assertThat(connectionsNamed(name)).isEqualTo(shared + 1);
+    } finally {
+      loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
