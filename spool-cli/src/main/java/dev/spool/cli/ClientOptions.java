@@ -73,6 +73,8 @@ public final class ClientOptions {
 
   /** Checks the options that need no Redis; call before connecting. */
   void validate(CommandSpec spec) {
+    // A value read from a file or a secret often ends with a newline; a URI never holds one.
+    redis = redis.strip();
     Redaction.remember(redis);
     String problem = RedisUriCheck.problem(redis);
     if (problem != null) {

@@ -210,7 +210,16 @@ record DemoSummary(
   private String deadJobsHint() {
     return ownRedis
         ? "spool dead list shows such jobs when the demo runs on your Redis (--redis URI)"
-        : "see them with spool dead list --redis " + redis + " --namespace " + namespace;
+        : "see them with spool dead list --redis "
+            + shellWord(redis)
+            + " --namespace "
+            + namespace
+            + (redis.contains("***@") ? " (your password in place of ***)" : "");
+  }
+
+  /** A URI as one shell word: quoted when it holds characters a shell reads (? & # * ...). */
+  private static String shellWord(String uri) {
+    return uri.matches("[A-Za-z0-9:/._@%,\\[\\]-]*") ? uri : "'" + uri.replace("'", "'\\''") + "'";
   }
 
   private void tourLines(StringBuilder b) {

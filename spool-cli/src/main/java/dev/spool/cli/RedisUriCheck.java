@@ -86,9 +86,7 @@ final class RedisUriCheck {
   private static String networkProblem(String uri, String quoted) {
     String scheme = uri.substring(0, uri.indexOf("://"));
     String rest = uri.substring(scheme.length() + 3);
-    // Redaction takes the user-info to end at the last '@', and so does this check: nothing
-    // before it is ever shown.
-    int at = rest.lastIndexOf('@');
+    int at = userInfoEnd(rest, scheme);
     String userInfo = at < 0 ? "" : rest.substring(0, at);
     if (userInfo.matches(".*[/?#].*")) {
       return quoted
@@ -204,9 +202,37 @@ final class RedisUriCheck {
       // The client would take all of "host:port" for the host's name, and use port 6379.
       return "the host of '"
           + host
-          + "' is neither a host name (letters, digits, '-' and '.') nor an IP address";
+          + "' is neither a host name (letters, digits, '-' and '.') nor an IP address"
+          + (host.indexOf('_') >= 0
+              ? "; a name with '_' works without a port, as redis://"
+                  + host.substring(0, host.lastIndexOf(':'))
+                  + " (port 6379)"
+              : "");
     }
     return null;
+  }
+
+  /**
+   * Where the user-info ends: at the last '@' before the query when valid hosts follow it (an '@'
+   * may sit in a query value, as in {@code ?clientName=worker@host1}), else at the last '@' of all,
+   * where the redaction ends it too (so nothing before it is ever shown); -1 for none.
+   */
+  private static int userInfoEnd(String rest, String scheme) {
+    int last = rest.lastIndexOf('@');
+    int beforeQuery = rest.substring(0, indexOfAny(rest, "?#")).lastIndexOf('@');
+    if (last == beforeQuery) {
+      return last;
+    }
+    String after = rest.substring(beforeQuery + 1);
+    String hosts = after.substring(0, indexOfAny(after, "/?#"));
+    boolean sentinel = scheme.endsWith("-sentinel");
+    boolean cluster = scheme.endsWith("-cluster") || (!sentinel && hosts.contains(","));
+    for (String host : hosts.split(",", -1)) {
+      if (hostProblem(host, cluster, sentinel) != null) {
+        return last;
+      }
+    }
+    return beforeQuery;
   }
 
   /** Whether a host of the list names its port ({@code host:port}, {@code [::1]:port}). */

@@ -18,6 +18,18 @@ class DemoSummaryTest {
   }
 
   @Test
+  void aUriWithAQueryIsQuotedForTheShellAndAHiddenPasswordIsSaidSo() {
+    String table =
+        summary("redis://***@127.0.0.1:6379/0?timeout=5s&clientName=demo", false).table();
+
+    assertThat(table)
+        .contains(
+            "see them with spool dead list --redis"
+                + " 'redis://***@127.0.0.1:6379/0?timeout=5s&clientName=demo' --namespace"
+                + " spool-demo-abc123 (your password in place of ***)");
+  }
+
+  @Test
   void onItsOwnRedisServerTheDeadLineSaysHowToKeepThem() {
     // That redis-server stops with the demo: no command could list its dead jobs afterwards.
     String table = summary("redis://127.0.0.1:40123", true).table();

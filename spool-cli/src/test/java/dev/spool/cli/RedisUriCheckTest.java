@@ -96,9 +96,31 @@ class RedisUriCheckTest {
         "redis://h1:7000,h2:7001",
         "redis://h1:7000,h2:7001/0",
         "redis-cluster://h1:7000",
-        "rediss-cluster://h1:7000,[::1]:7001"
+        "rediss-cluster://h1:7000,[::1]:7001",
+        "redis://h:6379?clientName=worker@host1",
+        "redis://:pw@h:6379/0?clientName=a@b"
       })
   void aWellFormedUriPasses(String uri) {
     assertThat(RedisUriCheck.problem(uri)).isNull();
+  }
+
+  @Test
+  void anAtSignInTheQueryIsNoPasswordButOneInTheHostsStillIs() {
+    assertThat(RedisUriCheck.problem("redis://:p@ss@host:6380?clientName=a@b"))
+        .contains("the password holds an '@'");
+  }
+
+  @Test
+  void aHostNameWithAnUnderscoreAndAPortIsToldItWorksWithoutThePort() {
+    assertThat(RedisUriCheck.problem("redis://my_redis:6379"))
+        .contains("neither a host name")
+        .contains("works without a port, as redis://my_redis (port 6379)");
+  }
+
+  @Test
+  void aUriWithATrailingNewlineIsUsedWithoutIt() {
+    Cli.Run run = Cli.raw("stats", "--redis", "redis://127.0.0.1:notaport\n");
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("the port 'notaport' of '127.0.0.1:notaport' is not");
   }
 }
