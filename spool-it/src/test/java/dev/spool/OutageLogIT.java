@@ -68,6 +68,42 @@ class OutageLogIT {
   }
 
   @Test
+  void anOutcomeThatCannotBeRecordedDuringAnOutageIsNoWarningOfItsOwn() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    f.worker("acker-node")
+        .lease(Duration.ofSeconds(30))
+        .queues("work")
+        .handle(
+            NOOP,
+            (job, a) -> {
+              started.countDown();
+              finish.await();
+            })
+        .start();
+    f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    redis.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> err.text().contains("lost the connection"));
+    // The job ends while Redis is away: its outcome is tried again and again (100 ms, 200 ms,
+    // 400 ms... apart), each failure at DEBUG, not as a warning.
+    finish.countDown();
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> lines("WARN").size() <= 2);
+    redis.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
+
+    List<String> warnings = lines("WARN");
+    assertThat(warnings)
+        .as("warnings: %s", warnings)
+        .noneSatisfy(l -> assertThat(l).contains("could not record"))
+        .hasSizeLessThanOrEqualTo(2);
+  }
+
+  @Test
   void closingSpoolIsNoOutage() {
     Spool other = Spool.builder().redis(redis.uri()).namespace(f.namespace).build();
     other.worker("closing-node").queues("work").handle(NOOP, (job, a) -> {}).start();

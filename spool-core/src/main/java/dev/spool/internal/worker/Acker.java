@@ -3,6 +3,7 @@ package dev.spool.internal.worker;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.JobStore;
 import dev.spool.internal.queue.Success;
+import dev.spool.internal.redis.RedisConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ final class Acker implements Runnable {
 
   private final String node;
   private final JobStore store;
+  private final RedisConnection redis;
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final Consumer<RunningJob> acknowledged;
@@ -55,12 +57,14 @@ final class Acker implements Runnable {
   Acker(
       String node,
       JobStore store,
+      RedisConnection redis,
       Clock clock,
       ScheduledExecutorService timers,
       Consumer<RunningJob> acknowledged,
       Consumer<String> batchPartFailed) {
     this.node = node;
     this.store = store;
+    this.redis = redis;
     this.clock = clock;
     this.timers = timers;
     this.acknowledged = acknowledged;
@@ -195,7 +199,9 @@ final class Acker implements Runnable {
     }
     if (AckErrors.isTransient(error)) {
       long delayMs = backoffMs(transientFailures.incrementAndGet());
-      log.warn(
+      // During an outage, which the connection logs once, only at DEBUG.
+      redis.logFailure(
+          log,
           "node {}: could not record {} job outcomes, retrying in {} ms: {}",
           node,
           acks.size(),

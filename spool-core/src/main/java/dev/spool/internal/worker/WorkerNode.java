@@ -86,6 +86,7 @@ public final class WorkerNode {
         new Acker(
             settings.name(),
             store,
+            store.redis(),
             clock,
             timers,
             held::done,
