@@ -43,19 +43,26 @@ class OutageLogIT {
     return err.lines(level, "").stream().filter(l -> !l.contains("ConnectionWatchdog")).toList();
   }
 
-  @Test
-  void anOutageIsLoggedOnceAndItsEndAtInfo() {
-    f.worker("outage-node").queues("work").handle(NOOP, (job, a) -> {}).start();
-
-    redis.stop();
-    // Three seconds without Redis: fetch, heartbeat, reaping and staging all fail meanwhile. One
-    // failure may be logged before the outage is known (two threads fail at the same moment).
+  /**
+   * Three seconds of outage with at most two warnings (one failure may be logged before the outage
+   * is known, when two threads fail at the same moment), then Redis back and that logged.
+   */
+  private void warningsStayFewThenRedisComesBack() {
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .until(() -> lines("WARN").size() <= 2);
     redis.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
+  }
+
+  @Test
+  void anOutageIsLoggedOnceAndItsEndAtInfo() {
+    f.worker("outage-node").queues("work").handle(NOOP, (job, a) -> {}).start();
+
+    redis.stop();
+    // Without Redis, fetch, heartbeat, reaping and staging all fail meanwhile.
+    warningsStayFewThenRedisComesBack();
 
     List<String> warnings = lines("WARN");
     assertThat(warnings)
@@ -89,12 +96,7 @@ class OutageLogIT {
     // The job ends while Redis is away: its outcome is tried again and again (100 ms, 200 ms,
     // 400 ms... apart), each failure at DEBUG, not as a warning.
     finish.countDown();
-    await()
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> lines("WARN").size() <= 2);
-    redis.start();
-    await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
+    warningsStayFewThenRedisComesBack();
 
     List<String> warnings = lines("WARN");
     assertThat(warnings)

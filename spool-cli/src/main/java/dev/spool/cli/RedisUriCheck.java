@@ -94,8 +94,8 @@ final class RedisUriCheck {
     }
     String afterUserInfo = rest.substring(at + 1);
     String hosts = afterUserInfo.substring(0, indexOfAny(afterUserInfo, "/?#"));
-    boolean sentinel = scheme.endsWith("-sentinel");
-    boolean cluster = scheme.endsWith("-cluster") || (!sentinel && hosts.contains(","));
+    boolean sentinel = isSentinel(scheme);
+    boolean cluster = isCluster(scheme, hosts);
     if (hosts.isEmpty()) {
       return quoted + ": no host, as in " + scheme + "://host:" + (sentinel ? "26379" : "6379");
     }
@@ -225,14 +225,23 @@ final class RedisUriCheck {
     }
     String after = rest.substring(beforeQuery + 1);
     String hosts = after.substring(0, indexOfAny(after, "/?#"));
-    boolean sentinel = scheme.endsWith("-sentinel");
-    boolean cluster = scheme.endsWith("-cluster") || (!sentinel && hosts.contains(","));
+    boolean sentinel = isSentinel(scheme);
+    boolean cluster = isCluster(scheme, hosts);
     for (String host : hosts.split(",", -1)) {
       if (hostProblem(host, cluster, sentinel) != null) {
         return last;
       }
     }
     return beforeQuery;
+  }
+
+  private static boolean isSentinel(String scheme) {
+    return scheme.endsWith("-sentinel");
+  }
+
+  /** A cluster: by its scheme, or a plain redis:// URI that lists several hosts. */
+  private static boolean isCluster(String scheme, String hosts) {
+    return scheme.endsWith("-cluster") || (!isSentinel(scheme) && hosts.contains(","));
   }
 
   /** Whether a host of the list names its port ({@code host:port}, {@code [::1]:port}). */
