@@ -125,6 +125,26 @@ final class CallerThreadScripts implements AutoCloseable {
     }
   }
 
+  /**
+   * A socket outside the pool, for a caller that holds it for long, such as a blocking wait; the
+   * caller closes it.
+   *
+   * @throws IOException if it cannot connect, or the server refuses the handshake
+   */
+  RespSocket openDedicated() throws IOException {
+    return RespSocket.open(uri, connectTimeout, timer);
+  }
+
+  /** The timer that ends calls whose answer is late. */
+  Timer timer() {
+    return timer;
+  }
+
+  /** How long a call may wait for its answer. */
+  Duration commandTimeout() {
+    return commandTimeout;
+  }
+
   private RespSocket borrow() {
     for (RespSocket s; (s = idle.pollFirst()) != null; ) {
       if (!s.isStale(checkIdleNanos)) {

@@ -370,13 +370,21 @@ public final class RedisConnection implements AutoCloseable {
 
   /**
    * A wait for any of these wake-up lists to receive an element, on connections of its own so that
-   * blocking never stalls others: one BLPOP over all of them on one server; on a Redis Cluster, one
-   * per slot (a BLPOP may not span slots there).
+   * blocking never stalls others: one BLPOP over all of them on one server, on a blocking socket of
+   * the waiting thread's where calls can go on the caller's thread (else on a Lettuce connection);
+   * on a Redis Cluster, one per slot (a BLPOP may not span slots there).
    */
   public SignalWait openSignalWait(List<String> lists, long blockSeconds) {
     try {
       if (client.isCluster()) {
         return new SlotSignalWait(this, lists, blockSeconds);
+      }
+      if (callerThread != null) {
+        try {
+          return new SocketSignalWait(callerThread, lists, blockSeconds);
+        } catch (IOException e) {
+          // Lettuce connects, or says why it cannot, as it always has.
+        }
       }
       return new ServerSignalWait(this, lists, blockSeconds);
     } catch (RuntimeException e) {

@@ -1,0 +1,279 @@
+package dev.spool.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.JobType;
+import dev.spool.Spool;
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.netty.util.HashedWheelTimer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An idle node's wait for new jobs on a blocking socket of its own: woken by a wake-up element
+ * (which it takes), ended by unblock, close and interrupt from other threads, and opened again
+ * after Redis dropped it, between waits or during one.
+ */
+class SocketSignalWaitIT {
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  // Far longer than any test waits: a wait that returns did so because of what the test did.
+  static final long BLOCK_SECONDS = 120;
+
+  record Item(int n) {}
+
+  static final JobType<Item> ITEM = JobType.of("item", Item.class).withQueue("work");
+
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+  final String ns = SpoolRedis.namespace();
+  final HashedWheelTimer timer = new HashedWheelTimer();
+  RedisClient client;
+  StatefulRedisConnection<String, String> connection;
+  RedisCommands<String, String> raw;
+  CallerThreadScripts sockets;
+
+  @BeforeEach
+  void connect() {
+    client = RedisClient.create(redis.uri());
+    connection = client.connect();
+    raw = connection.sync();
+    sockets = new CallerThreadScripts(RedisURI.create(namedUri()), TIMEOUT, TIMEOUT, timer);
+  }
+
+  @AfterEach
+  void close() {
+    sockets.close();
+    connection.close();
+    client.shutdown();
+    timer.stop();
+  }
+
+  /** The test's Redis, its connections named after the test's namespace. */
+  String namedUri() {
+    return redis.uri() + "?clientName=" + ns;
+  }
+
+  SocketSignalWait open(String... lists) throws IOException {
+    return new SocketSignalWait(sockets, List.of(lists), BLOCK_SECONDS);
+  }
+
+  /** Starts {@code wait.await()} on a thread of its own once the wait is blocked in Redis. */
+  CompletableFuture<Void> waiting(SocketSignalWait wait) {
+    long blockedBefore = blockedClients();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              try {
+                wait.await();
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() > blockedBefore);
+    return done;
+  }
+
+  /** How many of the test's connections are blocked in a BLPOP now. */
+  long blockedClients() {
+    return blockedAddresses().size();
+  }
+
+  /** The Redis addresses of the test's connections blocked in a BLPOP now. */
+  List<String> blockedAddresses() {
+    return raw.clientList()
+        .lines()
+        // Blocked now (flag b); cmd= names the last command, also after it returned.
+        .filter(l -> l.contains(" name=" + ns + " ") && l.matches(".* flags=\\S*b\\S* .*"))
+        .map(l -> l.replaceAll("^.* addr=(\\S+) .*$", "$1"))
+        .toList();
+  }
+
+  @Test
+  void aWakeUpElementOnAnyOfItsListsEndsTheWaitAndIsTaken() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a", ns + ":b")) {
+      for (String list : List.of(ns + ":b", ns + ":a")) {
+        CompletableFuture<Void> done = waiting(wait);
+        assertThat(done).isNotDone();
+        raw.rpush(list, "1");
+        done.get(10, TimeUnit.SECONDS);
+        assertThat(raw.llen(list)).isZero();
+      }
+      assertThat(blockedClients()).isZero();
+    }
+  }
+
+  @Test
+  void anElementAlreadyThereEndsTheWaitAtOnce() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a")) {
+      raw.rpush(ns + ":a", "1");
+      wait.await();
+      assertThat(raw.llen(ns + ":a")).isZero();
+    }
+  }
+
+  @Test
+  void theWaitEndsAtItsBoundWithNothingPushed() throws Exception {
+    try (SocketSignalWait wait = new SocketSignalWait(sockets, List.of(ns + ":a"), 1)) {
+      wait.await(); // returns: BLPOP's own timeout answered nil
+      raw.rpush(ns + ":a", "1");
+      wait.await(); // the socket is still in step
+      assertThat(raw.llen(ns + ":a")).isZero();
+    }
+  }
+
+  @Test
+  void unblockFromAnotherThreadEndsAWaitAndTheNextWaitOpensAnotherSocket() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a")) {
+      CompletableFuture<Void> done = waiting(wait);
+      wait.unblock();
+      done.get(10, TimeUnit.SECONDS); // ended without an error
+      CompletableFuture<Void> next = waiting(wait);
+      assertThat(next).isNotDone();
+      raw.rpush(ns + ":a", "1");
+      next.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void closeEndsAWaitAndLaterWaitsReturnAtOnce() throws Exception {
+    SocketSignalWait wait = open(ns + ":a");
+    CompletableFuture<Void> done = waiting(wait);
+    wait.close();
+    done.get(10, TimeUnit.SECONDS);
+    wait.await(); // closed: nothing to wait for
+    assertThat(blockedClients()).isZero();
+  }
+
+  @Test
+  void anInterruptEndsTheWaitAsInterrupted() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a")) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CountDownLatch ended = new CountDownLatch(1);
+      long blockedBefore = blockedClients();
+      Thread waiter =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      wait.await();
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                    ended.countDown();
+                  });
+      await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() > blockedBefore);
+      waiter.interrupt();
+      assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(failure.get()).isInstanceOf(InterruptedException.class);
+    }
+  }
+
+  @Test
+  void aSocketKilledBetweenWaitsIsReplacedWithoutAFailure() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a")) {
+      CompletableFuture<Void> first = waiting(wait);
+      List<String> mine = blockedAddresses();
+      raw.rpush(ns + ":a", "1");
+      first.get(10, TimeUnit.SECONDS);
+      mine.forEach(raw::clientKill); // idle now, between two waits
+      CompletableFuture<Void> second = waiting(wait);
+      assertThat(second).isNotDone();
+      raw.rpush(ns + ":a", "2");
+      second.get(10, TimeUnit.SECONDS);
+      assertThat(raw.llen(ns + ":a")).isZero();
+    }
+  }
+
+  @Test
+  void aSocketKilledDuringAWaitIsReplacedAndTheWaitGoesOn() throws Exception {
+    try (SocketSignalWait wait = open(ns + ":a")) {
+      CompletableFuture<Void> done = waiting(wait);
+      List<String> first = blockedAddresses();
+      first.forEach(raw::clientKill);
+      // The wait goes on, on a fresh socket, until the element comes.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !blockedAddresses().isEmpty() && !blockedAddresses().equals(first));
+      assertThat(done).isNotDone();
+      raw.rpush(ns + ":a", "1");
+      done.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aRedisThatIsGoneFailsTheWaitAndOneThatIsBackServesTheNext() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated()) {
+      CallerThreadScripts ownSockets =
+          new CallerThreadScripts(RedisURI.create(own.uri()), TIMEOUT, TIMEOUT, timer);
+      RedisClient ownClient = RedisClient.create(own.uri());
+      try (SocketSignalWait wait =
+          new SocketSignalWait(ownSockets, List.of(ns + ":a"), BLOCK_SECONDS)) {
+        own.stop();
+        assertThatThrownBy(wait::await)
+            .isInstanceOf(RedisConnectionException.class)
+            .hasMessageContaining("new jobs");
+        own.start();
+        RedisCommands<String, String> ownRaw = ownClient.connect().sync();
+        ownRaw.rpush(ns + ":a", "1");
+        wait.await(); // a fresh socket, and the element there
+        assertThat(ownRaw.llen(ns + ":a")).isZero();
+      } finally {
+        ownClient.shutdown();
+        ownSockets.close();
+      }
+    }
+  }
+
+  @Test
+  void aNodeOnAPlainServerWaitsOnASocketAndOnLettuceWhenCallerThreadCallsAreOff() {
+    assertThat(waitOfANode()).isInstanceOf(SocketSignalWait.class);
+    System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    try {
+      assertThat(waitOfANode()).isInstanceOf(ServerSignalWait.class);
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
+    }
+  }
+
+  @Test
+  void anIdleWorkerNodeIsWokenByAnEnqueueThroughItsSocket() {
+    try (Spool spool = Spool.builder().redis(namedUri()).namespace(ns).build()) {
+      AtomicInteger ran = new AtomicInteger();
+      spool.worker("node-1").handle(ITEM, (job, item) -> ran.incrementAndGet()).start();
+      for (int i = 1; i <= 3; i++) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() == 1); // idle, waiting
+        spool.enqueue(ITEM, new Item(i));
+        int n = i;
+        await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == n);
+      }
+    }
+  }
+
+  private SignalWait waitOfANode() {
+    try (RedisConnection connection = RedisConnection.open(redis.uri(), TIMEOUT)) {
+      SignalWait wait = connection.openSignalWait(List.of(ns + ":a"), 1);
+      wait.close();
+      return wait;
+    }
+  }
+}
