@@ -106,6 +106,51 @@ class OutageLogIT {
   }
 
   @Test
+  void aWaitForNewJobsThatRedisKeepsRefusingIsOneWarningAndTheNodeRecovers() {
+    var raw = f.redis();
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    f.worker("refused-node").queues("work").handle(NOOP, (job, a) -> ran.incrementAndGet()).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !blockedAddresses(raw).isEmpty());
+    String maxclients = raw.configGet("maxclients").get("maxclients");
+    long rejectedBefore = rejectedConnections(raw);
+    // The node's wait socket dropped, and no room left for another client: its every reopen is
+    // refused ("max number of clients reached") while the node's other connections go on.
+    raw.configSet("maxclients", Long.toString(raw.clientList().lines().count() - 1));
+    try {
+      blockedAddresses(raw).forEach(raw::clientKill);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> rejectedConnections(raw) >= rejectedBefore + 4);
+    } finally {
+      raw.configSet("maxclients", maxclients);
+    }
+    List<String> warnings =
+        lines("WARN").stream().filter(l -> l.contains("the wait for new jobs failed")).toList();
+    assertThat(warnings).as("warnings: %s", lines("WARN")).hasSize(1);
+    f.spool.enqueue(NOOP, new Fixtures.Noop(1)); // the wait is back, or its bound passes
+    await().atMost(Duration.ofSeconds(20)).until(() -> ran.get() == 1);
+  }
+
+  /** The addresses of the clients blocked now (the node's wait for new jobs). */
+  private static List<String> blockedAddresses(
+      io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
+    return raw.clientList()
+        .lines()
+        .filter(l -> l.matches(".* flags=\\S*b\\S* .*"))
+        .map(l -> l.replaceAll("^.* addr=(\\S+) .*$", "$1"))
+        .toList();
+  }
+
+  private static long rejectedConnections(
+      io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
+    return raw.info("stats")
+        .lines()
+        .filter(l -> l.startsWith("rejected_connections:"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
+        .sum();
+  }
+
+  @Test
   void closingSpoolIsNoOutage() {
     Spool other = Spool.builder().redis(redis.uri()).namespace(f.namespace).build();
     other.worker("closing-node").queues("work").handle(NOOP, (job, a) -> {}).start();

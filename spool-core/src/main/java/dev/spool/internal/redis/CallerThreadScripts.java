@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -126,13 +127,13 @@ final class CallerThreadScripts implements AutoCloseable {
   }
 
   /**
-   * A socket outside the pool, for a caller that holds it for long, such as a blocking wait; the
-   * caller closes it.
+   * A socket outside the pool, on {@code channel}, for a caller that holds it for long, such as a
+   * blocking wait; the caller closes it (closing the channel ends the connect, too).
    *
    * @throws IOException if it cannot connect, or the server refuses the handshake
    */
-  RespSocket openDedicated() throws IOException {
-    return RespSocket.open(uri, connectTimeout, timer);
+  RespSocket openDedicated(SocketChannel channel) throws IOException {
+    return RespSocket.open(channel, uri, connectTimeout, timer);
   }
 
   /** The timer that ends calls whose answer is late. */

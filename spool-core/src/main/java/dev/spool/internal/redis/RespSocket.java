@@ -57,7 +57,15 @@ final class RespSocket implements AutoCloseable {
    * @throws IOException if it cannot connect, or the server refuses the handshake
    */
   static RespSocket open(RedisURI uri, Duration connectTimeout, Timer timer) throws IOException {
-    SocketChannel channel = SocketChannel.open();
+    return open(SocketChannel.open(), uri, connectTimeout, timer);
+  }
+
+  /**
+   * As {@link #open(RedisURI, Duration, Timer)}, on a channel the caller made, so that another
+   * thread can close it to end the connect and the handshake at once.
+   */
+  static RespSocket open(SocketChannel channel, RedisURI uri, Duration connectTimeout, Timer timer)
+      throws IOException {
     try {
       channel
           .socket()

@@ -5,7 +5,7 @@ import io.netty.util.Timeout;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,16 +15,21 @@ import java.util.concurrent.TimeUnit;
  * thread directly; through Lettuce it would wake the event loop first, which then wakes the waiting
  * thread: a second wake-up on the way from an enqueue to the job's start.
  *
- * <p>A socket that fails is closed and opened again by the next wait; {@link #unblock()} closes the
- * socket, which ends a wait at once even while Redis is unreachable.
+ * <p>A socket that fails is closed and opened again (once at once, then by the next wait). {@link
+ * #unblock()} and {@link #close()} end a wait by closing its socket, or the channel still
+ * connecting: at once, also while Redis is unreachable.
  */
 final class SocketSignalWait implements SignalWait {
   private final CallerThreadScripts sockets;
   private final String[] command;
   private final long deadlineNanos;
   private final Object lock = new Object();
-  private RespSocket socket; // guarded by lock; null until (re)opened, and once closed
-  private boolean closed; // guarded by lock
+  // Guarded by lock: the socket (null until opened), a channel still connecting, how many times
+  // a wait was ended from outside (a wait that sees it change is over), and whether closed.
+  private RespSocket socket;
+  private SocketChannel connecting;
+  private long unblocks;
+  private boolean closed;
 
   /**
    * Opens the socket at once, so that a node whose Redis refuses it learns so at its start.
@@ -43,36 +48,40 @@ final class SocketSignalWait implements SignalWait {
     // Redis answers by the bound; a server that never does is given up a command timeout later.
     this.deadlineNanos =
         TimeUnit.SECONDS.toNanos(blockSeconds) + sockets.commandTimeout().toNanos();
-    this.socket = sockets.openDedicated();
+    this.socket = sockets.openDedicated(SocketChannel.open());
   }
 
   @Override
   public void await() throws InterruptedException {
-    RespSocket s = current();
+    long ticket;
+    synchronized (lock) {
+      ticket = unblocks;
+    }
+    RespSocket s = current(ticket);
     if (s == null) {
-      return; // closed
+      return; // ended from outside, or closed
     }
     try {
       call(s);
       return;
     } catch (IOException first) {
-      if (endedHere(s, first)) {
+      if (endedHere(s, first, ticket)) {
         return;
       }
       if (first instanceof SocketTimeoutException) {
-        throw failed(first);
+        throw failed(first); // a server that does not answer is not tried again at once
       }
     }
     // A socket killed (CLIENT KILL, a restart) while the thread was away is found dead only now:
     // one fresh try, so that it costs no pause. A wake-up element lost with it is harmless.
-    RespSocket fresh = current();
+    RespSocket fresh = current(ticket);
     if (fresh == null) {
       return;
     }
     try {
       call(fresh);
     } catch (IOException again) {
-      if (!endedHere(fresh, again)) {
+      if (!endedHere(fresh, again, ticket)) {
         throw failed(again);
       }
     }
@@ -80,15 +89,16 @@ final class SocketSignalWait implements SignalWait {
 
   /**
    * After {@code s} failed with {@code e}: true if {@link #unblock} or {@link #close} ended the
-   * wait (it is over); otherwise drops the socket, to be opened again.
+   * wait (it is over); false if the socket failed by itself, which is then dropped, to be opened
+   * again.
    *
    * @throws InterruptedException if the waiting thread was interrupted
    */
-  private boolean endedHere(RespSocket s, IOException e) throws InterruptedException {
-    boolean unblocked;
+  private boolean endedHere(RespSocket s, IOException e, long ticket) throws InterruptedException {
+    boolean ended;
     synchronized (lock) {
-      unblocked = socket != s;
-      if (!unblocked) {
+      ended = closed || unblocks != ticket;
+      if (socket == s) {
         socket = null;
       }
     }
@@ -99,7 +109,7 @@ final class SocketSignalWait implements SignalWait {
       interrupted.initCause(e);
       throw interrupted;
     }
-    return unblocked;
+    return ended;
   }
 
   private static RedisConnectionException failed(IOException e) {
@@ -111,7 +121,7 @@ final class SocketSignalWait implements SignalWait {
     try {
       deadline = sockets.timer().newTimeout(t -> s.expire(), deadlineNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) { // the client is closing: its timer is stopped
-      throw new ClosedChannelException();
+      throw new RedisConnectionException("the client is closing", e);
     }
     try {
       s.call(command); // an element, or nil at the bound: either way the wait is over
@@ -121,55 +131,84 @@ final class SocketSignalWait implements SignalWait {
   }
 
   /**
-   * The socket to wait on, opened if the last one failed (outside the lock: {@link #unblock} must
-   * not wait for a connect); null once closed.
+   * The socket to wait on, opened if the last one failed; null if the wait was ended from outside
+   * since {@code ticket} was taken, or closed. The channel is known while it connects, so that
+   * {@link #unblock} can end the connect too.
    *
    * @throws RedisConnectionException if it cannot connect
    */
-  private RespSocket current() {
+  private RespSocket current(long ticket) {
+    SocketChannel channel;
     synchronized (lock) {
-      if (closed || socket != null) {
+      if (closed || unblocks != ticket) {
+        return null;
+      }
+      if (socket != null) {
         return socket;
       }
+      try {
+        channel = SocketChannel.open();
+      } catch (IOException e) {
+        throw new RedisConnectionException("cannot wait for new jobs: " + e.getMessage(), e);
+      }
+      connecting = channel;
     }
-    RespSocket opened;
+    RespSocket opened = null;
+    Exception failure = null;
     try {
-      opened = sockets.openDedicated();
-    } catch (IOException e) {
-      throw new RedisConnectionException("cannot wait for new jobs: " + e.getMessage(), e);
+      opened = sockets.openDedicated(channel);
+    } catch (IOException | RuntimeException e) { // RuntimeException: the handshake was refused
+      failure = e;
     }
     synchronized (lock) {
-      if (!closed && socket == null) {
-        socket = opened;
-        return opened;
+      if (connecting == channel) {
+        connecting = null;
       }
+      if (closed || unblocks != ticket) {
+        if (opened != null) {
+          opened.close();
+        }
+        return null;
+      }
+      if (failure != null) {
+        throw new RedisConnectionException(
+            "cannot wait for new jobs: " + failure.getMessage(), failure);
+      }
+      socket = opened;
+      return opened;
     }
-    opened.close();
-    return null;
   }
 
   @Override
   public void unblock() {
-    RespSocket s;
-    synchronized (lock) {
-      s = socket;
-      socket = null; // the next wait opens another
-    }
-    if (s != null) {
-      s.close(); // a read blocked on it ends with an AsynchronousCloseException
-    }
+    end(false);
   }
 
   @Override
   public void close() {
+    end(true);
+  }
+
+  private void end(boolean close) {
     RespSocket s;
+    SocketChannel c;
     synchronized (lock) {
-      closed = true;
+      closed |= close;
+      unblocks++;
       s = socket;
-      socket = null;
+      c = connecting;
+      socket = null; // the next wait opens another
+      connecting = null;
     }
     if (s != null) {
-      s.close();
+      s.close(); // a read blocked on it ends with an AsynchronousCloseException
+    }
+    if (c != null) {
+      try {
+        c.close(); // a connect or handshake in progress ends the same way
+      } catch (IOException e) {
+        // closing: nothing more to do with it
+      }
     }
   }
 }

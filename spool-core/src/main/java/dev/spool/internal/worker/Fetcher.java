@@ -34,6 +34,7 @@ final class Fetcher {
   private volatile boolean stopping;
   private volatile SignalWait signals;
   private long round; // turns which shard of a sharded queue is fetched first
+  private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
   private Thread thread;
 
   Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
@@ -129,18 +130,37 @@ final class Fetcher {
     return node.store().fetch(queue, node.name(), now, node.settings().lease().toMillis(), max);
   }
 
-  /** Blocks until a queue signals new work (or a short bound passes, as a safety net). */
+  /**
+   * Blocks until a queue signals new work (or a short bound passes, as a safety net). A wait that
+   * fails is followed by a pause that grows up to that bound while it keeps failing (a Redis that
+   * refuses the wait's connection, say), so an idle node never fetches more often than that.
+   */
   private void awaitSignal() {
     try {
       signals.await();
+      waitBackoffMs = 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
     } catch (RuntimeException e) {
-      if (!stopping) {
-        log.debug("node {}: wait for signal ended: {}", node.name(), e.getMessage());
-        pause(200);
+      if (stopping) {
+        return;
       }
+      if (waitBackoffMs == 0) {
+        waitBackoffMs = 200;
+        node.store()
+            .redis()
+            .logFailure(
+                log,
+                "node {}: the wait for new jobs failed, fetching again in {} ms: {}",
+                node.name(),
+                waitBackoffMs,
+                e.getMessage());
+      } else {
+        waitBackoffMs = Math.min(waitBackoffMs * 2, TimeUnit.SECONDS.toMillis(BLOCK_SECONDS));
+        log.debug("node {}: the wait for new jobs failed again: {}", node.name(), e.getMessage());
+      }
+      pause(waitBackoffMs);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.spool.internal.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.spool.JobType;
 import dev.spool.Spool;
@@ -14,6 +15,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.netty.util.HashedWheelTimer;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,9 +76,12 @@ class SocketSignalWaitIT {
     return new SocketSignalWait(sockets, List.of(lists), BLOCK_SECONDS);
   }
 
-  /** Starts {@code wait.await()} on a thread of its own once the wait is blocked in Redis. */
+  /**
+   * Starts {@code wait.await()} on a thread of its own and returns once it is blocked in Redis: on
+   * a connection not blocked before (one that was may still be listed a moment after it closed).
+   */
   CompletableFuture<Void> waiting(SocketSignalWait wait) {
-    long blockedBefore = blockedClients();
+    List<String> blockedBefore = blockedAddresses();
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread.ofPlatform()
         .daemon()
@@ -88,8 +94,15 @@ class SocketSignalWaitIT {
                 done.completeExceptionally(e);
               }
             });
-    await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() > blockedBefore);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !blockedBefore.containsAll(blockedAddresses()));
     return done;
+  }
+
+  /** Runs {@code wait.await()}, which must return long before its bound. */
+  static void awaitReturns(SocketSignalWait wait) {
+    assertTimeoutPreemptively(Duration.ofSeconds(20), wait::await);
   }
 
   /** How many of the test's connections are blocked in a BLPOP now. */
@@ -125,7 +138,7 @@ class SocketSignalWaitIT {
   void anElementAlreadyThereEndsTheWaitAtOnce() throws Exception {
     try (SocketSignalWait wait = open(ns + ":a")) {
       raw.rpush(ns + ":a", "1");
-      wait.await();
+      awaitReturns(wait);
       assertThat(raw.llen(ns + ":a")).isZero();
     }
   }
@@ -159,7 +172,7 @@ class SocketSignalWaitIT {
     CompletableFuture<Void> done = waiting(wait);
     wait.close();
     done.get(10, TimeUnit.SECONDS);
-    wait.await(); // closed: nothing to wait for
+    awaitReturns(wait); // closed: nothing to wait for
     assertThat(blockedClients()).isZero();
   }
 
@@ -168,7 +181,7 @@ class SocketSignalWaitIT {
     try (SocketSignalWait wait = open(ns + ":a")) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       CountDownLatch ended = new CountDownLatch(1);
-      long blockedBefore = blockedClients();
+      List<String> blockedBefore = blockedAddresses();
       Thread waiter =
           Thread.ofPlatform()
               .daemon()
@@ -181,7 +194,9 @@ class SocketSignalWaitIT {
                     }
                     ended.countDown();
                   });
-      await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() > blockedBefore);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !blockedBefore.containsAll(blockedAddresses()));
       waiter.interrupt();
       assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(failure.get()).isInstanceOf(InterruptedException.class);
@@ -235,7 +250,7 @@ class SocketSignalWaitIT {
         own.start();
         RedisCommands<String, String> ownRaw = ownClient.connect().sync();
         ownRaw.rpush(ns + ":a", "1");
-        wait.await(); // a fresh socket, and the element there
+        awaitReturns(wait); // a fresh socket, and the element there
         assertThat(ownRaw.llen(ns + ":a")).isZero();
       } finally {
         ownClient.shutdown();
@@ -256,7 +271,7 @@ class SocketSignalWaitIT {
   }
 
   @Test
-  void anIdleWorkerNodeIsWokenByAnEnqueueThroughItsSocket() {
+  void anIdleWorkerNodeRunsEachJobEnqueuedWhileItWaitsOnItsSocket() {
     try (Spool spool = Spool.builder().redis(namedUri()).namespace(ns).build()) {
       AtomicInteger ran = new AtomicInteger();
       spool.worker("node-1").handle(ITEM, (job, item) -> ran.incrementAndGet()).start();
@@ -267,6 +282,78 @@ class SocketSignalWaitIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == n);
       }
     }
+  }
+
+  @Test
+  void aWaitWhoseReconnectHangsIsEndedByUnblockAtOnce() throws Exception {
+    // A server that answers the first connection's PING and drops it at its BLPOP, then accepts
+    // a second connection and never answers: the wait's fresh try hangs in its handshake, as it
+    // would against a Redis behind a network that drops packets.
+    try (ServerSocket server = new ServerSocket(0)) {
+      CountDownLatch secondAccepted = new CountDownLatch(1);
+      List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (Socket first = server.accept()) {
+                  var in = first.getInputStream();
+                  readUntil(in, "PING");
+                  first.getOutputStream().write("+PONG\r\n".getBytes());
+                  readUntil(in, "BLPOP");
+                } catch (IOException e) {
+                  return;
+                }
+                try {
+                  held.add(server.accept());
+                  secondAccepted.countDown();
+                } catch (IOException e) {
+                  // the test ended
+                }
+              });
+      CallerThreadScripts toServer =
+          new CallerThreadScripts(
+              RedisURI.create("redis://127.0.0.1:" + server.getLocalPort()),
+              Duration.ofSeconds(120), // far longer than the test waits
+              TIMEOUT,
+              timer);
+      try (SocketSignalWait wait =
+          new SocketSignalWait(toServer, List.of(ns + ":a"), BLOCK_SECONDS)) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    wait.await();
+                    done.complete(null);
+                  } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                  }
+                });
+        assertThat(secondAccepted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(done).isNotDone(); // in the fresh try's handshake
+        wait.unblock();
+        done.get(10, TimeUnit.SECONDS); // ended, not left to the 120 s connect timeout
+      } finally {
+        toServer.close();
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  /** Reads from {@code in} until {@code word} went by. */
+  private static void readUntil(java.io.InputStream in, String word) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    for (int b; (b = in.read()) != -1; ) {
+      seen.append((char) b);
+      if (seen.indexOf(word) >= 0) {
+        return;
+      }
+    }
+    throw new IOException("closed before " + word);
   }
 
   private SignalWait waitOfANode() {
