@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,22 +81,31 @@ class SocketSignalWaitIT {
    */
   CompletableFuture<Void> waiting(SocketSignalWait wait) {
     List<String> blockedBefore = blockedAddresses();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try {
-                wait.await();
-                done.complete(null);
-              } catch (Throwable e) {
-                done.completeExceptionally(e);
-              }
-            });
+    CompletableFuture<Void> done = awaitOnAThreadOfItsOwn(wait).done();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !blockedBefore.containsAll(blockedAddresses()));
     return done;
+  }
+
+  /** A thread that runs one wait, and the wait's end: done when it returns, or its failure. */
+  record Waiter(Thread thread, CompletableFuture<Void> done) {}
+
+  static Waiter awaitOnAThreadOfItsOwn(SocketSignalWait wait) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread thread =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    wait.await();
+                    done.complete(null);
+                  } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                  }
+                });
+    return new Waiter(thread, done);
   }
 
   /** Runs {@code wait.await()}, which must return long before its bound. */
@@ -179,27 +187,14 @@ class SocketSignalWaitIT {
   @Test
   void anInterruptEndsTheWaitAsInterrupted() throws Exception {
     try (SocketSignalWait wait = open(ns + ":a")) {
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      CountDownLatch ended = new CountDownLatch(1);
       List<String> blockedBefore = blockedAddresses();
-      Thread waiter =
-          Thread.ofPlatform()
-              .daemon()
-              .start(
-                  () -> {
-                    try {
-                      wait.await();
-                    } catch (Throwable e) {
-                      failure.set(e);
-                    }
-                    ended.countDown();
-                  });
+      Waiter waiter = awaitOnAThreadOfItsOwn(wait);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> !blockedBefore.containsAll(blockedAddresses()));
-      waiter.interrupt();
-      assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(failure.get()).isInstanceOf(InterruptedException.class);
+      waiter.thread().interrupt();
+      assertThatThrownBy(() -> waiter.done().get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InterruptedException.class);
     }
   }
 
@@ -319,18 +314,7 @@ class SocketSignalWaitIT {
               timer);
       try (SocketSignalWait wait =
           new SocketSignalWait(toServer, List.of(ns + ":a"), BLOCK_SECONDS)) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofPlatform()
-            .daemon()
-            .start(
-                () -> {
-                  try {
-                    wait.await();
-                    done.complete(null);
-                  } catch (Throwable e) {
-                    done.completeExceptionally(e);
-                  }
-                });
+        CompletableFuture<Void> done = awaitOnAThreadOfItsOwn(wait).done();
         assertThat(secondAccepted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(done).isNotDone(); // in the fresh try's handshake
         wait.unblock();
