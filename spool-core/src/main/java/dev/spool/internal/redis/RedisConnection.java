@@ -8,6 +8,7 @@ import dev.spool.internal.json.Json;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -382,8 +383,8 @@ public final class RedisConnection implements AutoCloseable {
       if (callerThread != null) {
         try {
           return new SocketSignalWait(callerThread, lists, blockSeconds);
-        } catch (IOException e) {
-          // Lettuce connects, or says why it cannot, as it always has.
+        } catch (IOException | RedisCommandExecutionException e) {
+          // Refused (maxclients, say) or unreachable: Lettuce connects, or says why it cannot.
         }
       }
       return new ServerSignalWait(this, lists, blockSeconds);
