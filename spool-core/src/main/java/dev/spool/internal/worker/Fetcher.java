@@ -132,8 +132,8 @@ final class Fetcher {
 
   /**
    * Blocks until a queue signals new work (or a short bound passes, as a safety net). A wait that
-   * fails is followed by a pause that grows up to that bound while it keeps failing (a Redis that
-   * refuses the wait's connection, say), so an idle node never fetches more often than that.
+   * fails is followed by a pause, 200 ms at first, doubling up to that bound while the waits keep
+   * failing (a Redis that refuses the wait's connection, say): an idle node does not poll.
    */
   private void awaitSignal() {
     try {
