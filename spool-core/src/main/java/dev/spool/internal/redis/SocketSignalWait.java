@@ -57,32 +57,24 @@ final class SocketSignalWait implements SignalWait {
     synchronized (lock) {
       ticket = unblocks;
     }
-    RespSocket s = current(ticket);
-    if (s == null) {
-      return; // ended from outside, or closed
-    }
-    try {
-      call(s);
-      return;
-    } catch (IOException first) {
-      if (endedHere(s, first, ticket)) {
+    // A socket killed (CLIENT KILL, a restart) while the thread was away is found dead only by its
+    // next call: one fresh try then, so that it costs no pause. A wake-up element lost with it is
+    // harmless. A server that does not answer is not tried again at once.
+    for (int attempt = 1; ; attempt++) {
+      RespSocket s = current(ticket);
+      if (s == null) {
+        return; // ended from outside, or closed
+      }
+      try {
+        call(s);
         return;
-      }
-      if (first instanceof SocketTimeoutException) {
-        throw failed(first); // a server that does not answer is not tried again at once
-      }
-    }
-    // A socket killed (CLIENT KILL, a restart) while the thread was away is found dead only now:
-    // one fresh try, so that it costs no pause. A wake-up element lost with it is harmless.
-    RespSocket fresh = current(ticket);
-    if (fresh == null) {
-      return;
-    }
-    try {
-      call(fresh);
-    } catch (IOException again) {
-      if (!endedHere(fresh, again, ticket)) {
-        throw failed(again);
+      } catch (IOException e) {
+        if (endedFromOutside(s, e, ticket)) {
+          return;
+        }
+        if (attempt == 2 || e instanceof SocketTimeoutException) {
+          throw new RedisConnectionException("the wait for new jobs failed: " + e.getMessage(), e);
+        }
       }
     }
   }
@@ -94,7 +86,8 @@ final class SocketSignalWait implements SignalWait {
    *
    * @throws InterruptedException if the waiting thread was interrupted
    */
-  private boolean endedHere(RespSocket s, IOException e, long ticket) throws InterruptedException {
+  private boolean endedFromOutside(RespSocket s, IOException e, long ticket)
+      throws InterruptedException {
     boolean ended;
     synchronized (lock) {
       ended = closed || unblocks != ticket;
@@ -110,10 +103,6 @@ final class SocketSignalWait implements SignalWait {
       throw interrupted;
     }
     return ended;
-  }
-
-  private static RedisConnectionException failed(IOException e) {
-    return new RedisConnectionException("the wait for new jobs failed: " + e.getMessage(), e);
   }
 
   private void call(RespSocket s) throws IOException {
