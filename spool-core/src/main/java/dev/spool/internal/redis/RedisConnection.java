@@ -225,7 +225,7 @@ public final class RedisConnection implements AutoCloseable {
       cluster.setOptions(options.build());
       client = LettuceClient.of(cluster);
     } else {
-      RedisClient standalone = RedisClient.create(resources, seeds.getFirst());
+      RedisClient standalone = new LazySyncRedisClient(resources, seeds.getFirst());
       ClientOptions.Builder options =
           ClientOptions.builder()
               .autoReconnect(true)

@@ -62,7 +62,7 @@ public final class Stager implements AutoCloseable {
         });
     String[] channels =
         queues.stream().map(q -> store.keys().queue(q).dueChannel()).toArray(String[]::new);
-    pubSub.sync().subscribe(channels);
+    store.redis().await(pubSub.async().subscribe(channels));
     running = true;
     thread = Thread.ofPlatform().daemon().name("spool-stager-" + node).start(this::loop);
   }

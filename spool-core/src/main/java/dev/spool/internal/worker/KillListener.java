@@ -38,7 +38,7 @@ final class KillListener {
             requested(id);
           }
         });
-    pubSub.sync().subscribe(node.statuses().killChannel());
+    node.store().redis().await(pubSub.async().subscribe(node.statuses().killChannel()));
   }
 
   private void requested(String id) {

@@ -1,0 +1,104 @@
+package dev.spool.internal.redis;
+
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.json.JsonParser;
+import io.lettuce.core.protocol.PushHandler;
+import io.lettuce.core.pubsub.PubSubEndpoint;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnectionImpl;
+import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A Lettuce client for one server whose connections build their synchronous API when it is first
+ * asked for, not as they open. Lettuce builds it for every connection: a reflective proxy over the
+ * whole command interface, whose method map took ~0.1 s of a fresh JVM for the first connection of
+ * each kind (docs/benchmarks.md), on the way to a worker node's first job. Spool calls Redis
+ * through the async API; only the blocking waits of TLS and Sentinel set-ups use {@code sync()}.
+ */
+final class LazySyncRedisClient extends RedisClient {
+  LazySyncRedisClient(ClientResources resources, RedisURI uri) {
+    super(resources, uri);
+  }
+
+  @Override
+  protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(
+      RedisChannelWriter writer,
+      PushHandler pushHandler,
+      RedisCodec<K, V> codec,
+      Duration timeout) {
+    return new Connection<>(writer, pushHandler, codec, timeout, getOptions().getJsonParser());
+  }
+
+  @Override
+  protected <K, V> StatefulRedisPubSubConnectionImpl<K, V> newStatefulRedisPubSubConnection(
+      PubSubEndpoint<K, V> endpoint,
+      RedisChannelWriter writer,
+      RedisCodec<K, V> codec,
+      Duration timeout) {
+    return new PubSubConnection<>(endpoint, writer, codec, timeout);
+  }
+
+  private static final class Connection<K, V> extends StatefulRedisConnectionImpl<K, V> {
+    // Two threads asking at once may each build one: equal proxies, one of them kept.
+    private volatile RedisCommands<K, V> lazySync;
+
+    Connection(
+        RedisChannelWriter writer,
+        PushHandler pushHandler,
+        RedisCodec<K, V> codec,
+        Duration timeout,
+        Supplier<JsonParser> json) {
+      super(writer, pushHandler, codec, timeout, json);
+    }
+
+    @Override
+    protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
+      return null; // built by sync(), when first needed
+    }
+
+    @Override
+    public RedisCommands<K, V> sync() {
+      RedisCommands<K, V> commands = lazySync;
+      if (commands == null) {
+        commands = super.newRedisSyncCommandsImpl();
+        lazySync = commands;
+      }
+      return commands;
+    }
+  }
+
+  private static final class PubSubConnection<K, V>
+      extends StatefulRedisPubSubConnectionImpl<K, V> {
+    private volatile RedisPubSubCommands<K, V> lazySync;
+
+    PubSubConnection(
+        PubSubEndpoint<K, V> endpoint,
+        RedisChannelWriter writer,
+        RedisCodec<K, V> codec,
+        Duration timeout) {
+      super(endpoint, writer, codec, timeout);
+    }
+
+    @Override
+    protected RedisPubSubCommands<K, V> newRedisSyncCommandsImpl() {
+      return null;
+    }
+
+    @Override
+    public RedisPubSubCommands<K, V> sync() {
+      RedisPubSubCommands<K, V> commands = lazySync;
+      if (commands == null) {
+        commands = super.newRedisSyncCommandsImpl();
+        lazySync = commands;
+      }
+      return commands;
+    }
+  }
+}
