@@ -5,6 +5,8 @@
 //                                   --list L --warm-list W
 //   node enqueue.mjs --mode delayed --redis URL --jobs 5000 --seconds 10 --lead-ms 1000 --warm 1000
 //                                   --idle-ms 1000 --list L --warm-list W
+//   node enqueue.mjs --mode single  --redis URL --jobs 20000 --warm 1000 --idle-ms 1000
+//                                   --list L --warm-list W
 // CPU time is this process's user + system time: cpuMicros over the measured phase only,
 // processCpuMicros since the process started (start-up, connection and warm-up included).
 import { Queue } from 'bullmq';
@@ -89,6 +91,28 @@ async function rate() {
   return { sent: count, rate: perSec, seconds: took, lateSends, cpuMicros: cpuMicros() - cpu0 };
 }
 
+/** Single adds one after another, each awaited before the next; each carries its send time. */
+async function backToBack(count, list) {
+  for (let i = 0; i < count; i++) {
+    await queue.add('compare-latency', { n: i, sentUs: monotonicMicros(), list }, jobOptions);
+  }
+}
+
+/**
+ * Single adds back to back, after the same warm-up and idle as W2: the CPU of an add when the
+ * process never idles between them (a paced sender also pays to sleep and wake for each).
+ */
+async function single() {
+  await backToBack(int('warm', 1000), required(args, 'warm-list'));
+  await sleep(int('idle-ms', 1000));
+  const count = int('jobs');
+  const cpu0 = cpuMicros();
+  const t0 = monotonicMicros();
+  await backToBack(count, required(args, 'list'));
+  const took = (monotonicMicros() - t0) / 1e6;
+  return { sent: count, seconds: took, jobsPerSec: count / took, cpuMicros: cpuMicros() - cpu0 };
+}
+
 /** Schedules `jobs` delayed jobs due evenly over `seconds` from `leadMs` after now. */
 async function schedule(jobs, seconds, leadMs, list) {
   const firstDue = Date.now() + leadMs;
@@ -125,9 +149,9 @@ async function delayed() {
   };
 }
 
-const modes = { bulk, rate, delayed };
+const modes = { bulk, rate, delayed, single };
 if (!modes[mode]) {
-  throw new Error(`--mode must be bulk, rate or delayed, got ${mode}`);
+  throw new Error(`--mode must be bulk, rate, delayed or single, got ${mode}`);
 }
 try {
   await queue.waitUntilReady();

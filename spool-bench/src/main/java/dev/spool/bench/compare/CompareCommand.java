@@ -70,10 +70,10 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--workloads",
       paramLabel = "W",
       split = ",",
-      defaultValue = "incr,noop,latency,delayed",
+      defaultValue = "incr,noop,latency,delayed,single",
       description =
-          "Of incr (W1, INCR handlers), noop (W1, no-op handlers), latency (W2), delayed (W3)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Of incr (W1, INCR handlers), noop (W1, no-op handlers), latency (W2), delayed (W3),"
+              + " single (single enqueues back to back). Default: ${DEFAULT-VALUE}.")
   List<String> workloads;
 
   @Option(
@@ -111,6 +111,14 @@ public final class CompareCommand implements Callable<Integer> {
       defaultValue = "10",
       description = "W2 measured seconds per rate. Default: ${DEFAULT-VALUE}.")
   int latencySeconds;
+
+  @Option(
+      names = "--single-jobs",
+      paramLabel = "N",
+      defaultValue = "20000",
+      description =
+          "Single enqueues sent back to back, after the warm-up. Default: ${DEFAULT-VALUE}.")
+  int singleJobs;
 
   @Option(
       names = "--delayed-jobs",
@@ -287,9 +295,10 @@ public final class CompareCommand implements Callable<Integer> {
         case "incr" -> list.add(new ThroughputWorkload(true, jobs, chunk));
         case "noop" -> list.add(new ThroughputWorkload(false, jobs, chunk));
         case "latency" ->
-            rates.forEach(r -> list.add(new LatencyWorkload(r, latencySeconds, warm, idleMs)));
+            rates.forEach(r -> list.add(LatencyWorkload.paced(r, latencySeconds, warm, idleMs)));
         case "delayed" ->
             list.add(new DelayedWorkload(delayedJobs, delayedSeconds, 1000, warm, idleMs));
+        case "single" -> list.add(LatencyWorkload.backToBack(singleJobs, warm, idleMs));
         default -> throw new IllegalStateException("unreachable: " + w);
       }
     }
@@ -298,14 +307,14 @@ public final class CompareCommand implements Callable<Integer> {
 
   void validate() {
     Set<String> knownSystems = Set.of("spool", "bullmq");
-    Set<String> knownWorkloads = Set.of("incr", "noop", "latency", "delayed");
+    Set<String> knownWorkloads = Set.of("incr", "noop", "latency", "delayed", "single");
     require(runs >= 1, "--runs must be at least 1, got " + runs);
     require(
         !systems.isEmpty() && knownSystems.containsAll(systems),
         "--systems must be of spool, bullmq; got " + systems);
     require(
         !workloads.isEmpty() && knownWorkloads.containsAll(workloads),
-        "--workloads must be of incr, noop, latency, delayed; got " + workloads);
+        "--workloads must be of incr, noop, latency, delayed, single; got " + workloads);
     require(jobs >= 1, "--jobs must be positive, got " + jobs);
     require(chunk >= 1, "--chunk must be positive, got " + chunk);
     require(
@@ -316,6 +325,7 @@ public final class CompareCommand implements Callable<Integer> {
         "--rates must be in [1, 100000], got " + rates);
     require(latencySeconds >= 1, "--latency-seconds must be at least 1, got " + latencySeconds);
     require(delayedJobs >= 1, "--delayed-jobs must be positive, got " + delayedJobs);
+    require(singleJobs >= 1, "--single-jobs must be positive, got " + singleJobs);
     require(delayedSeconds >= 1, "--delayed-seconds must be at least 1, got " + delayedSeconds);
     require(warm >= 0, "--warm must be >= 0, got " + warm);
     require(idleMs >= 0, "--idle-ms must be >= 0, got " + idleMs);
@@ -377,7 +387,7 @@ public final class CompareCommand implements Callable<Integer> {
     List<CompareReport.Column> columns =
         setup.systems().stream().map(s -> new CompareReport.Column(s.id(), s.heading())).toList();
     CompareReport report = new CompareReport(columns, records);
-    List<Figure> figures = Figure.rows(rates, chunk, delayedJobs);
+    List<Figure> figures = Figure.rows(rates, chunk, delayedJobs, singleJobs);
     StringBuilder text = new StringBuilder();
     text.append('\n');
     header(text, setup, started, loadAtStart, workerCommand);
@@ -521,7 +531,9 @@ public final class CompareCommand implements Callable<Integer> {
         .append(delayedJobs)
         .append(" jobs over ")
         .append(delayedSeconds)
-        .append(" s; enqueuers warm up with ")
+        .append(" s; ")
+        .append(singleJobs)
+        .append(" single enqueues back to back; enqueuers warm up with ")
         .append(warm)
         .append(" jobs and ")
         .append(idleMs)
@@ -546,6 +558,8 @@ public final class CompareCommand implements Callable<Integer> {
         (8) The enqueuer process's CPU time over the measured phase ÷ jobs (after its warm-up).
         (9) INCR from the harness's JVM, 1 000 per pipelined batch, and one at a time: what this \
         Redis and machine allowed during the comparison.
+        (10) Single enqueues one after another, each awaited, from a fresh process after the same \
+        warm-up as (6): no sleep or wake-up between calls; an idle worker runs the jobs meanwhile.
         """);
   }
 

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 public final class EnqueuerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--mode", required = true, description = "bulk, rate or delayed")
+  @Option(names = "--mode", required = true, description = "bulk, rate, delayed or single")
   String mode;
 
   @Option(names = "--redis", required = true)
@@ -82,7 +82,9 @@ public final class EnqueuerCommand implements Callable<Integer> {
         case "bulk" -> bulk(spool, result);
         case "rate" -> rate(spool, result);
         case "delayed" -> delayed(spool, result);
-        default -> throw new IllegalArgumentException("--mode must be bulk, rate or delayed");
+        case "single" -> single(spool, result);
+        default ->
+            throw new IllegalArgumentException("--mode must be bulk, rate, delayed or single");
       }
     }
     result.put("processCpuMicros", cpuMicros());
@@ -162,6 +164,34 @@ public final class EnqueuerCommand implements Callable<Integer> {
           CompareJobs.LATENCY, new CompareJobs.Latency(i, CompareJobs.monotonicMicros(), target));
     }
     return late;
+  }
+
+  /**
+   * Single enqueues back to back, after the same warm-up and idle as W2: the CPU of an enqueue when
+   * the process never idles between them (a paced sender also pays to sleep and wake for each).
+   */
+  private void single(Spool spool, ObjectNode result) {
+    require(jobs > 0, "--jobs must be positive");
+    backToBack(spool, warm, requireList(warmList, "--warm-list"));
+    sleepMillis(idleMs);
+    long cpu0 = cpuMicros();
+    long t0 = System.nanoTime();
+    backToBack(spool, jobs, requireList(list, "--list"));
+    double took = (System.nanoTime() - t0) / 1e9;
+    result.put("sent", jobs);
+    result.put("seconds", took);
+    result.put("jobsPerSec", jobs / took);
+    result.put("cpuMicros", cpuMicros() - cpu0);
+  }
+
+  /**
+   * Single enqueues one after another, each awaited before the next; each carries its send time.
+   */
+  private static void backToBack(Spool spool, int count, String target) {
+    for (int i = 0; i < count; i++) {
+      spool.enqueue(
+          CompareJobs.LATENCY, new CompareJobs.Latency(i, CompareJobs.monotonicMicros(), target));
+    }
   }
 
   /** W3: warm-up jobs due over the next second and a second of idle, then the delayed jobs. */

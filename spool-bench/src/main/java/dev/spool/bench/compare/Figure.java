@@ -12,7 +12,7 @@ record Figure(String workload, String key, String label, int decimals, boolean h
   static final String REDIS = "redis";
 
   /** The rows of the table, in order, for the workloads as configured. */
-  static List<Figure> rows(List<Integer> rates, int chunk, int delayedJobs) {
+  static List<Figure> rows(List<Integer> rates, int chunk, int delayedJobs, int singleJobs) {
     List<Figure> rows = new ArrayList<>();
     rows.add(
         new Figure("W1-incr", "processedJobsPerSec", "W1 jobs/s, each job one INCR (1)", 0, true));
@@ -117,6 +117,20 @@ record Figure(String workload, String key, String label, int decimals, boolean h
               2,
               false));
     }
+    rows.add(
+        new Figure(
+            "single",
+            "sendJobsPerSec",
+            singleJobs + " single enqueues back to back: jobs/s (10)",
+            0,
+            true));
+    rows.add(
+        new Figure(
+            "single",
+            "enqueuerCpuMicrosPerJob",
+            "  single-enqueue CPU µs/job, back to back",
+            1,
+            false));
     rows.add(
         new Figure(
             "ceiling", "pipelinedIncrPerSec", "Redis ceiling: INCR/s pipelined (9)", 0, true));

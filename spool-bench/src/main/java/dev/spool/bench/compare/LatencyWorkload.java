@@ -2,34 +2,85 @@ package dev.spool.bench.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * W2: an idle worker process; a fresh enqueuer process sends warm-up jobs, idles, then sends single
  * jobs at a fixed rate, each carrying its send time; the handlers push start − send time to a
  * result list, read back at the end. Also the enqueuer's CPU time per job over the measured phase.
+ *
+ * <p>Its back-to-back form ("single") sends the measured jobs one after another, each awaited, with
+ * no pacing: the enqueuer's CPU per call when it never idles between calls, which a paced sender
+ * also pays for (a sleep and a wake-up per call, dear on a virtual machine).
  */
 final class LatencyWorkload implements Workload {
   static final String RESULTS = "compare:latency";
   static final String WARM_RESULTS = "compare:warm";
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofSeconds(60);
+  // Back to back, an enqueuer manages thousands a second; this bounds a run that does not.
+  private static final int SLOWEST_BACK_TO_BACK_PER_SEC = 500;
 
-  private final int rate;
-  private final int seconds;
+  private final int rate; // jobs/s; 0: back to back
+  private final int seconds; // paced: the measured seconds
+  private final int jobs; // back to back: the measured jobs
   private final int warm;
   private final long idleMs;
 
-  LatencyWorkload(int rate, int seconds, int warm, long idleMs) {
+  private LatencyWorkload(int rate, int seconds, int jobs, int warm, long idleMs) {
     this.rate = rate;
     this.seconds = seconds;
+    this.jobs = jobs;
     this.warm = warm;
     this.idleMs = idleMs;
   }
 
+  /** W2: single enqueues at {@code rate} per second for {@code seconds}. */
+  static LatencyWorkload paced(int rate, int seconds, int warm, long idleMs) {
+    return new LatencyWorkload(rate, seconds, 0, warm, idleMs);
+  }
+
+  /** {@code jobs} single enqueues one after another. */
+  static LatencyWorkload backToBack(int jobs, int warm, long idleMs) {
+    return new LatencyWorkload(0, 0, jobs, warm, idleMs);
+  }
+
   @Override
   public String id() {
-    return "W2-" + rate;
+    return rate > 0 ? "W2-" + rate : "single";
+  }
+
+  private List<String> enqueuerArgs() {
+    List<String> args = new ArrayList<>();
+    if (rate > 0) {
+      args.addAll(
+          List.of(
+              "--mode",
+              "rate",
+              "--rate",
+              Integer.toString(rate),
+              "--seconds",
+              Integer.toString(seconds)));
+    } else {
+      args.addAll(List.of("--mode", "single", "--jobs", Integer.toString(jobs)));
+    }
+    args.addAll(
+        List.of(
+            "--warm",
+            Integer.toString(warm),
+            "--idle-ms",
+            Long.toString(idleMs),
+            "--list",
+            RESULTS,
+            "--warm-list",
+            WARM_RESULTS));
+    return args;
+  }
+
+  /** How long the enqueuer may take, beyond the comparison's timeout. */
+  private long expectedSeconds() {
+    return rate > 0 ? seconds + warm / rate : (jobs + warm) / SLOWEST_BACK_TO_BACK_PER_SEC;
   }
 
   @Override
@@ -43,16 +94,8 @@ final class LatencyWorkload implements Workload {
     }
     long sent = -1;
     try {
-      List<String> args =
-          List.of(
-              "--mode", "rate",
-              "--rate", Integer.toString(rate),
-              "--seconds", Integer.toString(seconds),
-              "--warm", Integer.toString(warm),
-              "--idle-ms", Long.toString(idleMs),
-              "--list", RESULTS,
-              "--warm-list", WARM_RESULTS);
-      Duration bound = c.timeout.plusSeconds(seconds + warm / Math.max(1, rate));
+      List<String> args = enqueuerArgs();
+      Duration bound = c.timeout.plusSeconds(expectedSeconds());
       try (ChildProcess enqueuer =
           s.startEnqueuer(c, Workload.label(this, s, run, "enqueuer"), args)) {
         if (!enqueuer.awaitExit(bound)) {
@@ -66,7 +109,11 @@ final class LatencyWorkload implements Workload {
         }
         sent = result.path("sent").asLong();
         r.put("sent", sent);
-        r.put("lateSends", result.path("lateSends").asDouble());
+        if (rate > 0) {
+          r.put("lateSends", result.path("lateSends").asDouble());
+        } else {
+          r.put("sendJobsPerSec", result.path("jobsPerSec").asDouble());
+        }
         r.put("sendSeconds", result.path("seconds").asDouble());
         r.put("enqueuerCpuMicrosPerJob", result.path("cpuMicros").asDouble() / sent);
         r.put("enqueuerProcessCpuSeconds", result.path("processCpuMicros").asDouble() / 1e6);

@@ -26,12 +26,13 @@ class CompareCommandTest {
     c.validate();
     assertThat(c.runs).isEqualTo(3);
     assertThat(c.systems).containsExactly("spool", "bullmq");
-    assertThat(c.workloads).containsExactly("incr", "noop", "latency", "delayed");
+    assertThat(c.workloads).containsExactly("incr", "noop", "latency", "delayed", "single");
     assertThat(c.jobs).isEqualTo(100_000);
     assertThat(c.chunk).isEqualTo(1000);
     assertThat(c.concurrency).isEqualTo(200);
     assertThat(c.rates).containsExactly(500, 1000);
     assertThat(c.delayedJobs).isEqualTo(5000);
+    assertThat(c.singleJobs).isEqualTo(20_000);
     assertThat(c.warm).isEqualTo(1000);
     assertThat(c.spoolVariant).isNull();
   }
@@ -66,6 +67,8 @@ class CompareCommandTest {
     assertThatThrownBy(() -> parse("--workloads", "w9").validate())
         .hasMessageContaining("--workloads");
     assertThatThrownBy(() -> parse("--rates", "0").validate()).hasMessageContaining("--rates");
+    assertThatThrownBy(() -> parse("--single-jobs", "0").validate())
+        .hasMessageContaining("--single-jobs");
     assertThatThrownBy(() -> parse("--systems", "bullmq", "--spool-variant", "x").validate())
         .hasMessageContaining("--spool-variant");
   }
