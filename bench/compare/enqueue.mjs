@@ -1,5 +1,5 @@
 // The BullMQ enqueuer of `bin/spool bench compare`: a fresh process per run, as the Spool one
-// (SpoolEnqueuer.java), with the same modes, arguments and one JSON line of results on stdout.
+// (EnqueuerCommand.java), with the same modes, arguments and one JSON line of results on stdout.
 //   node enqueue.mjs --mode bulk    --redis URL --jobs 100000 --chunk 1000 --name compare-incr --key K
 //   node enqueue.mjs --mode rate    --redis URL --rate 500 --seconds 10 --warm 1000 --idle-ms 1000
 //                                   --list L --warm-list W
@@ -99,8 +99,9 @@ async function backToBack(count, list) {
 }
 
 /**
- * Single adds back to back, after the same warm-up and idle as W2: the CPU of an add when the
- * process never idles between them (a paced sender also pays to sleep and wake for each).
+ * Single adds back to back (the warm-up too), then the same idle as W2: the CPU of an add when the
+ * process does not sleep between adds, only while each answer comes (a paced sender also sleeps
+ * until each send time, and its CPU idles in between).
  */
 async function single() {
   await backToBack(int('warm', 1000), required(args, 'warm-list'));

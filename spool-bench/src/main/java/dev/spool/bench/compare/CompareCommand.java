@@ -139,7 +139,7 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "1000",
       description =
-          "W2/W3 warm-up jobs each fresh enqueuer sends first (then idles --idle-ms)."
+          "W2/W3/single warm-up jobs each fresh enqueuer sends first (then idles --idle-ms)."
               + " Default: ${DEFAULT-VALUE}.")
   int warm;
 
@@ -558,8 +558,9 @@ public final class CompareCommand implements Callable<Integer> {
         (8) The enqueuer process's CPU time over the measured phase ÷ jobs (after its warm-up).
         (9) INCR from the harness's JVM, 1 000 per pipelined batch, and one at a time: what this \
         Redis and machine allowed during the comparison.
-        (10) Single enqueues one after another, each awaited, from a fresh process after the same \
-        warm-up as (6): no sleep or wake-up between calls; an idle worker runs the jobs meanwhile.
+        (10) Single enqueues one after another, each awaited, from a fresh process after as many \
+        warm-up jobs as (6), also back to back: it sleeps only while each answer comes, not until \
+        a send time; a worker runs the jobs meanwhile, on the same cores.
         """);
   }
 

@@ -38,7 +38,8 @@ public final class CompareHandlers {
             () -> {
               try {
                 redis.complete(Redis.connect(uri));
-              } catch (RuntimeException e) {
+              } catch (Throwable e) { // never left pending: every handler would wait on it
+                System.err.println("compare handlers: cannot connect to " + uri + ": " + e);
                 redis.completeExceptionally(e);
               }
             });

@@ -167,8 +167,9 @@ public final class EnqueuerCommand implements Callable<Integer> {
   }
 
   /**
-   * Single enqueues back to back, after the same warm-up and idle as W2: the CPU of an enqueue when
-   * the process never idles between them (a paced sender also pays to sleep and wake for each).
+   * Single enqueues back to back (the warm-up too), then the same idle as W2: the CPU of an enqueue
+   * when the process does not sleep between enqueues, only while each answer comes (a paced sender
+   * also sleeps until each send time, and its CPU idles in between).
    */
   private void single(Spool spool, ObjectNode result) {
     require(jobs > 0, "--jobs must be positive");

@@ -20,7 +20,12 @@ import java.util.function.Supplier;
  * asked for, not as they open. Lettuce builds it for every connection: a reflective proxy over the
  * whole command interface, whose method map took ~0.1 s of a fresh JVM for the first connection of
  * each kind (docs/benchmarks.md), on the way to a worker node's first job. Spool calls Redis
- * through the async API; only the blocking waits of TLS and Sentinel set-ups use {@code sync()}.
+ * through the async API; only the {@code BLPOP} of a node that waits on a Lettuce connection (TLS,
+ * Sentinel, {@code waitForReplicas}, or where its own socket could not be opened) uses {@code
+ * sync()}, from its first wait on, after the node has started.
+ *
+ * <p>Lettuce 6.8 reads the {@code sync} field it leaves null here only in the two {@code sync()}
+ * methods overridden below; check that again when upgrading Lettuce.
  */
 final class LazySyncRedisClient extends RedisClient {
   LazySyncRedisClient(ClientResources resources, RedisURI uri) {
@@ -46,7 +51,7 @@ final class LazySyncRedisClient extends RedisClient {
   }
 
   private static final class Connection<K, V> extends StatefulRedisConnectionImpl<K, V> {
-    // Two threads asking at once may each build one: equal proxies, one of them kept.
+    // Two threads asking at once may each build and use a proxy of their own: they hold no state.
     private volatile RedisCommands<K, V> lazySync;
 
     Connection(

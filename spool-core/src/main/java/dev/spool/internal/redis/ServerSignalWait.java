@@ -22,7 +22,14 @@ final class ServerSignalWait implements SignalWait {
     this.blockSeconds = blockSeconds;
     StatefulConnection<String, String> connection = redis.connect();
     this.blocking = (StatefulRedisConnection<String, String>) connection;
-    this.clientId = blocking.sync().clientId();
+    try {
+      // Through async(): the sync API, built on first use (LazySyncRedisClient), is left for the
+      // first wait, after the node has started.
+      this.clientId = redis.await(blocking.async().clientId());
+    } catch (RuntimeException e) {
+      blocking.close();
+      throw e;
+    }
   }
 
   @Override

@@ -10,6 +10,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +57,35 @@ class LazySyncRedisClientIT {
       assertThat(connection.sync().incr(ns + ":n")).isEqualTo(2L);
       assertThat(connection.sync()).isSameAs(connection.sync());
     }
+  }
+
+  @Test
+  void spoolsConnectionsToOneServerOpenWithoutTheSyncApi() throws Exception {
+    try (RedisConnection spool = RedisConnection.open(redis.uri(), Duration.ofSeconds(5))) {
+      StatefulRedisConnection<String, String> shared =
+          (StatefulRedisConnection<String, String>) spool.connect();
+      StatefulRedisPubSubConnection<String, String> pubSub = spool.openPubSub();
+      try {
+        assertThat(builtSync(shared)).isNull();
+        assertThat(builtSync(pubSub)).isNull();
+      } finally {
+        pubSub.close();
+        shared.close();
+      }
+      // A wait on a Lettuce connection opens without it too (it is built at its first BLPOP).
+      ServerSignalWait wait = new ServerSignalWait(spool, List.of(ns + ":signal"), 1);
+      try {
+        assertThat(builtSync(connectionOf(wait))).isNull();
+      } finally {
+        wait.close();
+      }
+    }
+  }
+
+  static Object connectionOf(ServerSignalWait wait) throws ReflectiveOperationException {
+    Field blocking = ServerSignalWait.class.getDeclaredField("blocking");
+    blocking.setAccessible(true);
+    return blocking.get(wait);
   }
 
   @Test
