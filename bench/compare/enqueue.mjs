@@ -59,6 +59,11 @@ async function bulk() {
   return { jobs, chunk, seconds, jobsPerSec: jobs / seconds, cpuMicros: cpuMicros() - cpu0 };
 }
 
+/** One single add of W2 or single: job `n`, stamped with its send time. */
+function addLatencyJob(n, list) {
+  return queue.add('compare-latency', { n, sentUs: monotonicMicros(), list }, jobOptions);
+}
+
 /**
  * Single adds paced at `rate` per second on an absolute schedule (a late send does not push the
  * later ones back); each job carries the monotonic time just before its add.
@@ -72,7 +77,7 @@ async function paced(count, rate, list) {
     if (monotonicMicros() - target > 1000) {
       lateSends++;
     }
-    await queue.add('compare-latency', { n: i, sentUs: monotonicMicros(), list }, jobOptions);
+    await addLatencyJob(i, list);
   }
   return lateSends;
 }
@@ -94,7 +99,7 @@ async function rate() {
 /** Single adds one after another, each awaited before the next; each carries its send time. */
 async function backToBack(count, list) {
   for (let i = 0; i < count; i++) {
-    await queue.add('compare-latency', { n: i, sentUs: monotonicMicros(), list }, jobOptions);
+    await addLatencyJob(i, list);
   }
 }
 

@@ -6,6 +6,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The Spool handlers of {@code bench compare}, registered on a {@code spool worker} node by {@code
@@ -46,22 +47,21 @@ public final class CompareHandlers {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> redis.thenAccept(Redis::close), "compare-handlers-close"));
+    Supplier<RedisCommands<String, String>> commands = () -> redis.join().commands();
     worker
-        .handle(CompareJobs.INCR, (job, a) -> redis.join().commands().incr(a.key()))
+        .handle(CompareJobs.INCR, (job, a) -> commands.get().incr(a.key()))
         .handle(CompareJobs.NOOP, (job, a) -> {})
         .handle(
             CompareJobs.LATENCY,
             (job, a) ->
-                redis
-                    .join()
-                    .commands()
+                commands
+                    .get()
                     .rpush(a.list(), Long.toString(CompareJobs.monotonicMicros() - a.sentUs())))
         .handle(
             CompareJobs.DELAYED,
             (job, a) ->
-                redis
-                    .join()
-                    .commands()
+                commands
+                    .get()
                     .rpush(a.list(), Long.toString(CompareJobs.wallMicros() - a.dueMs() * 1000)));
   }
 

@@ -160,8 +160,7 @@ public final class EnqueuerCommand implements Callable<Integer> {
       if (System.nanoTime() - due > 1_000_000) {
         late++;
       }
-      spool.enqueue(
-          CompareJobs.LATENCY, new CompareJobs.Latency(i, CompareJobs.monotonicMicros(), target));
+      sendLatencyJob(spool, i, target);
     }
     return late;
   }
@@ -190,9 +189,14 @@ public final class EnqueuerCommand implements Callable<Integer> {
    */
   private static void backToBack(Spool spool, int count, String target) {
     for (int i = 0; i < count; i++) {
-      spool.enqueue(
-          CompareJobs.LATENCY, new CompareJobs.Latency(i, CompareJobs.monotonicMicros(), target));
+      sendLatencyJob(spool, i, target);
     }
+  }
+
+  /** One single enqueue of W2 or single: job {@code n}, stamped with its send time. */
+  private static void sendLatencyJob(Spool spool, int n, String target) {
+    spool.enqueue(
+        CompareJobs.LATENCY, new CompareJobs.Latency(n, CompareJobs.monotonicMicros(), target));
   }
 
   /** W3: warm-up jobs due over the next second and a second of idle, then the delayed jobs. */

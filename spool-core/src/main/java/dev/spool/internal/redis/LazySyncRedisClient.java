@@ -50,9 +50,25 @@ final class LazySyncRedisClient extends RedisClient {
     return new PubSubConnection<>(endpoint, writer, codec, timeout);
   }
 
+  /**
+   * A connection's sync API, built on first use. Two threads asking at once may each build and use
+   * a proxy of their own: they hold no state.
+   */
+  private static final class OnFirstUse<T> {
+    private volatile T built;
+
+    T get(Supplier<T> build) {
+      T value = built;
+      if (value == null) {
+        value = build.get();
+        built = value;
+      }
+      return value;
+    }
+  }
+
   private static final class Connection<K, V> extends StatefulRedisConnectionImpl<K, V> {
-    // Two threads asking at once may each build and use a proxy of their own: they hold no state.
-    private volatile RedisCommands<K, V> lazySync;
+    private final OnFirstUse<RedisCommands<K, V>> lazySync = new OnFirstUse<>();
 
     Connection(
         RedisChannelWriter writer,
@@ -70,18 +86,13 @@ final class LazySyncRedisClient extends RedisClient {
 
     @Override
     public RedisCommands<K, V> sync() {
-      RedisCommands<K, V> commands = lazySync;
-      if (commands == null) {
-        commands = super.newRedisSyncCommandsImpl();
-        lazySync = commands;
-      }
-      return commands;
+      return lazySync.get(super::newRedisSyncCommandsImpl);
     }
   }
 
   private static final class PubSubConnection<K, V>
       extends StatefulRedisPubSubConnectionImpl<K, V> {
-    private volatile RedisPubSubCommands<K, V> lazySync;
+    private final OnFirstUse<RedisPubSubCommands<K, V>> lazySync = new OnFirstUse<>();
 
     PubSubConnection(
         PubSubEndpoint<K, V> endpoint,
@@ -98,12 +109,7 @@ final class LazySyncRedisClient extends RedisClient {
 
     @Override
     public RedisPubSubCommands<K, V> sync() {
-      RedisPubSubCommands<K, V> commands = lazySync;
-      if (commands == null) {
-        commands = super.newRedisSyncCommandsImpl();
-        lazySync = commands;
-      }
-      return commands;
+      return lazySync.get(super::newRedisSyncCommandsImpl);
     }
   }
 }

@@ -43,9 +43,15 @@ class LazySyncRedisClientIT {
 
   /** The synchronous API Lettuce's constructor stored: null while none was built. */
   static Object builtSync(Object connection) throws ReflectiveOperationException {
-    Field sync = StatefulRedisConnectionImpl.class.getDeclaredField("sync");
-    sync.setAccessible(true);
-    return sync.get(connection);
+    return field(StatefulRedisConnectionImpl.class, "sync", connection);
+  }
+
+  /** A private field's value, read by reflection. */
+  static Object field(Class<?> declaring, String name, Object of)
+      throws ReflectiveOperationException {
+    Field field = declaring.getDeclaredField(name);
+    field.setAccessible(true);
+    return field.get(of);
   }
 
   @Test
@@ -75,17 +81,11 @@ class LazySyncRedisClientIT {
       // A wait on a Lettuce connection opens without it too (it is built at its first BLPOP).
       ServerSignalWait wait = new ServerSignalWait(spool, List.of(ns + ":signal"), 1);
       try {
-        assertThat(builtSync(connectionOf(wait))).isNull();
+        assertThat(builtSync(field(ServerSignalWait.class, "blocking", wait))).isNull();
       } finally {
         wait.close();
       }
     }
-  }
-
-  static Object connectionOf(ServerSignalWait wait) throws ReflectiveOperationException {
-    Field blocking = ServerSignalWait.class.getDeclaredField("blocking");
-    blocking.setAccessible(true);
-    return blocking.get(wait);
   }
 
   @Test
