@@ -237,7 +237,12 @@ class ConnectionFaultsIT {
                     }
                     Object result = method.invoke(real, args);
                     if (method.getName().equals("enqueue") && calls.get() == 1) {
-                      ((CompletableFuture<?>) result).join();
+                      // The first chunk has run once the job sequence counts its jobs (its
+                      // answer is read later: on a caller pipeline, only when asked for).
+                      String seq = namespace + ":{work}:seq";
+                      await()
+                          .atMost(Duration.ofSeconds(10))
+                          .until(() -> Long.toString(CHUNK + 1).equals(raw().get(seq)));
                     }
                     return result;
                   });
@@ -264,7 +269,11 @@ class ConnectionFaultsIT {
               "%d of 1200 jobs enqueued on queue 'work', 0 not enqueued, %d may have been"
                   .formatted(CHUNK, 1200 - CHUNK));
       redis.resume();
-      await().atMost(Duration.ofSeconds(10)).until(() -> ready() == 1201);
+      // Chunks that Redis had received ran once it resumed, each whole: with the shared connection
+      // all of them; with a caller pipeline, whose socket the timeout closed, those read before the
+      // close reached Redis. Either way no job is half there, and the client goes on.
+      s.enqueue(NOOP, new Noop(1));
+      assertThat(ready() - 2 - CHUNK).isIn(0L, 250L, 500L, 750L, 950L);
     } finally {
       redis.resume();
       connection.close();

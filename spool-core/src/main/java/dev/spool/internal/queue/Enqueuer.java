@@ -15,8 +15,10 @@ import dev.spool.Unique;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.observe.Observers;
+import dev.spool.internal.redis.CallerPipeline;
 import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.ScriptCalls;
 import dev.spool.internal.unique.LockSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -388,8 +390,21 @@ public final class Enqueuer {
    * Sends {@code count} jobs of one queue, encoding each chunk just before it is sent and keeping
    * at most {@link #IN_FLIGHT} chunks unanswered. Once a chunk failed, the chunks not yet sent are
    * not sent (their jobs are certainly not enqueued).
+   *
+   * <p>One chunk is awaited at once, so it may go on the caller's thread. More chunks are
+   * pipelined: on the caller's thread too where a socket of its own can be had ({@link
+   * CallerPipeline}), else on the shared connection.
    */
   private Sent send(String queue, int count, IntFunction<NewJob> job) {
+    try (CallerPipeline pipeline = count > CHUNK ? redis.callerPipeline() : null) {
+      ScriptCalls via =
+          pipeline != null ? pipeline : count <= CHUNK ? redis.awaitedAtOnce() : redis.shared();
+      return send(queue, count, job, via, pipeline);
+    }
+  }
+
+  private Sent send(
+      String queue, int count, IntFunction<NewJob> job, ScriptCalls via, CallerPipeline pipeline) {
     long now = Micros.now(clock);
     Sent sent = new Sent(count);
     ArrayDeque<Integer> inFlight = new ArrayDeque<>();
@@ -398,7 +413,7 @@ public final class Enqueuer {
       int c = futures.size();
       if (inFlight.size() == IN_FLIGHT) {
         int oldest = inFlight.removeFirst();
-        sent.collect(redis, queue, oldest, futures.get(oldest), this);
+        collect(sent, queue, oldest, futures.get(oldest), pipeline);
       }
       if (sent.first != null) {
         futures.add(null); // not sent
@@ -412,9 +427,7 @@ public final class Enqueuer {
       }
       CompletableFuture<long[]> f;
       try {
-        // A call of one chunk is awaited at once: it may go on the caller's thread. More chunks
-        // are pipelined, several in flight.
-        f = store.enqueue(queue, chunk, now, count <= CHUNK);
+        f = store.enqueue(queue, chunk, now, via);
       } catch (RuntimeException e) { // refused before sending; the chunks before it still count
         f = CompletableFuture.failedFuture(e);
       }
@@ -422,10 +435,22 @@ public final class Enqueuer {
       inFlight.addLast(c);
     }
     for (int c : inFlight) {
-      sent.collect(redis, queue, c, futures.get(c), this);
+      collect(sent, queue, c, futures.get(c), pipeline);
     }
     sent.chunks = futures.size();
     return sent;
+  }
+
+  private void collect(
+      Sent sent,
+      String queue,
+      int chunk,
+      CompletableFuture<long[]> future,
+      CallerPipeline pipeline) {
+    if (pipeline != null) {
+      pipeline.readUntil(future);
+    }
+    sent.collect(redis, queue, chunk, future, this);
   }
 
   /**

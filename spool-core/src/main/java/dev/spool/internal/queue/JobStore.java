@@ -4,6 +4,7 @@ import dev.spool.DeadJob;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
 import dev.spool.internal.redis.QueueShards;
+import dev.spool.internal.redis.ScriptCalls;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
 public interface JobStore {
   /**
    * Adds jobs to one queue; completes with their numbers in order, or minus the number of the job
-   * holding the unique lock of a job that was not added. {@code callerWaits}: the caller waits for
-   * this answer before it sends anything else, so it may be sent on the caller's own thread.
+   * holding the unique lock of a job that was not added. The call goes {@code via} the shared
+   * connection, the caller's own thread, or a caller's pipeline (see {@link ScriptCalls}).
    */
   CompletableFuture<long[]> enqueue(
-      String queue, List<NewJob> jobs, long nowMicros, boolean callerWaits);
+      String queue, List<NewJob> jobs, long nowMicros, ScriptCalls via);
 
   /**
    * Leases up to {@code max} ready jobs of a queue to a node for {@code leaseMs}, counted on

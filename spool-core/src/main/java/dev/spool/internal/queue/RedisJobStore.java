@@ -12,6 +12,7 @@ import dev.spool.internal.redis.NotReplicatedException;
 import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
+import dev.spool.internal.redis.ScriptCalls;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
@@ -89,7 +90,7 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public CompletableFuture<long[]> enqueue(
-      String queue, List<NewJob> jobs, long nowMicros, boolean callerWaits) {
+      String queue, List<NewJob> jobs, long nowMicros, ScriptCalls via) {
     QueueKeys q = keys.queue(queue);
     // The chunk's distinct templates in first-use order (equal ones sent once: jobs enqueued with
     // equal options share one even if each came with its own options object). Most chunks have
@@ -165,9 +166,7 @@ public final class RedisJobStore implements JobStore {
     }
     String[] k = {q.seq(), q.ready(), q.prio(), q.delayed(), q.signal()};
     CompletableFuture<List<Object>> answer =
-        callerWaits
-            ? redis.evalReplicatedOnCallerThread(Script.ENQUEUE, ScriptOutputType.MULTI, k, args)
-            : redis.evalReplicated(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
+        via.eval(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
     return answer
         .exceptionally(error -> notReplicated(queue, jobs.size(), error))
         .thenApply(RedisJobStore::longs);

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs scripts on the calling thread over a few blocking sockets of its own, for calls whose caller
- * waits for the answer at once (an enqueue of a single chunk, a worker node's fetch). Lettuce hands
- * every command to its event-loop thread and the answer back, two thread wake-ups per call: at a
- * steady rate of single enqueues they cost more CPU and time than the call itself
- * (docs/benchmarks.md).
+ * waits for the answer at once (an enqueue of a single chunk, a worker node's fetch) or soon after
+ * ({@link CallerPipeline}: a bulk enqueue's chunks). Lettuce hands every command to its event-loop
+ * thread and the answer back, two thread wake-ups per call: at a steady rate of single enqueues
+ * they cost more CPU and time than the call itself (docs/benchmarks.md).
  *
  * <p>For a standalone server reached by host and port without TLS ({@link #supports}); at most
  * {@link #MAX_SOCKETS} callers at once, the others use the shared connection, which pipelines them.
@@ -146,7 +146,8 @@ final class CallerThreadScripts implements AutoCloseable {
     return commandTimeout;
   }
 
-  private RespSocket borrow() {
+  /** An idle socket, or a new one; null if none is free and no more may be opened. */
+  RespSocket borrow() {
     for (RespSocket s; (s = idle.pollFirst()) != null; ) {
       if (!s.isStale(checkIdleNanos)) {
         return s;
@@ -170,14 +171,14 @@ final class CallerThreadScripts implements AutoCloseable {
     }
   }
 
-  private void giveBack(RespSocket socket) {
+  void giveBack(RespSocket socket) {
     idle.offerFirst(socket); // the most recently used first: a few sockets stay warm
     if (closed) {
       drain();
     }
   }
 
-  private void discard(RespSocket socket) {
+  void discard(RespSocket socket) {
     socket.close();
     open.decrementAndGet();
   }

@@ -286,6 +286,32 @@ public final class RedisConnection implements AutoCloseable {
     return onCallerThread(script, output, keys, args, () -> eval(script, output, keys, args));
   }
 
+  /** {@link #evalReplicated}, as {@link ScriptCalls}. */
+  public ScriptCalls shared() {
+    return this::evalReplicated;
+  }
+
+  /** {@link #evalReplicatedOnCallerThread}, as {@link ScriptCalls}. */
+  public ScriptCalls awaitedAtOnce() {
+    return this::evalReplicatedOnCallerThread;
+  }
+
+  /**
+   * A pipeline of script calls on the caller's thread (see {@link CallerPipeline}), or null where
+   * {@link #evalOnCallerThread} would take the shared connection: TLS, Sentinel, a Cluster,
+   * replicas awaited, an outage, a caller on an event loop, or no socket to spare. The caller
+   * closes it.
+   */
+  public CallerPipeline callerPipeline() {
+    if (callerThread == null
+        || outage.isDown()
+        || Thread.currentThread() instanceof FastThreadLocalThread) {
+      return null;
+    }
+    RespSocket socket = callerThread.borrow();
+    return socket == null ? null : new CallerPipeline(callerThread, socket, display);
+  }
+
   @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> onCallerThread(
       Script script,

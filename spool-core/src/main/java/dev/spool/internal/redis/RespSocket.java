@@ -126,6 +126,16 @@ final class RespSocket implements AutoCloseable {
 
   /** Sends {@code head}, then {@code keys}, then {@code args} as one command; reads its answer. */
   Object call(String[] head, String[] keys, String[] args) throws IOException {
+    send(head, keys, args);
+    return receive();
+  }
+
+  /**
+   * Writes one command without reading its answer, for calls pipelined on one thread: their answers
+   * are read in order with {@link #receive}. A command whose write failed was not whole when the
+   * connection broke, so Redis did not run it; those written before it may have run.
+   */
+  void send(String[] head, String[] keys, String[] args) throws IOException {
     length = 0;
     appendCount('*', head.length + keys.length + args.length);
     for (String s : head) {
@@ -145,17 +155,35 @@ final class RespSocket implements AutoCloseable {
       while (output.hasRemaining()) {
         channel.write(output);
       }
+    } catch (ClosedChannelException e) {
+      throw timedOutIfExpired(e);
+    }
+  }
+
+  /**
+   * Reads the answer to the oldest command sent and not answered yet.
+   *
+   * @throws RedisCommandExecutionException if Redis answered with an error (the connection stays in
+   *     step)
+   * @throws IOException if the connection failed, or {@link #expire} closed it
+   */
+  Object receive() throws IOException {
+    try {
       Object answer = read();
       lastUsedNanos = System.nanoTime();
       return answer;
     } catch (ClosedChannelException e) {
-      if (expired) {
-        SocketTimeoutException timeout = new SocketTimeoutException("no answer in time");
-        timeout.initCause(e);
-        throw timeout;
-      }
-      throw e;
+      throw timedOutIfExpired(e);
     }
+  }
+
+  private IOException timedOutIfExpired(ClosedChannelException e) {
+    if (!expired) {
+      return e;
+    }
+    SocketTimeoutException timeout = new SocketTimeoutException("no answer in time");
+    timeout.initCause(e);
+    return timeout;
   }
 
   /** This end's address as Redis lists it, host:port (for tests). */

@@ -237,7 +237,7 @@ class CallerThreadScriptsIT {
   }
 
   @Test
-  void aSpoolClientSendsItsSingleEnqueuesOnTheCallersThreadAndItsBulkOnesShared() {
+  void aSpoolClientSendsItsSingleAndBulkEnqueuesOverOneSocketOnTheCallersThread() {
     String name = ns + "-client";
     String uri = redis.uri() + "?clientName=" + name;
     try (Spool spool = Spool.builder().redis(uri).namespace(ns).build()) {
