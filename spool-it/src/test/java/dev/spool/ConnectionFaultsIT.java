@@ -216,7 +216,55 @@ class ConnectionFaultsIT {
   }
 
   @Test
+  void anEnqueueInterruptedWhileItsAnswerIsAwaitedSaysItsJobMayHaveBeenQueued() throws Exception {
+    System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    try {
+      Spool s = spool(Duration.ofSeconds(30));
+      s.enqueue(NOOP, new Noop(0));
+      redis.pause(); // no answer comes: the enqueuer waits until it is interrupted
+      try {
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread enqueuer =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        s.enqueue(NOOP, new Noop(1));
+                        failure.complete(null);
+                      } catch (RuntimeException e) {
+                        failure.complete(e);
+                      }
+                    });
+        enqueuer.interrupt();
+        // The command was handed to Redis, which runs it once it resumes: not "not enqueued".
+        assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS))
+            .isInstanceOf(EnqueueOutcomeUnknownException.class);
+      } finally {
+        redis.resume();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> ready() == 2);
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
+    }
+  }
+
+  @Test
   void aBulkEnqueueWhoseLaterChunksGoUnansweredKeepsTheIdsOfTheChunksThatLanded() {
+    bulkEnqueueWhoseLaterChunksGoUnanswered(true);
+  }
+
+  @Test
+  void theSameOnTheSharedConnection() {
+    System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    try {
+      bulkEnqueueWhoseLaterChunksGoUnanswered(false);
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
+    }
+  }
+
+  /** With chunks pipelined on the caller's thread, or on the shared connection. */
+  private void bulkEnqueueWhoseLaterChunksGoUnanswered(boolean callerThread) {
     Spool s = spool(Duration.ofMillis(500));
     s.enqueue(NOOP, new Noop(0));
     RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofMillis(500));
@@ -269,11 +317,15 @@ class ConnectionFaultsIT {
               "%d of 1200 jobs enqueued on queue 'work', 0 not enqueued, %d may have been"
                   .formatted(CHUNK, 1200 - CHUNK));
       redis.resume();
-      // Chunks that Redis had received ran once it resumed, each whole: with the shared connection
-      // all of them; with a caller pipeline, whose socket the timeout closed, those read before the
-      // close reached Redis. Either way no job is half there, and the client goes on.
-      s.enqueue(NOOP, new Noop(1));
-      assertThat(ready() - 2 - CHUNK).isIn(0L, 250L, 500L, 750L, 950L);
+      // The chunks Redis had received run once it resumes, each whole: on the shared connection,
+      // which stays open, all of them. The timeout closed the caller pipeline's socket, so Redis
+      // runs those it reads before it finds the socket closed (a prefix of them, none to all).
+      if (callerThread) {
+        s.enqueue(NOOP, new Noop(1));
+        assertThat(ready() - 2 - CHUNK).isIn(0L, 250L, 500L, 750L, 950L);
+      } else {
+        await().atMost(Duration.ofSeconds(10)).until(() -> ready() == 1 + 1200);
+      }
     } finally {
       redis.resume();
       connection.close();

@@ -396,15 +396,15 @@ public final class Enqueuer {
    * CallerPipeline}), else on the shared connection.
    */
   private Sent send(String queue, int count, IntFunction<NewJob> job) {
-    try (CallerPipeline pipeline = count > CHUNK ? redis.callerPipeline() : null) {
-      ScriptCalls via =
-          pipeline != null ? pipeline : count <= CHUNK ? redis.awaitedAtOnce() : redis.shared();
-      return send(queue, count, job, via, pipeline);
+    if (count <= CHUNK) {
+      return send(queue, count, job, redis.awaitedAtOnce());
+    }
+    try (CallerPipeline pipeline = redis.callerPipeline()) {
+      return send(queue, count, job, pipeline != null ? pipeline : redis.shared());
     }
   }
 
-  private Sent send(
-      String queue, int count, IntFunction<NewJob> job, ScriptCalls via, CallerPipeline pipeline) {
+  private Sent send(String queue, int count, IntFunction<NewJob> job, ScriptCalls via) {
     long now = Micros.now(clock);
     Sent sent = new Sent(count);
     ArrayDeque<Integer> inFlight = new ArrayDeque<>();
@@ -413,7 +413,7 @@ public final class Enqueuer {
       int c = futures.size();
       if (inFlight.size() == IN_FLIGHT) {
         int oldest = inFlight.removeFirst();
-        collect(sent, queue, oldest, futures.get(oldest), pipeline);
+        sent.collect(via, queue, oldest, futures.get(oldest), this);
       }
       if (sent.first != null) {
         futures.add(null); // not sent
@@ -435,22 +435,10 @@ public final class Enqueuer {
       inFlight.addLast(c);
     }
     for (int c : inFlight) {
-      collect(sent, queue, c, futures.get(c), pipeline);
+      sent.collect(via, queue, c, futures.get(c), this);
     }
     sent.chunks = futures.size();
     return sent;
-  }
-
-  private void collect(
-      Sent sent,
-      String queue,
-      int chunk,
-      CompletableFuture<long[]> future,
-      CallerPipeline pipeline) {
-    if (pipeline != null) {
-      pipeline.readUntil(future);
-    }
-    sent.collect(redis, queue, chunk, future, this);
   }
 
   /**
@@ -469,7 +457,7 @@ public final class Enqueuer {
     }
 
     void collect(
-        RedisConnection redis,
+        ScriptCalls via,
         String queue,
         int chunk,
         CompletableFuture<long[]> future,
@@ -477,7 +465,8 @@ public final class Enqueuer {
       int from = chunk * CHUNK;
       int size = Math.min(CHUNK, results.length - from);
       try {
-        long[] numbers = redis.await(future);
+        via.readUntil(future);
+        long[] numbers = enqueuer.redis.await(future);
         for (int i = 0; i < numbers.length; i++) {
           results[from + i] =
               new EnqueueResult(numbers[i] > 0, new JobId(queue, Math.abs(numbers[i])));

@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
  * thread uses a pipeline, then closes it, which gives the socket back.
  *
  * <p>Failures are those of {@link RedisConnection#evalOnCallerThread}, and a call is never sent
- * twice. A call whose write failed was not whole when the connection broke, so it did not run: it
- * fails as not sent ({@link RedisConnectionException}), and so does every later call. The calls
- * written before a broken read or a late answer fail as such: they may have run. An error answer
- * fails its own call only; NOSCRIPT (the script cache was emptied) sends that call's source once,
- * after the calls already in flight, which met the same empty cache.
+ * twice. Writes and reads each have the command timeout as deadline. A call whose write failed
+ * before it was out whole never runs: it fails as not sent ({@link RedisConnectionException}), and
+ * so does every later call. The calls written before a broken or late read or write fail as such:
+ * they may have run (or not: their socket is closed, and Redis drops what it had not read yet). An
+ * error answer fails its own call only; NOSCRIPT (the script cache was emptied) sends that call's
+ * source once, after the calls already in flight, which met the same empty cache: the calls run in
+ * their order unless another client loads the script in between.
  */
 public final class CallerPipeline implements ScriptCalls, AutoCloseable {
   private final CallerThreadScripts scripts;
@@ -70,6 +72,7 @@ public final class CallerPipeline implements ScriptCalls, AutoCloseable {
    * Reads answers until {@code future} (a call's, or one that completes with it) is done; returns
    * at once if no call is in flight.
    */
+  @Override
   public void readUntil(Future<?> future) {
     while (!future.isDone() && !inFlight.isEmpty()) {
       readNext();
@@ -82,7 +85,8 @@ public final class CallerPipeline implements ScriptCalls, AutoCloseable {
   }
 
   private void write(Call call) {
-    if (socket == null) {
+    RespSocket s = socket;
+    if (s == null) {
       call.answer().completeExceptionally(notSent(broken));
       return;
     }
@@ -91,31 +95,51 @@ public final class CallerPipeline implements ScriptCalls, AutoCloseable {
         call.bySource()
             ? new String[] {"EVAL", call.script().source(), keyCount}
             : new String[] {"EVALSHA", call.script().sha(), keyCount};
-    try {
-      socket.send(head, call.keys(), call.args());
-    } catch (IOException e) {
-      drop(e);
-      call.answer().completeExceptionally(notSent(e));
+    // A write blocks while Redis reads nothing and the buffers are full: it has a deadline too.
+    Timeout deadline = deadline(s);
+    if (deadline == null) {
+      call.answer().completeExceptionally(notSent(broken));
       return;
     }
+    try {
+      s.send(head, call.keys(), call.args());
+    } catch (IOException e) {
+      deadline.cancel();
+      if (s.wroteWhole()) {
+        inFlight.addLast(call); // out whole before the failure (an interrupt): it may run
+        drop(e);
+      } else {
+        drop(e);
+        call.answer().completeExceptionally(notSent(e));
+      }
+      return;
+    }
+    boolean inTime = deadline.cancel();
     inFlight.addLast(call);
+    if (!inTime) {
+      drop(new SocketTimeoutException("no answer in time")); // the timer is closing the socket
+    }
+  }
+
+  /** A deadline that closes {@code s}; null if the client is closing (the socket is dropped). */
+  private Timeout deadline(RespSocket s) {
+    try {
+      return scripts
+          .timer()
+          .newTimeout(t -> s.expire(), scripts.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // the client is closing: its timer is stopped
+      drop(new IOException("the Redis client is closing", e));
+      return null;
+    }
   }
 
   private void readNext() {
-    Call call = inFlight.removeFirst();
     RespSocket s = socket;
-    Timeout deadline;
-    try {
-      deadline =
-          scripts
-              .timer()
-              .newTimeout(
-                  t -> s.expire(), scripts.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // the client is closing: its timer is stopped
-      inFlight.addFirst(call);
-      drop(new IOException("the Redis client is closing", e));
+    Timeout deadline = deadline(s); // null: the socket was dropped, failing the calls in flight
+    if (deadline == null) {
       return;
     }
+    Call call = inFlight.removeFirst();
     Object answer = null;
     RedisCommandExecutionException error = null;
     try {
@@ -127,6 +151,11 @@ public final class CallerPipeline implements ScriptCalls, AutoCloseable {
       inFlight.addFirst(call);
       drop(e);
       return;
+    } catch (RuntimeException | Error e) { // half an answer read, say: never to be reused
+      deadline.cancel();
+      inFlight.addFirst(call);
+      drop(new IOException("reading an answer failed", e));
+      throw e;
     }
     boolean inTime = deadline.cancel();
     if (error == null) {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,9 @@ final class CallerThreadScripts implements AutoCloseable {
   private final Timer timer;
   private final long checkIdleNanos;
   private final ConcurrentLinkedDeque<RespSocket> idle = new ConcurrentLinkedDeque<>();
+  // Borrowed sockets, so that closing ends a wait for an answer whose deadline the stopping timer
+  // would drop.
+  private final Set<RespSocket> inUse = ConcurrentHashMap.newKeySet();
   private final AtomicInteger open = new AtomicInteger();
   // When the last connect failed; starts a whole retry period back, as if long ago.
   private volatile long connectFailedAt = System.nanoTime() - RETRY_CONNECT_NANOS;
@@ -150,6 +155,7 @@ final class CallerThreadScripts implements AutoCloseable {
   RespSocket borrow() {
     for (RespSocket s; (s = idle.pollFirst()) != null; ) {
       if (!s.isStale(checkIdleNanos)) {
+        inUse.add(s);
         return s;
       }
       discard(s);
@@ -162,7 +168,9 @@ final class CallerThreadScripts implements AutoCloseable {
       return null;
     }
     try {
-      return RespSocket.open(uri, connectTimeout, timer);
+      RespSocket s = RespSocket.open(uri, connectTimeout, timer);
+      inUse.add(s);
+      return s;
     } catch (IOException | RuntimeException e) {
       // The shared connection will connect, or say why it cannot, as it always has.
       open.decrementAndGet();
@@ -172,6 +180,7 @@ final class CallerThreadScripts implements AutoCloseable {
   }
 
   void giveBack(RespSocket socket) {
+    inUse.remove(socket);
     idle.offerFirst(socket); // the most recently used first: a few sockets stay warm
     if (closed) {
       drain();
@@ -179,6 +188,7 @@ final class CallerThreadScripts implements AutoCloseable {
   }
 
   void discard(RespSocket socket) {
+    inUse.remove(socket);
     socket.close();
     open.decrementAndGet();
   }
@@ -197,6 +207,9 @@ final class CallerThreadScripts implements AutoCloseable {
   public void close() {
     closed = true;
     drain();
+    for (RespSocket s : inUse) {
+      s.expire(); // a call waiting on it fails now rather than after a deadline no timer keeps
+    }
   }
 
   private void drain() {

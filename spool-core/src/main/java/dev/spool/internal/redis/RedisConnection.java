@@ -88,8 +88,8 @@ public final class RedisConnection implements AutoCloseable {
   // connection it is sent on until the replicas answer, which would stall every other caller.
   private final StatefulConnection<String, String> replicated; // null unless replicaWait
   private final Outage outage;
-  // Single-chunk enqueues, whose callers wait for them at once, go over sockets of their own on
-  // the caller's thread; null where that cannot be (see CallerThreadScripts).
+  // Enqueues, fetches and acks whose callers wait for them at once or soon after go over sockets
+  // of their own on the caller's thread; null where that cannot be (see CallerThreadScripts).
   private final CallerThreadScripts callerThread;
   private volatile boolean closed;
 
@@ -651,13 +651,15 @@ public final class RedisConnection implements AutoCloseable {
 
   /**
    * Whether a failed command may have run all the same: it was sent, but its answer never came (it
-   * timed out, or the connection dropped while it was in flight). False when it was refused before
-   * being sent, or when Redis answered with an error.
+   * timed out, the connection dropped while it was in flight, or the caller was interrupted while
+   * waiting for it). False when it was refused before being sent, or when Redis answered with an
+   * error.
    */
   public static boolean mayHaveRun(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof RedisCommandTimeoutException
           || t instanceof TimeoutException
+          || t instanceof InterruptedException // the command was handed over: it goes on
           || t instanceof NotReplicatedException) {
         return true;
       }

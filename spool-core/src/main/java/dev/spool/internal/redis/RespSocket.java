@@ -132,8 +132,9 @@ final class RespSocket implements AutoCloseable {
 
   /**
    * Writes one command without reading its answer, for calls pipelined on one thread: their answers
-   * are read in order with {@link #receive}. A command whose write failed was not whole when the
-   * connection broke, so Redis did not run it; those written before it may have run.
+   * are read in order with {@link #receive}. If the write fails, {@link #wroteWhole} tells whether
+   * the command got out whole (an interrupt can be reported after the last byte) and may run, or
+   * not, and never will: Redis runs no command it did not receive whole.
    */
   void send(String[] head, String[] keys, String[] args) throws IOException {
     length = 0;
@@ -158,6 +159,11 @@ final class RespSocket implements AutoCloseable {
     } catch (ClosedChannelException e) {
       throw timedOutIfExpired(e);
     }
+  }
+
+  /** Whether the last command {@link #send} began went out whole, even if the write then failed. */
+  boolean wroteWhole() {
+    return !output.hasRemaining();
   }
 
   /**

@@ -218,6 +218,70 @@ class CallerPipelineIT {
   }
 
   @Test
+  void aWriteThatRedisDoesNotReadEndsAtTheDeadlineAndItsCallIsNotSent() {
+    String big = "x".repeat(2 << 20); // 2 MB: a few such calls fill the socket buffers
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        CallerPipeline p = pipeline(own.uri(), Duration.ofMillis(300))) {
+      p.readUntil(counts(p, "a"));
+      own.pause(); // reads nothing now: a write blocks once the buffers are full
+      List<CompletableFuture<Object>> calls;
+      try {
+        calls =
+            IntStream.range(0, 8)
+                .mapToObj(
+                    i ->
+                        p.eval(
+                            Script.COUNTS,
+                            ScriptOutputType.MULTI,
+                            countsKeys("a"),
+                            ns + ":{a}:",
+                            big))
+                .toList();
+        p.readUntil(calls.getLast());
+      } finally {
+        own.resume();
+      }
+      // Every call ended: those written whole may have run, the one cut off and the later ones
+      // were not sent.
+      List<Boolean> mayHaveRun =
+          calls.stream()
+              .map(f -> RedisConnection.mayHaveRun(f.handle((v, e) -> e).join()))
+              .toList();
+      int firstNotSent = mayHaveRun.indexOf(false);
+      assertThat(firstNotSent).isBetween(0, 7);
+      assertThat(mayHaveRun.subList(0, firstNotSent)).doesNotContain(false);
+      assertThat(mayHaveRun.subList(firstNotSent, 8)).doesNotContain(true);
+      assertThat(calls.get(firstNotSent).handle((v, e) -> e).join())
+          .isInstanceOf(RedisConnectionException.class)
+          .hasCauseInstanceOf(java.net.SocketTimeoutException.class);
+      assertThat(scripts.openSockets()).isZero();
+    }
+  }
+
+  @Test
+  void closingTheClientEndsAWaitForAnAnswer() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        CallerPipeline p = pipeline(own.uri(), Duration.ofHours(1))) { // no deadline would end it
+      p.readUntil(counts(p, "a"));
+      own.pause();
+      try {
+        CompletableFuture<Object> waiting = counts(p, "a");
+        java.util.concurrent.ExecutorService reader =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        java.util.concurrent.Future<?> read = reader.submit(() -> p.readUntil(waiting));
+        scripts.close(); // as the client's close does, before or during the read
+        read.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(waiting).isCompletedExceptionally();
+        assertThat(RedisConnection.mayHaveRun(waiting.handle((v, e) -> e).join())).isTrue();
+        assertThat(scripts.openSockets()).isZero();
+        reader.shutdown();
+      } finally {
+        own.resume();
+      }
+    }
+  }
+
+  @Test
   void aBulkEnqueueOfSeveralChunksGoesOverOneSocketInOrder() {
     String name = ns + "-bulk";
     try (Spool spool =
@@ -228,8 +292,6 @@ class CallerPipelineIT {
       raw.scriptFlush(); // the pipelined chunks meet an empty cache: each is sent again, in order
       List<JobId> ids =
           spool.enqueueAll(ITEM, IntStream.range(0, 2_000).mapToObj(Item::new).toList());
-      // The chunks went over the same socket (their last command the source sent again), none
-      // over the shared connection.
       // The chunks went over the same socket, none over the shared connection (its last command
       // the queue's registration). The first four, in flight together, each met the empty cache
       // and were sent again by source, in order; the later ones by SHA.
@@ -252,7 +314,7 @@ class CallerPipelineIT {
             Spool.builder()
                 .redis(own.uri())
                 .namespace(ns)
-                .commandTimeout(Duration.ofMillis(300))
+                .commandTimeout(Duration.ofSeconds(1))
                 .build()) {
       spool.enqueue(ITEM, new Item(-1));
       own.pause();

@@ -245,8 +245,17 @@ class CallerThreadScriptsIT {
       spool.enqueue(ITEM, new Item(1));
       assertThat(connectionsNamed(name)).isEqualTo(shared + 1);
       spool.enqueueAll(ITEM, IntStream.range(0, 1_000).mapToObj(Item::new).toList());
-      spool.enqueue(ITEM, new Item(2));
       assertThat(connectionsNamed(name)).isEqualTo(shared + 1); // one socket, reused
+      // ... for every chunk: the shared connection's last command is still the queue's
+      // registration, not a script call.
+      assertThat(
+              raw.clientList()
+                  .lines()
+                  .filter(l -> l.contains(" name=" + name + " ") && l.contains(" cmd=evalsha "))
+                  .count())
+          .isEqualTo(1);
+      spool.enqueue(ITEM, new Item(2));
+      assertThat(connectionsNamed(name)).isEqualTo(shared + 1);
       assertThat(raw.llen(ns + ":{work}:ready")).isEqualTo(1_002);
     }
     assertThat(connectionsNamed(name)).isZero();
