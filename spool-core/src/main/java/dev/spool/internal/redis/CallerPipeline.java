@@ -1,14 +1,11 @@
 package dev.spool.internal.redis;
 
-import dev.spool.SpoolException;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.ScriptOutputType;
 import io.netty.util.Timeout;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -184,25 +181,10 @@ public final class CallerPipeline implements ScriptCalls, AutoCloseable {
       scripts.discard(socket);
       socket = null;
     }
-    Throwable failure = failure(reason);
+    Throwable failure = scripts.failure(reason, display);
     for (Call c; (c = inFlight.pollFirst()) != null; ) {
       c.answer().completeExceptionally(failure);
     }
-  }
-
-  /** A failure after the call was written, as {@link RedisConnection#evalOnCallerThread} has it. */
-  private Throwable failure(IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      RedisCommandTimeoutException timeout =
-          new RedisCommandTimeoutException(
-              "Command timed out after " + scripts.commandTimeout().toMillis() + " ms");
-      timeout.initCause(e);
-      return timeout;
-    }
-    if (e instanceof ClosedByInterruptException) {
-      return new SpoolException("interrupted while waiting for Redis at " + display, e);
-    }
-    return e; // the connection broke while the call was in flight: it may have run
   }
 
   private static RedisConnectionException notSent(IOException reason) {

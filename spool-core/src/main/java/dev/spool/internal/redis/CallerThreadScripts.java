@@ -1,10 +1,14 @@
 package dev.spool.internal.redis;
 
+import dev.spool.SpoolException;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -139,6 +143,24 @@ final class CallerThreadScripts implements AutoCloseable {
    */
   RespSocket openDedicated(SocketChannel channel) throws IOException {
     return RespSocket.open(channel, uri, connectTimeout, timer);
+  }
+
+  /**
+   * What a call that failed after its write fails with, as the shared connection's would: a late
+   * answer as Lettuce's timeout, an interrupt as such, any other break as itself (it may have run).
+   */
+  Throwable failure(IOException e, String display) {
+    if (e instanceof SocketTimeoutException) {
+      RedisCommandTimeoutException timeout =
+          new RedisCommandTimeoutException(
+              "Command timed out after " + commandTimeout.toMillis() + " ms");
+      timeout.initCause(e);
+      return timeout;
+    }
+    if (e instanceof ClosedByInterruptException) {
+      return new SpoolException("interrupted while waiting for Redis at " + display, e);
+    }
+    return e;
   }
 
   /** The timer that ends calls whose answer is late. */

@@ -303,13 +303,19 @@ public final class RedisConnection implements AutoCloseable {
    * closes it.
    */
   public CallerPipeline callerPipeline() {
-    if (callerThread == null
-        || outage.isDown()
-        || Thread.currentThread() instanceof FastThreadLocalThread) {
+    if (!callerThreadUsable()) {
       return null;
     }
     RespSocket socket = callerThread.borrow();
     return socket == null ? null : new CallerPipeline(callerThread, socket, display);
+  }
+
+  /** Whether a call may go on the caller's thread now (see {@link CallerThreadScripts}). */
+  private boolean callerThreadUsable() {
+    return callerThread != null
+        && !outage.isDown()
+        // A callback on an event loop must not block it: the loop serves every other call.
+        && !(Thread.currentThread() instanceof FastThreadLocalThread);
   }
 
   @SuppressWarnings("unchecked")
@@ -319,24 +325,16 @@ public final class RedisConnection implements AutoCloseable {
       String[] keys,
       String[] args,
       Supplier<CompletableFuture<T>> otherwise) {
-    if (callerThread == null
-        || (output != ScriptOutputType.MULTI && output != ScriptOutputType.INTEGER)
-        || outage.isDown()
-        // A callback on an event loop must not block it: the loop serves every other call.
-        || Thread.currentThread() instanceof FastThreadLocalThread) {
+    if (!callerThreadUsable()
+        || (output != ScriptOutputType.MULTI && output != ScriptOutputType.INTEGER)) {
       return otherwise.get();
     }
     Object answer;
     try {
       answer = callerThread.eval(script, keys, args);
-    } catch (java.net.SocketTimeoutException e) {
-      return CompletableFuture.failedFuture(
-          new RedisCommandTimeoutException(
-              "Command timed out after " + commandTimeout.toMillis() + " ms"));
-    } catch (java.nio.channels.ClosedByInterruptException e) {
-      return CompletableFuture.failedFuture(
-          new SpoolException("interrupted while waiting for Redis at " + display, e));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(callerThread.failure(e, display));
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     if (answer == CallerThreadScripts.NOT_SENT) {

@@ -4,28 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.JobId;
-import dev.spool.JobType;
 import dev.spool.PartialEnqueueException;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Script calls pipelined on the caller's thread: answers in order, a bulk enqueue of several chunks
@@ -33,36 +26,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * an error answer failing its own call only, and a broken or silent connection failing the calls in
  * flight as maybe run and the later ones as not sent.
  */
-class CallerPipelineIT {
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+class CallerPipelineIT extends OwnSocketsTestBase {
 
-  record Item(int n) {}
-
-  static final JobType<Item> ITEM = JobType.of("item", Item.class).withQueue("work");
-
-  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
-  final String ns = SpoolRedis.namespace();
-  final HashedWheelTimer timer = new HashedWheelTimer();
-  RedisClient client;
-  StatefulRedisConnection<String, String> connection;
-  RedisCommands<String, String> raw;
   CallerThreadScripts scripts;
 
-  @BeforeEach
-  void connect() {
-    client = RedisClient.create(redis.uri());
-    connection = client.connect();
-    raw = connection.sync();
-  }
-
   @AfterEach
-  void close() {
+  void closeSockets() {
     if (scripts != null) {
       scripts.close();
     }
-    connection.close();
-    client.shutdown();
-    timer.stop();
   }
 
   /** A pipeline over a socket of a pool made for the test, to watch its sockets. */
@@ -71,20 +43,6 @@ class CallerPipelineIT {
     RespSocket socket = scripts.borrow();
     assertThat(socket).isNotNull();
     return new CallerPipeline(scripts, socket, uri);
-  }
-
-  String[] countsKeys(String queue) {
-    String q = ns + ":{" + queue + "}:";
-    return new String[] {
-      q + "ready",
-      q + "prio",
-      q + "delayed",
-      q + "active",
-      q + "completed",
-      q + "dead",
-      q + "pinned",
-      q + "avoid"
-    };
   }
 
   CompletableFuture<Object> counts(CallerPipeline p, String queue) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.spool.JobType;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
@@ -13,7 +12,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.netty.util.HashedWheelTimer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -22,9 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scripts sent on the caller's thread over blocking sockets: answers decoded as Lettuce decodes
@@ -32,36 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * server it cannot reach left to the shared connection. Spool's enqueue paths run over it in every
  * other test against a standalone Redis.
  */
-class CallerThreadScriptsIT {
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+class CallerThreadScriptsIT extends OwnSocketsTestBase {
 
-  record Item(int n) {}
-
-  static final JobType<Item> ITEM = JobType.of("item", Item.class).withQueue("work");
-
-  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
-  final String ns = SpoolRedis.namespace();
-  final HashedWheelTimer timer = new HashedWheelTimer();
-  RedisClient client;
-  StatefulRedisConnection<String, String> connection;
-  RedisCommands<String, String> raw;
   CallerThreadScripts scripts;
 
-  @BeforeEach
-  void connect() {
-    client = RedisClient.create(redis.uri());
-    connection = client.connect();
-    raw = connection.sync();
-  }
-
   @AfterEach
-  void close() {
+  void closeSockets() {
     if (scripts != null) {
       scripts.close();
     }
-    connection.close();
-    client.shutdown();
-    timer.stop();
   }
 
   CallerThreadScripts scripts(String uri, Duration checkIdle) {
@@ -71,21 +46,7 @@ class CallerThreadScriptsIT {
 
   /** Runs the counts script for the test's queue: {ready, delayed, processing, completed, dead}. */
   Object counts(CallerThreadScripts s) throws IOException {
-    return s.eval(Script.COUNTS, countsKeys(), new String[] {ns + ":{q}:"});
-  }
-
-  String[] countsKeys() {
-    String q = ns + ":{q}:";
-    return new String[] {
-      q + "ready",
-      q + "prio",
-      q + "delayed",
-      q + "active",
-      q + "completed",
-      q + "dead",
-      q + "pinned",
-      q + "avoid"
-    };
+    return s.eval(Script.COUNTS, countsKeys("q"), new String[] {ns + ":{q}:"});
   }
 
   @Test
@@ -295,7 +256,7 @@ class CallerThreadScriptsIT {
     try (RedisConnection redis =
         RedisConnection.open(CallerThreadScriptsIT.redis.uri() + "?clientName=" + name, TIMEOUT)) {
       long shared = connectionsNamed(name);
-      String[] keys = countsKeys();
+      String[] keys = countsKeys("q");
       // A callback on an event loop (Lettuce's completing a future, say) must not block it on a
       // socket: the loop serves every other call meanwhile.
       Object answer =

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.spool.JobType;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.netty.util.HashedWheelTimer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,44 +23,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An idle node's wait for new jobs on a blocking socket of its own: woken by a wake-up element
  * (which it takes), ended by unblock, close and interrupt from other threads, and opened again
  * after Redis dropped it, between waits or during one.
  */
-class SocketSignalWaitIT {
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+class SocketSignalWaitIT extends OwnSocketsTestBase {
   // Far longer than any test waits: a wait that returns did so because of what the test did.
   static final long BLOCK_SECONDS = 120;
 
-  record Item(int n) {}
-
-  static final JobType<Item> ITEM = JobType.of("item", Item.class).withQueue("work");
-
-  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
-  final String ns = SpoolRedis.namespace();
-  final HashedWheelTimer timer = new HashedWheelTimer();
-  RedisClient client;
-  StatefulRedisConnection<String, String> connection;
-  RedisCommands<String, String> raw;
   CallerThreadScripts sockets;
 
   @BeforeEach
-  void connect() {
-    client = RedisClient.create(redis.uri());
-    connection = client.connect();
-    raw = connection.sync();
+  void openSockets() {
     sockets = new CallerThreadScripts(RedisURI.create(namedUri()), TIMEOUT, TIMEOUT, timer);
   }
 
   @AfterEach
-  void close() {
+  void closeSockets() {
     sockets.close();
-    connection.close();
-    client.shutdown();
-    timer.stop();
   }
 
   /** The test's Redis, its connections named after the test's namespace. */
