@@ -2,6 +2,7 @@ package dev.spool.bench;
 
 import dev.spool.bench.compare.CompareCommand;
 import dev.spool.bench.compare.EnqueuerCommand;
+import dev.spool.bench.scripts.ScriptsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
       ClusterScaleCommand.class,
       AllCommand.class,
       CompareCommand.class,
-      EnqueuerCommand.class
+      EnqueuerCommand.class,
+      ScriptsCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -43,6 +45,6 @@ public class BenchCommand implements Runnable {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
         "choose a workload: throughput, enqueue, latency, delayed, memory, statuses, batch,"
-            + " replica-wait, all or compare");
+            + " replica-wait, all, compare or scripts");
   }
 }

@@ -44,7 +44,7 @@ public final class RedisProbe implements AutoCloseable {
   }
 
   /** Loads must target this machine: the host of the URI has to be a loopback address. */
-  static void requireLoopback(String uri) {
+  public static void requireLoopback(String uri) {
     String host = RedisURI.create(uri).getHost();
     boolean loopback;
     try {
@@ -200,7 +200,7 @@ public final class RedisProbe implements AutoCloseable {
   }
 
   /** Deletes every key of a namespace with SCAN + UNLINK; returns how many. */
-  long deleteNamespace(String namespace) {
+  public long deleteNamespace(String namespace) {
     long n = 0;
     ScanArgs args = ScanArgs.Builder.matches(namespace + ":*").limit(1000);
     KeyScanCursor<String> cursor = sync.scan(args);

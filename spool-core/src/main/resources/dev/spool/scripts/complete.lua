@@ -19,41 +19,47 @@ local qp = string.sub(prefix, 1, -5)
 local done = 0
 local finished = {}
 local gone = {}        -- deleted jobs, for the announcement: [queue:id, result or null]
-local named = {}       -- deleted jobs that leave their job-name index in one call per bucket
-local nameOf = {}
+-- Deleted jobs leave their job-name index in one call per name and bucket: the keys in order
+-- of first use, the ids of each, and each key built once (by name, then bucket) rather than per job.
+local nameKeys, namedIds, nameKeyOf = {}, {}, {}
 local queue = queueOf(qp)
 -- Reads first, then the lease removal: at maxmemory (noeviction) a script's first write must
--- free memory for the later ones to be allowed.
-local held, seen = {}, {}
+-- free memory for the later ones to be allowed. The jobs held are kept as parallel lists (ids in
+-- `finished`, their results, their fields): no table per job.
+local results, fieldsHeld, seen = {}, {}, {}
 for i = 6, #ARGV, 3 do
   local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc')
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt and not seen[id] then
     seen[id] = true
-    held[#held + 1] = {id, result, job}
     finished[#finished + 1] = id
+    results[#finished] = result
+    fieldsHeld[#finished] = job
   end
 end
 done = #finished
 callEach('ZREM', KEYS[1], finished)
-for _, h in ipairs(held) do
-  local id, result, job = h[1], h[2], h[3]
+for h, id in ipairs(finished) do
+  local result, job = results[h], fieldsHeld[h]
   local key = prefix .. id
   unlock(qp, key, id, 'WD', job[4])
   if job[10] then freeSlot(qp, id, job[10]) end
   if keep then
-    -- One write: state, progress 100 % (as jobba), the first-success stamp, the result.
-    local fields = {'s', 'succeeded', 'pg', '1.0'}
-    if not job[5] then
-      fields[#fields + 1] = 'suc'
-      fields[#fields + 1] = now
-      bound(qp, id, 'suc', now)
+    -- One write: state, progress 100 % (as jobba), the first-success stamp unless the job
+    -- succeeded before, the result if any. Four forms, rather than a table of fields per job.
+    local first = not job[5]
+    if first then bound(qp, id, 'suc', now) end
+    if result == '' then
+      if first then
+        redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0', 'suc', now)
+      else
+        redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0')
+      end
+    elseif first then
+      redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0', 'suc', now, 'r', result)
+    else
+      redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0', 'r', result)
     end
-    if result ~= '' then
-      fields[#fields + 1] = 'r'
-      fields[#fields + 1] = result
-    end
-    redis.call('HSET', key, unpack(fields))
     redis.call('EXPIRE', key, expiry)
   else
     if job[8] or job[9] then
@@ -62,12 +68,23 @@ for _, h in ipairs(held) do
     else
       local name = job[7] or job[6]
       if name then
-        nameOf[id] = qp .. 'ix:n:' .. name .. ':' .. bucketOf(id)
-        named[#named + 1] = id
+        local byBucket = nameKeyOf[name]
+        if not byBucket then byBucket = {}; nameKeyOf[name] = byBucket end
+        local bucket = bucketOf(id)
+        local nameKey = byBucket[bucket]
+        if not nameKey then
+          nameKey = qp .. 'ix:n:' .. name .. ':' .. bucket
+          byBucket[bucket] = nameKey
+          nameKeys[#nameKeys + 1] = nameKey
+          namedIds[nameKey] = {}
+        end
+        local ids = namedIds[nameKey]
+        ids[#ids + 1] = id
       end
     end
     redis.call('DEL', key)
-    gone[#gone + 1] = {queue .. ':' .. id, decodeJson(result) or cjson.null}
+    -- Most jobs return nothing: no JSON to decode (a failed decode is dear in Lua).
+    gone[#gone + 1] = {queue .. ':' .. id, result ~= '' and decodeJson(result) or cjson.null}
   end
 end
 if done > 0 then
@@ -77,8 +94,7 @@ if done > 0 then
     zaddAll(qp .. 'finished', now, finished)
   else
     restateAll(qp, finished, 'started', nil)
-    local nameKeys, byName = groupBy(named, function(id) return nameOf[id] end)
-    for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, byName[nameKey]) end
+    for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey]) end
   end
   redis.call('INCRBY', KEYS[2], done)
   wakeIfLimited(qp)

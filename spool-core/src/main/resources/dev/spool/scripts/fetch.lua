@@ -192,11 +192,15 @@ local function schedule(key, id, due)
   redis.call('ZADD', KEYS[5], due, id)
   redis.call('PUBLISH', ARGV[7], due)
 end
+-- What admit returns for a job that took no rate window: most jobs, so one shared (never written)
+-- table rather than a new one per job.
+local NONE_TAKEN = {}
 -- Whether the job may start now under its limits; if not, it has been parked until a slot of its
 -- concurrency limit frees, or scheduled for its window under its rate limits (no attempt used).
 -- Returns the rate windows it took, to give back if the job does not start after all.
 local function admit(key, id, lc, lr, rr)
-  local limit, name = parseConcurrency(lc)
+  local limit, name
+  if lc then limit, name = parseConcurrency(lc) end
   if name and concurrencyFull(limit, qp .. 'conc:' .. name) then
     -- A reservation is not carried over a wait for a slot: the job is admitted afresh later.
     if rr then redis.call('HDEL', key, 'rr') end
@@ -206,10 +210,11 @@ local function admit(key, id, lc, lr, rr)
     redis.call('INCR', qp .. 'parked')
     return false
   end
-  local taken = {}
+  local taken = NONE_TAKEN
   if rr then
     if int(rr) > nowMs then schedule(key, id, rr); return false end
-  else
+  elseif queueRate or lr then
+    taken = {}
     local limits = rateLimits(lr)
     if #limits > 0 then
       local t = nowMs

@@ -2,11 +2,11 @@ package dev.spool.bench.compare;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.Spool;
+import dev.spool.bench.Checkout;
 import dev.spool.bench.RedisProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -246,7 +245,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   private Setup setUp(PrintWriter err) {
     validate();
-    Path checkout = root != null ? root.toAbsolutePath() : findRoot();
+    Path checkout = root != null ? root.toAbsolutePath() : Checkout.find();
     Path outDir =
         out != null
             ? out.toAbsolutePath()
@@ -594,61 +593,6 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private String git(String... args) {
-    Path dir = root != null ? root : findRootOrNull();
-    if (dir == null) {
-      return "";
-    }
-    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-      p.getOutputStream().close();
-      String text = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "";
-      }
-      return p.exitValue() == 0 ? text : "";
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
-  }
-
-  /**
-   * The checkout this code runs from: bin/spool runs a copy of the CLI jar in {@code
-   * <root>/.spool/run}.
-   */
-  static Path findRoot() {
-    Path found = findRootOrNull();
-    if (found == null) {
-      throw new IllegalStateException(
-          "cannot find the Spool checkout (bin/spool and bench/compare): run it with bin/spool"
-              + " from the checkout, or give --root");
-    }
-    return found;
-  }
-
-  private static Path findRootOrNull() {
-    List<Path> starts = new ArrayList<>();
-    try {
-      starts.add(
-          Path.of(
-              CompareCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-    } catch (URISyntaxException | RuntimeException e) {
-      // no code source: try the working directory
-    }
-    starts.add(Path.of("").toAbsolutePath());
-    for (Path start : starts) {
-      for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve("bin/spool"))
-            && Files.isDirectory(p.resolve("bench/compare"))) {
-          return p;
-        }
-      }
-    }
-    return null;
+    return Checkout.git(root != null ? root : Checkout.findOrNull(), args);
   }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code --redis-server}, {@code $SPOOL_REDIS_SERVER}, {@code redis-server} on the PATH, the Debian
  * one bench/compare/fetch-redis.sh unpacks, else the embedded one the tests use.
  */
-final class PrivateRedis implements AutoCloseable {
+public final class PrivateRedis implements AutoCloseable {
   private static final int START_ATTEMPTS = 5;
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -39,12 +39,20 @@ final class PrivateRedis implements AutoCloseable {
     this.embedded = embedded;
   }
 
+  public String uri() {
+    return uri;
+  }
+
+  public String source() {
+    return source;
+  }
+
   /** The pid of the server, or -1 when it is the embedded one (its process is not ours to see). */
   long pid() {
     return process == null ? -1 : process.pid;
   }
 
-  static PrivateRedis start(Path explicit, Path root, Path logDir) {
+  public static PrivateRedis start(Path explicit, Path root, Path logDir) {
     Optional<Binary> binary = resolve(explicit, System.getenv(), root);
     if (binary.isEmpty()) {
       SpoolRedis server = SpoolRedis.dedicated();

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Median, min and max of a figure over runs; percentiles of a run's samples. */
-record Stats(double median, double min, double max, int n) {
+public record Stats(double median, double min, double max, int n) {
   /** Of the finite values (NaN and infinities are left out); null when there is none. */
-  static Stats of(List<Double> values) {
+  public static Stats of(List<Double> values) {
     List<Double> finite = new ArrayList<>();
     for (Double v : values) {
       if (v != null && Double.isFinite(v)) {

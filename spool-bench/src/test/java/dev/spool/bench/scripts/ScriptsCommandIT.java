@@ -1,0 +1,102 @@
+package dev.spool.bench.scripts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.bench.BenchCommand;
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code bench scripts} at a tiny size against the suite's Redis, with the checkout's own HEAD
+ * as baseline: every job runs, each version's calls are counted, the table is printed, and the
+ * namespace is gone afterwards. No timings are asserted.
+ */
+class ScriptsCommandIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  record Outcome(int exit, List<JsonNode> lines, String out, String err) {}
+
+  private static Outcome bench(String... args) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new BenchCommand());
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(List.of("scripts", "--redis", redis.uri()));
+    all.addAll(List.of(args));
+    int exit = cmd.execute(all.toArray(String[]::new));
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.toString().split("\n")) {
+      if (line.startsWith("{")) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return new Outcome(exit, lines, out.toString(), err.toString());
+  }
+
+  @Test
+  void measuresBothVersionsOfBothScriptsInBothModes() throws Exception {
+    Outcome o =
+        bench(
+            "--baseline",
+            "HEAD",
+            "--jobs",
+            "640",
+            "--batch",
+            "64",
+            "--runs",
+            "1",
+            "--outstanding",
+            "2");
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(o.lines()).hasSize(2);
+    assertThat(o.lines())
+        .extracting(l -> l.get("mode").asText())
+        .containsExactly("keep", "no-keep");
+    for (JsonNode line : o.lines()) {
+      assertThat(line.get("jobs").asInt()).isEqualTo(640);
+      for (String script : List.of("fetch", "complete")) {
+        JsonNode cell = line.get(script);
+        // 10 full batches, taken in turns: 5 calls of each version
+        assertThat(cell.get("baselineCalls").asInt()).as(line.toString()).isEqualTo(5);
+        assertThat(cell.get("buildCalls").asInt()).as(line.toString()).isEqualTo(5);
+        assertThat(cell.get("baseline").asDouble()).isPositive();
+        assertThat(cell.get("build").asDouble()).isPositive();
+      }
+    }
+    assertThat(o.out()).contains("| keep | both |").contains("| no-keep | both |");
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      assertThat(c.sync().keys("bench-scripts-*")).isEmpty();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aBaselineGitCannotShowIsRefusedAtOnce() throws Exception {
+    Outcome o = bench("--baseline", "no-such-revision-anywhere", "--jobs", "64", "--runs", "1");
+    assertThat(o.exit()).isEqualTo(ScriptsCommand.EXIT_SETUP);
+    assertThat(o.err()).contains("git cannot show").contains("no-such-revision-anywhere");
+    assertThat(o.lines()).isEmpty();
+  }
+
+  @Test
+  void anUnknownModeIsRefused() throws Exception {
+    Outcome o = bench("--baseline", "HEAD", "--modes", "keep,sometimes");
+    assertThat(o.exit()).isEqualTo(ScriptsCommand.EXIT_SETUP);
+    assertThat(o.err()).contains("'sometimes'");
+  }
+}
