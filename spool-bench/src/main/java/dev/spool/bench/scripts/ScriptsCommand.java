@@ -40,9 +40,8 @@ import picocli.CommandLine.Spec;
  * <p>The two versions take turns call by call on one queue in one private Redis, so that whatever
  * else the machine does at that moment weighs on both alike: a change of a few per cent shows,
  * where two separate runs on a shared machine differ by more than that. Each call's time is Redis's
- * own (the growth of {@code INFO commandstats}' EVALSHA time across the call): no network, no
- * client. A baseline equal to this build (say {@code HEAD} with no change) measures the noise
- * floor.
+ * own, from its SLOWLOG ({@link ScriptCallTimes}): no network, no client. A baseline equal to this
+ * build (say {@code HEAD} with no change) measures the noise floor.
  */
 @Command(
     name = "scripts",
@@ -269,10 +268,7 @@ public final class ScriptsCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Drains the queue, the two versions taking turns: each fetches a batch, and once it holds more
-   * than {@code outstanding} batches, completes its oldest. Returns the run's JSON line.
-   */
+  /** Drains the queue with both versions; returns the run's JSON line. */
   private ObjectNode measure(
       RedisCommands<String, String> sync,
       String namespace,
@@ -280,11 +276,42 @@ public final class ScriptsCommand implements Callable<Integer> {
       Version before,
       Version after) {
     Keys.QueueKeys q = new Keys(namespace).queue(BenchJobs.NOOP.queue());
+    String keep = mode.equals("keep") ? "1" : "0";
+    ScriptCallTimes times = new ScriptCallTimes(sync);
+    try (times) {
+      drain(sync, q, keep, before, after, times);
+      times.read();
+    }
+    ObjectNode line = new ObjectMapper().createObjectNode();
+    line.put("scripts", "run");
+    line.put("mode", mode);
+    line.put("jobs", jobs);
+    line.put("batch", batch);
+    for (String s : List.of("fetch", "complete")) {
+      ObjectNode cell = line.putObject(s);
+      for (Version v : List.of(before, after)) {
+        Stats st = times.of(s + "|" + v.name());
+        cell.put(v.name(), st == null ? Double.NaN : st.median());
+        cell.put(v.name() + "Calls", st == null ? 0 : st.n());
+      }
+    }
+    return line;
+  }
+
+  /**
+   * Runs every job: the two versions take turns; each fetches a batch and, once it holds more than
+   * {@code outstanding} batches, completes its oldest.
+   */
+  private void drain(
+      RedisCommands<String, String> sync,
+      Keys.QueueKeys q,
+      String keep,
+      Version before,
+      Version after,
+      ScriptCallTimes times) {
     String[] fetchKeys = {
       q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()
     };
-    String keep = mode.equals("keep") ? "1" : "0";
-    Map<String, List<Double>> micros = new LinkedHashMap<>();
     Map<String, ArrayDeque<List<Object>>> held = new LinkedHashMap<>();
     long completed = 0;
     int turn = 0;
@@ -294,7 +321,6 @@ public final class ScriptsCommand implements Callable<Integer> {
       ArrayDeque<List<Object>> mine = held.computeIfAbsent(v.name(), k -> new ArrayDeque<>());
       long now = Micros.now(Clock.systemUTC());
       if (!drained) {
-        long t0 = evalshaMicros(sync);
         List<Object> got =
             sync.evalsha(
                 v.fetchSha(),
@@ -309,13 +335,11 @@ public final class ScriptsCommand implements Callable<Integer> {
                 q.dueChannel(),
                 RedisJobStore.BATCH_PART_DONE);
         int n = got.size() / 9;
+        // full batches only: the last, short one would weigh its fixed cost on fewer jobs
+        times.called(v.fetchSha(), "fetch|" + v.name(), n, n == batch);
         if (n == 0) {
           drained = true;
         } else {
-          // a full batch only: the last, short one would weigh its fixed cost on fewer jobs
-          if (n == batch) {
-            record(micros, "fetch", v, evalshaMicros(sync) - t0, n);
-          }
           mine.addLast(got);
         }
       }
@@ -335,16 +359,13 @@ public final class ScriptsCommand implements Callable<Integer> {
         args[6 + 3 * i] = String.valueOf(batchHeld.get(9 * i + 3));
         args[7 + 3 * i] = "";
       }
-      long t0 = evalshaMicros(sync);
       Long done =
           sync.evalsha(
               v.completeSha(),
               ScriptOutputType.INTEGER,
               new String[] {q.active(), q.completed(), q.throughput(Micros.minuteOf(now))},
               args);
-      if (n == batch) {
-        record(micros, "complete", v, evalshaMicros(sync) - t0, n);
-      }
+      times.called(v.completeSha(), "complete|" + v.name(), n, n == batch);
       if (done == null || done != n) {
         throw new IllegalStateException("complete ended " + done + " of " + n + " jobs");
       }
@@ -353,39 +374,6 @@ public final class ScriptsCommand implements Callable<Integer> {
     if (completed != jobs) {
       throw new IllegalStateException("ran " + completed + " of " + jobs + " jobs");
     }
-    ObjectNode line = new ObjectMapper().createObjectNode();
-    line.put("scripts", "run");
-    line.put("mode", mode);
-    line.put("jobs", jobs);
-    line.put("batch", batch);
-    for (String s : List.of("fetch", "complete")) {
-      ObjectNode cell = line.putObject(s);
-      for (Version v : List.of(before, after)) {
-        Stats st = Stats.of(micros.getOrDefault(s + "|" + v.name(), List.of()));
-        cell.put(v.name(), st == null ? Double.NaN : st.median());
-        cell.put(v.name() + "Calls", st == null ? 0 : st.n());
-      }
-    }
-    return line;
-  }
-
-  private static void record(
-      Map<String, List<Double>> micros, String script, Version v, long callMicros, int jobs) {
-    micros
-        .computeIfAbsent(script + "|" + v.name(), k -> new ArrayList<>())
-        .add((double) callMicros / jobs);
-  }
-
-  /** The µs Redis has spent in EVALSHA calls so far ({@code INFO commandstats}). */
-  private static long evalshaMicros(RedisCommands<String, String> sync) {
-    for (String line : sync.info("commandstats").split("\r?\n")) {
-      if (line.startsWith("cmdstat_evalsha:")) {
-        int from = line.indexOf("usec=") + 5;
-        int to = line.indexOf(',', from);
-        return Long.parseLong(line.substring(from, to < 0 ? line.length() : to));
-      }
-    }
-    return 0;
   }
 
   private void printTable(PrintWriter out, Map<String, List<Double>> perCell, Path checkout) {

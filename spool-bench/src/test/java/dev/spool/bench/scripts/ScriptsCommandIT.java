@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -48,6 +49,7 @@ class ScriptsCommandIT {
 
   @Test
   void measuresBothVersionsOfBothScriptsInBothModes() throws Exception {
+    Map<String, String> slowlogBefore = slowlogSettings();
     Outcome o =
         bench(
             "--baseline",
@@ -80,6 +82,17 @@ class ScriptsCommandIT {
     RedisClient client = RedisClient.create(redis.uri());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       assertThat(c.sync().keys("bench-scripts-*")).isEmpty();
+    } finally {
+      client.shutdown();
+    }
+    // the suite's Redis is left with the SLOWLOG settings it had
+    assertThat(slowlogSettings()).isEqualTo(slowlogBefore);
+  }
+
+  private static Map<String, String> slowlogSettings() {
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      return c.sync().configGet("slowlog-*");
     } finally {
       client.shutdown();
     }
