@@ -204,8 +204,17 @@ class BadInputIT {
   @Test
   void connectingToAnUnreachableRedisThrowsNamingTheServer() {
     assertThatThrownBy(() -> Spool.connect("redis://:secret@127.0.0.1:1"))
-        .isInstanceOf(SpoolConnectionException.class)
+        .isExactlyInstanceOf(SpoolConnectionException.class) // refused, not timed out
         .hasMessage("cannot reach Redis at redis://127.0.0.1:1 (connection refused)")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void aRedisUriTheClientCannotParseIsAnInvalidRedisUriThatNeverShowsItsPassword() {
+    assertThatThrownBy(
+            () -> Spool.connect("redis://:secret@127.0.0.1:6379?timeout=99999999999999999999"))
+        .isInstanceOf(InvalidRedisUriException.class)
+        .hasMessageContaining("it cannot be parsed")
         .hasMessageNotContaining("secret");
   }
 

@@ -274,11 +274,11 @@ class ClusterIT {
   @Test
   void aBadClusterUriSaysWhatIsWrongWithoutItsPassword() {
     assertThatThrownBy(() -> Spool.builder().redis("redis://:pw@h1:7000,h2:7001/3").build())
-        .isInstanceOf(SpoolException.class)
+        .isInstanceOf(InvalidRedisUriException.class)
         .hasMessageContaining("a Redis Cluster has only database 0")
         .hasMessageNotContaining("pw");
     assertThatThrownBy(() -> Spool.builder().redis("redis://:pw@h1:7000,h2").build())
-        .isInstanceOf(SpoolException.class)
+        .isInstanceOf(InvalidRedisUriException.class)
         .hasMessageContaining("each cluster node needs host:port, got 'h2'")
         .hasMessageNotContaining("pw");
   }

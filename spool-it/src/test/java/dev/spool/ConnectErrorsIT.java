@@ -114,7 +114,7 @@ class ConnectErrorsIT {
                 return failure;
               }
             });
-    assertThat(e).as("the connect failed").isNotNull();
+    assertThat(e).as("the connect failed").isInstanceOf(RedisTimeoutException.class);
   }
 
   interface Reply {

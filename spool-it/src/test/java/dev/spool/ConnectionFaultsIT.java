@@ -130,6 +130,19 @@ class ConnectionFaultsIT {
   }
 
   @Test
+  void aReadUnansweredBeforeTheCommandTimeoutIsARedisTimeout() {
+    Spool s = spool(Duration.ofMillis(500));
+    JobId id = s.enqueue(NOOP, new Noop(0));
+    redis.pause();
+
+    assertThatThrownBy(() -> s.statuses().findOrUnknown(id))
+        .isInstanceOf(RedisTimeoutException.class)
+        .hasMessageContaining("no answer from Redis at redis://127.0.0.1:" + redis.port());
+    redis.resume();
+    assertThat(s.statuses().findOrUnknown(id).state()).isEqualTo(State.QUEUED);
+  }
+
+  @Test
   void aCommandTimeoutLongerThanTwentySecondsIsHonoured() {
     Spool s = spool(Duration.ofSeconds(40));
     s.enqueue(NOOP, new Noop(0));

@@ -1,6 +1,6 @@
 package dev.spool.internal.redis;
 
-import dev.spool.SpoolException;
+import dev.spool.InvalidRedisUriException;
 import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,8 @@ final class ClusterUri {
   /**
    * One Lettuce URI per seed node, each with the URI's credentials, TLS and options.
    *
-   * @throws SpoolException if it names a database other than 0 (a cluster has only that one) or a
-   *     seed without a port; the message never shows the user-info
+   * @throws InvalidRedisUriException if it names a database other than 0 (a cluster has only that
+   *     one) or a seed without a port; the message never shows the user-info
    */
   static List<RedisURI> seeds(String uri) {
     String u = uri.strip();
@@ -94,8 +94,8 @@ final class ClusterUri {
     return end;
   }
 
-  private static SpoolException invalid(String uri, String why) {
-    return new SpoolException(
+  private static InvalidRedisUriException invalid(String uri, String why) {
+    return new InvalidRedisUriException(
         "invalid Redis Cluster URI '"
             + UriRedaction.redact(uri)
             + "': "

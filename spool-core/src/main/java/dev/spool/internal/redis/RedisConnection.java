@@ -1,7 +1,9 @@
 package dev.spool.internal.redis;
 
+import dev.spool.InvalidRedisUriException;
 import dev.spool.RedisOutOfMemoryException;
 import dev.spool.RedisPermissionException;
+import dev.spool.RedisTimeoutException;
 import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
 import dev.spool.internal.json.Json;
@@ -353,7 +355,7 @@ public final class RedisConnection implements AutoCloseable {
       return RedisURI.create(uri);
     } catch (RuntimeException e) {
       // Lettuce's message, and so its exception, may echo any piece of the URI: keep neither.
-      throw new SpoolException(
+      throw new InvalidRedisUriException(
           "invalid Redis URI '"
               + UriRedaction.redact(uri)
               + "': it cannot be parsed ("
@@ -636,7 +638,7 @@ public final class RedisConnection implements AutoCloseable {
     } catch (ExecutionException e) {
       throw failure(display, e.getCause());
     } catch (TimeoutException e) {
-      throw new SpoolConnectionException(
+      throw new RedisTimeoutException(
           "no answer from Redis at " + display + " (timed out)",
           new RedisCommandTimeoutException());
     }
@@ -698,7 +700,7 @@ public final class RedisConnection implements AutoCloseable {
           "the Redis user of " + display + " lacks a permission: " + message, e);
     }
     if (e instanceof RedisCommandTimeoutException) {
-      return new SpoolConnectionException("no answer from Redis at " + display + " (timed out)", e);
+      return new RedisTimeoutException("no answer from Redis at " + display + " (timed out)", e);
     }
     if (message.startsWith("CLUSTERDOWN")
         || message.startsWith("TRYAGAIN")
@@ -713,8 +715,8 @@ public final class RedisConnection implements AutoCloseable {
       return refused;
     }
     if (e instanceof RedisConnectionException) {
-      return new SpoolConnectionException(
-          "cannot reach Redis at " + display + " (" + reason(e) + ")", e);
+      String why = "cannot reach Redis at " + display + " (" + reason(e) + ")";
+      return timedOut(e) ? new RedisTimeoutException(why, e) : new SpoolConnectionException(why, e);
     }
     if (isDisconnect(message.toLowerCase()) || e instanceof java.io.IOException) {
       return new SpoolConnectionException(
@@ -776,6 +778,19 @@ public final class RedisConnection implements AutoCloseable {
         || m.contains("connection reset")
         || m.contains("disconnected")
         || m.contains("connection is closed");
+  }
+
+  /** Whether the failure, or a cause of it, is a command or connect timeout. */
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return false; // refused: reason() says so first
+      }
+      if (t instanceof RedisCommandTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String reason(Throwable e) {
