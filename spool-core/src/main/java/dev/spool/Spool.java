@@ -591,9 +591,11 @@ public final class Spool implements JobClient, AutoCloseable {
     /**
      * Connects.
      *
-     * @throws SpoolConnectionException if Redis cannot be reached
+     * @throws SpoolConnectionException if Redis cannot be reached ({@link RedisTimeoutException} if
+     *     it did not answer in time)
      * @throws RedisPermissionException if the Redis user may not use Spool's pub/sub channels
-     * @throws SpoolException if the URI is malformed (the message never shows its password)
+     * @throws InvalidRedisUriException if the URI is malformed (the message never shows its
+     *     password)
      */
     public Spool build() {
       if (uri == null) {
