@@ -23,7 +23,8 @@ final class ScriptCallTimes implements AutoCloseable {
   private static final long THRESHOLD_MICROS = 20;
 
   private static final int LOG_ENTRIES = 10_000;
-  private static final int READ_EVERY = 20;
+  // Odd, so that the call just after each read (and reset) is not always the same one.
+  private static final int READ_EVERY = 25;
 
   private record Call(String sha, String cell, int jobs, boolean counted) {}
 
@@ -39,7 +40,12 @@ final class ScriptCallTimes implements AutoCloseable {
         sync.configGet("slowlog-log-slower-than").get("slowlog-log-slower-than");
     this.previousLength = sync.configGet("slowlog-max-len").get("slowlog-max-len");
     sync.configSet("slowlog-max-len", Integer.toString(LOG_ENTRIES));
-    sync.configSet("slowlog-log-slower-than", Long.toString(THRESHOLD_MICROS));
+    try {
+      sync.configSet("slowlog-log-slower-than", Long.toString(THRESHOLD_MICROS));
+    } catch (RuntimeException e) {
+      sync.configSet("slowlog-max-len", previousLength);
+      throw e;
+    }
     sync.slowlogReset();
   }
 

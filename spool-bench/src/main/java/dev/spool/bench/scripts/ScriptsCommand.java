@@ -107,8 +107,9 @@ public final class ScriptsCommand implements Callable<Integer> {
       names = "--redis",
       paramLabel = "URI",
       description =
-          "A Redis on 127.0.0.1 to use instead of starting one. Its other clients' script calls"
-              + " then count in the figures: for checking the command, not for measuring.")
+          "A Redis on 127.0.0.1 to use instead of starting one: for checking the command, not"
+              + " for measuring (its other clients' calls weigh on the figures). Its SLOWLOG is"
+              + " emptied; its SLOWLOG settings are put back.")
   String redis;
 
   @Option(
@@ -161,15 +162,17 @@ public final class ScriptsCommand implements Callable<Integer> {
             probe.persistenceOff();
             probe.flushAll(); // the same fresh server for every run
           }
-          // Loaded for each run (a flush empties the script cache); a baseline identical to this
-          // build gets a comment of its own, so that the two have different SHAs.
+          // A baseline whose scripts are this build's gets a comment of its own, so that the two
+          // have different SHAs and their calls can be told apart. (Loaded again for every run:
+          // cheap, and a script cache another client flushed meanwhile does no harm.)
           Version before = load(sync, "baseline", base[0], base[1]);
           Version after =
               load(sync, "build", Script.FETCH.source(), Script.COMPLETE.source(), before);
           ObjectNode line;
           try {
             enqueue(uri, namespace);
-            line = measure(sync, namespace, mode, before, after);
+            // Which version goes first alternates from run to run, as bench compare alternates.
+            line = measure(sync, namespace, mode, before, after, run % 2 == 1);
           } finally {
             probe.deleteNamespace(namespace);
           }
@@ -198,9 +201,10 @@ public final class ScriptsCommand implements Callable<Integer> {
     if (redis != null) {
       RedisProbe.requireLoopback(redis);
     }
-    if (jobs < batch || batch < 1 || runs < 1 || outstanding < 0) {
+    if (batch < 1 || jobs < 2 * batch || runs < 1 || outstanding < 0) {
       throw new IllegalArgumentException(
-          "--jobs must be at least --batch, --batch and --runs positive, --outstanding >= 0");
+          "--batch and --runs must be positive, --jobs at least twice --batch (a full batch for"
+              + " each version), --outstanding >= 0");
     }
     for (String mode : modes) {
       if (!mode.equals("keep") && !mode.equals("no-keep")) {
@@ -274,12 +278,17 @@ public final class ScriptsCommand implements Callable<Integer> {
       String namespace,
       String mode,
       Version before,
-      Version after) {
+      Version after,
+      boolean baselineFirst) {
     Keys.QueueKeys q = new Keys(namespace).queue(BenchJobs.NOOP.queue());
     String keep = mode.equals("keep") ? "1" : "0";
     ScriptCallTimes times = new ScriptCallTimes(sync);
     try (times) {
-      drain(sync, q, keep, before, after, times);
+      if (baselineFirst) {
+        drain(sync, q, keep, before, after, times);
+      } else {
+        drain(sync, q, keep, after, before, times);
+      }
       times.read();
     }
     ObjectNode line = new ObjectMapper().createObjectNode();
@@ -299,15 +308,15 @@ public final class ScriptsCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs every job: the two versions take turns; each fetches a batch and, once it holds more than
-   * {@code outstanding} batches, completes its oldest.
+   * Runs every job: the two versions take turns, {@code first} first; each fetches a batch and,
+   * once it holds more than {@code outstanding} batches, completes its oldest.
    */
   private void drain(
       RedisCommands<String, String> sync,
       Keys.QueueKeys q,
       String keep,
-      Version before,
-      Version after,
+      Version first,
+      Version second,
       ScriptCallTimes times) {
     String[] fetchKeys = {
       q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()
@@ -317,7 +326,7 @@ public final class ScriptsCommand implements Callable<Integer> {
     int turn = 0;
     boolean drained = false;
     while (!drained || !held.values().stream().allMatch(ArrayDeque::isEmpty)) {
-      Version v = turn++ % 2 == 0 ? before : after;
+      Version v = turn++ % 2 == 0 ? first : second;
       ArrayDeque<List<Object>> mine = held.computeIfAbsent(v.name(), k -> new ArrayDeque<>());
       long now = Micros.now(Clock.systemUTC());
       if (!drained) {
@@ -395,8 +404,8 @@ public final class ScriptsCommand implements Callable<Integer> {
       double sumBefore = 0;
       double sumAfter = 0;
       for (String s : List.of("fetch", "complete")) {
-        double b = Stats.of(perCell.get(mode + "|" + s + "|baseline")).median();
-        double a = Stats.of(perCell.get(mode + "|" + s + "|build")).median();
+        double b = median(perCell.get(mode + "|" + s + "|baseline"));
+        double a = median(perCell.get(mode + "|" + s + "|build"));
         sumBefore += b;
         sumAfter += a;
         out.println(row(mode, s, b, a));
@@ -406,7 +415,16 @@ public final class ScriptsCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /** The median of a cell's runs; NaN when no run measured it. */
+  private static double median(List<Double> runs) {
+    Stats st = runs == null ? null : Stats.of(runs);
+    return st == null ? Double.NaN : st.median();
+  }
+
   private static String row(String mode, String script, double before, double after) {
+    if (Double.isNaN(before) || Double.isNaN(after)) {
+      return "| " + mode + " | " + script + " | – | – | no full batch measured |";
+    }
     return String.format(
         Locale.ROOT,
         "| %s | %s | %.2f | %.2f | %+.1f %% |",

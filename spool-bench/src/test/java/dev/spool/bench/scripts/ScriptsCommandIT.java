@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -23,7 +24,13 @@ import picocli.CommandLine;
  * namespace is gone afterwards. No timings are asserted.
  */
 class ScriptsCommandIT {
-  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+  // A server of its own: the command changes the SLOWLOG's settings while it runs.
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.dedicated();
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +62,7 @@ class ScriptsCommandIT {
             "--baseline",
             "HEAD",
             "--jobs",
-            "640",
+            "650",
             "--batch",
             "64",
             "--runs",
@@ -68,10 +75,10 @@ class ScriptsCommandIT {
         .extracting(l -> l.get("mode").asText())
         .containsExactly("keep", "no-keep");
     for (JsonNode line : o.lines()) {
-      assertThat(line.get("jobs").asInt()).isEqualTo(640);
+      assertThat(line.get("jobs").asInt()).isEqualTo(650);
       for (String script : List.of("fetch", "complete")) {
         JsonNode cell = line.get(script);
-        // 10 full batches, taken in turns: 5 calls of each version
+        // 10 full batches taken in turns, 5 calls of each version; the short 11th is not counted
         assertThat(cell.get("baselineCalls").asInt()).as(line.toString()).isEqualTo(5);
         assertThat(cell.get("buildCalls").asInt()).as(line.toString()).isEqualTo(5);
         assertThat(cell.get("baseline").asDouble()).isPositive();
@@ -100,10 +107,17 @@ class ScriptsCommandIT {
 
   @Test
   void aBaselineGitCannotShowIsRefusedAtOnce() throws Exception {
-    Outcome o = bench("--baseline", "no-such-revision-anywhere", "--jobs", "64", "--runs", "1");
+    Outcome o = bench("--baseline", "no-such-revision-anywhere", "--jobs", "128", "--runs", "1");
     assertThat(o.exit()).isEqualTo(ScriptsCommand.EXIT_SETUP);
     assertThat(o.err()).contains("git cannot show").contains("no-such-revision-anywhere");
     assertThat(o.lines()).isEmpty();
+  }
+
+  @Test
+  void tooFewJobsForAFullBatchOfEachVersionAreRefused() throws Exception {
+    Outcome o = bench("--baseline", "HEAD", "--jobs", "100", "--batch", "64");
+    assertThat(o.exit()).isEqualTo(ScriptsCommand.EXIT_SETUP);
+    assertThat(o.err()).contains("--jobs at least twice --batch");
   }
 
   @Test

@@ -31,10 +31,13 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -682,7 +685,8 @@ public final class RedisConnection implements AutoCloseable {
     return false;
   }
 
-  private static SpoolException failure(String display, Throwable error) {
+  /** Package-private for its test: the mapping alone, without a Redis to fail. */
+  static SpoolException failure(String display, Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof SpoolException spool) {
       return spool;
@@ -769,7 +773,7 @@ public final class RedisConnection implements AutoCloseable {
     } else {
       return null;
     }
-    return new SpoolConnectionException(why, e);
+    return timedOut(e) ? new RedisTimeoutException(why, e) : new SpoolConnectionException(why, e);
   }
 
   private static boolean isDisconnect(String m) {
@@ -780,13 +784,17 @@ public final class RedisConnection implements AutoCloseable {
         || m.contains("connection is closed");
   }
 
-  /** Whether the failure, or a cause of it, is a command or connect timeout. */
+  /**
+   * Whether the failure, or a cause of it, is a wait for Redis that ran out: a command's (also the
+   * connection's first commands), a TCP connect's, a TLS handshake's, a read on one of Spool's own
+   * sockets.
+   */
   private static boolean timedOut(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
-        return false; // refused: reason() says so first
-      }
-      if (t instanceof RedisCommandTimeoutException) {
+      if (t instanceof RedisCommandTimeoutException
+          || t instanceof ConnectTimeoutException
+          || t instanceof SslHandshakeTimeoutException
+          || t instanceof SocketTimeoutException) {
         return true;
       }
     }
@@ -795,6 +803,9 @@ public final class RedisConnection implements AutoCloseable {
 
   private static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectTimeoutException) {
+        return "connect timed out"; // a ConnectException too, yet nothing refused it
+      }
       if (t instanceof ConnectException) {
         return "connection refused";
       }

@@ -1,0 +1,64 @@
+package dev.spool.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.RedisTimeoutException;
+import dev.spool.SpoolConnectionException;
+import dev.spool.SpoolException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which exception type a failure of a Redis call becomes: every wait that ran out is a {@link
+ * RedisTimeoutException}, whichever timer ended it, and a refused connection is not one. (The
+ * real-Redis cases are in spool-it: ConnectErrorsIT, ConnectionFaultsIT, TlsIT.)
+ */
+class RedisFailureTypesTest {
+  private static final String AT = "redis://127.0.0.1:6390";
+
+  private static SpoolException connectFailure(Throwable cause) {
+    return RedisConnection.failure(AT, new RedisConnectionException("Unable to connect", cause));
+  }
+
+  @Test
+  void aCommandWithNoAnswerInTimeIsATimeout() {
+    assertThat(RedisConnection.failure(AT, new RedisCommandTimeoutException("after 1 s")))
+        .isInstanceOf(RedisTimeoutException.class)
+        .hasMessage("no answer from Redis at " + AT + " (timed out)");
+  }
+
+  @Test
+  void aTlsHandshakeThatNeverCompletesIsATimeout() {
+    // what a plain-text Redis behind rediss:// gives when the handshake's timer ends first
+    assertThat(
+            connectFailure(new SslHandshakeTimeoutException("handshake timed out after 10000ms")))
+        .isInstanceOf(RedisTimeoutException.class)
+        .hasMessageContaining("cannot reach Redis at " + AT)
+        .hasMessageContaining("timed out");
+  }
+
+  @Test
+  void aTcpConnectThatTimesOutIsATimeoutNotARefusal() {
+    assertThat(connectFailure(new ConnectTimeoutException("connection timed out: /10.0.0.1:6379")))
+        .isInstanceOf(RedisTimeoutException.class)
+        .hasMessage("cannot reach Redis at " + AT + " (connect timed out)");
+  }
+
+  @Test
+  void aReadOnOneOfSpoolsOwnSocketsThatTimesOutIsATimeout() {
+    assertThat(connectFailure(new SocketTimeoutException("Read timed out")))
+        .isInstanceOf(RedisTimeoutException.class);
+  }
+
+  @Test
+  void aRefusedConnectionIsAConnectionFailureButNoTimeout() {
+    assertThat(connectFailure(new ConnectException("Connection refused")))
+        .isExactlyInstanceOf(SpoolConnectionException.class)
+        .hasMessage("cannot reach Redis at " + AT + " (connection refused)");
+  }
+}
