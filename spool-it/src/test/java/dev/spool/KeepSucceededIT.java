@@ -74,6 +74,29 @@ class KeepSucceededIT {
   }
 
   @Test
+  void jobsOfTwoNamesWithNoResultLeaveNoIndexEntryAndAreAnnouncedWithNone() throws Exception {
+    JobType<Noop> other = JobType.of("noop-other", Noop.class).withQueue("work");
+    List<JobId> ids = new ArrayList<>(spool.enqueueAll(NOOP, Fixtures.noops(300)));
+    ids.addAll(spool.enqueueAll(other, Fixtures.noops(300))); // two names over two buckets
+    CompletableFuture<JobOutcome> first = spool.outcome(ids.getFirst());
+    CompletableFuture<JobOutcome> last = spool.outcome(ids.getLast());
+    try (Worker w = worker().handle(NOOP, (job, a) -> {}).handle(other, (job, a) -> {}).start()) {
+      for (CompletableFuture<JobOutcome> outcome : List.of(first, last)) {
+        JobOutcome done = outcome.get(10, TimeUnit.SECONDS);
+        assertThat(done.succeeded()).isTrue();
+        assertThat(done.result()).isNullOrEmpty();
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> spool.monitor().counts("work").completed() == 600);
+    }
+    assertThat(spool.statuses().jobName("noop").count()).isZero();
+    assertThat(spool.statuses().jobName("noop-other").count()).isZero();
+    assertThat(f.redis().keys(f.namespace + ":{work}:*"))
+        .noneMatch(k -> k.contains(":job:") || k.contains(":ix:s:") || k.contains(":ix:n:"));
+  }
+
+  @Test
   void failedJobsKeepTheirStatus() throws Exception {
     JobType<Noop> once = NOOP.withRetry(Retry.none());
     JobId failing = spool.enqueue(once, new Noop(1));
