@@ -3,7 +3,6 @@ package dev.spool.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,7 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -20,28 +18,13 @@ import picocli.CommandLine;
 class BenchCommandIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Outcome(int exit, List<JsonNode> lines, String err) {}
 
   private static Outcome bench(String... args) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new BenchCommand());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    String[] all =
-        Stream.concat(
-                Stream.of(args), Stream.of("--redis", redis.uri(), "--runs", "1", "--warmup", "0"))
-            .toArray(String[]::new);
-    int exit = cmd.execute(all);
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : out.toString().split("\n")) {
-      if (!line.isBlank()) {
-        lines.add(JSON.readTree(line)); // every stdout line is one JSON object
-      }
-    }
-    return new Outcome(exit, lines, err.toString());
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--redis", redis.uri(), "--runs", "1", "--warmup", "0"));
+    BenchCli run = BenchCli.run(all);
+    return new Outcome(run.exit(), run.jsonLines(true), run.err());
   }
 
   /** One run line and one summary line, both verified, for the given workload. */

@@ -3,20 +3,16 @@ package dev.spool.bench.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spool.bench.BenchCommand;
+import dev.spool.bench.BenchCli;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * Runs {@code bench scripts} at a tiny size against the suite's Redis, with the checkout's own HEAD
@@ -32,26 +28,13 @@ class ScriptsCommandIT {
     redis.close();
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Outcome(int exit, List<JsonNode> lines, String out, String err) {}
 
   private static Outcome bench(String... args) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new BenchCommand());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("scripts", "--redis", redis.uri()));
     all.addAll(List.of(args));
-    int exit = cmd.execute(all.toArray(String[]::new));
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : out.toString().split("\n")) {
-      if (line.startsWith("{")) {
-        lines.add(JSON.readTree(line));
-      }
-    }
-    return new Outcome(exit, lines, out.toString(), err.toString());
+    BenchCli run = BenchCli.run(all);
+    return new Outcome(run.exit(), run.jsonLines(false), run.out(), run.err());
   }
 
   @Test

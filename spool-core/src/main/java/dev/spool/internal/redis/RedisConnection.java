@@ -719,12 +719,10 @@ public final class RedisConnection implements AutoCloseable {
       return refused;
     }
     if (e instanceof RedisConnectionException) {
-      String why = "cannot reach Redis at " + display + " (" + reason(e) + ")";
-      return timedOut(e) ? new RedisTimeoutException(why, e) : new SpoolConnectionException(why, e);
+      return connectionFailure("cannot reach Redis at " + display + " (" + reason(e) + ")", e);
     }
     if (isDisconnect(message.toLowerCase()) || e instanceof java.io.IOException) {
-      return new SpoolConnectionException(
-          "cannot reach Redis at " + display + " (" + message + ")", e);
+      return connectionFailure("cannot reach Redis at " + display + " (" + message + ")", e);
     }
     return new SpoolException("Redis at " + display + " failed: " + message, e);
   }
@@ -773,7 +771,7 @@ public final class RedisConnection implements AutoCloseable {
     } else {
       return null;
     }
-    return timedOut(e) ? new RedisTimeoutException(why, e) : new SpoolConnectionException(why, e);
+    return connectionFailure(why, e);
   }
 
   private static boolean isDisconnect(String m) {
@@ -782,6 +780,11 @@ public final class RedisConnection implements AutoCloseable {
         || m.contains("connection reset")
         || m.contains("disconnected")
         || m.contains("connection is closed");
+  }
+
+  /** A connection failure, as the timeout it is if a wait for Redis ran out. */
+  private static SpoolConnectionException connectionFailure(String why, Throwable e) {
+    return timedOut(e) ? new RedisTimeoutException(why, e) : new SpoolConnectionException(why, e);
   }
 
   /**

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,15 +26,6 @@ import org.junit.jupiter.api.Test;
  * flight as maybe run and the later ones as not sent.
  */
 class CallerPipelineIT extends OwnSocketsTestBase {
-
-  CallerThreadScripts scripts;
-
-  @AfterEach
-  void closeSockets() {
-    if (scripts != null) {
-      scripts.close();
-    }
-  }
 
   /** A pipeline over a socket of a pool made for the test, to watch its sockets. */
   CallerPipeline pipeline(String uri, Duration commandTimeout) {

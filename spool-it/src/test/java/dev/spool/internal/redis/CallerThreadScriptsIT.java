@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,15 +28,6 @@ import org.junit.jupiter.api.Test;
  * other test against a standalone Redis.
  */
 class CallerThreadScriptsIT extends OwnSocketsTestBase {
-
-  CallerThreadScripts scripts;
-
-  @AfterEach
-  void closeSockets() {
-    if (scripts != null) {
-      scripts.close();
-    }
-  }
 
   CallerThreadScripts scripts(String uri, Duration checkIdle) {
     scripts = new CallerThreadScripts(RedisURI.create(uri), TIMEOUT, TIMEOUT, timer, checkIdle);

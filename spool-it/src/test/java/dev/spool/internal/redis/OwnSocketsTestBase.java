@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the tests of Spool's own blocking sockets share: the suite's Redis, a namespace per test, a
- * timer for the sockets' deadlines, a plain Lettuce connection to look at what Redis holds, and a
- * job type. A subclass closes its sockets in an {@code @AfterEach} of its own, which runs first.
+ * timer for the sockets' deadlines, the test's pool of sockets ({@link #scripts}, closed after each
+ * test before the timer stops), a plain Lettuce connection to look at what Redis holds, and a job
+ * type.
  */
 abstract class OwnSocketsTestBase {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -30,6 +31,9 @@ abstract class OwnSocketsTestBase {
   StatefulRedisConnection<String, String> connection;
   RedisCommands<String, String> raw;
 
+  /** The sockets a test made, if it made a pool. */
+  CallerThreadScripts scripts;
+
   @BeforeEach
   void connectRaw() {
     client = RedisClient.create(redis.uri());
@@ -38,7 +42,10 @@ abstract class OwnSocketsTestBase {
   }
 
   @AfterEach
-  void closeRaw() {
+  void closeAll() {
+    if (scripts != null) {
+      scripts.close();
+    }
     connection.close();
     client.shutdown();
     timer.stop();

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +32,9 @@ class SocketSignalWaitIT extends OwnSocketsTestBase {
   // Far longer than any test waits: a wait that returns did so because of what the test did.
   static final long BLOCK_SECONDS = 120;
 
-  CallerThreadScripts sockets;
-
   @BeforeEach
   void openSockets() {
-    sockets = new CallerThreadScripts(RedisURI.create(namedUri()), TIMEOUT, TIMEOUT, timer);
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.close();
+    scripts = new CallerThreadScripts(RedisURI.create(namedUri()), TIMEOUT, TIMEOUT, timer);
   }
 
   /** The test's Redis, its connections named after the test's namespace. */
@@ -51,7 +43,7 @@ class SocketSignalWaitIT extends OwnSocketsTestBase {
   }
 
   SocketSignalWait open(String... lists) throws IOException {
-    return new SocketSignalWait(sockets, List.of(lists), BLOCK_SECONDS);
+    return new SocketSignalWait(scripts, List.of(lists), BLOCK_SECONDS);
   }
 
   /**
@@ -132,7 +124,7 @@ class SocketSignalWaitIT extends OwnSocketsTestBase {
 
   @Test
   void theWaitEndsAtItsBoundWithNothingPushed() throws Exception {
-    try (SocketSignalWait wait = new SocketSignalWait(sockets, List.of(ns + ":a"), 1)) {
+    try (SocketSignalWait wait = new SocketSignalWait(scripts, List.of(ns + ":a"), 1)) {
       wait.await(); // returns: BLPOP's own timeout answered nil
       raw.rpush(ns + ":a", "1");
       wait.await(); // the socket is still in step
