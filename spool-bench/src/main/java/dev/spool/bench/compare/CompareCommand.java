@@ -171,6 +171,14 @@ public final class CompareCommand implements Callable<Integer> {
   List<String> spoolWorkerArgs = new ArrayList<>();
 
   @Option(
+      names = "--consolidate-handler-flushes",
+      description =
+          "The Spool handlers' own Lettuce connection writes the commands queued meanwhile in one"
+              + " system call (Netty's FlushConsolidationHandler; docs/operations.md). BullMQ's"
+              + " handlers keep ioredis's defaults.")
+  boolean consolidateHandlerFlushes;
+
+  @Option(
       names = "--spool-variant",
       paramLabel = "ARGS",
       description =
@@ -271,13 +279,20 @@ public final class CompareCommand implements Callable<Integer> {
       compared.add(new BullmqSystem(nodeRuntime));
     }
     if (systems.contains("spool")) {
-      compared.add(new SpoolSystem("spool", "Spool", launcher, spoolWorkerArgs, outDir));
+      compared.add(
+          new SpoolSystem(
+              "spool", "Spool", launcher, spoolWorkerArgs, consolidateHandlerFlushes, outDir));
       if (spoolVariant != null && !spoolVariant.isBlank()) {
         List<String> variantArgs = new ArrayList<>(spoolWorkerArgs);
         variantArgs.addAll(List.of(spoolVariant.trim().split("\\s+")));
         compared.add(
             new SpoolSystem(
-                "spool-variant", "Spool " + spoolVariant.trim(), launcher, variantArgs, outDir));
+                "spool-variant",
+                "Spool " + spoolVariant.trim(),
+                launcher,
+                variantArgs,
+                consolidateHandlerFlushes,
+                outDir));
       }
     }
     PrivateRedis redis = PrivateRedis.start(redisServer, checkout, outDir);
@@ -513,6 +528,9 @@ public final class CompareCommand implements Callable<Integer> {
           .append("` process; enqueuers `bin/spool bench compare-enqueuer`\n");
       if (!workerCommand.isEmpty()) {
         t.append("- the Spool worker's command line: `").append(workerCommand).append("`\n");
+      }
+      if (consolidateHandlerFlushes) {
+        t.append("- the Spool handlers' Lettuce connection consolidates flushes\n");
       }
       if (spoolVariant != null) {
         t.append("- variant column: `spool worker ... ").append(spoolVariant.trim()).append("`\n");

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -27,11 +28,18 @@ final class SpoolSystem implements ComparedSystem {
   private final Path launcher;
   private final List<String> extraWorkerArgs;
   private final Path handlersJar;
+  private final boolean consolidateHandlerFlushes;
   private Spool reader; // the harness's own client, for queue counts
 
   SpoolSystem(
-      String id, String heading, Path launcher, List<String> extraWorkerArgs, Path workDir) {
+      String id,
+      String heading,
+      Path launcher,
+      List<String> extraWorkerArgs,
+      boolean consolidateHandlerFlushes,
+      Path workDir) {
     this.id = id;
+    this.consolidateHandlerFlushes = consolidateHandlerFlushes;
     this.heading = heading;
     this.launcher = launcher;
     this.extraWorkerArgs = List.copyOf(extraWorkerArgs);
@@ -76,12 +84,13 @@ final class SpoolSystem implements ComparedSystem {
             "--concurrency",
             Integer.toString(c.concurrency)));
     command.addAll(extraWorkerArgs);
-    return ChildProcess.start(
-        label,
-        command,
-        Map.of("SPOOL_CLASSPATH", handlersJar.toString(), CompareHandlers.REDIS_ENV, c.uri),
-        c.root,
-        c.logDir);
+    Map<String, String> env = new HashMap<>();
+    env.put("SPOOL_CLASSPATH", handlersJar.toString());
+    env.put(CompareHandlers.REDIS_ENV, c.uri);
+    if (consolidateHandlerFlushes) {
+      env.put(CompareHandlers.CONSOLIDATE_FLUSHES_ENV, "1");
+    }
+    return ChildProcess.start(label, command, env, c.root, c.logDir);
   }
 
   @Override

@@ -35,6 +35,7 @@ class CompareCommandTest {
     assertThat(c.singleJobs).isEqualTo(20_000);
     assertThat(c.warm).isEqualTo(1000);
     assertThat(c.spoolVariant).isNull();
+    assertThat(c.consolidateHandlerFlushes).isFalse();
   }
 
   @Test
@@ -50,13 +51,15 @@ class CompareCommandTest {
             "--spool-worker-arg",
             "--lease=20s",
             "--spool-variant",
-            "--some-option x");
+            "--some-option x",
+            "--consolidate-handler-flushes");
     c.validate();
     assertThat(c.systems).containsExactly("spool");
     assertThat(c.workloads).containsExactly("incr", "latency");
     assertThat(c.rates).containsExactly(200);
     assertThat(c.spoolWorkerArgs).containsExactly("--lease=20s");
     assertThat(c.spoolVariant).isEqualTo("--some-option x");
+    assertThat(c.consolidateHandlerFlushes).isTrue();
   }
 
   @Test
