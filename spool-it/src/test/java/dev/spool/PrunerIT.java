@@ -13,6 +13,7 @@ import dev.spool.internal.status.StatusStore;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,5 +93,23 @@ class PrunerIT {
     assertThat(f.spool.statuses().where(State.FAILED).queue("work").list())
         .extracting(JobStatus::id)
         .containsExactly(dead);
+  }
+
+  @Test
+  void aFinishedJobWhoseKeyHoldsAnotherTypeIsSetAsideAndPruningGoesOn() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(3));
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().counts("work").completed() == 3);
+    f.redis().del(f.jobKey(ids.get(0)));
+    f.redis().set(f.jobKey(ids.get(0)), "garbage");
+
+    assertThat(eightDaysLater.runBatch("work")).isFalse();
+
+    assertThat(ids).noneMatch(this::exists);
+    assertThat(f.redis().get(q.prefix() + "corrupt:" + ids.get(0).number())).isEqualTo("garbage");
+    assertThat(f.redis().zcard(q.finished())).isZero();
+    assertThat(f.spool.statuses().where(State.SUCCEEDED).queue("work").count()).isZero();
   }
 }

@@ -32,6 +32,10 @@ local prefix, now, channel = ARGV[1], ARGV[2], ARGV[3]
 local n, nt = tonumber(ARGV[4]), tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
 local last = redis.call('INCRBY', KEYS[1], n)
+if last >= 1e14 then -- job numbers have 14 digits at most (jobNumber)
+  redis.call('DECRBY', KEYS[1], n)
+  return redis.error_reply('ERR the job numbers of this queue are used up (seq ' .. last .. ')')
+end
 local first = last - n + 1
 
 local templates = {}
@@ -102,9 +106,12 @@ for i = 0, n - 1 do
   local sid = tostring(id) -- once, rather than in every command below
   local holder = nil
   if tpl.lock ~= '' and tpl.lock ~= 'later' then
-    local lockKey = qp .. 'lock:' .. string.match(lock, '([%x]+)$')
+    local digest = string.match(lock, '([%x]+)$')
+    local lockKey = qp .. 'lock:' .. digest
     if not redis.call('SET', lockKey, sid, 'NX', 'PXAT', tpl.lock) then
-      holder = redis.call('GET', lockKey)
+      holder = lockHolder(qp, lockKey, digest)
+      -- A corrupt lock key was set aside: the lock is free now.
+      if not holder then redis.call('SET', lockKey, sid, 'PXAT', tpl.lock) end
     end
   end
   if holder then

@@ -24,8 +24,8 @@
   Returns: flat array, 9 entries per job: id, type, args, attempt, first attempt of the
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
   batch part ("" if none).
-  Every popped id ends somewhere, even a bad one: ids that are not numbers, or whose state is
-  not 'queued', are dropped (they are no ready job); an id whose key is gone or is no hash, and
+  Every popped id ends somewhere, even a bad one: ids that are no job number (1 to 14 digits),
+  or whose state is not 'queued', are dropped (they are no ready job); an id whose key is gone or is no hash, and
   a job whose fields are corrupt, go to the dead set with "corrupt job: <what>". The rest of
   the batch is served. At maxmemory the call is refused before it pops anything. ]]
 local prefix, node, now, leaseMs, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -237,7 +237,7 @@ local out = {}
 local started = {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  local number = int(id) -- once: tonumber is strtod, and this runs for every job
+  local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
   local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
   if number and number > 0 and (not job or not job[1]) then
     buryOrphan(qp, id, now)

@@ -21,6 +21,23 @@ local function int(v)
   return tonumber(v)
 end
 
+-- A job number from an id as stored (a list or set member, a lock holder): 1 to 14 digits, or
+-- nil. Lua numbers are doubles, written back with 14 significant digits ("1.7e+15"), so a longer
+-- id could not name its job's key again; 10^14 numbers outlast any queue.
+local function jobNumber(v)
+  if type(v) ~= 'string' or not string.match(v, '^%d+$') or #v > 14 then return nil end
+  return tonumber(v)
+end
+
+-- Moves a key of the wrong type found where Spool keeps its own (garbage written behind its
+-- back) to <qp>corrupt:<what> for 7 days, for an operator to look at, and frees its place.
+local function setAside(qp, key, what)
+  local aside = qp .. 'corrupt:' .. what
+  redis.call('RENAME', key, aside)
+  redis.call('EXPIRE', aside, 604800)
+  return aside
+end
+
 -- A decoded JSON value, or nil when absent or not valid JSON.
 local function decodeJson(v)
   if type(v) ~= 'string' then return nil end
@@ -299,7 +316,13 @@ end
 -- Deletes a job's hash and every index entry of it (leaving its state takes it off
 -- {q}:finished).
 local function forget(qp, key, id)
-  local state = redis.call('HGET', key, 's')
+  local state = redis.pcall('HGET', key, 's')
+  if type(state) == 'table' then
+    -- Not a hash: set aside, and its id leaves whichever final state index holds it.
+    setAside(qp, key, id)
+    for s in pairs(FINISHED_STATES) do restate(qp, id, s, nil) end
+    return 1
+  end
   if not state then return 0 end
   restate(qp, id, state, nil)
   indexLabels(qp, key, id, 'SREM')
@@ -318,6 +341,18 @@ local function announce(qp, ids)
   redis.call('PUBLISH', ns .. ':outcome', table.concat(named, ' '))
 end
 
+-- The job number holding a unique lock key, or nil when it is free. A lock key that is not a
+-- string, or whose value is no job number, holds no lock: it is set aside, so that it blocks
+-- neither this job nor any later one.
+local function lockHolder(qp, lockKey, digest)
+  local holder = redis.pcall('GET', lockKey)
+  if holder and (type(holder) == 'table' or not jobNumber(holder)) then
+    setAside(qp, lockKey, 'lock:' .. digest)
+    return nil
+  end
+  return holder or nil
+end
+
 -- Releases the job's unique lock if its kind is one of `kinds` and the job still owns it.
 -- `u` is the job's 'u' field when the caller read it already (false: the job has none).
 -- A lock field that does not parse holds no lock this job could release.
@@ -327,7 +362,7 @@ local function unlock(qp, key, id, kinds, u)
     local kind, _, _, _, digest = parseLock(u)
     if kind and string.find(kinds, kind, 1, true) then
       local lockKey = qp .. 'lock:' .. digest
-      if redis.call('GET', lockKey) == tostring(id) then redis.call('DEL', lockKey) end
+      if lockHolder(qp, lockKey, digest) == tostring(id) then redis.call('DEL', lockKey) end
     end
   end
 end
@@ -365,18 +400,17 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   announce(qp, {id})
 end
 
--- A ready id with no job behind it: its key is gone, or holds another type (garbage written
--- behind Spool's back). It becomes a failed job in the dead set that says so, for an operator to
--- see; a key of another type is first set aside as <qp>corrupt:<id> for a week. An id beyond the
--- queue's sequence is taken from it, so that no later job is given that number.
-local function buryOrphan(qp, id, nowUs)
+-- An id with no job behind it, found in `where` (a ready list, the leases): its key is gone, or
+-- holds another type (garbage written behind Spool's back). It becomes a failed job in the dead
+-- set that says so, for an operator to see; a key of another type is first set aside as
+-- <qp>corrupt:<id> for a week. `id` is a job number (jobNumber); one beyond the queue's sequence
+-- is taken from it, so that no later job is given that number.
+local function buryOrphan(qp, id, nowUs, where)
   local key = qp .. 'job:' .. id
   local kind = redis.call('TYPE', key).ok
-  local what = 'id ' .. id .. ' was in a ready list but no job has it'
+  local what = 'id ' .. id .. ' was in ' .. (where or 'a ready list') .. ' but no job has it'
   if kind ~= 'none' then
-    local aside = qp .. 'corrupt:' .. id
-    redis.call('RENAME', key, aside)
-    redis.call('EXPIRE', aside, 604800)
+    local aside = setAside(qp, key, id)
     what = 'its key held a ' .. kind .. ', not a job hash (set aside for 7 days as ' .. aside .. ')'
   end
   if tonumber(id) > (tonumber(redis.call('GET', qp .. 'seq')) or 0) then

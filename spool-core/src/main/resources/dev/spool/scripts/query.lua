@@ -108,8 +108,8 @@ local function candidates(b, upTo)
   end
   local out = {}
   for _, m in ipairs(members) do
-    local n = tonumber(m)
-    local ok = not upTo or n < upTo
+    local n = jobNumber(m) -- a member that is none (garbage written by hand) matches nothing
+    local ok = n and (not upTo or n < upTo)
     if ok and ids then for _, wanted in ipairs(ids) do if not wanted[n] then ok = false end end end
     if ok then out[#out + 1] = n end
   end
@@ -130,7 +130,9 @@ local function memberMatches(n, b, checks)
     end
   end
   for _, r in ipairs(checks) do
-    local t = tonumber(call('HGET', prefix .. n, r.field))
+    local t = redis.pcall('HGET', prefix .. n, r.field) -- a key of another type matches nothing
+    work = work + COMMAND_COST
+    t = type(t) == 'string' and tonumber(t)
     if not t or (r.lo and t < r.lo) or (r.hi and t > r.hi) then return false end
   end
   return true

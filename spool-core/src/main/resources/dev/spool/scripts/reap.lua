@@ -14,7 +14,8 @@
   The time of the last call is kept in {q}:reap-clock (derived from the prefix, same slot; it
   expires after a day). At maxmemory it is not updated, and the call is refused as below.
   The abandoned attempt is archived in the status's previous attempts. A job whose fields are
-  corrupt goes to the dead set with "corrupt job: <what>"; the others are reaped as usual.
+  corrupt goes to the dead set with "corrupt job: <what>", as does a lease whose key holds
+  another type or a hash with no state; the others are reaped as usual.
   At maxmemory the call is refused before it changes anything: heartbeats are refused there
   too, and a lease that could not be renewed must not be taken from a live node.
   Returns: {jobs returned to ready, jobs moved to the dead set} ]]
@@ -42,8 +43,16 @@ end
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc')
-  if job and job[1] == 'started' then
+  local job = jobNumber(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc')
+  if jobNumber(id) and (not job or (not job[1] and redis.call('EXISTS', key) == 1)) then
+    -- A lease whose key holds another type, or a hash with no state: dead, with the reason.
+    if job then
+      buryCorrupt(qp, key, id, nil, 'it had a lease but no state', nowUs, ARGV[6])
+    else
+      buryOrphan(qp, id, nowUs, 'the leases')
+    end
+    dead = dead + 1
+  elseif job and job[1] == 'started' then
     freeSlot(qp, id, job[13]) -- the slot of a dead node's job is free again, as its lease
     local options = job[5] and decodeJson(job[5])
     local what = corruptionOf(job, options)

@@ -1,7 +1,9 @@
 --[[ retry-dead: put a dead job back in its queue with a fresh retry budget.
   KEYS[1] {q}:dead  ZSET   KEYS[2] {q}:ready  LIST   KEYS[3] {q}:prio  ZSET
   KEYS[4] {q}:signal  LIST
-  ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3..] ids
+  ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3..] ids, as the dead set holds them
+  Every id given leaves the dead set. One that is no job number, or whose key holds another type
+  (set aside as <qp>corrupt:<id>), is not requeued: garbage there must not stop a retry of all.
   Returns: number of jobs requeued ]]
 local prefix, now = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
@@ -9,8 +11,10 @@ local requeued = 0
 for i = 3, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
-  if redis.call('ZREM', KEYS[1], id) == 1 and redis.call('EXISTS', key) == 1 then
-    local job = redis.call('HMGET', key, 'n', 'p', 's')
+  local dead = redis.call('ZREM', KEYS[1], id) == 1 and jobNumber(id)
+  local job = dead and fieldsOf(key, 'n', 'p', 's') -- nil: its key holds another type
+  if dead and not job then setAside(qp, key, id) end
+  if job and redis.call('EXISTS', key) == 1 then
     local attempt = (int(job[1]) or 0) + 1
     -- The retry budget counts again from this attempt on.
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt)

@@ -36,7 +36,7 @@ public final class StoreDeadJobs implements DeadJobs {
 
   @Override
   public boolean retry(JobId id) {
-    return store.retryDead(id.queue(), List.of(id.number()), Micros.now(clock)) == 1;
+    return store.retryDead(id.queue(), List.of(Long.toString(id.number())), Micros.now(clock)) == 1;
   }
 
   @Override
@@ -44,7 +44,8 @@ public final class StoreDeadJobs implements DeadJobs {
     Queues.validate(queue);
     long total = 0;
     while (true) {
-      List<Long> slice = store.deadNumbers(queue, 0, SLICE);
+      // Every member given leaves the set, even one that names no job: the loop ends.
+      List<String> slice = store.deadMembers(queue, 0, SLICE);
       if (slice.isEmpty()) {
         return total;
       }

@@ -82,7 +82,11 @@ public interface JobStore {
 
   List<DeadJob> dead(String queue, int offset, int limit);
 
-  long retryDead(String queue, List<Long> numbers, long nowMicros);
+  /**
+   * Requeues these members of the dead set (job numbers as stored); a member that names no job is
+   * taken off the set. Returns how many jobs were requeued.
+   */
+  long retryDead(String queue, List<String> members, long nowMicros);
 
   long purgeDead(String queue);
 }

@@ -481,14 +481,20 @@ public final class RedisJobStore implements JobStore {
     List<JobId> out = new ArrayList<>();
     for (String queue : queues()) {
       QueueKeys q = keys.queue(queue);
-      List<String> ids = redis.await(redis.async().zrange(q.active(), 0, -1));
-      List<RedisFuture<String>> owners = new ArrayList<>(ids.size());
-      for (String id : ids) {
-        owners.add(redis.async().hget(q.job(Long.parseLong(id)), "w"));
+      List<Long> numbers = new ArrayList<>();
+      for (String id : redis.await(redis.async().zrange(q.active(), 0, -1))) {
+        long number = JobNumbers.parse(id);
+        if (number > 0) {
+          numbers.add(number);
+        }
       }
-      for (int i = 0; i < ids.size(); i++) {
-        if (node.equals(redis.await(owners.get(i)))) {
-          out.add(new JobId(queue, Long.parseLong(ids.get(i))));
+      List<RedisFuture<String>> owners = new ArrayList<>(numbers.size());
+      for (long number : numbers) {
+        owners.add(redis.async().hget(q.job(number), "w"));
+      }
+      for (int i = 0; i < numbers.size(); i++) {
+        if (node.equals(redis.awaitOrIfWrongType(owners.get(i), null))) {
+          out.add(new JobId(queue, numbers.get(i)));
         }
       }
     }
@@ -614,50 +620,57 @@ public final class RedisJobStore implements JobStore {
   public List<DeadJob> dead(String queue, int offset, int limit) {
     QueueKeys q = keys.queue(queue);
     RedisClusterAsyncCommands<String, String> r = redis.async();
-    List<ScoredValue<String>> ids =
-        redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L));
+    // A member that names no job is skipped; a key of another type reads as empty fields.
+    List<ScoredValue<String>> ids = new ArrayList<>();
+    for (ScoredValue<String> id :
+        redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L))) {
+      if (JobNumbers.parse(id.getValue()) > 0) {
+        ids.add(id);
+      }
+    }
     List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
     for (ScoredValue<String> id : ids) {
-      hashes.add(r.hmget(q.job(Long.parseLong(id.getValue())), "t", "a", "e", "n"));
+      hashes.add(r.hmget(q.job(JobNumbers.parse(id.getValue())), "t", "a", "e", "n"));
     }
     List<DeadJob> jobs = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
-      List<KeyValue<String, String>> h = redis.await(hashes.get(i));
+      List<KeyValue<String, String>> h = redis.awaitOrIfWrongType(hashes.get(i), List.of());
       jobs.add(
           new DeadJob(
-              new JobId(queue, Long.parseLong(ids.get(i).getValue())),
-              h.get(0).getValueOrElse(null),
-              h.get(1).getValueOrElse(null),
-              h.get(2).getValueOrElse(null),
-              (int) parseLong(h.get(3).getValueOrElse("0")), // a corrupt attempt reads as 0
+              new JobId(queue, JobNumbers.parse(ids.get(i).getValue())),
+              field(h, 0),
+              field(h, 1),
+              field(h, 2),
+              (int) parseLong(field(h, 3)), // a corrupt or missing attempt reads as 0
               Instant.ofEpochMilli((long) ids.get(i).getScore())));
     }
     return jobs;
   }
 
   @Override
-  public long retryDead(String queue, List<Long> numbers, long nowMicros) {
-    if (numbers.isEmpty()) {
+  public long retryDead(String queue, List<String> members, long nowMicros) {
+    if (members.isEmpty()) {
       return 0;
     }
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[2 + numbers.size()];
+    String[] args = new String[2 + members.size()];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
-    for (int i = 0; i < numbers.size(); i++) {
-      args[2 + i] = Long.toString(numbers.get(i));
+    for (int i = 0; i < members.size(); i++) {
+      args[2 + i] = members.get(i);
     }
     String[] k = {q.dead(), q.ready(), q.prio(), q.signal()};
     return redis.<Long>await(redis.eval(Script.RETRY_DEAD, ScriptOutputType.INTEGER, k, args));
   }
 
-  /** Ids of the dead set, oldest first, a slice at a time. */
-  public List<Long> deadNumbers(String queue, long offset, long count) {
-    return redis
-        .await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1))
-        .stream()
-        .map(Long::parseLong)
-        .toList();
+  /** The i-th of an HMGET's values, or null when absent (or the key was of another type). */
+  private static String field(List<KeyValue<String, String>> values, int i) {
+    return i < values.size() ? values.get(i).getValueOrElse(null) : null;
+  }
+
+  /** Members of the dead set as stored, oldest first, a slice at a time. */
+  public List<String> deadMembers(String queue, long offset, long count) {
+    return redis.await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1));
   }
 
   @Override

@@ -633,12 +633,32 @@ public final class RedisConnection implements AutoCloseable {
    * bounded by the timeout.
    */
   public <T> T await(Future<T> future) {
+    return await(future, false, null);
+  }
+
+  /**
+   * As {@link #await(Future)}, but a key of another type than the command reads (Redis's WRONGTYPE:
+   * garbage written behind Spool's back) reads as {@code ofWrongType}: one bad key must not fail a
+   * read of many.
+   */
+  public <T> T awaitOrIfWrongType(Future<T> future, T ofWrongType) {
+    return await(future, true, ofWrongType);
+  }
+
+  private <T> T await(Future<T> future, boolean wrongTypeAllowed, T ofWrongType) {
     try {
       return future.get(commandTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpoolException("interrupted while waiting for Redis at " + display, e);
     } catch (ExecutionException e) {
+      Throwable cause = unwrap(e.getCause());
+      if (wrongTypeAllowed
+          && cause instanceof RedisCommandExecutionException
+          && cause.getMessage() != null
+          && cause.getMessage().startsWith("WRONGTYPE")) {
+        return ofWrongType;
+      }
       throw failure(display, e.getCause());
     } catch (TimeoutException e) {
       throw new RedisTimeoutException(

@@ -54,12 +54,19 @@ public final class StatusStore {
     return new JobId(queue, n);
   }
 
-  /** The stored fields; empty if there is no such status. */
+  /**
+   * The stored fields; empty if there is no such status, or its key holds another type (garbage
+   * written behind Spool's back is no status).
+   */
   public Map<String, String> load(JobId id) {
-    return redis.await(redis.async().hgetall(keys.queue(id.queue()).job(id.number())));
+    return redis.awaitOrIfWrongType(
+        redis.async().hgetall(keys.queue(id.queue()).job(id.number())), Map.of());
   }
 
-  /** Loads many statuses in one pipelined round trip; missing ones come back empty. */
+  /**
+   * Loads many statuses in one pipelined round trip; missing ones, and keys of another type, come
+   * back empty: one bad key does not fail the others.
+   */
   public List<Map<String, String>> loadAll(List<JobId> ids) {
     List<RedisFuture<Map<String, String>>> futures = new ArrayList<>(ids.size());
     for (JobId id : ids) {
@@ -67,7 +74,7 @@ public final class StatusStore {
     }
     List<Map<String, String>> out = new ArrayList<>(ids.size());
     for (RedisFuture<Map<String, String>> f : futures) {
-      out.add(redis.await(f));
+      out.add(redis.awaitOrIfWrongType(f, Map.of()));
     }
     return out;
   }

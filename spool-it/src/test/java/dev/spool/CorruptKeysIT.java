@@ -1,0 +1,220 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Garbage where Spool keeps its own keys and members (written by hand, by another tool, by a bug):
+ * ids too long to be job numbers, keys of another type at a job's or a lock's place, members that
+ * name no job. The bad entry is set aside or dropped, visibly where it was a job, and every other
+ * job, listing and clean-up goes on.
+ */
+class CorruptKeysIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  static final JobType<Noop> FRAGILE =
+      JobType.of("fragile", Noop.class).withQueue("work").withRetry(Retry.none());
+  static final JobType<Noop> UNIQUE =
+      JobType.of("unique", Noop.class).withQueue("work").withUnique(Unique.untilExecuted());
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private String key(String suffix) {
+    return f.namespace + ":{work}:" + suffix;
+  }
+
+  /** The one unique lock key of the queue (the test's namespace holds no other). */
+  private String lockKey() {
+    List<String> locks = f.redis().keys(key("lock:*"));
+    assertThat(locks).hasSize(1);
+    return locks.get(0);
+  }
+
+  private DeadJob dead(JobId id) {
+    return f.spool.deadJobs().list("work", 0, 100).stream()
+        .filter(d -> d.id().equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aReadyIdTooLongToBeAJobNumberIsDroppedAndLaterJobsKeepTheirNumbers() {
+    JobId before = f.spool.enqueue(NOOP, new Noop(1));
+    // A µs timestamp pushed by mistake, and a number beyond what Redis can count to.
+    f.redis().rpush(key("ready"), "1700000000000001", "99999999999999999999");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+
+    List<JobId> after = f.spool.enqueueAll(NOOP, List.of(new Noop(2), new Noop(3)));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+    assertThat(after)
+        .extracting(JobId::number)
+        .containsExactly(before.number() + 1, before.number() + 2);
+    assertThat(f.redis().get(key("seq"))).isEqualTo(Long.toString(before.number() + 2));
+    assertThat(f.redis().keys(key("job:1*e*"))).isEmpty();
+    assertThat(f.redis().llen(key("ready"))).isZero();
+    assertThat(f.spool.deadJobs().list("work", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void garbageInTheDeadSetStopsNeitherItsListingNorARetryOfAll() {
+    List<JobId> ids = f.spool.enqueueAll(FRAGILE, List.of(new Noop(0), new Noop(1), new Noop(2)));
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    try (Worker worker =
+        f.worker("node-1")
+            .handle(
+                FRAGILE,
+                (job, a) -> {
+                  ran.add(a.n());
+                  if (ran.size() <= 3) {
+                    throw new IllegalStateException("boom");
+                  }
+                })
+            .start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 3);
+    }
+    f.redis().del(f.jobKey(ids.get(0)));
+    f.redis().lpush(f.jobKey(ids.get(0)), "not a job");
+    f.redis().zadd(key("dead"), 1, "abc");
+
+    List<DeadJob> listed = f.spool.deadJobs().list("work", 0, 10);
+    assertThat(listed)
+        .extracting(DeadJob::id)
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(1), ids.get(2));
+    assertThat(dead(ids.get(1)).error()).contains("boom");
+
+    assertThat(f.spool.deadJobs().retryAll("work")).isEqualTo(2);
+    assertThat(f.redis().zcard(key("dead"))).isZero();
+    assertThat(f.redis().lrange(key("corrupt:" + ids.get(0).number()), 0, -1))
+        .containsExactly("not a job");
+    f.worker("node-2").handle(FRAGILE, (job, a) -> ran.add(a.n())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 5);
+    assertThat(ran.subList(3, 5)).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  void aUniqueLockKeyOfAnotherTypeIsSetAsideAndTheNewJobTakesTheLock() {
+    JobId first = f.spool.enqueue(UNIQUE, new Noop(1));
+    String lock = lockKey();
+    assertThat(f.redis().get(lock)).isEqualTo(Long.toString(first.number()));
+    f.redis().del(lock);
+    f.redis().hset(lock, "x", "y");
+    f.redis().del(f.jobKey(first));
+    f.redis().del(key("ready"));
+
+    List<EnqueueResult> results =
+        f.spool.tryEnqueueAll(
+            List.of(
+                JobSpec.of(UNIQUE, new Noop(7)),
+                JobSpec.of(UNIQUE, new Noop(1)),
+                JobSpec.of(UNIQUE, new Noop(8))));
+
+    assertThat(results).allMatch(EnqueueResult::accepted);
+    assertThat(f.redis().get(lock)).isEqualTo(Long.toString(results.get(1).jobId().number()));
+    assertThat(
+            f.redis().hget(key("corrupt:lock:" + lock.substring(lock.lastIndexOf(':') + 1)), "x"))
+        .isEqualTo("y");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(UNIQUE, (job, a) -> ran.add(a.n())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+    assertThat(ran).containsExactlyInAnyOrder(7, 1, 8);
+  }
+
+  @Test
+  void aLockKeyCorruptedWhileItsJobRunsLeavesTheJobSucceeded() {
+    JobId id = f.spool.enqueue(UNIQUE, new Noop(1));
+    String lock = lockKey();
+    f.worker("node-1")
+        .handle(
+            UNIQUE,
+            (job, a) -> {
+              f.redis().del(lock);
+              f.redis().hset(lock, "x", "y");
+            })
+        .start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(id).orElseThrow().state() == State.SUCCEEDED);
+    assertThat(f.redis().zcard(key("active"))).isZero();
+    assertThat(f.redis().exists(lock)).isZero();
+    // The lock is free: the same arguments are accepted again.
+    assertThat(f.spool.tryEnqueue(UNIQUE, new Noop(1)).accepted()).isTrue();
+  }
+
+  @Test
+  void leasesWithNoJobBehindThemAreDeadWithTheReason() {
+    f.redis().set(f.jobKey(new JobId("work", 6161)), "a string");
+    f.redis().hset(f.jobKey(new JobId("work", 6262)), "w", "ghost");
+    f.redis().zadd(key("active"), 1, "6161");
+    f.redis().zadd(key("active"), 1, "6262");
+    JobId fine = f.spool.enqueue(NOOP, new Noop(1));
+
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 2);
+    assertThat(dead(new JobId("work", 6161)).error())
+        .contains("its key held a string, not a job hash");
+    assertThat(dead(new JobId("work", 6262)).error())
+        .contains("corrupt job: it had a lease but no state");
+    assertThat(f.redis().get(key("corrupt:6161"))).isEqualTo("a string");
+    assertThat(f.redis().zcard(key("active"))).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(fine).orElseThrow().state() == State.SUCCEEDED);
+  }
+
+  @Test
+  void membersOfAStatusIndexThatNameNoJobMatchNoQuery() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(1200));
+    f.redis().sadd(key("ix:s:queued:1"), "garbage");
+    f.redis().sadd(key("ix:s:queued:0"), "12345678901234567890");
+    StatusQuery queued = f.spool.statuses().where(State.QUEUED).queue("work");
+
+    assertThat(queued.limit(5).offset(600).list()).hasSize(5);
+    List<JobId> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      StatusPage page = queued.limit(500).page(cursor);
+      page.statuses().forEach(s -> paged.add(s.id()));
+      cursor = page.next();
+    } while (cursor != null);
+    assertThat(paged).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void aStatusKeyOfAnotherTypeIsLeftOutOfListingsAndFindsNothing() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(3));
+    f.redis().del(f.jobKey(ids.get(1)));
+    f.redis().set(f.jobKey(ids.get(1)), "garbage");
+
+    assertThat(f.spool.statuses().where(State.QUEUED).queue("work").list())
+        .extracting(JobStatus::id)
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+    assertThat(f.spool.statuses().find(ids.get(1))).isEmpty();
+  }
+}
