@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The dead set of each queue: jobs whose retries ran out. Bounded in size and age (see {@link
- * Spool.Builder#deadJobsMaxSize} and {@link Spool.Builder#deadJobsMaxAge}); the oldest go first.
+ * Spool.Builder#deadJobsMaxSize} and {@link Spool.Builder#deadJobsMaxAge}); the oldest go first,
+ * when a job dies and at each of the Pruner's rounds (a tenth of the retention, 1 s to 1 minute).
  */
 public interface DeadJobs {
   /** Newest first. */

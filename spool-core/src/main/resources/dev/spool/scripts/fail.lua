@@ -68,17 +68,7 @@ stamp(qp, key, id, 'fai', nowUs)
 unlock(qp, key, id, 'WD')
 redis.call('ZADD', KEYS[3], nowMs, id)
 announce(qp, {id})
--- Keep the dead set bounded in age and size; dead jobs take their statuses with them. Each
--- death deletes at most PURGE_SLICE of the oldest, more than it adds, so a set over its bounds
--- (after the bounds were lowered, or a burst of corrupt jobs) shrinks back without one call
--- ever doing work that grows with the set.
-local PURGE_SLICE = 20
-local function purge(ids)
-  for _, old in ipairs(ids) do forget(qp, prefix .. old, old) end
-  if #ids > 0 then redis.call('ZREM', KEYS[3], unpack(ids)) end
-end
-local aged = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[10], 'LIMIT', 0, PURGE_SLICE)
-purge(aged)
-local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[9])
-if excess > 0 then purge(redis.call('ZRANGE', KEYS[3], 0, math.min(excess, PURGE_SLICE - #aged) - 1)) end
+-- Keep the dead set bounded in age and size: each death deletes up to 20 of the oldest, more
+-- than it adds. (Deaths elsewhere, and age alone, are the Pruner's: trim-dead.lua.)
+trimDead(qp, KEYS[3], ARGV[9], ARGV[10], 20)
 return 2

@@ -330,6 +330,25 @@ local function forget(qp, key, id)
   return 1
 end
 
+-- Keeps a dead set within its bounds: dead jobs older than `olderThanMs` (ms), then the oldest
+-- beyond `maxSize`, take their statuses with them. At most `slice` go per call, so a set over its
+-- bounds (after the bounds were lowered, a burst of deaths) shrinks over several calls without
+-- one ever doing work that grows with the set. Returns how many went.
+local function trimDead(qp, deadKey, maxSize, olderThanMs, slice)
+  local prefix = qp .. 'job:'
+  local function purge(ids)
+    for _, old in ipairs(ids) do forget(qp, prefix .. old, old) end
+    if #ids > 0 then redis.call('ZREM', deadKey, unpack(ids)) end
+  end
+  local aged = redis.call('ZRANGEBYSCORE', deadKey, '-inf', '(' .. olderThanMs, 'LIMIT', 0, slice)
+  purge(aged)
+  local excess = math.min(redis.call('ZCARD', deadKey) - tonumber(maxSize), slice - #aged)
+  local over = {}
+  if excess > 0 then over = redis.call('ZRANGE', deadKey, 0, excess - 1) end
+  purge(over)
+  return #aged + #over
+end
+
 -- Announces that jobs of the queue of `qp` reached a final state (succeeded, failed for good,
 -- killed), for clients awaiting their outcome: one message, "queue:number" ids separated by
 -- spaces, on the channel "<ns>:outcome".

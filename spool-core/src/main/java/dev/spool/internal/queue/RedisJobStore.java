@@ -673,6 +673,23 @@ public final class RedisJobStore implements JobStore {
     return redis.await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1));
   }
 
+  /**
+   * Deletes up to {@code max} dead jobs of a queue beyond its dead set's bounds (age, then size),
+   * oldest first, with their statuses; returns how many went.
+   */
+  public long trimDead(String queue, long nowMs, int max) {
+    QueueKeys q = keys.queue(queue);
+    return redis.<Long>await(
+        redis.eval(
+            Script.TRIM_DEAD,
+            ScriptOutputType.INTEGER,
+            new String[] {q.dead()},
+            q.jobPrefix(),
+            Long.toString(deadMaxSize),
+            Long.toString(nowMs - deadMaxAgeMs),
+            Integer.toString(max)));
+  }
+
   @Override
   public long purgeDead(String queue) {
     QueueKeys q = keys.queue(queue);

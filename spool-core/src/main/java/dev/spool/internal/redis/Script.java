@@ -32,6 +32,7 @@ public enum Script {
   REQUEST_KILL("request-kill"),
   QUERY("query"),
   PRUNE("prune"),
+  TRIM_DEAD("trim-dead"),
   DJ_PUSH("dj-push"),
   DJ_DONE("dj-done"),
   DJ_STOP("dj-stop"),

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes finished statuses older than the retention, with their index entries, so Redis memory
- * stays bounded under a steady load. Safe to run on every node at once; one node per queue,
- * elected, does it.
+ * Deletes finished statuses older than the retention, with their index entries, and dead jobs
+ * beyond the dead set's bounds, so Redis memory stays bounded under a steady load. Safe to run on
+ * every node at once; one node per queue, elected, does it.
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
@@ -19,11 +19,20 @@ public final class Pruner {
   public static final int BATCH = 100;
 
   private final StatusStore store;
+  private final DeadSetTrim deadSet;
   private final Clock clock;
   private final Duration retention;
 
-  public Pruner(StatusStore store, Clock clock, Duration retention) {
+  /** Trims a queue's dead set to its bounds: {@code RedisJobStore::trimDead}. */
+  @FunctionalInterface
+  public interface DeadSetTrim {
+    /** Deletes up to {@code max} dead jobs beyond the bounds; returns how many went. */
+    long trim(String queue, long nowMs, int max);
+  }
+
+  public Pruner(StatusStore store, DeadSetTrim deadSet, Clock clock, Duration retention) {
     this.store = store;
+    this.deadSet = deadSet;
     this.clock = clock;
     this.retention = retention;
   }
@@ -43,6 +52,12 @@ public final class Pruner {
     if (n > 0) {
       log.debug("queue {}: pruned {} statuses older than {}", queue, n, retention);
     }
-    return n == BATCH;
+    // Deaths by a failed attempt trim the dead set themselves; these catch the others (expired
+    // leases, corrupt jobs) and dead jobs that age out while nothing dies.
+    long dead = deadSet.trim(queue, clock.millis(), BATCH);
+    if (dead > 0) {
+      log.debug("queue {}: deleted {} dead jobs beyond the dead set's bounds", queue, dead);
+    }
+    return n == BATCH || dead == BATCH;
   }
 }

@@ -100,7 +100,7 @@ public final class WorkerNode {
             node,
             new LeaderLease(store.redis(), store.keys(), settings.name()),
             new Router(node, registry),
-            new Pruner(statuses, clock, retention));
+            new Pruner(statuses, store::trimDead, clock, retention));
     this.stager =
         new Stager(
             store,
