@@ -122,4 +122,36 @@ class AttemptArchiveIT {
   private JobStatus status(JobId id) {
     return f.spool.statuses().find(id).orElseThrow();
   }
+
+  @Test
+  void aRetryOfADeadJobArchivesTheAttemptThatDied() {
+    JobType<Noop> fragile =
+        JobType.of("fragile-archive", Noop.class).withQueue("work").withRetry(Retry.none());
+    JobId id = f.spool.enqueue(fragile, new Noop(1));
+    List<Integer> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    f.worker("node-1")
+        .handle(
+            fragile,
+            (job, a) -> {
+              runs.add(job.attempt());
+              if (runs.size() == 1) {
+                job.progress(0.25);
+                throw new IllegalStateException("first run broke");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+
+    assertThat(f.spool.deadJobs().retry(id)).isTrue();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(id).state() == State.SUCCEEDED);
+    JobStatus done = status(id);
+    assertThat(runs).containsExactly(0, 1);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.previousAttempts()).hasSize(1);
+    Map<String, Object> died = done.previousAttempts().get(0);
+    assertThat(died).containsEntry("attempt", 0).containsEntry("state", "failed");
+    assertThat(died.get("errors").toString()).contains("first run broke");
+    assertThat(done.timestamp(Timestamp.FAILED_AT)).isEmpty();
+  }
 }

@@ -274,4 +274,39 @@ class RecoveryIT {
         .contains("lease expired on node 'crashy-1'");
     assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("failed");
   }
+
+  @Test
+  void aJobWhoseKillWasRequestedWhileItsNodeWasGoneEndsKilledAndNeverRunsAgain() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    CountDownLatch held = new CountDownLatch(1);
+    Worker doomed =
+        f.worker("doomed")
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  held.countDown();
+                  Fixtures.untilInterrupted();
+                })
+            .start();
+    assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    doomed.halt();
+    f.spool.statuses().find(id).orElseThrow().requestKill();
+    List<Integer> ranAgain = new CopyOnWriteArrayList<>();
+
+    f.worker("survivor").handle(NOOP, (job, a) -> ranAgain.add(a.n())).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(id).orElseThrow().state() == State.KILLED);
+    assertThat(f.spool.outcome(id).get(10, java.util.concurrent.TimeUnit.SECONDS).state())
+        .isEqualTo(State.KILLED);
+    // A later job runs on the survivor, so it had every chance to run the killed one first.
+    JobId next = f.spool.enqueue(NOOP, new Fixtures.Noop(2));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(next).orElseThrow().state() == State.SUCCEEDED);
+    assertThat(ranAgain).containsExactly(2);
+    assertThat(f.spool.statuses().find(id).orElseThrow().errors().toString())
+        .contains("LeaseExpired");
+  }
 }

@@ -13,6 +13,8 @@
   its clock although no node could renew them; the heartbeats queued meanwhile must land first.
   The time of the last call is kept in {q}:reap-clock (derived from the prefix, same slot; it
   expires after a day). At maxmemory it is not updated, and the call is refused as below.
+  ARGV[8] expiry (s) of a killed job's status: a job whose kill was requested ('krq') ends
+  killed, not requeued
   The abandoned attempt is archived in the status's previous attempts. A job whose fields are
   corrupt goes to the dead set with "corrupt job: <what>", as does a lease whose key holds
   another type or a hash with no state; the others are reaped as usual.
@@ -43,7 +45,7 @@ end
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = jobNumber(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc')
+  local job = jobNumber(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc', 'krq')
   if jobNumber(id) and (not job or (not job[1] and redis.call('EXISTS', key) == 1)) then
     -- A lease whose key holds another type, or a hash with no state: dead, with the reason.
     if job then
@@ -71,7 +73,12 @@ for _, id in ipairs(expired) do
       local err = cjson.encode(errTable)
       local errors = jsonList(job[7])
       errors[#errors + 1] = errTable
-      if used >= allowed then
+      if job[14] then
+        -- Its kill was requested while its node was gone: it ends killed, never runs again.
+        redis.call('HSET', key, 'e', err, 'er', cjson.encode(errors))
+        endKilled(qp, key, id, 'started', nowUs, ARGV[8], 'WD')
+        if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+      elseif used >= allowed then
         redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
         restate(qp, id, 'started', 'failed')
         stamp(qp, key, id, 'fai', nowUs)

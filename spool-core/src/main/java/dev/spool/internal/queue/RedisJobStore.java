@@ -359,7 +359,8 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(max),
                 Integer.toString(Retry.DEFAULT.attempts()),
                 BATCH_PART_DONE,
-                Long.toString(maxSilenceMs)));
+                Long.toString(maxSilenceMs),
+                Long.toString(expirySeconds)));
     return new long[] {parseLong(r.get(0)), parseLong(r.get(1))};
   }
 
