@@ -148,6 +148,19 @@ class BadInputIT {
   }
 
   @Test
+  void argumentsThatAreJsonNullAreDeadAtOnce() {
+    JobType<Greeting> greet = JobType.of("greet", Greeting.class).withQueue("work");
+    plant("greet", "null");
+    List<Greeting> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(greet, (job, g) -> ran.add(g)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    DeadJob dead = f.spool.deadJobs().list("work", 0, 1).getFirst();
+    assertThat(dead.attempt()).isZero();
+    assertThat(dead.error()).contains("ArgumentMismatch").contains("JSON null");
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
   void aMissingFieldIsAnArgumentMismatchNotASilentNull() {
     JobType<Greeting> greet = JobType.of("greet", Greeting.class).withQueue("work");
     plant("greet", "{\"to\": \"ada\"}");

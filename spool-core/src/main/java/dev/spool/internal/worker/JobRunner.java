@@ -274,6 +274,9 @@ final class JobRunner {
           "ArgumentMismatch",
           "arguments do not fit " + argsType.getName() + ": " + Json.describe(e));
     }
+    if (args == null) { // JSON null: no handler expects it, and no retry would change it
+      return dead(job, "ArgumentMismatch", "arguments are JSON null, not a " + argsType.getName());
+    }
     if (options.timeoutMs() != null) {
       job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
     }
