@@ -110,12 +110,37 @@ public final class JobOptions {
     return Optional.ofNullable(unique);
   }
 
+  /**
+   * The longest delay, timeout, expiry or other span Spool takes: 1000 years. Times are kept in
+   * milliseconds and microseconds, and a span this long stays far from their overflow.
+   */
+  public static final Duration MAX_SPAN = Duration.ofDays(365_250);
+
+  /** The latest time a job may be due or expire at: the last second of the year 9999. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   static Duration positive(Duration d, String field) {
     Objects.requireNonNull(d, field);
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(field + " must be positive, got " + d);
     }
+    return notTooLong(d, field);
+  }
+
+  static Duration notTooLong(Duration d, String field) {
+    if (d.compareTo(MAX_SPAN) > 0) {
+      throw new IllegalArgumentException(field + " is too long: " + d + " (at most 1000 years)");
+    }
     return d;
+  }
+
+  static Instant notTooLate(Instant t, String field) {
+    Objects.requireNonNull(t, field);
+    if (t.isAfter(LATEST)) {
+      throw new IllegalArgumentException(
+          field + " is too late: " + t + " (at most " + LATEST + ")");
+    }
+    return t;
   }
 
   /** Builds {@link JobOptions}; every setting is optional. */
@@ -141,7 +166,7 @@ public final class JobOptions {
      * #ttl}.
      */
     public Builder expiresAt(Instant expiresAt) {
-      this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      this.expiresAt = notTooLate(expiresAt, "expiresAt");
       this.ttl = null;
       return this;
     }
@@ -190,14 +215,14 @@ public final class JobOptions {
       if (delay.isNegative()) {
         throw new IllegalArgumentException("delay must not be negative, got " + delay);
       }
-      this.delay = delay;
+      this.delay = notTooLong(delay, "delay");
       this.runAt = null;
       return this;
     }
 
     /** Runs the job at this instant (at once if it is past). Excludes {@link #delay}. */
     public Builder runAt(Instant runAt) {
-      this.runAt = Objects.requireNonNull(runAt, "runAt");
+      this.runAt = notTooLate(runAt, "runAt");
       this.delay = null;
       return this;
     }

@@ -21,7 +21,7 @@ public record RateLimit<A>(int max, Duration per, Function<? super A, ?> key) {
       throw new IllegalArgumentException("rate limit must be in [1, 100000], got " + max);
     }
     Objects.requireNonNull(per, "per");
-    if (per.toMillis() < 1 || per.compareTo(Duration.ofDays(1)) > 0) {
+    if (per.compareTo(Duration.ofDays(1)) > 0 || per.toMillis() < 1) {
       throw new IllegalArgumentException("rate limit window must be 1 ms to 1 day, got " + per);
     }
   }

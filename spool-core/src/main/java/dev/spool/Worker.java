@@ -194,10 +194,10 @@ public final class Worker implements AutoCloseable {
      */
     public Builder lease(Duration lease) {
       Objects.requireNonNull(lease, "lease");
-      if (lease.toMillis() < 300) {
+      if (lease.compareTo(Duration.ofMillis(300)) < 0) {
         throw new IllegalArgumentException("lease must be at least 300 ms, got " + lease);
       }
-      this.lease = lease;
+      this.lease = JobOptions.notTooLong(lease, "lease");
       return this;
     }
 
@@ -207,7 +207,7 @@ public final class Worker implements AutoCloseable {
       if (timeout.isNegative()) {
         throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + timeout);
       }
-      this.shutdownTimeout = timeout;
+      this.shutdownTimeout = JobOptions.notTooLong(timeout, "shutdownTimeout");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.JobOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -52,6 +53,14 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     }
     if (result.isZero()) {
       throw new TypeConversionException("'" + value + "' is zero: give a positive duration");
+    }
+    if (result.compareTo(JobOptions.MAX_SPAN) > 0) {
+      throw new TypeConversionException(
+          "'"
+              + value
+              + "' is too long: at most "
+              + JobOptions.MAX_SPAN.toHours()
+              + "h (1000 years)");
     }
     return result;
   }

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.JobOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -55,7 +56,12 @@ final class Times {
   static final class InstantConverter implements ITypeConverter<Instant> {
     @Override
     public Instant convert(String value) {
-      return parseInstant(value);
+      Instant at = parseInstant(value);
+      if (at.isAfter(JobOptions.LATEST)) {
+        throw new TypeConversionException(
+            "'" + value + "' is too late: at most " + JobOptions.LATEST);
+      }
+      return at;
     }
   }
 

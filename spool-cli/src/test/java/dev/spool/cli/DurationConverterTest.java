@@ -34,6 +34,17 @@ class DurationConverterTest {
   }
 
   @Test
+  void refusesWhatIsLongerThanAThousandYears() {
+    assertThat(DurationConverter.parse("8766000h")).isEqualTo(Duration.ofDays(365_250));
+    for (String tooLong : new String[] {"8766001h", "99999999999999999s", "9999999999h"}) {
+      assertThatThrownBy(() -> DurationConverter.parse(tooLong))
+          .as(tooLong)
+          .isInstanceOf(TypeConversionException.class)
+          .hasMessageContaining("too long");
+    }
+  }
+
+  @Test
   void formatsForPeople() {
     assertThat(DurationConverter.format(Duration.ofMillis(250))).isEqualTo("250ms");
     assertThat(DurationConverter.format(Duration.ofMillis(1500))).isEqualTo("1.5s");

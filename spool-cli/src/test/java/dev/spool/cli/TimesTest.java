@@ -3,6 +3,7 @@ package dev.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spool.JobOptions;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,15 @@ class TimesTest {
     assertThatThrownBy(() -> Times.parseInstant("soon"))
         .isInstanceOf(TypeConversionException.class)
         .hasMessageContaining("'soon' is not an ISO-8601 instant");
+  }
+
+  @Test
+  void anInstantForARunIsAtMostTheLastSecondOfTheYear9999() {
+    Times.InstantConverter at = new Times.InstantConverter();
+    assertThat(at.convert("9999-12-31T23:59:59Z")).isEqualTo(JobOptions.LATEST);
+    assertThatThrownBy(() -> at.convert("+999999999-12-31T23:59:59Z"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("too late");
   }
 
   @Test
