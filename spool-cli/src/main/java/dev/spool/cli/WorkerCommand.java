@@ -129,8 +129,9 @@ public final class WorkerCommand extends ClientCommand {
     if (lease.toMillis() < 300) {
       throw usage("--lease must be at least 300ms, got " + DurationConverter.format(lease));
     }
-    if (name != null && (name.isBlank() || name.length() > 200)) {
-      throw usage("--name must be 1 to 200 characters");
+    // The rule of dev.spool.NodeNames, checked before the handlers load.
+    if (name != null && (name.isBlank() || name.length() > 200 || name.contains("|"))) {
+      throw usage("--name must be 1 to 200 characters, not only blanks, and without '|'");
     }
     handlers = loadHandlers();
   }

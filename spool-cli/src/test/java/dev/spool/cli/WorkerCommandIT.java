@@ -170,6 +170,18 @@ class WorkerCommandIT {
   }
 
   @Test
+  void aNameNoNodeMayHaveIsBadUsage() {
+    for (String bad : new String[] {"a|b", " ", ""}) {
+      Cli.Run run = cli.run("worker", "--name", bad);
+
+      assertThat(run.code).as(bad).isEqualTo(2);
+      assertThat(run.err)
+          .as(bad)
+          .contains("--name must be 1 to 200 characters, not only blanks, and without '|'");
+    }
+  }
+
+  @Test
   void aBadQueueNameIsBadUsage() {
     Cli.Run run = cli.run("worker", "--queues", "ok,not ok");
 
