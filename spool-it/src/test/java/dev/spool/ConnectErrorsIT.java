@@ -71,6 +71,17 @@ class ConnectErrorsIT {
   }
 
   @Test
+  void aSentinelUriAtAPlainRedisSaysItIsNoSentinel() {
+    SpoolRedis redis = SpoolRedis.embedded();
+    String uri = "redis-sentinel://" + redis.host() + ":" + redis.port() + "#mymaster";
+
+    assertThatThrownBy(() -> connect(uri))
+        .isInstanceOf(SpoolConnectionException.class)
+        .isNotInstanceOf(RedisTimeoutException.class)
+        .hasMessageContaining("is a Redis server, not a Redis Sentinel");
+  }
+
+  @Test
   void aDatabaseThatDoesNotExistIsNamed() {
     SpoolRedis redis = SpoolRedis.embedded();
 

@@ -757,6 +757,9 @@ public final class RedisConnection implements AutoCloseable {
     StringBuilder said = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       said.append(' ').append(t.getMessage());
+      for (Throwable s : t.getSuppressed()) { // e.g. each sentinel's answer
+        said.append(' ').append(s.getMessage());
+      }
     }
     String m = said.toString();
     String why;
@@ -783,6 +786,15 @@ public final class RedisConnection implements AutoCloseable {
               + " ("
               + reason(e)
               + "): check their hosts and ports (the sentinels' own, 26379 by default)";
+    } else if (m.contains("unknown command 'SENTINEL'")
+        || m.contains("unknown command `SENTINEL`")) {
+      // Not a timeout, although Lettuce gave up on it as one after asking every sentinel.
+      return new SpoolConnectionException(
+          "the server at "
+              + display
+              + " is a Redis server, not a Redis Sentinel: give the sentinels' hosts and ports"
+              + " (26379 by default), or a redis:// URI for this server itself",
+          e);
     } else if (m.contains("Invalid first byte")) {
       why =
           "the server at "
