@@ -75,6 +75,13 @@ public final class ClientOptions {
   void validate(CommandSpec spec) {
     // A value read from a file or a secret often ends with a newline; a URI never holds one.
     redis = redis.strip();
+    // An empty variable (SPOOL_REDIS= in a shell or an env file) is one that is not set.
+    if (redis.isEmpty() && !given(spec, "--redis")) {
+      redis = DEFAULT_REDIS;
+    }
+    if (namespace.isEmpty() && !given(spec, "--namespace")) {
+      namespace = Spool.Builder.DEFAULT_NAMESPACE;
+    }
     Redaction.remember(redis);
     String problem = RedisUriCheck.problem(redis);
     if (problem != null) {
@@ -116,8 +123,11 @@ public final class ClientOptions {
    * never typed {@code --redis} looks for the mistake where the value was set.
    */
   private static String origin(CommandSpec spec, String option, String variable) {
+    return !given(spec, option) && System.getenv(variable) != null ? "$" + variable : option;
+  }
+
+  private static boolean given(CommandSpec spec, String option) {
     ParseResult parsed = spec.commandLine().getParseResult();
-    boolean given = parsed != null && parsed.hasMatchedOption(option);
-    return !given && System.getenv(variable) != null ? "$" + variable : option;
+    return parsed != null && parsed.hasMatchedOption(option);
   }
 }

@@ -37,6 +37,21 @@ class EnvironmentVariablesIT {
   }
 
   @Test
+  void emptyVariablesAreVariablesNotSet() throws Exception {
+    Cli.Run namespace =
+        spool(Map.of("SPOOL_REDIS", redis.uri(), "SPOOL_NAMESPACE", ""), "stats", "--json");
+
+    assertThat(namespace.code).as(namespace.err).isZero();
+    assertThat(namespace.json().get("namespace").asText()).isEqualTo("spool");
+
+    Cli.Run uri = spool(Map.of("SPOOL_REDIS", ""), "stats", "--namespace", SpoolRedis.namespace());
+
+    // The default Redis, which a test machine may or may not run: not bad usage either way.
+    assertThat(uri.code).as(uri.err).isNotEqualTo(2);
+    assertThat(uri.err).doesNotContain("$SPOOL_REDIS");
+  }
+
+  @Test
   void aMalformedUriFromSpoolRedisIsBadUsageThatNamesTheVariable() throws Exception {
     Cli.Run run = spool(Map.of("SPOOL_REDIS", "redis://127.0.0.1:notaport"), "stats");
 
