@@ -190,15 +190,30 @@ public final class QueryCommand extends ClientCommand {
     return 0;
   }
 
-  /** Reads a state or group name, with the message of {@link State#parse}. */
+  /**
+   * Reads a state or group name a query can look for: any but {@link State#UNKNOWN}, which no
+   * status is stored as.
+   */
   static final class StateConverter implements ITypeConverter<State> {
     @Override
     public State convert(String value) {
+      State state = null;
       try {
-        return State.parse(value);
+        state = State.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
+        // said below, with the states a query takes
       }
+      if (state == null || state == State.UNKNOWN) {
+        throw new TypeConversionException(
+            "unknown state '"
+                + value
+                + "': use one of "
+                + Arrays.stream(State.values())
+                    .filter(s -> s != State.UNKNOWN)
+                    .map(State::stored)
+                    .collect(Collectors.joining(", ")));
+      }
+      return state;
     }
   }
 

@@ -112,7 +112,12 @@ class QueryCommandIT {
     assertThat(run.code).isEqualTo(2);
     assertThat(run.out).isEmpty();
     assertThat(run.err)
-        .contains("unknown state 'bogus': use one of unqueued, scheduled, queued, started");
+        .contains(
+            "unknown state 'bogus': use one of unqueued, scheduled, queued, started, succeeded,"
+                + " failed, killed, completed, incomplete");
+    Cli.Run unknown = cli.run("query", "--state", "unknown");
+    assertThat(unknown.code).isEqualTo(2);
+    assertThat(unknown.err).contains("unknown state 'unknown': use one of unqueued");
   }
 
   @Test
