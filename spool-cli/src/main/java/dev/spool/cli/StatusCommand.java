@@ -27,6 +27,9 @@ public final class StatusCommand extends ClientCommand {
   /** Field of a Spool job's stored JSON arguments (see {@link JobStatus#raw()}). */
   static final String ARGS_FIELD = "a";
 
+  /** The stored field of a status's result (JobStatus#result). */
+  private static final String RESULT_FIELD = "r";
+
   /** Field of the worker node that runs (or last ran) a Spool job. */
   static final String NODE_FIELD = "w";
 
@@ -77,7 +80,7 @@ public final class StatusCommand extends ClientCommand {
         "jobName", s.jobName().orElse(null),
         "args", JsonOut.parseStored(s.raw().get(ARGS_FIELD)),
         "jobArgs", s.jobArgs(),
-        "result", s.result(),
+        "result", s.raw().containsKey(RESULT_FIELD) ? s.result() : null, // null: none stored
         "data", s.data(),
         "errors", s.errors(),
         "killRequested", s.isKillRequested(),

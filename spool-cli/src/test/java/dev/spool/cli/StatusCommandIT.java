@@ -42,7 +42,9 @@ class StatusCommandIT {
     JobId id = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{\"x\":\"y\"}"));
 
     Cli.Run run = cli.run("status", id.toString()).ok();
+    JsonNode doc = cli.run("status", id.toString(), "--json").ok().json();
 
+    assertThat(doc.get("result").isNull()).as("no result yet").isTrue();
     assertThat(run.out)
         .containsPattern("id +" + id)
         .containsPattern("job +cli-echo")
