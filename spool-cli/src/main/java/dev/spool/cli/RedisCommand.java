@@ -29,13 +29,17 @@ public final class RedisCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       paramLabel = "P",
-      description = "Listen on this port (default: a free one).")
+      description = "Listen on this port (default, or 0: a free one).")
   Integer port;
 
   @Override
   public Integer call() throws Exception {
+    if (port != null && port == 0) {
+      port = null; // as for `spool dashboard --port 0`: a free one
+    }
     if (port != null && (port < 1 || port > 65_535)) {
-      throw new ParameterException(spec.commandLine(), "--port must be in [1, 65535], got " + port);
+      throw new ParameterException(
+          spec.commandLine(), "--port must be 0 (a free one) or in [1, 65535], got " + port);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -1,0 +1,18 @@
+package dev.spool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code spool redis}: its port is a free one, 0 (as for the dashboard), or a real port. */
+class RedisCommandTest {
+  @Test
+  void aPortOutOfRangeIsBadUsageThatOffersZero() {
+    for (String bad : new String[] {"70000", "-1"}) {
+      Cli.Run run = Cli.raw("redis", "--port", bad);
+
+      assertThat(run.code).as(bad).isEqualTo(2);
+      assertThat(run.err).as(bad).contains("--port must be 0 (a free one) or in [1, 65535]");
+    }
+  }
+}
