@@ -75,6 +75,46 @@ class OutageLogIT {
   }
 
   @Test
+  void aRedisThatStopsAnsweringIsLoggedOnceAndItsAnswerAgainAtInfo() {
+    try (Spool impatient =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .commandTimeout(Duration.ofMillis(500))
+            .build()) {
+      impatient
+          .worker("stalled-node")
+          .lease(Duration.ofSeconds(2))
+          .queues("work")
+          .handle(NOOP, (job, a) -> {})
+          .start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> blockedAddresses(f.redis()).size() > 0);
+
+      redis.pause(); // SIGSTOP: the connections stand, nothing answers
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> err.text().contains("does not answer"));
+        // Heartbeats, fetches, reaping and staging all time out meanwhile.
+        await()
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> lines("WARN").size() <= 2);
+      } finally {
+        redis.resume();
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
+
+      List<String> warnings = lines("WARN");
+      assertThat(warnings)
+          .as("warnings: %s", warnings)
+          .anySatisfy(l -> assertThat(l).contains("does not answer (a call timed out)"))
+          .hasSizeLessThanOrEqualTo(2);
+      assertThat(lines("INFO"))
+          .anySatisfy(
+              l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
+    }
+  }
+
+  @Test
   void anOutcomeThatCannotBeRecordedDuringAnOutageIsNoWarningOfItsOwn() throws Exception {
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);

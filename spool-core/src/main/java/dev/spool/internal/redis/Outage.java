@@ -38,6 +38,23 @@ final class Outage {
   }
 
   /**
+   * A call timed out while the connection stood (Redis hangs: stopped, swapping, a long script):
+   * the outage starts, unless one is on. Returns whether this call started it; it ends at {@link
+   * #up} when Redis answers again.
+   */
+  boolean stalled() {
+    if (downSinceNanos.compareAndSet(0, System.nanoTime())) {
+      failedWhileDown.set(0);
+      log.warn(
+          "Redis at {} does not answer (a call timed out): asking it every second; calls that fail"
+              + " meanwhile are logged at DEBUG",
+          display);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * A call failed because the connection dropped: the outage starts, unless the connection came
    * back a moment ago (the failure was on its way before the reconnect).
    */
@@ -52,7 +69,7 @@ final class Outage {
     long since = downSinceNanos.getAndSet(0);
     if (since != 0) {
       log.info(
-          "the connection to Redis at {} is back after {} ms ({} calls failed meanwhile)",
+          "Redis at {} is back after {} ms ({} calls failed meanwhile)",
           display,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
           failedWhileDown.get());

@@ -147,14 +147,45 @@ public final class RedisConnection implements AutoCloseable {
    * starts and once when it ends, only at DEBUG (and counted).
    */
   public void logFailure(org.slf4j.Logger caller, String format, Object... args) {
-    // A failure that says the connection dropped may come before the disconnect event does.
     for (Object arg : args) {
-      if (arg != null && isDisconnect(arg.toString().toLowerCase())) {
+      if (arg == null) {
+        continue;
+      }
+      String text = arg.toString().toLowerCase();
+      // A failure that says the connection dropped may come before the disconnect event does.
+      if (isDisconnect(text)) {
         outage.dropped();
+        break;
+      }
+      if (arg instanceof RedisTimeoutException || text.contains("timed out")) {
+        if (!closed && outage.stalled()) {
+          askUntilAnswered();
+        }
         break;
       }
     }
     outage.failed(caller, format, args);
+  }
+
+  /** PINGs Redis a second apart, on the shared connection, until it answers: the stall is over. */
+  private void askUntilAnswered() {
+    if (closed || !outage.isDown()) {
+      return;
+    }
+    CompletableFuture<String> ping;
+    try {
+      ping = commands.ping().toCompletableFuture();
+    } catch (RuntimeException e) {
+      ping = CompletableFuture.failedFuture(e);
+    }
+    ping.whenComplete(
+        (pong, error) -> {
+          if (error == null) {
+            outage.up();
+          } else if (!closed) {
+            resources.eventExecutorGroup().schedule(this::askUntilAnswered, 1, TimeUnit.SECONDS);
+          }
+        });
   }
 
   /**
