@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Hides credentials in Redis URIs before anything is printed, whatever the password holds ({@code
- * / @ : %}, spaces): the user-info of every URI this process was given is remembered and scrubbed
- * from any text, raw or percent-decoded, and any URI-looking run keeps nothing before its last
- * {@code @}.
+ * / @ : %}, spaces): the user-info of every URI this process was given is remembered and scrubbed,
+ * raw or percent-decoded, wherever it stands in a URI-looking run of text, and any URI-looking run
+ * keeps nothing before its last {@code @}.
  */
 final class Redaction {
   private static final String HIDDEN = "***";
@@ -52,6 +52,11 @@ final class Redaction {
     }
   }
 
+  /** Forgets every remembered secret: for tests, whose JVM runs many commands. */
+  static void forgetAll() {
+    secrets.clear();
+  }
+
   /** Remembers the value of every {@code --redis} among command-line arguments. */
   static void rememberArgs(String[] args) {
     for (int i = 0; i < args.length; i++) {
@@ -72,9 +77,40 @@ final class Redaction {
     List<String> longestFirst =
         secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     for (String secret : longestFirst) {
-      out = out.replace(secret, HIDDEN);
+      out = hideInUris(out, secret);
     }
     return CREDENTIALS.matcher(out).replaceAll("$1" + HIDDEN + "@");
+  }
+
+  /**
+   * Hides each occurrence of {@code secret} that starts or ends in a run of text (between blanks)
+   * that looks like a URI: it holds "://" or "@". The same word in prose stays: hiding "user" in
+   * "wrong user name or password" would tell the reader that the user name is "user".
+   */
+  private static String hideInUris(String text, String secret) {
+    StringBuilder out = new StringBuilder(text.length());
+    int from = 0;
+    for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + secret.length())) {
+      int end = at + secret.length();
+      if (inUriLikeRun(text, at) || inUriLikeRun(text, end - 1)) {
+        out.append(text, from, at).append(HIDDEN);
+        from = end;
+      }
+    }
+    return from == 0 ? text : out.append(text, from, text.length()).toString();
+  }
+
+  private static boolean inUriLikeRun(String text, int index) {
+    int start = index;
+    while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
+      start--;
+    }
+    int end = index;
+    while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+      end++;
+    }
+    String run = text.substring(start, end);
+    return run.contains("://") || run.contains("@");
   }
 
   /** A stack trace, redacted, for {@code --verbose}. */
