@@ -20,10 +20,19 @@ public interface JobContext {
   /** When the job was enqueued (µs precision). */
   Instant enqueuedAt();
 
-  /** Records progress as a fraction in [0, 1] on the job's status. */
+  /**
+   * Records progress as a fraction in [0, 1] on the job's status, in Redis at once.
+   *
+   * @throws SpoolConnectionException if Redis is away or does not answer: uncaught, it fails the
+   *     attempt (docs/statuses.md)
+   */
   void progress(double fraction);
 
-  /** Records progress as n of m on the job's status. */
+  /**
+   * Records progress as n of m on the job's status, in Redis at once.
+   *
+   * @throws SpoolConnectionException as {@link #progress(double)}
+   */
   void progress(long done, long total);
 
   /** Appends an error (anything JSON can hold) to the job's status. */
