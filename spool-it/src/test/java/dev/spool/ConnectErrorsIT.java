@@ -82,6 +82,16 @@ class ConnectErrorsIT {
   }
 
   @Test
+  void aClusterUriAtPlainRedisServersSaysTheyAreNoCluster() {
+    SpoolRedis redis = SpoolRedis.embedded();
+    String node = redis.host() + ":" + redis.port();
+
+    assertThatThrownBy(() -> connect("redis://" + node + "," + node))
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessageContaining("are not a Redis Cluster (cluster support disabled)");
+  }
+
+  @Test
   void aDatabaseThatDoesNotExistIsNamed() {
     SpoolRedis redis = SpoolRedis.embedded();
 

@@ -826,6 +826,13 @@ public final class RedisConnection implements AutoCloseable {
               + " is a Redis server, not a Redis Sentinel: give the sentinels' hosts and ports"
               + " (26379 by default), or a redis:// URI for this server itself",
           e);
+    } else if (m.contains("cluster support disabled")) {
+      return new SpoolConnectionException(
+          "the servers of "
+              + display
+              + " are not a Redis Cluster (cluster support disabled): give one host, redis://host:port,"
+              + " for a single server",
+          e);
     } else if (m.contains("Invalid first byte")) {
       why =
           "the server at "
