@@ -10,7 +10,9 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
@@ -118,6 +120,9 @@ public final class WorkerCommand extends ClientCommand {
   @Override
   void validate() {
     if (queues != null) {
+      if (queues.isEmpty()) { // "--queues ," would otherwise mean the default queues
+        throw usage("--queues names no queue: give one or more, e.g. critical,default");
+      }
       for (String q : queues) {
         checked("--queues", () -> Queues.validate(queueName(q)));
         weight(q);
@@ -279,11 +284,20 @@ public final class WorkerCommand extends ClientCommand {
         queues == null || queues.isEmpty()
             ? null
             : queues.stream().map(WorkerCommand::queueName).toList();
+    // Weights when any is given (the node fetches by weight then), else null: strict order.
+    Map<String, Integer> weights = null;
+    if (queues != null && queues.stream().anyMatch(q -> q.indexOf('=') >= 0)) {
+      weights = new LinkedHashMap<>();
+      for (String q : queues) {
+        weights.put(queueName(q), weight(q));
+      }
+    }
     if (json()) {
       printJson(
           JsonOut.object(
               "name", node,
               "queues", fetched,
+              "weights", weights,
               "concurrency", concurrency,
               "lease", DurationConverter.format(lease),
               "handlers", handlerNames,
@@ -299,9 +313,15 @@ public final class WorkerCommand extends ClientCommand {
               + " (namespace "
               + spool.namespace()
               + ")");
-      out.println(
-          "  queues       "
-              + (fetched == null ? "those of its job types" : String.join(", ", fetched)));
+      String listed =
+          weights != null
+              ? String.join(
+                  ", ",
+                  weights.entrySet().stream()
+                      .map(w -> w.getKey() + " (weight " + w.getValue() + ")")
+                      .toList())
+              : fetched == null ? "those of its job types" : String.join(", ", fetched);
+      out.println("  queues       " + listed);
       out.println("  concurrency  " + concurrency);
       out.println("  handlers     " + String.join(", ", handlerNames));
       out.println("Ctrl-C stops it.");

@@ -190,6 +190,14 @@ class WorkerCommandIT {
   }
 
   @Test
+  void queuesThatNameNoQueueAreBadUsage() {
+    Cli.Run run = cli.run("worker", "--queues", ",");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--queues names no queue");
+  }
+
+  @Test
   void aBadQueueWeightIsBadUsage() {
     Cli.Run run = cli.run("worker", "--queues", "critical=6,low=none");
 
@@ -210,7 +218,21 @@ class WorkerCommandIT {
         .until(() -> state(lowJob) == State.SUCCEEDED && state(criticalJob) == State.SUCCEEDED);
     Cli.Run run = worker.stop();
     run.ok();
-    assertThat(run.out).contains("critical").contains("low").doesNotContain("critical=6");
+    assertThat(run.out)
+        .contains("critical (weight 6), low (weight 1)")
+        .doesNotContain("critical=6");
+  }
+
+  @Test
+  void theJsonOfAStartedNodeHasItsQueueWeights() throws Exception {
+    Cli.Background worker = cli.worker("--name", "n2", "--queues", "critical=6,low=1", "--json");
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.out().toString().contains("}"));
+    Cli.Run run = worker.stop();
+    run.ok();
+
+    JsonNode started = mapper.readTree(run.out.lines().findFirst().orElseThrow());
+    assertThat(started.get("queues")).isEqualTo(mapper.readTree("[\"critical\",\"low\"]"));
+    assertThat(started.get("weights")).isEqualTo(mapper.readTree("{\"critical\":6,\"low\":1}"));
   }
 
   private State state(JobId id) {
