@@ -111,10 +111,10 @@ public final class JobOptions {
   }
 
   /**
-   * The longest delay, timeout, expiry or other span Spool takes: 1000 years. Times are kept in
-   * milliseconds and microseconds, and a span this long stays far from their overflow.
+   * The longest delay, timeout, expiry or other span Spool takes: 100 years. Spans are turned into
+   * milliseconds, microseconds and nanoseconds (a {@code long} of nanoseconds ends at 292 years).
    */
-  public static final Duration MAX_SPAN = Duration.ofDays(365_250);
+  public static final Duration MAX_SPAN = Duration.ofDays(36_525);
 
   /** The latest time a job may be due or expire at: the last second of the year 9999. */
   public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -129,7 +129,7 @@ public final class JobOptions {
 
   static Duration notTooLong(Duration d, String field) {
     if (d.compareTo(MAX_SPAN) > 0) {
-      throw new IllegalArgumentException(field + " is too long: " + d + " (at most 1000 years)");
+      throw new IllegalArgumentException(field + " is too long: " + d + " (at most 100 years)");
     }
     return d;
   }

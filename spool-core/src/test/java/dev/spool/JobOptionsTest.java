@@ -12,7 +12,13 @@ class JobOptionsTest {
   private static final Duration TOO_LONG = JobOptions.MAX_SPAN.plusSeconds(1);
 
   @Test
-  void aThousandYearsIsTheLongestSpan() {
+  void everySpanTheLimitLetsThroughHasNanoseconds() {
+    assertThat(JobOptions.MAX_SPAN.toNanos()).isPositive();
+    assertThat(Duration.ofDays(365L * 300)).isGreaterThan(JobOptions.MAX_SPAN);
+  }
+
+  @Test
+  void aHundredYearsIsTheLongestSpan() {
     assertThat(JobOptions.builder().delay(JobOptions.MAX_SPAN).build().delay())
         .contains(JobOptions.MAX_SPAN);
     assertThatThrownBy(() -> JobOptions.builder().delay(TOO_LONG))

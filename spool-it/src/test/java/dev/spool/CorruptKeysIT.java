@@ -63,7 +63,7 @@ class CorruptKeysIT {
   void aReadyIdTooLongToBeAJobNumberIsDroppedAndLaterJobsKeepTheirNumbers() {
     JobId before = f.spool.enqueue(NOOP, new Noop(1));
     // A µs timestamp pushed by mistake, and a number beyond what Redis can count to.
-    f.redis().rpush(key("ready"), "1700000000000001", "99999999999999999999");
+    f.redis().rpush(key("ready"), "1700000000000001", "99999999999999999999", "007", "0");
     List<Integer> ran = new CopyOnWriteArrayList<>();
     f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
@@ -142,6 +142,43 @@ class CorruptKeysIT {
     f.worker("node-1").handle(UNIQUE, (job, a) -> ran.add(a.n())).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
     assertThat(ran).containsExactlyInAnyOrder(7, 1, 8);
+  }
+
+  @Test
+  void aWhileExecutingLockKeyHoldingGarbageIsSetAsideAndTheJobRuns() {
+    JobType<Noop> whileRunning =
+        JobType.of("while-running", Noop.class)
+            .withQueue("work")
+            .withUnique(Unique.whileExecuting());
+    JobId id = f.spool.enqueue(whileRunning, new Noop(1));
+    List<String> lockDuringRun = new CopyOnWriteArrayList<>();
+    // The lock is taken at start: plant garbage where it goes before any node starts the job.
+    String digestOf = f.redis().hget(f.jobKey(id), "u");
+    String lock = key("lock:" + digestOf.substring(digestOf.lastIndexOf('|') + 1));
+    f.redis().set(lock, "garbage");
+
+    f.worker("node-1")
+        .handle(whileRunning, (job, a) -> lockDuringRun.add(f.redis().get(lock)))
+        .start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(id).orElseThrow().state() == State.SUCCEEDED);
+    assertThat(lockDuringRun).containsExactly(Long.toString(id.number()));
+    assertThat(f.redis().get(key("corrupt:lock:" + lock.substring(lock.lastIndexOf(':') + 1))))
+        .isEqualTo("garbage");
+  }
+
+  @Test
+  void deadSetMembersThatNameNoJobLeaveAPurgeAndKeepTheirKeys() {
+    f.redis().zadd(key("dead"), 1, "abc");
+    f.redis().set(key("job:abc"), "not ours");
+    f.redis().zadd(key("dead"), 2, "007");
+
+    assertThat(f.spool.deadJobs().purge("work")).isEqualTo(2);
+
+    assertThat(f.redis().zcard(key("dead"))).isZero();
+    assertThat(f.redis().get(key("job:abc"))).isEqualTo("not ours");
   }
 
   @Test

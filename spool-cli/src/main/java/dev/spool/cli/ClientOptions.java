@@ -123,7 +123,8 @@ public final class ClientOptions {
    * never typed {@code --redis} looks for the mistake where the value was set.
    */
   private static String origin(CommandSpec spec, String option, String variable) {
-    return !given(spec, option) && System.getenv(variable) != null ? "$" + variable : option;
+    String value = System.getenv(variable);
+    return !given(spec, option) && value != null && !value.isBlank() ? "$" + variable : option;
   }
 
   private static boolean given(CommandSpec spec, String option) {

@@ -60,7 +60,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
               + value
               + "' is too long: at most "
               + JobOptions.MAX_SPAN.toHours()
-              + "h (1000 years)");
+              + "h (100 years)");
     }
     return result;
   }

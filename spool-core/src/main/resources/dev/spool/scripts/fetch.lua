@@ -93,7 +93,11 @@ local function lockAtStart(key, id, u)
   end
   if kind ~= 'W' then return '' end
   if redis.call('SET', lockKey, id, 'NX', 'PX', math.max(1, tonumber(ttl))) then return '' end
-  local holder = redis.call('GET', lockKey)
+  local holder = lockHolder(qp, lockKey, digest)
+  if not holder then -- garbage set aside: the lock is free
+    redis.call('SET', lockKey, id, 'PX', math.max(1, tonumber(ttl)))
+    return ''
+  end
   if holder == id then return '' end
   if conflict == 'raise' then return holder end
   if conflict == 'reschedule' then

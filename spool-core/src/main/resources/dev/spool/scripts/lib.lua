@@ -21,11 +21,11 @@ local function int(v)
   return tonumber(v)
 end
 
--- A job number from an id as stored (a list or set member, a lock holder): 1 to 14 digits, or
--- nil. Lua numbers are doubles, written back with 14 significant digits ("1.7e+15"), so a longer
+-- A job number from an id as stored (a list or set member, a lock holder): 1 to 14 digits, no
+-- leading zero ("007" would name another key than job 7), or nil. Lua numbers are doubles, written back with 14 significant digits ("1.7e+15"), so a longer
 -- id could not name its job's key again; 10^14 numbers outlast any queue.
 local function jobNumber(v)
-  if type(v) ~= 'string' or not string.match(v, '^%d+$') or #v > 14 then return nil end
+  if type(v) ~= 'string' or not string.match(v, '^[1-9]%d*$') or #v > 14 then return nil end
   return tonumber(v)
 end
 
@@ -316,6 +316,7 @@ end
 -- Deletes a job's hash and every index entry of it (leaving its state takes it off
 -- {q}:finished).
 local function forget(qp, key, id)
+  if not jobNumber(tostring(id)) then return 0 end -- no job's key: not Spool's to delete
   local state = redis.pcall('HGET', key, 's')
   if type(state) == 'table' then
     -- Not a hash: set aside, and its id leaves whichever final state index holds it.

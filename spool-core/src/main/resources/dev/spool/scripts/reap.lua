@@ -20,7 +20,8 @@
   another type or a hash with no state; the others are reaped as usual.
   At maxmemory the call is refused before it changes anything: heartbeats are refused there
   too, and a lease that could not be renewed must not be taken from a live node.
-  Returns: {jobs returned to ready, jobs moved to the dead set} ]]
+  Returns: {jobs returned to ready, jobs moved to the dead set, jobs ended as killed, leases
+  taken off (at most ARGV[4]: all of them means more may be waiting)} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local defaultAttempts = tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
@@ -28,11 +29,11 @@ local server = serverMs()
 local clock = qp .. 'reap-clock'
 local last = tonumber(redis.call('GET', clock))
 redis.pcall('SET', clock, server, 'PX', 86400000) -- refused at maxmemory: harmless here
-if last and server - last > tonumber(ARGV[7]) then return {0, 0} end
+if last and server - last > tonumber(ARGV[7]) then return {0, 0, 0, 0} end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))
-if #expired == 0 then return {0, 0} end
+if #expired == 0 then return {0, 0, 0, 0} end
 refuseAtMaxmemory(qp)
-local requeued, dead = 0, 0
+local requeued, dead, killed = 0, 0, 0
 
 -- What is wrong with the fields reaping reads, or nil.
 local function corruptionOf(job, options)
@@ -78,6 +79,7 @@ for _, id in ipairs(expired) do
         redis.call('HSET', key, 'e', err, 'er', cjson.encode(errors))
         endKilled(qp, key, id, 'started', nowUs, ARGV[8], 'WD')
         if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+        killed = killed + 1
       elseif used >= allowed then
         redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
         restate(qp, id, 'started', 'failed')
@@ -104,4 +106,4 @@ for _, id in ipairs(expired) do
   end
 end
 wakeIfLimited(qp)
-return {requeued, dead}
+return {requeued, dead, killed, #expired}

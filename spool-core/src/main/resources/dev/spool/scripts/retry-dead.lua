@@ -25,7 +25,7 @@ for i = 3, #ARGV do
       errors = nonEmpty(jsonList(job[6])), data = archivedData(job[8])}
     -- The retry budget counts again from this attempt on.
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', cjson.encode(previous))
-    redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai')
+    redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai', 'krq') -- a fresh start: no kill asked
     restate(qp, id, job[3], 'queued')
     pushReady(qp, key, id, false)
     requeued = requeued + 1

@@ -13,7 +13,11 @@ final class JobNumbers {
 
   /** The job number a stored member names, or -1 when it names none. */
   static long parse(String member) {
-    if (member == null || member.isEmpty() || member.length() > MAX_DIGITS) {
+    // No leading zero: "007" names another key than job 7's.
+    if (member == null
+        || member.isEmpty()
+        || member.length() > MAX_DIGITS
+        || member.charAt(0) == '0') {
       return -1;
     }
     for (int i = 0; i < member.length(); i++) {

@@ -55,9 +55,10 @@ public interface JobStore {
   StageResult stage(String queue, long nowMicros, int max);
 
   /**
-   * Returns {requeued, dead}. A call that comes more than {@code maxSilenceMs} after the queue's
-   * previous reap call only notes the time and returns {0, 0}: leases that expired while Redis
-   * stood still get the heartbeats queued meanwhile first.
+   * Returns {requeued, dead, killed (their kill was requested), leases taken off}. A call that
+   * comes more than {@code maxSilenceMs} after the queue's previous reap call only notes the time
+   * and returns zeros: leases that expired while Redis stood still get the heartbeats queued
+   * meanwhile first.
    */
   long[] reap(String queue, long nowMicros, int max, long maxSilenceMs);
 

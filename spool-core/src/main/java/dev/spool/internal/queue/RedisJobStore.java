@@ -361,7 +361,9 @@ public final class RedisJobStore implements JobStore {
                 BATCH_PART_DONE,
                 Long.toString(maxSilenceMs),
                 Long.toString(expirySeconds)));
-    return new long[] {parseLong(r.get(0)), parseLong(r.get(1))};
+    return new long[] {
+      parseLong(r.get(0)), parseLong(r.get(1)), parseLong(r.get(2)), parseLong(r.get(3))
+    };
   }
 
   /** Configures a batch and pushes a slice of its parts; the last slice closes it. */

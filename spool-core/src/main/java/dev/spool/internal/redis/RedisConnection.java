@@ -157,7 +157,11 @@ public final class RedisConnection implements AutoCloseable {
         outage.dropped();
         break;
       }
-      if (arg instanceof RedisTimeoutException || text.contains("timed out")) {
+      // A Cluster is left out: a PING would go to one node, not to the one that hangs.
+      if (!client.isCluster()
+          && (arg instanceof RedisTimeoutException
+              || arg instanceof RedisCommandTimeoutException
+              || text.contains("timed out"))) {
         if (!closed && outage.stalled()) {
           askUntilAnswered();
         }

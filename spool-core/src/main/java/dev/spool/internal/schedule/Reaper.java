@@ -38,11 +38,16 @@ public final class Reaper {
    * short steps. Returns true if the batch was full (more may be waiting).
    */
   public boolean runBatch(String queue) {
+    // {requeued, dead, killed (their kill was requested), leases taken off}
     long[] r = store.reap(queue, Micros.now(clock), BATCH, maxSilenceMs);
-    if (r[0] + r[1] > 0) {
+    if (r[0] + r[1] + r[2] > 0) {
       log.info(
-          "queue {}: recovered {} jobs with expired leases ({} dead)", queue, r[0] + r[1], r[1]);
+          "queue {}: recovered {} jobs with expired leases ({} dead, {} killed as requested)",
+          queue,
+          r[0] + r[1] + r[2],
+          r[1],
+          r[2]);
     }
-    return r[0] + r[1] == BATCH;
+    return r[3] == BATCH;
   }
 }
