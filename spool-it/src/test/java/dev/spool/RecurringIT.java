@@ -176,4 +176,42 @@ class RecurringIT {
     assertThat(second).isEqualTo(Instant.parse("2026-10-26T01:30:00Z"));
     assertThat(Schedule.parse(daily.stored())).isEqualTo(daily);
   }
+
+  @Test
+  void aUniqueRecurringJobsLockKeyHoldingGarbageIsSetAsideAndTheNextTickRuns() throws Exception {
+    JobType<Noop> uniquePing =
+        JobType.of("unique-ping", Noop.class).withQueue("ucron").withUnique(Unique.untilExecuted());
+    // Its own clock, an hour ahead of real time: the lock's expiry (PXAT) is on that clock.
+    MutableClock ahead = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
+    Spool own = Spool.builder().redis(redis.uri()).namespace(namespace).clock(ahead).build();
+    spools.add(own);
+    var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect().sync();
+    List<String> lockKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger uniqueRuns = new AtomicInteger();
+    Worker worker =
+        own.worker("unique-node")
+            .handle(
+                uniquePing,
+                (job, a) -> {
+                  lockKeys.addAll(raw.keys(namespace + ":{ucron}:lock:*"));
+                  uniqueRuns.incrementAndGet();
+                })
+            .start();
+    own.recurring("unique-ping", Schedule.every(Duration.ofSeconds(30)), uniquePing, new Noop(1));
+    ahead.advance(Duration.ofSeconds(30));
+    worker.stageNow();
+    await().atMost(Duration.ofSeconds(10)).until(() -> uniqueRuns.get() == 1);
+    assertThat(lockKeys).hasSize(1);
+    String lock = lockKeys.getFirst();
+    await().atMost(Duration.ofSeconds(10)).until(() -> raw.exists(lock) == 0);
+    raw.set(lock, "garbage"); // no job number where the lock goes
+
+    ahead.advance(Duration.ofSeconds(30));
+    worker.stageNow();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> uniqueRuns.get() == 2);
+    String digest = lock.substring(lock.lastIndexOf(':') + 1);
+    assertThat(raw.get(namespace + ":{ucron}:corrupt:lock:" + digest)).isEqualTo("garbage");
+    raw.getStatefulConnection().close();
+  }
 }

@@ -18,8 +18,10 @@ redis.call('HSET', KEYS[2], name, ARGV[6])
 local lock, expiry = ARGV[10], ARGV[11]
 local lockKey = nil
 if lock ~= '' and expiry ~= '' then
-  lockKey = qp .. 'lock:' .. string.match(lock, '([%x]+)$')
-  if redis.call('EXISTS', lockKey) == 1 then return -1 end
+  local digest = string.match(lock, '([%x]+)$')
+  lockKey = qp .. 'lock:' .. digest
+  -- A lock key that holds no job number is garbage: set aside, it rejects no tick for ever.
+  if lockHolder(qp, lockKey, digest) then return -1 end
 end
 local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9])
 if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
