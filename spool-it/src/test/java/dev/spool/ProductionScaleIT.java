@@ -213,6 +213,15 @@ class ProductionScaleIT {
     assertThat(walk(work, QUEUE, List.of("1", "s", "1", "queued"), false, 60_000, 100, statuses))
         .isEqualTo(100);
 
+    // The Pruner's trim of a dead set ten times over its bound (100 000 against 10 000).
+    long trimmed = 0;
+    do {
+      slice = work.measure("trim-dead", () -> store.trimDead(QUEUE, clock.millis(), Pruner.BATCH));
+      trimmed += slice;
+    } while (slice == Pruner.BATCH);
+    assertThat(r.zcard(keys.queue(QUEUE).dead())).isEqualTo(10_000);
+    assertThat(trimmed).isGreaterThanOrEqualTo(90_000);
+
     Map<String, List<Long>> slow = callsOverBudget(r);
     log.info(
         "Redis commands per script call, most per script: {}; calls per script: {}; mean µs per"
@@ -234,6 +243,7 @@ class ProductionScaleIT {
             "reap",
             "route",
             "prune",
+            "trim-dead",
             "stage",
             "counts",
             "heartbeat",
@@ -323,7 +333,7 @@ class ProductionScaleIT {
           case "fetch" -> 128;
           case "complete" -> 127;
           case "reap" -> Reaper.BATCH;
-          case "prune" -> Pruner.BATCH;
+          case "prune", "trim-dead" -> Pruner.BATCH;
           case "route" -> RedisJobStore.ROUTE_SLICE;
           case "stage" -> 100;
           case "fail" -> 21; // itself and up to 20 dead jobs past the bounds
