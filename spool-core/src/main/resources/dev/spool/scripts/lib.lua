@@ -22,8 +22,9 @@ local function int(v)
 end
 
 -- A job number from an id as stored (a list or set member, a lock holder): 1 to 14 digits, no
--- leading zero ("007" would name another key than job 7), or nil. Lua numbers are doubles, written back with 14 significant digits ("1.7e+15"), so a longer
--- id could not name its job's key again; 10^14 numbers outlast any queue.
+-- leading zero ("007" would name another key than job 7), or nil. Lua numbers are doubles,
+-- written back with 14 significant digits ("1.7e+15"), so a longer id could not name its job's
+-- key again; 10^14 numbers outlast any queue.
 local function jobNumber(v)
   if type(v) ~= 'string' or not string.match(v, '^[1-9]%d*$') or #v > 14 then return nil end
   return tonumber(v)
