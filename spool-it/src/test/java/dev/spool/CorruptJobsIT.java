@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,19 +114,7 @@ class CorruptJobsIT {
   @Test
   void aReapedJobWithACorruptAttemptIsDeadAndTheOthersAreReaped() throws Exception {
     List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(2));
-    CountDownLatch held = new CountDownLatch(2);
-    Worker doomed =
-        f.worker("doomed")
-            .concurrency(2)
-            .handle(
-                NOOP,
-                (job, a) -> {
-                  held.countDown();
-                  Fixtures.untilInterrupted();
-                })
-            .start();
-    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-    doomed.halt();
+    Fixtures.crashHolding(f.worker("doomed"), NOOP, 2);
     f.redis().hset(f.jobKey(ids.get(0)), "n", "x");
 
     List<Integer> ran = new CopyOnWriteArrayList<>();

@@ -170,6 +170,37 @@ class CorruptKeysIT {
   }
 
   @Test
+  void lockKeysOfAnotherTypeAreSetAsideAtStartAndTheirJobsRun() {
+    JobType<Noop> whileRunning =
+        JobType.of("while-running", Noop.class)
+            .withQueue("work")
+            .withUnique(Unique.whileExecuting());
+    JobType<Noop> untilStart =
+        JobType.of("until-start", Noop.class).withQueue("work").withUnique(Unique.untilExecuting());
+    JobId running = f.spool.enqueue(whileRunning, new Noop(1));
+    JobId starting = f.spool.enqueue(untilStart, new Noop(2));
+    for (JobId id : List.of(running, starting)) {
+      String u = f.redis().hget(f.jobKey(id), "u");
+      String lock = key("lock:" + u.substring(u.lastIndexOf('|') + 1));
+      f.redis().del(lock);
+      f.redis().hset(lock, "x", "y");
+    }
+
+    f.worker("node-1")
+        .handle(whileRunning, (job, a) -> {})
+        .handle(untilStart, (job, a) -> {})
+        .start();
+
+    for (JobId id : List.of(running, starting)) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> f.spool.statuses().find(id).orElseThrow().state() == State.SUCCEEDED);
+    }
+    assertThat(f.redis().keys(key("corrupt:lock:*"))).hasSize(2);
+    assertThat(f.spool.deadJobs().size("work")).isZero();
+  }
+
+  @Test
   void deadSetMembersThatNameNoJobLeaveAPurgeAndKeepTheirKeys() {
     f.redis().zadd(key("dead"), 1, "abc");
     f.redis().set(key("job:abc"), "not ours");

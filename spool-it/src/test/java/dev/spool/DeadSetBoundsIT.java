@@ -7,8 +7,6 @@ import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,19 +43,7 @@ class DeadSetBoundsIT {
   void deathsByExpiredLeasesAreTrimmedToTheMaximumSize() throws Exception {
     spool(Spool.builder().deadJobsMaxSize(2));
     List<JobId> ids = spool.enqueueAll(ONCE, Fixtures.noops(4));
-    CountDownLatch held = new CountDownLatch(4);
-    Worker doomed =
-        worker("doomed")
-            .concurrency(4)
-            .handle(
-                ONCE,
-                (job, a) -> {
-                  held.countDown();
-                  Fixtures.untilInterrupted();
-                })
-            .start();
-    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-    doomed.halt();
+    Fixtures.crashHolding(worker("doomed"), ONCE, 4);
 
     worker("survivor").handle(ONCE, (job, a) -> {}).start();
 

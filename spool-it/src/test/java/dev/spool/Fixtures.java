@@ -1,5 +1,7 @@
 package dev.spool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -7,6 +9,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Test data and a fresh {@link Spool} per test, each in a namespace of its own. */
 final class Fixtures implements AutoCloseable {
@@ -59,7 +63,27 @@ final class Fixtures implements AutoCloseable {
    * (a timeout, a kill, a shutdown), then throws InterruptedException.
    */
   static void untilInterrupted() throws InterruptedException {
-    new java.util.concurrent.CountDownLatch(1).await();
+    new CountDownLatch(1).await();
+  }
+
+  /**
+   * A node that dies holding jobs: it starts {@code jobs} jobs of {@code type}, whose handlers run
+   * until interrupted, then halts as a crash would, leaving their leases to expire.
+   */
+  static <A> void crashHolding(Worker.Builder node, JobType<A> type, int jobs)
+      throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(jobs);
+    Worker doomed =
+        node.concurrency(jobs)
+            .handle(
+                type,
+                (job, a) -> {
+                  held.countDown();
+                  untilInterrupted();
+                })
+            .start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).as("jobs held before the crash").isTrue();
+    doomed.halt();
   }
 
   static List<Noop> noops(int n) {

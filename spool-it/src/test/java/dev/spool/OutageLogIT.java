@@ -47,13 +47,25 @@ class OutageLogIT {
    * Three seconds of outage with at most two warnings (one failure may be logged before the outage
    * is known, when two threads fail at the same moment), then Redis back and that logged.
    */
-  private void warningsStayFewThenRedisComesBack() {
+  private void warningsStayFewThenRedisComesBack(Runnable comeBack) {
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .until(() -> lines("WARN").size() <= 2);
-    redis.start();
+    comeBack.run();
     await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
+  }
+
+  /** The outage's one warning (at most one more, as above) and its end at INFO. */
+  private void assertLoggedOnceAndItsEnd(String warning) {
+    List<String> warnings = lines("WARN");
+    assertThat(warnings)
+        .as("warnings: %s", warnings)
+        .anySatisfy(l -> assertThat(l).contains(warning))
+        .hasSizeLessThanOrEqualTo(2);
+    assertThat(lines("INFO"))
+        .anySatisfy(
+            l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
   }
 
   @Test
@@ -62,16 +74,9 @@ class OutageLogIT {
 
     redis.stop();
     // Without Redis, fetch, heartbeat, reaping and staging all fail meanwhile.
-    warningsStayFewThenRedisComesBack();
+    warningsStayFewThenRedisComesBack(redis::start);
 
-    List<String> warnings = lines("WARN");
-    assertThat(warnings)
-        .as("warnings: %s", warnings)
-        .anySatisfy(l -> assertThat(l).contains("lost the connection to Redis at"))
-        .hasSizeLessThanOrEqualTo(2);
-    assertThat(lines("INFO"))
-        .anySatisfy(
-            l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
+    assertLoggedOnceAndItsEnd("lost the connection to Redis at");
   }
 
   @Test
@@ -94,23 +99,12 @@ class OutageLogIT {
       try {
         await().atMost(Duration.ofSeconds(10)).until(() -> err.text().contains("does not answer"));
         // Heartbeats, fetches, reaping and staging all time out meanwhile.
-        await()
-            .during(Duration.ofSeconds(3))
-            .atMost(Duration.ofSeconds(5))
-            .until(() -> lines("WARN").size() <= 2);
+        warningsStayFewThenRedisComesBack(redis::resume);
       } finally {
-        redis.resume();
+        redis.resume(); // again, harmless, if the wait above failed before it
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains(" is back after "));
 
-      List<String> warnings = lines("WARN");
-      assertThat(warnings)
-          .as("warnings: %s", warnings)
-          .anySatisfy(l -> assertThat(l).contains("does not answer (a call timed out)"))
-          .hasSizeLessThanOrEqualTo(2);
-      assertThat(lines("INFO"))
-          .anySatisfy(
-              l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
+      assertLoggedOnceAndItsEnd("does not answer (a call timed out)");
     }
   }
 
@@ -136,7 +130,7 @@ class OutageLogIT {
     // The job ends while Redis is away: its outcome is tried again and again (100 ms, 200 ms,
     // 400 ms... apart), each failure at DEBUG, not as a warning.
     finish.countDown();
-    warningsStayFewThenRedisComesBack();
+    warningsStayFewThenRedisComesBack(redis::start);
 
     List<String> warnings = lines("WARN");
     assertThat(warnings)

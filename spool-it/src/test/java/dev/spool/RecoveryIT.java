@@ -72,20 +72,7 @@ class RecoveryIT {
   @Test
   void withTheDefaultSettingsTheJobsOfADeadNodeRunElsewhereSoonAfterTheLease() throws Exception {
     f.spool.enqueueAll(NOOP, Fixtures.noops(3));
-    CountDownLatch allHeld = new CountDownLatch(3);
-    Worker doomed =
-        f.spool
-            .worker("doomed")
-            .concurrency(3)
-            .handle(
-                NOOP,
-                (job, a) -> {
-                  allHeld.countDown();
-                  Fixtures.untilInterrupted();
-                })
-            .start();
-    assertThat(allHeld.await(10, TimeUnit.SECONDS)).isTrue();
-    doomed.halt();
+    Fixtures.crashHolding(f.spool.worker("doomed"), NOOP, 3);
 
     f.spool.worker("survivor").handle(NOOP, (job, a) -> {}).start();
     await()
@@ -278,18 +265,7 @@ class RecoveryIT {
   @Test
   void aJobWhoseKillWasRequestedWhileItsNodeWasGoneEndsKilledAndNeverRunsAgain() throws Exception {
     JobId id = f.spool.enqueue(NOOP, new Fixtures.Noop(1));
-    CountDownLatch held = new CountDownLatch(1);
-    Worker doomed =
-        f.worker("doomed")
-            .handle(
-                NOOP,
-                (job, a) -> {
-                  held.countDown();
-                  Fixtures.untilInterrupted();
-                })
-            .start();
-    assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    doomed.halt();
+    Fixtures.crashHolding(f.worker("doomed"), NOOP, 1);
     f.spool.statuses().find(id).orElseThrow().requestKill();
     List<Integer> ranAgain = new CopyOnWriteArrayList<>();
 

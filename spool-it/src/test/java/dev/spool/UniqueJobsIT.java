@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -477,20 +476,7 @@ class UniqueJobsIT {
     void aCrashedNodesWhileExecutingLockIsReleasedWhenTheJobIsReaped() throws Exception {
       JobType<Noop> type = type("crashy", Unique.whileExecuting());
       JobId id = f.spool.enqueue(type, new Noop(1));
-      CountDownLatch held = new CountDownLatch(1);
-      AtomicBoolean crashed = new AtomicBoolean();
-      Worker doomed =
-          f.worker("doomed")
-              .handle(
-                  type,
-                  (job, a) -> {
-                    held.countDown();
-                    Fixtures.untilInterrupted();
-                  })
-              .start();
-      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-      doomed.halt();
-      crashed.set(true);
+      Fixtures.crashHolding(f.worker("doomed"), type, 1);
       f.worker("survivor").handle(type, (job, a) -> {}).start();
       await().atMost(Duration.ofSeconds(15)).until(() -> "succeeded".equals(state(id)));
       assertThat(f.redis().keys(f.namespace + ":{work}:lock:*")).isEmpty();

@@ -25,9 +25,11 @@
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
   batch part ("" if none).
   Every popped id ends somewhere, even a bad one: ids that are no job number (1 to 14 digits),
-  or whose state is not 'queued', are dropped (they are no ready job); an id whose key is gone or is no hash, and
-  a job whose fields are corrupt, go to the dead set with "corrupt job: <what>". The rest of
-  the batch is served. At maxmemory the call is refused before it pops anything. ]]
+  or whose state is not 'queued', are dropped (they are no ready job); an id whose key is gone
+  or is no hash, and a job whose fields are corrupt, go to the dead set with "corrupt job:
+  <what>". A unique lock key that holds no job number is set aside (lockHolder), and the job
+  takes the lock. The rest of the batch is served. At maxmemory the call is refused before it
+  pops anything. ]]
 local prefix, node, now, leaseMs, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local nowMs = math.floor(tonumber(now) / 1000)
 local qp = string.sub(prefix, 1, -5)
@@ -88,7 +90,7 @@ local function lockAtStart(key, id, u)
   local kind, conflict, ttl, resched, digest = parseLock(u)
   local lockKey = qp .. 'lock:' .. digest
   if kind == 'E' then
-    if redis.call('GET', lockKey) == id then redis.call('DEL', lockKey) end
+    if lockHolder(qp, lockKey, digest) == id then redis.call('DEL', lockKey) end
     return ''
   end
   if kind ~= 'W' then return '' end
@@ -243,15 +245,10 @@ for _, id in ipairs(ids) do
   local key = prefix .. id
   local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
   local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
-  if number and number > 0 and (not job or not job[1]) then
+  if number and (not job or not job[1]) then
     buryOrphan(qp, id, now)
   elseif job and job[1] == 'queued' then
     local what = corruption(job)
-    if not what and job[7] then
-      local _, _, _, _, digest = parseLock(job[7])
-      local held = redis.call('TYPE', qp .. 'lock:' .. digest).ok
-      if held ~= 'string' and held ~= 'none' then what = 'its unique lock key holds a ' .. held end
-    end
     if what then
       buryCorrupt(qp, key, id, 'queued', what, now, ARGV[8])
     elseif job[11] and int(job[11]) <= nowMs then

@@ -46,8 +46,9 @@ end
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  local job = jobNumber(id) and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc', 'krq')
-  if jobNumber(id) and (not job or (not job[1] and redis.call('EXISTS', key) == 1)) then
+  local number = jobNumber(id)
+  local job = number and fieldsOf(key, 's', 'w', 'n', 'p', 'o', 'b', 'er', 'pg', 'sta', 'pa', 'bt', 'da', 'lc', 'krq')
+  if number and (not job or (not job[1] and redis.call('EXISTS', key) == 1)) then
     -- A lease whose key holds another type, or a hash with no state: dead, with the reason.
     if job then
       buryCorrupt(qp, key, id, nil, 'it had a lease but no state', nowUs, ARGV[6])

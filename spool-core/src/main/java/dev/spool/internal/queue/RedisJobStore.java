@@ -623,29 +623,30 @@ public final class RedisJobStore implements JobStore {
   public List<DeadJob> dead(String queue, int offset, int limit) {
     QueueKeys q = keys.queue(queue);
     RedisClusterAsyncCommands<String, String> r = redis.async();
-    // A member that names no job is skipped; a key of another type reads as empty fields.
-    List<ScoredValue<String>> ids = new ArrayList<>();
-    for (ScoredValue<String> id :
+    List<Long> numbers = new ArrayList<>();
+    List<Instant> diedAt = new ArrayList<>();
+    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
+    for (ScoredValue<String> member :
         redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L))) {
-      if (JobNumbers.parse(id.getValue()) > 0) {
-        ids.add(id);
+      long number = JobNumbers.parse(member.getValue());
+      if (number > 0) { // a member that names no job is skipped
+        numbers.add(number);
+        diedAt.add(Instant.ofEpochMilli((long) member.getScore()));
+        hashes.add(r.hmget(q.job(number), "t", "a", "e", "n"));
       }
     }
-    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
-    for (ScoredValue<String> id : ids) {
-      hashes.add(r.hmget(q.job(JobNumbers.parse(id.getValue())), "t", "a", "e", "n"));
-    }
-    List<DeadJob> jobs = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
+    List<DeadJob> jobs = new ArrayList<>(numbers.size());
+    for (int i = 0; i < numbers.size(); i++) {
+      // A key of another type reads as empty fields.
       List<KeyValue<String, String>> h = redis.awaitOrIfWrongType(hashes.get(i), List.of());
       jobs.add(
           new DeadJob(
-              new JobId(queue, JobNumbers.parse(ids.get(i).getValue())),
+              new JobId(queue, numbers.get(i)),
               field(h, 0),
               field(h, 1),
               field(h, 2),
               (int) parseLong(field(h, 3)), // a corrupt or missing attempt reads as 0
-              Instant.ofEpochMilli((long) ids.get(i).getScore())));
+              diedAt.get(i)));
     }
     return jobs;
   }

@@ -158,10 +158,11 @@ public final class RedisConnection implements AutoCloseable {
         break;
       }
       // A Cluster is left out: a PING would go to one node, not to the one that hangs.
-      if (!client.isCluster()
-          && (arg instanceof RedisTimeoutException
-              || arg instanceof RedisCommandTimeoutException
-              || text.contains("timed out"))) {
+      boolean timeout =
+          arg instanceof Throwable t
+              ? t instanceof RedisTimeoutException || timedOut(t)
+              : text.contains("timed out");
+      if (timeout && !client.isCluster()) {
         if (!closed && outage.stalled()) {
           askUntilAnswered();
         }
@@ -798,6 +799,9 @@ public final class RedisConnection implements AutoCloseable {
     }
     String m = said.toString();
     String why;
+    // Each case but an unreachable sentinel is a server that answered: no timeout, whatever
+    // Lettuce gave up on after asking (every sentinel, say).
+    boolean answered = true;
     if (m.contains("NOAUTH")) {
       why =
           "Redis at "
@@ -821,22 +825,20 @@ public final class RedisConnection implements AutoCloseable {
               + " ("
               + reason(e)
               + "): check their hosts and ports (the sentinels' own, 26379 by default)";
+      answered = false;
     } else if (m.contains("unknown command 'SENTINEL'")
         || m.contains("unknown command `SENTINEL`")) {
-      // Not a timeout, although Lettuce gave up on it as one after asking every sentinel.
-      return new SpoolConnectionException(
+      why =
           "the server at "
               + display
               + " is a Redis server, not a Redis Sentinel: give the sentinels' hosts and ports"
-              + " (26379 by default), or a redis:// URI for this server itself",
-          e);
+              + " (26379 by default), or a redis:// URI for this server itself";
     } else if (m.contains("cluster support disabled")) {
-      return new SpoolConnectionException(
+      why =
           "the servers of "
               + display
-              + " are not a Redis Cluster (cluster support disabled): give one host, redis://host:port,"
-              + " for a single server",
-          e);
+              + " are not a Redis Cluster (cluster support disabled): give one host,"
+              + " redis://host:port, for a single server";
     } else if (m.contains("Invalid first byte")) {
       why =
           "the server at "
@@ -845,7 +847,7 @@ public final class RedisConnection implements AutoCloseable {
     } else {
       return null;
     }
-    return connectionFailure(why, e);
+    return answered ? new SpoolConnectionException(why, e) : connectionFailure(why, e);
   }
 
   private static boolean isDisconnect(String m) {
