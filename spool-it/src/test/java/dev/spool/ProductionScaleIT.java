@@ -201,17 +201,47 @@ class ProductionScaleIT {
     // Status queries over the whole history (about 20 000 buckets, mostly empty): counts, a
     // range, and a deep page, each as many bounded calls as it takes.
     long found = 0;
-    for (List<String> clauses :
+    List<List<String>> queries =
         List.of(
             List.of("1", "s", "1", "failed"),
             List.of("0"),
             List.of("2", "s", "2", "succeeded", "failed", "t", "3", "rec", "", Long.toString(old)),
-            List.of("2", "s", "1", "queued", "a", "1", "nobody"))) {
-      found += walk(work, QUEUE, clauses, true, 0, 0, statuses);
+            List.of("2", "s", "1", "queued", "a", "1", "nobody"));
+    for (List<String> clauses : queries) {
+      found += walk(work, "query", QUEUE, clauses, true, 0, 0, statuses);
     }
     assertThat(found).isGreaterThan(300_000); // the answers themselves: StatusQueryCursorIT
-    assertThat(walk(work, QUEUE, List.of("1", "s", "1", "queued"), false, 60_000, 100, statuses))
+    int walkedCalls = work.calls.get("query");
+    assertThat(
+            walk(
+                work,
+                "query",
+                QUEUE,
+                List.of("1", "s", "1", "queued"),
+                false,
+                60_000,
+                100,
+                statuses))
         .isEqualTo(100);
+
+    // The state was written without the bucket directory, as an older version leaves it: the
+    // queries above walked every bucket number. The Pruner's sweep lists the buckets that hold
+    // statuses, and the same queries then visit those alone.
+    long swept = 0;
+    do {
+      slice =
+          work.measure(
+              "index-sweep",
+              () -> statuses.sweepIndex(QUEUE, Pruner.SWEEP_BUCKETS, Pruner.SWEEP_PERIOD));
+      swept += slice;
+    } while (slice == Pruner.SWEEP_BUCKETS);
+    assertThat(swept).isEqualTo(10_000_000 / 512 + 1);
+    long foundListed = 0;
+    for (List<String> clauses : queries) {
+      foundListed += walk(work, "query-listed", QUEUE, clauses, true, 0, 0, statuses);
+    }
+    assertThat(foundListed).isEqualTo(found);
+    assertThat(work.calls.get("query-listed")).isLessThan(walkedCalls / 3);
 
     // The Pruner's trim of a dead set ten times over its bound (100 000 against 10 000).
     long trimmed = 0;
@@ -247,7 +277,9 @@ class ProductionScaleIT {
             "stage",
             "counts",
             "heartbeat",
-            "query")
+            "query",
+            "index-sweep",
+            "query-listed")
         .allSatisfy(
             (script, commands) ->
                 assertThat(commands).as(script).isLessThanOrEqualTo(commandBound(script)));
@@ -278,6 +310,7 @@ class ProductionScaleIT {
    */
   private static long walk(
       RedisWork work,
+      String name,
       String queue,
       List<String> clauses,
       boolean count,
@@ -292,7 +325,7 @@ class ProductionScaleIT {
       long skip = toSkip;
       long left = limit - total;
       QueryStep step =
-          work.measure("query", () -> statuses.step(queue, clauses, count, from, skip, left));
+          work.measure(name, () -> statuses.step(queue, clauses, count, from, skip, left));
       total += step.counted();
       toSkip -= step.skipped();
       if (step.exhausted() || (!count && total >= limit)) {
@@ -334,11 +367,12 @@ class ProductionScaleIT {
           case "complete" -> 127;
           case "reap" -> Reaper.BATCH;
           case "prune", "trim-dead" -> Pruner.BATCH;
+          case "index-sweep" -> Pruner.SWEEP_BUCKETS / 30; // a command per bucket
           case "route" -> RedisJobStore.ROUTE_SLICE;
           case "stage" -> 100;
           case "fail" -> 21; // itself and up to 20 dead jobs past the bounds
           // Its work budget in commands (16 units each), and one bucket's reads past it.
-          case "query" -> (int) (StatusStore.QUERY_WORK_PER_CALL / 16 / 30) + 1;
+          case "query", "query-listed" -> (int) (StatusStore.QUERY_WORK_PER_CALL / 16 / 30) + 1;
           default -> 1;
         };
     return 100 + 30L * batch;

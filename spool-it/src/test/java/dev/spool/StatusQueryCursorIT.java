@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Queries that take several bounded script calls: counts, offset pages and cursor pages give the
  * same answers as the statuses made, across call and page boundaries, with deletes in between. The
- * statuses are spread over hundreds of (mostly empty) index buckets, so that every walk needs
- * several calls of the query script.
+ * statuses are spread over hundreds of (mostly empty) index buckets. Here queries visit the buckets
+ * the directory lists; {@link StatusQueryCursorWithoutDirectoryIT} runs the same on queues from
+ * before the directory, where every walk visits each bucket and needs several calls.
  */
 class StatusQueryCursorIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -56,6 +57,16 @@ class StatusQueryCursorIT {
     for (int k = 0; k < 300; k++, i++) {
       make("beta", i);
     }
+    if (walksEveryBucket()) {
+      for (String queue : List.of("alpha", "beta")) {
+        f.redis().del(keys.queue(queue).prefix() + "ix:dir:low");
+      }
+    }
+  }
+
+  /** Whether queries walk every bucket number, as on a queue from before the directory. */
+  boolean walksEveryBucket() {
+    return false;
   }
 
   private void make(String queue, int i) {
@@ -157,7 +168,9 @@ class StatusQueryCursorIT {
       }
       assertThat(count.counted()).isEqualTo(c.expected().size());
       assertThat(count.display()).isEqualTo(Long.toString(c.expected().size()));
-      assertThat(steps).as("steps of %s", c.query()).hasSizeGreaterThan(1);
+      if (walksEveryBucket()) {
+        assertThat(steps).as("steps of %s", c.query()).hasSizeGreaterThan(1);
+      }
       assertThat(c.query().countFor(Duration.ofMinutes(1), null))
           .isEqualTo(new StatusCount(c.expected().size(), null));
     }

@@ -16,6 +16,7 @@ import dev.spool.Statuses;
 import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.bench.BenchJobs.Noop;
+import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Script;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
@@ -70,6 +71,22 @@ public final class StatusQueryCommand extends WorkloadCommand {
       description = "Page size of the listing queries. Default: ${DEFAULT-VALUE}.")
   int page = 100;
 
+  @Option(
+      names = "--history",
+      defaultValue = "0",
+      description =
+          "Job numbers the queue gave out before these statuses, all pruned since (a queue on day"
+              + " 300): 50000000 puts the statuses above 100 000 empty buckets."
+              + " Default: ${DEFAULT-VALUE}.")
+  long history;
+
+  @Option(
+      names = "--walk-every-bucket",
+      description =
+          "Query as on a queue from before the bucket directory, which the Pruner has not swept"
+              + " yet: every bucket number is visited, down to 0.")
+  boolean walkEveryBucket;
+
   static final int WARMUP_QUERIES = 20;
 
   /** SLOWLOG entries kept while a query form is timed. */
@@ -123,6 +140,8 @@ public final class StatusQueryCommand extends WorkloadCommand {
     s.put("queries", queries);
     s.put("warmupQueries", WARMUP_QUERIES);
     s.put("page", page);
+    s.put("history", history);
+    s.put("walkEveryBucket", walkEveryBucket);
     s.put("deepOffset", deepOffset());
     s.put("concurrency", CONCURRENCY);
     s.put("queue", QUEUE);
@@ -177,6 +196,9 @@ public final class StatusQueryCommand extends WorkloadCommand {
     }
     if (page < 1 || page > 10_000) {
       throw new IllegalArgumentException("--page must be in [1, 10000], got " + page);
+    }
+    if (history < 0 || history > 10_000_000_000L) {
+      throw new IllegalArgumentException("--history must be in [0, 10000000000], got " + history);
     }
   }
 
@@ -307,6 +329,13 @@ public final class StatusQueryCommand extends WorkloadCommand {
           probe.awaitLazyFree(Duration.ofSeconds(30)),
           "Redis still had objects to free after 30 s");
       spool.monitor().counts(QUEUE); // the connection is up and used once before measuring
+      Keys.QueueKeys q = new Keys(namespace).queue(QUEUE);
+      if (history > 0) {
+        // As this version leaves a queue whose first `history` jobs ran and were pruned: the
+        // sequence past them, the bucket directory trusted from bucket 0 and empty.
+        probe.commands().set(q.seq(), Long.toString(history));
+        probe.commands().set(q.prefix() + "ix:dir:low", "0");
+      }
       long before = probe.usedMemory();
 
       // ---- setup: 80 % enqueued and run (every 8th fails) ----------------------------------
@@ -399,6 +428,10 @@ public final class StatusQueryCommand extends WorkloadCommand {
         made.arg[i] = k % ARG_VALUES;
       }
       double labelSeconds = (System.nanoTime() - l0) / 1e9;
+      if (walkEveryBucket) {
+        // Where the directory is trusted from, and the sweep the worker's Pruner began: gone.
+        probe.commands().del(q.prefix() + "ix:dir:low", q.prefix() + "ix:dir:scan");
+      }
       double setupSeconds = (System.nanoTime() - s0) / 1e9;
       result.check(missing == 0, missing + " statuses to label were not found");
       result.check(

@@ -175,6 +175,22 @@ class BenchCommandIT {
   }
 
   @Test
+  void statusesAboveALongHistoryWithAndWithoutTheBucketDirectory() throws Exception {
+    for (boolean walk : new boolean[] {false, true}) {
+      List<String> args =
+          new ArrayList<>(
+              List.of("statuses", "--statuses", "1000", "--queries", "3", "--history", "5000000"));
+      if (walk) {
+        args.add("--walk-every-bucket");
+      }
+      JsonNode run = verifiedRun(bench(args.toArray(String[]::new)), "W5");
+      assertThat(run.get("settings").get("history").asLong()).isEqualTo(5_000_000);
+      assertThat(run.get("settings").get("walkEveryBucket").asBoolean()).isEqualTo(walk);
+      assertThat(run.get("figures").get("allCountMatches").asLong()).isEqualTo(1000);
+    }
+  }
+
+  @Test
   void allRunsEveryWorkloadScaledDown() throws Exception {
     Outcome o = bench("all", "--scale", "0.01");
     assertThat(o.exit()).as(o.err()).isZero();

@@ -9,7 +9,8 @@
   A job is completed only if this node still holds this attempt (its lease was not lost).
   Its unique lock, if any (while executing, until executed), is released, and so is its
   concurrency limit's slot (handed to a parked job). A kept job joins
-  {q}:finished, the Pruner's list; a deleted one leaves every index at once. The first write frees
+  {q}:finished, the Pruner's list; a deleted one leaves every index at once, and a bucket it
+  empties the directory (but the newest, which still takes new jobs). The first write frees
   memory (the leases), so a node records its successes even at maxmemory.
   Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
   JSON array of [id, result] pairs, since no status is left to read.
@@ -95,6 +96,7 @@ if done > 0 then
   else
     restateAll(qp, finished, 'started', nil)
     for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey]) end
+    tidyBelowNewest(qp, finished)
   end
   redis.call('INCRBY', KEYS[2], done)
   wakeIfLimited(qp)

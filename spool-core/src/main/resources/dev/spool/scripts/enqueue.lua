@@ -37,6 +37,7 @@ if last >= 1e14 then -- job numbers have 14 digits at most (jobNumber)
   return redis.error_reply('ERR the job numbers of this queue are used up (seq ' .. last .. ')')
 end
 local first = last - n + 1
+newQueue(qp, first)
 
 local templates = {}
 for t = 1, nt do

@@ -5,7 +5,15 @@
   each index is a SET of integers, which Redis keeps as a compact intset.
     {q}:ix:s:<state>:<bucket>  jobs in a state      {q}:ix:n:<name>:<bucket>  jobs by job name
     {q}:ix:a:<value>:<bucket>  jobs by job argument {q}:ix:t:<bucket>  HASH timestamp bounds:
-                                                    '<ts>0' lowest, '<ts>1' highest (µs) ]]
+                                                    '<ts>0' lowest, '<ts>1' highest (µs);
+                                                    'd' = 1: the bucket is in the directory
+  The directory {q}:ix:dir (ZSET, bucket -> bucket) holds the buckets that hold statuses, so a
+  query visits those, not every bucket number from the sequence down to 0 (a history of 50 M
+  jobs is 100 000 buckets). A bucket joins when a status first stamps a time in it (bound) and
+  leaves when its last status goes (tidy). It is trusted for the buckets at or above
+  {q}:ix:dir:low (STRING): 0 for a queue whose first job this version made; for a queue from
+  before the directory, the Pruner's sweep (index-sweep.lua) lowers it as it checks the old
+  buckets, and queries walk the ones below it one by one, as they always did. ]]
 local BUCKET = 512
 -- Per-minute throughput counters outlive the hour a dashboard shows by another hour.
 local THROUGHPUT_SECONDS = 7200
@@ -96,6 +104,69 @@ local function bucketOf(id)
   return math.floor(tonumber(id) / BUCKET)
 end
 
+-- The state index keys of bucket b: a bucket holds statuses while any of them exists.
+local STATES = {'unqueued', 'scheduled', 'queued', 'started', 'succeeded', 'failed', 'killed'}
+local function stateKeysOf(qp, b)
+  local keys = {}
+  for i, state in ipairs(STATES) do keys[i] = qp .. 'ix:s:' .. state .. ':' .. b end
+  return keys
+end
+
+-- Adds buckets (numbers) to the directory. A key of another type there (garbage written behind
+-- Spool's back) is set aside; the directory then starts afresh, untrusted until the Pruner's
+-- sweep has checked every bucket again.
+local function enlist(qp, buckets)
+  local key = qp .. 'ix:dir'
+  local args = {}
+  for _, b in ipairs(buckets) do args[#args + 1] = b; args[#args + 1] = b end
+  if #args == 0 then return end
+  local r = redis.pcall('ZADD', key, unpack(args))
+  if type(r) == 'table' and r.err then
+    setAside(qp, key, 'ix:dir')
+    redis.call('DEL', qp .. 'ix:dir:low', qp .. 'ix:dir:scan', qp .. 'ix:dir:swept')
+    redis.call('ZADD', key, unpack(args))
+  end
+end
+
+-- Takes bucket b off the directory when no status is left in it, with its timestamp bounds
+-- (and the flag that says it is listed): the next status made in it lists it again.
+local function tidy(qp, b)
+  if redis.call('EXISTS', unpack(stateKeysOf(qp, b))) > 0 then return false end
+  redis.pcall('ZREM', qp .. 'ix:dir', b)
+  redis.call('DEL', qp .. 'ix:t:' .. b)
+  return true
+end
+
+-- The buckets statuses left by forget() in this call, for tidyForgotten(): a bucket may empty
+-- only with the last of them, so it is checked once, at the end.
+local forgotten = {}
+
+-- Tidies the buckets forget() took statuses out of (call it once a script forgot its last).
+local function tidyForgotten(qp)
+  for b in pairs(forgotten[qp] or {}) do tidy(qp, b) end
+  forgotten[qp] = nil
+end
+
+-- Tidies the buckets of jobs deleted as they ended, but the newest bucket, which still takes
+-- new jobs: emptied between two of them, it would leave the directory and join it again for each.
+local function tidyBelowNewest(qp, ids)
+  local newest = bucketOf(int(redis.call('GET', qp .. 'seq')) or 0)
+  local seen = {}
+  for _, id in ipairs(ids) do
+    local b = bucketOf(id)
+    if b < newest and not seen[b] then
+      seen[b] = true
+      tidy(qp, b)
+    end
+  end
+end
+
+-- Called with the first number a call took from the queue's sequence: at 1 the queue is new,
+-- every status it will hold is made by this version, so the directory is trusted from bucket 0.
+local function newQueue(qp, first)
+  if first == 1 then redis.call('SET', qp .. 'ix:dir:low', '0') end
+end
+
 local function stateKey(qp, state, id)
   return qp .. 'ix:s:' .. state .. ':' .. bucketOf(id)
 end
@@ -177,10 +248,18 @@ local function bound(qp, id, ts, now)
   if memo[bucket] == now then return end
   memo[bucket] = now
   local key = qp .. 'ix:t:' .. bucket
-  local b = redis.call('HMGET', key, ts .. '0', ts .. '1')
+  local b = redis.call('HMGET', key, ts .. '0', ts .. '1', 'd')
   local n, low, high = tonumber(now), tonumber(b[1]), tonumber(b[2])
-  if not low or n < low then redis.call('HSET', key, ts .. '0', now) end
-  if not high or n > high then redis.call('HSET', key, ts .. '1', now) end
+  local set = {}
+  if not low or n < low then set[#set + 1] = ts .. '0'; set[#set + 1] = now end
+  if not high or n > high then set[#set + 1] = ts .. '1'; set[#set + 1] = now end
+  -- A status stamps a time in its bucket when it is made, so the flag costs no extra read. It
+  -- is set only with the listing, and goes with the bucket's bounds when it is unlisted.
+  if not b[3] then
+    enlist(qp, {bucket})
+    set[#set + 1] = 'd'; set[#set + 1] = '1'
+  end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
 end
 
 -- Records the first entry into a state's timestamp field and widens the bucket bounds.
@@ -303,6 +382,7 @@ end
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 local function createJob(qp, type, args, now, options)
   local id = redis.call('INCR', qp .. 'seq')
+  newQueue(qp, id)
   local key = qp .. 'job:' .. id
   redis.call('HSET', key, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
   if options and options ~= '' then redis.call('HSET', key, 'o', options) end
@@ -319,6 +399,9 @@ end
 local function forget(qp, key, id)
   if not jobNumber(tostring(id)) then return 0 end -- no job's key: not Spool's to delete
   local state = redis.pcall('HGET', key, 's')
+  local left = forgotten[qp]
+  if not left then left = {}; forgotten[qp] = left end
+  left[bucketOf(id)] = true
   if type(state) == 'table' then
     -- Not a hash: set aside, and its id leaves whichever final state index holds it.
     setAside(qp, key, id)
@@ -348,6 +431,7 @@ local function trimDead(qp, deadKey, maxSize, olderThanMs, slice)
   local over = {}
   if excess > 0 then over = redis.call('ZRANGE', deadKey, 0, excess - 1) end
   purge(over)
+  tidyForgotten(qp)
   return #aged + #over
 end
 

@@ -9,26 +9,15 @@
   Returns: statuses deleted (call again while it returns ARGV[3]) ]]
 local prefix, cutoff, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local qp = string.sub(prefix, 1, -5)
-local ALL_STATES = {'unqueued', 'scheduled', 'queued', 'started', 'succeeded', 'failed', 'killed'}
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff, 'LIMIT', 0, max)
-local buckets = {}
 for _, id in ipairs(old) do
   local key = prefix .. id
-  if int(id) then
-    if forget(qp, key, id) == 0 then
-      -- Its hash expired already: only its state index entry can be left.
-      for state in pairs(FINISHED_STATES) do redis.call('SREM', stateKey(qp, state, id), id) end
-    end
-    buckets[bucketOf(id)] = true
+  if int(id) and forget(qp, key, id) == 0 then
+    -- Its hash expired already: only its state index entry can be left.
+    for state in pairs(FINISHED_STATES) do redis.call('SREM', stateKey(qp, state, id), id) end
   end
 end
 if #old > 0 then redis.call('ZREM', KEYS[1], unpack(old)) end
--- A bucket left without statuses loses its timestamp bounds too.
-for b in pairs(buckets) do
-  local empty = true
-  for _, state in ipairs(ALL_STATES) do
-    if redis.call('EXISTS', qp .. 'ix:s:' .. state .. ':' .. b) == 1 then empty = false; break end
-  end
-  if empty then redis.call('DEL', qp .. 'ix:t:' .. b) end
-end
+-- A bucket left without statuses leaves the directory, with its timestamp bounds.
+tidyForgotten(qp)
 return #old

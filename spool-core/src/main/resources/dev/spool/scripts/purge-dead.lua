@@ -7,4 +7,5 @@ local qp = string.sub(ARGV[1], 1, -5)
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 for _, id in ipairs(ids) do forget(qp, ARGV[1] .. id, id) end
 if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
+tidyForgotten(qp)
 return #ids

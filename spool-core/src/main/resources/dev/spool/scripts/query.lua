@@ -13,8 +13,9 @@
     'b' batch tokens (any of),
     'i' job numbers (any of), 't' a time range: values = timestamp field, lowest, highest (µs,
     "" for an open end)
-  Clauses are ANDed. Buckets whose timestamp bounds miss a range are skipped whole; a time
-  range is checked per status only where a bucket straddles it.
+  Clauses are ANDed. The buckets visited are those the directory lists ({q}:ix:dir, lib's header)
+  where it is trusted, and every bucket number below that. Buckets whose timestamp bounds miss a
+  range are skipped whole; a time range is checked per status only where a bucket straddles it.
   Returns: {cursor, skipped, counted, numbers...}: the cursor for the next call (0: nothing is
   left; in 'list' mode, once the page is full, the number below its last match), how many
   matches this call skipped, how many it counted ('count') or returned ('list'), and the job
@@ -24,7 +25,6 @@ local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
 local below, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
 local qp = string.sub(prefix, 1, -5)
 local COMMAND_COST = 16
-local ALL_STATES = {'unqueued', 'scheduled', 'queued', 'started', 'succeeded', 'failed', 'killed'}
 local STAMP_OF = {unqueued = 'rec', scheduled = 'sch', queued = 'que', started = 'sta',
   succeeded = 'suc', failed = 'fai', killed = 'kil'}
 
@@ -47,7 +47,7 @@ for _ = 1, tonumber(ARGV[7]) do
     sets[#sets + 1] = {kind = kind, values = values, segment = segment}
   end
 end
-if #sets == 0 then sets[1] = {kind = 's', values = ALL_STATES, segment = 'ix:s:'} end
+if #sets == 0 then sets[1] = {kind = 's', values = STATES, segment = 'ix:s:'} end
 
 -- The work done so far, in the budget's units.
 local work = 0
@@ -148,13 +148,36 @@ local function quickCount(b)
 end
 
 -- The buckets to visit, highest first, from the one holding the number below the cursor: those
--- of the wanted ids (as many as the caller sent), or every one down to 0, taken lazily.
+-- of the wanted ids (as many as the caller sent), or those the directory lists (lib's header),
+-- taken lazily, a page at a time; below where it is trusted, every bucket number down to 0.
 local top
 if below then
   if below <= 0 then return {0, 0, 0} end
   top = bucketOf(below - 1)
 else
-  top = bucketOf(tonumber(redis.call('GET', KEYS[1]) or '0'))
+  top = bucketOf(int(redis.call('GET', KEYS[1])) or 0)
+end
+local trusted = int(redis.pcall('GET', qp .. 'ix:dir:low')) -- nil: walk every bucket
+local DIR_PAGE = 64
+local listed, at, listedAll = {}, 1, false
+-- The highest bucket the directory lists below b and at or above where it is trusted, or nil.
+local function listedBelow(b)
+  while true do
+    while at <= #listed do
+      local c = tonumber(listed[at])
+      if c < b then return c >= trusted and c or nil end
+      at = at + 1
+    end
+    if listedAll then return nil end
+    local page = redis.pcall('ZREVRANGEBYSCORE', qp .. 'ix:dir', '(' .. b, trusted, 'LIMIT', 0, DIR_PAGE)
+    work = work + COMMAND_COST
+    if page.err then -- another type: set aside by the next write; until then, walk every bucket
+      trusted = nil
+      return nil
+    end
+    work = work + #page
+    listed, at, listedAll = page, 1, #page < DIR_PAGE
+  end
 end
 local idBuckets
 if ids then
@@ -171,6 +194,16 @@ local function nextBucket(b)
   if idBuckets then
     position = position + 1
     return idBuckets[position]
+  end
+  if trusted then
+    local above = b or top + 1
+    local c = above - 1 >= trusted and listedBelow(above) or nil
+    if c then return c end
+    if trusted then -- (unless listedBelow found the directory unreadable)
+      c = math.min(above - 1, trusted - 1)
+      if c >= 0 then return c end
+      return nil
+    end
   end
   if b == nil then return top end
   if b == 0 then return nil end

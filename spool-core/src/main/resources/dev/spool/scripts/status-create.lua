@@ -5,6 +5,7 @@
 local prefix, now = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
 local id = redis.call('INCR', KEYS[1])
+newQueue(qp, id)
 local key = prefix .. id
 redis.call('HSET', key, 's', 'unqueued', 'n', 0, 'rec', now)
 restate(qp, id, nil, 'unqueued')

@@ -28,4 +28,5 @@ for i = 3, #ARGV do
     end
   end
 end
+tidyForgotten(qp)
 return {deleted, refused}

@@ -33,6 +33,7 @@ public enum Script {
   QUERY("query"),
   PRUNE("prune"),
   TRIM_DEAD("trim-dead"),
+  INDEX_SWEEP("index-sweep"),
   DJ_PUSH("dj-push"),
   DJ_DONE("dj-done"),
   DJ_STOP("dj-stop"),

@@ -7,6 +7,7 @@ import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -265,5 +266,24 @@ public final class StatusStore {
             q.jobPrefix(),
             Long.toString(cutoffMicros),
             Integer.toString(max)));
+  }
+
+  /**
+   * One step of the sweep that keeps a queue's directory of status buckets whole (so that queries
+   * visit the buckets that hold statuses, not every number the queue ever issued): checks up to
+   * {@code buckets} buckets, newest first; a sweep ends at bucket 0, and the next starts {@code
+   * period} later. Returns how many it checked, 0 when no sweep is due (call again while it returns
+   * {@code buckets}).
+   */
+  public long sweepIndex(String queue, int buckets, Duration period) {
+    QueueKeys q = keys.queue(queue);
+    return redis.<Long>await(
+        redis.eval(
+            Script.INDEX_SWEEP,
+            ScriptOutputType.INTEGER,
+            new String[] {q.seq()},
+            q.prefix(),
+            Integer.toString(buckets),
+            Long.toString(Math.max(1, period.toSeconds()))));
   }
 }
