@@ -2,6 +2,7 @@ package dev.spool;
 
 import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
@@ -78,6 +79,20 @@ class CorruptKeysIT {
     assertThat(f.redis().keys(key("job:1*e*"))).isEmpty();
     assertThat(f.redis().llen(key("ready"))).isZero();
     assertThat(f.spool.deadJobs().list("work", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
+    f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out
+
+    assertThatThrownBy(() -> f.spool.enqueue(FRAGILE, new Noop(1)))
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("the job numbers of this queue are used up");
+    assertThatThrownBy(() -> f.spool.statuses().create("work"))
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("the job numbers of this queue are used up");
+    assertThat(f.redis().get(key("seq"))).isEqualTo("99999999999999");
+    assertThat(f.redis().keys(key("job:*"))).isEmpty();
   }
 
   @Test

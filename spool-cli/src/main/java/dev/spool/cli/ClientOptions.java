@@ -1,7 +1,9 @@
 package dev.spool.cli;
 
 import dev.spool.Spool;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
@@ -56,7 +58,10 @@ public final class ClientOptions {
       description =
           "A queue spread over N shards, as the applications declare it"
               + " (Spool.Builder.shardedQueue); repeatable.")
-  Map<String, Integer> shardedQueues = new LinkedHashMap<>();
+  List<String> shardedQueueSpecs = new ArrayList<>();
+
+  /** The --sharded-queue values, parsed by {@link #validate}: queue name to shard count. */
+  final Map<String, Integer> shardedQueues = new LinkedHashMap<>();
 
   @Option(
       names = "--json",
@@ -94,10 +99,32 @@ public final class ClientOptions {
           spec.commandLine(),
           origin(spec, "--namespace", NAMESPACE_VARIABLE) + ": " + e.getMessage());
     }
+    // Parsed here rather than as a picocli Map, whose own message for a value without '=' names
+    // the "option option".
+    for (String given : shardedQueueSpecs) {
+      int eq = given.lastIndexOf('=');
+      Integer shards = eq > 0 ? parseShards(given.substring(eq + 1)) : null;
+      if (shards == null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--sharded-queue: expected QUEUE=N, a queue name and its number of shards, got '"
+                + given
+                + "'");
+      }
+      shardedQueues.put(given.substring(0, eq), shards);
+    }
     try {
       shardedQueues.forEach(Spool.builder()::shardedQueue); // validates
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--sharded-queue: " + e.getMessage());
+    }
+  }
+
+  private static Integer parseShards(String n) {
+    try {
+      return Integer.valueOf(n.strip());
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

@@ -114,6 +114,23 @@ class StatsCommandIT {
   }
 
   @Test
+  void aShardedQueueThatIsNoQueueAndCountIsBadUsage() {
+    Cli.Run noCount = Cli.raw("stats", "--redis", redis.uri(), "--sharded-queue", "mail");
+    Cli.Run notANumber = Cli.raw("stats", "--redis", redis.uri(), "--sharded-queue", "mail=x");
+    Cli.Run zero = Cli.raw("stats", "--redis", redis.uri(), "--sharded-queue", "mail=0");
+
+    assertThat(noCount.code).isEqualTo(2);
+    assertThat(noCount.err)
+        .contains(
+            "--sharded-queue: expected QUEUE=N, a queue name and its number of shards, got 'mail'")
+        .doesNotContain("option option");
+    assertThat(notANumber.code).isEqualTo(2);
+    assertThat(notANumber.err).contains("got 'mail=x'");
+    assertThat(zero.code).isEqualTo(2);
+    assertThat(zero.err).contains("--sharded-queue: ");
+  }
+
+  @Test
   void aBadNamespaceIsBadUsage() {
     Cli.Run run = Cli.raw("stats", "--redis", redis.uri(), "--namespace", "");
 
