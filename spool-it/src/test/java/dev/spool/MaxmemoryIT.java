@@ -11,6 +11,7 @@ import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.status.StatusStore;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -109,5 +110,24 @@ class MaxmemoryIT {
     // Memory back: work is taken again.
     r.configSet("maxmemory", "0");
     assertThat(store.fetch(QUEUE, "node-2", Micros.now(clock), 60_000, 10)).hasSize(1);
+  }
+
+  @Test
+  void theIndexSweepWaitsAtMaxmemoryAndLeavesTheDirectoryAsItIs() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(1_500)); // buckets 0 to 2
+    StatusStore statuses = new StatusStore(connection, new Keys(f.namespace), 3600);
+    Keys.QueueKeys noop = new Keys(f.namespace).queue(NOOP.queue());
+    var r = f.redis();
+    List<String> listed = r.zrange(noop.prefix() + "ix:dir", 0, -1);
+    assertThat(listed).containsExactly("0", "1", "2");
+    overMaxmemory(r);
+
+    assertThat(statuses.sweepIndex(NOOP.queue(), 32, Duration.ofHours(1))).isZero();
+    assertThat(r.zrange(noop.prefix() + "ix:dir", 0, -1)).isEqualTo(listed);
+    assertThat(r.exists(noop.prefix() + "corrupt:ix:dir")).isZero();
+
+    r.configSet("maxmemory", "0");
+    assertThat(statuses.sweepIndex(NOOP.queue(), 32, Duration.ofHours(1))).isEqualTo(3);
+    assertThat(r.zrange(noop.prefix() + "ix:dir", 0, -1)).isEqualTo(listed);
   }
 }

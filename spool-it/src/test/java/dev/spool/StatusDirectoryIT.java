@@ -4,6 +4,7 @@ import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spool.Fixtures.Noop;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,8 +154,16 @@ class StatusDirectoryIT {
     assertThat(listAll("work")).containsExactly(again, made.getFirst());
   }
 
+  /** As if a sweep of the queue had just ended: none is due for an hour. */
+  private void justSwept(String queue) {
+    List<String> time = f.redis().time();
+    long ms = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    f.redis().set(key(queue, "ix:dir:swept"), Long.toString(ms));
+  }
+
   @Test
   void jobsDeletedAsTheySucceedTakeTheirBucketsOffTheDirectory() {
+    justSwept(NOOP.queue());
     try (Spool lean =
         Spool.builder().redis(redis.uri()).namespace(f.namespace).keepSucceeded(false).build()) {
       lean.enqueueAll(NOOP, Fixtures.noops(2_000)); // numbers 1 to 2 000: buckets 0 to 3
@@ -161,12 +171,35 @@ class StatusDirectoryIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> lean.monitor().counts(NOOP.queue()).completed() == 2_000);
-      // The newest bucket still takes new jobs: it stays listed until the Pruner's sweep.
+      // The newest bucket still takes new jobs: it stays listed.
       await()
           .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(listed(NOOP.queue())).isSubsetOf(3L));
+          .untilAsserted(() -> assertThat(listed(NOOP.queue())).containsExactly(3L));
       assertThat(countAll(NOOP.queue())[0]).isZero();
+
+      // Jobs one at a time across a bucket boundary, each done before the next is enqueued:
+      // bucket 3 empties while it is the newest, and leaves when bucket 4 gets its first job.
+      f.redis().set(keys.queue(NOOP.queue()).seq(), "2046");
+      for (int n = 0; n < 3; n++) {
+        JobId id = lean.enqueue(NOOP, new Noop(n));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lean.statuses().find(id).isEmpty());
+      }
+      assertThat(listed(NOOP.queue())).containsExactly(4L);
     }
+  }
+
+  @Test
+  void aBucketThatIsNoLongerTheNewestIsCheckedOnceTheNextIsListed() {
+    List<JobId> made = spread("work", 2);
+    justSwept("work");
+    // Bucket 1 emptied behind its back while it was the newest (as complete spares the newest).
+    f.redis().del(key("work", "ix:s:unqueued:1"));
+    assertThat(listed("work")).containsExactly(0L, 1L);
+    JobId next = f.spool.statuses().create("work").id(); // bucket 2's first status
+    assertThat(next.number() / 512).isEqualTo(2);
+    assertThat(listed("work")).containsExactly(0L, 2L);
+    assertThat(f.redis().exists(key("work", "ix:t:1"))).isZero();
+    assertThat(listAll("work")).containsExactly(next, made.getFirst());
   }
 
   @Test
@@ -199,13 +232,14 @@ class StatusDirectoryIT {
   void theNextSweepRepairsWhatWasWrittenBehindTheDirectorysBack() {
     List<JobId> made = spread("work", 5);
     sweep("work", 256);
-    // An older node made a status in bucket 7 (it never lists buckets); a hand listed bucket 9.
+    // An older node made a status in bucket 7 (it never lists buckets); a hand listed bucket 6.
     f.redis().set(keys.queue("work").seq(), Long.toString(7 * 512 + 10));
     JobId unlisted = f.spool.statuses().create("work").id();
     f.redis().zrem(key("work", "ix:dir"), "7");
     f.redis().hdel(key("work", "ix:t:7"), "d");
-    f.redis().zadd(key("work", "ix:dir"), 9, "9");
+    f.redis().zadd(key("work", "ix:dir"), 6, "6");
     assertThat(countAll("work")[0]).isEqualTo(5);
+    assertThat(store.sweepIndex("work", 256, Duration.ofHours(1))).as("not due yet").isZero();
 
     f.redis().del(key("work", "ix:dir:swept")); // an hour later
     sweep("work", 256);
@@ -214,6 +248,37 @@ class StatusDirectoryIT {
     assertThat(listed("work")).isEqualTo(expected);
     assertThat(countAll("work")[0]).isEqualTo(6);
     assertThat(listAll("work").getFirst()).isEqualTo(unlisted);
+  }
+
+  @Test
+  void aSweepCursorOrEndTimeWrittenByAHandStartsASweepFromTheNewestBucket() {
+    List<JobId> made = spread("work", 6);
+    for (String scan : List.of("-3", "99999", "x")) {
+      f.redis().zrem(key("work", "ix:dir"), "5"); // missed, behind the directory's back
+      f.redis().set(key("work", "ix:dir:scan"), scan);
+      f.redis().del(key("work", "ix:dir:swept")); // a sweep is due
+      sweep("work", 2);
+      assertThat(listed("work")).as("cursor %s", scan).isEqualTo(bucketsOf(made));
+    }
+    f.redis().zrem(key("work", "ix:dir"), "5");
+    f.redis().set(key("work", "ix:dir:swept"), "99999999999999"); // a time yet to come
+    sweep("work", 2);
+    assertThat(listed("work")).isEqualTo(bucketsOf(made));
+  }
+
+  @Test
+  void aSweepThatFindsTheDirectoryOfAnotherTypeStartsAfreshFromTheNewestBucket() {
+    List<JobId> made = spread("work", 6);
+    f.redis().del(key("work", "ix:dir:swept"));
+    assertThat(store.sweepIndex("work", 2, Duration.ofHours(1))).isEqualTo(2); // buckets 6 and 5
+    f.redis().del(key("work", "ix:dir"));
+    f.redis().set(key("work", "ix:dir"), "garbage");
+
+    sweep("work", 2);
+    assertThat(f.redis().get(key("work", "corrupt:ix:dir"))).isEqualTo("garbage");
+    assertThat(listed("work")).isEqualTo(bucketsOf(made));
+    assertThat(f.redis().get(key("work", "ix:dir:low"))).isEqualTo("0");
+    assertThat(countAll("work")[0]).isEqualTo(6);
   }
 
   @Test
@@ -233,5 +298,30 @@ class StatusDirectoryIT {
     all.add(next);
     assertThat(listed("work")).isEqualTo(bucketsOf(all));
     assertThat(f.redis().get(key("work", "ix:dir:low"))).isEqualTo("0");
+  }
+
+  @Test
+  void aDirectoryEntryWrittenByAHandIsAtWorstOneBucketMoreToVisit() {
+    List<JobId> made = spread("work", 4);
+    f.redis().zadd(key("work", "ix:dir"), 2.5, "not a bucket");
+    f.redis().zadd(key("work", "ix:dir"), 1, "another name for bucket 1");
+
+    assertThat(countAll("work")[0]).isEqualTo(4);
+    assertThat(listAll("work")).isEqualTo(newestFirst(made));
+  }
+
+  @Test
+  void aStatusWhoseStateIsGarbageIsListedWhenItEntersARealOne() {
+    spread("work", 1);
+    JobId odd = new JobId("work", 5 * 512 + 1); // bucket 5, never listed
+    f.redis().set(keys.queue("work").seq(), Long.toString(odd.number()));
+    f.redis()
+        .hset(
+            f.jobKey(odd),
+            Map.of("s", "no such state", "n", "0", "rec", "1", "que", "1")); // no new stamp
+    f.spool.statuses().find(odd).orElseThrow().queued();
+
+    assertThat(listed("work")).containsExactly(0L, 5L);
+    assertThat(countAll("work")[0]).isEqualTo(2);
   }
 }

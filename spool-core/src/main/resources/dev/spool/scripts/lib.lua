@@ -114,27 +114,68 @@ end
 
 -- Adds buckets (numbers) to the directory. A key of another type there (garbage written behind
 -- Spool's back) is set aside; the directory then starts afresh, untrusted until the Pruner's
--- sweep has checked every bucket again.
+-- sweep has checked every bucket again. Returns true when it started afresh. Any other error
+-- (Redis at maxmemory) is raised, as by redis.call.
 local function enlist(qp, buckets)
   local key = qp .. 'ix:dir'
   local args = {}
   for _, b in ipairs(buckets) do args[#args + 1] = b; args[#args + 1] = b end
-  if #args == 0 then return end
+  if #args == 0 then return false end
   local r = redis.pcall('ZADD', key, unpack(args))
-  if type(r) == 'table' and r.err then
+  local afresh = type(r) == 'table' and r.err ~= nil and string.find(r.err, 'WRONGTYPE', 1, true) ~= nil
+  if afresh then
     setAside(qp, key, 'ix:dir')
     redis.call('DEL', qp .. 'ix:dir:low', qp .. 'ix:dir:scan', qp .. 'ix:dir:swept')
-    redis.call('ZADD', key, unpack(args))
   end
+  if type(r) == 'table' and r.err then redis.call('ZADD', key, unpack(args)) end
+  return afresh
 end
 
+-- What bound() has widened in this script call, by queue, timestamp field and bucket: the time
+-- it widened to (bound()).
+local widened = {}
+
+-- The buckets this call listed or found listed, by queue (listBucket, ensureListed).
+local listedMemo = {}
+
 -- Takes bucket b off the directory when no status is left in it, with its timestamp bounds
--- (and the flag that says it is listed): the next status made in it lists it again.
+-- (and the flag that says it is listed): the next status made in it lists it again, even later
+-- in this call (bound() forgets what it widened there).
 local function tidy(qp, b)
   if redis.call('EXISTS', unpack(stateKeysOf(qp, b))) > 0 then return false end
   redis.pcall('ZREM', qp .. 'ix:dir', b)
   redis.call('DEL', qp .. 'ix:t:' .. b)
+  for _, memo in pairs(widened[qp] or {}) do memo[b] = nil end
+  if listedMemo[qp] then listedMemo[qp][b] = nil end
   return true
+end
+
+-- Lists bucket b (the caller writes its flag 'd'). The bucket before it stops being the newest:
+-- if jobs deleted as they succeeded emptied it while it was (tidyBelowNewest spares the newest),
+-- it leaves the directory now.
+local function listBucket(qp, b)
+  enlist(qp, {b})
+  local memo = listedMemo[qp]
+  if not memo then memo = {}; listedMemo[qp] = memo end
+  memo[b] = true
+  if b > 0 then tidy(qp, b - 1) end
+end
+
+-- Lists bucket b unless its flag says it is, once per call: for a status entering a state index
+-- from none, or from a state that is no state (garbage), where no bound() may list its bucket.
+local function ensureListed(qp, b)
+  local memo = listedMemo[qp]
+  if memo and memo[b] then return end
+  local key = qp .. 'ix:t:' .. b
+  local flag = redis.pcall('HGET', key, 'd')
+  if type(flag) == 'table' then return end -- not Spool's hash to mend
+  if flag ~= '1' then
+    listBucket(qp, b)
+    redis.call('HSET', key, 'd', '1')
+  end
+  memo = listedMemo[qp]
+  if not memo then memo = {}; listedMemo[qp] = memo end
+  memo[b] = true
 end
 
 -- The buckets statuses left by forget() in this call, for tidyForgotten(): a bucket may empty
@@ -149,8 +190,9 @@ end
 
 -- Tidies the buckets of jobs deleted as they ended, but the newest bucket, which still takes
 -- new jobs: emptied between two of them, it would leave the directory and join it again for each.
+-- (It is tidied when the next bucket is listed: listBucket.)
 local function tidyBelowNewest(qp, ids)
-  local newest = bucketOf(int(redis.call('GET', qp .. 'seq')) or 0)
+  local newest = bucketOf(int(redis.pcall('GET', qp .. 'seq')) or 0)
   local seen = {}
   for _, id in ipairs(ids) do
     local b = bucketOf(id)
@@ -173,9 +215,14 @@ end
 
 -- Moves a job from one state index to another (either may be nil).
 -- Leaving a finished state takes the job off the Pruner's list ({q}:finished).
+local KNOWN_STATE = {}
+for _, state in ipairs(STATES) do KNOWN_STATE[state] = true end
 local function restate(qp, id, from, to)
   if from then redis.call('SREM', stateKey(qp, from, id), id) end
-  if to then redis.call('SADD', stateKey(qp, to, id), id) end
+  if to then
+    redis.call('SADD', stateKey(qp, to, id), id)
+    if not KNOWN_STATE[from] then ensureListed(qp, bucketOf(id)) end
+  end
   if from and FINISHED_STATES[from] then redis.call('ZREM', qp .. 'finished', id) end
 end
 
@@ -238,7 +285,6 @@ end
 -- one script call `now` does not change, so each bucket and field is widened once.
 -- The memo is keyed by the bucket's number, not its key: Lua turns a number into a string with
 -- sprintf, and this runs for every job a call starts or ends.
-local widened = {}
 local function bound(qp, id, ts, now)
   local bucket = bucketOf(id)
   local byQueue = widened[qp]
@@ -256,7 +302,7 @@ local function bound(qp, id, ts, now)
   -- A status stamps a time in its bucket when it is made, so the flag costs no extra read. It
   -- is set only with the listing, and goes with the bucket's bounds when it is unlisted.
   if not b[3] then
-    enlist(qp, {bucket})
+    listBucket(qp, bucket)
     set[#set + 1] = 'd'; set[#set + 1] = '1'
   end
   if #set > 0 then redis.call('HSET', key, unpack(set)) end

@@ -155,28 +155,32 @@ if below then
   if below <= 0 then return {0, 0, 0} end
   top = bucketOf(below - 1)
 else
-  top = bucketOf(int(redis.call('GET', KEYS[1])) or 0)
+  top = bucketOf(int(redis.pcall('GET', KEYS[1])) or 0)
 end
 local trusted = int(redis.pcall('GET', qp .. 'ix:dir:low')) -- nil: walk every bucket
 local DIR_PAGE = 64
 local listed, at, listedAll = {}, 1, false
 -- The highest bucket the directory lists below b and at or above where it is trusted, or nil.
+-- A bucket is read from its score (the member says the same), whole: an entry written by hand
+-- with another score is at worst one more bucket to visit, never one visited twice.
 local function listedBelow(b)
   while true do
     while at <= #listed do
-      local c = tonumber(listed[at])
-      if c < b then return c >= trusted and c or nil end
+      local c = math.floor(listed[at])
       at = at + 1
+      if c < b then return c end
     end
     if listedAll then return nil end
-    local page = redis.pcall('ZREVRANGEBYSCORE', qp .. 'ix:dir', '(' .. b, trusted, 'LIMIT', 0, DIR_PAGE)
+    local page = redis.pcall('ZREVRANGEBYSCORE', qp .. 'ix:dir', '(' .. b, trusted, 'WITHSCORES',
+      'LIMIT', 0, DIR_PAGE)
     work = work + COMMAND_COST
     if page.err then -- another type: set aside by the next write; until then, walk every bucket
       trusted = nil
       return nil
     end
     work = work + #page
-    listed, at, listedAll = page, 1, #page < DIR_PAGE
+    listed, at, listedAll = {}, 1, #page < 2 * DIR_PAGE
+    for j = 2, #page, 2 do listed[#listed + 1] = tonumber(page[j]) end
   end
 end
 local idBuckets

@@ -284,6 +284,6 @@ public final class StatusStore {
             new String[] {q.seq()},
             q.prefix(),
             Integer.toString(buckets),
-            Long.toString(Math.max(1, period.toSeconds()))));
+            Long.toString(period.toMillis())));
   }
 }
