@@ -94,9 +94,9 @@ if done > 0 then
     restateAll(qp, finished, 'started', 'succeeded')
     zaddAll(qp .. 'finished', now, finished)
   else
-    restateAll(qp, finished, 'started', nil)
+    local buckets = restateAll(qp, finished, 'started', nil)
     for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey]) end
-    tidyBelowNewest(qp, finished)
+    tidyBelowNewest(qp, buckets, 'started')
   end
   redis.call('INCRBY', KEYS[2], done)
   wakeIfLimited(qp)

@@ -191,13 +191,12 @@ end
 -- Tidies the buckets of jobs deleted as they ended, but the newest bucket, which still takes
 -- new jobs: emptied between two of them, it would leave the directory and join it again for each.
 -- (It is tidied when the next bucket is listed: listBucket.)
-local function tidyBelowNewest(qp, ids)
+-- `buckets` are those the jobs left state `from` in (restateAll's answer): a bucket may have
+-- emptied only if that state's index of it did, which one key tells, before the seven of tidy.
+local function tidyBelowNewest(qp, buckets, from)
   local newest = bucketOf(int(redis.pcall('GET', qp .. 'seq')) or 0)
-  local seen = {}
-  for _, id in ipairs(ids) do
-    local b = bucketOf(id)
-    if b < newest and not seen[b] then
-      seen[b] = true
+  for _, b in ipairs(buckets) do
+    if b < newest and redis.call('EXISTS', qp .. 'ix:s:' .. from .. ':' .. b) == 0 then
       tidy(qp, b)
     end
   end
@@ -252,6 +251,7 @@ end
 
 -- restate() for many jobs that leave and enter the same states: ids of one bucket are grouped
 -- (a batch's ids are mostly consecutive), so the indexes cost a call per bucket, not per job.
+-- Returns the buckets, in order of first appearance.
 local function restateAll(qp, ids, from, to)
   local buckets, byBucket = groupBy(ids, bucketOf)
   for _, b in ipairs(buckets) do
@@ -259,6 +259,7 @@ local function restateAll(qp, ids, from, to)
     if to then callEach('SADD', qp .. 'ix:s:' .. to .. ':' .. b, byBucket[b]) end
   end
   if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids) end
+  return buckets
 end
 
 -- ZADD of many ids with one score, a call per slice. A number is turned into a string once
