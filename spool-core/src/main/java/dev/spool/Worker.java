@@ -103,7 +103,9 @@ public final class Worker implements AutoCloseable {
     node.halt();
   }
 
-  /** How many batches of a maintenance duty (reap, route, prune) this node ran as its leader. */
+  /**
+   * How many batches of a maintenance duty (reap, route, prune, sweep) this node ran as its leader.
+   */
   long maintenanceCalls(String duty) {
     return node.maintenanceCalls(duty);
   }

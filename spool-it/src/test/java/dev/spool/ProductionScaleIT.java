@@ -11,6 +11,7 @@ import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
+import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
 import dev.spool.internal.status.QueryStep;
@@ -232,9 +233,9 @@ class ProductionScaleIT {
       slice =
           work.measure(
               "index-sweep",
-              () -> statuses.sweepIndex(QUEUE, Pruner.SWEEP_BUCKETS, Pruner.SWEEP_PERIOD));
+              () -> statuses.sweepIndex(QUEUE, IndexSweep.BUCKETS, IndexSweep.PERIOD));
       swept += slice;
-    } while (slice == Pruner.SWEEP_BUCKETS);
+    } while (slice == IndexSweep.BUCKETS);
     assertThat(swept).isEqualTo(10_000_000 / 512 + 1);
     long foundListed = 0;
     for (List<String> clauses : queries) {
@@ -367,7 +368,7 @@ class ProductionScaleIT {
           case "complete" -> 127;
           case "reap" -> Reaper.BATCH;
           case "prune", "trim-dead" -> Pruner.BATCH;
-          case "index-sweep" -> Pruner.SWEEP_BUCKETS / 30; // a command per bucket
+          case "index-sweep" -> IndexSweep.BUCKETS / 30; // a command per bucket
           case "route" -> RedisJobStore.ROUTE_SLICE;
           case "stage" -> 100;
           case "fail" -> 21; // itself and up to 20 dead jobs past the bounds

@@ -11,6 +11,7 @@ import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.status.QueryStep;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -323,5 +324,21 @@ class StatusDirectoryIT {
 
     assertThat(listed("work")).containsExactly(0L, 5L);
     assertThat(countAll("work")[0]).isEqualTo(2);
+  }
+
+  @Test
+  void aWorkerSweepsAQueueFromBeforeTheDirectoryWhileAnotherNodeLeadsThePruning() {
+    List<JobId> made = spread(NOOP.queue(), 3);
+    f.redis().del(key(NOOP.queue(), "ix:dir"), key(NOOP.queue(), "ix:dir:low"));
+    // An older node leads the pruning of the queue for the whole test.
+    f.redis().set(key(NOOP.queue(), "leader:prune"), "older-node", SetArgs.Builder.px(120_000));
+
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "0".equals(f.redis().get(key(NOOP.queue(), "ix:dir:low"))));
+    assertThat(listed(NOOP.queue())).isEqualTo(bucketsOf(made));
+    assertThat(f.redis().get(key(NOOP.queue(), "leader:prune"))).isEqualTo("older-node");
   }
 }

@@ -1,5 +1,5 @@
 --[[ index-sweep: one step of the sweep that keeps a queue's bucket directory whole (lib's
-  header; the Pruner's step, safe on every node at once). It checks a slice of buckets, from the
+  header; a maintenance duty of its own, safe on every node at once). It checks a slice of buckets, from the
   newest down to 0, listing those that hold statuses and unlisting the others. The first sweep of
   a queue from before the directory makes it trusted, slice by slice; later sweeps, one each
   period, repair what older nodes wrote during a rolling upgrade, or a hand, without telling it.

@@ -1,4 +1,4 @@
---[[ leader: take or keep the lead of one maintenance duty (reap, route, prune) of one queue, so
+--[[ leader: take or keep the lead of one maintenance duty (reap, route, prune, sweep) of one queue, so
   that one node does it while the others stand by and take over when its lead lapses.
   KEYS[1] {q}:leader:<duty>  STRING  name of the leading node; expires with its lead
   ARGV[1] node name   ARGV[2] lead (ms)

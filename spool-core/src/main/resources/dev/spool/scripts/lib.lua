@@ -12,7 +12,7 @@
   jobs is 100 000 buckets). A bucket joins when a status first stamps a time in it (bound) and
   leaves when its last status goes (tidy). It is trusted for the buckets at or above
   {q}:ix:dir:low (STRING): 0 for a queue whose first job this version made; for a queue from
-  before the directory, the Pruner's sweep (index-sweep.lua) lowers it as it checks the old
+  before the directory, the sweep (index-sweep.lua, a maintenance duty) lowers it as it checks the old
   buckets, and queries walk the ones below it one by one, as they always did. ]]
 local BUCKET = 512
 -- Per-minute throughput counters outlive the hour a dashboard shows by another hour.

@@ -9,28 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes finished statuses older than the retention, with their index entries, and dead jobs
- * beyond the dead set's bounds, so Redis memory stays bounded under a steady load; and sweeps the
- * directory of status buckets that queries walk, a slice at a time. Safe to run on every node at
- * once; one node per queue, elected, does it.
+ * beyond the dead set's bounds, so Redis memory stays bounded under a steady load. Safe to run on
+ * every node at once; one node per queue, elected, does it.
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
 
   /** Statuses one script call deletes at most: a slice that keeps each call well under 5 ms. */
   public static final int BATCH = 100;
-
-  /**
-   * Status buckets one step of the index sweep checks, a command of seven keys each (3–7 µs of
-   * Redis time on a quiet 2-core machine): well under a millisecond per call. A sweep of a history
-   * of 50 M job numbers (100 000 buckets) takes about 3 000 such calls, 0.3–0.7 s of Redis time.
-   */
-  public static final int SWEEP_BUCKETS = 32;
-
-  /**
-   * Time from the end of one index sweep of a queue to the start of the next: how late, at most,
-   * the sweep repairs a bucket that was written behind the directory's back.
-   */
-  public static final Duration SWEEP_PERIOD = Duration.ofHours(1);
 
   private final StatusStore store;
   private final DeadSetTrim deadSet;
@@ -72,9 +58,6 @@ public final class Pruner {
     if (dead > 0) {
       log.debug("queue {}: deleted {} dead jobs beyond the dead set's bounds", queue, dead);
     }
-    // Last, so that a failure here (Redis at maxmemory refusing a new directory entry) never
-    // holds back the deletions above.
-    long swept = store.sweepIndex(queue, SWEEP_BUCKETS, SWEEP_PERIOD);
-    return n == BATCH || dead == BATCH || swept == SWEEP_BUCKETS;
+    return n == BATCH || dead == BATCH;
   }
 }

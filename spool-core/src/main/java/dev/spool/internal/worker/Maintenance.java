@@ -1,6 +1,7 @@
 package dev.spool.internal.worker;
 
 import dev.spool.internal.node.LeaderLease;
+import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
 import java.time.Duration;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's share of the cluster's upkeep, on a thread of its own: reaping expired leases, routing
- * pinned jobs of dead or saturated nodes, pruning old statuses. Each duty of each queue is done by
- * one elected node (the holder of a leader key), the others stand by and take over when its lead
- * lapses. Each call does one bounded batch, and a backlog is worked off batch by batch, in turn
- * with the other duties; periods are jittered so that nodes do not act in lockstep.
+ * pinned jobs of dead or saturated nodes, pruning old statuses, sweeping the status buckets'
+ * directory. Each duty of each queue is done by one elected node (the holder of a leader key), the
+ * others stand by and take over when its lead lapses. Each call does one bounded batch, and a
+ * backlog is worked off batch by batch, in turn with the other duties; periods are jittered so that
+ * nodes do not act in lockstep.
  */
 final class Maintenance {
   private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
@@ -28,7 +30,8 @@ final class Maintenance {
   enum Duty {
     REAP,
     ROUTE,
-    PRUNE;
+    PRUNE,
+    SWEEP;
 
     String key() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -55,22 +58,25 @@ final class Maintenance {
   private final Reaper reaper;
   private final Router router;
   private final Pruner pruner;
+  private final IndexSweep sweep;
   private final List<Task> tasks = new ArrayList<>();
   private final Map<Duty, AtomicLong> calls = new EnumMap<>(Duty.class);
   private volatile boolean running;
   private Thread thread;
 
-  Maintenance(NodeContext node, LeaderLease leads, Router router, Pruner pruner) {
+  Maintenance(NodeContext node, LeaderLease leads, Router router, Pruner pruner, IndexSweep sweep) {
     this.node = node;
     this.leads = leads;
     this.router = router;
     this.pruner = pruner;
+    this.sweep = sweep;
     long reap = reapIntervalMs(node.settings().lease());
     this.reaper = new Reaper(node.store(), node.clock(), Duration.ofMillis(reap));
     for (String queue : node.settings().queues()) {
       tasks.add(new Task(Duty.REAP, queue, reap));
       tasks.add(new Task(Duty.ROUTE, queue, reap));
       tasks.add(new Task(Duty.PRUNE, queue, pruner.interval().toMillis()));
+      tasks.add(new Task(Duty.SWEEP, queue, IndexSweep.INTERVAL.toMillis()));
     }
     for (Duty duty : Duty.values()) {
       calls.put(duty, new AtomicLong());
@@ -176,6 +182,7 @@ final class Maintenance {
         router.runOnce(task.queue);
         yield false;
       }
+      case SWEEP -> sweep.runBatch(task.queue);
     };
   }
 

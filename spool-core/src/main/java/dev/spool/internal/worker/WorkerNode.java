@@ -9,6 +9,7 @@ import dev.spool.internal.node.LeaderLease;
 import dev.spool.internal.node.LocalNodes;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.RecurringStore;
 import dev.spool.internal.schedule.Stager;
@@ -100,7 +101,8 @@ public final class WorkerNode {
             node,
             new LeaderLease(store.redis(), store.keys(), settings.name()),
             new Router(node, registry),
-            new Pruner(statuses, store::trimDead, clock, retention));
+            new Pruner(statuses, store::trimDead, clock, retention),
+            new IndexSweep(statuses));
     this.stager =
         new Stager(
             store,
