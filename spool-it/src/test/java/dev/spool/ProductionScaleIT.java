@@ -226,7 +226,7 @@ class ProductionScaleIT {
         .isEqualTo(100);
 
     // The state was written without the bucket directory, as an older version leaves it: the
-    // queries above walked every bucket number. The Pruner's sweep lists the buckets that hold
+    // queries above walked every bucket number. The index sweep lists the buckets that hold
     // statuses, and the same queries then visit those alone.
     long swept = 0;
     do {

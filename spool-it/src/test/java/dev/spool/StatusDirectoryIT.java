@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The directory of status buckets ({@code {q}:ix:dir}): queries visit the buckets that hold
  * statuses, so their cost follows what a queue holds, not the highest number it ever issued; a
- * bucket joins with its first status and leaves with its last; the Pruner's sweep makes a queue
- * from before the directory trusted, and repairs what was written behind the directory's back.
+ * bucket joins with its first status and leaves with its last; the index sweep makes a queue from
+ * before the directory trusted, and repairs what was written behind the directory's back.
  */
 class StatusDirectoryIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
