@@ -27,6 +27,8 @@ class CorruptKeysIT {
 
   static final JobType<Noop> FRAGILE =
       JobType.of("fragile", Noop.class).withQueue("work").withRetry(Retry.none());
+  static final JobType<Noop> WHILE_RUNNING =
+      JobType.of("while-running", Noop.class).withQueue("work").withUnique(Unique.whileExecuting());
   static final JobType<Noop> UNIQUE =
       JobType.of("unique", Noop.class).withQueue("work").withUnique(Unique.untilExecuted());
 
@@ -161,11 +163,7 @@ class CorruptKeysIT {
 
   @Test
   void aWhileExecutingLockKeyHoldingGarbageIsSetAsideAndTheJobRuns() {
-    JobType<Noop> whileRunning =
-        JobType.of("while-running", Noop.class)
-            .withQueue("work")
-            .withUnique(Unique.whileExecuting());
-    JobId id = f.spool.enqueue(whileRunning, new Noop(1));
+    JobId id = f.spool.enqueue(WHILE_RUNNING, new Noop(1));
     List<String> lockDuringRun = new CopyOnWriteArrayList<>();
     // The lock is taken at start: plant garbage where it goes before any node starts the job.
     String digestOf = f.redis().hget(f.jobKey(id), "u");
@@ -173,7 +171,7 @@ class CorruptKeysIT {
     f.redis().set(lock, "garbage");
 
     f.worker("node-1")
-        .handle(whileRunning, (job, a) -> lockDuringRun.add(f.redis().get(lock)))
+        .handle(WHILE_RUNNING, (job, a) -> lockDuringRun.add(f.redis().get(lock)))
         .start();
 
     await()
@@ -186,13 +184,9 @@ class CorruptKeysIT {
 
   @Test
   void lockKeysOfAnotherTypeAreSetAsideAtStartAndTheirJobsRun() {
-    JobType<Noop> whileRunning =
-        JobType.of("while-running", Noop.class)
-            .withQueue("work")
-            .withUnique(Unique.whileExecuting());
     JobType<Noop> untilStart =
         JobType.of("until-start", Noop.class).withQueue("work").withUnique(Unique.untilExecuting());
-    JobId running = f.spool.enqueue(whileRunning, new Noop(1));
+    JobId running = f.spool.enqueue(WHILE_RUNNING, new Noop(1));
     JobId starting = f.spool.enqueue(untilStart, new Noop(2));
     for (JobId id : List.of(running, starting)) {
       String u = f.redis().hget(f.jobKey(id), "u");
@@ -202,7 +196,7 @@ class CorruptKeysIT {
     }
 
     f.worker("node-1")
-        .handle(whileRunning, (job, a) -> {})
+        .handle(WHILE_RUNNING, (job, a) -> {})
         .handle(untilStart, (job, a) -> {})
         .start();
 

@@ -164,18 +164,17 @@ end
 -- Lists bucket b unless its flag says it is, once per call: for a status entering a state index
 -- from none, or from a state that is no state (garbage), where no bound() may list its bucket.
 local function ensureListed(qp, b)
-  local memo = listedMemo[qp]
-  if memo and memo[b] then return end
+  if listedMemo[qp] and listedMemo[qp][b] then return end
   local key = qp .. 'ix:t:' .. b
   local flag = redis.pcall('HGET', key, 'd')
   if type(flag) == 'table' then return end -- not Spool's hash to mend
-  if flag ~= '1' then
-    listBucket(qp, b)
+  if flag == '1' then
+    listedMemo[qp] = listedMemo[qp] or {}
+    listedMemo[qp][b] = true
+  else
+    listBucket(qp, b) -- remembers it too
     redis.call('HSET', key, 'd', '1')
   end
-  memo = listedMemo[qp]
-  if not memo then memo = {}; listedMemo[qp] = memo end
-  memo[b] = true
 end
 
 -- The buckets statuses left by forget() in this call, for tidyForgotten(): a bucket may empty
