@@ -8,6 +8,7 @@ import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,5 +67,45 @@ class LeaderIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> nodes.get(next).maintenanceCalls("reap") > 0);
+  }
+
+  @Test
+  void aNodeThatStopsGracefullyGivesUpItsLeadsAndAStandbyTakesThemOver() {
+    // A retention of 10 s prunes every second, so the prune lead is taken soon after start.
+    try (Spool spool =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .retention(Duration.ofSeconds(10))
+            .build()) {
+      Worker first = node(spool, "n1");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Stream.of("reap", "route", "prune").allMatch(d -> "n1".equals(leader(d))));
+      Worker second = node(spool, "n2");
+
+      first.close();
+
+      // Given up as the node stopped, not left to lapse (three periods, at least 3 s).
+      assertThat(Stream.of("reap", "route", "prune", "sweep").map(this::leader))
+          .doesNotContain("n1");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> second.maintenanceCalls("prune") > 0 && "n2".equals(leader("prune")));
+      second.close();
+    }
+  }
+
+  private static Worker node(Spool spool, String name) {
+    return spool
+        .worker(name)
+        .lease(Duration.ofMillis(900))
+        .shutdownTimeout(Duration.ofSeconds(2))
+        .handle(NOOP, (job, a) -> {})
+        .start();
+  }
+
+  private String leader(String duty) {
+    return f.redis().get(f.namespace + ":{work}:leader:" + duty);
   }
 }

@@ -32,4 +32,16 @@ public final class LeaderLease {
                 Long.toString(leadMs)));
     return r != null && r == 1;
   }
+
+  /** Gives up the lead of {@code duty} on {@code queue} if this node holds it; true if it did. */
+  public boolean resign(String queue, String duty) {
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.LEADER_RESIGN,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.queue(queue).leader(duty)},
+                node));
+    return r != null && r == 1;
+  }
 }

@@ -46,6 +46,7 @@ public enum Script {
   NODE_LEAVE("node-leave"),
   NODE_FORGET("node-forget"),
   LEADER("leader"),
+  LEADER_RESIGN("leader-resign"),
   COUNTS("counts"),
   ROUTE("route"),
   QUEUE_RESUME("queue-resume"),

@@ -44,6 +44,7 @@ final class Maintenance {
     final String queue;
     final long intervalMs;
     long dueNanos;
+    volatile boolean leading;
 
     Task(Duty duty, String queue, long intervalMs) {
       this.duty = duty;
@@ -121,6 +122,31 @@ final class Maintenance {
     }
   }
 
+  /**
+   * Gives up the leads this node holds, after {@link #stop()} on a graceful stop: a standby takes
+   * each duty over at its next period (a prune lead would otherwise lapse only after 3 minutes). A
+   * lead that cannot be given up (Redis unreachable) lapses as a crashed node's does.
+   */
+  void resign() {
+    for (Task task : tasks) {
+      if (!task.leading) {
+        continue;
+      }
+      try {
+        leads.resign(task.queue, task.duty.key());
+        task.leading = false;
+      } catch (RuntimeException e) {
+        log.debug(
+            "node {}: could not give up the {} lead of queue {} (it will lapse): {}",
+            node.name(),
+            task.duty.key(),
+            task.queue,
+            e.getMessage());
+        return; // Redis is likely down: the other leads would wait on it too
+      }
+    }
+  }
+
   private void loop() {
     while (running) {
       Task next = tasks.getFirst();
@@ -146,7 +172,8 @@ final class Maintenance {
   private void run(Task task) {
     boolean more = false;
     try {
-      if (leads.lead(task.queue, task.duty.key(), leadMs(task.intervalMs))) {
+      task.leading = leads.lead(task.queue, task.duty.key(), leadMs(task.intervalMs));
+      if (task.leading) {
         more = batch(task);
         calls.get(task.duty).incrementAndGet();
       }

@@ -197,7 +197,9 @@ public final class WorkerNode {
     runner.shutdownNow();
     LocalNodes.stopped(instance);
     if (registered) {
-      leaveRegistry();
+      if (leaveRegistry()) {
+        maintenance.resign();
+      }
     }
   }
 
@@ -275,7 +277,9 @@ public final class WorkerNode {
     int finished = (int) runningAtStop.stream().filter(j -> j.finished() && !held.holds(j)).count();
     StopSummary summary = new StopSummary(finished, handBack[0], handBack[1] + held.size());
     heartbeat.stop();
-    leaveRegistry();
+    if (leaveRegistry()) {
+      maintenance.resign(); // not with Redis away: each call would wait for its timeout
+    }
     releasePreferredJobs();
     acker.stop();
     ackerThread.interrupt();
@@ -293,14 +297,17 @@ public final class WorkerNode {
     return summary;
   }
 
-  private void leaveRegistry() {
+  /** Gives the node's name back; false if Redis could not be reached. */
+  private boolean leaveRegistry() {
     try {
       registry.leave(name(), instance);
+      return true;
     } catch (RuntimeException e) {
       log.debug(
           "node {}: could not leave the registry (its entry will expire): {}",
           name(),
           e.getMessage());
+      return false;
     }
   }
 
