@@ -75,6 +75,24 @@ class BatchIT {
   }
 
   @Test
+  void aBatchEndsAndWritesNoGarbageWhenItsQueueHasNoJobNumberLeftForTheCallbacks() {
+    Batch batch = monthOf(3, f.spool.batch());
+    String seq = f.namespace + ":{work}:seq";
+    f.redis().set(seq, "99999999999999"); // the last job number is given out (by corruption)
+    AtomicInteger ran = new AtomicInteger();
+    worker("node-1", (job, d) -> ran.incrementAndGet()).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    assertThat(ran).hasValue(3);
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(3, 0, 3, 0, true, false));
+    // No callback can be numbered: none is made, rather than one under a number like 1e+14.
+    assertThat(f.redis().get(seq)).isEqualTo("99999999999999");
+    assertThat(f.redis().keys(f.namespace + ":{work}:job:*e*")).isEmpty();
+    assertThat(f.redis().lrange(f.namespace + ":{work}:ready", 0, -1)).isEmpty();
+    assertThat(callbacks).isEmpty();
+  }
+
+  @Test
   void aDeadPartIsRecordedTheBatchKeepsGoingAndOnlyOnCompleteRuns() {
     Batch batch = monthOf(10, f.spool.batch());
     worker(

@@ -214,4 +214,44 @@ class RecurringIT {
     assertThat(raw.get(namespace + ":{ucron}:corrupt:lock:" + digest)).isEqualTo("garbage");
     raw.getStatefulConnection().close();
   }
+
+  @Test
+  void aTickItsQueueRefusesStaysDueAndHoldsUpNeitherOtherQueuesNorItselfOnceMended() {
+    JobType<Noop> otherPing = JobType.of("other-ping", Noop.class).withQueue("other");
+    // Its own clock, ahead of the three nodes' (theirs see nothing due): only this node fires.
+    MutableClock ahead = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
+    Spool own = Spool.builder().redis(redis.uri()).namespace(namespace).clock(ahead).build();
+    spools.add(own);
+    var raw = io.lettuce.core.RedisClient.create(redis.uri()).connect().sync();
+    AtomicInteger pings = new AtomicInteger();
+    AtomicInteger otherPings = new AtomicInteger();
+    Worker worker =
+        own.worker("both")
+            .queues("cron", "other") // "cron" is staged first
+            .handle(PING, (job, a) -> pings.incrementAndGet())
+            .handle(otherPing, (job, a) -> otherPings.incrementAndGet())
+            .start();
+    own.recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    own.recurring("other", Schedule.every(Duration.ofSeconds(30)), otherPing, new Noop(2));
+    String seq = namespace + ":{cron}:seq";
+    raw.set(seq, "99999999999999"); // the last job number is given out
+    Double due = raw.zscore(namespace + ":{cron}:recurring:due", "ping");
+
+    ahead.advance(Duration.ofSeconds(30));
+    worker.stageNow();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> otherPings.get() == 1);
+    assertThat(raw.zscore(namespace + ":{cron}:recurring:due", "ping"))
+        .as("the refused tick is still due")
+        .isEqualTo(due);
+    assertThat(raw.get(seq)).isEqualTo("99999999999999");
+    assertThat(pings.get() + runs.get()).isZero();
+
+    raw.set(seq, "41"); // mended by hand
+    worker.stageNow();
+    // Run by whichever node serving "cron" fetched it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> pings.get() + runs.get() == 1);
+    assertThat(raw.get(seq)).isEqualTo("42");
+    raw.getStatefulConnection().close();
+  }
 }

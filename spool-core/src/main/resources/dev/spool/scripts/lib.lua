@@ -425,9 +425,14 @@ local function unready(qp, key, id)
 end
 
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
+-- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 local function createJob(qp, type, args, now, options)
   local id = redis.call('INCR', qp .. 'seq')
+  if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber): none is left to give
+    redis.call('DECR', qp .. 'seq')
+    return nil
+  end
   newQueue(qp, id)
   local key = qp .. 'job:' .. id
   redis.call('HSET', key, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)

@@ -8,11 +8,18 @@
   ARGV[7] type   ARGV[8] args JSON   ARGV[9] options JSON ("" none)
   ARGV[10] unique lock spec ("" none)   ARGV[11] lock expiry (ms, "" when taken at start)
   Returns: the new job number; 0 if another node fired this tick; -1 if the job was rejected by
-  its unique lock (the tick is used up all the same) ]]
+  its unique lock (the tick is used up all the same); an error, with nothing written, when the
+  queue's sequence has no job number to give ]]
 local prefix, name = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
 local seen = redis.call('ZSCORE', KEYS[1], name)
 if not seen or tonumber(seen) ~= tonumber(ARGV[3]) then return 0 end
+-- Refused before any write, so that the tick stays due: the queue's job numbers are used up (14
+-- digits at most, jobNumber), or its sequence is garbage that INCR cannot count on.
+local seq = redis.call('GET', qp .. 'seq')
+if seq and not (string.match(seq, '^%d+$') and tonumber(seq) < 1e14 - 1) then
+  return redis.error_reply('ERR the job numbers of this queue are used up or corrupt (seq ' .. seq .. ')')
+end
 redis.call('ZADD', KEYS[1], ARGV[4], name)
 redis.call('HSET', KEYS[2], name, ARGV[6])
 local lock, expiry = ARGV[10], ARGV[11]
