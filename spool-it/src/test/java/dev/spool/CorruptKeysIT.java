@@ -84,6 +84,29 @@ class CorruptKeysIT {
   }
 
   @Test
+  void aQueuesScheduleKeysOfAnotherTypeHoldUpNoOtherQueuesDelayedJobs() {
+    JobType<Noop> later = JobType.of("later", Noop.class).withQueue("later");
+    f.redis().set(key("delayed"), "garbage");
+    f.redis().set(key("recurring:due"), "garbage");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker worker =
+        f.worker("node-1")
+            .queues("work", "later") // "work" is staged first
+            .handle(NOOP, (job, a) -> ran.add(a.n()))
+            .handle(later, (job, a) -> ran.add(a.n()))
+            .start();
+
+    f.spool.enqueue(later, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(300)).build());
+    worker.stageNow();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    // The delayed set of another type was set aside, and "work" takes delays again.
+    assertThat(f.redis().get(key("corrupt:delayed"))).isEqualTo("garbage");
+    f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().delay(Duration.ofMillis(300)).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(2));
+  }
+
+  @Test
   void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
     f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out
 

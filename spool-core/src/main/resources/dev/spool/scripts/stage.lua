@@ -3,11 +3,20 @@
   KEYS[1] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[2] {q}:ready    LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
-  Ids that are no scheduled job (not a number, no hash, a key of another type) are dropped.
+  Ids that are no scheduled job (not a number, no hash, a key of another type) are dropped; a
+  {q}:delayed of another type is set aside as {q}:corrupt:delayed.
   Returns: {jobs moved, due time (ms) of the earliest job still delayed or -1} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
+local due = redis.pcall('ZRANGEBYSCORE', KEYS[1], '-inf', nowMs, 'LIMIT', 0, tonumber(ARGV[4]))
+if due.err then
+  -- A key of another type holds no delayed job: set aside, so that delays can be given again.
+  if string.find(due.err, 'WRONGTYPE', 1, true) then
+    setAside(qp, KEYS[1], 'delayed')
+    return {0, -1}
+  end
+  return redis.error_reply(due.err)
+end
 local moved = 0
 for _, id in ipairs(due) do
   local key = prefix .. id

@@ -2,10 +2,7 @@ package dev.spool.internal.schedule;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.RecurringJob;
-import dev.spool.RedisOutOfMemoryException;
-import dev.spool.RedisPermissionException;
 import dev.spool.Schedule;
-import dev.spool.SpoolConnectionException;
 import dev.spool.internal.queue.RecurringDefinition;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
@@ -26,9 +23,6 @@ import org.slf4j.LoggerFactory;
 /** Recurring jobs in Redis: definitions and next runs per queue, ticks fired exactly once. */
 public final class RecurringStore {
   private static final Logger log = LoggerFactory.getLogger(RecurringStore.class);
-
-  /** How long a tick that failed waits before it is tried again. */
-  static final long RETRY_FAILED_TICK_MS = 5_000;
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -144,17 +138,17 @@ public final class RecurringStore {
     for (ScoredValue<String> tick : due) {
       try {
         fire(q, tick.getValue(), (long) tick.getScore(), nowMicros);
-      } catch (SpoolConnectionException | RedisOutOfMemoryException | RedisPermissionException e) {
-        throw e; // every tick would fail alike: the caller backs off
       } catch (RuntimeException e) {
-        // One tick refused (by its script) must not stop the other ticks, nor the staging of
-        // the queues after this one.
+        if (Stager.failsEveryQueue(e)) {
+          throw e;
+        }
+        // One tick refused by its script must not stop the queue's other ticks.
         failed = true;
         log.warn(
             "recurring job '{}' of queue {} could not fire, retrying in {} s: {}",
             tick.getValue(),
             queue,
-            RETRY_FAILED_TICK_MS / 1000,
+            Stager.RETRY_REFUSED_MS / 1000,
             e.getMessage());
       }
     }
@@ -165,7 +159,7 @@ public final class RecurringStore {
     }
     long firstDueMs = (long) first.getFirst().getScore();
     // A tick that failed is still due: tried again after a pause, not at once in a loop.
-    return failed && firstDueMs <= nowMs ? nowMs + RETRY_FAILED_TICK_MS : firstDueMs;
+    return failed && firstDueMs <= nowMs ? nowMs + Stager.RETRY_REFUSED_MS : firstDueMs;
   }
 
   private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {

@@ -1,5 +1,8 @@
 package dev.spool.internal.schedule;
 
+import dev.spool.RedisOutOfMemoryException;
+import dev.spool.RedisPermissionException;
+import dev.spool.SpoolConnectionException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StageResult;
@@ -21,6 +24,9 @@ public final class Stager implements AutoCloseable {
 
   /** Re-reads the schedule at least this often, in case a wake-up was lost in a reconnect. */
   private static final long SAFETY_NET_MS = 30_000;
+
+  /** How long a queue or a recurring tick whose script refused waits before it is tried again. */
+  static final long RETRY_REFUSED_MS = 5_000;
 
   private final RedisJobStore store;
   private final RecurringStore recurring;
@@ -85,14 +91,38 @@ public final class Stager implements AutoCloseable {
   public long runOnce() {
     long next = -1;
     for (String queue : queues) {
-      StageResult r;
-      do {
-        r = store.stage(queue, Micros.now(clock), BATCH);
-      } while (r.moved() == BATCH);
-      next = earliest(next, r.nextDueMs());
-      next = earliest(next, recurring.fireDue(queue, Micros.now(clock)));
+      try {
+        StageResult r;
+        do {
+          r = store.stage(queue, Micros.now(clock), BATCH);
+        } while (r.moved() == BATCH);
+        next = earliest(next, r.nextDueMs());
+        next = earliest(next, recurring.fireDue(queue, Micros.now(clock)));
+      } catch (RuntimeException e) {
+        if (failsEveryQueue(e)) {
+          throw e; // the caller backs off
+        }
+        // One queue's refusal (a key of another type, say) must not hold up the queues after it.
+        log.warn(
+            "node {}: staging queue {} failed, retrying in {} s: {}",
+            node,
+            queue,
+            RETRY_REFUSED_MS / 1000,
+            e.getMessage());
+        next = earliest(next, clock.millis() + RETRY_REFUSED_MS);
+      }
     }
     return next;
+  }
+
+  /**
+   * Whether a failure is Redis's as a whole (unreachable, out of memory, a permission missing),
+   * rather than a refusal of one queue's or one tick's script.
+   */
+  static boolean failsEveryQueue(RuntimeException e) {
+    return e instanceof SpoolConnectionException
+        || e instanceof RedisOutOfMemoryException
+        || e instanceof RedisPermissionException;
   }
 
   private static long earliest(long a, long b) {
