@@ -84,6 +84,27 @@ class CorruptKeysIT {
   }
 
   @Test
+  void aQueuesLeaseAvoidAndFinishedKeysOfAnotherTypeAreSetAsideAndNoJobIsLost() {
+    for (String structure : List.of("active", "avoid", "finished")) {
+      f.redis().set(key(structure), "garbage");
+    }
+    List<JobId> ids = f.spool.enqueueAll(NOOP, List.of(new Noop(1), new Noop(2), new Noop(3)));
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().where(State.SUCCEEDED).count() == 3);
+    assertThat(ran).containsExactlyInAnyOrder(1, 2, 3);
+    for (String structure : List.of("active", "avoid", "finished")) {
+      assertThat(f.redis().get(key("corrupt:" + structure))).as(structure).isEqualTo("garbage");
+    }
+    assertThat(f.redis().zrange(key("finished"), 0, -1))
+        .containsExactlyInAnyOrderElementsOf(
+            ids.stream().map(id -> Long.toString(id.number())).toList());
+  }
+
+  @Test
   void aQueuesScheduleKeysOfAnotherTypeHoldUpNoOtherQueuesDelayedJobs() {
     JobType<Noop> later = JobType.of("later", Noop.class).withQueue("later");
     f.redis().set(key("delayed"), "garbage");

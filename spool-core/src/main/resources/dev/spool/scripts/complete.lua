@@ -92,7 +92,7 @@ if done > 0 then
   -- State indexes and the Pruner's list: a call per slice or bucket, not per job.
   if keep then
     restateAll(qp, finished, 'started', 'succeeded')
-    zaddAll(qp .. 'finished', now, finished)
+    zaddAll(qp .. 'finished', now, finished, qp, 'finished')
   else
     local buckets = restateAll(qp, finished, 'started', nil)
     for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey]) end

@@ -40,13 +40,27 @@ if redis.call('EXISTS', KEYS[7]) == 1 then return {} end
 -- nodes together (a dead node's leases count until they are reaped, then free their slots).
 local queueLimit = int(redis.pcall('GET', qp .. 'climit'))
 if queueLimit then
-  local room = queueLimit - redis.call('ZCARD', KEYS[3])
+  local leased = redis.pcall('ZCARD', KEYS[3]) -- garbage holds no lease: set aside below
+  local room = queueLimit - (type(leased) == 'number' and leased or 0)
   if room <= 0 then return {} end
   if room < max then max = room end
 end
 local queueRate = redis.pcall('GET', qp .. 'rlimit')
 queueRate = type(queueRate) == 'string' and string.match(queueRate, '^%d+|%d+$') and (queueRate .. '|q') or nil
 local deadline = serverMs() + leaseMs
+-- Reads that run after the first pop go through pcall: a key of another type must not fail the
+-- call once jobs have left their ready lists (they would be lost).
+local function longerThanZero(cmd, key)
+  local n = redis.pcall(cmd, key)
+  return type(n) == 'number' and n > 0
+end
+local function avoidedNodes()
+  local avoid = qp .. 'avoid'
+  local m = redis.pcall('SMEMBERS', avoid)
+  if not m.err then return m end
+  if string.find(m.err, 'WRONGTYPE', 1, true) then setAside(qp, avoid, 'avoid') end
+  return {}
+end
 local ids = {}
 local function take(list)
   for _, id in ipairs(list) do ids[#ids + 1] = id end
@@ -72,12 +86,12 @@ popList(KEYS[1])
 if #ids < max then
   -- {q}:avoid holds node names, one per node with avoiding jobs waiting (a name leaves when its
   -- list empties): small by construction, whatever the history.
-  for _, avoided in ipairs(redis.call('SMEMBERS', qp .. 'avoid')) do
+  for _, avoided in ipairs(avoidedNodes()) do
     if #ids >= max then break end
     if avoided ~= node then
       local list = qp .. 'ready:!' .. avoided
       popList(list)
-      if redis.call('LLEN', list) == 0 then redis.call('SREM', qp .. 'avoid', avoided) end
+      if not longerThanZero('LLEN', list) then redis.call('SREM', qp .. 'avoid', avoided) end
     end
   end
 end
@@ -293,18 +307,18 @@ for _, id in ipairs(ids) do
 end
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
 restateAll(qp, started, 'queued', 'started')
-zaddAll(KEYS[3], deadline, started)
+zaddAll(KEYS[3], deadline, started, qp, 'active')
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()
-  if redis.call('LLEN', KEYS[1]) > 0 or redis.call('ZCARD', KEYS[2]) > 0 then return true end
+  if longerThanZero('LLEN', KEYS[1]) or longerThanZero('ZCARD', KEYS[2]) then return true end
   -- Node names only (see above): a handful, not a history.
-  for _, avoided in ipairs(redis.call('SMEMBERS', qp .. 'avoid')) do
-    if redis.call('LLEN', qp .. 'ready:!' .. avoided) > 0 then return true end
+  for _, avoided in ipairs(avoidedNodes()) do
+    if longerThanZero('LLEN', qp .. 'ready:!' .. avoided) then return true end
   end
   return false
 end
-if #ids == max and redis.call('LLEN', KEYS[4]) == 0 and othersMayTake() then
-  redis.call('RPUSH', KEYS[4], 1)
+if #ids == max and not longerThanZero('LLEN', KEYS[4]) and othersMayTake() then
+  callEach('RPUSH', KEYS[4], {1}, qp, 'signal')
 end
 return out

@@ -227,9 +227,21 @@ end
 -- Calls a variadic command (SADD, SREM, ZREM, ...) on `key` with `items`, 500 at a time: one
 -- call per slice instead of one per job, and never more arguments than Lua's stack allows. The
 -- slice is even, so score/member pairs (ZADD) stay together.
-local function callEach(cmd, key, items)
+-- With `what`, a key of another type (garbage written behind Spool's back) is set aside as
+-- corrupt:<what> and the call made again, so that a script cannot fail halfway through its writes.
+local function callEach(cmd, key, items, qp, what)
   for i = 1, #items, 500 do
-    redis.call(cmd, key, unpack(items, i, math.min(i + 499, #items)))
+    local last = math.min(i + 499, #items)
+    if what and i == 1 then
+      local r = redis.pcall(cmd, key, unpack(items, i, last))
+      if type(r) == 'table' and r.err then
+        if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r) end
+        setAside(qp, key, what)
+        redis.call(cmd, key, unpack(items, i, last))
+      end
+    else
+      redis.call(cmd, key, unpack(items, i, last))
+    end
   end
 end
 
@@ -264,21 +276,21 @@ end
 -- ZADD of many ids with one score, a call per slice. A number is turned into a string once
 -- (as Redis 7.0 would, "%.17g"; the same digits for the integers given here) rather than by
 -- Redis for every id.
-local function zaddAll(key, score, ids)
+local function zaddAll(key, score, ids, qp, what)
   if type(score) == 'number' then score = string.format('%.17g', score) end
   local args = {}
   for _, id in ipairs(ids) do
     args[#args + 1] = score
     args[#args + 1] = id
   end
-  callEach('ZADD', key, args)
+  callEach('ZADD', key, args, qp, what)
 end
 
 -- Puts a job that reached a final state outside the dead set on the Pruner's list
 -- {q}:finished, scored by its end (µs): the Pruner takes the oldest in O(batch · log N). Failed
 -- jobs in the dead set are not on it: the dead set's own bounds delete them.
 local function finish(qp, id, now)
-  redis.call('ZADD', qp .. 'finished', now, id)
+  callEach('ZADD', qp .. 'finished', {now, id}, qp, 'finished')
 end
 
 -- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within

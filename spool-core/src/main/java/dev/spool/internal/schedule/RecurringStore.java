@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.RecurringJob;
 import dev.spool.Schedule;
 import dev.spool.internal.queue.RecurringDefinition;
+import dev.spool.internal.redis.FailureScope;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
 import dev.spool.internal.redis.RedisConnection;
@@ -139,7 +140,7 @@ public final class RecurringStore {
       try {
         fire(q, tick.getValue(), (long) tick.getScore(), nowMicros);
       } catch (RuntimeException e) {
-        if (Stager.failsEveryQueue(e)) {
+        if (FailureScope.wholeRedis(e)) {
           throw e;
         }
         // One tick refused by its script must not stop the queue's other ticks.
@@ -148,7 +149,7 @@ public final class RecurringStore {
             "recurring job '{}' of queue {} could not fire, retrying in {} s: {}",
             tick.getValue(),
             queue,
-            Stager.RETRY_REFUSED_MS / 1000,
+            FailureScope.RETRY_REFUSED_MS / 1000,
             e.getMessage());
       }
     }
@@ -159,7 +160,7 @@ public final class RecurringStore {
     }
     long firstDueMs = (long) first.getFirst().getScore();
     // A tick that failed is still due: tried again after a pause, not at once in a loop.
-    return failed && firstDueMs <= nowMs ? nowMs + Stager.RETRY_REFUSED_MS : firstDueMs;
+    return failed && firstDueMs <= nowMs ? nowMs + FailureScope.RETRY_REFUSED_MS : firstDueMs;
   }
 
   private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {

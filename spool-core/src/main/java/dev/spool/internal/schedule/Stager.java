@@ -1,11 +1,9 @@
 package dev.spool.internal.schedule;
 
-import dev.spool.RedisOutOfMemoryException;
-import dev.spool.RedisPermissionException;
-import dev.spool.SpoolConnectionException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.StageResult;
+import dev.spool.internal.redis.FailureScope;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
@@ -24,9 +22,6 @@ public final class Stager implements AutoCloseable {
 
   /** Re-reads the schedule at least this often, in case a wake-up was lost in a reconnect. */
   private static final long SAFETY_NET_MS = 30_000;
-
-  /** How long a queue or a recurring tick whose script refused waits before it is tried again. */
-  static final long RETRY_REFUSED_MS = 5_000;
 
   private final RedisJobStore store;
   private final RecurringStore recurring;
@@ -99,7 +94,7 @@ public final class Stager implements AutoCloseable {
         next = earliest(next, r.nextDueMs());
         next = earliest(next, recurring.fireDue(queue, Micros.now(clock)));
       } catch (RuntimeException e) {
-        if (failsEveryQueue(e)) {
+        if (FailureScope.wholeRedis(e)) {
           throw e; // the caller backs off
         }
         // One queue's refusal (a key of another type, say) must not hold up the queues after it.
@@ -107,22 +102,12 @@ public final class Stager implements AutoCloseable {
             "node {}: staging queue {} failed, retrying in {} s: {}",
             node,
             queue,
-            RETRY_REFUSED_MS / 1000,
+            FailureScope.RETRY_REFUSED_MS / 1000,
             e.getMessage());
-        next = earliest(next, clock.millis() + RETRY_REFUSED_MS);
+        next = earliest(next, clock.millis() + FailureScope.RETRY_REFUSED_MS);
       }
     }
     return next;
-  }
-
-  /**
-   * Whether a failure is Redis's as a whole (unreachable, out of memory, a permission missing),
-   * rather than a refusal of one queue's or one tick's script.
-   */
-  static boolean failsEveryQueue(RuntimeException e) {
-    return e instanceof SpoolConnectionException
-        || e instanceof RedisOutOfMemoryException
-        || e instanceof RedisPermissionException;
   }
 
   private static long earliest(long a, long b) {

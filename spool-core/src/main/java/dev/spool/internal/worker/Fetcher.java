@@ -2,9 +2,12 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.redis.FailureScope;
 import dev.spool.internal.redis.SignalWait;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,7 @@ final class Fetcher {
   private volatile SignalWait signals;
   private long round; // turns which shard of a sharded queue is fetched first
   private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
+  private final Map<String, Long> refused = new HashMap<>(); // queue -> set aside until (nanos)
   private Thread thread;
 
   Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
@@ -118,7 +122,31 @@ final class Fetcher {
   }
 
   private int fetchAndDispatch(String queue, int max) {
-    List<FetchedJob> jobs = fetch(queue, max);
+    Long asideUntil = refused.get(queue);
+    if (asideUntil != null) {
+      if (System.nanoTime() - asideUntil < 0) {
+        return 0;
+      }
+      refused.remove(queue);
+    }
+    List<FetchedJob> jobs;
+    try {
+      jobs = fetch(queue, max);
+    } catch (RuntimeException e) {
+      if (FailureScope.wholeRedis(e)) {
+        throw e; // every queue would fail alike: the round backs off
+      }
+      // This queue's refusal (a key of another type, say) must not hold up the queues after it.
+      refused.put(
+          queue, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FailureScope.RETRY_REFUSED_MS));
+      log.warn(
+          "node {}: fetching from queue {} failed, trying it again in {} s: {}",
+          node.name(),
+          queue,
+          FailureScope.RETRY_REFUSED_MS / 1000,
+          e.getMessage());
+      return 0;
+    }
     jobs.forEach(dispatch); // even when stopping: these jobs are leased to this node now
     return jobs.size();
   }

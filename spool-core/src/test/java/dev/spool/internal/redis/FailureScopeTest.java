@@ -1,0 +1,40 @@
+package dev.spool.internal.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.RedisOutOfMemoryException;
+import dev.spool.RedisTimeoutException;
+import dev.spool.SpoolConnectionException;
+import dev.spool.SpoolException;
+import io.lettuce.core.RedisCommandExecutionException;
+import org.junit.jupiter.api.Test;
+
+class FailureScopeTest {
+  private static SpoolException replied(String reply) {
+    return new SpoolException(
+        "Redis at redis://h:1 failed: " + reply, new RedisCommandExecutionException(reply));
+  }
+
+  @Test
+  void aKeyOfAnotherTypeOrAScriptsOwnErrorIsTheCallsOwn() {
+    assertThat(FailureScope.wholeRedis(replied("WRONGTYPE Operation against a key"))).isFalse();
+    assertThat(FailureScope.wholeRedis(replied("ERR user_script:12: attempt to compare")))
+        .isFalse();
+    assertThat(FailureScope.wholeRedis(new IllegalStateException("a bug on this side"))).isFalse();
+  }
+
+  @Test
+  void redisAwayLoadingBusyReadOnlyOrFullFailsEveryCall() {
+    assertThat(FailureScope.wholeRedis(new SpoolConnectionException("cannot reach", null)))
+        .isTrue();
+    assertThat(FailureScope.wholeRedis(new RedisTimeoutException("timed out", null))).isTrue();
+    assertThat(FailureScope.wholeRedis(new RedisOutOfMemoryException("OOM", null))).isTrue();
+    assertThat(FailureScope.wholeRedis(replied("LOADING Redis is loading the dataset"))).isTrue();
+    assertThat(FailureScope.wholeRedis(replied("BUSY Redis is busy running a script"))).isTrue();
+    assertThat(FailureScope.wholeRedis(replied("READONLY You can't write against a replica")))
+        .isTrue();
+    assertThat(
+            FailureScope.wholeRedis(new SpoolException("interrupted", new InterruptedException())))
+        .isTrue();
+  }
+}
