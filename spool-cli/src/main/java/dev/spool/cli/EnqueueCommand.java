@@ -224,9 +224,28 @@ public final class EnqueueCommand extends ClientCommand {
       JsonLocation at = e.getLocation();
       String where =
           at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      String message = e.getOriginalMessage().lines().findFirst().orElse("").strip();
-      throw usage("--args is not valid JSON: " + message + where);
+      String message = readable(e.getOriginalMessage().lines().findFirst().orElse("").strip());
+      throw usage(argsName() + " is not valid JSON: " + message + where);
     }
+  }
+
+  /** Where the arguments came from, as the user gave it. */
+  private String argsName() {
+    if (argsSource.file != null) {
+      return "--args-file " + argsSource.file;
+    }
+    return "-".equals(argsSource.json) ? "--args - (stdin)" : "--args";
+  }
+
+  /**
+   * Jackson's message without its source reference: "expected close marker for Object (start marker
+   * at [Source: REDACTED …; line: 1, column: 1])" becomes "… (opened at line 1, column 1)".
+   */
+  static String readable(String message) {
+    return message
+        .replace("(start marker at [", "(opened at [")
+        .replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+        .replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
   }
 
   private Unique<Object> uniqueOf(String lock) {

@@ -60,7 +60,7 @@ public final class QueueLimitCommand extends QueueNamedCommand {
   }
 
   @Override
-  int run(Spool spool) {
+  int runOn(Spool spool) {
     QueueControl control = spool.queue(queue);
     if (remove) {
       control.removeLimits();

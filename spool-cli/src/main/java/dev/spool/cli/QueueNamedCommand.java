@@ -1,11 +1,15 @@
 package dev.spool.cli;
 
 import dev.spool.Queues;
+import dev.spool.Spool;
+import java.util.List;
 import picocli.CommandLine.Parameters;
 
 /**
  * A {@code spool queue} subcommand: its first parameter names the queue, checked before Redis is
- * asked anything, so a malformed name is bad usage (exit code 2) as it is for {@code enqueue}.
+ * asked anything, so a malformed name is bad usage (exit code 2) as it is for {@code enqueue}. A
+ * queue the namespace does not have is refused (exit code 1), as the dashboard refuses it: a typo
+ * would otherwise leave a queue of that name listed for good.
  */
 abstract class QueueNamedCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue's name.")
@@ -15,4 +19,23 @@ abstract class QueueNamedCommand extends ClientCommand {
   void validate() {
     checked("QUEUE", () -> Queues.validate(queue));
   }
+
+  @Override
+  final int run(Spool spool) {
+    List<String> known = spool.monitor().queues();
+    if (!known.contains(queue)) {
+      throw new CommandFailedException(
+          "no queue '"
+              + queue
+              + "' in namespace '"
+              + spool.namespace()
+              + "' ("
+              + (known.isEmpty() ? "it has none yet" : "its queues: " + String.join(", ", known))
+              + "); a queue is known once a job was enqueued to it or a worker served it");
+    }
+    return runOn(spool);
+  }
+
+  /** The command's work on a queue the namespace has. */
+  abstract int runOn(Spool spool);
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     })
 public final class QueuePauseCommand extends QueueNamedCommand {
   @Override
-  int run(Spool spool) {
+  int runOn(Spool spool) {
     QueueControl control = spool.queue(queue);
     boolean changed = control.pause();
     if (json()) {

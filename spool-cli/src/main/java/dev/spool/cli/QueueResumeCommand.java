@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Resumes a paused queue; idle nodes take its jobs at once.")
 public final class QueueResumeCommand extends QueueNamedCommand {
   @Override
-  int run(Spool spool) {
+  int runOn(Spool spool) {
     QueueControl control = spool.queue(queue);
     boolean changed = control.resume();
     if (json()) {

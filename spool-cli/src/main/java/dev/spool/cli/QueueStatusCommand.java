@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Says whether a queue is paused or running, and its own limits.")
 public final class QueueStatusCommand extends QueueNamedCommand {
   @Override
-  int run(Spool spool) {
+  int runOn(Spool spool) {
     print(this, spool.queue(queue));
     return 0;
   }

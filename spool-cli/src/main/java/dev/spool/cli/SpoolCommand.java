@@ -79,6 +79,7 @@ public final class SpoolCommand implements Runnable {
   private static CommandLine commandLine(List<Class<?>> commands) {
     CommandLine cli = new CommandLine(new SpoolCommand());
     commands.forEach(cli::addSubcommand);
+    withVersion(cli);
     // Set after the subcommands are added, so that they apply to them too.
     return cli.setExecutionExceptionHandler(new ErrorReporter())
         .setParameterExceptionHandler(new UsageErrorReporter())
@@ -86,6 +87,12 @@ public final class SpoolCommand implements Runnable {
         .setCaseInsensitiveEnumValuesAllowed(true)
         // "@file" is no argument file here: JSON arguments go through --args-file or --args -.
         .setExpandAtFiles(false);
+  }
+
+  /** Every command's {@code -V, --version} prints spool's version, as {@code spool -V} does. */
+  private static void withVersion(CommandLine command) {
+    command.getCommandSpec().versionProvider(new Version());
+    command.getSubcommands().values().forEach(SpoolCommand::withVersion);
   }
 
   @Override

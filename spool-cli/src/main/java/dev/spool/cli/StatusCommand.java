@@ -230,9 +230,9 @@ public final class StatusCommand extends ClientCommand {
       if (!where.isEmpty()) {
         b.append(" (").append(String.join(" ", where)).append(')');
       }
-      return Table.truncate(b.toString(), 200);
+      return clip(b.toString());
     }
-    return Table.truncate(JsonOut.compact(error), 200);
+    return clip(JsonOut.compact(error));
   }
 
   private static String lastError(Object errors) {
@@ -280,10 +280,28 @@ public final class StatusCommand extends ClientCommand {
             value = t == null ? null : t.toString();
           } else if (k.equals("errors") && !(value instanceof List<?>)) {
             value = List.of();
+          } else if (k.equals("progress")) {
+            value = fraction(value); // a number, as the status's own progress is
           }
           out.put(k, value);
         });
     return out;
+  }
+
+  /** A progress as a number, or null when it is none (stored as a string in older attempts). */
+  private static Double fraction(Object value) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof String str) {
+      try {
+        double d = Double.parseDouble(str);
+        return Double.isFinite(d) ? d : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private static Instant micros(Object value) {

@@ -1,7 +1,10 @@
 package dev.spool.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +27,7 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
       Redaction.printStackTrace(e, err);
     }
     String name = cmd.getCommandSpec().qualifiedName();
-    String message = e.getMessage() == null ? "bad usage" : e.getMessage().strip();
+    String message = plain(e);
     err.println(name + ": " + Redaction.redact(message));
     String option = optionBeforeACommand(e);
     if (option != null) {
@@ -36,15 +39,69 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
       err.flush();
       return USAGE;
     }
-    UnmatchedArgumentException.printSuggestions(e, err);
-    if (!cmd.getSubcommands().isEmpty()) {
-      err.println();
+    if (!asksForHelp(e)) {
+      UnmatchedArgumentException.printSuggestions(e, err);
+    }
+    if (!cmd.getSubcommands().isEmpty() && !(e instanceof UnmatchedArgumentException)) {
+      err.println(); // 'spool dead' alone: the commands it groups
       cmd.usage(err);
+    } else if (!cmd.getSubcommands().isEmpty()) {
+      err.println("Try '" + name + " --help' for its commands.");
     } else {
       err.println("Try '" + name + " --help' for more information.");
     }
     err.flush();
     return USAGE;
+  }
+
+  private static final Pattern INVALID_VALUE =
+      Pattern.compile(
+          "Invalid value for (?:option '([^']+)'(?: \\([^)]*\\))?|positional parameter at index \\d+ \\(([^)]+)\\)): (.*)",
+          Pattern.DOTALL);
+  private static final Pattern EXCLUSIVE =
+      Pattern.compile("(?:Error: )?(.+) are mutually exclusive \\(specify only one\\)");
+
+  /** 'spool help' or 'spool dead help': no such command, and no near one to suggest. */
+  private static boolean asksForHelp(ParameterException e) {
+    return e instanceof UnmatchedArgumentException unmatched
+        && !e.getCommandLine().getSubcommands().isEmpty()
+        && !unmatched.getUnmatched().isEmpty()
+        && unmatched.getUnmatched().getFirst().equals("help");
+  }
+
+  /** Picocli's message in the words of the rest of spool's messages. */
+  static String plain(ParameterException e) {
+    String message = e.getMessage() == null ? "bad usage" : e.getMessage().strip();
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      List<String> args = unmatched.getUnmatched();
+      boolean groups = !e.getCommandLine().getSubcommands().isEmpty();
+      String quoted = "'" + String.join("' '", args) + "'";
+      if (asksForHelp(e)) {
+        return "there is no 'help' command: help is an option, as in 'spool --help' or 'spool"
+            + " COMMAND --help'";
+      }
+      if (groups && !args.getFirst().startsWith("-")) {
+        return "no command '" + args.getFirst() + "'";
+      }
+      if (args.getFirst().startsWith("-")) {
+        return "unknown option " + quoted;
+      }
+      return (args.size() == 1 ? "unexpected argument " : "unexpected arguments ") + quoted;
+    }
+    Matcher invalid = INVALID_VALUE.matcher(message);
+    if (invalid.matches()) {
+      String what = invalid.group(1) != null ? invalid.group(1) : invalid.group(2);
+      return what + ": " + invalid.group(3);
+    }
+    Matcher exclusive = EXCLUSIVE.matcher(message);
+    if (exclusive.matches()) {
+      List<String> options =
+          Arrays.stream(exclusive.group(1).split(",\\s*"))
+              .map(o -> o.replaceAll("=.*", "").strip())
+              .toList();
+      return String.join(" and ", options) + " cannot be used together: give one of them";
+    }
+    return message.replaceFirst("^Error: ", "");
   }
 
   /** The option given to {@code spool} itself, before any command; null if that is not it. */

@@ -9,12 +9,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -123,9 +125,13 @@ public final class WorkerCommand extends ClientCommand {
       if (queues.isEmpty()) { // "--queues ," would otherwise mean the default queues
         throw usage("--queues names no queue: give one or more, e.g. critical,default");
       }
+      Set<String> seen = new HashSet<>();
       for (String q : queues) {
         checked("--queues", () -> Queues.validate(queueName(q)));
         weight(q);
+        if (!seen.add(queueName(q))) {
+          throw usage("--queues names '" + queueName(q) + "' twice: list each queue once");
+        }
       }
     }
     if (concurrency < 1 || concurrency > 10_000) {

@@ -11,6 +11,7 @@ import dev.spool.State;
 import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -212,17 +213,27 @@ class EnqueueCommandIT {
   }
 
   @Test
-  void argumentSourcesAreExclusiveAndAMissingFileIsNamed(@TempDir Path dir) {
+  void argumentSourcesAreExclusiveAndAMissingFileIsNamed(@TempDir Path dir) throws IOException {
     Cli.Run both = cli.run("enqueue", "t", "--args", "{}", "--args-file", "x.json");
     Cli.Run missing = cli.run("enqueue", "t", "--args-file", dir.resolve("nope.json").toString());
     Cli.Run atFile = cli.run("enqueue", "t", "--args", "@" + dir.resolve("nope.json"));
+    Files.writeString(dir.resolve("bad.json"), "{\"to\": [1, 2}");
+    Cli.Run badFile = cli.run("enqueue", "t", "--args-file", dir.resolve("bad.json").toString());
 
     assertThat(both.code).isEqualTo(2);
-    assertThat(both.err).contains("mutually exclusive");
+    assertThat(both.err)
+        .contains(
+            "spool enqueue: --args and --args-file cannot be used together: give one of them");
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.err).contains("--args-file: no such file: " + dir.resolve("nope.json"));
     assertThat(atFile.code).as("@file is not expanded: it is (invalid) JSON").isEqualTo(2);
     assertThat(atFile.err).contains("--args is not valid JSON");
+    assertThat(badFile.code).isEqualTo(2);
+    assertThat(badFile.err)
+        .contains("--args-file " + dir.resolve("bad.json") + " is not valid JSON")
+        .contains("expected ']' (for Array starting at line 1, column 8)")
+        .doesNotContain("Source")
+        .doesNotContain("StreamReadFeature");
   }
 
   @Test

@@ -32,6 +32,7 @@ class QueueCommandsIT {
 
   @Test
   void pausesAndResumesAQueueForEveryClient() throws Exception {
+    spool.statuses().create("mail"); // the namespace has the queue
     assertThat(cli.run("queue", "status", "mail").ok().out).contains("queue 'mail' is running");
 
     assertThat(cli.run("queue", "pause", "mail").ok().out)
@@ -49,6 +50,7 @@ class QueueCommandsIT {
 
   @Test
   void setsShowsAndRemovesAQueuesLimits() throws Exception {
+    spool.statuses().create("api");
     assertThat(cli.run("queue", "limit", "api", "--concurrency", "10", "--rate", "600/1m").ok().out)
         .contains("queue 'api' is running, at most 10 at once, at most 600/1m starts");
     assertThat(spool.queue("api").concurrencyLimit()).hasValue(10);
@@ -66,6 +68,26 @@ class QueueCommandsIT {
     Cli.Run bad = cli.run("queue", "limit", "api", "--rate", "lots");
     assertThat(bad.code).isEqualTo(2);
     assertThat(bad.err).contains("--rate must be N/TIME, such as 600/1m or 10/1s, got 'lots'");
+  }
+
+  @Test
+  void aQueueTheNamespaceDoesNotHaveIsRefusedAndNotRemembered() {
+    spool.statuses().create("mail");
+    for (String[] command :
+        new String[][] {{"pause"}, {"resume"}, {"status"}, {"limit", "--concurrency", "2"}}) {
+      String[] args = new String[command.length + 2];
+      args[0] = "queue";
+      args[1] = command[0];
+      args[2] = "mial";
+      System.arraycopy(command, 1, args, 3, command.length - 1);
+      Cli.Run run = cli.run(args);
+      assertThat(run.code).as(command[0]).isEqualTo(1);
+      assertThat(run.err)
+          .contains("no queue 'mial' in namespace '" + ns + "' (its queues: mail)")
+          .contains("once a job was enqueued to it or a worker served it");
+    }
+    assertThat(spool.monitor().queues()).containsExactly("mail");
+    assertThat(spool.queue("mial").isPaused()).isFalse();
   }
 
   @Test

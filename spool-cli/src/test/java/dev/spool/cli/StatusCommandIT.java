@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,9 +125,20 @@ class StatusCommandIT {
   }
 
   @Test
+  void showsALongErrorWhole() {
+    JobStatus s = spool.statuses().create("imports");
+    String cause = "caused by: the third column of row 7 is empty";
+    s.started().addError("x".repeat(400) + " " + cause);
+
+    Cli.Run run = cli.run("status", s.id().toString()).ok();
+
+    assertThat(run.out).contains(cause);
+  }
+
+  @Test
   void showsARestartedStatusWithItsEarlierAttempt() {
     JobStatus s = spool.statuses().create();
-    s.started().started();
+    s.started().progress(2, 3).started();
 
     JsonNode doc = cli.run("status", s.id().toString(), "--json").ok().json();
 
@@ -137,6 +149,8 @@ class StatusCommandIT {
     assertThat(previous.get("started_at").asText()).endsWith("Z");
     assertThat(previous.get("queued_at").isNull()).isTrue();
     assertThat(previous.get("errors").isArray()).isTrue();
+    assertThat(previous.get("progress").isNumber()).as("a number, as the top level's").isTrue();
+    assertThat(previous.get("progress").asDouble()).isCloseTo(0.667, within(0.01));
     assertThat(cli.run("status", s.id().toString()).ok().out).contains("previous attempts:");
   }
 

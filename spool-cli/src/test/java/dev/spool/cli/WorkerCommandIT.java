@@ -206,6 +206,16 @@ class WorkerCommandIT {
   }
 
   @Test
+  void aQueueListedTwiceIsBadUsage() {
+    for (String queues : new String[] {"a,a", "a=6,b,a=3"}) {
+      Cli.Run run = cli.run("worker", "--queues", queues);
+
+      assertThat(run.code).as(queues).isEqualTo(2);
+      assertThat(run.err).contains("--queues names 'a' twice: list each queue once");
+    }
+  }
+
+  @Test
   void fetchesByWeightFromTheWeightedQueues() throws Exception {
     JobOptions low = JobOptions.builder().queue("low").build();
     JobOptions critical = JobOptions.builder().queue("critical").build();
