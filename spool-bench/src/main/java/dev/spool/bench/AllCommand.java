@@ -31,7 +31,7 @@ public final class AllCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     if (!(scale > 0)) {
-      err.println("bench all: --scale must be positive, got " + scale);
+      err.println("spool bench all: --scale must be positive, got " + scale);
       err.flush();
       return WorkloadCommand.EXIT_SETUP;
     }
@@ -52,7 +52,7 @@ public final class AllCommand implements Callable<Integer> {
     try {
       env = BenchEnv.open(common, spec.commandLine().getOut(), err);
     } catch (RuntimeException e) {
-      err.println("bench all: cannot start: " + e);
+      err.println("spool bench all: cannot start: " + WorkloadCommand.reason(e));
       err.flush();
       return WorkloadCommand.EXIT_SETUP;
     }

@@ -68,7 +68,7 @@ public final class ClusterScaleCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (jobs < 1 || runs < 1 || concurrency < 1) {
-      err.println("bench cluster-scale: --jobs, --runs and --concurrency must be at least 1");
+      err.println("spool bench cluster-scale: --jobs, --runs and --concurrency must be at least 1");
       err.flush();
       return WorkloadCommand.EXIT_SETUP;
     }

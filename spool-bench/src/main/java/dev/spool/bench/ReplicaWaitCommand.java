@@ -55,7 +55,7 @@ public final class ReplicaWaitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (jobs < 1 || bulk < 1 || runs < 1) {
-      err.println("bench replica-wait: --jobs, --bulk and --runs must be at least 1");
+      err.println("spool bench replica-wait: --jobs, --bulk and --runs must be at least 1");
       err.flush();
       return WorkloadCommand.EXIT_SETUP;
     }

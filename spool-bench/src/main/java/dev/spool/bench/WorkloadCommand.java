@@ -47,6 +47,11 @@ abstract class WorkloadCommand implements Callable<Integer> {
   /** Checks the settings; throws IllegalArgumentException naming the bad one. */
   abstract void validate();
 
+  /** A failure to set up, for the user: its message, or its type when it has none. */
+  static String reason(RuntimeException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
   /** One run in a namespace of its own; the workload cleans up the Spool it starts. */
   abstract RunResult runOnce(BenchEnv env, String namespace, String tag) throws Exception;
 
@@ -57,7 +62,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
     try {
       validate();
     } catch (IllegalArgumentException e) {
-      err.println("bench " + name() + ": " + e.getMessage());
+      err.println("spool bench " + name() + ": " + e.getMessage());
       err.flush();
       return EXIT_SETUP;
     }
@@ -65,7 +70,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
     try {
       env = BenchEnv.open(common, out, err);
     } catch (RuntimeException e) {
-      err.println("bench " + name() + ": cannot start: " + e);
+      err.println("spool bench " + name() + ": cannot start: " + reason(e));
       err.flush();
       return EXIT_SETUP;
     }

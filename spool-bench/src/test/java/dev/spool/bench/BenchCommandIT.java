@@ -46,6 +46,17 @@ class BenchCommandIT {
   }
 
   @Test
+  void aRedisNotOnLoopbackIsRefusedInPlainWords() {
+    BenchCli run =
+        BenchCli.run(List.of("throughput", "--jobs", "10", "--redis", "redis://10.0.0.1:6379"));
+
+    assertThat(run.exit()).isEqualTo(WorkloadCommand.EXIT_SETUP);
+    assertThat(run.err())
+        .startsWith("spool bench throughput: cannot start: benchmarks only target a Redis on")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void batch() throws Exception {
     Outcome o = bench("batch", "--parts", "1500", "--concurrency", "50");
     JsonNode run = verifiedRun(o, "W1-batch");

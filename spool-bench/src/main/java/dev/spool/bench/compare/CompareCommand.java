@@ -224,7 +224,7 @@ public final class CompareCommand implements Callable<Integer> {
     try {
       setup = setUp(err);
     } catch (RuntimeException e) {
-      err.println("bench compare: cannot start: " + e.getMessage());
+      err.println("spool bench compare: cannot start: " + e.getMessage());
       err.flush();
       return EXIT_SETUP;
     }
@@ -263,7 +263,7 @@ public final class CompareCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + outDir, e);
     }
-    err.println("bench compare: logs and results in " + outDir);
+    err.println("spool bench compare: logs and results in " + outDir);
     err.flush();
     NodeRuntime nodeRuntime = null;
     if (systems.contains("bullmq")) {
@@ -437,7 +437,7 @@ public final class CompareCommand implements Callable<Integer> {
       Files.writeString(
           jsonl, summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      err.println("bench compare: cannot write the results to " + setup.outDir() + ": " + e);
+      err.println("spool bench compare: cannot write the results to " + setup.outDir() + ": " + e);
     }
     return summary.get("verified").asBoolean() ? 0 : EXIT_FAILED_RUN;
   }

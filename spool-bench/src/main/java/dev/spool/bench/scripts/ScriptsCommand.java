@@ -140,7 +140,7 @@ public final class ScriptsCommand implements Callable<Integer> {
       checkout = root != null ? root.toAbsolutePath() : Checkout.find();
       base = baselineSources(checkout);
     } catch (RuntimeException e) {
-      err.println("bench scripts: cannot start: " + e.getMessage());
+      err.println("spool bench scripts: cannot start: " + e.getMessage());
       err.flush();
       return EXIT_SETUP;
     }
@@ -191,7 +191,7 @@ public final class ScriptsCommand implements Callable<Integer> {
       printTable(out, perCell, checkout);
       return EXIT_OK;
     } catch (RuntimeException e) {
-      err.println("bench scripts: failed: " + e.getMessage());
+      err.println("spool bench scripts: failed: " + e.getMessage());
       err.flush();
       return EXIT_FAILED;
     }
