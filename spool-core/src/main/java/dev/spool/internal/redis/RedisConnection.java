@@ -152,8 +152,9 @@ public final class RedisConnection implements AutoCloseable {
         continue;
       }
       String text = arg.toString().toLowerCase();
-      // A failure that says the connection dropped may come before the disconnect event does.
-      if (isDisconnect(text)) {
+      // A failure that says the connection dropped, or that Redis refuses connections (a wait
+      // on a socket of its own that reconnects first), may come before the disconnect event does.
+      if (isDisconnect(text) || text.contains("connection refused")) {
         outage.dropped();
         break;
       }
