@@ -17,6 +17,7 @@ public final class Verbosity {
   private static final List<String> QUIETED_LOGGERS =
       List.of(
           "io.lettuce.core.RedisClient",
+          "io.lettuce.core.RedisChannelHandler",
           "io.lettuce.core.cluster.topology.DefaultClusterTopologyRefresh");
 
   private static volatile boolean verbose;
