@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Garbage where Spool keeps its own keys and members (written by hand, by another tool, by a bug):
@@ -81,6 +83,60 @@ class CorruptKeysIT {
     assertThat(f.redis().keys(key("job:1*e*"))).isEmpty();
     assertThat(f.redis().llen(key("ready"))).isZero();
     assertThat(f.spool.deadJobs().list("work", 0, 10)).isEmpty();
+  }
+
+  /**
+   * A structure of the queue overwritten with garbage before its jobs are enqueued, run, done and
+   * failed: each script that meets it sets it aside and goes on. Before, the script failed halfway,
+   * and a job taken off its ready list, or out of its lease, was lost for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "ready",
+        "signal",
+        "dead",
+        "failed",
+        "completed",
+        "ix:t:0",
+        "ix:n:noop:0",
+        "ix:s:queued:0",
+        "ix:s:started:0",
+        "ix:s:succeeded:0",
+        "ix:s:failed:0"
+      })
+  void aQueueStructureOfAnotherTypeIsSetAsideAndEveryJobEndsWhereItShould(String structure) {
+    if (structure.startsWith("ix:t:")) {
+      f.redis().set(key(structure), "garbage"); // a hash belongs there
+    } else {
+      f.redis().hset(key(structure), "garbage", "1");
+    }
+    List<JobId> fine = f.spool.enqueueAll(NOOP, List.of(new Noop(1), new Noop(2)));
+    JobId broken = f.spool.enqueue(FRAGILE, new Noop(3));
+    f.worker("node-1")
+        .handle(NOOP, (job, a) -> {})
+        .handle(
+            FRAGILE,
+            (job, a) -> {
+              throw new IllegalStateException("broken on purpose");
+            })
+        .start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                fine.stream().allMatch(id -> state(id) == State.SUCCEEDED)
+                    && state(broken) == State.FAILED);
+    assertThat(f.spool.deadJobs().list("work", 0, 10))
+        .extracting(DeadJob::id)
+        .containsExactly(broken);
+    assertThat(f.redis().exists(key("corrupt:" + structure))).as("set aside").isEqualTo(1);
+    assertThat(f.spool.statuses().where(State.SUCCEEDED).count()).isEqualTo(2);
+  }
+
+  private State state(JobId id) {
+    return f.spool.statuses().find(id).map(JobStatus::state).orElse(null);
   }
 
   @Test

@@ -39,7 +39,7 @@ for i = 6, #ARGV, 3 do
   end
 end
 done = #finished
-callEach('ZREM', KEYS[1], finished)
+callEach('ZREM', KEYS[1], finished, qp)
 for h, id in ipairs(finished) do
   local result, job = results[h], fieldsHeld[h]
   local key = prefix .. id
@@ -92,15 +92,15 @@ if done > 0 then
   -- State indexes and the Pruner's list: a call per slice or bucket, not per job.
   if keep then
     restateAll(qp, finished, 'started', 'succeeded')
-    zaddAll(qp .. 'finished', now, finished, qp, 'finished')
+    zaddAll(qp .. 'finished', now, finished, qp)
   else
     local buckets = restateAll(qp, finished, 'started', nil)
-    for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey]) end
+    for _, nameKey in ipairs(nameKeys) do callEach('SREM', nameKey, namedIds[nameKey], qp) end
     tidyBelowNewest(qp, buckets, 'started')
   end
-  redis.call('INCRBY', KEYS[2], done)
+  onOwn(qp, 'INCRBY', KEYS[2], done)
   wakeIfLimited(qp)
-  countThroughput(KEYS[3], 'succeeded', done)
+  countThroughput(qp, KEYS[3], 'succeeded', done)
 end
 if keep then
   announce(qp, finished)

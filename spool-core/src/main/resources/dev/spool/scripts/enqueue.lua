@@ -152,25 +152,25 @@ local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for _, tpl in ipairs(templates) do
   for _, b in ipairs(tpl.bucketList) do
-    callEach('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids)
-    callEach('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids)
+    callEach('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids, qp)
+    callEach('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids, qp)
     bound(qp, b.first, 'rec', now)
     bound(qp, b.first, tpl.stamp, now)
   end
   if #tpl.ready > 0 then
     if tpl.node ~= '' and tpl.pinned and tpl.due == '' then
-      redis.call('SADD', qp .. 'pinned', tpl.node)
+      onOwn(qp, 'SADD', qp .. 'pinned', tpl.node)
     elseif tpl.notNode ~= '' and tpl.due == '' then
-      redis.call('SADD', qp .. 'avoid', tpl.notNode)
+      onOwn(qp, 'SADD', qp .. 'avoid', tpl.notNode)
     end
-    callEach((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready)
-    if tpl.signal then signal(tpl.signal) end
+    callEach((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready, qp)
+    if tpl.signal then signal(qp, tpl.signal) end
     if tpl.score and (earliest == nil or tpl.score < tonumber(earliest)) and
        (newEarliest == nil or tpl.score < tonumber(newEarliest)) then
       newEarliest = tpl.due
     end
   end
 end
-for _, bkey in ipairs(batchKeys) do callEach('SADD', bkey, batchIds[bkey]) end
+for _, bkey in ipairs(batchKeys) do callEach('SADD', bkey, batchIds[bkey], qp) end
 if newEarliest ~= nil then redis.call('PUBLISH', channel, newEarliest) end
 return ids

@@ -32,7 +32,7 @@ end
 errors[#errors + 1] = failure
 local allErrors = cjson.encode(errors)
 local previous = jsonList(job[7])
-redis.call('ZREM', KEYS[1], id)
+onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[9])
 wakeIfLimited(qp)
 if retryAt == 'killed' then
@@ -40,8 +40,8 @@ if retryAt == 'killed' then
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')
   return 3
 end
-redis.call('INCR', KEYS[5])
-countThroughput(KEYS[4], 'failed', 1)
+onOwn(qp, 'INCR', KEYS[5])
+countThroughput(qp, KEYS[4], 'failed', 1)
 if retryAt ~= '' then
   previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
@@ -55,7 +55,7 @@ if retryAt ~= '' then
   restate(qp, id, 'started', 'scheduled')
   stamp(qp, key, id, 'sch', nowUs)
   unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock
-  local earliest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
+  local earliest = onOwn(qp, 'ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
   redis.call('ZADD', KEYS[2], retryAt, id)
   if earliest == nil or tonumber(retryAt) < tonumber(earliest) then
     redis.call('PUBLISH', ARGV[11], retryAt)
@@ -66,7 +66,7 @@ redis.call('HSET', key, 's', 'failed', 'e', err, 'er', allErrors)
 restate(qp, id, 'started', 'failed')
 stamp(qp, key, id, 'fai', nowUs)
 unlock(qp, key, id, 'WD')
-redis.call('ZADD', KEYS[3], nowMs, id)
+onOwn(qp, 'ZADD', KEYS[3], nowMs, id)
 announce(qp, {id})
 -- Keep the dead set bounded in age and size: each death deletes up to 20 of the oldest, more
 -- than it adds. (Deaths elsewhere, and age alone, are the Pruner's: trim-dead.lua.)

@@ -121,7 +121,7 @@ local function lockAtStart(key, id, u)
     redis.call('HSET', key, 's', 'scheduled', 'due', due)
     restate(qp, id, 'queued', 'scheduled')
     stamp(qp, key, id, 'sch', now)
-    redis.call('ZADD', KEYS[5], due, id)
+    onOwn(qp, 'ZADD', KEYS[5], due, id)
     redis.call('PUBLISH', ARGV[7], due)
     return false
   end
@@ -209,7 +209,7 @@ local function schedule(key, id, due)
   redis.call('HSET', key, 's', 'scheduled', 'due', due, 'rr', due)
   restate(qp, id, 'queued', 'scheduled')
   stamp(qp, key, id, 'sch', now)
-  redis.call('ZADD', KEYS[5], due, id)
+  onOwn(qp, 'ZADD', KEYS[5], due, id)
   redis.call('PUBLISH', ARGV[7], due)
 end
 -- What admit returns for a job that took no rate window: most jobs, so one shared (never written)
@@ -226,8 +226,8 @@ local function admit(key, id, lc, lr, rr)
     if rr then redis.call('HDEL', key, 'rr') end
     local park = qp .. 'park:' .. name
     typed(park, 'list')
-    redis.call('RPUSH', park, id)
-    redis.call('INCR', qp .. 'parked')
+    onOwn(qp, 'RPUSH', park, id)
+    onOwn(qp, 'INCR', qp .. 'parked')
     return false
   end
   local taken = NONE_TAKEN
@@ -243,7 +243,7 @@ local function admit(key, id, lc, lr, rr)
       if t > nowMs then schedule(key, id, string.format('%.0f', t)); return false end
     end
   end
-  if name then redis.call('SADD', qp .. 'conc:' .. name, id) end
+  if name then onOwn(qp, 'SADD', qp .. 'conc:' .. name, id) end
   return taken
 end
 -- Gives back rate windows taken by a job that did not start, if no later window was given since.
@@ -307,7 +307,7 @@ for _, id in ipairs(ids) do
 end
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
 restateAll(qp, started, 'queued', 'started')
-zaddAll(KEYS[3], deadline, started, qp, 'active')
+zaddAll(KEYS[3], deadline, started, qp)
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()
@@ -319,6 +319,6 @@ local function othersMayTake()
   return false
 end
 if #ids == max and not longerThanZero('LLEN', KEYS[4]) and othersMayTake() then
-  callEach('RPUSH', KEYS[4], {1}, qp, 'signal')
+  onOwn(qp, 'RPUSH', KEYS[4], 1)
 end
 return out

@@ -47,6 +47,20 @@ local function setAside(qp, key, what)
   return aside
 end
 
+-- Runs a command on one of the queue's own keys (a status index, list, set or counter). A key of
+-- another type there (garbage) is set aside as <qp>corrupt:<the key's name in the queue> and the
+-- command runs again on a fresh key: no script fails halfway through its writes because of it,
+-- which would lose a job taken off its list before. Any other error is raised as redis.call would.
+local function onOwn(qp, cmd, key, ...)
+  local r = redis.pcall(cmd, key, ...)
+  if type(r) == 'table' and r.err then
+    if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r.err) end
+    setAside(qp, key, string.sub(key, #qp + 1))
+    return redis.call(cmd, key, ...)
+  end
+  return r
+end
+
 -- A decoded JSON value, or nil when absent or not valid JSON.
 local function decodeJson(v)
   if type(v) ~= 'string' then return nil end
@@ -166,8 +180,7 @@ end
 local function ensureListed(qp, b)
   if listedMemo[qp] and listedMemo[qp][b] then return end
   local key = qp .. 'ix:t:' .. b
-  local flag = redis.pcall('HGET', key, 'd')
-  if type(flag) == 'table' then return end -- not Spool's hash to mend
+  local flag = onOwn(qp, 'HGET', key, 'd')
   if flag == '1' then
     listedMemo[qp] = listedMemo[qp] or {}
     listedMemo[qp][b] = true
@@ -216,29 +229,23 @@ end
 local KNOWN_STATE = {}
 for _, state in ipairs(STATES) do KNOWN_STATE[state] = true end
 local function restate(qp, id, from, to)
-  if from then redis.call('SREM', stateKey(qp, from, id), id) end
+  if from then onOwn(qp, 'SREM', stateKey(qp, from, id), id) end
   if to then
-    redis.call('SADD', stateKey(qp, to, id), id)
+    onOwn(qp, 'SADD', stateKey(qp, to, id), id)
     if not KNOWN_STATE[from] then ensureListed(qp, bucketOf(id)) end
   end
-  if from and FINISHED_STATES[from] then redis.call('ZREM', qp .. 'finished', id) end
+  if from and FINISHED_STATES[from] then onOwn(qp, 'ZREM', qp .. 'finished', id) end
 end
 
 -- Calls a variadic command (SADD, SREM, ZREM, ...) on `key` with `items`, 500 at a time: one
 -- call per slice instead of one per job, and never more arguments than Lua's stack allows. The
 -- slice is even, so score/member pairs (ZADD) stay together.
--- With `what`, a key of another type (garbage written behind Spool's back) is set aside as
--- corrupt:<what> and the call made again, so that a script cannot fail halfway through its writes.
-local function callEach(cmd, key, items, qp, what)
+-- With `qp`, the key is one of the queue's own (onOwn).
+local function callEach(cmd, key, items, qp)
   for i = 1, #items, 500 do
     local last = math.min(i + 499, #items)
-    if what and i == 1 then
-      local r = redis.pcall(cmd, key, unpack(items, i, last))
-      if type(r) == 'table' and r.err then
-        if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r) end
-        setAside(qp, key, what)
-        redis.call(cmd, key, unpack(items, i, last))
-      end
+    if qp then
+      onOwn(qp, cmd, key, unpack(items, i, last))
     else
       redis.call(cmd, key, unpack(items, i, last))
     end
@@ -266,31 +273,31 @@ end
 local function restateAll(qp, ids, from, to)
   local buckets, byBucket = groupBy(ids, bucketOf)
   for _, b in ipairs(buckets) do
-    if from then callEach('SREM', qp .. 'ix:s:' .. from .. ':' .. b, byBucket[b]) end
-    if to then callEach('SADD', qp .. 'ix:s:' .. to .. ':' .. b, byBucket[b]) end
+    if from then callEach('SREM', qp .. 'ix:s:' .. from .. ':' .. b, byBucket[b], qp) end
+    if to then callEach('SADD', qp .. 'ix:s:' .. to .. ':' .. b, byBucket[b], qp) end
   end
-  if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids) end
+  if from and FINISHED_STATES[from] then callEach('ZREM', qp .. 'finished', ids, qp) end
   return buckets
 end
 
 -- ZADD of many ids with one score, a call per slice. A number is turned into a string once
 -- (as Redis 7.0 would, "%.17g"; the same digits for the integers given here) rather than by
 -- Redis for every id.
-local function zaddAll(key, score, ids, qp, what)
+local function zaddAll(key, score, ids, qp)
   if type(score) == 'number' then score = string.format('%.17g', score) end
   local args = {}
   for _, id in ipairs(ids) do
     args[#args + 1] = score
     args[#args + 1] = id
   end
-  callEach('ZADD', key, args, qp, what)
+  callEach('ZADD', key, args, qp)
 end
 
 -- Puts a job that reached a final state outside the dead set on the Pruner's list
 -- {q}:finished, scored by its end (µs): the Pruner takes the oldest in O(batch · log N). Failed
 -- jobs in the dead set are not on it: the dead set's own bounds delete them.
 local function finish(qp, id, now)
-  callEach('ZADD', qp .. 'finished', {now, id}, qp, 'finished')
+  onOwn(qp, 'ZADD', qp .. 'finished', now, id)
 end
 
 -- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within
@@ -306,7 +313,7 @@ local function bound(qp, id, ts, now)
   if memo[bucket] == now then return end
   memo[bucket] = now
   local key = qp .. 'ix:t:' .. bucket
-  local b = redis.call('HMGET', key, ts .. '0', ts .. '1', 'd')
+  local b = onOwn(qp, 'HMGET', key, ts .. '0', ts .. '1', 'd')
   local n, low, high = tonumber(now), tonumber(b[1]), tonumber(b[2])
   local set = {}
   if not low or n < low then set[#set + 1] = ts .. '0'; set[#set + 1] = now end
@@ -363,8 +370,8 @@ local function archivedData(v)
 end
 
 -- Wakes a node blocked on a signal list, unless a token is waiting there already.
-local function signal(key)
-  if redis.call('LLEN', key) == 0 then redis.call('RPUSH', key, 1) end
+local function signal(qp, key)
+  if onOwn(qp, 'LLEN', key) == 0 then redis.call('RPUSH', key, 1) end
 end
 
 -- The ready list of a job pinned to a node: strictly pinned jobs ('as') wait for that node
@@ -384,19 +391,19 @@ local function pushReady(qp, key, id, front)
   local list
   if f[2] then
     list = pinnedList(qp, f[2], f[4] == '1')
-    redis.call('SADD', qp .. 'pinned', f[2])
+    onOwn(qp, 'SADD', qp .. 'pinned', f[2])
   elseif f[3] then
     list = qp .. 'ready:!' .. f[3]
-    redis.call('SADD', qp .. 'avoid', f[3])
+    onOwn(qp, 'SADD', qp .. 'avoid', f[3])
   elseif int(f[1]) then
-    redis.call('ZADD', qp .. 'prio', string.format('%.0f', -int(f[1]) * 4398046511104 + tonumber(id)), id)
-    signal(qp .. 'signal')
+    onOwn(qp, 'ZADD', qp .. 'prio', string.format('%.0f', -int(f[1]) * 4398046511104 + tonumber(id)), id)
+    signal(qp, qp .. 'signal')
     return
   else
     list = qp .. 'ready'
   end
-  redis.call(front and 'LPUSH' or 'RPUSH', list, id)
-  signal(f[2] and (qp .. 'signal:@' .. f[2]) or (qp .. 'signal'))
+  onOwn(qp, front and 'LPUSH' or 'RPUSH', list, id)
+  signal(qp, f[2] and (qp .. 'signal:@' .. f[2]) or (qp .. 'signal'))
 end
 
 -- Concurrency limits per job type or key (docs/flow-control.md). A limited job carries
@@ -424,7 +431,7 @@ end
 -- A queue with a concurrency limit ({q}:climit) may have idle nodes that fetched nothing because
 -- it was full: a job that stopped running wakes one of them.
 local function wakeIfLimited(qp)
-  if redis.call('EXISTS', qp .. 'climit') == 1 then signal(qp .. 'signal') end
+  if redis.call('EXISTS', qp .. 'climit') == 1 then signal(qp, qp .. 'signal') end
 end
 
 -- Takes a ready job out of whichever ready structure holds it; true if it was there.
@@ -452,7 +459,7 @@ local function createJob(qp, type, args, now, options)
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now)
   bound(qp, id, 'que', now)
-  redis.call('SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
+  onOwn(qp, 'SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
   pushReady(qp, key, id, false)
   return id
 end
@@ -560,7 +567,7 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   restate(qp, id, from, 'failed')
   stamp(qp, key, id, 'fai', nowUs)
   unlock(qp, key, id, 'EWD')
-  redis.call('ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
+  onOwn(qp, 'ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
   local part = redis.call('HGET', key, 'bt')
   if part and partDoneType and string.match(part, '^[^|]+|[^|]+|.+$') then
     createJob(qp, partDoneType, cjson.encode({part = part, outcome = 'ko'}), nowUs)
@@ -588,7 +595,7 @@ local function buryOrphan(qp, id, nowUs, where)
   redis.call('HSET', key, 's', 'failed', 'n', 0, 'e', e, 'er', '[' .. e .. ']')
   restate(qp, id, nil, 'failed')
   stamp(qp, key, id, 'fai', nowUs)
-  redis.call('ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
+  onOwn(qp, 'ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
   announce(qp, {id})
 end
 
@@ -620,7 +627,7 @@ end
 -- Adds n to one field of a queue's per-minute throughput counters ({q}:throughput:<minute>, a
 -- HASH of 'succeeded' and 'failed'), which expire on their own: one small key per queue and
 -- minute of work, never a history.
-local function countThroughput(key, field, n)
-  redis.call('HINCRBY', key, field, n)
+local function countThroughput(qp, key, field, n)
+  onOwn(qp, 'HINCRBY', key, field, n)
   redis.call('EXPIRE', key, THROUGHPUT_SECONDS)
 end

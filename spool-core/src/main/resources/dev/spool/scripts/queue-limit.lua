@@ -12,5 +12,5 @@ local function apply(key, value)
 end
 apply(KEYS[1], ARGV[1])
 apply(KEYS[2], ARGV[2])
-signal(KEYS[3])
+signal(string.sub(KEYS[3], 1, -7), KEYS[3]) -- qp: the key without 'signal'
 return 1

@@ -5,11 +5,12 @@
                               {q}:signal:@<node>, derived from KEYS[2] (same slot)
   Returns: 1 if the queue was paused, 0 if it was not ]]
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-signal(KEYS[2])
+local qp = string.sub(KEYS[2], 1, -7) -- the key without 'signal'
+signal(qp, KEYS[2])
 -- Node names only, one per node with pinned jobs waiting: small by construction.
 local nodes = redis.pcall('SMEMBERS', KEYS[3])
 if nodes.err then nodes = {} end
 for _, node in ipairs(nodes) do
-  signal(KEYS[2] .. ':@' .. node)
+  signal(qp, KEYS[2] .. ':@' .. node)
 end
 return 1

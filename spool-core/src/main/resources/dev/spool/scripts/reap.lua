@@ -30,7 +30,7 @@ local clock = qp .. 'reap-clock'
 local last = tonumber(redis.call('GET', clock))
 redis.pcall('SET', clock, server, 'PX', 86400000) -- refused at maxmemory: harmless here
 if last and server - last > tonumber(ARGV[7]) then return {0, 0, 0, 0} end
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))
+local expired = onOwn(qp, 'ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))
 if #expired == 0 then return {0, 0, 0, 0} end
 refuseAtMaxmemory(qp)
 local requeued, dead, killed = 0, 0, 0
@@ -86,7 +86,7 @@ for _, id in ipairs(expired) do
         restate(qp, id, 'started', 'failed')
         stamp(qp, key, id, 'fai', nowUs)
         unlock(qp, key, id, 'WD')
-        redis.call('ZADD', KEYS[5], nowMs, id)
+        onOwn(qp, 'ZADD', KEYS[5], nowMs, id)
         if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
         dead = dead + 1
         announce(qp, {id})
