@@ -96,6 +96,20 @@ class LeaderIT {
     }
   }
 
+  @Test
+  void aLeaderKeyOfAnotherTypeIsSetAsideAndTheDutyIsLed() {
+    f.redis().hset(f.namespace + ":{work}:leader:reap", "garbage", "1");
+
+    Worker node = f.worker("n1").handle(NOOP, (job, a) -> {}).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions() // the test's own GET fails on the garbage until it is set aside
+        .until(() -> "n1".equals(leader("reap")) && node.maintenanceCalls("reap") > 0);
+    assertThat(f.redis().hget(f.namespace + ":{work}:corrupt:leader:reap", "garbage"))
+        .isEqualTo("1");
+  }
+
   private static Worker node(Spool spool, String name) {
     return spool
         .worker(name)

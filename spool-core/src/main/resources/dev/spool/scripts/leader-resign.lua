@@ -4,6 +4,6 @@
   KEYS[1] {q}:leader:<duty>  STRING  name of the leading node
   ARGV[1] node name
   Returns: 1 given up, 0 this node did not lead ]]
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.pcall('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1

@@ -4,7 +4,9 @@
   ARGV[1] node name   ARGV[2] lead (ms)
   A renewal is a PEXPIRE, which Redis allows at maxmemory (noeviction).
   Returns: 1 this node leads (taken or renewed), 0 another node does ]]
-local holder = redis.call('GET', KEYS[1])
+-- A key of another type there (garbage) is set aside (onOwn): it would stop the duty for good.
+local qp = string.match(KEYS[1], '^(.*)leader:[^:]*$')
+local holder = onOwn(qp, 'GET', KEYS[1])
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
