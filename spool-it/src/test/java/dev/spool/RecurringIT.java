@@ -31,6 +31,7 @@ class RecurringIT {
   final String namespace = SpoolRedis.namespace();
   final List<Spool> spools = new ArrayList<>();
   final List<Worker> workers = new ArrayList<>();
+  final List<AutoCloseable> closeLast = new ArrayList<>();
   final AtomicInteger runs = new AtomicInteger();
 
   @BeforeEach
@@ -44,8 +45,11 @@ class RecurringIT {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     spools.forEach(Spool::close);
+    for (AutoCloseable c : closeLast) {
+      c.close();
+    }
   }
 
   /** Every node's scheduler runs at the same moment, as they would on a tick. */
@@ -217,6 +221,8 @@ class RecurringIT {
 
   @Test
   void aTickItsQueueRefusesStaysDueAndHoldsUpNeitherOtherQueuesNorItselfOnceMended() {
+    CapturedErr err = new CapturedErr();
+    closeLast.add(err);
     JobType<Noop> otherPing = JobType.of("other-ping", Noop.class).withQueue("other");
     // Its own clock, ahead of the three nodes' (theirs see nothing due): only this node fires.
     MutableClock ahead = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
@@ -247,7 +253,13 @@ class RecurringIT {
     assertThat(raw.get(seq)).isEqualTo("99999999999999");
     assertThat(pings.get() + runs.get()).isZero();
 
+    for (int pass = 0; pass < 5; pass++) {
+      worker.stageNow(); // the refused tick waits its pause: one warning, not one per pass
+    }
+    assertThat(err.lines("WARN", "recurring job 'ping' of queue cron could not fire")).hasSize(1);
+
     raw.set(seq, "41"); // mended by hand
+    ahead.advance(Duration.ofSeconds(6)); // past the pause
     worker.stageNow();
     // Run by whichever node serving "cron" fetched it.
     await().atMost(Duration.ofSeconds(10)).until(() -> pings.get() + runs.get() == 1);

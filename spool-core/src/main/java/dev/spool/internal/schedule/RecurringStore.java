@@ -18,12 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Recurring jobs in Redis: definitions and next runs per queue, ticks fired exactly once. */
 public final class RecurringStore {
   private static final Logger log = LoggerFactory.getLogger(RecurringStore.class);
+
+  /** Ticks whose script refused them ("queue\nname"), and until when (ms) they wait. */
+  private final Map<String, Long> refusedUntilMs = new ConcurrentHashMap<>();
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -135,16 +139,26 @@ public final class RecurringStore {
                     q.recurringDue(),
                     Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
                     io.lettuce.core.Limit.create(0, 100)));
-    boolean failed = false;
+    long retryAtMs = Long.MAX_VALUE; // the soonest a refused tick is tried again
     for (ScoredValue<String> tick : due) {
+      String tickKey = queue + '\n' + tick.getValue();
+      Long refusedUntil = refusedUntilMs.get(tickKey);
+      if (refusedUntil != null && nowMs < refusedUntil) {
+        retryAtMs = Math.min(retryAtMs, refusedUntil);
+        continue;
+      }
       try {
         fire(q, tick.getValue(), (long) tick.getScore(), nowMicros);
+        refusedUntilMs.remove(tickKey);
       } catch (RuntimeException e) {
         if (FailureScope.wholeRedis(e)) {
           throw e;
         }
-        // One tick refused by its script must not stop the queue's other ticks.
-        failed = true;
+        // One tick refused by its script must not stop the queue's other ticks; it is tried
+        // again after a pause, not on every pass the other queues' work brings.
+        long until = nowMs + FailureScope.RETRY_REFUSED_MS;
+        refusedUntilMs.put(tickKey, until);
+        retryAtMs = Math.min(retryAtMs, until);
         log.warn(
             "recurring job '{}' of queue {} could not fire, retrying in {} s: {}",
             tick.getValue(),
@@ -159,8 +173,8 @@ public final class RecurringStore {
       return -1;
     }
     long firstDueMs = (long) first.getFirst().getScore();
-    // A tick that failed is still due: tried again after a pause, not at once in a loop.
-    return failed && firstDueMs <= nowMs ? nowMs + FailureScope.RETRY_REFUSED_MS : firstDueMs;
+    // A refused tick is still due: the next pass is when it may be tried again, not at once.
+    return retryAtMs != Long.MAX_VALUE && firstDueMs <= nowMs ? retryAtMs : firstDueMs;
   }
 
   private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {
