@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.Micros;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,30 @@ class CorruptKeysIT {
         .containsExactly(broken);
     assertThat(f.redis().exists(key("corrupt:" + structure))).as("set aside").isEqualTo(1);
     assertThat(f.spool.statuses().where(State.SUCCEEDED).count()).isEqualTo(2);
+  }
+
+  @Test
+  void viewsOverEveryQueueLeaveOutAQueuesGarbageKeysRatherThanFail() {
+    JobType<Noop> otherPing = JobType.of("other-ping", Noop.class).withQueue("other");
+    f.spool.enqueue(NOOP, new Noop(1));
+    JobId other = f.spool.enqueue(otherPing, new Noop(2));
+    f.spool.recurring("other-tick", Schedule.every(Duration.ofHours(1)), otherPing, new Noop(3));
+    f.spool.recurring("work-tick", Schedule.every(Duration.ofHours(1)), NOOP, new Noop(4));
+    long minute = Micros.minuteOf(Micros.now(java.time.Clock.systemUTC()));
+    f.redis().del(key("seq"), key("failed"));
+    f.redis().hset(key("seq"), "garbage", "1");
+    f.redis().hset(key("failed"), "garbage", "1");
+    f.redis().set(key("throughput:" + minute), "garbage");
+    f.redis().set(key("ix:s:queued:0"), "garbage");
+    f.redis().set(key("recurring:due"), "garbage");
+
+    assertThat(f.spool.monitor().snapshot().counts()).hasSize(2);
+    assertThat(f.spool.monitor().throughput(List.of("work", "other"))).hasSize(2);
+    assertThat(f.spool.statuses().all().list()).extracting(JobStatus::id).containsExactly(other);
+    assertThat(f.spool.statuses().where(State.QUEUED).count()).isEqualTo(1);
+    assertThat(f.spool.recurringJobs())
+        .extracting(RecurringJob::name)
+        .containsExactly("other-tick");
   }
 
   private State state(JobId id) {

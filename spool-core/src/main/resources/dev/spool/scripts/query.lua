@@ -51,8 +51,24 @@ if #sets == 0 then sets[1] = {kind = 's', values = STATES, segment = 'ix:s:'} en
 
 -- The work done so far, in the budget's units.
 local work = 0
-local function call(...)
-  local r = redis.call(...)
+-- What a key of another type (garbage written behind Spool's back) reads as: no status. The
+-- query goes on without it rather than fail, as it would for every bucket after it.
+local function asEmpty(cmd, ...)
+  if cmd == 'SCARD' or cmd == 'SISMEMBER' then return 0 end
+  if cmd ~= 'SUNION' then return {} end -- SMEMBERS, SINTER (one empty set empties it), HGETALL
+  local sets = {}
+  for _, key in ipairs({...}) do
+    if redis.call('TYPE', key).ok == 'set' then sets[#sets + 1] = key end
+  end
+  return #sets > 0 and redis.call('SUNION', unpack(sets)) or {}
+end
+
+local function call(cmd, ...)
+  local r = redis.pcall(cmd, ...)
+  if type(r) == 'table' and r.err then
+    if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r.err) end
+    r = asEmpty(cmd, ...)
+  end
   work = work + COMMAND_COST
   if type(r) == 'table' then work = work + #r end
   return r

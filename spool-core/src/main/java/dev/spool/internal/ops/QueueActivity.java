@@ -51,11 +51,15 @@ public final class QueueActivity {
     for (int i = 0; i < queues.size(); i++) {
       List<ThroughputMinute> minutes = new ArrayList<>(MINUTES);
       for (int k = 0; k < MINUTES; k++) {
-        List<KeyValue<String, String>> fields = redis.await(sent.get(i).get(k));
+        // A counter key of another type (garbage) counts nothing, and fails no other queue.
+        List<KeyValue<String, String>> fields =
+            redis.awaitOrIfWrongType(sent.get(i).get(k), List.of());
         long minute = current - MINUTES + 1 + k;
         minutes.add(
             new ThroughputMinute(
-                Instant.ofEpochSecond(minute * 60), number(fields.get(0)), number(fields.get(1))));
+                Instant.ofEpochSecond(minute * 60),
+                fields.isEmpty() ? 0 : number(fields.get(0)),
+                fields.isEmpty() ? 0 : number(fields.get(1))));
       }
       out.add(new Throughput(queues.get(i), minutes));
     }
@@ -78,8 +82,8 @@ public final class QueueActivity {
     for (int i = 0; i < queues.size(); i++) {
       QueueCounts c = redis.await(counts.get(i));
       read.add(c);
-      version += c.completed() + parse(redis.await(events.get(2 * i)));
-      version += parse(redis.await(events.get(2 * i + 1)));
+      version += c.completed() + parse(redis.awaitOrIfWrongType(events.get(2 * i), null));
+      version += parse(redis.awaitOrIfWrongType(events.get(2 * i + 1), null));
     }
     return new QueuesSnapshot(read, redis.await(queueCount), version);
   }

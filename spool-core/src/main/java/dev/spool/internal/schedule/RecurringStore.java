@@ -99,9 +99,12 @@ public final class RecurringStore {
     List<RecurringJob> out = new ArrayList<>();
     for (Map.Entry<String, String> e : names.entrySet()) {
       QueueKeys q = keys.queue(e.getValue());
-      String json = redis.await(redis.async().hget(q.recurring(), e.getKey()));
-      Double next = redis.await(redis.async().zscore(q.recurringDue(), e.getKey()));
-      String last = redis.await(redis.async().hget(q.recurringLast(), e.getKey()));
+      // A queue's key of another type (garbage) leaves its jobs out, not every queue's.
+      String json = redis.awaitOrIfWrongType(redis.async().hget(q.recurring(), e.getKey()), null);
+      Double next =
+          redis.awaitOrIfWrongType(redis.async().zscore(q.recurringDue(), e.getKey()), null);
+      String last =
+          redis.awaitOrIfWrongType(redis.async().hget(q.recurringLast(), e.getKey()), null);
       if (json == null || next == null) {
         continue;
       }
