@@ -160,6 +160,25 @@ class CorruptKeysIT {
         .containsExactly("other-tick");
   }
 
+  @Test
+  void aJobWhoseStateIsNoneOfSpoolsGoesToTheDeadSetRatherThanVanish() {
+    JobId ready = f.spool.enqueue(NOOP, new Noop(1));
+    JobId delayed =
+        f.spool.enqueue(
+            NOOP, new Noop(2), JobOptions.builder().delay(Duration.ofMillis(200)).build());
+    JobId fine = f.spool.enqueue(NOOP, new Noop(3));
+    f.redis().hset(key("job:" + ready.number()), "s", "garbage");
+    f.redis().hset(key("job:" + delayed.number()), "s", "garbage");
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 2);
+    assertThat(dead(ready).error()).contains("corrupt job: state 's' is not a state: garbage");
+    assertThat(dead(delayed).error()).contains("corrupt job: state 's' is not a state: garbage");
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(fine) == State.SUCCEEDED);
+    assertThat(ran).containsExactly(3);
+  }
+
   private State state(JobId id) {
     return f.spool.statuses().find(id).map(JobStatus::state).orElse(null);
   }

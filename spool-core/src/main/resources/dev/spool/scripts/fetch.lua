@@ -25,7 +25,8 @@
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
   batch part ("" if none).
   Every popped id ends somewhere, even a bad one: ids that are no job number (1 to 14 digits),
-  or whose state is not 'queued', are dropped (they are no ready job); an id whose key is gone
+  or whose state is another of Spool's than 'queued', are dropped (they are no ready job); a job
+  whose state is none of Spool's goes to the dead set, as corrupt; an id whose key is gone
   or is no hash, and a job whose fields are corrupt, go to the dead set with "corrupt job:
   <what>". A unique lock key that holds no job number is set aside (lockHolder), and the job
   takes the lock. The rest of the batch is served. At maxmemory the call is refused before it
@@ -261,6 +262,9 @@ for _, id in ipairs(ids) do
   local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
   if number and (not job or not job[1]) then
     buryOrphan(qp, id, now)
+  elseif job and not KNOWN_STATE[job[1]] then
+    -- A state that is none of Spool's: the job would be dropped as not ready, and lost.
+    buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], now, ARGV[8])
   elseif job and job[1] == 'queued' then
     local what = corruption(job)
     if what then

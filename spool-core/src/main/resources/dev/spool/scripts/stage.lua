@@ -3,8 +3,9 @@
   KEYS[1] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[2] {q}:ready    LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
-  Ids that are no scheduled job (not a number, no hash, a key of another type) are dropped; a
-  {q}:delayed of another type is set aside as {q}:corrupt:delayed.
+  Ids that are no scheduled job (not a number, no hash, a key of another type, a job in another
+  of Spool's states) are dropped; a job whose state is none of Spool's goes to the dead set, as
+  corrupt; a {q}:delayed of another type is set aside as {q}:corrupt:delayed.
   Returns: {jobs moved, due time (ms) of the earliest job still delayed or -1} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
@@ -21,7 +22,10 @@ local moved = 0
 for _, id in ipairs(due) do
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's') -- an id that is no job is only taken off the set
-  if job and job[1] == 'scheduled' then
+  if job and job[1] and not KNOWN_STATE[job[1]] then
+    -- A state that is none of Spool's: the job would be dropped as not scheduled, and lost.
+    buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], nowUs)
+  elseif job and job[1] == 'scheduled' then
     redis.call('HSET', key, 's', 'queued')
     restate(qp, id, 'scheduled', 'queued')
     stamp(qp, key, id, 'que', nowUs)
