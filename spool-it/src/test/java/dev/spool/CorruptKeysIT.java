@@ -158,6 +158,9 @@ class CorruptKeysIT {
     assertThat(f.spool.recurringJobs())
         .extracting(RecurringJob::name)
         .containsExactly("other-tick");
+    f.redis().set(key("dead"), "garbage");
+    assertThat(f.spool.deadJobs().list("work", 0, 10)).isEmpty();
+    assertThat(f.spool.deadJobs().list("other", 0, 10)).isEmpty();
   }
 
   @Test

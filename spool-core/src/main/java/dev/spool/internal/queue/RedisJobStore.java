@@ -626,8 +626,10 @@ public final class RedisJobStore implements JobStore {
     List<Long> numbers = new ArrayList<>();
     List<Instant> diedAt = new ArrayList<>();
     List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
+    // A dead set of another type (garbage) lists nothing; the next death sets it aside.
     for (ScoredValue<String> member :
-        redis.await(r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L))) {
+        redis.awaitOrIfWrongType(
+            r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L), List.of())) {
       long number = JobNumbers.parse(member.getValue());
       if (number > 0) { // a member that names no job is skipped
         numbers.add(number);
@@ -674,7 +676,8 @@ public final class RedisJobStore implements JobStore {
 
   /** Members of the dead set as stored, oldest first, a slice at a time. */
   public List<String> deadMembers(String queue, long offset, long count) {
-    return redis.await(redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1));
+    return redis.awaitOrIfWrongType(
+        redis.async().zrange(keys.queue(queue).dead(), offset, offset + count - 1), List.of());
   }
 
   /**
