@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,9 @@ class CorruptKeysIT {
         "dead",
         "failed",
         "completed",
+        "failed=x",
+        "completed=x",
+        "delayed",
         "ix:t:0",
         "ix:n:noop:0",
         "ix:s:queued:0",
@@ -107,7 +111,11 @@ class CorruptKeysIT {
         "ix:s:failed:0"
       })
   void aQueueStructureOfAnotherTypeIsSetAsideAndEveryJobEndsWhereItShould(String structure) {
-    if (structure.startsWith("ix:t:")) {
+    if (structure.contains("=")) { // a counter holding no integer
+      String[] counter = structure.split("=");
+      structure = counter[0];
+      f.redis().set(key(structure), counter[1]);
+    } else if (structure.startsWith("ix:t:")) {
       f.redis().set(key(structure), "garbage"); // a hash belongs there
     } else {
       f.redis().hset(key(structure), "garbage", "1");
@@ -180,6 +188,41 @@ class CorruptKeysIT {
     assertThat(dead(delayed).error()).contains("corrupt job: state 's' is not a state: garbage");
     await().atMost(Duration.ofSeconds(10)).until(() -> state(fine) == State.SUCCEEDED);
     assertThat(ran).containsExactly(3);
+  }
+
+  @Test
+  void limitedJobsSurviveLeasesAndAParkedCounterOfAnotherType() throws Exception {
+    JobType<Noop> limited =
+        JobType.of("limited", Noop.class).withQueue("work").withConcurrencyLimit(1);
+    CountDownLatch release = new CountDownLatch(1);
+    JobId first = f.spool.enqueue(limited, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            limited,
+            (job, a) -> {
+              if (a.n() == 1) {
+                release.await();
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(first) == State.STARTED);
+    // Garbage while the first job holds the limit's one slot: the next fetch checks its lease
+    // after taking jobs off the ready list, and parks the job over the limit.
+    f.redis().set(key("active"), "garbage");
+    f.redis().hset(key("parked"), "garbage", "1");
+
+    List<JobId> more = f.spool.enqueueAll(limited, List.of(new Noop(2), new Noop(3)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.redis().exists(key("corrupt:active")) == 1);
+    release.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                state(first) == State.SUCCEEDED
+                    && more.stream().allMatch(id -> state(id) == State.SUCCEEDED));
   }
 
   private State state(JobId id) {

@@ -84,7 +84,7 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
         return "no command '" + args.getFirst() + "'";
       }
       if (args.getFirst().startsWith("-")) {
-        return "unknown option " + quoted;
+        return "unknown option '" + args.getFirst() + "'"; // not its value: it may be a secret
       }
       return (args.size() == 1 ? "unexpected argument " : "unexpected arguments ") + quoted;
     }

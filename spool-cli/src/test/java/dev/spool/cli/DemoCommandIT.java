@@ -126,7 +126,7 @@ class DemoCommandIT {
     Run run = spool("demo", "--no-such-option");
 
     assertThat(run.code).isEqualTo(2);
-    assertThat(run.err).contains("Unknown option: '--no-such-option'");
+    assertThat(run.err).contains("spool demo: unknown option '--no-such-option'");
   }
 
   @Test
@@ -158,7 +158,7 @@ class DemoCommandIT {
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err)
-        .contains("Unknown options: '--redis'")
+        .contains("spool: unknown option '--redis'\n")
         .contains("Options go after the command, e.g. 'spool stats --redis …'")
         .doesNotContain("hunter2");
     assertThat(run.err.lines().count()).isLessThanOrEqualTo(3); // not the whole command list

@@ -148,7 +148,7 @@ for i = 0, n - 1 do
   end
 end
 
-local earliest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
+local earliest = onOwn(qp, 'ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
 local newEarliest = nil
 for _, tpl in ipairs(templates) do
   for _, b in ipairs(tpl.bucketList) do

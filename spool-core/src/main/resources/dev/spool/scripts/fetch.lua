@@ -168,7 +168,9 @@ local function concurrencyFull(limit, holders)
     -- A holder without a lease ended in a way that did not free its slot (its status deleted
     -- while it ran, say): the slot is free. At most `limit` members: bounded by the limit.
     for _, h in ipairs(redis.call('SMEMBERS', holders)) do
-      if not startedHere[h] and not redis.call('ZSCORE', KEYS[3], h) then redis.call('SREM', holders, h) end
+      -- pcall: after the pops; leases of another type hold no lease (set aside below)
+      local leased = redis.pcall('ZSCORE', KEYS[3], h)
+      if not startedHere[h] and (not leased or type(leased) == 'table') then redis.call('SREM', holders, h) end
     end
   end
   return redis.call('SCARD', holders) >= limit

@@ -51,11 +51,17 @@ end
 -- another type there (garbage) is set aside as <qp>corrupt:<the key's name in the queue> and the
 -- command runs again on a fresh key: no script fails halfway through its writes because of it,
 -- which would lose a job taken off its list before. Any other error is raised as redis.call would.
+-- A counter holding a value that is no integer (ERR … not an integer) is garbage the same way.
+local function isGarbage(err)
+  return string.find(err, 'WRONGTYPE', 1, true) or string.find(err, 'not an integer', 1, true)
+end
 local function onOwn(qp, cmd, key, ...)
   local r = redis.pcall(cmd, key, ...)
   if type(r) == 'table' and r.err then
-    if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r.err) end
-    setAside(qp, key, string.sub(key, #qp + 1))
+    -- Any other error is raised by running the command again with redis.call (the first try
+    -- changed nothing): the client then gets Redis's own error (READONLY, OOM…), not one
+    -- rewritten as the script's, on every Redis version.
+    if isGarbage(r.err) then setAside(qp, key, string.sub(key, #qp + 1)) end
     return redis.call(cmd, key, ...)
   end
   return r
@@ -337,15 +343,15 @@ local function indexLabels(qp, key, id, op)
   local b = bucketOf(id)
   local label = redis.call('HMGET', key, 'jn', 't', 'ja', 'bt')
   local name = label[1] or label[2]
-  if name then redis.call(op, qp .. 'ix:n:' .. name .. ':' .. b, id) end
+  if name then onOwn(qp, op, qp .. 'ix:n:' .. name .. ':' .. b, id) end
   local args = decodeJson(label[3])
   if type(args) == 'table' then
     for _, value in pairs(args) do
-      redis.call(op, qp .. 'ix:a:' .. tostring(value) .. ':' .. b, id)
+      onOwn(qp, op, qp .. 'ix:a:' .. tostring(value) .. ':' .. b, id)
     end
   end
   local token = label[4] and string.match(label[4], '^[^|]*|([^|]*)|')
-  if token then redis.call(op, qp .. 'ix:b:' .. token .. ':' .. b, id) end
+  if token then onOwn(qp, op, qp .. 'ix:b:' .. token .. ':' .. b, id) end
 end
 
 -- A field read with HMGET, or nil when absent (HMGET gives false, which JSON would keep).
@@ -423,7 +429,7 @@ local function freeSlot(qp, id, lc)
   if removed ~= 1 then return end
   local nxt = redis.pcall('LPOP', qp .. 'park:' .. name)
   if type(nxt) == 'string' then
-    redis.call('DECR', qp .. 'parked')
+    onOwn(qp, 'DECR', qp .. 'parked')
     pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
   end
 end

@@ -66,7 +66,8 @@ end
 local function call(cmd, ...)
   local r = redis.pcall(cmd, ...)
   if type(r) == 'table' and r.err then
-    if not string.find(r.err, 'WRONGTYPE', 1, true) then error(r.err) end
+    -- Another error: run again with redis.call, which raises Redis's own error as it is.
+    if not string.find(r.err, 'WRONGTYPE', 1, true) then return redis.call(cmd, ...) end
     r = asEmpty(cmd, ...)
   end
   work = work + COMMAND_COST

@@ -27,7 +27,8 @@ local defaultAttempts = tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
 local server = serverMs()
 local clock = qp .. 'reap-clock'
-local last = tonumber(redis.call('GET', clock))
+local last = redis.pcall('GET', clock) -- a key of another type is overwritten below
+last = type(last) == 'string' and tonumber(last) or nil
 redis.pcall('SET', clock, server, 'PX', 86400000) -- refused at maxmemory: harmless here
 if last and server - last > tonumber(ARGV[7]) then return {0, 0, 0, 0} end
 local expired = onOwn(qp, 'ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))

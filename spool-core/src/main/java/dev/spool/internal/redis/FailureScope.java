@@ -3,6 +3,9 @@ package dev.spool.internal.redis;
 import dev.spool.RedisOutOfMemoryException;
 import dev.spool.SpoolConnectionException;
 import io.lettuce.core.RedisCommandExecutionException;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tells a failure of Redis as a whole from a refusal of one call. A loop over queues (fetching,
@@ -14,13 +17,32 @@ public final class FailureScope {
   /** How long a queue (or a recurring tick) whose call was refused is set aside. */
   public static final long RETRY_REFUSED_MS = 5_000;
 
+  /** Error codes of Redis's own state, which every call meets alike. */
+  private static final Set<String> REDIS_WIDE =
+      Set.of(
+          "LOADING",
+          "BUSY",
+          "READONLY",
+          "MASTERDOWN",
+          "MISCONF",
+          "NOREPLICAS",
+          "OOM",
+          "CLUSTERDOWN",
+          "TRYAGAIN");
+
+  /**
+   * Redis 6.2 wraps an error met inside a script: "ERR Error running script … @user_script:9:
+   * READONLY …".
+   */
+  private static final Pattern IN_SCRIPT = Pattern.compile("@user_script:\\d+: (\\S+)");
+
   private FailureScope() {}
 
   /**
-   * Whether every call would fail alike: Redis unreachable, too slow or out of memory, an error
-   * reply of its own state (loading, busy, read-only, …), or the caller interrupted. A key of
-   * another type ({@code WRONGTYPE}) or an error raised by a script ({@code ERR …}, a Lua error on
-   * what it read included) is the call's own, as is a failure on this side.
+   * Whether every call would fail alike: Redis unreachable, too slow or out of memory, an error of
+   * its own state (loading, busy, read-only, …, also as met inside a script), or the caller
+   * interrupted. A key of another type, an error a script raised on what it read, and a failure on
+   * this side are the call's own.
    */
   public static boolean wholeRedis(RuntimeException e) {
     if (e instanceof SpoolConnectionException || e instanceof RedisOutOfMemoryException) {
@@ -31,10 +53,19 @@ public final class FailureScope {
         return true;
       }
       if (t instanceof RedisCommandExecutionException) {
-        String m = t.getMessage() == null ? "" : t.getMessage();
-        return !m.startsWith("WRONGTYPE") && !m.startsWith("ERR");
+        return REDIS_WIDE.contains(code(t.getMessage() == null ? "" : t.getMessage()));
       }
     }
     return false;
+  }
+
+  /** The error's code: its first word, or for an error met inside a script, that error's. */
+  static String code(String message) {
+    Matcher inScript = IN_SCRIPT.matcher(message);
+    if (message.startsWith("ERR") && inScript.find()) {
+      return inScript.group(1);
+    }
+    int space = message.indexOf(' ');
+    return space < 0 ? message : message.substring(0, space);
   }
 }

@@ -176,8 +176,21 @@ public final class RecurringStore {
       return -1;
     }
     long firstDueMs = (long) first.getFirst().getScore();
-    // A refused tick is still due: the next pass is when it may be tried again, not at once.
-    return retryAtMs != Long.MAX_VALUE && firstDueMs <= nowMs ? retryAtMs : firstDueMs;
+    if (retryAtMs == Long.MAX_VALUE || firstDueMs > nowMs) {
+      return firstDueMs;
+    }
+    // A refused tick is still due, first: the next pass is when it may be tried again, or when
+    // the next tick that is not due yet is, if sooner.
+    List<ScoredValue<String>> later =
+        redis.await(
+            redis
+                .async()
+                .zrangebyscoreWithScores(
+                    q.recurringDue(),
+                    Range.from(
+                        Range.Boundary.excluding((double) nowMs), Range.Boundary.unbounded()),
+                    io.lettuce.core.Limit.create(0, 1)));
+    return later.isEmpty() ? retryAtMs : Math.min(retryAtMs, (long) later.getFirst().getScore());
   }
 
   private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {

@@ -37,4 +37,27 @@ class FailureScopeTest {
             FailureScope.wholeRedis(new SpoolException("interrupted", new InterruptedException())))
         .isTrue();
   }
+
+  @Test
+  void anErrorOfRedisMetInsideAScriptOnRedis62IsStillRedisWide() {
+    assertThat(
+            FailureScope.wholeRedis(
+                replied(
+                    "ERR Error running script (call to f_1a2b): @user_script:9: READONLY You"
+                        + " can't write against a read only replica.")))
+        .isTrue();
+    assertThat(
+            FailureScope.wholeRedis(
+                replied(
+                    "ERR Error running script (call to f_1a2b): @user_script:9: WRONGTYPE"
+                        + " Operation against a key holding the wrong kind of value")))
+        .isFalse();
+    assertThat(
+            FailureScope.wholeRedis(
+                replied(
+                    "ERR Error running script (call to f_1a2b): @user_script:12: user_script:12:"
+                        + " attempt to compare nil with number")))
+        .isFalse();
+    assertThat(FailureScope.wholeRedis(replied("NOPERM this user has no permissions"))).isFalse();
+  }
 }
