@@ -225,6 +225,21 @@ class CorruptKeysIT {
                     && more.stream().allMatch(id -> state(id) == State.SUCCEEDED));
   }
 
+  @Test
+  void theNodeRegistrysKeysOfAnotherTypeAreSetAsideAndNodesStartAndRun() {
+    String nodes = f.namespace + ":{nodes}:";
+    f.redis().set(nodes + "info", "garbage");
+    f.redis().hset(nodes + "name:node-1", "garbage", "1");
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == State.SUCCEEDED);
+    assertThat(f.spool.monitor().nodes()).extracting(NodeInfo::name).containsExactly("node-1");
+    assertThat(f.redis().get(nodes + "corrupt:info")).isEqualTo("garbage");
+    assertThat(f.redis().hget(nodes + "corrupt:name:node-1", "garbage")).isEqualTo("1");
+  }
+
   private State state(JobId id) {
     return f.spool.statuses().find(id).map(JobStatus::state).orElse(null);
   }

@@ -22,7 +22,7 @@ for i = 4, #ARGV, 2 do
     job = redis.call('HMGET', key, 's', 'w', 'n', 'krq')
   end
   if job and job[1] == 'started' and job[2] == node and job[3] == attempt
-      and redis.call('ZSCORE', KEYS[1], id) then
+      and onOwn(string.sub(prefix, 1, -5), 'ZSCORE', KEYS[1], id) then -- garbage set aside
     redis.call('ZREM', KEYS[1], id)
     redis.call('ZADD', KEYS[1], deadline, id)
     if job[4] then kill[#kill + 1] = id end

@@ -4,6 +4,6 @@
   ARGV[1] name   ARGV[2] the entry as the caller read it (unchanged since: not registered again)
   Returns: 1 dropped, 0 kept ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.pcall('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end -- garbage: no node
 redis.call('HDEL', KEYS[2], ARGV[1])
 return 1

@@ -2,7 +2,7 @@
   KEYS[1] {nodes}:name:<name>  STRING   KEYS[2] {nodes}:info  HASH
   ARGV[1] name   ARGV[2] instance id
   Returns: 1 released, 0 the name was not held by this instance ]]
-if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+if redis.pcall('GET', KEYS[1]) ~= ARGV[2] then return 0 end -- garbage holds no name
 redis.call('DEL', KEYS[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
+redis.pcall('HDEL', KEYS[2], ARGV[1]) -- info of another type: set aside by the next register
 return 1

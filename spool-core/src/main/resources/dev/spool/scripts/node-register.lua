@@ -8,11 +8,14 @@
   its name when Redis is out of memory.
   Returns: {'ok'} claimed (or renewed by its holder); else {'held', holder instance, holder
   info JSON ('{}' when unknown)} ]]
-local holder = redis.call('GET', KEYS[1])
+-- Keys of another type (garbage) are set aside (onOwn), as <ns>:{nodes}:corrupt:info, say: a
+-- node that cannot renew its name would stop, and every node with it.
+local np = string.sub(KEYS[2], 1, -5) -- <ns>:{nodes}: (KEYS[2] without 'info')
+local holder = onOwn(np, 'GET', KEYS[1])
 if holder and holder ~= ARGV[2] and holder ~= ARGV[5] then
-  return {'held', holder, redis.call('HGET', KEYS[2], ARGV[1]) or '{}'}
+  return {'held', holder, onOwn(np, 'HGET', KEYS[2], ARGV[1]) or '{}'}
 end
-redis.call('HDEL', KEYS[2], ARGV[1])
+onOwn(np, 'HDEL', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 return {'ok'}

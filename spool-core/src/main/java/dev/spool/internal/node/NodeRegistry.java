@@ -143,7 +143,7 @@ public final class NodeRegistry {
    * details: {@code null}).
    */
   public Map<String, Registration> liveNodes() {
-    Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
+    Map<String, String> all = nodeInfo();
     Map<String, RedisFuture<Long>> held = new java.util.HashMap<>();
     for (String name : all.keySet()) {
       held.put(name, redis.async().exists(keys.nodeName(name)));
@@ -164,7 +164,7 @@ public final class NodeRegistry {
    */
   public List<String> forgetDead(long cutoffMs) {
     // One entry per node name; the dead ones are forgotten here, so the hash stays small.
-    Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
+    Map<String, String> all = nodeInfo();
     Map<String, RedisFuture<Long>> held = new java.util.TreeMap<>();
     for (String name : all.keySet()) {
       held.put(name, redis.async().exists(keys.nodeName(name)));
@@ -200,7 +200,7 @@ public final class NodeRegistry {
   }
 
   public List<NodeInfo> nodes() {
-    Map<String, String> all = redis.await(redis.async().hgetall(keys.nodeInfo()));
+    Map<String, String> all = nodeInfo();
     List<String> names = new ArrayList<>(all.keySet());
     names.sort(null);
     List<RedisFuture<Long>> alive = new ArrayList<>();
@@ -227,5 +227,10 @@ public final class NodeRegistry {
       }
     }
     return out;
+  }
+
+  /** Every node's published info; a key of another type (garbage) reads as none. */
+  private Map<String, String> nodeInfo() {
+    return redis.awaitOrIfWrongType(redis.async().hgetall(keys.nodeInfo()), Map.of());
   }
 }
