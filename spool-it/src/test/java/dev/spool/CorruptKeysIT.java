@@ -240,6 +240,24 @@ class CorruptKeysIT {
     assertThat(f.redis().hget(nodes + "corrupt:name:node-1", "garbage")).isEqualTo("1");
   }
 
+  @Test
+  void theNamespacesListsOfQueuesAndRecurringNamesOfAnotherTypeAreSetAside() {
+    String queues = f.namespace + ":queues";
+    String recurring = f.namespace + ":recurring";
+    f.redis().set(queues, "garbage");
+    f.redis().set(recurring, "garbage");
+    assertThat(f.spool.monitor().queues()).isEmpty(); // read as none, not an error
+
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    f.spool.recurring("tick", Schedule.every(Duration.ofHours(1)), NOOP, new Noop(2));
+
+    assertThat(f.spool.statuses().find(id)).isPresent();
+    assertThat(f.spool.monitor().queues()).containsExactly("work");
+    assertThat(f.spool.recurringJobs()).extracting(RecurringJob::name).containsExactly("tick");
+    assertThat(f.redis().get("{" + queues + "}:corrupt")).isEqualTo("garbage");
+    assertThat(f.redis().get("{" + recurring + "}:corrupt")).isEqualTo("garbage");
+  }
+
   private State state(JobId id) {
     return f.spool.statuses().find(id).map(JobStatus::state).orElse(null);
   }

@@ -85,7 +85,7 @@ public final class QueueActivity {
       version += c.completed() + parse(redis.awaitOrIfWrongType(events.get(2 * i), null));
       version += parse(redis.awaitOrIfWrongType(events.get(2 * i + 1), null));
     }
-    return new QueuesSnapshot(read, redis.await(queueCount), version);
+    return new QueuesSnapshot(read, redis.awaitOrIfWrongType(queueCount, 0L), version);
   }
 
   private static long number(KeyValue<String, String> field) {

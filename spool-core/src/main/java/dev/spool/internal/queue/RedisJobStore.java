@@ -539,7 +539,8 @@ public final class RedisJobStore implements JobStore {
   @Override
   public void registerQueue(String queue) {
     if (!knownQueues.contains(queue)) {
-      redis.await(redis.async().sadd(keys.queues(), queue));
+      redis.awaitSettingAsideWrongType(
+          keys.queues(), () -> redis.async().sadd(keys.queues(), queue));
       knownQueues.add(queue);
     }
   }
@@ -551,7 +552,12 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public List<String> queues() {
-    return redis.await(redis.async().smembers(keys.queues())).stream().sorted().toList();
+    // Of another type (garbage): no queue is listed until a registration sets it aside.
+    return redis
+        .awaitOrIfWrongType(redis.async().smembers(keys.queues()), Set.<String>of())
+        .stream()
+        .sorted()
+        .toList();
   }
 
   /** Pauses the queue; true if it was not paused before. */

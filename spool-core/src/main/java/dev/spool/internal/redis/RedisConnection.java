@@ -674,6 +674,27 @@ public final class RedisConnection implements AutoCloseable {
   }
 
   /**
+   * As {@link #await(Future)} for a call on one namespace-wide key (outside every queue's slot): a
+   * key of another type there (garbage written behind Spool's back) is renamed to {@code
+   * {key}:corrupt} for 7 days, in the key's own slot, and the call is made again on a fresh key.
+   */
+  public <T> T awaitSettingAsideWrongType(String key, Supplier<? extends Future<T>> call) {
+    try {
+      return await(call.get());
+    } catch (SpoolException e) {
+      if (!(unwrap(e.getCause()) instanceof RedisCommandExecutionException wrong)
+          || wrong.getMessage() == null
+          || !wrong.getMessage().startsWith("WRONGTYPE")) {
+        throw e;
+      }
+      String aside = "{" + key + "}:corrupt";
+      await(commands.rename(key, aside));
+      await(commands.expire(aside, 604_800));
+      return await(call.get());
+    }
+  }
+
+  /**
    * As {@link #await(Future)}, but a key of another type than the command reads (Redis's WRONGTYPE:
    * garbage written behind Spool's back) reads as {@code ofWrongType}: one bad key must not fail a
    * read of many.

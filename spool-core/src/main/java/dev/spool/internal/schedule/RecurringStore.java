@@ -39,7 +39,9 @@ public final class RecurringStore {
 
   /** Creates or replaces; a name moves queues if it was defined on another one. */
   public void set(String name, String queue, RecurringDefinition definition, long nextRunMs) {
-    String previous = redis.await(redis.async().hget(keys.recurringNames(), name));
+    String previous =
+        redis.awaitSettingAsideWrongType(
+            keys.recurringNames(), () -> redis.async().hget(keys.recurringNames(), name));
     if (previous != null && !previous.equals(queue)) {
       cancel(name);
     }
@@ -53,7 +55,8 @@ public final class RecurringStore {
             definition.toJson(),
             Long.toString(nextRunMs),
             q.dueChannel()));
-    redis.await(redis.async().hset(keys.recurringNames(), name, queue));
+    redis.awaitSettingAsideWrongType(
+        keys.recurringNames(), () -> redis.async().hset(keys.recurringNames(), name, queue));
   }
 
   /**
@@ -61,7 +64,7 @@ public final class RecurringStore {
    * is such a recurring job. Only an existing entry is moved (ZADD XX): a cancel in between wins.
    */
   public boolean triggerNow(String name, long nowMs) {
-    String queue = redis.await(redis.async().hget(keys.recurringNames(), name));
+    String queue = redis.awaitOrIfWrongType(redis.async().hget(keys.recurringNames(), name), null);
     if (queue == null) {
       return false;
     }
@@ -79,7 +82,7 @@ public final class RecurringStore {
 
   /** Returns true if there was such a recurring job. */
   public boolean cancel(String name) {
-    String queue = redis.await(redis.async().hget(keys.recurringNames(), name));
+    String queue = redis.awaitOrIfWrongType(redis.async().hget(keys.recurringNames(), name), null);
     if (queue == null) {
       return false;
     }
@@ -95,7 +98,8 @@ public final class RecurringStore {
   }
 
   public List<RecurringJob> list() {
-    Map<String, String> names = redis.await(redis.async().hgetall(keys.recurringNames()));
+    Map<String, String> names =
+        redis.awaitOrIfWrongType(redis.async().hgetall(keys.recurringNames()), Map.of());
     List<RecurringJob> out = new ArrayList<>();
     for (Map.Entry<String, String> e : names.entrySet()) {
       QueueKeys q = keys.queue(e.getValue());
