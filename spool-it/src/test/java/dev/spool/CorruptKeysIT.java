@@ -226,6 +226,22 @@ class CorruptKeysIT {
   }
 
   @Test
+  void aLeaseLostWithTheDataIsGivenAgainAndTheJobEndsAsItShould() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    f.worker("node-1").handle(NOOP, (job, a) -> release.await()).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == State.STARTED);
+
+    f.redis().zrem(key("active"), Long.toString(id.number())); // the lease, lost by a hand
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.redis().zscore(key("active"), Long.toString(id.number())) != null);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == State.SUCCEEDED);
+  }
+
+  @Test
   void theNodeRegistrysKeysOfAnotherTypeAreSetAsideAndNodesStartAndRun() {
     String nodes = f.namespace + ":{nodes}:";
     f.redis().set(nodes + "info", "garbage");

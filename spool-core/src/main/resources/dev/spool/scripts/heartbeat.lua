@@ -7,9 +7,11 @@
   node, 'n' this attempt, the id in KEYS[1]. The deadline is Redis's clock (TIME) plus the
   lease, so no node's clock matters. A renewal removes, then adds: at maxmemory (noeviction)
   Redis refuses only a script's first write that may grow memory, so leases are still renewed.
-  A key that is not a job hash is a lost lease of that job, never an error of the call.
+  A key that is not a job hash is a lost lease of that job, never an error of the call. A lease
+  missing while the job is still this node's attempt (lost data) is given again.
   Returns: {ids whose lease the node lost, ids with a stored kill request ('krq')} ]]
 local prefix, node = ARGV[1], ARGV[2]
+local qp = string.sub(prefix, 1, -5)
 local now = redis.call('TIME')
 local deadline = string.format('%.0f',
   tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3]))
@@ -21,10 +23,18 @@ for i = 4, #ARGV, 2 do
   if redis.call('TYPE', key).ok == 'hash' then
     job = redis.call('HMGET', key, 's', 'w', 'n', 'krq')
   end
-  if job and job[1] == 'started' and job[2] == node and job[3] == attempt
-      and onOwn(string.sub(prefix, 1, -5), 'ZSCORE', KEYS[1], id) then -- garbage set aside
+  local held = job and job[1] == 'started' and job[2] == node and job[3] == attempt
+  if held and onOwn(qp, 'ZSCORE', KEYS[1], id) then
     redis.call('ZREM', KEYS[1], id)
     redis.call('ZADD', KEYS[1], deadline, id)
+  elseif held then
+    -- The job is still this node's attempt, yet its lease is gone: a reap, an outcome or a
+    -- hand-back change the job in the same script, so only lost data (leases overwritten with
+    -- garbage, set aside) does this. The lease is given again; else the job would stay started
+    -- with no lease, never reaped. (pcall: at maxmemory, a lost lease.)
+    held = type(redis.pcall('ZADD', KEYS[1], deadline, id)) == 'number'
+  end
+  if held then
     if job[4] then kill[#kill + 1] = id end
   else
     lost[#lost + 1] = id
