@@ -49,18 +49,15 @@ end
 local queueRate = redis.pcall('GET', qp .. 'rlimit')
 queueRate = type(queueRate) == 'string' and string.match(queueRate, '^%d+|%d+$') and (queueRate .. '|q') or nil
 local deadline = serverMs() + leaseMs
--- Reads that run after the first pop go through pcall: a key of another type must not fail the
+-- Reads that run after the first pop go through onOwn: a key of another type must not fail the
 -- call once jobs have left their ready lists (they would be lost).
 local function longerThanZero(cmd, key)
-  local n = redis.pcall(cmd, key)
-  return type(n) == 'number' and n > 0
+  return onOwn(qp, cmd, key) > 0
 end
+-- {q}:avoid holds node names, one per node with avoiding jobs waiting (a name leaves when its
+-- list empties): small by construction, whatever the history.
 local function avoidedNodes()
-  local avoid = qp .. 'avoid'
-  local m = redis.pcall('SMEMBERS', avoid)
-  if not m.err then return m end
-  if string.find(m.err, 'WRONGTYPE', 1, true) then setAside(qp, avoid, 'avoid') end
-  return {}
+  return onOwn(qp, 'SMEMBERS', qp .. 'avoid')
 end
 local ids = {}
 local function take(list)

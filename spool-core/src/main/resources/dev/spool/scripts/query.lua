@@ -56,6 +56,7 @@ local work = 0
 local function asEmpty(cmd, ...)
   if cmd == 'SCARD' or cmd == 'SISMEMBER' then return 0 end
   if cmd ~= 'SUNION' then return {} end -- SMEMBERS, SINTER (one empty set empties it), HGETALL
+  -- The keys of one bucket: each set holds at most the bucket's 512 job numbers.
   local sets = {}
   for _, key in ipairs({...}) do
     if redis.call('TYPE', key).ok == 'set' then sets[#sets + 1] = key end

@@ -22,26 +22,22 @@ public final class LeaderLease {
 
   /** Takes or renews the lead of {@code duty} on {@code queue} for {@code leadMs}; true if held. */
   public boolean lead(String queue, String duty, long leadMs) {
-    Long r =
-        redis.await(
-            redis.eval(
-                Script.LEADER,
-                ScriptOutputType.INTEGER,
-                new String[] {keys.queue(queue).leader(duty)},
-                node,
-                Long.toString(leadMs)));
-    return r != null && r == 1;
+    return call(Script.LEADER, queue, duty, node, Long.toString(leadMs));
   }
 
   /** Gives up the lead of {@code duty} on {@code queue} if this node holds it; true if it did. */
   public boolean resign(String queue, String duty) {
+    return call(Script.LEADER_RESIGN, queue, duty, node);
+  }
+
+  private boolean call(Script script, String queue, String duty, String... args) {
     Long r =
         redis.await(
             redis.eval(
-                Script.LEADER_RESIGN,
+                script,
                 ScriptOutputType.INTEGER,
                 new String[] {keys.queue(queue).leader(duty)},
-                node));
+                args));
     return r != null && r == 1;
   }
 }
