@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * The status of one job, as last loaded ({@link #reload()} refreshes it). Setters write to Redis at
  * once, each in one atomic step, and refresh this view. Safe to change from several processes:
- * every change is a single script, unlike jobba's "write from one" rule.
+ * every change is a single script, unlike jobba's "write from one" rule. The state of a job Spool
+ * runs follows its runs: the state changes ({@link #started()} and the others) are for work run
+ * elsewhere, and throw {@link IllegalStateException} for a Spool job.
  */
 public final class JobStatus {
   private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
@@ -168,7 +170,16 @@ public final class JobStatus {
   }
 
   private JobStatus enter(State state) {
-    if (store.setState(id, state.stored(), Micros.now(clock)) < 0) {
+    long attempt = store.setState(id, state.stored(), Micros.now(clock));
+    if (attempt == -2) {
+      throw new IllegalStateException(
+          "job "
+              + id
+              + " is run by Spool: its state follows its runs and cannot be set by hand; a handler"
+              + " ends it by returning or throwing, and requestKill() or Spool.cancel(id) from"
+              + " outside");
+    }
+    if (attempt < 0) {
       throw missing();
     }
     return reload();

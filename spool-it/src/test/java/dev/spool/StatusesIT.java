@@ -336,6 +336,39 @@ class StatusesIT {
     }
 
     @Test
+    void aSpoolJobsStateIsNotSetByHandAndItsRunEndsAsTheEngineRecordsIt() {
+      JobType<Noop> limited = NOOP.withConcurrencyLimit(1).withRetry(Retry.none());
+      JobId delayed =
+          f.spool.enqueue(
+              limited, new Noop(0), JobOptions.builder().delay(Duration.ofHours(1)).build());
+      assertThatThrownBy(() -> statuses.find(delayed).orElseThrow().killed())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is run by Spool")
+          .hasMessageContaining("requestKill()");
+      assertThat(statuses.find(delayed).orElseThrow().state()).isEqualTo(State.SCHEDULED);
+
+      // jobba's habit inside a handler: before, the run's outcome was dropped and its slot kept.
+      List<JobId> ids = f.spool.enqueueAll(limited, List.of(new Noop(1), new Noop(2)));
+      f.worker("node-1")
+          .handle(
+              limited,
+              (job, a) -> {
+                if (a.n() == 1) {
+                  job.status().succeeded();
+                }
+                job.put("ran", a.n());
+              })
+          .start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> statuses.findOrUnknown(ids.get(1)).state() == State.SUCCEEDED);
+      JobStatus first = statuses.find(ids.get(0)).orElseThrow();
+      assertThat(first.state()).isEqualTo(State.FAILED);
+      assertThat(first.errors().getFirst().toString()).contains("is run by Spool");
+      assertThat(statuses.find(ids.get(1)).orElseThrow().result()).containsEntry("ran", 2);
+    }
+
+    @Test
     void engineRetriesAreRestartsWithPreviousAttemptsAndErrors() {
       JobType<Noop> flaky = NOOP.withRetry(Retry.fixed(2, Duration.ofMillis(50)));
       JobId id = f.spool.enqueue(flaky, new Noop(1));

@@ -8,12 +8,17 @@
   ARGV[1] job key prefix   ARGV[2] id   ARGV[3] state   ARGV[4] now (µs)
   ARGV[5] expiry (s) for a status that reaches a final state (it joins {q}:finished, the
   Pruner's list; leaving a final state takes it off)
-  Returns: the attempt after the change, or -1 if there is no such status ]]
+  A job Spool's engine runs (it has a type, 't') is refused: its state follows its runs, and a
+  state set by hand would make the engine drop the run's outcome, keep its locks and its
+  concurrency slot, or leave it in a schedule.
+  Returns: the attempt after the change, -1 if there is no such status, -2 if it is an engine
+  job's ]]
 local prefix, id, state, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local qp = string.sub(prefix, 1, -5)
 local key = KEYS[1]
-local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa', 'da')
+local job = redis.call('HMGET', key, 's', 'n', 'sta', 'que', 'suc', 'fai', 'kil', 'pg', 'er', 'pa', 'da', 't')
 if not job[1] then return -1 end
+if job[12] then return -2 end
 local attempt = int(job[2]) or 0
 local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 'suc',
   failed = 'fai', killed = 'kil', unqueued = 'rec'}

@@ -80,7 +80,10 @@ public final class StatusStore {
     return out;
   }
 
-  /** Returns the attempt after the change, or -1 if there is no such status. */
+  /**
+   * Returns the attempt after the change, -1 if there is no such status, or -2 if it is the
+   * status of a job Spool runs (whose state only the engine changes).
+   */
   public long setState(JobId id, String state, long nowMicros) {
     QueueKeys q = keys.queue(id.queue());
     return redis.<Long>await(
