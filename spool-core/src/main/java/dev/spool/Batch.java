@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
@@ -171,9 +172,13 @@ public final class Batch {
     }
 
     /**
-     * Records the batch with all its parts, then enqueues the parts.
+     * Records the batch with all its parts, then enqueues the parts. A unique part whose lock is
+     * held (by another job, or by an earlier part of this batch with the same arguments) is not
+     * enqueued: it counts as a failed part at once, since it will never run for this batch.
      *
      * @throws IllegalStateException if no part was added
+     * @throws UniqueJobConflictException if such a part's unique lock raises on a conflict ({@link
+     *     OnConflict#RAISE}); the batch is recorded and its other parts enqueued all the same
      */
     public Batch submit() {
       if (parts.isEmpty()) {
@@ -218,6 +223,8 @@ public final class Batch {
             names);
       }
       // Consecutive parts of one type and options go out together, pipelined.
+      List<String> rejected = new ArrayList<>();
+      UniqueJobConflictException raise = null;
       int from = 0;
       while (from < parts.size()) {
         Part first = parts.get(from);
@@ -233,16 +240,32 @@ public final class Batch {
           args.add(parts.get(i).args());
           refs.add(queue + "|" + token + "|" + i);
         }
-        enqueue(first.type(), args, first.options(), refs);
+        List<EnqueueResult> results = enqueue(first.type(), args, first.options(), refs);
+        for (int i = 0; i < results.size(); i++) {
+          if (!results.get(i).accepted()) {
+            rejected.add(refs.get(i));
+            Unique<?> unique = Enqueuer.uniqueOf(first.type(), first.options());
+            if (raise == null && unique != null && unique.conflict() == OnConflict.RAISE) {
+              raise = new UniqueJobConflictException(first.type().name(), results.get(i).jobId());
+            }
+          }
+        }
         from = to;
+      }
+      if (!rejected.isEmpty()) {
+        // A rejected part never runs for this batch: without its end the batch would wait for it.
+        store.batchPartsFailed(rejected, Micros.now(clock));
+      }
+      if (raise != null) {
+        throw raise;
       }
       return new Batch(store, queue, token);
     }
 
     @SuppressWarnings("unchecked")
-    private <A> void enqueue(
+    private <A> List<EnqueueResult> enqueue(
         JobType<A> type, List<Object> args, JobOptions options, List<String> refs) {
-      enqueuer.enqueueAll(type, (List<A>) (List<?>) args, options, refs);
+      return enqueuer.enqueueAll(type, (List<A>) (List<?>) args, options, refs);
     }
   }
 }

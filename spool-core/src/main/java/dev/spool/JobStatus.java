@@ -270,7 +270,7 @@ public final class JobStatus {
    * @throws StatusIncompleteException if it is not completed (succeeded or failed)
    */
   public void delete() {
-    long[] r = store.delete(id.queue(), List.of(id.number()), false);
+    long[] r = store.delete(id.queue(), List.of(id.number()), false, Micros.now(clock));
     if (r[1] > 0) {
       reload();
       throw new StatusIncompleteException(id, state());
@@ -280,7 +280,7 @@ public final class JobStatus {
 
   /** Deletes the status and its index entries whatever its state; a queued job is dropped. */
   public void forceDelete() {
-    store.delete(id.queue(), List.of(id.number()), true);
+    store.delete(id.queue(), List.of(id.number()), true, Micros.now(clock));
     fields = Map.of();
   }
 

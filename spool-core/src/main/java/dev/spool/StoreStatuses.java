@@ -207,8 +207,11 @@ final class StoreStatuses implements Statuses {
       for (int from = 0; from < numbers.size(); from += 1000) {
         deleted +=
             store
-                .delete(queue, numbers.subList(from, Math.min(from + 1000, numbers.size())), force)[
-                0];
+                .delete(
+                    queue,
+                    numbers.subList(from, Math.min(from + 1000, numbers.size())),
+                    force,
+                    Micros.now(clock))[0];
       }
     }
     return deleted;

@@ -110,6 +110,111 @@ class BatchIT {
   }
 
   @Test
+  void partsCancelledKilledOrDeletedBeforeTheyRunCountAsFailed() {
+    JobType<Noop> retried =
+        JobType.of("retried", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(3, Duration.ofHours(1)));
+    JobOptions later = JobOptions.builder().delay(Duration.ofHours(1)).build();
+    Batch batch =
+        f.spool
+            .batch()
+            .onComplete(REPORT, new Report("2026-11"))
+            .onSuccess(NOTIFY, new Report("2026-11"))
+            .add(DAY, new Noop(0), later)
+            .add(DAY, new Noop(1), later)
+            .add(DAY, new Noop(2), later)
+            .add(DAY, new Noop(3))
+            .add(retried, new Noop(4))
+            .submit();
+    List<JobId> parts =
+        f.spool.statuses().all().batch(batch.id()).list().stream()
+            .map(JobStatus::id)
+            .sorted(java.util.Comparator.comparingLong(JobId::number))
+            .toList();
+    assertThat(parts).hasSize(5);
+    assertThat(f.spool.cancel(parts.get(0))).isTrue();
+    f.spool.statuses().find(parts.get(1)).orElseThrow().requestKill();
+    f.spool.statuses().find(parts.get(2)).orElseThrow().forceDelete();
+    worker("node-1", (job, d) -> {})
+        .handle(
+            retried,
+            (job, d) -> {
+              throw new IllegalStateException("retried later");
+            })
+        .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().findOrUnknown(parts.get(4)).state() == State.SCHEDULED);
+    // Killed while it waits for its retry: before, the batch waited for it for good.
+    f.spool.statuses().find(parts.get(4)).orElseThrow().requestKill();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(5, 0, 1, 4, true, false));
+  }
+
+  @Test
+  void aPartRejectedByItsUniqueLockAtEnqueueCountsAsFailed() {
+    JobType<Noop> once =
+        JobType.of("once", Noop.class).withQueue("work").withUnique(Unique.untilExecuted());
+    Batch batch =
+        f.spool
+            .batch()
+            .onComplete(REPORT, new Report("2026-11"))
+            .onSuccess(NOTIFY, new Report("2026-11"))
+            .add(once, new Noop(7))
+            .add(once, new Noop(7)) // the same arguments: the first part holds the lock
+            .add(DAY, new Noop(1))
+            .submit();
+    worker("node-1", (job, d) -> {}).handle(once, (job, d) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(3, 0, 2, 1, true, false));
+
+    // RAISE: submit says so, and the batch is recorded and ends all the same.
+    JobType<Noop> raising =
+        JobType.of("raising", Noop.class)
+            .withQueue("work")
+            .withUnique(Unique.untilExecuted().onConflict(OnConflict.RAISE));
+    JobId holder =
+        f.spool.enqueue(
+            raising, new Noop(9), JobOptions.builder().delay(Duration.ofHours(1)).build());
+    assertThatThrownBy(
+            () ->
+                f.spool
+                    .batch()
+                    .onComplete(REPORT, new Report("2026-12"))
+                    .add(raising, new Noop(9))
+                    .add(DAY, new Noop(2))
+                    .submit())
+        .isInstanceOf(UniqueJobConflictException.class)
+        .hasMessageContaining(holder.toString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.contains("report 2026-12"));
+  }
+
+  @Test
+  void aPartRejectedByItsUniqueLockAtStartCountsAsFailed() {
+    JobType<Noop> alone =
+        JobType.of("alone", Noop.class).withQueue("work").withUnique(Unique.whileExecuting());
+    Batch batch =
+        f.spool
+            .batch()
+            .onComplete(REPORT, new Report("2026-11"))
+            .add(alone, new Noop(7))
+            .add(alone, new Noop(7))
+            .submit();
+    // Both are fetched in one step: the second meets the first's lock and is rejected.
+    worker("node-1", (job, d) -> {}).handle(alone, (job, d) -> Thread.sleep(200)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(2, 0, 1, 1, true, false));
+    assertThat(f.spool.statuses().where(State.KILLED).batch(batch.id()).count()).isEqualTo(1);
+  }
+
+  @Test
   void stopOnFailureKillsThePartsThatHaveNotStarted() {
     Batch batch = monthOf(20, f.spool.batch().stopOnFailure());
     List<Integer> ran = new CopyOnWriteArrayList<>();

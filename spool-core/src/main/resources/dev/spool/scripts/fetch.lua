@@ -12,7 +12,7 @@
   ARGV[4] lease (ms): the deadline is Redis's TIME plus this, so node clocks may drift
   ARGV[5] max jobs   ARGV[6] retention (s) of jobs killed here
   ARGV[7] channel that tells stagers of an earlier due time
-  ARGV[8] type of the internal job that reports a batch part's end (for corrupt parts)
+  ARGV[8] type of the internal job that reports a batch part's end (corrupt, expired or rejected at start)
   A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
   Limits: the queue's own ({q}:climit, {q}:rlimit) and the job's ('lc', 'lr'): a job over a
   concurrency limit waits in {q}:park:<name> until a slot frees; one over a rate limit is
@@ -132,6 +132,7 @@ local function lockAtStart(key, id, u)
     kindName .. ' lock of ' .. tostring(redis.call('HGET', key, 't')) .. ' jobs with these arguments'})
   redis.call('HSET', key, 'e', reason, 'er', '[' .. reason .. ']')
   endKilled(qp, key, id, 'queued', now, ARGV[6], nil) -- the lock is the other job's
+  reportPartFailed(qp, redis.call('HGET', key, 'bt'), ARGV[8], now)
   return false
 end
 
@@ -142,9 +143,7 @@ local function expire(key, id, expiresAt, part)
     expiresAt .. ' (ms since the epoch), so it was discarded without running'})
   redis.call('HSET', key, 'e', reason, 'er', '[' .. reason .. ']')
   endKilled(qp, key, id, 'queued', now, ARGV[6], 'EWD')
-  if part then
-    createJob(qp, ARGV[8], cjson.encode({part = part, outcome = 'ko'}), now)
-  end
+  reportPartFailed(qp, part, ARGV[8], now)
 end
 
 -- Limits (docs/flow-control.md). Their keys are Spool's own bookkeeping: one that holds another

@@ -470,6 +470,16 @@ local function createJob(qp, type, args, now, options)
   return id
 end
 
+-- Reports a batch part's end as failed to its batch, through an internal job of the part's own
+-- queue (the batch's keys live in another slot). `part` is the job's 'bt' field ("<queue>|<token>|
+-- <part>"), nil for a job of no batch; `partDoneType` the internal job type that reports it. A part
+-- reported twice counts once (batch-done), so a path that may race the part's node reports freely.
+local function reportPartFailed(qp, part, partDoneType, nowUs)
+  if part and partDoneType and string.match(part, '^[^|]+|[^|]+|.+$') then
+    createJob(qp, partDoneType, cjson.encode({part = part, outcome = 'ko'}), nowUs)
+  end
+end
+
 -- Deletes a job's hash and every index entry of it (leaving its state takes it off
 -- {q}:finished).
 local function forget(qp, key, id)
@@ -574,10 +584,7 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   stamp(qp, key, id, 'fai', nowUs)
   unlock(qp, key, id, 'EWD')
   onOwn(qp, 'ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
-  local part = redis.call('HGET', key, 'bt')
-  if part and partDoneType and string.match(part, '^[^|]+|[^|]+|.+$') then
-    createJob(qp, partDoneType, cjson.encode({part = part, outcome = 'ko'}), nowUs)
-  end
+  reportPartFailed(qp, redis.call('HGET', key, 'bt'), partDoneType, nowUs)
   announce(qp, {id})
 end
 

@@ -80,7 +80,7 @@ for _, id in ipairs(expired) do
         -- Its kill was requested while its node was gone: it ends killed, never runs again.
         redis.call('HSET', key, 'e', err, 'er', cjson.encode(errors))
         endKilled(qp, key, id, 'started', nowUs, ARGV[8], 'WD')
-        if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+        reportPartFailed(qp, job[11], ARGV[6], nowUs)
         killed = killed + 1
       elseif used >= allowed then
         redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
@@ -88,7 +88,7 @@ for _, id in ipairs(expired) do
         stamp(qp, key, id, 'fai', nowUs)
         unlock(qp, key, id, 'WD')
         onOwn(qp, 'ZADD', KEYS[5], nowMs, id)
-        if job[11] then createJob(qp, ARGV[6], cjson.encode({part = job[11], outcome = 'ko'}), nowUs) end
+        reportPartFailed(qp, job[11], ARGV[6], nowUs)
         dead = dead + 1
         announce(qp, {id})
       else

@@ -4,6 +4,8 @@
   KEYS[1] {q}:ready  LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:delayed  ZSET
   ARGV[1] job key prefix   ARGV[2] id   ARGV[3] now (µs)   ARGV[4] expiry (s) of a killed status
   ARGV[5] channel of kill requests   ARGV[6] the job id as announced ("<queue>:<number>")
+  ARGV[7] type of the internal job that reports a batch part's end: a batch part killed before
+  it runs (queued, or waiting for its retry) is reported to its batch as failed
   Returns: 2 killed at once, 1 requested, 0 no such status, -1 already finished ]]
 local prefix, id, now = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
@@ -20,6 +22,7 @@ elseif state == 'scheduled' then
 end
 if removed then
   endKilled(qp, key, id, state, now, ARGV[4], 'ED')
+  reportPartFailed(qp, redis.call('HGET', key, 'bt'), ARGV[7], now)
   return 2
 end
 redis.call('PUBLISH', ARGV[5], ARGV[6])

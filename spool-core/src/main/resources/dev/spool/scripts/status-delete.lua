@@ -3,15 +3,17 @@
   killed) is refused.
   KEYS[1] {q}:ready  LIST  KEYS[2] {q}:prio  ZSET  KEYS[3] {q}:delayed  ZSET
   KEYS[4] {q}:active ZSET  KEYS[5] {q}:dead  ZSET
-  ARGV[1] job key prefix   ARGV[2] '1' to force   ARGV[3..] ids
+  ARGV[1] job key prefix   ARGV[2] '1' to force   ARGV[3] now (µs)   ARGV[4] type of the internal
+  job that reports a batch part's end: a batch part deleted before it ended is reported to its
+  batch as failed   ARGV[5..] ids
   Returns: {deleted, refused} ]]
-local prefix, force = ARGV[1], ARGV[2] == '1'
+local prefix, force, now = ARGV[1], ARGV[2] == '1', ARGV[3]
 local qp = string.sub(prefix, 1, -5)
 local deleted, refused = 0, 0
-for i = 3, #ARGV do
+for i = 5, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's') -- anything but a job's hash is left alone
+  local job = int(id) and fieldsOf(key, 's', 'bt') -- anything but a job's hash is left alone
   local state = job and job[1]
   if state then
     if not force and state ~= 'succeeded' and state ~= 'failed' then
@@ -24,6 +26,7 @@ for i = 3, #ARGV do
       redis.call('ZREM', KEYS[4], id)
       redis.call('ZREM', KEYS[5], id)
       unlock(qp, key, id, 'EWD')
+      if not FINISHED_STATES[state] then reportPartFailed(qp, job[2], ARGV[4], now) end
       deleted = deleted + forget(qp, key, id)
     end
   end

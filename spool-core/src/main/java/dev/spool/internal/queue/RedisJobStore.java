@@ -22,6 +22,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -404,6 +405,11 @@ public final class RedisJobStore implements JobStore {
     redis.await(batchDone(List.of(batchPart), List.of(succeeded), nowMicros));
   }
 
+  /** Records parts of one batch as ended without running (failed), in one script call. */
+  public void batchPartsFailed(List<String> batchParts, long nowMicros) {
+    redis.await(batchDone(batchParts, Collections.nCopies(batchParts.size(), false), nowMicros));
+  }
+
   /**
    * As {@link #batchDone(String, boolean, long)} for parts of one batch, in one script call.
    *
@@ -517,7 +523,8 @@ public final class RedisJobStore implements JobStore {
                 q.jobPrefix(),
                 Long.toString(id.number()),
                 Long.toString(nowMicros),
-                Long.toString(expirySeconds)));
+                Long.toString(expirySeconds),
+                BATCH_PART_DONE));
     return r.intValue();
   }
 

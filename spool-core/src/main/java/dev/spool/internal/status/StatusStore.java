@@ -1,6 +1,7 @@
 package dev.spool.internal.status;
 
 import dev.spool.JobId;
+import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
 import dev.spool.internal.redis.RedisConnection;
@@ -81,8 +82,8 @@ public final class StatusStore {
   }
 
   /**
-   * Returns the attempt after the change, -1 if there is no such status, or -2 if it is the
-   * status of a job Spool runs (whose state only the engine changes).
+   * Returns the attempt after the change, -1 if there is no such status, or -2 if it is the status
+   * of a job Spool runs (whose state only the engine changes).
    */
   public long setState(JobId id, String state, long nowMicros) {
     QueueKeys q = keys.queue(id.queue());
@@ -135,17 +136,22 @@ public final class StatusStore {
         == 1;
   }
 
-  /** Returns {deleted, refused as incomplete}. */
-  public long[] delete(String queue, List<Long> numbers, boolean force) {
+  /**
+   * Returns {deleted, refused as incomplete}. A batch part deleted before it ended is reported to
+   * its batch as failed.
+   */
+  public long[] delete(String queue, List<Long> numbers, boolean force, long nowMicros) {
     if (numbers.isEmpty()) {
       return new long[] {0, 0};
     }
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[2 + numbers.size()];
+    String[] args = new String[4 + numbers.size()];
     args[0] = q.jobPrefix();
     args[1] = force ? "1" : "0";
+    args[2] = Long.toString(nowMicros);
+    args[3] = RedisJobStore.BATCH_PART_DONE;
     for (int i = 0; i < numbers.size(); i++) {
-      args[2 + i] = Long.toString(numbers.get(i));
+      args[4 + i] = Long.toString(numbers.get(i));
     }
     String[] k = {q.ready(), q.prio(), q.delayed(), q.active(), q.dead()};
     List<Object> r =
@@ -168,7 +174,8 @@ public final class StatusStore {
                 Long.toString(nowMicros),
                 Long.toString(expirySeconds),
                 killChannel(),
-                id.toString()));
+                id.toString(),
+                RedisJobStore.BATCH_PART_DONE));
     return r.intValue();
   }
 
