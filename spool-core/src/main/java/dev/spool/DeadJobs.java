@@ -13,10 +13,18 @@ public interface DeadJobs {
 
   long size(String queue);
 
-  /** Puts a dead job back in its queue with a fresh retry budget; false if it is not dead. */
+  /**
+   * Puts a dead job back in its queue with a fresh retry budget; false if it is not dead. A job
+   * unique until executing or executed takes its lock again.
+   *
+   * @throws UniqueJobConflictException if another job holds that lock now: the job stays dead
+   */
   boolean retry(JobId id);
 
-  /** Retries every dead job of the queue; returns how many. */
+  /**
+   * Retries every dead job of the queue; returns how many. Those whose unique lock another job
+   * holds stay dead.
+   */
   long retryAll(String queue);
 
   /** Deletes every dead job of the queue; returns how many. */

@@ -184,6 +184,51 @@ class UniqueJobsIT {
     }
 
     @Test
+    void aDeadJobRetriedTakesItsLockAgainAndStaysDeadWhileADuplicateHoldsIt() throws Exception {
+      JobType<Noop> once = type("once", Unique.untilExecuted()).withRetry(Retry.none());
+      JobId dead = f.spool.enqueue(once, new Noop(1));
+      JobId other = f.spool.enqueue(once, new Noop(2));
+      Gate gate = new Gate();
+      List<Integer> ran = new CopyOnWriteArrayList<>();
+      f.worker("node-1")
+          .concurrency(1)
+          .handle(
+              once,
+              (job, a) -> {
+                if (job.attempt() == 0) {
+                  throw new IllegalStateException("dies");
+                }
+                if (a.n() == 1) {
+                  gate.handler(ran).handle(job, a);
+                }
+              })
+          .start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "failed".equals(state(dead)) && "failed".equals(state(other)));
+
+      // A duplicate took the lock meanwhile: retrying would run the two side by side.
+      JobId duplicate =
+          f.spool.enqueue(
+              once, new Noop(1), JobOptions.builder().delay(Duration.ofHours(1)).build());
+      assertThatThrownBy(() -> f.spool.deadJobs().retry(dead))
+          .isInstanceOf(UniqueJobConflictException.class)
+          .hasMessageContaining(dead + " stays dead")
+          .hasMessageContaining("job " + duplicate + " holds its lock");
+      assertThat(state(dead)).isEqualTo("failed");
+      assertThat(f.spool.deadJobs().retryAll("work")).as("only the other").isEqualTo(1);
+      assertThat(f.spool.deadJobs().size("work")).isEqualTo(1);
+
+      assertThat(f.spool.cancel(duplicate)).isTrue();
+      assertThat(f.spool.deadJobs().retry(dead)).isTrue();
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(f.spool.tryEnqueue(once, new Noop(1)).holder()).as("retried").contains(dead);
+      gate.release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(state(dead)));
+      assertThat(f.spool.tryEnqueue(once, new Noop(1)).accepted()).isTrue();
+    }
+
+    @Test
     void cancellingReleasesTheLock() {
       JobId first =
           f.spool.enqueue(

@@ -3,20 +3,42 @@
   KEYS[4] {q}:signal  LIST
   ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3..] ids, as the dead set holds them
   The attempt that died is archived in the status's previous attempts ('pa'). Every id given
-  leaves the dead set. One that is no job number, or whose key holds another type
-  (set aside as <qp>corrupt:<id>), is not requeued: garbage there must not stop a retry of all.
-  Returns: number of jobs requeued ]]
+  leaves the dead set, but one: a job unique until executing or executed takes its lock again
+  (it gave it back when it died), and while another job holds it, the job stays dead rather than
+  run beside its duplicate. One that is no job number, or whose key holds another type (set aside
+  as <qp>corrupt:<id>), is not requeued: garbage there must not stop a retry of all.
+  Returns: {number of jobs requeued, then for each job left dead: its id, the holder's id, its
+  type} ]]
 local prefix, now = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
-local requeued = 0
+local requeued, held = 0, {}
+
+-- Takes the unique lock of a job about to be requeued; the job holding it instead, if another.
+local function relock(id, u)
+  local kind, _, ttl, _, digest = parseLock(u)
+  if kind ~= 'E' and kind ~= 'D' then return nil end
+  local lockKey = qp .. 'lock:' .. digest
+  local holder = lockHolder(qp, lockKey, digest)
+  if holder and holder ~= id then return holder end
+  redis.call('SET', lockKey, id, 'PX', math.max(1, tonumber(ttl)))
+  return nil
+end
+
 for i = 3, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
+  local diedAt = redis.call('ZSCORE', KEYS[1], id)
   local dead = redis.call('ZREM', KEYS[1], id) == 1 and jobNumber(id)
   -- nil: its key holds another type
-  local job = dead and fieldsOf(key, 'n', 'p', 's', 'sta', 'pg', 'er', 'pa', 'da', 'fai')
+  local job = dead and fieldsOf(key, 'n', 'p', 's', 'sta', 'pg', 'er', 'pa', 'da', 'fai', 'u', 't')
   if dead and not job then setAside(qp, key, id) end
-  if job and redis.call('EXISTS', key) == 1 then
+  local holder = job and job[10] and relock(id, job[10])
+  if holder then
+    redis.call('ZADD', KEYS[1], diedAt, id)
+    held[#held + 1] = id
+    held[#held + 1] = holder
+    held[#held + 1] = job[11] or ''
+  elseif job and redis.call('EXISTS', key) == 1 then
     local attempt = (int(job[1]) or 0) + 1
     -- The attempt that died is archived, as a retry after a failure archives it.
     local previous = jsonList(job[7])
@@ -31,4 +53,6 @@ for i = 3, #ARGV do
     requeued = requeued + 1
   end
 end
-return requeued
+local out = {requeued}
+for _, v in ipairs(held) do out[#out + 1] = v end
+return out

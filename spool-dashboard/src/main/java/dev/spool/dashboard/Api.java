@@ -10,6 +10,7 @@ import dev.spool.Queues;
 import dev.spool.State;
 import dev.spool.StatusCount;
 import dev.spool.Timestamp;
+import dev.spool.UniqueJobConflictException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -296,15 +297,20 @@ final class Api {
           "no action '" + Params.clip(action) + "': use retry, kill, cancel, run-now or delete");
     }
     JobStatus before = existing(id);
-    boolean done =
-        switch (action) {
-          case "retry" -> data.retry(id);
-          case "kill" -> data.kill(id);
-          case "cancel" -> data.cancel(id);
-          case "delete" -> data.delete(id);
-          case "run-now" -> data.runNow(id);
-          default -> throw new IllegalStateException(action);
-        };
+    boolean done;
+    try {
+      done =
+          switch (action) {
+            case "retry" -> data.retry(id);
+            case "kill" -> data.kill(id);
+            case "cancel" -> data.cancel(id);
+            case "delete" -> data.delete(id);
+            case "run-now" -> data.runNow(id);
+            default -> throw new IllegalStateException(action);
+          };
+    } catch (UniqueJobConflictException e) { // a dead job whose lock another job took meanwhile
+      throw ApiException.conflict(e.getMessage());
+    }
     if (!done) {
       throw ApiException.conflict(
           "cannot " + action + " job " + id + ": it is " + before.state().stored() + why(action));

@@ -5,6 +5,7 @@ import dev.spool.DeadJobs;
 import dev.spool.JobId;
 import dev.spool.Queues;
 import dev.spool.internal.Micros;
+import dev.spool.internal.queue.DeadRetry;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
 import java.util.List;
@@ -36,20 +37,30 @@ public final class StoreDeadJobs implements DeadJobs {
 
   @Override
   public boolean retry(JobId id) {
-    return store.retryDead(id.queue(), List.of(Long.toString(id.number())), Micros.now(clock)) == 1;
+    DeadRetry r =
+        store.retryDead(id.queue(), List.of(Long.toString(id.number())), Micros.now(clock));
+    if (!r.held().isEmpty()) {
+      throw r.held().getFirst();
+    }
+    return r.requeued() == 1;
   }
 
   @Override
   public long retryAll(String queue) {
     Queues.validate(queue);
     long total = 0;
+    int kept = 0;
     while (true) {
-      // Every member given leaves the set, even one that names no job: the loop ends.
-      List<String> slice = store.deadMembers(queue, 0, SLICE);
+      // Every member given leaves the set, even one that names no job, but those whose unique
+      // lock another job holds: they stay, oldest first as they were, and the next slice starts
+      // after them. Each round requeues or skips its whole slice, so the loop ends.
+      List<String> slice = store.deadMembers(queue, kept, SLICE);
       if (slice.isEmpty()) {
         return total;
       }
-      total += store.retryDead(queue, slice, Micros.now(clock));
+      DeadRetry r = store.retryDead(queue, slice, Micros.now(clock));
+      total += r.requeued();
+      kept += r.held().size();
     }
   }
 

@@ -85,9 +85,9 @@ public interface JobStore {
 
   /**
    * Requeues these members of the dead set (job numbers as stored); a member that names no job is
-   * taken off the set. Returns how many jobs were requeued.
+   * taken off the set. A job whose unique lock another job holds stays dead.
    */
-  long retryDead(String queue, List<String> members, long nowMicros);
+  DeadRetry retryDead(String queue, List<String> members, long nowMicros);
 
   long purgeDead(String queue);
 }

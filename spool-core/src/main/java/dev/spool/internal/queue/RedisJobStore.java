@@ -5,6 +5,7 @@ import dev.spool.EnqueueNotReplicatedException;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
 import dev.spool.Retry;
+import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
@@ -667,9 +668,9 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public long retryDead(String queue, List<String> members, long nowMicros) {
+  public DeadRetry retryDead(String queue, List<String> members, long nowMicros) {
     if (members.isEmpty()) {
-      return 0;
+      return new DeadRetry(0, List.of());
     }
     QueueKeys q = keys.queue(queue);
     String[] args = new String[2 + members.size()];
@@ -679,7 +680,17 @@ public final class RedisJobStore implements JobStore {
       args[2 + i] = members.get(i);
     }
     String[] k = {q.dead(), q.ready(), q.prio(), q.signal()};
-    return redis.<Long>await(redis.eval(Script.RETRY_DEAD, ScriptOutputType.INTEGER, k, args));
+    List<Object> r =
+        redis.await(redis.<List<Object>>eval(Script.RETRY_DEAD, ScriptOutputType.MULTI, k, args));
+    List<UniqueJobConflictException> held = new ArrayList<>();
+    for (int i = 1; i + 2 < r.size(); i += 3) {
+      held.add(
+          new UniqueJobConflictException(
+              (String) r.get(i + 2),
+              new JobId(queue, Long.parseLong((String) r.get(i + 1))),
+              new JobId(queue, Long.parseLong((String) r.get(i)))));
+    }
+    return new DeadRetry((Long) r.get(0), held);
   }
 
   /** The i-th of an HMGET's values, or null when absent (or the key was of another type). */
