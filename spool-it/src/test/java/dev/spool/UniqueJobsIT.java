@@ -507,6 +507,27 @@ class UniqueJobsIT {
     }
 
     @Test
+    void aRetryKeepsAnUntilExecutedLockForItsTtlFromTheRetrysDueTime() {
+      JobType<Noop> type =
+          type("retried", Unique.untilExecuted().ttl(Duration.ofSeconds(1)))
+              .withRetry(Retry.fixed(2, Duration.ofSeconds(30)));
+      JobId id = f.spool.enqueue(type, new Noop(1));
+      f.worker("node-1")
+          .handle(
+              type,
+              (job, a) -> {
+                throw new IllegalStateException("fails");
+              })
+          .start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "scheduled".equals(state(id)));
+      String lockKey = f.redis().keys(f.namespace + ":{work}:lock:*").getFirst();
+      assertThat(f.redis().get(lockKey)).isEqualTo(Long.toString(id.number()));
+      // Due in 30 s, plus the 1 s TTL; before, the lock lapsed 1 s after the enqueue.
+      assertThat(f.redis().pttl(lockKey)).isBetween(25_000L, 31_000L);
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(id);
+    }
+
+    @Test
     void aPerTypeTtlOverridesTheDefault() {
       JobType<Noop> type = type("short", Unique.untilExecuted().ttl(Duration.ofSeconds(30)));
       f.spool.enqueue(type, new Noop(1));
