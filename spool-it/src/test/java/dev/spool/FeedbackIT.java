@@ -9,6 +9,7 @@ import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +75,27 @@ class FeedbackIT {
     assertThat(calls).containsExactly("handler", "errback 1: callback broke", "errback 2");
     assertThat(outcome.state()).isEqualTo(State.FAILED);
     assertThat(outcome.errors().toString()).contains("callback broke");
+  }
+
+  @Test
+  void anErrorFeedbackCarriesWhatTheNodeAddedAsASuccessDoes() throws Exception {
+    JobType<Noop> flaky = NOOP.withRetry(Retry.fixed(2, Duration.ofMillis(50)));
+    JobId id = f.spool.enqueue(flaky, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            flaky,
+            (job, a) -> {
+              job.put("step", "before-fail-" + job.attempt());
+              if (job.attempt() == 0) {
+                job.put("only-in-attempt-0", true);
+              }
+              throw new IllegalStateException("boom " + job.attempt());
+            })
+        .start();
+    JobOutcome outcome = f.spool.outcome(id).get(10, TimeUnit.SECONDS);
+    assertThat(outcome.state()).isEqualTo(State.FAILED);
+    // job_reactor's error feedback: the job's arguments plus what the node added, last attempt's.
+    assertThat(outcome.result()).isEqualTo(Map.of("step", "before-fail-1"));
   }
 
   @Test

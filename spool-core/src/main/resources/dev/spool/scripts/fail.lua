@@ -11,6 +11,8 @@
   ARGV[9] dead set max size   ARGV[10] dead jobs older than this (ms) are purged
   ARGV[11] channel that tells stagers of an earlier due time
   ARGV[12] expiry (s) of a killed job's status
+  ARGV[13] what the handler put, as JSON ("" for nothing): the job's result when the attempt ends
+  it (dead or killed), as a success keeps it; a retry starts afresh
   The error joins the status's errors. A retry archives the attempt (progress, errors, times)
   in 'pa', the previous attempts, and starts the next one afresh.
   Returns: 1 retry scheduled, 2 dead, 3 killed, 0 stale (this node no longer holds this attempt) ]]
@@ -35,6 +37,9 @@ local previous = jsonList(job[7])
 onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[9])
 wakeIfLimited(qp)
+if (retryAt == '' or retryAt == 'killed') and ARGV[13] ~= '' then
+  redis.call('HSET', key, 'r', ARGV[13])
+end
 if retryAt == 'killed' then
   redis.call('HSET', key, 'e', err, 'er', allErrors)
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')

@@ -33,7 +33,18 @@ public interface JobStore {
       String queue, String node, List<Success> successes, long nowMicros);
 
   /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
-  CompletableFuture<Boolean> fail(String queue, String node, Failure failure, long nowMicros);
+  default CompletableFuture<Boolean> fail(
+      String queue, String node, Failure failure, long nowMicros) {
+    return fail(queue, node, failure, "", nowMicros);
+  }
+
+  /**
+   * As {@link #fail(String, String, Failure, long)}, keeping {@code resultJson} (what the handler
+   * put, "" for nothing) as the job's result when the attempt ends it (dead or killed):
+   * job_reactor's error feedback carries the values the node added, as its success feedback does.
+   */
+  CompletableFuture<Boolean> fail(
+      String queue, String node, Failure failure, String resultJson, long nowMicros);
 
   /**
    * Records that parts of one batch ran to an end ({@code "<queue>|<token>|<part>"} each), before

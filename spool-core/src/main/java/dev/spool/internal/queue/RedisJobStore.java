@@ -262,7 +262,7 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public CompletableFuture<Boolean> fail(
-      String queue, String node, Failure failure, long nowMicros) {
+      String queue, String node, Failure failure, String resultJson, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     long nowMs = nowMicros / 1000;
     String[] k = {
@@ -284,7 +284,8 @@ public final class RedisJobStore implements JobStore {
             Long.toString(deadMaxSize),
             Long.toString(nowMs - deadMaxAgeMs),
             q.dueChannel(),
-            Long.toString(expirySeconds))
+            Long.toString(expirySeconds),
+            resultJson)
         .thenApply(code -> code != 0);
   }
 

@@ -1,6 +1,7 @@
 package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
+import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.JobStore;
 import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.RedisConnection;
@@ -151,6 +152,12 @@ final class Acker implements Runnable {
             });
   }
 
+  /** What the handler put, kept when the attempt ends the job; a retry starts afresh. */
+  private static String endingResult(Ack ack) {
+    Failure f = ack.failure();
+    return f.dead() || f.killed() ? ack.job().resultJson() : "";
+  }
+
   private void sendOutcomes(List<Ack> batch, long now) {
     Map<String, List<Ack>> successes = new LinkedHashMap<>();
     List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -162,7 +169,7 @@ final class Acker implements Runnable {
       } else {
         calls.add(
             store
-                .fail(queue, node, ack.failure(), now)
+                .fail(queue, node, ack.failure(), endingResult(ack), now)
                 .whenComplete((ok, error) -> settle(List.of(ack), error)));
       }
     }
