@@ -1,5 +1,6 @@
 package dev.spool;
 
+import dev.spool.internal.status.QueryStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.Map;
  * p1:<fingerprint>:<queue>=<below>,…} (a queue not listed has not started).
  */
 final class QueryCursor {
+  /** Job numbers have at most 14 digits. */
+  private static final long MAX_JOB_NUMBER = 100_000_000_000_000L;
+
   private QueryCursor() {}
 
   /** Where a count stands: so far, and the queue and number it goes on from. */
@@ -34,11 +38,28 @@ final class QueryCursor {
     }
     checkFingerprint(fingerprint, parts[1]);
     try {
-      return new Count(
-          Long.parseLong(parts[2]), Queues.validate(parts[3]), Long.parseLong(parts[4]));
+      long counted = Long.parseLong(parts[2]);
+      long below = below(parts[4]);
+      if (counted < 0) {
+        throw malformed(cursor);
+      }
+      return new Count(counted, Queues.validate(parts[3]), below);
     } catch (IllegalArgumentException e) {
       throw malformed(cursor);
     }
+  }
+
+  /**
+   * A walk's position: a job number (at most 14 digits), 0 for a queue walked to its end, or {@link
+   * QueryStep#FROM_NEWEST}. Anything else was not written by Spool (a forged count cursor made a
+   * total of -5).
+   */
+  private static long below(String text) {
+    long below = Long.parseLong(text);
+    if (below != QueryStep.FROM_NEWEST && (below < QueryStep.END || below > MAX_JOB_NUMBER)) {
+      throw new IllegalArgumentException(text);
+    }
+    return below;
   }
 
   static String page(String fingerprint, Map<String, Long> positions) {
@@ -65,8 +86,7 @@ final class QueryCursor {
       for (String entry : parts[2].split(",", -1)) {
         int eq = entry.indexOf('=');
         positions.put(
-            Queues.validate(entry.substring(0, Math.max(eq, 0))),
-            Long.parseLong(entry.substring(eq + 1)));
+            Queues.validate(entry.substring(0, Math.max(eq, 0))), below(entry.substring(eq + 1)));
       }
     } catch (IllegalArgumentException e) {
       throw malformed(cursor);

@@ -21,8 +21,11 @@ public final class Queues {
     return name;
   }
 
-  /** Every job id checks its queue: a loop, not a regex, keeps that cheap for bulk enqueues. */
-  private static boolean isValid(String name) {
+  /**
+   * Whether {@link #validate} accepts the name. Every job id checks its queue: a loop, not a regex,
+   * keeps that cheap for bulk enqueues.
+   */
+  public static boolean isValid(String name) {
     if (name == null || name.isEmpty() || name.length() > 100) {
       return false;
     }

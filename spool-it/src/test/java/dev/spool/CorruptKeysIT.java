@@ -158,7 +158,10 @@ class CorruptKeysIT {
     f.redis().set(key("throughput:" + minute), "garbage");
     f.redis().set(key("ix:s:queued:0"), "garbage");
     f.redis().set(key("recurring:due"), "garbage");
+    // A member of the namespace's list of queues that is no queue name.
+    f.redis().sadd(f.namespace + ":queues", "<img src=x onerror=alert(1)>");
 
+    assertThat(f.spool.monitor().queues()).containsExactlyInAnyOrder("work", "other");
     assertThat(f.spool.monitor().snapshot().counts()).hasSize(2);
     assertThat(f.spool.monitor().throughput(List.of("work", "other"))).hasSize(2);
     assertThat(f.spool.statuses().all().list()).extracting(JobStatus::id).containsExactly(other);

@@ -238,6 +238,27 @@ class StatusQueryCursorIT {
       assertThatThrownBy(() -> statuses.where(State.FAILED).countFor(ONE_STEP, bad))
           .isInstanceOf(IllegalArgumentException.class);
     }
+    // Numbers Spool never writes: a forged count of -5, positions below 0 or past 14 digits.
+    String fingerprint = failed.cursor().split(":")[1];
+    String queue = failed.cursor().split(":")[3];
+    for (String forged :
+        List.of(
+            "c1:" + fingerprint + ":-5:" + queue + ":1",
+            "c1:" + fingerprint + ":0:" + queue + ":-1",
+            "c1:" + fingerprint + ":0:" + queue + ":100000000000001")) {
+      assertThatThrownBy(() -> statuses.where(State.FAILED).countFor(ONE_STEP, forged))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("malformed cursor");
+    }
+    String pageFingerprint = page.next().split(":")[1];
+    assertThatThrownBy(
+            () ->
+                statuses
+                    .where(State.FAILED)
+                    .limit(10)
+                    .page("p1:" + pageFingerprint + ":" + queue + "=-5"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed cursor");
     assertThatThrownBy(() -> statuses.all().limit(StatusQuery.MAX_PAGE + 1).page(null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(statuses.all().page(null).statuses()).hasSize(StatusQuery.DEFAULT_PAGE);

@@ -4,6 +4,7 @@ import dev.spool.DeadJob;
 import dev.spool.EnqueueNotReplicatedException;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
+import dev.spool.Queues;
 import dev.spool.Retry;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
@@ -561,10 +562,13 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public List<String> queues() {
-    // Of another type (garbage): no queue is listed until a registration sets it aside.
+    // Of another type (garbage): no queue is listed until a registration sets it aside. A member
+    // that is no queue name was not written by Spool (only valid names are registered): it is
+    // left out, so that every view over all queues still works (it made each of them throw).
     return redis
         .awaitOrIfWrongType(redis.async().smembers(keys.queues()), Set.<String>of())
         .stream()
+        .filter(Queues::isValid)
         .sorted()
         .toList();
   }
