@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The JSON API under {@code /api/}: every page and action of the UI goes through it. */
 final class Api {
@@ -31,6 +33,20 @@ final class Api {
   /** The furthest into a listing a page may start; deeper pages cost Redis too much. */
   static final int MAX_OFFSET = 10_000;
 
+  /**
+   * A job type name is at most this long (JobType's rule): a longer name filter matches nothing.
+   */
+  static final int MAX_NAME_FILTER_CHARS = 200;
+
+  /**
+   * The longest job-arg value a filter may give: Redis compares every candidate against it, so a
+   * 100 000-char value made 12–54 ms scripts; indexed job args are short values such as ids.
+   */
+  static final int MAX_ARG_FILTER_CHARS = 1_000;
+
+  /** Alternatives one filter part may list ({@code name=a,b,c}); more is not a query but a scan. */
+  static final int MAX_ALTERNATIVES = 20;
+
   /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
   static final int BULK_MAX = 1_000;
 
@@ -39,6 +55,8 @@ final class Api {
    * count, and Redis is never busy for long with it.
    */
   static final Duration COUNT_BUDGET = Duration.ofMillis(20);
+
+  private static final Pattern QUOTED = Pattern.compile("'([^']{81,})'");
 
   private final DashboardData data;
   private final LiveOverview overview;
@@ -71,6 +89,9 @@ final class Api {
       case "live" -> get(post, () -> object("stamp", overview.stamp()));
       case "throughput" -> get(post, this::throughput);
       case "queues" -> {
+        if (n == 2) { // by query, for a queue named "." or ".."
+          yield postOnly(post, () -> queueAction(required(params, "queue"), path.get(1)));
+        }
         if (n == 3) {
           yield postOnly(post, () -> queueAction(path.get(1), path.get(2)));
         }
@@ -104,6 +125,13 @@ final class Api {
       case "recurring" -> {
         if (n == 1) {
           yield get(post, this::recurring);
+        }
+        // By query, for names the browser's URL parser would change as a path segment ("..").
+        if (n == 2 && (path.get(1).equals("cancel") || path.get(1).equals("trigger"))) {
+          String name = required(params, "name");
+          yield postOnly(
+              post,
+              () -> path.get(1).equals("cancel") ? cancelRecurring(name) : triggerRecurring(name));
         }
         if (n == 3 && path.get(2).equals("cancel")) {
           yield postOnly(post, () -> cancelRecurring(path.get(1)));
@@ -141,6 +169,14 @@ final class Api {
       throw new ApiException(405, "actions need POST (with the CSRF token)");
     }
     return action.get();
+  }
+
+  private static String required(Params params, String name) {
+    String v = params.string(name);
+    if (v == null) {
+      throw ApiException.badRequest("the " + name + " parameter is missing");
+    }
+    return v;
   }
 
   private static ApiException unknown(List<String> path) {
@@ -226,7 +262,7 @@ final class Api {
 
   static JobFilter filter(Params params) {
     List<State> states = new ArrayList<>();
-    for (String s : params.list("state")) {
+    for (String s : alternatives(params, "state", MAX_NAME_FILTER_CHARS)) {
       State state;
       try {
         state = State.parse(s);
@@ -257,7 +293,36 @@ final class Api {
       }
     }
     return new JobFilter(
-        states, queue, params.list("name"), params.list("arg"), timestamp, from, to);
+        states,
+        queue,
+        alternatives(params, "name", MAX_NAME_FILTER_CHARS),
+        alternatives(params, "arg", MAX_ARG_FILTER_CHARS),
+        timestamp,
+        from,
+        to);
+  }
+
+  /** A filter part's values, refused before Redis sees them if too many or too long. */
+  private static List<String> alternatives(Params params, String name, int maxChars) {
+    List<String> values = params.list(name);
+    if (values.size() > MAX_ALTERNATIVES) {
+      throw ApiException.badRequest(
+          name + " takes at most " + MAX_ALTERNATIVES + " alternatives, got " + values.size());
+    }
+    for (String v : values) {
+      if (v.length() > maxChars) {
+        throw ApiException.badRequest(
+            name
+                + " values are at most "
+                + maxChars
+                + " characters, got one of "
+                + v.length()
+                + ": '"
+                + Params.clip(v)
+                + "'");
+      }
+    }
+    return values;
   }
 
   private static Timestamp timestamp(String name) {
@@ -371,16 +436,25 @@ final class Api {
     int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
     int offset = params.integer("offset", 0, 0, MAX_OFFSET);
     List<String> queues = queue != null ? List.of(queue) : queues();
-    List<DeadJob> jobs = new ArrayList<>();
+    List<DeadJob> page;
     long total = 0;
-    for (String q : queues) {
-      // Each queue's newest offset + limit: enough to merge the page, however many are dead.
-      jobs.addAll(data.deadJobs(q, 0, offset + limit));
-      total += data.deadCount(q);
+    if (queues.size() == 1) {
+      // One dead set is newest first already: read just the page.
+      page = data.deadJobs(queues.getFirst(), offset, limit);
+      total = data.deadCount(queues.getFirst());
+    } else {
+      // Pages across queues are a merge by time of death, with no cursor to go on from: each
+      // queue's newest offset + limit, however many are dead. MAX_OFFSET bounds that to 10 100
+      // entries a queue.
+      List<DeadJob> merged = new ArrayList<>();
+      for (String q : queues) {
+        merged.addAll(data.deadJobs(q, 0, offset + limit));
+        total += data.deadCount(q);
+      }
+      merged.sort(Comparator.comparing(DeadJob::diedAt).reversed());
+      page =
+          merged.subList(Math.min(offset, merged.size()), Math.min(offset + limit, merged.size()));
     }
-    jobs.sort(Comparator.comparing(DeadJob::diedAt).reversed());
-    List<DeadJob> page =
-        jobs.subList(Math.min(offset, jobs.size()), Math.min(offset + limit, jobs.size()));
     return object(
         "total", total,
         "offset", offset,
@@ -446,7 +520,7 @@ final class Api {
           data.batch(id)
               .orElseThrow(() -> ApiException.notFound("no batch '" + Params.clip(id) + "'"));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw ApiException.badRequest(clipped(e.getMessage()));
     }
     return object(
         "id", id,
@@ -466,7 +540,7 @@ final class Api {
               .orElseThrow(
                   () -> ApiException.notFound("no distributed job '" + Params.clip(token) + "'"));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw ApiException.badRequest(clipped(e.getMessage()));
     }
     return object(
         "token", p.token(),
@@ -475,5 +549,15 @@ final class Api {
         "finished", p.finished(),
         "stopped", p.stopped(),
         "openParts", p.openParts());
+  }
+
+  /** What a message quotes ('…'), such as the client's token, cut to 80 chars like other errors. */
+  private static String clipped(String message) {
+    if (message == null) {
+      return "malformed";
+    }
+    return QUOTED
+        .matcher(message)
+        .replaceAll(m -> Matcher.quoteReplacement("'" + Params.clip(m.group(1)) + "'"));
   }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The UI's files, served from the jar: a fixed list, read once. */
 final class Assets {
-  private static final Set<String> SERVED = Set.of("app.js", "app.css", "login.css", "favicon.svg");
+  private static final Set<String> SERVED =
+      Set.of("app.js", "app.css", "login.js", "login.css", "favicon.svg");
 
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 

@@ -1,22 +1,30 @@
 package dev.spool.dashboard;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A token or a username and password. Compared in constant time: both sides are hashed first, so
  * neither the content nor the length of the secret leaks through timing.
  */
 final class Credentials {
+  /** What the session cookie's value is derived from; fixed, so a restart keeps sessions. */
+  private static final String SESSION_LABEL = "spool-dashboard-session-v1";
+
   private final byte[] tokenDigest;
   private final byte[] basicDigest;
+  private final String sessionValue;
 
   private Credentials(byte[] tokenDigest, byte[] basicDigest) {
     this.tokenDigest = tokenDigest;
     this.basicDigest = basicDigest;
+    this.sessionValue = tokenDigest == null ? null : session(tokenDigest);
   }
 
   static Credentials token(String token) {
@@ -50,6 +58,24 @@ final class Credentials {
         && MessageDigest.isEqual(tokenDigest, digest(presented));
   }
 
+  /**
+   * The session cookie's value after a token login: HMAC-SHA256 of a fixed label keyed by the
+   * token, base64url. Unlike the token itself it is always cookie-safe (a token with ';', ',' or a
+   * space broke the cookie), and the browser's cookie jar never holds the token.
+   */
+  String sessionValue() {
+    return sessionValue;
+  }
+
+  /** Whether a session cookie's value is this token's; false in password mode. */
+  boolean sessionMatches(String presented) {
+    return sessionValue != null
+        && presented != null
+        && MessageDigest.isEqual(
+            sessionValue.getBytes(StandardCharsets.UTF_8),
+            presented.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Whether an {@code Authorization} header carries the right credentials. */
   boolean authorizationMatches(String header) {
     if (header == null) {
@@ -70,6 +96,17 @@ final class Credentials {
       return MessageDigest.isEqual(basicDigest, digest(decoded));
     }
     return false;
+  }
+
+  private static String session(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      byte[] tag = mac.doFinal(SESSION_LABEL.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   private static byte[] digest(String s) {

@@ -54,8 +54,9 @@ final class DashboardHandler implements HttpHandler {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
       String prefix = settings.pathPrefix();
-      if (!path.startsWith(prefix)) {
-        sendJson(exchange, 404, error("not found"));
+      if (!path.equals(prefix) && !path.startsWith(prefix + "/")) {
+        // Also what the server's "/" context answers outside the prefix (SpoolDashboard.start).
+        sendJson(exchange, 404, error("not found: the dashboard is under " + prefix + "/"));
         return;
       }
       String local = path.substring(prefix.length());
@@ -101,6 +102,10 @@ final class DashboardHandler implements HttpHandler {
       refuse(exchange, local.startsWith("/api/"));
       return;
     }
+    if (local.equals("/logout")) {
+      logout(exchange, method);
+      return;
+    }
     if (local.equals("/")) {
       if (!method.equals("GET") && !method.equals("HEAD")) {
         throw new ApiException(405, "the page is read with GET");
@@ -109,7 +114,8 @@ final class DashboardHandler implements HttpHandler {
           assets
               .text("index.html")
               .replace("{{csrf}}", csrfToken)
-              .replace("{{readOnly}}", Boolean.toString(settings.readOnly()));
+              .replace("{{readOnly}}", Boolean.toString(settings.readOnly()))
+              .replace("{{tokenLogin}}", Boolean.toString(tokenLogin()));
       send(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), null);
       return;
     }
@@ -147,7 +153,7 @@ final class DashboardHandler implements HttpHandler {
       if (c.authorizationMatches(h.getFirst("Authorization"))) {
         return true;
       }
-      if (c.usesToken() && c.tokenMatches(sessionCookie(h))) {
+      if (c.usesToken() && c.sessionMatches(sessionCookie(h))) {
         return true;
       }
     }
@@ -202,14 +208,9 @@ final class DashboardHandler implements HttpHandler {
       if (c.tokenMatches(token)) {
         exchange
             .getResponseHeaders()
-            .add(
-                "Set-Cookie",
-                SESSION_COOKIE
-                    + "="
-                    + token
-                    + "; Path="
-                    + settings.pathPrefix()
-                    + "/; HttpOnly; SameSite=Strict");
+            .add("Set-Cookie", sessionCookie(exchange, c.sessionValue(), ""));
+        // The login form's action carries the page's #fragment (login.js), and a redirect without
+        // one keeps it: the user lands on the page first asked for.
         redirect(exchange, settings.pathPrefix() + "/");
         return;
       }
@@ -217,6 +218,42 @@ final class DashboardHandler implements HttpHandler {
       return;
     }
     sendLogin(exchange, 200, "");
+  }
+
+  private boolean tokenLogin() {
+    return settings.credentials() != null && settings.credentials().usesToken();
+  }
+
+  /** Signs out of a token login: a POST with the CSRF token, answered with an expired cookie. */
+  private void logout(HttpExchange exchange, String method) throws IOException {
+    if (!tokenLogin()) {
+      throw ApiException.notFound("this dashboard has no token login to sign out of");
+    }
+    if (!method.equals("POST")) {
+      throw new ApiException(405, "signing out needs POST (with the CSRF token)");
+    }
+    checkCsrf(exchange);
+    exchange.getResponseHeaders().add("Set-Cookie", sessionCookie(exchange, "", "; Max-Age=0"));
+    sendJson(exchange, 200, Documents.object("signedOut", true));
+  }
+
+  /**
+   * The session cookie. {@code Secure} when a TLS-terminating proxy says the browser came over
+   * HTTPS: a client can send that header itself, but then only its own cookie is affected.
+   */
+  private String sessionCookie(HttpExchange exchange, String value, String extra) {
+    boolean https =
+        "https"
+            .equalsIgnoreCase(
+                String.valueOf(exchange.getRequestHeaders().getFirst("X-Forwarded-Proto")).strip());
+    return SESSION_COOKIE
+        + "="
+        + value
+        + "; Path="
+        + settings.pathPrefix()
+        + "/; HttpOnly; SameSite=Strict"
+        + (https ? "; Secure" : "")
+        + extra;
   }
 
   private String formToken(HttpExchange exchange) {

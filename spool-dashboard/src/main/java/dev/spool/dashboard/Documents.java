@@ -86,6 +86,10 @@ final class Documents {
                 : object("max", state.rateLimit(), "perMillis", state.ratePer().toMillis()));
   }
 
+  /**
+   * A node as the overview shows it. A dead node runs nothing: its busy count is 0 (its last
+   * heartbeat's count would show it full), and it has no jobs.
+   */
   static Map<String, Object> node(NodeInfo n, List<String> jobs) {
     return object(
         "name", n.name(),
@@ -93,7 +97,7 @@ final class Documents {
         "pid", n.pid(),
         "queues", n.queues(),
         "concurrency", n.concurrency(),
-        "busy", n.busy(),
+        "busy", n.alive() ? n.busy() : 0,
         "startedAt", time(n.startedAt()),
         "lastHeartbeat", time(n.lastHeartbeat()),
         "alive", n.alive(),
@@ -138,7 +142,7 @@ final class Documents {
     doc.put("data", s.data());
     doc.put("result", s.result());
     doc.put("errors", s.errors());
-    doc.put("previousAttempts", s.previousAttempts());
+    doc.put("previousAttempts", s.previousAttempts().stream().map(Documents::attempt).toList());
     doc.put("uniqueLock", s.uniqueLock().orElse(null));
     doc.put("batch", batch(raw.get(BATCH_PART_FIELD)));
     doc.put("affinity", affinity(raw));
@@ -233,7 +237,7 @@ final class Documents {
     return object(
         "name", r.name(),
         "queue", r.queue(),
-        "schedule", r.schedule(),
+        "schedule", ScheduleText.of(r.schedule()),
         "type", r.type(),
         "args", r.args() == null ? null : clip(r.args(), ARGS_PREVIEW_CHARS),
         "lastRun", time(r.lastRun().orElse(null)),
@@ -241,6 +245,30 @@ final class Documents {
   }
 
   static String clip(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max) + "…";
+    return Clipping.clip(s, max);
+  }
+
+  /**
+   * A previous attempt with its times as ISO-8601 like every other time of the API; the status
+   * stores them as epoch microseconds.
+   */
+  static Map<String, Object> attempt(Map<String, Object> stored) {
+    Map<String, Object> doc = new LinkedHashMap<>(stored);
+    for (Map.Entry<String, Object> e : doc.entrySet()) {
+      if (e.getKey().endsWith("_at")) {
+        e.setValue(microsToIso(e.getValue()));
+      }
+    }
+    return doc;
+  }
+
+  /** Epoch microseconds (a number, or digits in a string) as ISO-8601; anything else as it is. */
+  private static Object microsToIso(Object value) {
+    String digits = value == null ? "" : value.toString();
+    if (!digits.matches("\\d{1,18}")) {
+      return value;
+    }
+    long micros = Long.parseLong(digits);
+    return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000).toString();
   }
 }

@@ -95,6 +95,6 @@ final class Params {
 
   /** A value shortened for an error message. */
   static String clip(String v) {
-    return v.length() <= 80 ? v : v.substring(0, 80) + "…";
+    return Clipping.clip(v, 80);
   }
 }

@@ -70,7 +70,12 @@ public final class SpoolDashboard implements AutoCloseable {
       executor = Executors.newVirtualThreadPerTaskExecutor();
       s.setExecutor(executor);
       String context = settings.pathPrefix.isEmpty() ? "/" : settings.pathPrefix;
-      s.createContext(context, new DashboardHandler(settings, data));
+      DashboardHandler handler = new DashboardHandler(settings, data);
+      s.createContext(context, handler);
+      if (!settings.pathPrefix.isEmpty()) {
+        // Outside the prefix too: a JSON 404 with the security headers, not the JDK's HTML one.
+        s.createContext("/", handler);
+      }
       s.start();
       server = s;
     } catch (IOException e) {

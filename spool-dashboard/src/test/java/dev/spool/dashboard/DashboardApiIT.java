@@ -198,6 +198,13 @@ class DashboardApiIT {
     assertThat(dead.get("jobs").get(0).get("id").asText()).isEqualTo(id.toString());
     assertThat(retried.status()).isEqualTo(200);
     await().atMost(WAIT).until(() -> state(id) == State.SUCCEEDED);
+    JsonNode firstAttempt = http.get("api/jobs/" + id).json().get("previousAttempts").get(0);
+    assertThat(firstAttempt.get("state").asText()).isEqualTo("failed");
+    for (String time : List.of("started_at", "ended_at")) {
+      assertThat(firstAttempt.get(time).asText()) // ISO-8601 like every other time, not epoch µs
+          .as(time + " of " + firstAttempt)
+          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+    }
     Http.Reply again = http.act("api/jobs/" + id + "/retry");
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.json().get("error").asText()).contains("only dead jobs can be retried");
@@ -262,10 +269,118 @@ class DashboardApiIT {
     Http.Reply cancelled = http.act("api/recurring/nightly/cancel");
 
     assertThat(list.get("recurring").get(0).get("name").asText()).isEqualTo("nightly");
+    assertThat(list.get("recurring").get(0).get("schedule").asText()).isEqualTo("every 1h");
     assertThat(list.get("recurring").get(0).get("nextRun").asText()).isNotEmpty();
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(spool.recurringJobs()).isEmpty();
     assertThat(http.act("api/recurring/nightly/cancel").status()).isEqualTo(404);
+  }
+
+  @Test
+  void recurringJobsNamedLikeDotSegmentsAreTriggeredAndCancelledByQuery() {
+    spool.recurring("..", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    spool.recurring(".", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+
+    assertThat(http.act("api/recurring/trigger?name=..").status()).isEqualTo(200);
+    assertThat(http.act("api/recurring/cancel?name=..").status()).isEqualTo(200);
+    assertThat(http.act("api/recurring/cancel?name=.").status()).isEqualTo(200);
+
+    assertThat(spool.recurringJobs()).isEmpty();
+    assertError(http.act("api/recurring/cancel?name=.."), 404, "no recurring job '..'");
+    assertError(http.act("api/recurring/cancel"), 400, "name");
+  }
+
+  @Test
+  void aQueueIsPausedByQuery() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+
+    assertThat(http.act("api/queues/pause?queue=dash-idle").status()).isEqualTo(200);
+    assertThat(spool.queue("dash-idle").isPaused()).isTrue();
+    assertThat(http.act("api/queues/resume?queue=dash-idle").status()).isEqualTo(200);
+    assertThat(spool.queue("dash-idle").isPaused()).isFalse();
+  }
+
+  @Test
+  void aDeepDeadPageOfOneQueueIsThatPage() {
+    worker = jobs.start(spool.worker("node-a"));
+    List<JobId> ids = spool.enqueueAll(TestJobs.FLAKY, List.of(noArgs, noArgs, noArgs));
+    await().atMost(WAIT).until(() -> spool.deadJobs().size("dash-flaky") == 3);
+    List<String> newestFirst =
+        spool.deadJobs().list("dash-flaky", 0, 3).stream().map(d -> d.id().toString()).toList();
+
+    JsonNode second = http.get("api/dead?queue=dash-flaky&offset=1&limit=1").json();
+    JsonNode all = http.get("api/dead?offset=1&limit=1").json(); // one queue has dead jobs
+
+    assertThat(ids).hasSize(3);
+    assertThat(second.get("total").asLong()).isEqualTo(3);
+    assertThat(second.get("jobs")).hasSize(1);
+    assertThat(second.get("jobs").get(0).get("id").asText()).isEqualTo(newestFirst.get(1));
+    assertThat(all.get("jobs").get(0).get("id").asText()).isEqualTo(newestFirst.get(1));
+  }
+
+  @Test
+  void overLongOrTooManyFilterValuesAreRefusedBeforeRedisSeesThem() {
+    assertThat(http.get("api/jobs?name=" + "n".repeat(200)).status()).isEqualTo(200);
+    assertThat(http.get("api/jobs?arg=" + "a".repeat(1_000)).status()).isEqualTo(200);
+
+    assertError(http.get("api/jobs?name=" + "n".repeat(201)), 400, "at most 200 characters");
+    assertError(http.get("api/jobs?arg=" + "a".repeat(1_001)), 400, "at most 1000 characters");
+    assertError(http.get("api/jobs?arg=" + "a".repeat(100_000)), 400, "at most 1000 characters");
+    assertError(
+        http.get("api/jobs?name=" + "x,".repeat(21)), 400, "at most 20 alternatives, got 21");
+    assertError(
+        http.act("api/jobs/bulk/delete?name=" + "n".repeat(201)), 400, "at most 200 characters");
+    assertThat(http.get("api/jobs?arg=" + "a".repeat(100_000)).body()).hasSizeLessThan(300);
+  }
+
+  @Test
+  void aLongDistributedTokenOrBatchIdIsClippedInTheError() {
+    Http.Reply token = http.get("api/distributed/" + "t".repeat(5_000));
+    Http.Reply batch = http.get("api/batches/dash-idle:" + "b".repeat(5_000));
+
+    assertThat(token.status()).isBetween(400, 404);
+    assertThat(token.body()).hasSizeLessThan(400).contains("t".repeat(80) + "…");
+    assertThat(batch.status()).isBetween(400, 404);
+    assertThat(batch.body()).hasSizeLessThan(400).contains("b".repeat(80) + "…");
+  }
+
+  @Test
+  void aRedisOutageIsA503AndTheDashboardRecovers() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn =
+            Spool.builder()
+                .redis(own.uri())
+                .namespace(SpoolRedis.namespace())
+                .commandTimeout(Duration.ofSeconds(1))
+                .build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
+      Http h = new Http(d.url());
+      assertThat(h.get("api/live").status()).isEqualTo(200);
+
+      own.stop();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(() -> assertError(h.get("api/live"), 503, "Redis is unreachable"));
+      own.start();
+
+      await().atMost(WAIT).until(() -> h.get("api/overview").status() == 200);
+    }
+  }
+
+  @Test
+  void requestsOutsideThePathPrefixGetAJson404WithTheSecurityHeaders() throws Exception {
+    try (SpoolDashboard prefixed =
+        SpoolDashboard.builder().spool(spool).port(0).pathPrefix("/ops/spool").build().start()) {
+      Http root = new Http("http://127.0.0.1:" + prefixed.port() + "/");
+
+      for (String path : List.of("", "other/page", "ops/spoolx/api/session")) {
+        Http.Reply r = root.get(path);
+        assertError(r, 404, "the dashboard is under /ops/spool/");
+        assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'");
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+      }
+      assertThat(root.get("ops/spool/api/session").status()).isEqualTo(200);
+    }
   }
 
   @Test
@@ -422,9 +537,51 @@ class DashboardApiIT {
       assertThat(h.get("", "Authorization", "Bearer wrong-token").status()).isEqualTo(303);
       assertThat(h.get("api/overview", "Authorization", "Bearer s3cret-token").status())
           .isEqualTo(200);
+      // The session cookie holds a value derived from the token, never the token itself.
       assertThat(h.get("api/overview", "Cookie", "spool_dashboard=s3cret-token").status())
-          .isEqualTo(200);
+          .isEqualTo(401);
     }
+  }
+
+  @Test
+  void aTokenWithCookieUnsafeCharactersSignsInAndOut() {
+    String token = "semi;colon, comma and space";
+    try (SpoolDashboard d =
+        SpoolDashboard.builder()
+            .spool(spool)
+            .bind("0.0.0.0")
+            .port(0)
+            .token(token)
+            .build()
+            .start()) {
+      Http h = new Http(d.url());
+
+      Http.Reply login = h.postForm("login", "token=" + encode(token));
+      Http.Reply viaProxy =
+          h.postForm("login", "token=" + encode(token), "X-Forwarded-Proto", "https");
+      String setCookie = login.header("Set-Cookie");
+      String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+      assertThat(login.status()).isEqualTo(303);
+      assertThat(setCookie)
+          .startsWith("spool_dashboard=")
+          .contains("; HttpOnly", "; SameSite=Strict")
+          .doesNotContain("semi", "Secure");
+      assertThat(cookie).matches("spool_dashboard=[A-Za-z0-9_-]{43}");
+      assertThat(viaProxy.header("Set-Cookie")).contains("; Secure");
+      assertThat(h.get("api/overview", "Cookie", cookie).status()).isEqualTo(200);
+      assertThat(h.get("api/overview", "Cookie", "spool_dashboard=semi").status()).isEqualTo(401);
+
+      assertError(h.post("logout", "Cookie", cookie), 403, "CSRF");
+      Http.Reply logout = h.act("logout", "Cookie", cookie);
+
+      assertThat(logout.status()).isEqualTo(200);
+      assertThat(logout.header("Set-Cookie")).startsWith("spool_dashboard=;").contains("Max-Age=0");
+    }
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

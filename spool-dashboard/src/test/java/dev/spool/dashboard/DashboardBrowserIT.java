@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.spool.JobId;
 import dev.spool.JobOptions;
 import dev.spool.QueueCounts;
+import dev.spool.Schedule;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Worker;
@@ -100,6 +101,9 @@ class DashboardBrowserIT {
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(text("nodes")).contains("node-1", running.toString()));
+    // The chart's scale is HTML over the stretched SVG, so it is not stretched itself.
+    assertThat(browser.findElements(By.cssSelector("svg.chart text"))).isEmpty();
+    assertThat(browser.findElement(By.cssSelector(".chart-scale")).getText()).endsWith("/min");
     Browser.screenshot(browser, "overview");
     browser.manage().window().setSize(new Dimension(420, 900));
     Browser.screenshot(browser, "overview-narrow");
@@ -214,15 +218,16 @@ class DashboardBrowserIT {
 
   @Test
   void boundBeyondLoopbackItAsksForTheToken() {
+    String token = "browser; token,1"; // characters a cookie value cannot hold
     try (SpoolDashboard open =
         SpoolDashboard.builder()
             .spool(spool)
             .bind("0.0.0.0")
             .port(0)
-            .token("browser-token-1")
+            .token(token)
             .build()
             .start()) {
-      browser.get(open.url());
+      browser.get(open.url() + "#/recurring"); // a deep link, kept through the login
       await().atMost(WAIT).until(() -> !browser.findElements(By.id("token")).isEmpty());
       assertThat(browser.findElements(By.id("queues"))).isEmpty();
       Browser.screenshot(browser, "login");
@@ -231,16 +236,201 @@ class DashboardBrowserIT {
       await()
           .atMost(WAIT)
           .until(() -> browser.findElement(By.tagName("body")).getText().contains("not right"));
-      browser.findElement(By.id("token")).sendKeys("browser-token-1");
+      browser.findElement(By.id("token")).sendKeys(token);
       click("button[type=submit]");
 
       await()
           .atMost(WAIT)
           .until(
               () ->
-                  text("main").contains("Overview")
+                  text("main").contains("Recurring jobs")
                       && browser.findElements(By.id("token")).isEmpty());
+      assertThat(browser.getCurrentUrl()).endsWith("/#/recurring");
+      click("#sign-out");
+      await().atMost(WAIT).until(() -> !browser.findElements(By.id("token")).isEmpty());
+      browser.get(open.url());
+      await().atMost(WAIT).until(() -> !browser.findElements(By.id("token")).isEmpty());
     }
+  }
+
+  @Test
+  void listsDropWhatWasRemovedElsewhereAndTheirTimesGoOn() {
+    spool.recurring("nightly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    spool.recurring("hourly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url() + "#/recurring");
+    await()
+        .atMost(WAIT)
+        .until(() -> browser.findElements(By.cssSelector("#recurring tr[data-name]")).size() == 2);
+    assertThat(text("recurring")).contains("every 1h");
+
+    spool.cancelRecurring("nightly"); // changes no queue's counts: the stamp stays
+
+    await()
+        .atMost(WAIT)
+        .until(() -> browser.findElements(By.cssSelector("#recurring tr[data-name]")).size() == 1);
+
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url() + "#/jobs?queue=dash-idle");
+    await()
+        .atMost(WAIT)
+        .until(() -> !browser.findElements(By.cssSelector("#jobs tr[data-id]")).isEmpty());
+    String first = jobsTime();
+    await().atMost(WAIT).until(() -> !jobsTime().equals(first)); // "3 s ago", "4 s ago", …
+  }
+
+  @Test
+  void aRedisOutageIsShownAndAPageOpenedDuringItLoadsOnceRedisIsBack() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn =
+            Spool.builder()
+                .redis(own.uri())
+                .namespace(SpoolRedis.namespace())
+                .commandTimeout(Duration.ofSeconds(1))
+                .build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
+      onOwn.enqueue(TestJobs.IDLE, noArgs);
+      browser.get(d.url());
+      await().atMost(WAIT).until(() -> !browser.findElements(By.id("queues")).isEmpty());
+
+      own.stop();
+      await()
+          .atMost(WAIT)
+          .until(() -> outage().matches("Redis unreachable — numbers from \\d\\d:\\d\\d:\\d\\d.*"));
+      assertThat(browser.findElements(By.id("queues"))).hasSize(1); // the last numbers stay
+      assertThat(text("live")).isEqualTo("stale");
+      Browser.screenshot(browser, "outage");
+
+      browser.get(d.url() + "#/recurring"); // first opened while Redis is down
+      await().atMost(WAIT).until(() -> outage().contains("nothing loaded yet"));
+      own.start();
+
+      await().atMost(WAIT).until(() -> text("main").contains("No recurring jobs"));
+      await().atMost(WAIT).until(() -> outage().isEmpty());
+      assertThat(text("live")).isEqualTo("live");
+    }
+  }
+
+  @Test
+  void aMalformedAddressSaysSo() {
+    browser.get(dashboard.url() + "#/job/%E0%A4%A");
+
+    await().atMost(WAIT).until(() -> text("main").contains("cannot be read"));
+    assertThat(text("main")).doesNotContain("Loading");
+  }
+
+  @Test
+  void theNamespaceShowsOnEveryPage() {
+    browser.get(dashboard.url() + "#/jobs");
+
+    await().atMost(WAIT).until(() -> text("namespace").equals("namespace " + spool.namespace()));
+  }
+
+  @Test
+  void aFinishedJobsPageIsNeitherReReadNorRedrawnEverySecond() {
+    worker = jobs.start(spool.worker("node-1"));
+    JobId id = spool.enqueue(TestJobs.FLAKY, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.FAILED);
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> shownState().equals("failed"));
+    browser.executeScript(
+        "document.getElementById('job-errors').dataset.drawn = 'first';"
+            + "window.requested = [];"
+            + "const real = window.fetch;"
+            + "window.fetch = (url, options) => { window.requested.push(String(url));"
+            + " return real(url, options); };");
+
+    // Each second the page asks whether anything changed, not for the job.
+    await().atMost(WAIT).until(() -> requested("api/live") >= 4);
+    assertThat(requested("api/jobs/")).isLessThanOrEqualTo(1); // the slow periodic re-read
+    Object drawn =
+        browser.executeScript("return document.getElementById('job-errors').dataset.drawn;");
+    assertThat(drawn).isEqualTo("first"); // the same elements: a selection in them would stay
+  }
+
+  @Test
+  void theJobsFilterKeepsWhatTheUserChoseAndNothingElse() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url() + "#/jobs?state=queued,started&queue=dash-idle");
+    await()
+        .atMost(WAIT)
+        .until(() -> !browser.findElements(By.cssSelector("#jobs tr[data-id]")).isEmpty());
+
+    assertThat(browser.findElement(By.name("state")).getAttribute("value"))
+        .isEqualTo("queued,started");
+    assertThat(browser.findElement(By.cssSelector("form.filters")).getText())
+        .contains("indexed job arg")
+        .doesNotContain("argument");
+    click("form.filters button[type=submit]");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                String.valueOf(browser.executeScript("return location.hash;"))
+                    .equals("#/jobs?state=queued%2Cstarted&queue=dash-idle"));
+  }
+
+  @Test
+  void aRecurringJobNamedDotDotIsCancelledFromTheUi() {
+    spool.recurring("..", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url() + "#/recurring");
+    String cancel = "#recurring tr[data-name='..'] button[data-action=cancel-recurring]";
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(cancel)).isEmpty());
+
+    click(cancel);
+    click("#recurring button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> spool.recurringJobs().isEmpty());
+  }
+
+  @Test
+  void aDeadNodeShowsNotRunningAndTheDeadSetStopsAtItsDepthCap() {
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> text("main").contains("Overview"));
+    // Answers the browser sees for a dead node that reported 2 of 2 busy, and for a dead set
+    // deeper than api/dead pages go: neither is cheap to make in Redis.
+    browser.executeScript(
+        "const real = window.fetch;"
+            + "const json = (doc) => Promise.resolve(new Response(JSON.stringify(doc),"
+            + " {status: 200, headers: {'Content-Type': 'application/json'}}));"
+            + "window.fetch = (url, options) => {"
+            + " if (String(url) === 'api/overview') return json({namespace: 'x', queues: [],"
+            + "  totals: {}, stamp: 'a', nodes: [{name: 'gone', host: 'h', pid: 1, queues: ['q'],"
+            + "  concurrency: 2, busy: 2, startedAt: null, lastHeartbeat: null, alive: false,"
+            + "  jobs: []}]});"
+            + " if (String(url).startsWith('api/dead?')) return json({total: 20000,"
+            + "  offset: 10000, limit: 50, jobs: []});"
+            + " return real(url, options); };");
+
+    await().atMost(WAIT).until(() -> text("nodes").contains("gone"));
+    assertThat(text("nodes")).contains("not running").doesNotContain("2 / 2");
+
+    browser.executeScript("location.hash = '#/dead?offset=10000';"); // same page, same stub
+
+    await().atMost(WAIT).until(() -> !browser.findElements(By.id("dead-depth")).isEmpty());
+    assertThat(text("dead-depth")).contains("10 000 deep");
+    assertThat(browser.findElements(By.id("dead-older"))).isEmpty();
+  }
+
+  private String outage() {
+    Object text =
+        browser.executeScript(
+            "const e = document.getElementById('outage'); return e.hidden ? '' : e.textContent;");
+    return String.valueOf(text);
+  }
+
+  private long requested(String prefix) {
+    Object n =
+        browser.executeScript(
+            "return window.requested.filter((u) => u.startsWith(arguments[0])).length;", prefix);
+    return ((Number) n).longValue();
+  }
+
+  private String jobsTime() {
+    Object text =
+        browser.executeScript(
+            "const t = document.querySelector('#jobs time'); return t.textContent;");
+    return String.valueOf(text);
   }
 
   /** Clicks an element, found again if the page redrew it meanwhile. */

@@ -46,6 +46,18 @@ final class Http {
         headers);
   }
 
+  /** A form POST, as the login page sends it. */
+  Reply postForm(String path, String form, String... headers) {
+    String[] all = new String[headers.length + 2];
+    System.arraycopy(headers, 0, all, 0, headers.length);
+    all[headers.length] = "Content-Type";
+    all[headers.length + 1] = "application/x-www-form-urlencoded";
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofString(form)),
+        all);
+  }
+
   /** A POST with the page's CSRF token, as the UI sends it. */
   Reply act(String path, String... headers) {
     String[] all = new String[headers.length + 2];

@@ -6,6 +6,7 @@
 (function () {
   const CSRF = document.querySelector('meta[name="spool-csrf"]').content;
   const READ_ONLY = document.querySelector('meta[name="spool-read-only"]').content === "true";
+  const TOKEN_LOGIN = document.querySelector('meta[name="spool-token-login"]').content === "true";
   const SVG = "http://www.w3.org/2000/svg";
   const main = document.getElementById("main");
   const COUNTS = ["ready", "delayed", "processing", "completed", "dead"];
@@ -43,10 +44,21 @@
     }
   }
 
-  // A page redraws itself with fresh data, but not while the user is confirming an action.
+  // A page redraws itself with fresh data, but not while the user is confirming an action;
+  // returns whether it did.
   function show(...children) {
-    if (main.querySelector(".asking")) return;
+    if (main.querySelector(".asking")) return false;
     main.replaceChildren(...children.flat(Infinity).filter((c) => c));
+    return true;
+  }
+
+  // Whether data differs from what a page last drew: redrawing the same data every second would
+  // undo the user's text selection (a stack trace being copied) for nothing.
+  function changed(drawn, data) {
+    const json = JSON.stringify(data);
+    if (drawn.json === json) return false;
+    drawn.json = json;
+    return true;
   }
 
   function text(v) {
@@ -66,6 +78,14 @@
     return iso ? el("time", { datetime: iso, title: iso }, ago(iso)) : el("span", { class: "muted" }, "–");
   }
 
+  // "… ago" goes on counting while the page is not redrawn (its data did not change).
+  function refreshTimes() {
+    for (const t of main.querySelectorAll("time[datetime]")) {
+      const now = ago(t.getAttribute("datetime"));
+      if (t.textContent !== now) t.textContent = now;
+    }
+  }
+
   function stateBadge(state) {
     return el("span", { class: "state state-" + state }, state);
   }
@@ -76,12 +96,30 @@
 
   // --- API
 
+  // A failed request throws an Error with the HTTP status, 0 if the dashboard did not answer.
   async function api(path, options) {
-    const res = await fetch("api/" + path, Object.assign({ headers: { Accept: "application/json" }, credentials: "same-origin" }, options || {}));
+    let res;
+    try {
+      res = await fetch("api/" + path, Object.assign({ headers: { Accept: "application/json" }, credentials: "same-origin" }, options || {}));
+    } catch (e) {
+      throw Object.assign(new Error("the dashboard server does not answer"), { status: 0 });
+    }
     let body;
     try { body = await res.json(); } catch (e) { body = { error: "HTTP " + res.status }; }
-    if (!res.ok) throw new Error(body.error || "HTTP " + res.status);
+    if (!res.ok) throw Object.assign(new Error(body.error || "HTTP " + res.status), { status: res.status });
     return body;
+  }
+
+  // Redis or the dashboard unreachable: what is shown stays, with how old it is (see tick).
+  function isOutage(e) {
+    return e.status === 503 || e.status === 0;
+  }
+
+  // A page's read failed: an outage keeps the data shown (the banner says how old it is) and is
+  // thrown on for tick to report; any other error replaces it with the message.
+  function failed(e, hasData, display) {
+    if (!(isOutage(e) && hasData)) display(notice(e.message, true));
+    if (isOutage(e)) throw e;
   }
 
   function post(path) {
@@ -163,8 +201,8 @@
       s.appendChild(svg("rect", { x: P + i * step, y: H - P - hs, width: Math.max(1, step - 1), height: hs, fill: COLORS.completed }, svg("title", {}, m.minute + ": " + m.succeeded + " succeeded")));
       s.appendChild(svg("rect", { x: P + i * step, y: H - P - hs - hf, width: Math.max(1, step - 1), height: hf, fill: COLORS.failed }, svg("title", {}, m.minute + ": " + m.failed + " failed")));
     });
-    s.appendChild(svg("text", { x: P + 2, y: 12, fill: "#6b7280", "font-size": 11 }, String(max) + "/min"));
-    return s;
+    // The scale is HTML over the chart: text inside the stretched SVG would be stretched too.
+    return el("div", { class: "chart-box" }, s, el("span", { class: "chart-scale" }, String(max) + "/min"));
   }
 
   function duration(ms) {
@@ -182,7 +220,8 @@
       limits.length ? el("span", { class: "muted limits" }, " " + limits.join(", ") + " ") : null,
       READ_ONLY ? null : actionButton(q.paused ? "Resume" : "Pause", {
         name: action,
-        run: () => post("queues/" + encodeURIComponent(q.queue) + "/" + action),
+        // By query: a queue named "." or ".." would not survive as a path segment.
+      run: () => post("queues/" + action + "?" + new URLSearchParams({ queue: q.queue }).toString()),
         done: (r) => r.queue + (r.paused ? " paused" : " resumed"),
       }, () => setTimeout(onDone, 300), !q.paused),
     ];
@@ -196,6 +235,7 @@
   pages.overview = async function () {
     let throughput = { available: false, minutes: [] };
     let throughputAt = 0;
+    const drawn = {};
     async function refresh() {
       const o = await api("overview");
       // The chart's counters change by the minute: reading them every 15 s is plenty.
@@ -203,7 +243,7 @@
         throughput = await api("throughput");
         throughputAt = Date.now();
       }
-      document.getElementById("namespace").textContent = "namespace " + o.namespace;
+      if (!changed(drawn, [o, throughput])) return;
       const rows = o.queues.map((q) =>
         el("tr", { "data-queue": q.queue },
           el("td", {}, el("a", { href: "#/jobs?queue=" + encodeURIComponent(q.queue) }, q.queue)),
@@ -216,12 +256,13 @@
           el("td", {}, n.name, n.alive ? null : el("span", { class: "state state-failed" }, "dead")),
           el("td", { class: "hide-narrow" }, n.host + " (pid " + n.pid + ")"),
           el("td", {}, n.queues.join(", ")),
-          el("td", { class: "num" }, n.busy + " / " + n.concurrency),
-          el("td", {}, progressBar(n.concurrency ? n.busy / n.concurrency : 0, n.busy + " busy of " + n.concurrency)),
+          // A dead node runs nothing, whatever its last heartbeat said.
+          el("td", { class: "num busy" }, n.alive ? n.busy + " / " + n.concurrency : el("span", { class: "muted" }, "not running")),
+          el("td", {}, progressBar(n.alive && n.concurrency ? n.busy / n.concurrency : 0, n.alive ? n.busy + " busy of " + n.concurrency : "not running")),
           el("td", {}, when(n.lastHeartbeat)),
           el("td", {}, n.jobs.length ? n.jobs.slice(0, 20).map((id) => [jobLink(id), " "]) : el("span", { class: "muted" }, "idle"),
             n.jobs.length > 20 ? " +" + (n.jobs.length - 20) + " more" : null)));
-      show(
+      if (!show(
         el("h1", {}, "Overview"),
         el("section", { class: "card" },
           el("h2", {}, "Queues"),
@@ -239,13 +280,13 @@
           o.nodes.length === 0 ? el("p", { class: "muted" }, "No worker nodes.") :
             el("div", { class: "scroll" }, el("table", { id: "nodes" },
               el("thead", {}, el("tr", {}, ["node", "host", "queues", "busy", "load", "heartbeat", "running"].map((h) => el("th", { class: h === "host" ? "hide-narrow" : null }, h)))),
-              el("tbody", {}, nodes)))));
+              el("tbody", {}, nodes)))))) drawn.json = null;
     }
     await refresh();
     return { refresh: refresh };
   };
 
-  const STATES = ["", "queued", "scheduled", "started", "succeeded", "failed", "killed", "unqueued", "completed", "incomplete"];
+  const STATES = ["queued", "scheduled", "started", "succeeded", "failed", "killed", "unqueued", "completed", "incomplete"];
   const STAMPS = ["recorded_at", "scheduled_at", "queued_at", "started_at", "succeeded_at", "failed_at", "killed_at"];
 
   pages.jobs = async function (params) {
@@ -256,19 +297,27 @@
     let countCursor = null; // a count still in progress goes on from here on the next poll
     const query = new URLSearchParams();
     for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
-      if (params.get(k)) query.set(k, params.get(k));
+      for (const v of params.getAll(k)) if (v) query.append(k, v);
     }
+    // A filter as the form shows it: repeated or comma-separated values, comma-separated.
+    const shownValue = (k) => params.getAll(k).filter((v) => v).join(",");
+    const drawn = {};
     const form = el("form", { class: "filters", onsubmit: (e) => {
       e.preventDefault();
       const q = new URLSearchParams();
       for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) q.set(k, String(v).trim());
       location.hash = "#/jobs?" + q.toString();
     } },
-      el("label", {}, "state", el("select", { name: "state" }, STATES.map((s) => el("option", { value: s, selected: params.get("state") === s }, s || "any")))),
-      el("label", {}, "queue", el("input", { name: "queue", value: params.get("queue") || "" })),
-      el("label", {}, "job name", el("input", { name: "name", value: params.get("name") || "" })),
-      el("label", {}, "argument", el("input", { name: "arg", value: params.get("arg") || "" })),
-      el("label", {}, "time of", el("select", { name: "timestamp" }, STAMPS.map((s) => el("option", { value: s, selected: (params.get("timestamp") || "recorded_at") === s }, s)))),
+      el("label", { title: "Any of these states, comma-separated: " + STATES.join(", ") }, "state",
+        el("input", { name: "state", list: "job-states", placeholder: "any, or e.g. queued,started", value: shownValue("state") }),
+        el("datalist", { id: "job-states" }, STATES.map((s) => el("option", { value: s })))),
+      el("label", {}, "queue", el("input", { name: "queue", value: shownValue("queue") })),
+      el("label", {}, "job name", el("input", { name: "name", value: shownValue("name") })),
+      el("label", { title: "Matches a value of the job args a job indexed (JobStatus.jobArgs, shown on the job page as \"Job args (indexed)\"), not the text of its arguments" }, "indexed job arg",
+        el("input", { name: "arg", placeholder: "a jobArgs value", value: shownValue("arg") })),
+      el("label", {}, "time of", el("select", { name: "timestamp" },
+        el("option", { value: "", selected: !params.get("timestamp") }, "recorded_at (default)"),
+        STAMPS.map((s) => el("option", { value: s, selected: params.get("timestamp") === s }, s)))),
       el("label", {}, "from (ISO)", el("input", { name: "from", placeholder: "2026-11-29T08:00:00Z", value: params.get("from") || "" })),
       el("label", {}, "to (ISO)", el("input", { name: "to", value: params.get("to") || "" })),
       el("button", { type: "submit", class: "primary" }, "Search"));
@@ -284,9 +333,11 @@
       try {
         page = await api("jobs?" + q.toString());
       } catch (e) {
-        listing.replaceChildren(notice(e.message, true));
+        failed(e, drawn.json, (n) => { drawn.json = null; listing.replaceChildren(n); bulk.replaceChildren(); });
         return;
       }
+      countCursor = page.countCursor;
+      if (!changed(drawn, page)) return;
       const rows = page.jobs.map((j) =>
         el("tr", { "data-id": j.id },
           el("td", {}, jobLink(j.id)),
@@ -296,7 +347,6 @@
           el("td", { class: "hide-narrow" }, j.progress > 0 ? progressBar(j.progress) : null),
           el("td", { class: "error hide-narrow" }, j.lastError || ""),
           el("td", {}, when(j.updatedAt))));
-      countCursor = page.countCursor;
       const older = new URLSearchParams(params);
       older.set("cursor", page.next || "");
       older.set("shown", shown + page.jobs.length);
@@ -337,14 +387,18 @@
   }
 
   pages.job = async function (params, id) {
+    const drawn = {};
+    let ended = false;
     async function refresh() {
       let j;
       try {
         j = await api("jobs/" + encodeURIComponent(id));
       } catch (e) {
-        show(el("h1", {}, "Job " + id), notice(e.message, true));
+        failed(e, drawn.json, (n) => { drawn.json = null; ended = false; show(el("h1", {}, "Job " + id), n); });
         return;
       }
+      ended = ["succeeded", "failed", "killed"].includes(j.state);
+      if (!changed(drawn, j)) return;
       const kv = (k, v) => [el("dt", {}, k), el("dd", { "data-field": k }, v)];
       const actions = el("div", { class: "actions", id: "job-actions" });
       if (!READ_ONLY) {
@@ -361,7 +415,7 @@
           e && e.stack ? el("pre", { class: "stack" }, Array.isArray(e.stack) ? e.stack.join("\n") : text(e.stack)) : null));
       const attempts = j.previousAttempts.map((a) =>
         el("tr", {}, el("td", { class: "num" }, a.attempt), el("td", {}, text(a.state)), el("td", { class: "error" }, (a.errors || []).map((e) => (e && e.message) || text(e)).join("; "))));
-      show(
+      if (!show(
         el("h1", {}, "Job ", el("span", { id: "job-id" }, j.id)),
         el("section", { class: "card" },
           el("div", { class: "actions" }, el("span", { id: "job-state", "data-state": j.state }, stateBadge(j.state)), j.killRequested ? el("span", {}, "kill requested") : null),
@@ -384,28 +438,37 @@
           j.data !== null ? [el("h2", {}, "Data"), el("pre", {}, text(j.data))] : null,
           Object.keys(j.result).length ? [el("h2", {}, "Result"), el("pre", {}, text(j.result))] : null),
         el("section", { class: "card" }, el("h2", {}, "Errors"), errors.length ? el("ol", { id: "job-errors" }, errors) : el("p", { class: "muted" }, "none")),
-        attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null);
+        attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null)) drawn.json = null;
     }
     await refresh();
-    // A job page re-reads its one status each second: one round trip.
-    return { refresh: refresh };
+    // A waiting or running job's page re-reads its one status each second: one round trip. An
+    // ended one changes only by an action (retry, delete), so it is re-read like a list: when the
+    // stamp changes, and every few seconds.
+    return { refresh: refresh, onChange: () => ended };
   };
+
+  // The furthest the dead set's pages go (api/dead's offset cap): deeper, merging every queue's
+  // dead set by time would cost Redis too much.
+  const DEAD_MAX_OFFSET = 10000;
 
   pages.dead = async function (params) {
     const queue = params.get("queue") || "";
     const offset = Number(params.get("offset") || 0);
+    const drawn = {};
     async function load() {
       const q = new URLSearchParams({ offset: offset, limit: 50 });
       if (queue) q.set("queue", queue);
       let page;
-      try { page = await api("dead?" + q.toString()); } catch (e) { show(el("h1", {}, "Dead jobs"), notice(e.message, true)); return; }
+      try { page = await api("dead?" + q.toString()); } catch (e) { failed(e, drawn.json, (n) => { drawn.json = null; show(el("h1", {}, "Dead jobs"), n); }); return; }
+      if (!changed(drawn, page)) return;
       const scope = queue ? "?queue=" + encodeURIComponent(queue) : "";
       const rows = page.jobs.map((j) =>
         el("tr", { "data-id": j.id },
           el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
           el("td", {}, when(j.diedAt)), el("td", { class: "args hide-narrow" }, j.args || ""), el("td", { class: "error" }, j.error || ""),
           el("td", {}, READ_ONLY ? null : actionButton("Retry", { name: "retry", run: () => post("jobs/" + encodeURIComponent(j.id) + "/retry"), done: () => "retried" }, null, false))));
-      show(
+      const older = offset + 50;
+      if (!show(
         el("h1", {}, "Dead jobs", queue ? " of " + queue : ""),
         el("section", { class: "card" },
           el("div", { class: "actions" }, el("span", { class: "muted" }, page.total + " dead"),
@@ -418,28 +481,34 @@
               el("tbody", {}, rows))),
           el("div", { class: "pager" },
             offset > 0 ? el("a", { href: "#/dead?" + withParam(params, "offset", Math.max(0, offset - 50)) }, "← newer") : null,
-            offset + 50 < page.total ? el("a", { href: "#/dead?" + withParam(params, "offset", offset + 50) }, "older →") : null)));
+            older >= page.total ? null
+              : older <= DEAD_MAX_OFFSET ? el("a", { href: "#/dead?" + withParam(params, "offset", older), id: "dead-older" }, "older →")
+                : el("span", { class: "muted", id: "dead-depth" }, "older ones are not listed: pages go 10 000 deep at most, as reading deeper would keep Redis busy; retry or purge to see them"))))) drawn.json = null;
     }
     await load();
     return { refresh: load, onChange: true };
   };
 
   pages.recurring = async function () {
+    const drawn = {};
     async function load() {
       const r = await api("recurring");
+      if (!changed(drawn, r)) return;
+      // Names by query: "." or ".." would not survive in the path (the browser resolves them).
+      const named = (action, name) => "recurring/" + action + "?" + new URLSearchParams({ name: name }).toString();
       const rows = r.recurring.map((j) =>
         el("tr", { "data-name": j.name },
           el("td", {}, j.name), el("td", {}, j.schedule), el("td", {}, j.type), el("td", {}, j.queue),
           el("td", {}, when(j.lastRun)), el("td", {}, when(j.nextRun)), el("td", { class: "args hide-narrow" }, j.args || ""),
           el("td", {}, READ_ONLY ? null : [
-            actionButton("Trigger now", { name: "trigger-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/trigger"), done: () => "triggered" }, () => setTimeout(load, 300), false),
-            actionButton("Cancel", { name: "cancel-recurring", run: () => post("recurring/" + encodeURIComponent(j.name) + "/cancel"), done: () => "cancelled" }, () => setTimeout(load, 300), true)])));
-      show(el("h1", {}, "Recurring jobs"),
+            actionButton("Trigger now", { name: "trigger-recurring", run: () => post(named("trigger", j.name)), done: () => "triggered" }, () => setTimeout(load, 300), false),
+            actionButton("Cancel", { name: "cancel-recurring", run: () => post(named("cancel", j.name)), done: () => "cancelled" }, () => setTimeout(load, 300), true)])));
+      if (!show(el("h1", {}, "Recurring jobs"),
         el("section", { class: "card" },
           r.recurring.length === 0 ? el("p", { class: "muted" }, "No recurring jobs.") :
             el("div", { class: "scroll" }, el("table", { id: "recurring" },
               el("thead", {}, el("tr", {}, ["name", "schedule", "job", "queue", "last run", "next run", "arguments", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
-              el("tbody", {}, rows)))));
+              el("tbody", {}, rows)))))) drawn.json = null;
     }
     await load();
     return { refresh: load, onChange: true };
@@ -458,16 +527,19 @@
       el("label", {}, "batch id (queue:token)", el("input", { name: "id", value: id })),
       el("label", {}, "or distributed job token", el("input", { name: "token", value: token })),
       el("button", { type: "submit", class: "primary" }, "Show"));
+    const drawn = {};
     async function load() {
       try {
         if (id) {
           const b = await api("batches/" + encodeURIComponent(id));
+          if (!changed(drawn, b)) return;
           out.replaceChildren(el("h2", {}, "Batch " + b.id),
             stackedBar([{ name: "succeeded", value: b.succeeded }, { name: "failed", value: b.failed }, { name: "pending", value: b.pending }], COLORS),
             el("dl", { class: "kv" }, ["total", "succeeded", "failed", "pending", "finished", "stopped"].map((k) => [el("dt", {}, k), el("dd", {}, String(b[k]))])),
             el("p", {}, el("a", { href: "#/jobs?" + new URLSearchParams({ queue: id.split(":")[0] }).toString() }, "jobs of its queue")));
         } else if (token) {
           const d = await api("distributed/" + encodeURIComponent(token));
+          if (!changed(drawn, d)) return;
           out.replaceChildren(el("h2", {}, "Distributed job " + d.token),
             stackedBar([{ name: "succeeded", value: d.total - d.open }, { name: "open", value: d.open }], COLORS),
             el("dl", { class: "kv" }, ["total", "open", "finished", "stopped"].map((k) => [el("dt", {}, k), el("dd", {}, String(d[k]))])),
@@ -476,7 +548,7 @@
           out.replaceChildren(el("p", { class: "muted" }, "Batches and distributed jobs are looked up by id: a job page links to its batch."));
         }
       } catch (e) {
-        out.replaceChildren(notice(e.message, true));
+        failed(e, drawn.json, (n) => { drawn.json = null; out.replaceChildren(n); });
       }
     }
     show(el("h1", {}, "Batches and distributed jobs"), el("section", { class: "card" }, form), el("section", { class: "card" }, out));
@@ -486,52 +558,141 @@
 
   // --- routing and live updates: one request a second per open page.
 
+  // Lists re-read when the stamp changes, and at least this often: a job cancelled, deleted or
+  // purged elsewhere, or a recurring job's next run, does not always change the stamp.
+  const LIST_REFRESH_MS = 5000;
+
+  const live = document.getElementById("live");
+  const outage = document.getElementById("outage");
   let lastStamp = null;
   let generation = 0;
+  let lastGoodAt = null; // when the page's data was last known to be current
+  let ticking = false;
+  let sessionRead = false;
+
+  // A page's refresh, remembering when it last succeeded and whether the last one failed.
+  function tracked(page) {
+    const t = { onChange: page.onChange, pending: page.pending, refreshedAt: Date.now(), failed: false };
+    t.refresh = async function () {
+      try {
+        await page.refresh();
+        t.failed = false;
+        t.refreshedAt = Date.now();
+      } catch (e) {
+        t.failed = true;
+        throw e;
+      }
+    };
+    return t;
+  }
+
+  function clock(d) {
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+  }
+
+  function connected() {
+    lastGoodAt = new Date();
+    live.classList.remove("stale");
+    live.textContent = "live";
+    outage.hidden = true;
+  }
+
+  // What is shown stays, and the banner says since when it is not current.
+  function disconnected(e) {
+    const what = e.status === 503 ? "Redis unreachable" : e.status === 0 ? "Dashboard server unreachable" : "Update failed (" + e.message + ")";
+    live.classList.add("stale");
+    live.textContent = "stale";
+    outage.textContent = what + " — " + (lastGoodAt ? "numbers from " + clock(lastGoodAt) : "nothing loaded yet") + "; retrying every second";
+    outage.hidden = false;
+  }
+
+  async function readSession() {
+    try {
+      const s = await api("session");
+      document.getElementById("namespace").textContent = "namespace " + s.namespace;
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
 
   async function route() {
-    const hash = location.hash.replace(/^#\/?/, "");
-    const [path, query] = hash.split("?");
-    const params = new URLSearchParams(query || "");
-    const parts = path.split("/");
-    let name = parts[0] || "overview";
-    let arg = parts.length > 1 ? decodeURIComponent(parts.slice(1).join("/")) : null;
-    if (!pages[name]) name = "overview";
-    for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === (name === "job" ? "jobs" : name));
     const mine = ++generation;
     current = null;
-    main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
-    try {
-      const page = await pages[name](params, arg);
-      if (mine === generation) current = page;
-    } catch (e) {
-      show(notice(e.message, true));
-    }
     lastStamp = null;
+    lastGoodAt = null;
+    main.replaceChildren(el("p", { class: "muted", id: "loading" }, "Loading…"));
+    const hash = location.hash.replace(/^#\/?/, "");
+    const [path, query] = hash.split("?");
+    let name, arg, params;
+    try {
+      params = new URLSearchParams(query || "");
+      const parts = path.split("/");
+      name = pages[parts[0]] ? parts[0] : "overview";
+      arg = parts.length > 1 ? decodeURIComponent(parts.slice(1).join("/")) : null;
+    } catch (e) {
+      show(el("h1", {}, "Malformed address"),
+        notice("The address after # cannot be read (" + e.message + "): " + location.hash + ". Check the link, or go to the overview.", true));
+      return;
+    }
+    for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === (name === "job" ? "jobs" : name));
+    async function load() {
+      const page = await pages[name](params, arg);
+      if (mine === generation) {
+        current = tracked(page);
+        connected();
+      }
+    }
+    try {
+      await load();
+    } catch (e) {
+      if (mine !== generation) return;
+      if (document.getElementById("loading")) show(notice(e.message, true));
+      disconnected(e);
+      // Opened while Redis is down: the page is built again each second until it loads.
+      const retry = tracked({ refresh: load });
+      retry.failed = true;
+      current = retry;
+    }
   }
 
   async function tick() {
+    if (document.hidden || ticking) return;
+    refreshTimes();
+    if (!sessionRead) sessionRead = await readSession();
     const page = current;
-    const live = document.getElementById("live");
-    if (!page || document.hidden) return;
+    if (!page) return;
+    ticking = true; // a slow answer is not asked for again before it comes
     try {
-      if (page.pending && page.pending()) {
+      const onChange = typeof page.onChange === "function" ? page.onChange() : page.onChange;
+      if (page.failed || (page.pending && page.pending()) || !onChange) {
         await page.refresh();
-      } else if (page.onChange) {
-        // Lists re-read only when something changed: the stamp is the shared overview's.
-        const s = await api("live");
-        if (lastStamp !== null && s.stamp !== lastStamp ) await page.refresh();
-        lastStamp = s.stamp;
       } else {
-        await page.refresh();
+        // Lists re-read when the shared overview's stamp changed, or every LIST_REFRESH_MS.
+        const s = await api("live");
+        const due = Date.now() - page.refreshedAt >= LIST_REFRESH_MS;
+        if ((lastStamp !== null && s.stamp !== lastStamp) || due) await page.refresh();
+        lastStamp = s.stamp;
       }
-      live.classList.remove("stale");
+      if (page === current || current === null) connected();
     } catch (e) {
-      live.classList.add("stale");
+      if (page === current) disconnected(e);
+    } finally {
+      ticking = false;
     }
   }
 
+  if (TOKEN_LOGIN) {
+    const signOut = document.getElementById("sign-out");
+    signOut.hidden = false;
+    signOut.addEventListener("click", async () => {
+      await fetch("logout", { method: "POST", headers: { "X-Spool-Csrf": CSRF }, credentials: "same-origin" });
+      location.href = "login";
+    });
+  }
+
   window.addEventListener("hashchange", route);
+  readSession().then((ok) => { sessionRead = ok; });
   route();
   setInterval(tick, 1000);
 })();
