@@ -1,6 +1,11 @@
 package dev.spool;
 
-/** How one attempt of a job ended, as told to {@link JobListener#finished}. */
+/**
+ * How one attempt of a job ended, as told to {@link JobListener#finished}. Every attempt told as
+ * {@link JobListener#started} ends with exactly one of these, so attempts in flight are those
+ * started less those finished. More constants may be added: a {@code switch} over it needs a {@code
+ * default} branch.
+ */
 public enum AttemptResult {
   /** The handler and its callbacks returned. */
   SUCCEEDED,
@@ -9,7 +14,17 @@ public enum AttemptResult {
   /** The attempt failed and the job has no attempt left (or cannot run at all): dead set. */
   DEAD,
   /** A kill request (or a stopped batch) ended the attempt. */
-  KILLED;
+  KILLED,
+  /**
+   * The node stopped while the handler ran: the job went back to its queue (its handler
+   * interrupted) and runs again from there; this attempt has no outcome.
+   */
+  HANDED_BACK,
+  /**
+   * The node lost the job's lease while the handler ran (it could not reach Redis for a lease): the
+   * job is recovered by another node and this attempt's outcome was dropped.
+   */
+  ABANDONED;
 
   /** Whether the attempt failed: {@link #RETRIED} or {@link #DEAD}. */
   public boolean failed() {

@@ -21,7 +21,11 @@ public interface JobInterceptor {
 
   /**
    * Runs around one attempt's handler and its callbacks or errbacks, on the handler's thread, with
-   * the headers stored at enqueue (empty if none).
+   * the headers stored at enqueue (empty if none). An attempt that fails before its handler is
+   * called (no handler for its type, arguments that cannot be read) runs it too: {@code proceed}
+   * throws at once, saying why. An attempt the node takes from its handler (handed back at
+   * shutdown, or abandoned when its lease was lost) makes {@code proceed} throw a {@link
+   * java.util.concurrent.CancellationException} once the handler has ended.
    */
   default void aroundRun(JobEvent job, Map<String, String> headers, Attempt proceed)
       throws Exception {

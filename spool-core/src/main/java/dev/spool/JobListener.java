@@ -21,7 +21,9 @@ public interface JobListener {
 
   /**
    * An attempt ended; its outcome is on its way to Redis. {@code execution} is the time from {@link
-   * #started} to here (handler and callbacks).
+   * #started} to here (handler and callbacks). Called once for every {@link #started} attempt,
+   * including one taken from its handler ({@link AttemptResult#HANDED_BACK}, {@link
+   * AttemptResult#ABANDONED}).
    */
   default void finished(JobEvent job, AttemptResult result, Duration execution) {}
 }

@@ -17,6 +17,8 @@ final class JobMeters {
   final Counter retried;
   final Counter dead;
   final Counter killed;
+  final Counter handedBack;
+  final Counter abandoned;
   final Timer wait;
   private final Map<AttemptResult, Timer> execution = new EnumMap<>(AttemptResult.class);
 
@@ -29,6 +31,10 @@ final class JobMeters {
     retried = counter(registry, "retried", "Failed attempts with a retry scheduled", tags);
     dead = counter(registry, "dead", "Jobs moved to the dead set", tags);
     killed = counter(registry, "killed", "Attempts ended by a kill request", tags);
+    handedBack =
+        counter(registry, "handed_back", "Attempts handed back to their queue at shutdown", tags);
+    abandoned =
+        counter(registry, "abandoned", "Attempts whose node lost the job's lease meanwhile", tags);
     wait =
         Timer.builder("spool.jobs.wait")
             .description("From enqueue to the start of a job's first attempt")

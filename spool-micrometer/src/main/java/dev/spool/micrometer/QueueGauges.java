@@ -50,7 +50,29 @@ final class QueueGauges {
       refresh();
     }
     QueueCounts counts = snapshot.get(queue);
-    return counts == null ? Double.NaN : state.applyAsLong(counts);
+    if (counts == null) {
+      // Registered by a job seen here after the last read: read it now rather than say NaN.
+      counts = readOne(queue);
+    }
+    return counts == null ? 0 : state.applyAsLong(counts);
+  }
+
+  /** Reads one queue's counts into the snapshot; null if Redis cannot be read. */
+  private synchronized QueueCounts readOne(String queue) {
+    QueueCounts counts = snapshot.get(queue);
+    if (counts != null) {
+      return counts; // another gauge of this queue read it meanwhile
+    }
+    try {
+      counts = monitor.counts(queue);
+    } catch (RuntimeException e) {
+      log.debug("could not read the counts of queue {}: {}", queue, e.toString());
+      return null;
+    }
+    Map<String, QueueCounts> next = new ConcurrentHashMap<>(snapshot);
+    next.put(queue, counts);
+    snapshot = next;
+    return counts;
   }
 
   /** Reads the counts of every queue once; registers gauges for queues not seen before. */

@@ -33,16 +33,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Meters, all tagged with low-cardinality values only (queue, job type, node, result):
  *
  * <ul>
- *   <li>{@code spool.jobs.enqueued|started|succeeded|failed|retried|dead|killed} counters, tags
- *       {@code queue}, {@code type}; {@code failed} counts every failed attempt, {@code retried}
- *       and {@code dead} split it;
+ *   <li>{@code spool.jobs.enqueued|started|succeeded|failed|retried|dead|killed|handed_back|
+ *       abandoned} counters, tags {@code queue}, {@code type}; {@code failed} counts every failed
+ *       attempt, {@code retried} and {@code dead} split it; every started attempt ends as one of
+ *       {@code succeeded}, {@code failed}, {@code killed}, {@code handed_back}, {@code abandoned};
  *   <li>{@code spool.jobs.execution} timer (histogram), tags {@code queue}, {@code type}, {@code
  *       result}: handler and callbacks of each attempt;
  *   <li>{@code spool.jobs.wait} timer (histogram), tags {@code queue}, {@code type}: from enqueue
  *       to the start of a job's first attempt (a delayed job's delay included);
  *   <li>{@code spool.queue.jobs} gauge, tags {@code queue}, {@code state} (ready, delayed,
  *       processing, dead): read from one counts call per queue per {@link #countsMaxAge}, however
- *       many gauges and scrapes;
+ *       many gauges and scrapes (a queue first seen between two reads is read at its first scrape);
  *   <li>{@code spool.worker.busy} and {@code spool.worker.concurrency} gauges, tag {@code node}.
  * </ul>
  */
@@ -158,6 +159,8 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
         m.dead.increment();
       }
       case KILLED -> m.killed.increment();
+      case HANDED_BACK -> m.handedBack.increment();
+      case ABANDONED -> m.abandoned.increment();
     }
   }
 

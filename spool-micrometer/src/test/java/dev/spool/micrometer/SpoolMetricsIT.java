@@ -12,6 +12,7 @@ import dev.spool.testkit.SpoolRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +130,55 @@ class SpoolMetricsIT {
           .isZero();
     }
     assertThat(countsCalls.get()).isEqualTo(afterBind);
+  }
+
+  @Test
+  void theGaugesOfAQueueFirstUsedBetweenTwoReadsReadItsCounts() {
+    metrics.monitor(spool.monitor()); // no queue yet: nothing to read
+    spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2))); // its gauges, from here
+
+    var gauges = registry.find("spool.queue.jobs").tag("queue", "mails").gauges();
+    assertThat(gauges).hasSize(4);
+    assertThat(gauges).allSatisfy(g -> assertThat(g.value()).isNotNaN());
+    assertThat(
+            registry
+                .get("spool.queue.jobs")
+                .tags("queue", "mails", "state", "ready")
+                .gauge()
+                .value())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void anAttemptHandedBackAtShutdownIsCountedAsEnded() {
+    spool.enqueue(MAIL, new Mail(1));
+    CountDownLatch running = new CountDownLatch(1);
+    Worker worker =
+        spool
+            .worker("node-1")
+            .shutdownTimeout(Duration.ZERO)
+            .handle(
+                MAIL,
+                (job, m) -> {
+                  running.countDown();
+                  new CountDownLatch(1).await(); // until the shutdown interrupts it
+                })
+            .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.getCount() == 0);
+
+    worker.stop();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> count("spool.jobs.handed_back", "mail") == 1);
+    assertThat(count("spool.jobs.started", "mail")).isEqualTo(1);
+    assertThat(
+            registry
+                .get("spool.jobs.execution")
+                .tags("queue", "mails", "type", "mail", "result", "handed_back")
+                .timer()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test

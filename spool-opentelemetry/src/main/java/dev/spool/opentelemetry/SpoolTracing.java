@@ -30,7 +30,10 @@ import java.util.function.UnaryOperator;
  *       its W3C trace context ({@code traceparent}, {@code tracestate}) with the call's jobs;
  *   <li>each attempt of a job opens a {@link SpanKind#CONSUMER} span {@code process <queue>} whose
  *       parent is that stored context, current while the handler and its callbacks or errbacks run,
- *       so that their own spans join the trace; a handler that throws marks it as an error.
+ *       so that their own spans join the trace; a handler that throws marks it as an error, and so
+ *       does an attempt that fails before its handler (no handler for the type, arguments that
+ *       cannot be read) or that the node takes from its handler (handed back at shutdown, or
+ *       abandoned when its lease was lost: a {@code CancellationException} is recorded).
  * </ul>
  *
  * Attributes follow the OpenTelemetry messaging semantic conventions ({@code messaging.system} is

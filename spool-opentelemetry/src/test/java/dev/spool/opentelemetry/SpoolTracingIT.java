@@ -7,8 +7,10 @@ import dev.spool.JobId;
 import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Spool;
+import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -21,6 +23,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +147,51 @@ class SpoolTracingIT {
         .anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
     assertThat(attempts.get(1).getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     assertThat(attempts.get(1).getAttributes().get(SpoolTracing.JOB_ATTEMPT)).isEqualTo(1);
+  }
+
+  @Test
+  void anAttemptThatFailsBeforeItsHandlerHasAnErrorSpan() {
+    JobType<Mail> unhandled = JobType.of("unhandled", Mail.class).withQueue("mails");
+    spool.enqueue(unhandled, new Mail("x@y.z"));
+    spool.worker("node-1").handle(MAIL, (job, m) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !spans(SpanKind.CONSUMER).isEmpty());
+    SpanData process = spans(SpanKind.CONSUMER).getFirst();
+    assertThat(process.getParentSpanId())
+        .isEqualTo(spans(SpanKind.PRODUCER).getFirst().getSpanId());
+    assertThat(process.getAttributes().get(SpoolTracing.JOB_TYPE)).isEqualTo("unhandled");
+    assertThat(process.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(process.getEvents())
+        .anySatisfy(
+            e ->
+                assertThat(e.getAttributes().get(AttributeKey.stringKey("exception.message")))
+                    .contains("no handler registered for type 'unhandled'"));
+  }
+
+  @Test
+  void anAttemptHandedBackAtShutdownEndsItsSpanAsAnError() {
+    spool.enqueue(MAIL, new Mail("x@y.z"));
+    CountDownLatch running = new CountDownLatch(1);
+    Worker worker =
+        spool
+            .worker("node-1")
+            .shutdownTimeout(Duration.ZERO)
+            .handle(
+                MAIL,
+                (job, m) -> {
+                  running.countDown();
+                  new CountDownLatch(1).await(); // until the shutdown interrupts it
+                })
+            .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.getCount() == 0);
+    worker.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !spans(SpanKind.CONSUMER).isEmpty());
+    SpanData process = spans(SpanKind.CONSUMER).getFirst();
+    assertThat(process.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(process.getEvents())
+        .anySatisfy(
+            e ->
+                assertThat(e.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                    .isEqualTo(CancellationException.class.getName()));
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.spool.spring;
 import dev.spool.JobInterceptor;
 import dev.spool.JobListener;
 import dev.spool.Spool;
-import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * A {@link Spool} from the {@code spool.*} properties, with every {@link JobListener} and {@link
- * JobInterceptor} bean registered; a worker node for the {@link SpoolHandler} beans.
+ * JobInterceptor} bean registered and every {@link SpoolBuilderCustomizer} bean applied; a worker
+ * node for the {@link SpoolHandler} beans.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(SpoolProperties.class)
@@ -25,7 +26,8 @@ public class SpoolAutoConfiguration {
   public Spool spool(
       SpoolProperties properties,
       ObjectProvider<JobListener> listeners,
-      ObjectProvider<JobInterceptor> interceptors) {
+      ObjectProvider<JobInterceptor> interceptors,
+      ObjectProvider<SpoolBuilderCustomizer> customizers) {
     Spool.Builder builder =
         Spool.builder()
             .redis(properties.getRedis().getUri())
@@ -34,6 +36,7 @@ public class SpoolAutoConfiguration {
             .commandTimeout(properties.getCommandTimeout());
     listeners.orderedStream().forEach(builder::listener);
     interceptors.orderedStream().forEach(builder::interceptor);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }
 
@@ -44,7 +47,7 @@ public class SpoolAutoConfiguration {
   public SpoolWorkerLifecycle spoolWorkerLifecycle(
       Spool spool,
       SpoolProperties properties,
-      List<SpoolHandler<?>> handlers,
+      Map<String, SpoolHandler<?>> handlers,
       ObjectProvider<WorkerStartedListener> listeners) {
     return new SpoolWorkerLifecycle(
         spool, properties.getWorker(), handlers, listeners.orderedStream().toList());

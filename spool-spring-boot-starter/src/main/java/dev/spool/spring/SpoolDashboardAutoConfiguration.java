@@ -2,6 +2,8 @@ package dev.spool.spring;
 
 import dev.spool.Spool;
 import dev.spool.dashboard.SpoolDashboard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,7 +22,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnProperty(prefix = "spool.dashboard", name = "enabled", havingValue = "true")
 public class SpoolDashboardAutoConfiguration {
 
-  @Bean(initMethod = "start", destroyMethod = "stop")
+  private static final Logger log = LoggerFactory.getLogger(SpoolDashboardAutoConfiguration.class);
+
+  /** Started here rather than by an init method, to log where it listens (port 0 picks one). */
+  @Bean(destroyMethod = "stop")
   @ConditionalOnMissingBean
   public SpoolDashboard spoolDashboard(Spool spool, SpoolProperties properties) {
     SpoolProperties.Dashboard d = properties.getDashboard();
@@ -36,6 +41,8 @@ public class SpoolDashboardAutoConfiguration {
     if (d.getToken() != null && !d.getToken().isEmpty()) {
       builder.token(d.getToken());
     }
-    return builder.build();
+    SpoolDashboard dashboard = builder.build().start();
+    log.info("Spool dashboard at {}", dashboard.url());
+    return dashboard;
   }
 }

@@ -27,6 +27,7 @@ public class SpoolHealthAutoConfiguration {
           SpoolWorkerLifecycle lifecycle = worker.getIfAvailable();
           return lifecycle == null ? null : lifecycle.worker();
         },
-        properties.getHealth().getDeadGrowthThreshold());
+        properties.getHealth().getDeadGrowthThreshold(),
+        properties.getHealth().getTimeout());
   }
 }

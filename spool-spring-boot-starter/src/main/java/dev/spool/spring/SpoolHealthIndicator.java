@@ -1,20 +1,26 @@
 package dev.spool.spring;
 
 import dev.spool.Monitor;
-import dev.spool.QueueCounts;
+import dev.spool.NodeInfo;
 import dev.spool.Worker;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Spool's health: DOWN when Redis cannot be read or this application's worker node is not
- * registered alive; {@link #DEAD_JOBS_GROWING} when the dead sets grew by more than the threshold
- * since the last check (if one is set); else UP. Details: the dead jobs per queue and their growth.
- * One counts call per queue per check.
+ * Spool's health: DOWN when Redis cannot be read, or does not answer within the health timeout, or
+ * this application's worker node is not registered alive; {@link #DEAD_JOBS_GROWING} when the dead
+ * sets grew by more than the threshold since the last check (if one is set); else UP. Details: the
+ * dead jobs per queue and their growth. One counts call per queue per check.
  */
 public class SpoolHealthIndicator extends AbstractHealthIndicator {
   /** Dead jobs grew beyond {@code spool.health.dead-growth-threshold} since the last check. */
@@ -24,34 +30,63 @@ public class SpoolHealthIndicator extends AbstractHealthIndicator {
   private final Monitor monitor;
   private final Supplier<Worker> worker;
   private final long deadGrowthThreshold;
+  private final Duration timeout;
   private long lastDead = -1;
 
-  public SpoolHealthIndicator(Monitor monitor, Supplier<Worker> worker, long deadGrowthThreshold) {
+  /**
+   * @param timeout how long a check waits for Redis before reporting DOWN (a Redis that hangs would
+   *     otherwise hold the health endpoint for the whole command timeout)
+   */
+  public SpoolHealthIndicator(
+      Monitor monitor, Supplier<Worker> worker, long deadGrowthThreshold, Duration timeout) {
     super("Spool health check failed");
     this.monitor = monitor;
     this.worker = worker;
     this.deadGrowthThreshold = deadGrowthThreshold;
+    this.timeout = timeout;
   }
 
-  @Override
-  protected void doHealthCheck(Health.Builder builder) {
+  /** What one check read from Redis. */
+  private record Reading(Map<String, Long> deadByQueue, long dead, List<NodeInfo> nodes) {}
+
+  private Reading read() {
     Map<String, Long> deadByQueue = new LinkedHashMap<>();
     long dead = 0;
     for (String queue : monitor.queues()) {
-      QueueCounts counts = monitor.counts(queue);
-      deadByQueue.put(queue, counts.dead());
-      dead += counts.dead();
+      long queueDead = monitor.counts(queue).dead();
+      deadByQueue.put(queue, queueDead);
+      dead += queueDead;
+    }
+    return new Reading(deadByQueue, dead, worker.get() == null ? List.of() : monitor.nodes());
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) throws Exception {
+    CompletableFuture<Reading> pending =
+        CompletableFuture.supplyAsync(this::read, Thread.ofVirtual().name("spool-health")::start);
+    Reading reading;
+    try {
+      reading = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      builder
+          .down()
+          .withDetail(
+              "error", "Redis did not answer within " + timeout + " (spool.health.timeout)");
+      return;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
     long growth;
     synchronized (this) {
-      growth = lastDead < 0 ? 0 : dead - lastDead;
-      lastDead = dead;
+      growth = lastDead < 0 ? 0 : reading.dead() - lastDead;
+      lastDead = reading.dead();
     }
-    builder.withDetail("dead", deadByQueue).withDetail("deadGrowth", growth);
+    builder.withDetail("dead", reading.deadByQueue()).withDetail("deadGrowth", growth);
     Worker w = worker.get();
     if (w != null) {
       boolean registered =
-          monitor.nodes().stream().anyMatch(n -> n.name().equals(w.name()) && n.alive());
+          reading.nodes().stream().anyMatch(n -> n.name().equals(w.name()) && n.alive());
       builder.withDetail("node", w.name()).withDetail("nodeRegistered", registered);
       if (!registered) {
         builder.down();

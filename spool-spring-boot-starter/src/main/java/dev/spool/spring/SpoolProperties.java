@@ -97,7 +97,10 @@ public class SpoolProperties {
     /** Whether to run a worker node (when there is at least one SpoolHandler bean). */
     private boolean enabled = true;
 
-    /** The node's name; defaults to the host name. */
+    /**
+     * The node's name, unique among live nodes; defaults to host-pid (as the CLI's spool worker),
+     * with a -2, -3 … suffix for a further worker of the same JVM (a second Spring context).
+     */
     private String name;
 
     /** Queues to fetch from, first listed first; defaults to the queues of the handlers' types. */
@@ -110,8 +113,10 @@ public class SpoolProperties {
     private Duration lease = Duration.ofSeconds(10);
 
     /**
-     * How long running jobs may finish when the application stops; keep it under
-     * spring.lifecycle.timeout-per-shutdown-phase (30 s by default).
+     * How long running jobs may finish when the application stops, the rest being handed back to
+     * their queue. The application waits for it whatever
+     * spring.lifecycle.timeout-per-shutdown-phase says: the platform's kill timeout (Kubernetes'
+     * terminationGracePeriodSeconds) must cover it plus the web server's graceful shutdown.
      */
     private Duration shutdownTimeout = Duration.ofSeconds(25);
 
@@ -185,6 +190,10 @@ public class SpoolProperties {
     }
 
     public void setCountsMaxAge(Duration countsMaxAge) {
+      if (countsMaxAge.isNegative()) {
+        throw new IllegalArgumentException(
+            "spool.metrics.counts-max-age must not be negative, got " + countsMaxAge);
+      }
       this.countsMaxAge = countsMaxAge;
     }
   }
@@ -211,12 +220,34 @@ public class SpoolProperties {
      */
     private long deadGrowthThreshold = 0;
 
+    /**
+     * A check that Redis has not answered by then reports DOWN, rather than holding the health
+     * endpoint for the whole command timeout.
+     */
+    private Duration timeout = Duration.ofSeconds(2);
+
     public long getDeadGrowthThreshold() {
       return deadGrowthThreshold;
     }
 
     public void setDeadGrowthThreshold(long deadGrowthThreshold) {
+      if (deadGrowthThreshold < 0) {
+        throw new IllegalArgumentException(
+            "spool.health.dead-growth-threshold must not be negative (0 turns the check off), got "
+                + deadGrowthThreshold);
+      }
       this.deadGrowthThreshold = deadGrowthThreshold;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("spool.health.timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
     }
   }
 

@@ -2,9 +2,9 @@ package dev.spool.spring;
 
 import dev.spool.Spool;
 import dev.spool.Worker;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -16,28 +16,55 @@ import org.springframework.context.SmartLifecycle;
  */
 public class SpoolWorkerLifecycle implements SmartLifecycle {
   /**
-   * Started before and stopped after the web server (whose phase is {@code DEFAULT_PHASE - 1024}),
-   * so that requests in flight can still enqueue while the worker drains.
+   * Between the web server's two phases: started after the web server started ({@code DEFAULT_PHASE
+   * - 2048}), so that a web server that cannot start (its port in use) stops the application before
+   * any job runs; stopped after the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}),
+   * so that requests in flight can still enqueue, and before the web server stops.
    */
-  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
 
   private static final Logger log = LoggerFactory.getLogger(SpoolWorkerLifecycle.class);
 
   private final Spool spool;
   private final SpoolProperties.WorkerProperties properties;
-  private final List<SpoolHandler<?>> handlers;
+  private final Map<String, SpoolHandler<?>> handlers;
   private final List<WorkerStartedListener> listeners;
   private volatile Worker worker;
+  private String defaultName;
 
+  /**
+   * @param handlers the handler beans by bean name, one per job type
+   * @throws IllegalStateException if two handlers are for the same job type, naming both beans
+   */
   public SpoolWorkerLifecycle(
       Spool spool,
       SpoolProperties.WorkerProperties properties,
-      List<SpoolHandler<?>> handlers,
+      Map<String, SpoolHandler<?>> handlers,
       List<WorkerStartedListener> listeners) {
     this.spool = spool;
     this.properties = properties;
-    this.handlers = List.copyOf(handlers);
+    this.handlers = new LinkedHashMap<>(handlers);
     this.listeners = List.copyOf(listeners);
+    refuseTwoHandlersForOneType();
+  }
+
+  private void refuseTwoHandlersForOneType() {
+    Map<String, String> beanByType = new LinkedHashMap<>();
+    handlers.forEach(
+        (bean, handler) -> {
+          String type = handler.type().name();
+          String other = beanByType.putIfAbsent(type, bean);
+          if (other != null) {
+            throw new IllegalStateException(
+                "SpoolHandler beans '"
+                    + other
+                    + "' and '"
+                    + bean
+                    + "' both handle job type '"
+                    + type
+                    + "': one handler per job type");
+          }
+        });
   }
 
   @Override
@@ -53,15 +80,39 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
             .shutdownTimeout(properties.getShutdownTimeout());
     if (!properties.getQueues().isEmpty()) {
       builder.queues(properties.getQueues().toArray(String[]::new));
+      warnOfHandlersNotFetched();
     }
-    handlers.forEach(h -> register(builder, h));
-    worker = builder.start();
+    handlers.values().forEach(h -> register(builder, h));
+    try {
+      worker = builder.start();
+    } catch (RuntimeException e) {
+      releaseDefaultName();
+      throw e;
+    }
     log.info(
         "Spool worker '{}' started with {} handler(s), concurrency {}",
         worker.name(),
         handlers.size(),
         worker.concurrency());
     listeners.forEach(l -> l.started(worker));
+  }
+
+  /**
+   * spool.worker.queues names the queues to fetch: a handler whose queue it leaves out never runs.
+   */
+  private void warnOfHandlersNotFetched() {
+    List<String> notFetched =
+        handlers.values().stream()
+            .filter(h -> !properties.getQueues().contains(h.type().queue()))
+            .map(h -> "'" + h.type().name() + "' (queue '" + h.type().queue() + "')")
+            .toList();
+    if (!notFetched.isEmpty()) {
+      log.warn(
+          "spool.worker.queues={} leaves out the queue of job type(s) {}: their SpoolHandler beans"
+              + " run no job of this node; add the queue to spool.worker.queues",
+          properties.getQueues(),
+          String.join(", ", notFetched));
+    }
   }
 
   private static <A> void register(Worker.Builder builder, SpoolHandler<A> handler) {
@@ -72,22 +123,32 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     if (properties.getName() != null && !properties.getName().isBlank()) {
       return properties.getName();
     }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "spool-worker";
+    defaultName = DefaultWorkerNames.claim();
+    return defaultName;
+  }
+
+  private void releaseDefaultName() {
+    if (defaultName != null) {
+      DefaultWorkerNames.release(defaultName);
+      defaultName = null;
     }
   }
 
   @Override
   public void stop() {
     Worker w;
+    String name;
     synchronized (this) {
       w = worker;
       worker = null;
+      name = defaultName;
+      defaultName = null;
     }
     if (w != null) {
       log.info("Spool worker '{}' stopping: {}", w.name(), w.stop());
+    }
+    if (name != null) {
+      DefaultWorkerNames.release(name); // only now: the node is deregistered
     }
   }
 

@@ -21,6 +21,7 @@ import dev.spool.internal.worker.HandlerRegistry.Registration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,17 +113,26 @@ final class JobRunner {
     }
     long start = System.nanoTime();
     Failure failure = runAndAck(job, event);
-    if (observers.listening() && failure != HANDED_BACK) {
+    if (observers.listening()) {
       observers.finished(event, resultOf(failure), Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
-  /** Marks an attempt taken from its handler (handed back or abandoned): no outcome to tell. */
+  /** Marks an attempt handed back at shutdown: no outcome, the job is back in its queue. */
   private static final Failure HANDED_BACK = new Failure(0, 0, "", 0);
+
+  /** Marks an attempt abandoned when its lease was lost: no outcome, another node recovers it. */
+  private static final Failure ABANDONED = new Failure(0, 0, "", 0);
 
   private static AttemptResult resultOf(Failure failure) {
     if (failure == null) {
       return AttemptResult.SUCCEEDED;
+    }
+    if (failure == HANDED_BACK) {
+      return AttemptResult.HANDED_BACK;
+    }
+    if (failure == ABANDONED) {
+      return AttemptResult.ABANDONED;
     }
     if (failure.killed()) {
       return AttemptResult.KILLED;
@@ -132,7 +142,7 @@ final class JobRunner {
 
   /**
    * Runs the job and hands its outcome to the acker; returns that outcome (null for a success), or
-   * {@link #HANDED_BACK}.
+   * {@link #HANDED_BACK} or {@link #ABANDONED}.
    */
   private Failure runAndAck(RunningJob job, JobEvent event) {
     job.bind(Thread.currentThread());
@@ -153,6 +163,7 @@ final class JobRunner {
     if (!job.finish()) {
       if (job.abandoned()) {
         held.done(job); // its lease was lost: only now, with the handler ended, is its slot free
+        return ABANDONED;
       }
       return HANDED_BACK; // handed back at shutdown: the job is back in its queue already
     }
@@ -233,19 +244,32 @@ final class JobRunner {
     try {
       options = StoredOptions.parse(stored.options());
     } catch (JsonProcessingException e) {
-      return dead(
-          job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage());
-    }
-    if (stored.type() == null || stored.args() == null) {
-      return dead(
+      return notRun(
           job,
-          "MalformedJob",
-          "stored job has no " + (stored.type() == null ? "type" : "arguments"));
+          event,
+          Map.of(),
+          dead(
+              job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage()));
+    }
+    Map<String, String> headers = options.headersOrEmpty();
+    if (stored.type() == null || stored.args() == null) {
+      return notRun(
+          job,
+          event,
+          headers,
+          dead(
+              job,
+              "MalformedJob",
+              "stored job has no " + (stored.type() == null ? "type" : "arguments")));
     }
     if (stored.lockHolder() != null && !stored.lockHolder().isEmpty()) {
       JobId holder = new JobId(job.id().queue(), Long.parseLong(stored.lockHolder()));
       UniqueJobConflictException conflict = new UniqueJobConflictException(stored.type(), holder);
-      return failed(job, options, error(job, conflict.getClass().getName(), conflict.getMessage()));
+      return notRun(
+          job,
+          event,
+          headers,
+          failed(job, options, error(job, conflict.getClass().getName(), conflict.getMessage())));
     }
     if (RedisJobStore.BATCH_PART_DONE.equals(stored.type())) {
       try {
@@ -259,23 +283,35 @@ final class JobRunner {
     if (registration == null) {
       String message =
           "no handler registered for type '" + stored.type() + "' on node '" + node.name() + "'";
-      return failed(job, options, error(job, "UnknownJobType", message));
+      return notRun(
+          job, event, headers, failed(job, options, error(job, "UnknownJobType", message)));
     }
     Class<?> argsType = registration.type().argsType();
     Object args;
     try {
       args = Json.readArgs(stored.args(), argsType);
     } catch (JsonParseException e) {
-      return dead(
-          job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage());
-    } catch (JsonProcessingException e) {
-      return dead(
+      return notRun(
           job,
-          "ArgumentMismatch",
-          "arguments do not fit " + argsType.getName() + ": " + Json.describe(e));
+          event,
+          headers,
+          dead(job, "MalformedPayload", "arguments are not valid JSON: " + e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      return notRun(
+          job,
+          event,
+          headers,
+          dead(
+              job,
+              "ArgumentMismatch",
+              "arguments do not fit " + argsType.getName() + ": " + Json.describe(e)));
     }
     if (args == null) { // JSON null: no handler expects it, and no retry would change it
-      return dead(job, "ArgumentMismatch", "arguments are JSON null, not a " + argsType.getName());
+      return notRun(
+          job,
+          event,
+          headers,
+          dead(job, "ArgumentMismatch", "arguments are JSON null, not a " + argsType.getName()));
     }
     if (options.timeoutMs() != null) {
       job.timeoutTask(timers.schedule(job::timeOut, options.timeoutMs(), TimeUnit.MILLISECONDS));
@@ -286,8 +322,7 @@ final class JobRunner {
       } else {
         node.settings()
             .observers()
-            .aroundRun(
-                event, options.headersOrEmpty(), () -> invokeOrErrbacks(registration, job, args));
+            .aroundRun(event, headers, () -> invokeOrTellTaken(registration, job, args));
       }
       return null;
     } catch (Throwable t) {
@@ -298,6 +333,64 @@ final class JobRunner {
       return failed(
           job, options, JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
     }
+  }
+
+  /**
+   * An attempt that fails before its handler still runs through the interceptors, so that a tracer
+   * sees it (an error span) like any other attempt: their {@code proceed} throws what the failure
+   * says. Returns the failure to record.
+   */
+  private Failure notRun(
+      RunningJob job, JobEvent event, Map<String, String> headers, Failure failure) {
+    if (event == null || !node.settings().observers().intercepting()) {
+      return failure;
+    }
+    String summary = JobErrors.summary(failure.errorJson());
+    try {
+      node.settings()
+          .observers()
+          .aroundRun(
+              event,
+              headers,
+              () -> {
+                throw new IllegalStateException(job + " not run: " + summary);
+              });
+    } catch (Exception e) {
+      // the failure is recorded as it was, whatever an interceptor made of it
+    }
+    return failure;
+  }
+
+  /**
+   * Runs the handler as {@link #invokeOrErrbacks} does, then throws a {@link CancellationException}
+   * if the node took the job from the handler meanwhile, so that interceptors see the attempt did
+   * not complete (the handler may have returned normally after its interrupt).
+   */
+  private void invokeOrTellTaken(Registration<?> registration, RunningJob job, Object args)
+      throws Exception {
+    try {
+      invokeOrErrbacks(registration, job, args);
+    } catch (Exception | Error e) {
+      if (!job.running()) {
+        throw taken(job, e);
+      }
+      throw e;
+    }
+    if (!job.running()) {
+      throw taken(job, null);
+    }
+  }
+
+  private CancellationException taken(RunningJob job, Throwable cause) {
+    CancellationException e =
+        new CancellationException(
+            job.abandoned()
+                ? job + " abandoned: node '" + node.name() + "' lost its lease"
+                : job + " handed back to its queue: node '" + node.name() + "' is stopping");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
   }
 
   /** Runs the handler and callbacks; if they throw, the errbacks, and then rethrows. */

@@ -1,0 +1,137 @@
+package dev.spool.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.JobContext;
+import dev.spool.JobType;
+import dev.spool.dashboard.SpoolDashboard;
+import dev.spool.spring.SpoolAutoConfigurationIT.Greeting;
+import dev.spool.testkit.SpoolRedis;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Settings that cannot work are refused or said out loud, not accepted silently. */
+@ExtendWith(OutputCaptureExtension.class)
+class SpoolMisconfigurationIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  /** A second handler for the job type of {@link SpoolAutoConfigurationIT.Handlers}. */
+  @Configuration(proxyBeanMethods = false)
+  static class SecondGreeter {
+    @Bean
+    SpoolHandler<Greeting> otherGreeter() {
+      return new SpoolHandler<>() {
+        @Override
+        public JobType<Greeting> type() {
+          return SpoolAutoConfigurationIT.GREET;
+        }
+
+        @Override
+        public void handle(JobContext job, Greeting args) {}
+      };
+    }
+  }
+
+  private ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                SpoolMetricsAutoConfiguration.class,
+                SpoolAutoConfiguration.class,
+                SpoolHealthAutoConfiguration.class,
+                SpoolDashboardAutoConfiguration.class,
+                SpoolDashboardMissingAutoConfiguration.class))
+        .withPropertyValues(
+            "spool.redis.uri=" + redis.uri(),
+            "spool.namespace=" + SpoolRedis.namespace(),
+            "spool.worker.shutdown-timeout=0s");
+  }
+
+  @Test
+  void theDashboardEnabledWithoutSpoolDashboardIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withClassLoader(new FilteredClassLoader(SpoolDashboard.class))
+        .withPropertyValues("spool.dashboard.enabled=true")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("spool-dashboard is not on the class path")
+        .contains("dev.spool:spool-dashboard");
+  }
+
+  @Test
+  void theDashboardSaysWhereItListens(CapturedOutput output) {
+    runner()
+        .withPropertyValues("spool.dashboard.enabled=true", "spool.dashboard.port=0")
+        .run(
+            context ->
+                assertThat(output)
+                    .contains("Spool dashboard at " + context.getBean(SpoolDashboard.class).url()));
+  }
+
+  @Test
+  void negativeDurationsAndThresholdsAreRefusedAtBinding() {
+    runner()
+        .withPropertyValues("spool.metrics.counts-max-age=-1s")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("spool.metrics.counts-max-age must not be negative"));
+    runner()
+        .withPropertyValues("spool.health.dead-growth-threshold=-5")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "spool.health.dead-growth-threshold must not be negative"));
+  }
+
+  @Test
+  void twoHandlersForOneTypeAreRefusedNamingBothBeans() {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class, SecondGreeter.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("'greeter' and 'otherGreeter'")
+                    .hasMessageContaining("job type 'greet'"));
+  }
+
+  @Test
+  void aQueueListLeavingOutAHandlersQueueIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class)
+        .withPropertyValues("spool.worker.queues=mail")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("leaves out the queue of job type(s) 'greet' (queue 'greetings')");
+  }
+
+  @Test
+  void theHealthIndicatorsSwitchIsInTheConfigurationMetadata() throws Exception {
+    try (InputStream metadata =
+        getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(metadata).isNotNull();
+      assertThat(new String(metadata.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("\"management.health.spool.enabled\"")
+          .contains("\"spool.health.timeout\"");
+    }
+  }
+}
