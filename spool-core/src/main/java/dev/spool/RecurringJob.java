@@ -1,11 +1,16 @@
 package dev.spool;
 
+import dev.spool.internal.Durations;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
  * A recurring job as stored: its schedule and the job each tick enqueues.
  *
+ * @param schedule as {@link Schedule#toString()} describes it: "every PT30S" (ISO-8601) or "cron '0
+ *     3 * * *' in Europe/Berlin"
  * @param lastRun when a tick last enqueued (or tried to enqueue) its job
  * @param nextRun when the next tick is due
  */
@@ -16,4 +21,17 @@ public record RecurringJob(
     String type,
     String args,
     Optional<Instant> lastRun,
-    Instant nextRun) {}
+    Instant nextRun) {
+
+  /** The schedule as people write it: "every 30s", "every 1h30m"; a cron schedule as it is. */
+  public String scheduleText() {
+    if (schedule != null && schedule.startsWith("every ")) {
+      try {
+        return "every " + Durations.format(Duration.parse(schedule.substring("every ".length())));
+      } catch (DateTimeParseException e) {
+        // not Spool's description: shown as it is
+      }
+    }
+    return schedule;
+  }
+}

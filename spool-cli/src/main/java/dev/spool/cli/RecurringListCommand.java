@@ -2,8 +2,6 @@ package dev.spool.cli;
 
 import dev.spool.RecurringJob;
 import dev.spool.Spool;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -42,24 +40,12 @@ public final class RecurringListCommand extends ClientCommand {
       t.row(
           r.name(),
           r.queue(),
-          schedule(r.schedule()),
+          r.scheduleText(),
           r.type(),
           r.lastRun().map(Times::human).orElse("never"),
           Times.human(r.nextRun()));
     }
     out().print(t.render());
     return 0;
-  }
-
-  /** "every PT30S" as people write it, "every 30s"; a cron schedule as it is. */
-  static String schedule(String described) {
-    if (described != null && described.startsWith("every ")) {
-      try {
-        return "every " + DurationConverter.format(Duration.parse(described.substring(6)));
-      } catch (DateTimeParseException e) {
-        // keep it as it is
-      }
-    }
-    return described;
   }
 }

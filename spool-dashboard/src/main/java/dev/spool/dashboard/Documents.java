@@ -237,7 +237,7 @@ final class Documents {
     return object(
         "name", r.name(),
         "queue", r.queue(),
-        "schedule", ScheduleText.of(r.schedule()),
+        "schedule", r.scheduleText(),
         "type", r.type(),
         "args", r.args() == null ? null : clip(r.args(), ARGS_PREVIEW_CHARS),
         "lastRun", time(r.lastRun().orElse(null)),

@@ -38,12 +38,4 @@ class DocumentsTest {
         .containsEntry("attempt", 1)
         .containsEntry("progress", "0.5");
   }
-
-  @Test
-  void aScheduleIsShownAsTheCommandLineShowsIt() {
-    assertThat(ScheduleText.of("every PT30M")).isEqualTo("every 30m");
-    assertThat(ScheduleText.of("every PT1H30M")).isEqualTo("every 1h30m");
-    assertThat(ScheduleText.of("every PT0.25S")).isEqualTo("every 250ms");
-    assertThat(ScheduleText.of("cron '0 * * * *' in UTC")).isEqualTo("cron '0 * * * *' in UTC");
-  }
 }
