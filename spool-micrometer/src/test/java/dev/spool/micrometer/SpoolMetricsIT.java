@@ -9,6 +9,7 @@ import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -179,6 +180,42 @@ class SpoolMetricsIT {
                 .timer()
                 .count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aShardedQueuesJobsAreCountedUnderTheirShardWhenEnqueuedAsWhenRun() {
+    SimpleMeterRegistry sharded = new SimpleMeterRegistry();
+    SpoolMetrics shardMetrics = new SpoolMetrics(Duration.ofHours(1));
+    try (Spool spool =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(SpoolRedis.namespace())
+            .shardedQueue("mails", 2)
+            .listener(shardMetrics)
+            .build()) {
+      shardMetrics.bindTo(sharded);
+      spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2), new Mail(3)));
+      spool.enqueue(MAIL, new Mail(4));
+      Worker worker = spool.worker("node-1").handle(MAIL, (job, mail) -> {}).start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> total(sharded, "spool.jobs.succeeded") == 4);
+      worker.close();
+      assertThat(total(sharded, "spool.jobs.enqueued")).isEqualTo(4);
+      for (Counter started : sharded.find("spool.jobs.started").counters()) {
+        String shard = started.getId().getTag("queue");
+        assertThat(shard).startsWith("mails.shard");
+        // before, enqueues were counted under "mails" and runs under each shard
+        assertThat(sharded.find("spool.jobs.enqueued").tag("queue", shard).counter())
+            .isNotNull()
+            .extracting(Counter::count)
+            .isEqualTo(started.count());
+      }
+    }
+  }
+
+  private static double total(SimpleMeterRegistry r, String name) {
+    return r.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   @Test

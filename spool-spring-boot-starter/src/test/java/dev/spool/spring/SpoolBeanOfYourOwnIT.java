@@ -103,7 +103,7 @@ class SpoolBeanOfYourOwnIT {
                   .enqueue(SpoolAutoConfigurationIT.GREET, new Greeting("own"));
               await()
                   .atMost(Duration.ofSeconds(10))
-                  .until( // summed: the attempt is counted under its shard's queue name
+                  .until( // summed: a job is counted under its shard's queue name
                       () ->
                           registry
                                   .find("spool.jobs.succeeded")

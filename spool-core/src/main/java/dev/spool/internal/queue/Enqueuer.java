@@ -122,13 +122,13 @@ public final class Enqueuer {
       results = enqueueAll(queue, type, args, options, batchParts, Map.of());
     }
     if (observers.listening()) {
-      int accepted = 0;
+      Map<String, Integer> accepted = new LinkedHashMap<>();
       for (EnqueueResult r : results) {
-        accepted += r.accepted() ? 1 : 0;
+        if (r.accepted()) {
+          accepted.merge(r.jobId().queue(), 1, Integer::sum);
+        }
       }
-      if (accepted > 0) {
-        observers.enqueued(queue, type.name(), accepted);
-      }
+      accepted.forEach((q, n) -> observers.enqueued(q, type.name(), n));
     }
     return results;
   }
@@ -190,7 +190,10 @@ public final class Enqueuer {
     return new EnqueueCall(queue, type, jobs.size());
   }
 
-  /** Tells the listeners how many jobs were accepted, per queue and type. */
+  /**
+   * Tells the listeners how many jobs were accepted, per queue and type. The queue is the one each
+   * job went to, a sharded queue's shard, as the worker's reports of its runs name it.
+   */
   private void reportEnqueued(List<? extends JobSpec<?>> jobs, List<EnqueueResult> results) {
     Map<List<String>, Integer> accepted = new LinkedHashMap<>();
     for (int i = 0; i < jobs.size(); i++) {
