@@ -16,8 +16,9 @@ import java.util.function.Function;
 
 /**
  * A named worker node: fetches jobs from its queues in the listed order and runs them on virtual
- * threads, at most {@code concurrency} at once. Each job it holds has a lease in Redis, renewed in
- * one batch for all of them; if the node dies, the lease runs out and another node runs the job.
+ * threads (or platform threads: {@link Builder#platformThreads()}), at most {@code concurrency} at
+ * once. Each job it holds has a lease in Redis, renewed in one batch for all of them; if the node
+ * dies, the lease runs out and another node runs the job.
  *
  * <pre>{@code
  * try (Worker worker = spool.worker("node-1").queues("mail").concurrency(64)
@@ -146,6 +147,7 @@ public final class Worker implements AutoCloseable {
     private Duration lease = DEFAULT_LEASE;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration affinityFallback = DEFAULT_AFFINITY_FALLBACK;
+    private boolean platformThreads;
 
     Builder(String name, Function<WorkerSettings, WorkerNode> factory) {
       this.name = NodeNames.check(name, "worker name"); // a name jobs can be pinned to
@@ -222,6 +224,19 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs handlers on platform threads (a pool that grows to the concurrency) instead of a virtual
+     * thread each. For handlers that keep a CPU busy: a virtual thread is not taken off its carrier
+     * while it computes, so handlers that compute for long can hold every carrier (as many as
+     * cores), and the other jobs the node holds wait, unstarted, with their timeouts running.
+     * Platform threads are time-sliced by the OS; each costs a stack of its own, so keep the
+     * concurrency to what the work needs.
+     */
+    public Builder platformThreads() {
+      this.platformThreads = true;
+      return this;
+    }
+
     /** Runs jobs of this type with this handler. One handler per type. */
     public <A> Builder handle(JobType<A> type, Handler<A> handler) {
       handlers.register(type, handler);
@@ -266,6 +281,7 @@ public final class Worker implements AutoCloseable {
               lease,
               shutdownTimeout,
               affinityFallback,
+              platformThreads,
               handlers,
               Observers.NONE);
       WorkerNode node = factory.apply(settings);

@@ -82,6 +82,13 @@ public final class WorkerCommand extends ClientCommand {
   Duration shutdownTimeout;
 
   @Option(
+      names = "--platform-threads",
+      description =
+          "Run handlers on platform threads instead of virtual ones: for handlers that keep a CPU"
+              + " busy, which would otherwise hold every carrier thread while other jobs wait.")
+  boolean platformThreads;
+
+  @Option(
       names = "--keep-succeeded",
       negatable = true,
       defaultValue = "true",
@@ -213,6 +220,9 @@ public final class WorkerCommand extends ClientCommand {
     String node = name != null ? name : defaultName();
     Worker.Builder builder =
         spool.worker(node).concurrency(concurrency).lease(lease).shutdownTimeout(shutdownTimeout);
+    if (platformThreads) {
+      builder.platformThreads();
+    }
     if (queues != null) {
       boolean weighted = queues.stream().anyMatch(q -> q.contains("="));
       for (String q : queues) {

@@ -16,6 +16,9 @@ public final class TestJobHandlers implements JobHandlers {
   /** Succeeds; its result holds its arguments under "echo". */
   static final JobType<JsonNode> ECHO = JobType.of("cli-echo", JsonNode.class);
 
+  /** Succeeds; its result names the thread it ran on under "thread" ("virtual" for one). */
+  static final JobType<JsonNode> THREAD = JobType.of("cli-thread", JsonNode.class);
+
   /** Always fails. */
   static final JobType<JsonNode> FAIL = JobType.of("cli-fail", JsonNode.class);
 
@@ -52,6 +55,12 @@ public final class TestJobHandlers implements JobHandlers {
             (job, args) -> {
               job.progress(1, 1);
               job.put("echo", args);
+            })
+        .handle(
+            THREAD,
+            (job, args) -> {
+              Thread t = Thread.currentThread();
+              job.put("thread", t.isVirtual() ? "virtual" : t.getName());
             })
         .handle(
             FAIL,

@@ -92,6 +92,24 @@ class WorkerCommandIT {
   }
 
   @Test
+  void platformThreadsRunTheHandlersWhenAsked() throws Exception {
+    JobId onVirtual = spool.enqueue(TestJobHandlers.THREAD, mapper.readTree("{}"));
+    Cli.Background worker = cli.worker("--name", "vt");
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(onVirtual) == State.SUCCEEDED);
+    worker.stop().ok();
+    JobId onPlatform = spool.enqueue(TestJobHandlers.THREAD, mapper.readTree("{}"));
+    worker = cli.worker("--name", "pt", "--platform-threads");
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(onPlatform) == State.SUCCEEDED);
+    worker.stop().ok();
+    assertThat(threadOf(onVirtual)).isEqualTo("virtual");
+    assertThat(threadOf(onPlatform)).startsWith("spool-handler-pt-");
+  }
+
+  private String threadOf(JobId id) {
+    return (String) spool.statuses().find(id).orElseThrow().result().get("thread");
+  }
+
+  @Test
   void fetchesOnlyFromTheGivenQueues() throws Exception {
     JobId mail =
         spool.enqueue(

@@ -120,6 +120,20 @@ public class SpoolProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(25);
 
+    /**
+     * Run handlers on platform threads instead of virtual ones: for handlers that keep a CPU busy,
+     * which would otherwise hold every carrier thread while the other jobs held wait.
+     */
+    private boolean platformThreads;
+
+    public boolean isPlatformThreads() {
+      return platformThreads;
+    }
+
+    public void setPlatformThreads(boolean platformThreads) {
+      this.platformThreads = platformThreads;
+    }
+
     public boolean isEnabled() {
       return enabled;
     }

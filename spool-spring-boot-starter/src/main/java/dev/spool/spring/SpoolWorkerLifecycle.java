@@ -78,6 +78,9 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
             .concurrency(properties.getConcurrency())
             .lease(properties.getLease())
             .shutdownTimeout(properties.getShutdownTimeout());
+    if (properties.isPlatformThreads()) {
+      builder.platformThreads();
+    }
     if (!properties.getQueues().isEmpty()) {
       builder.queues(properties.getQueues().toArray(String[]::new));
       warnOfHandlersNotFetched();

@@ -59,7 +59,10 @@ class SpoolAutoConfigurationIT {
         @Override
         public void handle(JobContext job, Greeting args) {
           Map<String, String> mdc = MDC.getCopyOfContextMap();
-          seen.put(args.to(), mdc == null ? Map.of() : mdc);
+          Map<String, String> run = new java.util.HashMap<>(mdc == null ? Map.of() : mdc);
+          Thread t = Thread.currentThread();
+          run.put("thread", t.isVirtual() ? "virtual" : t.getName());
+          seen.put(args.to(), run);
         }
       };
     }
@@ -98,6 +101,19 @@ class SpoolAutoConfigurationIT {
   }
 
   @Test
+  void platformThreadsRunTheHandlersWhenAsked() {
+    runner()
+        .withUserConfiguration(Handlers.class)
+        .withPropertyValues("spool.worker.platform-threads=true")
+        .run(
+            context -> {
+              context.getBean(Spool.class).enqueue(GREET, new Greeting("grace"));
+              await().atMost(Duration.ofSeconds(10)).until(() -> seen.containsKey("grace"));
+              assertThat(seen.get("grace").get("thread")).startsWith("spool-handler-app-node-");
+            });
+  }
+
+  @Test
   void handlerBeansRunOnAWorkerThatFollowsTheContext() {
     runner()
         .withUserConfiguration(Handlers.class)
@@ -111,6 +127,7 @@ class SpoolAutoConfigurationIT {
                   .containsEntry("spool.queue", "greetings")
                   .containsEntry("spool.node", "app-node")
                   .containsEntry("spool.attempt", "0")
+                  .containsEntry("thread", "virtual")
                   .containsKey("spool.jobId");
               SpoolWorkerLifecycle lifecycle = context.getBean(SpoolWorkerLifecycle.class);
               assertThat(lifecycle.isRunning()).isTrue();

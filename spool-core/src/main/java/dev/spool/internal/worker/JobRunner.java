@@ -44,7 +44,7 @@ final class JobRunner {
   private final Acker acker;
   private final KillListener kills;
   private final ScheduledExecutorService timers;
-  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService handlers;
 
   /** Batches asked whether they were stopped: "queue|token" -> {stopped 0/1, when (nanos)}. */
   private final Map<String, long[]> stopChecks = new ConcurrentHashMap<>();
@@ -56,10 +56,23 @@ final class JobRunner {
       KillListener kills,
       ScheduledExecutorService timers) {
     this.node = node;
+    this.handlers = handlerThreads(node);
     this.held = held;
     this.acker = acker;
     this.kills = kills;
     this.timers = timers;
+  }
+
+  /**
+   * A virtual thread per job, or platform threads (reused, at most the concurrency at once, since
+   * the node never holds more jobs) for handlers that keep a CPU busy.
+   */
+  private static ExecutorService handlerThreads(NodeContext node) {
+    if (!node.settings().platformThreads()) {
+      return Executors.newVirtualThreadPerTaskExecutor();
+    }
+    return Executors.newCachedThreadPool(
+        Thread.ofPlatform().name("spool-handler-" + node.name() + "-", 0).daemon(true).factory());
   }
 
   /** A failed batch part may have stopped its batch: ask again next time. */

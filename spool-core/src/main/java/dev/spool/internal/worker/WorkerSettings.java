@@ -9,6 +9,7 @@ import java.util.List;
  * Everything a worker node is configured with.
  *
  * @param fetchOrder its queues, and whether it fetches from them in strict order or by weight
+ * @param platformThreads handlers run on platform threads instead of virtual ones
  */
 public record WorkerSettings(
     String name,
@@ -17,6 +18,7 @@ public record WorkerSettings(
     Duration lease,
     Duration shutdownTimeout,
     Duration affinityFallback,
+    boolean platformThreads,
     HandlerRegistry handlers,
     Observers observers) {
   /** The queues it fetches from, in the order they were listed. */
@@ -33,6 +35,7 @@ public record WorkerSettings(
         lease,
         shutdownTimeout,
         affinityFallback,
+        platformThreads,
         handlers,
         observers);
   }
@@ -46,6 +49,7 @@ public record WorkerSettings(
         lease,
         shutdownTimeout,
         affinityFallback,
+        platformThreads,
         handlers,
         observers);
   }
