@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -87,6 +88,15 @@ public final class Worker implements AutoCloseable {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
     }
     return node.stop(timeout);
+  }
+
+  /**
+   * Completes when the node has stopped: by a stop call, or by itself when another instance took
+   * its name (this one had been presumed dead: no heartbeat reached Redis for a lease), since two
+   * live nodes of one name would both run the jobs pinned to it.
+   */
+  public CompletableFuture<StopSummary> whenStopped() {
+    return node.stopped();
   }
 
   /** Whether a stop has begun (the jobs it will count are known), for tests. */

@@ -71,6 +71,28 @@ class NodesIT {
         .hasMessageContaining("a live worker node named 'node-2' is already running");
   }
 
+  @Test
+  void aNodeWhoseNameAnotherInstanceTookStopsAndRunsNoMoreJobs() throws Exception {
+    java.util.List<Integer> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Worker stale =
+        f.worker("node-1")
+            .lease(Duration.ofMillis(400))
+            .handle(NOOP, (job, a) -> ran.add(a.n()))
+            .start();
+    f.spool.enqueue(NOOP, new Noop(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    // As a second node-1 does when this one was presumed dead (it stalled past its lease).
+    registerAsIfBy("node-1", ProcessHandle.current().pid());
+
+    // Before, it went on fetching (pinned jobs too) under a name two live nodes now shared.
+    StopSummary summary = stale.whenStopped().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(summary.handedBack()).isZero();
+    assertThat(ran).containsExactly(1);
+    assertThat(f.redis().get(f.namespace + ":{nodes}:name:node-1"))
+        .as("the other instance keeps the name")
+        .isEqualTo("instance-of-" + ProcessHandle.current().pid());
+  }
+
   /** What a node of process {@code pid} on this host would have registered, with a long lease. */
   private void registerAsIfBy(String name, long pid) throws Exception {
     String host = java.net.InetAddress.getLocalHost().getHostName();

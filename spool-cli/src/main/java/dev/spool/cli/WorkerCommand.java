@@ -250,9 +250,22 @@ public final class WorkerCommand extends ClientCommand {
       running = worker;
       // A second Ctrl-C: the stop under way interrupts the running handlers now.
       stop.onForce(() -> worker.stop(Duration.ZERO));
+      // The node stops by itself when another instance took its name: the command ends too.
+      worker.whenStopped().whenComplete((summary, e) -> stop.request());
       started(node, spool, handlerNames);
       stop.awaitRequest();
       PrintWriter err = err();
+      if (worker.whenStopped().isDone() && !stop.byUser()) {
+        err.println(
+            "spool: node \""
+                + node
+                + "\" stopped by itself: another instance took its name while this one was"
+                + " presumed dead (no heartbeat reached Redis for "
+                + DurationConverter.format(lease)
+                + ")");
+        err.flush();
+        return 1;
+      }
       if (stop.byUser()) {
         err.println(); // after the ^C the terminal echoed
       }

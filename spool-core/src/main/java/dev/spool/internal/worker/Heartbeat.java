@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,17 @@ final class Heartbeat {
   private final String instance;
   private final long startedAtMs;
   private final ScheduledExecutorService thread;
+
+  /** Told once that another instance took this node's name: the node must stop. */
+  private final Runnable nameLost;
+
+  private final AtomicBoolean toldNameLost = new AtomicBoolean();
   private volatile long saturatedSinceMs;
 
-  Heartbeat(NodeContext node, HeldJobs held, NodeRegistry registry, String instance) {
+  Heartbeat(
+      NodeContext node, HeldJobs held, NodeRegistry registry, String instance, Runnable nameLost) {
     this.node = node;
+    this.nameLost = nameLost;
     this.held = held;
     this.registry = registry;
     this.instance = instance;
@@ -91,12 +99,16 @@ final class Heartbeat {
                         "node {}: could not renew its registration: {}",
                         node.name(),
                         e.toString());
-              } else if (!ours) {
+              } else if (!ours && toldNameLost.compareAndSet(false, true)) {
+                // Two live nodes under one name would both run the jobs pinned to it, and
+                // neither's leases could be told apart: this one, presumed dead, gives way.
                 log.error(
                     "node {}: another instance took this node's name (this one was presumed dead:"
-                        + " no heartbeat reached Redis for {} ms)",
+                        + " no heartbeat reached Redis for {} ms); this one stops: it fetches no"
+                        + " more jobs and hands back those it holds",
                     node.name(),
                     nodeTimeoutMs());
+                nameLost.run();
               }
             });
   }

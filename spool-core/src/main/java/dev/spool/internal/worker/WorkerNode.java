@@ -95,7 +95,7 @@ public final class WorkerNode {
     this.runner = new JobRunner(node, held, acker, kills, timers);
     runnerRef[0] = runner;
     this.fetcher = new Fetcher(node, held, runner::dispatch);
-    this.heartbeat = new Heartbeat(node, held, registry, instance);
+    this.heartbeat = new Heartbeat(node, held, registry, instance, this::stopForNameLost);
     this.maintenance =
         new Maintenance(
             node,
@@ -235,6 +235,29 @@ public final class WorkerNode {
       stopped.completeExceptionally(e);
       throw e;
     }
+  }
+
+  /**
+   * Another instance took this node's name: stops, as {@link #close()} does, on a thread of its own
+   * (the heartbeat's is shut down by the stop).
+   */
+  private void stopForNameLost() {
+    Thread.ofPlatform()
+        .daemon()
+        .name("spool-stop-" + node.name())
+        .start(
+            () -> {
+              try {
+                close();
+              } catch (RuntimeException e) {
+                log.warn("node {}: its stop failed: {}", node.name(), e.toString());
+              }
+            });
+  }
+
+  /** Completes when the node has stopped, by a stop call or by itself. */
+  public CompletableFuture<StopSummary> stopped() {
+    return stopped.copy();
   }
 
   /** The jobs whose handler runs now. */
