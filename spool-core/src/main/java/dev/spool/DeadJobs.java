@@ -22,8 +22,8 @@ public interface DeadJobs {
   boolean retry(JobId id);
 
   /**
-   * Retries every dead job of the queue; returns how many. Those whose unique lock another job
-   * holds stay dead.
+   * Retries every job of the queue that was dead when the call began, each once; returns how many.
+   * Those whose unique lock another job holds stay dead.
    */
   long retryAll(String queue);
 

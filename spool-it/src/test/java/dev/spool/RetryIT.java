@@ -188,6 +188,29 @@ class RetryIT {
   }
 
   @Test
+  void retryAllRetriesEachJobDeadWhenItBeganOnceWhileTheyDieAgain() {
+    JobType<Noop> once = FLAKY.withRetry(Retry.none());
+    int jobs = 2_500; // three slices of the retry: jobs die again while later slices are read
+    f.spool.enqueueAll(once, Fixtures.noops(jobs));
+    f.worker("node-1")
+        .concurrency(50)
+        .handle(
+            once,
+            (job, a) -> {
+              throw new IllegalStateException("down");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.spool.deadJobs().size("work") == jobs);
+
+    // Before, jobs that died again during the call were retried again, and counted again.
+    assertThat(f.spool.deadJobs().retryAll("work")).isEqualTo(jobs);
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.spool.deadJobs().size("work") == jobs);
+    assertThat(
+            f.spool.statuses().where(State.FAILED).queue("work").limit(StatusQuery.MAX_PAGE).list())
+        .allSatisfy(s -> assertThat(s.attempt()).isEqualTo(1));
+  }
+
+  @Test
   void theDeadSetIsBoundedInSize() throws Exception {
     try (Spool small =
         Spool.builder().redis(redis.uri()).namespace(f.namespace).deadJobsMaxSize(3).build()) {

@@ -48,20 +48,26 @@ public final class StoreDeadJobs implements DeadJobs {
   @Override
   public long retryAll(String queue) {
     Queues.validate(queue);
+    // The jobs dead when the call began, each once: a retried job that dies again meanwhile joins
+    // the set's newest end, after those still to go, and is not taken again (before, fast-dying
+    // jobs were retried over and over, and counted each time).
+    long left = store.counts(queue).dead();
     long total = 0;
     int kept = 0;
-    while (true) {
+    while (left > 0) {
       // Every member given leaves the set, even one that names no job, but those whose unique
       // lock another job holds: they stay, oldest first as they were, and the next slice starts
-      // after them. Each round requeues or skips its whole slice, so the loop ends.
-      List<String> slice = store.deadMembers(queue, kept, SLICE);
+      // after them.
+      List<String> slice = store.deadMembers(queue, kept, Math.min(SLICE, left));
       if (slice.isEmpty()) {
-        return total;
+        break;
       }
+      left -= slice.size();
       DeadRetry r = store.retryDead(queue, slice, Micros.now(clock));
       total += r.requeued();
       kept += r.held().size();
     }
+    return total;
   }
 
   @Override
