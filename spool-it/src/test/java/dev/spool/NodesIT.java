@@ -93,6 +93,16 @@ class NodesIT {
         .isEqualTo("instance-of-" + ProcessHandle.current().pid());
   }
 
+  @Test
+  void aNodeListsItsQueuesAgainAfterRedisLostThem() {
+    f.worker("node-1").lease(Duration.ofMillis(400)).handle(NOOP, (job, a) -> {}).start();
+    assertThat(f.spool.monitor().queues()).containsExactly("work");
+    f.redis().del(f.namespace + ":queues"); // as a Redis restarted without its data
+
+    // Before, the queue stayed unlisted (no stats, no pause) until some new process used it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.monitor().queues().contains("work"));
+  }
+
   /** What a node of process {@code pid} on this host would have registered, with a long lease. */
   private void registerAsIfBy(String name, long pid) throws Exception {
     String host = java.net.InetAddress.getLocalHost().getHostName();

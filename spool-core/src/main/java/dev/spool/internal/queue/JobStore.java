@@ -83,6 +83,12 @@ public interface JobStore {
 
   void registerQueue(String queue);
 
+  /**
+   * Lists these queues in the namespace's list again, without waiting for Redis: a node does it at
+   * each heartbeat, so that the list comes back by itself after Redis lost its data.
+   */
+  void relistQueues(List<String> queues);
+
   /** The queues declared with several shards. */
   default QueueShards shards() {
     return QueueShards.NONE;

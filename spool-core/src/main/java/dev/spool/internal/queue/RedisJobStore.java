@@ -556,6 +556,15 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
+  public void relistQueues(List<String> queues) {
+    if (!queues.isEmpty()) {
+      // A failure waits for the next beat; a list of another type is set aside by the next
+      // registerQueue, as it is for every process.
+      redis.async().sadd(keys.queues(), queues.toArray(String[]::new));
+    }
+  }
+
+  @Override
   public QueueShards shards() {
     return keys.shards();
   }

@@ -79,6 +79,7 @@ final class Heartbeat {
     try {
       renewName();
       renewLeases();
+      node.store().relistQueues(node.settings().queues());
     } catch (RuntimeException e) {
       node.store()
           .redis()
