@@ -128,7 +128,16 @@ class RecoveryIT {
     f.redis().hset(f.jobKey(id), "w", "somebody-else");
     f.redis().zadd(f.namespace + ":{work}:active", 1, Long.toString(id.number()));
     await().atMost(Duration.ofSeconds(10)).until(() -> started.contains(1));
-    first.countDown(); // attempt 0 ends: its acknowledgement is stale
+    try (CapturedErr err = new CapturedErr()) {
+      first.countDown(); // attempt 0 ends: its acknowledgement is stale
+      // Before, the stale run's end was dropped without a word.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !err.lines("WARN", "was not recorded").isEmpty());
+      assertThat(err.lines("WARN", "was not recorded").getFirst())
+          .contains("attempt 0")
+          .contains("no longer this node's attempt");
+    }
     // Attempt 1 must stay held and leased: no third start over several leases.
     await()
         .during(Duration.ofMillis(2500))

@@ -170,7 +170,13 @@ final class Acker implements Runnable {
         calls.add(
             store
                 .fail(queue, node, ack.failure(), endingResult(ack), now)
-                .whenComplete((ok, error) -> settle(List.of(ack), error)));
+                .whenComplete(
+                    (ok, error) -> {
+                      if (Boolean.FALSE.equals(ok)) {
+                        logStale(List.of(ack), 0);
+                      }
+                      settle(List.of(ack), error);
+                    }));
       }
     }
     successes.forEach(
@@ -184,10 +190,39 @@ final class Acker implements Runnable {
           calls.add(
               store
                   .complete(queue, node, done, now)
-                  .whenComplete((n, error) -> settle(acks, error)));
+                  .whenComplete(
+                      (n, error) -> {
+                        if (n != null && n < acks.size()) {
+                          logStale(acks, n);
+                        }
+                        settle(acks, error);
+                      }));
         });
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .whenComplete((v, e) -> inFlight.release());
+  }
+
+  /**
+   * Says that outcomes were not recorded because their jobs were no longer this node's attempt: the
+   * node stalled past the lease (another node runs the job again), or the job was deleted. Before,
+   * the run's end was dropped without a word.
+   */
+  private void logStale(List<Ack> acks, long recorded) {
+    if (acks.size() == 1) {
+      log.warn(
+          "node {}: the outcome of {} was not recorded: the job is no longer this node's attempt"
+              + " (its lease ran out and another node runs it again, or it was deleted)",
+          node,
+          acks.getFirst().job());
+    } else {
+      log.warn(
+          "node {}: {} of {} outcomes were not recorded: those jobs are no longer this node's"
+              + " attempts (their lease ran out and another node runs them again, or they were"
+              + " deleted)",
+          node,
+          acks.size() - recorded,
+          acks.size());
+    }
   }
 
   private void settle(List<Ack> acks, Throwable error) {
