@@ -264,8 +264,13 @@ class RecoveryIT {
       w.halt();
     }
     // A third node only reaps: the job has used both attempts.
-    f.worker("reaper").handle(fragile, (job, a) -> {}).start();
-    await().atMost(Duration.ofSeconds(15)).until(() -> f.spool.deadJobs().size("work") == 1);
+    try (CapturedErr err = new CapturedErr()) {
+      f.worker("reaper").handle(fragile, (job, a) -> {}).start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> f.spool.deadJobs().size("work") == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !err.lines("WARN", "1 jobs are dead: their node died").isEmpty());
+    }
     assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
         .contains("lease expired on node 'crashy-1'");
     assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("failed");

@@ -48,6 +48,16 @@ public final class Reaper {
           r[1],
           r[2]);
     }
+    if (r[1] > 0) {
+      // A death is worth a warning wherever it happens, as a node warns of the jobs that die on
+      // it: these died with their node, during their last allowed attempt.
+      log.warn(
+          "queue {}: {} jobs are dead: their node died (or stalled past the lease) during their"
+              + " last allowed attempt; `spool dead list --queue {}` shows them",
+          queue,
+          r[1],
+          queue);
+    }
     return r[3] == BATCH;
   }
 }
