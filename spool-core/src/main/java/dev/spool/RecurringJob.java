@@ -1,6 +1,5 @@
 package dev.spool;
 
-import dev.spool.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

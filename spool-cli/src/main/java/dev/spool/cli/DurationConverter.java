@@ -1,7 +1,7 @@
 package dev.spool.cli;
 
+import dev.spool.Durations;
 import dev.spool.JobOptions;
-import dev.spool.internal.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;

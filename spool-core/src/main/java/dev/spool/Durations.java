@@ -1,9 +1,12 @@
-package dev.spool.internal;
+package dev.spool;
 
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations as people write them, and as the command line reads them: "1m30s", "1.5s", "250ms". */
+/**
+ * Durations as people write them, and as the `spool` command reads and shows them: "1m30s", "1.5s",
+ * "250ms".
+ */
 public final class Durations {
   private Durations() {}
 
