@@ -56,6 +56,9 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
    */
   private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(90);
 
+  /** How long a returning old master may stay one before {@link #rejoin} sends it REPLICAOF. */
+  private static final Duration REJOIN_NUDGE_AFTER = Duration.ofSeconds(30);
+
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   private final String password; // null: none
@@ -261,23 +264,61 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
    * returns once the sentinels have made it a replica of the current master and it is in sync: the
    * set has a replica again, for {@code WAIT} and for the next failover.
    *
-   * @throws IllegalStateException if that takes longer than 30 s
+   * <p>A server still a master 30 s after its start is sent REPLICAOF once, as an operator would.
+   *
+   * @throws IllegalStateException if that takes longer than 90 s, with what was last seen
    */
   public void rejoin(int port) {
     RedisServer server = dataNode(port);
     server.start();
-    awaitUntil(
-        "the server on port " + port + " to rejoin as a replica",
-        REJOIN_TIMEOUT,
-        () -> {
-          int master = masterPort();
-          Map<String, String> replication = info(server, "replication");
-          return master != port
-              && "slave".equals(replication.get("role"))
-              && String.valueOf(master).equals(replication.get("master_port"))
-              && "up".equals(replication.get("master_link_status"))
-              && sentinelsNow().stream().allMatch(s -> replicaFlags(s, port).equals("slave"));
-        });
+    long restartedAt = System.nanoTime();
+    boolean[] nudged = {false};
+    String[] seen = {""};
+    try {
+      awaitUntil(
+          "the server on port " + port + " to rejoin as a replica",
+          REJOIN_TIMEOUT,
+          () -> {
+            int master = masterPort();
+            Map<String, String> replication = info(server, "replication");
+            List<String> flags = sentinelsNow().stream().map(s -> replicaFlags(s, port)).toList();
+            seen[0] =
+                "role "
+                    + replication.get("role")
+                    + ", master port "
+                    + replication.get("master_port")
+                    + " (the sentinels' master: "
+                    + master
+                    + "), link "
+                    + replication.get("master_link_status")
+                    + ", the sentinels' flags "
+                    + flags;
+            if (!nudged[0]
+                && "master".equals(replication.get("role"))
+                && System.nanoTime() - restartedAt > REJOIN_NUDGE_AFTER.toNanos()) {
+              // Sentinel converts a returning old master only after it saw it report its stale
+              // role, which on a loaded machine has taken over a minute: do what an operator
+              // would, once, and let the sentinels take it from there.
+              nudged[0] = true;
+              replicaOf(server, master);
+            }
+            return master != port
+                && "slave".equals(replication.get("role"))
+                && String.valueOf(master).equals(replication.get("master_port"))
+                && "up".equals(replication.get("master_link_status"))
+                && flags.stream().allMatch("slave"::equals);
+          });
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + "; last seen: " + seen[0], e);
+    }
+  }
+
+  private static void replicaOf(RedisServer server, int masterPort) {
+    try (RespClient client = server.connect(CALL_TIMEOUT)) {
+      client.call("REPLICAOF", "127.0.0.1", Integer.toString(masterPort));
+    } catch (IOException e) {
+      // the next poll sees what came of it
+    }
   }
 
   /** The flags a sentinel gives the replica on this port ("slave" when it is well); "" if none. */
