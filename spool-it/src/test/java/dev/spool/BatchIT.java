@@ -206,8 +206,17 @@ class BatchIT {
             .add(alone, new Noop(7))
             .add(alone, new Noop(7))
             .submit();
-    // Both are fetched in one step: the second meets the first's lock and is rejected.
-    worker("node-1", (job, d) -> {}).handle(alone, (job, d) -> Thread.sleep(200)).start();
+    // The first holds the lock until the second was rejected (bounded: a failure ends).
+    worker("node-1", (job, d) -> {})
+        .handle(
+            alone,
+            (job, d) ->
+                await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(
+                        () ->
+                            f.spool.statuses().where(State.KILLED).batch(batch.id()).count() == 1))
+        .start();
     await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
     await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 1);
     assertThat(batch.progress()).isEqualTo(new BatchProgress(2, 0, 1, 1, true, false));

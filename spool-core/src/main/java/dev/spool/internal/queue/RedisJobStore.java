@@ -574,6 +574,7 @@ public final class RedisJobStore implements JobStore {
     // Of another type (garbage): no queue is listed until a registration sets it aside. A member
     // that is no queue name was not written by Spool (only valid names are registered): it is
     // left out, so that every view over all queues still works (it made each of them throw).
+    // Read whole: one member per queue name in use, never per job.
     return redis
         .awaitOrIfWrongType(redis.async().smembers(keys.queues()), Set.<String>of())
         .stream()

@@ -98,6 +98,8 @@ public final class RecurringStore {
   }
 
   public List<RecurringJob> list() {
+    // Whole: one entry per recurring job an application declared (tens, not history); names of
+    // cancelled ones leave it.
     Map<String, String> names =
         redis.awaitOrIfWrongType(redis.async().hgetall(keys.recurringNames()), Map.of());
     List<RecurringJob> out = new ArrayList<>();
