@@ -97,10 +97,9 @@ class MaxmemoryIT {
     assertThat(r.llen(q.ready())).isEqualTo(1);
     assertThat(r.zcard(q.active())).isEqualTo(2);
 
-    Success ok = new Success(succeeding.id().number(), succeeding.attempt(), "{\"done\":true}");
+    Success ok = new Success(succeeding, "{\"done\":true}");
     assertThat(store.complete(QUEUE, "node-1", List.of(ok), Micros.now(clock)).join()).isEqualTo(1);
-    Failure dead =
-        new Failure(dying.id().number(), dying.attempt(), "{\"type\":\"Boom\"}", Failure.DEAD);
+    Failure dead = new Failure(dying, "{\"type\":\"Boom\"}", Failure.DEAD);
     assertThat(store.fail(QUEUE, "node-1", dead, Micros.now(clock)).join()).isTrue();
     assertThat(r.hget(q.job(succeeding.id().number()), "s")).isEqualTo("succeeded");
     assertThat(r.hget(q.job(dying.id().number()), "s")).isEqualTo("failed");

@@ -48,6 +48,10 @@ class ProductionScaleIT {
   private static final String QUEUE = "history";
   private static final String GONE = "gone-node";
 
+  /** A job at an attempt the probe node never fetched: the heartbeat's work for a lost lease. */
+  private static final FetchedJob NOT_HELD =
+      new FetchedJob(new JobId(QUEUE, 1), "t", "{}", 2, 0, "", 0, "", "");
+
   /**
    * Writes one slice of synthetic state. ARGV[1] queue prefix, ARGV[2] what, ARGV[3] first id,
    * ARGV[4] last id, ARGV[5] a time (µs) for the statuses.
@@ -171,10 +175,10 @@ class ProductionScaleIT {
           work.measure("fetch", () -> store.fetch(QUEUE, "probe", Micros.now(clock), 60_000, 128));
       List<Success> ok = new ArrayList<>();
       for (FetchedJob job : fetched) {
-        ok.add(new Success(job.id().number(), job.attempt(), ""));
+        ok.add(new Success(job, ""));
       }
       Success last = ok.removeLast();
-      Failure dead = new Failure(last.number(), last.attempt(), "{\"type\":\"Boom\"}", -1);
+      Failure dead = new Failure(last.job(), "{\"type\":\"Boom\"}", -1);
       work.measure("fail", () -> store.fail(QUEUE, "probe", dead, Micros.now(clock)).join());
       work.measure("complete", () -> store.complete(QUEUE, "probe", ok, Micros.now(clock)).join());
       work.measure("route", () -> store.routeSlice(QUEUE, GONE));
@@ -182,7 +186,7 @@ class ProductionScaleIT {
       work.measure("counts", () -> store.counts(QUEUE));
       work.measure(
           "heartbeat",
-          () -> store.heartbeat(QUEUE, "probe", clock.millis() + 60_000, new long[] {1, 2}).join());
+          () -> store.heartbeat(QUEUE, "probe", clock.millis() + 60_000, List.of(NOT_HELD)).join());
       work.measure("reap", () -> store.reap(QUEUE, Micros.now(clock), Reaper.BATCH));
     }
     long cutoff = Micros.now(clock) - Duration.ofDays(7).toNanos() / 1000;

@@ -28,6 +28,7 @@ class ReapAfterSilenceIT {
 
   private static final String QUEUE = "work";
   private static final long MAX_SILENCE_MS = 3_000;
+  private FetchedJob held;
 
   Fixtures f;
   RedisConnection connection;
@@ -54,8 +55,9 @@ class ReapAfterSilenceIT {
   /** A held job whose lease ran out while nobody could renew it. */
   private String heldJobWithAnExpiredLease() {
     f.spool.enqueue(NOOP, new Noop(1));
-    List<FetchedJob> held = store.fetch(QUEUE, "node-1", Micros.now(clock), 60_000, 1);
-    String id = Long.toString(held.getFirst().id().number());
+    List<FetchedJob> fetched = store.fetch(QUEUE, "node-1", Micros.now(clock), 60_000, 1);
+    held = fetched.getFirst();
+    String id = Long.toString(held.id().number());
     f.redis().zadd(q.active(), 1, id);
     return id;
   }
@@ -95,7 +97,7 @@ class ReapAfterSilenceIT {
 
     assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS))
         .containsExactly(0, 0, 0, 0);
-    store.heartbeat(QUEUE, "node-1", 60_000, new long[] {Long.parseLong(id), 0}).get();
+    store.heartbeat(QUEUE, "node-1", 60_000, List.of(held)).get();
 
     assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS))
         .containsExactly(0, 0, 0, 0);

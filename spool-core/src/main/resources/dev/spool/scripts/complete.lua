@@ -5,8 +5,9 @@
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4] expiry (s) of the
   status (the retention plus a grace period; the Pruner deletes it at the retention)
   ARGV[5] "1": keep the statuses of succeeded jobs; "0": delete each job as it succeeds
-  ARGV[6..] triples: id, attempt, result JSON ("" = none)
-  A job is completed only if this node still holds this attempt (its lease was not lost).
+  ARGV[6..] quadruples: id, attempt, recorded at (µs, as fetch gave it), result JSON ("" = none)
+  A job is completed only if this node still holds this attempt of this job (holdsAttempt): its
+  lease was not lost, and its number was not given to another job after Redis lost its data.
   Its unique lock, if any (while executing, until executed), is released, and so is its
   concurrency limit's slot (handed to a parked job). A kept job joins
   {q}:finished, the Pruner's list; a deleted one leaves every index at once, and a bucket it
@@ -28,10 +29,10 @@ local queue = queueOf(qp)
 -- free memory for the later ones to be allowed. The jobs held are kept as parallel lists (ids in
 -- `finished`, their results, their fields): no table per job.
 local results, fieldsHeld, seen = {}, {}, {}
-for i = 6, #ARGV, 3 do
-  local id, attempt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc')
-  if job and job[1] == 'started' and job[2] == node and job[3] == attempt and not seen[id] then
+for i = 6, #ARGV, 4 do
+  local id, attempt, recorded, result = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc', 'rec')
+  if job and holdsAttempt(job, job[11], node, attempt, recorded) and not seen[id] then
     seen[id] = true
     finished[#finished + 1] = id
     results[#finished] = result

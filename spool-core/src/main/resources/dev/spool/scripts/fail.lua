@@ -13,6 +13,8 @@
   ARGV[12] expiry (s) of a killed job's status
   ARGV[13] what the handler put, as JSON ("" for nothing): the job's result when the attempt ends
   it (dead or killed), as a success keeps it; a retry starts afresh
+  ARGV[14] when the job was recorded (µs), as fetch gave it: with the number, it tells this job
+  from another given the same number after Redis lost its data (holdsAttempt)
   The error joins the status's errors. A retry archives the attempt (progress, errors, times)
   in 'pa', the previous attempts, and starts the next one afresh.
   Returns: 1 retry scheduled, 2 dead, 3 killed, 0 stale (this node no longer holds this attempt) ]]
@@ -20,8 +22,8 @@ local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc')
-if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return 0 end
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc', 'rec')
+if not holdsAttempt(job, job and job[10], node, attempt, ARGV[14]) then return 0 end
 -- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
 -- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
 -- lease), so a node can record its outcomes even at maxmemory.

@@ -90,6 +90,16 @@ local function fieldsOf(key, ...)
   return r
 end
 
+-- Whether a node still holds this attempt of this job. `job` holds the fields 's', 'w', 'n' first;
+-- `stored` is the job's 'rec' (when it was recorded, µs) and `recorded` the 'rec' the node was
+-- given at fetch (0 when missing). A job number alone is not enough: after Redis lost its data,
+-- numbers are given out again from 1, and a node still running the old job would record that
+-- run's outcome as the new job's. The recorded time tells the two apart.
+local function holdsAttempt(job, stored, node, attempt, recorded)
+  if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return false end
+  return stored == recorded or (int(stored) or 0) == tonumber(recorded)
+end
+
 -- The names of the unique lock kinds, by the letter a lock spec starts with.
 local LOCK_KINDS = {E = 'until-executing', W = 'while-executing', D = 'until-executed'}
 

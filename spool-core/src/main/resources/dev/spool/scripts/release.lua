@@ -4,16 +4,17 @@
   which are then reset, so that the queued job does not show a half-done run as its own.
   KEYS[1] {q}:ready   LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:active  ZSET
   KEYS[4] {q}:signal  LIST
-  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4..] pairs: id, attempt
+  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4..] triples: id, attempt,
+  when the job was recorded (µs, as fetch gave it; see holdsAttempt)
   Returns: number of jobs handed back ]]
 local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
 local released = 0
-for i = 4, #ARGV, 2 do
-  local id, attempt = ARGV[i], ARGV[i + 1]
+for i = 4, #ARGV, 3 do
+  local id, attempt, recorded = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc')
-  if job and job[1] == 'started' and job[2] == node and job[3] == attempt then
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec')
+  if holdsAttempt(job, job and job[10], node, attempt, recorded) then
     redis.call('ZREM', KEYS[3], id)
     local previous = jsonList(job[7])
     previous[#previous + 1] = {attempt = int(job[3]), state = 'handed back',

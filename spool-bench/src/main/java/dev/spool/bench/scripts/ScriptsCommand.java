@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,7 +129,15 @@ public final class ScriptsCommand implements Callable<Integer> {
   public ScriptsCommand() {}
 
   /** One version of the two scripts, loaded. */
-  private record Version(String name, String fetchSha, String completeSha) {}
+  /**
+   * A version's scripts as loaded, and whether its complete takes the recorded time of each job
+   * (quadruples since the recorded time tells a job from another given its number after Redis lost
+   * its data; triples before).
+   */
+  private record Version(
+      String name, String fetchSha, String completeSha, boolean completeTakesRecorded) {}
+
+  private static final Pattern COMPLETE_STRIDE = Pattern.compile("for i = 6, #ARGV, (\\d)");
 
   @Override
   public Integer call() {
@@ -242,7 +252,12 @@ public final class ScriptsCommand implements Callable<Integer> {
 
   private static Version load(
       RedisCommands<String, String> sync, String name, String fetch, String complete) {
-    return new Version(name, sync.scriptLoad(fetch), sync.scriptLoad(complete));
+    Matcher stride = COMPLETE_STRIDE.matcher(complete);
+    return new Version(
+        name,
+        sync.scriptLoad(fetch),
+        sync.scriptLoad(complete),
+        stride.find() && stride.group(1).equals("4"));
   }
 
   private static Version load(
@@ -357,16 +372,20 @@ public final class ScriptsCommand implements Callable<Integer> {
       }
       List<Object> batchHeld = mine.removeFirst();
       int n = batchHeld.size() / 9;
-      String[] args = new String[5 + 3 * n];
+      int stride = v.completeTakesRecorded() ? 4 : 3;
+      String[] args = new String[5 + stride * n];
       args[0] = q.jobPrefix();
       args[1] = NODE;
       args[2] = Long.toString(now);
       args[3] = Long.toString(EXPIRY_SECONDS);
       args[4] = keep;
-      for (int i = 0; i < n; i++) {
-        args[5 + 3 * i] = String.valueOf(batchHeld.get(9 * i));
-        args[6 + 3 * i] = String.valueOf(batchHeld.get(9 * i + 3));
-        args[7 + 3 * i] = "";
+      for (int i = 0, a = 5; i < n; i++) {
+        args[a++] = String.valueOf(batchHeld.get(9 * i)); // id
+        args[a++] = String.valueOf(batchHeld.get(9 * i + 3)); // attempt
+        if (v.completeTakesRecorded()) {
+          args[a++] = String.valueOf(batchHeld.get(9 * i + 6)); // recorded at
+        }
+        args[a++] = ""; // no result
       }
       Long done =
           sync.evalsha(

@@ -54,14 +54,14 @@ public interface JobStore {
       List<String> batchParts, List<Boolean> succeeded, long nowMicros);
 
   /**
-   * Renews for {@code leaseMs} (from Redis's clock) the leases a node still holds (numbers and
-   * attempts in pairs); completes with the leases it lost and the jobs with a kill request waiting.
+   * Renews for {@code leaseMs} (from Redis's clock) the leases a node still holds of the jobs it
+   * fetched; completes with the leases it lost and the jobs with a kill request waiting.
    */
   CompletableFuture<HeartbeatReply> heartbeat(
-      String queue, String node, long leaseMs, long[] numbersAndAttempts);
+      String queue, String node, long leaseMs, List<FetchedJob> held);
 
-  /** Hands held jobs back to the head of their queue (numbers and attempts in pairs). */
-  long release(String queue, String node, long nowMicros, long[] numbersAndAttempts);
+  /** Hands jobs the node fetched and still holds back to the head of their queue. */
+  long release(String queue, String node, long nowMicros, List<FetchedJob> held);
 
   StageResult stage(String queue, long nowMicros, int max);
 

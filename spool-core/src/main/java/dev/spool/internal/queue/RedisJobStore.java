@@ -239,7 +239,7 @@ public final class RedisJobStore implements JobStore {
   public CompletableFuture<Long> complete(
       String queue, String node, List<Success> successes, long nowMicros) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[5 + successes.size() * 3];
+    String[] args = new String[5 + successes.size() * 4];
     args[0] = q.jobPrefix();
     args[1] = node;
     args[2] = Long.toString(nowMicros);
@@ -247,8 +247,10 @@ public final class RedisJobStore implements JobStore {
     args[4] = keepSucceeded ? "1" : "0";
     int i = 5;
     for (Success success : successes) {
-      args[i++] = Long.toString(success.number());
-      args[i++] = Integer.toString(success.attempt());
+      FetchedJob job = success.job();
+      args[i++] = Long.toString(job.id().number());
+      args[i++] = Integer.toString(job.attempt());
+      args[i++] = Long.toString(job.recordedAtMicros());
       args[i++] = success.resultJson();
     }
     // On the acker's thread where it can be: the call is answered before the acker takes its next
@@ -276,8 +278,8 @@ public final class RedisJobStore implements JobStore {
             k,
             q.jobPrefix(),
             node,
-            Long.toString(failure.number()),
-            Integer.toString(failure.attempt()),
+            Long.toString(failure.job().id().number()),
+            Integer.toString(failure.job().attempt()),
             Long.toString(nowMicros),
             Long.toString(nowMs),
             failure.errorJson(),
@@ -286,26 +288,37 @@ public final class RedisJobStore implements JobStore {
             Long.toString(nowMs - deadMaxAgeMs),
             q.dueChannel(),
             Long.toString(expirySeconds),
-            resultJson)
+            resultJson,
+            Long.toString(failure.job().recordedAtMicros()))
         .thenApply(code -> code != 0);
   }
 
   @Override
   public CompletableFuture<HeartbeatReply> heartbeat(
-      String queue, String node, long leaseMs, long[] numbersAndAttempts) {
+      String queue, String node, long leaseMs, List<FetchedJob> held) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[3 + numbersAndAttempts.length];
-    args[0] = q.jobPrefix();
-    args[1] = node;
-    args[2] = Long.toString(leaseMs);
-    for (int i = 0; i < numbersAndAttempts.length; i++) {
-      args[3 + i] = Long.toString(numbersAndAttempts[i]);
-    }
+    String[] args = heldArgs(q.jobPrefix(), node, Long.toString(leaseMs), held);
     return redis
         .<List<Object>>eval(
             Script.HEARTBEAT, ScriptOutputType.MULTI, new String[] {q.active()}, args)
         .thenApply(
             r -> new HeartbeatReply(numbers((List<?>) r.get(0)), numbers((List<?>) r.get(1))));
+  }
+
+  /** Three arguments, then a triple per held job: number, attempt, recorded time (holdsAttempt). */
+  private static String[] heldArgs(
+      String prefix, String node, String third, List<FetchedJob> held) {
+    String[] args = new String[3 + held.size() * 3];
+    args[0] = prefix;
+    args[1] = node;
+    args[2] = third;
+    int i = 3;
+    for (FetchedJob job : held) {
+      args[i++] = Long.toString(job.id().number());
+      args[i++] = Integer.toString(job.attempt());
+      args[i++] = Long.toString(job.recordedAtMicros());
+    }
+    return args;
   }
 
   private static List<Long> numbers(List<?> ids) {
@@ -317,15 +330,9 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public long release(String queue, String node, long nowMicros, long[] numbersAndAttempts) {
+  public long release(String queue, String node, long nowMicros, List<FetchedJob> held) {
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[3 + numbersAndAttempts.length];
-    args[0] = q.jobPrefix();
-    args[1] = node;
-    args[2] = Long.toString(nowMicros);
-    for (int i = 0; i < numbersAndAttempts.length; i++) {
-      args[3 + i] = Long.toString(numbersAndAttempts[i]);
-    }
+    String[] args = heldArgs(q.jobPrefix(), node, Long.toString(nowMicros), held);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
     return redis.<Long>await(redis.eval(Script.RELEASE, ScriptOutputType.INTEGER, k, args));
   }

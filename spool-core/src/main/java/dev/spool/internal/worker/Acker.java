@@ -185,7 +185,7 @@ final class Acker implements Runnable {
           List<Success> done = new ArrayList<>(acks.size());
           for (Ack ack : acks) {
             RunningJob job = ack.job();
-            done.add(new Success(job.id().number(), job.attempt(), job.resultJson()));
+            done.add(new Success(job.job(), job.resultJson()));
           }
           calls.add(
               store

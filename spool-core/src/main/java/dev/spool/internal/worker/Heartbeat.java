@@ -1,6 +1,7 @@
 package dev.spool.internal.worker;
 
 import dev.spool.internal.node.NodeRegistry;
+import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.HeartbeatReply;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -122,14 +123,12 @@ final class Heartbeat {
     long leaseMs = node.settings().lease().toMillis();
     byQueue.forEach(
         (queue, jobs) -> {
-          long[] pairs = new long[jobs.size() * 2];
-          int i = 0;
+          List<FetchedJob> fetched = new ArrayList<>(jobs.size());
           for (RunningJob job : jobs.values()) {
-            pairs[i++] = job.id().number();
-            pairs[i++] = job.attempt();
+            fetched.add(job.job());
           }
           node.store()
-              .heartbeat(queue, node.name(), leaseMs, pairs)
+              .heartbeat(queue, node.name(), leaseMs, fetched)
               .whenComplete(
                   (reply, e) -> {
                     if (e != null) {

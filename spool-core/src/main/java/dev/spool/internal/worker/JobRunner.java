@@ -132,10 +132,10 @@ final class JobRunner {
   }
 
   /** Marks an attempt handed back at shutdown: no outcome, the job is back in its queue. */
-  private static final Failure HANDED_BACK = new Failure(0, 0, "", 0);
+  private static final Failure HANDED_BACK = new Failure(null, "", 0);
 
   /** Marks an attempt abandoned when its lease was lost: no outcome, another node recovers it. */
-  private static final Failure ABANDONED = new Failure(0, 0, "", 0);
+  private static final Failure ABANDONED = new Failure(null, "", 0);
 
   private static AttemptResult resultOf(Failure failure) {
     if (failure == null) {
@@ -212,7 +212,7 @@ final class JobRunner {
   }
 
   private Failure killed(RunningJob job, String why) {
-    return new Failure(job.id().number(), job.attempt(), error(job, "Killed", why), Failure.KILLED);
+    return new Failure(job.job(), error(job, "Killed", why), Failure.KILLED);
   }
 
   /**
@@ -444,7 +444,7 @@ final class JobRunner {
   }
 
   private Failure dead(RunningJob job, String kind, String message) {
-    return new Failure(job.id().number(), job.attempt(), error(job, kind, message), -1);
+    return new Failure(job.job(), error(job, kind, message), -1);
   }
 
   /** A retry if the job's budget allows one, else death. */
@@ -455,6 +455,6 @@ final class JobRunner {
     if (used < retry.attempts()) {
       retryAt = node.clock().millis() + retry.delayBefore(used).toMillis();
     }
-    return new Failure(job.id().number(), job.attempt(), errorJson, retryAt);
+    return new Failure(job.job(), errorJson, retryAt);
   }
 }

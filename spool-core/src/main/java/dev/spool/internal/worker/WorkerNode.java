@@ -8,6 +8,7 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.node.LeaderLease;
 import dev.spool.internal.node.LocalNodes;
 import dev.spool.internal.node.NodeRegistry;
+import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
@@ -370,13 +371,12 @@ public final class WorkerNode {
     int[] counts = new int[2];
     byQueue.forEach(
         (queue, jobs) -> {
-          long[] pairs = new long[jobs.size() * 2];
-          for (int i = 0; i < jobs.size(); i++) {
-            pairs[2 * i] = jobs.get(i).id().number();
-            pairs[2 * i + 1] = jobs.get(i).attempt();
+          List<FetchedJob> fetched = new ArrayList<>(jobs.size());
+          for (RunningJob job : jobs) {
+            fetched.add(job.job());
           }
           try {
-            long n = node.store().release(queue, name(), Micros.now(node.clock()), pairs);
+            long n = node.store().release(queue, name(), Micros.now(node.clock()), fetched);
             // One not released was no longer this node's (its lease lapsed): ready again anyway.
             counts[0] += jobs.size();
             log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
