@@ -10,12 +10,12 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or
- * combined like {@code 1m30s}. A bare number means seconds. Must be positive.
+ * Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code
+ * 7d}, or combined like {@code 1m30s}. A bare number means seconds. Must be positive.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-  private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h))+");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
 
   @Override
   public Duration convert(String value) {
@@ -43,7 +43,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 case "ms" -> result.plusMillis(n);
                 case "s" -> result.plusSeconds(n);
                 case "m" -> result.plusMinutes(n);
-                default -> result.plusHours(n);
+                case "h" -> result.plusHours(n);
+                default -> result.plusDays(n);
               };
         }
       } else {
@@ -68,7 +69,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
   private static TypeConversionException invalid(String value) {
     return new TypeConversionException(
-        "'" + value + "' is not a duration: use a number and a unit, e.g. 500ms, 30s, 2m, 1h");
+        "'" + value + "' is not a duration: use a number and a unit, e.g. 500ms, 30s, 2m, 1h, 7d");
   }
 
   /** 1500 ms → "1.5s", 90 s → "1m30s", 30 s → "30s", 250 ms → "250ms". */

@@ -98,6 +98,35 @@ public final class WorkerCommand extends ClientCommand {
               + " deletes each job as it succeeds, like BullMQ's removeOnComplete.")
   boolean keepSucceeded = true;
 
+  @Option(
+      names = "--retention",
+      paramLabel = "TIME",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      description =
+          "How long finished jobs keep their status before this node's pruning deletes it"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration retention;
+
+  @Option(
+      names = "--dead-max-size",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Dead jobs kept per queue; the oldest are deleted beyond, as jobs die on this node"
+              + " (default: ${DEFAULT-VALUE}).")
+  long deadMaxSize;
+
+  @Option(
+      names = "--dead-max-age",
+      paramLabel = "TIME",
+      defaultValue = "180d",
+      converter = DurationConverter.class,
+      description =
+          "Dead jobs older than this are deleted, as jobs die on this node (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration deadMaxAge;
+
   /** Where to look for {@link JobHandlers}; null: this class's loader. For tests. */
   ClassLoader handlerLoader;
 
@@ -123,7 +152,11 @@ public final class WorkerCommand extends ClientCommand {
 
   @Override
   Spool.Builder settings(Spool.Builder builder) {
-    return builder.keepSucceeded(keepSucceeded);
+    return builder
+        .keepSucceeded(keepSucceeded)
+        .retention(retention)
+        .deadJobsMaxSize(deadMaxSize)
+        .deadJobsMaxAge(deadMaxAge);
   }
 
   @Override
@@ -146,6 +179,9 @@ public final class WorkerCommand extends ClientCommand {
     }
     if (lease.toMillis() < 300) {
       throw usage("--lease must be at least 300ms, got " + DurationConverter.format(lease));
+    }
+    if (deadMaxSize < 1) {
+      throw usage("--dead-max-size must be at least 1, got " + deadMaxSize);
     }
     // The rule of dev.spool.NodeNames, checked before the handlers load.
     if (name != null && (name.isBlank() || name.length() > 200 || name.contains("|"))) {

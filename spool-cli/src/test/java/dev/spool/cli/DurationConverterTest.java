@@ -15,6 +15,8 @@ class DurationConverterTest {
     assertThat(DurationConverter.parse("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(DurationConverter.parse("1h")).isEqualTo(Duration.ofHours(1));
     assertThat(DurationConverter.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(DurationConverter.parse("7d")).isEqualTo(Duration.ofDays(7));
+    assertThat(DurationConverter.parse("1d12h")).isEqualTo(Duration.ofHours(36));
     assertThat(DurationConverter.parse(" 45S ")).isEqualTo(Duration.ofSeconds(45));
   }
 

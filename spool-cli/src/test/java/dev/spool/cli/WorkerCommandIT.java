@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.JobId;
 import dev.spool.JobOptions;
+import dev.spool.JobStatus;
 import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +91,48 @@ class WorkerCommandIT {
         .until(() -> spool.monitor().counts("default").completed() == 3);
     worker.stop().ok();
     assertThat(ids).allMatch(id -> spool.statuses().find(id).isEmpty());
+  }
+
+  @Test
+  void retentionAndDeadSetBoundsApplyToWhatTheNodeEnds() throws Exception {
+    JobId ok = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{}"));
+    JobOptions once = JobOptions.builder().retry(Retry.none()).build();
+    List<JobId> failing = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      failing.add(spool.enqueue(TestJobHandlers.FAIL, mapper.readTree("{}"), once));
+    }
+    Cli.Background worker =
+        cli.worker("--name", "bounds", "--retention", "1h", "--dead-max-size", "2");
+    // A dead job beyond the bound is deleted with its status.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                state(ok) == State.SUCCEEDED
+                    && failing.stream()
+                        .allMatch(
+                            id ->
+                                spool.statuses().find(id).map(JobStatus::state).orElse(State.FAILED)
+                                    == State.FAILED));
+    worker.stop().ok();
+    assertThat(spool.deadJobs().size("default")).isEqualTo(2);
+    assertThat(failing).filteredOn(id -> spool.statuses().find(id).isEmpty()).hasSize(2);
+    // The status lives for the retention plus a grace period as long (at most a day): 2 h here,
+    // against 8 days by default.
+    RedisClient client = RedisClient.create(redis.uri());
+    try (var connection = client.connect()) {
+      long ttl = connection.sync().ttl(ns + ":{default}:job:" + ok.number());
+      assertThat(ttl).isBetween(3_600L, 7_200L);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aDeadSetBoundBelowOneIsBadUsage() {
+    Cli.Run run = cli.run("worker", "--dead-max-size", "0");
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--dead-max-size must be at least 1, got 0");
   }
 
   @Test
