@@ -81,6 +81,41 @@ class CorruptJobsIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(7));
   }
 
+  /**
+   * The node sends a job's attempt and recorded time back as it parsed them, to show it still holds
+   * that attempt: a number written with leading zeros still matches, and one too long for the node
+   * to parse is corrupt, rather than an attempt whose outcome is never recorded and which runs
+   * again at each lease expiry.
+   */
+  @Test
+  void numbersTheNodeReadsOtherwiseThanTheyAreStoredCostNoRunAndTooLongOnesAreCorrupt() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(4));
+    var r = f.redis();
+    r.hset(f.jobKey(ids.get(0)), "n", "000");
+    r.hset(f.jobKey(ids.get(1)), "rec", "0" + r.hget(f.jobKey(ids.get(1)), "rec"));
+    r.hset(f.jobKey(ids.get(2)), "n", "1234567890");
+    r.hset(f.jobKey(ids.get(3)), "rec", "1234567890123456789");
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").concurrency(8).handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                f.spool.monitor().counts("work").completed() == 2
+                    && f.spool.deadJobs().size("work") == 2);
+    assertThat(ran).containsExactlyInAnyOrder(0, 1);
+    assertThat(f.spool.statuses().find(ids.get(0)).orElseThrow().state())
+        .isEqualTo(State.SUCCEEDED);
+    assertThat(f.spool.statuses().find(ids.get(1)).orElseThrow().state())
+        .isEqualTo(State.SUCCEEDED);
+    assertThat(dead(ids.get(2)).error())
+        .contains("corrupt job: attempt 'n' is not a number: 1234567890");
+    assertThat(dead(ids.get(3)).error())
+        .contains("corrupt job: recorded at 'rec' is not a number: 1234567890123456789");
+  }
+
   @Test
   void aReadyKeyOfAnotherTypeLosesNoJobOfTheOtherReadyLists() {
     f.redis().set(f.namespace + ":{work}:prio", "not a sorted set");

@@ -95,8 +95,11 @@ end
 -- given at fetch (0 when missing). A job number alone is not enough: after Redis lost its data,
 -- numbers are given out again from 1, and a node still running the old job would record that
 -- run's outcome as the new job's. The recorded time tells the two apart.
+-- Strings are compared first (the node sends them as fetch returned them: the usual case), then
+-- numbers, for a field written by hand as "007" that the node read as 7.
 local function holdsAttempt(job, stored, node, attempt, recorded)
-  if not (job and job[1] == 'started' and job[2] == node and job[3] == attempt) then return false end
+  if not (job and job[1] == 'started' and job[2] == node) then return false end
+  if job[3] ~= attempt and int(job[3]) ~= tonumber(attempt) then return false end
   return stored == recorded or (int(stored) or 0) == tonumber(recorded)
 end
 
@@ -626,9 +629,14 @@ end
 -- nil when nothing is. A missing type or arguments, or arguments that are not valid JSON, are
 -- the worker's to report (it names the handler's expectations).
 local function corruption(job)
-  if not int(job[4]) then return "attempt 'n' is not a number: " .. tostring(job[4]) end
+  -- The node reads 'n' as an int and 'rec' as a long, and sends them back to be matched.
+  if not int(job[4]) or #job[4] > 9 then
+    return "attempt 'n' is not a number: " .. tostring(job[4])
+  end
   if job[5] and not int(job[5]) then return "retry budget 'b' is not a number: " .. job[5] end
-  if job[6] and not int(job[6]) then return "recorded at 'rec' is not a number: " .. job[6] end
+  if job[6] and not (int(job[6]) and #job[6] <= 18) then
+    return "recorded at 'rec' is not a number: " .. job[6]
+  end
   if job[7] and not parseLock(job[7]) then return "unique lock 'u' does not parse: " .. job[7] end
   if job[8] and not string.match(job[8], '^[^|]+|[^|]+|.+$') then
     return "batch part 'bt' does not parse: " .. job[8]
