@@ -1,9 +1,11 @@
 package dev.spool.cli;
 
+import dev.spool.Durations;
 import dev.spool.Monitor;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import dev.spool.Spool;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Shows each queue's jobs: ready (R), delayed (D), processing now (P), completed since the"
-          + " queue was first used, and dead, and whether the queue is paused (spool queue"
-          + " pause); then the worker nodes (as spool nodes)."
+          + " queue was first used, and dead; how long its longest-waiting ready job has waited"
+          + " (latency); and whether the queue is paused (spool queue pause); then the worker"
+          + " nodes (as spool nodes)."
     })
 public final class StatsCommand extends ClientCommand {
   /** One queue's line: its counts, and whether it is paused. */
@@ -42,6 +45,7 @@ public final class StatsCommand extends ClientCommand {
                 "processing", c.processing(),
                 "completed", c.completed(),
                 "dead", c.dead(),
+                "latencyMs", c.latency().toMillis(),
                 "paused", line.paused()));
       }
       List<Object> nodeDocs = new ArrayList<>();
@@ -68,20 +72,44 @@ public final class StatsCommand extends ClientCommand {
 
   private static Table queueTable(List<Line> lines) {
     Table t =
-        Table.of("queue", "ready", "delayed", "processing", "completed", "dead", "paused")
-            .alignRight(1, 2, 3, 4, 5);
+        Table.of(
+                "queue", "ready", "delayed", "processing", "completed", "dead", "latency", "paused")
+            .alignRight(1, 2, 3, 4, 5, 6);
     long[] total = new long[5];
+    Duration longest = Duration.ZERO;
     for (Line line : lines) {
       QueueCounts c = line.counts();
       long[] n = {c.ready(), c.delayed(), c.processing(), c.completed(), c.dead()};
-      t.row(c.queue(), n[0], n[1], n[2], n[3], n[4], line.paused() ? "yes" : "no");
+      t.row(
+          c.queue(),
+          n[0],
+          n[1],
+          n[2],
+          n[3],
+          n[4],
+          latency(c.ready(), c.latency()),
+          line.paused() ? "yes" : "no");
       for (int i = 0; i < n.length; i++) {
         total[i] += n[i];
       }
+      longest = c.latency().compareTo(longest) > 0 ? c.latency() : longest;
     }
     if (lines.size() > 1) {
-      t.row("(all)", total[0], total[1], total[2], total[3], total[4], null);
+      t.row(
+          "(all)",
+          total[0],
+          total[1],
+          total[2],
+          total[3],
+          total[4],
+          latency(total[0], longest),
+          null);
     }
     return t;
+  }
+
+  /** A latency as people read it ("1h2m3s", "40ms"); "-" when no job is ready. */
+  private static String latency(long ready, Duration latency) {
+    return ready == 0 ? "-" : Durations.format(latency);
   }
 }

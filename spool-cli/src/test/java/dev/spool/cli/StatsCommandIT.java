@@ -47,10 +47,12 @@ class StatsCommandIT {
     JsonNode doc = cli.run("stats", "--json").ok().json();
 
     List<String> lines = text.out.lines().toList();
-    assertThat(lines.get(0)).matches("QUEUE +READY +DELAYED +PROCESSING +COMPLETED +DEAD +PAUSED");
-    assertThat(lines.get(1)).matches("default +3 +0 +0 +0 +0 +no");
-    assertThat(lines.get(2)).matches("mail +0 +1 +0 +0 +0 +no");
-    assertThat(lines.get(3)).matches("\\(all\\) +3 +1 +0 +0 +0 +-");
+    assertThat(lines.get(0))
+        .matches("QUEUE +READY +DELAYED +PROCESSING +COMPLETED +DEAD +LATENCY +PAUSED");
+    // The ready jobs have waited since their enqueue (ms or s, as they are read); none in mail.
+    assertThat(lines.get(1)).matches("default +3 +0 +0 +0 +0 +[0-9.]+m?s +no");
+    assertThat(lines.get(2)).matches("mail +0 +1 +0 +0 +0 +- +no");
+    assertThat(lines.get(3)).matches("\\(all\\) +3 +1 +0 +0 +0 +[0-9.]+m?s +-");
     assertThat(doc.get("namespace").asText()).isEqualTo(ns);
     JsonNode first = doc.get("queues").get(0);
     assertThat(first.get("queue").asText()).isEqualTo("default");
@@ -59,7 +61,9 @@ class StatsCommandIT {
     assertThat(first.get("processing").asLong()).isZero();
     assertThat(first.get("completed").asLong()).isZero();
     assertThat(first.get("dead").asLong()).isZero();
+    assertThat(first.get("latencyMs").isIntegralNumber()).isTrue();
     assertThat(doc.get("queues").get(1).get("delayed").asLong()).isEqualTo(1);
+    assertThat(doc.get("queues").get(1).get("latencyMs").asLong()).isZero();
   }
 
   @Test
@@ -72,8 +76,8 @@ class StatsCommandIT {
     List<String> lines = cli.run("stats").ok().out.lines().toList();
     JsonNode queues = cli.run("stats", "--json").ok().json().get("queues");
 
-    assertThat(lines.get(1)).matches("default +1 +0 +0 +0 +0 +no");
-    assertThat(lines.get(2)).matches("mail +1 +0 +0 +0 +0 +yes");
+    assertThat(lines.get(1)).matches("default +1 +0 +0 +0 +0 +[0-9.]+m?s +no");
+    assertThat(lines.get(2)).matches("mail +1 +0 +0 +0 +0 +[0-9.]+m?s +yes");
     assertThat(queues.get(0).get("queue").asText()).isEqualTo("default");
     assertThat(queues.get(0).get("paused").isBoolean()).isTrue();
     assertThat(queues.get(0).get("paused").asBoolean()).isFalse();

@@ -78,6 +78,7 @@ final class Documents {
         "processing", c.processing(),
         "completed", c.completed(),
         "dead", c.dead(),
+        "latencyMs", c.latency().toMillis(),
         "paused", state.paused(),
         "concurrencyLimit", state.concurrencyLimit(),
         "rateLimit",

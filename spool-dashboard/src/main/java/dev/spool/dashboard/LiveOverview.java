@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The overview and the change probe, read from Redis at most once a second however many pages are
@@ -100,15 +101,23 @@ final class LiveOverview {
   }
 
   private static String stamp(QueuesSnapshot s) {
-    return Long.toHexString(31 * s.version() + s.counts().hashCode());
+    long h = s.version();
+    for (QueueCounts c : s.counts()) {
+      // Not the latency: it moves while a job waits, and a list's data does not.
+      h = 31 * h + Objects.hash(c.queue(), c.ready(), c.delayed(), c.processing(), c.completed());
+      h = 31 * h + c.dead();
+    }
+    return Long.toHexString(h);
   }
 
   private Map<String, Object> read(QueuesSnapshot s) {
     List<Object> queueDocs = new ArrayList<>();
     long[] totals = new long[5];
+    long longestWaitMs = 0;
     Map<String, QueueState> states = controls(s.counts());
     for (QueueCounts c : s.counts()) {
       queueDocs.add(Documents.queue(c, states.get(c.queue())));
+      longestWaitMs = Math.max(longestWaitMs, c.latency().toMillis());
       long[] n = {c.ready(), c.delayed(), c.processing(), c.completed(), c.dead()};
       for (int i = 0; i < n.length; i++) {
         totals[i] += n[i];
@@ -131,7 +140,8 @@ final class LiveOverview {
             "delayed", totals[1],
             "processing", totals[2],
             "completed", totals[3],
-            "dead", totals[4]),
+            "dead", totals[4],
+            "latencyMs", longestWaitMs),
         "nodes",
         nodes,
         "stamp",

@@ -15,6 +15,7 @@ import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -64,6 +65,33 @@ class DashboardApiIT {
     assertThat(idle.get("ready").asLong()).isEqualTo(counts.ready()).isEqualTo(3);
     assertThat(idle.get("delayed").asLong()).isEqualTo(counts.delayed()).isEqualTo(1);
     assertThat(overview.get("namespace").asText()).isEqualTo(spool.namespace());
+    assertThat(http.get("api/live").json().get("stamp").asText())
+        .isEqualTo(overview.get("stamp").asText());
+  }
+
+  @Test
+  void overviewShowsHowLongTheLongestWaitingJobWaitedAndTheStampIgnoresIt() {
+    // An application whose clock is an hour behind Redis's enqueues as if an hour ago.
+    try (Spool late =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(spool.namespace())
+            .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)))
+            .build()) {
+      late.enqueue(TestJobs.IDLE, noArgs);
+    }
+    JsonNode overview = http.get("api/overview").json();
+    long waited = queue(overview, "dash-idle").get("latencyMs").asLong();
+    assertThat(waited).isBetween(3_540_000L, 3_660_000L);
+    assertThat(overview.get("totals").get("latencyMs").asLong()).isEqualTo(waited);
+
+    // The job waits on, and lists have nothing new to read: the stamp stays.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                queue(http.get("api/overview").json(), "dash-idle").get("latencyMs").asLong()
+                    > waited);
     assertThat(http.get("api/live").json().get("stamp").asText())
         .isEqualTo(overview.get("stamp").asText());
   }

@@ -98,6 +98,9 @@ class DashboardBrowserIT {
     assertThat(cell("dash-idle", "delayed")).isEqualTo(idle.delayed()).isEqualTo(1);
     assertThat(cell("dash-echo", "completed"))
         .isEqualTo(spool.monitor().counts("dash-echo").completed());
+    // The ready jobs have waited a moment; a queue with none ready shows a dash.
+    assertThat(cellText("dash-idle", "latency")).matches("\\d+(\\.\\d)? (ms|s)|\\d+ min \\d+ s");
+    assertThat(cellText("dash-echo", "latency")).isEqualTo("–");
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(text("nodes")).contains("node-1", running.toString()));
@@ -447,6 +450,11 @@ class DashboardBrowserIT {
 
   /** A count on the overview; read in one script, as the page redraws itself every second. */
   private long cell(String queue, String column) {
+    return Long.parseLong(cellText(queue, column));
+  }
+
+  /** A cell of the overview's queues, as shown; "-1" when there is none. */
+  private String cellText(String queue, String column) {
     Object text =
         browser.executeScript(
             "const row = [...document.querySelectorAll('#queues tr[data-queue]')]"
@@ -455,7 +463,7 @@ class DashboardBrowserIT {
                 + "return td ? td.textContent : '-1';",
             queue,
             column);
-    return Long.parseLong(String.valueOf(text).strip());
+    return String.valueOf(text).strip();
   }
 
   private String text(String id) {

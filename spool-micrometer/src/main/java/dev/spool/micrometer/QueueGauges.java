@@ -5,18 +5,21 @@ import dev.spool.QueueCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code spool.queue.jobs} gauges. Gauges only read a snapshot; the snapshot is refreshed (one
- * counts call per queue) when a gauge is read and it is older than the maximum age, so a scrape of
- * all gauges costs Redis at most one round of counts per interval.
+ * The {@code spool.queue.jobs} and {@code spool.queue.latency} gauges. Gauges only read a snapshot;
+ * the snapshot is refreshed (one counts call per queue) when a gauge is read and it is older than
+ * the maximum age, so a scrape of all gauges costs Redis at most one round of counts per interval.
  */
 final class QueueGauges {
   private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
@@ -45,7 +48,7 @@ final class QueueGauges {
     refresh();
   }
 
-  private double value(String queue, ToLongFunction<QueueCounts> state) {
+  private double value(String queue, ToDoubleFunction<QueueCounts> read) {
     if (!everRead || System.nanoTime() - readAtNanos > maxAgeNanos) {
       refresh();
     }
@@ -54,7 +57,7 @@ final class QueueGauges {
       // Registered by a job seen here after the last read: read it now rather than say NaN.
       counts = readOne(queue);
     }
-    return counts == null ? 0 : state.applyAsLong(counts);
+    return counts == null ? 0 : read.applyAsDouble(counts);
   }
 
   /** Reads one queue's counts into the snapshot; null if Redis cannot be read. */
@@ -103,9 +106,17 @@ final class QueueGauges {
     }
     STATES.forEach(
         (state, read) ->
-            Gauge.builder("spool.queue.jobs", this, g -> g.value(queue, read))
+            Gauge.builder("spool.queue.jobs", this, g -> g.value(queue, read::applyAsLong))
                 .description("Jobs of a queue by state")
                 .tags(Tags.of("queue", queue, "state", state))
                 .register(r));
+    TimeGauge.builder(
+            "spool.queue.latency",
+            this,
+            TimeUnit.MILLISECONDS,
+            g -> g.value(queue, c -> c.latency().toMillis()))
+        .description("How long the queue's longest-waiting ready job has waited")
+        .tags(Tags.of("queue", queue))
+        .register(r);
   }
 }

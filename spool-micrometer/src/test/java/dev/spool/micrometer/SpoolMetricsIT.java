@@ -1,5 +1,6 @@
 package dev.spool.micrometer;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +13,7 @@ import dev.spool.testkit.SpoolRedis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,15 +36,11 @@ class SpoolMetricsIT {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final SpoolMetrics metrics = new SpoolMetrics(Duration.ofHours(1));
   Spool spool;
+  final String namespace = SpoolRedis.namespace();
 
   @BeforeEach
   void setUp() {
-    spool =
-        Spool.builder()
-            .redis(redis.uri())
-            .namespace(SpoolRedis.namespace())
-            .listener(metrics)
-            .build();
+    spool = Spool.builder().redis(redis.uri()).namespace(namespace).listener(metrics).build();
     metrics.bindTo(registry);
   }
 
@@ -131,6 +129,20 @@ class SpoolMetricsIT {
           .isZero();
     }
     assertThat(countsCalls.get()).isEqualTo(afterBind);
+  }
+
+  @Test
+  void theLatencyGaugeSaysHowLongTheLongestWaitingJobHasWaited() {
+    // An application whose clock is an hour behind Redis's enqueues as if an hour ago.
+    Clock anHourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    try (Spool late =
+        Spool.builder().redis(redis.uri()).namespace(namespace).clock(anHourAgo).build()) {
+      late.enqueue(MAIL, new Mail(1));
+    }
+    metrics.monitor(spool.monitor());
+    double seconds =
+        registry.get("spool.queue.latency").tag("queue", "mails").timeGauge().value(SECONDS);
+    assertThat(seconds).isBetween(3_540.0, 3_660.0);
   }
 
   @Test

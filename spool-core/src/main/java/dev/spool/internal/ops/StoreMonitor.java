@@ -105,7 +105,10 @@ public final class StoreMonitor implements Monitor {
         .toList();
   }
 
-  /** A sharded queue's counts are the sums over its shards (each read atomically on its own). */
+  /**
+   * A sharded queue's counts are the sums over its shards (each read atomically on its own), its
+   * latency the longest of theirs.
+   */
   @Override
   public QueueCounts counts(String queue) {
     List<String> physical = store.shards().physical(queue);
@@ -117,6 +120,7 @@ public final class StoreMonitor implements Monitor {
     long processing = 0;
     long completed = 0;
     long dead = 0;
+    Duration latency = Duration.ZERO;
     for (String shard : physical) {
       QueueCounts c = store.counts(shard);
       ready += c.ready();
@@ -124,8 +128,9 @@ public final class StoreMonitor implements Monitor {
       processing += c.processing();
       completed += c.completed();
       dead += c.dead();
+      latency = latency.compareTo(c.latency()) >= 0 ? latency : c.latency();
     }
-    return new QueueCounts(queue, ready, delayed, processing, completed, dead);
+    return new QueueCounts(queue, ready, delayed, processing, completed, dead, latency);
   }
 
   @Override

@@ -652,7 +652,9 @@ public final class RedisJobStore implements JobStore {
                     parseLong(r.get(1)),
                     parseLong(r.get(2)),
                     parseLong(r.get(3)),
-                    parseLong(r.get(4))));
+                    parseLong(r.get(4)),
+                    // -1 (no job ready) reads as zero; an older script's missing entry too
+                    Duration.ofMillis(r.size() > 5 ? Math.max(0, parseLong(r.get(5))) : 0)));
   }
 
   @Override

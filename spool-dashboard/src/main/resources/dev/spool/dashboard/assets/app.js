@@ -205,6 +205,20 @@
     return el("div", { class: "chart-box" }, s, el("span", { class: "chart-scale" }, String(max) + "/min"));
   }
 
+  // How long a queue's longest-waiting ready job has waited: "40 ms", "3.4 s", "12 min 5 s", "2 h 3 min".
+  function waited(ms) {
+    if (ms < 1000) return ms + " ms";
+    if (ms < 60000) return (ms / 1000).toFixed(1) + " s";
+    const m = Math.floor(ms / 60000);
+    if (m < 60) return m + " min " + Math.floor((ms % 60000) / 1000) + " s";
+    return Math.floor(m / 60) + " h " + (m % 60) + " min";
+  }
+
+  function latencyCell(ready, ms) {
+    return el("td", { class: "num latency", title: "how long the longest-waiting ready job has waited" },
+      ready ? waited(ms) : el("span", { class: "muted" }, "–"));
+  }
+
   function duration(ms) {
     return ms % 86400000 === 0 ? ms / 86400000 + " d" : ms % 3600000 === 0 ? ms / 3600000 + " h" : ms % 60000 === 0 ? ms / 60000 + " min" : ms % 1000 === 0 ? ms / 1000 + " s" : ms + " ms";
   }
@@ -248,9 +262,10 @@
         el("tr", { "data-queue": q.queue },
           el("td", {}, el("a", { href: "#/jobs?queue=" + encodeURIComponent(q.queue) }, q.queue)),
           COUNTS.map((c) => el("td", { class: "num " + c }, q[c])),
+          latencyCell(q.ready, q.latencyMs),
           el("td", { class: "hide-narrow", style: null }, stackedBar(COUNTS.map((c) => ({ name: c, value: q[c] })), COLORS)),
           el("td", { class: "controls" }, queueControls(q, refresh))));
-      const totals = el("tr", { class: "totals" }, el("th", {}, "all"), COUNTS.map((c) => el("td", { class: "num " + c }, o.totals[c])), el("td", { class: "hide-narrow" }), el("td", {}));
+      const totals = el("tr", { class: "totals" }, el("th", {}, "all"), COUNTS.map((c) => el("td", { class: "num " + c }, o.totals[c])), latencyCell(o.totals.ready, o.totals.latencyMs), el("td", { class: "hide-narrow" }), el("td", {}));
       const nodes = o.nodes.map((n) =>
         el("tr", { "data-node": n.name },
           el("td", {}, n.name, n.alive ? null : el("span", { class: "state state-failed" }, "dead")),
@@ -269,7 +284,7 @@
           el("div", { class: "legend" }, COUNTS.map((c) => el("span", { class: c }, c))),
           o.queues.length === 0 ? el("p", { class: "muted" }, "No queues in this namespace yet.") :
             el("div", { class: "scroll" }, el("table", { id: "queues" },
-              el("thead", {}, el("tr", {}, el("th", {}, "queue"), COUNTS.map((c) => el("th", { class: "num" }, c)), el("th", { class: "hide-narrow" }, ""), el("th", {}, "controls"))),
+              el("thead", {}, el("tr", {}, el("th", {}, "queue"), COUNTS.map((c) => el("th", { class: "num" }, c)), el("th", { class: "num" }, "latency"), el("th", { class: "hide-narrow" }, ""), el("th", {}, "controls"))),
               el("tbody", {}, rows, o.queues.length > 1 ? totals : null)))),
         el("section", { class: "card" },
           el("h2", {}, "Throughput, last hour"),
