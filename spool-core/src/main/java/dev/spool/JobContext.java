@@ -42,6 +42,18 @@ public interface JobContext {
   void save(Object data);
 
   /**
+   * Adds a line to the job's log, kept beside its status for as long as it (BullMQ's {@code
+   * job.log}): shown on the job's page in the dashboard and by {@code spool status}, read with
+   * {@link JobStatus#log()}. Each line carries its time and attempt. A job keeps its newest {@link
+   * JobLogLine#MAX_LINES} lines of at most {@link JobLogLine#MAX_LENGTH} characters. One Redis call
+   * a line, in Redis at once: log milestones, not every record (that is what the SLF4J MDC of the
+   * handler's thread is for, docs/observability.md).
+   *
+   * @throws SpoolConnectionException as {@link #progress(double)}
+   */
+  void log(String message);
+
+  /**
    * True once a kill of this job was requested. The handler's thread is also interrupted then; a
    * handler that returns or throws after a kill request ends the job as killed, not retried.
    */

@@ -3,6 +3,7 @@ package dev.spool;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
+import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.StatusFields;
 import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
@@ -125,6 +126,15 @@ public final class JobStatus {
       out.add(Collections.unmodifiableMap(copy));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The job's log, oldest first: the lines its handlers added with {@link JobContext#log(String)},
+   * at most {@link JobLogLine#MAX_LINES}. Read from Redis on each call (the rest of a status is
+   * read when it is loaded); empty for a job that logged nothing.
+   */
+  public List<JobLogLine> log() {
+    return store.log(id).stream().map(JobLogLines::decode).toList();
   }
 
   /** What the handler put into its context ({@code JobContext.put}), once the job succeeded. */

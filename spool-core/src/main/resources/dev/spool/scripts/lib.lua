@@ -493,7 +493,7 @@ local function reportPartFailed(qp, part, partDoneType, nowUs)
   end
 end
 
--- Deletes a job's hash and every index entry of it (leaving its state takes it off
+-- Deletes a job's hash, its log and every index entry of it (leaving its state takes it off
 -- {q}:finished).
 local function forget(qp, key, id)
   if not jobNumber(tostring(id)) then return 0 end -- no job's key: not Spool's to delete
@@ -510,7 +510,7 @@ local function forget(qp, key, id)
   if not state then return 0 end
   restate(qp, id, state, nil)
   indexLabels(qp, key, id, 'SREM')
-  redis.call('DEL', key)
+  redis.call('DEL', key, qp .. 'log:' .. id)
   return 1
 end
 

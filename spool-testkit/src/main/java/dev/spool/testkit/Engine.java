@@ -153,7 +153,8 @@ final class Engine {
             context.values(),
             recorded.progress(),
             recorded.errors(),
-            recorded.data());
+            recorded.data(),
+            recorded.log());
     synchronized (this) {
       runs.add(run);
     }

@@ -24,6 +24,7 @@ public final class JobRun {
   private final Double progress;
   private final List<Object> errors;
   private final Object data;
+  private final List<String> log;
 
   JobRun(
       JobId id,
@@ -35,7 +36,8 @@ public final class JobRun {
       Map<String, Object> values,
       Double progress,
       List<Object> errors,
-      Object data) {
+      Object data,
+      List<String> log) {
     this.id = id;
     this.type = type;
     this.args = args;
@@ -46,6 +48,7 @@ public final class JobRun {
     this.progress = progress;
     this.errors = errors;
     this.data = data;
+    this.log = log;
   }
 
   public JobId id() {
@@ -110,6 +113,11 @@ public final class JobRun {
    */
   public List<Object> errors() {
     return errors;
+  }
+
+  /** What the handler {@link JobContext#log logged}, over all attempts, oldest first. */
+  public List<String> log() {
+    return log;
   }
 
   /** What the handler last {@link JobContext#save saved}, as a JSON value. */

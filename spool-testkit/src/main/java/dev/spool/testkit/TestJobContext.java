@@ -18,6 +18,7 @@ final class TestJobContext implements JobContext {
     private Double progress; // guarded by this
     private final List<Object> errors = new ArrayList<>(); // guarded by this
     private Object data; // guarded by this
+    private final List<String> log = new ArrayList<>(); // guarded by this
 
     synchronized Double progress() {
       return progress;
@@ -29,6 +30,10 @@ final class TestJobContext implements JobContext {
 
     synchronized Object data() {
       return data;
+    }
+
+    synchronized List<String> log() {
+      return List.copyOf(log);
     }
   }
 
@@ -107,6 +112,13 @@ final class TestJobContext implements JobContext {
     Object value = Args.jsonValue(data, "data");
     synchronized (recorded) {
       recorded.data = value;
+    }
+  }
+
+  @Override
+  public void log(String message) {
+    synchronized (recorded) {
+      recorded.log.add(String.valueOf(message));
     }
   }
 

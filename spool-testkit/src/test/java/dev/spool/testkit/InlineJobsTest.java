@@ -106,6 +106,7 @@ class InlineJobsTest {
                   job.progress(1, 4);
                   job.addError(Map.of("width", 10, "why", "too small"));
                   job.save(List.of("s3://bucket/" + r.image()));
+                  job.log("resizing " + r.image());
                   job.put("stored", r.widths().size());
                   assertThat(job.get("stored")).contains(2);
                   assertThat(job.get("missing")).isEmpty();
@@ -132,6 +133,7 @@ class InlineJobsTest {
     assertThat(run.progress()).hasValue(0.5);
     assertThat(run.errors()).containsExactly(Map.of("width", 10, "why", "too small"));
     assertThat(run.data()).contains(List.of("s3://bucket/cat.png"));
+    assertThat(run.log()).containsExactly("resizing cat.png");
     assertThat(run.attempts()).isEqualTo(1);
   }
 

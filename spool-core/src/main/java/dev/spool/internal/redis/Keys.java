@@ -209,6 +209,11 @@ public final class Keys {
       return jobPrefix() + number;
     }
 
+    /** A job's log lines (JobContext.log), oldest first, in the job's slot. */
+    public String log(long number) {
+      return prefix + "log:" + number;
+    }
+
     /** The open parts and state of a batch whose callbacks run on this queue. */
     public DistributedJobKeys batch(String token) {
       if (token == null || !token.matches("[A-Za-z0-9._-]{1,100}")) {

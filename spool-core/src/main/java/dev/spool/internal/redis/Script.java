@@ -29,6 +29,7 @@ public enum Script {
   STATUS_UPDATE("status-update"),
   STATUS_LABEL("status-label"),
   STATUS_DELETE("status-delete"),
+  JOB_LOG("job-log"),
   REQUEST_KILL("request-kill"),
   QUERY("query"),
   PRUNE("prune"),

@@ -1,6 +1,7 @@
 package dev.spool.internal.status;
 
 import dev.spool.JobId;
+import dev.spool.JobLogLine;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.Keys.QueueKeys;
@@ -107,6 +108,31 @@ public final class StatusStore {
     String[] key = {keys.queue(id.queue()).job(id.number())};
     return redis.<Long>await(redis.eval(Script.STATUS_UPDATE, ScriptOutputType.INTEGER, key, args))
         == 1;
+  }
+
+  /**
+   * Adds a line (JSON) to a job's log, keeping the newest {@link JobLogLine#MAX_LINES}; false if
+   * the job has no status.
+   */
+  public boolean appendLog(JobId id, String lineJson) {
+    QueueKeys q = keys.queue(id.queue());
+    return redis.<Long>await(
+            redis.eval(
+                Script.JOB_LOG,
+                ScriptOutputType.INTEGER,
+                new String[] {q.job(id.number()), q.log(id.number())},
+                lineJson,
+                Integer.toString(JobLogLine.MAX_LINES),
+                Long.toString(expirySeconds)))
+        == 1;
+  }
+
+  /** A job's log lines as stored (JSON), oldest first; none if the log is garbage. */
+  public List<String> log(JobId id) {
+    // At most MAX_LINES: job-log.lua trims the list at every line it adds.
+    return redis.awaitOrIfWrongType(
+        redis.async().lrange(keys.queue(id.queue()).log(id.number()), -JobLogLine.MAX_LINES, -1),
+        List.of());
   }
 
   public boolean addError(JobId id, String errorJson) {

@@ -81,7 +81,8 @@ final class JobRunner {
   }
 
   void dispatch(FetchedJob fetched) {
-    RunningJob job = new RunningJob(fetched, node.name(), node.statuses(), node.statusLoader());
+    RunningJob job =
+        new RunningJob(fetched, node.name(), node.clock(), node.statuses(), node.statusLoader());
     held.add(job);
     kills.check(job);
     try {

@@ -7,8 +7,10 @@ import dev.spool.SpoolException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.StatusFields;
 import dev.spool.internal.status.StatusStore;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,6 +34,7 @@ final class RunningJob implements JobContext, BatchPart {
   private final FetchedJob job;
   private final String key;
   private final String node;
+  private final Clock clock;
   private final StatusStore statuses;
   private final Function<JobId, JobStatus> statusLoader;
   private volatile boolean killRequested;
@@ -46,10 +49,15 @@ final class RunningJob implements JobContext, BatchPart {
   private volatile Future<?> timeoutTask;
 
   RunningJob(
-      FetchedJob job, String node, StatusStore statuses, Function<JobId, JobStatus> statusLoader) {
+      FetchedJob job,
+      String node,
+      Clock clock,
+      StatusStore statuses,
+      Function<JobId, JobStatus> statusLoader) {
     this.job = job;
     this.key = job.id().toString();
     this.node = node;
+    this.clock = clock;
     this.statuses = statuses;
     this.statusLoader = statusLoader;
   }
@@ -113,6 +121,11 @@ final class RunningJob implements JobContext, BatchPart {
   @Override
   public void save(Object data) {
     statuses.set(job.id(), StatusFields.DATA, StatusFields.json(data, "data"));
+  }
+
+  @Override
+  public void log(String message) {
+    statuses.appendLog(job.id(), JobLogLines.encode(clock.instant(), job.attempt(), message));
   }
 
   @Override

@@ -1,0 +1,13 @@
+--[[ job-log: add a line to a job's log (JobContext.log), kept beside its status.
+  KEYS[1] {q}:job:<id>  HASH  the status   KEYS[2] {q}:log:<id>  LIST  its log, oldest first
+  ARGV[1] the line (JSON: time, attempt, message)   ARGV[2] lines kept: the oldest go beyond
+  ARGV[3] expiry (s) of the log from its last line: the status's own (the retention plus a grace
+  period), so a log whose job was deleted without it (a success not kept) goes by itself
+  A job whose status is gone gets no log. A log key of another type is set aside.
+  Returns: 1 added, 0 no such status ]]
+if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 0 end
+local qp = string.match(KEYS[1], '^(.*}:)job:')
+onOwn(qp, 'RPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+return 1

@@ -1,0 +1,125 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A job's log (BullMQ's job.log): lines its handlers add, kept and bounded beside its status. */
+class JobLogIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private String logKey(JobId id) {
+    return f.namespace + ":{" + id.queue() + "}:log:" + id.number();
+  }
+
+  @Test
+  void linesOfEveryAttemptAreKeptInOrderWithTheirAttemptAndTime() throws Exception {
+    JobType<Noop> twice = NOOP.withRetry(Retry.fixed(2, Duration.ofMillis(10)));
+    Instant before = Instant.now();
+    JobId id = f.spool.enqueue(twice, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            twice,
+            (job, a) -> {
+              job.log("attempt " + job.attempt() + " starts");
+              if (job.attempt() == 0) {
+                throw new IllegalStateException("first try fails");
+              }
+              job.log("done: 3 files");
+            })
+        .start();
+    assertThat(f.spool.outcome(id).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+
+    List<JobLogLine> log = f.spool.statuses().find(id).orElseThrow().log();
+    assertThat(log)
+        .extracting(JobLogLine::attempt, JobLogLine::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "attempt 0 starts"),
+            org.assertj.core.groups.Tuple.tuple(1, "attempt 1 starts"),
+            org.assertj.core.groups.Tuple.tuple(1, "done: 3 files"));
+    assertThat(log).allSatisfy(line -> assertThat(line.at()).isBetween(before, Instant.now()));
+    // The log lives as long as its status: it expires with it, from its last line.
+    long ttl = f.redis().ttl(logKey(id));
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(f.redis().ttl(f.jobKey(id)) + 5);
+  }
+
+  @Test
+  void aLogKeepsItsNewestLinesAndCutsALongOne() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    String longLine = "x".repeat(JobLogLine.MAX_LENGTH - 2) + "😀😀";
+    f.worker("node-1")
+        .handle(
+            NOOP,
+            (job, a) -> {
+              for (int i = 0; i < JobLogLine.MAX_LINES + 5; i++) {
+                job.log("line " + i);
+              }
+              job.log(longLine);
+            })
+        .start();
+    assertThat(f.spool.outcome(id).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+
+    List<JobLogLine> log = f.spool.statuses().find(id).orElseThrow().log();
+    assertThat(log).hasSize(JobLogLine.MAX_LINES);
+    assertThat(log.getFirst().message()).isEqualTo("line 6");
+    String cut = log.getLast().message();
+    assertThat(cut).hasSize(JobLogLine.MAX_LENGTH - 1).endsWith("x…"); // the emoji is not split
+    assertThat(f.redis().llen(logKey(id))).isEqualTo(JobLogLine.MAX_LINES);
+  }
+
+  @Test
+  void aDeletedJobTakesItsLogWith() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    f.worker("node-1").handle(NOOP, (job, a) -> job.log("ran")).start();
+    assertThat(f.spool.outcome(id).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+    assertThat(f.redis().exists(logKey(id))).isEqualTo(1);
+
+    f.spool.statuses().find(id).orElseThrow().delete();
+
+    assertThat(f.redis().exists(logKey(id))).isZero();
+  }
+
+  @Test
+  void aGarbageLogIsSetAsideAndALineWrittenByHandShowsAsItIs() throws Exception {
+    JobId garbage = f.spool.enqueue(NOOP, new Noop(1));
+    JobId byHand = f.spool.enqueue(NOOP, new Noop(2));
+    f.redis().set(logKey(garbage), "not a list");
+    f.redis().rpush(logKey(byHand), "{oops");
+    assertThat(f.spool.statuses().find(garbage).orElseThrow().log()).isEmpty();
+
+    f.worker("node-1").handle(NOOP, (job, a) -> job.log("ran " + a.n())).start();
+    assertThat(f.spool.outcome(garbage).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+    assertThat(f.spool.outcome(byHand).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+
+    assertThat(f.spool.statuses().find(garbage).orElseThrow().log())
+        .extracting(JobLogLine::message)
+        .containsExactly("ran 1");
+    assertThat(f.redis().get(f.namespace + ":{work}:corrupt:log:" + garbage.number()))
+        .isEqualTo("not a list");
+    List<JobLogLine> shown = f.spool.statuses().find(byHand).orElseThrow().log();
+    assertThat(shown.getFirst()).isEqualTo(new JobLogLine(Instant.EPOCH, 0, "{oops"));
+    assertThat(shown.getLast().message()).isEqualTo("ran 2");
+  }
+}
