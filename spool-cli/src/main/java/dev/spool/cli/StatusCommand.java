@@ -1,6 +1,7 @@
 package dev.spool.cli;
 
 import dev.spool.JobId;
+import dev.spool.JobLogLine;
 import dev.spool.JobStatus;
 import dev.spool.Spool;
 import dev.spool.State;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Shows the status of one job: state, attempt, timestamps, progress, errors, data, job"
-          + " name, arguments, result and earlier attempts.",
+          + " name, arguments, result, earlier attempts and the lines its handlers logged.",
       "Exit code 1 if there is no such job (never enqueued, or past its retention)."
     })
 public final class StatusCommand extends ClientCommand {
@@ -52,10 +53,26 @@ public final class StatusCommand extends ClientCommand {
   @Override
   int run(Spool spool) {
     JobStatus s = existing(spool, id);
+    List<JobLogLine> log = s.log();
     if (json()) {
-      printJson(document(s));
+      Map<String, Object> doc = new LinkedHashMap<>(document(s));
+      List<Object> lines = new ArrayList<>(log.size());
+      for (JobLogLine line : log) {
+        lines.add(
+            JsonOut.object(
+                "at", line.at().toString(), "attempt", line.attempt(), "message", line.message()));
+      }
+      doc.put("log", lines);
+      printJson(doc);
     } else {
       out().print(text(s));
+      if (!log.isEmpty()) {
+        out().println();
+        out().println("log:");
+        for (JobLogLine line : log) {
+          out().println("  " + line.at() + "  #" + line.attempt() + "  " + line.message());
+        }
+      }
     }
     return 0;
   }

@@ -79,6 +79,12 @@ class StatusCommandIT {
     assertThat(timestamps.get("succeeded_at").asText()).endsWith("Z");
     assertThat(timestamps.get("failed_at").isNull()).isTrue();
     assertThat(doc.get("previousAttempts").size()).isZero();
+    JsonNode line = doc.get("log").get(0);
+    assertThat(line.get("message").asText()).isEqualTo("echoing {\"x\":\"y\"}");
+    assertThat(line.get("attempt").asInt()).isZero();
+    assertThat(line.get("at").asText()).endsWith("Z");
+    assertThat(cli.run("status", id.toString()).ok().out)
+        .containsPattern("log:\\R  \\S+Z  #0  echoing \\{\"x\":\"y\"}");
   }
 
   @Test

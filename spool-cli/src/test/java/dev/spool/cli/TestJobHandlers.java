@@ -54,6 +54,7 @@ public final class TestJobHandlers implements JobHandlers {
             ECHO,
             (job, args) -> {
               job.progress(1, 1);
+              job.log("echoing " + args);
               job.put("echo", args);
             })
         .handle(

@@ -3,6 +3,7 @@ package dev.spool.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.DeadJob;
+import dev.spool.JobLogLine;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
@@ -144,6 +145,7 @@ final class Documents {
     doc.put("result", s.result());
     doc.put("errors", s.errors());
     doc.put("previousAttempts", s.previousAttempts().stream().map(Documents::attempt).toList());
+    doc.put("log", s.log().stream().map(Documents::logLine).toList());
     doc.put("uniqueLock", s.uniqueLock().orElse(null));
     doc.put("batch", batch(raw.get(BATCH_PART_FIELD)));
     doc.put("affinity", affinity(raw));
@@ -151,6 +153,11 @@ final class Documents {
     doc.put("timestamps", timestamps);
     doc.put("actions", actions(s));
     return doc;
+  }
+
+  /** A line of a job's log. */
+  static Map<String, Object> logLine(JobLogLine line) {
+    return object("at", time(line.at()), "attempt", line.attempt(), "message", line.message());
   }
 
   /** What can be done to a job in its state; the UI offers these buttons. */

@@ -210,6 +210,10 @@ class DashboardApiIT {
     assertThat(job.get("node").asText()).isEqualTo("node-a");
     assertThat(job.get("timestamps").get("failed_at").asText()).isNotEmpty();
     assertThat(job.get("actions").toString()).contains("retry", "delete");
+    JsonNode line = job.get("log").get(0);
+    assertThat(line.get("message").asText()).isEqualTo("checking <b>the</b> book");
+    assertThat(line.get("attempt").asInt()).isZero();
+    assertThat(line.get("at").asText()).endsWith("Z");
   }
 
   @Test

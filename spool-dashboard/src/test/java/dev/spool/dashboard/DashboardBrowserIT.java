@@ -335,6 +335,8 @@ class DashboardBrowserIT {
     await().atMost(WAIT).until(() -> state(id) == State.FAILED);
     browser.get(dashboard.url() + "#/job/" + id);
     await().atMost(WAIT).until(() -> shownState().equals("failed"));
+    // The handler's log line, as text (its markup is not markup).
+    assertThat(text("job-log")).contains("#0  checking <b>the</b> book");
     browser.executeScript(
         "document.getElementById('job-errors').dataset.drawn = 'first';"
             + "window.requested = [];"

@@ -35,6 +35,7 @@ final class TestJobs {
         .handle(
             FLAKY,
             (job, args) -> {
+              job.log("checking <b>the</b> book");
               if (failing.get()) {
                 throw new IllegalStateException("failing on purpose");
               }

@@ -453,6 +453,8 @@
           j.data !== null ? [el("h2", {}, "Data"), el("pre", {}, text(j.data))] : null,
           Object.keys(j.result).length ? [el("h2", {}, "Result"), el("pre", {}, text(j.result))] : null),
         el("section", { class: "card" }, el("h2", {}, "Errors"), errors.length ? el("ol", { id: "job-errors" }, errors) : el("p", { class: "muted" }, "none")),
+        j.log.length ? el("section", { class: "card" }, el("h2", {}, "Log"),
+          el("pre", { id: "job-log" }, j.log.map((l) => [el("span", { class: "muted" }, l.at + " #" + l.attempt + "  "), l.message, "\n"]))) : null,
         attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null)) drawn.json = null;
     }
     await refresh();
