@@ -173,6 +173,7 @@ final class DemoWorkload {
   }
 
   private void syncInventory(JobContext job, SyncInventory args) throws InterruptedException {
+    job.log("asking the inventory service about " + args.sku()); // on the job's dashboard page
     Thread.sleep(between(30, 100));
     if (job.attempt() == 0) {
       tally.failed(job, SYNC_INVENTORY.retry());
@@ -214,6 +215,7 @@ final class DemoWorkload {
 
   private void exportReport(JobContext job, ExportReport args) throws InterruptedException {
     tally.kill.started();
+    job.log("exporting the report: this takes a while");
     Thread.sleep(REPORT_RUNS_FOR); // interrupted by the kill request
     tally.succeeded(job);
   }
