@@ -3,6 +3,7 @@ package dev.spool;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
+import dev.spool.internal.status.AttemptGuard;
 import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.StatusFields;
 import dev.spool.internal.status.StatusStore;
@@ -211,7 +212,7 @@ public final class JobStatus {
 
   /** Appends an error; anything JSON can hold. */
   public JobStatus addError(Object error) {
-    if (!store.addError(id, StatusFields.json(error, "error"))) {
+    if (!store.addError(id, AttemptGuard.NONE, StatusFields.json(error, "error"))) {
       throw missing();
     }
     return reload();
@@ -240,7 +241,7 @@ public final class JobStatus {
   }
 
   private JobStatus set(String field, String value) {
-    if (!store.set(id, field, value)) {
+    if (!store.set(id, AttemptGuard.NONE, field, value)) {
       throw missing();
     }
     return reload();

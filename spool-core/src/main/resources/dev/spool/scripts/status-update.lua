@@ -2,15 +2,22 @@
   or append to its errors; nothing happens to a status that does not exist.
   KEYS[1] {q}:job:<id>  HASH  the status
   ARGV[1] 'set' or 'error'
-  ARGV[2..] for 'set': field, value pairs; for 'error': the error as JSON
-  Returns: 1 done, 0 no such status ]]
+  ARGV[2..4] the attempt the write belongs to (a handler's): node, attempt, recorded time; the
+  write lands only while that node holds that attempt of that job (holdsAttempt). A node of ''
+  (a write by hand, JobStatus) writes to any status.
+  ARGV[5..] for 'set': field, value pairs; for 'error': the error as JSON
+  Returns: 1 done, 0 no such status (or no longer that attempt's) ]]
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return 0 end
+if ARGV[2] ~= '' then
+  local job = fieldsOf(key, 's', 'w', 'n', 'rec')
+  if not holdsAttempt(job, job and job[4], ARGV[2], ARGV[3], ARGV[4]) then return 0 end
+end
 if ARGV[1] == 'error' then
   local errors = jsonList(redis.call('HGET', key, 'er')) -- a corrupt history is replaced
-  errors[#errors + 1] = decodeJson(ARGV[2]) or {type = 'Error', message = ARGV[2]}
+  errors[#errors + 1] = decodeJson(ARGV[5]) or {type = 'Error', message = ARGV[5]}
   redis.call('HSET', key, 'er', cjson.encode(errors))
 else
-  for i = 2, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
+  for i = 5, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end
 end
 return 1

@@ -100,11 +100,15 @@ public final class StatusStore {
             Long.toString(expirySeconds)));
   }
 
-  /** Sets unindexed fields (pairs); false if there is no such status. */
-  public boolean set(JobId id, String... fieldsAndValues) {
-    String[] args = new String[1 + fieldsAndValues.length];
+  /**
+   * Sets unindexed fields (pairs); false if there is no such status, or it is no longer the guarded
+   * attempt's.
+   */
+  public boolean set(JobId id, AttemptGuard guard, String... fieldsAndValues) {
+    String[] args = new String[4 + fieldsAndValues.length];
     args[0] = "set";
-    System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);
+    System.arraycopy(guard.args(), 0, args, 1, 3);
+    System.arraycopy(fieldsAndValues, 0, args, 4, fieldsAndValues.length);
     String[] key = {keys.queue(id.queue()).job(id.number())};
     return redis.<Long>await(redis.eval(Script.STATUS_UPDATE, ScriptOutputType.INTEGER, key, args))
         == 1;
@@ -112,10 +116,11 @@ public final class StatusStore {
 
   /**
    * Adds a line (JSON) to a job's log, keeping the newest {@link JobLogLine#MAX_LINES}; false if
-   * the job has no status.
+   * the job has no status, or it is no longer the guarded attempt's.
    */
-  public boolean appendLog(JobId id, String lineJson) {
+  public boolean appendLog(JobId id, AttemptGuard guard, String lineJson) {
     QueueKeys q = keys.queue(id.queue());
+    String[] g = guard.args();
     return redis.<Long>await(
             redis.eval(
                 Script.JOB_LOG,
@@ -123,7 +128,10 @@ public final class StatusStore {
                 new String[] {q.job(id.number()), q.log(id.number())},
                 lineJson,
                 Integer.toString(JobLogLine.MAX_LINES),
-                Long.toString(expirySeconds)))
+                Long.toString(expirySeconds),
+                g[0],
+                g[1],
+                g[2]))
         == 1;
   }
 
@@ -135,14 +143,19 @@ public final class StatusStore {
         List.of());
   }
 
-  public boolean addError(JobId id, String errorJson) {
+  /** Appends an error; false if there is no such status, or not the guarded attempt's. */
+  public boolean addError(JobId id, AttemptGuard guard, String errorJson) {
     String key = keys.queue(id.queue()).job(id.number());
+    String[] g = guard.args();
     return redis.<Long>await(
             redis.eval(
                 Script.STATUS_UPDATE,
                 ScriptOutputType.INTEGER,
                 new String[] {key},
                 "error",
+                g[0],
+                g[1],
+                g[2],
                 errorJson))
         == 1;
   }

@@ -7,6 +7,7 @@ import dev.spool.SpoolException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.status.AttemptGuard;
 import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.StatusFields;
 import dev.spool.internal.status.StatusStore;
@@ -36,6 +37,10 @@ final class RunningJob implements JobContext, BatchPart {
   private final String node;
   private final Clock clock;
   private final StatusStore statuses;
+
+  /** This attempt: the handler's status writes land only while the node still holds it. */
+  private final AttemptGuard guard;
+
   private final Function<JobId, JobStatus> statusLoader;
   private volatile boolean killRequested;
   private volatile boolean deferredToChildBatch;
@@ -58,6 +63,7 @@ final class RunningJob implements JobContext, BatchPart {
     this.key = job.id().toString();
     this.node = node;
     this.clock = clock;
+    this.guard = AttemptGuard.of(node, job);
     this.statuses = statuses;
     this.statusLoader = statusLoader;
   }
@@ -105,27 +111,28 @@ final class RunningJob implements JobContext, BatchPart {
 
   @Override
   public void progress(double fraction) {
-    statuses.set(job.id(), StatusFields.PROGRESS, StatusFields.progress(fraction));
+    statuses.set(job.id(), guard, StatusFields.PROGRESS, StatusFields.progress(fraction));
   }
 
   @Override
   public void progress(long done, long total) {
-    statuses.set(job.id(), StatusFields.PROGRESS, StatusFields.progress(done, total));
+    statuses.set(job.id(), guard, StatusFields.PROGRESS, StatusFields.progress(done, total));
   }
 
   @Override
   public void addError(Object error) {
-    statuses.addError(job.id(), StatusFields.json(error, "error"));
+    statuses.addError(job.id(), guard, StatusFields.json(error, "error"));
   }
 
   @Override
   public void save(Object data) {
-    statuses.set(job.id(), StatusFields.DATA, StatusFields.json(data, "data"));
+    statuses.set(job.id(), guard, StatusFields.DATA, StatusFields.json(data, "data"));
   }
 
   @Override
   public void log(String message) {
-    statuses.appendLog(job.id(), JobLogLines.encode(clock.instant(), job.attempt(), message));
+    statuses.appendLog(
+        job.id(), guard, JobLogLines.encode(clock.instant(), job.attempt(), message));
   }
 
   @Override
