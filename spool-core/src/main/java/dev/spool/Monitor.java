@@ -50,6 +50,18 @@ public interface Monitor {
    */
   List<String> pruneNodes(Duration deadFor);
 
+  /**
+   * Asks a live node to be quiet, as Sidekiq's quiet and JobRunr's paused server: within a
+   * heartbeat (a quarter of its lease) it fetches no new jobs, runs those it holds to their end,
+   * and stays up, its other duties (heartbeats, reaping, staging) going on. For a deploy, or to
+   * take a machine out of service without stopping its process. It lasts until {@link #resumeNode}
+   * or the node's restart. Returns false if no live node has the name.
+   */
+  boolean quietNode(String node);
+
+  /** Lets a quiet node fetch again within a heartbeat; false if it was not asked to be quiet. */
+  boolean resumeNode(String node);
+
   /** The jobs a node holds now. */
   List<JobId> jobsFor(String node);
 

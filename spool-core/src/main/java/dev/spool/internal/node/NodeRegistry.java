@@ -55,7 +55,7 @@ public final class NodeRegistry {
    * @throws SpoolException if another live node holds it
    */
   public void register(String name, String instance, long timeoutMs, Registration info) {
-    List<Object> r = redis.await(claim(name, instance, timeoutMs, info, ""));
+    List<Object> r = redis.await(claim(name, instance, timeoutMs, info, "", true));
     if (r.size() < 3) {
       return;
     }
@@ -68,7 +68,7 @@ public final class NodeRegistry {
           name,
           other.host(),
           other.pid());
-      r = redis.await(claim(name, instance, timeoutMs, info, holder));
+      r = redis.await(claim(name, instance, timeoutMs, info, holder, true));
       if (r.size() < 3) {
         return;
       }
@@ -88,25 +88,61 @@ public final class NodeRegistry {
   }
 
   /**
-   * Renews the name for a node that holds it; completes false if another instance took it (this
-   * node was presumed dead: its registration lapsed).
+   * What a renewal found.
+   *
+   * @param ours false if another instance took the name (this node was presumed dead: its
+   *     registration lapsed)
+   * @param quiet an operator asked the node to fetch no new jobs ({@link #quiet})
    */
-  public CompletableFuture<Boolean> renew(
+  public record Renewal(boolean ours, boolean quiet) {}
+
+  /** Renews the name for a node that holds it, and says whether it is asked to be quiet. */
+  public CompletableFuture<Renewal> renew(
       String name, String instance, long timeoutMs, Registration info) {
-    return claim(name, instance, timeoutMs, info, "").thenApply(r -> r.size() < 3);
+    return claim(name, instance, timeoutMs, info, "", false)
+        .thenApply(
+            r ->
+                r.size() < 3
+                    ? new Renewal(true, r.size() > 1 && "1".equals(String.valueOf(r.get(1))))
+                    : new Renewal(false, false));
   }
 
   private CompletableFuture<List<Object>> claim(
-      String name, String instance, long timeoutMs, Registration info, String deadHolder) {
+      String name,
+      String instance,
+      long timeoutMs,
+      Registration info,
+      String deadHolder,
+      boolean starting) {
     return redis.eval(
         Script.NODE_REGISTER,
         ScriptOutputType.MULTI,
-        new String[] {keys.nodeName(name), keys.nodeInfo()},
+        new String[] {keys.nodeName(name), keys.nodeInfo(), keys.nodeQuiet()},
         name,
         instance,
         Long.toString(timeoutMs),
         Json.write(info),
-        deadHolder);
+        deadHolder,
+        starting ? "1" : "");
+  }
+
+  /**
+   * Asks a live node to be quiet: at its next heartbeat it stops fetching jobs, runs those it
+   * holds, and stays up (Sidekiq's quiet) until {@link #resume}, or until it restarts. Returns
+   * false if no live node has the name.
+   */
+  public boolean quiet(String name, long nowMs) {
+    if (redis.await(redis.async().exists(keys.nodeName(name))) == 0) {
+      return false;
+    }
+    redis.awaitSettingAsideWrongType(
+        keys.nodeQuiet(), () -> redis.async().hset(keys.nodeQuiet(), name, Long.toString(nowMs)));
+    return true;
+  }
+
+  /** Lets a quiet node fetch again at its next heartbeat; false if it was not asked to be quiet. */
+  public boolean resume(String name) {
+    return redis.awaitOrIfWrongType(redis.async().hdel(keys.nodeQuiet(), name), 0L) == 1;
   }
 
   private static Registration parse(String json) {
@@ -133,7 +169,7 @@ public final class NodeRegistry {
         redis.eval(
             Script.NODE_LEAVE,
             ScriptOutputType.INTEGER,
-            new String[] {keys.nodeName(name), keys.nodeInfo()},
+            new String[] {keys.nodeName(name), keys.nodeInfo(), keys.nodeQuiet()},
             name,
             instance));
   }
@@ -181,7 +217,7 @@ public final class NodeRegistry {
               redis.eval(
                   Script.NODE_FORGET,
                   ScriptOutputType.INTEGER,
-                  new String[] {keys.nodeName(name), keys.nodeInfo()},
+                  new String[] {keys.nodeName(name), keys.nodeInfo(), keys.nodeQuiet()},
                   name,
                   entry));
       if (dropped == 1) {
@@ -201,6 +237,9 @@ public final class NodeRegistry {
 
   public List<NodeInfo> nodes() {
     Map<String, String> all = nodeInfo();
+    // One entry per node asked to be quiet, dropped when it leaves, restarts or is forgotten.
+    Map<String, String> quiet =
+        redis.awaitOrIfWrongType(redis.async().hgetall(keys.nodeQuiet()), Map.of());
     List<String> names = new ArrayList<>(all.keySet());
     names.sort(null);
     List<RedisFuture<Long>> alive = new ArrayList<>();
@@ -221,7 +260,8 @@ public final class NodeRegistry {
                 r.busy(),
                 Instant.ofEpochMilli(r.startedAtMs()),
                 Instant.ofEpochMilli(r.heartbeatMs()),
-                redis.await(alive.get(i)) == 1));
+                redis.await(alive.get(i)) == 1,
+                quiet.containsKey(names.get(i))));
       } catch (JsonProcessingException e) {
         // a malformed entry is skipped: the registry is advisory
       }

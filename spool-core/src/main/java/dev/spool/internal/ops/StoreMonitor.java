@@ -60,6 +60,16 @@ public final class StoreMonitor implements Monitor {
   }
 
   @Override
+  public boolean quietNode(String node) {
+    return nodes.quiet(node, clock.millis());
+  }
+
+  @Override
+  public boolean resumeNode(String node) {
+    return nodes.resume(node);
+  }
+
+  @Override
   public List<JobId> jobsFor(String node) {
     return store.heldBy(node);
   }

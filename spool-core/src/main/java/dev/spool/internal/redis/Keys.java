@@ -68,6 +68,11 @@ public final class Keys {
     return namespace + ":{nodes}:info";
   }
 
+  /** HASH: node name -> when an operator asked it to be quiet (ms): it fetches nothing. */
+  public String nodeQuiet() {
+    return namespace + ":{nodes}:quiet";
+  }
+
   /** HASH: recurring job name -> its queue (names are unique across queues). */
   public String recurringNames() {
     return namespace + ":recurring";

@@ -35,6 +35,7 @@ final class Fetcher {
   private final Object pause = new Object();
   private final SplittableRandom random = new SplittableRandom();
   private volatile boolean stopping;
+  private volatile boolean quiet; // an operator's request: lease nothing, stay up
   private volatile SignalWait signals;
   private long round; // turns which shard of a sharded queue is fetched first
   private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
@@ -60,18 +61,34 @@ final class Fetcher {
     thread = Thread.ofPlatform().name("spool-fetch-" + node.name()).daemon().start(this::loop);
   }
 
+  /** Leases nothing while quiet, or again once not; returns whether that changed anything. */
+  boolean quiet(boolean on) {
+    if (quiet == on) {
+      return false;
+    }
+    quiet = on;
+    synchronized (pause) {
+      pause.notifyAll();
+    }
+    return true;
+  }
+
   private void loop() {
     long backoffMs = 0;
     while (!stopping) {
+      if (quiet) {
+        awaitNotQuiet();
+        continue;
+      }
       int want;
       try {
         want = held.takeSlots(MAX_FETCH);
       } catch (InterruptedException e) {
         return;
       }
-      if (stopping) {
+      if (stopping || quiet) {
         held.returnSlots(want);
-        return;
+        continue; // the loop's head stops or waits
       }
       int got = 0;
       try {
@@ -201,6 +218,19 @@ final class Fetcher {
         pause.wait(ms);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Waits, without asking Redis, until the node is no longer quiet or stops. */
+  private void awaitNotQuiet() {
+    synchronized (pause) {
+      while (quiet && !stopping) {
+        try {
+          pause.wait();
+        } catch (InterruptedException e) {
+          return; // nothing interrupts this thread; the loop's head decides (the flag is clear)
+        }
       }
     }
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The node's pulse, on a thread of its own that never waits on Redis: every quarter of the lease it
  * renews the node's name and, in one call per queue, the leases of the jobs it holds. It acts on
  * the answer: a job whose lease was lost is abandoned (its outcome would be refused), a job with a
- * stored kill request is killed (the pub/sub message may have been lost in a reconnect).
+ * stored kill request is killed (the pub/sub message may have been lost in a reconnect), and an
+ * operator's quiet request (or its end) is passed on to the fetcher.
  */
 final class Heartbeat {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
@@ -36,13 +38,22 @@ final class Heartbeat {
   /** Told once that another instance took this node's name: the node must stop. */
   private final Runnable nameLost;
 
+  /** Told at each renewal whether an operator asks the node to be quiet. */
+  private final Consumer<Boolean> quietAsked;
+
   private final AtomicBoolean toldNameLost = new AtomicBoolean();
   private volatile long saturatedSinceMs;
 
   Heartbeat(
-      NodeContext node, HeldJobs held, NodeRegistry registry, String instance, Runnable nameLost) {
+      NodeContext node,
+      HeldJobs held,
+      NodeRegistry registry,
+      String instance,
+      Runnable nameLost,
+      Consumer<Boolean> quietAsked) {
     this.node = node;
     this.nameLost = nameLost;
+    this.quietAsked = quietAsked;
     this.held = held;
     this.registry = registry;
     this.instance = instance;
@@ -92,7 +103,7 @@ final class Heartbeat {
     registry
         .renew(node.name(), instance, nodeTimeoutMs(), registration())
         .whenComplete(
-            (ours, e) -> {
+            (renewal, e) -> {
               if (e != null) {
                 node.store()
                     .redis()
@@ -101,7 +112,9 @@ final class Heartbeat {
                         "node {}: could not renew its registration: {}",
                         node.name(),
                         e.toString());
-              } else if (!ours && toldNameLost.compareAndSet(false, true)) {
+              } else if (renewal.ours()) {
+                quietAsked.accept(renewal.quiet());
+              } else if (toldNameLost.compareAndSet(false, true)) {
                 // Two live nodes under one name would both run the jobs pinned to it, and
                 // neither's leases could be told apart: this one, presumed dead, gives way.
                 log.error(

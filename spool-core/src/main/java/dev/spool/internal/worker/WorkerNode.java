@@ -96,7 +96,8 @@ public final class WorkerNode {
     this.runner = new JobRunner(node, held, acker, kills, timers);
     runnerRef[0] = runner;
     this.fetcher = new Fetcher(node, held, runner::dispatch);
-    this.heartbeat = new Heartbeat(node, held, registry, instance, this::stopForNameLost);
+    this.heartbeat =
+        new Heartbeat(node, held, registry, instance, this::stopForNameLost, this::quietAsked);
     this.maintenance =
         new Maintenance(
             node,
@@ -242,6 +243,20 @@ public final class WorkerNode {
    * Another instance took this node's name: stops, as {@link #close()} does, on a thread of its own
    * (the heartbeat's is shut down by the stop).
    */
+  /** At each heartbeat: an operator's quiet request (Monitor.quietNode), or its end. */
+  private void quietAsked(boolean quiet) {
+    if (fetcher.quiet(quiet)) {
+      if (quiet) {
+        log.info(
+            "node {}: quiet, as an operator asked: it fetches no new jobs and runs the {} it holds",
+            node.name(),
+            held.size());
+      } else {
+        log.info("node {}: resumed, as an operator asked: it fetches jobs again", node.name());
+      }
+    }
+  }
+
   private void stopForNameLost() {
     Thread.ofPlatform()
         .daemon()
