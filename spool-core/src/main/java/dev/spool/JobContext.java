@@ -49,9 +49,15 @@ public interface JobContext {
    * a line, in Redis at once: log milestones, not every record (that is what the SLF4J MDC of the
    * handler's thread is for, docs/observability.md).
    *
+   * <p>A default method, so that contexts written before it (a test's own fake, a decorator) still
+   * compile; theirs say they keep no log until they implement it.
+   *
    * @throws SpoolConnectionException as {@link #progress(double)}
    */
-  void log(String message);
+  default void log(String message) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " keeps no job log: implement JobContext.log(String)");
+  }
 
   /**
    * True once a kill of this job was requested. The handler's thread is also interrupted then; a

@@ -7,6 +7,8 @@ import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,9 +67,40 @@ class QueueLatencyIT {
   }
 
   @Test
-  void aLowPriorityJobWaitingBehindHigherOnesCounts() {
+  void theOldestLowPriorityJobWaitingBehindHigherOnesCounts() {
     anHourAgo.enqueue(NOOP, new Noop(1), JobOptions.builder().priority(-5).build());
-    f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().priority(5).build());
+    f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().priority(-5).build());
+    f.spool.enqueue(NOOP, new Noop(3), JobOptions.builder().priority(-5).build());
+    f.spool.enqueue(NOOP, new Noop(4), JobOptions.builder().priority(5).build());
+    assertAbout(latency("work"), Duration.ofHours(1));
+  }
+
+  @Test
+  void aJobHandedBackWaitsFromItsHandBackNotFromItsFirstQueueing() throws Exception {
+    anHourAgo.enqueue(NOOP, new Noop(1));
+    CountDownLatch running = new CountDownLatch(1);
+    Worker worker =
+        f.worker("node-1")
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  running.countDown();
+                  Fixtures.untilInterrupted();
+                })
+            .start();
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(worker.stop(Duration.ZERO).handedBack()).isEqualTo(1);
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(1);
+    assertThat(latency("work")).isLessThan(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aDelayedJobRunNowIsReadySinceThen() {
+    JobId promoted =
+        f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofDays(1)).build());
+    // Run now by an operator whose clock is an hour behind Redis's: ready since an hour ago, not
+    // since its due time tomorrow.
+    assertThat(anHourAgo.runNow(promoted)).isTrue();
     assertAbout(latency("work"), Duration.ofHours(1));
   }
 

@@ -7,6 +7,7 @@ import dev.spool.QueueCounts;
 import dev.spool.Spool;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -108,8 +109,17 @@ public final class StatsCommand extends ClientCommand {
     return t;
   }
 
-  /** A latency as people read it ("1h2m3s", "40ms"); "-" when no job is ready. */
-  private static String latency(long ready, Duration latency) {
-    return ready == 0 ? "-" : Durations.format(latency);
+  /**
+   * A latency as people read it ("40ms", "12.3s", "5m2s", "50h3m7s"): whole seconds from a minute
+   * on; "-" when no job is ready.
+   */
+  static String latency(long ready, Duration latency) {
+    if (ready == 0) {
+      return "-";
+    }
+    return Durations.format(
+        latency.compareTo(Duration.ofMinutes(1)) < 0
+            ? latency
+            : latency.truncatedTo(ChronoUnit.SECONDS));
   }
 }

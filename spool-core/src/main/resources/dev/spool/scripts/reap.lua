@@ -96,8 +96,10 @@ for _, id in ipairs(expired) do
         previous[#previous + 1] = {attempt = int(job[3]), state = 'abandoned',
           started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
           errors = nonEmpty(errors), data = archivedData(job[12])}
+        -- The errors are shown until the job starts again, as after a failure; 'due': ready
+        -- again since now, for the queue's latency.
         redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous),
-          'er', cjson.encode(errors)) -- shown until the job starts again, as after a failure
+          'er', cjson.encode(errors), 'due', nowMs)
         redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')
         unlock(qp, key, id, 'W')

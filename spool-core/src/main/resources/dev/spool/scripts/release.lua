@@ -8,6 +8,7 @@
   when the job was recorded (µs, as fetch gave it; see holdsAttempt)
   Returns: number of jobs handed back ]]
 local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
+local nowMs = string.format('%.0f', math.floor(tonumber(now) / 1000))
 local qp = string.sub(prefix, 1, -5)
 local released = 0
 for i = 4, #ARGV, 3 do
@@ -20,7 +21,8 @@ for i = 4, #ARGV, 3 do
     previous[#previous + 1] = {attempt = int(job[3]), state = 'handed back',
       started_at = present(job[4]), ended_at = now, progress = present(job[5]),
       errors = nonEmpty(jsonList(job[6])), data = archivedData(job[8])}
-    redis.call('HSET', key, 's', 'queued', 'pa', cjson.encode(previous))
+    -- Ready again since now ('due'), for the queue's latency.
+    redis.call('HSET', key, 's', 'queued', 'pa', cjson.encode(previous), 'due', nowMs)
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
