@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param dead in the dead set
  * @param latency how long the longest-waiting ready job has waited, on Redis's clock (Sidekiq's
  *     queue latency): since it was queued, or since its due time for a delayed job or a retry, or
- *     since it was handed back, recovered, run now or retried by hand; zero when no job is ready. It grows while the queue is paused or its nodes cannot keep
- *     up, so it is the figure to alert on or scale by. The jobs looked at are the next of each
- *     ready list and the oldest of the highest and the lowest priority; jobs held back by a
- *     concurrency limit are not. It is left out of {@link #equals} and {@link #hashCode}: it moves
- *     every millisecond a job waits, and unchanged counts must still say nothing changed.
+ *     since it was handed back, recovered, run now or retried by hand; zero when no job is ready.
+ *     It grows while the queue is paused or its nodes cannot keep up, so it is the figure to alert
+ *     on or scale by. The jobs looked at are the next of each ready list and the oldest of the
+ *     highest and the lowest priority; jobs held back by a concurrency limit are not. It is left
+ *     out of {@link #equals} and {@link #hashCode}: it moves every millisecond a job waits, and
+ *     unchanged counts must still say nothing changed.
  */
 public record QueueCounts(
     String queue,

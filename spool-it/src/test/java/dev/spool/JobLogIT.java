@@ -60,9 +60,11 @@ class JobLogIT {
             org.assertj.core.groups.Tuple.tuple(1, "attempt 1 starts"),
             org.assertj.core.groups.Tuple.tuple(1, "done: 3 files"));
     assertThat(log).allSatisfy(line -> assertThat(line.at()).isBetween(before, Instant.now()));
-    // The log lives as long as its status: it expires with it, from its last line.
+    // The log lives as long as its status: it takes the status's expiry when the job ends.
     long ttl = f.redis().ttl(logKey(id));
-    assertThat(ttl).isPositive().isLessThanOrEqualTo(f.redis().ttl(f.jobKey(id)) + 5);
+    assertThat(ttl)
+        .isPositive()
+        .isBetween(f.redis().ttl(f.jobKey(id)) - 5, f.redis().ttl(f.jobKey(id)));
   }
 
   @Test
@@ -87,6 +89,41 @@ class JobLogIT {
     String cut = log.getLast().message();
     assertThat(cut).hasSize(JobLogLine.MAX_LENGTH - 1).endsWith("x…"); // the emoji is not split
     assertThat(f.redis().llen(logKey(id))).isEqualTo(JobLogLine.MAX_LINES);
+  }
+
+  @Test
+  void aDeadJobKeepsItsLogAsLongAsItStaysDead() throws Exception {
+    JobType<Noop> once = NOOP.withRetry(Retry.none());
+    JobId id = f.spool.enqueue(once, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            once,
+            (job, a) -> {
+              job.log("calling the partner API");
+              throw new IllegalStateException("the partner API is down");
+            })
+        .start();
+    assertThat(f.spool.outcome(id).get(10, TimeUnit.SECONDS).state()).isEqualTo(State.FAILED);
+    assertThat(f.redis().ttl(f.jobKey(id))).isEqualTo(-1); // dead: kept until the set's bounds
+    assertThat(f.redis().ttl(logKey(id))).isEqualTo(-1);
+    assertThat(f.spool.statuses().find(id).orElseThrow().log()).hasSize(1);
+  }
+
+  @Test
+  void aSuccessNotKeptTakesItsLogWith() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    var outcome = f.spool.outcome(id); // awaited before the job runs: it leaves no status
+    try (Spool notKept =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).keepSucceeded(false).build()) {
+      notKept
+          .worker("node-1")
+          .lease(Duration.ofMillis(900))
+          .handle(NOOP, (job, a) -> job.log("ran"))
+          .start();
+      assertThat(outcome.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+      assertThat(f.redis().exists(f.jobKey(id))).isZero();
+      assertThat(f.redis().exists(logKey(id))).isZero();
+    }
   }
 
   @Test

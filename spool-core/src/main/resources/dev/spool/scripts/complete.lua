@@ -11,7 +11,8 @@
   Its unique lock, if any (while executing, until executed), is released, and so is its
   concurrency limit's slot (handed to a parked job). A kept job joins
   {q}:finished, the Pruner's list; a deleted one leaves every index at once, and a bucket it
-  empties the directory (but the newest, which still takes new jobs). The first write frees
+  empties the directory (but the newest, which still takes new jobs). A job's log ('lg': it has
+  one) takes the status's expiry, or goes with it. The first write frees
   memory (the leases), so a node records its successes even at maxmemory.
   Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
   JSON array of [id, result] pairs, since no status is left to read.
@@ -31,7 +32,7 @@ local queue = queueOf(qp)
 local results, fieldsHeld, seen = {}, {}, {}
 for i = 6, #ARGV, 4 do
   local id, attempt, recorded, result = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc', 'rec')
+  local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc', 'rec', 'lg')
   if job and holdsAttempt(job, job[11], node, attempt, recorded) and not seen[id] then
     seen[id] = true
     finished[#finished + 1] = id
@@ -63,6 +64,7 @@ for h, id in ipairs(finished) do
       redis.call('HSET', key, 's', 'succeeded', 'pg', '1.0', 'r', result)
     end
     redis.call('EXPIRE', key, expiry)
+    if job[12] then redis.call('EXPIRE', qp .. 'log:' .. id, expiry) end -- its log lives as long
   else
     if job[8] or job[9] then
       -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
@@ -85,6 +87,7 @@ for h, id in ipairs(finished) do
       end
     end
     redis.call('DEL', key)
+    if job[12] then redis.call('DEL', qp .. 'log:' .. id) end
     -- Most jobs return nothing: no JSON to decode (a failed decode is dear in Lua).
     gone[#gone + 1] = {queue .. ':' .. id, result ~= '' and decodeJson(result) or cjson.null}
   end

@@ -580,6 +580,7 @@ local function endKilled(qp, key, id, from, now, expiry, kinds)
   finish(qp, id, now)
   if kinds then unlock(qp, key, id, kinds) end
   redis.call('EXPIRE', key, expiry)
+  redis.call('EXPIRE', qp .. 'log:' .. id, expiry) -- its log, if any, lives as long
   announce(qp, {id})
 end
 

@@ -128,7 +128,6 @@ public final class StatusStore {
                 new String[] {q.job(id.number()), q.log(id.number())},
                 lineJson,
                 Integer.toString(JobLogLine.MAX_LINES),
-                Long.toString(expirySeconds),
                 g[0],
                 g[1],
                 g[2]))
