@@ -108,6 +108,7 @@ class DataLossIT {
     CountDownLatch newStarted = new CountDownLatch(1);
     CountDownLatch oldMayEnd = new CountDownLatch(1);
     CountDownLatch newMayEnd = new CountDownLatch(1);
+    CountDownLatch oldInterrupted = new CountDownLatch(1);
     // A long lease: no heartbeat comes while the test runs, so the old run ends with an outcome
     // (a heartbeat would find its lease gone and abandon it first).
     f.worker(NODE)
@@ -118,7 +119,12 @@ class DataLossIT {
             (job, a) -> {
               if (a.n() == 1) {
                 oldStarted.countDown();
-                assertThat(oldMayEnd.await(10, TimeUnit.SECONDS)).isTrue();
+                try {
+                  assertThat(oldMayEnd.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                  oldInterrupted.countDown();
+                  throw e;
+                }
                 job.put("run", "old");
               } else {
                 newStarted.countDown();
@@ -134,8 +140,11 @@ class DataLossIT {
     assertThat(reused).isEqualTo(old);
     var outcome = f.spool.outcome(reused);
     assertThat(newStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    // The node fetched work:1 again: the old run, no longer held under that id (so no heartbeat
+    // would tell it its lease is gone), is interrupted at once.
+    assertThat(oldInterrupted.await(10, TimeUnit.SECONDS)).isTrue();
 
-    oldMayEnd.countDown(); // the old run succeeds first: before, its success became the new job's
+    oldMayEnd.countDown();
     newMayEnd.countDown();
 
     JobOutcome ended = outcome.get(10, TimeUnit.SECONDS);

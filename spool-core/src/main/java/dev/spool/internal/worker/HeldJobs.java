@@ -46,8 +46,14 @@ final class HeldJobs {
     slots.release();
   }
 
-  void add(RunningJob job) {
-    byId.put(job.key(), job);
+  /**
+   * Holds a run; returns the earlier run it replaced under the same id (still going on though the
+   * job was fetched again: its lease ran out, or Redis lost its data and the number went to a new
+   * job), or null. The earlier run's slot is still released when it ends ({@link #done}).
+   */
+  RunningJob add(RunningJob job) {
+    RunningJob before = byId.put(job.key(), job);
+    return before == job ? null : before;
   }
 
   RunningJob get(String id) {

@@ -83,7 +83,16 @@ final class JobRunner {
   void dispatch(FetchedJob fetched) {
     RunningJob job =
         new RunningJob(fetched, node.name(), node.clock(), node.statuses(), node.statusLoader());
-    held.add(job);
+    RunningJob earlier = held.add(job);
+    if (earlier != null && earlier.abandon()) {
+      // No heartbeat would tell it its lease is lost any more: it is no longer held under its id.
+      log.warn(
+          "node {}: fetched {} again while its earlier run went on (its lease ran out, or Redis"
+              + " lost its data and the number went to a new job): interrupting the earlier run,"
+              + " whose outcome would be refused",
+          node.name(),
+          job);
+    }
     kills.check(job);
     try {
       handlers.execute(() -> run(job));
