@@ -139,6 +139,33 @@ class DrainIT {
   }
 
   @Test
+  void aLimitLeavesTheSetOfParkedLimitsOnceItsParkedJobsRan() {
+    AtomicInteger ran = new AtomicInteger();
+    AtomicBoolean sawParked = new AtomicBoolean();
+    f.spool.enqueueAll(LIMITED, Fixtures.noops(20));
+    try (Worker w =
+        f.worker("node-a")
+            .concurrency(8)
+            .handle(
+                LIMITED,
+                (job, a) -> {
+                  if (ran.getAndIncrement() == 0) { // the first holds the slot until others park
+                    await()
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> f.redis().scard(qp + "parks") > 0);
+                    sawParked.set(true);
+                  }
+                })
+            .start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 20);
+      assertThat(sawParked).isTrue();
+      // The set lists limits with jobs waiting, not every limit ever used (per-key limits are
+      // many).
+      await().atMost(Duration.ofSeconds(5)).until(() -> f.redis().scard(qp + "parks") == 0);
+    }
+  }
+
+  @Test
   void theUniqueLocksOfDrainedJobsAreGivenBackSoTheSameJobsMayBeEnqueuedAgain() {
     EnqueueResult first = f.spool.tryEnqueue(ONCE, new Noop(1));
     assertThat(first.accepted()).isTrue();
