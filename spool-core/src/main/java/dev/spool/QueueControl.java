@@ -57,9 +57,11 @@ public interface QueueControl {
    * <p>Redis is never held for long: the queue is emptied in slices of a few hundred jobs, one
    * atomic step each, so the queue's other work goes on between them. The drain takes as many
    * entries as the queue held when it began, then returns: jobs enqueued meanwhile may or may not
-   * be removed, and a queue filled as fast as it drains does not keep it busy for ever. Jobs whose
-   * stored data is corrupt go to the dead set, as a node would send them, rather than stop the
-   * drain. A sharded queue is drained shard by shard.
+   * be removed, and a queue filled as fast as it drains does not keep it busy for ever. Each step
+   * takes the plain ready list first, oldest first, so all that waited there are removed; while
+   * that list is filled faster than it drains, jobs waiting elsewhere (with a priority, pinned,
+   * parked) may be left for a later drain. Jobs whose stored data is corrupt go to the dead set, as
+   * a node would send them, rather than stop the drain. A sharded queue is drained shard by shard.
    *
    * <p>Jobs parked by a concurrency limit with a version of Spool before the one that added this
    * method are not found; they run as their slots free.
