@@ -166,6 +166,19 @@ class DrainIT {
   }
 
   @Test
+  void aShardedQueueIsDrainedShardByShard() {
+    try (Spool sharded =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).shardedQueue("work", 3).build()) {
+      List<JobId> ids = sharded.enqueueAll(NOOP, Fixtures.noops(30));
+      assertThat(ids.stream().map(JobId::queue).distinct()).hasSizeGreaterThan(1);
+
+      assertThat(sharded.queue("work").drain()).isEqualTo(30);
+
+      assertThat(ids).allMatch(id -> sharded.statuses().findOrUnknown(id).state() == State.KILLED);
+    }
+  }
+
+  @Test
   void theUniqueLocksOfDrainedJobsAreGivenBackSoTheSameJobsMayBeEnqueuedAgain() {
     EnqueueResult first = f.spool.tryEnqueue(ONCE, new Noop(1));
     assertThat(first.accepted()).isTrue();
