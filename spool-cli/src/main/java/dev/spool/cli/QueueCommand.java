@@ -10,12 +10,13 @@ import picocli.CommandLine.Spec;
     name = "queue",
     mixinStandardHelpOptions = true,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Pauses, resumes or limits a queue on every node, or shows its state.",
+    description = "Pauses, resumes, limits or drains a queue on every node, or shows its state.",
     subcommands = {
       QueuePauseCommand.class,
       QueueResumeCommand.class,
       QueueStatusCommand.class,
-      QueueLimitCommand.class
+      QueueLimitCommand.class,
+      QueueDrainCommand.class
     })
 public final class QueueCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -23,6 +24,6 @@ public final class QueueCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "choose a command: pause, resume, limit or status");
+        spec.commandLine(), "choose a command: pause, resume, limit, drain or status");
   }
 }

@@ -3,14 +3,21 @@ package dev.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.spool.JobId;
+import dev.spool.JobOptions;
 import dev.spool.Spool;
+import dev.spool.State;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code spool queue pause | resume | status}. */
+/** {@code spool queue pause | resume | status | limit | drain}. */
 class QueueCommandsIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
 
@@ -71,10 +78,37 @@ class QueueCommandsIT {
   }
 
   @Test
+  void drainsAQueuesWaitingJobsAndWithScheduledItsScheduledOnesToo() throws Exception {
+    JobOptions mail = JobOptions.builder().queue("mail").build();
+    JobOptions later = JobOptions.builder().queue("mail").delay(Duration.ofHours(1)).build();
+    List<JobId> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(
+          spool.enqueue(TestJobHandlers.ECHO, JsonNodeFactory.instance.numberNode(i), mail));
+    }
+    JobId delayed =
+        spool.enqueue(TestJobHandlers.ECHO, JsonNodeFactory.instance.numberNode(9), later);
+
+    assertThat(cli.run("queue", "drain", "mail").ok().out)
+        .contains("drained queue 'mail': removed 3 jobs (waiting; scheduled jobs stay)");
+    assertThat(waiting).allMatch(id -> spool.statuses().findOrUnknown(id).state() == State.KILLED);
+    assertThat(spool.statuses().findOrUnknown(delayed).state()).isEqualTo(State.SCHEDULED);
+
+    JsonNode json = cli.run("queue", "drain", "mail", "--scheduled", "--json").ok().json();
+    assertThat(json.get("queue").asText()).isEqualTo("mail");
+    assertThat(json.get("removed").asLong()).isEqualTo(1);
+    assertThat(json.get("scheduled").asBoolean()).isTrue();
+    assertThat(spool.statuses().findOrUnknown(delayed).state()).isEqualTo(State.KILLED);
+    assertThat(cli.run("queue", "drain", "mail").ok().out).contains("removed 0 jobs");
+  }
+
+  @Test
   void aQueueTheNamespaceDoesNotHaveIsRefusedAndNotRemembered() {
     spool.statuses().create("mail");
     for (String[] command :
-        new String[][] {{"pause"}, {"resume"}, {"status"}, {"limit", "--concurrency", "2"}}) {
+        new String[][] {
+          {"pause"}, {"resume"}, {"status"}, {"limit", "--concurrency", "2"}, {"drain"}
+        }) {
       String[] args = new String[command.length + 2];
       args[0] = "queue";
       args[1] = command[0];
@@ -92,7 +126,7 @@ class QueueCommandsIT {
 
   @Test
   void aBadQueueNameIsAUsageError() {
-    for (String command : new String[] {"pause", "resume", "status"}) {
+    for (String command : new String[] {"pause", "resume", "status", "drain"}) {
       Cli.Run result = cli.run("queue", command, "no spaces allowed");
       assertThat(result.code).as(command).isEqualTo(2);
       assertThat(result.err).contains("QUEUE: invalid queue name");

@@ -15,9 +15,9 @@
   ARGV[8] type of the internal job that reports a batch part's end (corrupt, expired or rejected at start)
   A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
   Limits: the queue's own ({q}:climit, {q}:rlimit) and the job's ('lc', 'lr'): a job over a
-  concurrency limit waits in {q}:park:<name> until a slot frees; one over a rate limit is
-  scheduled for the first window with room ('rr', its reservation). Neither uses an attempt. These keys are derived
-  from the queue prefix, in the same slot as KEYS.
+  concurrency limit waits in {q}:park:<name> (its name in the SET {q}:parks) until a slot frees;
+  one over a rate limit is scheduled for the first window with room ('rr', its reservation).
+  Neither uses an attempt. These keys are derived from the queue prefix, in the same slot as KEYS.
   Unique jobs: an until-executing lock is released; a while-executing lock is taken, and if
   another job holds it the job is killed (reject), delayed without using an attempt
   (reschedule), or handed out with the holder so that its attempt fails (raise).
@@ -227,6 +227,7 @@ local function admit(key, id, lc, lr, rr)
     typed(park, 'list')
     onOwn(qp, 'RPUSH', park, id)
     onOwn(qp, 'INCR', qp .. 'parked')
+    onOwn(qp, 'SADD', qp .. 'parks', name) -- the limits with jobs parked, for a drain to find
     return false
   end
   local taken = NONE_TAKEN

@@ -57,6 +57,24 @@ class FlowControlExampleIT {
   }
 
   @Test
+  void drain() {
+    List<JobId> unwanted = spool.enqueueAll(SYNC, List.of(new Sync("a"), new Sync("b")));
+    JobId retryLater =
+        spool.enqueue(SYNC, new Sync("c"), JobOptions.builder().delay(Duration.ofHours(1)).build());
+    // snippet: drain
+    QueueControl partnerApi = spool.queue("partner-api");
+    partnerApi.pause(); // optional: nothing starts while you look
+    long removed = partnerApi.drain(); // waiting jobs go; running and scheduled ones stay
+    long more = partnerApi.drain(true); // the scheduled ones (delays, retries) too
+    partnerApi.resume();
+    // end snippet
+    assertThat(removed).isEqualTo(2);
+    assertThat(more).isEqualTo(1);
+    assertThat(unwanted).allMatch(id -> spool.statuses().findOrUnknown(id).state() == State.KILLED);
+    assertThat(spool.statuses().findOrUnknown(retryLater).state()).isEqualTo(State.KILLED);
+  }
+
+  @Test
   void weights() {
     for (int i = 0; i < 20; i++) {
       spool.enqueue(ALERT, new Alert("a" + i));

@@ -2,8 +2,10 @@ package dev.spool.internal.ops;
 
 import dev.spool.ConcurrencyLimit;
 import dev.spool.QueueControl;
+import dev.spool.QueueCounts;
 import dev.spool.Queues;
 import dev.spool.RateLimit;
+import dev.spool.internal.Micros;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +64,27 @@ public final class StoreQueueControl implements QueueControl {
   @Override
   public boolean isPaused() {
     return store.isPaused(shards().getFirst());
+  }
+
+  @Override
+  public long drain(boolean includeScheduled) {
+    long drained = 0;
+    for (String shard : shards()) {
+      // As many entries as the shard holds now: a queue filled while it drains cannot keep the
+      // drain going for ever. Each call takes at most a slice of them.
+      QueueCounts counts = store.counts(shard);
+      long budget = counts.ready() + (includeScheduled ? counts.delayed() : 0);
+      long taken = 0;
+      while (taken < budget) {
+        long[] r = store.drainSlice(shard, Micros.now(clock), includeScheduled);
+        drained += r[0];
+        taken += r[1];
+        if (r[2] == 0) {
+          break; // nothing left
+        }
+      }
+    }
+    return drained;
   }
 
   @Override

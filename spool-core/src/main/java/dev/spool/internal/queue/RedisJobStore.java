@@ -45,6 +45,15 @@ public final class RedisJobStore implements JobStore {
   /** Jobs one {@code route} call releases at most: a slice that keeps the call well under 5 ms. */
   public static final int ROUTE_SLICE = 100;
 
+  /**
+   * Ids one {@code drain} call takes off a queue at most: a slice whose work (ending each job as
+   * killed) keeps the call well under 5 ms, whatever the queue holds.
+   */
+  public static final int DRAIN_SLICE = 500;
+
+  /** Park lists one {@code drain} call visits at most (a per-key limit has a list per key). */
+  public static final int DRAIN_PARK_LISTS = 100;
+
   private final RedisConnection redis;
   private final Keys keys;
   private final long expirySeconds;
@@ -536,6 +545,30 @@ public final class RedisJobStore implements JobStore {
                 Long.toString(expirySeconds),
                 BATCH_PART_DONE));
     return r.intValue();
+  }
+
+  /**
+   * One call of a queue's drain: ends up to {@link #DRAIN_SLICE} waiting jobs of one queue (or
+   * shard) as killed, visiting at most {@link #DRAIN_PARK_LISTS} park lists. Returns {jobs drained,
+   * ids taken off the queue's structures (at most {@link #DRAIN_SLICE}), 1 if more may be left}.
+   */
+  public long[] drainSlice(String queue, long nowMicros, boolean withScheduled) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.ready(), q.prio(), q.pinned(), q.avoided(), q.parks(), q.parked(), q.delayed()};
+    List<Long> r =
+        redis.await(
+            redis.<List<Long>>eval(
+                Script.DRAIN,
+                ScriptOutputType.MULTI,
+                k,
+                q.jobPrefix(),
+                Long.toString(nowMicros),
+                Long.toString(expirySeconds),
+                BATCH_PART_DONE,
+                Integer.toString(DRAIN_SLICE),
+                Integer.toString(DRAIN_PARK_LISTS),
+                withScheduled ? "1" : "0"));
+    return new long[] {r.get(0), r.get(1), r.get(2)};
   }
 
   /** Makes a delayed job ready now: 1 done, 0 no such job, -1 not waiting. */

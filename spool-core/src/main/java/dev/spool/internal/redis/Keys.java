@@ -190,6 +190,19 @@ public final class Keys {
       return prefix + "avoid";
     }
 
+    /**
+     * SET of the concurrency limits with jobs parked (waiting for a slot); their lists are {@code
+     * park:<name>}.
+     */
+    public String parks() {
+      return prefix + "parks";
+    }
+
+    /** STRING: how many jobs wait in all the park lists of the queue. */
+    public String parked() {
+      return prefix + "parked";
+    }
+
     /** SET of the nodes that have jobs pinned to them. */
     public String pinned() {
       return prefix + "pinned";

@@ -52,6 +52,7 @@ public enum Script {
   ROUTE("route"),
   QUEUE_RESUME("queue-resume"),
   QUEUE_LIMIT("queue-limit"),
+  DRAIN("drain"),
   PROMOTE("promote");
 
   /** Helpers every script starts with (status indexes, unique locks). */

@@ -1,0 +1,167 @@
+--[[ drain: remove up to ARGV[5] waiting jobs of one queue (an operator empties it), ending each
+  as cancel does: state 'killed' (kept for the retention, with the error "drained"), its
+  until-executing or until-executed lock given back, a batch part reported to its batch as failed.
+  Running jobs are not touched. The work of a call is bounded by ARGV[5] ids and ARGV[6] park
+  lists, never by the length of a list or the history: QueueControl#drain calls again while the
+  call says more may be left.
+  KEYS[1] {q}:ready    LIST    ids of ready jobs, default priority
+  KEYS[2] {q}:prio     ZSET    ids of ready jobs with a priority
+  KEYS[3] {q}:pinned   SET     nodes with jobs pinned to them; their lists {q}:ready:@<node> and
+                               {q}:ready:~<node> are derived from the queue prefix (same slot)
+  KEYS[4] {q}:avoid    SET     nodes that jobs avoid; their lists are {q}:ready:!<node>
+  KEYS[5] {q}:parks    SET     concurrency limits with jobs parked; their lists are {q}:park:<name>
+  KEYS[6] {q}:parked   STRING  how many jobs wait in all park lists
+  KEYS[7] {q}:delayed  ZSET    id -> due time (ms): drained only when ARGV[7] is '1'
+  ARGV[1] job key prefix   ARGV[2] now (µs)   ARGV[3] expiry (s) of the drained jobs' statuses
+  ARGV[4] type of the internal job that reports a batch part's end: such jobs are Spool's own
+  bookkeeping, never drained (they go back to the tail of the ready list, or to the delayed set)
+  ARGV[5] max ids taken off the queue's structures this call
+  ARGV[6] max park lists visited this call (a per-key limit has one list per key)
+  ARGV[7] '1' to drain scheduled jobs too (delayed ones and those waiting for a retry)
+  Order: the ready list, the priority set, pinned lists, avoiding lists, park lists, delayed set.
+  Every id taken ends somewhere, even a bad one, as in fetch (ready structures) and stage
+  (delayed set): an id that is no job number, or a job in another of Spool's states, is dropped;
+  a job whose state is none of Spool's goes to the dead set as corrupt; an id of a ready structure
+  whose key is gone or is no hash goes to the dead set as an orphan. A structure whose key holds
+  another type is skipped (it holds no job). The rest of the slice is served.
+  Returns: {jobs drained, ids taken, 1 if more may be left (call again), else 0} ]]
+local prefix, now, expiry, partDone = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local max, maxParks, withScheduled = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == '1'
+local qp = string.sub(prefix, 1, -5)
+local reason = cjson.encode({type = 'QueueDrained', message = 'drained: removed from queue ' ..
+  queueOf(qp) .. ' by an operator before it started'})
+local reasons = '[' .. reason .. ']'
+
+local taken = 0
+local killed = {queued = {}, scheduled = {}}
+local spared, sparedDelayed = {}, {}
+
+-- One id taken off a ready structure (a list or the priority set).
+local function fromReady(id)
+  taken = taken + 1
+  if not jobNumber(id) then return end -- no job's id: dropped
+  local key = prefix .. id
+  local job = fieldsOf(key, 's', 't', 'bt')
+  if not job or not job[1] then
+    buryOrphan(qp, id, now, 'a ready list')
+  elseif not KNOWN_STATE[job[1]] then
+    buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], now, partDone)
+  elseif job[1] == 'queued' then
+    if job[2] == partDone then
+      spared[#spared + 1] = id
+    else
+      killed.queued[#killed.queued + 1] = id
+      reportPartFailed(qp, present(job[3]), partDone, now)
+    end
+  end -- another of Spool's states: no ready job, dropped (as fetch drops it)
+end
+
+-- Pops up to what is left of the slice from a list; true when the list is (now) empty or holds
+-- no list (garbage, skipped).
+local function drainList(list)
+  if taken >= max then return false end
+  local ids = redis.pcall('LPOP', list, max - taken)
+  if type(ids) ~= 'table' then return true end -- empty (nil)
+  if ids.err then return true end
+  for _, id in ipairs(ids) do fromReady(id) end
+  return taken < max
+end
+
+local function drainSet(key, from)
+  if taken >= max then return end
+  local popped = redis.pcall('ZPOPMIN', key, max - taken)
+  if popped.err then return end
+  for i = 1, #popped, 2 do
+    local id = popped[i]
+    if from == 'queued' then
+      fromReady(id)
+    else
+      taken = taken + 1
+      local jobKey = prefix .. id
+      local job = jobNumber(id) and fieldsOf(jobKey, 's', 't', 'bt') -- no job: only taken off the set
+      if job and job[1] and not KNOWN_STATE[job[1]] then
+        buryCorrupt(qp, jobKey, id, job[1], "state 's' is not a state: " .. job[1], now, partDone)
+      elseif job and job[1] == 'scheduled' then
+        if job[2] == partDone then
+          sparedDelayed[#sparedDelayed + 1] = popped[i + 1]
+          sparedDelayed[#sparedDelayed + 1] = id
+        else
+          killed.scheduled[#killed.scheduled + 1] = id
+          reportPartFailed(qp, present(job[3]), partDone, now)
+        end
+      end
+    end
+  end
+end
+
+-- The pinned and avoid sets hold node names, one per node with such jobs waiting (a name leaves
+-- when its lists empty): small by construction, never a history.
+local function members(key)
+  local m = redis.pcall('SMEMBERS', key)
+  if m.err then return {} end
+  return m
+end
+
+drainList(KEYS[1])
+drainSet(KEYS[2], 'queued')
+for _, node in ipairs(members(KEYS[3])) do
+  if taken >= max then break end
+  local strict = drainList(pinnedList(qp, node, true))
+  local loose = drainList(pinnedList(qp, node, false))
+  if strict and loose then redis.call('SREM', KEYS[3], node) end -- as route leaves it
+end
+for _, node in ipairs(members(KEYS[4])) do
+  if taken >= max then break end
+  if drainList(qp .. 'ready:!' .. node) then redis.call('SREM', KEYS[4], node) end
+end
+-- Park lists: a per-key limit has one per key, so a few at a time (SRANDMEMBER with a count is
+-- O(count)); a list found empty leaves the set, so later calls visit the others.
+local parkedTaken, parksVisited = 0, 0
+if taken < max then
+  local names = redis.pcall('SRANDMEMBER', KEYS[5], maxParks)
+  if type(names) == 'table' and not names.err then
+    parksVisited = #names
+    for _, name in ipairs(names) do
+      if taken >= max then break end
+      local before = taken
+      local empty = drainList(qp .. 'park:' .. name)
+      parkedTaken = parkedTaken + taken - before
+      if empty then redis.call('SREM', KEYS[5], name) end
+    end
+  end
+end
+if parkedTaken > 0 and onOwn(qp, 'DECRBY', KEYS[6], parkedTaken) < 0 then
+  redis.call('SET', KEYS[6], 0) -- parked before the count was kept right: never below none
+end
+if withScheduled then drainSet(KEYS[7], 'scheduled') end
+
+-- The drained jobs end as killed, their index moves a call per bucket (restateAll).
+local all = {}
+for from, ids in pairs(killed) do
+  for _, id in ipairs(ids) do
+    local key = prefix .. id
+    redis.call('HSET', key, 's', 'killed', 'e', reason, 'er', reasons)
+    stamp(qp, key, id, 'kil', now)
+    unlock(qp, key, id, 'ED')
+    redis.call('EXPIRE', key, expiry)
+    all[#all + 1] = id
+  end
+  restateAll(qp, ids, from, 'killed')
+end
+zaddAll(qp .. 'finished', now, all, qp)
+announce(qp, all)
+-- Spool's own bookkeeping goes back: ready at the tail, or delayed as it was.
+for _, id in ipairs(spared) do pushReady(qp, prefix .. id, id, false) end
+if #sparedDelayed > 0 then onOwn(qp, 'ZADD', KEYS[7], unpack(sparedDelayed)) end
+
+local more = 0
+if taken >= max then
+  more = 1
+elseif parksVisited > 0 then
+  -- Every structure was visited and emptied but the park lists not visited yet (those visited
+  -- left the set, emptied): the next call visits others. A call that visits none says no more,
+  -- so the caller never calls again for nothing.
+  local parks = redis.pcall('SCARD', KEYS[5])
+  if type(parks) == 'number' and parks > 0 then more = 1 end
+end
+return {#all, taken, more}
