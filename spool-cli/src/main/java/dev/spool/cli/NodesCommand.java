@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "nodes",
     mixinStandardHelpOptions = true,
-    subcommands = {NodesPruneCommand.class},
+    subcommands = {NodesPruneCommand.class, NodesQuietCommand.class, NodesResumeCommand.class},
     description = {
       "Lists the worker nodes: alive or not, host, pid, queues, concurrency, jobs held at the last"
           + " heartbeat, and when that was.",
@@ -71,7 +71,7 @@ public final class NodesCommand extends ClientCommand {
     for (NodeInfo n : nodes) {
       t.row(
           n.name(),
-          n.alive() ? "yes" : "no",
+          n.alive() ? (n.quiet() ? "quiet" : "yes") : "no",
           n.host(),
           n.pid(),
           n.queues() == null ? null : String.join(",", n.queues()),
@@ -87,6 +87,7 @@ public final class NodesCommand extends ClientCommand {
     return JsonOut.object(
         "name", n.name(),
         "alive", n.alive(),
+        "quiet", n.quiet(),
         "host", n.host(),
         "pid", n.pid(),
         "queues", n.queues(),

@@ -13,6 +13,7 @@ import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,6 +116,36 @@ class NodesCommandIT {
       assertThat(cli.run("nodes", "prune", "--dead-for", "-1s").code).isEqualTo(2);
     } finally {
       live.close();
+    }
+  }
+
+  @Test
+  void aLiveNodeIsQuietedAndResumed() throws Exception {
+    Worker a = TestJobHandlers.on(spool.worker("node-a")).start();
+    try {
+      assertThat(cli.run("nodes", "quiet", "node-a").ok().out)
+          .contains("node node-a asked to be quiet");
+      assertThat(cli.run("nodes").ok().out.lines().toList().get(1)).matches("node-a +quiet +.*");
+      assertThat(
+              cli.run("nodes", "--json").ok().json().get("nodes").get(0).get("quiet").asBoolean())
+          .isTrue();
+      // Quiet within a heartbeat: a job enqueued then waits until the node is resumed.
+      Instant asked = Instant.now();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> spool.monitor().nodes().getFirst().lastHeartbeat().isAfter(asked));
+      JobId waiting = spool.enqueue(TestJobHandlers.ECHO, mapper.readTree("{}"));
+      assertThat(cli.run("nodes", "resume", "node-a").ok().out).contains("node node-a resumed");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> spool.statuses().findOrUnknown(waiting).state() == State.SUCCEEDED);
+      assertThat(cli.run("nodes", "resume", "node-a").ok().out)
+          .contains("node node-a was not quiet");
+      Cli.Run unknown = cli.run("nodes", "quiet", "node-z");
+      assertThat(unknown.code).isEqualTo(1);
+      assertThat(unknown.err).contains("no live worker node 'node-z' in namespace '" + ns + "'");
+    } finally {
+      a.close();
     }
   }
 
