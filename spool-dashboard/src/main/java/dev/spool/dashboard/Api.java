@@ -97,6 +97,12 @@ final class Api {
         }
         throw unknown(path);
       }
+      case "nodes" -> {
+        if (n == 2) { // by query: a node's name may hold any character
+          yield postOnly(post, () -> nodeAction(required(params, "node"), path.get(1)));
+        }
+        throw unknown(path);
+      }
       case "jobs" -> {
         if (n == 1) {
           yield get(post, () -> jobs(params));
@@ -187,11 +193,11 @@ final class Api {
     return object("namespace", data.namespace(), "readOnly", readOnly);
   }
 
-  /** Pauses or resumes a queue the namespace has. */
+  /** Pauses, resumes or drains a queue the namespace has. */
   private Map<String, Object> queueAction(String queue, String action) {
-    if (!action.equals("pause") && !action.equals("resume")) {
+    if (!action.equals("pause") && !action.equals("resume") && !action.equals("drain")) {
       throw ApiException.notFound(
-          "no queue action '" + Params.clip(action) + "': use pause or resume");
+          "no queue action '" + Params.clip(action) + "': use pause, resume or drain");
     }
     try {
       Queues.validate(queue);
@@ -201,10 +207,32 @@ final class Api {
     if (!data.queues().contains(queue)) {
       throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
     }
+    if (action.equals("drain")) {
+      long drained = data.drain(queue);
+      return object("queue", queue, "action", action, "drained", drained);
+    }
     boolean changed = action.equals("pause") ? data.pause(queue) : data.resume(queue);
     overview.controlsChanged();
     return object(
         "queue", queue, "action", action, "changed", changed, "paused", action.equals("pause"));
+  }
+
+  /** Quiets or resumes a live node. */
+  private Map<String, Object> nodeAction(String node, String action) {
+    boolean changed =
+        switch (action) {
+          case "quiet" -> {
+            if (!data.quietNode(node)) {
+              throw ApiException.notFound("no live node '" + Params.clip(node) + "'");
+            }
+            yield true;
+          }
+          case "resume" -> data.resumeNode(node);
+          default ->
+              throw ApiException.notFound(
+                  "no node action '" + Params.clip(action) + "': use quiet or resume");
+        };
+    return object("node", node, "action", action, "changed", changed);
   }
 
   private Map<String, Object> throughput() {

@@ -34,7 +34,16 @@ interface DashboardData {
   /** Resumes a paused queue; false if it was running. */
   boolean resume(String queue);
 
+  /** Removes a queue's waiting jobs (not its scheduled or running ones); returns how many. */
+  long drain(String queue);
+
   List<NodeInfo> nodes();
+
+  /** Asks a live node to fetch no new jobs; false if no live node has the name. */
+  boolean quietNode(String node);
+
+  /** Lets a quiet node fetch again; false if it was not quiet. */
+  boolean resumeNode(String node);
 
   /** The jobs a node holds now. */
   List<JobId> jobsOf(String node);

@@ -103,6 +103,7 @@ final class Documents {
         "startedAt", time(n.startedAt()),
         "lastHeartbeat", time(n.lastHeartbeat()),
         "alive", n.alive(),
+        "quiet", n.alive() && n.quiet(),
         "jobs", jobs);
   }
 

@@ -77,6 +77,21 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
+  public long drain(String queue) {
+    return spool.queue(queue).drain();
+  }
+
+  @Override
+  public boolean quietNode(String node) {
+    return spool.monitor().quietNode(node);
+  }
+
+  @Override
+  public boolean resumeNode(String node) {
+    return spool.monitor().resumeNode(node);
+  }
+
+  @Override
   public List<NodeInfo> nodes() {
     return spool.monitor().nodes();
   }

@@ -114,6 +114,38 @@ class DashboardApiIT {
   }
 
   @Test
+  void aQueueIsDrainedOfItsWaitingJobs() {
+    List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
+    JobId later =
+        spool.enqueue(
+            TestJobs.IDLE, noArgs, JobOptions.builder().delay(Duration.ofHours(1)).build());
+
+    JsonNode drained = http.act("api/queues/drain?queue=dash-idle").json();
+
+    assertThat(drained.get("drained").asLong()).isEqualTo(3);
+    assertThat(waiting).allMatch(id -> state(id) == State.KILLED);
+    assertThat(state(later)).isEqualTo(State.SCHEDULED); // scheduled jobs stay
+    assertThat(http.act("api/queues/drain?queue=no-such-queue").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aLiveNodeIsQuietedAndResumedAndTheOverviewSaysSo() {
+    worker = jobs.start(spool.worker("node-q"));
+
+    JsonNode quieted = http.act("api/nodes/quiet?node=node-q").json();
+    assertThat(quieted.get("changed").asBoolean()).isTrue();
+    assertThat(http.get("api/overview").json().get("nodes").get(0).get("quiet").asBoolean())
+        .isTrue();
+    assertThat(spool.monitor().nodes().getFirst().quiet()).isTrue();
+
+    JsonNode resumed = http.act("api/nodes/resume?node=node-q").json();
+    assertThat(resumed.get("changed").asBoolean()).isTrue();
+    assertThat(spool.monitor().nodes().getFirst().quiet()).isFalse();
+    assertThat(http.act("api/nodes/quiet?node=no-such-node").status()).isEqualTo(404);
+    assertThat(http.act("api/nodes/stop?node=node-q").status()).isEqualTo(404);
+  }
+
+  @Test
   void throughputSumsTheEnginesPerMinuteCountersOfEveryQueue() {
     worker = jobs.start(spool.worker("node-a"));
     JobId ok = spool.enqueue(TestJobs.ECHO, noArgs);

@@ -153,6 +153,32 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aQueueIsDrainedAndANodeQuietedFromTheOverview() {
+    worker = jobs.start(spool.worker("node-1"));
+    List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs));
+    String drain = "#queues tr[data-queue=dash-idle] button[data-action=drain]";
+    String quiet = "#nodes tr[data-node=node-1] button[data-action=quiet]";
+
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(drain)).isEmpty());
+    click(drain);
+    click("#queues button.confirm-yes");
+    await().atMost(WAIT).until(() -> waiting.stream().allMatch(id -> state(id) == State.KILLED));
+
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(quiet)).isEmpty());
+    click(quiet);
+    click("#nodes button.confirm-yes");
+    await().atMost(WAIT).until(() -> spool.monitor().nodes().getFirst().quiet());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("#nodes tr[data-node=node-1] [data-quiet]"))
+                    .isEmpty());
+  }
+
+  @Test
   void aQueueIsPausedFromTheOverviewAfterAConfirmation() {
     spool.enqueue(TestJobs.IDLE, noArgs);
     String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";

@@ -238,6 +238,26 @@
       run: () => post("queues/" + action + "?" + new URLSearchParams({ queue: q.queue }).toString()),
         done: (r) => r.queue + (r.paused ? " paused" : " resumed"),
       }, () => setTimeout(onDone, 300), !q.paused),
+      // Removes the waiting jobs (ended as cancelled); running and scheduled ones stay.
+      READ_ONLY || !q.ready ? null : actionButton("Drain", {
+        name: "drain",
+        run: () => post("queues/drain?" + new URLSearchParams({ queue: q.queue }).toString()),
+        done: (r) => r.queue + ": " + r.drained + " waiting jobs removed",
+      }, () => setTimeout(onDone, 300), true),
+    ];
+  }
+
+  // A live node's Quiet / Resume: a quiet node fetches no new jobs and runs what it holds.
+  function nodeControls(n, onDone) {
+    if (!n.alive) return null;
+    const action = n.quiet ? "resume" : "quiet";
+    return [
+      n.quiet ? el("span", { class: "state state-scheduled", "data-quiet": "true" }, "quiet") : null,
+      READ_ONLY ? null : actionButton(n.quiet ? "Resume" : "Quiet", {
+        name: action,
+        run: () => post("nodes/" + action + "?" + new URLSearchParams({ node: n.name }).toString()),
+        done: (r) => r.node + (r.action === "quiet" ? " quiet" : " resumed"),
+      }, () => setTimeout(onDone, 300), !n.quiet),
     ];
   }
 
@@ -276,7 +296,8 @@
           el("td", {}, progressBar(n.alive && n.concurrency ? n.busy / n.concurrency : 0, n.alive ? n.busy + " busy of " + n.concurrency : "not running")),
           el("td", {}, when(n.lastHeartbeat)),
           el("td", {}, n.jobs.length ? n.jobs.slice(0, 20).map((id) => [jobLink(id), " "]) : el("span", { class: "muted" }, "idle"),
-            n.jobs.length > 20 ? " +" + (n.jobs.length - 20) + " more" : null)));
+            n.jobs.length > 20 ? " +" + (n.jobs.length - 20) + " more" : null),
+          el("td", { class: "controls" }, nodeControls(n, refresh))));
       if (!show(
         el("h1", {}, "Overview"),
         el("section", { class: "card" },
@@ -294,7 +315,7 @@
           el("h2", {}, "Nodes"),
           o.nodes.length === 0 ? el("p", { class: "muted" }, "No worker nodes.") :
             el("div", { class: "scroll" }, el("table", { id: "nodes" },
-              el("thead", {}, el("tr", {}, ["node", "host", "queues", "busy", "load", "heartbeat", "running"].map((h) => el("th", { class: h === "host" ? "hide-narrow" : null }, h)))),
+              el("thead", {}, el("tr", {}, ["node", "host", "queues", "busy", "load", "heartbeat", "running", "controls"].map((h) => el("th", { class: h === "host" ? "hide-narrow" : null }, h)))),
               el("tbody", {}, nodes)))))) drawn.json = null;
     }
     await refresh();
