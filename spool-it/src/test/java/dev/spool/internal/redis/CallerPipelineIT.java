@@ -60,11 +60,11 @@ class CallerPipelineIT extends OwnSocketsTestBase {
       assertThat(p.inFlight()).isEqualTo(3);
       assertThat(a).isNotDone();
       p.readUntil(b);
-      assertThat(a).isCompletedWithValue(List.of(1L, 0L, 0L, 0L, 0L));
-      assertThat(b).isCompletedWithValue(List.of(2L, 0L, 0L, 0L, 0L));
+      assertThat(a).isCompletedWithValue(List.of(1L, 0L, 0L, 0L, 0L, -1L));
+      assertThat(b).isCompletedWithValue(List.of(2L, 0L, 0L, 0L, 0L, -1L));
       assertThat(c).isNotDone();
       p.readUntil(c);
-      assertThat(c).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L));
+      assertThat(c).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L, -1L));
       assertThat(p.inFlight()).isZero();
     }
     assertThat(scripts.openSockets()).isEqualTo(1); // given back, not closed
@@ -83,9 +83,9 @@ class CallerPipelineIT extends OwnSocketsTestBase {
       assertThat(calls)
           .extracting(CompletableFuture::join)
           .containsExactly(
-              List.of(0L, 0L, 0L, 0L, 0L),
-              List.of(2L, 0L, 0L, 0L, 0L),
-              List.of(0L, 0L, 0L, 0L, 0L));
+              List.of(0L, 0L, 0L, 0L, 0L, -1L),
+              List.of(2L, 0L, 0L, 0L, 0L, -1L),
+              List.of(0L, 0L, 0L, 0L, 0L, -1L));
       assertThat(raw.scriptExists(Script.COUNTS.sha())).containsExactly(true);
     }
   }
@@ -101,11 +101,11 @@ class CallerPipelineIT extends OwnSocketsTestBase {
       CompletableFuture<Object> after = counts(p, "a");
       p.readUntil(after);
       p.readUntil(bad); // first sent by SHA: if Redis did not know it, its source went last
-      assertThat(before).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L));
+      assertThat(before).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L, -1L));
       assertThatThrownBy(bad::join)
           .hasCauseInstanceOf(RedisCommandExecutionException.class)
           .hasMessageContaining("ERR");
-      assertThat(after).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L));
+      assertThat(after).isCompletedWithValue(List.of(0L, 0L, 0L, 0L, 0L, -1L));
     }
     assertThat(scripts.idleSocketAddresses()).hasSize(1); // still in step, given back
   }
