@@ -127,6 +127,19 @@ class JobLogIT {
   }
 
   @Test
+  void aDrainedJobsLogExpiresWithItsStatus() {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    // As an earlier attempt leaves it: a line, the status marked, no expiry while it waits.
+    f.redis().rpush(logKey(id), "{\"t\":1,\"n\":0,\"m\":\"first try\"}");
+    f.redis().hset(f.jobKey(id), "lg", "1");
+
+    assertThat(f.spool.queue("work").drain()).isEqualTo(1);
+
+    assertThat(f.redis().ttl(f.jobKey(id))).isPositive();
+    assertThat(f.redis().ttl(logKey(id))).isPositive();
+  }
+
+  @Test
   void aDeletedJobTakesItsLogWith() throws Exception {
     JobId id = f.spool.enqueue(NOOP, new Noop(1));
     f.worker("node-1").handle(NOOP, (job, a) -> job.log("ran")).start();

@@ -144,6 +144,7 @@ for from, ids in pairs(killed) do
     stamp(qp, key, id, 'kil', now)
     unlock(qp, key, id, 'ED')
     redis.call('EXPIRE', key, expiry)
+    redis.call('EXPIRE', qp .. 'log:' .. id, expiry) -- a log of an earlier attempt goes with it
     all[#all + 1] = id
   end
   restateAll(qp, ids, from, 'killed')
