@@ -16,13 +16,6 @@ local function size(command, key)
   if type(n) == 'number' then return n end
   return 0
 end
--- The pinned and avoid sets hold node names, one per node with such jobs waiting: small by
--- construction (a name leaves when its lists empty), never a history.
-local function members(key)
-  local m = redis.pcall('SMEMBERS', key)
-  if m.err then return {} end
-  return m
-end
 -- Jobs parked by a concurrency limit are ready too (their lists are counted in {q}:parked).
 local ready = size('LLEN', KEYS[1]) + size('ZCARD', KEYS[2]) + (int(redis.pcall('GET', qp .. 'parked')) or 0)
 -- The earliest time (ms) since which a job looked at has been ready; nil while none is. A job is
@@ -58,12 +51,12 @@ local function priorityEnds(zset)
 end
 nextOf(KEYS[1])
 priorityEnds(KEYS[2])
-for _, node in ipairs(members(KEYS[7])) do
+for _, node in ipairs(nodeNames(KEYS[7])) do
   ready = ready + size('LLEN', qp .. 'ready:@' .. node) + size('LLEN', qp .. 'ready:~' .. node)
   nextOf(qp .. 'ready:@' .. node)
   nextOf(qp .. 'ready:~' .. node)
 end
-for _, node in ipairs(members(KEYS[8])) do
+for _, node in ipairs(nodeNames(KEYS[8])) do
   ready = ready + size('LLEN', qp .. 'ready:!' .. node)
   nextOf(qp .. 'ready:!' .. node)
 end

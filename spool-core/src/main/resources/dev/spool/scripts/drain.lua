@@ -94,23 +94,15 @@ local function drainSet(key, from)
   end
 end
 
--- The pinned and avoid sets hold node names, one per node with such jobs waiting (a name leaves
--- when its lists empty): small by construction, never a history.
-local function members(key)
-  local m = redis.pcall('SMEMBERS', key)
-  if m.err then return {} end
-  return m
-end
-
 drainList(KEYS[1])
 drainSet(KEYS[2], 'queued')
-for _, node in ipairs(members(KEYS[3])) do
+for _, node in ipairs(nodeNames(KEYS[3])) do
   if taken >= max then break end
   local strict = drainList(pinnedList(qp, node, true))
   local loose = drainList(pinnedList(qp, node, false))
   if strict and loose then redis.call('SREM', KEYS[3], node) end -- as route leaves it
 end
-for _, node in ipairs(members(KEYS[4])) do
+for _, node in ipairs(nodeNames(KEYS[4])) do
   if taken >= max then break end
   if drainList(qp .. 'ready:!' .. node) then redis.call('SREM', KEYS[4], node) end
 end

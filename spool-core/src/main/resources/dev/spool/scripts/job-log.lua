@@ -9,10 +9,7 @@
   A job whose status is gone gets no log. A log key of another type is set aside.
   Returns: 1 added, 0 no such status (or no longer that attempt's) ]]
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 0 end
-if ARGV[3] ~= '' then
-  local job = fieldsOf(KEYS[1], 's', 'w', 'n', 'rec')
-  if not holdsAttempt(job, job and job[4], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
-end
+if not writableBy(KEYS[1], ARGV[3], ARGV[4], ARGV[5]) then return 0 end
 local qp = string.match(KEYS[1], '^(.*}:)job:')
 onOwn(qp, 'RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)

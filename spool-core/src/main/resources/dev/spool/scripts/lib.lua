@@ -103,6 +103,23 @@ local function holdsAttempt(job, stored, node, attempt, recorded)
   return stored == recorded or (int(stored) or 0) == tonumber(recorded)
 end
 
+-- Whether a write by a handler may land in the status at `key`: a node of '' (a write by hand,
+-- JobStatus) writes to any status; a node's write, only while it holds that attempt of that job.
+local function writableBy(key, node, attempt, recorded)
+  if node == '' then return true end
+  local job = fieldsOf(key, 's', 'w', 'n', 'rec')
+  return holdsAttempt(job, job and job[4], node, attempt, recorded)
+end
+
+-- The members of a set of node names ({q}:pinned, {q}:avoid): one per node with such jobs
+-- waiting, a name leaving when its lists empty, so small by construction, never a history. A key
+-- of another type holds none.
+local function nodeNames(key)
+  local m = redis.pcall('SMEMBERS', key)
+  if m.err then return {} end
+  return m
+end
+
 -- The names of the unique lock kinds, by the letter a lock spec starts with.
 local LOCK_KINDS = {E = 'until-executing', W = 'while-executing', D = 'until-executed'}
 

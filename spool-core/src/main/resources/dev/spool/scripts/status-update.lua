@@ -9,10 +9,7 @@
   Returns: 1 done, 0 no such status (or no longer that attempt's) ]]
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return 0 end
-if ARGV[2] ~= '' then
-  local job = fieldsOf(key, 's', 'w', 'n', 'rec')
-  if not holdsAttempt(job, job and job[4], ARGV[2], ARGV[3], ARGV[4]) then return 0 end
-end
+if not writableBy(key, ARGV[2], ARGV[3], ARGV[4]) then return 0 end
 if ARGV[1] == 'error' then
   local errors = jsonList(redis.call('HGET', key, 'er')) -- a corrupt history is replaced
   errors[#errors + 1] = decodeJson(ARGV[5]) or {type = 'Error', message = ARGV[5]}
