@@ -24,7 +24,12 @@ public enum AttemptResult {
    * The node lost the job's lease while the handler ran (it could not reach Redis for a lease): the
    * job is recovered by another node and this attempt's outcome was dropped.
    */
-  ABANDONED;
+  ABANDONED,
+  /**
+   * The handler asked to run later ({@link RunLaterException}): the job waits until then without
+   * using an attempt. Not a failure.
+   */
+  POSTPONED;
 
   /** Whether the attempt failed: {@link #RETRIED} or {@link #DEAD}. */
   public boolean failed() {

@@ -1,6 +1,8 @@
 package dev.spool;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,8 +13,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter (about 4 minutes from the
  * first failure to the last attempt).
+ *
+ * <p>A failure no retry can mend ends the job at once, whatever attempts are left: a handler that
+ * throws {@link UnrecoverableJobException}, or an exception of a class named in {@code noRetryFor}
+ * ({@link #withNoRetryFor}) or a subclass of one. The classes are kept by name, with the job, so a
+ * node matches them whichever classes it has loaded.
+ *
+ * @param noRetryFor binary names of the exception classes whose failures are final ({@link
+ *     Class#getName()}); empty for none
  */
-public record Retry(int attempts, Duration firstDelay, double multiplier, double jitter) {
+public record Retry(
+    int attempts, Duration firstDelay, double multiplier, double jitter, List<String> noRetryFor) {
   /** The policy of job types that name none. */
   public static final Retry DEFAULT = new Retry(8, Duration.ofSeconds(1), 2.0, 0.2);
 
@@ -21,6 +32,7 @@ public record Retry(int attempts, Duration firstDelay, double multiplier, double
 
   public Retry {
     Objects.requireNonNull(firstDelay, "firstDelay");
+    noRetryFor = noRetryFor == null ? List.of() : List.copyOf(noRetryFor);
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
     }
@@ -33,6 +45,11 @@ public record Retry(int attempts, Duration firstDelay, double multiplier, double
     if (!(jitter >= 0.0 && jitter < 1.0)) {
       throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
     }
+  }
+
+  /** A policy that retries every failure but those of {@link UnrecoverableJobException}. */
+  public Retry(int attempts, Duration firstDelay, double multiplier, double jitter) {
+    this(attempts, firstDelay, multiplier, jitter, List.of());
   }
 
   /** Exponential backoff with 20 % jitter. */
@@ -52,7 +69,44 @@ public record Retry(int attempts, Duration firstDelay, double multiplier, double
 
   /** The same policy with another jitter fraction. */
   public Retry withJitter(double jitter) {
-    return new Retry(attempts, firstDelay, multiplier, jitter);
+    return new Retry(attempts, firstDelay, multiplier, jitter, noRetryFor);
+  }
+
+  /**
+   * The same policy, under which a failure with an exception of one of these classes (or of a
+   * subclass) is final: the job goes to the dead set at once, as Spring Retry's {@code noRetryFor}
+   * and BullMQ's {@code UnrecoverableError} do. Adds to the classes named before.
+   */
+  @SafeVarargs
+  public final Retry withNoRetryFor(Class<? extends Throwable>... exceptions) {
+    List<String> names = new ArrayList<>(noRetryFor);
+    for (Class<? extends Throwable> e : exceptions) {
+      String name = Objects.requireNonNull(e, "exception class").getName();
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return new Retry(attempts, firstDelay, multiplier, jitter, names);
+  }
+
+  /**
+   * Whether a failure with {@code error} may be retried (attempts left permitting): false for an
+   * {@link UnrecoverableJobException} and for the classes of {@link #noRetryFor}, matched by name
+   * along the error's class and its superclasses.
+   */
+  public boolean retries(Throwable error) {
+    if (error instanceof UnrecoverableJobException) {
+      return false;
+    }
+    if (noRetryFor.isEmpty() || error == null) {
+      return true;
+    }
+    for (Class<?> c = error.getClass(); c != null; c = c.getSuperclass()) {
+      if (noRetryFor.contains(c.getName())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

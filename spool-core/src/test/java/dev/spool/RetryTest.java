@@ -3,6 +3,7 @@ package dev.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spool.internal.queue.StoredOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,37 @@ class RetryTest {
   @Test
   void noneMeansOneAttempt() {
     assertThat(Retry.none().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void failuresOfTheNamedClassesAndTheirSubclassesAreFinal() {
+    Retry r =
+        Retry.fixed(3, Duration.ZERO)
+            .withNoRetryFor(IllegalArgumentException.class)
+            .withNoRetryFor(IllegalArgumentException.class, java.io.FileNotFoundException.class);
+    assertThat(r.noRetryFor())
+        .containsExactly("java.lang.IllegalArgumentException", "java.io.FileNotFoundException");
+    assertThat(r.retries(new NumberFormatException("x"))).isFalse(); // a subclass
+    assertThat(r.retries(new java.io.FileNotFoundException("x"))).isFalse();
+    assertThat(r.retries(new java.io.IOException("x"))).isTrue(); // a superclass is not named
+    assertThat(r.retries(new IllegalStateException("x"))).isTrue();
+    assertThat(r.withJitter(0.1).noRetryFor()).isEqualTo(r.noRetryFor());
+  }
+
+  @Test
+  void anUnrecoverableJobExceptionIsFinalUnderEveryPolicy() {
+    assertThat(Retry.DEFAULT.retries(new UnrecoverableJobException("gone"))).isFalse();
+    assertThat(Retry.DEFAULT.retries(new IllegalStateException("x"))).isTrue();
+  }
+
+  @Test
+  void aPolicyWithNoRetryForIsStoredWithTheJobAndReadBack() throws Exception {
+    Retry r = Retry.fixed(3, Duration.ofSeconds(2)).withNoRetryFor(IllegalStateException.class);
+    String json = StoredOptions.of(r, null).toJson();
+    assertThat(json).contains("\"noRetryFor\":[\"java.lang.IllegalStateException\"]");
+    assertThat(StoredOptions.parse(json).effectiveRetry()).isEqualTo(r);
+    // Without classes nothing more is stored, as before.
+    assertThat(StoredOptions.of(Retry.fixed(3, Duration.ofSeconds(2)), null).toJson())
+        .doesNotContain("noRetryFor");
   }
 }

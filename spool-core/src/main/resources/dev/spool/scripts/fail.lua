@@ -49,21 +49,6 @@ if retryAt == 'killed' then
 end
 onOwn(qp, 'INCR', KEYS[5])
 countThroughput(qp, KEYS[4], 'failed', 1)
--- ... for its TTL counted from the retry's due time, as an enqueue counts it from the job's due
--- time: a long wait for the retry must not let the lock lapse while the job still waits to run.
--- A lock that lapsed and that no other job took is taken again; one another job took stays its.
-local function keepUntilRetried(u)
-  local kind, _, ttl, _, digest = parseLock(u)
-  if kind ~= 'D' then return end
-  local lockKey = qp .. 'lock:' .. digest
-  local holder = lockHolder(qp, lockKey, digest)
-  if holder and holder ~= id then return end
-  local wanted = tonumber(retryAt) - tonumber(nowMs) + tonumber(ttl)
-  local left = holder and redis.call('PTTL', lockKey) or -2
-  if left == -1 or left >= wanted then return end -- -1: a lock with no expiry
-  redis.call('SET', lockKey, id, 'PX', math.max(1, wanted))
-end
-
 if retryAt ~= '' then
   previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
@@ -76,13 +61,9 @@ if retryAt ~= '' then
   redis.call('HDEL', key, 'pg', 'sta', 'da')
   restate(qp, id, 'started', 'scheduled')
   stamp(qp, key, id, 'sch', nowUs)
-  unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock ...
-  keepUntilRetried(redis.call('HGET', key, 'u'))
-  local earliest = onOwn(qp, 'ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')[2]
-  redis.call('ZADD', KEYS[2], retryAt, id)
-  if earliest == nil or tonumber(retryAt) < tonumber(earliest) then
-    redis.call('PUBLISH', ARGV[11], retryAt)
-  end
+  unlock(qp, key, id, 'W') -- a retry keeps an until-executed lock, until it has run
+  keepLockUntil(qp, id, redis.call('HGET', key, 'u'), retryAt, nowMs)
+  delayUntil(qp, KEYS[2], id, retryAt, ARGV[11])
   return 1
 end
 redis.call('HSET', key, 's', 'failed', 'e', err, 'er', allErrors)

@@ -591,6 +591,32 @@ local function unlock(qp, key, id, kinds, u)
   end
 end
 
+-- Keeps a job's until-executed lock (spec `u`) while it waits to run again at `dueMs`: its TTL
+-- counts from that time, as an enqueue counts it from the job's due time, so a long wait must
+-- not let the lock lapse while the job still waits. A lock that lapsed and that no other job
+-- took is taken again; one another job took stays its.
+local function keepLockUntil(qp, id, u, dueMs, nowMs)
+  local kind, _, ttl, _, digest = parseLock(u)
+  if kind ~= 'D' then return end
+  local lockKey = qp .. 'lock:' .. digest
+  local holder = lockHolder(qp, lockKey, digest)
+  if holder and holder ~= id then return end
+  local wanted = tonumber(dueMs) - tonumber(nowMs) + tonumber(ttl)
+  local left = holder and redis.call('PTTL', lockKey) or -2
+  if left == -1 or left >= wanted then return end -- -1: a lock with no expiry
+  redis.call('SET', lockKey, id, 'PX', math.max(1, wanted))
+end
+
+-- Puts a job in the delayed set until `dueMs`, telling the stagers (on `channel`) when it is due
+-- before every job there, so that none sleeps past it. One ZRANGE of the first entry: O(log n).
+local function delayUntil(qp, delayedKey, id, dueMs, channel)
+  local earliest = onOwn(qp, 'ZRANGE', delayedKey, 0, 0, 'WITHSCORES')[2]
+  redis.call('ZADD', delayedKey, dueMs, id)
+  if earliest == nil or tonumber(dueMs) < tonumber(earliest) then
+    redis.call('PUBLISH', channel, dueMs)
+  end
+end
+
 -- Ends a job as killed: its state, index entry and timestamp, the unique lock kinds it gives
 -- back (nil: none), its expiry, and the announcement to clients awaiting its outcome.
 local function endKilled(qp, key, id, from, now, expiry, kinds)

@@ -19,6 +19,7 @@ final class JobMeters {
   final Counter killed;
   final Counter handedBack;
   final Counter abandoned;
+  final Counter postponed;
   final Timer wait;
   private final Map<AttemptResult, Timer> execution = new EnumMap<>(AttemptResult.class);
 
@@ -35,6 +36,7 @@ final class JobMeters {
         counter(registry, "handed_back", "Attempts handed back to their queue at shutdown", tags);
     abandoned =
         counter(registry, "abandoned", "Attempts whose node lost the job's lease meanwhile", tags);
+    postponed = counter(registry, "postponed", "Attempts whose handler asked to run later", tags);
     wait =
         Timer.builder("spool.jobs.wait")
             .description("From enqueue to the start of a job's first attempt")

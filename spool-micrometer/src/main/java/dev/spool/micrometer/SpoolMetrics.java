@@ -34,9 +34,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <ul>
  *   <li>{@code spool.jobs.enqueued|started|succeeded|failed|retried|dead|killed|handed_back|
- *       abandoned} counters, tags {@code queue}, {@code type}; {@code failed} counts every failed
- *       attempt, {@code retried} and {@code dead} split it; every started attempt ends as one of
- *       {@code succeeded}, {@code failed}, {@code killed}, {@code handed_back}, {@code abandoned};
+ *       abandoned|postponed} counters, tags {@code queue}, {@code type}; {@code failed} counts
+ *       every failed attempt, {@code retried} and {@code dead} split it; every started attempt ends
+ *       as one of {@code succeeded}, {@code failed}, {@code killed}, {@code handed_back}, {@code
+ *       abandoned}, {@code postponed} (its handler asked to run later: no failure);
  *   <li>{@code spool.jobs.execution} timer (histogram), tags {@code queue}, {@code type}, {@code
  *       result}: handler and callbacks of each attempt;
  *   <li>{@code spool.jobs.wait} timer (histogram), tags {@code queue}, {@code type}: from enqueue
@@ -161,6 +162,8 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
       case KILLED -> m.killed.increment();
       case HANDED_BACK -> m.handedBack.increment();
       case ABANDONED -> m.abandoned.increment();
+      case POSTPONED -> m.postponed.increment();
+      default -> {} // a result added later is counted by its execution timer only
     }
   }
 

@@ -4,6 +4,7 @@ import dev.spool.EnqueueCall;
 import dev.spool.JobEvent;
 import dev.spool.JobId;
 import dev.spool.JobInterceptor;
+import dev.spool.RunLaterException;
 import dev.spool.Spool;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -60,6 +61,9 @@ public final class SpoolTracing implements JobInterceptor {
   static final AttributeKey<String> CLIENT_ID = AttributeKey.stringKey("messaging.client.id");
   static final AttributeKey<String> JOB_TYPE = AttributeKey.stringKey("spool.job.type");
   static final AttributeKey<Long> JOB_ATTEMPT = AttributeKey.longKey("spool.job.attempt");
+
+  /** Set on a run whose handler asked to run later: how long the job waits (no error status). */
+  static final AttributeKey<Long> POSTPONED_MS = AttributeKey.longKey("spool.job.postponed_ms");
 
   private static final TextMapGetter<Map<String, String>> HEADERS =
       new TextMapGetter<>() {
@@ -134,6 +138,10 @@ public final class SpoolTracing implements JobInterceptor {
             .startSpan();
     try (Scope ignored = span.makeCurrent()) {
       proceed.run();
+    } catch (RunLaterException later) {
+      // No failure: the job asked to run again later, with no attempt used.
+      span.setAttribute(POSTPONED_MS, later.delay().toMillis());
+      throw later;
     } catch (Exception | Error e) {
       span.recordException(e);
       span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());

@@ -4,6 +4,7 @@ import dev.spool.Handler;
 import dev.spool.JobId;
 import dev.spool.JobType;
 import dev.spool.Retry;
+import dev.spool.RunLaterException;
 import dev.spool.Spool;
 import dev.spool.SpoolException;
 import java.time.Clock;
@@ -79,7 +80,7 @@ final class Engine {
   }
 
   synchronized List<JobRun> failures() {
-    return runs.stream().filter(r -> !r.succeeded()).toList();
+    return runs.stream().filter(r -> r.failure().isPresent()).toList();
   }
 
   synchronized void clearRuns() {
@@ -125,6 +126,7 @@ final class Engine {
     TestJobContext context = null;
     A args = null;
     Throwable failure = null;
+    RunLaterException postponed = null;
     int attempts = 0;
     while (attempts < retry.attempts()) {
       // Each attempt reads its own arguments, as on a worker: changes made by a failed attempt do
@@ -138,8 +140,16 @@ final class Engine {
         break;
       } catch (VirtualMachineError e) {
         throw e;
+      } catch (RunLaterException e) {
+        // A worker would run it again after the delay, with no attempt used: the run ends here.
+        failure = null;
+        postponed = e;
+        break;
       } catch (Throwable t) {
         failure = t;
+        if (!retry.retries(t)) {
+          break; // final: a worker sends it to the dead set without another attempt
+        }
       }
     }
     JobRun run =
@@ -154,7 +164,8 @@ final class Engine {
             recorded.progress(),
             recorded.errors(),
             recorded.data(),
-            recorded.log());
+            recorded.log(),
+            postponed);
     synchronized (this) {
       runs.add(run);
     }

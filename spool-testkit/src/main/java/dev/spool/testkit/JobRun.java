@@ -3,6 +3,8 @@ package dev.spool.testkit;
 import dev.spool.JobContext;
 import dev.spool.JobId;
 import dev.spool.JobType;
+import dev.spool.RunLaterException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ public final class JobRun {
   private final List<Object> errors;
   private final Object data;
   private final List<String> log;
+  private final RunLaterException postponed;
 
   JobRun(
       JobId id,
@@ -37,7 +40,8 @@ public final class JobRun {
       Double progress,
       List<Object> errors,
       Object data,
-      List<String> log) {
+      List<String> log,
+      RunLaterException postponed) {
     this.id = id;
     this.type = type;
     this.args = args;
@@ -49,6 +53,7 @@ public final class JobRun {
     this.errors = errors;
     this.data = data;
     this.log = log;
+    this.postponed = postponed;
   }
 
   public JobId id() {
@@ -86,7 +91,16 @@ public final class JobRun {
 
   /** True if the last attempt returned normally. */
   public boolean succeeded() {
-    return failure == null;
+    return failure == null && postponed == null;
+  }
+
+  /**
+   * How long the handler asked to wait when it threw {@link RunLaterException}: the run ended there
+   * (neither succeeded nor failed), as a worker would end it and run the job again after the delay.
+   * Empty when it did not postpone.
+   */
+  public Optional<Duration> postponedBy() {
+    return postponed == null ? Optional.empty() : Optional.of(postponed.delay());
   }
 
   /** What the handler threw on its last attempt, if it failed. */

@@ -10,8 +10,10 @@ import dev.spool.JobOptions;
 import dev.spool.JobType;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.Retry;
+import dev.spool.RunLaterException;
 import dev.spool.Spool;
 import dev.spool.SpoolException;
+import dev.spool.UnrecoverableJobException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +171,56 @@ class InlineJobsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(attempts).containsExactly(0, 1, 2);
     assertThat(jobs.failures()).hasSize(1);
+  }
+
+  @Test
+  void aFinalFailureIsNotRetried() {
+    List<Integer> attempts = new ArrayList<>();
+    JobType<SendEmail> type =
+        SEND_EMAIL.withRetry(
+            Retry.fixed(5, Duration.ofHours(1)).withNoRetryFor(IllegalArgumentException.class));
+    InlineJobs jobs =
+        SpoolTesting.inline()
+            .onFailure(FailureMode.RECORD)
+            .handle(
+                type,
+                (job, email) -> {
+                  attempts.add(job.attempt());
+                  if (email.to().isEmpty()) {
+                    throw new IllegalArgumentException("no address");
+                  }
+                  throw new UnrecoverableJobException("mailbox closed for good");
+                });
+
+    jobs.enqueue(type, new SendEmail("", "hi"));
+    jobs.enqueue(type, new SendEmail("a@b.c", "hi"));
+    JobRun noAddress = jobs.runs().get(0);
+    JobRun closed = jobs.runs().get(1);
+
+    assertThat(attempts).containsExactly(0, 0);
+    assertThat(noAddress.attempts()).isOne();
+    assertThat(closed.failure()).containsInstanceOf(UnrecoverableJobException.class);
+    assertThat(jobs.failures()).hasSize(2);
+  }
+
+  @Test
+  void aPostponedRunEndsThereNeitherSucceededNorFailed() {
+    InlineJobs jobs =
+        SpoolTesting.inline()
+            .handle(
+                SEND_EMAIL,
+                (job, email) -> {
+                  throw new RunLaterException(Duration.ofMinutes(5), "smtp quota");
+                });
+
+    jobs.enqueue(SEND_EMAIL, new SendEmail("a@b.c", "hi")); // no JobFailedException
+    JobRun run = jobs.runs().getFirst();
+
+    assertThat(run.postponedBy()).contains(Duration.ofMinutes(5));
+    assertThat(run.succeeded()).isFalse();
+    assertThat(run.failure()).isEmpty();
+    assertThat(run.attempts()).isOne();
+    assertThat(jobs.failures()).isEmpty();
   }
 
   @Test

@@ -277,6 +277,9 @@ public final class RedisJobStore implements JobStore {
       String queue, String node, Failure failure, String resultJson, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     long nowMs = nowMicros / 1000;
+    if (failure.postponed()) {
+      return postpone(q, node, failure, nowMicros);
+    }
     String[] k = {
       q.active(), q.delayed(), q.dead(), q.throughput(Micros.minuteOf(nowMicros)), q.failed()
     };
@@ -299,6 +302,27 @@ public final class RedisJobStore implements JobStore {
             Long.toString(expirySeconds),
             resultJson,
             Long.toString(failure.job().recordedAtMicros()))
+        .thenApply(code -> code != 0);
+  }
+
+  /** An attempt whose handler asked to run later: delayed, with no attempt used (postpone.lua). */
+  private CompletableFuture<Boolean> postpone(
+      QueueKeys q, String node, Failure postponed, long nowMicros) {
+    FetchedJob job = postponed.job();
+    return redis
+        .<Long>eval(
+            Script.POSTPONE,
+            ScriptOutputType.INTEGER,
+            new String[] {q.active(), q.delayed()},
+            q.jobPrefix(),
+            node,
+            Long.toString(job.id().number()),
+            Integer.toString(job.attempt()),
+            Long.toString(job.recordedAtMicros()),
+            Long.toString(nowMicros),
+            Long.toString(nowMicros / 1000),
+            Long.toString(postponed.retryAtMs()),
+            q.dueChannel())
         .thenApply(code -> code != 0);
   }
 

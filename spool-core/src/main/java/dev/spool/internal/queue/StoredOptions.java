@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.Retry;
 import dev.spool.internal.json.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,15 +50,19 @@ public record StoredOptions(StoredRetry retry, Long timeoutMs, Map<String, Strin
     return retry == null ? Retry.DEFAULT : retry.toRetry();
   }
 
-  /** A {@link Retry} as stored. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record StoredRetry(int attempts, long firstDelayMs, double multiplier, double jitter) {
+  /**
+   * A {@link Retry} as stored; {@code noRetryFor} is left out when empty (older nodes ignore it).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record StoredRetry(
+      int attempts, long firstDelayMs, double multiplier, double jitter, List<String> noRetryFor) {
     static StoredRetry of(Retry r) {
-      return new StoredRetry(r.attempts(), r.firstDelay().toMillis(), r.multiplier(), r.jitter());
+      return new StoredRetry(
+          r.attempts(), r.firstDelay().toMillis(), r.multiplier(), r.jitter(), r.noRetryFor());
     }
 
     Retry toRetry() {
-      return new Retry(attempts, Duration.ofMillis(firstDelayMs), multiplier, jitter);
+      return new Retry(attempts, Duration.ofMillis(firstDelayMs), multiplier, jitter, noRetryFor);
     }
   }
 }

@@ -17,6 +17,7 @@ public enum Script {
   FETCH("fetch"),
   COMPLETE("complete"),
   FAIL("fail"),
+  POSTPONE("postpone"),
   HEARTBEAT("heartbeat"),
   RELEASE("release"),
   STAGE("stage"),

@@ -9,6 +9,7 @@ import dev.spool.Handler;
 import dev.spool.JobEvent;
 import dev.spool.JobId;
 import dev.spool.Retry;
+import dev.spool.RunLaterException;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
@@ -160,6 +161,9 @@ final class JobRunner {
     if (failure.killed()) {
       return AttemptResult.KILLED;
     }
+    if (failure.postponed()) {
+      return AttemptResult.POSTPONED;
+    }
     return failure.dead() ? AttemptResult.DEAD : AttemptResult.RETRIED;
   }
 
@@ -205,7 +209,14 @@ final class JobRunner {
       return;
     }
     try {
-      if (failure.dead() && log.isWarnEnabled()) {
+      if (failure.postponed()) {
+        // At debug: a job that waits for a partner's quota may postpone many times a minute.
+        log.debug(
+            "node {}: {} postponed until {}",
+            node.name(),
+            job,
+            Instant.ofEpochMilli(failure.retryAtMs()));
+      } else if (failure.dead() && log.isWarnEnabled()) {
         log.warn(
             "node {}: {} is dead: {}", node.name(), job, JobErrors.summary(failure.errorJson()));
       } else if (!failure.dead() && log.isInfoEnabled()) {
@@ -353,9 +364,31 @@ final class JobRunner {
         String message = "timed out after " + options.timeoutMs() + " ms";
         return failed(job, options, error(job, "JobTimeout", message));
       }
-      return failed(
-          job, options, JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+      if (t instanceof RunLaterException later) {
+        return postponed(job, later);
+      }
+      String error = JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant());
+      if (!options.effectiveRetry().retries(t)) {
+        return new Failure(job.job(), error, Failure.DEAD); // final: no retry could mend it
+      }
+      return failed(job, options, error);
     }
+  }
+
+  /**
+   * The handler asked to run later: the job waits without using an attempt, its log saying until
+   * when and why (while this node still holds the attempt, before the outcome is recorded).
+   */
+  private Failure postponed(RunningJob job, RunLaterException later) {
+    Instant due = node.clock().instant().plus(later.delay());
+    String why = later.reason().isEmpty() ? "" : ": " + later.reason();
+    try {
+      job.log("postponed until " + due + why);
+    } catch (RuntimeException e) {
+      // the line only tells why: the postponement stands without it
+    }
+    return Failure.postponed(
+        job.job(), error(job, "RunLater", later.getMessage()), due.toEpochMilli());
   }
 
   /**
@@ -422,7 +455,9 @@ final class JobRunner {
     try {
       invoke(registration, job, args);
     } catch (Exception | Error e) {
-      runErrbacks(registration, job, args, e);
+      if (!(e instanceof RunLaterException)) { // no failure: the job runs again, later
+        runErrbacks(registration, job, args, e);
+      }
       throw e;
     }
   }
