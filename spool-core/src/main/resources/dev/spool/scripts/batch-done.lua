@@ -9,28 +9,38 @@
   ARGV[3] type of the internal job that reports a part's end to its batch: here, that this
   child batch finished, to the part of the parent batch that opened it
   ARGV[4..] pairs: part, 'ok' or 'ko'
-  Unknown or already recorded parts change nothing.
+  Unknown or already recorded parts change nothing. The state is read and checked before the
+  first write: a field written behind Spool's back (a counter that is no integer, a ttl or a
+  callback spec that does not parse) must not fail the call after its parts left the open set,
+  whose ends would then never be counted and the callbacks never come. A counter that is no
+  integer counts from 0; a callback spec that does not parse creates no job, and the batch still
+  finishes. A state or parts key of another type is set aside.
   Returns: 1 if this call finished the batch, else 0 ]]
 local now, qp = ARGV[1], ARGV[2]
+local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl', 'ok')
+if state.err then
+  setAside(qp, KEYS[2], string.sub(KEYS[2], #qp + 1))
+  state = {}
+end
 local ok, ko = 0, 0
 for i = 4, #ARGV, 2 do
-  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then
+  if onOwn(qp, 'SREM', KEYS[1], ARGV[i]) == 1 then
     if ARGV[i + 1] == 'ok' then ok = ok + 1 else ko = ko + 1 end
   end
 end
 if ok + ko == 0 then return 0 end
-if ok > 0 then redis.call('HINCRBY', KEYS[2], 'ok', ok) end
-if ko > 0 then redis.call('HINCRBY', KEYS[2], 'ko', ko) end
-local state = redis.call('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl')
+local kos = (int(state[3]) or 0) + ko
+if ok > 0 then redis.call('HSET', KEYS[2], 'ok', (int(state[8]) or 0) + ok) end
+if ko > 0 then redis.call('HSET', KEYS[2], 'ko', kos) end
 if ko > 0 and state[2] == 'stop' then redis.call('HSET', KEYS[2], 'stopped', 1) end
-local ttl = state[7] or '604800'
+local ttl = int(state[7]) or 604800
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 if redis.call('SCARD', KEYS[1]) > 0 or state[1] ~= '1' then return 0 end
-local failed = tonumber(state[3] or '0') > 0
+local failed = kos > 0
 local function callback(spec)
-  local type, args = string.match(spec, '^([^|]*)|(.*)$')
-  createJob(qp, type, args, now)
+  local type, args = string.match(spec, '^([^|]+)|(.*)$')
+  if type then createJob(qp, type, args, now) end
 end
 if state[4] then callback(state[4]) end
 if state[5] and not failed then callback(state[5]) end

@@ -3,10 +3,13 @@
   ARGV[1] part   ARGV[2] ttl (s)
   Returns: 1 exactly once, for the call that removes the last open part of a closed job;
   0 otherwise, and nothing changes for an unknown or already done part ]]
+-- The state is read before the first write: a state key of another type raises its error here,
+-- with nothing changed, rather than after the part left the open set (it could never be done).
+local closed = redis.call('HGET', KEYS[2], 'closed')
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-if redis.call('SCARD', KEYS[1]) == 0 and redis.call('HGET', KEYS[2], 'closed') == '1' then
+if redis.call('SCARD', KEYS[1]) == 0 and closed == '1' then
   return 1
 end
 return 0

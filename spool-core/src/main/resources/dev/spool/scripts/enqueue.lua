@@ -120,13 +120,13 @@ for i = 0, n - 1 do
   else
     local key = prefix .. sid
     if lock == '' and part == '' then
-      redis.call('HSET', key, 'a', args, unpack(tpl.fields))
+      newJobHash(qp, key, sid, 'a', args, unpack(tpl.fields))
     elseif part == '' then
-      redis.call('HSET', key, 'a', args, 'u', lock, unpack(tpl.fields))
+      newJobHash(qp, key, sid, 'a', args, 'u', lock, unpack(tpl.fields))
     elseif lock == '' then
-      redis.call('HSET', key, 'a', args, 'bt', part, unpack(tpl.fields))
+      newJobHash(qp, key, sid, 'a', args, 'bt', part, unpack(tpl.fields))
     else
-      redis.call('HSET', key, 'a', args, 'u', lock, 'bt', part, unpack(tpl.fields))
+      newJobHash(qp, key, sid, 'a', args, 'u', lock, 'bt', part, unpack(tpl.fields))
     end
     if lc ~= '' then redis.call('HSET', key, 'lc', lc) end
     if lr ~= '' then redis.call('HSET', key, 'lr', lr) end

@@ -125,7 +125,9 @@ local function lockAtStart(key, id, u)
   end
   -- The holder may hold the lock as any kind (a job unique until executed holds it while it
   -- waits and runs): name the holder's kind, read from its own spec.
-  local held = parseLock(redis.call('HGET', prefix .. holder, 'u'))
+  -- pcall: after the pops, a holder key of another type (garbage) must not fail the call.
+  local heldSpec = redis.pcall('HGET', prefix .. holder, 'u')
+  local held = parseLock(type(heldSpec) == 'string' and heldSpec or nil)
   local kindName = LOCK_KINDS[held] or 'unique'
   local reason = cjson.encode({type = 'UniqueJobConflict', holder = queueOf(qp) .. ':' .. holder,
     message = 'rejected at start: job ' .. queueOf(qp) .. ':' .. holder .. ' holds the ' ..

@@ -485,6 +485,17 @@ end
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
 -- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
+-- Writes the first fields of a new job's hash at a number no job had. A key of another type
+-- there (garbage written behind Spool's back) is set aside first: an error would come after the
+-- caller's earlier writes (locks taken, jobs popped), which would stay without their job.
+local function newJobHash(qp, key, id, ...)
+  local r = redis.pcall('HSET', key, ...)
+  if type(r) == 'table' and r.err then
+    setAside(qp, key, 'job:' .. id)
+    redis.call('HSET', key, ...)
+  end
+end
+
 local function createJob(qp, type, args, now, options)
   local id = redis.call('INCR', qp .. 'seq')
   if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber): none is left to give
@@ -493,7 +504,7 @@ local function createJob(qp, type, args, now, options)
   end
   newQueue(qp, id)
   local key = qp .. 'job:' .. id
-  redis.call('HSET', key, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
+  newJobHash(qp, key, id, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
   if options and options ~= '' then redis.call('HSET', key, 'o', options) end
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now)

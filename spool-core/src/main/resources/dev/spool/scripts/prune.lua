@@ -12,9 +12,14 @@ local qp = string.sub(prefix, 1, -5)
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff, 'LIMIT', 0, max)
 for _, id in ipairs(old) do
   local key = prefix .. id
-  if int(id) and forget(qp, key, id) == 0 then
-    -- Its hash expired already: only its state index entry can be left.
-    for state in pairs(FINISHED_STATES) do redis.call('SREM', stateKey(qp, state, id), id) end
+  local state = int(id) and redis.pcall('HGET', key, 's')
+  if type(state) == 'string' and not FINISHED_STATES[state] then
+    -- A job that waits or runs: the entry is stray (written behind Spool's back), not the job's
+    -- end. It leaves the list below; the job stays.
+  elseif int(id) and forget(qp, key, id) == 0 then
+    -- Its hash expired already: only its state index entry can be left. An index key of another
+    -- type is set aside (onOwn): an error here would stop the queue's pruning for good.
+    for s in pairs(FINISHED_STATES) do onOwn(qp, 'SREM', stateKey(qp, s, id), id) end
   end
 end
 if #old > 0 then redis.call('ZREM', KEYS[1], unpack(old)) end
