@@ -98,6 +98,32 @@ class SpoolMetricsIT {
   }
 
   @Test
+  void aPostponedAttemptIsCountedAsPostponedAndNotAsAFailure() {
+    spool.enqueue(MAIL, new Mail(1));
+    spool
+        .worker("node-1")
+        .handle(
+            MAIL,
+            (job, m) -> {
+              if (job.status().log().isEmpty()) { // its first run: come back in 50 ms
+                throw new dev.spool.RunLaterException(Duration.ofMillis(50));
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> count("spool.jobs.succeeded", "mail") == 1);
+    assertThat(count("spool.jobs.postponed", "mail")).isEqualTo(1);
+    assertThat(count("spool.jobs.started", "mail")).isEqualTo(2);
+    assertThat(count("spool.jobs.failed", "mail")).isZero();
+    assertThat(
+            registry
+                .get("spool.jobs.execution")
+                .tags("type", "mail", "result", "postponed")
+                .timer()
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void queueGaugesReadTheCountsOncePerInterval() {
     spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2), new Mail(3)));
     AtomicInteger countsCalls = new AtomicInteger();

@@ -150,6 +150,27 @@ class SpoolTracingIT {
   }
 
   @Test
+  void aPostponedAttemptIsNoErrorAndSaysHowLongItWaits() {
+    spool.enqueue(MAIL, new Mail("x@y.z"));
+    spool
+        .worker("node-1")
+        .handle(
+            MAIL,
+            (job, m) -> {
+              if (job.status().log().isEmpty()) {
+                throw new dev.spool.RunLaterException(java.time.Duration.ofMillis(50), "quota");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans(SpanKind.CONSUMER).size() == 2);
+    SpanData postponed = spans(SpanKind.CONSUMER).getFirst();
+    assertThat(postponed.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(postponed.getEvents()).isEmpty();
+    assertThat(postponed.getAttributes().get(SpoolTracing.POSTPONED_MS)).isEqualTo(50);
+    assertThat(postponed.getAttributes().get(SpoolTracing.JOB_ATTEMPT)).isZero();
+  }
+
+  @Test
   void anAttemptThatFailsBeforeItsHandlerHasAnErrorSpan() {
     JobType<Mail> unhandled = JobType.of("unhandled", Mail.class).withQueue("mails");
     spool.enqueue(unhandled, new Mail("x@y.z"));
