@@ -70,11 +70,21 @@ public final class StatusCommand extends ClientCommand {
         out().println();
         out().println("log:");
         for (JobLogLine line : log) {
-          out().println("  " + line.at() + "  #" + line.attempt() + "  " + line.message());
+          out().println(logLine(line));
         }
       }
     }
     return 0;
+  }
+
+  /**
+   * One log line as printed: its time, attempt and message, the message's further lines indented
+   * under its first so that a stack trace or a multi-line note stays readable as one entry.
+   */
+  static String logLine(JobLogLine line) {
+    String head = "  " + line.at() + "  #" + line.attempt() + "  ";
+    return head
+        + line.message().replace("\r\n", "\n").replace("\n", "\n" + " ".repeat(head.length()));
   }
 
   /** The JSON document of a status; also one element of {@code query --json --full}. */

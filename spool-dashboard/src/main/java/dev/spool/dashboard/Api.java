@@ -90,10 +90,10 @@ final class Api {
       case "throughput" -> get(post, this::throughput);
       case "queues" -> {
         if (n == 2) { // by query, for a queue named "." or ".."
-          yield postOnly(post, () -> queueAction(required(params, "queue"), path.get(1)));
+          yield postOnly(post, () -> queueAction(required(params, "queue"), path.get(1), params));
         }
         if (n == 3) {
-          yield postOnly(post, () -> queueAction(path.get(1), path.get(2)));
+          yield postOnly(post, () -> queueAction(path.get(1), path.get(2), params));
         }
         throw unknown(path);
       }
@@ -193,8 +193,11 @@ final class Api {
     return object("namespace", data.namespace(), "readOnly", readOnly);
   }
 
-  /** Pauses, resumes or drains a queue the namespace has. */
-  private Map<String, Object> queueAction(String queue, String action) {
+  /**
+   * Pauses, resumes or drains a queue the namespace has; a drain with {@code scheduled=true} takes
+   * its scheduled jobs too.
+   */
+  private Map<String, Object> queueAction(String queue, String action, Params params) {
     if (!action.equals("pause") && !action.equals("resume") && !action.equals("drain")) {
       throw ApiException.notFound(
           "no queue action '" + Params.clip(action) + "': use pause, resume or drain");
@@ -208,8 +211,9 @@ final class Api {
       throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
     }
     if (action.equals("drain")) {
-      long drained = data.drain(queue);
-      return object("queue", queue, "action", action, "drained", drained);
+      boolean scheduled = params.bool("scheduled", false);
+      long drained = data.drain(queue, scheduled);
+      return object("queue", queue, "action", action, "drained", drained, "scheduled", scheduled);
     }
     boolean changed = action.equals("pause") ? data.pause(queue) : data.resume(queue);
     overview.controlsChanged();

@@ -34,8 +34,11 @@ interface DashboardData {
   /** Resumes a paused queue; false if it was running. */
   boolean resume(String queue);
 
-  /** Removes a queue's waiting jobs (not its scheduled or running ones); returns how many. */
-  long drain(String queue);
+  /**
+   * Removes a queue's waiting jobs, and its scheduled ones when {@code includeScheduled} (never its
+   * running ones); returns how many.
+   */
+  long drain(String queue, boolean includeScheduled);
 
   List<NodeInfo> nodes();
 

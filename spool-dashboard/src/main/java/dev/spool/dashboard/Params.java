@@ -80,6 +80,20 @@ final class Params {
     return n;
   }
 
+  /** "true" or "false", or the default when absent. */
+  boolean bool(String name, boolean defaultValue) {
+    String v = string(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw ApiException.badRequest(name + " must be true or false, got '" + clip(v) + "'");
+    };
+  }
+
   Instant instant(String name) {
     String v = string(name);
     if (v == null) {

@@ -77,8 +77,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public long drain(String queue) {
-    return spool.queue(queue).drain();
+  public long drain(String queue, boolean includeScheduled) {
+    return spool.queue(queue).drain(includeScheduled);
   }
 
   @Override

@@ -126,6 +126,13 @@ class DashboardApiIT {
     assertThat(waiting).allMatch(id -> state(id) == State.KILLED);
     assertThat(state(later)).isEqualTo(State.SCHEDULED); // scheduled jobs stay
     assertThat(http.act("api/queues/drain?queue=no-such-queue").status()).isEqualTo(404);
+    assertThat(http.act("api/queues/drain?queue=dash-idle&scheduled=yes").status()).isEqualTo(400);
+
+    JsonNode withScheduled = http.act("api/queues/drain?queue=dash-idle&scheduled=true").json();
+
+    assertThat(withScheduled.get("drained").asLong()).isEqualTo(1);
+    assertThat(withScheduled.get("scheduled").asBoolean()).isTrue();
+    assertThat(state(later)).isEqualTo(State.KILLED);
   }
 
   @Test

@@ -156,7 +156,11 @@ class DashboardBrowserIT {
   void aQueueIsDrainedAndANodeQuietedFromTheOverview() {
     worker = jobs.start(spool.worker("node-1"));
     List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs));
+    JobId later =
+        spool.enqueue(
+            TestJobs.IDLE, noArgs, JobOptions.builder().delay(Duration.ofHours(1)).build());
     String drain = "#queues tr[data-queue=dash-idle] button[data-action=drain]";
+    String withScheduled = "#queues tr[data-queue=dash-idle] button[data-action=drain-scheduled]";
     String quiet = "#nodes tr[data-node=node-1] button[data-action=quiet]";
 
     browser.get(dashboard.url());
@@ -164,6 +168,14 @@ class DashboardBrowserIT {
     click(drain);
     click("#queues button.confirm-yes");
     await().atMost(WAIT).until(() -> waiting.stream().allMatch(id -> state(id) == State.KILLED));
+    assertThat(state(later)).isEqualTo(State.SCHEDULED); // Drain leaves the scheduled ones
+
+    await()
+        .atMost(WAIT)
+        .until(() -> !browser.findElements(By.cssSelector(withScheduled)).isEmpty());
+    click(withScheduled);
+    click("#queues button.confirm-yes");
+    await().atMost(WAIT).until(() -> state(later) == State.KILLED);
 
     await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(quiet)).isEmpty());
     click(quiet);

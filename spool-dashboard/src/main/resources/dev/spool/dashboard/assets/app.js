@@ -244,6 +244,12 @@
         run: () => post("queues/drain?" + new URLSearchParams({ queue: q.queue }).toString()),
         done: (r) => r.queue + ": " + r.drained + " waiting jobs removed",
       }, () => setTimeout(onDone, 300), true),
+      // The same with the scheduled jobs too (delayed, waiting for a retry): BullMQ's drain(true).
+      READ_ONLY || !q.delayed ? null : actionButton("Drain with scheduled", {
+        name: "drain-scheduled",
+        run: () => post("queues/drain?" + new URLSearchParams({ queue: q.queue, scheduled: "true" }).toString()),
+        done: (r) => r.queue + ": " + r.drained + " waiting and scheduled jobs removed",
+      }, () => setTimeout(onDone, 300), true),
     ];
   }
 
