@@ -188,6 +188,22 @@ class BadInputIT {
   }
 
   @Test
+  void aFractionForAnIntegerIsAMismatchNeverCutAndLosslessCoercionsAreTaken() {
+    record Steps(int steps, String label) {}
+    JobType<Steps> report = JobType.of("report", Steps.class).withQueue("work");
+    List<Steps> ran = new CopyOnWriteArrayList<>();
+    plant("report", "{\"steps\": 2.7, \"label\": \"a\"}");
+    plant("report", "{\"steps\": \"2\", \"label\": 1}");
+    f.worker("node-1").handle(report, (job, r) -> ran.add(r)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 1);
+    assertThat(ran).containsExactly(new Steps(2, "1"));
+    assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
+        .contains("ArgumentMismatch")
+        .contains("2.7");
+  }
+
+  @Test
   void aPayloadOverTheLimitIsRejectedAtEnqueue() throws Exception {
     try (Spool strict =
         Spool.builder().redis(redis.uri()).namespace(f.namespace).maxPayloadBytes(100).build()) {

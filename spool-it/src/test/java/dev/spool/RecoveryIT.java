@@ -289,7 +289,7 @@ class RecoveryIT {
       await().atMost(Duration.ofSeconds(15)).until(() -> f.spool.deadJobs().size("work") == 1);
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> !err.lines("WARN", "1 jobs are dead: their node died").isEmpty());
+          .until(() -> !err.lines("WARN", "1 job is dead: their node died").isEmpty());
     }
     assertThat(f.spool.deadJobs().list("work", 0, 1).getFirst().error())
         .contains("lease expired on node 'crashy-1'");

@@ -29,6 +29,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
    */
   public static Duration parse(String value) {
     String text = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+    if (text.startsWith("-") && WHOLE.matcher(text.substring(1)).matches()) {
+      throw new TypeConversionException("'" + value + "' is negative: give a positive duration");
+    }
     Duration result;
     try {
       if (text.matches("\\d+")) {
@@ -51,20 +54,21 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         throw invalid(value);
       }
     } catch (NumberFormatException | ArithmeticException e) {
-      throw invalid(value);
+      // Digits beyond a long: far past the longest span, not malformed.
+      throw tooLong(value);
     }
     if (result.isZero()) {
       throw new TypeConversionException("'" + value + "' is zero: give a positive duration");
     }
     if (result.compareTo(JobOptions.MAX_SPAN) > 0) {
-      throw new TypeConversionException(
-          "'"
-              + value
-              + "' is too long: at most "
-              + JobOptions.MAX_SPAN.toHours()
-              + "h (100 years)");
+      throw tooLong(value);
     }
     return result;
+  }
+
+  private static TypeConversionException tooLong(String value) {
+    return new TypeConversionException(
+        "'" + value + "' is too long: at most " + JobOptions.MAX_SPAN.toHours() + "h (100 years)");
   }
 
   private static TypeConversionException invalid(String value) {

@@ -37,8 +37,19 @@ import picocli.CommandLine.Parameters;
           + " lock (exit code 0 either way; --json says \"accepted\": false)."
     })
 public final class EnqueueCommand extends ClientCommand {
+  /**
+   * The most text of arguments read from a file or stdin: the payload limit, with room for the
+   * spaces and line breaks of pretty-printed JSON that the stored arguments leave out.
+   */
+  static final int MAX_ARGS_TEXT_BYTES = 8 * Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES;
+
   private static final ObjectMapper STRICT =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // Numbers are kept as written: a double would turn 1e999 into "Infinity" and cut
+          // digits the handler's own type (a BigDecimal, say) could hold.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
 
   @Parameters(
       index = "0",
@@ -199,10 +210,12 @@ public final class EnqueueCommand extends ClientCommand {
     }
     try {
       if (argsSource.file != null) {
-        return Files.readString(argsSource.file, StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(argsSource.file)) {
+          return readBounded(in);
+        }
       }
       if ("-".equals(argsSource.json)) {
-        return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+        return readBounded(stdin);
       }
     } catch (NoSuchFileException e) {
       throw usage("--args-file: no such file: " + argsSource.file);
@@ -211,6 +224,39 @@ public final class EnqueueCommand extends ClientCommand {
       throw usage("cannot read the arguments from " + from + ": " + e.getMessage());
     }
     return argsSource.json;
+  }
+
+  /**
+   * Reads at most {@link #MAX_ARGS_TEXT_BYTES}: more could never make arguments under the payload
+   * limit, and reading it all would only fill the heap. A UTF-8 byte order mark is dropped.
+   */
+  private String readBounded(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_ARGS_TEXT_BYTES + 1);
+    if (bytes.length > MAX_ARGS_TEXT_BYTES) {
+      throw new CommandFailedException(
+          "arguments from "
+              + argsName()
+              + " are over "
+              + MAX_ARGS_TEXT_BYTES
+              + " bytes, over the limit of "
+              + Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES
+              + " bytes of JSON per job (see Spool.Builder.maxPayloadBytes)");
+    }
+    int from =
+        bytes.length >= 3
+                && (bytes[0] & 0xff) == 0xEF
+                && (bytes[1] & 0xff) == 0xBB
+                && (bytes[2] & 0xff) == 0xBF
+            ? 3
+            : 0;
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes, from, bytes.length - from))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw usage(argsName() + " is not UTF-8 text: JSON arguments must be");
+    }
   }
 
   private JsonNode parseArgs(String json) {

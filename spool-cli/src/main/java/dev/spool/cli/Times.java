@@ -86,7 +86,15 @@ final class Times {
         }
         return Instant.now().minus(ago);
       }
-      return parseInstant(value);
+      try {
+        return parseInstant(value);
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(
+            "'"
+                + value
+                + "' is neither an ISO-8601 instant (e.g. 2026-05-01T12:00:00Z) nor a duration"
+                + " ago (e.g. 30m, 2h)");
+      }
     }
   }
 }

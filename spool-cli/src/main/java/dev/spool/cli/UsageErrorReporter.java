@@ -42,10 +42,15 @@ final class UsageErrorReporter implements IParameterExceptionHandler {
     if (!asksForHelp(e)) {
       UnmatchedArgumentException.printSuggestions(e, err);
     }
-    if (!cmd.getSubcommands().isEmpty() && !(e instanceof UnmatchedArgumentException)) {
+    // A group ('spool dead') only groups commands; 'spool nodes' runs itself too, and a bad
+    // option of it is answered as any command's is.
+    boolean group =
+        !cmd.getSubcommands().isEmpty()
+            && !(cmd.getCommandSpec().userObject() instanceof ClientCommand);
+    if (group && !(e instanceof UnmatchedArgumentException)) {
       err.println(); // 'spool dead' alone: the commands it groups
       cmd.usage(err);
-    } else if (!cmd.getSubcommands().isEmpty()) {
+    } else if (group) {
       err.println("Try '" + name + " --help' for its commands.");
     } else {
       err.println("Try '" + name + " --help' for more information.");

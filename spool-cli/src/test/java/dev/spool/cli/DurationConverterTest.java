@@ -38,12 +38,20 @@ class DurationConverterTest {
   @Test
   void refusesWhatIsLongerThanAHundredYears() {
     assertThat(DurationConverter.parse("876600h")).isEqualTo(Duration.ofDays(36_525));
-    for (String tooLong : new String[] {"876601h", "2700000h", "99999999999999999s"}) {
+    for (String tooLong :
+        new String[] {"876601h", "2700000h", "99999999999999999s", "9999999999999999999s"}) {
       assertThatThrownBy(() -> DurationConverter.parse(tooLong))
           .as(tooLong)
           .isInstanceOf(TypeConversionException.class)
           .hasMessageContaining("too long");
     }
+  }
+
+  @Test
+  void aNegativeDurationIsNamedAsNegative() {
+    assertThatThrownBy(() -> DurationConverter.parse("-5s"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessage("'-5s' is negative: give a positive duration");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.spool.Timestamp;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +211,53 @@ class EnqueueCommandIT {
                 .get("blob")
                 .asText())
         .hasSize(400_000);
+  }
+
+  @Test
+  void argumentsFarOverTheLimitAreRefusedWithoutReadingThemAll(@TempDir Path dir) throws Exception {
+    // Valid JSON, many times the limit: refused as too large, not as invalid, nor with the heap.
+    String huge = "{\"blob\":\"" + "x".repeat(EnqueueCommand.MAX_ARGS_TEXT_BYTES + 10) + "\"}";
+    Path file = Files.writeString(dir.resolve("huge.json"), huge);
+
+    Cli.Run fromFile = cli.run("enqueue", "big", "--args-file", file.toString());
+    Cli.Run fromStdin = cli.enqueueWithInput(huge, "big", "--args", "-");
+
+    for (Cli.Run run : List.of(fromFile, fromStdin)) {
+      assertThat(run.code).isEqualTo(1);
+      assertThat(run.err)
+          .contains("over " + EnqueueCommand.MAX_ARGS_TEXT_BYTES + " bytes")
+          .contains("over the limit of 524288 bytes of JSON per job");
+    }
+    assertThat(spool.monitor().counts("default").ready()).isZero();
+  }
+
+  @Test
+  void numbersAreKeptAsWrittenAndAByteOrderMarkIsSkipped(@TempDir Path dir) throws Exception {
+    JobId id =
+        JobId.parse(
+            cli.run(
+                    "enqueue",
+                    "calc",
+                    "--args",
+                    "{\"pi\":3.141592653589793238462643383279,"
+                        + "\"big\":1e999,\"n\":12345678901234567890}")
+                .ok()
+                .out
+                .strip());
+    String stored = spool.statuses().find(id).orElseThrow().raw().get("a");
+    assertThat(stored)
+        .contains("3.141592653589793238462643383279")
+        .contains("1E+999")
+        .contains("12345678901234567890")
+        .doesNotContain("Infinity");
+
+    Path bom = dir.resolve("bom.json");
+    Files.write(bom, ("\uFEFF{\"to\":\"a@b.c\"}").getBytes(StandardCharsets.UTF_8));
+    JobId fromBom =
+        JobId.parse(
+            cli.run("enqueue", "send-email", "--args-file", bom.toString()).ok().out.strip());
+    assertThat(spool.statuses().find(fromBom).orElseThrow().raw().get("a"))
+        .isEqualTo("{\"to\":\"a@b.c\"}");
   }
 
   @Test

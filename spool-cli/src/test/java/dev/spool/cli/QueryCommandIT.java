@@ -128,7 +128,7 @@ class QueryCommandIT {
     assertThat(cli.run("query", "--after", "1h", "--before", "2h").err)
         .contains("is later than --before");
     assertThat(cli.run("query", "--after", "yesterday").err)
-        .contains("'yesterday' is not an ISO-8601 instant");
+        .contains("'yesterday' is neither an ISO-8601 instant");
     assertThat(cli.run("query", "--limit", "-1").code).isEqualTo(2);
   }
 

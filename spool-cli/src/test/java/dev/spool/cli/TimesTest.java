@@ -40,6 +40,9 @@ class TimesTest {
     assertThat(t).isBetween(before, after);
     assertThat(new Times.InstantOrAgoConverter().convert("2026-05-01"))
         .isEqualTo(Instant.parse("2026-05-01T00:00:00Z"));
+    assertThatThrownBy(() -> new Times.InstantOrAgoConverter().convert("banana"))
+        .hasMessageContaining("neither an ISO-8601 instant")
+        .hasMessageContaining("nor a duration ago (e.g. 30m, 2h)");
   }
 
   @Test

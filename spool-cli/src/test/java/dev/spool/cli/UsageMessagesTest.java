@@ -45,6 +45,18 @@ class UsageMessagesTest {
   }
 
   @Test
+  void aBadOptionOfACommandThatAlsoGroupsOthersIsAnsweredInTwoLines() {
+    Cli.Run nodes = Cli.raw("nodes", "--redis", "x");
+
+    assertThat(nodes.code).isEqualTo(2);
+    assertThat(nodes.err)
+        .startsWith("spool nodes: --redis: 'x' is not a Redis URI")
+        .contains("Try 'spool nodes --help' for more information.")
+        .doesNotContain("Usage:");
+    assertThat(Cli.raw("dead").err).contains("Usage: spool dead"); // a group alone: its commands
+  }
+
+  @Test
   void optionsThatExcludeEachOtherSaySo() {
     Cli.Run run = Cli.raw("enqueue", "x", "--delay", "1s", "--at", "2026-12-01T00:00:00Z");
 

@@ -52,10 +52,10 @@ public final class Reaper {
       // A death is worth a warning wherever it happens, as a node warns of the jobs that die on
       // it: these died with their node, during their last allowed attempt.
       log.warn(
-          "queue {}: {} jobs are dead: their node died (or stalled past the lease) during their"
+          "queue {}: {} dead: their node died (or stalled past the lease) during their"
               + " last allowed attempt; `spool dead list --queue {}` shows them",
           queue,
-          r[1],
+          r[1] == 1 ? "1 job is" : r[1] + " jobs are",
           queue);
     }
     return r[3] == BATCH;
