@@ -12,6 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -176,13 +178,27 @@ public final class Batch {
      * held (by another job, or by an earlier part of this batch with the same arguments) is not
      * enqueued: it counts as a failed part at once, since it will never run for this batch.
      *
+     * <p>Every part's arguments are encoded first: one that cannot be (or is over the payload
+     * limit) fails the submit before anything is written. If Redis refuses or fails midway, the
+     * parts certainly not enqueued count as failed parts at once, so the batch still completes; see
+     * {@link BatchSubmitException}.
+     *
      * @throws IllegalStateException if no part was added
+     * @throws BatchSubmitException if some parts could not be enqueued; the batch is recorded
      * @throws UniqueJobConflictException if such a part's unique lock raises on a conflict ({@link
      *     OnConflict#RAISE}); the batch is recorded and its other parts enqueued all the same
      */
     public Batch submit() {
       if (parts.isEmpty()) {
         throw new IllegalStateException("a batch needs at least one part: call add(...) first");
+      }
+      // Every part's arguments are encoded (and checked against the size limit) before anything
+      // is written (or a parent part deferred): a part that cannot be leaves no batch behind, no
+      // part of it
+      // runs, and a parent part is not left waiting for it.
+      List<String> encoded = new ArrayList<>(parts.size());
+      for (Part p : parts) {
+        encoded.add(encode(p.type(), p.args()));
       }
       String queue =
           onComplete != null
@@ -222,8 +238,13 @@ public final class Batch {
             from == 0 ? config : List.of(),
             names);
       }
+      Batch batch = new Batch(store, queue, token);
       // Consecutive parts of one type and options go out together, pipelined.
       List<String> rejected = new ArrayList<>();
+      SortedMap<Integer, JobId> enqueued = new TreeMap<>();
+      List<Integer> notEnqueued = new ArrayList<>();
+      List<Integer> maybeEnqueued = new ArrayList<>();
+      Throwable failure = null;
       UniqueJobConflictException raise = null;
       int from = 0;
       while (from < parts.size()) {
@@ -234,38 +255,107 @@ public final class Batch {
             && parts.get(to).options() == first.options()) {
           to++;
         }
+        if (failure != null) {
+          // Not sent once an earlier group failed: certainly not enqueued.
+          for (int i = from; i < to; i++) {
+            notEnqueued.add(i);
+          }
+          from = to;
+          continue;
+        }
         List<Object> args = new ArrayList<>(to - from);
         List<String> refs = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
           args.add(parts.get(i).args());
-          refs.add(queue + "|" + token + "|" + i);
+          refs.add(ref(queue, token, i));
         }
-        List<EnqueueResult> results = enqueue(first.type(), args, first.options(), refs);
-        for (int i = 0; i < results.size(); i++) {
-          if (!results.get(i).accepted()) {
-            rejected.add(refs.get(i));
-            Unique<?> unique = Enqueuer.uniqueOf(first.type(), first.options());
-            if (raise == null && unique != null && unique.conflict() == OnConflict.RAISE) {
-              raise = new UniqueJobConflictException(first.type().name(), results.get(i).jobId());
+        try {
+          List<EnqueueResult> results =
+              enqueue(first.type(), args, first.options(), refs, encoded.subList(from, to));
+          for (int i = 0; i < results.size(); i++) {
+            enqueued.put(from + i, results.get(i).jobId());
+            if (!results.get(i).accepted()) {
+              rejected.add(refs.get(i));
+              Unique<?> unique = Enqueuer.uniqueOf(first.type(), first.options());
+              if (raise == null && unique != null && unique.conflict() == OnConflict.RAISE) {
+                raise = new UniqueJobConflictException(first.type().name(), results.get(i).jobId());
+              }
             }
+          }
+        } catch (PartialEnqueueException e) {
+          failure = e;
+          int at = from;
+          e.enqueued().forEach((i, id) -> enqueued.put(at + i, id));
+          e.notEnqueued().forEach(i -> notEnqueued.add(at + i));
+          e.maybeEnqueued().forEach(i -> maybeEnqueued.add(at + i));
+        } catch (RuntimeException e) {
+          failure = e;
+          // A refusal (Redis's, or before sending) wrote none of the group's parts; a call that got
+          // no answer, or a failure of another kind, may have left some of them enqueued.
+          boolean unknown =
+              !(e instanceof SpoolException) || e instanceof EnqueueOutcomeUnknownException;
+          for (int i = from; i < to; i++) {
+            (unknown ? maybeEnqueued : notEnqueued).add(i);
           }
         }
         from = to;
       }
-      if (!rejected.isEmpty()) {
-        // A rejected part never runs for this batch: without its end the batch would wait for it.
-        store.batchPartsFailed(rejected, Micros.now(clock));
+      // A part rejected or never enqueued never runs for this batch: without its end the batch
+      // would wait for it until its keys expire, and its callbacks would never run.
+      List<String> ended = new ArrayList<>(rejected);
+      for (int i : notEnqueued) {
+        ended.add(ref(queue, token, i));
+      }
+      try {
+        for (int i = 0; i < ended.size(); i += slice) {
+          store.batchPartsFailed(
+              ended.subList(i, Math.min(i + slice, ended.size())), Micros.now(clock));
+        }
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+      if (failure != null) {
+        throw new BatchSubmitException(
+            "batch %s: %d of %d parts enqueued, %d not (counted as failed parts), %d may have been (the batch waits for them): %s"
+                .formatted(
+                    batch.id(),
+                    enqueued.size(),
+                    parts.size(),
+                    notEnqueued.size(),
+                    maybeEnqueued.size(),
+                    failure.getMessage()),
+            batch,
+            enqueued,
+            notEnqueued,
+            maybeEnqueued,
+            failure);
       }
       if (raise != null) {
         throw raise;
       }
-      return new Batch(store, queue, token);
+      return batch;
+    }
+
+    private static String ref(String queue, String token, int part) {
+      return queue + "|" + token + "|" + part;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A> String encode(JobType<A> type, Object args) {
+      return enqueuer.encode(type, (A) args);
     }
 
     @SuppressWarnings("unchecked")
     private <A> List<EnqueueResult> enqueue(
-        JobType<A> type, List<Object> args, JobOptions options, List<String> refs) {
-      return enqueuer.enqueueAll(type, (List<A>) (List<?>) args, options, refs);
+        JobType<A> type,
+        List<Object> args,
+        JobOptions options,
+        List<String> refs,
+        List<String> encoded) {
+      return enqueuer.enqueueAll(type, (List<A>) (List<?>) args, options, refs, encoded);
     }
   }
 }

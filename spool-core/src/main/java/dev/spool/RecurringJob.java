@@ -9,7 +9,9 @@ import java.util.Optional;
  * A recurring job as stored: its schedule and the job each tick enqueues.
  *
  * @param schedule as {@link Schedule#toString()} describes it: "every PT30S" (ISO-8601) or "cron '0
- *     3 * * *' in Europe/Berlin"
+ *     3 * * *' in Europe/Berlin"; for a stored definition that does not parse (written by hand or
+ *     by another tool), "malformed definition: " and why: its ticks do not fire until it is defined
+ *     again or cancelled
  * @param lastRun when a tick last enqueued (or tried to enqueue) its job
  * @param nextRun when the next tick is due
  */

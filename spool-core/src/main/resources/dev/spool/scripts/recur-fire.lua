@@ -21,7 +21,8 @@ if seq and not (string.match(seq, '^%d+$') and tonumber(seq) < 1e14 - 1) then
   return redis.error_reply('ERR the job numbers of this queue are used up or corrupt (seq ' .. seq .. ')')
 end
 redis.call('ZADD', KEYS[1], ARGV[4], name)
-redis.call('HSET', KEYS[2], name, ARGV[6])
+-- After the first write: a last-run key of another type is set aside, so the tick still fires.
+onOwn(qp, 'HSET', KEYS[2], name, ARGV[6])
 local lock, expiry = ARGV[10], ARGV[11]
 local lockKey = nil
 if lock ~= '' and expiry ~= '' then

@@ -111,15 +111,30 @@ public final class Enqueuer {
    */
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type, List<? extends A> args, JobOptions options, List<String> batchParts) {
+    return enqueueAll(type, args, options, batchParts, null);
+  }
+
+  /**
+   * As {@link #enqueueAll(JobType, List, JobOptions, List)}, with the arguments already encoded by
+   * {@link #encode(JobType, Object)} ({@code encoded}, at the same indexes; null to encode them
+   * here).
+   */
+  public <A> List<EnqueueResult> enqueueAll(
+      JobType<A> type,
+      List<? extends A> args,
+      JobOptions options,
+      List<String> batchParts,
+      List<String> encoded) {
     String queue = options.queue().orElse(type.queue());
     List<EnqueueResult> results;
     if (observers.intercepting()) {
       EnqueueCall call = new EnqueueCall(queue, type.name(), args.size());
       results =
           observers.aroundEnqueue(
-              call, () -> enqueueAll(queue, type, args, options, batchParts, call.headers()));
+              call,
+              () -> enqueueAll(queue, type, args, options, batchParts, encoded, call.headers()));
     } else {
-      results = enqueueAll(queue, type, args, options, batchParts, Map.of());
+      results = enqueueAll(queue, type, args, options, batchParts, encoded, Map.of());
     }
     if (observers.listening()) {
       Map<String, Integer> accepted = new LinkedHashMap<>();
@@ -139,10 +154,11 @@ public final class Enqueuer {
       List<? extends A> args,
       JobOptions options,
       List<String> batchParts,
+      List<String> encoded,
       Map<String, String> headers) {
     Template<A> template = template(type, options, batchParts != null, clock.millis(), headers);
     if (store.shards().isSharded(queue)) {
-      return enqueueSharded(template, args, batchParts);
+      return enqueueSharded(template, args, batchParts, encoded);
     }
     registerQueue(queue);
     try (Json.Sequence json = new Json.Sequence()) {
@@ -150,7 +166,12 @@ public final class Enqueuer {
           send(
               queue,
               args.size(),
-              i -> template.job(args.get(i), batchParts == null ? "" : batchParts.get(i), json));
+              i ->
+                  template.job(
+                      args.get(i),
+                      batchParts == null ? "" : batchParts.get(i),
+                      json,
+                      encoded == null ? null : encoded.get(i)));
       return sent.resultsOrThrow(queue);
     }
   }
@@ -232,7 +253,7 @@ public final class Enqueuer {
    * by its lock digest), the jobs of each shard in their order and in chunks.
    */
   private <A> List<EnqueueResult> enqueueSharded(
-      Template<A> template, List<? extends A> args, List<String> batchParts) {
+      Template<A> template, List<? extends A> args, List<String> batchParts, List<String> encoded) {
     Map<String, List<Integer>> byShard = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       byShard.computeIfAbsent(template.shardFor(args.get(i)), s -> new ArrayList<>()).add(i);
@@ -241,7 +262,12 @@ public final class Enqueuer {
       return sendGroups(
           byShard,
           args.size(),
-          at -> template.job(args.get(at), batchParts == null ? "" : batchParts.get(at), json));
+          at ->
+              template.job(
+                  args.get(at),
+                  batchParts == null ? "" : batchParts.get(at),
+                  json,
+                  encoded == null ? null : encoded.get(at)));
     }
   }
 
@@ -339,10 +365,11 @@ public final class Enqueuer {
               type.concurrencyLimit().isPresent() || type.rateLimit().isPresent());
     }
 
-    NewJob job(A args, String batchPart, Json.Sequence json) {
+    /** {@code preEncoded}: the arguments as {@link #encode(JobType, Object)} gave them, or null. */
+    NewJob job(A args, String batchPart, Json.Sequence json, String preEncoded) {
       String lock =
           unique == null ? "" : LockSpec.of(type.name(), unique, args, defaultLockTtl).stored();
-      String encoded = encode(type, args, json);
+      String encoded = preEncoded != null ? preEncoded : encode(type, args, json);
       if (!fields.limited()) {
         return new NewJob(fields, encoded, lock, batchPart);
       }
@@ -372,7 +399,7 @@ public final class Enqueuer {
     /** {@link #job} for arguments known to be of this template's type. */
     @SuppressWarnings("unchecked")
     NewJob jobOf(Object args, Json.Sequence json) {
-      return job((A) args, "", json);
+      return job((A) args, "", json, null);
     }
   }
 
@@ -590,6 +617,15 @@ public final class Enqueuer {
     }
     Duration delay = options.delay().orElse(Duration.ZERO);
     return delay.isZero() ? 0 : nowMs + delay.toMillis();
+  }
+
+  /**
+   * The arguments as JSON, checked against the size limit, as an enqueue would store them: to check
+   * jobs before anything is written, then pass them to {@link #enqueueAll(JobType, List,
+   * JobOptions, List, List)}.
+   */
+  public <A> String encode(JobType<A> type, A args) {
+    return encode(type, args, null);
   }
 
   /** The arguments as JSON, through {@code json} when given; checked against the size limit. */

@@ -44,6 +44,7 @@ public enum Script {
   RECUR_SET("recur-set"),
   RECUR_CANCEL("recur-cancel"),
   RECUR_FIRE("recur-fire"),
+  RECUR_SKIP("recur-skip"),
   NODE_REGISTER("node-register"),
   NODE_LEAVE("node-leave"),
   NODE_FORGET("node-forget"),

@@ -26,8 +26,22 @@ import org.slf4j.LoggerFactory;
 public final class RecurringStore {
   private static final Logger log = LoggerFactory.getLogger(RecurringStore.class);
 
+  /** Due entries read per call; a pass reads pages until none is left, up to MAX_PAGES. */
+  private static final int PAGE = 100;
+
+  private static final int MAX_PAGES = 10;
+
+  /** How long a tick whose definition does not parse waits before it is read again. */
+  private static final long MALFORMED_RETRY_MS = 60_000;
+
+  /** How {@link #list} describes the schedule of a definition that does not parse. */
+  private static final String MALFORMED = "malformed definition: ";
+
   /** Ticks whose script refused them ("queue\nname"), and until when (ms) they wait. */
   private final Map<String, Long> refusedUntilMs = new ConcurrentHashMap<>();
+
+  /** Malformed definitions already logged ("queue\nname" -> the definition), to log each once. */
+  private final Map<String, String> malformed = new ConcurrentHashMap<>();
 
   private final RedisConnection redis;
   private final Keys keys;
@@ -114,8 +128,17 @@ public final class RecurringStore {
       if (json == null || next == null) {
         continue;
       }
+      RecurringDefinition d = null;
+      Optional<Instant> lastRun =
+          Optional.ofNullable(last)
+              .filter(l -> l.matches("\\d{1,18}"))
+              .map(l -> Instant.ofEpochMilli(Long.parseLong(l)));
       try {
-        RecurringDefinition d = RecurringDefinition.parse(json);
+        d = RecurringDefinition.parse(json);
+        String problem = problem(d);
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
+        }
         out.add(
             new RecurringJob(
                 e.getKey(),
@@ -123,10 +146,21 @@ public final class RecurringStore {
                 Schedule.parse(d.schedule()).toString(),
                 d.type(),
                 d.args(),
-                Optional.ofNullable(last).map(l -> Instant.ofEpochMilli(Long.parseLong(l))),
+                lastRun,
                 Instant.ofEpochMilli(next.longValue())));
-      } catch (JsonProcessingException | IllegalArgumentException ex) {
-        log.warn("recurring job '{}' has a malformed definition: {}", e.getKey(), ex.getMessage());
+      } catch (JsonProcessingException | RuntimeException ex) {
+        // Listed all the same, so that an operator sees it (and can cancel or define it again);
+        // its ticks wait, tried again every minute, while the others fire.
+        String reason = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
+        out.add(
+            new RecurringJob(
+                e.getKey(),
+                e.getValue(),
+                MALFORMED + reason,
+                d != null && d.type() != null ? d.type() : "?",
+                d != null ? d.args() : null,
+                lastRun,
+                Instant.ofEpochMilli(next.longValue())));
       }
     }
     out.sort((a, b) -> a.name().compareTo(b.name()));
@@ -135,45 +169,62 @@ public final class RecurringStore {
 
   /**
    * Fires every due tick of a queue's recurring jobs; returns when the next one is due (ms), or -1
-   * if the queue has none.
+   * if the queue has none. Due entries are read a page at a time: a tick that fires, or whose
+   * definition is missing or malformed, moves out of the due range, so the pages after it come up.
    */
   public long fireDue(String queue, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     long nowMs = nowMicros / 1000;
-    List<ScoredValue<String>> due =
-        redis.await(
-            redis
-                .async()
-                .zrangebyscoreWithScores(
-                    q.recurringDue(),
-                    Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
-                    io.lettuce.core.Limit.create(0, 100)));
     long retryAtMs = Long.MAX_VALUE; // the soonest a refused tick is tried again
-    for (ScoredValue<String> tick : due) {
-      String tickKey = queue + '\n' + tick.getValue();
-      Long refusedUntil = refusedUntilMs.get(tickKey);
-      if (refusedUntil != null && nowMs < refusedUntil) {
-        retryAtMs = Math.min(retryAtMs, refusedUntil);
-        continue;
-      }
-      try {
-        fire(q, tick.getValue(), (long) tick.getScore(), nowMicros);
-        refusedUntilMs.remove(tickKey);
-      } catch (RuntimeException e) {
-        if (FailureScope.wholeRedis(e)) {
-          throw e;
+    int leftDue = 0; // due entries this pass leaves where they are: later pages start past them
+    int moved = 0;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      List<ScoredValue<String>> due =
+          redis.await(
+              redis
+                  .async()
+                  .zrangebyscoreWithScores(
+                      q.recurringDue(),
+                      Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
+                      io.lettuce.core.Limit.create(leftDue, PAGE)));
+      for (ScoredValue<String> tick : due) {
+        String tickKey = queue + '\n' + tick.getValue();
+        Long refusedUntil = refusedUntilMs.get(tickKey);
+        if (refusedUntil != null && nowMs < refusedUntil) {
+          retryAtMs = Math.min(retryAtMs, refusedUntil);
+          leftDue++;
+          continue;
         }
-        // One tick refused by its script must not stop the queue's other ticks; it is tried
-        // again after a pause, not on every pass the other queues' work brings.
-        long until = nowMs + FailureScope.RETRY_REFUSED_MS;
-        refusedUntilMs.put(tickKey, until);
-        retryAtMs = Math.min(retryAtMs, until);
-        log.warn(
-            "recurring job '{}' of queue {} could not fire, retrying in {} s: {}",
-            tick.getValue(),
-            queue,
-            FailureScope.RETRY_REFUSED_MS / 1000,
-            e.getMessage());
+        try {
+          if (fire(q, queue, tick.getValue(), scoreText(tick.getScore()), nowMicros)) {
+            moved++;
+          } else {
+            leftDue++; // moved by another node meanwhile, or not movable: the end of the pass says
+          }
+          refusedUntilMs.remove(tickKey);
+        } catch (RuntimeException e) {
+          if (FailureScope.wholeRedis(e)) {
+            throw e;
+          }
+          // One tick refused by its script must not stop the queue's other ticks; it is tried
+          // again after a pause, not on every pass the other queues' work brings.
+          long until = nowMs + FailureScope.RETRY_REFUSED_MS;
+          refusedUntilMs.put(tickKey, until);
+          retryAtMs = Math.min(retryAtMs, until);
+          leftDue++;
+          log.warn(
+              "recurring job '{}' of queue {} could not fire, retrying in {} s: {}",
+              tick.getValue(),
+              queue,
+              FailureScope.RETRY_REFUSED_MS / 1000,
+              e.getMessage());
+        }
+      }
+      if (due.size() < PAGE) {
+        break;
+      }
+      if (page == MAX_PAGES - 1 && moved > 0) {
+        return nowMs; // more due than one pass takes on: the next pass goes on at once
       }
     }
     List<ScoredValue<String>> first =
@@ -182,11 +233,13 @@ public final class RecurringStore {
       return -1;
     }
     long firstDueMs = (long) first.getFirst().getScore();
-    if (retryAtMs == Long.MAX_VALUE || firstDueMs > nowMs) {
+    if (firstDueMs > nowMs) {
       return firstDueMs;
     }
-    // A refused tick is still due, first: the next pass is when it may be tried again, or when
-    // the next tick that is not due yet is, if sooner.
+    // Still due after a whole pass: a refused tick, or one this pass could not move. The next pass
+    // is when it may be tried again, or when the next tick that is not due yet is, if sooner;
+    // never at once, or the stager would spin on it.
+    long retry = retryAtMs == Long.MAX_VALUE ? nowMs + FailureScope.RETRY_REFUSED_MS : retryAtMs;
     List<ScoredValue<String>> later =
         redis.await(
             redis
@@ -196,25 +249,58 @@ public final class RecurringStore {
                     Range.from(
                         Range.Boundary.excluding((double) nowMs), Range.Boundary.unbounded()),
                     io.lettuce.core.Limit.create(0, 1)));
-    return later.isEmpty() ? retryAtMs : Math.min(retryAtMs, (long) later.getFirst().getScore());
+    return later.isEmpty() ? retry : Math.min(retry, (long) later.getFirst().getScore());
   }
 
-  private void fire(QueueKeys q, String name, long seenDueMs, long nowMicros) {
+  /**
+   * Fires one due tick; false if its entry did not move (another node fired or moved it first). A
+   * tick whose definition is missing or malformed does not fire, and its entry is moved aside
+   * ({@link #skip}), so that it holds up neither the other ticks nor the stager.
+   */
+  private boolean fire(QueueKeys q, String queue, String name, String seenDue, long nowMicros) {
+    String tickKey = queue + '\n' + name;
     String json = redis.await(redis.async().hget(q.recurring(), name));
     if (json == null) {
-      return;
-    }
-    RecurringDefinition d;
-    Schedule schedule;
-    try {
-      d = RecurringDefinition.parse(json);
-      schedule = Schedule.parse(d.schedule());
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      log.warn("recurring job '{}' has a malformed definition, skipped: {}", name, e.getMessage());
-      return;
+      // A due entry with no definition (cancelled by hand, or half-written): nothing to fire.
+      malformed.remove(tickKey);
+      boolean removed = skip(q, name, seenDue, null, 0);
+      if (removed) {
+        log.info(
+            "recurring job '{}' of queue {} has no definition: its next run is removed",
+            name,
+            queue);
+      }
+      return removed;
     }
     long nowMs = nowMicros / 1000;
-    long next = schedule.next(Instant.ofEpochMilli(nowMs)).toEpochMilli();
+    RecurringDefinition d;
+    long next;
+    try {
+      d = RecurringDefinition.parse(json);
+      String problem = problem(d);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      next = Schedule.parse(d.schedule()).next(Instant.ofEpochMilli(nowMs)).toEpochMilli();
+    } catch (JsonProcessingException | RuntimeException e) {
+      long retryAt = nowMs + MALFORMED_RETRY_MS;
+      // Logged once per definition and node: the entry comes back every minute until mended.
+      if (!json.equals(malformed.put(tickKey, json))) {
+        log.warn(
+            "recurring job '{}' of queue {} has a malformed definition and does not fire (tried"
+                + " again every {} s, its other ticks and jobs go on): define it again with"
+                + " Spool.recurring, or cancel it (spool recurring cancel {}): {}",
+            name,
+            queue,
+            MALFORMED_RETRY_MS / 1000,
+            name,
+            e.getMessage());
+      } else {
+        log.debug("recurring job '{}' of queue {} is still malformed", name, queue);
+      }
+      return skip(q, name, seenDue, json, retryAt);
+    }
+    malformed.remove(tickKey);
     String expiry =
         d.lock().isEmpty() || !d.lockAtEnqueue() ? "" : Long.toString(nowMs + d.lockTtlMs());
     Long r =
@@ -225,7 +311,7 @@ public final class RecurringStore {
                 new String[] {q.recurringDue(), q.recurringLast()},
                 q.jobPrefix(),
                 name,
-                Long.toString(seenDueMs),
+                seenDue,
                 Long.toString(next),
                 Long.toString(nowMicros),
                 Long.toString(nowMs),
@@ -239,5 +325,56 @@ public final class RecurringStore {
     } else if (r < 0) {
       log.info("recurring job '{}': tick skipped, its unique lock is held", name);
     }
+    return r != 0;
+  }
+
+  /**
+   * A next run as the scripts compare it with the one stored: exact, so that one written by hand
+   * with a fraction (1.5) still matches, rather than being cut to another number that never does.
+   */
+  private static String scoreText(double score) {
+    return score == Math.rint(score) && Math.abs(score) < 1e15
+        ? Long.toString((long) score)
+        : Double.toString(score);
+  }
+
+  /** What makes a parsed definition unusable, or null: fields a tick cannot do without. */
+  private static String problem(RecurringDefinition d) {
+    if (d.schedule() == null) {
+      return "no schedule";
+    }
+    if (d.type() == null || d.type().isEmpty()) {
+      return "no job type";
+    }
+    if (d.args() == null) {
+      return "no arguments";
+    }
+    if (d.options() == null || d.lock() == null) {
+      return "no options or lock field";
+    }
+    // recur-fire names the lock key after the spec's trailing digest.
+    if (!d.lock().isEmpty() && !d.lock().matches("(?s).*[0-9a-fA-F]")) {
+      return "unique lock does not parse: " + d.lock();
+    }
+    return null;
+  }
+
+  /**
+   * Moves a due entry that cannot fire out of the way: removed when its definition is missing
+   * ({@code json} null), else due again at {@code retryAtMs}. False if it changed meanwhile.
+   */
+  private boolean skip(QueueKeys q, String name, String seenDue, String json, long retryAtMs) {
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.RECUR_SKIP,
+                ScriptOutputType.INTEGER,
+                new String[] {q.recurring(), q.recurringDue()},
+                name,
+                seenDue,
+                json == null ? "missing" : "malformed",
+                json == null ? "" : json,
+                Long.toString(retryAtMs)));
+    return r != 0;
   }
 }

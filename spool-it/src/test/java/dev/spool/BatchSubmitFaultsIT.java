@@ -1,0 +1,99 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A batch submit that cannot enqueue every part: no batch left open for its whole TTL. */
+class BatchSubmitFaultsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  /** Arguments whose encoding fails (an application bug). */
+  record Bad(int n) {
+    @Override
+    public int n() {
+      throw new IllegalStateException("cannot encode");
+    }
+  }
+
+  static final JobType<Bad> BAD = JobType.of("bad", Bad.class).withQueue("work");
+  static final JobType<Noop> REPORT = JobType.of("report", Noop.class).withQueue("work");
+  static final JobType<Noop> ELSEWHERE = JobType.of("elsewhere", Noop.class).withQueue("other");
+
+  Fixtures f;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  @Test
+  void aPartWhoseArgumentsCannotBeEncodedFailsTheSubmitBeforeAnythingIsWritten() {
+    Batch.Builder b = f.spool.batch().onComplete(REPORT, new Noop(-1));
+    for (int i = 0; i < 600; i++) {
+      b.add(NOOP, new Noop(i));
+    }
+    b.add(BAD, new Bad(1));
+
+    Throwable t = catchThrowable(b::submit);
+
+    assertThat(t).isInstanceOf(SpoolException.class).hasMessageContaining("cannot encode");
+    assertThat(f.redis().keys(f.namespace + ":*batch:*")).as("no batch recorded").isEmpty();
+    assertThat(f.redis().get(f.namespace + ":{work}:seq")).as("no part enqueued").isNull();
+  }
+
+  @Test
+  void partsNotEnqueuedWhenRedisRefusesMidwayCountAsFailedAndTheBatchCompletes() {
+    // Redis refuses every enqueue on queue "other": its job numbers are used up.
+    f.redis().set(f.namespace + ":{other}:seq", "99999999999999");
+    AtomicInteger reports = new AtomicInteger();
+    Batch.Builder b = f.spool.batch().onComplete(REPORT, new Noop(-1));
+    for (int i = 0; i < 600; i++) {
+      b.add(NOOP, new Noop(i));
+    }
+    for (int i = 600; i < 605; i++) {
+      b.add(ELSEWHERE, new Noop(i)); // refused
+    }
+    for (int i = 605; i < 610; i++) {
+      b.add(NOOP, new Noop(i)); // not sent after the refusal
+    }
+
+    Throwable t = catchThrowable(b::submit);
+
+    assertThat(t).isInstanceOf(BatchSubmitException.class);
+    BatchSubmitException e = (BatchSubmitException) t;
+    assertThat(e.enqueued()).hasSize(600);
+    assertThat(e.notEnqueued()).isEqualTo(IntStream.range(600, 610).boxed().toList());
+    assertThat(e.maybeEnqueued()).isEmpty();
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1")
+        .concurrency(8)
+        .handle(NOOP, (job, a) -> ran.add(a.n()))
+        .handle(REPORT, (job, a) -> reports.incrementAndGet())
+        .start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> reports.get() == 1);
+    assertThat(ran).hasSize(600);
+    BatchProgress progress = e.batch().progress();
+    assertThat(progress.finished()).isTrue();
+    assertThat(progress.succeeded()).isEqualTo(600);
+    assertThat(progress.failed()).isEqualTo(10);
+  }
+}

@@ -1,0 +1,209 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Recurring jobs whose keys were written behind Spool's back: a definition that is missing or does
+ * not parse, a last-run key of another type. Each harms its own schedule at most, never the queue's
+ * other schedules or the stager.
+ */
+class RecurringFaultsIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  static final JobType<Noop> PING = JobType.of("ping", Noop.class).withQueue("cron");
+  static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
+  static final Duration EVERY = Duration.ofSeconds(30);
+
+  final String namespace = SpoolRedis.namespace();
+  final List<AutoCloseable> open = new ArrayList<>();
+  RedisCommands<String, String> raw;
+  RedisClient client;
+  CapturedErr err;
+
+  @BeforeEach
+  void setUp() {
+    err = new CapturedErr();
+    client = RedisClient.create(redis.uri());
+    raw = client.connect().sync();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+    client.shutdown();
+    err.close();
+  }
+
+  String key(String rest) {
+    return namespace + ":{cron}:" + rest;
+  }
+
+  Spool spool(MutableClock clock) {
+    Spool spool = Spool.builder().redis(redis.uri()).namespace(namespace).clock(clock).build();
+    open.add(spool);
+    return spool;
+  }
+
+  /** Jobs the queue has given numbers to: here, the ticks that fired. */
+  long jobsEnqueued() {
+    String seq = raw.get(key("seq"));
+    return seq == null ? 0 : Long.parseLong(seq);
+  }
+
+  @Test
+  void aHundredMalformedDefinitionsHoldUpNoOtherScheduleAndAreLoggedOnce() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    // Named to sort first among the due ticks, and more than one page of them.
+    for (int i = 0; i < 100; i++) {
+      String name = String.format("a-bad-%03d", i);
+      spool.recurring(name, Schedule.every(EVERY), PING, new Noop(i));
+      raw.hset(key("recurring"), name, "{not json");
+    }
+    spool.recurring("z-good", Schedule.every(EVERY), PING, new Noop(-1));
+
+    for (int tick = 1; tick <= 5; tick++) {
+      clock.advance(EVERY);
+      w.stageNow();
+      assertThat(jobsEnqueued())
+          .as("jobs after tick %d: the healthy schedule's alone", tick)
+          .isEqualTo(tick);
+    }
+
+    assertThat(err.lines("WARN", "recurring job 'a-bad-000' of queue cron has a malformed"))
+        .as("one warning, although the tick came back twice")
+        .hasSize(1);
+    RecurringJob bad =
+        spool.recurringJobs().stream().filter(r -> r.name().equals("a-bad-000")).findFirst().get();
+    assertThat(bad.schedule()).startsWith("malformed definition: ");
+    assertThat(bad.nextRun()).as("tried again a minute later").isAfter(clock.instant());
+  }
+
+  @Test
+  void aBadCronSavedBehindSpoolsBackHoldsUpNoOtherScheduleAndCanBeDefinedAgain() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("a-bad", Schedule.every(EVERY), PING, new Noop(1));
+    spool.recurring("z-good", Schedule.every(EVERY), PING, new Noop(2));
+    String stored = raw.hget(key("recurring"), "a-bad");
+    raw.hset(key("recurring"), "a-bad", stored.replace("every:PT30S", "cron:UTC:61 * * * *"));
+
+    for (int tick = 1; tick <= 3; tick++) {
+      clock.advance(EVERY);
+      w.stageNow();
+    }
+    assertThat(jobsEnqueued()).as("z-good's three ticks").isEqualTo(3);
+    assertThat(spool.recurringJobs())
+        .filteredOn(r -> r.name().equals("a-bad"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.schedule()).startsWith("malformed definition: "));
+
+    // Defined again, it fires on its new schedule at once: no wait for the pause.
+    spool.recurring("a-bad", Schedule.every(EVERY), PING, new Noop(1));
+    clock.advance(EVERY);
+    w.stageNow();
+    assertThat(jobsEnqueued()).as("both fired on the fourth tick").isEqualTo(5);
+  }
+
+  @Test
+  void anIdleNodeDoesNotSpinOnAMalformedDefinitionOrADueEntryWithNoDefinition() {
+    Spool spool = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(spool);
+    spool.recurring("bad", Schedule.every(Duration.ofSeconds(1)), PING, new Noop(1));
+    raw.hset(key("recurring"), "bad", "{not json");
+    raw.zadd(key("recurring:due"), 1.0, "orphan"); // a next run with no definition
+    spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+
+    long inAMinute = System.currentTimeMillis() + 50_000;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Double bad = raw.zscore(key("recurring:due"), "bad");
+              return raw.zscore(key("recurring:due"), "orphan") == null
+                  && bad != null
+                  && bad > inAMinute;
+            });
+    long before = calls("zrangebyscore");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> calls("zrangebyscore") - before < 10);
+    assertThat(err.lines("WARN", "recurring job 'bad' of queue cron")).hasSize(1);
+  }
+
+  @Test
+  void aNextRunWrittenByHandWithAFractionStillFires() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("ping", Schedule.every(EVERY), PING, new Noop(1));
+    raw.zadd(key("recurring:due"), START.toEpochMilli() + 0.5, "ping");
+
+    clock.advance(EVERY);
+    w.stageNow();
+
+    assertThat(jobsEnqueued()).isEqualTo(1);
+    assertThat(raw.zscore(key("recurring:due"), "ping")).isGreaterThan((double) clock.millis());
+  }
+
+  @Test
+  void aLastRunKeyOfAnotherTypeIsSetAsideAndEveryTickFires() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("ping", Schedule.every(EVERY), PING, new Noop(1));
+    raw.set(key("recurring:last"), "garbage");
+
+    for (int tick = 1; tick <= 3; tick++) {
+      clock.advance(EVERY);
+      w.stageNow();
+    }
+
+    assertThat(jobsEnqueued()).as("one job per tick").isEqualTo(3);
+    assertThat(raw.get(key("corrupt:recurring:last"))).isEqualTo("garbage");
+    assertThat(raw.hget(key("recurring:last"), "ping")).isEqualTo(Long.toString(clock.millis()));
+  }
+
+  @Test
+  void aCancelMeetingALastRunKeyOfAnotherTypeStillCancels() {
+    Spool spool = spool(new MutableClock(START));
+    spool.recurring("ping", Schedule.every(EVERY), PING, new Noop(1));
+    raw.set(key("recurring:last"), "garbage");
+
+    assertThat(spool.cancelRecurring("ping")).isTrue();
+
+    assertThat(spool.recurringJobs()).isEmpty();
+    assertThat(raw.zscore(key("recurring:due"), "ping")).isNull();
+    assertThat(raw.get(key("corrupt:recurring:last"))).isEqualTo("garbage");
+  }
+
+  /** How many times Redis ran a command since it started. */
+  private long calls(String command) {
+    for (String line : raw.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        String c = line.substring(line.indexOf("calls=") + 6);
+        return Long.parseLong(c.substring(0, c.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+}
