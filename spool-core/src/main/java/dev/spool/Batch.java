@@ -194,8 +194,7 @@ public final class Batch {
       }
       // Every part's arguments are encoded (and checked against the size limit) before anything
       // is written (or a parent part deferred): a part that cannot be leaves no batch behind, no
-      // part of it
-      // runs, and a parent part is not left waiting for it.
+      // part of it runs, and a parent part is not left waiting for it.
       List<String> encoded = new ArrayList<>(parts.size());
       for (Part p : parts) {
         encoded.add(encode(p.type(), p.args()));
