@@ -240,6 +240,7 @@ public final class Batch {
       Batch batch = new Batch(store, queue, token);
       // Consecutive parts of one type and options go out together, pipelined.
       List<String> rejected = new ArrayList<>();
+      List<Integer> rejectedAt = new ArrayList<>();
       SortedMap<Integer, JobId> enqueued = new TreeMap<>();
       List<Integer> notEnqueued = new ArrayList<>();
       List<Integer> maybeEnqueued = new ArrayList<>();
@@ -275,6 +276,7 @@ public final class Batch {
             enqueued.put(from + i, results.get(i).jobId());
             if (!results.get(i).accepted()) {
               rejected.add(refs.get(i));
+              rejectedAt.add(from + i);
               Unique<?> unique = Enqueuer.uniqueOf(first.type(), first.options());
               if (raise == null && unique != null && unique.conflict() == OnConflict.RAISE) {
                 raise = new UniqueJobConflictException(first.type().name(), results.get(i).jobId());
@@ -287,6 +289,11 @@ public final class Batch {
           e.enqueued().forEach((i, id) -> enqueued.put(at + i, id));
           e.notEnqueued().forEach(i -> notEnqueued.add(at + i));
           e.maybeEnqueued().forEach(i -> maybeEnqueued.add(at + i));
+          // Unique parts that met a held lock before the failure never run for this batch either.
+          for (int i : e.rejected()) {
+            rejected.add(refs.get(i));
+            rejectedAt.add(at + i);
+          }
         } catch (RuntimeException e) {
           failure = e;
           // A refusal (Redis's, or before sending) wrote none of the group's parts; a call that got
@@ -318,18 +325,20 @@ public final class Batch {
       }
       if (failure != null) {
         throw new BatchSubmitException(
-            "batch %s: %d of %d parts enqueued, %d not (counted as failed parts), %d may have been (the batch waits for them): %s"
+            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock (counted as failed parts), %d may have been (the batch waits for them): %s"
                 .formatted(
                     batch.id(),
-                    enqueued.size(),
+                    enqueued.size() - rejectedAt.size(),
                     parts.size(),
                     notEnqueued.size(),
+                    rejectedAt.size(),
                     maybeEnqueued.size(),
                     failure.getMessage()),
             batch,
             enqueued,
             notEnqueued,
             maybeEnqueued,
+            rejectedAt,
             failure);
       }
       if (raise != null) {

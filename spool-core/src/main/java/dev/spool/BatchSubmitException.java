@@ -10,6 +10,7 @@ import java.util.SortedMap;
  * parts, so the batch still completes and its callbacks run once the enqueued parts end. Parts that
  * may have been enqueued ({@link #maybeEnqueued()}) are left open: if they were, they run and end
  * as usual; if not, the batch waits for them until its keys expire ({@link Batch#DEFAULT_TTL}).
+ * Unique parts that met a held lock ({@link #rejected()}) count as failed parts, as at any submit.
  */
 public class BatchSubmitException extends PartialEnqueueException {
   private final transient Batch batch;
@@ -20,8 +21,9 @@ public class BatchSubmitException extends PartialEnqueueException {
       SortedMap<Integer, JobId> enqueued,
       List<Integer> notEnqueued,
       List<Integer> maybeEnqueued,
+      List<Integer> rejected,
       Throwable cause) {
-    super(message, enqueued, notEnqueued, maybeEnqueued, cause);
+    super(message, enqueued, notEnqueued, maybeEnqueued, rejected, cause);
     this.batch = batch;
   }
 

@@ -15,6 +15,7 @@ public class PartialEnqueueException extends SpoolException {
   private final SortedMap<Integer, JobId> enqueued;
   private final List<Integer> notEnqueued;
   private final List<Integer> maybeEnqueued;
+  private final List<Integer> rejected;
 
   public PartialEnqueueException(
       String message,
@@ -22,10 +23,24 @@ public class PartialEnqueueException extends SpoolException {
       List<Integer> notEnqueued,
       List<Integer> maybeEnqueued,
       Throwable cause) {
+    this(message, enqueued, notEnqueued, maybeEnqueued, List.of(), cause);
+  }
+
+  /**
+   * @param rejected indexes in {@code enqueued} of unique jobs that met a held lock
+   */
+  public PartialEnqueueException(
+      String message,
+      SortedMap<Integer, JobId> enqueued,
+      List<Integer> notEnqueued,
+      List<Integer> maybeEnqueued,
+      List<Integer> rejected,
+      Throwable cause) {
     super(message, cause);
     this.enqueued = Collections.unmodifiableSortedMap(new TreeMap<>(enqueued));
     this.notEnqueued = List.copyOf(notEnqueued);
     this.maybeEnqueued = List.copyOf(maybeEnqueued);
+    this.rejected = List.copyOf(rejected);
   }
 
   /**
@@ -44,5 +59,13 @@ public class PartialEnqueueException extends SpoolException {
   /** Indexes of the jobs whose outcome is unknown: they may have been queued. */
   public List<Integer> maybeEnqueued() {
     return maybeEnqueued;
+  }
+
+  /**
+   * Indexes, among {@link #enqueued()}, of the unique jobs that met a held lock: not queued, their
+   * place holding the holder's id.
+   */
+  public List<Integer> rejected() {
+    return rejected;
   }
 }

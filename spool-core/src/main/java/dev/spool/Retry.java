@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * node matches them whichever classes it has loaded.
  *
  * @param noRetryFor binary names of the exception classes whose failures are final ({@link
- *     Class#getName()}); empty for none
+ *     Class#getName()}), kept sorted; empty for none
  */
 public record Retry(
     int attempts, Duration firstDelay, double multiplier, double jitter, List<String> noRetryFor) {
@@ -32,7 +32,12 @@ public record Retry(
 
   public Retry {
     Objects.requireNonNull(firstDelay, "firstDelay");
-    noRetryFor = noRetryFor == null ? List.of() : List.copyOf(noRetryFor);
+    // Sorted and without repeats, so that two policies naming the same classes are equal and
+    // stored alike; a null (in a stored policy written by hand) names no class.
+    noRetryFor =
+        noRetryFor == null
+            ? List.of()
+            : noRetryFor.stream().filter(Objects::nonNull).distinct().sorted().toList();
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
     }
@@ -81,10 +86,7 @@ public record Retry(
   public final Retry withNoRetryFor(Class<? extends Throwable>... exceptions) {
     List<String> names = new ArrayList<>(noRetryFor);
     for (Class<? extends Throwable> e : exceptions) {
-      String name = Objects.requireNonNull(e, "exception class").getName();
-      if (!names.contains(name)) {
-        names.add(name);
-      }
+      names.add(Objects.requireNonNull(e, "exception class").getName());
     }
     return new Retry(attempts, firstDelay, multiplier, jitter, names);
   }

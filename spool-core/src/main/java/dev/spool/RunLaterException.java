@@ -5,14 +5,17 @@ import java.util.Objects;
 
 /**
  * Thrown by a handler that cannot do its work yet (a partner API asks to come back later, a
- * resource is busy): the job runs again after {@code delay}, <em>without using an attempt</em> — no
- * error is recorded, no errback runs and its retry budget is untouched, as BullMQ's {@code
- * DelayedError} does. Meanwhile its status is {@link State#SCHEDULED}, its log says until when and
- * why, and its progress and saved data start afresh at the next run. A while-executing lock and a
- * concurrency slot are given back while it waits; an until-executed lock is kept.
+ * resource is busy): the job runs again after {@code delay}, <em>without using one of its
+ * attempts</em> — no error is recorded, no errback runs and its retry budget is untouched, as
+ * BullMQ's {@code DelayedError} does (its attempt number still goes up: every run has its own).
+ * Meanwhile its status is {@link State#SCHEDULED}, its log says until when and why, and its
+ * progress and saved data start afresh at the next run. A while-executing lock and a concurrency
+ * slot are given back while it waits; an until-executed lock is kept.
  *
  * <p>A job may be postponed any number of times; give it an expiry ({@code JobOptions} {@code ttl}
- * or {@code expiresAt}) if it must not wait for ever.
+ * or {@code expiresAt}) if it must not wait for ever. Only the handler (or an interceptor around
+ * it) may postpone: thrown by a success callback, it fails the attempt. A kill requested meanwhile
+ * ends the job killed.
  */
 public class RunLaterException extends RuntimeException {
   private final Duration delay;

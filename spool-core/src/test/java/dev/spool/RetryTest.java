@@ -54,7 +54,12 @@ class RetryTest {
             .withNoRetryFor(IllegalArgumentException.class)
             .withNoRetryFor(IllegalArgumentException.class, java.io.FileNotFoundException.class);
     assertThat(r.noRetryFor())
-        .containsExactly("java.lang.IllegalArgumentException", "java.io.FileNotFoundException");
+        .containsExactly("java.io.FileNotFoundException", "java.lang.IllegalArgumentException");
+    assertThat(r)
+        .isEqualTo(
+            Retry.fixed(3, Duration.ZERO)
+                .withNoRetryFor(java.io.FileNotFoundException.class)
+                .withNoRetryFor(IllegalArgumentException.class));
     assertThat(r.retries(new NumberFormatException("x"))).isFalse(); // a subclass
     assertThat(r.retries(new java.io.FileNotFoundException("x"))).isFalse();
     assertThat(r.retries(new java.io.IOException("x"))).isTrue(); // a superclass is not named

@@ -96,4 +96,38 @@ class BatchSubmitFaultsIT {
     assertThat(progress.succeeded()).isEqualTo(600);
     assertThat(progress.failed()).isEqualTo(10);
   }
+
+  @Test
+  void uniquePartsRejectedBeforeAFailureMidwayCountAsFailedToo() {
+    JobType<Noop> unique =
+        JobType.of("unique", Noop.class).withQueue("uq").withUnique(Unique.untilExecuted());
+    f.spool.enqueue(unique, new Noop(-1)); // holds the lock that parts 0 to 2 meet
+    // Numbers for 300 more jobs: the first chunk of 250 is queued, the second refused.
+    f.redis().set(f.namespace + ":{uq}:seq", Long.toString(99_999_999_999_999L - 300));
+    AtomicInteger reports = new AtomicInteger();
+    Batch.Builder b = f.spool.batch().onComplete(REPORT, new Noop(-2));
+    for (int i = 0; i < 400; i++) {
+      b.add(unique, new Noop(i < 3 ? -1 : i));
+    }
+
+    Throwable t = catchThrowable(b::submit);
+
+    assertThat(t).isInstanceOf(BatchSubmitException.class);
+    BatchSubmitException e = (BatchSubmitException) t;
+    assertThat(e.rejected()).containsExactly(0, 1, 2);
+    assertThat(e.enqueued()).hasSize(250);
+    assertThat(e.notEnqueued()).isEqualTo(IntStream.range(250, 400).boxed().toList());
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1")
+        .queues("uq", "work")
+        .concurrency(8)
+        .handle(unique, (job, a) -> ran.add(a.n()))
+        .handle(REPORT, (job, a) -> reports.incrementAndGet())
+        .start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> reports.get() == 1);
+    BatchProgress progress = e.batch().progress();
+    assertThat(progress.finished()).isTrue();
+    assertThat(progress.succeeded()).isEqualTo(247);
+    assertThat(progress.failed()).isEqualTo(153);
+  }
 }

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,7 +79,7 @@ class RunLaterIT {
 
       JobOutcome outcome = f.spool.outcome(id).get(20, TimeUnit.SECONDS);
       assertThat(outcome.state()).isEqualTo(State.SUCCEEDED);
-      assertThat(attempts).containsExactly(0, 0, 0);
+      assertThat(attempts).containsExactly(0, 1, 2); // each run its own number, no retry used
       // Never before its time: each run starts the delay after the one that postponed.
       assertThat(Duration.between(starts.get(0), starts.get(1)))
           .isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -135,5 +142,77 @@ class RunLaterIT {
     // Run now (promote) runs it at once: it is an ordinary delayed job.
     assertThat(f.spool.runNow(first)).isTrue();
     assertThat(f.spool.outcome(first).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+  }
+
+  private RedisJobStore store(RedisConnection connection) {
+    return new RedisJobStore(
+        connection, new Keys(f.namespace), Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
+  }
+
+  private static FetchedJob fetchOne(RedisJobStore store) {
+    List<FetchedJob> fetched =
+        store.fetch("work", "node-1", Micros.now(Clock.systemUTC()), 60_000, 1);
+    assertThat(fetched).hasSize(1);
+    return fetched.getFirst();
+  }
+
+  @Test
+  void aPostponementSentAgainAfterTheJobRanAgainIsRefused() throws Exception {
+    // The node's first call got no answer in time, and it sends the same postponement again,
+    // while the job, due at once, was fetched again meanwhile: that next run is not touched.
+    JobId id = f.spool.enqueue(Fixtures.NOOP, new Noop(1));
+    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
+      RedisJobStore store = store(connection);
+      FetchedJob first = fetchOne(store);
+      long now = Micros.now(Clock.systemUTC());
+      Failure postpone = Failure.postponed(first, "{}", now / 1000);
+      assertThat(store.fail("work", "node-1", postpone, now).get()).isTrue();
+      assertThat(f.spool.runNow(id)).isTrue();
+      FetchedJob second = fetchOne(store);
+      assertThat(second.attempt()).isEqualTo(first.attempt() + 1);
+
+      assertThat(store.fail("work", "node-1", postpone, now).get()).isFalse();
+
+      assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("started");
+      assertThat(f.redis().zscore(f.namespace + ":{work}:active", "" + id.number())).isNotNull();
+    }
+  }
+
+  @Test
+  void aKillRequestedWhileTheHandlerEndedWinsOverThePostponement() throws Exception {
+    JobId id = f.spool.enqueue(Fixtures.NOOP, new Noop(1));
+    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
+      RedisJobStore store = store(connection);
+      FetchedJob run = fetchOne(store);
+      f.spool.statuses().find(id).orElseThrow().requestKill();
+      long now = Micros.now(Clock.systemUTC());
+
+      store.fail("work", "node-1", Failure.postponed(run, "{}", now / 1000 + 60_000), now).get();
+
+      JobStatus status = f.spool.statuses().find(id).orElseThrow();
+      assertThat(status.state()).isEqualTo(State.KILLED);
+      assertThat(status.errors().toString()).contains("killed on request");
+      assertThat(f.redis().zscore(f.namespace + ":{work}:delayed", "" + id.number())).isNull();
+    }
+  }
+
+  @Test
+  void aSuccessCallbackThatAsksToRunLaterFailsTheAttemptInstead() throws Exception {
+    JobType<Noop> once = JobType.of("once", Noop.class).withQueue("work").withRetry(Retry.none());
+    List<Integer> runs = new CopyOnWriteArrayList<>();
+    JobId id = f.spool.enqueue(once, new Noop(1));
+    f.worker("node-1")
+        .handle(once, (job, a) -> runs.add(job.attempt()))
+        .onSuccess(
+            once,
+            (job, a) -> {
+              throw new RunLaterException(Duration.ofMillis(10));
+            })
+        .start();
+
+    JobOutcome outcome = f.spool.outcome(id).get(10, TimeUnit.SECONDS);
+    assertThat(outcome.state()).isEqualTo(State.FAILED);
+    assertThat(outcome.errors().toString()).contains("only a handler may run its job later");
+    assertThat(runs).containsExactly(0);
   }
 }

@@ -89,7 +89,7 @@ class StrayGarbageIT {
     List<JobId> ids = f.spool.enqueueAll(UNTIL, List.of(new Noop(1), new Noop(2)));
 
     assertThat(ids).extracting(JobId::number).containsExactly(seq + 1, seq + 2);
-    assertThat(f.redis().get(key("corrupt:job:" + (seq + 2)))).isEqualTo("garbage");
+    assertThat(f.redis().get(key("corrupt:" + (seq + 2)))).isEqualTo("garbage");
     f.worker("node-1").handle(UNTIL, (job, a) -> ran.add(a.n())).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 2);
     assertThat(ran).containsExactlyInAnyOrder(1, 2);

@@ -78,23 +78,23 @@ final class Times {
         try {
           ago = DurationConverter.parse(s);
         } catch (TypeConversionException e) {
-          throw new TypeConversionException(
-              "'"
-                  + value
-                  + "' is neither an ISO-8601 instant (e.g. 2026-05-01T12:00:00Z) nor a duration"
-                  + " ago (e.g. 30m, 2h)");
+          throw neither(value);
         }
         return Instant.now().minus(ago);
       }
       try {
         return parseInstant(value);
       } catch (TypeConversionException e) {
-        throw new TypeConversionException(
-            "'"
-                + value
-                + "' is neither an ISO-8601 instant (e.g. 2026-05-01T12:00:00Z) nor a duration"
-                + " ago (e.g. 30m, 2h)");
+        throw neither(value);
       }
+    }
+
+    private static TypeConversionException neither(String value) {
+      return new TypeConversionException(
+          "'"
+              + value
+              + "' is neither an ISO-8601 instant (e.g. 2026-05-01T12:00:00Z) nor a duration ago"
+              + " (e.g. 30m, 2h)");
     }
   }
 }

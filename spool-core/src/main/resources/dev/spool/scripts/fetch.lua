@@ -142,7 +142,7 @@ end
 -- locks given back, and a batch part reported to its batch as not done.
 local function expire(key, id, expiresAt, part)
   local reason = cjson.encode({type = 'JobExpired', message = 'expired: not started by ' ..
-    expiresAt .. ' (ms since the epoch), so it was discarded without running'})
+    expiresAt .. ' (ms since the epoch), so it was discarded without running (again)'})
   redis.call('HSET', key, 'e', reason, 'er', '[' .. reason .. ']')
   endKilled(qp, key, id, 'queued', now, ARGV[6], 'EWD')
   reportPartFailed(qp, part, ARGV[8], now)

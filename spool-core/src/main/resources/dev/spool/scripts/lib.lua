@@ -482,20 +482,21 @@ local function unready(qp, key, id)
   return redis.call('LREM', list, 1, id) == 1
 end
 
--- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
--- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
--- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 -- Writes the first fields of a new job's hash at a number no job had. A key of another type
--- there (garbage written behind Spool's back) is set aside first: an error would come after the
--- caller's earlier writes (locks taken, jobs popped), which would stay without their job.
+-- there (garbage written behind Spool's back) is set aside first, as corrupt:<n> (as forget does):
+-- an error would come after the caller's earlier writes (locks taken, jobs popped), which would
+-- stay without their job. Any other error is raised as redis.call raises it.
 local function newJobHash(qp, key, id, ...)
   local r = redis.pcall('HSET', key, ...)
   if type(r) == 'table' and r.err then
-    setAside(qp, key, 'job:' .. id)
+    if isGarbage(r.err) then setAside(qp, key, id) end
     redis.call('HSET', key, ...)
   end
 end
 
+-- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
+-- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
+-- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 local function createJob(qp, type, args, now, options)
   local id = redis.call('INCR', qp .. 'seq')
   if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber): none is left to give

@@ -1,25 +1,43 @@
 --[[ postpone: end a running attempt whose handler asked to run later (RunLaterException): the job
-  waits in the delayed set until then, as a retry waits, but uses no attempt and records no error
-  (it keeps its attempt number and its retry budget; its progress and data start afresh).
+  waits in the delayed set until then, as a retry waits, but records no error and leaves its retry
+  budget as it was. The next run has a number of its own ('n' and the budget's start 'b' both go
+  up by one), so that this run's late writes or a retried call of this script never pass for the
+  next run's (holdsAttempt). Its progress and data start afresh.
   KEYS[1] {q}:active   ZSET  id -> lease deadline (ms)
   KEYS[2] {q}:delayed  ZSET  id -> due time (ms)
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] id   ARGV[4] attempt
   ARGV[5] when the job was recorded (µs), as fetch gave it (holdsAttempt)
   ARGV[6] now (µs)   ARGV[7] now (ms)   ARGV[8] due (ms)
   ARGV[9] channel that tells stagers of an earlier due time
+  ARGV[10] expiry (s) of a killed job's status
+  ARGV[11] type of the internal job that reports a batch part's end (a kill)
   A while-executing lock and a concurrency slot are given back, as at a retry; an until-executed
-  lock is kept until the job has run.
-  Returns: 1 postponed, 0 stale (this node no longer holds this attempt) ]]
+  lock is kept until the job has run. A kill requested meanwhile ends the job killed instead.
+  Returns: 1 postponed, 2 killed (its kill was requested), 0 stale (this node no longer holds
+  this attempt) ]]
 local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, due = ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'rec', 'lc', 'u')
+local job = fieldsOf(key, 's', 'w', 'n', 'rec', 'lc', 'u', 'b', 'krq', 'bt', 'er')
 if not holdsAttempt(job, job and job[4], node, attempt, ARGV[5]) then return 0 end
 onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[5])
 wakeIfLimited(qp)
-redis.call('HSET', key, 's', 'scheduled', 'due', due)
+if job[8] then
+  -- Its kill was requested while the handler ended: it ends killed, as a run would.
+  local reason = {type = 'Killed', message = 'killed on request while node \'' .. node ..
+    '\' postponed it'}
+  local errors = jsonList(job[10])
+  errors[#errors + 1] = reason
+  redis.call('HSET', key, 'e', cjson.encode(reason), 'er', cjson.encode(errors))
+  endKilled(qp, key, id, 'started', nowUs, ARGV[10], 'WD')
+  reportPartFailed(qp, job[9], ARGV[11], nowUs)
+  return 2
+end
+-- 'b' passed fetch's checks (corruption) as a number, or is absent (0).
+redis.call('HSET', key, 's', 'scheduled', 'due', due, 'n', tonumber(attempt) + 1,
+  'b', (tonumber(job[7]) or 0) + 1)
 redis.call('HDEL', key, 'pg', 'sta', 'da')
 restate(qp, id, 'started', 'scheduled')
 stamp(qp, key, id, 'sch', nowUs)

@@ -27,14 +27,15 @@ class RetriesExampleIT {
 
   /** A partner's API, as the example's handler sees it. */
   static final class Payments {
-    final Map<String, Integer> quotaLeft = new ConcurrentHashMap<>(Map.of("acme", 0));
+    final Map<String, Integer> quotaLeft = new ConcurrentHashMap<>(Map.of("acme", 0, "globex", 1));
 
     boolean knows(String customer) {
       return quotaLeft.containsKey(customer);
     }
 
     boolean overQuota(String customer) {
-      return quotaLeft.merge(customer, 1, Integer::sum) <= 1; // room from the second call on
+      // acme has room from its second call on; globex from its first
+      return quotaLeft.merge(customer, 1, Integer::sum) <= 1;
     }
 
     void charge(String customer, long cents) {
@@ -80,7 +81,7 @@ class RetriesExampleIT {
                 // end snippet
                 .start()) {
       JobId unknown = spool.enqueue(CHARGE, new Charge("nobody", 100));
-      JobId negative = spool.enqueue(CHARGE, new Charge("acme", -5));
+      JobId negative = spool.enqueue(CHARGE, new Charge("globex", -5));
       JobId postponed = spool.enqueue(CHARGE, new Charge("acme", 250));
 
       assertThat(spool.outcome(unknown).get(10, TimeUnit.SECONDS).state()).isEqualTo(State.FAILED);
@@ -88,7 +89,7 @@ class RetriesExampleIT {
       assertThat(spool.outcome(postponed).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
       assertThat(spool.deadJobs().size("billing")).isEqualTo(2);
       JobStatus status = spool.statuses().find(postponed).orElseThrow();
-      assertThat(status.attempt()).isZero();
+      assertThat(status.attempt()).isOne(); // postponed once
       assertThat(status.errors()).isEmpty();
     }
   }

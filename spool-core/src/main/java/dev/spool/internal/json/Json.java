@@ -23,23 +23,22 @@ public final class Json {
                   .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                   .build())
           .findAndAddModules()
+          .addModule(new WholeNumbers())
           // Producers in other languages or newer versions may add fields; ignore them.
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
   /**
    * Reads a job's arguments strictly: a record component (or other creator property) missing from
-   * the JSON, a null for a primitive, or a number with a fraction for an integer is an argument
-   * mismatch rather than a silent 0, null or cut. Unknown extra fields stay tolerated, so producers
-   * may add fields before consumers know them.
+   * the JSON, a null for a primitive, or a number with a fraction for an integer ({@link
+   * WholeNumbers}) is an argument mismatch rather than a silent 0, null or cut. Unknown extra
+   * fields stay tolerated, so producers may add fields before consumers know them.
    */
   private static final ObjectReader ARGS =
       MAPPER
           .reader()
           .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          // 2.7 for an int would be cut to 2 without a word: a mismatch instead.
-          .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+          .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /** One reader per argument type: {@code forType} would build a new one for every job. */
   private static final ClassValue<ObjectReader> ARGS_READERS =

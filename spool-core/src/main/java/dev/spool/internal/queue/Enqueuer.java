@@ -549,9 +549,13 @@ public final class Enqueuer {
 
     PartialEnqueueException partial(String queues, int total, EnqueueResult[] all) {
       SortedMap<Integer, JobId> enqueued = new TreeMap<>();
+      List<Integer> rejected = new ArrayList<>();
       for (int i = 0; i < all.length; i++) {
         if (all[i] != null) {
           enqueued.put(i, all[i].jobId());
+          if (!all[i].accepted()) {
+            rejected.add(i);
+          }
         }
       }
       List<Integer> not = notEnqueued.stream().sorted().toList();
@@ -563,6 +567,7 @@ public final class Enqueuer {
           enqueued,
           not,
           maybe,
+          rejected,
           first);
     }
   }

@@ -322,7 +322,9 @@ public final class RedisJobStore implements JobStore {
             Long.toString(nowMicros),
             Long.toString(nowMicros / 1000),
             Long.toString(postponed.retryAtMs()),
-            q.dueChannel())
+            q.dueChannel(),
+            Long.toString(expirySeconds),
+            BATCH_PART_DONE)
         .thenApply(code -> code != 0);
   }
 

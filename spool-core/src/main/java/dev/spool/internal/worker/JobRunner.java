@@ -480,7 +480,13 @@ final class JobRunner {
     Handler<A> handler = registration.handler();
     handler.handle(job, (A) args);
     for (Callback<A> callback : registration.onSuccess()) {
-      callback.accept(job, (A) args);
+      try {
+        callback.accept(job, (A) args);
+      } catch (RunLaterException e) {
+        // The handler succeeded: running it again later would repeat what it did.
+        throw new IllegalStateException(
+            "a success callback threw RunLaterException: only a handler may run its job later", e);
+      }
     }
   }
 
