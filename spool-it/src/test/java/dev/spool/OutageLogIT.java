@@ -65,7 +65,9 @@ class OutageLogIT {
         .hasSizeLessThanOrEqualTo(2);
     assertThat(lines("INFO"))
         .anySatisfy(
-            l -> assertThat(l).containsPattern("is back after \\d+ ms \\(\\d+ calls failed"));
+            l ->
+                assertThat(l)
+                    .containsPattern("is back after \\d+ ms \\(\\d+ background calls failed"));
   }
 
   @Test

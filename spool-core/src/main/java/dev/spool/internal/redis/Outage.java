@@ -69,7 +69,8 @@ final class Outage {
     long since = downSinceNanos.getAndSet(0);
     if (since != 0) {
       log.info(
-          "Redis at {} is back after {} ms ({} calls failed meanwhile)",
+          // Its own threads' calls: an application's calls got their exceptions, uncounted.
+          "Redis at {} is back after {} ms ({} background calls failed meanwhile)",
           display,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
           failedWhileDown.get());
