@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -129,6 +130,14 @@ public final class EnqueueCommand extends ClientCommand {
   Integer attempts;
 
   @Option(
+      names = "--no-retry-for",
+      paramLabel = "CLASS",
+      description =
+          "An exception class (binary name, e.g. java.lang.IllegalArgumentException) whose"
+              + " failures are final: the job is dead at once, subclasses included. Repeatable.")
+  List<String> noRetryFor;
+
+  @Option(
       names = "--timeout",
       paramLabel = "TIME",
       converter = DurationConverter.class,
@@ -179,11 +188,19 @@ public final class EnqueueCommand extends ClientCommand {
     if (unique != null) {
       b.unique(uniqueOf(unique));
     }
-    if (attempts != null) {
+    if (attempts != null || noRetryFor != null) {
       Retry d = Retry.DEFAULT;
+      int runs = attempts != null ? attempts : d.attempts();
+      List<String> finalFor = noRetryFor != null ? noRetryFor : List.of();
+      for (String name : finalFor) {
+        if (!name.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+          throw usage(
+              "--no-retry-for: '" + name + "' is not a class name, e.g. java.io.IOException");
+        }
+      }
       checked(
-          "--attempts",
-          () -> b.retry(new Retry(attempts, d.firstDelay(), d.multiplier(), d.jitter())));
+          attempts != null ? "--attempts" : "--no-retry-for",
+          () -> b.retry(new Retry(runs, d.firstDelay(), d.multiplier(), d.jitter(), finalFor)));
     }
     if (timeout != null) {
       b.timeout(timeout);

@@ -214,6 +214,32 @@ class EnqueueCommandIT {
   }
 
   @Test
+  void noRetryForStoresTheClassesWithTheJobsPolicy() {
+    JobId id =
+        JobId.parse(
+            cli.run(
+                    "enqueue",
+                    "charge",
+                    "--attempts",
+                    "5",
+                    "--no-retry-for",
+                    "java.lang.IllegalArgumentException",
+                    "--no-retry-for",
+                    "java.io.FileNotFoundException")
+                .ok()
+                .out
+                .strip());
+    String options = spool.statuses().find(id).orElseThrow().raw().get("o");
+    assertThat(options)
+        .contains("\"attempts\":5")
+        .contains("[\"java.io.FileNotFoundException\",\"java.lang.IllegalArgumentException\"]");
+
+    Cli.Run bad = cli.run("enqueue", "charge", "--no-retry-for", "not a class");
+    assertThat(bad.code).isEqualTo(2);
+    assertThat(bad.err).contains("--no-retry-for: 'not a class' is not a class name");
+  }
+
+  @Test
   void argumentsFarOverTheLimitAreRefusedWithoutReadingThemAll(@TempDir Path dir) throws Exception {
     // Valid JSON, many times the limit: refused as too large, not as invalid, nor with the heap.
     String huge = "{\"blob\":\"" + "x".repeat(EnqueueCommand.MAX_ARGS_TEXT_BYTES + 10) + "\"}";
