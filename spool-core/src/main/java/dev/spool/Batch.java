@@ -312,26 +312,31 @@ public final class Batch {
       for (int i : notEnqueued) {
         ended.add(ref(queue, token, i));
       }
+      Runnable countEnded = () -> countAsFailed(store, ended, clock);
+      boolean counted = true;
       try {
-        for (int i = 0; i < ended.size(); i += slice) {
-          store.batchPartsFailed(
-              ended.subList(i, Math.min(i + slice, ended.size())), Micros.now(clock));
-        }
+        countEnded.run();
       } catch (RuntimeException e) {
         if (failure == null) {
           throw e;
         }
+        // Redis failed again (it is down, say): the caller counts them once it is back.
         failure.addSuppressed(e);
+        counted = false;
       }
       if (failure != null) {
         throw new BatchSubmitException(
-            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock (counted as failed parts), %d may have been (the batch waits for them): %s"
+            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock (%s), %d may have been (the batch waits for them): %s"
                 .formatted(
                     batch.id(),
                     enqueued.size() - rejectedAt.size(),
                     parts.size(),
                     notEnqueued.size(),
                     rejectedAt.size(),
+                    counted
+                        ? "counted as failed parts"
+                        : "NOT yet counted as failed parts, as Redis failed again: call"
+                            + " countNotEnqueued() once it is back, or the batch waits for them",
                     maybeEnqueued.size(),
                     failure.getMessage()),
             batch,
@@ -339,12 +344,26 @@ public final class Batch {
             notEnqueued,
             maybeEnqueued,
             rejectedAt,
+            counted,
+            countEnded,
             failure);
       }
       if (raise != null) {
         throw raise;
       }
       return batch;
+    }
+
+    /**
+     * Counts parts ({@code "<queue>|<token>|<part>"}) that will never run as failed parts of their
+     * batch, a slice of them per call; counting one again changes nothing (batch-done.lua).
+     */
+    private static void countAsFailed(RedisJobStore store, List<String> refs, Clock clock) {
+      int slice = 1000;
+      for (int i = 0; i < refs.size(); i += slice) {
+        store.batchPartsFailed(
+            refs.subList(i, Math.min(i + slice, refs.size())), Micros.now(clock));
+      }
     }
 
     private static String ref(String queue, String token, int part) {

@@ -41,7 +41,11 @@ public class JobFailedException extends SpoolException {
     return run.type();
   }
 
-  /** How many times the handler ran: the retry policy's {@code attempts}. */
+  /**
+   * How many times the handler ran: the retry policy's {@code attempts}, or fewer when a failure
+   * was final ({@link dev.spool.UnrecoverableJobException}, {@link
+   * dev.spool.Retry#withNoRetryFor}).
+   */
   public int attempts() {
     return run.attempts();
   }

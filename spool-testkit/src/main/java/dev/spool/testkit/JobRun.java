@@ -144,7 +144,9 @@ public final class JobRun {
     return type
         + " "
         + id
-        + (failure == null ? " succeeded" : " failed (" + failure + ")")
+        + (failure != null
+            ? " failed (" + failure + ")"
+            : postponed != null ? " postponed by " + postponed.delay() : " succeeded")
         + " after "
         + attempts
         + (attempts == 1 ? " attempt" : " attempts");

@@ -217,6 +217,7 @@ class InlineJobsTest {
     JobRun run = jobs.runs().getFirst();
 
     assertThat(run.postponedBy()).contains(Duration.ofMinutes(5));
+    assertThat(run.toString()).contains("postponed by PT5M");
     assertThat(run.succeeded()).isFalse();
     assertThat(run.failure()).isEmpty();
     assertThat(run.attempts()).isOne();

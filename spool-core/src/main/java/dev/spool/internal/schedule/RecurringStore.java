@@ -151,7 +151,7 @@ public final class RecurringStore {
       } catch (JsonProcessingException | RuntimeException ex) {
         // Listed all the same, so that an operator sees it (and can cancel or define it again);
         // its ticks wait, tried again every minute, while the others fire.
-        String reason = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
+        String reason = malformedBecause(ex);
         out.add(
             new RecurringJob(
                 e.getKey(),
@@ -294,7 +294,7 @@ public final class RecurringStore {
             queue,
             MALFORMED_RETRY_MS / 1000,
             name,
-            e.getMessage());
+            malformedBecause(e));
       } else {
         log.debug("recurring job '{}' of queue {} is still malformed", name, queue);
       }
@@ -336,6 +336,16 @@ public final class RecurringStore {
     return score == Math.rint(score) && Math.abs(score) < 1e15
         ? Long.toString((long) score)
         : Double.toString(score);
+  }
+
+  /** Why a definition does not parse, in one line, without Spool's internal class names. */
+  private static String malformedBecause(Exception e) {
+    return String.valueOf(e.getMessage())
+        .lines()
+        .findFirst()
+        .orElse("")
+        .replace("`" + RecurringDefinition.class.getName() + "`", "a recurring job's definition")
+        .replace(RecurringDefinition.class.getName(), "a recurring job's definition");
   }
 
   /** What makes a parsed definition unusable, or null: fields a tick cannot do without. */
