@@ -7,10 +7,7 @@
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 local qp = string.sub(KEYS[2], 1, -7) -- the key without 'signal'
 signal(qp, KEYS[2])
--- Node names only, one per node with pinned jobs waiting: small by construction.
-local nodes = redis.pcall('SMEMBERS', KEYS[3])
-if nodes.err then nodes = {} end
-for _, node in ipairs(nodes) do
+for _, node in ipairs(nodeNames(KEYS[3])) do -- node names only: see nodeNames
   signal(qp, KEYS[2] .. ':@' .. node)
 end
 return 1

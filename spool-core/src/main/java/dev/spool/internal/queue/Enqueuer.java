@@ -162,18 +162,27 @@ public final class Enqueuer {
     }
     registerQueue(queue);
     try (Json.Sequence json = new Json.Sequence()) {
-      Sent sent =
-          send(
-              queue,
-              args.size(),
-              i ->
-                  template.job(
-                      args.get(i),
-                      batchParts == null ? "" : batchParts.get(i),
-                      json,
-                      encoded == null ? null : encoded.get(i)));
+      Sent sent = send(queue, args.size(), jobAt(template, args, batchParts, encoded, json));
       return sent.resultsOrThrow(queue);
     }
+  }
+
+  /**
+   * The job at an index of the caller's list: its arguments, its batch part when given, and its
+   * arguments' JSON when encoded already.
+   */
+  private static <A> IntFunction<NewJob> jobAt(
+      Template<A> template,
+      List<? extends A> args,
+      List<String> batchParts,
+      List<String> encoded,
+      Json.Sequence json) {
+    return i ->
+        template.job(
+            args.get(i),
+            batchParts == null ? "" : batchParts.get(i),
+            json,
+            encoded == null ? null : encoded.get(i));
   }
 
   /**
@@ -259,15 +268,7 @@ public final class Enqueuer {
       byShard.computeIfAbsent(template.shardFor(args.get(i)), s -> new ArrayList<>()).add(i);
     }
     try (Json.Sequence json = new Json.Sequence()) {
-      return sendGroups(
-          byShard,
-          args.size(),
-          at ->
-              template.job(
-                  args.get(at),
-                  batchParts == null ? "" : batchParts.get(at),
-                  json,
-                  encoded == null ? null : encoded.get(at)));
+      return sendGroups(byShard, args.size(), jobAt(template, args, batchParts, encoded, json));
     }
   }
 

@@ -142,15 +142,12 @@ public final class RecurringStore {
               .map(l -> Instant.ofEpochMilli(Long.parseLong(l)));
       try {
         d = RecurringDefinition.parse(json);
-        String problem = problem(d);
-        if (problem != null) {
-          throw new IllegalArgumentException(problem);
-        }
+        Schedule schedule = scheduleOf(d);
         out.add(
             new RecurringJob(
                 e.getKey(),
                 e.getValue(),
-                Schedule.parse(d.schedule()).toString(),
+                schedule.toString(),
                 d.type(),
                 d.args(),
                 lastRun,
@@ -292,11 +289,7 @@ public final class RecurringStore {
     long next;
     try {
       d = RecurringDefinition.parse(json);
-      String problem = problem(d);
-      if (problem != null) {
-        throw new IllegalArgumentException(problem);
-      }
-      next = Schedule.parse(d.schedule()).next(Instant.ofEpochMilli(nowMs)).toEpochMilli();
+      next = scheduleOf(d).next(Instant.ofEpochMilli(nowMs)).toEpochMilli();
     } catch (JsonProcessingException | RuntimeException e) {
       long retryAt = nowMs + MALFORMED_RETRY_MS;
       // Logged once per definition and node: the entry comes back every minute until mended.
@@ -361,6 +354,19 @@ public final class RecurringStore {
         .orElse("")
         .replace("`" + RecurringDefinition.class.getName() + "`", "a recurring job's definition")
         .replace(RecurringDefinition.class.getName(), "a recurring job's definition");
+  }
+
+  /**
+   * The schedule of a definition that has every field a tick needs.
+   *
+   * @throws IllegalArgumentException saying what is missing, or why the schedule does not parse
+   */
+  private static Schedule scheduleOf(RecurringDefinition d) {
+    String problem = problem(d);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return Schedule.parse(d.schedule());
   }
 
   /** What makes a parsed definition unusable, or null: fields a tick cannot do without. */
