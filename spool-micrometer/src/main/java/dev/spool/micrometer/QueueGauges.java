@@ -11,15 +11,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code spool.queue.jobs} and {@code spool.queue.latency} gauges. Gauges only read a snapshot;
- * the snapshot is refreshed (one counts call per queue) when a gauge is read and it is older than
- * the maximum age, so a scrape of all gauges costs Redis at most one round of counts per interval.
+ * The {@code spool.queue.jobs}, {@code spool.queue.latency} and {@code spool.queue.counts.age}
+ * gauges. Gauges only read a snapshot; the snapshot is refreshed (one counts call per queue) when a
+ * gauge is read and it is older than the maximum age, so a scrape of all gauges costs Redis at most
+ * one round of counts per interval. While Redis cannot be read the snapshot keeps its last values,
+ * and the age gauge says how old they are, so an alert can tell a quiet queue from a blind one.
  */
 final class QueueGauges {
   private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
@@ -32,26 +35,47 @@ final class QueueGauges {
 
   private final Monitor monitor;
   private final long maxAgeNanos;
+  private final LongSupplier nanoTime;
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private volatile Map<String, QueueCounts> snapshot = Map.of();
   private volatile long readAtNanos;
+
+  /** When Redis last answered every counts call of a refresh (or when bound, before that). */
+  private volatile long readOkAtNanos;
+
   private volatile boolean everRead;
   private volatile MeterRegistry registry;
 
-  QueueGauges(Monitor monitor, Duration maxAge) {
+  QueueGauges(Monitor monitor, Duration maxAge, LongSupplier nanoTime) {
     this.monitor = monitor;
     this.maxAgeNanos = maxAge.toNanos();
+    this.nanoTime = nanoTime;
+    this.readOkAtNanos = nanoTime.getAsLong();
   }
 
   void bindTo(MeterRegistry registry) {
     this.registry = registry;
+    TimeGauge.builder("spool.queue.counts.age", this, TimeUnit.NANOSECONDS, QueueGauges::ageNanos)
+        .description(
+            "How old the queue gauges' values are: grows while Redis cannot be read, when the"
+                + " gauges keep their last values")
+        .register(registry);
     refresh();
   }
 
-  private double value(String queue, ToDoubleFunction<QueueCounts> read) {
-    if (!everRead || System.nanoTime() - readAtNanos > maxAgeNanos) {
+  private double ageNanos() {
+    refreshIfStale();
+    return Math.max(0, nanoTime.getAsLong() - readOkAtNanos);
+  }
+
+  private void refreshIfStale() {
+    if (!everRead || nanoTime.getAsLong() - readAtNanos > maxAgeNanos) {
       refresh();
     }
+  }
+
+  private double value(String queue, ToDoubleFunction<QueueCounts> read) {
+    refreshIfStale();
     QueueCounts counts = snapshot.get(queue);
     if (counts == null) {
       // Registered by a job seen here after the last read: read it now rather than say NaN.
@@ -80,7 +104,7 @@ final class QueueGauges {
 
   /** Reads the counts of every queue once; registers gauges for queues not seen before. */
   private synchronized void refresh() {
-    if (everRead && System.nanoTime() - readAtNanos <= maxAgeNanos) {
+    if (everRead && nanoTime.getAsLong() - readAtNanos <= maxAgeNanos) {
       return; // another gauge refreshed meanwhile
     }
     try {
@@ -89,12 +113,13 @@ final class QueueGauges {
         next.put(queue, monitor.counts(queue));
       }
       snapshot = next;
+      readOkAtNanos = nanoTime.getAsLong();
       next.keySet().forEach(this::register);
     } catch (RuntimeException e) {
       // Redis away: the gauges keep the last values until the next read works.
       log.debug("could not read queue counts: {}", e.toString());
     }
-    readAtNanos = System.nanoTime();
+    readAtNanos = nanoTime.getAsLong();
     everRead = true;
   }
 

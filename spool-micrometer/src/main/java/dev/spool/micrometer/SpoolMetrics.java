@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * Spool's Micrometer meters. Register it twice: as a {@link JobListener} on the {@link
@@ -45,6 +46,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code spool.queue.jobs} gauge, tags {@code queue}, {@code state} (ready, delayed,
  *       processing, dead): read from one counts call per queue per {@link #countsMaxAge}, however
  *       many gauges and scrapes (a queue first seen between two reads is read at its first scrape);
+ *   <li>{@code spool.queue.latency} time gauge, tag {@code queue}: how long the queue's
+ *       longest-waiting ready job has waited;
+ *   <li>{@code spool.queue.counts.age} time gauge: how old the queue gauges' values are. While
+ *       Redis cannot be read they keep their last values and this grows: alert on it;
  *   <li>{@code spool.worker.busy} and {@code spool.worker.concurrency} gauges, tag {@code node}.
  * </ul>
  */
@@ -53,6 +58,7 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
   public static final Duration DEFAULT_COUNTS_MAX_AGE = Duration.ofSeconds(10);
 
   private final Duration countsMaxAge;
+  private final LongSupplier nanoTime;
   private final Map<Key, JobMeters> meters = new ConcurrentHashMap<>();
   private volatile MeterRegistry registry;
   private volatile QueueGauges queueGauges;
@@ -68,7 +74,13 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
    *     #DEFAULT_COUNTS_MAX_AGE}.
    */
   public SpoolMetrics(Duration countsMaxAge) {
+    this(countsMaxAge, System::nanoTime);
+  }
+
+  /** With a clock of its own for the counts' age, for tests. */
+  SpoolMetrics(Duration countsMaxAge, LongSupplier nanoTime) {
     this.countsMaxAge = Objects.requireNonNull(countsMaxAge, "countsMaxAge");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
   public Duration countsMaxAge() {
@@ -90,7 +102,7 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
    * are picked up at the next counts read).
    */
   public SpoolMetrics monitor(Monitor monitor) {
-    QueueGauges gauges = new QueueGauges(monitor, countsMaxAge);
+    QueueGauges gauges = new QueueGauges(monitor, countsMaxAge, nanoTime);
     this.queueGauges = gauges;
     MeterRegistry r = registry;
     if (r != null) {

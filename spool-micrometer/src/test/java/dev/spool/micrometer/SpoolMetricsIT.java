@@ -8,6 +8,7 @@ import dev.spool.JobType;
 import dev.spool.Monitor;
 import dev.spool.Retry;
 import dev.spool.Spool;
+import dev.spool.SpoolConnectionException;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +17,9 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +175,34 @@ class SpoolMetricsIT {
   }
 
   @Test
+  void whileRedisCannotBeReadTheGaugesKeepTheirValuesAndTheirAgeGrows() {
+    spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2)));
+    AtomicLong now = new AtomicLong();
+    AtomicBoolean away = new AtomicBoolean();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SpoolMetrics metrics = new SpoolMetrics(Duration.ofSeconds(10), now::get);
+    metrics.bindTo(registry);
+    metrics.monitor(failingWhen(spool.monitor(), away));
+    var ready = registry.get("spool.queue.jobs").tags("queue", "mails", "state", "ready").gauge();
+    var age = registry.get("spool.queue.counts.age").timeGauge();
+    assertThat(ready.value()).isEqualTo(2);
+    assertThat(age.value(SECONDS)).isZero();
+
+    away.set(true);
+    now.addAndGet(Duration.ofSeconds(25).toNanos()); // past the max age: the next scrape reads
+    assertThat(ready.value()).isEqualTo(2); // the last value read, not 0
+    assertThat(age.value(SECONDS)).isEqualTo(25);
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    assertThat(age.value(SECONDS)).isEqualTo(45);
+
+    away.set(false);
+    spool.enqueue(MAIL, new Mail(3));
+    now.addAndGet(Duration.ofSeconds(11).toNanos());
+    assertThat(ready.value()).isEqualTo(3);
+    assertThat(age.value(SECONDS)).isZero();
+  }
+
+  @Test
   void theGaugesOfAQueueFirstUsedBetweenTwoReadsReadItsCounts() {
     metrics.monitor(spool.monitor()); // no queue yet: nothing to read
     spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2))); // its gauges, from here
@@ -276,6 +307,20 @@ class SpoolMetricsIT {
       assertThat(registry.find("spool.worker.busy").gauge()).isNotNull();
       worker.close();
     }
+  }
+
+  /** The monitor, failing as if Redis were away while {@code away} is set. */
+  private static Monitor failingWhen(Monitor monitor, AtomicBoolean away) {
+    return (Monitor)
+        Proxy.newProxyInstance(
+            Monitor.class.getClassLoader(),
+            new Class<?>[] {Monitor.class},
+            (proxy, method, args) -> {
+              if (away.get()) {
+                throw new SpoolConnectionException("Redis is away (test)", null);
+              }
+              return method.invoke(monitor, args);
+            });
   }
 
   /** The monitor, counting its counts calls. */
