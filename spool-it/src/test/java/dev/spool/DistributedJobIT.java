@@ -77,6 +77,20 @@ class DistributedJobIT {
   }
 
   @Test
+  void aStateKeyOfAnotherTypeIsReportedInWordsAndNoPartLeavesTheOpenSet() {
+    DistributedJob dj = f.spool.distributedJob("garbled");
+    dj.pushEach(List.of("a", "b").iterator(), (x, part) -> {});
+    String state = f.namespace + ":{dj:garbled}:state";
+    f.redis().del(state);
+    f.redis().set(state, "garbage");
+
+    assertThatThrownBy(() -> dj.done("0"))
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("the state of distributed job " + state + " is not a hash");
+    assertThat(dj.count()).isEqualTo(2);
+  }
+
+  @Test
   void pushingTheSamePartsAgainDoesNotGrowTheTotal() {
     DistributedJob dj = f.spool.distributedJob("twice");
     dj.pushEach(List.of(1, 2, 3), (x, part) -> {});
