@@ -166,6 +166,35 @@ class DrainIT {
   }
 
   @Test
+  void jobsParkedBeforeTheSetOfParkedLimitsExistedAreFoundOnceASlotFrees() throws Exception {
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch second = new CountDownLatch(1);
+    AtomicInteger started = new AtomicInteger();
+    List<JobId> limited = f.spool.enqueueAll(LIMITED, Fixtures.noops(4));
+    try (Worker w =
+        f.worker("node-a")
+            .concurrency(4)
+            .handle(
+                LIMITED,
+                (job, a) -> {
+                  (started.incrementAndGet() == 1 ? first : second).await();
+                })
+            .start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> "3".equals(f.redis().get(qp + "parked")));
+      // As a version before {q}:parks left them: parked, but in no set a drain reads.
+      f.redis().del(qp + "parks");
+
+      first.countDown(); // its slot goes to one parked job, which runs; two still wait
+      await().atMost(Duration.ofSeconds(10)).until(() -> started.get() == 2);
+
+      assertThat(f.spool.queue("work").drain()).isEqualTo(2);
+      assertThat(f.redis().get(qp + "parked")).isEqualTo("0");
+      assertThat(limited.stream().filter(id -> stateOf(id) == State.KILLED)).hasSize(2);
+      second.countDown();
+    }
+  }
+
+  @Test
   void aShardedQueueIsDrainedShardByShard() {
     try (Spool sharded =
         Spool.builder().redis(redis.uri()).namespace(f.namespace).shardedQueue("work", 3).build()) {

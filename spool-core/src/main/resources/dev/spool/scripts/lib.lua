@@ -446,7 +446,7 @@ end
 -- 'lc' = "<max>|<name>": while it runs, its number is in the SET {q}:conc:<name>; a job fetched
 -- over the limit waits in the LIST {q}:park:<name> (counted in {q}:parked) until a slot frees.
 -- The SET {q}:parks names the limits with jobs parked (so that a drain finds their lists); a name
--- leaves when its list empties (here, or in drain).
+-- leaves when its list empties (here, or in drain), and is added again while it has jobs left.
 local function parseConcurrency(lc)
   local max, name = string.match(lc or '', '^(%d+)|(.+)$')
   return tonumber(max), name
@@ -462,7 +462,12 @@ local function freeSlot(qp, id, lc)
   local nxt = redis.pcall('LPOP', qp .. 'park:' .. name)
   if type(nxt) == 'string' then
     onOwn(qp, 'DECR', qp .. 'parked')
-    if redis.call('LLEN', qp .. 'park:' .. name) == 0 then redis.pcall('SREM', qp .. 'parks', name) end
+    if redis.call('LLEN', qp .. 'park:' .. name) == 0 then
+      redis.pcall('SREM', qp .. 'parks', name)
+    else
+      -- A list parked by a version before {q}:parks is named there from its first unpark on.
+      onOwn(qp, 'SADD', qp .. 'parks', name)
+    end
     pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
   end
 end
