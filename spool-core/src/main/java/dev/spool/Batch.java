@@ -1,6 +1,5 @@
 package dev.spool;
 
-import dev.spool.internal.Micros;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
@@ -244,6 +243,7 @@ public final class Batch {
       SortedMap<Integer, JobId> enqueued = new TreeMap<>();
       List<Integer> notEnqueued = new ArrayList<>();
       List<Integer> maybeEnqueued = new ArrayList<>();
+      String maybeQueue = null; // where the parts whose enqueue got no answer were sent
       Throwable failure = null;
       UniqueJobConflictException raise = null;
       int from = 0;
@@ -289,6 +289,7 @@ public final class Batch {
           e.enqueued().forEach((i, id) -> enqueued.put(at + i, id));
           e.notEnqueued().forEach(i -> notEnqueued.add(at + i));
           e.maybeEnqueued().forEach(i -> maybeEnqueued.add(at + i));
+          maybeQueue = first.options().queue().orElse(first.type().queue());
           // Unique parts that met a held lock before the failure never run for this batch either.
           for (int i : e.rejected()) {
             rejected.add(refs.get(i));
@@ -303,49 +304,54 @@ public final class Batch {
           for (int i = from; i < to; i++) {
             (unknown ? maybeEnqueued : notEnqueued).add(i);
           }
+          if (unknown) {
+            maybeQueue = first.options().queue().orElse(first.type().queue());
+          }
         }
         from = to;
       }
       // A part rejected or never enqueued never runs for this batch: without its end the batch
-      // would wait for it until its keys expire, and its callbacks would never run.
+      // would wait for it until its keys expire, and its callbacks would never run. The same for a
+      // part whose enqueue got no answer, if Redis did not enqueue it after all.
       List<String> ended = new ArrayList<>(rejected);
       for (int i : notEnqueued) {
         ended.add(ref(queue, token, i));
       }
-      Runnable countEnded = () -> countAsFailed(store, ended, clock);
-      boolean counted = true;
-      try {
-        countEnded.run();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          throw e;
+      if (failure == null) {
+        BatchSubmitRecovery.countAsFailed(store, clock, ended);
+      } else {
+        BatchSubmitRecovery recovery =
+            new BatchSubmitRecovery(
+                store, clock, queue, token, ttl.toSeconds(), ended, maybeQueue, maybeEnqueued);
+        try {
+          recovery.run();
+        } catch (RuntimeException e) {
+          // Redis failed again (it is down, say): the caller finishes it once it is back.
+          failure.addSuppressed(e);
         }
-        // Redis failed again (it is down, say): the caller counts them once it is back.
-        failure.addSuppressed(e);
-        counted = false;
-      }
-      if (failure != null) {
         throw new BatchSubmitException(
-            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock (%s), %d may have been (the batch waits for them): %s"
+            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock, %d unanswered (%s): %s"
                 .formatted(
                     batch.id(),
                     enqueued.size() - rejectedAt.size(),
                     parts.size(),
                     notEnqueued.size(),
                     rejectedAt.size(),
-                    counted
-                        ? "counted as failed parts"
-                        : "NOT yet counted as failed parts, as Redis failed again: call"
-                            + " countNotEnqueued() once it is back, or the batch waits for them",
                     maybeEnqueued.size(),
+                    !recovery.counted() || !recovery.settled()
+                        ? "NOT yet counted as failed parts, as Redis failed again: call"
+                            + " countNotEnqueued() once it is back, or the batch waits for them"
+                        : maybeEnqueued.isEmpty()
+                            ? "counted as failed parts"
+                            : "counted as failed parts, with the %d unanswered ones Redis did not enqueue"
+                                .formatted(recovery.foundNotEnqueued().size()),
                     failure.getMessage()),
             batch,
             enqueued,
             notEnqueued,
             maybeEnqueued,
             rejectedAt,
-            counted,
-            countEnded,
+            recovery,
             failure);
       }
       if (raise != null) {
@@ -354,19 +360,7 @@ public final class Batch {
       return batch;
     }
 
-    /**
-     * Counts parts ({@code "<queue>|<token>|<part>"}) that will never run as failed parts of their
-     * batch, a slice of them per call; counting one again changes nothing (batch-done.lua).
-     */
-    private static void countAsFailed(RedisJobStore store, List<String> refs, Clock clock) {
-      int slice = 1000;
-      for (int i = 0; i < refs.size(); i += slice) {
-        store.batchPartsFailed(
-            refs.subList(i, Math.min(i + slice, refs.size())), Micros.now(clock));
-      }
-    }
-
-    private static String ref(String queue, String token, int part) {
+    static String ref(String queue, String token, int part) {
       return queue + "|" + token + "|" + part;
     }
 
@@ -382,7 +376,8 @@ public final class Batch {
         JobOptions options,
         List<String> refs,
         List<String> encoded) {
-      return enqueuer.enqueueAll(type, (List<A>) (List<?>) args, options, refs, encoded);
+      return enqueuer.enqueueAll(
+          type, (List<A>) (List<?>) args, options, refs, ttl.toSeconds(), encoded);
     }
   }
 }

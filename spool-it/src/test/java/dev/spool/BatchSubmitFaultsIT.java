@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.queue.Enqueuer;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -129,5 +134,89 @@ class BatchSubmitFaultsIT {
     assertThat(progress.finished()).isTrue();
     assertThat(progress.succeeded()).isEqualTo(247);
     assertThat(progress.failed()).isEqualTo(153);
+  }
+
+  @Test
+  void unansweredPartsThatRedisDidNotEnqueueAreFencedOffAndCountAsFailed() {
+    // Its key function fails for the 50th job of its group (an application bug), after the
+    // parts before were sent: the submit cannot tell which of the group's parts Redis got.
+    AtomicInteger keys = new AtomicInteger();
+    JobType<Noop> failing =
+        JobType.of("failing", Noop.class)
+            .withQueue("work")
+            .withConcurrencyLimit(
+                1000,
+                a -> {
+                  if (keys.incrementAndGet() == 50) {
+                    throw new IllegalStateException("no key");
+                  }
+                  return "all";
+                });
+    AtomicInteger reports = new AtomicInteger();
+    Batch.Builder b = f.spool.batch().onComplete(REPORT, new Noop(-1));
+    for (int i = 0; i < 300; i++) {
+      b.add(NOOP, new Noop(i));
+    }
+    for (int i = 300; i < 400; i++) {
+      b.add(failing, new Noop(i));
+    }
+
+    Throwable t = catchThrowable(b::submit);
+
+    assertThat(t).isInstanceOf(BatchSubmitException.class);
+    BatchSubmitException e = (BatchSubmitException) t;
+    assertThat(e.maybeEnqueued()).isEqualTo(IntStream.range(300, 400).boxed().toList());
+    assertThat(e.countedAsFailed()).isTrue();
+    assertThat(e.foundNotEnqueued()).isEqualTo(e.maybeEnqueued());
+    assertThat(e.getMessage()).contains("with the 100 unanswered ones Redis did not enqueue");
+    e.countNotEnqueued(); // again: changes nothing
+
+    f.worker("node-1")
+        .concurrency(8)
+        .handle(NOOP, (job, a) -> {})
+        .handle(REPORT, (job, a) -> reports.incrementAndGet())
+        .start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> reports.get() == 1);
+    BatchProgress progress = e.batch().progress();
+    assertThat(progress.finished()).isTrue();
+    assertThat(progress.succeeded()).isEqualTo(300);
+    assertThat(progress.failed()).isEqualTo(100);
+  }
+
+  @Test
+  void aPartIsEnqueuedOnceWhateverCallsReachRedisAndNeverOnceFencedOff() {
+    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
+      RedisJobStore store =
+          new RedisJobStore(
+              connection,
+              new Keys(f.namespace),
+              Duration.ofDays(7),
+              10_000,
+              Duration.ofDays(7),
+              true);
+      Enqueuer enqueuer =
+          new Enqueuer(store, connection, Clock.systemUTC(), 1 << 20, Duration.ofHours(1));
+      List<String> refs = List.of("work|b1|0", "work|b1|1");
+      List<Noop> args = List.of(new Noop(0), new Noop(1));
+
+      List<EnqueueResult> first = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
+      // The same call reaching Redis again (sent again after its answer was lost).
+      List<EnqueueResult> again = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
+
+      assertThat(again).isEqualTo(first);
+      assertThat(first).allMatch(EnqueueResult::accepted);
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
+
+      // A settle finds both made, and fences off a third part that never reached Redis...
+      assertThat(store.batchSettle("work", "b1", 60, List.of("0", "1", "2"))).containsExactly("2");
+      // ...which a late call then cannot make; a second settle says the same.
+      List<EnqueueResult> late =
+          enqueuer.enqueueAll(
+              NOOP, List.of(new Noop(2)), JobOptions.NONE, List.of("work|b1|2"), 60, null);
+      assertThat(late.getFirst().accepted()).isFalse();
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
+      assertThat(store.batchSettle("work", "b1", 60, List.of("2"))).containsExactly("2");
+      assertThat(f.redis().ttl(f.namespace + ":{work}:bp:b1")).isBetween(1L, 60L);
+    }
   }
 }

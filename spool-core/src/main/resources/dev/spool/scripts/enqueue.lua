@@ -11,7 +11,8 @@
   ARGV[5] number of templates T, then T groups of 12, the fields the jobs of a template share:
           type, priority ("0" = default), due (ms, "" = now), options JSON ("" = none),
           lock ("" = not unique, "later" = unique, its lock taken when it starts, else the expiry
-          (ms) of the lock taken now), batch ("1" = its jobs are batch parts, else ""),
+          (ms) of the lock taken now), batch (its jobs are batch parts: their batch's ttl in
+          seconds, else ""),
           node ("" = none), strict ("1" or ""), not node ("" = none),
           pinned ("1" = a job with a node waits in that node's list; "" = the node is not alive
           and the job is not strict: it is ready for any node at once, its node kept as a
@@ -22,12 +23,15 @@
           ("<batch queue>|<batch token>|<part>") if its template is batch, then its concurrency
           limit ("<max>|<name>" or "") and rate limit ("<max>|<per ms>|<name>" or "") if its
           template is limited.
-  A job whose unique lock is held by another job is not created.
+  A job whose unique lock is held by another job is not created. A batch part is created once:
+  its number is kept in {q}:bp:<batch token> (HASH part -> job number, or 'g' once batch-settle
+  fenced it off), so that a call sent again answers with the job made the first time, and a late
+  call after a settle creates nothing.
   The jobs of one call have consecutive numbers, so each status index and timestamp bound is
   written once per bucket and template, not once per job: a call costs one HSET per job and a
   few commands per bucket.
   Returns: array, in order, of the new job numbers, or of minus the number of the job that
-  holds the lock for a job not created ]]
+  holds the lock for a job not created (of its own unused number for a batch part fenced off) ]]
 local prefix, now, channel = ARGV[1], ARGV[2], ARGV[3]
 local n, nt = tonumber(ARGV[4]), tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
@@ -44,7 +48,7 @@ for t = 1, nt do
   local b = 5 + (t - 1) * 12
   local tpl = {
     type = ARGV[b + 1], priority = ARGV[b + 2], due = ARGV[b + 3], lock = ARGV[b + 5],
-    batch = ARGV[b + 6] == '1', node = ARGV[b + 7], strict = ARGV[b + 8] == '1',
+    batch = ARGV[b + 6] ~= '', batchTtl = ARGV[b + 6], node = ARGV[b + 7], strict = ARGV[b + 8] == '1',
     notNode = ARGV[b + 9], pinned = ARGV[b + 10] == '1', limited = ARGV[b + 12] == '1',
     buckets = {}, bucketList = {}, ready = {}
   }
@@ -92,6 +96,7 @@ local function bucketIds(tpl, id)
 end
 
 local batchIds, batchKeys = {}, {}
+local partsSeen = {} -- {q}:bp:<token> keys given their ttl by this call
 local ids = {}
 local c = 6 + nt * 12
 for i = 0, n - 1 do
@@ -106,7 +111,18 @@ for i = 0, n - 1 do
   local id = first + i
   local sid = tostring(id) -- once, rather than in every command below
   local holder = nil
-  if tpl.lock ~= '' and tpl.lock ~= 'later' then
+  local partsKey, partNumber, made = nil, nil, nil
+  if part ~= '' then
+    local token
+    token, partNumber = string.match(part, '^[^|]*|([^|]*)|(.*)$')
+    partsKey = qp .. 'bp:' .. token
+    made = onOwn(qp, 'HGET', partsKey, partNumber)
+  end
+  if made then
+    -- Made by an earlier call (its answer lost, the call sent again), or fenced off by a settle:
+    -- then rejected, with a number no job has (this one's, not used).
+    ids[#ids + 1] = tonumber(made) or -id
+  elseif tpl.lock ~= '' and tpl.lock ~= 'later' then
     local digest = string.match(lock, '([%x]+)$')
     local lockKey = qp .. 'lock:' .. digest
     if not redis.call('SET', lockKey, sid, 'NX', 'PXAT', tpl.lock) then
@@ -115,7 +131,9 @@ for i = 0, n - 1 do
       if not holder then redis.call('SET', lockKey, sid, 'PXAT', tpl.lock) end
     end
   end
-  if holder then
+  if made then
+    -- answered above
+  elseif holder then
     ids[#ids + 1] = -tonumber(holder)
   else
     local key = prefix .. sid
@@ -133,6 +151,11 @@ for i = 0, n - 1 do
     local inBucket = bucketIds(tpl, id)
     inBucket[#inBucket + 1] = sid
     if part ~= '' then
+      redis.call('HSET', partsKey, partNumber, sid)
+      if not partsSeen[partsKey] then
+        partsSeen[partsKey] = true
+        redis.call('EXPIRE', partsKey, tpl.batchTtl)
+      end
       local bkey = qp .. 'ix:b:' .. string.match(part, '^[^|]*|([^|]*)|') .. ':' .. bucketOf(id)
       if not batchIds[bkey] then batchIds[bkey] = {}; batchKeys[#batchKeys + 1] = bkey end
       batchIds[bkey][#batchIds[bkey] + 1] = sid

@@ -102,28 +102,22 @@ public final class Enqueuer {
    */
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type, List<? extends A> args, JobOptions options) {
-    return enqueueAll(type, args, options, null);
+    return enqueueAll(type, args, options, null, 0, null);
   }
 
   /**
    * As {@link #enqueueAll(JobType, List, JobOptions)}, each job being the batch part at the same
-   * index of {@code batchParts} ({@code "<queue>|<token>|<part>"}), when given.
-   */
-  public <A> List<EnqueueResult> enqueueAll(
-      JobType<A> type, List<? extends A> args, JobOptions options, List<String> batchParts) {
-    return enqueueAll(type, args, options, batchParts, null);
-  }
-
-  /**
-   * As {@link #enqueueAll(JobType, List, JobOptions, List)}, with the arguments already encoded by
-   * {@link #encode(JobType, Object)} ({@code encoded}, at the same indexes; null to encode them
-   * here).
+   * index of {@code batchParts} ({@code "<queue>|<token>|<part>"}) of a batch whose keys live
+   * {@code batchTtlSeconds}, when given, with the arguments already encoded by {@link
+   * #encode(JobType, Object)} ({@code encoded}, at the same indexes; null to encode them here). A
+   * part is enqueued at most once: a call sent again answers with the job made the first time.
    */
   public <A> List<EnqueueResult> enqueueAll(
       JobType<A> type,
       List<? extends A> args,
       JobOptions options,
       List<String> batchParts,
+      long batchTtlSeconds,
       List<String> encoded) {
     String queue = options.queue().orElse(type.queue());
     List<EnqueueResult> results;
@@ -132,9 +126,19 @@ public final class Enqueuer {
       results =
           observers.aroundEnqueue(
               call,
-              () -> enqueueAll(queue, type, args, options, batchParts, encoded, call.headers()));
+              () ->
+                  enqueueAll(
+                      queue,
+                      type,
+                      args,
+                      options,
+                      batchParts,
+                      batchTtlSeconds,
+                      encoded,
+                      call.headers()));
     } else {
-      results = enqueueAll(queue, type, args, options, batchParts, encoded, Map.of());
+      results =
+          enqueueAll(queue, type, args, options, batchParts, batchTtlSeconds, encoded, Map.of());
     }
     if (observers.listening()) {
       Map<String, Integer> accepted = new LinkedHashMap<>();
@@ -154,9 +158,11 @@ public final class Enqueuer {
       List<? extends A> args,
       JobOptions options,
       List<String> batchParts,
+      long batchTtlSeconds,
       List<String> encoded,
       Map<String, String> headers) {
-    Template<A> template = template(type, options, batchParts != null, clock.millis(), headers);
+    Template<A> template =
+        template(type, options, batchParts == null ? 0 : batchTtlSeconds, clock.millis(), headers);
     if (store.shards().isSharded(queue)) {
       return enqueueSharded(template, args, batchParts, encoded);
     }
@@ -247,7 +253,7 @@ public final class Enqueuer {
       Template<?> t =
           templates.computeIfAbsent(
               new TemplateKey(job.type(), job.options()),
-              k -> template(k.type(), k.options(), false, nowMs, headers));
+              k -> template(k.type(), k.options(), 0, nowMs, headers));
       templateOf.add(t);
       byQueue.computeIfAbsent(t.shardForArgs(job.args()), q -> new ArrayList<>()).add(i);
     }
@@ -323,7 +329,7 @@ public final class Enqueuer {
     Template(
         JobType<A> type,
         JobOptions options,
-        boolean batch,
+        long batchTtlSeconds,
         long nowMs,
         Map<String, String> headers) {
       this.type = type;
@@ -360,7 +366,7 @@ public final class Enqueuer {
               stored,
               unique != null,
               lockExpiry,
-              batch,
+              batchTtlSeconds,
               affinity,
               expiresAtMs(options, dueMs > 0 ? dueMs : nowMs),
               type.concurrencyLimit().isPresent() || type.rateLimit().isPresent());
@@ -413,8 +419,12 @@ public final class Enqueuer {
   }
 
   private <A> Template<A> template(
-      JobType<A> type, JobOptions options, boolean batch, long nowMs, Map<String, String> headers) {
-    return new Template<>(type, options, batch, nowMs, headers);
+      JobType<A> type,
+      JobOptions options,
+      long batchTtlSeconds,
+      long nowMs,
+      Map<String, String> headers) {
+    return new Template<>(type, options, batchTtlSeconds, nowMs, headers);
   }
 
   /**

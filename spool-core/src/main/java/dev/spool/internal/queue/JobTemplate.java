@@ -8,7 +8,7 @@ package dev.spool.internal.queue;
  * @param options stored options JSON, "" for none
  * @param unique whether each job carries a unique lock spec
  * @param lockExpiryMs when a lock taken at enqueue expires; 0 when the lock is taken at start
- * @param batch whether each job is a batch part
+ * @param batchTtlSeconds when each job is a batch part, its batch's ttl; 0 when not
  * @param expiresAtMs epoch millis after which its jobs are discarded if not started; 0 for never
  * @param limited whether each job carries its concurrency and rate limit specs
  */
@@ -19,7 +19,7 @@ public record JobTemplate(
     String options,
     boolean unique,
     long lockExpiryMs,
-    boolean batch,
+    long batchTtlSeconds,
     Affinity affinity,
     long expiresAtMs,
     boolean limited) {}

@@ -136,7 +136,8 @@ public final class RedisJobStore implements JobStore {
         previous = t;
       }
       templateOf[j] = previousIndex;
-      perJob += 2 + (t.unique() ? 1 : 0) + (t.batch() ? 1 : 0) + (t.limited() ? 2 : 0);
+      perJob +=
+          2 + (t.unique() ? 1 : 0) + (t.batchTtlSeconds() > 0 ? 1 : 0) + (t.limited() ? 2 : 0);
     }
     String[] args = new String[5 + templates.size() * 12 + perJob];
     args[0] = q.jobPrefix();
@@ -153,7 +154,7 @@ public final class RedisJobStore implements JobStore {
       args[i++] = t.options();
       args[i++] =
           !t.unique() ? "" : t.lockExpiryMs() > 0 ? Long.toString(t.lockExpiryMs()) : "later";
-      args[i++] = t.batch() ? "1" : "";
+      args[i++] = t.batchTtlSeconds() > 0 ? Long.toString(t.batchTtlSeconds()) : "";
       args[i++] = a.node();
       args[i++] = a.strict() ? "1" : "";
       args[i++] = a.notNode();
@@ -168,7 +169,7 @@ public final class RedisJobStore implements JobStore {
       if (job.template().unique()) {
         args[i++] = job.lock();
       }
-      if (job.template().batch()) {
+      if (job.template().batchTtlSeconds() > 0) {
         args[i++] = job.batchPart();
       }
       if (job.template().limited()) {
@@ -476,6 +477,24 @@ public final class RedisJobStore implements JobStore {
     }
     return redis.eval(
         Script.BATCH_DONE, ScriptOutputType.INTEGER, new String[] {b.parts(), b.state()}, args);
+  }
+
+  /**
+   * Settles parts of a batch whose enqueue into {@code queue} (one queue or shard) got no answer:
+   * returns those of {@code parts} that have no job there, fenced off so that the call, should it
+   * still reach Redis, makes none (batch-settle.lua).
+   */
+  public List<String> batchSettle(String queue, String token, long ttlSeconds, List<String> parts) {
+    QueueKeys q = keys.queue(queue);
+    String[] args = new String[2 + parts.size()];
+    args[0] = q.prefix();
+    args[1] = Long.toString(ttlSeconds);
+    for (int i = 0; i < parts.size(); i++) {
+      args[2 + i] = parts.get(i);
+    }
+    return redis.await(
+        redis.eval(
+            Script.BATCH_SETTLE, ScriptOutputType.MULTI, new String[] {q.batchParts(token)}, args));
   }
 
   /** The state hash of a batch (empty if unknown or expired). */

@@ -232,6 +232,15 @@ public final class Keys {
       return prefix + "log:" + number;
     }
 
+    /**
+     * HASH: the parts of a batch enqueued into this queue, part -> job number ('g' once a settle
+     * fenced the part off), so that a part is enqueued at most once (enqueue.lua,
+     * batch-settle.lua).
+     */
+    public String batchParts(String token) {
+      return prefix + "bp:" + token;
+    }
+
     /** The open parts and state of a batch whose callbacks run on this queue. */
     public DistributedJobKeys batch(String token) {
       if (token == null || !token.matches("[A-Za-z0-9._-]{1,100}")) {

@@ -41,6 +41,7 @@ public enum Script {
   DJ_STOP("dj-stop"),
   BATCH_OPEN("batch-open"),
   BATCH_DONE("batch-done"),
+  BATCH_SETTLE("batch-settle"),
   RECUR_SET("recur-set"),
   RECUR_CANCEL("recur-cancel"),
   RECUR_FIRE("recur-fire"),
