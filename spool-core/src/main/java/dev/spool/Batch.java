@@ -8,12 +8,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spool jobs run as the parts of one {@link DistributedJob}-like whole: when every part has run
@@ -35,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * StatusQuery#batch(String...)}.
  */
 public final class Batch {
+  private static final Logger log = LoggerFactory.getLogger(Batch.class);
+
   /** Defaults to 7 days: a batch's keys live this long after its last change. */
   public static final Duration DEFAULT_TTL = Duration.ofDays(7);
 
@@ -247,6 +253,7 @@ public final class Batch {
       Throwable failure = null;
       UniqueJobConflictException raise = null;
       int from = 0;
+      Set<String> partQueues = new LinkedHashSet<>();
       while (from < parts.size()) {
         Part first = parts.get(from);
         int to = from + 1;
@@ -255,6 +262,7 @@ public final class Batch {
             && parts.get(to).options() == first.options()) {
           to++;
         }
+        partQueues.add(first.options().queue().orElse(first.type().queue()));
         if (failure != null) {
           // Not sent once an earlier group failed: certainly not enqueued.
           for (int i = from; i < to; i++) {
@@ -319,6 +327,14 @@ public final class Batch {
       }
       if (failure == null) {
         BatchSubmitRecovery.countAsFailed(store, clock, ended);
+        // Every call was answered: no late one can come, so the record of which parts were
+        // enqueued (kept for a settle) is not needed, and a large batch's would hold memory. Should
+        // Redis fail now, the submit still succeeded: the record expires with the batch.
+        try {
+          store.batchPartsForget(store.shards().expand(partQueues), token);
+        } catch (SpoolException e) {
+          log.debug("batch {}: its record of enqueued parts expires with it: {}", batch.id(), e);
+        }
       } else {
         BatchSubmitRecovery recovery =
             new BatchSubmitRecovery(

@@ -184,6 +184,15 @@ class BatchSubmitFaultsIT {
   }
 
   @Test
+  void aSubmitWhoseCallsWereAllAnsweredKeepsNoRecordOfItsParts() {
+    Batch b = f.spool.batch().add(NOOP, new Noop(1)).add(ELSEWHERE, new Noop(2)).submit();
+
+    assertThat(f.redis().exists(f.namespace + ":{work}:bp:" + b.token())).isZero();
+    assertThat(f.redis().exists(f.namespace + ":{other}:bp:" + b.token())).isZero();
+    assertThat(b.progress().pending()).isEqualTo(2);
+  }
+
+  @Test
   void aPartIsEnqueuedOnceWhateverCallsReachRedisAndNeverOnceFencedOff() {
     try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
       RedisJobStore store =

@@ -497,6 +497,15 @@ public final class RedisJobStore implements JobStore {
             Script.BATCH_SETTLE, ScriptOutputType.MULTI, new String[] {q.batchParts(token)}, args));
   }
 
+  /** Drops the record of a batch's enqueued parts in these queues, once no settle can need it. */
+  public void batchPartsForget(List<String> queues, String token) {
+    List<CompletableFuture<Long>> calls = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      calls.add(redis.async().unlink(keys.queue(queue).batchParts(token)).toCompletableFuture());
+    }
+    calls.forEach(redis::await);
+  }
+
   /** The state hash of a batch (empty if unknown or expired). */
   public java.util.Map<String, String> batchState(String queue, String token) {
     return redis.await(redis.async().hgetall(keys.queue(queue).batch(token).state()));
