@@ -227,6 +227,13 @@ public final class Batch {
         config.addAll(List.of("parent", parent.batchPart()));
         parent.deferToChildBatch();
       }
+      Set<String> partQueues = new LinkedHashSet<>();
+      for (Part p : parts) {
+        partQueues.add(p.options().queue().orElse(p.type().queue()));
+      }
+      // Where the maintenance settles the submit, should it die before it ends.
+      config.addAll(List.of("sq", String.join(",", partQueues)));
+      BatchSubmitLease lease = new BatchSubmitLease(store, clock, queue, token);
       int slice = 1000;
       for (int from = 0; from < parts.size(); from += slice) {
         int to = Math.min(from + slice, parts.size());
@@ -239,8 +246,10 @@ public final class Batch {
             token,
             ttl.toSeconds(),
             to == parts.size(),
+            from == 0 ? lease.deadlineMs() : 0,
             from == 0 ? config : List.of(),
             names);
+        lease.renewIfDue();
       }
       Batch batch = new Batch(store, queue, token);
       // Consecutive parts of one type and options go out together, pipelined.
@@ -253,7 +262,6 @@ public final class Batch {
       Throwable failure = null;
       UniqueJobConflictException raise = null;
       int from = 0;
-      Set<String> partQueues = new LinkedHashSet<>();
       while (from < parts.size()) {
         Part first = parts.get(from);
         int to = from + 1;
@@ -262,7 +270,6 @@ public final class Batch {
             && parts.get(to).options() == first.options()) {
           to++;
         }
-        partQueues.add(first.options().queue().orElse(first.type().queue()));
         if (failure != null) {
           // Not sent once an earlier group failed: certainly not enqueued.
           for (int i = from; i < to; i++) {
@@ -278,6 +285,7 @@ public final class Batch {
           refs.add(ref(queue, token, i));
         }
         try {
+          lease.renewIfDue();
           List<EnqueueResult> results =
               enqueue(first.type(), args, first.options(), refs, encoded.subList(from, to));
           for (int i = 0; i < results.size(); i++) {
@@ -328,12 +336,15 @@ public final class Batch {
       if (failure == null) {
         BatchSubmitRecovery.countAsFailed(store, clock, ended);
         // Every call was answered: no late one can come, so the record of which parts were
-        // enqueued (kept for a settle) is not needed, and a large batch's would hold memory. Should
-        // Redis fail now, the submit still succeeded: the record expires with the batch.
+        // enqueued (kept for a settle) is not needed, and a large batch's would hold memory,
+        // unless the maintenance took the submit over (it settles the batch with it). Should
+        // Redis fail now, the submit still succeeded: the maintenance settles it, changing nothing.
         try {
-          store.batchPartsForget(store.shards().expand(partQueues), token);
+          if (lease.end()) {
+            store.batchPartsForget(store.shards().expand(partQueues), token);
+          }
         } catch (SpoolException e) {
-          log.debug("batch {}: its record of enqueued parts expires with it: {}", batch.id(), e);
+          log.debug("batch {}: its submit is ended by the maintenance: {}", batch.id(), e);
         }
       } else {
         BatchSubmitRecovery recovery =
@@ -341,8 +352,10 @@ public final class Batch {
                 store, clock, queue, token, ttl.toSeconds(), ended, maybeQueue, maybeEnqueued);
         try {
           recovery.run();
+          lease.end(); // the record of enqueued parts is kept: a late call must meet its fences
         } catch (RuntimeException e) {
-          // Redis failed again (it is down, say): the caller finishes it once it is back.
+          // Redis failed again (it is down, say): the caller finishes it once it is back, or the
+          // maintenance once the submit's deadline passes.
           failure.addSuppressed(e);
         }
         throw new BatchSubmitException(

@@ -4,9 +4,7 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a batch submit that failed midway still owes its batch, so that the batch completes: the
@@ -88,30 +86,15 @@ final class BatchSubmitRecovery {
     return foundNotEnqueued == null ? List.of() : foundNotEnqueued;
   }
 
-  /**
-   * Fences off, in every shard of the queue they were sent to, the unanswered parts that have no
-   * job there; a part is not enqueued if no shard made it.
-   */
+  /** The unanswered parts that no shard of the queue they were sent to made a job for. */
   private List<Integer> settle() {
-    Set<String> madeSomewhere = new HashSet<>();
     List<String> numbers = maybeEnqueued.stream().map(String::valueOf).toList();
-    for (String physical : store.shards().physical(maybeQueue)) {
-      for (int from = 0; from < numbers.size(); from += SLICE) {
-        List<String> slice = numbers.subList(from, Math.min(from + SLICE, numbers.size()));
-        Set<String> missingHere =
-            new HashSet<>(store.batchSettle(physical, token, ttlSeconds, slice));
-        for (String n : slice) {
-          if (!missingHere.contains(n)) {
-            madeSomewhere.add(n);
-          }
-        }
-      }
-    }
     List<Integer> missing = new ArrayList<>();
-    for (int i : maybeEnqueued) {
-      if (!madeSomewhere.contains(String.valueOf(i))) {
-        missing.add(i);
-      }
+    for (int from = 0; from < numbers.size(); from += SLICE) {
+      List<String> slice = numbers.subList(from, Math.min(from + SLICE, numbers.size()));
+      store
+          .batchSettle(maybeQueue, token, ttlSeconds, slice)
+          .forEach(n -> missing.add(Integer.valueOf(n)));
     }
     return missing;
   }

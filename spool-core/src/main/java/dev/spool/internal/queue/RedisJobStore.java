@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -413,20 +414,28 @@ public final class RedisJobStore implements JobStore {
     };
   }
 
-  /** Configures a batch and pushes a slice of its parts; the last slice closes it. */
+  /**
+   * Configures a batch and pushes a slice of its parts; the last slice closes it. The first slice
+   * lists the submit with its deadline ({@code submitDeadlineMs} > 0), after which the batch
+   * queue's maintenance gives it up for dead and settles it.
+   */
   public void batchOpen(
       String queue,
       String token,
       long ttlSeconds,
       boolean close,
+      long submitDeadlineMs,
       List<String> config,
       List<String> parts) {
-    var b = keys.queue(queue).batch(token);
-    String[] args = new String[3 + config.size() + parts.size()];
+    QueueKeys q = keys.queue(queue);
+    var b = q.batch(token);
+    String[] args = new String[5 + config.size() + parts.size()];
     args[0] = Long.toString(ttlSeconds);
     args[1] = close ? "1" : "0";
-    args[2] = Integer.toString(config.size() / 2);
-    int i = 3;
+    args[2] = submitDeadlineMs > 0 ? Long.toString(submitDeadlineMs) : "";
+    args[3] = token;
+    args[4] = Integer.toString(config.size() / 2);
+    int i = 5;
     for (String c : config) {
       args[i++] = c;
     }
@@ -437,8 +446,26 @@ public final class RedisJobStore implements JobStore {
         redis.eval(
             Script.BATCH_OPEN,
             ScriptOutputType.INTEGER,
-            new String[] {b.parts(), b.state()},
+            new String[] {b.parts(), b.state(), q.batchSubmits()},
             args));
+  }
+
+  /**
+   * Moves a batch submit's deadline from {@code seenMs} to {@code newMs}, or ends the submit when
+   * {@code newMs} is 0; false if the deadline was no longer {@code seenMs} (another has the
+   * submit).
+   */
+  public boolean batchSubmitMove(String queue, String token, long seenMs, long newMs) {
+    Long r =
+        redis.await(
+            redis.eval(
+                Script.BATCH_SUBMIT,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.queue(queue).batchSubmits()},
+                token,
+                Long.toString(seenMs),
+                newMs > 0 ? Long.toString(newMs) : ""));
+    return r == 1;
   }
 
   /**
@@ -480,21 +507,42 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * Settles parts of a batch whose enqueue into {@code queue} (one queue or shard) got no answer:
-   * returns those of {@code parts} that have no job there, fenced off so that the call, should it
-   * still reach Redis, makes none (batch-settle.lua).
+   * Settles parts of a batch whose enqueue into {@code queue} (a queue, or each of a sharded
+   * queue's shards) may not have been answered: returns those of {@code parts} that no shard made a
+   * job for, fenced off in each so that a call, should it still reach Redis, makes none
+   * (batch-settle.lua). At most a slice of parts per call, as the caller gives them.
    */
   public List<String> batchSettle(String queue, String token, long ttlSeconds, List<String> parts) {
-    QueueKeys q = keys.queue(queue);
-    String[] args = new String[2 + parts.size()];
-    args[0] = q.prefix();
-    args[1] = Long.toString(ttlSeconds);
-    for (int i = 0; i < parts.size(); i++) {
-      args[2 + i] = parts.get(i);
+    Set<String> made = new HashSet<>();
+    for (String physical : shards().physical(queue)) {
+      QueueKeys q = keys.queue(physical);
+      String[] args = new String[2 + parts.size()];
+      args[0] = q.prefix();
+      args[1] = Long.toString(ttlSeconds);
+      for (int i = 0; i < parts.size(); i++) {
+        args[2 + i] = parts.get(i);
+      }
+      List<String> missingHere =
+          redis.await(
+              redis.eval(
+                  Script.BATCH_SETTLE,
+                  ScriptOutputType.MULTI,
+                  new String[] {q.batchParts(token)},
+                  args));
+      Set<String> missing = new HashSet<>(missingHere);
+      for (String part : parts) {
+        if (!missing.contains(part)) {
+          made.add(part);
+        }
+      }
     }
-    return redis.await(
-        redis.eval(
-            Script.BATCH_SETTLE, ScriptOutputType.MULTI, new String[] {q.batchParts(token)}, args));
+    List<String> missing = new ArrayList<>();
+    for (String part : parts) {
+      if (!made.contains(part)) {
+        missing.add(part);
+      }
+    }
+    return missing;
   }
 
   /** Drops the record of a batch's enqueued parts in these queues, once no settle can need it. */

@@ -47,6 +47,11 @@ public final class Keys {
     return new DistributedJobKeys(namespace + ":{dj:" + token + "}:");
   }
 
+  /** Whether a string can be a batch's token (it becomes part of keys). */
+  public static boolean isBatchToken(String token) {
+    return token != null && token.matches("[A-Za-z0-9._-]{1,100}");
+  }
+
   /** The two keys of a distributed job. */
   public record DistributedJobKeys(String prefix) {
     public String parts() {
@@ -241,9 +246,17 @@ public final class Keys {
       return prefix + "bp:" + token;
     }
 
+    /**
+     * ZSET: the batches whose callbacks run on this queue being submitted now, token -> when the
+     * submit is given up for dead (ms) and settled by this queue's maintenance.
+     */
+    public String batchSubmits() {
+      return prefix + "batch-submits";
+    }
+
     /** The open parts and state of a batch whose callbacks run on this queue. */
     public DistributedJobKeys batch(String token) {
-      if (token == null || !token.matches("[A-Za-z0-9._-]{1,100}")) {
+      if (!isBatchToken(token)) {
         throw new IllegalArgumentException("invalid batch token '" + token + "'");
       }
       return new DistributedJobKeys(prefix + "batch:" + token + ":");

@@ -42,6 +42,7 @@ public enum Script {
   BATCH_OPEN("batch-open"),
   BATCH_DONE("batch-done"),
   BATCH_SETTLE("batch-settle"),
+  BATCH_SUBMIT("batch-submit"),
   RECUR_SET("recur-set"),
   RECUR_CANCEL("recur-cancel"),
   RECUR_FIRE("recur-fire"),

@@ -4,6 +4,7 @@ import dev.spool.internal.node.LeaderLease;
 import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.Reaper;
+import dev.spool.internal.schedule.StalledBatchSubmits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -18,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's share of the cluster's upkeep, on a thread of its own: reaping expired leases, routing
  * pinned jobs of dead or saturated nodes, pruning old statuses, sweeping the status buckets'
- * directory. Each duty of each queue is done by one elected node (the holder of a leader key), the
- * others stand by and take over when its lead lapses. Each call does one bounded batch, and a
- * backlog is worked off batch by batch, in turn with the other duties; periods are jittered so that
- * nodes do not act in lockstep.
+ * directory, settling batch submits whose process died midway. Each duty of each queue is done by
+ * one elected node (the holder of a leader key), the others stand by and take over when its lead
+ * lapses. Each call does one bounded batch, and a backlog is worked off batch by batch, in turn
+ * with the other duties; periods are jittered so that nodes do not act in lockstep.
  */
 final class Maintenance {
   private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
@@ -31,7 +32,8 @@ final class Maintenance {
     REAP,
     ROUTE,
     PRUNE,
-    SWEEP;
+    SWEEP,
+    SETTLE;
 
     String key() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -54,12 +56,16 @@ final class Maintenance {
     }
   }
 
+  /** How often a queue's stalled batch submits are looked for: their lease is a minute. */
+  private static final long SETTLE_INTERVAL_MS = 5_000;
+
   private final NodeContext node;
   private final LeaderLease leads;
   private final Reaper reaper;
   private final Router router;
   private final Pruner pruner;
   private final IndexSweep sweep;
+  private final StalledBatchSubmits stalledSubmits;
   private final List<Task> tasks = new ArrayList<>();
   private final Map<Duty, AtomicLong> calls = new EnumMap<>(Duty.class);
   private volatile boolean running;
@@ -71,6 +77,7 @@ final class Maintenance {
     this.router = router;
     this.pruner = pruner;
     this.sweep = sweep;
+    this.stalledSubmits = new StalledBatchSubmits(node.store(), node.clock());
     long reap = reapIntervalMs(node.settings().lease());
     this.reaper = new Reaper(node.store(), node.clock(), Duration.ofMillis(reap));
     for (String queue : node.settings().queues()) {
@@ -78,6 +85,7 @@ final class Maintenance {
       tasks.add(new Task(Duty.ROUTE, queue, reap));
       tasks.add(new Task(Duty.PRUNE, queue, pruner.interval().toMillis()));
       tasks.add(new Task(Duty.SWEEP, queue, IndexSweep.INTERVAL.toMillis()));
+      tasks.add(new Task(Duty.SETTLE, queue, SETTLE_INTERVAL_MS));
     }
     for (Duty duty : Duty.values()) {
       calls.put(duty, new AtomicLong());
@@ -210,6 +218,7 @@ final class Maintenance {
         yield false;
       }
       case SWEEP -> sweep.runBatch(task.queue);
+      case SETTLE -> stalledSubmits.runBatch(task.queue);
     };
   }
 
