@@ -342,6 +342,13 @@ public final class Batch {
         try {
           if (lease.end()) {
             store.batchPartsForget(store.shards().expand(partQueues), token);
+          } else {
+            log.warn(
+                "batch {}: the submit went {} s without renewing its lease, so a worker node"
+                    + " settled it meanwhile: parts it had not enqueued by then count as failed"
+                    + " (shown as rejected here)",
+                batch.id(),
+                BatchSubmitLease.LEASE.toSeconds());
           }
         } catch (SpoolException e) {
           log.debug("batch {}: its submit is ended by the maintenance: {}", batch.id(), e);
