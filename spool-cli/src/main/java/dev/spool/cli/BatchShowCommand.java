@@ -15,7 +15,7 @@ import picocli.CommandLine.TypeConversionException;
     mixinStandardHelpOptions = true,
     description = {
       "Shows the progress of a batch: its parts in all, those that have not ended yet, those that"
-          + " succeeded and those that failed (died or were killed), and whether it has finished"
+          + " succeeded and those that failed (died, were killed, or were never enqueued), and whether it has finished"
           + " (its callbacks were enqueued) or was stopped.",
       "Exit code 1 if there is no such batch (never submitted, or its keys expired 7 days after"
           + " its last change)."
@@ -55,7 +55,7 @@ public final class BatchShowCommand extends ClientCommand {
     t.row("total", p.total());
     t.row("pending", p.pending());
     t.row("succeeded", p.succeeded());
-    t.row("failed", p.failed() + (p.failed() > 0 ? " (died or killed)" : ""));
+    t.row("failed", p.failed() + (p.failed() > 0 ? " (died, killed, or never enqueued)" : ""));
     t.row(
         "finished",
         p.finished()

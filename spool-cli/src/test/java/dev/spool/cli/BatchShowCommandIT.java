@@ -75,7 +75,7 @@ class BatchShowCommandIT {
         .containsPattern("(?m)^progress +\\[#{20}\\] 100%$")
         .containsPattern("(?m)^pending +0$")
         .containsPattern("(?m)^succeeded +2$")
-        .containsPattern("(?m)^failed +1 \\(died or killed\\)$")
+        .containsPattern("(?m)^failed +1 \\(died, killed, or never enqueued\\)$")
         .containsPattern("(?m)^finished +yes");
     assertThat(afterJson.get("succeeded").asLong()).isEqualTo(2);
     assertThat(afterJson.get("failed").asLong()).isEqualTo(1);
