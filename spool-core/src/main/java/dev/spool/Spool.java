@@ -256,6 +256,13 @@ public final class Spool implements JobClient, AutoCloseable {
     recurring(name, schedule, type, args, JobOptions.NONE);
   }
 
+  /**
+   * As {@link #recurring(String, Schedule, JobType, Object)}, each tick's job with these options:
+   * node affinity, priority, queue, retry, timeout and uniqueness apply as to an enqueue.
+   *
+   * @throws IllegalArgumentException for {@code delay}, {@code runAt}, {@code ttl} or {@code
+   *     expiresAt}, which no tick could honour
+   */
   public <A> void recurring(
       String name, Schedule schedule, JobType<A> type, A args, JobOptions options) {
     if (name == null || name.isBlank() || name.length() > 200) {

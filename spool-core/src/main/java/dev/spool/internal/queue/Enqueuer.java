@@ -599,6 +599,11 @@ public final class Enqueuer {
     if (options.delay().isPresent() || options.runAt().isPresent()) {
       throw new IllegalArgumentException("a recurring job runs on its schedule: no delay or runAt");
     }
+    if (options.ttl().isPresent() || options.expiresAt().isPresent()) {
+      throw new IllegalArgumentException(
+          "a recurring job's ticks do not expire: no ttl or expiresAt (give its type a timeout,"
+              + " or cancel it with cancelRecurring)");
+    }
     String stored =
         StoredOptions.of(
                 options.retry().orElse(type.retry()),
@@ -613,7 +618,11 @@ public final class Enqueuer {
         stored,
         spec == null ? "" : spec.stored(),
         spec == null ? 0 : spec.ttlMs(),
-        spec != null && spec.takenAtEnqueue());
+        spec != null && spec.takenAtEnqueue(),
+        options.node().orElse(null),
+        options.strictNode(),
+        options.notNode().orElse(null),
+        options.priority());
   }
 
   private static long dueMs(JobOptions options, long nowMs) {
