@@ -58,6 +58,18 @@ class StatusesIT {
       assertThat(statuses.findOrUnknown(nobody).state()).isEqualTo(State.UNKNOWN);
     }
 
+    /** Unlike jobba's find!, an unknown status is not written: see docs/statuses.md. */
+    @Test
+    void anUnknownStatusIsOnlyReadAndItsChangesNameTheId() {
+      JobStatus unknown = statuses.findOrUnknown(new JobId("default", 424243));
+      assertThatThrownBy(unknown::started)
+          .isInstanceOf(SpoolException.class)
+          .hasMessage("no status 'default:424243' (never created, deleted, or expired)");
+      assertThatThrownBy(() -> unknown.progress(0.5)).isInstanceOf(SpoolException.class);
+      assertThatThrownBy(() -> unknown.save("x")).isInstanceOf(SpoolException.class);
+      assertThat(statuses.find(unknown.id())).isEmpty();
+    }
+
     @Test
     void eachStateRecordsItsTimestampTheFirstTimeOnlyInMicroseconds() {
       JobStatus s = statuses.create();

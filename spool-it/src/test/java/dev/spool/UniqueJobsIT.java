@@ -527,6 +527,22 @@ class UniqueJobsIT {
       assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(id);
     }
 
+    /** Cloudtasker's global lock_ttl: one setting for every type that names no TTL of its own. */
+    @Test
+    void aSpoolWideTtlAppliesToTypesThatNameNone() {
+      JobType<Noop> type = type("spool-wide", Unique.untilExecuted());
+      try (Spool spool =
+          Spool.builder()
+              .redis(redis.uri())
+              .namespace(f.namespace)
+              .uniqueLockTtl(Duration.ofMinutes(3))
+              .build()) {
+        spool.enqueue(type, new Noop(1));
+      }
+      String lockKey = f.redis().keys(f.namespace + ":{work}:lock:*").getFirst();
+      assertThat(f.redis().pttl(lockKey)).isBetween(170_000L, 180_000L);
+    }
+
     @Test
     void aPerTypeTtlOverridesTheDefault() {
       JobType<Noop> type = type("short", Unique.untilExecuted().ttl(Duration.ofSeconds(30)));
