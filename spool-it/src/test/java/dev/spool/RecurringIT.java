@@ -191,6 +191,36 @@ class RecurringIT {
         .satisfies(st -> assertThat(st.raw()).containsEntry("p", "7"));
   }
 
+  /** job_reactor: periodic jobs "run every given time period", and are cancelled on a condition. */
+  @Test
+  void aPeriodicJobsOwnHandlerCanCancelItOnACondition() throws Exception {
+    JobType<Noop> countdown = JobType.of("countdown", Noop.class).withQueue("countdown");
+    AtomicInteger ran = new AtomicInteger();
+    Worker worker =
+        spool()
+            .worker("countdown-node")
+            .handle(
+                countdown,
+                (job, a) -> {
+                  if (ran.incrementAndGet() == 2) { // the condition: enough runs
+                    spool().cancelRecurring("countdown");
+                  }
+                })
+            .start();
+    spool().recurring("countdown", Schedule.every(Duration.ofSeconds(30)), countdown, new Noop(1));
+    for (int tick = 1; tick <= 2; tick++) {
+      clock.advance(Duration.ofSeconds(30));
+      worker.stageNow();
+      int expected = tick;
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == expected);
+    }
+    clock.advance(Duration.ofSeconds(30));
+    worker.stageNow();
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::name).doesNotContain("countdown");
+    assertThat(spool().monitor().counts("countdown").ready()).isZero();
+    assertThat(ran).hasValue(2);
+  }
+
   @Test
   void optionsThatCannotApplyToEveryTickAreRefused() {
     Schedule every30s = Schedule.every(Duration.ofSeconds(30));
