@@ -37,15 +37,11 @@ if lock ~= '' and expiry ~= '' then
   if lockHolder(qp, lockKey, digest) then return -1 end
 end
 local placement = {}
-if ARGV[12] ~= '' then
-  placement = {'an', ARGV[12]}
-  if ARGV[13] == '1' then placement[3] = 'as'; placement[4] = '1' end
-elseif ARGV[14] ~= '' then
-  placement = {'ax', ARGV[14]}
-end
-if ARGV[15] ~= '0' and ARGV[15] ~= '' then
-  placement[#placement + 1] = 'p'; placement[#placement + 1] = ARGV[15]
-end
+local function place(field, value) placement[#placement + 1] = field; placement[#placement + 1] = value end
+if ARGV[12] ~= '' then place('an', ARGV[12]) end
+if ARGV[13] == '1' then place('as', '1') end
+if ARGV[14] ~= '' then place('ax', ARGV[14]) end
+if ARGV[15] ~= '0' and ARGV[15] ~= '' then place('p', ARGV[15]) end
 local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9], placement)
 if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
 if lockKey then redis.call('SET', lockKey, id, 'PXAT', expiry) end
