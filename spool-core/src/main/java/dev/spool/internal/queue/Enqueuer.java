@@ -10,6 +10,7 @@ import dev.spool.JobType;
 import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.RedisOutOfMemoryException;
+import dev.spool.Retry;
 import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
@@ -60,6 +61,7 @@ public final class Enqueuer {
   private final Duration defaultLockTtl;
   private final Predicate<String> nodeAlive;
   private Observers observers = Observers.NONE;
+  private Retry defaultRetry = Retry.DEFAULT;
 
   /** An enqueuer that takes every node for alive (jobs for a node wait in its list). */
   public Enqueuer(
@@ -84,6 +86,19 @@ public final class Enqueuer {
     this.maxPayloadBytes = maxPayloadBytes;
     this.defaultLockTtl = lockTtl;
     this.nodeAlive = nodeAlive;
+  }
+
+  /**
+   * Sets the retry policy of jobs whose options and type name none (job_reactor's global retrying
+   * strategy); called once, before the enqueuer is shared.
+   */
+  public void defaultRetry(Retry retry) {
+    this.defaultRetry = Objects.requireNonNull(retry, "retry");
+  }
+
+  /** The policy a job runs with: its options', else its type's, else the default. */
+  private Retry retryOf(JobType<?> type, JobOptions options) {
+    return options.retry().orElseGet(() -> type.declaredRetry().orElse(defaultRetry));
   }
 
   /** Sets the listeners and interceptors; called once, before the enqueuer is shared. */
@@ -348,7 +363,7 @@ public final class Enqueuer {
                       || nodeAlive.test(options.node().get()));
       String stored =
           StoredOptions.of(
-                  options.retry().orElse(type.retry()),
+                  retryOf(type, options),
                   options.timeout().orElse(type.timeout().orElse(null)),
                   headers)
               .toJson();
@@ -606,8 +621,7 @@ public final class Enqueuer {
     }
     String stored =
         StoredOptions.of(
-                options.retry().orElse(type.retry()),
-                options.timeout().orElse(type.timeout().orElse(null)))
+                retryOf(type, options), options.timeout().orElse(type.timeout().orElse(null)))
             .toJson();
     Unique<?> unique = uniqueOf(type, options);
     LockSpec spec = unique == null ? null : LockSpec.of(type.name(), unique, args, defaultLockTtl);
