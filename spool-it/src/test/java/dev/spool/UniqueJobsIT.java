@@ -228,6 +228,39 @@ class UniqueJobsIT {
       assertThat(f.spool.tryEnqueue(once, new Noop(1)).accepted()).isTrue();
     }
 
+    /** Cloudtasker's until_executed lock ends when the job ends, however it ends. */
+    @Test
+    void aJobKilledDestroyedOrDeletedGivesItsLockBack() throws Exception {
+      JobOptions later = JobOptions.builder().delay(Duration.ofHours(1)).build();
+      Statuses statuses = f.spool.statuses();
+
+      JobId waiting = f.spool.enqueue(type, new Noop(1), later);
+      statuses.find(waiting).orElseThrow().requestKill();
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).as("killed waiting").isTrue();
+
+      f.spool.enqueue(type, new Noop(2), later);
+      statuses.where(State.SCHEDULED).requestKillAll();
+      assertThat(f.spool.tryEnqueue(type, new Noop(2)).accepted()).as("killed in bulk").isTrue();
+
+      JobId destroyed = f.spool.enqueue(type, new Noop(3), later);
+      assertThat(f.spool.monitor().destroy(destroyed)).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Noop(3)).accepted()).as("destroyed").isTrue();
+
+      JobId deleted = f.spool.enqueue(type, new Noop(4), later);
+      statuses.find(deleted).orElseThrow().forceDelete();
+      assertThat(f.spool.tryEnqueue(type, new Noop(4)).accepted()).as("deleted").isTrue();
+
+      Gate gate = new Gate();
+      f.worker("node-1").handle(type, gate.handler(new CopyOnWriteArrayList<>())).start();
+      JobId running = f.spool.enqueue(type, new Noop(5));
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      statuses.find(running).orElseThrow().requestKill();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "killed".equals(state(running)));
+      assertThat(f.spool.tryEnqueue(type, new Noop(5), later).accepted())
+          .as("killed running")
+          .isTrue();
+    }
+
     @Test
     void cancellingReleasesTheLock() {
       JobId first =
