@@ -109,6 +109,27 @@ class StatusesIT {
       assertThat(previous).containsKeys("started_at", "failed_at");
     }
 
+    /** jobba: a restart looks like a started status, in queries too; re-entering keeps times. */
+    @Test
+    void aRestartLeavesTheOldStatesIndexesAndReenteringAStateKeepsItsFirstTime() {
+      JobStatus s = statuses.create();
+      Instant recorded = s.timestamp(Timestamp.RECORDED_AT).orElseThrow();
+      s.queued().unqueued();
+      assertThat(s.timestamp(Timestamp.RECORDED_AT)).contains(recorded);
+      assertThat(statuses.where(State.UNQUEUED).count()).isEqualTo(1);
+      assertThat(statuses.where(State.QUEUED).count()).isZero();
+
+      s.started().failed().started();
+      assertThat(statuses.where(State.FAILED).count()).isZero();
+      assertThat(statuses.all().after(Timestamp.FAILED_AT, Instant.EPOCH).count()).isZero();
+      assertThat(statuses.where(State.STARTED).count()).isEqualTo(1);
+      s.succeeded();
+      assertThat(s.timestamp(Timestamp.SUCCEEDED_AT)).isPresent();
+      assertThat(statuses.where(State.COMPLETED).list())
+          .extracting(JobStatus::id)
+          .containsExactly(s.id());
+    }
+
     @Test
     void anArchivedAttemptHoldsOnlyWhatItHad() {
       JobStatus s = statuses.create().started();
