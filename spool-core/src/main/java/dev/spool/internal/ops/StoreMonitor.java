@@ -152,6 +152,8 @@ public final class StoreMonitor implements Monitor {
             count(c.ready()), count(c.delayed()), count(c.processing()), count(c.completed()));
   }
 
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+
   /** 999 → "999", 3420 → "3.42K", 1234567 → "1.23M", 999999 → "1.00M". */
   static String count(long n) {
     if (n < 1000) {
@@ -170,6 +172,4 @@ public final class StoreMonitor implements Monitor {
     } while (shown.compareTo(THOUSAND) >= 0 && unit < units.length - 1);
     return shown.toPlainString() + units[unit];
   }
-
-  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 }
