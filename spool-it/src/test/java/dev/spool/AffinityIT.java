@@ -167,7 +167,9 @@ class AffinityIT {
           .start();
       await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.size() == 30);
       // Its node is alive but saturated: routing releases the jobs, still avoiding 'bad'.
-      f.spool.enqueue(NOOP, new Noop(100), favouriteNotBad);
+      // (Strict, so that it waits for 'favourite' even if this client does not see it alive yet.)
+      f.spool.enqueue(
+          NOOP, new Noop(100), JobOptions.builder().node("favourite").strictNode(true).build());
       assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
       f.spool.enqueueAll(
           NOOP, IntStream.range(200, 230).mapToObj(Noop::new).toList(), favouriteNotBad);
