@@ -184,11 +184,11 @@ public final class JobOptions {
     /**
      * Runs the job on this worker node. Not strict by default: if the node is not alive, or has
      * been saturated longer than its fallback ({@code Worker.Builder.affinityFallback}), any node
-     * may take the job. Excludes {@link #notNode}.
+     * may take the job: any but the {@link #notNode}, if one is given too (job_reactor's {@code
+     * node} with {@code not_node}).
      */
     public Builder node(String node) {
       this.node = nodeName(node);
-      this.notNode = null;
       return this;
     }
 
@@ -198,10 +198,12 @@ public final class JobOptions {
       return this;
     }
 
-    /** Never runs the job on this worker node. Excludes {@link #node}. */
+    /**
+     * Never runs the job on this worker node. With a non-strict {@link #node}, the job prefers that
+     * node, and whichever node takes it instead is never this one.
+     */
     public Builder notNode(String node) {
       this.notNode = nodeName(node);
-      this.node = null;
       return this;
     }
 
@@ -267,6 +269,10 @@ public final class JobOptions {
     public JobOptions build() {
       if (strictNode && node == null) {
         throw new IllegalStateException("strictNode(true) needs node(...)");
+      }
+      if (node != null && node.equals(notNode)) {
+        throw new IllegalStateException(
+            "node '" + node + "' is both the one to run on and the one to avoid");
       }
       return new JobOptions(this);
     }

@@ -8,7 +8,9 @@ import java.util.Map;
  *
  * @param state {@link State#SUCCEEDED}, {@link State#FAILED} (its last attempt failed) or {@link
  *     State#KILLED}
- * @param result what the handler and its callbacks put into the job's context (on success)
+ * @param result what the handler and its callbacks put into the job's context: on success, or, for
+ *     a job that died or was killed, what its last attempt put (not the job's arguments, which the
+ *     enqueuer holds; see docs/nodes.md)
  * @param errors the errors of the last attempt, as JSON values
  */
 public record JobOutcome(JobId id, State state, Map<String, Object> result, List<Object> errors) {

@@ -138,7 +138,10 @@ public final class JobStatus {
     return store.log(id).stream().map(JobLogLines::decode).toList();
   }
 
-  /** What the handler put into its context ({@code JobContext.put}), once the job succeeded. */
+  /**
+   * What the handler put into its context ({@code JobContext.put}), once the job succeeded; for a
+   * job that died or was killed, what its last attempt put.
+   */
   public Map<String, Object> result() {
     return read("r", new TypeReference<Map<String, Object>>() {}, Map.of());
   }

@@ -48,8 +48,8 @@ public final class JobType<A> {
   }
 
   /**
-   * A job type on the {@link Queues#DEFAULT default} queue with the {@link Retry#DEFAULT default}
-   * retry policy and no timeout.
+   * A job type on the {@link Queues#DEFAULT default} queue with the default retry policy (the
+   * Spool's {@code defaultRetry}, {@link Retry#DEFAULT} unless set) and no timeout.
    *
    * @param name 1 to 200 letters, digits or {@code . _ : / -}
    */
@@ -61,7 +61,7 @@ public final class JobType<A> {
     return new JobType<>(
         name,
         Objects.requireNonNull(argsType, "argsType"),
-        new Defaults<>(Queues.DEFAULT, Retry.DEFAULT, null, null));
+        new Defaults<>(Queues.DEFAULT, null, null, null));
   }
 
   public JobType<A> withQueue(String queue) {
@@ -159,8 +159,18 @@ public final class JobType<A> {
     return defaults.queue;
   }
 
+  /**
+   * The retry policy of the type's jobs: the one it names ({@link #withRetry}), else {@link
+   * Retry#DEFAULT}. A {@link Spool} built with {@code defaultRetry} gives jobs of a type that names
+   * none its own default instead; see {@link #declaredRetry}.
+   */
   public Retry retry() {
-    return defaults.retry;
+    return defaults.retry == null ? Retry.DEFAULT : defaults.retry;
+  }
+
+  /** The retry policy the type names with {@link #withRetry}; empty if it names none. */
+  public Optional<Retry> declaredRetry() {
+    return Optional.ofNullable(defaults.retry);
   }
 
   public Optional<Duration> timeout() {

@@ -78,6 +78,7 @@ public final class Spool implements JobClient, AutoCloseable {
             settings.uniqueLockTtl,
             new NodeLiveness(new NodeRegistry(redis, store.keys())));
     enqueuer.observers(settings.observers);
+    enqueuer.defaultRetry(settings.defaultRetry);
 
     this.deadJobs = new StoreDeadJobs(store, settings.clock);
     this.statusStore =
@@ -256,6 +257,13 @@ public final class Spool implements JobClient, AutoCloseable {
     recurring(name, schedule, type, args, JobOptions.NONE);
   }
 
+  /**
+   * As {@link #recurring(String, Schedule, JobType, Object)}, each tick's job with these options:
+   * node affinity, priority, queue, retry, timeout and uniqueness apply as to an enqueue.
+   *
+   * @throws IllegalArgumentException for {@code delay}, {@code runAt}, {@code ttl} or {@code
+   *     expiresAt}, which no tick could honour
+   */
   public <A> void recurring(
       String name, Schedule schedule, JobType<A> type, A args, JobOptions options) {
     if (name == null || name.isBlank() || name.length() > 200) {
@@ -361,6 +369,7 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration deadJobsMaxAge,
       Duration commandTimeout,
       Duration uniqueLockTtl,
+      Retry defaultRetry,
       Duration outcomeRecheckInterval,
       TlsTrust tlsTrust,
       boolean keepSucceeded,
@@ -412,6 +421,7 @@ public final class Spool implements JobClient, AutoCloseable {
     private Duration deadJobsMaxAge = DEFAULT_DEAD_JOBS_MAX_AGE;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration uniqueLockTtl = DEFAULT_UNIQUE_LOCK_TTL;
+    private Retry defaultRetry = Retry.DEFAULT;
     private Duration outcomeRecheckInterval = DEFAULT_OUTCOME_RECHECK_INTERVAL;
     private TlsTrust tlsTrust;
     private boolean keepSucceeded = true;
@@ -505,6 +515,17 @@ public final class Spool implements JobClient, AutoCloseable {
     /** See {@link #DEFAULT_UNIQUE_LOCK_TTL}. */
     public Builder uniqueLockTtl(Duration ttl) {
       this.uniqueLockTtl = JobOptions.positive(ttl, "uniqueLockTtl");
+      return this;
+    }
+
+    /**
+     * The retry policy of jobs whose {@link JobOptions} and {@link JobType} name none, as
+     * job_reactor's global retrying strategy. Applied when a job is enqueued (the policy is stored
+     * with the job), so it is the enqueuing application's setting that counts. Defaults to {@link
+     * Retry#DEFAULT}.
+     */
+    public Builder defaultRetry(Retry retry) {
+      this.defaultRetry = Objects.requireNonNull(retry, "retry");
       return this;
     }
 
@@ -620,6 +641,7 @@ public final class Spool implements JobClient, AutoCloseable {
               deadJobsMaxAge,
               commandTimeout,
               uniqueLockTtl,
+              defaultRetry,
               outcomeRecheckInterval,
               tlsTrust,
               keepSucceeded,

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -111,6 +113,69 @@ class AffinityIT {
     f.spool.enqueueAll(NOOP, Fixtures.noops(1000), JobOptions.builder().notNode("n2").build());
     await().atMost(Duration.ofSeconds(30)).until(() -> ranOn.size() == 1000);
     assertThat(ranOn.values()).doesNotContain("n2");
+  }
+
+  /**
+   * job_reactor's {@code node: 'my_favourite_node', not_node: 'do_not_use_this_node'}: the job
+   * prefers one node, and when any other node takes it (its node dead, or saturated past the
+   * fallback), that is never the avoided one.
+   */
+  @Nested
+  class PreferringOneNodeAndAvoidingAnother {
+    final JobOptions favouriteNotBad =
+        JobOptions.builder().node("favourite").notNode("bad").build();
+
+    @Test
+    void theOptionsKeepBoth() {
+      assertThat(favouriteNotBad.node()).contains("favourite");
+      assertThat(favouriteNotBad.notNode()).contains("bad");
+      assertThat(JobOptions.builder().notNode("bad").node("favourite").build().notNode())
+          .contains("bad");
+      assertThatThrownBy(() -> JobOptions.builder().node("n1").notNode("n1").build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("node 'n1' is both the one to run on and the one to avoid");
+    }
+
+    @Test
+    void itRunsOnItsNodeWhenThatNodeIsAlive() {
+      node("favourite");
+      node("bad");
+      node("other");
+      f.spool.enqueueAll(NOOP, Fixtures.noops(30), favouriteNotBad);
+      await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.size() == 30);
+      assertThat(ranOn.values()).containsOnly("favourite");
+    }
+
+    @Test
+    void itRunsElsewhereButNeverOnTheAvoidedNodeWhenItsNodeIsDeadOrSaturated() throws Exception {
+      node("bad");
+      node("other");
+      // Its node is not alive: ready at once for any node but the avoided one.
+      f.spool.enqueueAll(NOOP, Fixtures.noops(30), favouriteNotBad);
+      CountDownLatch busy = new CountDownLatch(1);
+      f.worker("favourite")
+          .concurrency(1)
+          .handle(
+              NOOP,
+              (job, a) -> {
+                if (a.n() == 100) {
+                  busy.countDown();
+                  Fixtures.untilInterrupted();
+                }
+                ranOn.put(a.n(), job.node());
+              })
+          .start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.size() == 30);
+      // Its node is alive but saturated: routing releases the jobs, still avoiding 'bad'.
+      // (Strict, so that it waits for 'favourite' even if this client does not see it alive yet.)
+      f.spool.enqueue(
+          NOOP, new Noop(100), JobOptions.builder().node("favourite").strictNode(true).build());
+      assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+      f.spool.enqueueAll(
+          NOOP, IntStream.range(200, 230).mapToObj(Noop::new).toList(), favouriteNotBad);
+      await().atMost(Duration.ofSeconds(15)).until(() -> ranOn.size() == 60);
+      assertThat(ranOn.values()).doesNotContain("bad");
+    }
   }
 
   String list(String suffix) {

@@ -92,6 +92,35 @@ class BatchIT {
     assertThat(callbacks).isEmpty();
   }
 
+  /** distributed_job's part that fails and is run again: only its final end counts, once. */
+  @Test
+  void aPartThatFailsAndSucceedsOnItsRetryCountsOnceAsSucceeded() {
+    JobType<Noop> retriedDay = DAY.withRetry(Retry.fixed(3, Duration.ofMillis(10)));
+    Batch.Builder builder =
+        f.spool
+            .batch()
+            .onComplete(REPORT, new Report("2026-11"))
+            .onSuccess(NOTIFY, new Report("2026-11"));
+    for (int d = 0; d < 10; d++) {
+      builder.add(retriedDay, new Noop(d));
+    }
+    Batch batch = builder.submit();
+    AtomicInteger runs = new AtomicInteger();
+    worker(
+            "node-1",
+            (job, d) -> {
+              runs.incrementAndGet();
+              if (job.attempt() < 2 && d.n() % 2 == 0) {
+                throw new IllegalStateException("day " + d.n() + " fails its first two attempts");
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.size() == 2);
+    assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
+    assertThat(runs).hasValue(20); // 5 parts once, 5 parts three times
+    assertThat(batch.progress()).isEqualTo(new BatchProgress(10, 0, 10, 0, true, false));
+  }
+
   @Test
   void aDeadPartIsRecordedTheBatchKeepsGoingAndOnlyOnCompleteRuns() {
     Batch batch = monthOf(10, f.spool.batch());

@@ -135,6 +135,24 @@ class DistributedJobIT {
     assertThat(f.spool.distributedJob("stoppable").isStopped()).isTrue();
   }
 
+  /**
+   * As in distributed_job, stop() only marks the job for the parts that ask; done() works as
+   * before: parts that finish after it count, and the last one's done is still true.
+   */
+  @Test
+  void stopChangesNothingAboutDone() {
+    DistributedJob dj = f.spool.distributedJob("stopped-midway");
+    dj.pushEach(List.of("a", "b", "c"), (x, part) -> {});
+    assertThat(dj.done("0")).isFalse();
+    dj.stop(); // say part "1" failed and stopped the job
+    assertThat(dj.done("2")).as("a part that was running finishes").isFalse();
+    assertThat(dj.isFinished()).isFalse();
+    assertThat(dj.openParts()).containsExactly("1");
+    assertThat(dj.done("1")).isTrue();
+    assertThat(dj.isFinished()).isTrue();
+    assertThat(dj.isStopped()).isTrue();
+  }
+
   @Test
   void itsKeysExpireAfterTheTtlRefreshedOnEveryChange() throws Exception {
     DistributedJob dj = f.spool.distributedJob("short", Duration.ofSeconds(100));

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,34 @@ class FeedbackIT {
     assertThat(outcome.state()).isEqualTo(State.FAILED);
     // job_reactor's error feedback: the job's arguments plus what the node added, last attempt's.
     assertThat(outcome.result()).isEqualTo(Map.of("step", "before-fail-1"));
+  }
+
+  /** job_reactor: "error feedback will be launched after all attempts failed on the node side". */
+  @Test
+  void anErrorFeedbackComesOnlyAfterTheLastAttempt() throws Exception {
+    JobType<Noop> flaky = NOOP.withRetry(Retry.fixed(3, Duration.ofMillis(50)));
+    JobId id = f.spool.enqueue(flaky, new Noop(1));
+    CompletableFuture<JobOutcome> outcome = f.spool.outcome(id);
+    AtomicInteger attempts = new AtomicInteger();
+    CountDownLatch secondAttempt = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    f.worker("node-1")
+        .handle(
+            flaky,
+            (job, a) -> {
+              attempts.incrementAndGet();
+              if (job.attempt() == 1) {
+                secondAttempt.countDown();
+                release.await();
+              }
+              throw new IllegalStateException("boom " + job.attempt());
+            })
+        .start();
+    assertThat(secondAttempt.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(outcome).as("the first attempt failed, a retry runs").isNotDone();
+    release.countDown();
+    assertThat(outcome.get(10, TimeUnit.SECONDS).state()).isEqualTo(State.FAILED);
+    assertThat(attempts).hasValue(3);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +34,7 @@ class RecurringIT {
   final List<Worker> workers = new ArrayList<>();
   final List<AutoCloseable> closeLast = new ArrayList<>();
   final AtomicInteger runs = new AtomicInteger();
+  final List<String> ranOn = new CopyOnWriteArrayList<>(); // "<args n>@<node>", per run
 
   @BeforeEach
   void threeSchedulers() {
@@ -40,7 +42,15 @@ class RecurringIT {
       Spool spool = Spool.builder().redis(redis.uri()).namespace(namespace).clock(clock).build();
       spools.add(spool);
       workers.add(
-          spool.worker("node-" + i).handle(PING, (job, a) -> runs.incrementAndGet()).start());
+          spool
+              .worker("node-" + i)
+              .handle(
+                  PING,
+                  (job, a) -> {
+                    ranOn.add(a.n() + "@" + job.node());
+                    runs.incrementAndGet();
+                  })
+              .start());
     }
   }
 
@@ -141,6 +151,96 @@ class RecurringIT {
     tickEverywhere();
     assertThat(spool().recurringJobs()).extracting(RecurringJob::name).containsExactly("report");
     assertThat(runs).hasValue(1);
+  }
+
+  /** job_reactor's periodic jobs take `node` and `not_node` as its other jobs do. */
+  @Test
+  void eachTickKeepsTheNodeAffinityAndPriorityItWasDefinedWith() throws Exception {
+    Schedule every30s = Schedule.every(Duration.ofSeconds(30));
+    JobOptions onlyNode2 = JobOptions.builder().node("node-2").strictNode(true).build();
+    spool().recurring("pinned", every30s, PING, new Noop(1), onlyNode2);
+    spool()
+        .recurring(
+            "avoiding",
+            every30s,
+            PING,
+            new Noop(2),
+            JobOptions.builder().notNode("node-0").build());
+    for (int tick = 1; tick <= 6; tick++) {
+      clock.advance(Duration.ofSeconds(30));
+      tickEverywhere();
+      int expected = 2 * tick;
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == expected);
+    }
+    assertThat(ranOn.stream().filter(r -> r.startsWith("1@"))).hasSize(6).containsOnly("1@node-2");
+    assertThat(ranOn.stream().filter(r -> r.startsWith("2@")))
+        .hasSize(6)
+        .doesNotContain("2@node-0");
+
+    spool()
+        .recurring("urgent", every30s, PING, new Noop(3), JobOptions.builder().priority(7).build());
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ranOn.stream().anyMatch(r -> r.startsWith("3@")));
+    // Its priority is stored with the job, as an enqueue's is (the field pushReady reads).
+    assertThat(spool().statuses().where(State.SUCCEEDED).queue("cron").list())
+        .filteredOn(st -> "{\"n\":3}".equals(st.raw().get("a")))
+        .singleElement()
+        .satisfies(st -> assertThat(st.raw()).containsEntry("p", "7"));
+  }
+
+  /** job_reactor: periodic jobs "run every given time period", and are cancelled on a condition. */
+  @Test
+  void aPeriodicJobsOwnHandlerCanCancelItOnACondition() throws Exception {
+    JobType<Noop> countdown = JobType.of("countdown", Noop.class).withQueue("countdown");
+    AtomicInteger ran = new AtomicInteger();
+    Worker worker =
+        spool()
+            .worker("countdown-node")
+            .handle(
+                countdown,
+                (job, a) -> {
+                  if (ran.incrementAndGet() == 2) { // the condition: enough runs
+                    spool().cancelRecurring("countdown");
+                  }
+                })
+            .start();
+    spool().recurring("countdown", Schedule.every(Duration.ofSeconds(30)), countdown, new Noop(1));
+    for (int tick = 1; tick <= 2; tick++) {
+      clock.advance(Duration.ofSeconds(30));
+      worker.stageNow();
+      int expected = tick;
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == expected);
+    }
+    clock.advance(Duration.ofSeconds(30));
+    worker.stageNow();
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::name).doesNotContain("countdown");
+    assertThat(spool().monitor().counts("countdown").ready()).isZero();
+    assertThat(ran).hasValue(2);
+  }
+
+  @Test
+  void optionsThatCannotApplyToEveryTickAreRefused() {
+    Schedule every30s = Schedule.every(Duration.ofSeconds(30));
+    for (JobOptions o :
+        List.of(
+            JobOptions.builder().delay(Duration.ofSeconds(1)).build(),
+            JobOptions.builder().runAt(START.plusSeconds(60)).build())) {
+      assertThatThrownBy(() -> spool().recurring("r", every30s, PING, new Noop(1), o))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no delay or runAt");
+    }
+    for (JobOptions o :
+        List.of(
+            JobOptions.builder().ttl(Duration.ofMinutes(1)).build(),
+            JobOptions.builder().expiresAt(START.plusSeconds(60)).build())) {
+      assertThatThrownBy(() -> spool().recurring("r", every30s, PING, new Noop(1), o))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no ttl or expiresAt");
+    }
+    assertThat(spool().recurringJobs()).isEmpty();
   }
 
   @Test

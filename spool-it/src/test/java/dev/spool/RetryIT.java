@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +56,42 @@ class RetryIT {
         .until(() -> f.spool.monitor().counts("work").completed() == 1);
     assertThat(attempts).containsExactly(0, 1, 2);
     assertThat(f.spool.deadJobs().size("work")).isZero();
+  }
+
+  /** job_reactor's global retrying strategy (max_attempt, retry_multiplier), or per job. */
+  @Test
+  void aSpoolWideDefaultRetryAppliesToTypesAndJobsThatNameNone() {
+    JobType<Noop> plain = JobType.of("plain", Noop.class).withQueue("work");
+    JobType<Noop> once = plain.withRetry(Retry.none());
+    Map<JobId, Integer> runs = new ConcurrentHashMap<>();
+    List<JobId> ids = new ArrayList<>();
+    try (Spool client =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .defaultRetry(Retry.fixed(3, Duration.ofMillis(20)))
+            .build()) {
+      ids.add(client.enqueue(plain, new Noop(1))); // the Spool's default: 3 attempts
+      ids.add(client.enqueue(once, new Noop(2))); // its type's: 1
+      ids.add(client.enqueue(plain, new Noop(3), JobOptions.builder().retry(Retry.none()).build()));
+      client.recurring("tick", Schedule.every(Duration.ofHours(1)), plain, new Noop(4));
+    }
+    assertThat(plain.retry()).as("a type that names none").isEqualTo(Retry.DEFAULT);
+    assertThat(plain.declaredRetry()).isEmpty();
+    assertThat(once.declaredRetry()).contains(Retry.none());
+    f.worker("node-1")
+        .handle(
+            plain,
+            (job, a) -> {
+              runs.merge(job.id(), 1, Integer::sum);
+              throw new IllegalStateException("always");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 3);
+    assertThat(ids.stream().map(runs::get)).containsExactly(3, 1, 1);
+    assertThat(f.spool.triggerRecurring("tick")).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 4);
+    assertThat(runs.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
   }
 
   @Test

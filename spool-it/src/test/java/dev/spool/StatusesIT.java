@@ -58,6 +58,18 @@ class StatusesIT {
       assertThat(statuses.findOrUnknown(nobody).state()).isEqualTo(State.UNKNOWN);
     }
 
+    /** Unlike jobba's find!, an unknown status is not written: see docs/statuses.md. */
+    @Test
+    void anUnknownStatusIsOnlyReadAndItsChangesNameTheId() {
+      JobStatus unknown = statuses.findOrUnknown(new JobId("default", 424243));
+      assertThatThrownBy(unknown::started)
+          .isInstanceOf(SpoolException.class)
+          .hasMessage("no status 'default:424243' (never created, deleted, or expired)");
+      assertThatThrownBy(() -> unknown.progress(0.5)).isInstanceOf(SpoolException.class);
+      assertThatThrownBy(() -> unknown.save("x")).isInstanceOf(SpoolException.class);
+      assertThat(statuses.find(unknown.id())).isEmpty();
+    }
+
     @Test
     void eachStateRecordsItsTimestampTheFirstTimeOnlyInMicroseconds() {
       JobStatus s = statuses.create();
@@ -95,6 +107,27 @@ class StatusesIT {
       assertThat(previous).containsEntry("attempt", 0).containsEntry("state", "failed");
       assertThat(previous.get("errors")).isEqualTo(List.of("oh no"));
       assertThat(previous).containsKeys("started_at", "failed_at");
+    }
+
+    /** jobba: a restart looks like a started status, in queries too; re-entering keeps times. */
+    @Test
+    void aRestartLeavesTheOldStatesIndexesAndReenteringAStateKeepsItsFirstTime() {
+      JobStatus s = statuses.create();
+      Instant recorded = s.timestamp(Timestamp.RECORDED_AT).orElseThrow();
+      s.queued().unqueued();
+      assertThat(s.timestamp(Timestamp.RECORDED_AT)).contains(recorded);
+      assertThat(statuses.where(State.UNQUEUED).count()).isEqualTo(1);
+      assertThat(statuses.where(State.QUEUED).count()).isZero();
+
+      s.started().failed().started();
+      assertThat(statuses.where(State.FAILED).count()).isZero();
+      assertThat(statuses.all().after(Timestamp.FAILED_AT, Instant.EPOCH).count()).isZero();
+      assertThat(statuses.where(State.STARTED).count()).isEqualTo(1);
+      s.succeeded();
+      assertThat(s.timestamp(Timestamp.SUCCEEDED_AT)).isPresent();
+      assertThat(statuses.where(State.COMPLETED).list())
+          .extracting(JobStatus::id)
+          .containsExactly(s.id());
     }
 
     @Test

@@ -228,6 +228,39 @@ class UniqueJobsIT {
       assertThat(f.spool.tryEnqueue(once, new Noop(1)).accepted()).isTrue();
     }
 
+    /** Cloudtasker's until_executed lock ends when the job ends, however it ends. */
+    @Test
+    void aJobKilledDestroyedOrDeletedGivesItsLockBack() throws Exception {
+      JobOptions later = JobOptions.builder().delay(Duration.ofHours(1)).build();
+      Statuses statuses = f.spool.statuses();
+
+      JobId waiting = f.spool.enqueue(type, new Noop(1), later);
+      statuses.find(waiting).orElseThrow().requestKill();
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).accepted()).as("killed waiting").isTrue();
+
+      f.spool.enqueue(type, new Noop(2), later);
+      statuses.where(State.SCHEDULED).requestKillAll();
+      assertThat(f.spool.tryEnqueue(type, new Noop(2)).accepted()).as("killed in bulk").isTrue();
+
+      JobId destroyed = f.spool.enqueue(type, new Noop(3), later);
+      assertThat(f.spool.monitor().destroy(destroyed)).isTrue();
+      assertThat(f.spool.tryEnqueue(type, new Noop(3)).accepted()).as("destroyed").isTrue();
+
+      JobId deleted = f.spool.enqueue(type, new Noop(4), later);
+      statuses.find(deleted).orElseThrow().forceDelete();
+      assertThat(f.spool.tryEnqueue(type, new Noop(4)).accepted()).as("deleted").isTrue();
+
+      Gate gate = new Gate();
+      f.worker("node-1").handle(type, gate.handler(new CopyOnWriteArrayList<>())).start();
+      JobId running = f.spool.enqueue(type, new Noop(5));
+      assertThat(gate.started.await(10, TimeUnit.SECONDS)).isTrue();
+      statuses.find(running).orElseThrow().requestKill();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "killed".equals(state(running)));
+      assertThat(f.spool.tryEnqueue(type, new Noop(5), later).accepted())
+          .as("killed running")
+          .isTrue();
+    }
+
     @Test
     void cancellingReleasesTheLock() {
       JobId first =
@@ -525,6 +558,22 @@ class UniqueJobsIT {
       // Due in 30 s, plus the 1 s TTL; before, the lock lapsed 1 s after the enqueue.
       assertThat(f.redis().pttl(lockKey)).isBetween(25_000L, 31_000L);
       assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(id);
+    }
+
+    /** Cloudtasker's global lock_ttl: one setting for every type that names no TTL of its own. */
+    @Test
+    void aSpoolWideTtlAppliesToTypesThatNameNone() {
+      JobType<Noop> type = type("spool-wide", Unique.untilExecuted());
+      try (Spool spool =
+          Spool.builder()
+              .redis(redis.uri())
+              .namespace(f.namespace)
+              .uniqueLockTtl(Duration.ofMinutes(3))
+              .build()) {
+        spool.enqueue(type, new Noop(1));
+      }
+      String lockKey = f.redis().keys(f.namespace + ":{work}:lock:*").getFirst();
+      assertThat(f.redis().pttl(lockKey)).isBetween(170_000L, 180_000L);
     }
 
     @Test

@@ -161,7 +161,9 @@ public final class EnqueueCommand extends ClientCommand {
   @Option(
       names = "--not-node",
       paramLabel = "NODE",
-      description = "Never run the job on this worker node.")
+      description =
+          "Never run the job on this worker node; with --node, not when another node takes it"
+              + " either.")
   String notNode;
 
   private JobType<JsonNode> jobType;
@@ -205,8 +207,8 @@ public final class EnqueueCommand extends ClientCommand {
     if (timeout != null) {
       b.timeout(timeout);
     }
-    if (node != null && notNode != null) {
-      throw usage("--node and --not-node exclude each other");
+    if (node != null && node.equals(notNode)) {
+      throw usage("--node and --not-node name the same node '" + node + "'");
     }
     if (strict && node == null) {
       throw usage("--strict goes with --node NODE: the node the job must run on");

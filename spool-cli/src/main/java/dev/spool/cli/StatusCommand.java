@@ -131,11 +131,8 @@ public final class StatusCommand extends ClientCommand {
     }
     String wanted = s.raw().get(AFFINITY_NODE_FIELD);
     String avoided = s.raw().get(AFFINITY_NOT_NODE_FIELD);
-    if (wanted != null) {
-      t.row("runs on", wanted + (isStrict(s) ? " only (strict)" : " (or another if it is down)"));
-    }
-    if (avoided != null) {
-      t.row("runs on", "any node but " + avoided);
+    if (wanted != null || avoided != null) {
+      t.row("runs on", runsOn(wanted, isStrict(s), avoided));
     }
     t.row("progress", percent(s.progress()));
     for (Timestamp ts : Timestamp.values()) {
@@ -206,6 +203,20 @@ public final class StatusCommand extends ClientCommand {
       return null;
     }
     return JsonOut.object("node", wanted, "strict", isStrict(s), "notNode", avoided);
+  }
+
+  /** A node affinity in words: a node (strict or not), a node to avoid, or both. */
+  static String runsOn(String wanted, boolean strict, String avoided) {
+    if (wanted == null) {
+      return "any node but " + avoided;
+    }
+    if (strict) {
+      return wanted + " only (strict)";
+    }
+    return wanted
+        + (avoided == null
+            ? " (or another if it is down)"
+            : " (or another but " + avoided + " if it is down)");
   }
 
   private static boolean isStrict(JobStatus s) {

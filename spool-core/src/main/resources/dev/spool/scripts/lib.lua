@@ -502,7 +502,9 @@ end
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
 -- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
-local function createJob(qp, type, args, now, options)
+-- `placement` (optional): the job's node affinity and priority as field/value pairs of its hash
+-- ('an', 'as', 'ax', 'p'), written before the push so that pushReady picks its list by them.
+local function createJob(qp, type, args, now, options, placement)
   local id = redis.call('INCR', qp .. 'seq')
   if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber): none is left to give
     redis.call('DECR', qp .. 'seq')
@@ -512,6 +514,7 @@ local function createJob(qp, type, args, now, options)
   local key = qp .. 'job:' .. id
   newJobHash(qp, key, id, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
   if options and options ~= '' then redis.call('HSET', key, 'o', options) end
+  if placement and #placement > 0 then redis.call('HSET', key, unpack(placement)) end
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now)
   bound(qp, id, 'que', now)

@@ -7,6 +7,11 @@
   ARGV[4] the run after it (ms)   ARGV[5] now (µs)   ARGV[6] now (ms)
   ARGV[7] type   ARGV[8] args JSON   ARGV[9] options JSON ("" none)
   ARGV[10] unique lock spec ("" none)   ARGV[11] lock expiry (ms, "" when taken at start)
+  ARGV[12] node ("" none)   ARGV[13] strict ("1" or "")   ARGV[14] not node ("" none)
+  ARGV[15] priority ("0" the default)
+  The job goes where an enqueue with these options puts it: a node's list (a non-strict one is
+  released to any node by routing once that node is dead or saturated), the list of jobs that
+  avoid a node, the priority set or the plain list.
   Returns: the new job number; 0 if another node fired this tick; -1 if the job was rejected by
   its unique lock (the tick is used up all the same); an error, with nothing written, when the
   queue's sequence has no job number to give ]]
@@ -31,7 +36,13 @@ if lock ~= '' and expiry ~= '' then
   -- A lock key that holds no job number is garbage: set aside, it rejects no tick for ever.
   if lockHolder(qp, lockKey, digest) then return -1 end
 end
-local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9])
+local placement = {}
+local function place(field, value) placement[#placement + 1] = field; placement[#placement + 1] = value end
+if ARGV[12] ~= '' then place('an', ARGV[12]) end
+if ARGV[13] == '1' then place('as', '1') end
+if ARGV[14] ~= '' then place('ax', ARGV[14]) end
+if ARGV[15] ~= '0' and ARGV[15] ~= '' then place('p', ARGV[15]) end
+local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9], placement)
 if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
 if lockKey then redis.call('SET', lockKey, id, 'PXAT', expiry) end
 return id

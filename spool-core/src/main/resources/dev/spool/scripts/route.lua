@@ -1,5 +1,6 @@
 --[[ route: release jobs pinned non-strictly to a node that is dead or has been saturated too
-  long, so that any node may take them; strictly pinned jobs stay for their node. A slice per
+  long, so that any node may take them (any but the one a job avoids, 'ax', which pushReady
+  reads once 'an' is gone); strictly pinned jobs stay for their node. A slice per
   call (call again while it returns ARGV[3]): the work never grows with the lists.
   KEYS[1] {q}:ready:~<node>  LIST  jobs pinned to the node, not strictly
   KEYS[2] {q}:ready:@<node>  LIST  jobs pinned to the node strictly (only read for its length)
@@ -13,7 +14,8 @@ for _, id in ipairs(ids) do
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's')
   if job and job[1] == 'queued' then -- anything else is no ready job: dropped
-    redis.call('HDEL', key, 'an') -- it falls back for good: any node may run it now
+    -- It falls back for good: any node may run it now, but the one it avoids ('ax'), if any.
+    redis.call('HDEL', key, 'an')
     pushReady(qp, key, id, false)
   end
 end

@@ -14,10 +14,11 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.QueueShards;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** {@link Monitor} over the job store. */
@@ -151,18 +152,24 @@ public final class StoreMonitor implements Monitor {
             count(c.ready()), count(c.delayed()), count(c.processing()), count(c.completed()));
   }
 
-  /** 999 → "999", 3420 → "3.42K", 1234567 → "1.23M". */
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+
+  /** 999 → "999", 3420 → "3.42K", 1234567 → "1.23M", 999999 → "1.00M". */
   static String count(long n) {
     if (n < 1000) {
       return Long.toString(n);
     }
-    String[] units = {"K", "M", "G", "T", "P"};
-    double v = n;
+    String[] units = {"K", "M", "G", "T", "P", "E"};
+    // The unit is chosen on the value as written (two decimals, rounded half up), exactly in
+    // decimal: 999 999 reads "1.00M", never "1000.00K".
+    BigDecimal v = BigDecimal.valueOf(n);
     int unit = -1;
-    while (v >= 1000 && unit < units.length - 1) {
-      v /= 1000;
+    BigDecimal shown;
+    do {
       unit++;
-    }
-    return String.format(Locale.ROOT, "%.2f%s", v, units[unit]);
+      v = v.movePointLeft(3);
+      shown = v.setScale(2, RoundingMode.HALF_UP);
+    } while (shown.compareTo(THOUSAND) >= 0 && unit < units.length - 1);
+    return shown.toPlainString() + units[unit];
   }
 }

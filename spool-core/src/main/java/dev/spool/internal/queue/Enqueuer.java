@@ -10,6 +10,7 @@ import dev.spool.JobType;
 import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.RedisOutOfMemoryException;
+import dev.spool.Retry;
 import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
@@ -60,6 +61,7 @@ public final class Enqueuer {
   private final Duration defaultLockTtl;
   private final Predicate<String> nodeAlive;
   private Observers observers = Observers.NONE;
+  private Retry defaultRetry = Retry.DEFAULT;
 
   /** An enqueuer that takes every node for alive (jobs for a node wait in its list). */
   public Enqueuer(
@@ -84,6 +86,19 @@ public final class Enqueuer {
     this.maxPayloadBytes = maxPayloadBytes;
     this.defaultLockTtl = lockTtl;
     this.nodeAlive = nodeAlive;
+  }
+
+  /**
+   * Sets the retry policy of jobs whose options and type name none (job_reactor's global retrying
+   * strategy); called once, before the enqueuer is shared.
+   */
+  public void defaultRetry(Retry retry) {
+    this.defaultRetry = Objects.requireNonNull(retry, "retry");
+  }
+
+  /** The policy a job runs with: its options', else its type's, else the default. */
+  private Retry retryOf(JobType<?> type, JobOptions options) {
+    return options.retry().orElseGet(() -> type.declaredRetry().orElse(defaultRetry));
   }
 
   /** Sets the listeners and interceptors; called once, before the enqueuer is shared. */
@@ -354,7 +369,7 @@ public final class Enqueuer {
                       || nodeAlive.test(options.node().get()));
       String stored =
           StoredOptions.of(
-                  options.retry().orElse(type.retry()),
+                  retryOf(type, options),
                   options.timeout().orElse(type.timeout().orElse(null)),
                   headers)
               .toJson();
@@ -609,10 +624,14 @@ public final class Enqueuer {
     if (options.delay().isPresent() || options.runAt().isPresent()) {
       throw new IllegalArgumentException("a recurring job runs on its schedule: no delay or runAt");
     }
+    if (options.ttl().isPresent() || options.expiresAt().isPresent()) {
+      throw new IllegalArgumentException(
+          "a recurring job's ticks do not expire: no ttl or expiresAt (give its type a timeout,"
+              + " or cancel it with cancelRecurring)");
+    }
     String stored =
         StoredOptions.of(
-                options.retry().orElse(type.retry()),
-                options.timeout().orElse(type.timeout().orElse(null)))
+                retryOf(type, options), options.timeout().orElse(type.timeout().orElse(null)))
             .toJson();
     Unique<?> unique = uniqueOf(type, options);
     LockSpec spec = unique == null ? null : LockSpec.of(type.name(), unique, args, defaultLockTtl);
@@ -623,7 +642,11 @@ public final class Enqueuer {
         stored,
         spec == null ? "" : spec.stored(),
         spec == null ? 0 : spec.ttlMs(),
-        spec != null && spec.takenAtEnqueue());
+        spec != null && spec.takenAtEnqueue(),
+        options.node().orElse(null),
+        options.strictNode(),
+        options.notNode().orElse(null),
+        options.priority());
   }
 
   private static long dueMs(JobOptions options, long nowMs) {

@@ -12,6 +12,11 @@ import dev.spool.internal.json.Json;
  * @param lock unique lock spec, "" when not unique
  * @param lockTtlMs the lock's TTL
  * @param lockAtEnqueue whether the lock is taken when the job is enqueued
+ * @param node the node each tick's job is for, null for any (job_reactor's periodic jobs take
+ *     {@code node} and {@code not_node} as its other jobs do)
+ * @param strictNode whether only {@code node} may run it
+ * @param notNode the node that never runs it, null for none
+ * @param priority its priority within the queue (0, the default, when stored before 0.2)
  */
 public record RecurringDefinition(
     String schedule,
@@ -20,7 +25,11 @@ public record RecurringDefinition(
     String options,
     String lock,
     long lockTtlMs,
-    boolean lockAtEnqueue) {
+    boolean lockAtEnqueue,
+    String node,
+    boolean strictNode,
+    String notNode,
+    int priority) {
   public String toJson() {
     return Json.write(this);
   }

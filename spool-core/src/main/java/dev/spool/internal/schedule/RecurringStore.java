@@ -1,6 +1,7 @@
 package dev.spool.internal.schedule;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.spool.JobOptions;
 import dev.spool.RecurringJob;
 import dev.spool.Schedule;
 import dev.spool.internal.queue.RecurringDefinition;
@@ -327,7 +328,11 @@ public final class RecurringStore {
                 d.args(),
                 d.options(),
                 d.lock(),
-                expiry));
+                expiry,
+                d.node() == null ? "" : d.node(),
+                d.strictNode() ? "1" : "",
+                d.notNode() == null ? "" : d.notNode(),
+                Integer.toString(d.priority())));
     if (r > 0) {
       log.debug("recurring job '{}' enqueued job {}", name, r);
     } else if (r < 0) {
@@ -386,6 +391,9 @@ public final class RecurringStore {
     // recur-fire names the lock key after the spec's trailing digest.
     if (!d.lock().isEmpty() && !d.lock().matches("(?s).*[0-9a-fA-F]")) {
       return "unique lock does not parse: " + d.lock();
+    }
+    if (d.priority() < JobOptions.MIN_PRIORITY || d.priority() > JobOptions.MAX_PRIORITY) {
+      return "priority out of range: " + d.priority();
     }
     return null;
   }

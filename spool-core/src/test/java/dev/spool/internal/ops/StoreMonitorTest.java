@@ -14,4 +14,13 @@ class StoreMonitorTest {
     assertThat(StoreMonitor.count(1_234_567)).isEqualTo("1.23M");
     assertThat(StoreMonitor.count(7_000_000_000L)).isEqualTo("7.00G");
   }
+
+  @Test
+  void aCountThatRoundsUpToTheNextUnitIsWrittenInThatUnit() {
+    assertThat(StoreMonitor.count(999_994)).isEqualTo("999.99K");
+    assertThat(StoreMonitor.count(999_995)).isEqualTo("1.00M");
+    assertThat(StoreMonitor.count(999_999)).isEqualTo("1.00M");
+    assertThat(StoreMonitor.count(999_999_999)).isEqualTo("1.00G");
+    assertThat(StoreMonitor.count(Long.MAX_VALUE)).isEqualTo("9.22E");
+  }
 }
