@@ -219,9 +219,11 @@ public final class Batch {
       config.addAll(List.of("ttl", Long.toString(ttl.toSeconds())));
       if (onComplete != null) {
         config.addAll(List.of("oc", onComplete.type().name() + "|" + onComplete.args()));
+        config.addAll(List.of("oco", enqueuer.storedOptions(onComplete.type())));
       }
       if (onSuccess != null) {
         config.addAll(List.of("os", onSuccess.type().name() + "|" + onSuccess.args()));
+        config.addAll(List.of("oso", enqueuer.storedOptions(onSuccess.type())));
       }
       if (parent != null) {
         config.addAll(List.of("parent", parent.batchPart()));

@@ -75,6 +75,49 @@ class BatchIT {
   }
 
   @Test
+  void theCallbacksRunWithTheRetryPolicyAndTimeoutOfTheirTypes() {
+    JobType<Report> once =
+        JobType.of("once", Report.class)
+            .withQueue("work")
+            .withRetry(Retry.none())
+            .withTimeout(Duration.ofMinutes(3));
+    JobType<Report> twice =
+        JobType.of("twice", Report.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(2, Duration.ofMillis(10)));
+    AtomicInteger onceRuns = new AtomicInteger();
+    AtomicInteger twiceRuns = new AtomicInteger();
+    f.spool
+        .batch()
+        .onComplete(once, new Report("a"))
+        .onSuccess(twice, new Report("b"))
+        .add(DAY, new Noop(1))
+        .submit();
+
+    f.worker("node-1")
+        .handle(DAY, (job, d) -> {})
+        .handle(
+            once,
+            (job, r) -> {
+              onceRuns.incrementAndGet();
+              throw new IllegalStateException("fails");
+            })
+        .handle(
+            twice,
+            (job, r) -> {
+              twiceRuns.incrementAndGet();
+              throw new IllegalStateException("fails");
+            })
+        .start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 2);
+    assertThat(onceRuns).hasValue(1); // Retry.none(), not the default's 25 attempts
+    assertThat(twiceRuns).hasValue(2);
+    JobStatus status = f.spool.statuses().jobName("once").list().getFirst();
+    assertThat(status.raw().get("o")).contains("180000");
+  }
+
+  @Test
   void aBatchEndsAndWritesNoGarbageWhenItsQueueHasNoJobNumberLeftForTheCallbacks() {
     Batch batch = monthOf(3, f.spool.batch());
     String seq = f.namespace + ":{work}:seq";

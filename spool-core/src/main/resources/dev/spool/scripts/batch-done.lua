@@ -3,7 +3,9 @@
   its queue in the same step, so they are enqueued exactly once.
   KEYS[1] {bq}:batch:<token>:parts  SET   KEYS[2] {bq}:batch:<token>:state  HASH
     state fields: total, closed, stopped, ok, ko, policy ('stop' | 'keep'), ttl (s),
-    oc / os: on-complete / on-success job as "type|args JSON", parent: "<queue>|<token>|<part>",
+    oc / os: on-complete / on-success job as "type|args JSON", oco / oso: their stored options
+    (retry policy, timeout; absent for a batch opened by an earlier version),
+    parent: "<queue>|<token>|<part>",
     finished: when the last part ended (µs)
   ARGV[1] now (µs)   ARGV[2] the batch queue's key prefix ("<ns>:{bq}:")
   ARGV[3] type of the internal job that reports a part's end to its batch: here, that this
@@ -17,7 +19,8 @@
   finishes. A state or parts key of another type is set aside.
   Returns: 1 if this call finished the batch, else 0 ]]
 local now, qp = ARGV[1], ARGV[2]
-local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl', 'ok')
+local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl', 'ok',
+  'oco', 'oso')
 if state.err then
   setAside(qp, KEYS[2], string.sub(KEYS[2], #qp + 1))
   state = {}
@@ -38,12 +41,14 @@ redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 if redis.call('SCARD', KEYS[1]) > 0 or state[1] ~= '1' then return 0 end
 local failed = kos > 0
-local function callback(spec)
+local function callback(spec, options)
   local type, args = string.match(spec, '^([^|]+)|(.*)$')
-  if type then createJob(qp, type, args, now) end
+  -- Options that are no JSON object would make the job dead when it runs: the type's own are lost.
+  if type and options and not string.match(options, '^{.*}$') then options = nil end
+  if type then createJob(qp, type, args, now, options or nil) end
 end
-if state[4] then callback(state[4]) end
-if state[5] and not failed then callback(state[5]) end
+if state[4] then callback(state[4], state[9]) end
+if state[5] and not failed then callback(state[5], state[10]) end
 if state[6] then
   createJob(qp, ARGV[3], cjson.encode({part = state[6], outcome = failed and 'ko' or 'ok'}), now)
 end

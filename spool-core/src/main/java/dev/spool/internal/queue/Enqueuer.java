@@ -97,6 +97,14 @@ public final class Enqueuer {
   }
 
   /** The policy a job runs with: its options', else its type's, else the default. */
+  /**
+   * The options a job of this type is stored with when it is made without options of its own (a
+   * batch's callbacks, made in Redis): its retry policy (or the default) and timeout.
+   */
+  public String storedOptions(JobType<?> type) {
+    return StoredOptions.of(retryOf(type, JobOptions.NONE), type.timeout().orElse(null)).toJson();
+  }
+
   private Retry retryOf(JobType<?> type, JobOptions options) {
     return options.retry().orElseGet(() -> type.declaredRetry().orElse(defaultRetry));
   }
