@@ -8,16 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Spool jobs run as the parts of one {@link DistributedJob}-like whole: when every part has run
@@ -39,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * StatusQuery#batch(String...)}.
  */
 public final class Batch {
-  private static final Logger log = LoggerFactory.getLogger(Batch.class);
 
   /** Defaults to 7 days: a batch's keys live this long after its last change. */
   public static final Duration DEFAULT_TTL = Duration.ofDays(7);
@@ -116,11 +109,13 @@ public final class Batch {
     private boolean stopOnFailure;
     private Duration ttl = DEFAULT_TTL;
     private BatchPart parent;
+    private final Duration submitLease;
 
-    Builder(RedisJobStore store, Enqueuer enqueuer, Clock clock) {
+    Builder(RedisJobStore store, Enqueuer enqueuer, Clock clock, Duration submitLease) {
       this.store = store;
       this.enqueuer = enqueuer;
       this.clock = clock;
+      this.submitLease = submitLease;
     }
 
     /** Enqueued once when every part has run, whatever their outcome. */
@@ -229,173 +224,13 @@ public final class Batch {
         config.addAll(List.of("parent", parent.batchPart()));
         parent.deferToChildBatch();
       }
-      Set<String> partQueues = new LinkedHashSet<>();
-      for (Part p : parts) {
-        partQueues.add(p.options().queue().orElse(p.type().queue()));
+      List<BatchSubmission.Part> toSubmit = new ArrayList<>(parts.size());
+      for (int i = 0; i < parts.size(); i++) {
+        Part p = parts.get(i);
+        toSubmit.add(new BatchSubmission.Part(p.type(), p.args(), p.options(), encoded.get(i)));
       }
-      // Where the maintenance settles the submit, should it die before it ends.
-      config.addAll(List.of("sq", String.join(",", partQueues)));
-      BatchSubmitLease lease = new BatchSubmitLease(store, clock, queue, token);
-      int slice = 1000;
-      for (int from = 0; from < parts.size(); from += slice) {
-        int to = Math.min(from + slice, parts.size());
-        List<String> names = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-          names.add(Integer.toString(i));
-        }
-        store.batchOpen(
-            queue,
-            token,
-            ttl.toSeconds(),
-            to == parts.size(),
-            from == 0 ? lease.deadlineMs() : 0,
-            from == 0 ? config : List.of(),
-            names);
-        lease.renewIfDue();
-      }
-      Batch batch = new Batch(store, queue, token);
-      // Consecutive parts of one type and options go out together, pipelined.
-      List<String> rejected = new ArrayList<>();
-      List<Integer> rejectedAt = new ArrayList<>();
-      SortedMap<Integer, JobId> enqueued = new TreeMap<>();
-      List<Integer> notEnqueued = new ArrayList<>();
-      List<Integer> maybeEnqueued = new ArrayList<>();
-      String maybeQueue = null; // where the parts whose enqueue got no answer were sent
-      Throwable failure = null;
-      UniqueJobConflictException raise = null;
-      int from = 0;
-      while (from < parts.size()) {
-        Part first = parts.get(from);
-        int to = from + 1;
-        while (to < parts.size()
-            && parts.get(to).type() == first.type()
-            && parts.get(to).options() == first.options()) {
-          to++;
-        }
-        if (failure != null) {
-          // Not sent once an earlier group failed: certainly not enqueued.
-          for (int i = from; i < to; i++) {
-            notEnqueued.add(i);
-          }
-          from = to;
-          continue;
-        }
-        List<Object> args = new ArrayList<>(to - from);
-        List<String> refs = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-          args.add(parts.get(i).args());
-          refs.add(ref(queue, token, i));
-        }
-        try {
-          lease.renewIfDue();
-          List<EnqueueResult> results =
-              enqueue(first.type(), args, first.options(), refs, encoded.subList(from, to));
-          for (int i = 0; i < results.size(); i++) {
-            enqueued.put(from + i, results.get(i).jobId());
-            if (!results.get(i).accepted()) {
-              rejected.add(refs.get(i));
-              rejectedAt.add(from + i);
-              Unique<?> unique = Enqueuer.uniqueOf(first.type(), first.options());
-              if (raise == null && unique != null && unique.conflict() == OnConflict.RAISE) {
-                raise = new UniqueJobConflictException(first.type().name(), results.get(i).jobId());
-              }
-            }
-          }
-        } catch (PartialEnqueueException e) {
-          failure = e;
-          int at = from;
-          e.enqueued().forEach((i, id) -> enqueued.put(at + i, id));
-          e.notEnqueued().forEach(i -> notEnqueued.add(at + i));
-          e.maybeEnqueued().forEach(i -> maybeEnqueued.add(at + i));
-          maybeQueue = first.options().queue().orElse(first.type().queue());
-          // Unique parts that met a held lock before the failure never run for this batch either.
-          for (int i : e.rejected()) {
-            rejected.add(refs.get(i));
-            rejectedAt.add(at + i);
-          }
-        } catch (RuntimeException e) {
-          failure = e;
-          // A refusal (Redis's, or before sending) wrote none of the group's parts; a call that got
-          // no answer, or a failure of another kind, may have left some of them enqueued.
-          boolean unknown =
-              !(e instanceof SpoolException) || e instanceof EnqueueOutcomeUnknownException;
-          for (int i = from; i < to; i++) {
-            (unknown ? maybeEnqueued : notEnqueued).add(i);
-          }
-          if (unknown) {
-            maybeQueue = first.options().queue().orElse(first.type().queue());
-          }
-        }
-        from = to;
-      }
-      // A part rejected or never enqueued never runs for this batch: without its end the batch
-      // would wait for it until its keys expire, and its callbacks would never run. The same for a
-      // part whose enqueue got no answer, if Redis did not enqueue it after all.
-      List<String> ended = new ArrayList<>(rejected);
-      for (int i : notEnqueued) {
-        ended.add(ref(queue, token, i));
-      }
-      if (failure == null) {
-        BatchSubmitRecovery.countAsFailed(store, clock, ended);
-        // Every call was answered: no late one can come, so the record of which parts were
-        // enqueued (kept for a settle) is not needed, and a large batch's would hold memory,
-        // unless the maintenance took the submit over (it settles the batch with it). Should
-        // Redis fail now, the submit still succeeded: the maintenance settles it, changing nothing.
-        try {
-          if (lease.end()) {
-            store.batchPartsForget(store.shards().expand(partQueues), token);
-          } else {
-            log.warn(
-                "batch {}: the submit went {} s without renewing its lease, so a worker node"
-                    + " settled it meanwhile: parts it had not enqueued by then count as failed"
-                    + " (shown as rejected here)",
-                batch.id(),
-                BatchSubmitLease.LEASE.toSeconds());
-          }
-        } catch (SpoolException e) {
-          log.debug("batch {}: its submit is ended by the maintenance: {}", batch.id(), e);
-        }
-      } else {
-        BatchSubmitRecovery recovery =
-            new BatchSubmitRecovery(
-                store, clock, queue, token, ttl.toSeconds(), ended, maybeQueue, maybeEnqueued);
-        try {
-          recovery.run();
-          lease.end(); // the record of enqueued parts is kept: a late call must meet its fences
-        } catch (RuntimeException e) {
-          // Redis failed again (it is down, say): the caller finishes it once it is back, or the
-          // maintenance once the submit's deadline passes.
-          failure.addSuppressed(e);
-        }
-        throw new BatchSubmitException(
-            "batch %s: %d of %d parts enqueued, %d not and %d rejected by a held unique lock, %d unanswered (%s): %s"
-                .formatted(
-                    batch.id(),
-                    enqueued.size() - rejectedAt.size(),
-                    parts.size(),
-                    notEnqueued.size(),
-                    rejectedAt.size(),
-                    maybeEnqueued.size(),
-                    !recovery.counted() || !recovery.settled()
-                        ? "NOT yet counted as failed parts, as Redis failed again: call"
-                            + " countNotEnqueued() once it is back, or the batch waits for them"
-                        : maybeEnqueued.isEmpty()
-                            ? "counted as failed parts"
-                            : "counted as failed parts, with the %d unanswered ones Redis did not enqueue"
-                                .formatted(recovery.foundNotEnqueued().size()),
-                    failure.getMessage()),
-            batch,
-            enqueued,
-            notEnqueued,
-            maybeEnqueued,
-            rejectedAt,
-            recovery,
-            failure);
-      }
-      if (raise != null) {
-        throw raise;
-      }
-      return batch;
+      return new BatchSubmission(store, enqueuer, clock, queue, token, ttl, submitLease, toSubmit)
+          .run(config);
     }
 
     static String ref(String queue, String token, int part) {
@@ -405,17 +240,6 @@ public final class Batch {
     @SuppressWarnings("unchecked")
     private <A> String encode(JobType<A> type, Object args) {
       return enqueuer.encode(type, (A) args);
-    }
-
-    @SuppressWarnings("unchecked")
-    private <A> List<EnqueueResult> enqueue(
-        JobType<A> type,
-        List<Object> args,
-        JobOptions options,
-        List<String> refs,
-        List<String> encoded) {
-      return enqueuer.enqueueAll(
-          type, (List<A>) (List<?>) args, options, refs, ttl.toSeconds(), encoded);
     }
   }
 }

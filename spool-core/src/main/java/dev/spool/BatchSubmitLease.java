@@ -1,65 +1,144 @@
 package dev.spool;
 
 import dev.spool.internal.queue.RedisJobStore;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A batch submit's claim to its batch while it enqueues the parts: a deadline in the batch queue's
- * {@code batch-submits} set, moved on as the submit goes. Should the submitting process die or
- * stall past it, the batch queue's maintenance takes the submit over and settles it (parts not
- * enqueued count as failed), so that the batch still completes.
+ * A batch submit's claim to its batch while it records and enqueues the parts: a deadline in the
+ * batch queue's {@code batch-submits} set, on Redis's clock, renewed by a thread of its own six
+ * times per lease, whatever the submit's caller is doing. Should the submitting process die or
+ * stall past it, a worker node of the batch's queue takes the submit over and settles the batch
+ * (parts not enqueued count as failed), so that the batch still completes; the submit learns it
+ * when a renewal or its end finds the deadline changed.
  */
-final class BatchSubmitLease {
-  /** How long a submit may go without renewing before it is given up for dead. */
-  static final Duration LEASE = Duration.ofSeconds(60);
-
-  /** Renewed when less than this is left: a few renewals a minute, whatever the batch's size. */
-  private static final long RENEW_BELOW_MS = LEASE.toMillis() * 5 / 6;
+final class BatchSubmitLease implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BatchSubmitLease.class);
 
   private final RedisJobStore store;
-  private final Clock clock;
   private final String queue;
   private final String token;
-  private long deadlineMs;
-  private boolean lost;
+  private final Duration lease;
+  // A lock rather than synchronized: a renewal waits for Redis while holding it, on a virtual
+  // thread, which must not pin its carrier meanwhile.
+  private final ReentrantLock lock = new ReentrantLock();
+  private long deadline; // as listed; guarded by lock
+  private boolean lost; // guarded by lock
+  private boolean ended; // guarded by lock
+  private Thread renewer; // guarded by lock
 
-  BatchSubmitLease(RedisJobStore store, Clock clock, String queue, String token) {
+  BatchSubmitLease(RedisJobStore store, String queue, String token, Duration lease) {
     this.store = store;
-    this.clock = clock;
     this.queue = queue;
     this.token = token;
-    this.deadlineMs = clock.millis() + LEASE.toMillis();
+    this.lease = lease;
   }
 
-  /** The first deadline, listed with the batch's first slice. */
-  long deadlineMs() {
-    return deadlineMs;
+  long leaseMs() {
+    return lease.toMillis();
   }
 
-  /** Moves the deadline on when it draws near; a lease taken over is left alone. */
-  void renewIfDue() {
-    long now = clock.millis();
-    if (lost || deadlineMs - now > RENEW_BELOW_MS) {
-      return;
+  /** The batch's first slice listed the submit until {@code deadline}: renewals start. */
+  void listed(long deadline) {
+    long every = Math.max(10, lease.toMillis() / 6);
+    lock.lock();
+    try {
+      this.deadline = deadline;
+      renewer =
+          Thread.ofVirtual()
+              .name("spool-batch-lease-" + token)
+              .start(
+                  () -> {
+                    try {
+                      while (!Thread.currentThread().isInterrupted() && renew()) {
+                        Thread.sleep(every);
+                      }
+                    } catch (InterruptedException e) {
+                      // the submit ended
+                    }
+                  });
+    } finally {
+      lock.unlock();
     }
-    long next = now + LEASE.toMillis();
-    if (store.batchSubmitMove(queue, token, deadlineMs, next)) {
-      deadlineMs = next;
-    } else {
-      lost = true;
+  }
+
+  /** The deadline the submit last saw, for a later slice of the batch to check. */
+  long deadline() {
+    return locked(() -> deadline);
+  }
+
+  /** A later slice found the deadline changed: a worker node has the submit now. */
+  void lostToASettle() {
+    locked(() -> lost = true);
+  }
+
+  boolean lost() {
+    return locked(() -> lost);
+  }
+
+  /** Moves the deadline on; false once the lease is lost. A failure is tried again next time. */
+  private boolean renew() {
+    lock.lock();
+    try {
+      if (lost || ended) {
+        return false;
+      }
+      long next = store.batchSubmitRenew(queue, token, Long.toString(deadline), lease.toMillis());
+      if (next == 0) {
+        lost = true;
+        return false;
+      }
+      deadline = next;
+    } catch (RuntimeException e) {
+      log.debug("batch {}:{}: could not renew its submit's lease: {}", queue, token, e.toString());
+    } finally {
+      lock.unlock();
     }
+    return true;
   }
 
   /**
-   * Ends the submit; false if the maintenance took it over meanwhile (it settles the batch: the
-   * record of enqueued parts must then be kept).
+   * Ends the submit; false if a worker node took it over (it settles the batch: the record of
+   * enqueued parts must then be kept).
+   *
+   * @throws SpoolException if Redis fails
    */
   boolean end() {
-    if (lost) {
-      return false;
+    stopRenewing();
+    lock.lock();
+    try {
+      ended = true;
+      if (lost) {
+        return false;
+      }
+      lost = !store.batchSubmitEnd(queue, token, Long.toString(deadline));
+      return !lost;
+    } finally {
+      lock.unlock();
     }
-    lost = !store.batchSubmitMove(queue, token, deadlineMs, 0);
-    return !lost;
+  }
+
+  /** Stops the renewals, if the submit ends without {@link #end()} (an error). */
+  @Override
+  public void close() {
+    stopRenewing();
+  }
+
+  private void stopRenewing() {
+    Thread t = locked(() -> renewer);
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  private <T> T locked(java.util.function.Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -89,11 +89,12 @@ final class BatchSubmitRecovery {
   /** The unanswered parts that no shard of the queue they were sent to made a job for. */
   private List<Integer> settle() {
     List<String> numbers = maybeEnqueued.stream().map(String::valueOf).toList();
+    List<String> queues = store.shards().physical(maybeQueue); // as this process sent them
     List<Integer> missing = new ArrayList<>();
     for (int from = 0; from < numbers.size(); from += SLICE) {
       List<String> slice = numbers.subList(from, Math.min(from + SLICE, numbers.size()));
       store
-          .batchSettle(maybeQueue, token, ttlSeconds, slice)
+          .batchSettle(queues, token, ttlSeconds, slice)
           .forEach(n -> missing.add(Integer.valueOf(n)));
     }
     return missing;

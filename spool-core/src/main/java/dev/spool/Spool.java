@@ -300,7 +300,7 @@ public final class Spool implements JobClient, AutoCloseable {
 
   /** Starts describing a batch of jobs; see {@link Batch}. */
   public Batch.Builder batch() {
-    return new Batch.Builder(store, enqueuer, settings.clock);
+    return new Batch.Builder(store, enqueuer, settings.clock, settings.batchSubmitLease);
   }
 
   /**
@@ -370,6 +370,7 @@ public final class Spool implements JobClient, AutoCloseable {
       Duration commandTimeout,
       Duration uniqueLockTtl,
       Retry defaultRetry,
+      Duration batchSubmitLease,
       Duration outcomeRecheckInterval,
       TlsTrust tlsTrust,
       boolean keepSucceeded,
@@ -387,6 +388,14 @@ public final class Spool implements JobClient, AutoCloseable {
 
     /** Defaults to 7 days: how long finished jobs keep their status. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    /**
+     * Defaults to 1 minute: how long a {@link Batch.Builder#submit()} may go without renewing its
+     * claim to its batch (it renews it six times as often while it runs) before a worker node of
+     * the batch's queue takes it for dead and settles the batch: its parts not enqueued by then
+     * count as failed, so that the batch completes.
+     */
+    public static final Duration DEFAULT_BATCH_SUBMIT_LEASE = Duration.ofMinutes(1);
 
     /** Defaults to 10 000 dead jobs per queue; the oldest are deleted beyond. */
     public static final long DEFAULT_DEAD_JOBS_MAX_SIZE = 10_000;
@@ -422,6 +431,7 @@ public final class Spool implements JobClient, AutoCloseable {
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration uniqueLockTtl = DEFAULT_UNIQUE_LOCK_TTL;
     private Retry defaultRetry = Retry.DEFAULT;
+    private Duration batchSubmitLease = DEFAULT_BATCH_SUBMIT_LEASE;
     private Duration outcomeRecheckInterval = DEFAULT_OUTCOME_RECHECK_INTERVAL;
     private TlsTrust tlsTrust;
     private boolean keepSucceeded = true;
@@ -526,6 +536,12 @@ public final class Spool implements JobClient, AutoCloseable {
      */
     public Builder defaultRetry(Retry retry) {
       this.defaultRetry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /** See {@link #DEFAULT_BATCH_SUBMIT_LEASE}. */
+    public Builder batchSubmitLease(Duration lease) {
+      this.batchSubmitLease = JobOptions.positive(lease, "batchSubmitLease");
       return this;
     }
 
@@ -642,6 +658,7 @@ public final class Spool implements JobClient, AutoCloseable {
               commandTimeout,
               uniqueLockTtl,
               defaultRetry,
+              batchSubmitLease,
               outcomeRecheckInterval,
               tlsTrust,
               keepSucceeded,

@@ -184,65 +184,6 @@ class BatchSubmitFaultsIT {
   }
 
   @Test
-  void aSubmitWhoseProcessDiesMidwayIsSettledByTheMaintenanceAndTheBatchCompletes() {
-    // The submitting application's clock is two minutes behind: its submit's deadline (a minute)
-    // has passed for the worker node as soon as it is written, as if it had died a minute ago.
-    Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2));
-    AtomicInteger keys = new AtomicInteger();
-    JobType<Noop> crashing =
-        JobType.of("crashing", Noop.class)
-            .withQueue("work")
-            .withConcurrencyLimit(
-                1000,
-                a -> {
-                  if (keys.incrementAndGet() == 50) {
-                    throw new SimulatedCrash(); // nothing after this runs, as in a killed process
-                  }
-                  return "all";
-                });
-    Batch batch;
-    try (Spool dying =
-        Spool.builder().redis(redis.uri()).namespace(f.namespace).clock(behind).build()) {
-      Batch.Builder b = dying.batch().onComplete(REPORT, new Noop(-1));
-      for (int i = 0; i < 300; i++) {
-        b.add(NOOP, new Noop(i));
-      }
-      for (int i = 300; i < 400; i++) {
-        b.add(crashing, new Noop(i));
-      }
-      for (int i = 400; i < 500; i++) {
-        b.add(NOOP, new Noop(i));
-      }
-      assertThat(catchThrowable(b::submit)).isInstanceOf(SimulatedCrash.class);
-      String token = f.redis().zrange(f.namespace + ":{work}:batch-submits", 0, -1).getFirst();
-      batch = f.spool.batch("work:" + token);
-    }
-    assertThat(batch.progress().pending()).isEqualTo(500);
-
-    AtomicInteger reports = new AtomicInteger();
-    f.worker("node-1")
-        .concurrency(8)
-        .handle(NOOP, (job, a) -> {})
-        .handle(REPORT, (job, a) -> reports.incrementAndGet())
-        .start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> reports.get() == 1);
-    BatchProgress progress = batch.progress();
-    assertThat(progress.finished()).isTrue();
-    assertThat(progress.succeeded()).isEqualTo(300);
-    assertThat(progress.failed()).isEqualTo(200);
-    await() // the settle ends the submit just after its last count
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> f.redis().zcard(f.namespace + ":{work}:batch-submits") == 0);
-  }
-
-  /** Stands for the death of the submitting process: an error no submit step catches. */
-  static final class SimulatedCrash extends Error {
-    SimulatedCrash() {
-      super("simulated crash", null, false, false);
-    }
-  }
-
-  @Test
   void aSubmitWhoseCallsWereAllAnsweredKeepsNoRecordOfItsParts() {
     Batch b = f.spool.batch().add(NOOP, new Noop(1)).add(ELSEWHERE, new Noop(2)).submit();
 
@@ -276,14 +217,15 @@ class BatchSubmitFaultsIT {
       assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
 
       // A settle finds both made, and fences off a third part that never reached Redis...
-      assertThat(store.batchSettle("work", "b1", 60, List.of("0", "1", "2"))).containsExactly("2");
+      assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("0", "1", "2")))
+          .containsExactly("2");
       // ...which a late call then cannot make; a second settle says the same.
       List<EnqueueResult> late =
           enqueuer.enqueueAll(
               NOOP, List.of(new Noop(2)), JobOptions.NONE, List.of("work|b1|2"), 60, null);
       assertThat(late.getFirst().accepted()).isFalse();
       assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
-      assertThat(store.batchSettle("work", "b1", 60, List.of("2"))).containsExactly("2");
+      assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("2"))).containsExactly("2");
       assertThat(f.redis().ttl(f.namespace + ":{work}:bp:b1")).isBetween(1L, 60L);
     }
   }

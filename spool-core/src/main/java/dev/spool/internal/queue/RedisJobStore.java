@@ -416,33 +416,39 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * Configures a batch and pushes a slice of its parts; the last slice closes it. The first slice
-   * lists the submit with its deadline ({@code submitDeadlineMs} > 0), after which the batch
-   * queue's maintenance gives it up for dead and settles it.
+   * ({@code leaseMs} > 0) lists the submit in the batch queue's {@code batch-submits} with a
+   * deadline {@code leaseMs} from now on Redis's clock; a later one gives the deadline the submit
+   * last saw ({@code seenDeadline}), and is refused if it is no longer listed.
+   *
+   * @return the submit's deadline (ms), or -1 if a worker node took the submit over (nothing
+   *     written)
    */
-  public void batchOpen(
+  public long batchOpen(
       String queue,
       String token,
       long ttlSeconds,
       boolean close,
-      long submitDeadlineMs,
+      long leaseMs,
+      long seenDeadline,
       List<String> config,
       List<String> parts) {
     QueueKeys q = keys.queue(queue);
     var b = q.batch(token);
-    String[] args = new String[5 + config.size() + parts.size()];
+    String[] args = new String[6 + config.size() + parts.size()];
     args[0] = Long.toString(ttlSeconds);
     args[1] = close ? "1" : "0";
-    args[2] = submitDeadlineMs > 0 ? Long.toString(submitDeadlineMs) : "";
+    args[2] = leaseMs > 0 ? Long.toString(leaseMs) : "";
     args[3] = token;
-    args[4] = Integer.toString(config.size() / 2);
-    int i = 5;
+    args[4] = leaseMs > 0 ? "" : Long.toString(seenDeadline);
+    args[5] = Integer.toString(config.size() / 2);
+    int i = 6;
     for (String c : config) {
       args[i++] = c;
     }
     for (String p : parts) {
       args[i++] = p;
     }
-    redis.await(
+    return redis.<Long>await(
         redis.eval(
             Script.BATCH_OPEN,
             ScriptOutputType.INTEGER,
@@ -450,22 +456,64 @@ public final class RedisJobStore implements JobStore {
             args));
   }
 
+  /** Moves a batch submit's deadline to {@code leaseMs} from now; 0 if it was taken over. */
+  public long batchSubmitRenew(String queue, String token, String seen, long leaseMs) {
+    return redis.<Long>await(
+        batchSubmit(queue, ScriptOutputType.INTEGER, "renew", token, seen, Long.toString(leaseMs)));
+  }
+
+  /** Ends a batch submit (its own, or a settled one); false if another has it now. */
+  public boolean batchSubmitEnd(String queue, String token, String seen) {
+    return redis.<Long>await(batchSubmit(queue, ScriptOutputType.INTEGER, "end", token, seen)) == 1;
+  }
+
   /**
-   * Moves a batch submit's deadline from {@code seenMs} to {@code newMs}, or ends the submit when
-   * {@code newMs} is 0; false if the deadline was no longer {@code seenMs} (another has the
-   * submit).
+   * A batch submit whose deadline passed, claimed by this caller (its batch closed if it was not),
+   * or null if none is due on this queue.
+   *
+   * @param deadline the claim's deadline as listed, for {@link #batchSubmitEnd} and {@link
+   *     #batchSubmitAgain}
+   * @param partQueues the physical queues its parts were sent to (empty for a batch of an older
+   *     version, or one expired)
+   * @param cursor where an earlier settle of it stopped ("0" to start)
    */
-  public boolean batchSubmitMove(String queue, String token, long seenMs, long newMs) {
-    Long r =
-        redis.await(
-            redis.eval(
-                Script.BATCH_SUBMIT,
-                ScriptOutputType.INTEGER,
-                new String[] {keys.queue(queue).batchSubmits()},
-                token,
-                Long.toString(seenMs),
-                newMs > 0 ? Long.toString(newMs) : ""));
-    return r == 1;
+  public record StalledSubmit(
+      String token, String deadline, List<String> partQueues, long ttlSeconds, String cursor) {}
+
+  /** Claims the first batch submit of this queue whose deadline passed, for {@code claimMs}. */
+  public StalledSubmit batchSubmitClaim(String queue, long claimMs) {
+    List<Object> r =
+        redis.await(batchSubmit(queue, ScriptOutputType.MULTI, "claim", Long.toString(claimMs)));
+    if (r.isEmpty()) {
+      return null;
+    }
+    String sq = (String) r.get(2);
+    long ttl;
+    try {
+      ttl = Long.parseLong((String) r.get(3));
+    } catch (NumberFormatException e) {
+      ttl = 604_800; // the batches' default: a ttl written behind Spool's back
+    }
+    String cursor = (String) r.get(4);
+    return new StalledSubmit(
+        (String) r.get(0),
+        (String) r.get(1),
+        sq.isEmpty() ? List.of() : List.of(sq.split(",")),
+        ttl,
+        cursor.isEmpty() ? "0" : cursor);
+  }
+
+  /** A claimed submit with more to settle is due again at once, from {@code cursor}. */
+  public boolean batchSubmitAgain(String queue, String token, String seen, String cursor) {
+    return redis.<Long>await(
+            batchSubmit(queue, ScriptOutputType.INTEGER, "again", token, seen, cursor))
+        == 1;
+  }
+
+  private <T> CompletableFuture<T> batchSubmit(
+      String queue, ScriptOutputType type, String... args) {
+    return redis.eval(
+        Script.BATCH_SUBMIT, type, new String[] {keys.queue(queue).batchSubmits()}, args);
   }
 
   /**
@@ -507,14 +555,15 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * Settles parts of a batch whose enqueue into {@code queue} (a queue, or each of a sharded
-   * queue's shards) may not have been answered: returns those of {@code parts} that no shard made a
-   * job for, fenced off in each so that a call, should it still reach Redis, makes none
+   * Settles parts of a batch whose enqueue into these physical queues (a queue, or a sharded
+   * queue's shards) may not have been answered: returns those of {@code parts} that none of them
+   * made a job for, fenced off in each so that a call, should it still reach Redis, makes none
    * (batch-settle.lua). At most a slice of parts per call, as the caller gives them.
    */
-  public List<String> batchSettle(String queue, String token, long ttlSeconds, List<String> parts) {
+  public List<String> batchSettle(
+      List<String> physicalQueues, String token, long ttlSeconds, List<String> parts) {
     Set<String> made = new HashSet<>();
-    for (String physical : shards().physical(queue)) {
+    for (String physical : physicalQueues) {
       QueueKeys q = keys.queue(physical);
       String[] args = new String[2 + parts.size()];
       args[0] = q.prefix();
