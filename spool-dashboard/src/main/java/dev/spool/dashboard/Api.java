@@ -47,6 +47,14 @@ final class Api {
   /** Alternatives one filter part may list ({@code name=a,b,c}); more is not a query but a scan. */
   static final int MAX_ALTERNATIVES = 20;
 
+  /**
+   * Lines of a job's log one request reads at most (a line is up to 2 000 characters): the job page
+   * reads the newest, then only the lines added since (by position), never the whole log again.
+   */
+  static final int MAX_LOG_PAGE = 500;
+
+  static final int DEFAULT_LOG_PAGE = 200;
+
   /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
   static final int BULK_MAX = 1_000;
 
@@ -113,6 +121,9 @@ final class Api {
         JobId id = jobId(path.get(1));
         if (n == 2) {
           yield get(post, () -> job(id));
+        }
+        if (n == 3 && path.get(2).equals("log")) {
+          yield get(post, () -> log(id, params));
         }
         if (n == 3) {
           yield postOnly(post, () -> act(path.get(2), id));
@@ -386,6 +397,16 @@ final class Api {
 
   private Map<String, Object> job(JobId id) {
     return Documents.jobDetail(existing(id));
+  }
+
+  /** The newest lines of a job's log, or with {@code from} the lines from that position on. */
+  private Map<String, Object> log(JobId id, Params params) {
+    int limit = params.integer("limit", DEFAULT_LOG_PAGE, 1, MAX_LOG_PAGE);
+    String from = params.string("from");
+    return Documents.log(
+        from == null
+            ? data.logTail(id, limit)
+            : data.log(id, params.integer("from", 0, 0, Integer.MAX_VALUE), limit));
   }
 
   private Map<String, Object> act(String action, JobId id) {

@@ -3,6 +3,7 @@ package dev.spool.dashboard;
 import dev.spool.BatchProgress;
 import dev.spool.DeadJob;
 import dev.spool.JobId;
+import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueuesSnapshot;
@@ -74,6 +75,12 @@ interface DashboardData {
   StatusCount countJobs(JobFilter filter, Duration within, String cursor);
 
   Optional<JobStatus> job(JobId id);
+
+  /** Lines of a job's log from a position on (see {@link JobLogPage}), without its status. */
+  JobLogPage log(JobId id, long from, int maxLines);
+
+  /** The newest lines of a job's log. */
+  JobLogPage logTail(JobId id, int maxLines);
 
   /** Puts a dead job back in its queue; false if it is not dead. */
   boolean retry(JobId id);

@@ -5,6 +5,7 @@ import dev.spool.BatchProgress;
 import dev.spool.DeadJob;
 import dev.spool.DistributedJob;
 import dev.spool.JobId;
+import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueControl;
@@ -152,6 +153,16 @@ final class SpoolData implements DashboardData {
   @Override
   public Optional<JobStatus> job(JobId id) {
     return spool.statuses().find(id);
+  }
+
+  @Override
+  public JobLogPage log(JobId id, long from, int maxLines) {
+    return spool.statuses().log(id, from, maxLines);
+  }
+
+  @Override
+  public JobLogPage logTail(JobId id, int maxLines) {
+    return spool.statuses().logTail(id, maxLines);
   }
 
   @Override

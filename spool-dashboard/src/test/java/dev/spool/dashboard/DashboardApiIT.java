@@ -249,10 +249,48 @@ class DashboardApiIT {
     assertThat(job.get("node").asText()).isEqualTo("node-a");
     assertThat(job.get("timestamps").get("failed_at").asText()).isNotEmpty();
     assertThat(job.get("actions").toString()).contains("retry", "delete");
-    JsonNode line = job.get("log").get(0);
+    assertThat(job.has("log")).isFalse(); // read by position: api/jobs/<id>/log
+    JsonNode line = http.get("api/jobs/" + id + "/log").json().get("lines").get(0);
     assertThat(line.get("message").asText()).isEqualTo("checking <b>the</b> book");
     assertThat(line.get("attempt").asInt()).isZero();
     assertThat(line.get("at").asText()).endsWith("Z");
+  }
+
+  @Test
+  void aRunningJobsLogIsReadFromWhereTheReaderLeftOffAndNeverWhole() throws Exception {
+    worker = jobs.start(spool.worker("node-a"));
+    // A day-300 log: the 1 000 lines kept, 1 000 characters each, 1 MB in all.
+    JobId id =
+        spool.enqueue(
+            TestJobs.CHATTY, new ObjectMapper().readTree("{\"lines\": 1200, \"width\": 1000}"));
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("api/jobs/" + id + "/log").json().path("added").asLong() == 1200);
+
+    // The job's page re-reads the job each second: without its log, a small answer.
+    assertThat(http.get("api/jobs/" + id).body().length()).isLessThan(10_000);
+    JsonNode tail = http.get("api/jobs/" + id + "/log").json();
+    assertThat(tail.get("lines")).hasSize(200); // Api.DEFAULT_LOG_PAGE
+    assertThat(tail.get("from").asLong()).isEqualTo(1000);
+    assertThat(tail.get("next").asLong()).isEqualTo(1200);
+    assertThat(tail.get("lines").get(0).get("message").asText()).startsWith("line 1000 ");
+    JsonNode nothingNew = http.get("api/jobs/" + id + "/log?from=1200").json();
+    assertThat(nothingNew.get("lines")).isEmpty();
+
+    jobs.toLog.add("one more <i>line</i>");
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("api/jobs/" + id + "/log?from=1200").json().get("lines").size() == 1);
+    JsonNode fresh = http.get("api/jobs/" + id + "/log?from=1200").json();
+    assertThat(fresh.get("lines").get(0).get("message").asText()).isEqualTo("one more <i>line</i>");
+    assertThat(fresh.get("next").asLong()).isEqualTo(1201);
+    // Lines 0 to 200 were dropped (a log keeps 1 000): a read from 0 says where it starts.
+    JsonNode oldest = http.get("api/jobs/" + id + "/log?from=0&limit=1").json();
+    assertThat(oldest.get("from").asLong()).isEqualTo(201);
+    assertThat(http.get("api/jobs/" + id + "/log?from=-1").status()).isEqualTo(400);
+    assertThat(http.get("api/jobs/" + id + "/log?from=x").status()).isEqualTo(400);
+    assertThat(http.get("api/jobs/" + id + "/log?limit=100000").status()).isEqualTo(400);
+    spool.statuses().find(id).orElseThrow().requestKill();
   }
 
   @Test

@@ -153,6 +153,35 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aRunningJobsPageReadsOnlyTheLogLinesAddedSinceAndShowsTheNewest() throws Exception {
+    worker = jobs.start(spool.worker("node-1"));
+    // 1 200 lines logged, the newest 1 000 kept: 1 MB of log.
+    JobId id =
+        spool.enqueue(
+            TestJobs.CHATTY, new ObjectMapper().readTree("{\"lines\": 1200, \"width\": 1000}"));
+    await().atMost(WAIT).until(() -> spool.statuses().logTail(id, 1).added() == 1200);
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> text("job-log").contains("line 1199 "));
+    browser.executeScript(
+        "window.received = 0;"
+            + "const real = window.fetch;"
+            + "window.fetch = (url, options) => real(url, options).then((r) => {"
+            + " r.clone().text().then((t) => { window.received += t.length; }); return r; });");
+
+    jobs.toLog.add("a fresh <b>line</b>");
+
+    await().atMost(WAIT).until(() -> text("job-log").contains("a fresh <b>line</b>"));
+    await().atMost(WAIT).until(() -> received() > 0);
+    // Seconds of polling a running job: its state and the new line, never the 1 MB again.
+    assertThat(received()).isLessThan(50_000);
+    long shown = browser.findElements(By.cssSelector("#job-log .log-line")).size();
+    assertThat(shown).isLessThanOrEqualTo(1000);
+    assertThat(text("job-log-note")).contains("older ones are not shown");
+    assertThat(browser.findElements(By.cssSelector("#job-log b"))).isEmpty();
+    spool.statuses().find(id).orElseThrow().requestKill();
+  }
+
+  @Test
   void aQueueIsDrainedAndANodeQuietedFromTheOverview() {
     worker = jobs.start(spool.worker("node-1"));
     List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs));
@@ -460,6 +489,10 @@ class DashboardBrowserIT {
         browser.executeScript(
             "const e = document.getElementById('outage'); return e.hidden ? '' : e.textContent;");
     return String.valueOf(text);
+  }
+
+  private long received() {
+    return ((Number) browser.executeScript("return window.received;")).longValue();
   }
 
   private long requested(String prefix) {

@@ -428,8 +428,43 @@
     return q.toString();
   }
 
+  // A job's log as its page shows it: first the newest lines, then at each refresh only the lines
+  // added since (by position: api/jobs/<id>/log?from=), never the whole log again; a log holds up
+  // to 1 000 lines of 2 000 characters. Lines are appended to one box drawn once, which keeps the
+  // newest LOG_SHOWN, so a redraw of the job neither rebuilds nor unselects a long log.
+  const LOG_SHOWN = 1000;
+  const LOG_PAGE = 200;
+
+  function jobLog(id) {
+    const box = el("pre", { id: "job-log" });
+    const note = el("p", { class: "muted", id: "job-log-note" });
+    const section = el("section", { class: "card", id: "job-log-card", hidden: true }, el("h2", {}, "Log"), note, box);
+    let next = null; // the position of the next line to read; null before the first read
+    async function read() {
+      const q = new URLSearchParams({ limit: LOG_PAGE });
+      if (next !== null) q.set("from", next);
+      const page = await api("jobs/" + encodeURIComponent(id) + "/log?" + q.toString());
+      if (next === null || page.from < next) {
+        box.replaceChildren(); // the first read, or the log was deleted and begun again
+      } else if (page.from > next) {
+        box.append(el("div", { class: "muted log-gap" }, "… " + (page.from - next) + " lines dropped before they were read …"));
+      }
+      for (const [i, l] of page.lines.entries()) {
+        box.append(el("div", { class: "log-line", "data-pos": page.from + i }, el("span", { class: "muted" }, l.at + " #" + l.attempt + "  "), l.message));
+      }
+      while (box.childElementCount > LOG_SHOWN) box.firstElementChild.remove();
+      next = page.next;
+      const first = box.querySelector(".log-line");
+      const firstPos = first ? Number(first.dataset.pos) : page.from;
+      note.textContent = firstPos > 0 ? "Lines from " + (firstPos + 1) + " of " + page.added + ": older ones are not shown here (a job keeps its newest 1 000)." : "";
+      section.hidden = page.added === 0;
+    }
+    return { section: section, read: read };
+  }
+
   pages.job = async function (params, id) {
     const drawn = {};
+    const log = jobLog(id);
     let ended = false;
     async function refresh() {
       let j;
@@ -440,6 +475,8 @@
         return;
       }
       ended = ["succeeded", "failed", "killed"].includes(j.state);
+      // An ended job's log grows only once it runs again, which changes the job too.
+      if (!ended || drawn.json !== JSON.stringify(j)) await log.read();
       if (!changed(drawn, j)) return;
       const kv = (k, v) => [el("dt", {}, k), el("dd", { "data-field": k }, v)];
       const actions = el("div", { class: "actions", id: "job-actions" });
@@ -480,8 +517,7 @@
           j.data !== null ? [el("h2", {}, "Data"), el("pre", {}, text(j.data))] : null,
           Object.keys(j.result).length ? [el("h2", {}, "Result"), el("pre", {}, text(j.result))] : null),
         el("section", { class: "card" }, el("h2", {}, "Errors"), errors.length ? el("ol", { id: "job-errors" }, errors) : el("p", { class: "muted" }, "none")),
-        j.log.length ? el("section", { class: "card" }, el("h2", {}, "Log"),
-          el("pre", { id: "job-log" }, j.log.map((l) => [el("span", { class: "muted" }, l.at + " #" + l.attempt + "  "), l.message, "\n"]))) : null,
+        log.section,
         attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null)) drawn.json = null;
     }
     await refresh();
