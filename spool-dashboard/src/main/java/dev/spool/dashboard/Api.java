@@ -283,8 +283,8 @@ final class Api {
     try {
       page = data.jobs(filter, params.string("cursor"), limit);
       count = data.countJobs(filter, COUNT_BUDGET, params.string("countCursor"));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
+    } catch (IllegalArgumentException e) { // a malformed cursor, quoted: cut like other quotes
+      throw ApiException.badRequest(clipped(e.getMessage()));
     }
     return object(
         "total",

@@ -548,6 +548,18 @@ class DashboardApiIT {
   }
 
   @Test
+  void aLongMalformedCursorIsQuotedCutShortLikeEveryOtherValue() {
+    String cursor = "p1:" + "x".repeat(5_000);
+
+    for (String param : List.of("cursor", "countCursor")) {
+      Http.Reply reply = http.get("api/jobs?" + param + "=" + cursor);
+
+      assertError(reply, 400, "malformed cursor");
+      assertThat(reply.json().get("error").asText()).hasSizeLessThan(200).contains("…");
+    }
+  }
+
+  @Test
   void anActionWithoutTheCsrfTokenOrFromAnotherOriginIsRefused() {
     JobId id = spool.enqueue(TestJobs.IDLE, noArgs);
 
