@@ -1,7 +1,7 @@
 package dev.spool.dashboard;
 
 import dev.spool.BatchProgress;
-import dev.spool.DeadJob;
+import dev.spool.DeadPage;
 import dev.spool.JobId;
 import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
@@ -94,9 +94,8 @@ interface DashboardData {
   /** Deletes a finished job's status; false if it is still incomplete. */
   boolean delete(JobId id);
 
-  List<DeadJob> deadJobs(String queue, int offset, int limit);
-
-  long deadCount(String queue);
+  /** A page of these queues' dead jobs merged newest first ({@code DeadJobs.page}). */
+  DeadPage deadPage(List<String> queues, String cursor, int limit);
 
   long retryAllDead(String queue);
 

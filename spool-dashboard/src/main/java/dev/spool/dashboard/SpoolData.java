@@ -2,7 +2,7 @@ package dev.spool.dashboard;
 
 import dev.spool.Batch;
 import dev.spool.BatchProgress;
-import dev.spool.DeadJob;
+import dev.spool.DeadPage;
 import dev.spool.DistributedJob;
 import dev.spool.JobId;
 import dev.spool.JobLogPage;
@@ -205,13 +205,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public List<DeadJob> deadJobs(String queue, int offset, int limit) {
-    return spool.deadJobs().list(queue, offset, limit);
-  }
-
-  @Override
-  public long deadCount(String queue) {
-    return spool.deadJobs().size(queue);
+  public DeadPage deadPage(List<String> queues, String cursor, int limit) {
+    return spool.deadJobs().page(queues, cursor, limit);
   }
 
   @Override

@@ -456,13 +456,14 @@ class DashboardBrowserIT {
   }
 
   @Test
-  void aDeadNodeShowsNotRunningAndTheDeadSetStopsAtItsDepthCap() {
+  void aDeadNodeShowsNotRunningAndTheDeadSetPagesByCursor() {
     browser.get(dashboard.url());
     await().atMost(WAIT).until(() -> text("main").contains("Overview"));
-    // Answers the browser sees for a dead node that reported 2 of 2 busy, and for a dead set
-    // deeper than api/dead pages go: neither is cheap to make in Redis.
+    // Answers the browser sees for a dead node that reported 2 of 2 busy, and for a dead set of
+    // 20 000: neither is cheap to make in Redis.
     browser.executeScript(
         "const real = window.fetch;"
+            + "window.deadAsked = [];"
             + "const json = (doc) => Promise.resolve(new Response(JSON.stringify(doc),"
             + " {status: 200, headers: {'Content-Type': 'application/json'}}));"
             + "window.fetch = (url, options) => {"
@@ -470,18 +471,22 @@ class DashboardBrowserIT {
             + "  totals: {}, stamp: 'a', nodes: [{name: 'gone', host: 'h', pid: 1, queues: ['q'],"
             + "  concurrency: 2, busy: 2, startedAt: null, lastHeartbeat: null, alive: false,"
             + "  jobs: []}]});"
-            + " if (String(url).startsWith('api/dead?')) return json({total: 20000,"
-            + "  offset: 10000, limit: 50, jobs: []});"
+            + " if (String(url).startsWith('api/dead?')) { window.deadAsked.push(String(url));"
+            + "  return json({total: 20000, limit: 50, next: 'd1:q=9050', jobs: [{id: 'q:7',"
+            + "  queue: 'q', type: 't', attempt: 0, diedAt: null, args: null, error: null}]}); }"
             + " return real(url, options); };");
 
     await().atMost(WAIT).until(() -> text("nodes").contains("gone"));
     assertThat(text("nodes")).contains("not running").doesNotContain("2 / 2");
 
-    browser.executeScript("location.hash = '#/dead?offset=10000';"); // same page, same stub
+    // Same page, same stub: 9 000 deep, as "older →" leaves it.
+    browser.executeScript("location.hash = '#/dead?cursor=d1%3Aq%3D9000&shown=9000';");
+    await().atMost(WAIT).until(() -> text("dead-range").equals("9001–9001 of 20000"));
+    click("#dead-older");
 
-    await().atMost(WAIT).until(() -> !browser.findElements(By.id("dead-depth")).isEmpty());
-    assertThat(text("dead-depth")).contains("10 000 deep");
-    assertThat(browser.findElements(By.id("dead-older"))).isEmpty();
+    await().atMost(WAIT).until(() -> text("dead-range").equals("9002–9002 of 20000"));
+    Object asked = browser.executeScript("return window.deadAsked[window.deadAsked.length - 1];");
+    assertThat(String.valueOf(asked)).contains("cursor=d1%3Aq%3D9050").doesNotContain("offset");
   }
 
   private String outage() {

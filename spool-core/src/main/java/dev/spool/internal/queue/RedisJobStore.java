@@ -718,34 +718,55 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public List<DeadJob> dead(String queue, int offset, int limit) {
-    QueueKeys q = keys.queue(queue);
+    return deadJobs(deadEntries(List.of(queue), List.of((long) offset), limit).getFirst());
+  }
+
+  @Override
+  public List<List<DeadEntry>> deadEntries(List<String> queues, List<Long> positions, int count) {
     RedisClusterAsyncCommands<String, String> r = redis.async();
-    List<Long> numbers = new ArrayList<>();
-    List<Instant> diedAt = new ArrayList<>();
-    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
-    // A dead set of another type (garbage) lists nothing; the next death sets it aside.
-    for (ScoredValue<String> member :
-        redis.awaitOrIfWrongType(
-            r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L), List.of())) {
-      long number = JobNumbers.parse(member.getValue());
-      if (number > 0) { // a member that names no job is skipped
-        numbers.add(number);
-        diedAt.add(Instant.ofEpochMilli((long) member.getScore()));
-        hashes.add(r.hmget(q.job(number), "t", "a", "e", "n"));
-      }
+    List<RedisFuture<List<ScoredValue<String>>>> reads = new ArrayList<>(queues.size());
+    for (int i = 0; i < queues.size(); i++) {
+      long from = positions.get(i);
+      reads.add(r.zrevrangeWithScores(keys.queue(queues.get(i)).dead(), from, from + count - 1));
     }
-    List<DeadJob> jobs = new ArrayList<>(numbers.size());
-    for (int i = 0; i < numbers.size(); i++) {
+    List<List<DeadEntry>> out = new ArrayList<>(queues.size());
+    for (int i = 0; i < queues.size(); i++) {
+      List<DeadEntry> entries = new ArrayList<>();
+      // A dead set of another type (garbage) lists nothing; the next death sets it aside.
+      for (ScoredValue<String> member : redis.awaitOrIfWrongType(reads.get(i), List.of())) {
+        long number = JobNumbers.parse(member.getValue());
+        entries.add(
+            new DeadEntry(
+                queues.get(i),
+                Math.max(number, 0),
+                Instant.ofEpochMilli((long) member.getScore())));
+      }
+      out.add(entries);
+    }
+    return out;
+  }
+
+  @Override
+  public List<DeadJob> deadJobs(List<DeadEntry> entries) {
+    RedisClusterAsyncCommands<String, String> r = redis.async();
+    List<DeadEntry> named = entries.stream().filter(e -> e.number() > 0).toList();
+    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>(named.size());
+    for (DeadEntry e : named) {
+      hashes.add(r.hmget(keys.queue(e.queue()).job(e.number()), "t", "a", "e", "n"));
+    }
+    List<DeadJob> jobs = new ArrayList<>(named.size());
+    for (int i = 0; i < named.size(); i++) {
       // A key of another type reads as empty fields.
       List<KeyValue<String, String>> h = redis.awaitOrIfWrongType(hashes.get(i), List.of());
+      DeadEntry e = named.get(i);
       jobs.add(
           new DeadJob(
-              new JobId(queue, numbers.get(i)),
+              new JobId(e.queue(), e.number()),
               field(h, 0),
               field(h, 1),
               field(h, 2),
               (int) parseLong(field(h, 3)), // a corrupt or missing attempt reads as 0
-              diedAt.get(i)));
+              e.diedAt()));
     }
     return jobs;
   }

@@ -422,12 +422,6 @@
     return { refresh: load, onChange: true, pending: () => countCursor !== null };
   };
 
-  function withParam(params, k, v) {
-    const q = new URLSearchParams(params);
-    q.set(k, v);
-    return q.toString();
-  }
-
   // A job's log as its page shows it: first the newest lines, then at each refresh only the lines
   // added since (by position: api/jobs/<id>/log?from=), never the whole log again; a log holds up
   // to 1 000 lines of 2 000 characters. Lines are appended to one box drawn once, which keeps the
@@ -527,17 +521,17 @@
     return { refresh: refresh, onChange: () => ended };
   };
 
-  // The furthest the dead set's pages go (api/dead's offset cap): deeper, merging every queue's
-  // dead set by time would cost Redis too much.
-  const DEAD_MAX_OFFSET = 10000;
-
   pages.dead = async function (params) {
     const queue = params.get("queue") || "";
-    const offset = Number(params.get("offset") || 0);
+    // Pages by cursor, as the jobs page: "older" carries the next page's cursor and how many came
+    // before it; a deep page costs what the first does.
+    const cursor = params.get("cursor");
+    const shown = Number(params.get("shown") || 0);
     const drawn = {};
     async function load() {
-      const q = new URLSearchParams({ offset: offset, limit: 50 });
+      const q = new URLSearchParams({ limit: 50 });
       if (queue) q.set("queue", queue);
+      if (cursor) q.set("cursor", cursor);
       let page;
       try { page = await api("dead?" + q.toString()); } catch (e) { failed(e, drawn.json, (n) => { drawn.json = null; show(el("h1", {}, "Dead jobs"), n); }); return; }
       if (!changed(drawn, page)) return;
@@ -547,7 +541,12 @@
           el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
           el("td", {}, when(j.diedAt)), el("td", { class: "args hide-narrow" }, j.args || ""), el("td", { class: "error" }, j.error || ""),
           el("td", {}, READ_ONLY ? null : actionButton("Retry", { name: "retry", run: () => post("jobs/" + encodeURIComponent(j.id) + "/retry"), done: () => "retried" }, null, false))));
-      const older = offset + 50;
+      const older = new URLSearchParams(params);
+      older.set("cursor", page.next || "");
+      older.set("shown", shown + page.jobs.length);
+      const newest = new URLSearchParams(params);
+      newest.delete("cursor");
+      newest.delete("shown");
       if (!show(
         el("h1", {}, "Dead jobs", queue ? " of " + queue : ""),
         el("section", { class: "card" },
@@ -560,10 +559,9 @@
               el("thead", {}, el("tr", {}, ["id", "type", "attempt", "died", "arguments", "last error", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
               el("tbody", {}, rows))),
           el("div", { class: "pager" },
-            offset > 0 ? el("a", { href: "#/dead?" + withParam(params, "offset", Math.max(0, offset - 50)) }, "← newer") : null,
-            older >= page.total ? null
-              : older <= DEAD_MAX_OFFSET ? el("a", { href: "#/dead?" + withParam(params, "offset", older), id: "dead-older" }, "older →")
-                : el("span", { class: "muted", id: "dead-depth" }, "older ones are not listed: pages go 10 000 deep at most, as reading deeper would keep Redis busy; retry or purge to see them"))))) drawn.json = null;
+            cursor ? el("a", { href: "#/dead?" + newest.toString() }, "← newest") : null,
+            page.jobs.length ? el("span", { class: "muted", id: "dead-range" }, (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.total) : null,
+            page.next && page.jobs.length > 0 ? el("a", { href: "#/dead?" + older.toString(), id: "dead-older" }, "older →") : null)))) drawn.json = null;
     }
     await load();
     return { refresh: load, onChange: true };
