@@ -11,6 +11,7 @@ import dev.spool.RecurringJob;
 import dev.spool.StatusCount;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,8 +50,8 @@ interface DashboardData {
   /** Lets a quiet node fetch again; false if it was not quiet. */
   boolean resumeNode(String node);
 
-  /** The jobs a node holds now. */
-  List<JobId> jobsOf(String node);
+  /** The jobs every node holds now, by node name; in two round trips however many nodes. */
+  Map<String, List<JobId>> jobsByNode();
 
   /**
    * Succeeded and failed jobs per minute over the last hour of every queue summed, oldest first,

@@ -1,5 +1,6 @@
 package dev.spool.dashboard;
 
+import dev.spool.JobId;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import dev.spool.QueuesSnapshot;
@@ -118,9 +119,14 @@ final class LiveOverview {
       }
     }
     List<Object> nodes = new ArrayList<>();
-    for (NodeInfo n : data.nodes()) {
+    List<NodeInfo> infos = data.nodes();
+    // Every node's jobs at once: once a node, it read every queue's running jobs once a node.
+    Map<String, List<JobId>> held = infos.isEmpty() ? Map.of() : data.jobsByNode();
+    for (NodeInfo n : infos) {
       List<String> jobs =
-          n.alive() ? data.jobsOf(n.name()).stream().map(Object::toString).toList() : List.of();
+          n.alive()
+              ? held.getOrDefault(n.name(), List.of()).stream().map(Object::toString).toList()
+              : List.of();
       nodes.add(Documents.node(n, jobs));
     }
     return Documents.object(

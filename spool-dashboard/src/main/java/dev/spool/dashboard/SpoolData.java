@@ -98,8 +98,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public List<JobId> jobsOf(String node) {
-    return spool.monitor().jobsFor(node);
+  public Map<String, List<JobId>> jobsByNode() {
+    return spool.monitor().jobsByNode();
   }
 
   @Override

@@ -119,6 +119,58 @@ class DashboardApiIT {
   }
 
   @Test
+  void theOverviewReadsEachQueuesRunningJobsOnceHoweverManyNodesRunThem() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
+        RedisClient client = RedisClient.create(own.uri())) {
+      RedisCommands<String, String> redisCli = client.connect().sync();
+      // 100 queues and 10 live nodes, one of them running a job.
+      for (int i = 0; i < 100; i++) {
+        onOwn.enqueue(TestJobs.IDLE.withQueue("q" + i), noArgs);
+      }
+      TestJobs nodeJobs = new TestJobs();
+      List<Worker> nodes = new java.util.ArrayList<>();
+      try {
+        nodes.add(nodeJobs.start(onOwn.worker("node-0")));
+        JobId running = onOwn.enqueue(TestJobs.BLOCK, noArgs);
+        for (int i = 1; i < 10; i++) {
+          nodes.add(onOwn.worker("node-" + i).queues("q" + i).concurrency(1).start());
+        }
+        await().atMost(WAIT).until(() -> onOwn.monitor().nodes().size() == 10);
+        await()
+            .atMost(WAIT)
+            .until(() -> onOwn.statuses().findOrUnknown(running).state() == State.STARTED);
+        long before = zrangeCalls(redisCli);
+
+        JsonNode overview = new Http(d.url()).get("api/overview").json();
+
+        // Each queue's running jobs read once, not once a node (10 nodes: 1 010 and more). The
+        // counts script and the nodes' own loops run ZRANGE too: about 250 in all.
+        assertThat(zrangeCalls(redisCli) - before).isLessThan(500);
+        assertThat(overview.get("nodes")).hasSize(10);
+        for (JsonNode node : overview.get("nodes")) {
+          String expected = node.get("name").asText().equals("node-0") ? running.toString() : null;
+          assertThat(node.get("jobs").size()).isEqualTo(expected == null ? 0 : 1);
+          if (expected != null) {
+            assertThat(node.get("jobs").get(0).asText()).isEqualTo(expected);
+          }
+        }
+        onOwn.statuses().find(running).orElseThrow().requestKill();
+      } finally {
+        nodes.forEach(Worker::close);
+      }
+    }
+  }
+
+  /** How many ZRANGE commands Redis has run (its commandstats). */
+  private static long zrangeCalls(RedisCommands<String, String> redisCli) {
+    Matcher m =
+        Pattern.compile("cmdstat_zrange:calls=(\\d+)").matcher(redisCli.info("commandstats"));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  @Test
   void aQueueIsDrainedOfItsWaitingJobs() {
     List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
     JobId later =

@@ -532,27 +532,40 @@ public final class RedisJobStore implements JobStore {
 
   /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */
   public List<JobId> heldBy(String node) {
-    List<JobId> out = new ArrayList<>();
-    for (String queue : queues()) {
-      QueueKeys q = keys.queue(queue);
-      List<Long> numbers = new ArrayList<>();
-      for (String id : redis.await(redis.async().zrange(q.active(), 0, -1))) {
-        long number = JobNumbers.parse(id);
+    return held().getOrDefault(node, List.of());
+  }
+
+  /**
+   * The jobs held now (leased), by the node that holds them: every queue's leases in one pipelined
+   * round trip, then their holders in another, however many nodes ask.
+   */
+  public Map<String, List<JobId>> held() {
+    RedisClusterAsyncCommands<String, String> r = redis.async();
+    List<String> queues = queues();
+    List<RedisFuture<List<String>>> leases = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      leases.add(r.zrange(keys.queue(queue).active(), 0, -1));
+    }
+    List<JobId> ids = new ArrayList<>();
+    List<RedisFuture<String>> holders = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i++) {
+      QueueKeys q = keys.queue(queues.get(i));
+      for (String member : redis.awaitOrIfWrongType(leases.get(i), List.<String>of())) {
+        long number = JobNumbers.parse(member);
         if (number > 0) {
-          numbers.add(number);
-        }
-      }
-      List<RedisFuture<String>> owners = new ArrayList<>(numbers.size());
-      for (long number : numbers) {
-        owners.add(redis.async().hget(q.job(number), "w"));
-      }
-      for (int i = 0; i < numbers.size(); i++) {
-        if (node.equals(redis.awaitOrIfWrongType(owners.get(i), null))) {
-          out.add(new JobId(queue, numbers.get(i)));
+          ids.add(new JobId(queues.get(i), number));
+          holders.add(r.hget(q.job(number), "w"));
         }
       }
     }
-    return out;
+    Map<String, List<JobId>> byNode = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String node = redis.awaitOrIfWrongType(holders.get(i), null);
+      if (node != null) {
+        byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(ids.get(i));
+      }
+    }
+    return byNode;
   }
 
   @Override
