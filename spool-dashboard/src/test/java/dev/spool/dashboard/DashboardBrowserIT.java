@@ -220,6 +220,34 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void anActionsRefusalStaysInSightWhileTheOverviewRedrawsEverySecond() {
+    worker = jobs.start(spool.worker("node-1"));
+    String quiet = "#nodes tr[data-node=node-1] button[data-action=quiet]";
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(quiet)).isEmpty());
+    // The node stops between the page's last read and the click: the server refuses with a 404.
+    // Meanwhile jobs keep arriving, so the overview's numbers change and it redraws each second.
+    browser.executeScript(
+        "const real = window.fetch;"
+            + "window.fetch = (url, options) => String(url).startsWith('api/nodes/quiet')"
+            + " ? Promise.resolve(new Response(JSON.stringify({error: \"no live node 'node-1'\"}),"
+            + "   {status: 404, headers: {'Content-Type': 'application/json'}}))"
+            + " : real(url, options);");
+    click(quiet);
+    click("#nodes button.confirm-yes");
+    await().atMost(WAIT).until(() -> text("main").contains("no live node 'node-1'"));
+
+    for (int i = 1; i <= 3; i++) {
+      spool.enqueue(TestJobs.IDLE, noArgs);
+      long ready = i;
+      await().atMost(WAIT).until(() -> cell("dash-idle", "ready") == ready); // redrawn
+    }
+
+    assertThat(text("flash")).contains("no live node 'node-1'");
+    assertThat(browser.findElement(By.id("flash")).getAttribute("class")).contains("error");
+  }
+
+  @Test
   void aQueueIsPausedFromTheOverviewAfterAConfirmation() {
     spool.enqueue(TestJobs.IDLE, noArgs);
     String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";

@@ -130,6 +130,18 @@
     return el("div", { class: "notice" + (isError ? " error" : ""), role: "status" }, message);
   }
 
+  // The last action's result, above the page until dismissed or the page changes: a page redraws
+  // itself whenever its numbers change, which takes the message beside the button with it (a
+  // refusal shown for less than a second is no feedback).
+  const flashBox = document.getElementById("flash");
+
+  function flash(message, isError) {
+    flashBox.replaceChildren(el("span", { id: "flash-message" }, message),
+      el("button", { type: "button", "aria-label": "dismiss", onclick: () => { flashBox.hidden = true; } }, "×"));
+    flashBox.classList.toggle("error", Boolean(isError));
+    flashBox.hidden = false;
+  }
+
   // A destructive action asks once more, inline (no dialog): the button becomes Yes / No.
   function actionButton(label, action, onDone, danger) {
     const box = el("span", { class: "action" });
@@ -147,10 +159,13 @@
       box.replaceChildren(el("span", { class: "muted" }, label + "…"));
       try {
         const r = await action.run();
-        box.replaceChildren(notice(action.done(r)));
+        const message = action.done(r);
+        box.replaceChildren(notice(message));
+        flash(message, false);
         if (onDone) onDone(r);
       } catch (e) {
         box.replaceChildren(button, notice(e.message, true));
+        flash(label + ": " + e.message, true);
       }
     }
     return box;
@@ -700,6 +715,7 @@
     lastStamp = null;
     lastGoodAt = null;
     main.replaceChildren(el("p", { class: "muted", id: "loading" }, "Loading…"));
+    flashBox.hidden = true; // an action's result belongs to the page it was taken on
     const hash = location.hash.replace(/^#\/?/, "");
     const [path, query] = hash.split("?");
     let name, arg, params;
