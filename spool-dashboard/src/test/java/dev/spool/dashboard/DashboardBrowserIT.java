@@ -270,6 +270,21 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void pausingAQueueSomeoneElsePausedMeanwhileSaysSo() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(pause)).isEmpty());
+
+    spool.queue("dash-idle").pause(); // from the command line, say: the page shows it within 10 s
+    click(pause);
+    click("#queues button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> !text("flash").isEmpty());
+    assertThat(text("flash")).contains("dash-idle was paused already");
+  }
+
+  @Test
   void scriptInArgumentsIsShownAsTextAndNeverRuns() throws Exception {
     String script = "<script>alert(1)</script>";
     String img = "\"><img src=x onerror=alert(1)>";

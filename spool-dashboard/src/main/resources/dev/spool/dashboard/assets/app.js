@@ -251,7 +251,8 @@
         name: action,
         // By query: a queue named "." or ".." would not survive as a path segment.
       run: () => post("queues/" + action + "?" + new URLSearchParams({ queue: q.queue }).toString()),
-        done: (r) => r.queue + (r.paused ? " paused" : " resumed"),
+        // The page shows pause states up to 10 s old: say when someone else got there first.
+        done: (r) => r.queue + (r.paused ? (r.changed ? " paused" : " was paused already") : (r.changed ? " resumed" : " was running already")),
       }, () => setTimeout(onDone, 300), !q.paused),
       // Removes the waiting jobs (ended as cancelled); running and scheduled ones stay.
       READ_ONLY || !q.ready ? null : actionButton("Drain", {
@@ -277,7 +278,7 @@
       READ_ONLY ? null : actionButton(n.quiet ? "Resume" : "Quiet", {
         name: action,
         run: () => post("nodes/" + action + "?" + new URLSearchParams({ node: n.name }).toString()),
-        done: (r) => r.node + (r.action === "quiet" ? " quiet" : " resumed"),
+        done: (r) => r.node + (r.action === "quiet" ? " quiet" : r.changed ? " resumed" : " was not quiet"),
       }, () => setTimeout(onDone, 300), !n.quiet),
     ];
   }
