@@ -171,6 +171,44 @@ class DashboardApiIT {
   }
 
   @Test
+  void withRedisStalledEveryPagesPollIsA503AfterOneTimeoutNotOneTimeoutPerPage() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn =
+            Spool.builder()
+                .redis(own.uri())
+                .namespace(SpoolRedis.namespace())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
+      Http api = new Http(d.url());
+      onOwn.enqueue(TestJobs.IDLE, noArgs);
+      assertThat(api.get("api/overview").status()).isEqualTo(200);
+      own.pause(); // a stalled host: connections stay open, nothing is answered
+      try {
+        await().atMost(WAIT).until(() -> api.get("api/live").status() == 503);
+
+        // Four open pages poll at once; a read of Redis waits out the 2 s timeout.
+        List<java.util.concurrent.CompletableFuture<Long>> polls = new java.util.ArrayList<>();
+        for (String path : List.of("api/live", "api/live", "api/overview", "api/live")) {
+          polls.add(
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> {
+                    long start = System.nanoTime();
+                    assertThat(api.get(path).status()).isEqualTo(503);
+                    return Duration.ofNanos(System.nanoTime() - start).toMillis();
+                  }));
+        }
+
+        for (var poll : polls) {
+          assertThat(poll.get()).isLessThan(7_000); // one after another: 2, 4, 6, 8 s and more
+        }
+      } finally {
+        own.resume();
+      }
+    }
+  }
+
+  @Test
   void aQueueIsDrainedOfItsWaitingJobs() {
     List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
     JobId later =
