@@ -11,6 +11,17 @@ public interface DeadJobs {
   /** Newest first. */
   List<DeadJob> list(String queue, int offset, int limit);
 
+  /**
+   * The dead jobs of these queues merged newest first (by time of death), a page at a time: {@code
+   * cursor} null for the newest page, else the previous page's {@link DeadPage#next()}. A page
+   * costs the same however deep it is: per queue its next {@code limit} times of death, then the
+   * page's jobs, never the jobs before it. A job that dies meanwhile moves the later pages of its
+   * queue down by one, so a job may show twice.
+   *
+   * @throws IllegalArgumentException for a cursor Spool did not write, or a limit below 1
+   */
+  DeadPage page(List<String> queues, String cursor, int limit);
+
   long size(String queue);
 
   /**

@@ -2,6 +2,7 @@ package dev.spool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A read-mostly view of the queues, for operators, the CLI and dashboards. */
@@ -64,6 +65,13 @@ public interface Monitor {
 
   /** The jobs a node holds now. */
   List<JobId> jobsFor(String node);
+
+  /**
+   * The jobs every node holds now, by node name (a node that holds none is absent): two pipelined
+   * round trips however many nodes there are, where {@link #jobsFor} once per node reads every
+   * queue once per node.
+   */
+  Map<String, List<JobId>> jobsByNode();
 
   /** A job's status, if it exists. */
   Optional<JobStatus> load(JobId id);

@@ -19,6 +19,20 @@ public interface Statuses {
   /** The status, or one in the {@link State#UNKNOWN} state if there is none. */
   JobStatus findOrUnknown(JobId id);
 
+  /**
+   * At most {@code maxLines} lines of a job's log from a position (see {@link JobLogPage}), read
+   * without loading its status: a page following a running job asks from the last answer's {@link
+   * JobLogPage#next()} and gets only the lines added since. A job with no log, or no status, has an
+   * empty one.
+   *
+   * @param from a position, 0 or more; one before the oldest line kept reads from that line
+   * @param maxLines 1 to {@link JobLogLine#MAX_LINES}
+   */
+  JobLogPage log(JobId id, long from, int maxLines);
+
+  /** The newest {@code maxLines} lines of a job's log, 1 to {@link JobLogLine#MAX_LINES}. */
+  JobLogPage logTail(JobId id, int maxLines);
+
   /** Every status, newest first; chain clauses to narrow it. */
   StatusQuery all();
 

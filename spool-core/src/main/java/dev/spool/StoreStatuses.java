@@ -2,6 +2,7 @@ package dev.spool;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.JobStore;
+import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.QueryStep;
 import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
@@ -51,6 +52,32 @@ final class StoreStatuses implements Statuses {
     return fields.isEmpty()
         ? Optional.empty()
         : Optional.of(new JobStatus(store, clock, id, fields));
+  }
+
+  @Override
+  public JobLogPage log(JobId id, long from, int maxLines) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must be 0 or more, got " + from);
+    }
+    return logPage(id, from, maxLines);
+  }
+
+  @Override
+  public JobLogPage logTail(JobId id, int maxLines) {
+    return logPage(id, -1, maxLines);
+  }
+
+  private JobLogPage logPage(JobId id, long from, int maxLines) {
+    if (maxLines < 1 || maxLines > JobLogLine.MAX_LINES) {
+      throw new IllegalArgumentException(
+          "maxLines must be in [1, " + JobLogLine.MAX_LINES + "], got " + maxLines);
+    }
+    List<Object> answer = store.log(id, from, maxLines);
+    List<JobLogLine> lines = new ArrayList<>(answer.size() - 2);
+    for (Object stored : answer.subList(2, answer.size())) {
+      lines.add(JobLogLines.decode((String) stored));
+    }
+    return new JobLogPage((Long) answer.get(0), lines, (Long) answer.get(1));
   }
 
   @Override

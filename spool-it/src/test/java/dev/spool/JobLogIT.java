@@ -92,6 +92,65 @@ class JobLogIT {
   }
 
   @Test
+  void aLogIsReadFromAPositionAndAReaderGetsOnlyTheLinesAddedSince() throws Exception {
+    JobId id = f.spool.enqueue(NOOP, new Noop(1));
+    f.worker("node-1")
+        .handle(
+            NOOP,
+            (job, a) -> {
+              for (int i = 0; i < JobLogLine.MAX_LINES + 5; i++) {
+                job.log("line " + i);
+              }
+            })
+        .start();
+    assertThat(f.spool.outcome(id).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+    Statuses statuses = f.spool.statuses();
+
+    JobLogPage tail = statuses.logTail(id, 10);
+    assertThat(tail.from()).isEqualTo(JobLogLine.MAX_LINES - 5);
+    assertThat(tail.added()).isEqualTo(JobLogLine.MAX_LINES + 5);
+    assertThat(tail.lines().getLast().message()).isEqualTo("line " + (JobLogLine.MAX_LINES + 4));
+    assertThat(tail.hasMore()).isFalse();
+    // Lines 0 to 4 were dropped: a read from 0 starts at the oldest kept, and says so.
+    JobLogPage first = statuses.log(id, 0, 3);
+    assertThat(first.from()).isEqualTo(5);
+    assertThat(first.lines())
+        .extracting(JobLogLine::message)
+        .containsExactly("line 5", "line 6", "line 7");
+    assertThat(first.hasMore()).isTrue();
+    JobLogPage nothingNew = statuses.log(id, tail.next(), 10);
+    assertThat(nothingNew.lines()).isEmpty();
+    assertThat(nothingNew.from()).isEqualTo(tail.next());
+    // A position beyond what was ever added (a log begun again) reads from the oldest kept.
+    assertThat(statuses.log(id, 5_000, 1).from()).isEqualTo(5);
+  }
+
+  @Test
+  void aLogFromBeforeTheCountOrWithAGarbageCountCountsItsLines() {
+    JobId legacy = f.spool.enqueue(NOOP, new Noop(1));
+    JobId garbage = f.spool.enqueue(NOOP, new Noop(2));
+    for (JobId id : List.of(legacy, garbage)) {
+      for (int i = 0; i < 3; i++) {
+        f.redis().rpush(logKey(id), "{\"t\":1,\"n\":0,\"m\":\"line " + i + "\"}");
+      }
+    }
+    f.redis().hset(f.jobKey(legacy), "lg", "1");
+    f.redis().hset(f.jobKey(garbage), "lg", "inf");
+    JobId wrongType = f.spool.enqueue(NOOP, new Noop(3));
+    f.redis().set(logKey(wrongType), "not a list");
+
+    for (JobId id : List.of(legacy, garbage)) {
+      JobLogPage tail = f.spool.statuses().logTail(id, 2);
+      assertThat(tail.from()).isEqualTo(1);
+      assertThat(tail.added()).isEqualTo(3);
+      assertThat(tail.lines()).extracting(JobLogLine::message).containsExactly("line 1", "line 2");
+    }
+    assertThat(f.spool.statuses().logTail(wrongType, 10).lines()).isEmpty();
+    JobId none = new JobId("work", 999_999);
+    assertThat(f.spool.statuses().logTail(none, 10)).isEqualTo(new JobLogPage(0, List.of(), 0));
+  }
+
+  @Test
   void aDeadJobKeepsItsLogAsLongAsItStaysDead() throws Exception {
     JobType<Noop> once = NOOP.withRetry(Retry.none());
     JobId id = f.spool.enqueue(once, new Noop(1));

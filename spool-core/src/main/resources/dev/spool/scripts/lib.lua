@@ -67,6 +67,17 @@ local function onOwn(qp, cmd, key, ...)
   return r
 end
 
+-- The lines ever added to a job's log, as its status counts them ('lg', job-log): never fewer
+-- than the log keeps (a log from before the count is marked '1'); a garbage count reads as none.
+local function logLinesAdded(statusKey, logKey)
+  local n = nil
+  if redis.call('TYPE', statusKey).ok == 'hash' then n = tonumber(redis.call('HGET', statusKey, 'lg')) end
+  if n == nil or n ~= n or n < 0 or n > 9007199254740991 then n = 0 end
+  local kept = 0
+  if redis.call('TYPE', logKey).ok == 'list' then kept = redis.call('LLEN', logKey) end
+  return math.max(math.floor(n), kept)
+end
+
 -- A decoded JSON value, or nil when absent or not valid JSON.
 local function decodeJson(v)
   if type(v) ~= 'string' then return nil end

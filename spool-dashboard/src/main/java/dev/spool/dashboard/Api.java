@@ -3,9 +3,10 @@ package dev.spool.dashboard;
 import static dev.spool.dashboard.Documents.object;
 
 import dev.spool.BatchProgress;
-import dev.spool.DeadJob;
+import dev.spool.DeadPage;
 import dev.spool.JobId;
 import dev.spool.JobStatus;
+import dev.spool.QueueCounts;
 import dev.spool.Queues;
 import dev.spool.State;
 import dev.spool.StatusCount;
@@ -14,7 +15,6 @@ import dev.spool.UniqueJobConflictException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +30,6 @@ final class Api {
 
   static final int DEFAULT_PAGE = 50;
 
-  /** The furthest into a listing a page may start; deeper pages cost Redis too much. */
-  static final int MAX_OFFSET = 10_000;
-
   /**
    * A job type name is at most this long (JobType's rule): a longer name filter matches nothing.
    */
@@ -46,6 +43,14 @@ final class Api {
 
   /** Alternatives one filter part may list ({@code name=a,b,c}); more is not a query but a scan. */
   static final int MAX_ALTERNATIVES = 20;
+
+  /**
+   * Lines of a job's log one request reads at most (a line is up to 2 000 characters): the job page
+   * reads the newest, then only the lines added since (by position), never the whole log again.
+   */
+  static final int MAX_LOG_PAGE = 500;
+
+  static final int DEFAULT_LOG_PAGE = 200;
 
   /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
   static final int BULK_MAX = 1_000;
@@ -113,6 +118,9 @@ final class Api {
         JobId id = jobId(path.get(1));
         if (n == 2) {
           yield get(post, () -> job(id));
+        }
+        if (n == 3 && path.get(2).equals("log")) {
+          yield get(post, () -> log(id, params));
         }
         if (n == 3) {
           yield postOnly(post, () -> act(path.get(2), id));
@@ -272,8 +280,8 @@ final class Api {
     try {
       page = data.jobs(filter, params.string("cursor"), limit);
       count = data.countJobs(filter, COUNT_BUDGET, params.string("countCursor"));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
+    } catch (IllegalArgumentException e) { // a malformed cursor, quoted: cut like other quotes
+      throw ApiException.badRequest(clipped(e.getMessage()));
     }
     return object(
         "total",
@@ -388,6 +396,16 @@ final class Api {
     return Documents.jobDetail(existing(id));
   }
 
+  /** The newest lines of a job's log, or with {@code from} the lines from that position on. */
+  private Map<String, Object> log(JobId id, Params params) {
+    int limit = params.integer("limit", DEFAULT_LOG_PAGE, 1, MAX_LOG_PAGE);
+    String from = params.string("from");
+    return Documents.log(
+        from == null
+            ? data.logTail(id, limit)
+            : data.log(id, params.integer("from", 0, 0, Integer.MAX_VALUE), limit));
+  }
+
   private Map<String, Object> act(String action, JobId id) {
     if (!List.of("retry", "kill", "cancel", "delete", "run-now").contains(action)) {
       throw ApiException.notFound(
@@ -463,35 +481,35 @@ final class Api {
         page.next() != null);
   }
 
+  /**
+   * A page of the dead set by cursor: of one queue, or of every queue merged by time of death
+   * (DeadJobs.page: per queue its next {@code limit} entries, however deep the page).
+   */
   private Map<String, Object> dead(Params params) {
     String queue = queueParam(params);
     int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    int offset = params.integer("offset", 0, 0, MAX_OFFSET);
-    List<String> queues = queue != null ? List.of(queue) : queues();
-    List<DeadJob> page;
-    long total = 0;
-    if (queues.size() == 1) {
-      // One dead set is newest first already: read just the page.
-      page = data.deadJobs(queues.getFirst(), offset, limit);
-      total = data.deadCount(queues.getFirst());
-    } else {
-      // Pages across queues are a merge by time of death, with no cursor to go on from: each
-      // queue's newest offset + limit, however many are dead. MAX_OFFSET bounds that to 10 100
-      // entries a queue.
-      List<DeadJob> merged = new ArrayList<>();
-      for (String q : queues) {
-        merged.addAll(data.deadJobs(q, 0, offset + limit));
-        total += data.deadCount(q);
-      }
-      merged.sort(Comparator.comparing(DeadJob::diedAt).reversed());
-      page =
-          merged.subList(Math.min(offset, merged.size()), Math.min(offset + limit, merged.size()));
+    if (params.string("offset") != null) {
+      throw ApiException.badRequest(
+          "offset is not taken: dead pages go by cursor (pass the previous page's next)");
     }
+    List<String> queues = queue != null ? List.of(queue) : queues();
+    DeadPage page;
+    try {
+      page = data.deadPage(queues, params.string("cursor"), limit);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(clipped(e.getMessage()));
+    }
+    // Every queue's count in one round trip, as the overview reads them.
+    long total = data.snapshot(queues).counts().stream().mapToLong(QueueCounts::dead).sum();
     return object(
-        "total", total,
-        "offset", offset,
-        "limit", limit,
-        "jobs", page.stream().map(Documents::dead).toList());
+        "total",
+        total,
+        "limit",
+        limit,
+        "next",
+        page.next(),
+        "jobs",
+        page.jobs().stream().map(Documents::dead).toList());
   }
 
   private Map<String, Object> deadAction(String action, Params params) {

@@ -1,8 +1,9 @@
 package dev.spool.dashboard;
 
 import dev.spool.BatchProgress;
-import dev.spool.DeadJob;
+import dev.spool.DeadPage;
 import dev.spool.JobId;
+import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueuesSnapshot;
@@ -10,6 +11,7 @@ import dev.spool.RecurringJob;
 import dev.spool.StatusCount;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,8 +50,8 @@ interface DashboardData {
   /** Lets a quiet node fetch again; false if it was not quiet. */
   boolean resumeNode(String node);
 
-  /** The jobs a node holds now. */
-  List<JobId> jobsOf(String node);
+  /** The jobs every node holds now, by node name; in two round trips however many nodes. */
+  Map<String, List<JobId>> jobsByNode();
 
   /**
    * Succeeded and failed jobs per minute over the last hour of every queue summed, oldest first,
@@ -75,6 +77,12 @@ interface DashboardData {
 
   Optional<JobStatus> job(JobId id);
 
+  /** Lines of a job's log from a position on (see {@link JobLogPage}), without its status. */
+  JobLogPage log(JobId id, long from, int maxLines);
+
+  /** The newest lines of a job's log. */
+  JobLogPage logTail(JobId id, int maxLines);
+
   /** Puts a dead job back in its queue; false if it is not dead. */
   boolean retry(JobId id);
 
@@ -87,9 +95,8 @@ interface DashboardData {
   /** Deletes a finished job's status; false if it is still incomplete. */
   boolean delete(JobId id);
 
-  List<DeadJob> deadJobs(String queue, int offset, int limit);
-
-  long deadCount(String queue);
+  /** A page of these queues' dead jobs merged newest first ({@code DeadJobs.page}). */
+  DeadPage deadPage(List<String> queues, String cursor, int limit);
 
   long retryAllDead(String queue);
 

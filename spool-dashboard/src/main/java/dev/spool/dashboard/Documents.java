@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.DeadJob;
 import dev.spool.JobLogLine;
+import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
@@ -146,7 +147,6 @@ final class Documents {
     doc.put("result", s.result());
     doc.put("errors", s.errors());
     doc.put("previousAttempts", s.previousAttempts().stream().map(Documents::attempt).toList());
-    doc.put("log", s.log().stream().map(Documents::logLine).toList());
     doc.put("uniqueLock", s.uniqueLock().orElse(null));
     doc.put("batch", batch(raw.get(BATCH_PART_FIELD)));
     doc.put("affinity", affinity(raw));
@@ -154,6 +154,15 @@ final class Documents {
     doc.put("timestamps", timestamps);
     doc.put("actions", actions(s));
     return doc;
+  }
+
+  /** A stretch of a job's log: {@code next} is the position to ask from for newer lines. */
+  static Map<String, Object> log(JobLogPage page) {
+    return object(
+        "from", page.from(),
+        "next", page.next(),
+        "added", page.added(),
+        "lines", page.lines().stream().map(Documents::logLine).toList());
   }
 
   /** A line of a job's log. */

@@ -1,8 +1,10 @@
 package dev.spool.dashboard;
 
+import dev.spool.JobId;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
 import dev.spool.QueuesSnapshot;
+import dev.spool.SpoolConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +32,8 @@ final class LiveOverview {
   private Map<String, QueueState> controls = Map.of();
 
   private long controlsAtNanos;
+  private SpoolConnectionException lastFailure;
+  private long failedAtNanos;
   private Map<String, Object> current;
   private QueuesSnapshot currentFrom;
   private long readAtNanos;
@@ -46,16 +50,22 @@ final class LiveOverview {
   synchronized QueuesSnapshot snapshot() {
     long now = System.nanoTime();
     if (snapshot == null || now - snapshotAtNanos >= MAX_AGE_NANOS) {
-      if (queues == null) {
-        queues = data.queues();
+      failFastAfterAFailedRead(now);
+      try {
+        if (queues == null) {
+          queues = data.queues();
+        }
+        QueuesSnapshot s = data.snapshot(queues);
+        if (s.queues() != queues.size()) {
+          queues = data.queues();
+          s = data.snapshot(queues);
+        }
+        snapshot = s;
+        snapshotAtNanos = System.nanoTime();
+      } catch (SpoolConnectionException e) {
+        remember(e);
+        throw e;
       }
-      QueuesSnapshot s = data.snapshot(queues);
-      if (s.queues() != queues.size()) {
-        queues = data.queues();
-        s = data.snapshot(queues);
-      }
-      snapshot = s;
-      snapshotAtNanos = System.nanoTime();
     }
     return snapshot;
   }
@@ -63,12 +73,35 @@ final class LiveOverview {
   /** The overview document, at most a second old. */
   synchronized Map<String, Object> get() {
     QueuesSnapshot s = snapshot();
-    if (current == null || currentFrom != s || System.nanoTime() - readAtNanos >= MAX_AGE_NANOS) {
-      current = read(s);
+    long now = System.nanoTime();
+    if (current == null || currentFrom != s || now - readAtNanos >= MAX_AGE_NANOS) {
+      failFastAfterAFailedRead(now);
+      try {
+        current = read(s);
+      } catch (SpoolConnectionException e) {
+        remember(e);
+        throw e;
+      }
       currentFrom = s;
       readAtNanos = System.nanoTime();
     }
     return current;
+  }
+
+  /**
+   * Requests that waited on this object's lock while a read failed get that failure (a 503) at once
+   * instead of a read of their own: with Redis stalled, each read waits out the command timeout,
+   * and the pages polling behind it answered 10, 20, 30 s late, still showing "live".
+   */
+  private void failFastAfterAFailedRead(long now) {
+    if (lastFailure != null && now - failedAtNanos < MAX_AGE_NANOS) {
+      throw lastFailure;
+    }
+  }
+
+  private void remember(SpoolConnectionException e) {
+    lastFailure = e;
+    failedAtNanos = System.nanoTime();
   }
 
   /** After a pause or resume from this dashboard: the next read shows it. */
@@ -118,9 +151,14 @@ final class LiveOverview {
       }
     }
     List<Object> nodes = new ArrayList<>();
-    for (NodeInfo n : data.nodes()) {
+    List<NodeInfo> infos = data.nodes();
+    // Every node's jobs at once: once a node, it read every queue's running jobs once a node.
+    Map<String, List<JobId>> held = infos.isEmpty() ? Map.of() : data.jobsByNode();
+    for (NodeInfo n : infos) {
       List<String> jobs =
-          n.alive() ? data.jobsOf(n.name()).stream().map(Object::toString).toList() : List.of();
+          n.alive()
+              ? held.getOrDefault(n.name(), List.of()).stream().map(Object::toString).toList()
+              : List.of();
       nodes.add(Documents.node(n, jobs));
     }
     return Documents.object(

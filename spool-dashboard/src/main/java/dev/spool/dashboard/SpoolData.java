@@ -2,9 +2,10 @@ package dev.spool.dashboard;
 
 import dev.spool.Batch;
 import dev.spool.BatchProgress;
-import dev.spool.DeadJob;
+import dev.spool.DeadPage;
 import dev.spool.DistributedJob;
 import dev.spool.JobId;
+import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueControl;
@@ -97,8 +98,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public List<JobId> jobsOf(String node) {
-    return spool.monitor().jobsFor(node);
+  public Map<String, List<JobId>> jobsByNode() {
+    return spool.monitor().jobsByNode();
   }
 
   @Override
@@ -155,6 +156,16 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
+  public JobLogPage log(JobId id, long from, int maxLines) {
+    return spool.statuses().log(id, from, maxLines);
+  }
+
+  @Override
+  public JobLogPage logTail(JobId id, int maxLines) {
+    return spool.statuses().logTail(id, maxLines);
+  }
+
+  @Override
   public boolean retry(JobId id) {
     return spool.deadJobs().retry(id);
   }
@@ -194,13 +205,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public List<DeadJob> deadJobs(String queue, int offset, int limit) {
-    return spool.deadJobs().list(queue, offset, limit);
-  }
-
-  @Override
-  public long deadCount(String queue) {
-    return spool.deadJobs().size(queue);
+  public DeadPage deadPage(List<String> queues, String cursor, int limit) {
+    return spool.deadJobs().page(queues, cursor, limit);
   }
 
   @Override

@@ -15,10 +15,15 @@ import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,96 @@ class DashboardApiIT {
               assertThat(node.get("jobs").toString()).contains(id.toString());
             });
     spool.statuses().find(id).orElseThrow().requestKill();
+  }
+
+  @Test
+  void theOverviewReadsEachQueuesRunningJobsOnceHoweverManyNodesRunThem() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
+        RedisClient client = RedisClient.create(own.uri())) {
+      RedisCommands<String, String> redisCli = client.connect().sync();
+      // 100 queues and 10 live nodes, one of them running a job.
+      for (int i = 0; i < 100; i++) {
+        onOwn.enqueue(TestJobs.IDLE.withQueue("q" + i), noArgs);
+      }
+      TestJobs nodeJobs = new TestJobs();
+      List<Worker> nodes = new java.util.ArrayList<>();
+      try {
+        nodes.add(nodeJobs.start(onOwn.worker("node-0")));
+        JobId running = onOwn.enqueue(TestJobs.BLOCK, noArgs);
+        for (int i = 1; i < 10; i++) {
+          nodes.add(onOwn.worker("node-" + i).queues("q" + i).concurrency(1).start());
+        }
+        await().atMost(WAIT).until(() -> onOwn.monitor().nodes().size() == 10);
+        await()
+            .atMost(WAIT)
+            .until(() -> onOwn.statuses().findOrUnknown(running).state() == State.STARTED);
+        long before = zrangeCalls(redisCli);
+
+        JsonNode overview = new Http(d.url()).get("api/overview").json();
+
+        // Each queue's running jobs read once, not once a node (10 nodes: 1 010 and more). The
+        // counts script and the nodes' own loops run ZRANGE too: about 250 in all.
+        assertThat(zrangeCalls(redisCli) - before).isLessThan(500);
+        assertThat(overview.get("nodes")).hasSize(10);
+        for (JsonNode node : overview.get("nodes")) {
+          String expected = node.get("name").asText().equals("node-0") ? running.toString() : null;
+          assertThat(node.get("jobs").size()).isEqualTo(expected == null ? 0 : 1);
+          if (expected != null) {
+            assertThat(node.get("jobs").get(0).asText()).isEqualTo(expected);
+          }
+        }
+        onOwn.statuses().find(running).orElseThrow().requestKill();
+      } finally {
+        nodes.forEach(Worker::close);
+      }
+    }
+  }
+
+  /** How many ZRANGE commands Redis has run (its commandstats). */
+  private static long zrangeCalls(RedisCommands<String, String> redisCli) {
+    Matcher m =
+        Pattern.compile("cmdstat_zrange:calls=(\\d+)").matcher(redisCli.info("commandstats"));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  @Test
+  void withRedisStalledEveryPagesPollIsA503AfterOneTimeoutNotOneTimeoutPerPage() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn =
+            Spool.builder()
+                .redis(own.uri())
+                .namespace(SpoolRedis.namespace())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
+      Http api = new Http(d.url());
+      onOwn.enqueue(TestJobs.IDLE, noArgs);
+      assertThat(api.get("api/overview").status()).isEqualTo(200);
+      own.pause(); // a stalled host: connections stay open, nothing is answered
+      try {
+        await().atMost(WAIT).until(() -> api.get("api/live").status() == 503);
+
+        // Four open pages poll at once; a read of Redis waits out the 2 s timeout.
+        List<java.util.concurrent.CompletableFuture<Long>> polls = new java.util.ArrayList<>();
+        for (String path : List.of("api/live", "api/live", "api/overview", "api/live")) {
+          polls.add(
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> {
+                    long start = System.nanoTime();
+                    assertThat(api.get(path).status()).isEqualTo(503);
+                    return Duration.ofNanos(System.nanoTime() - start).toMillis();
+                  }));
+        }
+
+        for (var poll : polls) {
+          assertThat(poll.get()).isLessThan(7_000); // one after another: 2, 4, 6, 8 s and more
+        }
+      } finally {
+        own.resume();
+      }
+    }
   }
 
   @Test
@@ -249,10 +344,48 @@ class DashboardApiIT {
     assertThat(job.get("node").asText()).isEqualTo("node-a");
     assertThat(job.get("timestamps").get("failed_at").asText()).isNotEmpty();
     assertThat(job.get("actions").toString()).contains("retry", "delete");
-    JsonNode line = job.get("log").get(0);
+    assertThat(job.has("log")).isFalse(); // read by position: api/jobs/<id>/log
+    JsonNode line = http.get("api/jobs/" + id + "/log").json().get("lines").get(0);
     assertThat(line.get("message").asText()).isEqualTo("checking <b>the</b> book");
     assertThat(line.get("attempt").asInt()).isZero();
     assertThat(line.get("at").asText()).endsWith("Z");
+  }
+
+  @Test
+  void aRunningJobsLogIsReadFromWhereTheReaderLeftOffAndNeverWhole() throws Exception {
+    worker = jobs.start(spool.worker("node-a"));
+    // A day-300 log: the 1 000 lines kept, 1 000 characters each, 1 MB in all.
+    JobId id =
+        spool.enqueue(
+            TestJobs.CHATTY, new ObjectMapper().readTree("{\"lines\": 1200, \"width\": 1000}"));
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("api/jobs/" + id + "/log").json().path("added").asLong() == 1200);
+
+    // The job's page re-reads the job each second: without its log, a small answer.
+    assertThat(http.get("api/jobs/" + id).body().length()).isLessThan(10_000);
+    JsonNode tail = http.get("api/jobs/" + id + "/log").json();
+    assertThat(tail.get("lines")).hasSize(200); // Api.DEFAULT_LOG_PAGE
+    assertThat(tail.get("from").asLong()).isEqualTo(1000);
+    assertThat(tail.get("next").asLong()).isEqualTo(1200);
+    assertThat(tail.get("lines").get(0).get("message").asText()).startsWith("line 1000 ");
+    JsonNode nothingNew = http.get("api/jobs/" + id + "/log?from=1200").json();
+    assertThat(nothingNew.get("lines")).isEmpty();
+
+    jobs.toLog.add("one more <i>line</i>");
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("api/jobs/" + id + "/log?from=1200").json().get("lines").size() == 1);
+    JsonNode fresh = http.get("api/jobs/" + id + "/log?from=1200").json();
+    assertThat(fresh.get("lines").get(0).get("message").asText()).isEqualTo("one more <i>line</i>");
+    assertThat(fresh.get("next").asLong()).isEqualTo(1201);
+    // Lines 0 to 200 were dropped (a log keeps 1 000): a read from 0 says where it starts.
+    JsonNode oldest = http.get("api/jobs/" + id + "/log?from=0&limit=1").json();
+    assertThat(oldest.get("from").asLong()).isEqualTo(201);
+    assertThat(http.get("api/jobs/" + id + "/log?from=-1").status()).isEqualTo(400);
+    assertThat(http.get("api/jobs/" + id + "/log?from=x").status()).isEqualTo(400);
+    assertThat(http.get("api/jobs/" + id + "/log?limit=100000").status()).isEqualTo(400);
+    spool.statuses().find(id).orElseThrow().requestKill();
   }
 
   @Test
@@ -372,21 +505,81 @@ class DashboardApiIT {
   }
 
   @Test
-  void aDeepDeadPageOfOneQueueIsThatPage() {
+  void aDeadPageOfOneQueueGoesOnByCursor() {
     worker = jobs.start(spool.worker("node-a"));
-    List<JobId> ids = spool.enqueueAll(TestJobs.FLAKY, List.of(noArgs, noArgs, noArgs));
+    spool.enqueueAll(TestJobs.FLAKY, List.of(noArgs, noArgs, noArgs));
     await().atMost(WAIT).until(() -> spool.deadJobs().size("dash-flaky") == 3);
     List<String> newestFirst =
         spool.deadJobs().list("dash-flaky", 0, 3).stream().map(d -> d.id().toString()).toList();
 
-    JsonNode second = http.get("api/dead?queue=dash-flaky&offset=1&limit=1").json();
-    JsonNode all = http.get("api/dead?offset=1&limit=1").json(); // one queue has dead jobs
+    JsonNode first = http.get("api/dead?queue=dash-flaky&limit=1").json();
+    JsonNode second =
+        http.get("api/dead?queue=dash-flaky&limit=1&cursor=" + first.get("next").asText()).json();
 
-    assertThat(ids).hasSize(3);
     assertThat(second.get("total").asLong()).isEqualTo(3);
     assertThat(second.get("jobs")).hasSize(1);
     assertThat(second.get("jobs").get(0).get("id").asText()).isEqualTo(newestFirst.get(1));
-    assertThat(all.get("jobs").get(0).get("id").asText()).isEqualTo(newestFirst.get(1));
+  }
+
+  @Test
+  void deadPagesAcrossQueuesMergeByTimeAndADeepPageReadsNoMoreThanTheFirst() {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
+        RedisClient client = RedisClient.create(own.uri())) {
+      RedisCommands<String, String> redisCli = client.connect().sync();
+      Http api = new Http(d.url());
+      // Day 300: two queues with 3 000 dead jobs each, 4 KB of arguments and error apiece,
+      // dying in turns (written straight into Redis: failing 6 000 jobs takes too long).
+      for (String queue : List.of("dead-a", "dead-b")) {
+        onOwn.enqueue(TestJobs.IDLE.withQueue(queue), noArgs); // the namespace lists the queue
+        redisCli.eval(
+            "for i = 1000, 3999 do"
+                + " redis.call('HSET', KEYS[1] .. i, 't', 'dash-idle', 'a', string.rep('a', 2000),"
+                + "  'e', string.rep('e', 2000), 'n', '0', 's', 'failed')"
+                + " redis.call('ZADD', KEYS[2], 2 * i + tonumber(ARGV[1]), i) end",
+            ScriptOutputType.STATUS,
+            new String[] {
+              onOwn.namespace() + ":{" + queue + "}:job:",
+              onOwn.namespace() + ":{" + queue + "}:dead"
+            },
+            queue.equals("dead-a") ? "1" : "0");
+      }
+
+      List<String> seen = new java.util.ArrayList<>();
+      JsonNode page = api.get("api/dead?limit=50").json();
+      assertThat(page.get("total").asLong()).isEqualTo(6_000);
+      long firstPageBytes = redisBytesSentFor(redisCli, () -> api.get("api/dead?limit=50"));
+      for (int i = 0; i < 80; i++) { // 4 000 deep
+        page.get("jobs").forEach(j -> seen.add(j.get("id").asText()));
+        page = api.get("api/dead?limit=50&cursor=" + page.get("next").asText()).json();
+      }
+      String deep = "api/dead?limit=50&cursor=" + page.get("next").asText();
+      long deepPageBytes = redisBytesSentFor(redisCli, () -> api.get(deep));
+
+      // Newest first across both queues (they died in turns), none twice.
+      assertThat(seen).hasSize(4_000).doesNotHaveDuplicates();
+      assertThat(seen.subList(0, 3)).containsExactly("dead-a:3999", "dead-b:3999", "dead-a:3998");
+      assertThat(page.get("jobs").get(0).get("id").asText()).isEqualTo("dead-a:1999");
+      // The page 4 000 deep read what the first did: 50 jobs and each queue's next 50 times of
+      // death (reading every job before it meant about 32 MB).
+      assertThat(deepPageBytes).isLessThan(2 * firstPageBytes).isLessThan(500_000);
+      assertError(api.get("api/dead?offset=100"), 400, "cursor");
+      assertError(api.get("api/dead?cursor=nonsense"), 400, "malformed cursor");
+    }
+  }
+
+  /** What Redis sent while a request was answered (its total_net_output_bytes grew by). */
+  private static long redisBytesSentFor(RedisCommands<String, String> redisCli, Runnable request) {
+    long before = netOutputBytes(redisCli);
+    request.run();
+    return netOutputBytes(redisCli) - before;
+  }
+
+  private static long netOutputBytes(RedisCommands<String, String> redisCli) {
+    Matcher m = Pattern.compile("total_net_output_bytes:(\\d+)").matcher(redisCli.info("stats"));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   @Test
@@ -507,6 +700,18 @@ class DashboardApiIT {
     assertError(http.act("api/jobs/dash-idle:1/explode"), 404, "no action");
     assertError(http.post("api/overview"), 403, "CSRF");
     assertError(http.get("api/jobs/dash-idle:1/retry"), 405, "POST");
+  }
+
+  @Test
+  void aLongMalformedCursorIsQuotedCutShortLikeEveryOtherValue() {
+    String cursor = "p1:" + "x".repeat(5_000);
+
+    for (String param : List.of("cursor", "countCursor")) {
+      Http.Reply reply = http.get("api/jobs?" + param + "=" + cursor);
+
+      assertError(reply, 400, "malformed cursor");
+      assertThat(reply.json().get("error").asText()).hasSizeLessThan(200).contains("…");
+    }
   }
 
   @Test

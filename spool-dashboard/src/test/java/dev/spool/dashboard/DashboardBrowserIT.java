@@ -153,6 +153,35 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aRunningJobsPageReadsOnlyTheLogLinesAddedSinceAndShowsTheNewest() throws Exception {
+    worker = jobs.start(spool.worker("node-1"));
+    // 1 200 lines logged, the newest 1 000 kept: 1 MB of log.
+    JobId id =
+        spool.enqueue(
+            TestJobs.CHATTY, new ObjectMapper().readTree("{\"lines\": 1200, \"width\": 1000}"));
+    await().atMost(WAIT).until(() -> spool.statuses().logTail(id, 1).added() == 1200);
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> text("job-log").contains("line 1199 "));
+    browser.executeScript(
+        "window.received = 0;"
+            + "const real = window.fetch;"
+            + "window.fetch = (url, options) => real(url, options).then((r) => {"
+            + " r.clone().text().then((t) => { window.received += t.length; }); return r; });");
+
+    jobs.toLog.add("a fresh <b>line</b>");
+
+    await().atMost(WAIT).until(() -> text("job-log").contains("a fresh <b>line</b>"));
+    await().atMost(WAIT).until(() -> received() > 0);
+    // Seconds of polling a running job: its state and the new line, never the 1 MB again.
+    assertThat(received()).isLessThan(50_000);
+    long shown = browser.findElements(By.cssSelector("#job-log .log-line")).size();
+    assertThat(shown).isLessThanOrEqualTo(1000);
+    assertThat(text("job-log-note")).contains("older ones are not shown");
+    assertThat(browser.findElements(By.cssSelector("#job-log b"))).isEmpty();
+    spool.statuses().find(id).orElseThrow().requestKill();
+  }
+
+  @Test
   void aQueueIsDrainedAndANodeQuietedFromTheOverview() {
     worker = jobs.start(spool.worker("node-1"));
     List<JobId> waiting = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs));
@@ -191,6 +220,34 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void anActionsRefusalStaysInSightWhileTheOverviewRedrawsEverySecond() {
+    worker = jobs.start(spool.worker("node-1"));
+    String quiet = "#nodes tr[data-node=node-1] button[data-action=quiet]";
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(quiet)).isEmpty());
+    // The node stops between the page's last read and the click: the server refuses with a 404.
+    // Meanwhile jobs keep arriving, so the overview's numbers change and it redraws each second.
+    browser.executeScript(
+        "const real = window.fetch;"
+            + "window.fetch = (url, options) => String(url).startsWith('api/nodes/quiet')"
+            + " ? Promise.resolve(new Response(JSON.stringify({error: \"no live node 'node-1'\"}),"
+            + "   {status: 404, headers: {'Content-Type': 'application/json'}}))"
+            + " : real(url, options);");
+    click(quiet);
+    click("#nodes button.confirm-yes");
+    await().atMost(WAIT).until(() -> text("main").contains("no live node 'node-1'"));
+
+    for (int i = 1; i <= 3; i++) {
+      spool.enqueue(TestJobs.IDLE, noArgs);
+      long ready = i;
+      await().atMost(WAIT).until(() -> cell("dash-idle", "ready") == ready); // redrawn
+    }
+
+    assertThat(text("flash")).contains("no live node 'node-1'");
+    assertThat(browser.findElement(By.id("flash")).getAttribute("class")).contains("error");
+  }
+
+  @Test
   void aQueueIsPausedFromTheOverviewAfterAConfirmation() {
     spool.enqueue(TestJobs.IDLE, noArgs);
     String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";
@@ -210,6 +267,21 @@ class DashboardBrowserIT {
                     .findElements(By.cssSelector("#queues tr[data-queue=dash-idle] [data-paused]"))
                     .isEmpty());
     Browser.screenshot(browser, "overview-paused");
+  }
+
+  @Test
+  void pausingAQueueSomeoneElsePausedMeanwhileSaysSo() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    String pause = "#queues tr[data-queue=dash-idle] button[data-action=pause]";
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(pause)).isEmpty());
+
+    spool.queue("dash-idle").pause(); // from the command line, say: the page shows it within 10 s
+    click(pause);
+    click("#queues button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> !text("flash").isEmpty());
+    assertThat(text("flash")).contains("dash-idle was paused already");
   }
 
   @Test
@@ -427,13 +499,14 @@ class DashboardBrowserIT {
   }
 
   @Test
-  void aDeadNodeShowsNotRunningAndTheDeadSetStopsAtItsDepthCap() {
+  void aDeadNodeShowsNotRunningAndTheDeadSetPagesByCursor() {
     browser.get(dashboard.url());
     await().atMost(WAIT).until(() -> text("main").contains("Overview"));
-    // Answers the browser sees for a dead node that reported 2 of 2 busy, and for a dead set
-    // deeper than api/dead pages go: neither is cheap to make in Redis.
+    // Answers the browser sees for a dead node that reported 2 of 2 busy, and for a dead set of
+    // 20 000: neither is cheap to make in Redis.
     browser.executeScript(
         "const real = window.fetch;"
+            + "window.deadAsked = [];"
             + "const json = (doc) => Promise.resolve(new Response(JSON.stringify(doc),"
             + " {status: 200, headers: {'Content-Type': 'application/json'}}));"
             + "window.fetch = (url, options) => {"
@@ -441,18 +514,22 @@ class DashboardBrowserIT {
             + "  totals: {}, stamp: 'a', nodes: [{name: 'gone', host: 'h', pid: 1, queues: ['q'],"
             + "  concurrency: 2, busy: 2, startedAt: null, lastHeartbeat: null, alive: false,"
             + "  jobs: []}]});"
-            + " if (String(url).startsWith('api/dead?')) return json({total: 20000,"
-            + "  offset: 10000, limit: 50, jobs: []});"
+            + " if (String(url).startsWith('api/dead?')) { window.deadAsked.push(String(url));"
+            + "  return json({total: 20000, limit: 50, next: 'd1:q=9050', jobs: [{id: 'q:7',"
+            + "  queue: 'q', type: 't', attempt: 0, diedAt: null, args: null, error: null}]}); }"
             + " return real(url, options); };");
 
     await().atMost(WAIT).until(() -> text("nodes").contains("gone"));
     assertThat(text("nodes")).contains("not running").doesNotContain("2 / 2");
 
-    browser.executeScript("location.hash = '#/dead?offset=10000';"); // same page, same stub
+    // Same page, same stub: 9 000 deep, as "older →" leaves it.
+    browser.executeScript("location.hash = '#/dead?cursor=d1%3Aq%3D9000&shown=9000';");
+    await().atMost(WAIT).until(() -> text("dead-range").equals("9001–9001 of 20000"));
+    click("#dead-older");
 
-    await().atMost(WAIT).until(() -> !browser.findElements(By.id("dead-depth")).isEmpty());
-    assertThat(text("dead-depth")).contains("10 000 deep");
-    assertThat(browser.findElements(By.id("dead-older"))).isEmpty();
+    await().atMost(WAIT).until(() -> text("dead-range").equals("9002–9002 of 20000"));
+    Object asked = browser.executeScript("return window.deadAsked[window.deadAsked.length - 1];");
+    assertThat(String.valueOf(asked)).contains("cursor=d1%3Aq%3D9050").doesNotContain("offset");
   }
 
   private String outage() {
@@ -460,6 +537,10 @@ class DashboardBrowserIT {
         browser.executeScript(
             "const e = document.getElementById('outage'); return e.hidden ? '' : e.textContent;");
     return String.valueOf(text);
+  }
+
+  private long received() {
+    return ((Number) browser.executeScript("return window.received;")).longValue();
   }
 
   private long requested(String prefix) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Worker;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The job types of the dashboard tests, each on a queue of its own. */
@@ -24,12 +27,20 @@ final class TestJobs {
   static final JobType<JsonNode> IDLE =
       JobType.of("dash-idle", JsonNode.class).withQueue("dash-idle");
 
+  /**
+   * Logs {@code lines} lines of {@code width} characters ("line 0 xxx…"), then each line put into
+   * {@link #toLog}, and runs until it is killed (or for a minute).
+   */
+  static final JobType<JsonNode> CHATTY =
+      JobType.of("dash-chatty", JsonNode.class).withQueue("dash-chatty");
+
   final AtomicBoolean failing = new AtomicBoolean(true);
+  final BlockingQueue<String> toLog = new LinkedBlockingQueue<>();
 
   /** A node serving every queue but the idle one. */
   Worker start(Worker.Builder worker) {
     return worker
-        .queues("dash-echo", "dash-flaky", "dash-block")
+        .queues("dash-echo", "dash-flaky", "dash-block", "dash-chatty")
         .concurrency(4)
         .handle(ECHO, (job, args) -> job.progress(1, 1))
         .handle(
@@ -47,6 +58,21 @@ final class TestJobs {
               // Runs until a kill request interrupts it (at most a minute).
               new java.util.concurrent.CountDownLatch(1)
                   .await(60, java.util.concurrent.TimeUnit.SECONDS);
+            })
+        .handle(
+            CHATTY,
+            (job, args) -> {
+              String filler = "x".repeat(args.path("width").asInt(10));
+              for (int i = 0; i < args.path("lines").asInt(); i++) {
+                job.log("line " + i + " " + filler);
+              }
+              long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+              while (System.nanoTime() < end) {
+                String line = toLog.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                  job.log(line);
+                }
+              }
             })
         .start();
   }

@@ -2,17 +2,31 @@ package dev.spool.internal.ops;
 
 import dev.spool.DeadJob;
 import dev.spool.DeadJobs;
+import dev.spool.DeadPage;
 import dev.spool.JobId;
 import dev.spool.Queues;
 import dev.spool.internal.Micros;
+import dev.spool.internal.queue.DeadEntry;
 import dev.spool.internal.queue.DeadRetry;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@link DeadJobs} over the job store. */
 public final class StoreDeadJobs implements DeadJobs {
   private static final int SLICE = 1000;
+
+  /**
+   * Newest first, a tie by queue. The sort is stable: a queue's entries of one time of death keep
+   * their dead set's order, so a page takes a prefix of each queue's entries and the cursor's
+   * positions count exactly what was shown.
+   */
+  private static final Comparator<DeadEntry> NEWEST_FIRST =
+      Comparator.comparing(DeadEntry::diedAt).reversed().thenComparing(DeadEntry::queue);
 
   private final RedisJobStore store;
   private final Clock clock;
@@ -28,6 +42,32 @@ public final class StoreDeadJobs implements DeadJobs {
       throw new IllegalArgumentException("offset and limit must not be negative");
     }
     return limit == 0 ? List.of() : store.dead(Queues.validate(queue), offset, limit);
+  }
+
+  @Override
+  public DeadPage page(List<String> queues, String cursor, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
+    }
+    Map<String, Long> taken = DeadCursor.parse(cursor);
+    List<String> names = queues.stream().map(Queues::validate).distinct().toList();
+    List<Long> from = names.stream().map(q -> taken.getOrDefault(q, 0L)).toList();
+    // A k-way merge: the page is among each queue's next `limit` entries, whatever came before.
+    List<List<DeadEntry>> next = store.deadEntries(names, from, limit);
+    List<DeadEntry> merged = new ArrayList<>();
+    next.forEach(merged::addAll);
+    merged.sort(NEWEST_FIRST);
+    List<DeadEntry> page = merged.subList(0, Math.min(limit, merged.size()));
+    Map<String, Long> after = new LinkedHashMap<>();
+    boolean more = false;
+    for (int i = 0; i < names.size(); i++) {
+      String q = names.get(i);
+      long used = page.stream().filter(e -> e.queue().equals(q)).count();
+      after.put(q, from.get(i) + used);
+      // Entries read and not shown, or a full read that may have more behind it.
+      more |= used < next.get(i).size() || next.get(i).size() == limit;
+    }
+    return new DeadPage(store.deadJobs(page), more ? DeadCursor.write(after) : null);
   }
 
   @Override

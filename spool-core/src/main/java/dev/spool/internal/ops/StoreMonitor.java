@@ -19,6 +19,7 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link Monitor} over the job store. */
@@ -73,6 +74,11 @@ public final class StoreMonitor implements Monitor {
   @Override
   public List<JobId> jobsFor(String node) {
     return store.heldBy(node);
+  }
+
+  @Override
+  public Map<String, List<JobId>> jobsByNode() {
+    return store.held();
   }
 
   @Override

@@ -101,6 +101,16 @@ public interface JobStore {
   List<DeadJob> dead(String queue, int offset, int limit);
 
   /**
+   * Per queue, the next {@code count} entries of its dead set from its position (0: the newest),
+   * newest first, with their times of death but none of the jobs' fields: a page across queues is
+   * picked from these, and only its jobs are read ({@link #deadJobs}). One pipelined round trip.
+   */
+  List<List<DeadEntry>> deadEntries(List<String> queues, List<Long> positions, int count);
+
+  /** The dead jobs of these entries, in order (those that name no job left out). */
+  List<DeadJob> deadJobs(List<DeadEntry> entries);
+
+  /**
    * Requeues these members of the dead set (job numbers as stored); a member that names no job is
    * taken off the set. A job whose unique lock another job holds stays dead.
    */

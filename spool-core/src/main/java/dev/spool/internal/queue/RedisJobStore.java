@@ -657,27 +657,40 @@ public final class RedisJobStore implements JobStore {
 
   /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */
   public List<JobId> heldBy(String node) {
-    List<JobId> out = new ArrayList<>();
-    for (String queue : queues()) {
-      QueueKeys q = keys.queue(queue);
-      List<Long> numbers = new ArrayList<>();
-      for (String id : redis.await(redis.async().zrange(q.active(), 0, -1))) {
-        long number = JobNumbers.parse(id);
+    return held().getOrDefault(node, List.of());
+  }
+
+  /**
+   * The jobs held now (leased), by the node that holds them: every queue's leases in one pipelined
+   * round trip, then their holders in another, however many nodes ask.
+   */
+  public Map<String, List<JobId>> held() {
+    RedisClusterAsyncCommands<String, String> r = redis.async();
+    List<String> queues = queues();
+    List<RedisFuture<List<String>>> leases = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      leases.add(r.zrange(keys.queue(queue).active(), 0, -1));
+    }
+    List<JobId> ids = new ArrayList<>();
+    List<RedisFuture<String>> holders = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i++) {
+      QueueKeys q = keys.queue(queues.get(i));
+      for (String member : redis.awaitOrIfWrongType(leases.get(i), List.<String>of())) {
+        long number = JobNumbers.parse(member);
         if (number > 0) {
-          numbers.add(number);
-        }
-      }
-      List<RedisFuture<String>> owners = new ArrayList<>(numbers.size());
-      for (long number : numbers) {
-        owners.add(redis.async().hget(q.job(number), "w"));
-      }
-      for (int i = 0; i < numbers.size(); i++) {
-        if (node.equals(redis.awaitOrIfWrongType(owners.get(i), null))) {
-          out.add(new JobId(queue, numbers.get(i)));
+          ids.add(new JobId(queues.get(i), number));
+          holders.add(r.hget(q.job(number), "w"));
         }
       }
     }
-    return out;
+    Map<String, List<JobId>> byNode = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String node = redis.awaitOrIfWrongType(holders.get(i), null);
+      if (node != null) {
+        byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(ids.get(i));
+      }
+    }
+    return byNode;
   }
 
   @Override
@@ -843,34 +856,55 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public List<DeadJob> dead(String queue, int offset, int limit) {
-    QueueKeys q = keys.queue(queue);
+    return deadJobs(deadEntries(List.of(queue), List.of((long) offset), limit).getFirst());
+  }
+
+  @Override
+  public List<List<DeadEntry>> deadEntries(List<String> queues, List<Long> positions, int count) {
     RedisClusterAsyncCommands<String, String> r = redis.async();
-    List<Long> numbers = new ArrayList<>();
-    List<Instant> diedAt = new ArrayList<>();
-    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>();
-    // A dead set of another type (garbage) lists nothing; the next death sets it aside.
-    for (ScoredValue<String> member :
-        redis.awaitOrIfWrongType(
-            r.zrevrangeWithScores(q.dead(), offset, offset + limit - 1L), List.of())) {
-      long number = JobNumbers.parse(member.getValue());
-      if (number > 0) { // a member that names no job is skipped
-        numbers.add(number);
-        diedAt.add(Instant.ofEpochMilli((long) member.getScore()));
-        hashes.add(r.hmget(q.job(number), "t", "a", "e", "n"));
-      }
+    List<RedisFuture<List<ScoredValue<String>>>> reads = new ArrayList<>(queues.size());
+    for (int i = 0; i < queues.size(); i++) {
+      long from = positions.get(i);
+      reads.add(r.zrevrangeWithScores(keys.queue(queues.get(i)).dead(), from, from + count - 1));
     }
-    List<DeadJob> jobs = new ArrayList<>(numbers.size());
-    for (int i = 0; i < numbers.size(); i++) {
+    List<List<DeadEntry>> out = new ArrayList<>(queues.size());
+    for (int i = 0; i < queues.size(); i++) {
+      List<DeadEntry> entries = new ArrayList<>();
+      // A dead set of another type (garbage) lists nothing; the next death sets it aside.
+      for (ScoredValue<String> member : redis.awaitOrIfWrongType(reads.get(i), List.of())) {
+        long number = JobNumbers.parse(member.getValue());
+        entries.add(
+            new DeadEntry(
+                queues.get(i),
+                Math.max(number, 0),
+                Instant.ofEpochMilli((long) member.getScore())));
+      }
+      out.add(entries);
+    }
+    return out;
+  }
+
+  @Override
+  public List<DeadJob> deadJobs(List<DeadEntry> entries) {
+    RedisClusterAsyncCommands<String, String> r = redis.async();
+    List<DeadEntry> named = entries.stream().filter(e -> e.number() > 0).toList();
+    List<RedisFuture<List<KeyValue<String, String>>>> hashes = new ArrayList<>(named.size());
+    for (DeadEntry e : named) {
+      hashes.add(r.hmget(keys.queue(e.queue()).job(e.number()), "t", "a", "e", "n"));
+    }
+    List<DeadJob> jobs = new ArrayList<>(named.size());
+    for (int i = 0; i < named.size(); i++) {
       // A key of another type reads as empty fields.
       List<KeyValue<String, String>> h = redis.awaitOrIfWrongType(hashes.get(i), List.of());
+      DeadEntry e = named.get(i);
       jobs.add(
           new DeadJob(
-              new JobId(queue, numbers.get(i)),
+              new JobId(e.queue(), e.number()),
               field(h, 0),
               field(h, 1),
               field(h, 2),
               (int) parseLong(field(h, 3)), // a corrupt or missing attempt reads as 0
-              diedAt.get(i)));
+              e.diedAt()));
     }
     return jobs;
   }

@@ -31,6 +31,7 @@ public enum Script {
   STATUS_LABEL("status-label"),
   STATUS_DELETE("status-delete"),
   JOB_LOG("job-log"),
+  JOB_LOG_READ("job-log-read"),
   REQUEST_KILL("request-kill"),
   QUERY("query"),
   PRUNE("prune"),

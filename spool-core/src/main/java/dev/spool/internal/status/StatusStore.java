@@ -142,6 +142,21 @@ public final class StatusStore {
         List.of());
   }
 
+  /**
+   * Up to {@code max} stored lines of a job's log from a position ({@code -1}: the newest), as
+   * job-log-read.lua answers: the position of the first line, the lines ever added, then the lines.
+   */
+  public List<Object> log(JobId id, long from, int max) {
+    QueueKeys q = keys.queue(id.queue());
+    return redis.await(
+        redis.eval(
+            Script.JOB_LOG_READ,
+            ScriptOutputType.MULTI,
+            new String[] {q.job(id.number()), q.log(id.number())},
+            Long.toString(from),
+            Integer.toString(max)));
+  }
+
   /** Appends an error; false if there is no such status, or not the guarded attempt's. */
   public boolean addError(JobId id, AttemptGuard guard, String errorJson) {
     String key = keys.queue(id.queue()).job(id.number());

@@ -130,6 +130,18 @@
     return el("div", { class: "notice" + (isError ? " error" : ""), role: "status" }, message);
   }
 
+  // The last action's result, above the page until dismissed or the page changes: a page redraws
+  // itself whenever its numbers change, which takes the message beside the button with it (a
+  // refusal shown for less than a second is no feedback).
+  const flashBox = document.getElementById("flash");
+
+  function flash(message, isError) {
+    flashBox.replaceChildren(el("span", { id: "flash-message" }, message),
+      el("button", { type: "button", "aria-label": "dismiss", onclick: () => { flashBox.hidden = true; } }, "×"));
+    flashBox.classList.toggle("error", Boolean(isError));
+    flashBox.hidden = false;
+  }
+
   // A destructive action asks once more, inline (no dialog): the button becomes Yes / No.
   function actionButton(label, action, onDone, danger) {
     const box = el("span", { class: "action" });
@@ -147,10 +159,13 @@
       box.replaceChildren(el("span", { class: "muted" }, label + "…"));
       try {
         const r = await action.run();
-        box.replaceChildren(notice(action.done(r)));
+        const message = action.done(r);
+        box.replaceChildren(notice(message));
+        flash(message, false);
         if (onDone) onDone(r);
       } catch (e) {
         box.replaceChildren(button, notice(e.message, true));
+        flash(label + ": " + e.message, true);
       }
     }
     return box;
@@ -236,7 +251,8 @@
         name: action,
         // By query: a queue named "." or ".." would not survive as a path segment.
       run: () => post("queues/" + action + "?" + new URLSearchParams({ queue: q.queue }).toString()),
-        done: (r) => r.queue + (r.paused ? " paused" : " resumed"),
+        // The page shows pause states up to 10 s old: say when someone else got there first.
+        done: (r) => r.queue + (r.paused ? (r.changed ? " paused" : " was paused already") : (r.changed ? " resumed" : " was running already")),
       }, () => setTimeout(onDone, 300), !q.paused),
       // Removes the waiting jobs (ended as cancelled); running and scheduled ones stay.
       READ_ONLY || !q.ready ? null : actionButton("Drain", {
@@ -262,7 +278,7 @@
       READ_ONLY ? null : actionButton(n.quiet ? "Resume" : "Quiet", {
         name: action,
         run: () => post("nodes/" + action + "?" + new URLSearchParams({ node: n.name }).toString()),
-        done: (r) => r.node + (r.action === "quiet" ? " quiet" : " resumed"),
+        done: (r) => r.node + (r.action === "quiet" ? " quiet" : r.changed ? " resumed" : " was not quiet"),
       }, () => setTimeout(onDone, 300), !n.quiet),
     ];
   }
@@ -422,14 +438,43 @@
     return { refresh: load, onChange: true, pending: () => countCursor !== null };
   };
 
-  function withParam(params, k, v) {
-    const q = new URLSearchParams(params);
-    q.set(k, v);
-    return q.toString();
+  // A job's log as its page shows it: first the newest lines, then at each refresh only the lines
+  // added since (by position: api/jobs/<id>/log?from=), never the whole log again; a log holds up
+  // to 1 000 lines of 2 000 characters. Lines are appended to one box drawn once, which keeps the
+  // newest LOG_SHOWN, so a redraw of the job neither rebuilds nor unselects a long log.
+  const LOG_SHOWN = 1000;
+  const LOG_PAGE = 200;
+
+  function jobLog(id) {
+    const box = el("pre", { id: "job-log" });
+    const note = el("p", { class: "muted", id: "job-log-note" });
+    const section = el("section", { class: "card", id: "job-log-card", hidden: true }, el("h2", {}, "Log"), note, box);
+    let next = null; // the position of the next line to read; null before the first read
+    async function read() {
+      const q = new URLSearchParams({ limit: LOG_PAGE });
+      if (next !== null) q.set("from", next);
+      const page = await api("jobs/" + encodeURIComponent(id) + "/log?" + q.toString());
+      if (next === null || page.from < next) {
+        box.replaceChildren(); // the first read, or the log was deleted and begun again
+      } else if (page.from > next) {
+        box.append(el("div", { class: "muted log-gap" }, "… " + (page.from - next) + " lines dropped before they were read …"));
+      }
+      for (const [i, l] of page.lines.entries()) {
+        box.append(el("div", { class: "log-line", "data-pos": page.from + i }, el("span", { class: "muted" }, l.at + " #" + l.attempt + "  "), l.message));
+      }
+      while (box.childElementCount > LOG_SHOWN) box.firstElementChild.remove();
+      next = page.next;
+      const first = box.querySelector(".log-line");
+      const firstPos = first ? Number(first.dataset.pos) : page.from;
+      note.textContent = firstPos > 0 ? "Lines from " + (firstPos + 1) + " of " + page.added + ": older ones are not shown here (a job keeps its newest 1 000)." : "";
+      section.hidden = page.added === 0;
+    }
+    return { section: section, read: read };
   }
 
   pages.job = async function (params, id) {
     const drawn = {};
+    const log = jobLog(id);
     let ended = false;
     async function refresh() {
       let j;
@@ -440,6 +485,8 @@
         return;
       }
       ended = ["succeeded", "failed", "killed"].includes(j.state);
+      // An ended job's log grows only once it runs again, which changes the job too.
+      if (!ended || drawn.json !== JSON.stringify(j)) await log.read();
       if (!changed(drawn, j)) return;
       const kv = (k, v) => [el("dt", {}, k), el("dd", { "data-field": k }, v)];
       const actions = el("div", { class: "actions", id: "job-actions" });
@@ -480,8 +527,7 @@
           j.data !== null ? [el("h2", {}, "Data"), el("pre", {}, text(j.data))] : null,
           Object.keys(j.result).length ? [el("h2", {}, "Result"), el("pre", {}, text(j.result))] : null),
         el("section", { class: "card" }, el("h2", {}, "Errors"), errors.length ? el("ol", { id: "job-errors" }, errors) : el("p", { class: "muted" }, "none")),
-        j.log.length ? el("section", { class: "card" }, el("h2", {}, "Log"),
-          el("pre", { id: "job-log" }, j.log.map((l) => [el("span", { class: "muted" }, l.at + " #" + l.attempt + "  "), l.message, "\n"]))) : null,
+        log.section,
         attempts.length ? el("section", { class: "card" }, el("h2", {}, "Previous attempts"), el("div", { class: "scroll" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "num" }, "attempt"), el("th", {}, "state"), el("th", {}, "errors"))), el("tbody", {}, attempts)))) : null)) drawn.json = null;
     }
     await refresh();
@@ -491,17 +537,17 @@
     return { refresh: refresh, onChange: () => ended };
   };
 
-  // The furthest the dead set's pages go (api/dead's offset cap): deeper, merging every queue's
-  // dead set by time would cost Redis too much.
-  const DEAD_MAX_OFFSET = 10000;
-
   pages.dead = async function (params) {
     const queue = params.get("queue") || "";
-    const offset = Number(params.get("offset") || 0);
+    // Pages by cursor, as the jobs page: "older" carries the next page's cursor and how many came
+    // before it; a deep page costs what the first does.
+    const cursor = params.get("cursor");
+    const shown = Number(params.get("shown") || 0);
     const drawn = {};
     async function load() {
-      const q = new URLSearchParams({ offset: offset, limit: 50 });
+      const q = new URLSearchParams({ limit: 50 });
       if (queue) q.set("queue", queue);
+      if (cursor) q.set("cursor", cursor);
       let page;
       try { page = await api("dead?" + q.toString()); } catch (e) { failed(e, drawn.json, (n) => { drawn.json = null; show(el("h1", {}, "Dead jobs"), n); }); return; }
       if (!changed(drawn, page)) return;
@@ -511,7 +557,12 @@
           el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
           el("td", {}, when(j.diedAt)), el("td", { class: "args hide-narrow" }, j.args || ""), el("td", { class: "error" }, j.error || ""),
           el("td", {}, READ_ONLY ? null : actionButton("Retry", { name: "retry", run: () => post("jobs/" + encodeURIComponent(j.id) + "/retry"), done: () => "retried" }, null, false))));
-      const older = offset + 50;
+      const older = new URLSearchParams(params);
+      older.set("cursor", page.next || "");
+      older.set("shown", shown + page.jobs.length);
+      const newest = new URLSearchParams(params);
+      newest.delete("cursor");
+      newest.delete("shown");
       if (!show(
         el("h1", {}, "Dead jobs", queue ? " of " + queue : ""),
         el("section", { class: "card" },
@@ -524,10 +575,9 @@
               el("thead", {}, el("tr", {}, ["id", "type", "attempt", "died", "arguments", "last error", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
               el("tbody", {}, rows))),
           el("div", { class: "pager" },
-            offset > 0 ? el("a", { href: "#/dead?" + withParam(params, "offset", Math.max(0, offset - 50)) }, "← newer") : null,
-            older >= page.total ? null
-              : older <= DEAD_MAX_OFFSET ? el("a", { href: "#/dead?" + withParam(params, "offset", older), id: "dead-older" }, "older →")
-                : el("span", { class: "muted", id: "dead-depth" }, "older ones are not listed: pages go 10 000 deep at most, as reading deeper would keep Redis busy; retry or purge to see them"))))) drawn.json = null;
+            cursor ? el("a", { href: "#/dead?" + newest.toString() }, "← newest") : null,
+            page.jobs.length ? el("span", { class: "muted", id: "dead-range" }, (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.total) : null,
+            page.next && page.jobs.length > 0 ? el("a", { href: "#/dead?" + older.toString(), id: "dead-older" }, "older →") : null)))) drawn.json = null;
     }
     await load();
     return { refresh: load, onChange: true };
@@ -666,6 +716,7 @@
     lastStamp = null;
     lastGoodAt = null;
     main.replaceChildren(el("p", { class: "muted", id: "loading" }, "Loading…"));
+    flashBox.hidden = true; // an action's result belongs to the page it was taken on
     const hash = location.hash.replace(/^#\/?/, "");
     const [path, query] = hash.split("?");
     let name, arg, params;
