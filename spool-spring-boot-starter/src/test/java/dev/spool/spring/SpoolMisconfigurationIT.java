@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -98,6 +100,35 @@ class SpoolMisconfigurationIT {
                     .rootCause()
                     .hasMessageContaining(
                         "spool.health.dead-growth-threshold must not be negative"));
+  }
+
+  /**
+   * The worker checked these only when it started, after the web server had taken its port, and its
+   * message named the builder's parameter ("concurrency must be …"), not the property; binding
+   * fails before any bean is built, and Spring Boot's report shows the property's value and origin.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "spool.worker.concurrency=-1; spool.worker.concurrency must be in [1, 10000]",
+        "spool.worker.concurrency=0; spool.worker.concurrency must be in [1, 10000]",
+        "spool.worker.lease=100ms; spool.worker.lease must be at least 300 ms",
+        "spool.worker.shutdown-timeout=-1s; spool.worker.shutdown-timeout must not be negative",
+        "spool.worker.queues=mail,bad name!; spool.worker.queues: invalid queue name",
+        "spool.worker.name=a|b; spool.worker.name: invalid worker name",
+        "spool.namespace=a b; spool.namespace: invalid namespace",
+      })
+  void settingsSpoolWouldRefuseAreRefusedAtBindingNamingTheProperty(
+      String setting, String message) {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class)
+        .withPropertyValues(setting)
+        .run(
+            context -> {
+              assertThat(context).getFailure().hasStackTraceContaining("Failed to bind properties");
+              assertThat(context).getFailure().rootCause().hasMessageContaining(message);
+            });
   }
 
   @Test
