@@ -8,7 +8,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -43,7 +42,7 @@ public class SpoolAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBean(SpoolHandler.class)
-  @ConditionalOnProperty(prefix = "spool.worker", name = "enabled", matchIfMissing = true)
+  @ConditionalOnSwitch(value = "spool.worker.enabled", onIfMissing = true)
   public SpoolWorkerLifecycle spoolWorkerLifecycle(
       Spool spool,
       SpoolProperties properties,
