@@ -34,7 +34,8 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
 
   /**
    * @param handlers the handler beans by bean name, one per job type
-   * @throws IllegalStateException if two handlers are for the same job type, naming both beans
+   * @throws IllegalStateException if a handler has no job type, or two handlers are for the same
+   *     job type, naming the beans
    */
   public SpoolWorkerLifecycle(
       Spool spool,
@@ -45,7 +46,23 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     this.properties = properties;
     this.handlers = new LinkedHashMap<>(handlers);
     this.listeners = List.copyOf(listeners);
+    refuseHandlersWithoutAType();
     refuseTwoHandlersForOneType();
+  }
+
+  /** The worker would fail later, with a NullPointerException that names no bean. */
+  private void refuseHandlersWithoutAType() {
+    handlers.forEach(
+        (bean, handler) -> {
+          if (handler.type() == null) {
+            throw new IllegalStateException(
+                "SpoolHandler bean '"
+                    + bean
+                    + "' ("
+                    + handler.getClass().getName()
+                    + "): type() returned null; return the JobType it runs");
+          }
+        });
   }
 
   private void refuseTwoHandlersForOneType() {

@@ -44,6 +44,23 @@ class SpoolMisconfigurationIT {
     }
   }
 
+  /** A handler that names no job type, as a half-written one does. */
+  @Configuration(proxyBeanMethods = false)
+  static class TypelessHandler {
+    @Bean
+    SpoolHandler<Greeting> typeless() {
+      return new SpoolHandler<>() {
+        @Override
+        public JobType<Greeting> type() {
+          return null;
+        }
+
+        @Override
+        public void handle(JobContext job, Greeting args) {}
+      };
+    }
+  }
+
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
         .withConfiguration(
@@ -142,6 +159,21 @@ class SpoolMisconfigurationIT {
                     .rootCause()
                     .hasMessageContaining("'greeter' and 'otherGreeter'")
                     .hasMessageContaining("job type 'greet'"));
+  }
+
+  /** It used to stop the application with a NullPointerException that named no bean. */
+  @Test
+  void aHandlerWithoutAJobTypeIsRefusedNamingTheBean() {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class, TypelessHandler.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("SpoolHandler bean 'typeless'")
+                    .hasMessageContaining("type() returned null"));
   }
 
   @Test
