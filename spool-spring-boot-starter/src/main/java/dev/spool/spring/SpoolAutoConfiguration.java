@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link Spool} from the {@code spool.*} properties, with every {@link JobListener} and {@link
@@ -37,6 +38,11 @@ public class SpoolAutoConfiguration {
     interceptors.orderedStream().forEach(builder::interceptor);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
+  }
+
+  @Bean
+  static UnknownSpoolPropertiesWarning unknownSpoolPropertiesWarning(Environment environment) {
+    return new UnknownSpoolPropertiesWarning(environment);
   }
 
   @Bean

@@ -176,6 +176,18 @@ class SpoolMisconfigurationIT {
                     .hasMessageContaining("type() returned null"));
   }
 
+  /** A misspelt key used to be ignored silently, leaving the default in force. */
+  @Test
+  void aSpoolPropertyThatDoesNotExistIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withPropertyValues("spool.worker.concurency=5", "spool.redis.url=redis://elsewhere:6379")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("spool.worker.concurency is not a Spool property")
+        .contains("spool.redis.url is not a Spool property");
+  }
+
   @Test
   void aQueueListLeavingOutAHandlersQueueIsWarnedOf(CapturedOutput output) {
     runner()
