@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -14,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
  * jobs finish up to the shutdown timeout, the rest go back to their queue) in the context's
  * shutdown phase, before the beans its handlers use are destroyed.
  */
-public class SpoolWorkerLifecycle implements SmartLifecycle {
+public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
   /**
    * Between the web server's two phases: started after the web server started ({@code DEFAULT_PHASE
    * - 2048}), so that a web server that cannot start (its port in use) stops the application before
@@ -31,6 +32,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
   private final List<WorkerStartedListener> listeners;
   private volatile Worker worker;
   private String defaultName;
+  private KeepAliveThread keepAlive;
 
   /**
    * @param handlers the handler beans by bean name, one per job type
@@ -109,6 +111,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
       releaseDefaultName();
       throw e;
     }
+    keepAlive = new KeepAliveThread("spool-keep-alive-" + worker.name());
     log.info(
         "Spool worker '{}' started with {} handler(s), concurrency {}",
         worker.name(),
@@ -158,11 +161,14 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
   public void stop() {
     Worker w;
     String name;
+    KeepAliveThread k;
     synchronized (this) {
       w = worker;
       worker = null;
       name = defaultName;
       defaultName = null;
+      k = keepAlive;
+      keepAlive = null;
     }
     if (w != null) {
       log.info("Spool worker '{}' stopping: {}", w.name(), w.stop());
@@ -170,6 +176,18 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     if (name != null) {
       DefaultWorkerNames.release(name); // only now: the node is deregistered
     }
+    if (k != null) {
+      k.release(); // last: the JVM may exit once the worker has stopped
+    }
+  }
+
+  /**
+   * Stops the worker if the context is destroyed without being stopped (a refresh that failed after
+   * the worker started): its keep-alive thread would otherwise hold the JVM up.
+   */
+  @Override
+  public void destroy() {
+    stop();
   }
 
   @Override
