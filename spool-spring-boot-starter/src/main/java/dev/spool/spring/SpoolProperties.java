@@ -85,8 +85,9 @@ public class SpoolProperties {
   /** Where Redis is. */
   public static class Redis {
     /**
-     * redis://[:password@]host:port[/db], rediss:// for TLS, or
-     * redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master.
+     * redis://[:password@]host:port[/db], rediss:// for TLS, a Sentinel set as
+     * redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master, or a Redis Cluster as
+     * redis://[:password@]host1:port1,host2:port2 (any of its nodes) or redis-cluster://host:port.
      */
     private String uri = "redis://localhost:6379";
 

@@ -206,7 +206,8 @@ class SpoolMisconfigurationIT {
       assertThat(metadata).isNotNull();
       assertThat(new String(metadata.readAllBytes(), StandardCharsets.UTF_8))
           .contains("\"management.health.spool.enabled\"")
-          .contains("\"spool.health.timeout\"");
+          .contains("\"spool.health.timeout\"")
+          .contains("redis-cluster:"); // the IDE's help for spool.redis.uri names every form
     }
   }
 }
