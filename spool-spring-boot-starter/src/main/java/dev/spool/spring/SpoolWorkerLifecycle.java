@@ -103,6 +103,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
     if (!properties.getQueues().isEmpty()) {
       builder.queues(properties.getQueues().toArray(String[]::new));
       warnOfHandlersNotFetched();
+      warnOfQueuesNoHandlerServes();
     }
     handlers.values().forEach(h -> register(builder, h));
     try {
@@ -135,6 +136,26 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
               + " run no job of this node; add the queue to spool.worker.queues",
           properties.getQueues(),
           String.join(", ", notFetched));
+    }
+  }
+
+  /**
+   * A queue of spool.worker.queues that no handler's type uses: every job this node fetches from it
+   * fails (no handler is registered for its type), is retried and ends dead.
+   */
+  private void warnOfQueuesNoHandlerServes() {
+    List<String> unserved =
+        properties.getQueues().stream()
+            .filter(q -> handlers.values().stream().noneMatch(h -> h.type().queue().equals(q)))
+            .map(q -> "'" + q + "'")
+            .toList();
+    if (!unserved.isEmpty()) {
+      log.warn(
+          "spool.worker.queues={} names queue(s) {} that no SpoolHandler bean's job type uses:"
+              + " every job this node fetches from them fails for want of a handler; remove them"
+              + " or add their handlers",
+          properties.getQueues(),
+          String.join(", ", unserved));
     }
   }
 

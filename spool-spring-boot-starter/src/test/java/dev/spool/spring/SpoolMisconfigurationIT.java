@@ -188,6 +188,19 @@ class SpoolMisconfigurationIT {
         .contains("spool.redis.url is not a Spool property");
   }
 
+  /** Every job this node fetched from such a queue failed: no handler is registered for it. */
+  @Test
+  void aQueueListNamingAQueueNoHandlerServesIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class)
+        .withPropertyValues("spool.worker.queues=greetings,reports")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("spool.worker.queues=[greetings, reports] names queue(s) 'reports'")
+        .contains("no SpoolHandler bean");
+  }
+
   @Test
   void aQueueListLeavingOutAHandlersQueueIsWarnedOf(CapturedOutput output) {
     runner()
