@@ -8,9 +8,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link Spool} from the {@code spool.*} properties, with every {@link JobListener} and {@link
@@ -41,9 +41,14 @@ public class SpoolAutoConfiguration {
   }
 
   @Bean
+  static UnknownSpoolPropertiesWarning unknownSpoolPropertiesWarning(Environment environment) {
+    return new UnknownSpoolPropertiesWarning(environment);
+  }
+
+  @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBean(SpoolHandler.class)
-  @ConditionalOnProperty(prefix = "spool.worker", name = "enabled", matchIfMissing = true)
+  @ConditionalOnSwitch(value = "spool.worker.enabled", onIfMissing = true)
   public SpoolWorkerLifecycle spoolWorkerLifecycle(
       Spool spool,
       SpoolProperties properties,

@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -19,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = SpoolAutoConfiguration.class)
 @ConditionalOnClass(SpoolDashboard.class)
 @ConditionalOnBean(Spool.class)
-@ConditionalOnProperty(prefix = "spool.dashboard", name = "enabled", havingValue = "true")
+@ConditionalOnSwitch(value = "spool.dashboard.enabled", onIfMissing = false)
 public class SpoolDashboardAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SpoolDashboardAutoConfiguration.class);

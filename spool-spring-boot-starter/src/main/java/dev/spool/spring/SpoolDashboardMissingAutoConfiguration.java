@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -14,7 +13,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration
 @ConditionalOnMissingClass("dev.spool.dashboard.SpoolDashboard")
-@ConditionalOnProperty(prefix = "spool.dashboard", name = "enabled", havingValue = "true")
+@ConditionalOnSwitch(value = "spool.dashboard.enabled", onIfMissing = false)
 public class SpoolDashboardMissingAutoConfiguration {
   private static final Logger log =
       LoggerFactory.getLogger(SpoolDashboardMissingAutoConfiguration.class);

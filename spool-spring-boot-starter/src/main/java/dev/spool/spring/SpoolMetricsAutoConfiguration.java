@@ -8,7 +8,6 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -17,7 +16,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = SpoolAutoConfiguration.class)
 @ConditionalOnClass({MeterRegistry.class, SpoolMetrics.class})
-@ConditionalOnProperty(prefix = "spool.metrics", name = "enabled", matchIfMissing = true)
+@ConditionalOnSwitch(value = "spool.metrics.enabled", onIfMissing = true)
 public class SpoolMetricsAutoConfiguration {
 
   @Bean

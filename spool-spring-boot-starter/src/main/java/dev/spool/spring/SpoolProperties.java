@@ -1,5 +1,7 @@
 package dev.spool.spring;
 
+import dev.spool.Queues;
+import dev.spool.Spool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,11 @@ public class SpoolProperties {
   }
 
   public void setNamespace(String namespace) {
+    try {
+      Spool.builder().namespace(namespace); // Spool's own check, at binding
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spool.namespace: " + e.getMessage());
+    }
     this.namespace = namespace;
   }
 
@@ -78,8 +85,9 @@ public class SpoolProperties {
   /** Where Redis is. */
   public static class Redis {
     /**
-     * redis://[:password@]host:port[/db], rediss:// for TLS, or
-     * redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master.
+     * redis://[:password@]host:port[/db], rediss:// for TLS, a Sentinel set as
+     * redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master, or a Redis Cluster as
+     * redis://[:password@]host1:port1,host2:port2 (any of its nodes) or redis-cluster://host:port.
      */
     private String uri = "redis://localhost:6379";
 
@@ -147,6 +155,13 @@ public class SpoolProperties {
     }
 
     public void setName(String name) {
+      // dev.spool.NodeNames' rule (not public), which the worker applies only when it starts
+      if (name != null && (name.length() > 200 || name.contains("|"))) {
+        throw new IllegalArgumentException(
+            "spool.worker.name: invalid worker name '"
+                + name
+                + "': 1 to 200 characters, without '|'");
+      }
       this.name = name;
     }
 
@@ -155,6 +170,14 @@ public class SpoolProperties {
     }
 
     public void setQueues(List<String> queues) {
+      for (String queue : queues) {
+        if (!Queues.isValid(queue)) {
+          throw new IllegalArgumentException(
+              "spool.worker.queues: invalid queue name '"
+                  + queue
+                  + "': use 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+      }
       this.queues = queues;
     }
 
@@ -163,6 +186,10 @@ public class SpoolProperties {
     }
 
     public void setConcurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 10_000) { // Worker.Builder.concurrency's bounds
+        throw new IllegalArgumentException(
+            "spool.worker.concurrency must be in [1, 10000], got " + concurrency);
+      }
       this.concurrency = concurrency;
     }
 
@@ -171,6 +198,10 @@ public class SpoolProperties {
     }
 
     public void setLease(Duration lease) {
+      if (lease.compareTo(Duration.ofMillis(300)) < 0) { // Worker.Builder.lease's bound
+        throw new IllegalArgumentException(
+            "spool.worker.lease must be at least 300 ms, got " + lease);
+      }
       this.lease = lease;
     }
 
@@ -179,6 +210,10 @@ public class SpoolProperties {
     }
 
     public void setShutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "spool.worker.shutdown-timeout must not be negative, got " + shutdownTimeout);
+      }
       this.shutdownTimeout = shutdownTimeout;
     }
   }

@@ -6,7 +6,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /** Spool's OpenTelemetry spans when the application has an {@link OpenTelemetry} bean. */
@@ -16,7 +15,7 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration")
 @ConditionalOnClass({OpenTelemetry.class, SpoolTracing.class})
 @ConditionalOnBean(OpenTelemetry.class)
-@ConditionalOnProperty(prefix = "spool.tracing", name = "enabled", matchIfMissing = true)
+@ConditionalOnSwitch(value = "spool.tracing.enabled", onIfMissing = true)
 public class SpoolTracingAutoConfiguration {
 
   @Bean

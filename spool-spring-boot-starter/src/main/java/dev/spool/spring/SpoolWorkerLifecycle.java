@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -14,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
  * jobs finish up to the shutdown timeout, the rest go back to their queue) in the context's
  * shutdown phase, before the beans its handlers use are destroyed.
  */
-public class SpoolWorkerLifecycle implements SmartLifecycle {
+public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
   /**
    * Between the web server's two phases: started after the web server started ({@code DEFAULT_PHASE
    * - 2048}), so that a web server that cannot start (its port in use) stops the application before
@@ -31,10 +32,12 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
   private final List<WorkerStartedListener> listeners;
   private volatile Worker worker;
   private String defaultName;
+  private KeepAliveThread keepAlive;
 
   /**
    * @param handlers the handler beans by bean name, one per job type
-   * @throws IllegalStateException if two handlers are for the same job type, naming both beans
+   * @throws IllegalStateException if a handler has no job type, or two handlers are for the same
+   *     job type, naming the beans
    */
   public SpoolWorkerLifecycle(
       Spool spool,
@@ -45,7 +48,23 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     this.properties = properties;
     this.handlers = new LinkedHashMap<>(handlers);
     this.listeners = List.copyOf(listeners);
+    refuseHandlersWithoutAType();
     refuseTwoHandlersForOneType();
+  }
+
+  /** The worker would fail later, with a NullPointerException that names no bean. */
+  private void refuseHandlersWithoutAType() {
+    handlers.forEach(
+        (bean, handler) -> {
+          if (handler.type() == null) {
+            throw new IllegalStateException(
+                "SpoolHandler bean '"
+                    + bean
+                    + "' ("
+                    + handler.getClass().getName()
+                    + "): type() returned null; return the JobType it runs");
+          }
+        });
   }
 
   private void refuseTwoHandlersForOneType() {
@@ -84,6 +103,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     if (!properties.getQueues().isEmpty()) {
       builder.queues(properties.getQueues().toArray(String[]::new));
       warnOfHandlersNotFetched();
+      warnOfQueuesNoHandlerServes();
     }
     handlers.values().forEach(h -> register(builder, h));
     try {
@@ -92,6 +112,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
       releaseDefaultName();
       throw e;
     }
+    keepAlive = new KeepAliveThread("spool-keep-alive-" + worker.name());
     log.info(
         "Spool worker '{}' started with {} handler(s), concurrency {}",
         worker.name(),
@@ -118,6 +139,26 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     }
   }
 
+  /**
+   * A queue of spool.worker.queues that no handler's type uses: every job this node fetches from it
+   * fails (no handler is registered for its type), is retried and ends dead.
+   */
+  private void warnOfQueuesNoHandlerServes() {
+    List<String> unserved =
+        properties.getQueues().stream()
+            .filter(q -> handlers.values().stream().noneMatch(h -> h.type().queue().equals(q)))
+            .map(q -> "'" + q + "'")
+            .toList();
+    if (!unserved.isEmpty()) {
+      log.warn(
+          "spool.worker.queues={} names queue(s) {} that no SpoolHandler bean's job type uses:"
+              + " every job this node fetches from them fails for want of a handler; remove them"
+              + " or add their handlers",
+          properties.getQueues(),
+          String.join(", ", unserved));
+    }
+  }
+
   private static <A> void register(Worker.Builder builder, SpoolHandler<A> handler) {
     builder.handle(handler.type(), handler::handle);
   }
@@ -141,11 +182,14 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
   public void stop() {
     Worker w;
     String name;
+    KeepAliveThread k;
     synchronized (this) {
       w = worker;
       worker = null;
       name = defaultName;
       defaultName = null;
+      k = keepAlive;
+      keepAlive = null;
     }
     if (w != null) {
       log.info("Spool worker '{}' stopping: {}", w.name(), w.stop());
@@ -153,6 +197,18 @@ public class SpoolWorkerLifecycle implements SmartLifecycle {
     if (name != null) {
       DefaultWorkerNames.release(name); // only now: the node is deregistered
     }
+    if (k != null) {
+      k.release(); // last: the JVM may exit once the worker has stopped
+    }
+  }
+
+  /**
+   * Stops the worker if the context is destroyed without being stopped (a refresh that failed after
+   * the worker started): its keep-alive thread would otherwise hold the JVM up.
+   */
+  @Override
+  public void destroy() {
+    stop();
   }
 
   @Override

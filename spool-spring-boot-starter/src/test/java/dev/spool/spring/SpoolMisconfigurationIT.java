@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,6 +36,23 @@ class SpoolMisconfigurationIT {
         @Override
         public JobType<Greeting> type() {
           return SpoolAutoConfigurationIT.GREET;
+        }
+
+        @Override
+        public void handle(JobContext job, Greeting args) {}
+      };
+    }
+  }
+
+  /** A handler that names no job type, as a half-written one does. */
+  @Configuration(proxyBeanMethods = false)
+  static class TypelessHandler {
+    @Bean
+    SpoolHandler<Greeting> typeless() {
+      return new SpoolHandler<>() {
+        @Override
+        public JobType<Greeting> type() {
+          return null;
         }
 
         @Override
@@ -100,6 +119,35 @@ class SpoolMisconfigurationIT {
                         "spool.health.dead-growth-threshold must not be negative"));
   }
 
+  /**
+   * The worker checked these only when it started, after the web server had taken its port, and its
+   * message named the builder's parameter ("concurrency must be …"), not the property; binding
+   * fails before any bean is built, and Spring Boot's report shows the property's value and origin.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "spool.worker.concurrency=-1; spool.worker.concurrency must be in [1, 10000]",
+        "spool.worker.concurrency=0; spool.worker.concurrency must be in [1, 10000]",
+        "spool.worker.lease=100ms; spool.worker.lease must be at least 300 ms",
+        "spool.worker.shutdown-timeout=-1s; spool.worker.shutdown-timeout must not be negative",
+        "spool.worker.queues=mail,bad name!; spool.worker.queues: invalid queue name",
+        "spool.worker.name=a|b; spool.worker.name: invalid worker name",
+        "spool.namespace=a b; spool.namespace: invalid namespace",
+      })
+  void settingsSpoolWouldRefuseAreRefusedAtBindingNamingTheProperty(
+      String setting, String message) {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class)
+        .withPropertyValues(setting)
+        .run(
+            context -> {
+              assertThat(context).getFailure().hasStackTraceContaining("Failed to bind properties");
+              assertThat(context).getFailure().rootCause().hasMessageContaining(message);
+            });
+  }
+
   @Test
   void twoHandlersForOneTypeAreRefusedNamingBothBeans() {
     runner()
@@ -111,6 +159,46 @@ class SpoolMisconfigurationIT {
                     .rootCause()
                     .hasMessageContaining("'greeter' and 'otherGreeter'")
                     .hasMessageContaining("job type 'greet'"));
+  }
+
+  /** It used to stop the application with a NullPointerException that named no bean. */
+  @Test
+  void aHandlerWithoutAJobTypeIsRefusedNamingTheBean() {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class, TypelessHandler.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("SpoolHandler bean 'typeless'")
+                    .hasMessageContaining("type() returned null"));
+  }
+
+  /** A misspelt key used to be ignored silently, leaving the default in force. */
+  @Test
+  void aSpoolPropertyThatDoesNotExistIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withPropertyValues("spool.worker.concurency=5", "spool.redis.url=redis://elsewhere:6379")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("spool.worker.concurency is not a Spool property")
+        .contains("spool.redis.url is not a Spool property");
+  }
+
+  /** Every job this node fetched from such a queue failed: no handler is registered for it. */
+  @Test
+  void aQueueListNamingAQueueNoHandlerServesIsWarnedOf(CapturedOutput output) {
+    runner()
+        .withUserConfiguration(SpoolAutoConfigurationIT.Handlers.class)
+        .withPropertyValues("spool.worker.queues=greetings,reports")
+        .run(context -> assertThat(context).hasNotFailed());
+    assertThat(output)
+        .contains("WARN")
+        .contains("spool.worker.queues=[greetings, reports] names queue(s) 'reports'")
+        .contains("no SpoolHandler bean");
   }
 
   @Test
@@ -131,7 +219,8 @@ class SpoolMisconfigurationIT {
       assertThat(metadata).isNotNull();
       assertThat(new String(metadata.readAllBytes(), StandardCharsets.UTF_8))
           .contains("\"management.health.spool.enabled\"")
-          .contains("\"spool.health.timeout\"");
+          .contains("\"spool.health.timeout\"")
+          .contains("redis-cluster:"); // the IDE's help for spool.redis.uri names every form
     }
   }
 }
