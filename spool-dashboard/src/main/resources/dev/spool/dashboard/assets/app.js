@@ -347,6 +347,18 @@
   const STATES = ["queued", "scheduled", "started", "succeeded", "failed", "killed", "unqueued", "completed", "incomplete"];
   const STAMPS = ["recorded_at", "scheduled_at", "queued_at", "started_at", "succeeded_at", "failed_at", "killed_at"];
 
+  // The query strings of a keyset page's two links: "older" goes on from the page's cursor and
+  // counts the jobs shown before it; "newest" starts again from the top.
+  function keysetLinks(params, page, shown) {
+    const older = new URLSearchParams(params);
+    older.set("cursor", page.next || "");
+    older.set("shown", shown + page.jobs.length);
+    const newest = new URLSearchParams(params);
+    newest.delete("cursor");
+    newest.delete("shown");
+    return { older, newest };
+  }
+
   pages.jobs = async function (params) {
     const limit = 50;
     // Keyset pages: "older" carries the next page's cursor, and how many jobs came before it.
@@ -405,12 +417,7 @@
           el("td", { class: "hide-narrow" }, j.progress > 0 ? progressBar(j.progress) : null),
           el("td", { class: "error hide-narrow" }, j.lastError || ""),
           el("td", {}, when(j.updatedAt))));
-      const older = new URLSearchParams(params);
-      older.set("cursor", page.next || "");
-      older.set("shown", shown + page.jobs.length);
-      const newest = new URLSearchParams(params);
-      newest.delete("cursor");
-      newest.delete("shown");
+      const { older, newest } = keysetLinks(params, page, shown);
       const pager = el("div", { class: "pager" },
         cursor ? el("a", { href: "#/jobs?" + newest.toString() }, "← newest") : null,
         el("span", { class: "muted", id: "jobs-range" }, page.jobs.length === 0 ? (cursor ? "no more jobs" : "no jobs match") : (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.totalDisplay),
@@ -557,12 +564,7 @@
           el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
           el("td", {}, when(j.diedAt)), el("td", { class: "args hide-narrow" }, j.args || ""), el("td", { class: "error" }, j.error || ""),
           el("td", {}, READ_ONLY ? null : actionButton("Retry", { name: "retry", run: () => post("jobs/" + encodeURIComponent(j.id) + "/retry"), done: () => "retried" }, null, false))));
-      const older = new URLSearchParams(params);
-      older.set("cursor", page.next || "");
-      older.set("shown", shown + page.jobs.length);
-      const newest = new URLSearchParams(params);
-      newest.delete("cursor");
-      newest.delete("shown");
+      const { older, newest } = keysetLinks(params, page, shown);
       if (!show(
         el("h1", {}, "Dead jobs", queue ? " of " + queue : ""),
         el("section", { class: "card" },
