@@ -104,13 +104,13 @@ final class BatchSubmission {
       if (from == 0) {
         lease.listed(
             store.batchOpen(queue, token, ttlSeconds, close, lease.leaseMs(), 0, first, names));
-      } else if (store.batchOpen(
-              queue, token, ttlSeconds, close, 0, lease.deadline(), List.of(), names)
+      } else if (lease.withDeadline(
+              seen -> store.batchOpen(queue, token, ttlSeconds, close, 0, seen, List.of(), names))
           < 0) {
         lease.lostToASettle();
         throw new SpoolException(
-            "batch %s: a worker node took its submit over while it was being recorded (it went %d s without renewing its lease: this process stalled); the parts recorded so far count as failed, none was enqueued: submit the batch again"
-                .formatted(batch.id(), lease.leaseMs() / 1000));
+            "batch %s: a worker node took its submit over while it was being recorded (it went %s without renewing its lease: this process stalled); the parts recorded so far count as failed, none was enqueued: submit the batch again"
+                .formatted(batch.id(), lease.leaseText()));
       }
     }
   }
@@ -292,8 +292,8 @@ final class BatchSubmission {
             store, clock, queue, token, ttl.toSeconds(), List.of(), null, List.of());
     counted.run(); // nothing left: the settle and this submit counted them
     return new BatchSubmitException(
-        "batch %s: a worker node took the submit over (it went %d s without renewing its lease: this process stalled), and settled the batch: %d parts not enqueued by then count as failed"
-            .formatted(batch.id(), lease.leaseMs() / 1000, fenced.size()),
+        "batch %s: a worker node took the submit over (it went %s without renewing its lease: this process stalled), and settled the batch: %d parts not enqueued by then count as failed"
+            .formatted(batch.id(), lease.leaseText(), fenced.size()),
         batch,
         enqueued,
         notRun,

@@ -3,6 +3,7 @@ package dev.spool;
 import dev.spool.internal.queue.RedisJobStore;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,11 @@ final class BatchSubmitLease implements AutoCloseable {
     return lease.toMillis();
   }
 
+  /** The lease as people read it, for messages: "1m", "300ms". */
+  String leaseText() {
+    return Durations.format(lease);
+  }
+
   /** The batch's first slice listed the submit until {@code deadline}: renewals start. */
   void listed(long deadline) {
     long every = Math.max(10, lease.toMillis() / 6);
@@ -52,9 +58,9 @@ final class BatchSubmitLease implements AutoCloseable {
               .start(
                   () -> {
                     try {
-                      while (!Thread.currentThread().isInterrupted() && renew()) {
-                        Thread.sleep(every);
-                      }
+                      do {
+                        Thread.sleep(every); // the deadline was just set
+                      } while (!Thread.currentThread().isInterrupted() && renew());
                     } catch (InterruptedException e) {
                       // the submit ended
                     }
@@ -64,9 +70,18 @@ final class BatchSubmitLease implements AutoCloseable {
     }
   }
 
-  /** The deadline the submit last saw, for a later slice of the batch to check. */
-  long deadline() {
-    return locked(() -> deadline);
+  /**
+   * Makes a later slice's call, which checks that the deadline the submit last saw is still listed
+   * (else a worker node took the submit over), with no renewal meanwhile: a renewal moves the
+   * deadline, and one between reading it and the call would pass for a take-over.
+   */
+  long withDeadline(LongUnaryOperator call) {
+    lock.lock();
+    try {
+      return call.applyAsLong(deadline);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A later slice found the deadline changed: a worker node has the submit now. */

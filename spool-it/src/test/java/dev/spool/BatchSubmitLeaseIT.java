@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -212,6 +213,29 @@ class BatchSubmitLeaseIT {
     BatchProgress progress = f.spool.batch(batch.id()).progress(); // the app's Spool is closed
     assertThat(progress.succeeded()).isEqualTo(100);
     assertThat(progress.failed()).isZero();
+  }
+
+  @RepeatedTest(10)
+  void renewalsWhileALargeBatchIsRecordedDoNotPassForATakeOver() {
+    // Renewed every 10 ms while 20 slices of 1 000 parts are recorded, each slice checking the
+    // deadline the submit last saw: a renewal between reading it and the slice's call must not
+    // look like a worker node's claim (it did, in about one run in five: hence the repeats). No
+    // worker runs: nothing can claim the submit.
+    Batch batch;
+    try (Spool app =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .batchSubmitLease(Duration.ofMillis(60))
+            .build()) {
+      Batch.Builder b = app.batch().onComplete(REPORT, new Noop(-1));
+      for (int i = 0; i < 20_000; i++) {
+        b.add(NOOP, new Noop(i));
+      }
+      batch = b.submit();
+    }
+    assertThat(f.spool.batch(batch.id()).progress().pending()).isEqualTo(20_000);
+    assertThat(f.redis().zcard(submits())).isZero();
   }
 
   @Test
