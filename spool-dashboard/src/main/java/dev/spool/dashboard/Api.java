@@ -215,9 +215,7 @@ final class Api {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("queue: " + e.getMessage());
     }
-    if (!data.queues().contains(queue)) {
-      throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
-    }
+    requireKnown(queue);
     if (action.equals("drain")) {
       boolean scheduled = params.bool("scheduled", false);
       long drained = data.drain(queue, scheduled);
@@ -486,7 +484,7 @@ final class Api {
    * (DeadJobs.page: per queue its next {@code limit} entries, however deep the page).
    */
   private Map<String, Object> dead(Params params) {
-    String queue = queueParam(params);
+    String queue = knownQueueParam(params);
     int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
     if (params.string("offset") != null) {
       throw ApiException.badRequest(
@@ -513,24 +511,37 @@ final class Api {
   }
 
   private Map<String, Object> deadAction(String action, Params params) {
-    String queue = queueParam(params);
+    // Checked before the queues: with none (or a misspelt one) it would answer 200, count 0.
+    if (!action.equals("retry") && !action.equals("purge")) {
+      throw ApiException.notFound(
+          "no dead-set action '" + Params.clip(action) + "': use retry or purge");
+    }
+    String queue = knownQueueParam(params);
     List<String> queues = queue != null ? List.of(queue) : queues();
     long n = 0;
     for (String q : queues) {
-      n +=
-          switch (action) {
-            case "retry" -> data.retryAllDead(q);
-            case "purge" -> data.purgeDead(q);
-            default ->
-                throw ApiException.notFound(
-                    "no dead-set action '" + Params.clip(action) + "': use retry or purge");
-          };
+      n += action.equals("retry") ? data.retryAllDead(q) : data.purgeDead(q);
     }
     return object("action", action, "queue", queue, "count", n);
   }
 
   private List<String> queues() {
     return data.queues();
+  }
+
+  /** The queue parameter, which must name a queue of the namespace (a typo answers 404). */
+  private String knownQueueParam(Params params) {
+    String queue = queueParam(params);
+    if (queue != null) {
+      requireKnown(queue);
+    }
+    return queue;
+  }
+
+  private void requireKnown(String queue) {
+    if (!data.queues().contains(queue)) {
+      throw ApiException.notFound("no queue '" + Params.clip(queue) + "' in this namespace");
+    }
   }
 
   private static String queueParam(Params params) {

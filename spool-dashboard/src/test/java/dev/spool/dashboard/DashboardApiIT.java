@@ -463,6 +463,11 @@ class DashboardApiIT {
     JsonNode purged = http.act("api/dead/purge").json();
     assertThat(purged.get("count").asLong()).isEqualTo(2);
     assertThat(spool.deadJobs().size("dash-flaky")).isZero();
+
+    // A misspelt queue or action is an error, not "0 retried".
+    assertError(http.act("api/dead/retry?queue=dash-flakey"), 404, "no queue 'dash-flakey'");
+    assertError(http.get("api/dead?queue=dash-flakey"), 404, "no queue 'dash-flakey'");
+    assertError(http.act("api/dead/retyr?queue=dash-flaky"), 404, "no dead-set action 'retyr'");
   }
 
   @Test
