@@ -33,7 +33,8 @@ public class SpoolAutoConfiguration {
             .redis(properties.getRedis().getUri())
             .namespace(properties.getNamespace())
             .retention(properties.getRetention())
-            .commandTimeout(properties.getCommandTimeout());
+            .commandTimeout(properties.getCommandTimeout())
+            .defaultRetry(properties.getRetry().toRetry());
     listeners.orderedStream().forEach(builder::listener);
     interceptors.orderedStream().forEach(builder::interceptor);
     customizers.orderedStream().forEach(c -> c.customize(builder));

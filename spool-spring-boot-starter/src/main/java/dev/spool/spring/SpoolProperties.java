@@ -19,6 +19,7 @@ public class SpoolProperties {
   private final Tracing tracing = new Tracing();
   private final Health health = new Health();
   private final Dashboard dashboard = new Dashboard();
+  private final RetryProperties retry = new RetryProperties();
 
   /** Key prefix of every Spool key in Redis. */
   private String namespace = "spool";
@@ -53,6 +54,10 @@ public class SpoolProperties {
     return health;
   }
 
+  public RetryProperties getRetry() {
+    return retry;
+  }
+
   public String getNamespace() {
     return namespace;
   }
@@ -80,6 +85,99 @@ public class SpoolProperties {
 
   public void setCommandTimeout(Duration commandTimeout) {
     this.commandTimeout = commandTimeout;
+  }
+
+  /**
+   * The retry policy of jobs whose type and options name none (Spool.Builder.defaultRetry):
+   * attempts runs in all, waiting first-delay × multiplier^(n-1) before retry n, ± jitter.
+   */
+  public static class RetryProperties {
+    /** Runs in all, the first included; 1 for no retries. */
+    private int attempts = 8;
+
+    /** The wait before the first retry. */
+    private Duration firstDelay = Duration.ofSeconds(1);
+
+    /** Each wait is the one before times this (1.0 or more). */
+    private double multiplier = 2.0;
+
+    /**
+     * Each wait is spread by ± this fraction (0 to below 1), so failing jobs do not retry in step.
+     */
+    private double jitter = 0.2;
+
+    /**
+     * Exception classes (binary names) whose failures are final: no retry, the dead set at once.
+     */
+    private List<String> noRetryFor = new ArrayList<>();
+
+    public int getAttempts() {
+      return attempts;
+    }
+
+    public void setAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException(
+            "spool.retry.attempts must be at least 1, got " + attempts);
+      }
+      this.attempts = attempts;
+    }
+
+    public Duration getFirstDelay() {
+      return firstDelay;
+    }
+
+    public void setFirstDelay(Duration firstDelay) {
+      if (firstDelay.isNegative()) {
+        throw new IllegalArgumentException(
+            "spool.retry.first-delay must not be negative, got " + firstDelay);
+      }
+      this.firstDelay = firstDelay;
+    }
+
+    public double getMultiplier() {
+      return multiplier;
+    }
+
+    public void setMultiplier(double multiplier) {
+      if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+        throw new IllegalArgumentException(
+            "spool.retry.multiplier must be 1.0 or more, got " + multiplier);
+      }
+      this.multiplier = multiplier;
+    }
+
+    public double getJitter() {
+      return jitter;
+    }
+
+    public void setJitter(double jitter) {
+      if (!(jitter >= 0.0 && jitter < 1.0)) {
+        throw new IllegalArgumentException("spool.retry.jitter must be in [0, 1), got " + jitter);
+      }
+      this.jitter = jitter;
+    }
+
+    public List<String> getNoRetryFor() {
+      return noRetryFor;
+    }
+
+    public void setNoRetryFor(List<String> noRetryFor) {
+      for (String name : noRetryFor) {
+        // A binary class name; the class need not be loadable here (nodes match by name).
+        if (name == null
+            || !name.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+          throw new IllegalArgumentException(
+              "spool.retry.no-retry-for: not a class name: '" + name + "'");
+        }
+      }
+      this.noRetryFor = new ArrayList<>(noRetryFor);
+    }
+
+    /** The policy these properties describe. */
+    public dev.spool.Retry toRetry() {
+      return new dev.spool.Retry(attempts, firstDelay, multiplier, jitter, noRetryFor);
+    }
   }
 
   /** Where Redis is. */

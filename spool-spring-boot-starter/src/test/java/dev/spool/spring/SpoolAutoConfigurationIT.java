@@ -68,6 +68,36 @@ class SpoolAutoConfigurationIT {
     }
   }
 
+  static final JobType<Greeting> FAILING =
+      JobType.of("failing", Greeting.class).withQueue("failing");
+
+  /** Runs of the failing handler, by argument. */
+  static final Map<String, java.util.concurrent.atomic.AtomicInteger> failedRuns =
+      new ConcurrentHashMap<>();
+
+  @Configuration(proxyBeanMethods = false)
+  static class FailingHandler {
+    @Bean
+    SpoolHandler<Greeting> failing() {
+      return new SpoolHandler<>() {
+        @Override
+        public JobType<Greeting> type() {
+          return FAILING;
+        }
+
+        @Override
+        public void handle(JobContext job, Greeting args) {
+          failedRuns
+              .computeIfAbsent(args.to(), k -> new java.util.concurrent.atomic.AtomicInteger())
+              .incrementAndGet();
+          throw args.to().equals("final")
+              ? new IllegalStateException("no retry mends this")
+              : new RuntimeException("try again");
+        }
+      };
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class Tracing {
     static final InMemorySpanExporter exporter = InMemorySpanExporter.create();
@@ -98,6 +128,30 @@ class SpoolAutoConfigurationIT {
             "spool.worker.name=app-node",
             "spool.worker.concurrency=3",
             "spool.worker.shutdown-timeout=2s");
+  }
+
+  @Test
+  void theRetryPropertiesAreThePolicyOfTypesThatNameNone() {
+    runner()
+        .withUserConfiguration(FailingHandler.class)
+        .withPropertyValues(
+            "spool.worker.queues=failing",
+            "spool.retry.attempts=3",
+            "spool.retry.first-delay=10ms",
+            "spool.retry.multiplier=1.5",
+            "spool.retry.jitter=0",
+            "spool.retry.no-retry-for=java.lang.IllegalStateException")
+        .run(
+            context -> {
+              Spool spool = context.getBean(Spool.class);
+              spool.enqueue(FAILING, new Greeting("flaky"));
+              spool.enqueue(FAILING, new Greeting("final"));
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> spool.deadJobs().size("failing") == 2);
+              assertThat(failedRuns.get("flaky")).hasValue(3);
+              assertThat(failedRuns.get("final")).hasValue(1);
+            });
   }
 
   @Test

@@ -99,6 +99,35 @@ class SpoolMisconfigurationIT {
   }
 
   @Test
+  void aRetryPolicyRetryCannotFollowIsRefusedAtBinding() {
+    runner()
+        .withPropertyValues("spool.retry.attempts=0")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("spool.retry.attempts must be at least 1"));
+    runner()
+        .withPropertyValues("spool.retry.jitter=1.5")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("spool.retry.jitter must be in [0, 1)"));
+    runner()
+        .withPropertyValues("spool.retry.no-retry-for=java.lang.IllegalStateException,not a class")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "spool.retry.no-retry-for: not a class name: 'not a class'"));
+  }
+
+  @Test
   void negativeDurationsAndThresholdsAreRefusedAtBinding() {
     runner()
         .withPropertyValues("spool.metrics.counts-max-age=-1s")

@@ -2,6 +2,7 @@ package dev.spool.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Worker;
 import dev.spool.micrometer.SpoolMetrics;
@@ -19,5 +20,6 @@ class SpoolPropertiesTest {
     assertThat(p.getWorker().getShutdownTimeout())
         .isEqualTo(Worker.Builder.DEFAULT_SHUTDOWN_TIMEOUT);
     assertThat(p.getMetrics().getCountsMaxAge()).isEqualTo(SpoolMetrics.DEFAULT_COUNTS_MAX_AGE);
+    assertThat(p.getRetry().toRetry()).isEqualTo(Retry.DEFAULT);
   }
 }
