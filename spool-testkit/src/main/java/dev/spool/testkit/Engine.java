@@ -2,6 +2,7 @@ package dev.spool.testkit;
 
 import dev.spool.Handler;
 import dev.spool.JobId;
+import dev.spool.JobOptions;
 import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.RunLaterException;
@@ -29,6 +30,7 @@ final class Engine {
   private volatile Clock clock = Clock.systemUTC();
   private volatile FailureMode failureMode = FailureMode.THROW;
   private volatile int maxPayloadBytes = Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES;
+  private volatile Retry defaultRetry = Retry.DEFAULT;
 
   Engine(String owner, String node) {
     this.owner = owner;
@@ -58,6 +60,17 @@ final class Engine {
       throw new IllegalArgumentException("maxPayloadBytes must be positive, got " + bytes);
     }
     this.maxPayloadBytes = bytes;
+  }
+
+  void defaultRetry(Retry retry) {
+    this.defaultRetry = Objects.requireNonNull(retry, "retry");
+  }
+
+  /**
+   * The policy a job runs with, as a real Spool picks it: its options', its type's, the default.
+   */
+  Retry retryOf(JobType<?> type, JobOptions options) {
+    return options.retry().orElseGet(() -> type.declaredRetry().orElse(defaultRetry));
   }
 
   /** The JSON of a job's arguments, or the exception a real Spool would throw at enqueue. */

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param json its arguments as a real Spool would store them
  * @param options the options it was enqueued with ({@link JobOptions#NONE} if none)
  * @param enqueuedAt when, by the {@link FakeJobs#clock clock}
+ * @param retry the retry policy it runs with: its options', else its type's, else the {@link
+ *     FakeJobs#defaultRetry default}
  */
 public record EnqueuedJob(
     JobId id,
@@ -26,7 +28,19 @@ public record EnqueuedJob(
     Object args,
     String json,
     JobOptions options,
-    Instant enqueuedAt) {
+    Instant enqueuedAt,
+    Retry retry) {
+  /** A job whose retry policy is its options', else its type's, else {@link Retry#DEFAULT}. */
+  public EnqueuedJob(
+      JobId id,
+      JobType<?> jobType,
+      Object args,
+      String json,
+      JobOptions options,
+      Instant enqueuedAt) {
+    this(id, jobType, args, json, options, enqueuedAt, options.retry().orElse(jobType.retry()));
+  }
+
   /** The stored name of its type. */
   public String type() {
     return jobType.name();
@@ -48,11 +62,6 @@ public record EnqueuedJob(
 
   public int priority() {
     return options.priority();
-  }
-
-  /** The retry policy it runs with: its options' or else its type's. */
-  public Retry retry() {
-    return options.retry().orElse(jobType.retry());
   }
 
   /** The delay it was enqueued with, if any. */

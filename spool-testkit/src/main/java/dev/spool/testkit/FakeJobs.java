@@ -82,6 +82,16 @@ public final class FakeJobs implements JobClient {
     return this;
   }
 
+  /**
+   * The retry policy of jobs whose options and type name none, as {@link
+   * dev.spool.Spool.Builder#defaultRetry(dev.spool.Retry)} sets it for a real Spool; {@link
+   * dev.spool.Retry#DEFAULT} by default.
+   */
+  public FakeJobs defaultRetry(dev.spool.Retry retry) {
+    engine.defaultRetry(retry);
+    return this;
+  }
+
   // ---- JobClient ------------------------------------------------------------------------------
 
   /** Records the job. */
@@ -137,7 +147,15 @@ public final class FakeJobs implements JobClient {
     synchronized (this) {
       for (int i = 0; i < json.size(); i++) {
         JobId id = engine.nextId(queue);
-        jobs.add(new EnqueuedJob(id, type, copies.get(i), json.get(i), options, engine.now()));
+        jobs.add(
+            new EnqueuedJob(
+                id,
+                type,
+                copies.get(i),
+                json.get(i),
+                options,
+                engine.now(),
+                engine.retryOf(type, options)));
         ids.add(id);
       }
     }

@@ -95,6 +95,16 @@ public final class InlineJobs implements JobClient {
     return this;
   }
 
+  /**
+   * The retry policy of jobs whose options and type name none, as {@link
+   * dev.spool.Spool.Builder#defaultRetry(dev.spool.Retry)} sets it for a real Spool; {@link
+   * dev.spool.Retry#DEFAULT} by default.
+   */
+  public InlineJobs defaultRetry(dev.spool.Retry retry) {
+    engine.defaultRetry(retry);
+    return this;
+  }
+
   /** Runs the job at once; see the class comment. */
   @Override
   public <A> JobId enqueue(JobType<A> type, A args) {
@@ -175,7 +185,7 @@ public final class InlineJobs implements JobClient {
   private <A> JobId run(JobType<A> type, String json, JobOptions options) {
     engine.requireHandler(type.name());
     JobId id = engine.nextId(options.queue().orElse(type.queue()));
-    engine.run(id, type.name(), json, options.retry().orElse(type.retry()), engine.now());
+    engine.run(id, type.name(), json, engine.retryOf(type, options), engine.now());
     return id;
   }
 

@@ -95,6 +95,13 @@ class FakeJobsTest {
     assertThat(job.enqueuedAt()).isEqualTo(clock.instant());
     assertThat(job.dueAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
     assertThat(job.retry()).isEqualTo(Retry.DEFAULT);
+    Retry fewer = Retry.fixed(2, Duration.ofSeconds(1));
+    jobs.defaultRetry(fewer);
+    jobs.enqueue(SEND_EMAIL, new SendEmail("g@h.i", "by default"));
+    jobs.enqueue(SEND_EMAIL.withRetry(Retry.none()), new SendEmail("g@h.i", "the type's"));
+    assertThat(jobs.enqueued().subList(3, 5))
+        .extracting(EnqueuedJob::retry)
+        .containsExactly(fewer, Retry.none());
     assertThat(job)
         .hasToString(
             "mail:2 send-email {\"to\":\"d@e.f\",\"subject\":\"yo\"} [delay PT5M, priority 3]");

@@ -260,6 +260,30 @@ class InlineJobsTest {
   }
 
   @Test
+  void theDefaultRetryIsThePolicyOfJobsWhoseTypeAndOptionsNameNone() {
+    InlineJobs jobs =
+        SpoolTesting.inline()
+            .onFailure(FailureMode.RECORD)
+            .defaultRetry(Retry.fixed(3, Duration.ofSeconds(1)))
+            .handle(
+                SEND_EMAIL,
+                (job, email) -> {
+                  throw new IllegalStateException("down");
+                });
+
+    jobs.enqueue(SEND_EMAIL, new SendEmail("a@b.c", "default"));
+    jobs.enqueue(
+        SEND_EMAIL.withRetry(Retry.fixed(2, Duration.ofSeconds(1))),
+        new SendEmail("a@b.c", "the type's"));
+    jobs.enqueue(
+        SEND_EMAIL,
+        new SendEmail("a@b.c", "the options'"),
+        JobOptions.builder().retry(Retry.none()).build());
+
+    assertThat(jobs.failures()).extracting(JobRun::attempts).containsExactly(3, 2, 1);
+  }
+
+  @Test
   void recordModeKeepsTheFailureAndReturnsTheId() {
     InlineJobs jobs =
         SpoolTesting.inline()
