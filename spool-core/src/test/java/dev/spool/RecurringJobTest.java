@@ -23,4 +23,29 @@ class RecurringJobTest {
     assertThat(of(Schedule.cron("0 * * * *", ZoneId.of("UTC"))).scheduleText())
         .isEqualTo("cron '0 * * * *' in UTC");
   }
+
+  @Test
+  void whereItsJobsRunReadsAsPeopleWriteIt() {
+    RecurringJob any = of(Schedule.every(Duration.ofMinutes(1)));
+    assertThat(any.affinityText()).isEmpty();
+    assertThat(with(Optional.of("n1"), false, Optional.empty()).affinityText()).isEqualTo("n1");
+    assertThat(with(Optional.of("n1"), true, Optional.of("n2")).affinityText())
+        .isEqualTo("only n1, not n2");
+    assertThat(with(Optional.empty(), false, Optional.of("n2")).affinityText()).isEqualTo("not n2");
+  }
+
+  private static RecurringJob with(Optional<String> node, boolean strict, Optional<String> not) {
+    return new RecurringJob(
+        "r",
+        "default",
+        "every PT1M",
+        "t",
+        "{}",
+        Optional.empty(),
+        Instant.EPOCH,
+        node,
+        strict,
+        not,
+        0);
+  }
 }

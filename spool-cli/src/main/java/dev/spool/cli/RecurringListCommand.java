@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "Lists the recurring jobs by name: queue, schedule, job type, last and next run.")
+    description =
+        "Lists the recurring jobs by name: queue, schedule, job type, the node its jobs run on, priority, last and next run.")
 public final class RecurringListCommand extends ClientCommand {
   @Override
   int run(Spool spool) {
@@ -26,7 +27,11 @@ public final class RecurringListCommand extends ClientCommand {
                 "type", r.type(),
                 "args", JsonOut.parseStored(r.args()),
                 "lastRun", r.lastRun().orElse(null),
-                "nextRun", r.nextRun()));
+                "nextRun", r.nextRun(),
+                "node", r.node().orElse(null),
+                "strictNode", r.strictNode(),
+                "notNode", r.notNode().orElse(null),
+                "priority", r.priority()));
       }
       printJson(JsonOut.object("recurring", rows));
       return 0;
@@ -35,13 +40,17 @@ public final class RecurringListCommand extends ClientCommand {
       out().println("no recurring jobs in namespace '" + spool.namespace() + "'");
       return 0;
     }
-    Table t = Table.of("name", "queue", "schedule", "type", "last run", "next run");
+    Table t =
+        Table.of(
+            "name", "queue", "schedule", "type", "runs on", "priority", "last run", "next run");
     for (RecurringJob r : jobs) {
       t.row(
           r.name(),
           r.queue(),
           r.scheduleText(),
           r.type(),
+          r.affinityText().isEmpty() ? "any node" : r.affinityText(),
+          Integer.toString(r.priority()),
           r.lastRun().map(Times::human).orElse("never"),
           Times.human(r.nextRun()));
     }

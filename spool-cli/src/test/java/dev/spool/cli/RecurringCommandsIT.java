@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.JobOptions;
 import dev.spool.Schedule;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
@@ -49,17 +50,24 @@ class RecurringCommandsIT {
         "nightly-report",
         Schedule.cron("0 3 * * *", ZoneId.of("Europe/Berlin")),
         TestJobHandlers.ECHO,
-        mapper.readTree("{}"));
+        mapper.readTree("{}"),
+        JobOptions.builder()
+            .node("reporter")
+            .strictNode(true)
+            .notNode("web-1")
+            .priority(5)
+            .build());
 
     List<String> lines = cli.run("recurring", "list").ok().out.lines().toList();
     JsonNode doc = cli.run("recurring", "list", "--json").ok().json();
 
-    assertThat(lines.get(0)).matches("NAME +QUEUE +SCHEDULE +TYPE +LAST RUN +NEXT RUN");
+    assertThat(lines.get(0))
+        .matches("NAME +QUEUE +SCHEDULE +TYPE +RUNS ON +PRIORITY +LAST RUN +NEXT RUN");
     assertThat(lines.get(1))
         .matches(
-            "nightly-report +default +cron '0 3 \\* \\* \\*' in Europe/Berlin +cli-echo +never"
-                + " +20\\S+Z");
-    assertThat(lines.get(2)).matches("ping +ops +every 30s +cli-echo +never +20\\S+Z");
+            "nightly-report +default +cron '0 3 \\* \\* \\*' in Europe/Berlin +cli-echo"
+                + " +only reporter, not web-1 +5 +never +20\\S+Z");
+    assertThat(lines.get(2)).matches("ping +ops +every 30s +cli-echo +any node +0 +never +20\\S+Z");
     assertThat(lines).hasSize(3);
     JsonNode ping = doc.get("recurring").get(1);
     assertThat(ping.get("name").asText()).isEqualTo("ping");
@@ -68,6 +76,13 @@ class RecurringCommandsIT {
     assertThat(ping.get("type").asText()).isEqualTo("cli-echo");
     assertThat(ping.get("args").get("to").asText()).isEqualTo("a");
     assertThat(ping.get("lastRun").isNull()).isTrue();
+    assertThat(ping.get("node").isNull()).isTrue();
+    assertThat(ping.get("priority").asInt()).isZero();
+    JsonNode nightly = doc.get("recurring").get(0);
+    assertThat(nightly.get("node").asText()).isEqualTo("reporter");
+    assertThat(nightly.get("strictNode").asBoolean()).isTrue();
+    assertThat(nightly.get("notNode").asText()).isEqualTo("web-1");
+    assertThat(nightly.get("priority").asInt()).isEqualTo(5);
     Instant next = Instant.parse(ping.get("nextRun").asText());
     assertThat(next).isBetween(before.plusSeconds(29), Instant.now().plusSeconds(31));
   }

@@ -259,7 +259,11 @@ final class Documents {
         "type", r.type(),
         "args", r.args() == null ? null : clip(r.args(), ARGS_PREVIEW_CHARS),
         "lastRun", time(r.lastRun().orElse(null)),
-        "nextRun", time(r.nextRun()));
+        "nextRun", time(r.nextRun()),
+        "node", r.node().orElse(null),
+        "strictNode", r.strictNode(),
+        "notNode", r.notNode().orElse(null),
+        "priority", r.priority());
   }
 
   static String clip(String s, int max) {

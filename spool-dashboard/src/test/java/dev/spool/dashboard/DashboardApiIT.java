@@ -473,8 +473,21 @@ class DashboardApiIT {
   @Test
   void recurringJobsAreListedAndCancelled() {
     spool.recurring("nightly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    spool.recurring(
+        "pinned",
+        Schedule.every(Duration.ofHours(1)),
+        TestJobs.IDLE,
+        noArgs,
+        JobOptions.builder().node("node-a").strictNode(true).priority(7).build());
 
     JsonNode list = http.get("api/recurring").json();
+    JsonNode pinned = list.get("recurring").get(1);
+    assertThat(pinned.get("node").asText()).isEqualTo("node-a");
+    assertThat(pinned.get("strictNode").asBoolean()).isTrue();
+    assertThat(pinned.get("notNode").isNull()).isTrue();
+    assertThat(pinned.get("priority").asInt()).isEqualTo(7);
+    assertThat(list.get("recurring").get(0).get("node").isNull()).isTrue();
+    spool.cancelRecurring("pinned");
     Http.Reply cancelled = http.act("api/recurring/nightly/cancel");
 
     assertThat(list.get("recurring").get(0).get("name").asText()).isEqualTo("nightly");

@@ -369,12 +369,27 @@ class DashboardBrowserIT {
   @Test
   void listsDropWhatWasRemovedElsewhereAndTheirTimesGoOn() {
     spool.recurring("nightly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
-    spool.recurring("hourly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    spool.recurring(
+        "hourly",
+        Schedule.every(Duration.ofHours(1)),
+        TestJobs.IDLE,
+        noArgs,
+        JobOptions.builder().node("node-a").notNode("node-b").priority(3).build());
     browser.get(dashboard.url() + "#/recurring");
     await()
         .atMost(WAIT)
         .until(() -> browser.findElements(By.cssSelector("#recurring tr[data-name]")).size() == 2);
     assertThat(text("recurring")).contains("every 1h");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#recurring tr[data-name='hourly'] .runs-on"))
+                .getText())
+        .isEqualTo("node-a, not node-b · priority 3");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#recurring tr[data-name='nightly'] .runs-on"))
+                .getText())
+        .isEqualTo("any node");
 
     spool.cancelRecurring("nightly"); // changes no queue's counts: the stamp stays
 

@@ -148,7 +148,7 @@ class NodesExampleIT {
     spool.recurring(
         "nightly-report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Berlin")), REPORT, args);
     spool.recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, ping);
-    List<RecurringJob> all = spool.recurringJobs(); // name, queue, schedule, type, args, runs
+    List<RecurringJob> all = spool.recurringJobs(); // name, schedule, type, node, runs
     spool.cancelRecurring("ping");
     // end snippet
 

@@ -152,7 +152,11 @@ public final class RecurringStore {
                 d.type(),
                 d.args(),
                 lastRun,
-                Instant.ofEpochMilli(next.longValue())));
+                Instant.ofEpochMilli(next.longValue()),
+                Optional.ofNullable(d.node()),
+                d.strictNode(),
+                Optional.ofNullable(d.notNode()),
+                d.priority()));
       } catch (JsonProcessingException | RuntimeException ex) {
         // Listed all the same, so that an operator sees it (and can cancel or define it again);
         // its ticks wait, tried again every minute, while the others fire.

@@ -585,6 +585,15 @@
     return { refresh: load, onChange: true };
   };
 
+  // Where a recurring job's ticks run, and at what priority: "only node-1, not node-2 · priority 5".
+  function runsOn(j) {
+    const where = [];
+    if (j.node) where.push((j.strictNode ? "only " : "") + j.node);
+    if (j.notNode) where.push("not " + j.notNode);
+    const text = where.length ? where.join(", ") : "any node";
+    return j.priority ? text + " · priority " + j.priority : text;
+  }
+
   pages.recurring = async function () {
     const drawn = {};
     async function load() {
@@ -595,6 +604,7 @@
       const rows = r.recurring.map((j) =>
         el("tr", { "data-name": j.name },
           el("td", {}, j.name), el("td", {}, j.schedule), el("td", {}, j.type), el("td", {}, j.queue),
+          el("td", { class: "runs-on" }, runsOn(j)),
           el("td", {}, when(j.lastRun)), el("td", {}, when(j.nextRun)), el("td", { class: "args hide-narrow" }, j.args || ""),
           el("td", {}, READ_ONLY ? null : [
             actionButton("Trigger now", { name: "trigger-recurring", run: () => post(named("trigger", j.name)), done: () => "triggered" }, () => setTimeout(load, 300), false),
@@ -603,7 +613,7 @@
         el("section", { class: "card" },
           r.recurring.length === 0 ? el("p", { class: "muted" }, "No recurring jobs.") :
             el("div", { class: "scroll" }, el("table", { id: "recurring" },
-              el("thead", {}, el("tr", {}, ["name", "schedule", "job", "queue", "last run", "next run", "arguments", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
+              el("thead", {}, el("tr", {}, ["name", "schedule", "job", "queue", "runs on", "last run", "next run", "arguments", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
               el("tbody", {}, rows)))))) drawn.json = null;
     }
     await load();
