@@ -8,6 +8,47 @@ public final class Queues {
   private Queues() {}
 
   /**
+   * A queue as a list of queues to fetch writes it: {@code name} or {@code name=weight} (the
+   * command line's {@code --queues critical=6,default=3,low}, the Spring Boot starter's {@code
+   * spool.worker.queues}); see {@link Worker.Builder#queueList}.
+   *
+   * @param weight 1 to 1000, or 0 if the entry gives none
+   */
+  public record Entry(String name, int weight) {
+    /**
+     * Reads an entry.
+     *
+     * @throws IllegalArgumentException for an invalid queue name, or a weight not 1 to 1000
+     */
+    public static Entry parse(String entry) {
+      if (entry == null) {
+        throw new IllegalArgumentException("no queue given");
+      }
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        return new Entry(validate(entry), 0);
+      }
+      String name = validate(entry.substring(0, eq));
+      String w = entry.substring(eq + 1);
+      try {
+        int weight = Integer.parseInt(w);
+        if (weight >= 1 && weight <= 1_000) {
+          return new Entry(name, weight);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "weight of '" + name + "' must be 1 to 1000, got '" + w + "'");
+    }
+
+    /** Whether the entry gives a weight. */
+    public boolean weighted() {
+      return weight > 0;
+    }
+  }
+
+  /**
    * Checks a queue name: 1 to 100 letters, digits, '.', '_' or '-'.
    *
    * @return the name

@@ -8,10 +8,12 @@ import dev.spool.internal.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -189,6 +191,35 @@ public final class Worker implements AutoCloseable {
       }
       this.queues.add(Queues.validate(queue));
       this.weights.put(queue, weight);
+      return this;
+    }
+
+    /**
+     * Adds queues as a list writes them, {@code name} or {@code name=weight} ({@link
+     * Queues.Entry}): in strict order if no entry gives a weight, else by weight, the entries that
+     * give none weighing 1.
+     *
+     * @throws IllegalArgumentException for an entry {@link Queues.Entry#parse} refuses, or a queue
+     *     listed twice
+     */
+    public Builder queueList(List<String> entries) {
+      List<Queues.Entry> parsed = entries.stream().map(Queues.Entry::parse).toList();
+      Set<String> seen = new HashSet<>();
+      boolean weighted = false;
+      for (Queues.Entry e : parsed) {
+        if (!seen.add(e.name())) {
+          throw new IllegalArgumentException(
+              "'" + e.name() + "' is listed twice: list each queue once");
+        }
+        weighted |= e.weighted();
+      }
+      for (Queues.Entry e : parsed) {
+        if (weighted) {
+          queue(e.name(), Math.max(1, e.weight()));
+        } else {
+          queues(e.name());
+        }
+      }
       return this;
     }
 

@@ -74,7 +74,8 @@ class WeightedQueuesIT {
     spool.enqueueAll(CRITICAL, Fixtures.noops(8_000));
     spool.enqueueAll(DEFAULT, Fixtures.noops(5_000));
     spool.enqueueAll(LOW, Fixtures.noops(2_500));
-    try (Worker w = worker().queue("critical", 6).queue("default", 3).queue("low", 1).start()) {
+    // As the command line and spool.worker.queues write them: low, given no weight, weighs 1.
+    try (Worker w = worker().queueList(List.of("critical=6", "default=3", "low")).start()) {
       await().atMost(Duration.ofSeconds(60)).until(() -> started.get() >= COUNTED);
     }
     assertThat(share("critical")).isBetween(5_400, 6_600);

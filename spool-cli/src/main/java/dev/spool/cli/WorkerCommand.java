@@ -167,10 +167,9 @@ public final class WorkerCommand extends ClientCommand {
       }
       Set<String> seen = new HashSet<>();
       for (String q : queues) {
-        checked("--queues", () -> Queues.validate(queueName(q)));
-        weight(q);
-        if (!seen.add(queueName(q))) {
-          throw usage("--queues names '" + queueName(q) + "' twice: list each queue once");
+        Queues.Entry e = checked("--queues", () -> Queues.Entry.parse(q));
+        if (!seen.add(e.name())) {
+          throw usage("--queues names '" + e.name() + "' twice: list each queue once");
         }
       }
     }
@@ -226,31 +225,6 @@ public final class WorkerCommand extends ClientCommand {
     return found;
   }
 
-  /** The queue of a {@code --queues} entry, {@code name} or {@code name=weight}. */
-  private static String queueName(String entry) {
-    int eq = entry.indexOf('=');
-    return eq < 0 ? entry : entry.substring(0, eq);
-  }
-
-  /** The weight of a {@code --queues} entry: 1 unless it says {@code name=weight}. */
-  private int weight(String entry) {
-    int eq = entry.indexOf('=');
-    if (eq < 0) {
-      return 1;
-    }
-    String w = entry.substring(eq + 1);
-    try {
-      int weight = Integer.parseInt(w);
-      if (weight >= 1 && weight <= 1_000) {
-        return weight;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw usage(
-        "--queues: weight of '" + queueName(entry) + "' must be 1 to 1000, got '" + w + "'");
-  }
-
   @Override
   int run(Spool spool) {
     String node = name != null ? name : defaultName();
@@ -260,14 +234,7 @@ public final class WorkerCommand extends ClientCommand {
       builder.platformThreads();
     }
     if (queues != null) {
-      boolean weighted = queues.stream().anyMatch(q -> q.contains("="));
-      for (String q : queues) {
-        if (weighted) {
-          builder.queue(queueName(q), weight(q));
-        } else {
-          builder.queues(q);
-        }
-      }
+      builder.queueList(queues);
     }
     List<String> handlerNames = new ArrayList<>();
     for (JobHandlers h : handlers) {
@@ -345,16 +312,16 @@ public final class WorkerCommand extends ClientCommand {
   }
 
   private void started(String node, Spool spool, List<String> handlerNames) {
+    List<Queues.Entry> entries =
+        queues == null ? List.of() : queues.stream().map(Queues.Entry::parse).toList();
     List<String> fetched =
-        queues == null || queues.isEmpty()
-            ? null
-            : queues.stream().map(WorkerCommand::queueName).toList();
+        entries.isEmpty() ? null : entries.stream().map(Queues.Entry::name).toList();
     // Weights when any is given (the node fetches by weight then), else null: strict order.
     Map<String, Integer> weights = null;
-    if (queues != null && queues.stream().anyMatch(q -> q.indexOf('=') >= 0)) {
+    if (entries.stream().anyMatch(Queues.Entry::weighted)) {
       weights = new LinkedHashMap<>();
-      for (String q : queues) {
-        weights.put(queueName(q), weight(q));
+      for (Queues.Entry e : entries) {
+        weights.put(e.name(), Math.max(1, e.weight()));
       }
     }
     if (json()) {

@@ -4,7 +4,9 @@ import dev.spool.Queues;
 import dev.spool.Spool;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -209,7 +211,10 @@ public class SpoolProperties {
      */
     private String name;
 
-    /** Queues to fetch from, first listed first; defaults to the queues of the handlers' types. */
+    /**
+     * Queues to fetch from, first listed first, or by weight when some are written name=weight
+     * (critical=6,default=3,low); defaults to the queues of the handlers' types.
+     */
     private List<String> queues = new ArrayList<>();
 
     /** At most this many handlers run at once. */
@@ -268,15 +273,25 @@ public class SpoolProperties {
     }
 
     public void setQueues(List<String> queues) {
+      Set<String> seen = new HashSet<>();
       for (String queue : queues) {
-        if (!Queues.isValid(queue)) {
+        String name;
+        try {
+          name = Queues.Entry.parse(queue).name();
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("spool.worker.queues: " + e.getMessage());
+        }
+        if (!seen.add(name)) {
           throw new IllegalArgumentException(
-              "spool.worker.queues: invalid queue name '"
-                  + queue
-                  + "': use 1 to 100 letters, digits, '.', '_' or '-'");
+              "spool.worker.queues: '" + name + "' is listed twice: list each queue once");
         }
       }
       this.queues = queues;
+    }
+
+    /** The queues of {@link #getQueues}, without their weights. */
+    public List<String> queueNames() {
+      return queues.stream().map(q -> Queues.Entry.parse(q).name()).toList();
     }
 
     public int getConcurrency() {

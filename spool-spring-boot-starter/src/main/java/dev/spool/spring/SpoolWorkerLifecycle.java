@@ -101,7 +101,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
       builder.platformThreads();
     }
     if (!properties.getQueues().isEmpty()) {
-      builder.queues(properties.getQueues().toArray(String[]::new));
+      builder.queueList(properties.getQueues());
       warnOfHandlersNotFetched();
       warnOfQueuesNoHandlerServes();
     }
@@ -127,7 +127,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
   private void warnOfHandlersNotFetched() {
     List<String> notFetched =
         handlers.values().stream()
-            .filter(h -> !properties.getQueues().contains(h.type().queue()))
+            .filter(h -> !properties.queueNames().contains(h.type().queue()))
             .map(h -> "'" + h.type().name() + "' (queue '" + h.type().queue() + "')")
             .toList();
     if (!notFetched.isEmpty()) {
@@ -145,7 +145,7 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
    */
   private void warnOfQueuesNoHandlerServes() {
     List<String> unserved =
-        properties.getQueues().stream()
+        properties.queueNames().stream()
             .filter(q -> handlers.values().stream().noneMatch(h -> h.type().queue().equals(q)))
             .map(q -> "'" + q + "'")
             .toList();

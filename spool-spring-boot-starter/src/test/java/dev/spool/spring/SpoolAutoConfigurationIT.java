@@ -155,6 +155,18 @@ class SpoolAutoConfigurationIT {
   }
 
   @Test
+  void weightedQueuesAreFetchedByTheWorker() {
+    runner()
+        .withUserConfiguration(Handlers.class, FailingHandler.class)
+        .withPropertyValues("spool.worker.queues=greetings=6,failing")
+        .run(
+            context -> {
+              context.getBean(Spool.class).enqueue(GREET, new Greeting("weighted"));
+              await().atMost(Duration.ofSeconds(10)).until(() -> seen.containsKey("weighted"));
+            });
+  }
+
+  @Test
   void platformThreadsRunTheHandlersWhenAsked() {
     runner()
         .withUserConfiguration(Handlers.class)

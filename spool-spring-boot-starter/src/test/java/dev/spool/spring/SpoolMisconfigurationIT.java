@@ -162,6 +162,8 @@ class SpoolMisconfigurationIT {
         "spool.worker.lease=100ms; spool.worker.lease must be at least 300 ms",
         "spool.worker.shutdown-timeout=-1s; spool.worker.shutdown-timeout must not be negative",
         "spool.worker.queues=mail,bad name!; spool.worker.queues: invalid queue name",
+        "spool.worker.queues=mail=0; spool.worker.queues: weight of 'mail' must be 1 to 1000",
+        "spool.worker.queues=mail,mail=2; spool.worker.queues: 'mail' is listed twice",
         "spool.worker.name=a|b; spool.worker.name: invalid worker name",
         "spool.namespace=a b; spool.namespace: invalid namespace",
       })
