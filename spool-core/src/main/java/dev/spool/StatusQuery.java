@@ -33,9 +33,10 @@ public final class StatusQuery {
   private final boolean matchesNothing;
   private final long offset;
   private final long limit;
+  private final int clipChars; // 0: whole fields
 
   StatusQuery(StoreStatuses statuses) {
-    this(statuses, null, List.of(), null, false, 0, Long.MAX_VALUE);
+    this(statuses, null, List.of(), null, false, 0, Long.MAX_VALUE, 0);
   }
 
   private StatusQuery(
@@ -45,7 +46,8 @@ public final class StatusQuery {
       List<JobId> ids,
       boolean matchesNothing,
       long offset,
-      long limit) {
+      long limit,
+      int clipChars) {
     this.statuses = statuses;
     this.queue = queue;
     this.clauses = clauses;
@@ -53,12 +55,14 @@ public final class StatusQuery {
     this.matchesNothing = matchesNothing;
     this.offset = offset;
     this.limit = limit;
+    this.clipChars = clipChars;
   }
 
   private StatusQuery with(Clause clause) {
     List<Clause> more = new ArrayList<>(clauses);
     more.add(clause);
-    return new StatusQuery(statuses, queue, List.copyOf(more), ids, matchesNothing, offset, limit);
+    return new StatusQuery(
+        statuses, queue, List.copyOf(more), ids, matchesNothing, offset, limit, clipChars);
   }
 
   /** Statuses in any of these states; groups stand for their members. */
@@ -115,7 +119,8 @@ public final class StatusQuery {
         List.copyOf(wanted),
         matchesNothing || wanted.isEmpty(),
         offset,
-        limit);
+        limit,
+        clipChars);
   }
 
   /**
@@ -157,21 +162,37 @@ public final class StatusQuery {
   /** Only this queue's statuses (one Redis script instead of one per queue). */
   public StatusQuery queue(String queue) {
     return new StatusQuery(
-        statuses, Queues.validate(queue), clauses, ids, matchesNothing, offset, limit);
+        statuses, Queues.validate(queue), clauses, ids, matchesNothing, offset, limit, clipChars);
   }
 
   public StatusQuery limit(long limit) {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative, got " + limit);
     }
-    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit);
+    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit, clipChars);
   }
 
   public StatusQuery offset(long offset) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative, got " + offset);
     }
-    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit);
+    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit, clipChars);
+  }
+
+  /**
+   * Statuses as a list view shows them: each field's value cut short in Redis after at least {@code
+   * maxChars} characters (arguments, results, data), and the errors reduced to the last one's type
+   * and message, cut so too. A page of jobs with large arguments then costs the page, not their
+   * size. Such statuses are for showing: their arguments and other JSON fields may be cut mid-value
+   * (and then read as absent), so {@link Statuses#find} a job for the whole of it.
+   *
+   * @param maxChars at least 1; 0 for whole fields again
+   */
+  public StatusQuery clipped(int maxChars) {
+    if (maxChars < 0) {
+      throw new IllegalArgumentException("maxChars must not be negative, got " + maxChars);
+    }
+    return new StatusQuery(statuses, queue, clauses, ids, matchesNothing, offset, limit, maxChars);
   }
 
   /** How many statuses match (ignoring offset and limit), counted in Redis. */
@@ -267,6 +288,10 @@ public final class StatusQuery {
 
   long limitValue() {
     return limit;
+  }
+
+  int clipChars() {
+    return clipChars;
   }
 
   /** The clauses as the query script reads them, for one queue. */

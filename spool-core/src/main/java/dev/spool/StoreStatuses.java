@@ -166,7 +166,7 @@ final class StoreStatuses implements Statuses {
       }
       QueryStep step = store.page(queue, q.encode(queue), below, size);
       ends.put(queue, step.cursor());
-      merged.addAll(load(queue, step.numbers()));
+      merged.addAll(load(queue, step.numbers(), q.clipChars()));
     }
     merged.sort(NEWEST_FIRST);
     List<JobStatus> taken = merged.subList(0, Math.min(size, merged.size()));
@@ -193,12 +193,13 @@ final class StoreStatuses implements Statuses {
     if (queues.size() == 1) {
       return load(
           queues.getFirst(),
-          store.query(queues.getFirst(), q.encode(queues.getFirst()), offset, limit));
+          store.query(queues.getFirst(), q.encode(queues.getFirst()), offset, limit),
+          q.clipChars());
     }
     long window = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.addExact(offset, limit);
     List<JobStatus> merged = new ArrayList<>();
     for (String queue : queues) {
-      merged.addAll(load(queue, store.query(queue, q.encode(queue), 0, window)));
+      merged.addAll(load(queue, store.query(queue, q.encode(queue), 0, window), q.clipChars()));
     }
     merged.sort(NEWEST_FIRST);
     int from = (int) Math.min(offset, merged.size());
@@ -206,9 +207,11 @@ final class StoreStatuses implements Statuses {
     return List.copyOf(merged.subList(from, to));
   }
 
-  private List<JobStatus> load(String queue, List<Long> numbers) {
+  /** One queue's statuses; with {@code clipChars} above 0, cut short in Redis (clipped()). */
+  private List<JobStatus> load(String queue, List<Long> numbers, int clipChars) {
     List<JobId> ids = numbers.stream().map(n -> new JobId(queue, n)).toList();
-    List<Map<String, String>> fields = store.loadAll(ids);
+    List<Map<String, String>> fields =
+        clipChars > 0 ? store.loadSummaries(queue, numbers, clipChars) : store.loadAll(ids);
     List<JobStatus> out = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       if (!fields.get(i).isEmpty()) {

@@ -237,6 +237,35 @@ class StatusesIT {
       killed = statuses.create().started().killed();
     }
 
+    @Test
+    void aClippedQueryCutsLongFieldsInRedisAndKeepsTheLastErrorReadable() {
+      String lots = "\u20ac" + "y".repeat(50_000);
+      JobStatus big =
+          statuses.create().jobName("D").jobArgs(Map.of("k", lots)).save(Map.of("d", lots));
+      f.redis()
+          .hset(
+              f.namespace + ":{default}:job:" + big.id().number(),
+              "er",
+              "[{\"type\":\"Old\",\"message\":\"x\"},{\"type\":\"Boom\",\"message\":\""
+                  + lots
+                  + "\"}]");
+
+      JobStatus clipped = statuses.all().jobName("D").clipped(10).page(null).statuses().getFirst();
+      JobStatus whole = statuses.all().jobName("D").page(null).statuses().getFirst();
+
+      assertThat(clipped.raw().get("ja")).startsWith("{\"k\":\"\u20acyyy").hasSizeLessThan(41);
+      assertThat(clipped.jobArgs()).isEmpty(); // cut mid-value: reads as absent, not as garbage
+      assertThat(clipped.errors()).hasSize(1);
+      Map<?, ?> last = (Map<?, ?>) clipped.errors().getFirst();
+      assertThat(last.get("type")).isEqualTo("Boom");
+      assertThat((String) last.get("message")).startsWith("\u20acyyyyyyyyy").hasSizeLessThan(41);
+      assertThat(clipped.jobName()).contains("D");
+      assertThat(whole.jobArgs()).containsEntry("k", lots);
+      assertThat(whole.errors()).hasSize(2);
+      assertThatThrownBy(() -> statuses.all().clipped(-1))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
     List<JobId> ids(StatusQuery q) {
       return q.list().stream().map(JobStatus::id).toList();
     }

@@ -23,6 +23,8 @@ final class Documents {
   /** Fields of a Spool job's status the public API exposes only through {@link JobStatus#raw}. */
   static final String ARGS_FIELD = "a";
 
+  static final String JOB_ARGS_FIELD = "ja"; // Statuses' job args labels (jobba), JSON
+
   static final String NODE_FIELD = "w";
   static final String DUE_FIELD = "due";
   static final String OPTIONS_FIELD = "o";
@@ -111,8 +113,9 @@ final class Documents {
   /** A status in a list: enough to find it, with its arguments cut short. */
   static Map<String, Object> jobSummary(JobStatus s) {
     String args = s.raw().get(ARGS_FIELD);
-    if (args == null && !s.jobArgs().isEmpty()) {
-      args = write(s.jobArgs());
+    if (args == null) {
+      // The job args labels as stored (JSON), which a clipped status may hold cut short.
+      args = s.raw().get(JOB_ARGS_FIELD);
     }
     List<Object> errors = s.errors();
     return object(

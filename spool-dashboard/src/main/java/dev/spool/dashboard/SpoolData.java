@@ -121,7 +121,9 @@ final class SpoolData implements DashboardData {
 
   @Override
   public JobPage jobs(JobFilter filter, String cursor, int limit) {
-    StatusPage page = query(filter).limit(limit).page(cursor);
+    // Cut short in Redis: the list shows 200 characters of arguments and of the last error, and a
+    // page of jobs with 512 KiB of arguments each would otherwise read 25 MB every refresh.
+    StatusPage page = query(filter).clipped(Documents.ARGS_PREVIEW_CHARS).limit(limit).page(cursor);
     return new JobPage(page.statuses(), page.next());
   }
 

@@ -587,6 +587,47 @@ class DashboardApiIT {
     }
   }
 
+  @Test
+  void aJobsPageOfJobsWithLargeArgumentsReadsThePageNotTheirSize() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
+        RedisClient client = RedisClient.create(own.uri())) {
+      RedisCommands<String, String> redisCli = client.connect().sync();
+      Http api = new Http(d.url());
+      // 50 jobs with 100 KB of arguments each, starting with characters of 2 to 4 bytes in UTF-8;
+      // one has failed with a 50 KB message.
+      String text = "\u00e9\u20ac\ud83d\ude00" + "x".repeat(100_000);
+      JsonNode big =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("text", text);
+      List<JobId> ids = onOwn.enqueueAll(TestJobs.IDLE, java.util.Collections.nCopies(50, big));
+      redisCli.hset(
+          onOwn.namespace() + ":{dash-idle}:job:" + ids.getFirst().number(),
+          "er",
+          "[{\"type\":\"Old\",\"message\":\"first\"},{\"type\":\"Boom\",\"message\":\""
+              + "m".repeat(50_000)
+              + "\",\"at\":1764612345678901}]");
+
+      String page = "api/jobs?queue=dash-idle&limit=50";
+      long bytes = redisBytesSentFor(redisCli, () -> api.get(page));
+      JsonNode rows = api.get(page).json().get("jobs");
+
+      // About 1 KB a job instead of 100 KB: the fields were cut in Redis.
+      assertThat(bytes).as("bytes from Redis").isLessThan(150_000); // 49 KB; 5 MB whole
+      assertThat(rows).hasSize(50);
+      String args = rows.get(0).get("args").asText();
+      assertThat(args)
+          .startsWith("{\"text\":\"\u00e9\u20ac\ud83d\ude00xxx")
+          .doesNotContain("\ufffd");
+      JsonNode failed = rows.get(rows.size() - 1);
+      assertThat(failed.get("id").asText()).isEqualTo(ids.getFirst().toString());
+      assertThat(failed.get("lastError").asText()).startsWith("Boom: mmm");
+      // The job's own page still has all of it.
+      JsonNode detail = api.get("api/jobs/" + ids.getFirst()).json();
+      assertThat(detail.toString()).contains("x".repeat(100_000));
+    }
+  }
+
   /** What Redis sent while a request was answered (its total_net_output_bytes grew by). */
   private static long redisBytesSentFor(RedisCommands<String, String> redisCli, Runnable request) {
     long before = netOutputBytes(redisCli);

@@ -29,6 +29,7 @@ public enum Script {
   STATUS_STATE("status-state"),
   STATUS_UPDATE("status-update"),
   STATUS_LABEL("status-label"),
+  STATUS_SUMMARIES("status-summaries"),
   STATUS_DELETE("status-delete"),
   JOB_LOG("job-log"),
   JOB_LOG_READ("job-log-read"),

@@ -11,8 +11,10 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The status side of the job store: each method one script or one command. A status is the job hash
@@ -78,6 +80,39 @@ public final class StatusStore {
     List<Map<String, String>> out = new ArrayList<>(ids.size());
     for (RedisFuture<Map<String, String>> f : futures) {
       out.add(redis.awaitOrIfWrongType(f, Map.of()));
+    }
+    return out;
+  }
+
+  /** Statuses per call of status-summaries: a page of 10 000 is many short calls, pipelined. */
+  private static final int SUMMARIES_PER_CALL = 100;
+
+  /**
+   * One queue's statuses with each field's value cut after at least {@code minChars} characters (in
+   * Redis, so a large value is not sent), the errors reduced to the last one's type and message;
+   * missing ones, and keys of another type, come back empty.
+   */
+  public List<Map<String, String>> loadSummaries(String queue, List<Long> numbers, int minChars) {
+    QueueKeys q = keys.queue(queue);
+    // Cut in bytes: a character of UTF-8 takes at most 4, so minChars whole characters survive
+    // (a character cut in two at the end reads as U+FFFD, after them).
+    String maxBytes = Long.toString(4L * minChars);
+    List<CompletableFuture<List<Object>>> calls = new ArrayList<>();
+    for (int from = 0; from < numbers.size(); from += SUMMARIES_PER_CALL) {
+      List<Long> slice = numbers.subList(from, Math.min(numbers.size(), from + SUMMARIES_PER_CALL));
+      String[] k = slice.stream().map(q::job).toArray(String[]::new);
+      calls.add(redis.eval(Script.STATUS_SUMMARIES, ScriptOutputType.MULTI, k, maxBytes));
+    }
+    List<Map<String, String>> out = new ArrayList<>(numbers.size());
+    for (CompletableFuture<List<Object>> call : calls) {
+      for (Object flat : redis.<List<Object>>await(call)) {
+        List<?> pairs = (List<?>) flat;
+        Map<String, String> fields = new HashMap<>(pairs.size());
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+          fields.put((String) pairs.get(i), (String) pairs.get(i + 1));
+        }
+        out.add(fields);
+      }
     }
     return out;
   }
