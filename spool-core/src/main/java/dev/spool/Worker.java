@@ -128,6 +128,12 @@ public final class Worker implements AutoCloseable {
     /** Defaults to 10 handlers at once. */
     public static final int DEFAULT_CONCURRENCY = 10;
 
+    /** The most handlers a node runs at once. */
+    public static final int MAX_CONCURRENCY = 10_000;
+
+    /** The shortest lease: a quarter of it between heartbeats leaves room for a round trip. */
+    public static final Duration MIN_LEASE = Duration.ofMillis(300);
+
     /**
      * Defaults to 10 s: how long a job stays held without a heartbeat from its node, and so about
      * how soon the jobs of a node that died run again elsewhere. The heartbeat, on a thread of its
@@ -225,8 +231,9 @@ public final class Worker implements AutoCloseable {
 
     /** At most this many handlers run at once. See {@link #DEFAULT_CONCURRENCY}. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 10_000) {
-        throw new IllegalArgumentException("concurrency must be in [1, 10000], got " + concurrency);
+      if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+        throw new IllegalArgumentException(
+            "concurrency must be in [1, " + MAX_CONCURRENCY + "], got " + concurrency);
       }
       this.concurrency = concurrency;
       return this;
@@ -239,8 +246,9 @@ public final class Worker implements AutoCloseable {
      */
     public Builder lease(Duration lease) {
       Objects.requireNonNull(lease, "lease");
-      if (lease.compareTo(Duration.ofMillis(300)) < 0) {
-        throw new IllegalArgumentException("lease must be at least 300 ms, got " + lease);
+      if (lease.compareTo(MIN_LEASE) < 0) {
+        throw new IllegalArgumentException(
+            "lease must be at least " + MIN_LEASE.toMillis() + " ms, got " + lease);
       }
       this.lease = JobOptions.notTooLong(lease, "lease");
       return this;

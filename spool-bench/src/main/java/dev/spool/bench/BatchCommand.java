@@ -73,9 +73,7 @@ public final class BatchCommand extends WorkloadCommand {
     if (parts < 1) {
       throw new IllegalArgumentException("--parts must be positive, got " + parts);
     }
-    if (concurrency < 1 || concurrency > 10_000) {
-      throw new IllegalArgumentException("--concurrency must be in [1, 10000], got " + concurrency);
-    }
+    CommonOptions.requireConcurrency("--concurrency", concurrency);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.spool.bench;
 
+import dev.spool.Worker;
 import picocli.CommandLine.Option;
 
 /** Options every workload takes. */
@@ -45,4 +46,12 @@ public final class CommonOptions {
           "Bound of every wait; a run that times out reports verified=false. Default:"
               + " ${DEFAULT-VALUE}.")
   long timeoutSeconds = 600;
+
+  /** Refuses a handler count a worker node would (outside 1 to 10 000), naming the option. */
+  public static void requireConcurrency(String option, int value) {
+    if (value < 1 || value > Worker.Builder.MAX_CONCURRENCY) {
+      throw new IllegalArgumentException(
+          option + " must be in [1, " + Worker.Builder.MAX_CONCURRENCY + "], got " + value);
+    }
+  }
 }

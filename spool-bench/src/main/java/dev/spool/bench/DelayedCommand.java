@@ -98,9 +98,7 @@ public final class DelayedCommand extends WorkloadCommand {
     if (leadMs < 0) {
       throw new IllegalArgumentException("--lead-ms must not be negative, got " + leadMs);
     }
-    if (concurrency < 1 || concurrency > 10_000) {
-      throw new IllegalArgumentException("--concurrency must be in [1, 10000], got " + concurrency);
-    }
+    CommonOptions.requireConcurrency("--concurrency", concurrency);
   }
 
   @Override

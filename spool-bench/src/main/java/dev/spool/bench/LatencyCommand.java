@@ -85,9 +85,7 @@ public final class LatencyCommand extends WorkloadCommand {
     if (!(seconds > 0) || jobs() < 1) {
       throw new IllegalArgumentException("--seconds must make at least one job, got " + seconds);
     }
-    if (concurrency < 1 || concurrency > 10_000) {
-      throw new IllegalArgumentException("--concurrency must be in [1, 10000], got " + concurrency);
-    }
+    CommonOptions.requireConcurrency("--concurrency", concurrency);
   }
 
   @Override

@@ -120,12 +120,9 @@ public final class ThroughputCommand extends WorkloadCommand {
     if (jobs < 1) {
       throw new IllegalArgumentException("--jobs must be positive, got " + jobs);
     }
-    if (concurrency < 1 || concurrency > 10_000) {
-      throw new IllegalArgumentException("--concurrency must be in [1, 10000], got " + concurrency);
-    }
-    if (concurrencyLimit != null && (concurrencyLimit < 1 || concurrencyLimit > 10_000)) {
-      throw new IllegalArgumentException(
-          "--concurrency-limit must be in [1, 10000], got " + concurrencyLimit);
+    CommonOptions.requireConcurrency("--concurrency", concurrency);
+    if (concurrencyLimit != null) {
+      CommonOptions.requireConcurrency("--concurrency-limit", concurrencyLimit);
     }
     if (ceilingOps < 1 || ceilingRoundTripOps < 1) {
       throw new IllegalArgumentException("--ceiling-ops and --ceiling-round-trip-ops must be > 0");

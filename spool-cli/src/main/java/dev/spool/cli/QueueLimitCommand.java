@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.ConcurrencyLimit;
 import dev.spool.QueueControl;
 import dev.spool.Spool;
 import java.time.Duration;
@@ -42,8 +43,8 @@ public final class QueueLimitCommand extends QueueNamedCommand {
     if (!remove && concurrency == null && rate == null) {
       throw usage("give --concurrency N, --rate N/TIME, or --remove");
     }
-    if (concurrency != null && (concurrency < 1 || concurrency > 10_000)) {
-      throw usage("--concurrency must be in [1, 10000], got " + concurrency);
+    if (concurrency != null && (concurrency < 1 || concurrency > ConcurrencyLimit.MAX)) {
+      throw usage("--concurrency must be in [1, " + ConcurrencyLimit.MAX + "], got " + concurrency);
     }
     if (rate != null) {
       int slash = rate.indexOf('/');

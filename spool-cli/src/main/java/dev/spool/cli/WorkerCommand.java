@@ -173,11 +173,19 @@ public final class WorkerCommand extends ClientCommand {
         }
       }
     }
-    if (concurrency < 1 || concurrency > 10_000) {
-      throw usage("--concurrency must be in [1, 10000], got " + concurrency);
+    if (concurrency < 1 || concurrency > Worker.Builder.MAX_CONCURRENCY) {
+      throw usage(
+          "--concurrency must be in [1, "
+              + Worker.Builder.MAX_CONCURRENCY
+              + "], got "
+              + concurrency);
     }
-    if (lease.toMillis() < 300) {
-      throw usage("--lease must be at least 300ms, got " + DurationConverter.format(lease));
+    if (lease.compareTo(Worker.Builder.MIN_LEASE) < 0) {
+      throw usage(
+          "--lease must be at least "
+              + DurationConverter.format(Worker.Builder.MIN_LEASE)
+              + ", got "
+              + DurationConverter.format(lease));
     }
     if (deadMaxSize < 1) {
       throw usage("--dead-max-size must be at least 1, got " + deadMaxSize);

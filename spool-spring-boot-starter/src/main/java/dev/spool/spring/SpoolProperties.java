@@ -2,6 +2,7 @@ package dev.spool.spring;
 
 import dev.spool.Queues;
 import dev.spool.Spool;
+import dev.spool.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -299,9 +300,12 @@ public class SpoolProperties {
     }
 
     public void setConcurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 10_000) { // Worker.Builder.concurrency's bounds
+      if (concurrency < 1 || concurrency > Worker.Builder.MAX_CONCURRENCY) {
         throw new IllegalArgumentException(
-            "spool.worker.concurrency must be in [1, 10000], got " + concurrency);
+            "spool.worker.concurrency must be in [1, "
+                + Worker.Builder.MAX_CONCURRENCY
+                + "], got "
+                + concurrency);
       }
       this.concurrency = concurrency;
     }
@@ -311,9 +315,12 @@ public class SpoolProperties {
     }
 
     public void setLease(Duration lease) {
-      if (lease.compareTo(Duration.ofMillis(300)) < 0) { // Worker.Builder.lease's bound
+      if (lease.compareTo(Worker.Builder.MIN_LEASE) < 0) {
         throw new IllegalArgumentException(
-            "spool.worker.lease must be at least 300 ms, got " + lease);
+            "spool.worker.lease must be at least "
+                + Worker.Builder.MIN_LEASE.toMillis()
+                + " ms, got "
+                + lease);
       }
       this.lease = lease;
     }

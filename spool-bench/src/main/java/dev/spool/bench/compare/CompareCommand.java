@@ -3,6 +3,7 @@ package dev.spool.bench.compare;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.Spool;
 import dev.spool.bench.Checkout;
+import dev.spool.bench.CommonOptions;
 import dev.spool.bench.RedisProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -331,9 +332,7 @@ public final class CompareCommand implements Callable<Integer> {
         "--workloads must be of incr, noop, latency, delayed, single; got " + workloads);
     require(jobs >= 1, "--jobs must be positive, got " + jobs);
     require(chunk >= 1, "--chunk must be positive, got " + chunk);
-    require(
-        concurrency >= 1 && concurrency <= 10_000,
-        "--concurrency must be in [1, 10000], got " + concurrency);
+    CommonOptions.requireConcurrency("--concurrency", concurrency);
     require(
         rates.stream().allMatch(r -> r >= 1 && r <= 100_000),
         "--rates must be in [1, 100000], got " + rates);
