@@ -115,6 +115,9 @@ class ClusterIT {
     JobStatus status = spool().statuses().find(ids.getLast()).orElseThrow();
     assertThat(status.state()).isEqualTo(State.SUCCEEDED);
     assertThat(spool().statuses().all().ids(ids.subList(0, 5)).list()).hasSize(5);
+    // A clipped page (the dashboard's) reads each queue's statuses in that queue's slot.
+    assertThat(spool().statuses().all().clipped(10).limit(400).page(null).statuses())
+        .hasSize(3 * 101);
   }
 
   @Test

@@ -1,7 +1,7 @@
 --[[ status-summaries: statuses of one queue's jobs as a list view shows them, every long field
   cut short in Redis, so that a page of jobs with large arguments or errors costs the page, not
   their size (a page of 50 jobs with 512 KiB of arguments each was 25 MB).
-  KEYS  {q}:job:<id>  HASH  the statuses, of one queue
+  KEYS[1] .. KEYS[n] {q}:job:<id>  HASH  the statuses, of one queue
   ARGV[1] the most bytes of a field's value
   Returns: per key, its fields and values as HGETALL gives them (none for no status, or a key of
   another type); a longer value is cut to ARGV[1] bytes, but the errors ('er', a JSON list) keep
