@@ -156,18 +156,23 @@ final class StoreStatuses implements Statuses {
         cursor == null
             ? new TreeMap<>()
             : new TreeMap<>(QueryCursor.parsePage(fingerprint, cursor));
-    Map<String, Long> ends = new HashMap<>();
-    List<JobStatus> merged = new ArrayList<>();
     List<String> queues = queuesOf(q);
+    Map<String, Long> walking = new HashMap<>();
     for (String queue : queues) {
       long below = positions.getOrDefault(queue, QueryStep.FROM_NEWEST);
-      if (below == QueryStep.END) {
-        continue;
+      if (below != QueryStep.END) {
+        walking.put(queue, below);
       }
-      QueryStep step = store.page(queue, q.encode(queue), below, size);
-      ends.put(queue, step.cursor());
-      merged.addAll(load(queue, step.numbers(), q.clipChars()));
     }
+    // Every queue's walk in the same round trips, then all their statuses in one more.
+    Map<String, QueryStep> steps = store.pages(walking, q::encode, size);
+    Map<String, Long> ends = new HashMap<>();
+    List<JobId> ids = new ArrayList<>();
+    for (Map.Entry<String, QueryStep> e : steps.entrySet()) {
+      ends.put(e.getKey(), e.getValue().cursor());
+      e.getValue().numbers().forEach(n -> ids.add(new JobId(e.getKey(), n)));
+    }
+    List<JobStatus> merged = new ArrayList<>(load(ids, q.clipChars()));
     merged.sort(NEWEST_FIRST);
     List<JobStatus> taken = merged.subList(0, Math.min(size, merged.size()));
     Map<String, Long> next = new TreeMap<>(positions);
@@ -191,15 +196,14 @@ final class StoreStatuses implements Statuses {
     long offset = q.offsetValue();
     long limit = q.limitValue();
     if (queues.size() == 1) {
-      return load(
-          queues.getFirst(),
-          store.query(queues.getFirst(), q.encode(queues.getFirst()), offset, limit),
-          q.clipChars());
+      String queue = queues.getFirst();
+      return load(ids(queue, store.query(queue, q.encode(queue), offset, limit)), q.clipChars());
     }
     long window = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.addExact(offset, limit);
     List<JobStatus> merged = new ArrayList<>();
     for (String queue : queues) {
-      merged.addAll(load(queue, store.query(queue, q.encode(queue), 0, window), q.clipChars()));
+      merged.addAll(
+          load(ids(queue, store.query(queue, q.encode(queue), 0, window)), q.clipChars()));
     }
     merged.sort(NEWEST_FIRST);
     int from = (int) Math.min(offset, merged.size());
@@ -207,11 +211,16 @@ final class StoreStatuses implements Statuses {
     return List.copyOf(merged.subList(from, to));
   }
 
-  /** One queue's statuses; with {@code clipChars} above 0, cut short in Redis (clipped()). */
-  private List<JobStatus> load(String queue, List<Long> numbers, int clipChars) {
-    List<JobId> ids = numbers.stream().map(n -> new JobId(queue, n)).toList();
+  private static List<JobId> ids(String queue, List<Long> numbers) {
+    return numbers.stream().map(n -> new JobId(queue, n)).toList();
+  }
+
+  /**
+   * Statuses, in one round trip; with {@code clipChars} above 0, cut short in Redis (clipped()).
+   */
+  private List<JobStatus> load(List<JobId> ids, int clipChars) {
     List<Map<String, String>> fields =
-        clipChars > 0 ? store.loadSummaries(queue, numbers, clipChars) : store.loadAll(ids);
+        clipChars > 0 ? store.loadSummaries(ids, clipChars) : store.loadAll(ids);
     List<JobStatus> out = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       if (!fields.get(i).isEmpty()) {

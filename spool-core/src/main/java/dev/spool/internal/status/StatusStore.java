@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The status side of the job store: each method one script or one command. A status is the job hash
@@ -88,22 +89,31 @@ public final class StatusStore {
   private static final int SUMMARIES_PER_CALL = 100;
 
   /**
-   * One queue's statuses with each field's value cut after at least {@code minChars} characters (in
-   * Redis, so a large value is not sent), the errors reduced to the last one's type and message;
-   * missing ones, and keys of another type, come back empty.
+   * Statuses with each field's value cut after at least {@code minChars} characters (in Redis, so a
+   * large value is not sent), the errors reduced to the last one's type and message; missing ones,
+   * and keys of another type, come back empty. One pipelined round trip.
    */
-  public List<Map<String, String>> loadSummaries(String queue, List<Long> numbers, int minChars) {
-    QueueKeys q = keys.queue(queue);
+  public List<Map<String, String>> loadSummaries(List<JobId> ids, int minChars) {
     // Cut in bytes: a character of UTF-8 takes at most 4, so minChars whole characters survive
     // (a character cut in two at the end reads as U+FFFD, after them).
     String maxBytes = Long.toString(4L * minChars);
+    // One call per run of up to 100 ids of the same queue (one Cluster slot), all pipelined.
     List<CompletableFuture<List<Object>>> calls = new ArrayList<>();
-    for (int from = 0; from < numbers.size(); from += SUMMARIES_PER_CALL) {
-      List<Long> slice = numbers.subList(from, Math.min(numbers.size(), from + SUMMARIES_PER_CALL));
-      String[] k = slice.stream().map(q::job).toArray(String[]::new);
-      calls.add(redis.eval(Script.STATUS_SUMMARIES, ScriptOutputType.MULTI, k, maxBytes));
+    int from = 0;
+    while (from < ids.size()) {
+      String queue = ids.get(from).queue();
+      QueueKeys q = keys.queue(queue);
+      List<String> k = new ArrayList<>();
+      while (from < ids.size()
+          && k.size() < SUMMARIES_PER_CALL
+          && ids.get(from).queue().equals(queue)) {
+        k.add(q.job(ids.get(from++).number()));
+      }
+      calls.add(
+          redis.eval(
+              Script.STATUS_SUMMARIES, ScriptOutputType.MULTI, k.toArray(String[]::new), maxBytes));
     }
-    List<Map<String, String>> out = new ArrayList<>(numbers.size());
+    List<Map<String, String>> out = new ArrayList<>(ids.size());
     for (CompletableFuture<List<Object>> call : calls) {
       for (Object flat : redis.<List<Object>>await(call)) {
         List<?> pairs = (List<?>) flat;
@@ -277,6 +287,12 @@ public final class StatusStore {
    */
   public QueryStep step(
       String queue, List<String> clauses, boolean count, long below, long offset, long limit) {
+    return redis.await(stepAsync(queue, clauses, count, below, offset, limit));
+  }
+
+  /** {@link #step}, sent without waiting for its answer (so that queues' steps share a trip). */
+  private CompletableFuture<QueryStep> stepAsync(
+      String queue, List<String> clauses, boolean count, long below, long offset, long limit) {
     QueueKeys q = keys.queue(queue);
     String[] args = new String[7 + clauses.size()];
     args[0] = q.jobPrefix();
@@ -288,15 +304,16 @@ public final class StatusStore {
     for (int i = 0; i < clauses.size(); i++) {
       args[6 + i] = clauses.get(i);
     }
-    List<Object> r =
-        redis.await(
-            redis.<List<Object>>eval(
-                Script.QUERY, ScriptOutputType.MULTI, new String[] {q.seq()}, args));
-    List<Long> numbers = new ArrayList<>(r.size() - 3);
-    for (int i = 3; i < r.size(); i++) {
-      numbers.add((Long) r.get(i));
-    }
-    return new QueryStep((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), numbers);
+    return redis
+        .<List<Object>>eval(Script.QUERY, ScriptOutputType.MULTI, new String[] {q.seq()}, args)
+        .thenApply(
+            r -> {
+              List<Long> numbers = new ArrayList<>(r.size() - 3);
+              for (int i = 3; i < r.size(); i++) {
+                numbers.add((Long) r.get(i));
+              }
+              return new QueryStep((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), numbers);
+            });
   }
 
   /**
@@ -319,21 +336,37 @@ public final class StatusStore {
   }
 
   /**
-   * Up to {@code limit} matching job numbers below {@code below}, newest first, and the cursor of
-   * the next page ({@link QueryStep#END} when none is left): keyset paging, so a deep page costs no
-   * more than the first.
+   * Per queue, up to {@code limit} matching job numbers below its cursor ({@code belowByQueue}),
+   * newest first, and the cursor of its next page ({@link QueryStep#END} when none is left): keyset
+   * paging, so a deep page costs no more than the first. Every round sends one step of each queue
+   * not yet done together, so a page over 20 queues costs the round trips of its longest walk, not
+   * the sum of them.
    */
-  public QueryStep page(String queue, List<String> clauses, long below, long limit) {
-    List<Long> out = new ArrayList<>();
-    long cursor = below;
-    while (true) {
-      QueryStep step = step(queue, clauses, false, cursor, 0, limit - out.size());
-      out.addAll(step.numbers());
-      cursor = step.cursor();
-      if (step.exhausted() || out.size() >= limit) {
-        return new QueryStep(cursor, 0, out.size(), out);
+  public Map<String, QueryStep> pages(
+      Map<String, Long> belowByQueue, Function<String, List<String>> clauses, long limit) {
+    Map<String, List<Long>> found = new HashMap<>();
+    Map<String, Long> cursors = new HashMap<>(belowByQueue);
+    Map<String, QueryStep> out = new HashMap<>();
+    while (out.size() < belowByQueue.size()) {
+      Map<String, CompletableFuture<QueryStep>> round = new HashMap<>();
+      for (Map.Entry<String, Long> e : cursors.entrySet()) {
+        String queue = e.getKey();
+        if (!out.containsKey(queue)) {
+          long wanted = limit - found.computeIfAbsent(queue, x -> new ArrayList<>()).size();
+          round.put(queue, stepAsync(queue, clauses.apply(queue), false, e.getValue(), 0, wanted));
+        }
+      }
+      for (Map.Entry<String, CompletableFuture<QueryStep>> e : round.entrySet()) {
+        QueryStep step = redis.await(e.getValue());
+        List<Long> numbers = found.get(e.getKey());
+        numbers.addAll(step.numbers());
+        cursors.put(e.getKey(), step.cursor());
+        if (step.exhausted() || numbers.size() >= limit) {
+          out.put(e.getKey(), new QueryStep(step.cursor(), 0, numbers.size(), numbers));
+        }
       }
     }
+    return out;
   }
 
   /** How many statuses of one queue match: as many bounded script calls as it takes. */
