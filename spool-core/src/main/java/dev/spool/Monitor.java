@@ -19,6 +19,13 @@ public interface Monitor {
    */
   QueuesSnapshot snapshot(List<String> queues);
 
+  /**
+   * Whether each of these queues is paused, and its limits, in their order: one round trip for all
+   * (as {@link QueueControl#isPaused}, {@link QueueControl#concurrencyLimit} and {@link
+   * QueueControl#rateLimit} read them one queue at a time).
+   */
+  List<QueueSettings> settings(List<String> queues);
+
   /** {@link #snapshot(List)} of every queue: one round trip more, to list them. */
   default QueuesSnapshot snapshot() {
     return snapshot(queues());

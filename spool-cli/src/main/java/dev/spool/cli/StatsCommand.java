@@ -4,6 +4,7 @@ import dev.spool.Durations;
 import dev.spool.Monitor;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.Spool;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +31,10 @@ public final class StatsCommand extends ClientCommand {
   int run(Spool spool) {
     Monitor monitor = spool.monitor();
     List<Line> lines = new ArrayList<>();
-    for (String queue : monitor.queues()) {
-      lines.add(new Line(monitor.counts(queue), spool.queue(queue).isPaused()));
+    List<String> names = monitor.queues();
+    List<QueueSettings> settings = monitor.settings(names); // one round trip for all
+    for (int i = 0; i < names.size(); i++) {
+      lines.add(new Line(monitor.counts(names.get(i)), settings.get(i).paused()));
     }
     List<NodeInfo> nodes = monitor.nodes();
     if (json()) {

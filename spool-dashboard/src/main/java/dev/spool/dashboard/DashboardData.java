@@ -6,6 +6,7 @@ import dev.spool.JobId;
 import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
+import dev.spool.QueueSettings;
 import dev.spool.QueuesSnapshot;
 import dev.spool.RecurringJob;
 import dev.spool.StatusCount;
@@ -27,8 +28,8 @@ interface DashboardData {
   /** These queues' counts, how many queues there are, and a version: one round trip. */
   QueuesSnapshot snapshot(List<String> queues);
 
-  /** Whether the queue is paused, and its limits (a few round trips: read it sparingly). */
-  QueueState queueState(String queue);
+  /** Whether these queues are paused, and their limits: one round trip for all. */
+  List<QueueSettings> settings(List<String> queues);
 
   /** Pauses a queue: no node starts its jobs until it is resumed; false if it was paused. */
   boolean pause(String queue);

@@ -8,6 +8,7 @@ import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.RecurringJob;
 import dev.spool.State;
 import dev.spool.Timestamp;
@@ -74,7 +75,7 @@ final class Documents {
     return t.name().toLowerCase(Locale.ROOT);
   }
 
-  static Map<String, Object> queue(QueueCounts c, QueueState state) {
+  static Map<String, Object> queue(QueueCounts c, QueueSettings settings) {
     return object(
         "queue", c.queue(),
         "ready", c.ready(),
@@ -83,12 +84,14 @@ final class Documents {
         "completed", c.completed(),
         "dead", c.dead(),
         "latencyMs", c.latency().toMillis(),
-        "paused", state.paused(),
-        "concurrencyLimit", state.concurrencyLimit(),
+        "paused", settings.paused(),
+        "concurrencyLimit",
+            settings.concurrencyLimit().isPresent() ? settings.concurrencyLimit().getAsInt() : null,
         "rateLimit",
-            state.rateLimit() == null
-                ? null
-                : object("max", state.rateLimit(), "perMillis", state.ratePer().toMillis()));
+            settings
+                .rateLimit()
+                .map(r -> object("max", r.max(), "perMillis", r.per().toMillis()))
+                .orElse(null));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.spool.dashboard;
 import dev.spool.JobId;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.QueuesSnapshot;
 import dev.spool.SpoolConnectionException;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class LiveOverview {
    * Each queue's pause and limits: a few round trips per queue, so read at most every {@link
    * #CONTROLS_MAX_AGE_NANOS}, and at once after this dashboard paused or resumed a queue.
    */
-  private Map<String, QueueState> controls = Map.of();
+  private Map<String, QueueSettings> controls = Map.of();
 
   private long controlsAtNanos;
   private SpoolConnectionException lastFailure;
@@ -110,13 +111,14 @@ final class LiveOverview {
     current = null;
   }
 
-  private Map<String, QueueState> controls(List<QueueCounts> counts) {
+  private Map<String, QueueSettings> controls(List<QueueCounts> counts) {
     long now = System.nanoTime();
     boolean stale = now - controlsAtNanos >= CONTROLS_MAX_AGE_NANOS;
     if (stale || !counts.stream().allMatch(c -> controls.containsKey(c.queue()))) {
-      Map<String, QueueState> read = new HashMap<>();
-      for (QueueCounts c : counts) {
-        read.put(c.queue(), data.queueState(c.queue()));
+      Map<String, QueueSettings> read = new HashMap<>();
+      for (QueueSettings settings :
+          data.settings(counts.stream().map(QueueCounts::queue).toList())) {
+        read.put(settings.queue(), settings);
       }
       controls = read;
       controlsAtNanos = now;
@@ -141,7 +143,7 @@ final class LiveOverview {
     List<Object> queueDocs = new ArrayList<>();
     long[] totals = new long[5];
     long longestWaitMs = 0;
-    Map<String, QueueState> states = controls(s.counts());
+    Map<String, QueueSettings> states = controls(s.counts());
     for (QueueCounts c : s.counts()) {
       queueDocs.add(Documents.queue(c, states.get(c.queue())));
       longestWaitMs = Math.max(longestWaitMs, c.latency().toMillis());

@@ -8,9 +8,8 @@ import dev.spool.JobId;
 import dev.spool.JobLogPage;
 import dev.spool.JobStatus;
 import dev.spool.NodeInfo;
-import dev.spool.QueueControl;
+import dev.spool.QueueSettings;
 import dev.spool.QueuesSnapshot;
-import dev.spool.RateLimit;
 import dev.spool.RecurringJob;
 import dev.spool.Spool;
 import dev.spool.State;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /** {@link DashboardData} on Spool's public API, as the command line uses it. */
@@ -56,15 +54,8 @@ final class SpoolData implements DashboardData {
   }
 
   @Override
-  public QueueState queueState(String queue) {
-    QueueControl control = spool.queue(queue);
-    OptionalInt concurrency = control.concurrencyLimit();
-    Optional<RateLimit<Object>> rate = control.rateLimit();
-    return new QueueState(
-        control.isPaused(),
-        concurrency.isPresent() ? concurrency.getAsInt() : null,
-        rate.map(RateLimit::max).orElse(null),
-        rate.map(RateLimit::per).orElse(null));
+  public List<QueueSettings> settings(List<String> queues) {
+    return spool.monitor().settings(queues);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.spool.JobStatus;
 import dev.spool.Monitor;
 import dev.spool.NodeInfo;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.Queues;
 import dev.spool.QueuesSnapshot;
 import dev.spool.State;
@@ -18,9 +19,11 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** {@link Monitor} over the job store. */
 public final class StoreMonitor implements Monitor {
@@ -41,6 +44,15 @@ public final class StoreMonitor implements Monitor {
   @Override
   public QueuesSnapshot snapshot(List<String> queues) {
     return activity.snapshot(queues.stream().map(Queues::validate).toList());
+  }
+
+  @Override
+  public List<QueueSettings> settings(List<String> queues) {
+    List<CompletableFuture<QueueSettings>> calls = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      calls.add(store.settingsAsync(Queues.validate(queue)));
+    }
+    return calls.stream().map(call -> store.redis().await(call)).toList();
   }
 
   @Override

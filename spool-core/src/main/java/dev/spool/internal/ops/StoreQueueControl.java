@@ -3,6 +3,7 @@ package dev.spool.internal.ops;
 import dev.spool.ConcurrencyLimit;
 import dev.spool.QueueControl;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.Queues;
 import dev.spool.RateLimit;
 import dev.spool.internal.Micros;
@@ -63,7 +64,7 @@ public final class StoreQueueControl implements QueueControl {
 
   @Override
   public boolean isPaused() {
-    return store.isPaused(shards().getFirst());
+    return settings().paused();
   }
 
   @Override
@@ -115,24 +116,16 @@ public final class StoreQueueControl implements QueueControl {
 
   @Override
   public OptionalInt concurrencyLimit() {
-    String stored = store.limits(shards().getFirst())[0];
-    try {
-      return stored == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(stored));
-    } catch (NumberFormatException e) {
-      return OptionalInt.empty(); // not a number: fetch ignores it too
-    }
+    return settings().concurrencyLimit();
   }
 
   @Override
   public Optional<RateLimit<Object>> rateLimit() {
-    String stored = store.limits(shards().getFirst())[1];
-    if (stored == null || !stored.matches("\\d{1,9}\\|\\d{1,12}")) {
-      return Optional.empty(); // none, or not as Spool writes it: fetch ignores it too
-    }
-    String[] parts = stored.split("\\|");
-    return Optional.of(
-        new RateLimit<>(
-            Integer.parseInt(parts[0]), Duration.ofMillis(Long.parseLong(parts[1])), null));
+    return settings().rateLimit();
+  }
+
+  private QueueSettings settings() {
+    return store.redis().await(store.settingsAsync(queue));
   }
 
   @Override

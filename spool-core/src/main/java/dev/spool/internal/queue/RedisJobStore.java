@@ -4,7 +4,9 @@ import dev.spool.DeadJob;
 import dev.spool.EnqueueNotReplicatedException;
 import dev.spool.JobId;
 import dev.spool.QueueCounts;
+import dev.spool.QueueSettings;
 import dev.spool.Queues;
+import dev.spool.RateLimit;
 import dev.spool.Retry;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
@@ -29,6 +31,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -817,15 +821,48 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** The queue's own limits as stored: {concurrency, rate}, each null if none. */
-  public String[] limits(String queue) {
-    QueueKeys q = keys.queue(queue);
-    List<KeyValue<String, String>> values =
-        redis.await(redis.async().mget(q.concurrencyLimit(), q.rateLimit()));
-    return new String[] {values.get(0).getValueOrElse(null), values.get(1).getValueOrElse(null)};
+  /**
+   * A queue's pause and limits as its first shard holds them (each shard holds its part of a
+   * limit), sent at once: many queues' settings pipelined cost one round trip.
+   */
+  public CompletableFuture<QueueSettings> settingsAsync(String queue) {
+    QueueKeys q = keys.queue(shards().physical(queue).getFirst());
+    CompletableFuture<Long> paused = redis.async().exists(q.paused()).toCompletableFuture();
+    CompletableFuture<List<KeyValue<String, String>>> limits =
+        redis.async().mget(q.concurrencyLimit(), q.rateLimit()).toCompletableFuture();
+    return paused.thenCombine(
+        limits,
+        (p, l) ->
+            new QueueSettings(
+                queue,
+                p == 1,
+                storedConcurrency(l.get(0).getValueOrElse(null)),
+                storedRate(l.get(1).getValueOrElse(null))));
   }
 
-  public boolean isPaused(String queue) {
-    return redis.await(redis.async().exists(keys.queue(queue).paused())) == 1;
+  /**
+   * A concurrency limit as setLimits stores it; one not so written reads as none, as fetch does.
+   */
+  private static OptionalInt storedConcurrency(String stored) {
+    if (stored == null || !stored.matches("\\d{1,9}")) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(Integer.parseInt(stored));
+  }
+
+  /** A rate limit as setLimits stores it ("max|millis"); one not so written reads as none. */
+  private static Optional<RateLimit<Object>> storedRate(String stored) {
+    if (stored == null || !stored.matches("\\d{1,9}\\|\\d{1,12}")) {
+      return Optional.empty();
+    }
+    String[] parts = stored.split("\\|");
+    try {
+      return Optional.of(
+          new RateLimit<>(
+              Integer.parseInt(parts[0]), Duration.ofMillis(Long.parseLong(parts[1])), null));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // 0 per window, or a window of 0 ms: no rate limit Spool wrote
+    }
   }
 
   @Override
