@@ -2,11 +2,13 @@ package dev.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.spool.internal.redis.Keys;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,5 +66,26 @@ class QueueSettingsIT {
     }
     assertThatThrownBy(() -> spool.monitor().settings(List.of("no|pipes")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aLimitWrittenByHandReadsAsFetchTakesIt() {
+    Keys keys = new Keys(f.namespace);
+    JobType<Fixtures.Noop> job = JobType.of("noop", Fixtures.Noop.class).withQueue("hand");
+    // No start per day: Spool refuses it, so it is no limit (fetch let one job a day start).
+    f.redis().set(keys.queue("hand").rateLimit(), "0|86400000");
+    f.redis().set(keys.queue("stopped").concurrencyLimit(), "-1"); // lets no job start
+    AtomicInteger ran = new AtomicInteger();
+    for (int i = 0; i < 5; i++) {
+      spool.enqueue(job, new Fixtures.Noop(i));
+    }
+
+    try (Worker w =
+        spool.worker("n").queues("hand").handle(job, (ctx, a) -> ran.incrementAndGet()).start()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> ran.get() == 5);
+    }
+    List<QueueSettings> read = spool.monitor().settings(List.of("hand", "stopped"));
+    assertThat(read.get(0).rateLimit()).isEmpty();
+    assertThat(read.get(1).concurrencyLimit()).hasValue(-1);
   }
 }

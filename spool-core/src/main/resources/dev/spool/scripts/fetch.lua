@@ -47,7 +47,8 @@ if queueLimit then
   if room < max then max = room end
 end
 local queueRate = redis.pcall('GET', qp .. 'rlimit')
-queueRate = type(queueRate) == 'string' and string.match(queueRate, '^%d+|%d+$') and (queueRate .. '|q') or nil
+-- A limit of 0 starts, or a window of 0 ms, is none Spool wrote (by hand): no limit, as reads show.
+queueRate = type(queueRate) == 'string' and string.match(queueRate, '^[1-9]%d*|[1-9]%d*$') and (queueRate .. '|q') or nil
 local deadline = serverMs() + leaseMs
 -- Reads that run after the first pop go through onOwn: a key of another type must not fail the
 -- call once jobs have left their ready lists (they would be lost).

@@ -841,10 +841,11 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * A concurrency limit as setLimits stores it; one not so written reads as none, as fetch does.
+   * A concurrency limit as fetch reads it: an integer (0 or below, written by hand, lets no job
+   * start, and reads so); anything else is no limit.
    */
   private static OptionalInt storedConcurrency(String stored) {
-    if (stored == null || !stored.matches("\\d{1,9}")) {
+    if (stored == null || !stored.matches("-?\\d{1,9}")) {
       return OptionalInt.empty();
     }
     return OptionalInt.of(Integer.parseInt(stored));
