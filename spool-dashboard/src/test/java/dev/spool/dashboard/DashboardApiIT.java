@@ -120,11 +120,9 @@ class DashboardApiIT {
 
   @Test
   void theOverviewReadsEachQueuesRunningJobsOnceHoweverManyNodesRunThem() {
-    try (SpoolRedis own = SpoolRedis.dedicated();
-        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
-        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
-        RedisClient client = RedisClient.create(own.uri())) {
-      RedisCommands<String, String> redisCli = client.connect().sync();
+    try (OwnRedis own = new OwnRedis()) {
+      Spool onOwn = own.spool;
+      RedisCommands<String, String> redisCli = own.cli;
       // 100 queues and 10 live nodes, one of them running a job.
       for (int i = 0; i < 100; i++) {
         onOwn.enqueue(TestJobs.IDLE.withQueue("q" + i), noArgs);
@@ -143,7 +141,7 @@ class DashboardApiIT {
             .until(() -> onOwn.statuses().findOrUnknown(running).state() == State.STARTED);
         long before = zrangeCalls(redisCli);
 
-        JsonNode overview = new Http(d.url()).get("api/overview").json();
+        JsonNode overview = own.api.get("api/overview").json();
 
         // Each queue's running jobs read once, not once a node (10 nodes: 1 010 and more). The
         // counts script and the nodes' own loops run ZRANGE too: about 250 in all.
@@ -541,12 +539,10 @@ class DashboardApiIT {
 
   @Test
   void deadPagesAcrossQueuesMergeByTimeAndADeepPageReadsNoMoreThanTheFirst() {
-    try (SpoolRedis own = SpoolRedis.dedicated();
-        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
-        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
-        RedisClient client = RedisClient.create(own.uri())) {
-      RedisCommands<String, String> redisCli = client.connect().sync();
-      Http api = new Http(d.url());
+    try (OwnRedis own = new OwnRedis()) {
+      Spool onOwn = own.spool;
+      RedisCommands<String, String> redisCli = own.cli;
+      Http api = own.api;
       // Day 300: two queues with 3 000 dead jobs each, 4 KB of arguments and error apiece,
       // dying in turns (written straight into Redis: failing 6 000 jobs takes too long).
       for (String queue : List.of("dead-a", "dead-b")) {
@@ -589,12 +585,10 @@ class DashboardApiIT {
 
   @Test
   void aJobsPageOfJobsWithLargeArgumentsReadsThePageNotTheirSize() throws Exception {
-    try (SpoolRedis own = SpoolRedis.dedicated();
-        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
-        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start();
-        RedisClient client = RedisClient.create(own.uri())) {
-      RedisCommands<String, String> redisCli = client.connect().sync();
-      Http api = new Http(d.url());
+    try (OwnRedis own = new OwnRedis()) {
+      Spool onOwn = own.spool;
+      RedisCommands<String, String> redisCli = own.cli;
+      Http api = own.api;
       // 50 jobs with 100 KB of arguments each, starting with characters of 2 to 4 bytes in UTF-8;
       // one has failed with a 50 KB message.
       String text = "\u00e9\u20ac\ud83d\ude00" + "x".repeat(100_000);
@@ -625,6 +619,28 @@ class DashboardApiIT {
       // The job's own page still has all of it.
       JsonNode detail = api.get("api/jobs/" + ids.getFirst()).json();
       assertThat(detail.toString()).contains("x".repeat(100_000));
+    }
+  }
+
+  /**
+   * A Redis of the test's own (its byte counters and keys are the test's alone), with a Spool, a
+   * dashboard and a client of its own on it.
+   */
+  private static final class OwnRedis implements AutoCloseable {
+    final SpoolRedis redis = SpoolRedis.dedicated();
+    final Spool spool =
+        Spool.builder().redis(redis.uri()).namespace(SpoolRedis.namespace()).build();
+    final SpoolDashboard dashboard = SpoolDashboard.builder().spool(spool).port(0).build().start();
+    final RedisClient client = RedisClient.create(redis.uri());
+    final RedisCommands<String, String> cli = client.connect().sync();
+    final Http api = new Http(dashboard.url());
+
+    @Override
+    public void close() {
+      client.shutdown();
+      dashboard.close();
+      spool.close();
+      redis.close();
     }
   }
 
