@@ -100,52 +100,20 @@ class SpoolMisconfigurationIT {
 
   @Test
   void aRetryPolicyRetryCannotFollowIsRefusedAtBinding() {
-    runner()
-        .withPropertyValues("spool.retry.attempts=0")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("spool.retry.attempts must be at least 1"));
-    runner()
-        .withPropertyValues("spool.retry.jitter=1.5")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("spool.retry.jitter must be in [0, 1)"));
-    runner()
-        .withPropertyValues("spool.retry.no-retry-for=java.lang.IllegalStateException,not a class")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining(
-                        "spool.retry.no-retry-for: not a class name: 'not a class'"));
+    assertRefused("spool.retry.attempts=0", "spool.retry.attempts must be at least 1");
+    assertRefused("spool.retry.jitter=1.5", "spool.retry.jitter must be in [0, 1)");
+    assertRefused(
+        "spool.retry.no-retry-for=java.lang.IllegalStateException,not a class",
+        "spool.retry.no-retry-for: not a class name: 'not a class'");
   }
 
   @Test
   void negativeDurationsAndThresholdsAreRefusedAtBinding() {
-    runner()
-        .withPropertyValues("spool.metrics.counts-max-age=-1s")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("spool.metrics.counts-max-age must not be negative"));
-    runner()
-        .withPropertyValues("spool.health.dead-growth-threshold=-5")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining(
-                        "spool.health.dead-growth-threshold must not be negative"));
+    assertRefused(
+        "spool.metrics.counts-max-age=-1s", "spool.metrics.counts-max-age must not be negative");
+    assertRefused(
+        "spool.health.dead-growth-threshold=-5",
+        "spool.health.dead-growth-threshold must not be negative");
   }
 
   /**
@@ -253,5 +221,12 @@ class SpoolMisconfigurationIT {
           .contains("\"spool.health.timeout\"")
           .contains("redis-cluster:"); // the IDE's help for spool.redis.uri names every form
     }
+  }
+
+  /** The application does not start with this property value, and its root cause says why. */
+  private void assertRefused(String property, String message) {
+    runner()
+        .withPropertyValues(property)
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining(message));
   }
 }
