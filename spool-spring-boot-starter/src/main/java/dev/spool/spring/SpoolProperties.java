@@ -1,12 +1,14 @@
 package dev.spool.spring;
 
 import dev.spool.Queues;
+import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -119,10 +121,7 @@ public class SpoolProperties {
     }
 
     public void setAttempts(int attempts) {
-      if (attempts < 1) {
-        throw new IllegalArgumentException(
-            "spool.retry.attempts must be at least 1, got " + attempts);
-      }
+      byRetrysRules(() -> new Retry(attempts, firstDelay, multiplier, jitter, List.of()));
       this.attempts = attempts;
     }
 
@@ -131,10 +130,7 @@ public class SpoolProperties {
     }
 
     public void setFirstDelay(Duration firstDelay) {
-      if (firstDelay.isNegative()) {
-        throw new IllegalArgumentException(
-            "spool.retry.first-delay must not be negative, got " + firstDelay);
-      }
+      byRetrysRules(() -> new Retry(attempts, firstDelay, multiplier, jitter, List.of()));
       this.firstDelay = firstDelay;
     }
 
@@ -143,10 +139,7 @@ public class SpoolProperties {
     }
 
     public void setMultiplier(double multiplier) {
-      if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-        throw new IllegalArgumentException(
-            "spool.retry.multiplier must be 1.0 or more, got " + multiplier);
-      }
+      byRetrysRules(() -> new Retry(attempts, firstDelay, multiplier, jitter, List.of()));
       this.multiplier = multiplier;
     }
 
@@ -155,9 +148,7 @@ public class SpoolProperties {
     }
 
     public void setJitter(double jitter) {
-      if (!(jitter >= 0.0 && jitter < 1.0)) {
-        throw new IllegalArgumentException("spool.retry.jitter must be in [0, 1), got " + jitter);
-      }
+      byRetrysRules(() -> new Retry(attempts, firstDelay, multiplier, jitter, List.of()));
       this.jitter = jitter;
     }
 
@@ -178,8 +169,24 @@ public class SpoolProperties {
     }
 
     /** The policy these properties describe. */
-    public dev.spool.Retry toRetry() {
-      return new dev.spool.Retry(attempts, firstDelay, multiplier, jitter, noRetryFor);
+    public Retry toRetry() {
+      return new Retry(attempts, firstDelay, multiplier, jitter, noRetryFor);
+    }
+
+    /**
+     * Checks a value by Retry's own rules, refusing it in the property's name: Retry's "firstDelay
+     * must not be negative, …" is "spool.retry.first-delay must not be negative, …".
+     */
+    private static void byRetrysRules(Runnable build) {
+      try {
+        build.run();
+      } catch (IllegalArgumentException e) {
+        String message = e.getMessage();
+        int space = message.indexOf(' ');
+        String field =
+            message.substring(0, space).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+        throw new IllegalArgumentException("spool.retry." + field + message.substring(space));
+      }
     }
   }
 

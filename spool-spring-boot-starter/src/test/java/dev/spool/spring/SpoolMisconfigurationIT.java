@@ -102,6 +102,9 @@ class SpoolMisconfigurationIT {
   void aRetryPolicyRetryCannotFollowIsRefusedAtBinding() {
     assertRefused("spool.retry.attempts=0", "spool.retry.attempts must be at least 1");
     assertRefused("spool.retry.jitter=1.5", "spool.retry.jitter must be in [0, 1)");
+    // Retry's own rules, in the property's name (Retry says "firstDelay must not be negative").
+    assertRefused("spool.retry.first-delay=-1s", "spool.retry.first-delay must not be negative");
+    assertRefused("spool.retry.multiplier=0.5", "spool.retry.multiplier must be 1.0 or more");
     assertRefused(
         "spool.retry.no-retry-for=java.lang.IllegalStateException,not a class",
         "spool.retry.no-retry-for: not a class name: 'not a class'");
