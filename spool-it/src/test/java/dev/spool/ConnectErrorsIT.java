@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,7 +92,8 @@ class ConnectErrorsIT {
         .hasMessageContaining("are not a Redis Cluster (cluster support disabled)");
   }
 
-  @Test
+  // Repeated: Lettuce now and then lost the server's answer in a race with its own look at it.
+  @RepeatedTest(10)
   void aDatabaseThatDoesNotExistIsNamed() {
     SpoolRedis redis = SpoolRedis.embedded();
 
