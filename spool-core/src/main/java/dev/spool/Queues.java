@@ -15,6 +15,14 @@ public final class Queues {
    * @param weight 1 to 1000, or 0 if the entry gives none
    */
   public record Entry(String name, int weight) {
+    public Entry {
+      validate(name);
+      if (weight < 0 || weight > 1_000) {
+        throw new IllegalArgumentException(
+            "weight of '" + name + "' must be 1 to 1000 (0: none given), got " + weight);
+      }
+    }
+
     /**
      * Reads an entry.
      *

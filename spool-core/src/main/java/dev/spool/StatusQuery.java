@@ -181,10 +181,11 @@ public final class StatusQuery {
 
   /**
    * Statuses as a list view shows them: each field's value cut short in Redis after at least {@code
-   * maxChars} characters (arguments, results, data), and the errors reduced to the last one's type
-   * and message, cut so too. A page of jobs with large arguments then costs the page, not their
-   * size. Such statuses are for showing: their arguments and other JSON fields may be cut mid-value
-   * (and then read as absent), so {@link Statuses#find} a job for the whole of it.
+   * maxChars} characters, and never before 64 (so states, names and times stay whole), and the
+   * errors reduced to the last one (its type and message, cut so too). A page of jobs with large
+   * arguments then costs the page, not their size. Such statuses are for showing: their arguments
+   * and other JSON fields may be cut mid-value (and then read as absent), so {@link Statuses#find}
+   * a job for the whole of it. Deleting and kill requests read whole statuses whatever the query.
    *
    * @param maxChars at least 1; 0 for whole fields again
    */
@@ -269,7 +270,7 @@ public final class StatusQuery {
   /** Requests a kill of every matching status; returns how many requests were made. */
   public long requestKillAll() {
     long n = 0;
-    for (JobStatus s : this.offset(0).limit(Long.MAX_VALUE).list()) {
+    for (JobStatus s : this.offset(0).limit(Long.MAX_VALUE).clipped(0).list()) {
       if (!s.isCompleted() && s.state() != State.KILLED) {
         s.requestKill();
         n++;

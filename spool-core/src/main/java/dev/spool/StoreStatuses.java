@@ -231,7 +231,7 @@ final class StoreStatuses implements Statuses {
   }
 
   long deleteAll(StatusQuery q, boolean force) {
-    List<JobStatus> all = q.list();
+    List<JobStatus> all = q.clipped(0).list(); // whole: their states decide
     if (!force) {
       for (JobStatus s : all) {
         if (!s.isCompleted()) {

@@ -24,6 +24,10 @@ class QueuesTest {
     assertThatThrownBy(() -> Queues.Entry.parse("bad name=2"))
         .hasMessageContaining("invalid queue name 'bad name'");
     assertThatThrownBy(() -> Queues.Entry.parse("=2"))
-        .hasMessageContaining("invalid queue name ''");
+        .hasMessageContaining(
+            "invalid queue name ''"); // Made directly, an entry keeps the same rules.
+    assertThatThrownBy(() -> new Queues.Entry("bad name", 1))
+        .hasMessageContaining("invalid queue name 'bad name'");
+    assertThatThrownBy(() -> new Queues.Entry("low", -3)).hasMessageContaining("got -3");
   }
 }

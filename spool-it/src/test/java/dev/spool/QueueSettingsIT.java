@@ -69,23 +69,31 @@ class QueueSettingsIT {
   }
 
   @Test
-  void aLimitWrittenByHandReadsAsFetchTakesIt() {
+  void aRateLimitWrittenByHandOutsideSpoolsBoundsIsNoLimitForFetchAsForReads() {
     Keys keys = new Keys(f.namespace);
-    JobType<Fixtures.Noop> job = JobType.of("noop", Fixtures.Noop.class).withQueue("hand");
-    // No start per day: Spool refuses it, so it is no limit (fetch let one job a day start).
-    f.redis().set(keys.queue("hand").rateLimit(), "0|86400000");
-    f.redis().set(keys.queue("stopped").concurrencyLimit(), "-1"); // lets no job start
+    // Each let one job a day (or two) start before: 0 starts, a window over a day, a leading 0.
+    List<String> written = List.of("0|86400000", "1|172800000", "01|86400000");
+    List<String> queues = List.of("zero", "long", "padded");
     AtomicInteger ran = new AtomicInteger();
-    for (int i = 0; i < 5; i++) {
-      spool.enqueue(job, new Fixtures.Noop(i));
+    Worker.Builder worker = spool.worker("n");
+    for (int i = 0; i < queues.size(); i++) {
+      String queue = queues.get(i);
+      f.redis().set(keys.queue(queue).rateLimit(), written.get(i));
+      JobType<Fixtures.Noop> job =
+          JobType.of("noop-" + queue, Fixtures.Noop.class).withQueue(queue);
+      for (int n = 0; n < 3; n++) {
+        spool.enqueue(job, new Fixtures.Noop(n));
+      }
+      worker.queues(queue).handle(job, (ctx, a) -> ran.incrementAndGet());
     }
+    f.redis().set(keys.queue("stopped").concurrencyLimit(), "-1"); // lets no job start
 
-    try (Worker w =
-        spool.worker("n").queues("hand").handle(job, (ctx, a) -> ran.incrementAndGet()).start()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> ran.get() == 5);
+    try (Worker w = worker.start()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> ran.get() == 9);
     }
-    List<QueueSettings> read = spool.monitor().settings(List.of("hand", "stopped"));
-    assertThat(read.get(0).rateLimit()).isEmpty();
-    assertThat(read.get(1).concurrencyLimit()).hasValue(-1);
+    List<QueueSettings> read = spool.monitor().settings(queues);
+    assertThat(read).allSatisfy(s -> assertThat(s.rateLimit()).isEmpty());
+    assertThat(spool.monitor().settings(List.of("stopped")).getFirst().concurrencyLimit())
+        .hasValue(-1);
   }
 }

@@ -242,26 +242,37 @@ class StatusesIT {
       String lots = "\u20ac" + "y".repeat(50_000);
       JobStatus big =
           statuses.create().jobName("D").jobArgs(Map.of("k", lots)).save(Map.of("d", lots));
+      JobStatus strings = statuses.create().jobName("S").started();
+      JobStatus fine = statuses.create().jobName("F").started().succeeded();
+      String key = f.namespace + ":{default}:job:";
       f.redis()
           .hset(
-              f.namespace + ":{default}:job:" + big.id().number(),
+              key + big.id().number(),
               "er",
               "[{\"type\":\"Old\",\"message\":\"x\"},{\"type\":\"Boom\",\"message\":\""
                   + lots
                   + "\"}]");
+      // Errors by hand may be any JSON: the last one shows as its text, however short the list.
+      f.redis().hset(key + strings.id().number(), "er", "[\"first\",{\"code\":42}]");
 
-      JobStatus clipped = statuses.all().jobName("D").clipped(10).page(null).statuses().getFirst();
+      JobStatus clipped = statuses.all().jobName("D").clipped(100).page(null).statuses().getFirst();
       JobStatus whole = statuses.all().jobName("D").page(null).statuses().getFirst();
 
-      assertThat(clipped.raw().get("ja")).startsWith("{\"k\":\"\u20acyyy").hasSizeLessThan(41);
+      assertThat(clipped.raw().get("ja")).startsWith("{\"k\":\"\u20acyyy").hasSizeLessThan(401);
       assertThat(clipped.jobArgs()).isEmpty(); // cut mid-value: reads as absent, not as garbage
       assertThat(clipped.errors()).hasSize(1);
       Map<?, ?> last = (Map<?, ?>) clipped.errors().getFirst();
       assertThat(last.get("type")).isEqualTo("Boom");
-      assertThat((String) last.get("message")).startsWith("\u20acyyyyyyyyy").hasSizeLessThan(41);
+      assertThat((String) last.get("message")).startsWith("\u20acyyyyyyyyy").hasSizeLessThan(401);
       assertThat(clipped.jobName()).contains("D");
       assertThat(whole.jobArgs()).containsEntry("k", lots);
       assertThat(whole.errors()).hasSize(2);
+      assertThat(statuses.all().jobName("S").clipped(1).list().getFirst().errors())
+          .containsExactly("{\"code\":42}");
+      // However short the cut, states, names and times stay whole.
+      JobStatus least = statuses.all().jobName("F").clipped(1).list().getFirst();
+      assertThat(least.state()).isEqualTo(State.SUCCEEDED);
+      assertThat(least.raw()).isEqualTo(fine.reload().raw());
       assertThatThrownBy(() -> statuses.all().clipped(-1))
           .isInstanceOf(IllegalArgumentException.class);
     }

@@ -47,8 +47,17 @@ if queueLimit then
   if room < max then max = room end
 end
 local queueRate = redis.pcall('GET', qp .. 'rlimit')
--- A limit of 0 starts, or a window of 0 ms, is none Spool wrote (by hand): no limit, as reads show.
-queueRate = type(queueRate) == 'string' and string.match(queueRate, '^[1-9]%d*|[1-9]%d*$') and (queueRate .. '|q') or nil
+-- As Spool writes it: "<max>|<per ms>" within RateLimit's bounds (1 to 100 000 starts per 1 ms to
+-- a day). Anything else was written by hand and is no limit, as reads of the queue show it.
+do
+  local n, per = nil, nil
+  if type(queueRate) == 'string' then n, per = string.match(queueRate, '^([1-9]%d*)|([1-9]%d*)$') end
+  if n and tonumber(n) <= 100000 and tonumber(per) <= 86400000 then
+    queueRate = queueRate .. '|q'
+  else
+    queueRate = nil
+  end
+end
 local deadline = serverMs() + leaseMs
 -- Reads that run after the first pop go through onOwn: a key of another type must not fail the
 -- call once jobs have left their ready lists (they would be lost).

@@ -4,20 +4,26 @@
   KEYS[1] .. KEYS[n] {q}:job:<id>  HASH  the statuses, of one queue
   ARGV[1] the most bytes of a field's value
   Returns: per key, its fields and values as HGETALL gives them (none for no status, or a key of
-  another type); a longer value is cut to ARGV[1] bytes, but the errors ('er', a JSON list) keep
-  only their last entry's type and message, each cut so, so that the list still reads. ]]
+  another type); a longer value is cut to ARGV[1] bytes, but the errors ('er', a JSON list) are
+  reduced to their last entry, its type and message each cut so, so that the list still reads. ]]
 local max = tonumber(ARGV[1])
 
+-- The errors as a list shows them: the last one only, its type and message cut; one that is no
+-- {type, message} map (a status's errors by hand may be any JSON) as its JSON text, cut. Nil for
+-- errors that are not a JSON list (the value is then cut as any other).
 local function lastError(json)
   local ok, list = pcall(cjson.decode, json)
-  if not ok or type(list) ~= 'table' or #list == 0 or type(list[#list]) ~= 'table' then
-    return nil
+  if not ok or type(list) ~= 'table' or #list == 0 then return nil end
+  local last = list[#list]
+  if type(last) == 'table' and (type(last.type) == 'string' or type(last.message) == 'string') then
+    local short = {}
+    for _, field in ipairs({'type', 'message'}) do
+      if type(last[field]) == 'string' then short[field] = string.sub(last[field], 1, max) end
+    end
+    return cjson.encode({short})
   end
-  local last, short = list[#list], {}
-  for _, field in ipairs({'type', 'message'}) do
-    if type(last[field]) == 'string' then short[field] = string.sub(last[field], 1, max) end
-  end
-  return cjson.encode({short})
+  local text = type(last) == 'string' and last or cjson.encode(last)
+  return cjson.encode({string.sub(text, 1, max)})
 end
 
 local out = {}
@@ -25,8 +31,10 @@ for i, key in ipairs(KEYS) do
   local ok, flat = pcall(redis.call, 'HGETALL', key)
   if not ok then flat = {} end
   for j = 2, #flat, 2 do
-    if #flat[j] > max then
-      flat[j] = flat[j - 1] == 'er' and lastError(flat[j]) or string.sub(flat[j], 1, max)
+    if flat[j - 1] == 'er' then
+      flat[j] = lastError(flat[j]) or string.sub(flat[j], 1, max)
+    elseif #flat[j] > max then
+      flat[j] = string.sub(flat[j], 1, max)
     end
   end
   out[i] = flat

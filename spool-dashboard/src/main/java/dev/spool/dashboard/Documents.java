@@ -116,7 +116,7 @@ final class Documents {
   /** A status in a list: enough to find it, with its arguments cut short. */
   static Map<String, Object> jobSummary(JobStatus s) {
     String args = s.raw().get(ARGS_FIELD);
-    if (args == null) {
+    if (args == null && !"{}".equals(s.raw().get(JOB_ARGS_FIELD))) {
       // The job args labels as stored (JSON), which a clipped status may hold cut short.
       args = s.raw().get(JOB_ARGS_FIELD);
     }

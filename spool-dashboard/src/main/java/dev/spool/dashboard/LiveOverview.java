@@ -27,8 +27,8 @@ final class LiveOverview {
   private long snapshotAtNanos;
 
   /**
-   * Each queue's pause and limits: a few round trips per queue, so read at most every {@link
-   * #CONTROLS_MAX_AGE_NANOS}, and at once after this dashboard paused or resumed a queue.
+   * Each queue's pause and limits (one round trip for all, yet seldom changed): read at most every
+   * {@link #CONTROLS_MAX_AGE_NANOS}, and at once after this dashboard paused or resumed a queue.
    */
   private Map<String, QueueSettings> controls = Map.of();
 

@@ -851,9 +851,12 @@ public final class RedisJobStore implements JobStore {
     return OptionalInt.of(Integer.parseInt(stored));
   }
 
-  /** A rate limit as setLimits stores it ("max|millis"); one not so written reads as none. */
+  /**
+   * A rate limit as fetch reads it: "max|millis" within {@link RateLimit}'s bounds, no leading
+   * zeros; anything else (written by hand) is no limit, there as here.
+   */
   private static Optional<RateLimit<Object>> storedRate(String stored) {
-    if (stored == null || !stored.matches("\\d{1,9}\\|\\d{1,12}")) {
+    if (stored == null || !stored.matches("[1-9]\\d{0,8}\\|[1-9]\\d{0,11}")) {
       return Optional.empty();
     }
     String[] parts = stored.split("\\|");
@@ -862,7 +865,7 @@ public final class RedisJobStore implements JobStore {
           new RateLimit<>(
               Integer.parseInt(parts[0]), Duration.ofMillis(Long.parseLong(parts[1])), null));
     } catch (IllegalArgumentException e) {
-      return Optional.empty(); // 0 per window, or a window of 0 ms: no rate limit Spool wrote
+      return Optional.empty(); // beyond 100 000 starts or a day's window: fetch ignores it too
     }
   }
 

@@ -72,11 +72,17 @@ final class LettuceClient {
     }
   }
 
+  /** Whether the failure, a cause or a suppressed one (a cluster node's) is that lost answer. */
   static boolean handshakeAnswerLost(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null
           && t.getMessage().contains("RedisHandshakeHandler not registered")) {
         return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (handshakeAnswerLost(s)) {
+          return true;
+        }
       }
     }
     return false;

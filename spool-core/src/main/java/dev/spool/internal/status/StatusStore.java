@@ -85,8 +85,14 @@ public final class StatusStore {
     return out;
   }
 
-  /** Statuses per call of status-summaries: a page of 10 000 is many short calls, pipelined. */
-  private static final int SUMMARIES_PER_CALL = 100;
+  /**
+   * Statuses per call of status-summaries: each is read whole into the script's memory before it is
+   * cut (10 with 512 KiB of arguments each: 5 MB), and the calls of a page are pipelined.
+   */
+  private static final int SUMMARIES_PER_CALL = 10;
+
+  /** The fewest bytes of a field a summary keeps: states, names and times are never cut. */
+  private static final long SUMMARY_MIN_BYTES = 256;
 
   /**
    * Statuses with each field's value cut after at least {@code minChars} characters (in Redis, so a
@@ -96,7 +102,7 @@ public final class StatusStore {
   public List<Map<String, String>> loadSummaries(List<JobId> ids, int minChars) {
     // Cut in bytes: a character of UTF-8 takes at most 4, so minChars whole characters survive
     // (a character cut in two at the end reads as U+FFFD, after them).
-    String maxBytes = Long.toString(4L * minChars);
+    String maxBytes = Long.toString(Math.max(SUMMARY_MIN_BYTES, 4L * minChars));
     // One call per run of up to 100 ids of the same queue (one Cluster slot), all pipelined.
     List<CompletableFuture<List<Object>>> calls = new ArrayList<>();
     int from = 0;
