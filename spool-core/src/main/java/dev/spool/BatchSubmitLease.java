@@ -27,6 +27,7 @@ final class BatchSubmitLease implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private long deadline; // as listed; guarded by lock
   private boolean lost; // guarded by lock
+  private boolean unsure; // a renewal went unanswered: it may have moved the deadline; by lock
   private boolean ended; // guarded by lock
   private Thread renewer; // guarded by lock
 
@@ -78,9 +79,30 @@ final class BatchSubmitLease implements AutoCloseable {
   long withDeadline(LongUnaryOperator call) {
     lock.lock();
     try {
-      return call.applyAsLong(deadline);
+      resyncIfUnsure();
+      return lost ? -1 : call.applyAsLong(deadline);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * After a renewal that went unanswered (a command timeout, say), which may have moved the
+   * deadline all the same, reads the one listed: a whole number of milliseconds is this submit's
+   * own (a worker node's claim lists half a millisecond more), so it is taken; none, or a claim's,
+   * means a worker node has the submit. Without it, the next call would compare the old deadline
+   * and take its own renewal for a take-over. Called under the lock.
+   */
+  private void resyncIfUnsure() {
+    if (!unsure || lost) {
+      return;
+    }
+    Double listed = store.batchSubmitDeadline(queue, token);
+    unsure = false;
+    if (listed == null || listed != Math.rint(listed)) {
+      lost = true;
+    } else {
+      deadline = listed.longValue();
     }
   }
 
@@ -100,7 +122,13 @@ final class BatchSubmitLease implements AutoCloseable {
       if (lost || ended) {
         return false;
       }
+      resyncIfUnsure();
+      if (lost) {
+        return false;
+      }
+      unsure = true; // until its answer comes
       long next = store.batchSubmitRenew(queue, token, Long.toString(deadline), lease.toMillis());
+      unsure = false;
       if (next == 0) {
         lost = true;
         return false;
@@ -125,6 +153,7 @@ final class BatchSubmitLease implements AutoCloseable {
     lock.lock();
     try {
       ended = true;
+      resyncIfUnsure();
       if (lost) {
         return false;
       }

@@ -10,6 +10,9 @@ import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -213,6 +216,43 @@ class BatchSubmitLeaseIT {
     BatchProgress progress = f.spool.batch(batch.id()).progress(); // the app's Spool is closed
     assertThat(progress.succeeded()).isEqualTo(100);
     assertThat(progress.failed()).isZero();
+  }
+
+  @Test
+  void aRenewalThatTimesOutWhileRedisIsBusyCostsTheSubmitNothing() {
+    // Redis busy for 800 ms (a script of another client): a renewal in that time runs out of its
+    // 200 ms command timeout. The submit must go on from the deadline listed (read again, since
+    // such a renewal may have moved it unseen) and end its lease itself. A Redis of its own: the
+    // busy script must not stall other tests.
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        RedisClient client = RedisClient.create(own.uri())) {
+      RedisCommands<String, String> busy = client.connect().sync();
+      JobType<Noop> stuck =
+          keyed(
+              "stuck",
+              () ->
+                  busy.eval(
+                      "local function us() local t = redis.call('TIME')"
+                          + " return t[1] * 1000000 + t[2] end"
+                          + " local start = us() while us() - start < 800000 do end return 1",
+                      ScriptOutputType.INTEGER));
+      Batch batch;
+      try (Spool app =
+          Spool.builder()
+              .redis(own.uri())
+              .namespace(f.namespace)
+              .commandTimeout(Duration.ofMillis(200))
+              .batchSubmitLease(Duration.ofSeconds(3)) // renewed every 500 ms
+              .build()) {
+        Batch.Builder b = app.batch().onComplete(REPORT, new Noop(-1));
+        for (int i = 0; i < 100; i++) {
+          b.add(stuck, new Noop(i));
+        }
+        batch = b.submit();
+        assertThat(app.batch(batch.id()).progress().pending()).isEqualTo(100);
+      }
+      assertThat(busy.zcard(submits())).isZero(); // ended by the submit, not left to a settle
+    }
   }
 
   @RepeatedTest(10)

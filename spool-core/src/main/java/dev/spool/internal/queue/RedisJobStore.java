@@ -466,6 +466,15 @@ public final class RedisJobStore implements JobStore {
         batchSubmit(queue, ScriptOutputType.INTEGER, "renew", token, seen, Long.toString(leaseMs)));
   }
 
+  /**
+   * A batch submit's deadline as listed, or null if it is not (ended, or settled): what a submit
+   * whose renewal went unanswered reads to learn whether that renewal moved it.
+   */
+  public Double batchSubmitDeadline(String queue, String token) {
+    return redis.awaitOrIfWrongType(
+        redis.async().zscore(keys.queue(queue).batchSubmits(), token), null);
+  }
+
   /** Ends a batch submit (its own, or a settled one); false if another has it now. */
   public boolean batchSubmitEnd(String queue, String token, String seen) {
     return redis.<Long>await(batchSubmit(queue, ScriptOutputType.INTEGER, "end", token, seen)) == 1;
