@@ -107,11 +107,7 @@ final class StoreStatuses implements Statuses {
   }
 
   long count(StatusQuery q) {
-    long total = 0;
-    for (String queue : queuesOf(q)) {
-      total += store.count(queue, q.encode(queue));
-    }
-    return total;
+    return store.count(queuesOf(q), q::encode); // every queue's calls in the same round trips
   }
 
   StatusCount countFor(StatusQuery q, Duration within, String cursor) {
@@ -200,11 +196,14 @@ final class StoreStatuses implements Statuses {
       return load(ids(queue, store.query(queue, q.encode(queue), offset, limit)), q.clipChars());
     }
     long window = limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.addExact(offset, limit);
-    List<JobStatus> merged = new ArrayList<>();
-    for (String queue : queues) {
-      merged.addAll(
-          load(ids(queue, store.query(queue, q.encode(queue), 0, window)), q.clipChars()));
-    }
+    // Each queue's first offset + limit matches, walked together, then read in one round trip.
+    Map<String, Long> fromNewest = new HashMap<>();
+    queues.forEach(queue -> fromNewest.put(queue, QueryStep.FROM_NEWEST));
+    List<JobId> ids = new ArrayList<>();
+    store
+        .pages(fromNewest, q::encode, window)
+        .forEach((queue, step) -> ids.addAll(ids(queue, step.numbers())));
+    List<JobStatus> merged = new ArrayList<>(load(ids, q.clipChars()));
     merged.sort(NEWEST_FIRST);
     int from = (int) Math.min(offset, merged.size());
     int to = (int) Math.min(merged.size(), from + Math.min(limit, Integer.MAX_VALUE));

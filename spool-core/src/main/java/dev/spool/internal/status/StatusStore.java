@@ -377,16 +377,33 @@ public final class StatusStore {
 
   /** How many statuses of one queue match: as many bounded script calls as it takes. */
   public long count(String queue, List<String> clauses) {
+    return count(List.of(queue), name -> clauses);
+  }
+
+  /**
+   * How many statuses of these queues match, all counted together: every round sends one bounded
+   * call of each queue not yet counted, so many queues cost the round trips of the longest count.
+   */
+  public long count(List<String> queues, Function<String, List<String>> clauses) {
+    Map<String, Long> cursors = new HashMap<>();
+    queues.forEach(queue -> cursors.put(queue, QueryStep.FROM_NEWEST));
     long total = 0;
-    long below = QueryStep.FROM_NEWEST;
-    while (true) {
-      QueryStep step = step(queue, clauses, true, below, 0, 0);
-      total += step.counted();
-      if (step.exhausted()) {
-        return total;
+    while (!cursors.isEmpty()) {
+      Map<String, CompletableFuture<QueryStep>> round = new HashMap<>();
+      cursors.forEach(
+          (queue, below) ->
+              round.put(queue, stepAsync(queue, clauses.apply(queue), true, below, 0, 0)));
+      for (Map.Entry<String, CompletableFuture<QueryStep>> e : round.entrySet()) {
+        QueryStep step = redis.await(e.getValue());
+        total += step.counted();
+        if (step.exhausted()) {
+          cursors.remove(e.getKey());
+        } else {
+          cursors.put(e.getKey(), step.cursor());
+        }
       }
-      below = step.cursor();
     }
+    return total;
   }
 
   /**
