@@ -28,6 +28,9 @@ end
 
 local out = {}
 for i, key in ipairs(KEYS) do
+  -- Whole hashes, each one job's status: a fixed set of fields by construction (state, times,
+  -- names, args, result, data, errors, log count), and at most 10 keys a call (StatusStore), so the
+  -- work is bounded by the batch whatever the history; large values are cut below.
   local ok, flat = pcall(redis.call, 'HGETALL', key)
   if not ok then flat = {} end
   for j = 2, #flat, 2 do

@@ -350,28 +350,10 @@ public final class StatusStore {
    */
   public Map<String, QueryStep> pages(
       Map<String, Long> belowByQueue, Function<String, List<String>> clauses, long limit) {
-    Map<String, List<Long>> found = new HashMap<>();
-    Map<String, Long> cursors = new HashMap<>(belowByQueue);
     Map<String, QueryStep> out = new HashMap<>();
-    while (out.size() < belowByQueue.size()) {
-      Map<String, CompletableFuture<QueryStep>> round = new HashMap<>();
-      for (Map.Entry<String, Long> e : cursors.entrySet()) {
-        String queue = e.getKey();
-        if (!out.containsKey(queue)) {
-          long wanted = limit - found.computeIfAbsent(queue, x -> new ArrayList<>()).size();
-          round.put(queue, stepAsync(queue, clauses.apply(queue), false, e.getValue(), 0, wanted));
-        }
-      }
-      for (Map.Entry<String, CompletableFuture<QueryStep>> e : round.entrySet()) {
-        QueryStep step = redis.await(e.getValue());
-        List<Long> numbers = found.get(e.getKey());
-        numbers.addAll(step.numbers());
-        cursors.put(e.getKey(), step.cursor());
-        if (step.exhausted() || numbers.size() >= limit) {
-          out.put(e.getKey(), new QueryStep(step.cursor(), 0, numbers.size(), numbers));
-        }
-      }
-    }
+    walkTogether(belowByQueue, clauses, false, limit)
+        .forEach(
+            (queue, w) -> out.put(queue, new QueryStep(w.cursor, 0, w.numbers.size(), w.numbers)));
     return out;
   }
 
@@ -385,25 +367,56 @@ public final class StatusStore {
    * call of each queue not yet counted, so many queues cost the round trips of the longest count.
    */
   public long count(List<String> queues, Function<String, List<String>> clauses) {
-    Map<String, Long> cursors = new HashMap<>();
-    queues.forEach(queue -> cursors.put(queue, QueryStep.FROM_NEWEST));
-    long total = 0;
-    while (!cursors.isEmpty()) {
+    Map<String, Long> fromNewest = new HashMap<>();
+    queues.forEach(queue -> fromNewest.put(queue, QueryStep.FROM_NEWEST));
+    return walkTogether(fromNewest, clauses, true, 0).values().stream()
+        .mapToLong(w -> w.counted)
+        .sum();
+  }
+
+  /** One queue's walk of the query script: where it stands, and what it found so far. */
+  private static final class Walk {
+    long cursor;
+    long counted;
+    final List<Long> numbers = new ArrayList<>();
+
+    Walk(long below) {
+      this.cursor = below;
+    }
+  }
+
+  /**
+   * Walks the queues' query steps together: each round sends one bounded call of every queue still
+   * walking (pipelined), until each is exhausted or, listing, has {@code limit} numbers.
+   */
+  private Map<String, Walk> walkTogether(
+      Map<String, Long> belowByQueue,
+      Function<String, List<String>> clauses,
+      boolean count,
+      long limit) {
+    Map<String, Walk> walks = new HashMap<>();
+    belowByQueue.forEach((queue, below) -> walks.put(queue, new Walk(below)));
+    List<String> walking = new ArrayList<>(walks.keySet());
+    while (!walking.isEmpty()) {
       Map<String, CompletableFuture<QueryStep>> round = new HashMap<>();
-      cursors.forEach(
-          (queue, below) ->
-              round.put(queue, stepAsync(queue, clauses.apply(queue), true, below, 0, 0)));
+      for (String queue : walking) {
+        Walk w = walks.get(queue);
+        long wanted = count ? 0 : limit - w.numbers.size();
+        round.put(queue, stepAsync(queue, clauses.apply(queue), count, w.cursor, 0, wanted));
+      }
+      walking = new ArrayList<>();
       for (Map.Entry<String, CompletableFuture<QueryStep>> e : round.entrySet()) {
         QueryStep step = redis.await(e.getValue());
-        total += step.counted();
-        if (step.exhausted()) {
-          cursors.remove(e.getKey());
-        } else {
-          cursors.put(e.getKey(), step.cursor());
+        Walk w = walks.get(e.getKey());
+        w.numbers.addAll(step.numbers());
+        w.counted += step.counted();
+        w.cursor = step.cursor();
+        if (!step.exhausted() && (count || w.numbers.size() < limit)) {
+          walking.add(e.getKey());
         }
       }
     }
-    return total;
+    return walks;
   }
 
   /**
