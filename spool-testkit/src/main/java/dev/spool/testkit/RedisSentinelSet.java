@@ -294,6 +294,7 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
                     + ", the sentinels' flags "
                     + flags;
             if (!nudged[0]
+                && master != port // never at itself: the sentinels have not failed over yet
                 && "master".equals(replication.get("role"))
                 && System.nanoTime() - restartedAt > REJOIN_NUDGE_AFTER.toNanos()) {
               // Sentinel converts a returning old master only after it saw it report its stale
