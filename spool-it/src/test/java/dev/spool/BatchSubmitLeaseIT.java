@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -313,8 +314,13 @@ class BatchSubmitLeaseIT {
         .isInstanceOf(BatchSubmitException.class)
         .hasMessageContaining("took the submit over");
     BatchSubmitException e = (BatchSubmitException) t;
-    assertThat(e.notEnqueued())
-        .isEqualTo(java.util.stream.IntStream.range(200, 300).boxed().toList());
+    // Certainly not enqueued, or (the fenced call timed out on a busy machine: a loaded run saw it)
+    // sent
+    // without an answer and then found not enqueued: either way not run, and counted as failed.
+    List<Integer> notRun = new ArrayList<>(e.notEnqueued());
+    notRun.addAll(e.foundNotEnqueued());
+    assertThat(notRun)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(200, 300).boxed().toList());
     assertThat(e.countedAsFailed()).isTrue();
     await().atMost(Duration.ofSeconds(30)).until(() -> reports.get() == 1);
     BatchProgress progress = f.spool.batch(e.batch().id()).progress(); // the app's Spool is closed

@@ -171,20 +171,24 @@ for i = 0, n - 1 do
   end
 end
 
-local earliest = onOwn(qp, 'ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2]
+-- The earliest due time before this call, read once, before the first delayed job is added, and
+-- only by a call that adds one.
+local earliest, earliestRead = nil, false
 local newEarliest = nil
 for _, tpl in ipairs(templates) do
   for _, b in ipairs(tpl.bucketList) do
     callEach('SADD', qp .. 'ix:s:' .. tpl.state .. ':' .. b.bucket, b.ids, qp)
     callEach('SADD', qp .. 'ix:n:' .. tpl.type .. ':' .. b.bucket, b.ids, qp)
-    bound(qp, b.first, 'rec', now)
-    bound(qp, b.first, tpl.stamp, now)
+    bound(qp, b.first, 'rec', now, tpl.stamp)
   end
   if #tpl.ready > 0 then
     if tpl.node ~= '' and tpl.pinned and tpl.due == '' then
       onOwn(qp, 'SADD', qp .. 'pinned', tpl.node)
     elseif tpl.notNode ~= '' and tpl.due == '' then
       onOwn(qp, 'SADD', qp .. 'avoid', tpl.notNode)
+    end
+    if tpl.score and not earliestRead then
+      earliest, earliestRead = onOwn(qp, 'ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')[2], true
     end
     callEach((tpl.score or tpl.rank) and 'ZADD' or 'RPUSH', tpl.list, tpl.ready, qp)
     if tpl.signal then signal(qp, tpl.signal) end

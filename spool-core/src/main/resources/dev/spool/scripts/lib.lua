@@ -347,24 +347,50 @@ local function finish(qp, id, now)
   onOwn(qp, 'ZADD', qp .. 'finished', now, id)
 end
 
--- Widens the bucket's bounds of timestamp field `ts` to include `now` (µs, a string). Within
--- one script call `now` does not change, so each bucket and field is widened once.
+-- Whether field `ts` of a bucket is yet to be widened to `now` in this call; marks it done.
 -- The memo is keyed by the bucket's number, not its key: Lua turns a number into a string with
 -- sprintf, and this runs for every job a call starts or ends.
-local function bound(qp, id, ts, now)
-  local bucket = bucketOf(id)
+local function toWiden(qp, bucket, ts, now)
   local byQueue = widened[qp]
   if not byQueue then byQueue = {}; widened[qp] = byQueue end
   local memo = byQueue[ts]
   if not memo then memo = {}; byQueue[ts] = memo end
-  if memo[bucket] == now then return end
+  if memo[bucket] == now then return false end
   memo[bucket] = now
-  local key = qp .. 'ix:t:' .. bucket
-  local b = onOwn(qp, 'HMGET', key, ts .. '0', ts .. '1', 'd')
-  local n, low, high = tonumber(now), tonumber(b[1]), tonumber(b[2])
-  local set = {}
+  return true
+end
+
+-- Adds to `set` the field/value pairs that widen field `ts`'s bounds (read: low, high) to `n`.
+local function widen(set, ts, now, n, low, high)
+  low, high = tonumber(low), tonumber(high)
   if not low or n < low then set[#set + 1] = ts .. '0'; set[#set + 1] = now end
   if not high or n > high then set[#set + 1] = ts .. '1'; set[#set + 1] = now end
+end
+
+-- Widens the bucket's bounds of timestamp field `ts`, and of `ts2` if given, to include `now`
+-- (µs, a string): one read and at most one write for both. Within one script call `now` does not
+-- change, so each bucket and field is widened once.
+local function bound(qp, id, ts, now, ts2)
+  local bucket = bucketOf(id)
+  local first = toWiden(qp, bucket, ts, now)
+  local second = ts2 ~= nil and toWiden(qp, bucket, ts2, now)
+  if not first then
+    if not second then return end
+    ts, ts2 = ts2, nil
+  elseif not second then
+    ts2 = nil
+  end
+  local key = qp .. 'ix:t:' .. bucket
+  local b
+  if ts2 then
+    b = onOwn(qp, 'HMGET', key, ts .. '0', ts .. '1', 'd', ts2 .. '0', ts2 .. '1')
+  else
+    b = onOwn(qp, 'HMGET', key, ts .. '0', ts .. '1', 'd')
+  end
+  local n = tonumber(now)
+  local set = {}
+  widen(set, ts, now, n, b[1], b[2])
+  if ts2 then widen(set, ts2, now, n, b[4], b[5]) end
   -- A status stamps a time in its bucket when it is made, so the flag costs no extra read. It
   -- is set only with the listing, and goes with the bucket's bounds when it is unlisted.
   if not b[3] then
@@ -527,8 +553,7 @@ local function createJob(qp, type, args, now, options, placement)
   if options and options ~= '' then redis.call('HSET', key, 'o', options) end
   if placement and #placement > 0 then redis.call('HSET', key, unpack(placement)) end
   restate(qp, id, nil, 'queued')
-  bound(qp, id, 'rec', now)
-  bound(qp, id, 'que', now)
+  bound(qp, id, 'rec', now, 'que')
   onOwn(qp, 'SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
   pushReady(qp, key, id, false)
   return id

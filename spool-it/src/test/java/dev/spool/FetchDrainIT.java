@@ -1,0 +1,141 @@
+package dev.spool;
+
+import static dev.spool.Fixtures.NOOP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.Enqueuer;
+import dev.spool.internal.queue.FetchedJobs;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A fetch says whether it took as many jobs as it could; a node whose fetch ran its queue dry waits
+ * for the next wake-up signal instead of asking again, and the next job still wakes it.
+ */
+class FetchDrainIT {
+  /** A Redis of its own: a test reads its slow log, which every client's commands would fill. */
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.dedicated();
+
+  Fixtures f;
+  RedisConnection connection;
+  RedisJobStore store;
+  Keys.QueueKeys q;
+  final Clock clock = Clock.systemUTC();
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
+    Keys keys = new Keys(f.namespace);
+    store =
+        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
+    q = keys.queue("work");
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.redis().configSet("slowlog-log-slower-than", "10000");
+    connection.close();
+    f.close();
+  }
+
+  private FetchedJobs fetch(int max) {
+    return store.fetchJobs("work", "n1", Micros.now(clock), 60_000, max);
+  }
+
+  @Test
+  void aFetchSaysWhetherItTookAllItAskedFor() {
+    f.spool.enqueueAll(NOOP, Fixtures.noops(5));
+
+    FetchedJobs first = fetch(3);
+    assertThat(first.jobs()).hasSize(3);
+    assertThat(first.mayHaveMore()).isTrue();
+
+    FetchedJobs rest = fetch(3);
+    assertThat(rest.jobs()).hasSize(2);
+    assertThat(rest.mayHaveMore()).isFalse();
+
+    FetchedJobs none = fetch(3);
+    assertThat(none.jobs()).isEmpty();
+    assertThat(none.mayHaveMore()).isFalse();
+  }
+
+  @Test
+  void jobsTakenButNotStartedStillLeaveMoreToAskFor() {
+    // Queued an hour ago with a minute to live: the fetch takes them and discards them, unrun.
+    Enqueuer anHourAgo =
+        new Enqueuer(
+            store,
+            connection,
+            Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC),
+            1 << 20,
+            Duration.ofMinutes(1));
+    anHourAgo.enqueueAll(
+        NOOP, Fixtures.noops(3), JobOptions.builder().ttl(Duration.ofMinutes(1)).build());
+    f.spool.enqueueAll(NOOP, Fixtures.noops(2));
+
+    FetchedJobs expired = fetch(3);
+    assertThat(expired.jobs()).isEmpty();
+    assertThat(expired.mayHaveMore()).isTrue();
+
+    FetchedJobs live = fetch(3);
+    assertThat(live.jobs()).hasSize(2);
+    assertThat(live.mayHaveMore()).isFalse();
+  }
+
+  @Test
+  void anIdleNodeFetchesOnceForAJobThatComesAloneAndTheNextJobStillWakesIt() throws Exception {
+    CountDownLatch ran = new CountDownLatch(2);
+    Worker worker = f.worker("n1").handle(NOOP, (job, a) -> ran.countDown()).start();
+    await().atMost(Duration.ofSeconds(20)).until(this::fetcherWaits);
+    f.redis().configSet("slowlog-log-slower-than", "0");
+    f.redis().slowlogReset();
+
+    f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    await().atMost(Duration.ofSeconds(20)).until(() -> ran.getCount() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(this::fetcherWaits);
+    assertThat(fetchCalls()).isEqualTo(1);
+
+    f.spool.enqueue(NOOP, new Fixtures.Noop(2));
+    assertThat(ran.await(20, TimeUnit.SECONDS)).isTrue();
+    worker.close();
+  }
+
+  /** Whether a client is blocked in BLPOP: the node's fetcher, waiting for a wake-up signal. */
+  private boolean fetcherWaits() {
+    return f.redis().clientList().lines().anyMatch(l -> l.contains(" cmd=blpop") && blocked(l));
+  }
+
+  private static boolean blocked(String clientLine) {
+    int at = clientLine.indexOf(" flags=");
+    String flags = clientLine.substring(at + 7, clientLine.indexOf(' ', at + 1));
+    return flags.contains("b");
+  }
+
+  /** Fetch script calls in the slow log: script calls whose first key is the ready list. */
+  private long fetchCalls() {
+    return f.redis().slowlogGet(10_000).stream()
+        .map(entry -> (List<?>) ((List<?>) entry).get(3))
+        .filter(
+            args ->
+                args.size() > 3
+                    && String.valueOf(args.get(0)).toUpperCase().startsWith("EVAL")
+                    && q.ready().equals(String.valueOf(args.get(3))))
+        .count();
+  }
+}
