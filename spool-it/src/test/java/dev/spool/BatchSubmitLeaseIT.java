@@ -314,9 +314,8 @@ class BatchSubmitLeaseIT {
         .isInstanceOf(BatchSubmitException.class)
         .hasMessageContaining("took the submit over");
     BatchSubmitException e = (BatchSubmitException) t;
-    // Certainly not enqueued, or (the fenced call timed out on a busy machine: a loaded run saw it)
-    // sent
-    // without an answer and then found not enqueued: either way not run, and counted as failed.
+    // Certainly not enqueued, or sent without an answer (the fenced call timed out on a loaded
+    // machine) and then found not enqueued: either way not run, and counted as failed.
     List<Integer> notRun = new ArrayList<>(e.notEnqueued());
     notRun.addAll(e.foundNotEnqueued());
     assertThat(notRun)

@@ -40,7 +40,7 @@ final class Fetcher {
   private volatile SignalWait signals;
   private long round; // turns which shard of a sharded queue is fetched first
   private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
-  private boolean mayHaveMore; // in this round, a fetch took all it asked for: ask again
+  private boolean mayHaveMore; // in this round, a fetch popped as many ids as it asked for
   private final Map<String, Long> refused = new HashMap<>(); // queue -> set aside until (nanos)
   private Thread thread;
 
@@ -135,8 +135,9 @@ final class Fetcher {
         continue;
       }
       held.returnSlots(want - got);
-      // Every queue ran dry in this round (none filled the slots it was offered): a job made ready
-      // from now on pushes a wake-up signal, so asking again at once would only find nothing.
+      // Every queue asked ran dry in this round (each popped fewer ids than it was asked for, or
+      // was paused or at its concurrency limit): a job made ready from now on, a resume or a freed
+      // slot pushes a wake-up signal, so asking again at once would only find nothing.
       if ((got == 0 || (got < want && !mayHaveMore)) && !stopping) {
         awaitSignal();
       }
