@@ -9,7 +9,6 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.FetchedJobs;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +32,6 @@ class FetchDrainIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.dedicated();
 
   Fixtures f;
-  RedisConnection connection;
   RedisJobStore store;
   Keys.QueueKeys q;
   final Clock clock = Clock.systemUTC();
@@ -41,17 +39,13 @@ class FetchDrainIT {
   @BeforeEach
   void setUp() {
     f = new Fixtures(redis);
-    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
-    Keys keys = new Keys(f.namespace);
-    store =
-        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
-    q = keys.queue("work");
+    store = f.jobStore();
+    q = f.queueKeys("work");
   }
 
   @AfterEach
   void tearDown() {
     f.redis().configSet("slowlog-log-slower-than", "10000");
-    connection.close();
     f.close();
   }
 
@@ -82,7 +76,7 @@ class FetchDrainIT {
     Enqueuer anHourAgo =
         new Enqueuer(
             store,
-            connection,
+            f.connection(),
             Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC),
             1 << 20,
             Duration.ofMinutes(1));

@@ -2,6 +2,9 @@ package dev.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -24,6 +27,7 @@ final class Fixtures implements AutoCloseable {
   private final String uri;
   private final List<AutoCloseable> open = new ArrayList<>();
   private RedisCommands<String, String> commands;
+  private RedisConnection connection;
   final String namespace = SpoolRedis.namespace();
   final Spool spool;
 
@@ -52,6 +56,29 @@ final class Fixtures implements AutoCloseable {
       commands = connection.sync();
     }
     return commands;
+  }
+
+  /** A Spool connection of its own, closed with the fixtures: for tests that drive the store. */
+  synchronized RedisConnection connection() {
+    if (connection == null) {
+      connection = RedisConnection.open(uri, Duration.ofSeconds(10));
+      open.add(0, connection);
+    }
+    return connection;
+  }
+
+  /**
+   * The job store of this test's namespace on {@link #connection()}, with Spool's default retention
+   * (7 days; the dead set's 10 000 jobs and 180 days): for tests that drive the scripts directly.
+   */
+  RedisJobStore jobStore() {
+    return new RedisJobStore(
+        connection(), new Keys(namespace), Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
+  }
+
+  /** The keys of a queue in this test's namespace. */
+  Keys.QueueKeys queueKeys(String queue) {
+    return new Keys(namespace).queue(queue);
   }
 
   String jobKey(JobId id) {

@@ -10,7 +10,6 @@ import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.status.StatusStore;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -32,7 +31,6 @@ class MaxmemoryIT {
 
   SpoolRedis redis;
   Fixtures f;
-  RedisConnection connection;
   RedisJobStore store;
   Keys.QueueKeys q;
   final Clock clock = Clock.systemUTC();
@@ -41,16 +39,12 @@ class MaxmemoryIT {
   void setUp() {
     redis = SpoolRedis.dedicated();
     f = new Fixtures(redis.uri());
-    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
-    Keys keys = new Keys(f.namespace);
-    store =
-        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
-    q = keys.queue(QUEUE);
+    store = f.jobStore();
+    q = f.queueKeys(QUEUE);
   }
 
   @AfterEach
   void tearDown() {
-    connection.close();
     f.close();
     redis.close();
   }
@@ -114,7 +108,7 @@ class MaxmemoryIT {
   @Test
   void theIndexSweepWaitsAtMaxmemoryAndLeavesTheDirectoryAsItIs() {
     f.spool.enqueueAll(NOOP, Fixtures.noops(1_500)); // buckets 0 to 2
-    StatusStore statuses = new StatusStore(connection, new Keys(f.namespace), 3600);
+    StatusStore statuses = new StatusStore(f.connection(), new Keys(f.namespace), 3600);
     Keys.QueueKeys noop = new Keys(f.namespace).queue(NOOP.queue());
     var r = f.redis();
     List<String> listed = r.zrange(noop.prefix() + "ix:dir", 0, -1);

@@ -8,7 +8,6 @@ import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +26,6 @@ class PinnedListsIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
 
   Fixtures f;
-  RedisConnection connection;
   RedisJobStore store;
   Keys.QueueKeys q;
   Enqueuer pinning;
@@ -36,18 +34,14 @@ class PinnedListsIT {
   @BeforeEach
   void setUp() {
     f = new Fixtures(redis);
-    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
-    Keys keys = new Keys(f.namespace);
-    store =
-        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
-    q = keys.queue("work");
+    store = f.jobStore();
+    q = f.queueKeys("work");
     // Takes every node for alive, so that jobs for nodes no worker runs here wait in their lists.
-    pinning = new Enqueuer(store, connection, clock, 1 << 20, Duration.ofMinutes(1));
+    pinning = new Enqueuer(store, f.connection(), clock, 1 << 20, Duration.ofMinutes(1));
   }
 
   @AfterEach
   void tearDown() {
-    connection.close();
     f.close();
   }
 

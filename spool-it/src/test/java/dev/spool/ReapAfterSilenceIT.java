@@ -8,7 +8,6 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +30,6 @@ class ReapAfterSilenceIT {
   private FetchedJob held;
 
   Fixtures f;
-  RedisConnection connection;
   RedisJobStore store;
   Keys.QueueKeys q;
   final Clock clock = Clock.systemUTC();
@@ -39,16 +37,12 @@ class ReapAfterSilenceIT {
   @BeforeEach
   void setUp() {
     f = new Fixtures(redis);
-    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
-    Keys keys = new Keys(f.namespace);
-    store =
-        new RedisJobStore(connection, keys, Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
-    q = keys.queue(QUEUE);
+    store = f.jobStore();
+    q = f.queueKeys(QUEUE);
   }
 
   @AfterEach
   void tearDown() {
-    connection.close();
     f.close();
   }
 
