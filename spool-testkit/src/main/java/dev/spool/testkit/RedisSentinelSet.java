@@ -265,6 +265,9 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
    * set has a replica again, for {@code WAIT} and for the next failover.
    *
    * <p>A server still a master 30 s after its start is sent REPLICAOF once, as an operator would.
+   * On a loaded machine the new master can miss {@link #DOWN_AFTER} too, once the returning server
+   * has synced from it: the sentinels then fail over back to that server. The set has a master and
+   * a replica in sync all the same, which is what this waits for: the other server as the replica.
    *
    * @throws IllegalStateException if that takes longer than 90 s, with what was last seen
    */
@@ -280,10 +283,16 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
           REJOIN_TIMEOUT,
           () -> {
             int master = masterPort();
-            Map<String, String> replication = info(server, "replication");
-            List<String> flags = sentinelsNow().stream().map(s -> replicaFlags(s, port)).toList();
+            // The replica to wait for: the returning server, or the other one if the sentinels
+            // failed over back to the returning server.
+            RedisServer replica = master != port ? server : otherDataNode(port);
+            Map<String, String> replication = info(replica, "replication");
+            List<String> flags =
+                sentinelsNow().stream().map(s -> replicaFlags(s, replica.port())).toList();
             seen[0] =
-                "role "
+                "port "
+                    + replica.port()
+                    + ": role "
                     + replication.get("role")
                     + ", master port "
                     + replication.get("master_port")
@@ -294,7 +303,7 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
                     + ", the sentinels' flags "
                     + flags;
             if (!nudged[0]
-                && master != port // never at itself: the sentinels have not failed over yet
+                && master != port // never at itself (nor the other server: failed over back)
                 && "master".equals(replication.get("role"))
                 && System.nanoTime() - restartedAt > REJOIN_NUDGE_AFTER.toNanos()) {
               // Sentinel converts a returning old master only after it saw it report its stale
@@ -303,8 +312,7 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
               nudged[0] = true;
               replicaOf(server, master);
             }
-            return master != port
-                && "slave".equals(replication.get("role"))
+            return "slave".equals(replication.get("role"))
                 && String.valueOf(master).equals(replication.get("master_port"))
                 && "up".equals(replication.get("master_link_status"))
                 && flags.stream().allMatch("slave"::equals);
@@ -343,6 +351,14 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
 
   private synchronized List<RedisServer> sentinelsNow() {
     return List.copyOf(sentinels);
+  }
+
+  /** The data node that is not on {@code port} (the set has two). */
+  private synchronized RedisServer otherDataNode(int port) {
+    return dataNodes.stream()
+        .filter(s -> s.port() != port)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no other server in this set than " + port));
   }
 
   private synchronized RedisServer dataNode(int port) {
