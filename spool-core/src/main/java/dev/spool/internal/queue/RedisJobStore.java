@@ -247,7 +247,7 @@ public final class RedisJobStore implements JobStore {
     for (int i = 0; i + 8 < out.size(); i += 9) {
       jobs.add(FetchedJob.parse(queue, out.subList(i, i + 9)));
     }
-    // Nine entries a job, then 'more' when the call took as many ids as it could.
+    // Nine entries a job, then 'more' when the call popped as many ids as it could.
     return new FetchedJobs(jobs, out.size() % 9 == 1);
   }
 
