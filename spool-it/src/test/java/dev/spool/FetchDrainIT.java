@@ -94,6 +94,27 @@ class FetchDrainIT {
   }
 
   @Test
+  void aQueueAtItsConcurrencyLimitOrPausedLeavesNothingToAskForUntilItSignals() {
+    f.spool.queue("work").limitConcurrency(2);
+    f.spool.enqueueAll(NOOP, Fixtures.noops(5));
+
+    FetchedJobs full = fetch(10); // as many as the limit lets start: the rest wait for a slot
+    assertThat(full.jobs()).hasSize(2);
+    assertThat(full.mayHaveMore()).isTrue();
+    FetchedJobs none = fetch(10);
+    assertThat(none.jobs()).isEmpty();
+    assertThat(none.mayHaveMore()).isFalse();
+
+    f.spool.queue("work").removeLimits();
+    f.spool.queue("work").pause();
+    FetchedJobs paused = fetch(10);
+    assertThat(paused.jobs()).isEmpty();
+    assertThat(paused.mayHaveMore()).isFalse();
+    f.spool.queue("work").resume();
+    assertThat(fetch(10).jobs()).hasSize(3);
+  }
+
+  @Test
   void anIdleNodeFetchesOnceForAJobThatComesAloneAndRunsTheNextJobToo() throws Exception {
     CountDownLatch ran = new CountDownLatch(2);
     Worker worker = f.worker("n1").handle(NOOP, (job, a) -> ran.countDown()).start();
