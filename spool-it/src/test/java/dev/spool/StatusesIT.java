@@ -501,6 +501,24 @@ class StatusesIT {
     }
 
     @Test
+    void aKillRequestThatComesAsTheJobIsHandedToItsHandlerStillEndsIt() {
+      // Each kill follows its enqueue closely, so some land while the job waits in Redis, some
+      // while it runs, and some in between: fetched, but with no handler thread to interrupt yet.
+      int jobs = 300;
+      f.worker("node-1")
+          .concurrency(jobs)
+          .handle(NOOP, (job, a) -> Fixtures.untilInterrupted())
+          .start();
+      for (int i = 0; i < jobs; i++) {
+        statuses.find(f.spool.enqueue(NOOP, new Noop(i))).orElseThrow().requestKill();
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(statuses.where(State.KILLED).count()).isEqualTo(jobs));
+      assertThat(f.spool.monitor().counts("work").processing()).isZero();
+    }
+
+    @Test
     void aKillRequestRemovesAQueuedOrDelayedJobAtOnce() {
       JobId queued = f.spool.enqueue(NOOP, new Noop(1));
       JobId delayed =

@@ -175,7 +175,15 @@ final class JobRunner {
     job.bind(Thread.currentThread());
     Failure failure;
     try {
-      failure = batchStopped(job) ? killed(job, "its batch was stopped") : execute(job, event);
+      if (batchStopped(job)) {
+        failure = killed(job, "its batch was stopped");
+      } else if (job.isKillRequested()) {
+        // Requested before the thread was bound (a kill that overtook the fetch, or came while the
+        // job waited for its thread): there was nothing to interrupt, so the handler never starts.
+        failure = killed(job, "killed on request before it started on node '" + node.name() + "'");
+      } else {
+        failure = execute(job, event);
+      }
     } catch (Throwable t) {
       failure =
           failed(

@@ -149,6 +149,11 @@ final class RunningJob implements JobContext, BatchPart {
     return job;
   }
 
+  /**
+   * The thread that will run the handler: a kill requested from now on interrupts it. The runner
+   * reads {@link #isKillRequested()} after this, so a request made before is not lost either (both
+   * sides write one volatile field, then read the other's).
+   */
   void bind(Thread thread) {
     this.thread = thread;
   }
