@@ -23,7 +23,10 @@
   (reschedule), or handed out with the holder so that its attempt fails (raise).
   Returns: flat array, 9 entries per job: id, type, args, attempt, first attempt of the
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
-  batch part ("" if none).
+  batch part ("" if none); then one more entry, 'more', when the call popped as many ids as it
+  could (some may be left). Without it every ready structure the node reads ran dry in this
+  call, or the queue is paused or at its concurrency limit: the node may wait for a wake-up
+  signal instead of asking again (a job made ready later, a resume and a freed slot push one).
   Every popped id ends somewhere, even a bad one: ids that are no job number (1 to 14 digits),
   or whose state is another of Spool's than 'queued', are dropped (they are no ready job); a job
   whose state is none of Spool's goes to the dead set, as corrupt; an id whose key is gone
@@ -336,4 +339,5 @@ end
 if #ids == max and not longerThanZero('LLEN', KEYS[4]) and othersMayTake() then
   onOwn(qp, 'RPUSH', KEYS[4], 1)
 end
+if #ids == max then out[#out + 1] = 'more' end
 return out

@@ -26,7 +26,12 @@ public interface JobStore {
    * Redis's clock (never the caller's: a node whose clock drifts must not shorten or stretch
    * leases). Jobs whose stored fields are corrupt go to the dead set instead of being returned.
    */
-  List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max);
+  default List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max) {
+    return fetchJobs(queue, node, nowMicros, leaseMs, max).jobs();
+  }
+
+  /** As {@link #fetch}, also telling whether the queue may hold more ready jobs for the node. */
+  FetchedJobs fetchJobs(String queue, String node, long nowMicros, long leaseMs, int max);
 
   /** Records successes; completes with how many took effect. */
   CompletableFuture<Long> complete(

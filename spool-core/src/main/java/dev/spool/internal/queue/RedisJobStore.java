@@ -225,7 +225,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public List<FetchedJob> fetch(String queue, String node, long nowMicros, long leaseMs, int max) {
+  public FetchedJobs fetchJobs(String queue, String node, long nowMicros, long leaseMs, int max) {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()};
     // The fetcher waits for its jobs at once: on its own thread, where it can be.
@@ -247,7 +247,8 @@ public final class RedisJobStore implements JobStore {
     for (int i = 0; i + 8 < out.size(); i += 9) {
       jobs.add(FetchedJob.parse(queue, out.subList(i, i + 9)));
     }
-    return jobs;
+    // Nine entries a job, then 'more' when the call popped as many ids as it could.
+    return new FetchedJobs(jobs, out.size() % 9 == 1);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.FetchedJobs;
 import dev.spool.internal.redis.FailureScope;
 import dev.spool.internal.redis.SignalWait;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ final class Fetcher {
   private volatile SignalWait signals;
   private long round; // turns which shard of a sharded queue is fetched first
   private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
+  private boolean mayHaveMore; // in this round, a fetch popped as many ids as it asked for
   private final Map<String, Long> refused = new HashMap<>(); // queue -> set aside until (nanos)
   private Thread thread;
 
@@ -91,6 +93,7 @@ final class Fetcher {
         continue; // the loop's head stops or waits
       }
       int got = 0;
+      mayHaveMore = false;
       try {
         FetchOrder order = node.settings().fetchOrder();
         Set<String> drained = order.isWeighted() ? new HashSet<>() : Set.of();
@@ -132,7 +135,10 @@ final class Fetcher {
         continue;
       }
       held.returnSlots(want - got);
-      if (got == 0 && !stopping) {
+      // Every queue asked ran dry in this round (each popped fewer ids than it was asked for, or
+      // was paused or at its concurrency limit): a job made ready from now on, a resume or a freed
+      // slot pushes a wake-up signal, so asking again at once would only find nothing.
+      if ((got == 0 || (got < want && !mayHaveMore)) && !stopping) {
         awaitSignal();
       }
     }
@@ -146,9 +152,9 @@ final class Fetcher {
       }
       refused.remove(queue);
     }
-    List<FetchedJob> jobs;
+    FetchedJobs fetched;
     try {
-      jobs = fetch(queue, max);
+      fetched = fetch(queue, max);
     } catch (RuntimeException e) {
       if (FailureScope.wholeRedis(e)) {
         throw e; // every queue would fail alike: the round backs off
@@ -164,15 +170,16 @@ final class Fetcher {
           e.getMessage());
       return 0;
     }
-    jobs.forEach(dispatch); // even when stopping: these jobs are leased to this node now
-    return jobs.size();
+    mayHaveMore |= fetched.mayHaveMore();
+    fetched.jobs().forEach(dispatch); // even when stopping: these jobs are leased to this node now
+    return fetched.jobs().size();
   }
 
   /** The one call that leases jobs. */
-  private List<FetchedJob> fetch(String queue, int max) {
+  private FetchedJobs fetch(String queue, int max) {
     long now = Micros.now(node.clock());
     // The lease's deadline is set on Redis's clock: skewed node clocks cannot reap healthy jobs.
-    return node.store().fetch(queue, node.name(), now, node.settings().lease().toMillis(), max);
+    return node.store().fetchJobs(queue, node.name(), now, node.settings().lease().toMillis(), max);
   }
 
   /**
