@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.RedisJobStore;
-import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,39 +192,30 @@ class BatchSubmitFaultsIT {
 
   @Test
   void aPartIsEnqueuedOnceWhateverCallsReachRedisAndNeverOnceFencedOff() {
-    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
-      RedisJobStore store =
-          new RedisJobStore(
-              connection,
-              new Keys(f.namespace),
-              Duration.ofDays(7),
-              10_000,
-              Duration.ofDays(7),
-              true);
-      Enqueuer enqueuer =
-          new Enqueuer(store, connection, Clock.systemUTC(), 1 << 20, Duration.ofHours(1));
-      List<String> refs = List.of("work|b1|0", "work|b1|1");
-      List<Noop> args = List.of(new Noop(0), new Noop(1));
+    RedisJobStore store = f.jobStore();
+    Enqueuer enqueuer =
+        new Enqueuer(store, f.connection(), Clock.systemUTC(), 1 << 20, Duration.ofHours(1));
+    List<String> refs = List.of("work|b1|0", "work|b1|1");
+    List<Noop> args = List.of(new Noop(0), new Noop(1));
 
-      List<EnqueueResult> first = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
-      // The same call reaching Redis again (sent again after its answer was lost).
-      List<EnqueueResult> again = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
+    List<EnqueueResult> first = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
+    // The same call reaching Redis again (sent again after its answer was lost).
+    List<EnqueueResult> again = enqueuer.enqueueAll(NOOP, args, JobOptions.NONE, refs, 60, null);
 
-      assertThat(again).isEqualTo(first);
-      assertThat(first).allMatch(EnqueueResult::accepted);
-      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
+    assertThat(again).isEqualTo(first);
+    assertThat(first).allMatch(EnqueueResult::accepted);
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
 
-      // A settle finds both made, and fences off a third part that never reached Redis...
-      assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("0", "1", "2")))
-          .containsExactly("2");
-      // ...which a late call then cannot make; a second settle says the same.
-      List<EnqueueResult> late =
-          enqueuer.enqueueAll(
-              NOOP, List.of(new Noop(2)), JobOptions.NONE, List.of("work|b1|2"), 60, null);
-      assertThat(late.getFirst().accepted()).isFalse();
-      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
-      assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("2"))).containsExactly("2");
-      assertThat(f.redis().ttl(f.namespace + ":{work}:bp:b1")).isBetween(1L, 60L);
-    }
+    // A settle finds both made, and fences off a third part that never reached Redis...
+    assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("0", "1", "2")))
+        .containsExactly("2");
+    // ...which a late call then cannot make; a second settle says the same.
+    List<EnqueueResult> late =
+        enqueuer.enqueueAll(
+            NOOP, List.of(new Noop(2)), JobOptions.NONE, List.of("work|b1|2"), 60, null);
+    assertThat(late.getFirst().accepted()).isFalse();
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2);
+    assertThat(store.batchSettle(List.of("work"), "b1", 60, List.of("2"))).containsExactly("2");
+    assertThat(f.redis().ttl(f.namespace + ":{work}:bp:b1")).isBetween(1L, 60L);
   }
 }

@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.queue.RedisJobStore;
-import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -130,23 +128,14 @@ class BatchSubmitLeaseIT {
   void aSubmitThatDiesWhileRecordingALargeBatchLeavesItToCompleteWithEveryPartFailed() {
     // As a process that died after the first of two slices of 1 000 parts: listed, not closed.
     String token = "bdiedwhilerecording";
-    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
-      RedisJobStore store =
-          new RedisJobStore(
-              connection,
-              new Keys(f.namespace),
-              Duration.ofDays(7),
-              10_000,
-              Duration.ofDays(7),
-              true);
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < 1000; i++) {
-        names.add(Integer.toString(i));
-      }
-      List<String> config =
-          List.of("policy", "keep", "ttl", "3600", "oc", "report|{\"n\":-1}", "sq", "work");
-      store.batchOpen("work", token, 3600, false, SHORT.toMillis(), 0, config, names);
+    RedisJobStore store = f.jobStore();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      names.add(Integer.toString(i));
     }
+    List<String> config =
+        List.of("policy", "keep", "ttl", "3600", "oc", "report|{\"n\":-1}", "sq", "work");
+    store.batchOpen("work", token, 3600, false, SHORT.toMillis(), 0, config, names);
     Batch batch = f.spool.batch("work:" + token);
 
     startWorker();

@@ -9,8 +9,6 @@ import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.Success;
-import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,27 +33,17 @@ class DataLossIT {
   private static final String NODE = "node-1";
 
   Fixtures f;
-  RedisConnection connection;
   RedisJobStore store;
   final Clock clock = Clock.systemUTC();
 
   @BeforeEach
   void setUp() {
     f = new Fixtures(redis);
-    connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10));
-    store =
-        new RedisJobStore(
-            connection,
-            new Keys(f.namespace),
-            Duration.ofDays(7),
-            10_000,
-            Duration.ofDays(180),
-            true);
+    store = f.jobStore();
   }
 
   @AfterEach
   void tearDown() {
-    connection.close();
     f.close();
   }
 

@@ -8,8 +8,6 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
-import dev.spool.internal.redis.Keys;
-import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,11 +142,6 @@ class RunLaterIT {
     assertThat(f.spool.outcome(first).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
   }
 
-  private RedisJobStore store(RedisConnection connection) {
-    return new RedisJobStore(
-        connection, new Keys(f.namespace), Duration.ofDays(7), 10_000, Duration.ofDays(180), true);
-  }
-
   private static FetchedJob fetchOne(RedisJobStore store) {
     List<FetchedJob> fetched =
         store.fetch("work", "node-1", Micros.now(Clock.systemUTC()), 60_000, 1);
@@ -161,39 +154,35 @@ class RunLaterIT {
     // The node's first call got no answer in time, and it sends the same postponement again,
     // while the job, due at once, was fetched again meanwhile: that next run is not touched.
     JobId id = f.spool.enqueue(Fixtures.NOOP, new Noop(1));
-    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
-      RedisJobStore store = store(connection);
-      FetchedJob first = fetchOne(store);
-      long now = Micros.now(Clock.systemUTC());
-      Failure postpone = Failure.postponed(first, "{}", now / 1000);
-      assertThat(store.fail("work", "node-1", postpone, now).get()).isTrue();
-      assertThat(f.spool.runNow(id)).isTrue();
-      FetchedJob second = fetchOne(store);
-      assertThat(second.attempt()).isEqualTo(first.attempt() + 1);
+    RedisJobStore store = f.jobStore();
+    FetchedJob first = fetchOne(store);
+    long now = Micros.now(Clock.systemUTC());
+    Failure postpone = Failure.postponed(first, "{}", now / 1000);
+    assertThat(store.fail("work", "node-1", postpone, now).get()).isTrue();
+    assertThat(f.spool.runNow(id)).isTrue();
+    FetchedJob second = fetchOne(store);
+    assertThat(second.attempt()).isEqualTo(first.attempt() + 1);
 
-      assertThat(store.fail("work", "node-1", postpone, now).get()).isFalse();
+    assertThat(store.fail("work", "node-1", postpone, now).get()).isFalse();
 
-      assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("started");
-      assertThat(f.redis().zscore(f.namespace + ":{work}:active", "" + id.number())).isNotNull();
-    }
+    assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("started");
+    assertThat(f.redis().zscore(f.namespace + ":{work}:active", "" + id.number())).isNotNull();
   }
 
   @Test
   void aKillRequestedWhileTheHandlerEndedWinsOverThePostponement() throws Exception {
     JobId id = f.spool.enqueue(Fixtures.NOOP, new Noop(1));
-    try (RedisConnection connection = RedisConnection.open(redis.uri(), Duration.ofSeconds(10))) {
-      RedisJobStore store = store(connection);
-      FetchedJob run = fetchOne(store);
-      f.spool.statuses().find(id).orElseThrow().requestKill();
-      long now = Micros.now(Clock.systemUTC());
+    RedisJobStore store = f.jobStore();
+    FetchedJob run = fetchOne(store);
+    f.spool.statuses().find(id).orElseThrow().requestKill();
+    long now = Micros.now(Clock.systemUTC());
 
-      store.fail("work", "node-1", Failure.postponed(run, "{}", now / 1000 + 60_000), now).get();
+    store.fail("work", "node-1", Failure.postponed(run, "{}", now / 1000 + 60_000), now).get();
 
-      JobStatus status = f.spool.statuses().find(id).orElseThrow();
-      assertThat(status.state()).isEqualTo(State.KILLED);
-      assertThat(status.errors().toString()).contains("killed on request");
-      assertThat(f.redis().zscore(f.namespace + ":{work}:delayed", "" + id.number())).isNull();
-    }
+    JobStatus status = f.spool.statuses().find(id).orElseThrow();
+    assertThat(status.state()).isEqualTo(State.KILLED);
+    assertThat(status.errors().toString()).contains("killed on request");
+    assertThat(f.redis().zscore(f.namespace + ":{work}:delayed", "" + id.number())).isNull();
   }
 
   @Test
