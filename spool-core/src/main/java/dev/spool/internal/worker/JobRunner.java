@@ -173,23 +173,27 @@ final class JobRunner {
    */
   private Failure runAndAck(RunningJob job, JobEvent event) {
     job.bind(Thread.currentThread());
-    Failure failure;
-    try {
-      if (batchStopped(job)) {
-        failure = killed(job, "its batch was stopped");
-      } else if (job.isKillRequested()) {
-        // Requested before the thread was bound (a kill that overtook the fetch, or came while the
-        // job waited for its thread): there was nothing to interrupt, so the handler never starts.
-        failure = killed(job, "killed on request before it started on node '" + node.name() + "'");
-      } else {
-        failure = execute(job, event);
+    // A request made before the thread was bound found nothing to interrupt. A job handed back or
+    // abandoned meanwhile is no longer this node's to run; one whose kill was requested (the kill
+    // overtook the fetch, or came while the job waited for its thread) ends killed unstarted.
+    Failure failure = null;
+    if (job.running()) {
+      try {
+        if (batchStopped(job)) {
+          failure = killed(job, "its batch was stopped");
+        } else if (job.isKillRequested()) {
+          failure =
+              killed(job, "killed on request before it started on node '" + node.name() + "'");
+        } else {
+          failure = execute(job, event);
+        }
+      } catch (Throwable t) {
+        failure =
+            failed(
+                job,
+                StoredOptions.NONE,
+                JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
       }
-    } catch (Throwable t) {
-      failure =
-          failed(
-              job,
-              StoredOptions.NONE,
-              JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
     }
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
     if (job.isKillRequested() && (failure == null || !failure.killed())) {

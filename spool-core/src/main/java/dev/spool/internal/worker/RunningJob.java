@@ -150,9 +150,9 @@ final class RunningJob implements JobContext, BatchPart {
   }
 
   /**
-   * The thread that will run the handler: a kill requested from now on interrupts it. The runner
-   * reads {@link #isKillRequested()} after this, so a request made before is not lost either (both
-   * sides write one volatile field, then read the other's).
+   * The thread that will run the handler: a kill, hand-back or abandonment from now on interrupts
+   * it. The runner reads {@link #running()} and {@link #isKillRequested()} after this, so one made
+   * before is not lost either (each side writes its volatile field, then reads the other's).
    */
   void bind(Thread thread) {
     this.thread = thread;
