@@ -137,8 +137,9 @@ final class Fetcher {
       held.returnSlots(want - got);
       // Every queue asked ran dry in this round (each popped fewer ids than it was asked for, or
       // was paused or at its concurrency limit): a job made ready from now on, a resume or a freed
-      // slot pushes a wake-up signal, so asking again at once would only find nothing.
-      if ((got == 0 || (got < want && !mayHaveMore)) && !stopping) {
+      // slot pushes a wake-up signal, so asking again at once would only find nothing. A round
+      // that popped a full batch but started none of it (parked, expired, rejected) asks again.
+      if (got < want && !mayHaveMore && !stopping) {
         awaitSignal();
       }
     }

@@ -172,6 +172,9 @@ final class JobRunner {
    * {@link #HANDED_BACK} or {@link #ABANDONED}.
    */
   private Failure runAndAck(RunningJob job, JobEvent event) {
+    // A pooled handler thread may carry an interrupt meant for the job it ran before (a kill or
+    // timeout racing that job's end); nothing can target this job before it is bound.
+    Thread.interrupted();
     job.bind(Thread.currentThread());
     // A request made before the thread was bound found nothing to interrupt. A job handed back or
     // abandoned meanwhile is no longer this node's to run; one whose kill was requested (the kill

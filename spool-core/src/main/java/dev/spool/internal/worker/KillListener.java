@@ -42,15 +42,17 @@ final class KillListener {
   }
 
   private void requested(String id) {
-    RunningJob job = held.get(id);
-    if (job != null) {
-      log.info("node {}: kill requested for {}", node.name(), job);
-      job.requestKill();
-      return;
-    }
+    // Noted before the held jobs are looked at: a dispatch adds its job to them and then checks
+    // the notes, so whichever of the two comes second sees the other's write.
     long now = System.nanoTime();
     recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
     recent.put(id, now);
+    RunningJob job = held.get(id);
+    if (job != null) {
+      recent.remove(id);
+      log.info("node {}: kill requested for {}", node.name(), job);
+      job.requestKill(); // twice (here and in check) does no harm
+    }
   }
 
   /** A job just fetched: a kill request that overtook the fetch applies to it. */
