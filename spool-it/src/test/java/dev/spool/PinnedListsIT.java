@@ -7,6 +7,7 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Enqueuer;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.Keys;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ready lists of pinned and avoiding jobs, at the store: routing releases non-strict jobs a
- * slice at a time without reading the strict ones, counts include every list, and a node that
- * leaves jobs behind wakes the others.
+ * slice at a time without reading the strict ones, counts include every list, a node that leaves
+ * jobs behind wakes the others, and a freed slot of a queue limit wakes a pinned job's node.
  */
 class PinnedListsIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -100,5 +101,24 @@ class PinnedListsIT {
     assertThat(store.fetch("work", "n1", Micros.now(clock), 60_000, 1)).hasSize(1);
 
     assertThat(f.redis().llen(q.signal())).isEqualTo(1);
+  }
+
+  @Test
+  void aSlotFreedUnderAQueueLimitWakesTheNodeOfAPinnedJobOnItsOwnList() throws Exception {
+    f.spool.queue("work").limitConcurrency(1);
+    f.spool.enqueue(NOOP, new Fixtures.Noop(1));
+    FetchedJob running = store.fetch("work", "n1", Micros.now(clock), 60_000, 1).getFirst();
+    f.spool.enqueue(
+        NOOP, new Fixtures.Noop(2), JobOptions.builder().node("n2").strictNode(true).build());
+    // n2 woke for its job and found the queue full; another idle node holds the shared token.
+    assertThat(store.fetch("work", "n2", Micros.now(clock), 60_000, 1)).isEmpty();
+    f.redis().del(q.signalOf("n2"), q.signal());
+
+    store.complete("work", "n1", List.of(new Success(running, "")), Micros.now(clock)).get();
+
+    assertThat(f.redis().llen(q.signal())).isEqualTo(1);
+    assertThat(f.redis().llen(q.signalOf("n2"))).isEqualTo(1);
+    assertThat(f.redis().llen(q.signalOf("n1"))).as("no pinned jobs wait for n1").isZero();
+    assertThat(store.fetch("work", "n2", Micros.now(clock), 60_000, 1)).hasSize(1);
   }
 }
