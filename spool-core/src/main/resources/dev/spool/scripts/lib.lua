@@ -509,19 +509,23 @@ local function freeSlot(qp, id, lc)
   end
 end
 
--- A queue with a concurrency limit ({q}:climit) may have idle nodes that fetched nothing because
--- it was full: a job that stopped running wakes one of them, and the nodes with pinned jobs.
-local function wakeIfLimited(qp)
-  if redis.call('EXISTS', qp .. 'climit') == 0 then return end
+-- Wakes the idle nodes of a queue that may lease again (a resume, a freed slot of its limit):
+-- one on the shared list, and each node with jobs pinned to it waiting on its own list, since
+-- the shared token may go to a node that cannot take them. Node names only: see nodeNames.
+local function wakeIdleNodes(qp)
   signal(qp, qp .. 'signal')
-  -- The shared token may go to a node that cannot take a job pinned to another: each node with
-  -- pinned jobs waiting is woken on its own list too. Node names only: see nodeNames.
   for _, node in ipairs(nodeNames(qp .. 'pinned')) do
     if onOwn(qp, 'LLEN', pinnedList(qp, node, true)) > 0
         or onOwn(qp, 'LLEN', pinnedList(qp, node, false)) > 0 then
       signal(qp, qp .. 'signal:@' .. node)
     end
   end
+end
+
+-- A queue with a concurrency limit ({q}:climit) may have idle nodes that fetched nothing because
+-- it was full: a job that stopped running wakes them.
+local function wakeIfLimited(qp)
+  if redis.call('EXISTS', qp .. 'climit') == 1 then wakeIdleNodes(qp) end
 end
 
 -- Takes a ready job out of whichever ready structure holds it; true if it was there.

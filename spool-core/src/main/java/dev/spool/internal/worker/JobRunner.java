@@ -176,28 +176,9 @@ final class JobRunner {
     // timeout racing that job's end); nothing can target this job before it is bound.
     Thread.interrupted();
     job.bind(Thread.currentThread());
-    // A request made before the thread was bound found nothing to interrupt. A job handed back or
-    // abandoned meanwhile is no longer this node's to run; one whose kill was requested (the kill
-    // overtook the fetch, or came while the job waited for its thread) ends killed unstarted.
-    Failure failure = null;
-    if (job.running()) {
-      try {
-        if (batchStopped(job)) {
-          failure = killed(job, "its batch was stopped");
-        } else if (job.isKillRequested()) {
-          failure =
-              killed(job, "killed on request before it started on node '" + node.name() + "'");
-        } else {
-          failure = execute(job, event);
-        }
-      } catch (Throwable t) {
-        failure =
-            failed(
-                job,
-                StoredOptions.NONE,
-                JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
-      }
-    }
+    // A hand-back or abandonment made before the thread was bound found nothing to interrupt:
+    // the job is no longer this node's to run.
+    Failure failure = job.running() ? attempt(job, event) : null;
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
     if (job.isKillRequested() && (failure == null || !failure.killed())) {
       failure = killed(job, "killed on request while running on node '" + node.name() + "'");
@@ -213,6 +194,26 @@ final class JobRunner {
     acker.submit(new Ack(job, failure));
     logFailure(job, failure);
     return failure;
+  }
+
+  /** One attempt of a job this node still holds: its failure, or null for a success. */
+  private Failure attempt(RunningJob job, JobEvent event) {
+    try {
+      if (batchStopped(job)) {
+        return killed(job, "its batch was stopped");
+      }
+      if (job.isKillRequested()) {
+        // Requested before the thread was bound (the kill overtook the fetch, or came while the
+        // job waited for its thread): nothing was interrupted, so the handler is not started.
+        return killed(job, "killed on request before it started on node '" + node.name() + "'");
+      }
+      return execute(job, event);
+    } catch (Throwable t) {
+      return failed(
+          job,
+          StoredOptions.NONE,
+          JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+    }
   }
 
   /**
