@@ -116,6 +116,38 @@ class CorruptJobsIT {
         .contains("corrupt job: recorded at 'rec' is not a number: 1234567890123456789");
   }
 
+  /**
+   * Fields that parse as numbers but that Redis would refuse once the fetch has popped its batch (a
+   * rate window of 0 ms, a lock TTL of 17 digits, which Lua writes as 1.2e+16), or that leave the
+   * node no attempt to count (a retry budget past the attempt, a negative attempt): corrupt, and
+   * the rest of the batch runs. A failed fetch used to lose every job it had popped.
+   */
+  @Test
+  void numbersRedisWouldRefuseOrThatLeaveNoAttemptAreCorruptAndTheBatchRuns() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(6));
+    var r = f.redis();
+    r.hset(f.jobKey(ids.get(1)), "lr", "1|0|noop");
+    r.hset(f.jobKey(ids.get(2)), "u", "W|reject|12345678901234567|0|abcdef");
+    r.hset(f.jobKey(ids.get(3)), "b", "3");
+    r.hset(f.jobKey(ids.get(4)), "n", "-1");
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").concurrency(8).handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                f.spool.monitor().counts("work").completed() == 2
+                    && f.spool.deadJobs().size("work") == 4);
+    assertThat(ran).containsExactlyInAnyOrder(0, 5);
+    assertThat(dead(ids.get(1)).error()).contains("corrupt job: rate limit 'lr' does not parse");
+    assertThat(dead(ids.get(2)).error()).contains("corrupt job: unique lock 'u' does not parse");
+    assertThat(dead(ids.get(3)).error())
+        .contains("corrupt job: retry budget 'b' is not an attempt up to 'n' (0): 3");
+    assertThat(dead(ids.get(4)).error()).contains("corrupt job: attempt 'n' is not a number: -1");
+  }
+
   @Test
   void aReadyKeyOfAnotherTypeLosesNoJobOfTheOtherReadyLists() {
     f.redis().set(f.namespace + ":{work}:prio", "not a sorted set");

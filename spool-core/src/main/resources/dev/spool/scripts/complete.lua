@@ -21,7 +21,7 @@ local prefix, node, now, expiry, keep = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV
 local qp = string.sub(prefix, 1, -5)
 local done = 0
 local finished = {}
-local gone = {}        -- deleted jobs, for the announcement: [queue:id, result or null]
+local gone = {}        -- deleted jobs, for the announcement: "[queue:id, result or null]" JSON
 -- Deleted jobs leave their job-name index in one call per name and bucket: the keys in order
 -- of first use, the ids of each, and each key built once (by name, then bucket) rather than per job.
 local nameKeys, namedIds, nameKeyOf = {}, {}, {}
@@ -88,8 +88,10 @@ for h, id in ipairs(finished) do
     end
     redis.call('DEL', key)
     if job[12] then redis.call('DEL', qp .. 'log:' .. id) end
-    -- Most jobs return nothing: no JSON to decode (a failed decode is dear in Lua).
-    gone[#gone + 1] = {queue .. ':' .. id, result ~= '' and decodeJson(result) or cjson.null}
+    -- Most jobs return nothing: no JSON to check (a failed decode is dear in Lua). A result is
+    -- passed on as its text (see validJson).
+    gone[#gone + 1] = '[' .. cjson.encode(queue .. ':' .. id) .. ',' ..
+      (result ~= '' and validJson(result) or 'null') .. ']'
   end
 end
 if done > 0 then
@@ -110,6 +112,6 @@ if keep then
   announce(qp, finished)
 elseif #gone > 0 then
   local ns = string.match(qp, '^(.*):{.*}:$')
-  redis.call('PUBLISH', ns .. ':outcome', cjson.encode(gone))
+  redis.call('PUBLISH', ns .. ':outcome', '[' .. table.concat(gone, ',') .. ']')
 end
 return done

@@ -60,6 +60,8 @@ for _, node in ipairs(nodeNames(KEYS[8])) do
   ready = ready + size('LLEN', qp .. 'ready:!' .. node)
   nextOf(qp .. 'ready:!' .. node)
 end
+-- Ids left in those lists by jobs that left the queue (wasLeftBehind in lib.lua) are no jobs.
+ready = math.max(0, ready - size('SCARD', qp .. 'gone'))
 local latency = -1
 if readySince then latency = math.max(0, nowMs - readySince) end
 local completed = redis.pcall('GET', KEYS[5])

@@ -43,7 +43,7 @@ local function fromReady(id)
   local key = prefix .. id
   local job = fieldsOf(key, 's', 't', 'bt')
   if not job or not job[1] then
-    buryOrphan(qp, id, now, 'a ready list')
+    if not wasLeftBehind(qp, id) then buryOrphan(qp, id, now, 'a ready list') end
   elseif not KNOWN_STATE[job[1]] then
     buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], now, partDone)
   elseif job[1] == 'queued' then
@@ -53,7 +53,9 @@ local function fromReady(id)
       killed.queued[#killed.queued + 1] = id
       reportPartFailed(qp, present(job[3]), partDone, now)
     end
-  end -- another of Spool's states: no ready job, dropped (as fetch drops it)
+  else
+    wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped (as fetch drops it)
+  end
 end
 
 -- Pops up to what is left of the slice from a list; true when the list is (now) empty or holds

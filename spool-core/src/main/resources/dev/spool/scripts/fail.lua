@@ -15,6 +15,8 @@
   it (dead or killed), as a success keeps it; a retry starts afresh
   ARGV[14] when the job was recorded (µs), as fetch gave it: with the number, it tells this job
   from another given the same number after Redis lost its data (holdsAttempt)
+  ARGV[15] type of the internal job that reports a batch part's end: a retry that a kill request
+  ('krq', made while the attempt ran) turns into a kill ends the part, reported as failed
   The error joins the status's errors. A retry archives the attempt (progress, errors, times)
   in 'pa', the previous attempts, and starts the next one afresh.
   Returns: 1 retry scheduled, 2 dead, 3 killed, 0 stale (this node no longer holds this attempt) ]]
@@ -22,39 +24,36 @@ local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc', 'rec')
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
 if not holdsAttempt(job, job and job[10], node, attempt, ARGV[14]) then return 0 end
 -- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
 -- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
 -- lease), so a node can record its outcomes even at maxmemory.
-local errors = jsonList(job[4])
-local failure = decodeJson(err)
-if type(failure) ~= 'table' then
-  failure = {type = 'Error', message = err}
-  err = cjson.encode(failure)
-end
-errors[#errors + 1] = failure
-local allErrors = cjson.encode(errors)
-local previous = jsonList(job[7])
+if type(decodeJson(err)) ~= 'table' then err = cjson.encode({type = 'Error', message = err}) end
+local allErrors = appendJson(job[4], err)
 onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[9])
 wakeIfLimited(qp)
 if (retryAt == '' or retryAt == 'killed') and ARGV[13] ~= '' then
   redis.call('HSET', key, 'r', ARGV[13])
 end
-if retryAt == 'killed' then
+-- A kill asked for while the attempt ran, after the node had decided on a retry: the job ends
+-- killed, as the request said, rather than run again.
+local killedInstead = retryAt ~= '' and retryAt ~= 'killed' and job[11]
+if retryAt == 'killed' or killedInstead then
   redis.call('HSET', key, 'e', err, 'er', allErrors)
   endKilled(qp, key, id, 'started', nowUs, ARGV[12], 'WD')
+  if killedInstead then reportPartFailed(qp, job[12], ARGV[15], nowUs) end
   return 3
 end
 onOwn(qp, 'INCR', KEYS[5])
 countThroughput(qp, KEYS[4], 'failed', 1)
 if retryAt ~= '' then
-  previous[#previous + 1] = {attempt = tonumber(attempt), state = 'failed',
-    started_at = present(job[6]), ended_at = nowUs, progress = present(job[5]),
-    errors = nonEmpty(errors), data = archivedData(job[8])}
+  local entry = attemptEntry({attempt = tonumber(attempt), state = 'failed',
+    started_at = present(job[6]), ended_at = nowUs, progress = present(job[5])},
+    allErrors, archivedData(job[8]))
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
-    'due', retryAt, 'pa', cjson.encode(previous))
+    'due', retryAt, 'pa', appendJson(job[7], entry))
   -- The failed attempt's errors stay the status's own until the job starts again (fetch clears
   -- them), so a job waiting for its retry shows why at once; they are archived too.
   redis.call('HSET', key, 'er', allErrors)

@@ -275,7 +275,7 @@ for _, id in ipairs(ids) do
   local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
   local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
   if number and (not job or not job[1]) then
-    buryOrphan(qp, id, now)
+    if not wasLeftBehind(qp, id) then buryOrphan(qp, id, now) end
   elseif job and not KNOWN_STATE[job[1]] then
     -- A state that is none of Spool's: the job would be dropped as not ready, and lost.
     buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], now, ARGV[8])
@@ -321,6 +321,8 @@ for _, id in ipairs(ids) do
         out[#out + 1] = job[8] or ''
       end
     end
+  elseif job then
+    wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped
   end
 end
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.

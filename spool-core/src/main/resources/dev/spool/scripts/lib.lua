@@ -86,12 +86,40 @@ local function decodeJson(v)
   return nil
 end
 
--- A stored JSON list (errors, previous attempts) to append to; a missing or corrupt one starts
--- afresh, so a bad history is replaced rather than fatal.
-local function jsonList(v)
-  local value = decodeJson(v)
-  if type(value) == 'table' then return value end
-  return {}
+-- Stored JSON that Spool writes on (data, results, errors, archives) is spliced in as its text,
+-- never decoded and encoded again: Lua's cjson keeps 14 significant digits (an id of
+-- 1234567890123456789 would come back as 1.2345678901235e+18), and a number beyond a double's
+-- range decodes to inf, which it refuses to encode, failing the script after its first writes.
+
+-- `v` when it is valid JSON text, else nil.
+local function validJson(v)
+  if type(v) == 'string' and pcall(cjson.decode, v) then return v end
+  return nil
+end
+
+-- The text of a stored JSON list up to its closing bracket ("[a,b" of "[a,b]"), or nil when `v`
+-- is missing or no JSON list.
+local function openList(v)
+  if type(v) ~= 'string' then return nil end
+  local ok, value = pcall(cjson.decode, v)
+  if not (ok and type(value) == 'table') then return nil end
+  return string.match(v, '^%s*(%[.*)%]%s*$')
+end
+
+-- A stored JSON list (errors, previous attempts) with `entry` (JSON text) appended; a missing or
+-- corrupt list starts afresh, so a bad history is replaced rather than fatal.
+local function appendJson(list, entry)
+  local head = openList(list)
+  if not head then return '[' .. entry .. ']' end
+  if string.match(head, '^%[%s*$') then return head .. entry .. ']' end
+  return head .. ',' .. entry .. ']'
+end
+
+-- A stored JSON list with at least one entry, as stored; nil when missing, empty or corrupt.
+local function storedList(v)
+  local head = openList(v)
+  if not head or string.match(head, '^%[%s*$') then return nil end
+  return v
 end
 
 -- HMGET of a job's fields, or nil when the key holds something other than a hash.
@@ -139,10 +167,14 @@ local function queueOf(qp)
   return string.match(qp, '{(.*)}:$')
 end
 
--- A unique lock spec 'kind|conflict|ttlMs|rescheduleMs|digest': its five parts, or nil.
+-- A unique lock spec 'kind|conflict|ttlMs|rescheduleMs|digest': its five parts, or nil. Times
+-- have at most 13 digits (Spool allows 100 years, 3.2e12 ms): Lua writes a longer number in
+-- exponent form, which Redis refuses as a TTL, an error after the caller's first writes.
 local function parseLock(u)
   if type(u) ~= 'string' then return nil end
-  return string.match(u, '^(%a)|(%a+)|(%d+)|(%d+)|(%x+)$')
+  local kind, conflict, ttl, resched, digest = string.match(u, '^(%a)|(%a+)|(%d+)|(%d+)|(%x+)$')
+  if not kind or #ttl > 13 or #resched > 13 then return nil end
+  return kind, conflict, ttl, resched, digest
 end
 
 -- Redis's own clock in ms. Lease deadlines are Redis-time only, so clocks of the nodes may drift
@@ -427,19 +459,22 @@ local function present(v)
   return v
 end
 
--- A list for cjson.encode: nil when empty, since cjson writes an empty table as {} not [].
-local function nonEmpty(list)
-  if list == nil or #list == 0 then return nil end
-  return list
-end
-
--- The data ('da') a status saved during an attempt, for that attempt's archive entry: its JSON
--- value, or its text when it is no JSON; nil when there is none.
+-- The data ('da') a status saved during an attempt, for that attempt's archive entry, as JSON
+-- text: as stored, or its text as a JSON string when it is no JSON; nil when there is none.
 local function archivedData(v)
   if type(v) ~= 'string' then return nil end
-  local value = decodeJson(v)
-  if value == nil then return v end
-  return value
+  return validJson(v) or cjson.encode(v)
+end
+
+-- One attempt's entry of the archive of previous attempts ('pa'), as JSON text: `fields` (Spool's
+-- own values) encoded, then the attempt's errors and data spliced in as stored (JSON text; nil
+-- for none).
+local function attemptEntry(fields, errors, data)
+  local entry = cjson.encode(fields)
+  local more = ''
+  if errors then more = ',"errors":' .. errors end
+  if data then more = more .. ',"data":' .. data end
+  return string.sub(entry, 1, -2) .. more .. '}'
 end
 
 -- Wakes a node blocked on a signal list, unless a token is waiting there already.
@@ -489,23 +524,52 @@ local function parseConcurrency(lc)
   return tonumber(max), name
 end
 
+-- Ids left in a ready or park list by jobs that left their queue while they waited there
+-- (cancelled, killed, deleted): {q}:gone, a SET. Taking an id out of the middle of a list costs
+-- O(list length) (LREM: seconds for a thousand ids in a list of a million), so it stays where it
+-- is: the readers of those lists (fetch, freeSlot, route, drain) drop it when they pop it, as
+-- they drop any id whose job is no longer queued, and take it out of {q}:gone then; one that
+-- finds no job behind the id knows from it that the job was deleted on purpose, not lost.
+-- Counts subtract its size from the ready jobs.
+local function wasLeftBehind(qp, id)
+  return onOwn(qp, 'SREM', qp .. 'gone', id) == 1
+end
+
 -- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
--- hands it to the job that waited longest for it, at the head of the ready list.
+-- hands it to the job that waited longest for it, at the head of the ready list. Ids of jobs
+-- that left the queue while parked (wasLeftBehind) are dropped on the way, up to 100 a call: a
+-- longer run of them waits for the next freed slot, or a drain.
 local function freeSlot(qp, id, lc)
   local _, name = parseConcurrency(lc)
   if not name then return end
   local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
   if removed ~= 1 then return end
-  local nxt = redis.pcall('LPOP', qp .. 'park:' .. name)
-  if type(nxt) == 'string' then
+  local park = qp .. 'park:' .. name
+  for _ = 1, 100 do
+    local nxt = redis.pcall('LPOP', park)
+    if type(nxt) ~= 'string' then break end
     onOwn(qp, 'DECR', qp .. 'parked')
-    if redis.call('LLEN', qp .. 'park:' .. name) == 0 then
-      redis.pcall('SREM', qp .. 'parks', name)
-    else
-      -- A list parked by a version before {q}:parks is named there from its first unpark on.
-      onOwn(qp, 'SADD', qp .. 'parks', name)
+    local number = jobNumber(nxt)
+    local job = number and fieldsOf(qp .. 'job:' .. nxt, 's')
+    local state = job and job[1]
+    if state == 'queued' then
+      pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
+      break
     end
-    pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
+    -- No queued job: dropped, as fetch drops it; but a number with no job behind it that was not
+    -- left behind on purpose was lost, and fetch buries it where an operator sees it.
+    if wasLeftBehind(qp, nxt) then
+      -- dropped
+    elseif number and not state then
+      onOwn(qp, 'LPUSH', qp .. 'ready', nxt)
+      break
+    end
+  end
+  if redis.call('LLEN', park) == 0 then
+    redis.pcall('SREM', qp .. 'parks', name)
+  else
+    -- A list parked by a version before {q}:parks is named there from its first unpark on.
+    onOwn(qp, 'SADD', qp .. 'parks', name)
   end
 end
 
@@ -528,13 +592,10 @@ local function wakeIfLimited(qp)
   if redis.call('EXISTS', qp .. 'climit') == 1 then wakeIdleNodes(qp) end
 end
 
--- Takes a ready job out of whichever ready structure holds it; true if it was there.
--- (LREM: O(list length); only cancel, kill and delete by hand use it, never a periodic path.)
-local function unready(qp, key, id)
-  local f = redis.call('HMGET', key, 'p', 'an', 'ax', 'as')
-  if redis.call('ZREM', qp .. 'prio', id) == 1 then return true end
-  local list = f[2] and pinnedList(qp, f[2], f[4] == '1') or f[3] and (qp .. 'ready:!' .. f[3]) or (qp .. 'ready')
-  return redis.call('LREM', list, 1, id) == 1
+-- Takes a queued job off its queue: out of the priority set (O(log n)), else left behind in the
+-- list that holds it, a plain, pinned, avoiding or park list (see wasLeftBehind).
+local function unready(qp, id)
+  if redis.call('ZREM', qp .. 'prio', id) == 0 then onOwn(qp, 'SADD', qp .. 'gone', id) end
 end
 
 -- Writes the first fields of a new job's hash at a number no job had. A key of another type
@@ -705,10 +766,8 @@ end
 -- `from` is the state it was in; `nowUs` a µs time (a string); `partDoneType` the internal job
 -- type that reports a batch part's end.
 local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
-  local e = {type = 'CorruptJob', message = 'corrupt job: ' .. what}
-  local errors = jsonList(redis.call('HGET', key, 'er'))
-  errors[#errors + 1] = e
-  redis.call('HSET', key, 's', 'failed', 'e', cjson.encode(e), 'er', cjson.encode(errors))
+  local e = cjson.encode({type = 'CorruptJob', message = 'corrupt job: ' .. what})
+  redis.call('HSET', key, 's', 'failed', 'e', e, 'er', appendJson(redis.call('HGET', key, 'er'), e))
   restate(qp, id, from, 'failed')
   stamp(qp, key, id, 'fai', nowUs)
   unlock(qp, key, id, 'EWD')
@@ -735,6 +794,12 @@ local function buryOrphan(qp, id, nowUs, where)
   end
   local e = cjson.encode({type = 'CorruptJob', message = 'corrupt job: ' .. what})
   redis.call('HSET', key, 's', 'failed', 'n', 0, 'e', e, 'er', '[' .. e .. ']')
+  -- A key set aside had a state, kept in its index: it leaves that one (its bucket's, a few SREMs).
+  if kind ~= 'none' then
+    for _, state in ipairs(STATES) do
+      if state ~= 'failed' then onOwn(qp, 'SREM', stateKey(qp, state, id), id) end
+    end
+  end
   restate(qp, id, nil, 'failed')
   stamp(qp, key, id, 'fai', nowUs)
   onOwn(qp, 'ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
@@ -746,10 +811,14 @@ end
 -- the worker's to report (it names the handler's expectations).
 local function corruption(job)
   -- The node reads 'n' as an int and 'rec' as a long, and sends them back to be matched.
-  if not int(job[4]) or #job[4] > 9 then
+  if not (job[4] and string.match(job[4], '^%d+$') and #job[4] <= 9) then
     return "attempt 'n' is not a number: " .. tostring(job[4])
   end
-  if job[5] and not int(job[5]) then return "retry budget 'b' is not a number: " .. job[5] end
+  -- 'b' is the first attempt of the current retry budget: 0 to 'n' (more would leave the worker
+  -- no attempt to count).
+  if job[5] and not (string.match(job[5], '^%d+$') and #job[5] <= 9 and tonumber(job[5]) <= tonumber(job[4])) then
+    return "retry budget 'b' is not an attempt up to 'n' (" .. job[4] .. "): " .. job[5]
+  end
   if job[6] and not (int(job[6]) and #job[6] <= 18) then
     return "recorded at 'rec' is not a number: " .. job[6]
   end
@@ -761,11 +830,16 @@ local function corruption(job)
     return "options 'o' are not a JSON object: " .. job[9]
   end
   if job[11] and not int(job[11]) then return "expiry 'x' is not a number: " .. job[11] end
-  if job[12] and not string.match(job[12], '^%d+|.+$') then
+  if job[12] and not string.match(job[12], '^[1-9]%d?%d?%d?%d?%d?%d?%d?%d?|.+$') then
     return "concurrency limit 'lc' does not parse: " .. job[12]
   end
-  if job[13] and not string.match(job[13], '^%d+|%d+|.+$') then
-    return "rate limit 'lr' does not parse: " .. job[13]
+  if job[13] then
+    -- Within RateLimit's bounds, as the queue's own limit is read in fetch: a window of 0 ms or
+    -- one too long to write back would fail the fetch after its pops.
+    local n, per = string.match(job[13], '^([1-9]%d*)|([1-9]%d*)|.+$')
+    if not (n and #n <= 6 and tonumber(n) <= 100000 and #per <= 8 and tonumber(per) <= 86400000) then
+      return "rate limit 'lr' does not parse: " .. job[13]
+    end
   end
   if job[14] and not int(job[14]) then return "rate reservation 'rr' is not a number: " .. job[14] end
   return nil

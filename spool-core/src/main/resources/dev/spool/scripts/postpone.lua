@@ -26,11 +26,9 @@ freeSlot(qp, id, job[5])
 wakeIfLimited(qp)
 if job[8] then
   -- Its kill was requested while the handler ended: it ends killed, as a run would.
-  local reason = {type = 'Killed', message = 'killed on request while node \'' .. node ..
-    '\' postponed it'}
-  local errors = jsonList(job[10])
-  errors[#errors + 1] = reason
-  redis.call('HSET', key, 'e', cjson.encode(reason), 'er', cjson.encode(errors))
+  local reason = cjson.encode({type = 'Killed', message = 'killed on request while node \'' ..
+    node .. '\' postponed it'})
+  redis.call('HSET', key, 'e', reason, 'er', appendJson(job[10], reason))
   endKilled(qp, key, id, 'started', nowUs, ARGV[10], 'WD')
   reportPartFailed(qp, job[9], ARGV[11], nowUs)
   return 2

@@ -74,16 +74,15 @@ for _, id in ipairs(expired) do
       local errTable = {message = 'lease expired on node \'' .. tostring(job[2]) ..
         '\' (node presumed dead)', type = 'LeaseExpired', attempt = int(job[3])}
       local err = cjson.encode(errTable)
-      local errors = jsonList(job[7])
-      errors[#errors + 1] = errTable
+      local errors = appendJson(job[7], err)
       if job[14] then
         -- Its kill was requested while its node was gone: it ends killed, never runs again.
-        redis.call('HSET', key, 'e', err, 'er', cjson.encode(errors))
+        redis.call('HSET', key, 'e', err, 'er', errors)
         endKilled(qp, key, id, 'started', nowUs, ARGV[8], 'WD')
         reportPartFailed(qp, job[11], ARGV[6], nowUs)
         killed = killed + 1
       elseif used >= allowed then
-        redis.call('HSET', key, 's', 'failed', 'e', err, 'er', cjson.encode(errors))
+        redis.call('HSET', key, 's', 'failed', 'e', err, 'er', errors)
         restate(qp, id, 'started', 'failed')
         stamp(qp, key, id, 'fai', nowUs)
         unlock(qp, key, id, 'WD')
@@ -92,14 +91,13 @@ for _, id in ipairs(expired) do
         dead = dead + 1
         announce(qp, {id})
       else
-        local previous = jsonList(job[10])
-        previous[#previous + 1] = {attempt = int(job[3]), state = 'abandoned',
-          started_at = present(job[9]), ended_at = nowUs, progress = present(job[8]),
-          errors = nonEmpty(errors), data = archivedData(job[12])}
+        local entry = attemptEntry({attempt = int(job[3]), state = 'abandoned',
+          started_at = present(job[9]), ended_at = nowUs, progress = present(job[8])},
+          errors, archivedData(job[12]))
         -- The errors are shown until the job starts again, as after a failure; 'due': ready
         -- again since now, for the queue's latency.
-        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', cjson.encode(previous),
-          'er', cjson.encode(errors), 'due', nowMs)
+        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', appendJson(job[10], entry),
+          'er', errors, 'due', nowMs)
         redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')
         unlock(qp, key, id, 'W')

@@ -4,32 +4,45 @@
   which are then reset, so that the queued job does not show a half-done run as its own.
   KEYS[1] {q}:ready   LIST   KEYS[2] {q}:prio  ZSET   KEYS[3] {q}:active  ZSET
   KEYS[4] {q}:signal  LIST
-  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4..] triples: id, attempt,
-  when the job was recorded (µs, as fetch gave it; see holdsAttempt)
+  ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4] expiry (s) of a killed
+  job's status   ARGV[5] type of the internal job that reports a batch part's end
+  ARGV[6..] triples: id, attempt, when the job was recorded (µs, as fetch gave it; see holdsAttempt)
+  A job whose kill was requested ('krq') is not handed back: it ends killed, its batch part, if
+  any, reported to its batch as failed.
   Returns: number of jobs handed back ]]
 local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
 local nowMs = string.format('%.0f', math.floor(tonumber(now) / 1000))
 local qp = string.sub(prefix, 1, -5)
-local released = 0
-for i = 4, #ARGV, 3 do
+local released, freed = 0, false
+local expiry, partDone = ARGV[4], ARGV[5]
+for i = 6, #ARGV, 3 do
   local id, attempt, recorded = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec')
-  if holdsAttempt(job, job and job[10], node, attempt, recorded) then
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
+  local holds = holdsAttempt(job, job and job[10], node, attempt, recorded)
+  if holds then
     redis.call('ZREM', KEYS[3], id)
-    local previous = jsonList(job[7])
-    previous[#previous + 1] = {attempt = int(job[3]), state = 'handed back',
-      started_at = present(job[4]), ended_at = now, progress = present(job[5]),
-      errors = nonEmpty(jsonList(job[6])), data = archivedData(job[8])}
+    freeSlot(qp, id, job[9])
+    freed = true
+  end
+  if holds and job[11] then
+    local reason = cjson.encode({type = 'Killed', message = 'killed on request while node \'' ..
+      node .. '\' stopped'})
+    redis.call('HSET', key, 'e', reason, 'er', appendJson(job[6], reason))
+    endKilled(qp, key, id, 'started', now, expiry, 'WD')
+    reportPartFailed(qp, job[12], partDone, now)
+  elseif holds then
+    local entry = attemptEntry({attempt = int(job[3]), state = 'handed back',
+      started_at = present(job[4]), ended_at = now, progress = present(job[5])},
+      storedList(job[6]), archivedData(job[8]))
     -- Ready again since now ('due'), for the queue's latency.
-    redis.call('HSET', key, 's', 'queued', 'pa', cjson.encode(previous), 'due', nowMs)
+    redis.call('HSET', key, 's', 'queued', 'pa', appendJson(job[7], entry), 'due', nowMs)
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
     pushReady(qp, key, id, true)
-    freeSlot(qp, id, job[9])
     released = released + 1
   end
 end
-if released > 0 then wakeIfLimited(qp) end
+if freed then wakeIfLimited(qp) end
 return released

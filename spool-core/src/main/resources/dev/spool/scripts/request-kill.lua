@@ -16,7 +16,8 @@ if state == 'succeeded' or state == 'failed' or state == 'killed' then return -1
 redis.call('HSETNX', key, 'krq', now)
 local removed = false
 if state == 'queued' then
-  removed = unready(qp, key, id)
+  unready(qp, id)
+  removed = true
 elseif state == 'scheduled' then
   removed = redis.call('ZREM', KEYS[3], id) == 1
 end

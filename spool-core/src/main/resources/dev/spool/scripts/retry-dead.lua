@@ -41,12 +41,11 @@ for i = 3, #ARGV do
   elseif job and redis.call('EXISTS', key) == 1 then
     local attempt = (int(job[1]) or 0) + 1
     -- The attempt that died is archived, as a retry after a failure archives it.
-    local previous = jsonList(job[7])
-    previous[#previous + 1] = {attempt = attempt - 1, state = job[3] or 'failed',
-      started_at = present(job[4]), ended_at = present(job[9]), progress = present(job[5]),
-      errors = nonEmpty(jsonList(job[6])), data = archivedData(job[8])}
+    local entry = attemptEntry({attempt = attempt - 1, state = job[3] or 'failed',
+      started_at = present(job[4]), ended_at = present(job[9]), progress = present(job[5])},
+      storedList(job[6]), archivedData(job[8]))
     -- The retry budget counts again from this attempt on.
-    redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', cjson.encode(previous),
+    redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', appendJson(job[7], entry),
       'due', string.format('%.0f', math.floor(tonumber(ARGV[2]) / 1000))) -- ready since now
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai', 'krq') -- a fresh start: no kill asked
     restate(qp, id, job[3], 'queued')

@@ -13,10 +13,15 @@ local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3])) or {}
 for _, id in ipairs(ids) do
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's')
-  if job and job[1] == 'queued' then -- anything else is no ready job: dropped
+  if job and job[1] == 'queued' then
     -- It falls back for good: any node may run it now, but the one it avoids ('ax'), if any.
     redis.call('HDEL', key, 'an')
     pushReady(qp, key, id, false)
+  elseif job and job[1] then
+    wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped
+  elseif int(id) then
+    -- No job behind it: fetch drops it if it was left behind, else buries it as lost.
+    onOwn(qp, 'RPUSH', qp .. 'ready', id)
   end
 end
 if redis.call('LLEN', KEYS[1]) == 0 and redis.call('LLEN', KEYS[2]) == 0 then

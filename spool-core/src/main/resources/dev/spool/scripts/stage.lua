@@ -3,6 +3,7 @@
   KEYS[1] {q}:delayed  ZSET  id -> due time (ms)
   KEYS[2] {q}:ready    LIST  KEYS[3] {q}:prio  ZSET  KEYS[4] {q}:signal  LIST
   ARGV[1] job key prefix   ARGV[2] now (ms)   ARGV[3] now (µs)   ARGV[4] max jobs
+  ARGV[5] type of the internal job that reports a batch part's end (a corrupt part, buried)
   Ids that are no scheduled job (not a number, no hash, a key of another type, a job in another
   of Spool's states) are dropped; a job whose state is none of Spool's goes to the dead set, as
   corrupt; a {q}:delayed of another type is set aside as {q}:corrupt:delayed.
@@ -24,7 +25,7 @@ for _, id in ipairs(due) do
   local job = int(id) and fieldsOf(key, 's') -- an id that is no job is only taken off the set
   if job and job[1] and not KNOWN_STATE[job[1]] then
     -- A state that is none of Spool's: the job would be dropped as not scheduled, and lost.
-    buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], nowUs)
+    buryCorrupt(qp, key, id, job[1], "state 's' is not a state: " .. job[1], nowUs, ARGV[5])
   elseif job and job[1] == 'scheduled' then
     redis.call('HSET', key, 's', 'queued')
     restate(qp, id, 'scheduled', 'queued')

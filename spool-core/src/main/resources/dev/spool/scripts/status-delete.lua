@@ -9,18 +9,22 @@
   Returns: {deleted, refused} ]]
 local prefix, force, now = ARGV[1], ARGV[2] == '1', ARGV[3]
 local qp = string.sub(prefix, 1, -5)
-local deleted, refused = 0, 0
+local deleted, refused, freed = 0, 0, false
 for i = 5, #ARGV do
   local id = ARGV[i]
   local key = prefix .. id
-  local job = int(id) and fieldsOf(key, 's', 'bt') -- anything but a job's hash is left alone
+  local job = int(id) and fieldsOf(key, 's', 'bt', 'lc') -- anything but a job's hash is left alone
   local state = job and job[1]
   if state then
     if not force and state ~= 'succeeded' and state ~= 'failed' then
       refused = refused + 1
     else
       if state == 'queued' then
-        unready(qp, key, id)
+        unready(qp, id)
+      elseif state == 'started' and job[3] then
+        -- Its slot goes to the job parked longest for it, as when a job ends.
+        freeSlot(qp, id, job[3])
+        freed = true
       end
       redis.call('ZREM', KEYS[3], id)
       redis.call('ZREM', KEYS[4], id)
@@ -32,4 +36,5 @@ for i = 5, #ARGV do
   end
 end
 tidyForgotten(qp)
+if freed then wakeIfLimited(qp) end
 return {deleted, refused}

@@ -23,13 +23,12 @@ local attempt = int(job[2]) or 0
 local stamps = {queued = 'que', scheduled = 'sch', started = 'sta', succeeded = 'suc',
   failed = 'fai', killed = 'kil', unqueued = 'rec'}
 if state == 'started' and job[3] then
-  local previous = jsonList(job[10])
-  previous[#previous + 1] = {attempt = attempt, state = job[1], queued_at = present(job[4]),
+  local entry = attemptEntry({attempt = attempt, state = job[1], queued_at = present(job[4]),
     started_at = present(job[3]), succeeded_at = present(job[5]), failed_at = present(job[6]),
-    killed_at = present(job[7]), progress = present(job[8]),
-    errors = nonEmpty(job[9] and jsonList(job[9]) or nil), data = archivedData(job[11])}
+    killed_at = present(job[7]), progress = present(job[8])},
+    storedList(job[9]), archivedData(job[11]))
   attempt = attempt + 1
-  redis.call('HSET', key, 'pa', cjson.encode(previous), 'n', attempt, 'sta', now)
+  redis.call('HSET', key, 'pa', appendJson(job[10], entry), 'n', attempt, 'sta', now)
   redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er', 'da')
   redis.call('PERSIST', key)
   bound(qp, id, 'sta', now)

@@ -308,7 +308,8 @@ public final class RedisJobStore implements JobStore {
             q.dueChannel(),
             Long.toString(expirySeconds),
             resultJson,
-            Long.toString(failure.job().recordedAtMicros()))
+            Long.toString(failure.job().recordedAtMicros()),
+            BATCH_PART_DONE)
         .thenApply(code -> code != 0);
   }
 
@@ -374,7 +375,14 @@ public final class RedisJobStore implements JobStore {
   @Override
   public long release(String queue, String node, long nowMicros, List<FetchedJob> held) {
     QueueKeys q = keys.queue(queue);
-    String[] args = heldArgs(q.jobPrefix(), node, Long.toString(nowMicros), held);
+    // A job whose kill was requested ends killed instead: with its status's expiry, and the type
+    // that reports a batch part's end.
+    String[] triples = heldArgs(q.jobPrefix(), node, Long.toString(nowMicros), held);
+    String[] args = new String[triples.length + 2];
+    System.arraycopy(triples, 0, args, 0, 3);
+    args[3] = Long.toString(expirySeconds);
+    args[4] = BATCH_PART_DONE;
+    System.arraycopy(triples, 3, args, 5, triples.length - 3);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
     return redis.<Long>await(redis.eval(Script.RELEASE, ScriptOutputType.INTEGER, k, args));
   }
@@ -392,7 +400,8 @@ public final class RedisJobStore implements JobStore {
                 q.jobPrefix(),
                 Long.toString(nowMicros / 1000),
                 Long.toString(nowMicros),
-                Integer.toString(max)));
+                Integer.toString(max),
+                BATCH_PART_DONE));
     return new StageResult(parseLong(r.get(0)), parseLong(r.get(1)));
   }
 
