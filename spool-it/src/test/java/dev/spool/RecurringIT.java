@@ -191,6 +191,33 @@ class RecurringIT {
         .satisfies(st -> assertThat(st.raw()).containsEntry("p", "7"));
   }
 
+  /**
+   * A tick's job carries its type's concurrency and rate limits, as an enqueued job does: a
+   * recurring job of a limited type used to bypass them.
+   */
+  @Test
+  void eachTickCarriesTheLimitsOfItsType() throws Exception {
+    JobType<Noop> limited =
+        JobType.of("limited-ping", Noop.class)
+            .withQueue("cron")
+            .withConcurrencyLimit(1)
+            .withRateLimit(10, Duration.ofSeconds(1));
+    spool().recurring("limited", Schedule.every(Duration.ofSeconds(30)), limited, new Noop(4));
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !spool().statuses().jobName("limited-ping").list().isEmpty());
+    assertThat(spool().statuses().jobName("limited-ping").list())
+        .singleElement()
+        .satisfies(
+            st ->
+                assertThat(st.raw())
+                    .containsEntry("lc", limited.concurrencySpec(new Noop(4)))
+                    .containsEntry("lr", limited.rateSpec(new Noop(4))));
+  }
+
   /** job_reactor: periodic jobs "run every given time period", and are cancelled on a condition. */
   @Test
   void aPeriodicJobsOwnHandlerCanCancelItOnACondition() throws Exception {

@@ -9,6 +9,8 @@
   ARGV[10] unique lock spec ("" none)   ARGV[11] lock expiry (ms, "" when taken at start)
   ARGV[12] node ("" none)   ARGV[13] strict ("1" or "")   ARGV[14] not node ("" none)
   ARGV[15] priority ("0" the default)
+  ARGV[16] concurrency limit spec ("" none)   ARGV[17] rate limit spec ("" none): the job's type's
+  limits, as an enqueue writes them
   The job goes where an enqueue with these options puts it: a node's list (a non-strict one is
   released to any node by routing once that node is dead or saturated), the list of jobs that
   avoid a node, the priority set or the plain list.
@@ -44,5 +46,8 @@ if ARGV[14] ~= '' then place('ax', ARGV[14]) end
 if ARGV[15] ~= '0' and ARGV[15] ~= '' then place('p', ARGV[15]) end
 local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9], placement)
 if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
+-- Its limits, before any fetch can see it (fetch reads them; this script is one step).
+if (ARGV[16] or '') ~= '' then redis.call('HSET', prefix .. id, 'lc', ARGV[16]) end
+if (ARGV[17] or '') ~= '' then redis.call('HSET', prefix .. id, 'lr', ARGV[17]) end
 if lockKey then redis.call('SET', lockKey, id, 'PXAT', expiry) end
 return id

@@ -654,7 +654,9 @@ public final class Enqueuer {
         options.node().orElse(null),
         options.strictNode(),
         options.notNode().orElse(null),
-        options.priority());
+        options.priority(),
+        type.concurrencySpec(args),
+        type.rateSpec(args));
   }
 
   private static long dueMs(JobOptions options, long nowMs) {

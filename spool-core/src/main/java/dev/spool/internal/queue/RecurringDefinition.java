@@ -17,6 +17,9 @@ import dev.spool.internal.json.Json;
  * @param strictNode whether only {@code node} may run it
  * @param notNode the node that never runs it, null for none
  * @param priority its priority within the queue (0, the default, when stored before 0.2)
+ * @param concurrencyLimit the stored concurrency limit spec of each tick's job, as an enqueue of
+ *     its type and arguments writes it; "" or null (stored before 0.2) for none
+ * @param rateLimit the same for its rate limit
  */
 public record RecurringDefinition(
     String schedule,
@@ -29,7 +32,9 @@ public record RecurringDefinition(
     String node,
     boolean strictNode,
     String notNode,
-    int priority) {
+    int priority,
+    String concurrencyLimit,
+    String rateLimit) {
   public String toJson() {
     return Json.write(this);
   }

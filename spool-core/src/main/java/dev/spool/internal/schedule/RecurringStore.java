@@ -336,7 +336,9 @@ public final class RecurringStore {
                 d.node() == null ? "" : d.node(),
                 d.strictNode() ? "1" : "",
                 d.notNode() == null ? "" : d.notNode(),
-                Integer.toString(d.priority())));
+                Integer.toString(d.priority()),
+                d.concurrencyLimit() == null ? "" : d.concurrencyLimit(),
+                d.rateLimit() == null ? "" : d.rateLimit()));
     if (r > 0) {
       log.debug("recurring job '{}' enqueued job {}", name, r);
     } else if (r < 0) {
