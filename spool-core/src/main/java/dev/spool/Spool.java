@@ -12,6 +12,7 @@ import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.QueueShards;
 import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.RedisUriCheck;
 import dev.spool.internal.redis.ReplicaWait;
 import dev.spool.internal.redis.TlsTrust;
 import dev.spool.internal.schedule.RecurringStore;
@@ -450,9 +451,13 @@ public final class Spool implements JobClient, AutoCloseable {
      * Redis Cluster: {@code redis://[:password@]host1:port1,host2:port2,…} (any nodes of it) or
      * {@code redis-cluster://[:password@]host:port} (one), {@code rediss} for TLS; see
      * docs/redis-topologies.md.
+     *
+     * @throws InvalidRedisUriException if the URI is malformed, saying what is wrong (the message
+     *     never shows its password); nothing is connected to
      */
     public Builder redis(String uri) {
-      this.uri = Objects.requireNonNull(uri, "uri");
+      RedisUriCheck.validate(Objects.requireNonNull(uri, "uri"));
+      this.uri = uri;
       return this;
     }
 

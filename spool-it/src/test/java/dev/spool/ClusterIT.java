@@ -282,7 +282,7 @@ class ClusterIT {
         .hasMessageNotContaining("pw");
     assertThatThrownBy(() -> Spool.builder().redis("redis://:pw@h1:7000,h2").build())
         .isInstanceOf(InvalidRedisUriException.class)
-        .hasMessageContaining("each cluster node needs host:port, got 'h2'")
+        .hasMessageContaining("each node of a Redis Cluster needs host:port, got 'h2'")
         .hasMessageNotContaining("pw");
   }
 }

@@ -88,7 +88,7 @@ public final class ClientOptions {
       namespace = Spool.Builder.DEFAULT_NAMESPACE;
     }
     Redaction.remember(redis);
-    String problem = RedisUriCheck.problem(redis);
+    String problem = RedisConnect.problem(redis);
     if (problem != null) {
       throw new ParameterException(spec.commandLine(), redisOrigin(spec) + ": " + problem);
     }

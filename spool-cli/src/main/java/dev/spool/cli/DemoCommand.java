@@ -224,7 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (redis != null) {
       Redaction.remember(redis);
-      String problem = RedisUriCheck.problem(redis);
+      String problem = RedisConnect.problem(redis);
       if (problem != null) {
         throw new ParameterException(spec.commandLine(), "--redis: " + problem);
       }

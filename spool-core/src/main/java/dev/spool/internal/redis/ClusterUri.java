@@ -95,12 +95,12 @@ final class ClusterUri {
   }
 
   private static InvalidRedisUriException invalid(String uri, String why) {
+    String problem = "'" + UriRedaction.redact(uri) + "': " + why;
     return new InvalidRedisUriException(
-        "invalid Redis Cluster URI '"
-            + UriRedaction.redact(uri)
-            + "': "
-            + why
+        "invalid Redis Cluster URI "
+            + problem
             + "; use redis://[user:password@]host1:port1,host2:port2 (any nodes of the cluster)"
-            + " or redis-cluster://[user:password@]host:port");
+            + " or redis-cluster://[user:password@]host:port",
+        problem);
   }
 }

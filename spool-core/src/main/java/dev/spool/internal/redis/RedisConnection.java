@@ -231,7 +231,8 @@ public final class RedisConnection implements AutoCloseable {
     // the connection opens: their class initialisation, a tenth of a second of a worker's
     // start-up, runs meanwhile on another thread. (A class is initialised once, whoever asks.)
     Thread.ofPlatform().daemon().name("spool-init").start(RedisConnection::initializeClasses);
-    boolean isCluster = uri != null && ClusterUri.isCluster(uri);
+    RedisUriCheck.validate(uri);
+    boolean isCluster = ClusterUri.isCluster(uri);
     List<RedisURI> seeds = isCluster ? ClusterUri.seeds(uri) : List.of(parse(uri));
     seeds.forEach(seed -> seed.setTimeout(commandTimeout)); // what sync calls wait for, too
     String display = isCluster ? clusterDisplay(seeds) : display(seeds.getFirst());

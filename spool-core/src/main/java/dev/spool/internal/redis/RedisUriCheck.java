@@ -1,5 +1,7 @@
-package dev.spool.cli;
+package dev.spool.internal.redis;
 
+import dev.spool.InvalidRedisUriException;
+import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -8,16 +10,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What is wrong with a Redis URI, found before connecting so that a malformed one is bad usage
- * (exit code 2). The client Spool uses reads some mistakes silently another way: {@code
- * redis://host:notaport} as the host name {@code host:notaport}, {@code redis://host:0} as port
- * 6379. Each message shows the URI without its password and never a piece of the user-info.
+ * What is wrong with a Redis URI, found before connecting so that a malformed one is a setting to
+ * fix ({@link InvalidRedisUriException}), not an unreachable Redis. The client Spool uses reads
+ * some mistakes silently another way: {@code redis://host:notaport} as the host name {@code
+ * host:notaport} (then "NXDOMAIN"), {@code redis://host:0} as port 6379. Each message shows the URI
+ * without its password and never a piece of the user-info. The CLI shows the same messages.
  */
-final class RedisUriCheck {
+public final class RedisUriCheck {
   static final String FORMS =
       "redis://[:password@]host:port[/db], rediss://… for TLS,"
           + " redis-sentinel://[:password@]host1:port1,host2:port2[/db]#master or, for a Redis"
           + " Cluster, redis://[:password@]host1:port1,host2:port2";
+
+  private static final String ENCODED =
+      ", with / ? # @ % and spaces in a password percent-encoded (e.g. / as %2F)";
 
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://");
 
@@ -39,9 +45,34 @@ final class RedisUriCheck {
 
   private RedisUriCheck() {}
 
-  /** Whether the URI asks for TLS ({@code rediss://}, {@code rediss-sentinel://}…). */
-  static boolean isTls(String uri) {
-    return uri != null && uri.strip().toLowerCase(Locale.ROOT).startsWith("rediss");
+  /**
+   * Checks the URI as {@link RedisConnection#open} will read it, connecting to nothing.
+   *
+   * @throws InvalidRedisUriException saying what is wrong ({@link
+   *     InvalidRedisUriException#problem()}), never showing the password
+   */
+  public static void validate(String uri) {
+    String problem = problem(uri);
+    if (problem == null && !ClusterUri.isCluster(uri)) {
+      try {
+        RedisURI.create(uri);
+      } catch (RuntimeException e) {
+        // The client's message, and so its exception, may echo any piece of the URI: keep neither.
+        problem = quoted(uri) + ": it cannot be parsed: use " + FORMS + ENCODED;
+      }
+    }
+    if (problem != null) {
+      throw new InvalidRedisUriException(
+          "invalid Redis URI " + problem + (problem.contains(FORMS) ? "" : "; use " + FORMS),
+          problem);
+    }
+    if (ClusterUri.isCluster(uri)) {
+      ClusterUri.seeds(uri); // what the client would refuse of a node
+    }
+  }
+
+  private static String quoted(String uri) {
+    return "'" + UriRedaction.redact(uri) + "'";
   }
 
   /**
@@ -49,7 +80,7 @@ final class RedisUriCheck {
    * URI, quoted and redacted); null if nothing this check knows of.
    */
   static String problem(String uri) {
-    String quoted = "'" + Redaction.redact(uri) + "'";
+    String quoted = quoted(uri);
     Matcher scheme = uri == null ? null : SCHEME.matcher(uri);
     if (scheme == null
         || !scheme.lookingAt()

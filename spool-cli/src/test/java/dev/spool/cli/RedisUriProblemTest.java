@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A malformed {@code --redis} URI is bad usage, said in one line, before Redis is asked. */
-class RedisUriCheckTest {
+class RedisUriProblemTest {
   static Stream<Arguments> malformed() {
     return Stream.of(
         // Read as the host name "host:notaport", or as port 6379, before.
@@ -101,18 +101,18 @@ class RedisUriCheckTest {
         "redis://:pw@h:6379/0?clientName=a@b"
       })
   void aWellFormedUriPasses(String uri) {
-    assertThat(RedisUriCheck.problem(uri)).isNull();
+    assertThat(RedisConnect.problem(uri)).isNull();
   }
 
   @Test
   void anAtSignInTheQueryIsNoPasswordButOneInTheHostsStillIs() {
-    assertThat(RedisUriCheck.problem("redis://:p@ss@host:6380?clientName=a@b"))
+    assertThat(RedisConnect.problem("redis://:p@ss@host:6380?clientName=a@b"))
         .contains("the password holds an '@'");
   }
 
   @Test
   void aHostNameWithAnUnderscoreAndAPortIsToldItWorksWithoutThePort() {
-    assertThat(RedisUriCheck.problem("redis://my_redis:6379"))
+    assertThat(RedisConnect.problem("redis://my_redis:6379"))
         .contains("neither a host name")
         .contains("works without a port, as redis://my_redis (port 6379)");
   }
