@@ -50,7 +50,9 @@ public final class Schedule {
   /**
    * On a cron expression in a time zone.
    *
-   * @throws IllegalArgumentException naming the expression and what is wrong with it
+   * @throws IllegalArgumentException naming the expression and what is wrong with it, also when it
+   *     never runs (a date that does not exist, as {@code 0 0 30 2 *}) or has a step of 0 ({@code
+   *     *}{@code /0})
    */
   public static Schedule cron(String expression, ZoneId zone) {
     Objects.requireNonNull(zone, "zone");
@@ -58,7 +60,22 @@ public final class Schedule {
       throw new IllegalArgumentException("invalid cron '" + expression + "': it is empty");
     }
     String trimmed = expression.trim();
-    int fields = trimmed.split("\\s+").length;
+    String[] fieldList = trimmed.split("\\s+");
+    int fields = fieldList.length;
+    for (String field : fieldList) {
+      for (String part : field.split(",", -1)) {
+        // cron-utils says "Period 0 not in range [0, 59]" of */0, which reads as if 0 were allowed.
+        if (part.matches(".*/0*")) {
+          throw new IllegalArgumentException(
+              "invalid cron '"
+                  + trimmed
+                  + "': a step (after '/') must be at least 1, got '"
+                  + part
+                  + "'");
+        }
+      }
+    }
+    ExecutionTime execution;
     try {
       Cron cron =
           switch (fields) {
@@ -69,10 +86,16 @@ public final class Schedule {
                     "expected 5 fields (minute hour day month weekday) or 6 (seconds first), got "
                         + fields);
           };
-      return new Schedule(null, trimmed, zone, ExecutionTime.forCron(cron.validate()));
+      execution = ExecutionTime.forCron(cron.validate());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid cron '" + trimmed + "': " + e.getMessage(), e);
     }
+    if (execution.nextExecution(ZonedDateTime.now(zone)).isEmpty()) {
+      // 30 February, 31 April: valid fields that never meet.
+      throw new IllegalArgumentException(
+          "invalid cron '" + trimmed + "': it never runs (no such date, as 30 February)");
+    }
+    return new Schedule(null, trimmed, zone, execution);
   }
 
   /** The first run strictly after {@code after}. */
