@@ -4,7 +4,6 @@ import dev.spool.testkit.SpoolRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,25 +43,25 @@ public final class RedisCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Server server = port == null ? testkitServer() : fixedPortServer(port);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              err.println();
-              err.println("Stopping redis-server...");
-              err.flush();
-              server.stop();
-              stopped.countDown();
-            },
-            "spool-redis-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    out.println(server.uri());
-    out.flush();
-    err.println(
-        "redis-server is up; Ctrl-C stops it. Try, in another terminal: spool demo --redis "
-            + server.uri());
-    err.flush();
-    stopped.await();
+    // As spool dashboard: Ctrl-C (and SIGTERM) ends the command, which stops the server and exits
+    // with 0; the JVM's own shutdown would exit with 130 (143).
+    StopSignal stop = new StopSignal().install("spool-redis-stop").handleSigterm();
+    try {
+      out.println(server.uri());
+      out.flush();
+      err.println(
+          "redis-server is up; Ctrl-C stops it. Try, in another terminal: spool demo --redis "
+              + server.uri());
+      err.flush();
+      stop.awaitRequest();
+    } finally {
+      err.println();
+      err.println("Stopping redis-server...");
+      err.flush();
+      server.stop();
+      stop.finished();
+      stop.uninstall();
+    }
     return 0;
   }
 

@@ -27,6 +27,14 @@ final class SigintHandler {
 
   /** Runs {@code action} on every SIGINT from now on; null if that is not possible here. */
   static SigintHandler install(Runnable action) {
+    return install("INT", action);
+  }
+
+  /**
+   * Runs {@code action} on every signal of this name ({@code INT}, {@code TERM}) from now on,
+   * instead of the JVM's shutdown; null if that is not possible here.
+   */
+  static SigintHandler install(String name, Runnable action) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -34,7 +42,7 @@ final class SigintHandler {
       Object signal =
           lookup
               .findConstructor(signalClass, MethodType.methodType(void.class, String.class))
-              .invoke("INT");
+              .invoke(name);
       MethodHandle handle =
           lookup.findStatic(
               signalClass,
@@ -43,7 +51,7 @@ final class SigintHandler {
       Object ignored = lookup.findStaticGetter(handlerClass, "SIG_IGN", handlerClass).invoke();
       Object previous = handle.invoke(signal, proxy(handlerClass, action));
       if (previous == ignored) {
-        // SIGINT was ignored when the JVM started: the JVM keeps it so, and so do we.
+        // The signal was ignored when the JVM started: the JVM keeps it so, and so do we.
         handle.invoke(signal, ignored);
         return null;
       }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code spool}: the command line of Spool.
  *
- * <p>Exit codes: 0 success, 1 the operation failed (one line on stderr says why), 2 bad usage.
+ * <p>Exit codes: 0 success, 1 the operation failed (one line on stderr says why), 2 bad usage, 130
+ * a second Ctrl-C forced {@code spool worker} or {@code spool demo} to stop.
  */
 @Command(
     name = "spool",
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "  0  success",
       "  1  the operation failed (stderr says why; --verbose adds the stack trace)",
-      "  2  bad usage"
+      "  2  bad usage",
+      "  130  a second Ctrl-C forced spool worker or spool demo to stop (one Ctrl-C stops any"
+          + " command cleanly, with 0)"
     })
 public final class SpoolCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -30,6 +30,7 @@ final class StopSignal {
   private volatile Runnable forceAction = () -> {};
   private Thread hook;
   private SigintHandler sigint;
+  private SigintHandler sigterm;
 
   /**
    * Handles Ctrl-C (SIGINT) here and adds a shutdown hook (SIGTERM, and SIGINT where it cannot be
@@ -44,6 +45,24 @@ final class StopSignal {
     return this;
   }
 
+  /**
+   * Also handles SIGTERM here, as a first Ctrl-C: the command ends by itself, with its own exit
+   * code, instead of the JVM exiting with 143. For a command with nothing to hand back ({@code
+   * spool redis}). Call after {@link #install}; {@link #uninstall()} undoes it.
+   */
+  StopSignal handleSigterm() {
+    if (handlesCtrlC) {
+      sigterm =
+          SigintHandler.install(
+              "TERM",
+              () -> {
+                byUser = true;
+                requested.countDown();
+              });
+    }
+    return this;
+  }
+
   /** From now on, commands handle Ctrl-C themselves (a second one forces the stop). */
   static void handleCtrlC() {
     handlesCtrlC = true;
@@ -52,6 +71,9 @@ final class StopSignal {
   void uninstall() {
     if (sigint != null) {
       sigint.restore();
+    }
+    if (sigterm != null) {
+      sigterm.restore();
     }
     if (hook != null) {
       try {

@@ -15,4 +15,15 @@ class RedisCommandTest {
       assertThat(run.err).as(bad).contains("--port must be 0 (a free one) or in [1, 65535]");
     }
   }
+
+  @Test
+  void theExitCodesOfTheHelpIncludeThoseOfASecondCtrlC() {
+    Cli.Run run = Cli.raw("--help");
+
+    assertThat(run.code).isZero();
+    assertThat(run.out)
+        .contains("Exit codes:")
+        .contains("  2  bad usage")
+        .contains("  130  a second Ctrl-C forced spool worker or spool demo to stop");
+  }
 }
