@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.spool.EnqueueResult;
 import dev.spool.JobOptions;
 import dev.spool.JobType;
+import dev.spool.PayloadTooLargeException;
 import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Unique;
@@ -80,6 +81,16 @@ public final class EnqueueCommand extends ClientCommand {
 
   /** Standard input, for {@code --args -}. For tests. */
   InputStream stdin = System.in;
+
+  @Option(
+      names = "--max-payload-bytes",
+      paramLabel = "N",
+      description =
+          "Refuse arguments over N bytes of JSON, as Spool.Builder.maxPayloadBytes does in"
+              + " applications (default: "
+              + Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES
+              + ", 512 KiB).")
+  Integer maxPayloadBytes;
 
   @Option(
       names = "--queue",
@@ -172,6 +183,9 @@ public final class EnqueueCommand extends ClientCommand {
 
   @Override
   void validate() {
+    if (maxPayloadBytes != null && maxPayloadBytes < 1) {
+      throw usage("--max-payload-bytes must be at least 1, got " + maxPayloadBytes);
+    }
     jobType = checked(null, () -> JobType.of(type, JsonNode.class));
     jobArgs = parseArgs(readArgs());
     JobOptions.Builder b = JobOptions.builder();
@@ -222,6 +236,26 @@ public final class EnqueueCommand extends ClientCommand {
     options = b.build();
   }
 
+  @Override
+  Spool.Builder settings(Spool.Builder builder) {
+    return builder.maxPayloadBytes(payloadLimit());
+  }
+
+  private int payloadLimit() {
+    return maxPayloadBytes != null ? maxPayloadBytes : Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  /** Bad usage: arguments over the payload limit, with the option that raises it. */
+  private RuntimeException tooLarge(String size) {
+    return usage(
+        argsName()
+            + ": the arguments are "
+            + size
+            + " bytes of JSON, over the limit of "
+            + payloadLimit()
+            + " bytes per job; --max-payload-bytes raises it");
+  }
+
   /** The JSON text of the arguments, from the option, stdin or a file. */
   private String readArgs() {
     if (argsSource == null) {
@@ -246,20 +280,16 @@ public final class EnqueueCommand extends ClientCommand {
   }
 
   /**
-   * Reads at most {@link #MAX_ARGS_TEXT_BYTES}: more could never make arguments under the payload
-   * limit, and reading it all would only fill the heap. A UTF-8 byte order mark is dropped.
+   * Reads at most {@link #MAX_ARGS_TEXT_BYTES} (8 times the payload limit, if raised): more could
+   * never make arguments under the limit, and reading it all would only fill the heap. A UTF-8 byte
+   * order mark is dropped.
    */
   private String readBounded(InputStream in) throws IOException {
-    byte[] bytes = in.readNBytes(MAX_ARGS_TEXT_BYTES + 1);
-    if (bytes.length > MAX_ARGS_TEXT_BYTES) {
-      throw new CommandFailedException(
-          "arguments from "
-              + argsName()
-              + " are over "
-              + MAX_ARGS_TEXT_BYTES
-              + " bytes, over the limit of "
-              + Spool.Builder.DEFAULT_MAX_PAYLOAD_BYTES
-              + " bytes of JSON per job (see Spool.Builder.maxPayloadBytes)");
+    int bound =
+        (int) Math.min(Math.max(MAX_ARGS_TEXT_BYTES, 8L * payloadLimit()), Integer.MAX_VALUE - 16);
+    byte[] bytes = in.readNBytes(bound + 1);
+    if (bytes.length > bound) {
+      throw tooLarge("over " + bound);
     }
     int from =
         bytes.length >= 3
@@ -294,8 +324,20 @@ public final class EnqueueCommand extends ClientCommand {
     }
   }
 
+  /** The size of the arguments as Spool stores them: JSON without blanks, in UTF-8. */
+  private static int jsonBytes(JsonNode args) {
+    try {
+      return STRICT.writeValueAsBytes(args).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // a tree read from JSON writes back
+    }
+  }
+
   /** Where the arguments came from, as the user gave it. */
   private String argsName() {
+    if (argsSource == null) {
+      return "--args";
+    }
     if (argsSource.file != null) {
       return "--args-file " + argsSource.file;
     }
@@ -328,7 +370,12 @@ public final class EnqueueCommand extends ClientCommand {
 
   @Override
   int run(Spool spool) {
-    EnqueueResult r = spool.tryEnqueue(jobType, jobArgs, options);
+    EnqueueResult r;
+    try {
+      r = spool.tryEnqueue(jobType, jobArgs, options);
+    } catch (PayloadTooLargeException e) {
+      throw tooLarge(Integer.toString(jsonBytes(jobArgs)));
+    }
     String id = r.jobId().toString();
     if (json()) {
       printJson(

@@ -258,12 +258,52 @@ class EnqueueCommandIT {
     Cli.Run fromStdin = cli.enqueueWithInput(huge, "big", "--args", "-");
 
     for (Cli.Run run : List.of(fromFile, fromStdin)) {
-      assertThat(run.code).isEqualTo(1);
+      assertThat(run.code).isEqualTo(2);
       assertThat(run.err)
-          .contains("over " + EnqueueCommand.MAX_ARGS_TEXT_BYTES + " bytes")
-          .contains("over the limit of 524288 bytes of JSON per job");
+          .contains(
+              ": the arguments are over "
+                  + EnqueueCommand.MAX_ARGS_TEXT_BYTES
+                  + " bytes of JSON, over the limit of 524288 bytes per job;"
+                  + " --max-payload-bytes raises it");
     }
     assertThat(spool.monitor().counts("default").ready()).isZero();
+  }
+
+  @Test
+  void argumentsOverTheLimitAreBadUsageThatTheLimitOptionLetsThrough(@TempDir Path dir)
+      throws Exception {
+    String big = "{\"blob\":\"" + "x".repeat(600_000) + "\"}";
+    Path file = Files.writeString(dir.resolve("big.json"), big);
+
+    Cli.Run refused = cli.run("enqueue", "big", "--args-file", file.toString());
+
+    assertThat(refused.code).as(refused.err).isEqualTo(2);
+    assertThat(refused.err)
+        .startsWith(
+            "spool enqueue: --args-file "
+                + file
+                + ": the arguments are 600011 bytes of JSON, over the limit of 524288 bytes per"
+                + " job; --max-payload-bytes raises it")
+        .doesNotContain("Spool.Builder");
+    assertThat(spool.monitor().counts("default").ready()).isZero();
+
+    JobId id =
+        JobId.parse(
+            cli.run(
+                    "enqueue",
+                    "big",
+                    "--args-file",
+                    file.toString(),
+                    "--max-payload-bytes",
+                    "1000000")
+                .ok()
+                .out
+                .strip());
+    assertThat(spool.statuses().find(id).orElseThrow().raw().get("a")).isEqualTo(big);
+
+    Cli.Run zero = cli.run("enqueue", "big", "--max-payload-bytes", "0");
+    assertThat(zero.code).isEqualTo(2);
+    assertThat(zero.err).contains("--max-payload-bytes must be at least 1, got 0");
   }
 
   @Test
