@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.spool.EnqueueResult;
 import dev.spool.JobOptions;
@@ -15,6 +16,7 @@ import dev.spool.Spool;
 import dev.spool.Unique;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -121,8 +123,13 @@ public final class EnqueueCommand extends ClientCommand {
   @Option(
       names = "--priority",
       paramLabel = "P",
-      description = "Higher runs first within the queue, from -1000 to 1000 (default: 0).")
-  Integer priority;
+      description =
+          "Higher runs first within the queue, from "
+              + JobOptions.MIN_PRIORITY
+              + " to "
+              + JobOptions.MAX_PRIORITY
+              + " (default: 0).")
+  String priority; // read here, so that any number out of the range is told the range
 
   @Option(
       names = "--unique",
@@ -199,7 +206,21 @@ public final class EnqueueCommand extends ClientCommand {
       b.runAt(when.at);
     }
     if (priority != null) {
-      checked("--priority", () -> b.priority(priority));
+      BigInteger p;
+      try {
+        p = new BigInteger(priority.strip());
+      } catch (NumberFormatException e) {
+        throw usage(
+            "--priority: '%s' is not a whole number from %d to %d"
+                .formatted(priority, JobOptions.MIN_PRIORITY, JobOptions.MAX_PRIORITY));
+      }
+      if (p.bitLength() >= Integer.SIZE) {
+        // picocli said "is not an int": the allowed range is what helps.
+        throw usage(
+            "--priority: priority must be in [%d, %d], got %s"
+                .formatted(JobOptions.MIN_PRIORITY, JobOptions.MAX_PRIORITY, p));
+      }
+      checked("--priority", () -> b.priority(p.intValue()));
     }
     if (unique != null) {
       b.unique(uniqueOf(unique));
@@ -319,6 +340,16 @@ public final class EnqueueCommand extends ClientCommand {
       JsonLocation at = e.getLocation();
       String where =
           at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      if (e instanceof MismatchedInputException
+          && e.getOriginalMessage().startsWith("Trailing token")) {
+        // Jackson: "… (bound as com.fasterxml.jackson.databind.JsonNode): not allowed as per
+        // DeserializationFeature.FAIL_ON_TRAILING_TOKENS".
+        throw usage(
+            argsName()
+                + " is not one JSON value: trailing data after it"
+                + where
+                + "; give one value, e.g. an array [{…},{…}]");
+      }
       String message = readable(e.getOriginalMessage().lines().findFirst().orElse("").strip());
       throw usage(argsName() + " is not valid JSON: " + message + where);
     }

@@ -102,6 +102,12 @@ public final class QueryCommand extends ClientCommand {
     if (limit < 0) {
       throw usage("--limit must not be negative, got " + limit);
     }
+    if (names != null && names.stream().anyMatch(String::isEmpty)) {
+      throw usage("--name: a job name must not be empty");
+    }
+    if (args != null && args.stream().anyMatch(String::isEmpty)) {
+      throw usage("--arg: the value must not be empty");
+    }
     if (offset < 0) {
       throw usage("--offset must not be negative, got " + offset);
     }
@@ -164,11 +170,17 @@ public final class QueryCommand extends ClientCommand {
       printJson(JsonOut.object("total", total, "offset", offset, "limit", limit, "statuses", rows));
       return 0;
     }
+    if (total == 0) {
+      out().println("no matching jobs");
+      return 0;
+    }
+    if (limit == 0) { // the count alone, as spool dead list --limit 0 prints it
+      out().println("0 of " + total);
+      return 0;
+    }
     if (page.isEmpty()) {
-      out().println(total == 0 ? "no matching jobs" : "no matching jobs at offset " + offset);
-      if (total > 0) {
-        out().println(total + " match in all");
-      }
+      out().println("no matching jobs at offset " + offset);
+      out().println(total + " match in all");
       return 0;
     }
     Table t = Table.of("id", "state", "attempt", "job", "recorded at").alignRight(2);

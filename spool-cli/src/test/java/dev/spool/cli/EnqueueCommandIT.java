@@ -385,6 +385,19 @@ class EnqueueCommandIT {
     assertThat(cli.run("enqueue", "bad name").code).isEqualTo(2);
     assertThat(cli.run("enqueue", "t", "--priority", "5000").err)
         .contains("--priority: priority must be in [-1000, 1000], got 5000");
+    Cli.Run huge = cli.run("enqueue", "t", "--priority", "99999999999999");
+    assertThat(huge.code).isEqualTo(2);
+    assertThat(huge.err)
+        .contains("--priority: priority must be in [-1000, 1000], got 99999999999999")
+        .doesNotContain("not an int");
+    assertThat(cli.run("enqueue", "t", "--priority", "high").err)
+        .contains("--priority: 'high' is not a whole number from -1000 to 1000");
+    Cli.Run two = cli.run("enqueue", "t", "--args", "{\"a\":1}{\"b\":2}");
+    assertThat(two.code).isEqualTo(2);
+    assertThat(two.err)
+        .contains("--args is not one JSON value: trailing data after it (line 1, column")
+        .doesNotContain("jackson")
+        .doesNotContain("FAIL_ON_TRAILING_TOKENS");
     assertThat(cli.run("enqueue", "t", "--unique", "forever").err)
         .contains("--unique: unknown lock 'forever'");
     assertThat(cli.run("enqueue", "t", "--delay", "1s", "--at", "2030-01-01T00:00:00Z").code)

@@ -132,6 +132,30 @@ class QueryCommandIT {
     assertThat(cli.run("query", "--limit", "-1").code).isEqualTo(2);
   }
 
+  @Test
+  void anEmptyNameOrArgumentIsBadUsageInTheCommandsWords() {
+    Cli.Run name = cli.run("query", "--name", "");
+    Cli.Run arg = cli.run("query", "--arg", "");
+
+    assertThat(name.code).isEqualTo(2);
+    assertThat(name.err).startsWith("spool query: --name: a job name must not be empty");
+    assertThat(arg.code).isEqualTo(2);
+    assertThat(arg.err).startsWith("spool query: --arg: the value must not be empty");
+    assertThat(name.err + arg.err).doesNotContain("jobName()").doesNotContain("jobArg()");
+  }
+
+  @Test
+  void limitZeroPrintsTheCountAloneAsDeadListDoes() {
+    Cli.Run run = cli.run("query", "--limit", "0").ok();
+
+    assertThat(run.out).isEqualTo("0 of 4" + System.lineSeparator());
+    assertThat(cli.run("query", "--limit", "0", "--name", "nope").ok().out.strip())
+        .isEqualTo("no matching jobs");
+    assertThat(cli.run("query", "--offset", "9").ok().out)
+        .contains("no matching jobs at offset 9")
+        .contains("4 match in all");
+  }
+
   private List<String> ids(String... options) {
     List<String> args = new ArrayList<>(List.of("query", "--json"));
     args.addAll(List.of(options));
