@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * first included), waiting {@code firstDelay × multiplier^(n-1)} before retry n, each delay spread
  * by ± {@code jitter} (a fraction) so that many failing jobs do not retry in lockstep.
  *
- * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter (about 4 minutes from the
- * first failure to the last attempt).
+ * <p>Defaults to {@link #DEFAULT}: 8 attempts, 1 s, doubling, 20 % jitter: 7 delays of 1, 2, 4 … 64
+ * s, about 2 minutes (127 s ± 20 %) from the first failure to the last attempt.
  *
  * <p>A failure no retry can mend ends the job at once, whatever attempts are left: a handler that
  * throws {@link UnrecoverableJobException}, or an exception of a class named in {@code noRetryFor}

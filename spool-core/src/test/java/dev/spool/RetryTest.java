@@ -83,4 +83,16 @@ class RetryTest {
     assertThat(StoredOptions.of(Retry.fixed(3, Duration.ofSeconds(2)), null).toJson())
         .doesNotContain("noRetryFor");
   }
+
+  @Test
+  void theDefaultWaitsAboutTwoMinutesInAll() {
+    // As Retry's javadoc, docs/retries.md and README.md say: 1 + 2 + 4 + … + 64 s = 127 s ± 20 %.
+    Retry d = Retry.DEFAULT;
+    long total = 0;
+    for (int retry = 1; retry < d.attempts(); retry++) {
+      total += d.delayBefore(retry).toMillis();
+    }
+    assertThat(d.attempts()).isEqualTo(8);
+    assertThat(total).isBetween(101_600L, 152_400L);
+  }
 }
