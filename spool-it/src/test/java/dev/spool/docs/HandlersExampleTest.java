@@ -68,6 +68,24 @@ class HandlersExampleTest {
     assertThat(classes.resolve("com/example/handlers/ExampleHandlers.class")).exists();
   }
 
+  @Test
+  void theReadmeSaysPlainJavacAndJavaNeedAJdk21() throws IOException {
+    String readme = Files.readString(EXAMPLE.resolve("README.md"));
+    int javac = readme.indexOf("\njavac ");
+    int java = readme.indexOf("\njava -cp ");
+
+    assertThat(javac).isPositive();
+    assertThat(java).isPositive();
+    // A default Java 17 fails both (UnsupportedClassVersionError): the README says so first.
+    String beforeJavac = readme.substring(0, javac);
+    assertThat(beforeJavac.substring(beforeJavac.lastIndexOf("## ")))
+        .contains("JDK\n21+")
+        .contains("export JAVA_HOME=/usr/lib/jvm/");
+    String beforeJava = readme.substring(0, java);
+    String paragraph = beforeJava.substring(beforeJava.lastIndexOf("\n\n", java - 8));
+    assertThat(paragraph).contains("plain `java`").contains("Java 21+");
+  }
+
   /** The {@code <version>} range configured for maven-toolchains-plugin in a pom. */
   private static String toolchainVersion(Path pom) throws Exception {
     NodeList plugins =
