@@ -3,6 +3,8 @@ package dev.spool.cli;
 import dev.spool.Spool;
 import dev.spool.dashboard.SpoolDashboard;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,6 +69,25 @@ public final class DashboardCommand extends ClientCommand {
       throw usage("--port must be in [0, 65535], got " + port);
     }
     builder(null);
+    if ((token == null || token.isEmpty()) && !isLoopback(bind)) {
+      // The library's own message names its builder's options (a username and password, an
+      // auth hook), which the command line does not offer.
+      throw usage(
+          "--bind "
+              + bind
+              + ": refusing to serve the dashboard beyond this machine without authentication (it"
+              + " can kill and delete jobs): give --token TOKEN (or $SPOOL_DASHBOARD_TOKEN), or"
+              + " bind to 127.0.0.1");
+    }
+  }
+
+  /** Whether the address is a loopback one; false if it does not resolve (the build says so). */
+  private static boolean isLoopback(String address) {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return true; // left to SpoolDashboard.Builder.build, which names the address
+    }
   }
 
   /** The dashboard's settings, checked; with a null Spool only to validate them. */
