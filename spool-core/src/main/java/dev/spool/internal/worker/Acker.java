@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,10 +125,12 @@ final class Acker implements Runnable {
     ends.forEach(
         (b, acks) ->
             calls.add(
-                store.batchDone(
-                    acks.stream().map(Ack::endedBatchPart).toList(),
-                    acks.stream().map(a -> a.failure() == null).toList(),
-                    now)));
+                call(
+                    () ->
+                        store.batchDone(
+                            acks.stream().map(Ack::endedBatchPart).toList(),
+                            acks.stream().map(a -> a.failure() == null).toList(),
+                            now))));
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .whenComplete(
             (v, error) -> {
@@ -158,38 +161,50 @@ final class Acker implements Runnable {
     return f.dead() || f.killed() ? ack.job().resultJson() : "";
   }
 
+  /**
+   * Every result is written to JSON before the first call is sent, and a call that throws instead
+   * of returning its future fails alone: nothing thrown once a call is out can send the batch back
+   * to {@link #run}, which would record the outcomes already sent a second time (and free their
+   * slots twice).
+   */
   private void sendOutcomes(List<Ack> batch, long now) {
+    List<Ack> failures = new ArrayList<>();
+    List<String> failureResults = new ArrayList<>();
     Map<String, List<Ack>> successes = new LinkedHashMap<>();
-    List<CompletableFuture<?>> calls = new ArrayList<>();
+    Map<String, List<Success>> successResults = new LinkedHashMap<>();
     for (Ack ack : batch) {
-      String queue = ack.job().id().queue();
       if (ack.failure() == null) {
+        String queue = ack.job().id().queue();
         String group = refused.containsKey(ack) ? queue + "|" + successes.size() : queue;
         successes.computeIfAbsent(group, q -> new ArrayList<>()).add(ack);
+        successResults
+            .computeIfAbsent(group, q -> new ArrayList<>())
+            .add(new Success(ack.job().job(), ack.job().resultJson()));
       } else {
-        calls.add(
-            store
-                .fail(queue, node, ack.failure(), endingResult(ack), now)
-                .whenComplete(
-                    (ok, error) -> {
-                      if (Boolean.FALSE.equals(ok)) {
-                        logStale(List.of(ack), 0);
-                      }
-                      settle(List.of(ack), error);
-                    }));
+        failures.add(ack);
+        failureResults.add(endingResult(ack));
       }
+    }
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    for (int i = 0; i < failures.size(); i++) {
+      Ack ack = failures.get(i);
+      String result = failureResults.get(i);
+      calls.add(
+          call(() -> store.fail(ack.job().id().queue(), node, ack.failure(), result, now))
+              .whenComplete(
+                  (ok, error) -> {
+                    if (Boolean.FALSE.equals(ok)) {
+                      logStale(List.of(ack), 0);
+                    }
+                    settle(List.of(ack), error);
+                  }));
     }
     successes.forEach(
         (group, acks) -> {
           String queue = acks.getFirst().job().id().queue();
-          List<Success> done = new ArrayList<>(acks.size());
-          for (Ack ack : acks) {
-            RunningJob job = ack.job();
-            done.add(new Success(job.job(), job.resultJson()));
-          }
+          List<Success> done = successResults.get(group);
           calls.add(
-              store
-                  .complete(queue, node, done, now)
+              call(() -> store.complete(queue, node, done, now))
                   .whenComplete(
                       (n, error) -> {
                         if (n != null && n < acks.size()) {
@@ -200,6 +215,15 @@ final class Acker implements Runnable {
         });
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .whenComplete((v, e) -> inFlight.release());
+  }
+
+  /** The call's future; one failed with what it threw, if it threw instead. */
+  private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**

@@ -97,10 +97,15 @@ final class HeldJobs {
     signal();
   }
 
-  /** The job's slot is free: its outcome is recorded, given up, or its handler ended abandoned. */
+  /**
+   * The job's slot is free: its outcome is recorded, given up, or its handler ended abandoned. Once
+   * per job: a second call (an outcome acknowledged twice) must not add a slot to the node.
+   */
   void done(RunningJob job) {
     forget(job);
-    slots.release();
+    if (job.releaseSlot()) {
+      slots.release();
+    }
   }
 
   /** Wakes those waiting in {@link #await} to look again. */

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -48,6 +49,9 @@ final class RunningJob implements JobContext, BatchPart {
 
   /** What the handler and callbacks put; made at the first put (most jobs put nothing). */
   private Map<String, Object> values;
+
+  /** Whether this job's concurrency slot was given back: at most once, however it ended. */
+  private final AtomicBoolean slotReleased = new AtomicBoolean();
 
   private volatile Thread thread;
   private volatile boolean timedOut;
@@ -96,7 +100,10 @@ final class RunningJob implements JobContext, BatchPart {
     return killRequested;
   }
 
-  /** What the handler put, as the JSON result to store; "" when nothing. */
+  /**
+   * What the handler put, as the JSON result to store; "" when nothing. Never throws: a value that
+   * cannot be written leaves an error in its place.
+   */
   String resultJson() {
     Map<String, Object> v = values();
     if (v.isEmpty()) {
@@ -105,8 +112,16 @@ final class RunningJob implements JobContext, BatchPart {
     try {
       return Json.write(v);
     } catch (SpoolException e) {
-      return Json.write(Map.of("error", "result not writable as JSON: " + e.getMessage()));
+      return unwritable(e.getMessage());
+    } catch (Throwable e) {
+      // A getter of a put value may throw an Error (an AssertionError, a NoClassDefFoundError),
+      // which Jackson lets through: it must not reach the acker as if its call had failed.
+      return unwritable(e.toString());
     }
+  }
+
+  private static String unwritable(String why) {
+    return Json.write(Map.of("error", "result not writable as JSON: " + why));
   }
 
   @Override
@@ -209,6 +224,11 @@ final class RunningJob implements JobContext, BatchPart {
       t.interrupt();
     }
     return true;
+  }
+
+  /** True the first time only: the caller then gives the job's slot back. */
+  boolean releaseSlot() {
+    return slotReleased.compareAndSet(false, true);
   }
 
   boolean abandoned() {
