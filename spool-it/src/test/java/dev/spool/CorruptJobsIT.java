@@ -9,6 +9,8 @@ import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +148,49 @@ class CorruptJobsIT {
     assertThat(dead(ids.get(3)).error())
         .contains("corrupt job: retry budget 'b' is not an attempt up to 'n' (0): 3");
     assertThat(dead(ids.get(4)).error()).contains("corrupt job: attempt 'n' is not a number: -1");
+  }
+
+  /**
+   * Attempt fields that count no attempt used (an attempt 'n' below 0, a retry budget 'b' past it)
+   * made the retry delay of a failed attempt throw in the node: the job was held for good, its
+   * lease renewed and never recorded. Each job now ends.
+   */
+  @Test
+  void attemptFieldsThatCountNoAttemptUsedLeaveNoFailedJobHeld() {
+    JobType<Noop> flaky =
+        JobType.of("flaky", Noop.class)
+            .withQueue("work")
+            .withRetry(Retry.fixed(3, Duration.ofMillis(10)));
+    List<JobId> ids = f.spool.enqueueAll(flaky, Fixtures.noops(2));
+    var r = f.redis();
+    r.hset(f.jobKey(ids.get(0)), "n", "-1");
+    r.hset(f.jobKey(ids.get(1)), "b", "5");
+
+    Set<Integer> failedOnce = ConcurrentHashMap.newKeySet();
+    Worker worker =
+        f.worker("node-1")
+            .handle(
+                flaky,
+                (job, a) -> {
+                  if (failedOnce.add(a.n())) {
+                    throw new IllegalStateException("the first run fails");
+                  }
+                })
+            .start();
+
+    // Succeeded after a retry, or failed (dead as corrupt): ended either way, no longer held.
+    Set<State> ended = Set.of(State.SUCCEEDED, State.FAILED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ids.stream()
+                    .allMatch(
+                        id -> ended.contains(f.spool.statuses().find(id).orElseThrow().state())));
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.busy() == 0);
+    StopSummary stopped = worker.stop();
+    assertThat(stopped.handedBack()).isZero();
+    assertThat(stopped.leftToLease()).isZero();
   }
 
   @Test

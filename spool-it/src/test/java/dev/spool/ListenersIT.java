@@ -102,6 +102,49 @@ class ListenersIT {
     assertThat(events).contains("noop#0 SUCCEEDED");
   }
 
+  /**
+   * An Error from a listener's {@code started} used to escape the runner before the attempt: the
+   * job was held for good (its lease renewed, never recorded) and a stop waited its whole timeout.
+   */
+  @Test
+  void aListenerThatThrowsAnErrorOnStartChangesNoOutcomeAndLeavesNoJobHeld() {
+    spool =
+        builder()
+            .listener(
+                new JobListener() {
+                  @Override
+                  public void started(JobEvent job) {
+                    throw new AssertionError("listener bug");
+                  }
+                })
+            .listener(recorder)
+            .build();
+    JobId ok = spool.enqueue(Fixtures.NOOP, new Noop(1));
+    JobId failing = spool.enqueue(FLAKY, new Noop(2));
+    Worker worker =
+        spool
+            .worker("node-1")
+            .queues("work")
+            .handle(Fixtures.NOOP, (job, a) -> {})
+            .handle(
+                FLAKY,
+                (job, a) -> {
+                  throw new IllegalStateException("always");
+                })
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                spool.statuses().find(ok).orElseThrow().state() == State.SUCCEEDED
+                    && spool.statuses().find(failing).orElseThrow().state() == State.FAILED);
+    assertThat(events).contains("noop#0 SUCCEEDED", "flaky#0 RETRIED", "flaky#1 DEAD");
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.busy() == 0);
+    StopSummary stopped = worker.stop();
+    assertThat(stopped.handedBack()).isZero();
+    assertThat(stopped.leftToLease()).isZero();
+  }
+
   @Test
   void headersSetAtEnqueueReachTheRunInterceptorOfEachAttempt() {
     Map<String, Map<String, String>> seen = new ConcurrentHashMap<>();

@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners and interceptors of one Spool. Callers ask {@link #listening()} or {@link
- * #intercepting()} first, so that with none registered no event is even built.
+ * The listeners and interceptors of one Spool. A listener's failure, whatever it throws, is logged
+ * and changes nothing: a job whose start a listener failed to hear still runs and ends. Callers ask
+ * {@link #listening()} or {@link #intercepting()} first, so that with none registered no event is
+ * even built.
  */
 public final class Observers {
   private static final Logger log = LoggerFactory.getLogger(Observers.class);
@@ -45,7 +47,7 @@ public final class Observers {
     for (JobListener l : listeners) {
       try {
         l.enqueued(queue, type, jobs);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         log.warn("listener {} failed on enqueued: {}", l, e.toString());
       }
     }
@@ -55,7 +57,7 @@ public final class Observers {
     for (JobListener l : listeners) {
       try {
         l.started(job);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         log.warn("listener {} failed on started: {}", l, e.toString());
       }
     }
@@ -65,7 +67,7 @@ public final class Observers {
     for (JobListener l : listeners) {
       try {
         l.finished(job, result, execution);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         log.warn("listener {} failed on finished: {}", l, e.toString());
       }
     }

@@ -178,7 +178,14 @@ final class JobRunner {
     job.bind(Thread.currentThread());
     // A hand-back or abandonment made before the thread was bound found nothing to interrupt:
     // the job is no longer this node's to run.
-    Failure failure = job.running() ? attempt(job, event) : null;
+    Failure failure;
+    try {
+      failure = job.running() ? attempt(job, event) : null;
+    } catch (Throwable t) {
+      // A bug of Spool's own around the attempt (the handler's errors are the attempt's): the
+      // job must still end, else it stays held, its lease renewed and its slot taken, for good.
+      failure = internalFailure(job, t);
+    }
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
     if (job.isKillRequested() && (failure == null || !failure.killed())) {
       failure = killed(job, "killed on request while running on node '" + node.name() + "'");
@@ -213,6 +220,19 @@ final class JobRunner {
           job,
           StoredOptions.NONE,
           JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant()));
+    }
+  }
+
+  /**
+   * The attempt failed in Spool's own code, where no retry can be relied on to go otherwise: the
+   * job is dead, with the error, for someone to look at and retry by hand.
+   */
+  private Failure internalFailure(RunningJob job, Throwable t) {
+    log.error("node {}: {} failed in Spool's own code; it is dead", node.name(), job, t);
+    try {
+      return dead(job, "InternalError", "the worker failed around the attempt: " + t);
+    } catch (Throwable again) {
+      return new Failure(job.job(), "{\"type\":\"InternalError\"}", Failure.DEAD);
     }
   }
 
@@ -517,7 +537,9 @@ final class JobRunner {
   /** A retry if the job's budget allows one, else death. */
   private Failure failed(RunningJob job, StoredOptions options, String errorJson) {
     Retry retry = options.effectiveRetry();
-    int used = job.attempt() - job.job().budgetStart() + 1;
+    // At least 1: attempt fields written by hand ('n' below 0, 'b' above 'n') must not make the
+    // retry delay throw.
+    int used = Math.max(1, job.attempt() - job.job().budgetStart() + 1);
     long retryAt = -1;
     if (used < retry.attempts()) {
       retryAt = node.clock().millis() + retry.delayBefore(used).toMillis();
