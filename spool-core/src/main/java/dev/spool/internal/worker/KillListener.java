@@ -2,9 +2,6 @@ package dev.spool.internal.worker;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +11,11 @@ import org.slf4j.LoggerFactory;
  */
 final class KillListener {
   private static final Logger log = LoggerFactory.getLogger(KillListener.class);
-  private static final long REMEMBER_NANOS = TimeUnit.SECONDS.toNanos(10);
-
   private final NodeContext node;
   private final HeldJobs held;
 
-  /** Kill requests for jobs not (yet) held here, by id, with when they came (nanos). */
-  private final Map<String, Long> recent = new ConcurrentHashMap<>();
+  /** Kill requests for jobs not (yet) held here. */
+  private final KillNotes recent = new KillNotes(System::nanoTime);
 
   private StatefulRedisPubSubConnection<String, String> pubSub;
 
@@ -44,12 +39,10 @@ final class KillListener {
   private void requested(String id) {
     // Noted before the held jobs are looked at: a dispatch adds its job to them and then checks
     // the notes, so whichever of the two comes second sees the other's write.
-    long now = System.nanoTime();
-    recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
-    recent.put(id, now);
+    recent.note(id);
     RunningJob job = held.get(id);
     if (job != null) {
-      recent.remove(id);
+      recent.take(id);
       log.info("node {}: kill requested for {}", node.name(), job);
       job.requestKill(); // twice (here and in check) does no harm
     }
@@ -57,7 +50,7 @@ final class KillListener {
 
   /** A job just fetched: a kill request that overtook the fetch applies to it. */
   void check(RunningJob job) {
-    if (!recent.isEmpty() && recent.remove(job.key()) != null) {
+    if (recent.take(job.key())) {
       job.requestKill();
     }
   }
