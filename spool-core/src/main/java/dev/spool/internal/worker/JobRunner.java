@@ -172,8 +172,9 @@ final class JobRunner {
    * {@link #HANDED_BACK} or {@link #ABANDONED}.
    */
   private Failure runAndAck(RunningJob job, JobEvent event) {
-    // A pooled handler thread may carry an interrupt meant for the job it ran before (a kill or
-    // timeout racing that job's end); nothing can target this job before it is bound.
+    // A pooled handler thread cleared its interrupts when it let its previous job go (unbind, a
+    // lock with the interrupts): cleared again, for an interrupt from elsewhere; nothing can
+    // target this job before it is bound.
     Thread.interrupted();
     job.bind(Thread.currentThread());
     // A hand-back or abandonment made before the thread was bound found nothing to interrupt:
@@ -186,6 +187,7 @@ final class JobRunner {
       // job must still end, else it stays held, its lease renewed and its slot taken, for good.
       failure = internalFailure(job, t);
     }
+    job.unbind(); // no interrupt meant for this job can reach the thread from now on
     Thread.interrupted(); // a timeout or shutdown interrupt must not leak into the next task
     if (job.isKillRequested() && (failure == null || !failure.killed())) {
       failure = killed(job, "killed on request while running on node '" + node.name() + "'");

@@ -53,7 +53,14 @@ final class RunningJob implements JobContext, BatchPart {
   /** Whether this job's concurrency slot was given back: at most once, however it ended. */
   private final AtomicBoolean slotReleased = new AtomicBoolean();
 
+  /**
+   * The thread running the handler, while it does: set, cleared and interrupted under {@link
+   * #binding}, so that an interrupt meant for this job never reaches a pooled thread that has moved
+   * on to its next job.
+   */
   private volatile Thread thread;
+
+  private final Object binding = new Object();
   private volatile boolean timedOut;
   private volatile Future<?> timeoutTask;
 
@@ -75,9 +82,22 @@ final class RunningJob implements JobContext, BatchPart {
   /** A kill was requested: remember it and interrupt the handler. */
   void requestKill() {
     killRequested = true;
-    Thread t = thread;
-    if (t != null && state.get() == RUNNING) {
-      t.interrupt();
+    if (state.get() == RUNNING) {
+      interruptHandler();
+    }
+  }
+
+  /**
+   * Interrupts the handler's thread if it still runs this job's handler. Under the lock that {@link
+   * #unbind} takes: read first and interrupted later, the thread could have ended this handler and
+   * started the next job's in between, failing that job instead.
+   */
+  private void interruptHandler() {
+    synchronized (binding) {
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
+      }
     }
   }
 
@@ -170,7 +190,19 @@ final class RunningJob implements JobContext, BatchPart {
    * before is not lost either (each side writes its volatile field, then reads the other's).
    */
   void bind(Thread thread) {
-    this.thread = thread;
+    synchronized (binding) {
+      this.thread = thread;
+    }
+  }
+
+  /**
+   * The handler's thread is done with this job: no interrupt for it reaches the thread from now on.
+   * The runner then clears an interrupt that came before, and the thread is free for the next.
+   */
+  void unbind() {
+    synchronized (binding) {
+      this.thread = null;
+    }
   }
 
   void timeoutTask(Future<?> task) {
@@ -180,9 +212,8 @@ final class RunningJob implements JobContext, BatchPart {
   /** The timeout fired: interrupt the handler, and remember why. */
   void timeOut() {
     timedOut = true;
-    Thread t = thread;
-    if (t != null && state.get() == RUNNING) {
-      t.interrupt();
+    if (state.get() == RUNNING) {
+      interruptHandler();
     }
   }
 
@@ -204,10 +235,7 @@ final class RunningJob implements JobContext, BatchPart {
     if (!state.compareAndSet(RUNNING, HANDED_BACK)) {
       return false;
     }
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
+    interruptHandler();
     return true;
   }
 
@@ -219,10 +247,7 @@ final class RunningJob implements JobContext, BatchPart {
     if (!state.compareAndSet(RUNNING, ABANDONED)) {
       return false;
     }
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
+    interruptHandler();
     return true;
   }
 
