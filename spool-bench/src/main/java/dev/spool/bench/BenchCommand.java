@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       StatusQueryCommand.class,
       DashboardBenchCommand.class,
       BatchCommand.class,
+      CancelCommand.class,
       ReplicaWaitCommand.class,
       ClusterScaleCommand.class,
       AllCommand.class,

@@ -65,6 +65,14 @@ class BenchCommandIT {
   }
 
   @Test
+  void cancel() throws Exception {
+    JsonNode run = verifiedRun(bench("cancel", "--queued", "3000", "--ops", "200"), "W-cancel");
+    JsonNode f = run.get("figures");
+    assertThat(f.get("readyAfter").asLong()).isEqualTo(2400);
+    assertThat(f.get("forceDeleteP50Ms").asDouble()).isPositive();
+  }
+
+  @Test
   void enqueue() throws Exception {
     JsonNode run = verifiedRun(bench("enqueue", "--jobs", "2500", "--chunk", "1000"), "W1e");
     JsonNode f = run.get("figures");
