@@ -126,6 +126,64 @@ class LeftBehindIT {
     assertThat(f.redis().scard(gone())).isZero();
   }
 
+  /**
+   * A run of cancelled jobs longer than a freed slot used to skip (100) left the job behind them
+   * parked with the slot free, until some other job of its limit ran.
+   */
+  @Test
+  void aLongRunOfCancelledParkedJobsDoesNotStrandTheNextOne() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Set<Integer> ran = ConcurrentHashMap.newKeySet();
+    JobId first = f.spool.enqueue(ONE_AT_A_TIME, new Noop(0));
+    f.worker("node-1")
+        .concurrency(2)
+        .handle(
+            ONE_AT_A_TIME,
+            (job, a) -> {
+              ran.add(a.n());
+              if (a.n() == 0) {
+                release.await();
+              }
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(0));
+    List<Noop> more = new java.util.ArrayList<>();
+    for (int i = 1; i <= 150; i++) {
+      more.add(new Noop(i));
+    }
+    List<JobId> parked = f.spool.enqueueAll(ONE_AT_A_TIME, more);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "150".equals(f.redis().get(f.namespace + ":{work}:parked")));
+    for (JobId id : parked.subList(0, 149)) {
+      assertThat(f.spool.cancel(id)).isTrue();
+    }
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(1);
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(parked.getLast()) == State.SUCCEEDED);
+    assertThat(ran).containsExactlyInAnyOrder(0, 150);
+    assertThat(state(first)).isEqualTo(State.SUCCEEDED);
+    assertThat(f.redis().scard(gone())).isZero();
+  }
+
+  /**
+   * A status kept by hand ({@code JobStatus.queued()}) is in no queue's list: a kill request is
+   * recorded for its owner to see, as documented, and nothing is left behind to count.
+   */
+  @Test
+  void aStatusKeptByHandIsNeitherKilledAtOnceNorLeftBehind() {
+    JobStatus byHand = f.spool.statuses().create("work").queued();
+    JobId engine = f.spool.enqueue(NOOP, new Noop(1));
+    byHand.requestKill();
+    assertThat(byHand.reload().state()).isEqualTo(State.QUEUED);
+    assertThat(byHand.isKillRequested()).isTrue();
+    assertThat(f.spool.cancel(byHand.id())).isTrue();
+    assertThat(f.redis().scard(gone())).isZero();
+    assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(1);
+    assertThat(state(engine)).isEqualTo(State.QUEUED);
+  }
+
   /** A running job whose status is deleted by force gives its slot to the job parked for it. */
   @Test
   void aRunningJobDeletedByForceGivesItsSlotToTheParkedOne() throws Exception {

@@ -147,6 +147,26 @@ class StoredJsonIT {
     }
   }
 
+  /**
+   * A status that already holds many errors (written before the bound) is cut to the latest 100 by
+   * its next error, in one pass.
+   */
+  @Test
+  void aLongErrorHistoryIsCutToTheLatestHundred() {
+    JobId id = f.spool.enqueue(Fixtures.NOOP, new Noop(1));
+    StringBuilder history = new StringBuilder("[");
+    for (int i = 0; i < 5000; i++) {
+      history.append(i == 0 ? "" : ",").append("{\"row\":").append(i).append(",\"x\":\"a,]\\\"\"}");
+    }
+    f.redis().hset(f.jobKey(id), "er", history.append(']').toString());
+    f.spool.statuses().find(id).orElseThrow().addError(Map.of("row", 5000));
+
+    List<Object> errors = f.spool.statuses().find(id).orElseThrow().errors();
+    assertThat(errors).hasSize(100);
+    assertThat(errors.getFirst()).isEqualTo(Map.of("row", 4901, "x", "a,]\""));
+    assertThat(errors.getLast()).isEqualTo(Map.of("row", 5000));
+  }
+
   /** A job's errors stay bounded: the latest 100, each call's work no longer than the last. */
   @Test
   void aStatusKeepsTheLatestHundredErrors() {

@@ -10,7 +10,7 @@ local key = prefix .. id
 local state = redis.call('HGET', key, 's')
 if not state then return 0 end
 if state == 'queued' then
-  unready(qp, id)
+  unready(qp, key, id)
 elseif state == 'scheduled' then
   redis.call('ZREM', KEYS[3], id)
 elseif state ~= 'unqueued' then

@@ -537,18 +537,20 @@ end
 
 -- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
 -- hands it to the job that waited longest for it, at the head of the ready list. Ids of jobs
--- that left the queue while parked (wasLeftBehind) are dropped on the way, up to 100 a call: a
--- longer run of them waits for the next freed slot, or a drain.
+-- that left the queue while parked (wasLeftBehind) are dropped on the way, up to PARK_LOOK of them
+-- a call (a look at the list's head, then one trim): a longer run waits for the next freed slot.
+local PARK_LOOK = 1000
 local function freeSlot(qp, id, lc)
   local _, name = parseConcurrency(lc)
   if not name then return end
   local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
   if removed ~= 1 then return end
   local park = qp .. 'park:' .. name
-  for _ = 1, 100 do
-    local nxt = redis.pcall('LPOP', park)
-    if type(nxt) ~= 'string' then break end
-    onOwn(qp, 'DECR', qp .. 'parked')
+  local head = redis.pcall('LRANGE', park, 0, PARK_LOOK - 1)
+  if type(head) ~= 'table' or head.err then head = {} end
+  local taken = 0
+  for _, nxt in ipairs(head) do
+    taken = taken + 1
     local number = jobNumber(nxt)
     local job = number and fieldsOf(qp .. 'job:' .. nxt, 's')
     local state = job and job[1]
@@ -564,6 +566,10 @@ local function freeSlot(qp, id, lc)
       onOwn(qp, 'LPUSH', qp .. 'ready', nxt)
       break
     end
+  end
+  if taken > 0 then
+    redis.call('LTRIM', park, taken, -1)
+    onOwn(qp, 'DECRBY', qp .. 'parked', taken)
   end
   if redis.call('LLEN', park) == 0 then
     redis.pcall('SREM', qp .. 'parks', name)
@@ -592,10 +598,13 @@ local function wakeIfLimited(qp)
   if redis.call('EXISTS', qp .. 'climit') == 1 then wakeIdleNodes(qp) end
 end
 
--- Takes a queued job off its queue: out of the priority set (O(log n)), else left behind in the
--- list that holds it, a plain, pinned, avoiding or park list (see wasLeftBehind).
-local function unready(qp, id)
+-- Takes a queued engine job off its queue: out of the priority set (O(log n)), else left behind
+-- in the list that holds it, a plain, pinned, avoiding or park list (see wasLeftBehind). A status
+-- kept by hand (no type 't': JobStatus.queued()) is in no list: false, nothing noted.
+local function unready(qp, key, id)
+  if redis.call('HEXISTS', key, 't') == 0 then return false end
   if redis.call('ZREM', qp .. 'prio', id) == 0 then onOwn(qp, 'SADD', qp .. 'gone', id) end
+  return true
 end
 
 -- Writes the first fields of a new job's hash at a number no job had. A key of another type

@@ -16,8 +16,7 @@ if state == 'succeeded' or state == 'failed' or state == 'killed' then return -1
 redis.call('HSETNX', key, 'krq', now)
 local removed = false
 if state == 'queued' then
-  unready(qp, id)
-  removed = true
+  removed = unready(qp, key, id)
 elseif state == 'scheduled' then
   removed = redis.call('ZREM', KEYS[3], id) == 1
 end

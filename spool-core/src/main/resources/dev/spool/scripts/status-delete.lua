@@ -20,7 +20,7 @@ for i = 5, #ARGV do
       refused = refused + 1
     else
       if state == 'queued' then
-        unready(qp, id)
+        unready(qp, key, id)
       elseif state == 'started' and job[3] then
         -- Its slot goes to the job parked longest for it, as when a job ends.
         freeSlot(qp, id, job[3])

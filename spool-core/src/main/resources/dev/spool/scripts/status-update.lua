@@ -11,9 +11,10 @@
   Returns: 1 done, 0 no such status (or no longer that attempt's) ]]
 local MAX_ERRORS = 100
 
--- The position of the comma that ends the first value of a JSON list's text (valid JSON, its '['
--- at `from`), or nil when the list holds one value: a walk over that value only.
-local function endOfFirst(s, from)
+-- The position of the comma that ends the value of a JSON list's text (valid JSON) starting after
+-- position `from` (its '[', or the comma before that value), or nil when it is the last value: a
+-- walk over that value only.
+local function endOfValue(s, from)
   local depth, i = 0, from + 1
   while true do
     local p, _, c = string.find(s, '([%[%]{}",])', i)
@@ -47,12 +48,15 @@ if ARGV[1] == 'error' then
   local stored = redis.call('HGET', key, 'er')
   local ok, list = pcall(cjson.decode, stored or '')
   if ok and type(list) == 'table' and #list >= MAX_ERRORS then
-    -- The oldest go, as their text (see validJson): cut after the first values.
+    -- The oldest go, as their text (see validJson): one walk over the values cut, then one cut
+    -- (a cut per value would copy the rest of the list each time).
+    local cut = string.find(stored, '[', 1, true)
     for _ = 1, #list - MAX_ERRORS + 1 do
-      local comma = endOfFirst(stored, string.find(stored, '[', 1, true))
+      local comma = endOfValue(stored, cut)
       if not comma then break end
-      stored = '[' .. string.sub(stored, comma + 1)
+      cut = comma
     end
+    stored = '[' .. string.sub(stored, cut + 1)
   end
   -- A corrupt history is replaced.
   redis.call('HSET', key, 'er', appendJson(stored, err))
