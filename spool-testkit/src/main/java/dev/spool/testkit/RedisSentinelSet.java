@@ -42,8 +42,8 @@ public final class RedisSentinelSet implements BeforeAllCallback, AfterAllCallba
   /**
    * How long a master may go unanswered before the sentinels call it down: 3 s. At 1 s a master
    * stalled by a loaded test run was failed over for nothing, and the set flapped between its two
-   * servers while a failover test ran (a CI rehearsal saw acknowledged job numbers handed out
-   * again on Redis 7).
+   * servers while a failover test ran (a CI rehearsal saw acknowledged job numbers handed out again
+   * on Redis 7).
    */
   public static final Duration DOWN_AFTER = Duration.ofSeconds(3);
 
