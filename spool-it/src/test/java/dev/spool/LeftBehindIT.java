@@ -49,6 +49,24 @@ class LeftBehindIT {
     return f.spool.statuses().find(id).orElseThrow().state();
   }
 
+  /**
+   * A worker of {@code concurrency} slots for {@link #ONE_AT_A_TIME} jobs: each records its number
+   * in {@code ran}; job 0 holds its slot until {@code release}.
+   */
+  private void startHoldingJobZero(int concurrency, Set<Integer> ran, CountDownLatch release) {
+    f.worker("node-1")
+        .concurrency(concurrency)
+        .handle(
+            ONE_AT_A_TIME,
+            (job, a) -> {
+              ran.add(a.n());
+              if (a.n() == 0) {
+                release.await();
+              }
+            })
+        .start();
+  }
+
   @Test
   void queuedJobsCancelledKilledOrDeletedNeverRunAndAreNotCountedNorBuried() {
     List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(10));
@@ -99,17 +117,7 @@ class LeftBehindIT {
     CountDownLatch release = new CountDownLatch(1);
     Set<Integer> ran = ConcurrentHashMap.newKeySet();
     List<JobId> ids = f.spool.enqueueAll(ONE_AT_A_TIME, Fixtures.noops(4));
-    f.worker("node-1")
-        .concurrency(4)
-        .handle(
-            ONE_AT_A_TIME,
-            (job, a) -> {
-              ran.add(a.n());
-              if (a.n() == 0) {
-                release.await();
-              }
-            })
-        .start();
+    startHoldingJobZero(4, ran, release);
     // Job 0 runs; the other three were fetched over the limit and wait in its park list.
     await()
         .atMost(Duration.ofSeconds(10))
@@ -135,17 +143,7 @@ class LeftBehindIT {
     CountDownLatch release = new CountDownLatch(1);
     Set<Integer> ran = ConcurrentHashMap.newKeySet();
     JobId first = f.spool.enqueue(ONE_AT_A_TIME, new Noop(0));
-    f.worker("node-1")
-        .concurrency(2)
-        .handle(
-            ONE_AT_A_TIME,
-            (job, a) -> {
-              ran.add(a.n());
-              if (a.n() == 0) {
-                release.await();
-              }
-            })
-        .start();
+    startHoldingJobZero(2, ran, release);
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(0));
     List<Noop> more = new java.util.ArrayList<>();
     for (int i = 1; i <= 150; i++) {
