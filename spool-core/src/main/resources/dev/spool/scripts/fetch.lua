@@ -62,6 +62,21 @@ do
   end
 end
 local deadline = serverMs() + leaseMs
+-- A limit whose parked jobs a freed slot could not reach (a run of more than PARK_LOOK left-behind
+-- ids at the head of its park list, see freeSlot): looked at again, one limit a call, before the
+-- pops, so that a job handed on is leased by this very call. A limit that is full again waits for
+-- its next freed slot instead.
+do
+  local spec = redis.pcall('SPOP', qp .. 'unpark')
+  if type(spec) == 'string' then
+    local limit, name = parseConcurrency(spec)
+    local holders = name and redis.pcall('SCARD', qp .. 'conc:' .. name)
+    if type(holders) == 'number' and holders < limit and not unparkNext(qp, name) then
+      onOwn(qp, 'SADD', qp .. 'unpark', spec)
+    end
+    if onOwn(qp, 'SCARD', qp .. 'unpark') > 0 then signal(qp, KEYS[4]) end
+  end
+end
 -- Reads that run after the first pop go through onOwn: a key of another type must not fail the
 -- call once jobs have left their ready lists (they would be lost).
 local function longerThanZero(cmd, key)

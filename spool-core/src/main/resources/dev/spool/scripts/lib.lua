@@ -535,20 +535,17 @@ local function wasLeftBehind(qp, id)
   return onOwn(qp, 'SREM', qp .. 'gone', id) == 1
 end
 
--- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
--- hands it to the job that waited longest for it, at the head of the ready list. Ids of jobs
--- that left the queue while parked (wasLeftBehind) are dropped on the way, up to PARK_LOOK of them
--- a call (a look at the list's head, then one trim): a longer run waits for the next freed slot.
+-- Hands the job that waited longest for a slot of the limit `name` to the head of the ready list.
+-- Ids of jobs that left the queue while parked (wasLeftBehind) are dropped on the way, up to
+-- PARK_LOOK of them a call (a look at the list's head, then one trim). Returns false when the look
+-- handed no job on and jobs are still parked: the caller notes the limit in {q}:unpark, and the
+-- next fetch looks again (a long run of left-behind ids never strands the jobs behind it).
 local PARK_LOOK = 1000
-local function freeSlot(qp, id, lc)
-  local _, name = parseConcurrency(lc)
-  if not name then return end
-  local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
-  if removed ~= 1 then return end
+local function unparkNext(qp, name)
   local park = qp .. 'park:' .. name
   local head = redis.pcall('LRANGE', park, 0, PARK_LOOK - 1)
   if type(head) ~= 'table' or head.err then head = {} end
-  local taken = 0
+  local taken, handed = 0, false
   for _, nxt in ipairs(head) do
     taken = taken + 1
     local number = jobNumber(nxt)
@@ -556,6 +553,7 @@ local function freeSlot(qp, id, lc)
     local state = job and job[1]
     if state == 'queued' then
       pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
+      handed = true
       break
     end
     -- No queued job: dropped, as fetch drops it; but a number with no job behind it that was not
@@ -573,9 +571,24 @@ local function freeSlot(qp, id, lc)
   end
   if redis.call('LLEN', park) == 0 then
     redis.pcall('SREM', qp .. 'parks', name)
-  else
-    -- A list parked by a version before {q}:parks is named there from its first unpark on.
-    onOwn(qp, 'SADD', qp .. 'parks', name)
+    return true
+  end
+  -- A list parked by a version before {q}:parks is named there from its first unpark on.
+  onOwn(qp, 'SADD', qp .. 'parks', name)
+  return handed
+end
+
+-- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
+-- hands it to the job that waited longest for it (unparkNext); if a look finds none to hand on
+-- while jobs are still parked, the limit waits in {q}:unpark for the next fetch, woken for it.
+local function freeSlot(qp, id, lc)
+  local _, name = parseConcurrency(lc)
+  if not name then return end
+  local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
+  if removed ~= 1 then return end
+  if not unparkNext(qp, name) then
+    onOwn(qp, 'SADD', qp .. 'unpark', lc)
+    signal(qp, qp .. 'signal')
   end
 end
 
