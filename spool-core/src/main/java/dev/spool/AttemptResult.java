@@ -9,7 +9,11 @@ package dev.spool;
 public enum AttemptResult {
   /** The handler and its callbacks returned. */
   SUCCEEDED,
-  /** The attempt failed and the job will run again after its retry delay. */
+  /**
+   * The attempt failed and the job will run again after its retry delay; unless its kill was
+   * requested while the attempt ran, which Redis finds as it records the retry: the job ends killed
+   * then.
+   */
   RETRIED,
   /** The attempt failed and the job has no attempt left (or cannot run at all): dead set. */
   DEAD,

@@ -8,8 +8,15 @@ package dev.spool;
  *     using an attempt
  * @param leftToLease jobs whose hand-back or outcome could not be written (Redis away, or the stop
  *     forced before the write): not lost, they run again once their lease expires
+ * @param killed jobs interrupted whose kill had been requested while they ran: ended killed, as
+ *     asked, rather than handed back
  */
-public record StopSummary(int finished, int handedBack, int leftToLease) {
+public record StopSummary(int finished, int handedBack, int leftToLease, int killed) {
   /** The summary of a node that had nothing to stop. */
-  public static final StopSummary NONE = new StopSummary(0, 0, 0);
+  public static final StopSummary NONE = new StopSummary(0, 0, 0, 0);
+
+  /** A summary with no job killed at the stop. */
+  public StopSummary(int finished, int handedBack, int leftToLease) {
+    this(finished, handedBack, leftToLease, 0);
+  }
 }

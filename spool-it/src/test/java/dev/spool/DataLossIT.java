@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FailureRecorded;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Released;
 import dev.spool.internal.queue.Success;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
@@ -75,9 +77,11 @@ class DataLossIT {
 
     assertThat(store.heartbeat(QUEUE, NODE, 60_000, List.of(old)).get().lost())
         .containsExactly(old.id().number());
-    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(old))).isZero();
+    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(old)))
+        .isEqualTo(new Released(0, 0));
     Failure failed = new Failure(old, "{\"type\":\"Boom\"}", Failure.DEAD);
-    assertThat(store.fail(QUEUE, NODE, failed, Micros.now(clock)).get()).isFalse();
+    assertThat(store.fail(QUEUE, NODE, failed, Micros.now(clock)).get())
+        .isEqualTo(FailureRecorded.NOT_HELD);
     Success succeeded = new Success(old, "{\"run\":\"old\"}");
     assertThat(store.complete(QUEUE, NODE, List.of(succeeded), Micros.now(clock)).get()).isZero();
     assertThat(f.redis().hget(f.jobKey(reused.id()), "s")).isEqualTo("started");

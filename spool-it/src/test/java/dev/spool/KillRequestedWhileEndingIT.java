@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FailureRecorded;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Released;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.util.List;
@@ -61,7 +63,8 @@ class KillRequestedWhileEndingIT {
     FetchedJob job = startedAndAskedToStop();
     long retryAt = clock.millis() + 60_000;
     Failure retry = new Failure(job, "{\"type\":\"Boom\",\"message\":\"boom\"}", retryAt);
-    assertThat(store.fail(QUEUE, NODE, retry, Micros.now(clock)).get()).isTrue();
+    assertThat(store.fail(QUEUE, NODE, retry, Micros.now(clock)).get())
+        .isEqualTo(FailureRecorded.KILLED);
 
     JobStatus status = status(job);
     assertThat(status.state()).isEqualTo(State.KILLED);
@@ -83,7 +86,8 @@ class KillRequestedWhileEndingIT {
     other = more.getFirst();
 
     // Only the job not asked to stop counts as handed back.
-    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(job, other))).isEqualTo(1);
+    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(job, other)))
+        .isEqualTo(new Released(1, 1));
 
     assertThat(status(job).state()).isEqualTo(State.KILLED);
     assertThat(status(job).errors().toString())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FailureRecorded;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.Success;
@@ -94,7 +95,8 @@ class MaxmemoryIT {
     Success ok = new Success(succeeding, "{\"done\":true}");
     assertThat(store.complete(QUEUE, "node-1", List.of(ok), Micros.now(clock)).join()).isEqualTo(1);
     Failure dead = new Failure(dying, "{\"type\":\"Boom\"}", Failure.DEAD);
-    assertThat(store.fail(QUEUE, "node-1", dead, Micros.now(clock)).join()).isTrue();
+    assertThat(store.fail(QUEUE, "node-1", dead, Micros.now(clock)).join())
+        .isEqualTo(FailureRecorded.DEAD);
     assertThat(r.hget(q.job(succeeding.id().number()), "s")).isEqualTo("succeeded");
     assertThat(r.hget(q.job(dying.id().number()), "s")).isEqualTo("failed");
     assertThat(r.zcard(q.active())).isZero();

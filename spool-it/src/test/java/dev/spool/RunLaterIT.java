@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FailureRecorded;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.testkit.SpoolRedis;
@@ -158,12 +159,14 @@ class RunLaterIT {
     FetchedJob first = fetchOne(store);
     long now = Micros.now(Clock.systemUTC());
     Failure postpone = Failure.postponed(first, "{}", now / 1000);
-    assertThat(store.fail("work", "node-1", postpone, now).get()).isTrue();
+    assertThat(store.fail("work", "node-1", postpone, now).get())
+        .isEqualTo(FailureRecorded.POSTPONED);
     assertThat(f.spool.runNow(id)).isTrue();
     FetchedJob second = fetchOne(store);
     assertThat(second.attempt()).isEqualTo(first.attempt() + 1);
 
-    assertThat(store.fail("work", "node-1", postpone, now).get()).isFalse();
+    assertThat(store.fail("work", "node-1", postpone, now).get())
+        .isEqualTo(FailureRecorded.NOT_HELD);
 
     assertThat(f.redis().hget(f.jobKey(id), "s")).isEqualTo("started");
     assertThat(f.redis().zscore(f.namespace + ":{work}:active", "" + id.number())).isNotNull();

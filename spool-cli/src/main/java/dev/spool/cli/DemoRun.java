@@ -135,7 +135,8 @@ final class DemoRun {
               + " handed back"
               + (stopped.leftToLease() == 0
                   ? ""
-                  : ", " + stopped.leftToLease() + " left to their lease"));
+                  : ", " + stopped.leftToLease() + " left to their lease")
+              + (stopped.killed() == 0 ? "" : ", " + stopped.killed() + " killed as requested"));
       err.flush();
     }
     Snapshot last = finalSnapshot();
@@ -354,7 +355,8 @@ final class DemoRun {
     return new StopSummary(
         summaries.stream().mapToInt(StopSummary::finished).sum(),
         summaries.stream().mapToInt(StopSummary::handedBack).sum(),
-        summaries.stream().mapToInt(StopSummary::leftToLease).sum());
+        summaries.stream().mapToInt(StopSummary::leftToLease).sum(),
+        summaries.stream().mapToInt(StopSummary::killed).sum());
   }
 
   /** Runs {@code action} on every node at once, one thread each; returns once all are done. */

@@ -309,7 +309,8 @@ public final class WorkerCommand extends ClientCommand {
                       + summary.leftToLease()
                       + " left to their lease (they run again within "
                       + DurationConverter.format(lease)
-                      + ")"));
+                      + ")")
+              + (summary.killed() == 0 ? "" : ", " + summary.killed() + " killed as requested"));
       err.flush();
       return stop.forced() ? StopSignal.EXIT_FORCED : 0;
     } finally {

@@ -9,11 +9,11 @@
   ARGV[6..] triples: id, attempt, when the job was recorded (µs, as fetch gave it; see holdsAttempt)
   A job whose kill was requested ('krq') is not handed back: it ends killed, its batch part, if
   any, reported to its batch as failed.
-  Returns: number of jobs handed back ]]
+  Returns: {jobs handed back, jobs ended killed} ]]
 local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
 local nowMs = string.format('%.0f', math.floor(tonumber(now) / 1000))
 local qp = string.sub(prefix, 1, -5)
-local released, freed = 0, false
+local released, killed, freed = 0, 0, false
 local expiry, partDone = ARGV[4], ARGV[5]
 for i = 6, #ARGV, 3 do
   local id, attempt, recorded = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -31,6 +31,7 @@ for i = 6, #ARGV, 3 do
     redis.call('HSET', key, 'e', reason, 'er', appendJson(job[6], reason))
     endKilled(qp, key, id, 'started', now, expiry, 'WD')
     reportPartFailed(qp, job[12], partDone, now)
+    killed = killed + 1
   elseif holds then
     local entry = attemptEntry({attempt = int(job[3]), state = 'handed back',
       started_at = present(job[4]), ended_at = now, progress = present(job[5])},
@@ -45,4 +46,4 @@ for i = 6, #ARGV, 3 do
   end
 end
 if freed then wakeIfLimited(qp) end
-return released
+return {released, killed}

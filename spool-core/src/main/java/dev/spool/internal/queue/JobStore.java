@@ -37,8 +37,11 @@ public interface JobStore {
   CompletableFuture<Long> complete(
       String queue, String node, List<Success> successes, long nowMicros);
 
-  /** Records one failed attempt: a retry or death. Completes false if the lease was lost. */
-  default CompletableFuture<Boolean> fail(
+  /**
+   * Records one failed attempt: a retry or death, or a kill when the job's kill was requested while
+   * the attempt ran. Completes with {@link FailureRecorded#NOT_HELD} if the lease was lost.
+   */
+  default CompletableFuture<FailureRecorded> fail(
       String queue, String node, Failure failure, long nowMicros) {
     return fail(queue, node, failure, "", nowMicros);
   }
@@ -48,7 +51,7 @@ public interface JobStore {
    * put, "" for nothing) as the job's result when the attempt ends it (dead or killed):
    * job_reactor's error feedback carries the values the node added, as its success feedback does.
    */
-  CompletableFuture<Boolean> fail(
+  CompletableFuture<FailureRecorded> fail(
       String queue, String node, Failure failure, String resultJson, long nowMicros);
 
   /**
@@ -65,8 +68,11 @@ public interface JobStore {
   CompletableFuture<HeartbeatReply> heartbeat(
       String queue, String node, long leaseMs, List<FetchedJob> held);
 
-  /** Hands jobs the node fetched and still holds back to the head of their queue. */
-  long release(String queue, String node, long nowMicros, List<FetchedJob> held);
+  /**
+   * Hands jobs the node fetched and still holds back to the head of their queue; one whose kill was
+   * requested ends killed instead.
+   */
+  Released release(String queue, String node, long nowMicros, List<FetchedJob> held);
 
   StageResult stage(String queue, long nowMicros, int max);
 

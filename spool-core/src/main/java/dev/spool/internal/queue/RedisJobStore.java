@@ -280,7 +280,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> fail(
+  public CompletableFuture<FailureRecorded> fail(
       String queue, String node, Failure failure, String resultJson, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     long nowMs = nowMicros / 1000;
@@ -310,11 +310,11 @@ public final class RedisJobStore implements JobStore {
             resultJson,
             Long.toString(failure.job().recordedAtMicros()),
             BATCH_PART_DONE)
-        .thenApply(code -> code != 0);
+        .thenApply(FailureRecorded::ofFailScript);
   }
 
   /** An attempt whose handler asked to run later: delayed, with no attempt used (postpone.lua). */
-  private CompletableFuture<Boolean> postpone(
+  private CompletableFuture<FailureRecorded> postpone(
       QueueKeys q, String node, Failure postponed, long nowMicros) {
     FetchedJob job = postponed.job();
     return redis
@@ -333,7 +333,7 @@ public final class RedisJobStore implements JobStore {
             q.dueChannel(),
             Long.toString(expirySeconds),
             BATCH_PART_DONE)
-        .thenApply(code -> code != 0);
+        .thenApply(FailureRecorded::ofPostponeScript);
   }
 
   @Override
@@ -373,7 +373,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public long release(String queue, String node, long nowMicros, List<FetchedJob> held) {
+  public Released release(String queue, String node, long nowMicros, List<FetchedJob> held) {
     QueueKeys q = keys.queue(queue);
     // A job whose kill was requested ends killed instead: with its status's expiry, and the type
     // that reports a batch part's end.
@@ -384,7 +384,9 @@ public final class RedisJobStore implements JobStore {
     args[4] = BATCH_PART_DONE;
     System.arraycopy(triples, 3, args, 5, triples.length - 3);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
-    return redis.<Long>await(redis.eval(Script.RELEASE, ScriptOutputType.INTEGER, k, args));
+    List<Long> r =
+        redis.await(redis.<List<Long>>eval(Script.RELEASE, ScriptOutputType.MULTI, k, args));
+    return new Released(r.get(0), r.get(1));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.spool.internal.worker;
 
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.Failure;
+import dev.spool.internal.queue.FailureRecorded;
 import dev.spool.internal.queue.JobStore;
 import dev.spool.internal.queue.Success;
 import dev.spool.internal.redis.RedisConnection;
@@ -192,9 +193,11 @@ final class Acker implements Runnable {
       calls.add(
           call(() -> store.fail(ack.job().id().queue(), node, ack.failure(), result, now))
               .whenComplete(
-                  (ok, error) -> {
-                    if (Boolean.FALSE.equals(ok)) {
+                  (recorded, error) -> {
+                    if (recorded == FailureRecorded.NOT_HELD) {
                       logStale(List.of(ack), 0);
+                    } else if (recorded == FailureRecorded.KILLED && !ack.failure().killed()) {
+                      logKilledInstead(ack);
                     }
                     settle(List.of(ack), error);
                   }));
@@ -224,6 +227,18 @@ final class Acker implements Runnable {
     } catch (RuntimeException | Error e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Says that a job the node meant to retry (or postpone) ended killed: its kill was requested
+   * while the attempt ran, after the node had decided. The retry logged before was not made.
+   */
+  private void logKilledInstead(Ack ack) {
+    log.info(
+        "node {}: {} ended killed, not {}: its kill was requested while it ran",
+        node,
+        ack.job(),
+        ack.failure().postponed() ? "postponed" : "retried");
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.spool.internal.node.LocalNodes;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Released;
 import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.RecurringStore;
@@ -314,7 +315,8 @@ public final class WorkerNode {
           held.size());
     }
     int finished = (int) runningAtStop.stream().filter(j -> j.finished() && !held.holds(j)).count();
-    StopSummary summary = new StopSummary(finished, handBack[0], handBack[1] + held.size());
+    StopSummary summary =
+        new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2]);
     heartbeat.stop();
     if (leaveRegistry()) {
       maintenance.resign(); // not with Redis away: each call would wait for its timeout
@@ -328,11 +330,12 @@ public final class WorkerNode {
     fetcher.closeConnection();
     LocalNodes.stopped(instance);
     log.info(
-        "node {} stopped: {} finished, {} handed back, {} left to their lease",
+        "node {} stopped: {} finished, {} handed back, {} left to their lease{}",
         name(),
         summary.finished(),
         summary.handedBack(),
-        summary.leftToLease());
+        summary.leftToLease(),
+        summary.killed() > 0 ? ", " + summary.killed() + " killed as requested" : "");
     return summary;
   }
 
@@ -374,7 +377,7 @@ public final class WorkerNode {
 
   /**
    * Interrupts the handlers still running and hands their jobs back in one call per queue. Returns
-   * {handed back, not handed back (left to their lease)}.
+   * {handed back, not handed back (left to their lease), killed (their kill was requested)}.
    */
   private int[] handBackRunning() {
     Map<String, List<RunningJob>> byQueue = new LinkedHashMap<>();
@@ -383,7 +386,7 @@ public final class WorkerNode {
         byQueue.computeIfAbsent(job.id().queue(), q -> new ArrayList<>()).add(job);
       }
     }
-    int[] counts = new int[2];
+    int[] counts = new int[3];
     byQueue.forEach(
         (queue, jobs) -> {
           List<FetchedJob> fetched = new ArrayList<>(jobs.size());
@@ -391,10 +394,19 @@ public final class WorkerNode {
             fetched.add(job.job());
           }
           try {
-            long n = node.store().release(queue, name(), Micros.now(node.clock()), fetched);
+            Released released =
+                node.store().release(queue, name(), Micros.now(node.clock()), fetched);
             // One not released was no longer this node's (its lease lapsed): ready again anyway.
-            counts[0] += jobs.size();
-            log.info("node {}: handed {} unfinished jobs back to queue {}", name(), n, queue);
+            counts[0] += jobs.size() - (int) released.killed();
+            counts[2] += (int) released.killed();
+            log.info(
+                "node {}: handed {} unfinished jobs back to queue {}{}",
+                name(),
+                released.handedBack(),
+                queue,
+                released.killed() > 0
+                    ? " (" + released.killed() + " more ended killed: their kill was requested)"
+                    : "");
           } catch (SpoolException e) {
             counts[1] += jobs.size();
             log.warn(
