@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Greeting;
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.Micros;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Released;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -558,6 +562,63 @@ class UniqueJobsIT {
       // Due in 30 s, plus the 1 s TTL; before, the lock lapsed 1 s after the enqueue.
       assertThat(f.redis().pttl(lockKey)).isBetween(25_000L, 31_000L);
       assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(id);
+    }
+
+    /** The lock of the job with this number: its key. */
+    private String lockOf(JobId id) {
+      return f.redis().keys(f.namespace + ":{work}:lock:*").stream()
+          .filter(k -> Long.toString(id.number()).equals(f.redis().get(k)))
+          .findFirst()
+          .orElseThrow();
+    }
+
+    /**
+     * A job due again now (its dead node's lease reaped, or handed back at a stop) keeps an
+     * until-executed lock for its TTL from now: before, the lock lapsed at the enqueue's due time
+     * plus the TTL, however long the job had run, and a duplicate got in while it waited again.
+     */
+    @Test
+    void aJobRecoveredOrHandedBackKeepsItsUntilExecutedLockForItsTtlFromNow() {
+      JobType<Noop> type = type("recovered", Unique.untilExecuted().ttl(Duration.ofSeconds(30)));
+      JobId reaped = f.spool.enqueue(type, new Noop(1));
+      JobId released = f.spool.enqueue(type, new Noop(2));
+      RedisJobStore store = f.jobStore();
+      Clock clock = Clock.systemUTC();
+      List<FetchedJob> held = store.fetch("work", "node-1", Micros.now(clock), 60_000, 2);
+      assertThat(held).extracting(FetchedJob::id).containsExactly(reaped, released);
+      // Both ran for almost their whole TTL: half a second of it is left.
+      f.redis().pexpire(lockOf(reaped), 500);
+      f.redis().pexpire(lockOf(released), 500);
+
+      f.redis().zadd(f.queueKeys("work").active(), 1, Long.toString(reaped.number()));
+      assertThat(store.reap("work", Micros.now(clock), 50, 60_000)[0]).isEqualTo(1);
+      assertThat(store.release("work", "node-1", Micros.now(clock), held.subList(1, 2)))
+          .isEqualTo(new Released(1, 0));
+
+      assertThat(f.redis().pttl(lockOf(reaped))).isBetween(25_000L, 30_000L);
+      assertThat(f.redis().pttl(lockOf(released))).isBetween(25_000L, 30_000L);
+      assertThat(f.spool.tryEnqueue(type, new Noop(1)).holder()).contains(reaped);
+      assertThat(f.spool.tryEnqueue(type, new Noop(2)).holder()).contains(released);
+    }
+
+    /** A job put off to a later window by its rate limit keeps its lock for its TTL past it. */
+    @Test
+    void aJobPutOffByItsRateLimitKeepsItsUntilExecutedLockPastItsWindow() {
+      JobType<Noop> type =
+          type("rate-limited", Unique.untilExecuted().ttl(Duration.ofSeconds(30)))
+              .withRateLimit(1, Duration.ofHours(1));
+      f.spool.enqueue(type, new Noop(1));
+      JobId waiting = f.spool.enqueue(type, new Noop(2));
+      RedisJobStore store = f.jobStore();
+      List<FetchedJob> started =
+          store.fetch("work", "node-1", Micros.now(Clock.systemUTC()), 60_000, 2);
+      assertThat(started).hasSize(1);
+      assertThat(state(waiting)).isEqualTo("scheduled");
+      long due = Long.parseLong(f.redis().hget(f.jobKey(waiting), "due"));
+      long untilDue = due - System.currentTimeMillis();
+
+      // Due at the next hour's window, plus the 30 s TTL: before, 30 s from the enqueue.
+      assertThat(f.redis().pttl(lockOf(waiting))).isBetween(untilDue + 25_000, untilDue + 30_000);
     }
 
     /** Cloudtasker's global lock_ttl: one setting for every type that names no TTL of its own. */

@@ -101,6 +101,8 @@ for _, id in ipairs(expired) do
         redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')
         unlock(qp, key, id, 'W')
+        -- Due again now: an until-executed lock lasts its TTL from here, as after a retry.
+        keepLockUntil(qp, id, redis.call('HGET', key, 'u'), nowMs, nowMs)
         pushReady(qp, key, id, true)
         requeued = requeued + 1
       end

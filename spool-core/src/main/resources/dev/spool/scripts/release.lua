@@ -41,6 +41,7 @@ for i = 6, #ARGV, 3 do
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')
+    keepLockUntil(qp, id, redis.call('HGET', key, 'u'), nowMs, nowMs) -- due again now, as reap's
     pushReady(qp, key, id, true)
     released = released + 1
   end
