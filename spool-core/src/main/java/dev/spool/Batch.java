@@ -72,9 +72,14 @@ public final class Batch {
         "1".equals(state.get("stopped")));
   }
 
-  /** Parts that have not started yet end as killed; running ones finish. */
-  public void stop() {
-    store.batchStop(queue, token);
+  /**
+   * Parts that have not started yet end as killed; running ones finish.
+   *
+   * @return false if the batch is not known (its keys expired, or it was never opened): nothing is
+   *     written then
+   */
+  public boolean stop() {
+    return store.batchStop(queue, token);
   }
 
   public boolean isStopped() {
@@ -109,6 +114,12 @@ public final class Batch {
     private boolean stopOnFailure;
     private Duration ttl = DEFAULT_TTL;
     private BatchPart parent;
+
+    /**
+     * The queue of the job that opened this batch as its child: where it lives with no callback.
+     */
+    private String openingQueue;
+
     private final Duration submitLease;
 
     Builder(RedisJobStore store, Enqueuer enqueuer, Clock clock, Duration submitLease) {
@@ -139,9 +150,19 @@ public final class Batch {
       return this;
     }
 
-    /** See {@link #DEFAULT_TTL}. */
+    /**
+     * See {@link #DEFAULT_TTL}; whole seconds, at least 1.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is under a second (Redis expires keys in
+     *     seconds here: a shorter one would delete the batch as it is opened)
+     */
     public Builder ttl(Duration ttl) {
-      this.ttl = JobOptions.positive(ttl, "ttl");
+      JobOptions.positive(ttl, "ttl");
+      if (ttl.toSeconds() < 1) {
+        throw new IllegalArgumentException(
+            "ttl must be at least 1 second (a batch's keys expire in whole seconds), got " + ttl);
+      }
+      this.ttl = ttl;
       return this;
     }
 
@@ -157,6 +178,7 @@ public final class Batch {
             "childOf: job " + job.id() + " is not a part of a batch, so it cannot wait for one");
       }
       this.parent = part;
+      this.openingQueue = job.id().queue();
       return this;
     }
 
@@ -204,7 +226,7 @@ public final class Batch {
               ? onComplete.type().queue()
               : onSuccess != null
                   ? onSuccess.type().queue()
-                  : parent != null ? parent.batchPart().split("\\|", 2)[0] : Queues.DEFAULT;
+                  : parent != null ? openingQueue : Queues.DEFAULT;
       queue = store.shards().home(queue); // a sharded queue's callbacks run on its first shard
       byte[] random = new byte[8];
       ThreadLocalRandom.current().nextBytes(random);

@@ -352,6 +352,60 @@ class BatchIT {
     assertThat(parent.progress().succeeded()).isEqualTo(1);
   }
 
+  /**
+   * A child batch with no callbacks lives in the queue of the job that opened it, as documented: it
+   * lived in its parent batch's queue, which may be one no worker serves (a parent with no
+   * callbacks lives in "default"), and the job that reports the child's end to the parent waited
+   * there for good.
+   */
+  @Test
+  void aChildBatchWithNoCallbacksEndsItsPartWhereNoWorkerServesTheParentsQueue() {
+    JobType<Noop> split = JobType.of("split", Noop.class).withQueue("work");
+    Batch parent = f.spool.batch().add(split, new Noop(1)).submit();
+    assertThat(parent.queue()).isEqualTo("default");
+    List<String> children = new CopyOnWriteArrayList<>();
+    f.worker("node-1")
+        .concurrency(4)
+        .handle(
+            split,
+            (job, a) -> {
+              Batch.Builder child = f.spool.batch().childOf(job);
+              for (int i = 0; i < 3; i++) {
+                child.add(DAY, new Noop(i));
+              }
+              children.add(child.submit().queue());
+            })
+        .handle(DAY, (job, d) -> {})
+        .start(); // serves "work" only
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> parent.progress().finished());
+    assertThat(children).containsExactly("work");
+    assertThat(parent.progress().succeeded()).isEqualTo(1);
+  }
+
+  @Test
+  void aTtlUnderASecondIsRefusedAsItWouldDeleteTheBatchAsItOpens() {
+    assertThatThrownBy(() -> f.spool.batch().ttl(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 second");
+    assertThat(f.spool.batch().ttl(Duration.ofSeconds(1))).isNotNull();
+  }
+
+  /** A stop of a batch that expired (or never was) writes no key that would never expire. */
+  @Test
+  void stoppingAnUnknownBatchWritesNothing() {
+    Batch gone = f.spool.batch("work:bnosuchbatch");
+    assertThat(gone.stop()).isFalse();
+    assertThat(f.redis().exists(f.namespace + ":{work}:batch:bnosuchbatch:state")).isZero();
+
+    Batch live = f.spool.batch().add(DAY, new Noop(1)).submit();
+    String state = f.namespace + ":{" + live.queue() + "}:batch:" + live.token() + ":state";
+    long ttl = f.redis().ttl(state);
+    assertThat(live.stop()).isTrue();
+    assertThat(live.isStopped()).isTrue();
+    assertThat(f.redis().ttl(state)).isPositive().isLessThanOrEqualTo(ttl);
+  }
+
   @Test
   void childOfNeedsABatchPart() {
     JobType<Noop> lone = JobType.of("lone", Noop.class).withQueue("work");

@@ -90,6 +90,21 @@ class DistributedJobIT {
     assertThat(dj.count()).isEqualTo(2);
   }
 
+  /** A total that is no integer refuses the push before any part is added, never half of it. */
+  @Test
+  void aCorruptTotalRefusesAPushBeforeAnyPartIsAdded() {
+    DistributedJob dj = f.spool.distributedJob("miscounted");
+    dj.pushEach(List.of("a", "b").iterator(), (x, part) -> {});
+    String state = f.namespace + ":{dj:miscounted}:state";
+    f.redis().hset(state, "total", "many");
+
+    assertThatThrownBy(() -> dj.pushEach(List.of("c").iterator(), (x, part) -> {}))
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining(
+            "the state of distributed job " + state + " is corrupt (total \"many\")");
+    assertThat(dj.count()).isEqualTo(2);
+  }
+
   @Test
   void pushingTheSamePartsAgainDoesNotGrowTheTotal() {
     DistributedJob dj = f.spool.distributedJob("twice");

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Garbage written behind Spool's back into one job's, lock's or batch's bookkeeping costs that one
@@ -118,8 +120,9 @@ class StrayGarbageIT {
     assertThat(ran).containsExactlyInAnyOrder(0, 1, 2, -1);
   }
 
-  @Test
-  void aBatchCounterThatIsNoIntegerCountsFromZeroAndTheCallbackComes() {
+  @ParameterizedTest
+  @ValueSource(strings = {"soon", "99999999999999999", "-5"})
+  void aBatchCounterThatIsNoIntegerCountsFromZeroAndTheCallbackComes(String ttl) {
     AtomicInteger reports = new AtomicInteger();
     Batch b =
         f.spool
@@ -129,7 +132,7 @@ class StrayGarbageIT {
             .add(NOOP, new Noop(2))
             .submit();
     f.redis().hset(key("batch:" + b.token() + ":state"), "ok", "x");
-    f.redis().hset(key("batch:" + b.token() + ":state"), "ttl", "soon");
+    f.redis().hset(key("batch:" + b.token() + ":state"), "ttl", ttl);
 
     f.worker("node-1")
         .handle(NOOP, (job, a) -> ran.add(a.n()))

@@ -644,8 +644,15 @@ public final class RedisJobStore implements JobStore {
             redis.await(redis.async().hget(keys.queue(ref[0]).batch(ref[1]).state(), "stopped")));
   }
 
-  public void batchStop(String queue, String token) {
-    redis.await(redis.async().hset(keys.queue(queue).batch(token).state(), "stopped", "1"));
+  /** Stops a batch (batch-stop.lua); false if there is no such batch, which is left unwritten. */
+  public boolean batchStop(String queue, String token) {
+    Long stopped =
+        redis.await(
+            redis.<Long>eval(
+                Script.BATCH_STOP,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.queue(queue).batch(token).state()}));
+    return stopped == 1;
   }
 
   /** The nodes that have jobs pinned to them in a queue. */

@@ -45,6 +45,7 @@ public enum Script {
   BATCH_DONE("batch-done"),
   BATCH_SETTLE("batch-settle"),
   BATCH_SUBMIT("batch-submit"),
+  BATCH_STOP("batch-stop"),
   RECUR_SET("recur-set"),
   RECUR_CANCEL("recur-cancel"),
   RECUR_FIRE("recur-fire"),
