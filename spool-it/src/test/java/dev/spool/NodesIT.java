@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.SetArgs;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -161,6 +163,42 @@ class NodesIT {
     assertThat(f.spool.monitor().pruneNodes(Duration.ZERO)).containsExactly("doomed");
     assertThat(f.spool.monitor().nodes()).extracting(NodeInfo::name).containsExactly("alive");
     alive.close();
+  }
+
+  /**
+   * A dead node is forgotten by a node that leads the pruning of any of its queues: only the leader
+   * of its first queue did it, so two nodes listing their queues in opposite orders, each leading
+   * the other's first, left every dead node for good.
+   */
+  @Test
+  void deadNodesAreForgottenByANodeThatLeadsThePruningOfAQueueOtherThanItsFirst() {
+    Worker doomed = f.worker("doomed").handle(NOOP, (job, a) -> {}).start();
+    doomed.halt();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.monitor().nodes().stream().anyMatch(n -> !n.alive()));
+    // Another node leads the pruning of "first".
+    f.redis().set(f.namespace + ":{first}:leader:prune", "elsewhere", SetArgs.Builder.px(600_000));
+
+    // Two hours on, with prunes every second (a tenth of a 10 s retention).
+    MutableClock later = new MutableClock(Instant.now().plus(Duration.ofHours(2)));
+    try (Spool spool =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .clock(later)
+            .retention(Duration.ofSeconds(10))
+            .build()) {
+      Worker second =
+          spool.worker("second").queues("first", "work").handle(NOOP, (job, a) -> {}).start();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> f.spool.monitor().nodes().stream().noneMatch(n -> n.name().equals("doomed")));
+      assertThat(second.maintenanceCalls("prune")).isPositive();
+      assertThat(f.redis().get(f.namespace + ":{first}:leader:prune")).isEqualTo("elsewhere");
+      second.close();
+    }
   }
 
   @Test

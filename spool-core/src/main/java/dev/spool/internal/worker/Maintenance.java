@@ -68,6 +68,12 @@ final class Maintenance {
   private final StalledBatchSubmits stalledSubmits;
   private final List<Task> tasks = new ArrayList<>();
   private final Map<Duty, AtomicLong> calls = new EnumMap<>(Duty.class);
+
+  private static final long NEVER = Long.MIN_VALUE;
+
+  /** When this node last went over the dead nodes to forget them (nanos), {@link #NEVER} yet. */
+  private final AtomicLong lastForgetNanos = new AtomicLong(NEVER);
+
   private volatile boolean running;
   private Thread thread;
 
@@ -208,8 +214,11 @@ final class Maintenance {
       case REAP -> reaper.runBatch(task.queue);
       case PRUNE -> {
         boolean more = pruner.runBatch(task.queue);
-        if (!more && task.queue.equals(node.settings().queues().getFirst())) {
-          router.forgetDeadNodes(); // nodes span queues: the leader of the first one does it
+        if (!more && forgetDue(task.intervalMs)) {
+          // Nodes span queues: a node that leads the pruning of any queue forgets the dead ones,
+          // once an interval. (The leader of its first queue alone left them all for good when
+          // two nodes listed their queues in opposite orders and each led the other's first.)
+          router.forgetDeadNodes();
         }
         yield more;
       }
@@ -220,6 +229,14 @@ final class Maintenance {
       case SWEEP -> sweep.runBatch(task.queue);
       case SETTLE -> stalledSubmits.runBatch(task.queue);
     };
+  }
+
+  /** Whether a pass over the dead nodes is due: at most one an interval, whichever queue asks. */
+  private boolean forgetDue(long intervalMs) {
+    long now = System.nanoTime();
+    long last = lastForgetNanos.get();
+    return (last == NEVER || now - last >= TimeUnit.MILLISECONDS.toNanos(intervalMs))
+        && lastForgetNanos.compareAndSet(last, now);
   }
 
   /** The period, give or take a tenth, in nanoseconds. */
