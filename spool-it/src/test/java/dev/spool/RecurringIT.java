@@ -121,6 +121,107 @@ class RecurringIT {
         .isEqualTo(1);
   }
 
+  /**
+   * Applications define their recurring jobs at every start: a start after an outage must not skip
+   * the tick it missed, nor put an {@code every} schedule off by its period (a daily job on a
+   * service deployed daily never ran). Its arguments are replaced all the same.
+   */
+  @Test
+  void definingAJobAgainWithTheSameScheduleKeepsItsNextRun() throws Exception {
+    Schedule daily = Schedule.every(Duration.ofDays(1));
+    spool().recurring("daily", daily, PING, new Noop(1));
+    clock.advance(Duration.ofHours(23));
+    spool().recurring("daily", daily, PING, new Noop(2)); // a deploy, an hour before the tick
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(START.plus(Duration.ofDays(1)));
+
+    clock.advance(Duration.ofHours(3)); // every node down across the tick; then a start
+    spool().recurring("daily", daily, PING, new Noop(3));
+    tickEverywhere();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    assertThat(ranOn).singleElement().asString().startsWith("3@");
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+
+    // A new schedule starts from now.
+    spool().recurring("daily", Schedule.every(Duration.ofHours(2)), PING, new Noop(4));
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(clock.instant().plus(Duration.ofHours(2)));
+  }
+
+  /**
+   * Two processes moving a recurring job to different queues at once (a rolling deploy) could leave
+   * its definition in both, each firing every tick; the queue the name is mapped to wins, and the
+   * other queue's stager removes its leftover when it comes due.
+   */
+  @Test
+  void aDefinitionLeftOnAQueueItWasMovedFromIsRemovedNotFired() throws Exception {
+    Schedule every30s = Schedule.every(Duration.ofSeconds(30));
+    spool().recurring("ping", every30s, PING, new Noop(1));
+    JobOptions elsewhere = JobOptions.builder().queue("cron-b").build();
+    spool().recurring("ping", every30s, PING, new Noop(2), elsewhere);
+    // As a racing process leaves it: the old queue's definition written again after the move.
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    closeLast.add(client::shutdown);
+    var raw = client.connect().sync();
+    String old = namespace + ":{cron}:recurring";
+    raw.hset(old, "ping", raw.hget(namespace + ":{cron-b}:recurring", "ping"));
+    raw.zadd(old + ":due", clock.millis() + 30_000, "ping");
+
+    workers.add(
+        spool()
+            .worker("node-b")
+            .queues("cron-b")
+            .handle(PING, (job, a) -> ranOn.add(a.n() + "@" + job.node()))
+            .start());
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+    workers.getLast().stageNow();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.size() == 1);
+    tickEverywhere();
+    assertThat(ranOn).containsExactly("2@node-b");
+    assertThat(raw.hexists(old, "ping")).isFalse();
+    assertThat(raw.zscore(old + ":due", "ping")).isNull();
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::queue).containsExactly("cron-b");
+  }
+
+  /** Garbage at a queue's recurring keys is set aside by the next definition, not fatal to it. */
+  @Test
+  void aDueSetOfAnotherTypeIsSetAsideWhenAJobIsDefined() throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    closeLast.add(client::shutdown);
+    var raw = client.connect().sync();
+    raw.set(namespace + ":{cron}:recurring:due", "garbage");
+
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    assertThat(raw.get(namespace + ":{cron}:corrupt:recurring:due")).isEqualTo("garbage");
+  }
+
+  /**
+   * A unique lock TTL that is not positive, written behind Spool's back, made every tick enqueue
+   * its job and then fail setting the lock: a job with no lock each tick, and a warning.
+   */
+  @Test
+  void aStoredLockTtlOutOfRangeIsAMalformedDefinitionThatFiresNothing() throws Exception {
+    JobType<Noop> uniquePing = PING.withUnique(Unique.untilExecuted());
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), uniquePing, new Noop(1));
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    closeLast.add(client::shutdown);
+    var raw = client.connect().sync();
+    String key = namespace + ":{cron}:recurring";
+    raw.hset(
+        key, "ping", raw.hget(key, "ping").replaceFirst("\"lockTtlMs\":\\d+", "\"lockTtlMs\":-5"));
+
+    clock.advance(Duration.ofSeconds(30));
+    tickEverywhere();
+    assertThat(spool().recurringJobs().getFirst().schedule())
+        .isEqualTo("malformed definition: unique lock TTL out of range: -5 ms");
+    assertThat(spool().monitor().counts("cron").ready() + runs.get()).isZero();
+  }
+
   @Test
   void recurringJobsAreListedReplacedAndCancelled() throws Exception {
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));

@@ -39,6 +39,9 @@ public final class RecurringStore {
   /** How {@link #list} describes the schedule of a definition that does not parse. */
   private static final String MALFORMED = "malformed definition: ";
 
+  /** The longest unique lock TTL a stored definition may name: 1 000 years, past any real one. */
+  private static final long MAX_LOCK_TTL_MS = java.time.Duration.ofDays(365_000).toMillis();
+
   /** Ticks whose script refused them ("queue\nname"), and until when (ms) they wait. */
   private final Map<String, Long> refusedUntilMs = new ConcurrentHashMap<>();
 
@@ -59,7 +62,12 @@ public final class RecurringStore {
     this.keys = keys;
   }
 
-  /** Creates or replaces; a name moves queues if it was defined on another one. */
+  /**
+   * Creates or replaces; a name moves queues if it was defined on another one. The name is mapped
+   * to its queue before the definition is written: a definition left in another queue (a crash
+   * mid-move, two processes moving it at once) is removed by that queue's stager when it comes due
+   * ({@link #fire}), never fired beside the mapped one.
+   */
   public void set(String name, String queue, RecurringDefinition definition, long nextRunMs) {
     String previous =
         redis.awaitSettingAsideWrongType(
@@ -67,7 +75,10 @@ public final class RecurringStore {
     if (previous != null && !previous.equals(queue)) {
       cancel(name);
     }
+    redis.awaitSettingAsideWrongType(
+        keys.recurringNames(), () -> redis.async().hset(keys.recurringNames(), name, queue));
     QueueKeys q = keys.queue(queue);
+    String sameSchedule = storedWithSchedule(q, name, definition.schedule());
     redis.await(
         redis.eval(
             Script.RECUR_SET,
@@ -76,9 +87,26 @@ public final class RecurringStore {
             name,
             definition.toJson(),
             Long.toString(nextRunMs),
-            q.dueChannel()));
-    redis.awaitSettingAsideWrongType(
-        keys.recurringNames(), () -> redis.async().hset(keys.recurringNames(), name, queue));
+            q.dueChannel(),
+            sameSchedule));
+  }
+
+  /**
+   * The stored definition of {@code name} if it is sound and has this schedule, else "": the job
+   * then keeps its next run when defined again (recur-set.lua), as long as that definition is still
+   * the one stored.
+   */
+  private String storedWithSchedule(QueueKeys q, String name, String schedule) {
+    String json = redis.awaitOrIfWrongType(redis.async().hget(q.recurring(), name), null);
+    if (json == null) {
+      return "";
+    }
+    try {
+      RecurringDefinition stored = RecurringDefinition.parse(json);
+      return problem(stored) == null && schedule.equals(stored.schedule()) ? json : "";
+    } catch (JsonProcessingException | RuntimeException e) {
+      return "";
+    }
   }
 
   /**
@@ -289,6 +317,31 @@ public final class RecurringStore {
       }
       return removed;
     }
+    String mapped = redis.awaitOrIfWrongType(redis.async().hget(keys.recurringNames(), name), null);
+    if (mapped != null && !mapped.equals(queue)) {
+      // Defined on another queue since: this is a leftover, which must not fire beside it.
+      malformed.remove(tickKey);
+      boolean removed =
+          redis.await(
+                  redis.<Long>eval(
+                      Script.RECUR_SKIP,
+                      ScriptOutputType.INTEGER,
+                      new String[] {q.recurring(), q.recurringDue(), q.recurringLast()},
+                      name,
+                      seenDue,
+                      "moved",
+                      json,
+                      "0"))
+              != 0;
+      if (removed) {
+        log.info(
+            "recurring job '{}' is defined on queue {}: its old definition on queue {} is removed",
+            name,
+            mapped,
+            queue);
+      }
+      return removed;
+    }
     long nowMs = nowMicros / 1000;
     RecurringDefinition d;
     long next;
@@ -400,6 +453,11 @@ public final class RecurringStore {
     }
     if (d.priority() < JobOptions.MIN_PRIORITY || d.priority() > JobOptions.MAX_PRIORITY) {
       return "priority out of range: " + d.priority();
+    }
+    // The lock's expiry is now + TTL: one that is not positive, or that overflows, would fail
+    // recur-fire's SET after it had enqueued the tick's job (every tick a job with no lock).
+    if (!d.lock().isEmpty() && (d.lockTtlMs() <= 0 || d.lockTtlMs() > MAX_LOCK_TTL_MS)) {
+      return "unique lock TTL out of range: " + d.lockTtlMs() + " ms";
     }
     return null;
   }
