@@ -17,8 +17,10 @@ import java.util.Objects;
  * <p>Cron expressions have 5 fields ({@code minute hour day-of-month month day-of-week}) or 6 with
  * seconds first, as cron-utils reads them (UNIX and Spring flavours). Times are computed in the
  * given zone: around a daylight-saving change, a local time that does not exist that day (skipped
- * by the clocks going forward) does not run that day, and a local time that happens twice (clocks
- * going back) runs once, at its first occurrence.
+ * by the clocks going forward) does not run that day. When the clocks go back, a single time of day
+ * in the repeated hour ({@code 30 2 * * *}) runs once, at its first occurrence; a schedule with
+ * several times in that hour ({@code 0 * * * *}, {@code *}{@code /15 2 * * *}) runs them on both
+ * passes through it, as cron-utils computes the next time from the previous one.
  */
 public final class Schedule {
   private static final CronParser UNIX =
