@@ -20,13 +20,8 @@ if ARGV[5] ~= '' then
 end
 -- A state written behind Spool's back is refused before the first write: HINCRBY would fail after
 -- the parts were added, and they would never be counted.
-local kind = redis.call('TYPE', KEYS[2]).ok
-local total = kind == 'hash' and redis.call('HGET', KEYS[2], 'total')
-if (kind ~= 'none' and kind ~= 'hash') or (total and not string.match(total, '^%d+$')) then
-  return redis.error_reply('ERR the state of batch ' .. KEYS[2] .. ' is ' ..
-    (kind ~= 'hash' and 'not a hash' or ('corrupt (total "' .. total .. '")')) ..
-    ' (written behind Spool\'s back): no part was added')
-end
+local refused = corruptTotalError(KEYS[2], 'batch')
+if refused then return refused end
 local n = tonumber(ARGV[6])
 for i = 7, 6 + 2 * n, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 local added = 0

@@ -6,13 +6,8 @@
   A state written behind Spool's back (a key of another type, a total that is no integer) is
   refused before the first write: the parts would be added, never counted nor closed.
   Returns: the number of new parts ]]
-local kind = redis.call('TYPE', KEYS[2]).ok
-local total = kind == 'hash' and redis.call('HGET', KEYS[2], 'total')
-if (kind ~= 'none' and kind ~= 'hash') or (total and not string.match(total, '^%d+$')) then
-  return redis.error_reply('ERR the state of distributed job ' .. KEYS[2] .. ' is ' ..
-    (kind ~= 'hash' and 'not a hash' or ('corrupt (total "' .. total .. '")')) ..
-    ' (written behind Spool\'s back): no part was added')
-end
+local refused = corruptTotalError(KEYS[2], 'distributed job')
+if refused then return refused end
 local added = 0
 if #ARGV >= 3 then
   added = redis.call('SADD', KEYS[1], unpack(ARGV, 3))

@@ -29,6 +29,20 @@ local function int(v)
   return tonumber(v)
 end
 
+-- The refusal of a parts-counting state hash (a batch's, a distributed job's) written behind
+-- Spool's back: a key of another type, or a 'total' that is no integer, would fail HINCRBY after
+-- the parts were added, never counted nor closed. Read before the first write; nil when sound.
+local function corruptTotalError(key, what)
+  local kind = redis.call('TYPE', key).ok
+  local total = kind == 'hash' and redis.call('HGET', key, 'total')
+  if (kind == 'none' or kind == 'hash') and not (total and not string.match(total, '^%d+$')) then
+    return nil
+  end
+  return redis.error_reply('ERR the state of ' .. what .. ' ' .. key .. ' is ' ..
+    (kind ~= 'hash' and 'not a hash' or ('corrupt (total "' .. total .. '")')) ..
+    ' (written behind Spool\'s back): no part was added')
+end
+
 -- A job number from an id as stored (a list or set member, a lock holder): 1 to 14 digits, no
 -- leading zero ("007" would name another key than job 7), or nil. Lua numbers are doubles,
 -- written back with 14 significant digits ("1.7e+15"), so a longer id could not name its job's
