@@ -391,6 +391,22 @@ class BatchIT {
     assertThat(f.spool.batch().ttl(Duration.ofSeconds(1))).isNotNull();
   }
 
+  /** A TTL of decades, which the builder accepts, is kept when parts end (not cut to 7 days). */
+  @Test
+  void aLongTtlIsKeptWhenPartsEnd() {
+    Batch batch =
+        f.spool
+            .batch()
+            .ttl(Duration.ofDays(7_300))
+            .add(DAY, new Noop(1))
+            .add(DAY, new Noop(2))
+            .submit();
+    worker("node-1", (job, d) -> {}).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batch.progress().finished());
+    String state = f.namespace + ":{" + batch.queue() + "}:batch:" + batch.token() + ":state";
+    assertThat(f.redis().ttl(state)).isGreaterThan(Duration.ofDays(7_000).toSeconds());
+  }
+
   /** A stop of a batch that expired (or never was) writes no key that would never expire. */
   @Test
   void stoppingAnUnknownBatchWritesNothing() {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DistributedJobIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -91,17 +93,18 @@ class DistributedJobIT {
   }
 
   /** A total that is no integer refuses the push before any part is added, never half of it. */
-  @Test
-  void aCorruptTotalRefusesAPushBeforeAnyPartIsAdded() {
+  @ParameterizedTest
+  @ValueSource(strings = {"many", "007", "123456789012345678901"})
+  void aCorruptTotalRefusesAPushBeforeAnyPartIsAdded(String total) {
     DistributedJob dj = f.spool.distributedJob("miscounted");
     dj.pushEach(List.of("a", "b").iterator(), (x, part) -> {});
     String state = f.namespace + ":{dj:miscounted}:state";
-    f.redis().hset(state, "total", "many");
+    f.redis().hset(state, "total", total);
 
     assertThatThrownBy(() -> dj.pushEach(List.of("c").iterator(), (x, part) -> {}))
         .isInstanceOf(SpoolException.class)
         .hasMessageContaining(
-            "the state of distributed job " + state + " is corrupt (total \"many\")");
+            "the state of distributed job " + state + " is corrupt (total \"" + total + "\")");
     assertThat(dj.count()).isEqualTo(2);
   }
 

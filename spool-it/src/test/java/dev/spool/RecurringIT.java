@@ -143,6 +143,18 @@ class RecurringIT {
     assertThat(spool().recurringJobs().getFirst().nextRun())
         .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
 
+    // A next run later than the schedule allows (written by a clock running fast, or by hand) is
+    // taken afresh, not kept.
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    closeLast.add(client::shutdown);
+    client
+        .connect()
+        .sync()
+        .zadd(namespace + ":{cron}:recurring:due", Double.POSITIVE_INFINITY, "daily");
+    spool().recurring("daily", daily, PING, new Noop(3));
+    assertThat(spool().recurringJobs().getFirst().nextRun())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+
     // A new schedule starts from now.
     spool().recurring("daily", Schedule.every(Duration.ofHours(2)), PING, new Noop(4));
     assertThat(spool().recurringJobs().getFirst().nextRun())

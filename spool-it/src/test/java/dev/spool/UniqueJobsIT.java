@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The lock table of the unique-jobs specification, row by row, plus ownership, TTL and races. */
 class UniqueJobsIT {
@@ -601,11 +603,17 @@ class UniqueJobsIT {
       assertThat(f.spool.tryEnqueue(type, new Noop(2)).holder()).contains(released);
     }
 
-    /** A job put off to a later window by its rate limit keeps its lock for its TTL past it. */
-    @Test
-    void aJobPutOffByItsRateLimitKeepsItsUntilExecutedLockPastItsWindow() {
+    /**
+     * A job put off to a later window by its rate limit, before it started, keeps its lock (held
+     * until it has run, or until it starts) for its TTL past that window.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"untilExecuted", "untilExecuting"})
+    void aJobPutOffByItsRateLimitKeepsItsLockPastItsWindow(String kind) {
+      Unique<Object> unique =
+          kind.equals("untilExecuted") ? Unique.untilExecuted() : Unique.untilExecuting();
       JobType<Noop> type =
-          type("rate-limited", Unique.untilExecuted().ttl(Duration.ofSeconds(30)))
+          type("rate-limited", unique.ttl(Duration.ofSeconds(30)))
               .withRateLimit(1, Duration.ofHours(1));
       f.spool.enqueue(type, new Noop(1));
       JobId waiting = f.spool.enqueue(type, new Noop(2));

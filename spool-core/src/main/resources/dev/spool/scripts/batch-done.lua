@@ -36,10 +36,10 @@ local kos = (int(state[3]) or 0) + ko
 if ok > 0 then redis.call('HSET', KEYS[2], 'ok', (int(state[8]) or 0) + ok) end
 if ko > 0 then redis.call('HSET', KEYS[2], 'ko', kos) end
 if ko > 0 and state[2] == 'stop' then redis.call('HSET', KEYS[2], 'stopped', 1) end
--- A ttl as Spool writes it: 1 s to 10 years. Another (17 digits, negative) would fail EXPIRE or
--- delete the keys after the parts above left the open set.
+-- A ttl as Spool writes it: 1 s to 100 years (Batch.Builder.ttl's bounds). Another (17 digits,
+-- negative) would fail EXPIRE or delete the keys after the parts above left the open set.
 local ttl = int(state[7])
-if not ttl or ttl < 1 or ttl > 315360000 then ttl = 604800 end
+if not ttl or ttl < 1 or ttl > 3155760000 then ttl = 604800 end
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 if redis.call('SCARD', KEYS[1]) > 0 or state[1] ~= '1' then return 0 end

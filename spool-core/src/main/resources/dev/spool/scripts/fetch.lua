@@ -238,8 +238,9 @@ local function schedule(key, id, due)
   redis.call('HSET', key, 's', 'scheduled', 'due', due, 'rr', due)
   restate(qp, id, 'queued', 'scheduled')
   stamp(qp, key, id, 'sch', now)
-  -- Put off to its window: an until-executed lock lasts its TTL past the new due time, as a retry's.
-  keepLockUntil(qp, id, redis.call('HGET', key, 'u'), due, nowMs)
+  -- Put off to its window before it started: a lock held until it starts or until it has run
+  -- lasts its TTL past the new due time, as a retry's.
+  keepLockUntil(qp, id, redis.call('HGET', key, 'u'), due, nowMs, 'DE')
   onOwn(qp, 'ZADD', KEYS[5], due, id)
   redis.call('PUBLISH', ARGV[7], due)
 end

@@ -35,9 +35,9 @@ end
 local function corruptTotalError(key, what)
   local kind = redis.call('TYPE', key).ok
   local total = kind == 'hash' and redis.call('HGET', key, 'total')
-  if (kind == 'none' or kind == 'hash') and not (total and not string.match(total, '^%d+$')) then
-    return nil
-  end
+  -- As HINCRBY reads an integer: no leading zero, no more digits than a long holds safely.
+  local counts = not total or ((total == '0' or string.match(total, '^[1-9]%d*$')) and #total <= 18)
+  if (kind == 'none' or kind == 'hash') and counts then return nil end
   return redis.error_reply('ERR the state of ' .. what .. ' ' .. key .. ' is ' ..
     (kind ~= 'hash' and 'not a hash' or ('corrupt (total "' .. total .. '")')) ..
     ' (written behind Spool\'s back): no part was added')
@@ -761,9 +761,9 @@ end
 -- counts from that time, as an enqueue counts it from the job's due time, so a long wait must
 -- not let the lock lapse while the job still waits. A lock that lapsed and that no other job
 -- took is taken again; one another job took stays its.
-local function keepLockUntil(qp, id, u, dueMs, nowMs)
+local function keepLockUntil(qp, id, u, dueMs, nowMs, kinds)
   local kind, _, ttl, _, digest = parseLock(u)
-  if kind ~= 'D' then return end
+  if not kind or not string.find(kinds or 'D', kind, 1, true) then return end
   local lockKey = qp .. 'lock:' .. digest
   local holder = lockHolder(qp, lockKey, digest)
   if holder and holder ~= id then return end

@@ -13,8 +13,9 @@
 local qp = string.sub(KEYS[1], 1, -#'recurring' - 1)
 local keep = false
 if ARGV[5] ~= '' and redis.pcall('HGET', KEYS[1], ARGV[1]) == ARGV[5] then
+  -- Never later than the next run from now: one that is (inf, a fast clock's) is taken afresh.
   local due = redis.pcall('ZSCORE', KEYS[2], ARGV[1])
-  keep = type(due) == 'string' and tonumber(due) ~= nil
+  keep = type(due) == 'string' and tonumber(due) ~= nil and tonumber(due) <= tonumber(ARGV[3])
 end
 local created = onOwn(qp, 'HSET', KEYS[1], ARGV[1], ARGV[2])
 if not keep then

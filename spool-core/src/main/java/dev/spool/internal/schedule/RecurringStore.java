@@ -75,10 +75,12 @@ public final class RecurringStore {
     if (previous != null && !previous.equals(queue)) {
       cancel(name);
     }
+    QueueKeys q = keys.queue(queue);
+    // Read before the name is mapped: the mapping and the definition's write follow each other
+    // closely (a cancel from elsewhere between them leaves a definition no name maps to).
+    String sameSchedule = storedWithSchedule(q, name, definition.schedule());
     redis.awaitSettingAsideWrongType(
         keys.recurringNames(), () -> redis.async().hset(keys.recurringNames(), name, queue));
-    QueueKeys q = keys.queue(queue);
-    String sameSchedule = storedWithSchedule(q, name, definition.schedule());
     redis.await(
         redis.eval(
             Script.RECUR_SET,
