@@ -122,6 +122,9 @@ public final class JobStatus {
     List<Map<String, Object>> attempts = read("pa", ATTEMPTS, List.of());
     List<Map<String, Object>> out = new java.util.ArrayList<>(attempts.size());
     for (Map<String, Object> a : attempts) {
+      if (a == null) {
+        continue; // an entry written by hand as null is no attempt
+      }
       Map<String, Object> copy = new LinkedHashMap<>(a);
       copy.putIfAbsent("errors", List.of()); // stored only when there were some
       out.add(Collections.unmodifiableMap(copy));

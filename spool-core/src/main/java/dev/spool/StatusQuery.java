@@ -126,11 +126,24 @@ public final class StatusQuery {
   /**
    * Statuses whose timestamp lies in [from, to]; null leaves an end open.
    *
-   * @throws IllegalArgumentException for {@link Timestamp#KILL_REQUESTED_AT}, which is not indexed
+   * @throws IllegalArgumentException for {@link Timestamp#KILL_REQUESTED_AT}, which is not indexed,
+   *     or a bound beyond µs since the epoch in a long (about 292 000 years)
    */
   public StatusQuery between(Timestamp timestamp, Instant from, Instant to) {
-    return betweenMicros(
-        timestamp, from == null ? null : Micros.of(from), to == null ? null : Micros.of(to));
+    return betweenMicros(timestamp, micros(from, "from"), micros(to, "to"));
+  }
+
+  /** µs since the epoch of a bound; null for none. */
+  private static Long micros(Instant bound, String name) {
+    if (bound == null) {
+      return null;
+    }
+    try {
+      return Micros.of(bound);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          name + " is too far from 1970 to be a status time (µs since the epoch): " + bound, e);
+    }
   }
 
   /** As {@link #between}, with µs since the epoch. */

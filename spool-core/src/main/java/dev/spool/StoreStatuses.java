@@ -7,22 +7,58 @@ import dev.spool.internal.status.QueryStep;
 import dev.spool.internal.status.StatusStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /** {@link Statuses} over the status store; queries fan out over the queues and merge. */
 final class StoreStatuses implements Statuses {
   private static final Comparator<JobStatus> NEWEST_FIRST =
-      Comparator.<JobStatus, Long>comparing(
-              s -> s.timestamp(Timestamp.RECORDED_AT).map(Micros::of).orElse(0L))
+      Comparator.comparingLong(StoreStatuses::recordedMicros)
           .reversed()
           .thenComparing(s -> s.id().queue())
           .thenComparing(s -> s.id().number(), Comparator.reverseOrder());
+
+  /** When a status was recorded (µs), 0 when unknown or out of range (written by hand). */
+  private static long recordedMicros(JobStatus s) {
+    try {
+      return s.timestamp(Timestamp.RECORDED_AT).map(Micros::of).orElse(0L);
+    } catch (ArithmeticException e) {
+      return 0L;
+    }
+  }
+
+  /**
+   * Merges per-queue lists, each in its walk's order (highest number first), newest first across
+   * queues by taking the newest of the lists' heads each time: each list is only ever taken from
+   * its head, so what a page leaves of a queue lies wholly below its last status taken, and no
+   * status is skipped when recorded times (the enqueuers' clocks) do not follow job numbers.
+   */
+  private static List<JobStatus> mergeByHeads(List<JobStatus> loaded, long max) {
+    Map<String, ArrayDeque<JobStatus>> byQueue = new LinkedHashMap<>();
+    for (JobStatus status : loaded) {
+      byQueue.computeIfAbsent(status.id().queue(), q -> new ArrayDeque<>()).add(status);
+    }
+    PriorityQueue<ArrayDeque<JobStatus>> heads =
+        new PriorityQueue<>((a, b) -> NEWEST_FIRST.compare(a.peekFirst(), b.peekFirst()));
+    heads.addAll(byQueue.values());
+    List<JobStatus> out = new ArrayList<>();
+    while (!heads.isEmpty() && out.size() < max) {
+      ArrayDeque<JobStatus> head = heads.poll();
+      out.add(head.pollFirst());
+      if (!head.isEmpty()) {
+        heads.add(head);
+      }
+    }
+    return out;
+  }
 
   private final StatusStore store;
   private final JobStore jobs;
@@ -168,9 +204,8 @@ final class StoreStatuses implements Statuses {
       ends.put(e.getKey(), e.getValue().cursor());
       e.getValue().numbers().forEach(n -> ids.add(new JobId(e.getKey(), n)));
     }
-    List<JobStatus> merged = new ArrayList<>(load(ids, q.clipChars()));
-    merged.sort(NEWEST_FIRST);
-    List<JobStatus> taken = merged.subList(0, Math.min(size, merged.size()));
+    List<JobStatus> merged = load(ids, q.clipChars());
+    List<JobStatus> taken = mergeByHeads(merged, size);
     Map<String, Long> next = new TreeMap<>(positions);
     for (String queue : ends.keySet()) {
       List<JobStatus> fromQueue = taken.stream().filter(s -> s.id().queue().equals(queue)).toList();
@@ -203,8 +238,7 @@ final class StoreStatuses implements Statuses {
     store
         .pages(fromNewest, q::encode, window)
         .forEach((queue, step) -> ids.addAll(ids(queue, step.numbers())));
-    List<JobStatus> merged = new ArrayList<>(load(ids, q.clipChars()));
-    merged.sort(NEWEST_FIRST);
+    List<JobStatus> merged = mergeByHeads(load(ids, q.clipChars()), Long.MAX_VALUE);
     int from = (int) Math.min(offset, merged.size());
     int to = (int) Math.min(merged.size(), from + Math.min(limit, Integer.MAX_VALUE));
     return List.copyOf(merged.subList(from, to));

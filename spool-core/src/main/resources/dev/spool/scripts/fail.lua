@@ -53,7 +53,7 @@ if retryAt ~= '' then
     started_at = present(job[6]), ended_at = nowUs, progress = present(job[5])},
     allErrors, archivedData(job[8]))
   redis.call('HSET', key, 's', 'scheduled', 'n', tonumber(attempt) + 1, 'e', err,
-    'due', retryAt, 'pa', appendJson(job[7], entry))
+    'due', retryAt, 'pa', appendLatest(job[7], entry, MAX_ATTEMPTS_KEPT))
   -- The failed attempt's errors stay the status's own until the job starts again (fetch clears
   -- them), so a job waiting for its retry shows why at once; they are archived too.
   redis.call('HSET', key, 'er', allErrors)

@@ -129,6 +129,56 @@ local function appendJson(list, entry)
   return head .. ',' .. entry .. ']'
 end
 
+-- The position of the comma that ends the value of a JSON list's text (valid JSON) starting after
+-- position `from` (its '[', or the comma before that value), or nil when it is the last value: a
+-- walk over that value only.
+local function endOfValue(s, from)
+  local depth, i = 0, from + 1
+  while true do
+    local p, _, c = string.find(s, '([%[%]{}",])', i)
+    if not p then return nil end
+    i = p + 1
+    if c == '"' then
+      -- Past the string: to the next quote that no backslash escapes.
+      while true do
+        local q, _, d = string.find(s, '(["\\])', i)
+        if not q then return nil end
+        if d == '"' then i = q + 1; break end
+        i = q + 2
+      end
+    elseif c == '[' or c == '{' then
+      depth = depth + 1
+    elseif c == ']' or c == '}' then
+      if depth == 0 then return nil end
+      depth = depth - 1
+    elseif depth == 0 then
+      return p
+    end
+  end
+end
+
+-- As appendJson, keeping only the latest `max` entries: the oldest go as their text, one walk over
+-- the values cut, then one cut (a cut per value would copy the rest of the list each time). A
+-- list that grows with every call (errors, previous attempts) must not make each call cost more
+-- than the last, nor the status grow without end.
+local function appendLatest(list, entry, max)
+  local ok, decoded = pcall(cjson.decode, list or '')
+  if ok and type(decoded) == 'table' and #decoded >= max then
+    local cut = string.find(list, '[', 1, true)
+    for _ = 1, #decoded - max + 1 do
+      local comma = endOfValue(list, cut)
+      if not comma then break end
+      cut = comma
+    end
+    list = '[' .. string.sub(list, cut + 1)
+  end
+  return appendJson(list, entry)
+end
+
+-- The previous attempts a status keeps ('pa'), the latest: hand-backs, recoveries and retries by
+-- hand may restart a job any number of times.
+local MAX_ATTEMPTS_KEPT = 50
+
 -- A stored JSON list with at least one entry, as stored; nil when missing, empty or corrupt.
 local function storedList(v)
   local head = openList(v)

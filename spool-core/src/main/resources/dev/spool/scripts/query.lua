@@ -110,19 +110,26 @@ local function intersect(keys)
   return call('SINTER', unpack(keys))
 end
 
--- The members of bucket b that may match: those of the first set clause (of every clause when
--- all are single-valued) and of the ids, below `upTo`, as numbers, highest first. Other
--- multi-valued clauses are checked member by member (memberMatches).
+-- The members of bucket b that may match: those of every clause when all are single-valued,
+-- else those of the clause with the fewest in this bucket (the others are checked member by
+-- member, memberMatches: a clause of several states that most statuses are in, beside a rare
+-- name, must not cost a check of each of them), and of the ids, below `upTo`, as numbers, highest
+-- first. Returns them and the clause they came from.
 local function candidates(b, upTo)
-  local first = keysOf(sets[1], b)
-  local members
+  local members, from = nil, 1
   if singleValued() then
-    local all = {first[1]}
-    for k = 2, #sets do all[#all + 1] = keysOf(sets[k], b)[1] end
+    local all = {}
+    for k = 1, #sets do all[k] = keysOf(sets[k], b)[1] end
     -- One bucket's index set: at most BUCKET (512) job numbers by construction, whatever the history.
     members = #all == 1 and call('SMEMBERS', all[1]) or intersect(all)
   else
-    members = call('SUNION', unpack(first))
+    local fewest
+    for k = 1, #sets do
+      local size = 0
+      for _, key in ipairs(keysOf(sets[k], b)) do size = size + call('SCARD', key) end
+      if not fewest or size < fewest then from, fewest = k, size end
+    end
+    members = fewest == 0 and {} or call('SUNION', unpack(keysOf(sets[from], b)))
   end
   local out = {}
   for _, m in ipairs(members) do
@@ -132,19 +139,22 @@ local function candidates(b, upTo)
     if ok then out[#out + 1] = n end
   end
   table.sort(out, function(x, y) return x > y end)
-  return out
+  return out, from
 end
 
--- Whether candidate n of bucket b is in every multi-valued clause after the first, and inside
--- every time range that needs a per-status check.
-local function memberMatches(n, b, checks)
+-- Whether candidate n of bucket b is in every clause but the one it came from (all of them when
+-- all are single-valued: the intersection did that), and inside every time range that needs a
+-- per-status check.
+local function memberMatches(n, b, checks, from)
   if not singleValued() then
-    for k = 2, #sets do
-      local inClause = false
-      for _, key in ipairs(keysOf(sets[k], b)) do
-        if call('SISMEMBER', key, n) == 1 then inClause = true; break end
+    for k = 1, #sets do
+      if k ~= from then
+        local inClause = false
+        for _, key in ipairs(keysOf(sets[k], b)) do
+          if call('SISMEMBER', key, n) == 1 then inClause = true; break end
+        end
+        if not inClause then return false end
       end
-      if not inClause then return false end
     end
   end
   for _, r in ipairs(checks) do
@@ -253,7 +263,10 @@ while b do
     for j = 1, #bounds, 2 do map[bounds[j]] = tonumber(bounds[j + 1]) end
     for _, r in ipairs(ranges) do
       local lo, hi = map[r.field .. '0'], map[r.field .. '1']
-      if not lo or (r.hi and lo > r.hi) or (r.lo and hi < r.lo) then
+      if (lo == nil) ~= (hi == nil) then
+        -- One bound lost or written by hand: the bucket is checked status by status.
+        checks[#checks + 1] = r
+      elseif not lo or (r.hi and lo > r.hi) or (r.lo and hi < r.lo) then
         skip = true
       elseif not (impliedBy(r.field) and (not r.lo or lo >= r.lo) and (not r.hi or hi <= r.hi)) then
         checks[#checks + 1] = r
@@ -270,10 +283,11 @@ while b do
     else
       -- Member by member, highest first: the call may stop between two members (the next call
       -- goes on from the one it stopped at), so a bucket never makes it overshoot by much.
-      for _, n in ipairs(candidates(b, upTo)) do
+      local members, from = candidates(b, upTo)
+      for _, n in ipairs(members) do
         if work >= budget and progressed then return reply(n + 1) end
         progressed = true
-        if memberMatches(n, b, checks) then
+        if memberMatches(n, b, checks, from) then
           if mode == 'count' then
             found = found + 1
           -- An index entry may outlive its status (expired by Redis): such entries are no match.

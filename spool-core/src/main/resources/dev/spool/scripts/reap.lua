@@ -96,7 +96,7 @@ for _, id in ipairs(expired) do
           errors, archivedData(job[12]))
         -- The errors are shown until the job starts again, as after a failure; 'due': ready
         -- again since now, for the queue's latency.
-        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', appendJson(job[10], entry),
+        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', appendLatest(job[10], entry, MAX_ATTEMPTS_KEPT),
           'er', errors, 'due', nowMs)
         redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
         restate(qp, id, 'started', 'queued')

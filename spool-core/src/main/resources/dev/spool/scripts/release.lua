@@ -37,7 +37,7 @@ for i = 6, #ARGV, 3 do
       started_at = present(job[4]), ended_at = now, progress = present(job[5])},
       storedList(job[6]), archivedData(job[8]))
     -- Ready again since now ('due'), for the queue's latency.
-    redis.call('HSET', key, 's', 'queued', 'pa', appendJson(job[7], entry), 'due', nowMs)
+    redis.call('HSET', key, 's', 'queued', 'pa', appendLatest(job[7], entry, MAX_ATTEMPTS_KEPT), 'due', nowMs)
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
     restate(qp, id, 'started', 'queued')
     unlock(qp, key, id, 'W')

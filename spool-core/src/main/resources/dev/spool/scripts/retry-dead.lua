@@ -45,7 +45,7 @@ for i = 3, #ARGV do
       started_at = present(job[4]), ended_at = present(job[9]), progress = present(job[5])},
       storedList(job[6]), archivedData(job[8]))
     -- The retry budget counts again from this attempt on.
-    redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', appendJson(job[7], entry),
+    redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', appendLatest(job[7], entry, MAX_ATTEMPTS_KEPT),
       'due', string.format('%.0f', math.floor(tonumber(ARGV[2]) / 1000))) -- ready since now
     redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai', 'krq') -- a fresh start: no kill asked
     restate(qp, id, job[3], 'queued')

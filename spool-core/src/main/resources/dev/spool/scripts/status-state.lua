@@ -28,7 +28,7 @@ if state == 'started' and job[3] then
     killed_at = present(job[7]), progress = present(job[8])},
     storedList(job[9]), archivedData(job[11]))
   attempt = attempt + 1
-  redis.call('HSET', key, 'pa', appendJson(job[10], entry), 'n', attempt, 'sta', now)
+  redis.call('HSET', key, 'pa', appendLatest(job[10], entry, MAX_ATTEMPTS_KEPT), 'n', attempt, 'sta', now)
   redis.call('HDEL', key, 'suc', 'fai', 'kil', 'krq', 'pg', 'er', 'da')
   redis.call('PERSIST', key)
   bound(qp, id, 'sta', now)

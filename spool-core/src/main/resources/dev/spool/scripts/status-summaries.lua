@@ -22,7 +22,11 @@ local function lastError(json)
     end
     return cjson.encode({short})
   end
-  local text = type(last) == 'string' and last or cjson.encode(last)
+  -- A number beyond a double's range (a BigInteger, decoded as inf) cannot be encoded again: the
+  -- value is then cut as text, rather than fail the page of every job listed with it.
+  local encoded, text = true, last
+  if type(last) ~= 'string' then encoded, text = pcall(cjson.encode, last) end
+  if not encoded then return nil end
   return cjson.encode({string.sub(text, 1, max)})
 end
 
