@@ -272,24 +272,17 @@ public final class StatusQuery {
    * @return how many were deleted
    */
   public long deleteAll() {
-    return statuses.deleteAll(this.offset(0).limit(Long.MAX_VALUE), false);
+    return statuses.deleteAll(this, false);
   }
 
   /** Deletes every matching status whatever its state; returns how many. */
   public long forceDeleteAll() {
-    return statuses.deleteAll(this.offset(0).limit(Long.MAX_VALUE), true);
+    return statuses.deleteAll(this, true);
   }
 
   /** Requests a kill of every matching status; returns how many requests were made. */
   public long requestKillAll() {
-    long n = 0;
-    for (JobStatus s : this.offset(0).limit(Long.MAX_VALUE).clipped(0).list()) {
-      if (!s.isCompleted() && s.state() != State.KILLED) {
-        s.requestKill();
-        n++;
-      }
-    }
-    return n;
+    return statuses.requestKillAll(this);
   }
 
   String queue() {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** {@link Statuses} over the status store; queries fan out over the queues and merge. */
 final class StoreStatuses implements Statuses {
@@ -263,29 +264,65 @@ final class StoreStatuses implements Statuses {
     return out;
   }
 
+  /** Statuses a bulk call reads at once: its memory is a page's, whatever the matches. */
+  private static final int BULK_PAGE = 1_000;
+
+  /** What a bulk call reads of each status: its state, not its arguments or results. */
+  private static final int BULK_CLIP_CHARS = 32;
+
+  /** Hands the matches of {@code q} to {@code action} a page at a time, each status cut short. */
+  private void forEachPage(StatusQuery q, Consumer<List<JobStatus>> action) {
+    StatusQuery pages = q.offset(0).limit(BULK_PAGE).clipped(BULK_CLIP_CHARS);
+    String cursor = null;
+    do {
+      StatusPage page = pages.page(cursor);
+      action.accept(page.statuses());
+      cursor = page.next();
+    } while (cursor != null);
+  }
+
   long deleteAll(StatusQuery q, boolean force) {
-    List<JobStatus> all = q.clipped(0).list(); // whole: their states decide
     if (!force) {
-      for (JobStatus s : all) {
-        if (!s.isCompleted()) {
-          throw new StatusIncompleteException(s.id(), s.state());
-        }
-      }
+      // Nothing is deleted unless every match is completed: a first pass reads their states.
+      forEachPage(
+          q,
+          page -> {
+            for (JobStatus s : page) {
+              if (!s.isCompleted()) {
+                throw new StatusIncompleteException(s.id(), s.state());
+              }
+            }
+          });
     }
-    long deleted = 0;
-    for (String queue : all.stream().map(s -> s.id().queue()).distinct().toList()) {
-      List<Long> numbers =
-          all.stream().filter(s -> s.id().queue().equals(queue)).map(s -> s.id().number()).toList();
-      for (int from = 0; from < numbers.size(); from += 1000) {
-        deleted +=
-            store
-                .delete(
-                    queue,
-                    numbers.subList(from, Math.min(from + 1000, numbers.size())),
-                    force,
-                    Micros.now(clock))[0];
-      }
-    }
-    return deleted;
+    long[] deleted = {0};
+    // Keyset pages: deleting a page shifts none after it.
+    forEachPage(
+        q,
+        page -> {
+          for (String queue : page.stream().map(s -> s.id().queue()).distinct().toList()) {
+            List<Long> numbers =
+                page.stream()
+                    .filter(s -> s.id().queue().equals(queue))
+                    .map(s -> s.id().number())
+                    .toList();
+            deleted[0] += store.delete(queue, numbers, force, Micros.now(clock))[0];
+          }
+        });
+    return deleted[0];
+  }
+
+  long requestKillAll(StatusQuery q) {
+    long[] requested = {0};
+    forEachPage(
+        q,
+        page -> {
+          for (JobStatus s : page) {
+            if (!s.isCompleted() && s.state() != State.KILLED) {
+              s.requestKill();
+              requested[0]++;
+            }
+          }
+        });
+    return requested[0];
   }
 }

@@ -163,6 +163,30 @@ class StatusQueryFaultsIT {
     assertThat(attempts.getFirst().get("errors").toString()).contains("failure 10");
   }
 
+  /**
+   * Bulk calls read the matches a page of 1 000 at a time (their memory is a page's, not every
+   * match's): across page boundaries they still see every match, and a delete still refuses before
+   * deleting anything when any match, however deep, is not completed.
+   */
+  @Test
+  void bulkCallsCoverEveryMatchAcrossPages() {
+    List<JobStatus> done = new ArrayList<>();
+    JobStatus running = f.spool.statuses().create("work").jobName("bulk").queued().started();
+    for (int i = 0; i < 2_300; i++) {
+      done.add(f.spool.statuses().create("work").jobName("bulk").queued().started().succeeded());
+    }
+    StatusQuery bulk = f.spool.statuses().jobName("bulk");
+
+    assertThatThrownBy(bulk::deleteAll).isInstanceOf(StatusIncompleteException.class);
+    assertThat(bulk.count()).as("nothing deleted").isEqualTo(2_301);
+    assertThat(bulk.requestKillAll()).isEqualTo(1);
+    assertThat(bulk.where(State.SUCCEEDED).deleteAll()).isEqualTo(2_300);
+    assertThat(bulk.count()).isEqualTo(1);
+    assertThat(bulk.forceDeleteAll()).isEqualTo(1);
+    assertThat(f.spool.statuses().find(running.id())).isEmpty();
+    assertThat(f.spool.statuses().find(done.getLast().id())).isEmpty();
+  }
+
   /** A previous attempt written by hand as null is left out, not a failure of the whole read. */
   @Test
   void aNullPreviousAttemptIsLeftOut() {
