@@ -123,6 +123,11 @@ public final class Worker implements AutoCloseable {
     return node.maintenanceCalls(duty);
   }
 
+  /** How many passes over the schedule (delayed jobs, recurring ticks) this node began. */
+  long stagerPasses() {
+    return node.stagerPasses();
+  }
+
   /** Configures a node; {@link #start()} starts it. */
   public static final class Builder {
     /** Defaults to 10 handlers at once. */

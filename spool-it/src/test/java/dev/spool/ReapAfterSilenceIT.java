@@ -2,6 +2,7 @@ package dev.spool;
 
 import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.internal.Micros;
@@ -96,6 +97,38 @@ class ReapAfterSilenceIT {
     assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS))
         .containsExactly(0, 0, 0, 0);
     assertThat(f.redis().hget(q.job(Long.parseLong(id)), "s")).isEqualTo("started");
+  }
+
+  /**
+   * A Redis that restarted (or failed over, or ran a long script) refused the heartbeats meanwhile:
+   * none is queued to land first, and live nodes renew only at their next beat. The calls of a
+   * grace after the silence reap nothing either; a node that beats within it keeps its job, and a
+   * dead one's is reaped once the grace is over. Before, the second call after the restart took
+   * live nodes' jobs (run again, or dead with no attempt left).
+   */
+  @Test
+  void callsWithinTheGraceAfterASilenceReapNothingAndALiveNodesBeatKeepsItsJob() {
+    String live = heldJobWithAnExpiredLease();
+    FetchedJob liveJob = held;
+    String dead = heldJobWithAnExpiredLease();
+    lastReapCall(Duration.ofSeconds(10));
+    long grace = 60_000;
+
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS, grace))
+        .containsExactly(0, 0, 0, 0);
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS, grace))
+        .as("within the grace")
+        .containsExactly(0, 0, 0, 0);
+    store.heartbeat(QUEUE, "node-1", 60_000, List.of(liveJob)).join(); // the live node's next beat
+
+    f.redis().pexpire(q.jobPrefix().replaceFirst("job:$", "reap-grace"), 1); // the grace is over
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> f.redis().exists(q.jobPrefix().replaceFirst("job:$", "reap-grace")) == 0);
+    assertThat(store.reap(QUEUE, Micros.now(clock), 50, MAX_SILENCE_MS, grace))
+        .containsExactly(1, 0, 0, 1);
+    assertThat(f.redis().hget(q.job(Long.parseLong(live)), "s")).isEqualTo("started");
+    assertThat(f.redis().hget(q.job(Long.parseLong(dead)), "s")).isEqualTo("queued");
   }
 
   @Test

@@ -15,6 +15,10 @@
   expires after a day). At maxmemory it is not updated, and the call is refused as below.
   ARGV[8] expiry (s) of a killed job's status: a job whose kill was requested ('krq') ends
   killed, not requeued
+  ARGV[9] grace (ms) after such a silence, during which calls only note the time too: a Redis
+  that restarted, failed over or answered BUSY refused the heartbeats meanwhile (they were not
+  queued), and live nodes renew their leases only at their next beat, a quarter of a lease away
+  (kept in {q}:reap-grace while it lasts; "" or 0: none)
   The abandoned attempt is archived in the status's previous attempts. A job whose fields are
   corrupt goes to the dead set with "corrupt job: <what>", as does a lease whose key holds
   another type or a hash with no state; the others are reaped as usual.
@@ -30,7 +34,13 @@ local clock = qp .. 'reap-clock'
 local last = redis.pcall('GET', clock) -- a key of another type is overwritten below
 last = type(last) == 'string' and tonumber(last) or nil
 redis.pcall('SET', clock, server, 'PX', 86400000) -- refused at maxmemory: harmless here
-if last and server - last > tonumber(ARGV[7]) then return {0, 0, 0, 0} end
+local grace = qp .. 'reap-grace'
+if last and server - last > tonumber(ARGV[7]) then
+  local graceMs = tonumber(ARGV[9] or '') or 0
+  if graceMs > 0 then redis.pcall('SET', grace, server, 'PX', graceMs) end
+  return {0, 0, 0, 0}
+end
+if redis.pcall('EXISTS', grace) == 1 then return {0, 0, 0, 0} end
 local expired = onOwn(qp, 'ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. server, 'LIMIT', 0, tonumber(ARGV[4]))
 if #expired == 0 then return {0, 0, 0, 0} end
 refuseAtMaxmemory(qp)

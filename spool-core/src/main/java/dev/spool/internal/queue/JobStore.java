@@ -84,6 +84,13 @@ public interface JobStore {
    */
   long[] reap(String queue, long nowMicros, int max, long maxSilenceMs);
 
+  /**
+   * As {@link #reap(String, long, int, long)}; after such a silence, calls only note the time for
+   * {@code graceMs} more, so that live nodes whose heartbeats Redis refused meanwhile (a restart, a
+   * failover, a long script) renew their leases at their next beat before anything is reaped.
+   */
+  long[] reap(String queue, long nowMicros, int max, long maxSilenceMs, long graceMs);
+
   /** {@link #reap(String, long, int, long)} that reaps whatever silence came before. */
   default long[] reap(String queue, long nowMicros, int max) {
     return reap(queue, nowMicros, max, Long.MAX_VALUE);

@@ -409,6 +409,11 @@ public final class RedisJobStore implements JobStore {
 
   @Override
   public long[] reap(String queue, long nowMicros, int max, long maxSilenceMs) {
+    return reap(queue, nowMicros, max, maxSilenceMs, 0);
+  }
+
+  @Override
+  public long[] reap(String queue, long nowMicros, int max, long maxSilenceMs, long graceMs) {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.active(), q.ready(), q.prio(), q.signal(), q.dead()};
     List<Object> r =
@@ -424,7 +429,8 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(Retry.DEFAULT.attempts()),
                 BATCH_PART_DONE,
                 Long.toString(maxSilenceMs),
-                Long.toString(expirySeconds)));
+                Long.toString(expirySeconds),
+                Long.toString(graceMs)));
     return new long[] {
       parseLong(r.get(0)), parseLong(r.get(1)), parseLong(r.get(2)), parseLong(r.get(3))
     };

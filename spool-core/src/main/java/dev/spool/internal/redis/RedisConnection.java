@@ -493,22 +493,32 @@ public final class RedisConnection implements AutoCloseable {
             onMessage.accept(message);
           }
         });
+    AutoCloseable reconnects = onReconnect(pubSub, onReconnect);
+    await(pubSub.async().subscribe(channel));
+    return () -> {
+      reconnects.close();
+      pubSub.close();
+    };
+  }
+
+  /**
+   * Runs {@code action} each time {@code pubSub} connects again (in a cluster, any node link: its
+   * pub/sub link is a node connection of its own), until the result is closed: what was published
+   * while it was down is lost, and the caller catches up from what Redis stored.
+   */
+  public AutoCloseable onReconnect(
+      StatefulRedisPubSubConnection<String, String> pubSub, Runnable action) {
     RedisConnectionStateListener reconnects =
         new RedisConnectionStateListener() {
           @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
-            // A cluster's pub/sub link is a node connection of its own: catch up on any.
             if (connection == pubSub || client.isCluster()) {
-              onReconnect.run();
+              action.run();
             }
           }
         };
     client.client().addListener(reconnects);
-    await(pubSub.async().subscribe(channel));
-    return () -> {
-      client.client().removeListener(reconnects);
-      pubSub.close();
-    };
+    return () -> client.client().removeListener(reconnects);
   }
 
   /**

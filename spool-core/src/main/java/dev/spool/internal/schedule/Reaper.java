@@ -21,16 +21,20 @@ public final class Reaper {
   private final JobStore store;
   private final Clock clock;
   private final long maxSilenceMs;
+  private final long graceMs;
 
   /**
    * A reaper called every {@code period}: a call after three periods of silence from the queue's
-   * reapers (Redis stood still, or the lead changed hands) only notes the time, so the heartbeats
-   * that waited with it renew their leases before anything is reaped.
+   * reapers (Redis stood still, restarted or failed over, or the lead changed hands) only notes the
+   * time, and so do the calls of the {@code grace} after it, so that live nodes renew their leases
+   * before anything is reaped: the heartbeats a frozen Redis held land first, but those a restarted
+   * one refused come only at each node's next beat (a quarter of its lease).
    */
-  public Reaper(JobStore store, Clock clock, Duration period) {
+  public Reaper(JobStore store, Clock clock, Duration period, Duration grace) {
     this.store = store;
     this.clock = clock;
     this.maxSilenceMs = 3 * period.toMillis();
+    this.graceMs = grace.toMillis();
   }
 
   /**
@@ -39,7 +43,7 @@ public final class Reaper {
    */
   public boolean runBatch(String queue) {
     // {requeued, dead, killed (their kill was requested), leases taken off}
-    long[] r = store.reap(queue, Micros.now(clock), BATCH, maxSilenceMs);
+    long[] r = store.reap(queue, Micros.now(clock), BATCH, maxSilenceMs, graceMs);
     if (r[0] + r[1] + r[2] > 0) {
       log.info(
           "queue {}: recovered {} jobs with expired leases ({} dead, {} killed as requested)",

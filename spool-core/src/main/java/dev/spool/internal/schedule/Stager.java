@@ -8,6 +8,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,10 @@ public final class Stager implements AutoCloseable {
   private volatile boolean running;
   private Thread thread;
   private StatefulRedisPubSubConnection<String, String> pubSub;
+  private AutoCloseable reconnects = () -> {};
+
+  /** Passes over the schedule begun (for tests: a reconnect must bring one at once). */
+  private final AtomicLong passes = new AtomicLong();
 
   public Stager(
       RedisJobStore store,
@@ -61,6 +66,10 @@ public final class Stager implements AutoCloseable {
             }
           }
         });
+    // Due times published while the link was down are lost: a pass over the schedule at once
+    // finds them (else the safety net's, up to SAFETY_NET_MS late; a Redis restart drops every
+    // node's link at the same moment).
+    reconnects = store.redis().onReconnect(pubSub, () -> wake(0));
     String[] channels =
         queues.stream().map(q -> store.keys().queue(q).dueChannel()).toArray(String[]::new);
     store.redis().await(pubSub.async().subscribe(channels));
@@ -84,6 +93,7 @@ public final class Stager implements AutoCloseable {
    * the earliest due time left (delayed job or tick), or -1.
    */
   public long runOnce() {
+    passes.incrementAndGet();
     long next = -1;
     for (String queue : queues) {
       try {
@@ -162,9 +172,23 @@ public final class Stager implements AutoCloseable {
     }
   }
 
+  /** Passes over the schedule begun so far. */
+  public long passes() {
+    return passes.get();
+  }
+
+  private void stopHearingReconnects() {
+    try {
+      reconnects.close();
+    } catch (Exception e) {
+      log.debug("node {}: stager: {}", node, e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     running = false;
+    stopHearingReconnects();
     if (thread != null) {
       thread.interrupt();
       try {
@@ -181,6 +205,7 @@ public final class Stager implements AutoCloseable {
   /** Stops at once, for crash tests. */
   public void halt() {
     running = false;
+    stopHearingReconnects();
     if (thread != null) {
       thread.interrupt();
     }

@@ -85,7 +85,10 @@ final class Maintenance {
     this.sweep = sweep;
     this.stalledSubmits = new StalledBatchSubmits(node.store(), node.clock());
     long reap = reapIntervalMs(node.settings().lease());
-    this.reaper = new Reaper(node.store(), node.clock(), Duration.ofMillis(reap));
+    // The grace after a silence: this node's lease, four of its heartbeats (and of any node's
+    // with a lease up to four times as long), plus the time to reconnect.
+    this.reaper =
+        new Reaper(node.store(), node.clock(), Duration.ofMillis(reap), node.settings().lease());
     for (String queue : node.settings().queues()) {
       tasks.add(new Task(Duty.REAP, queue, reap));
       tasks.add(new Task(Duty.ROUTE, queue, reap));

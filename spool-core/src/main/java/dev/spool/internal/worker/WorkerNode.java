@@ -432,6 +432,11 @@ public final class WorkerNode {
     return maintenance.calls(Maintenance.Duty.valueOf(duty.toUpperCase(java.util.Locale.ROOT)));
   }
 
+  /** How many passes over the schedule of delayed jobs and recurring ticks this node began. */
+  public long stagerPasses() {
+    return stager.passes();
+  }
+
   /** A crash, for tests: stop everything at once, recording nothing. */
   public void halt() {
     if (!started || !closing.compareAndSet(false, true)) {
