@@ -85,10 +85,11 @@ final class Maintenance {
     this.sweep = sweep;
     this.stalledSubmits = new StalledBatchSubmits(node.store(), node.clock());
     long reap = reapIntervalMs(node.settings().lease());
-    // The grace after a silence: this node's lease, four of its heartbeats (and of any node's
-    // with a lease up to four times as long), plus the time to reconnect.
-    this.reaper =
-        new Reaper(node.store(), node.clock(), Duration.ofMillis(reap), node.settings().lease());
+    // The grace after a silence: two of this node's heartbeats (a quarter of the lease apart; one
+    // of a node with a lease twice as long) and a second to reconnect. Not longer: a leader that
+    // died is a silence too, and its own jobs, whose leases run out meanwhile, wait for the grace.
+    Duration grace = node.settings().lease().dividedBy(2).plusSeconds(1);
+    this.reaper = new Reaper(node.store(), node.clock(), Duration.ofMillis(reap), grace);
     for (String queue : node.settings().queues()) {
       tasks.add(new Task(Duty.REAP, queue, reap));
       tasks.add(new Task(Duty.ROUTE, queue, reap));
