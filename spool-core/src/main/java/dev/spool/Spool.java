@@ -146,9 +146,11 @@ public final class Spool implements JobClient, AutoCloseable {
    *
    * @throws UniqueJobConflictException on the first conflict of a unique type that raises; the jobs
    *     without conflict are queued all the same
-   * @throws PartialEnqueueException if more than one chunk (of 250 jobs) was sent and some failed:
-   *     it carries the ids of the jobs queued and tells which were not and which may have been;
-   *     with one chunk, the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
+   * @throws PartialEnqueueException if more than one chunk (of 250 jobs) was sent and some failed,
+   *     or a job after the first chunk could not be encoded (over the payload limit, say; its chunk
+   *     and those after it are not sent): it carries the ids of the jobs queued and tells which
+   *     were not and which may have been; with one chunk, or a job of the first chunk that cannot
+   *     be encoded (nothing sent), the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
    */
   @Override
   public <A> List<JobId> enqueueAll(JobType<A> type, List<? extends A> args) {
@@ -177,9 +179,9 @@ public final class Spool implements JobClient, AutoCloseable {
    * Enqueues many jobs, each with its own type, arguments and options, pipelined in chunks per
    * queue; says for each, in order, whether it was accepted or which job holds its unique lock.
    *
-   * @throws PartialEnqueueException if more than one chunk was sent and some failed (indexes are
-   *     those of {@code jobs}); with one chunk, the exceptions of {@link #enqueue(JobType, Object,
-   *     JobOptions)}
+   * @throws PartialEnqueueException if more than one chunk was sent and some failed, or a job could
+   *     not be encoded after others were sent (indexes are those of {@code jobs}); with one chunk,
+   *     or when nothing was sent, the exceptions of {@link #enqueue(JobType, Object, JobOptions)}
    */
   @Override
   public List<EnqueueResult> tryEnqueueAll(List<? extends JobSpec<?>> jobs) {

@@ -195,4 +195,55 @@ class BulkEnqueueIT {
     assertThat(f.spool.enqueueAll(List.of())).isEmpty();
     assertThat(f.spool.tryEnqueueAll(List.of())).isEmpty();
   }
+
+  /**
+   * A job that cannot be encoded (here over the payload limit) deep in a bulk call, after chunks
+   * were sent: a partial enqueue that says which went in, not a plain error that hides them (the
+   * caller would enqueue them again). Before, the call threw PayloadTooLargeException with 500 jobs
+   * queued. One in the first chunk still fails the call as a single job's would.
+   */
+  @Test
+  void aJobThatCannotBeEncodedAfterChunksWereSentMakesAPartialEnqueue() {
+    try (Spool small =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).maxPayloadBytes(1_024).build()) {
+      List<Greeting> jobs = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        jobs.add(new Greeting("n" + i, i == 700 ? "x".repeat(2_000) : "hi"));
+      }
+      assertThatThrownBy(() -> small.enqueueAll(GREET, jobs))
+          .isInstanceOfSatisfying(
+              PartialEnqueueException.class,
+              e -> {
+                assertThat(e.enqueued()).hasSize(2 * Enqueuer.CHUNK);
+                assertThat(e.notEnqueued()).hasSize(1_000 - 2 * Enqueuer.CHUNK);
+                assertThat(e.notEnqueued()).contains(700);
+                assertThat(e.maybeEnqueued()).isEmpty();
+                assertThat(e.getCause()).isInstanceOf(PayloadTooLargeException.class);
+              });
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2L * Enqueuer.CHUNK);
+
+      // Two queues: the first's job went in before the second's could not be encoded.
+      List<JobSpec<?>> specs =
+          List.of(
+              JobSpec.of(GREET, new Greeting("a", "hi"), JobOptions.builder().queue("qa").build()),
+              JobSpec.of(
+                  GREET,
+                  new Greeting("b", "x".repeat(2_000)),
+                  JobOptions.builder().queue("qb").build()));
+      assertThatThrownBy(() -> small.enqueueAll(specs))
+          .isInstanceOfSatisfying(
+              PartialEnqueueException.class,
+              e -> {
+                assertThat(e.enqueued()).containsOnlyKeys(0);
+                assertThat(e.notEnqueued()).containsExactly(1);
+              });
+      assertThat(f.spool.monitor().counts("qa").ready()).isEqualTo(1);
+
+      // In the first chunk of the first queue: nothing was sent, the job's own error.
+      jobs.set(3, new Greeting("n3", "x".repeat(2_000)));
+      assertThatThrownBy(() -> small.enqueueAll(GREET, jobs))
+          .isInstanceOf(PayloadTooLargeException.class);
+      assertThat(f.spool.monitor().counts("work").ready()).isEqualTo(2L * Enqueuer.CHUNK);
+    }
+  }
 }

@@ -191,7 +191,7 @@ public final class Enqueuer {
     }
     registerQueue(queue);
     try (Json.Sequence json = new Json.Sequence()) {
-      Sent sent = send(queue, args.size(), jobAt(template, args, batchParts, encoded, json));
+      Sent sent = send(queue, args.size(), jobAt(template, args, batchParts, encoded, json), true);
       return sent.resultsOrThrow(queue);
     }
   }
@@ -316,7 +316,7 @@ public final class Enqueuer {
     int chunks = 0;
     for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
       List<Integer> indexes = e.getValue();
-      Sent sent = send(e.getKey(), indexes.size(), i -> job.apply(indexes.get(i)));
+      Sent sent = send(e.getKey(), indexes.size(), i -> job.apply(indexes.get(i)), chunks == 0);
       sent.remap(indexes, results);
       chunks += sent.chunks;
       failed = sent.first == null ? failed : sent.mergeInto(failed, indexes);
@@ -459,16 +459,24 @@ public final class Enqueuer {
    * pipelined: on the caller's thread too where a socket of its own can be had ({@link
    * CallerPipeline}), else on the shared connection.
    */
-  private Sent send(String queue, int count, IntFunction<NewJob> job) {
+  private Sent send(String queue, int count, IntFunction<NewJob> job, boolean firstSent) {
     if (count <= CHUNK) {
-      return send(queue, count, job, redis.awaitedAtOnce());
+      return send(queue, count, job, redis.awaitedAtOnce(), firstSent);
     }
     try (CallerPipeline pipeline = redis.callerPipeline()) {
-      return send(queue, count, job, pipeline != null ? pipeline : redis.shared());
+      return send(queue, count, job, pipeline != null ? pipeline : redis.shared(), firstSent);
     }
   }
 
-  private Sent send(String queue, int count, IntFunction<NewJob> job, ScriptCalls via) {
+  /**
+   * Sends the jobs of one queue in chunks, each encoded just before it is sent (a large call holds
+   * one chunk's encoding at a time). A job that cannot be encoded (over the payload limit, say)
+   * fails the call as it is when nothing was sent before it ({@code firstSent}: no earlier queue's
+   * jobs either); after that, the chunks sent count, and it is the failure of the chunks from its
+   * own on, which are not sent: a partial enqueue, never an error that hides jobs enqueued.
+   */
+  private Sent send(
+      String queue, int count, IntFunction<NewJob> job, ScriptCalls via, boolean firstSent) {
     long now = Micros.now(clock);
     Sent sent = new Sent(count);
     ArrayDeque<Integer> inFlight = new ArrayDeque<>();
@@ -486,8 +494,18 @@ public final class Enqueuer {
       }
       int to = Math.min(from + CHUNK, count);
       List<NewJob> chunk = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        chunk.add(job.apply(i));
+      try {
+        for (int i = from; i < to; i++) {
+          chunk.add(job.apply(i));
+        }
+      } catch (RuntimeException e) {
+        if (c == 0 && firstSent) {
+          throw e; // nothing was sent: the call fails as a single job's would
+        }
+        sent.first = e;
+        futures.add(null); // not sent, nor the chunks after it
+        sent.notSent(c);
+        continue;
       }
       CompletableFuture<long[]> f;
       try {
@@ -513,7 +531,10 @@ public final class Enqueuer {
     final EnqueueResult[] results;
     final List<Integer> notEnqueued = new ArrayList<>();
     final List<Integer> maybeEnqueued = new ArrayList<>();
-    SpoolException first;
+
+    /** The first failure: Redis's, or a job's that could not be encoded (not sent). */
+    RuntimeException first;
+
     int chunks;
 
     Sent(int count) {
