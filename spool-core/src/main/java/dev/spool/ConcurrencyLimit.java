@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * At most {@code max} jobs of a type run at once on all nodes together, or at most {@code max} per
- * key computed from their arguments (a customer, an account). See {@link
- * JobType#withConcurrencyLimit(int)} and docs/flow-control.md.
+ * key computed from their arguments (a customer, an account); counted in each queue the jobs go to.
+ * See {@link JobType#withConcurrencyLimit(int)} and docs/flow-control.md.
  *
  * @param max 1 to {@value #MAX}
  * @param key the key of a job's arguments, or null for one limit for the whole type

@@ -140,7 +140,8 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           field + " is too late: " + t + " (at most " + LATEST + ")");
     }
-    return t;
+    // Past is past: a time before 1970 (Instant.MIN) is the epoch, not an overflow of its ms.
+    return t.isBefore(Instant.EPOCH) ? Instant.EPOCH : t;
   }
 
   /** Builds {@link JobOptions}; every setting is optional. */

@@ -103,9 +103,11 @@ public final class JobType<A> {
   }
 
   /**
-   * At most {@code max} jobs of this type run at once, on all nodes together. A job fetched over
-   * the limit waits, using no attempt, until one of the running ones ends (or its node is found
-   * dead), then starts first. Replaces an earlier concurrency limit of the type.
+   * At most {@code max} jobs of this type run at once, on all nodes together, in each queue its
+   * jobs go to (the count lives with the queue, so that taking a slot is part of the fetch: jobs of
+   * the type sent to two queues with {@code JobOptions.queue} may run {@code max} in each). A job
+   * fetched over the limit waits, using no attempt, until one of the running ones ends (or its node
+   * is found dead), then starts first. Replaces an earlier concurrency limit of the type.
    */
   public JobType<A> withConcurrencyLimit(int max) {
     return withConcurrency(new ConcurrencyLimit<A>(max, null));
@@ -127,8 +129,9 @@ public final class JobType<A> {
 
   /**
    * At most {@code max} jobs of this type start in any window of {@code per}, on all nodes
-   * together. A job over the limit is scheduled for its turn (state scheduled, no attempt used),
-   * never retried or polled for. Replaces an earlier rate limit of the type.
+   * together, in each queue its jobs go to (as {@link #withConcurrencyLimit}). A job over the limit
+   * is scheduled for its turn (state scheduled, no attempt used), never retried or polled for.
+   * Replaces an earlier rate limit of the type.
    */
   public JobType<A> withRateLimit(int max, Duration per) {
     return withRate(new RateLimit<A>(max, per, null));

@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * At most {@code max} jobs start in any window of {@code per}, on all nodes together; a job over
- * the limit is scheduled for its turn, using no attempt. Per job type (see {@link
- * JobType#withRateLimit(int, Duration)}), per key of the arguments, or per queue (see {@link
- * QueueControl#limitRate(int, Duration)}). See docs/flow-control.md.
+ * At most {@code max} jobs start in any window of {@code per}, on all nodes together (a type's or
+ * key's limit counted in each queue its jobs go to); a job over the limit is scheduled for its
+ * turn, using no attempt. Per job type (see {@link JobType#withRateLimit(int, Duration)}), per key
+ * of the arguments, or per queue (see {@link QueueControl#limitRate(int, Duration)}). See
+ * docs/flow-control.md.
  *
  * @param max 1 to 100 000
  * @param per the window, 1 ms to 1 day

@@ -24,11 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Retry(
     int attempts, Duration firstDelay, double multiplier, double jitter, List<String> noRetryFor) {
+  /** Longest wait between two attempts, whatever the policy says (first: DEFAULT checks it). */
+  public static final Duration MAX_DELAY = Duration.ofDays(7);
+
   /** The policy of job types that name none. */
   public static final Retry DEFAULT = new Retry(8, Duration.ofSeconds(1), 2.0, 0.2);
-
-  /** Longest wait between two attempts, whatever the policy says. */
-  public static final Duration MAX_DELAY = Duration.ofDays(7);
 
   public Retry {
     Objects.requireNonNull(firstDelay, "firstDelay");
@@ -43,6 +43,13 @@ public record Retry(
     }
     if (firstDelay.isNegative()) {
       throw new IllegalArgumentException("firstDelay must not be negative, got " + firstDelay);
+    }
+    if (firstDelay.compareTo(MAX_DELAY) > 0) {
+      throw new IllegalArgumentException(
+          "firstDelay must be at most "
+              + MAX_DELAY
+              + " (no retry waits longer), got "
+              + firstDelay);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be 1.0 or more, got " + multiplier);

@@ -258,4 +258,32 @@ class BadInputIT {
     assertThatThrownBy(() -> JobOptions.builder().priority(5000))
         .hasMessageContaining("priority must be in [-1000, 1000], got 5000");
   }
+
+  /**
+   * Times at the ends of what Instant holds: a runAt or expiresAt before 1970 is past (the job
+   * runs, or has expired, at once), and a retry delay longer than any retry waits is refused in
+   * words; all three were an ArithmeticException (long overflow) from deep inside the enqueue.
+   */
+  @Test
+  void instantsAndDelaysAtTheEndsOfTheirRangesAreHandledInWords() {
+    JobId now =
+        f.spool.enqueue(
+            NOOP, new Noop(1), JobOptions.builder().runAt(java.time.Instant.MIN).build());
+    JobId expired =
+        f.spool.enqueue(
+            NOOP, new Noop(2), JobOptions.builder().expiresAt(java.time.Instant.MIN).build());
+    assertThat(f.spool.statuses().find(now).orElseThrow().state()).isEqualTo(State.QUEUED);
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().find(expired).orElseThrow().state() == State.KILLED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    assertThat(ran).containsExactly(1);
+
+    assertThatThrownBy(() -> Retry.fixed(3, Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("firstDelay must be at most");
+  }
 }
