@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Retry(
     int attempts, Duration firstDelay, double multiplier, double jitter, List<String> noRetryFor) {
-  /** Longest wait between two attempts, whatever the policy says (first: DEFAULT checks it). */
+  /** Longest wait between two attempts, whatever the policy says. */
   public static final Duration MAX_DELAY = Duration.ofDays(7);
 
   /** The policy of job types that name none. */
@@ -43,13 +43,6 @@ public record Retry(
     }
     if (firstDelay.isNegative()) {
       throw new IllegalArgumentException("firstDelay must not be negative, got " + firstDelay);
-    }
-    if (firstDelay.compareTo(MAX_DELAY) > 0) {
-      throw new IllegalArgumentException(
-          "firstDelay must be at most "
-              + MAX_DELAY
-              + " (no retry waits longer), got "
-              + firstDelay);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be 1.0 or more, got " + multiplier);
@@ -127,11 +120,19 @@ public record Retry(
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1, got " + retry);
     }
-    double millis = firstDelay.toMillis() * Math.pow(multiplier, retry - 1);
+    double millis = firstDelayMillis() * Math.pow(multiplier, retry - 1);
     if (jitter > 0) {
       millis *= 1.0 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
     }
     long capped = (long) Math.min(millis, MAX_DELAY.toMillis());
     return Duration.ofMillis(Math.max(0, capped));
+  }
+
+  /**
+   * The first delay in ms, no more than {@link #MAX_DELAY} (which every delay is capped at): a
+   * longer one, up to {@code Duration}'s largest, must not overflow a long on its way.
+   */
+  public long firstDelayMillis() {
+    return (firstDelay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : firstDelay).toMillis();
   }
 }

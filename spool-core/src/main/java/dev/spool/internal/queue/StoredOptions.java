@@ -58,7 +58,7 @@ public record StoredOptions(StoredRetry retry, Long timeoutMs, Map<String, Strin
       int attempts, long firstDelayMs, double multiplier, double jitter, List<String> noRetryFor) {
     static StoredRetry of(Retry r) {
       return new StoredRetry(
-          r.attempts(), r.firstDelay().toMillis(), r.multiplier(), r.jitter(), r.noRetryFor());
+          r.attempts(), r.firstDelayMillis(), r.multiplier(), r.jitter(), r.noRetryFor());
     }
 
     Retry toRetry() {
