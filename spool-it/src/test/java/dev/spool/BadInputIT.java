@@ -9,6 +9,7 @@ import dev.spool.Fixtures.Greeting;
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -266,12 +267,9 @@ class BadInputIT {
    */
   @Test
   void instantsAndDelaysAtTheEndsOfTheirRangesAreHandledInWords() {
-    JobId now =
-        f.spool.enqueue(
-            NOOP, new Noop(1), JobOptions.builder().runAt(java.time.Instant.MIN).build());
+    JobId now = f.spool.enqueue(NOOP, new Noop(1), JobOptions.builder().runAt(Instant.MIN).build());
     JobId expired =
-        f.spool.enqueue(
-            NOOP, new Noop(2), JobOptions.builder().expiresAt(java.time.Instant.MIN).build());
+        f.spool.enqueue(NOOP, new Noop(2), JobOptions.builder().expiresAt(Instant.MIN).build());
     assertThat(f.spool.statuses().find(now).orElseThrow().state()).isEqualTo(State.QUEUED);
 
     List<Integer> ran = new CopyOnWriteArrayList<>();

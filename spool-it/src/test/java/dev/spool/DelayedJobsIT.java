@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,8 +122,8 @@ class DelayedJobsIT {
   }
 
   /** The ids of the pub/sub connections Redis has now. */
-  private java.util.Set<String> pubSubClientIds() {
-    java.util.Set<String> ids = new java.util.HashSet<>();
+  private Set<String> pubSubClientIds() {
+    Set<String> ids = new HashSet<>();
     for (String line : f.redis().clientList().split("\n")) {
       if (line.contains(" sub=1 ") || line.contains(" psub=1 ")) {
         for (String field : line.split(" ")) {
@@ -140,17 +143,17 @@ class DelayedJobsIT {
    */
   @Test
   void aNodeGoesOverTheScheduleAsSoonAsItsDueTimeLinkReconnects() {
-    java.util.Set<String> before = pubSubClientIds();
+    Set<String> before = pubSubClientIds();
     Worker worker =
         f.worker("node-1").handle(NOOP, (job, a) -> started.put(a.n(), Instant.now())).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> !before.containsAll(pubSubClientIds()));
-    java.util.Set<String> links = pubSubClientIds();
+    Set<String> links = pubSubClientIds();
     links.removeAll(before);
     await().atMost(Duration.ofSeconds(5)).until(() -> worker.stagerPasses() > 0);
     long passes = worker.stagerPasses();
 
     for (String id : links) {
-      f.redis().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
+      f.redis().clientKill(KillArgs.Builder.id(Long.parseLong(id)));
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> worker.stagerPasses() > passes);

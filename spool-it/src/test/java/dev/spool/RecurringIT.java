@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -79,6 +81,13 @@ class RecurringIT {
     return spools.getFirst();
   }
 
+  /** A plain connection to the test's Redis, closed after the test: to look at or damage keys. */
+  RedisCommands<String, String> raw() {
+    RedisClient client = RedisClient.create(redis.uri());
+    closeLast.add(client::shutdown);
+    return client.connect().sync();
+  }
+
   @Test
   void eachTickRunsExactlyOnceWhateverTheNumberOfSchedulers() throws Exception {
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
@@ -145,12 +154,7 @@ class RecurringIT {
 
     // A next run later than the schedule allows (written by a clock running fast, or by hand) is
     // taken afresh, not kept.
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
-    closeLast.add(client::shutdown);
-    client
-        .connect()
-        .sync()
-        .zadd(namespace + ":{cron}:recurring:due", Double.POSITIVE_INFINITY, "daily");
+    raw().zadd(namespace + ":{cron}:recurring:due", Double.POSITIVE_INFINITY, "daily");
     spool().recurring("daily", daily, PING, new Noop(3));
     assertThat(spool().recurringJobs().getFirst().nextRun())
         .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
@@ -173,9 +177,7 @@ class RecurringIT {
     JobOptions elsewhere = JobOptions.builder().queue("cron-b").build();
     spool().recurring("ping", every30s, PING, new Noop(2), elsewhere);
     // As a racing process leaves it: the old queue's definition written again after the move.
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
-    closeLast.add(client::shutdown);
-    var raw = client.connect().sync();
+    var raw = raw();
     String old = namespace + ":{cron}:recurring";
     raw.hset(old, "ping", raw.hget(namespace + ":{cron-b}:recurring", "ping"));
     raw.zadd(old + ":due", clock.millis() + 30_000, "ping");
@@ -200,9 +202,7 @@ class RecurringIT {
   /** Garbage at a queue's recurring keys is set aside by the next definition, not fatal to it. */
   @Test
   void aDueSetOfAnotherTypeIsSetAsideWhenAJobIsDefined() throws Exception {
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
-    closeLast.add(client::shutdown);
-    var raw = client.connect().sync();
+    var raw = raw();
     raw.set(namespace + ":{cron}:recurring:due", "garbage");
 
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
@@ -220,9 +220,7 @@ class RecurringIT {
   void aStoredLockTtlOutOfRangeIsAMalformedDefinitionThatFiresNothing() throws Exception {
     JobType<Noop> uniquePing = PING.withUnique(Unique.untilExecuted());
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), uniquePing, new Noop(1));
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
-    closeLast.add(client::shutdown);
-    var raw = client.connect().sync();
+    var raw = raw();
     String key = namespace + ":{cron}:recurring";
     raw.hset(
         key, "ping", raw.hget(key, "ping").replaceFirst("\"lockTtlMs\":\\d+", "\"lockTtlMs\":-5"));

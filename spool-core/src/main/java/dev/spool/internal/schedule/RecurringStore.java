@@ -14,6 +14,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class RecurringStore {
   private static final String MALFORMED = "malformed definition: ";
 
   /** The longest unique lock TTL a stored definition may name: 1 000 years, past any real one. */
-  private static final long MAX_LOCK_TTL_MS = java.time.Duration.ofDays(365_000).toMillis();
+  private static final long MAX_LOCK_TTL_MS = Duration.ofDays(365_000).toMillis();
 
   /** Ticks whose script refused them ("queue\nname"), and until when (ms) they wait. */
   private final Map<String, Long> refusedUntilMs = new ConcurrentHashMap<>();
