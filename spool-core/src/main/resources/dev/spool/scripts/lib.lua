@@ -120,13 +120,18 @@ local function openList(v)
   return string.match(v, '^%s*(%[.*)%]%s*$')
 end
 
+-- The open text of a JSON list ("[a,b" of "[a,b]") closed with `entry` (JSON text) appended.
+local function closeWith(head, entry)
+  if string.match(head, '^%[%s*$') then return head .. entry .. ']' end
+  return head .. ',' .. entry .. ']'
+end
+
 -- A stored JSON list (errors, previous attempts) with `entry` (JSON text) appended; a missing or
 -- corrupt list starts afresh, so a bad history is replaced rather than fatal.
 local function appendJson(list, entry)
   local head = openList(list)
   if not head then return '[' .. entry .. ']' end
-  if string.match(head, '^%[%s*$') then return head .. entry .. ']' end
-  return head .. ',' .. entry .. ']'
+  return closeWith(head, entry)
 end
 
 -- The position of the comma that ends the value of a JSON list's text (valid JSON) starting after
@@ -162,17 +167,20 @@ end
 -- list that grows with every call (errors, previous attempts) must not make each call cost more
 -- than the last, nor the status grow without end.
 local function appendLatest(list, entry, max)
+  -- One decode: it both validates the list (as openList does) and counts its entries.
   local ok, decoded = pcall(cjson.decode, list or '')
-  if ok and type(decoded) == 'table' and #decoded >= max then
-    local cut = string.find(list, '[', 1, true)
+  local head = ok and type(decoded) == 'table' and string.match(list, '^%s*(%[.*)%]%s*$')
+  if not head then return '[' .. entry .. ']' end
+  if #decoded >= max then
+    local cut = 1 -- the '[' that head starts with
     for _ = 1, #decoded - max + 1 do
-      local comma = endOfValue(list, cut)
+      local comma = endOfValue(head, cut)
       if not comma then break end
       cut = comma
     end
-    list = '[' .. string.sub(list, cut + 1)
+    head = '[' .. string.sub(head, cut + 1)
   end
-  return appendJson(list, entry)
+  return closeWith(head, entry)
 end
 
 -- The previous attempts a status keeps ('pa'), the latest: hand-backs, recoveries and retries by
