@@ -99,15 +99,8 @@ class AclIT {
 
   @Test
   void theMinimalWorkerAclOfTheDocsRunsJobsAndDeliversOutcomes() throws Exception {
-    // As in docs/operations.md, "A worker".
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "+client|id",
-        "+client|unblock");
+    // As in docs/operations.md, "ACL users" (a worker).
+    user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
     Spool spool = connectAsUser();
     Worker worker =
         spool.worker("node-1").lease(Duration.ofSeconds(5)).handle(NOOP, (job, a) -> {}).start();
@@ -124,7 +117,7 @@ class AclIT {
 
   @Test
   void theMinimalClientAclOfTheDocsEnqueuesCancelsAndReads() {
-    // As in docs/operations.md, "A client".
+    // As in docs/operations.md, "ACL users" (a client: the same rights).
     user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
     Spool spool = connectAsUser();
 

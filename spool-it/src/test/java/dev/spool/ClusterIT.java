@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.redis.RedisConnection;
+import dev.spool.internal.redis.SignalWait;
 import dev.spool.testkit.RedisClusterSet;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -284,5 +290,37 @@ class ClusterIT {
         .isInstanceOf(InvalidRedisUriException.class)
         .hasMessageContaining("each node of a Redis Cluster needs host:port, got 'h2'")
         .hasMessageNotContaining("pw");
+  }
+
+  @Test
+  void anIdleWaitLongerThanTheCommandTimeoutLosesNoWakeUp() {
+    // Cut short at the command timeout, a slot's BLPOP would stay blocked in Redis, and the
+    // wake-up element it popped later would be answered to no one: lost, and the wait not ended.
+    String list = SpoolRedis.namespace() + ":{" + queues.getFirst() + "}:signal";
+    RedisClient node = RedisClient.create("redis://127.0.0.1:" + cluster.masterPortOf(list));
+    open.add(node::shutdown);
+    RedisCommands<String, String> raw = node.connect().sync();
+    try (RedisConnection quick = RedisConnection.open(cluster.uri(), Duration.ofMillis(300));
+        SignalWait wait = quick.openSignalWait(List.of(list), 120)) {
+      CompletableFuture<Void> done =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  wait.await();
+                } catch (InterruptedException e) {
+                  throw new CompletionException(e);
+                }
+              },
+              Thread::startVirtualThread);
+      await().atMost(Duration.ofSeconds(10)).until(() -> raw.clientList().contains("cmd=blpop"));
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> !done.isDone());
+      raw.lpush(list, "1");
+      await().atMost(Duration.ofSeconds(10)).until(done::isDone);
+      assertThat(done).isNotCompletedExceptionally();
+      assertThat(raw.exists(list)).isZero();
+    }
   }
 }

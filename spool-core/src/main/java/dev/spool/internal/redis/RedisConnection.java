@@ -251,7 +251,8 @@ public final class RedisConnection implements AutoCloseable {
           ClusterClientOptions.builder()
               .autoReconnect(true)
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+              .timeoutOptions(
+                  TimeoutOptions.enabled()) // each connection's own: see connectBlocking
               .socketOptions(socket)
               .topologyRefreshOptions(
                   ClusterTopologyRefreshOptions.builder()
@@ -274,7 +275,8 @@ public final class RedisConnection implements AutoCloseable {
               .autoReconnect(true)
               // Refused, never sent: an enqueue during an outage fails for sure, not maybe.
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+              .timeoutOptions(
+                  TimeoutOptions.enabled()) // each connection's own: see connectBlocking
               .socketOptions(socket);
       if (trust != null) {
         options.sslOptions(sslOptions(trust));
@@ -463,6 +465,17 @@ public final class RedisConnection implements AutoCloseable {
   /** A new multiplexed connection of this client (to the server or the cluster). */
   StatefulConnection<String, String> connect() {
     return client.connect();
+  }
+
+  /**
+   * A new connection for a command that blocks in Redis for up to {@code blockSeconds}: it fails
+   * only once the command timeout has passed after that. (Timed out at the command timeout, a BLPOP
+   * Redis answers later would lose the element it popped.)
+   */
+  StatefulConnection<String, String> connectBlocking(long blockSeconds) {
+    StatefulConnection<String, String> connection = connect();
+    connection.setTimeout(commandTimeout.plusSeconds(blockSeconds));
+    return connection;
   }
 
   public StatefulRedisPubSubConnection<String, String> openPubSub() {

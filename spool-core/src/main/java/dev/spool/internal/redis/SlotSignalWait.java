@@ -26,6 +26,7 @@ final class SlotSignalWait implements SignalWait {
   private static final long RETRY_PAUSE_MS = 200;
 
   private final long blockSeconds;
+  private final double slotBlockSeconds;
   private final Semaphore signalled = new Semaphore(0);
   private final Object wanted = new Object();
   private final List<StatefulRedisClusterConnection<String, String>> connections =
@@ -36,6 +37,12 @@ final class SlotSignalWait implements SignalWait {
 
   SlotSignalWait(RedisConnection redis, List<String> lists, long blockSeconds) {
     this.blockSeconds = blockSeconds;
+    // A cluster's node connections time a command out at the command timeout whatever the
+    // connection's own: a BLPOP cut short there stays blocked in Redis, and the element it pops
+    // later is answered to no one (lost). So a slot's BLPOP blocks for half that at most.
+    // (And never 0, which would block for ever.)
+    this.slotBlockSeconds =
+        Math.max(0.001, Math.min(blockSeconds, redis.commandTimeout().toNanos() / 2e9));
     Map<Integer, List<String>> bySlot = new LinkedHashMap<>();
     for (String list : lists) {
       bySlot.computeIfAbsent(SlotHash.getSlot(list), s -> new ArrayList<>()).add(list);
@@ -72,7 +79,7 @@ final class SlotSignalWait implements SignalWait {
         return;
       }
       try {
-        KeyValue<String, String> popped = connection.sync().blpop(blockSeconds, keys);
+        KeyValue<String, String> popped = connection.sync().blpop(slotBlockSeconds, keys);
         if (popped != null) {
           if (waiting) {
             signalled.release();
