@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +109,37 @@ class OutageLogIT {
       }
 
       assertLoggedOnceAndItsEnd("does not answer (a call timed out)");
+    }
+  }
+
+  @Test
+  void aRedisBusyWithALongScriptIsLoggedOnceAndItsAnswerAgainAtInfo() {
+    f.worker("busy-node")
+        .lease(Duration.ofSeconds(2)) // heartbeats a few times a second
+        .queues("work")
+        .handle(NOOP, (job, a) -> {})
+        .start();
+    var raw = f.redis();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !blockedAddresses(raw).isEmpty());
+    raw.configSet("lua-time-limit", "100"); // BUSY to every other call after 100 ms
+
+    // A script of another client that runs 5 s: every call of the node meanwhile is refused
+    // with BUSY, which is no outage of the connection, and no reason for a warning each.
+    try (RedisClient client = RedisClient.create(redis.uri())) {
+      client
+          .connect()
+          .async()
+          .eval(
+              "local function us() local t = redis.call('TIME')"
+                  + " return t[1] * 1000000 + t[2] end"
+                  + " local start = us() while us() - start < 5000000 do end return 1",
+              ScriptOutputType.INTEGER);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> err.text().contains("refuses every call (BUSY"));
+      warningsStayFewThenRedisComesBack(() -> {}); // the script ends by itself
+
+      assertLoggedOnceAndItsEnd("refuses every call (BUSY: a script runs past its time limit)");
     }
   }
 

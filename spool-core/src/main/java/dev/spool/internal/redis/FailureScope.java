@@ -59,6 +59,29 @@ public final class FailureScope {
     return false;
   }
 
+  /**
+   * The code of an error reply by which Redis refuses every call for a while, PING included: BUSY
+   * (a script runs past its time limit) or LOADING (it loads its data after a restart); else null.
+   * {@code failure} is the exception, or its message or text as a caller logs it (the reply's own
+   * words then tell it).
+   */
+  static String refusesEveryCall(Object failure) {
+    if (failure instanceof Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof RedisCommandExecutionException) {
+          String code = code(t.getMessage() == null ? "" : t.getMessage());
+          return code.equals("BUSY") || code.equals("LOADING") ? code : null;
+        }
+      }
+      return null;
+    }
+    String text = String.valueOf(failure);
+    if (text.contains("BUSY Redis is busy")) {
+      return "BUSY";
+    }
+    return text.contains("LOADING Redis is loading") ? "LOADING" : null;
+  }
+
   /** The error's code: its first word, or for an error met inside a script, that error's. */
   static String code(String message) {
     Matcher inScript = IN_SCRIPT.matcher(message);

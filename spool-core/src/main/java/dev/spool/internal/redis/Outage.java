@@ -43,12 +43,31 @@ final class Outage {
    * #up} when Redis answers again.
    */
   boolean stalled() {
+    return start("does not answer (a call timed out)");
+  }
+
+  /**
+   * Redis refused a call as it refuses every call for now ({@code code} BUSY or LOADING): the
+   * outage starts, unless one is on. Returns whether this call started it; it ends at {@link #up}
+   * when Redis answers again.
+   */
+  boolean refusing(String code) {
+    return start(
+        "refuses every call (%s: %s)"
+            .formatted(
+                code,
+                code.equals("BUSY")
+                    ? "a script runs past its time limit"
+                    : "it loads its data after a restart"));
+  }
+
+  private boolean start(String why) {
     if (downSinceNanos.compareAndSet(0, System.nanoTime())) {
       failedWhileDown.set(0);
       log.warn(
-          "Redis at {} does not answer (a call timed out): asking it every second; calls that fail"
-              + " meanwhile are logged at DEBUG",
-          display);
+          "Redis at {} {}: asking it every second; calls that fail meanwhile are logged at DEBUG",
+          display,
+          why);
       return true;
     }
     return false;

@@ -144,7 +144,8 @@ public final class RedisConnection implements AutoCloseable {
 
   /**
    * Logs a failed call: a warning while connected; during an outage, which is logged once when it
-   * starts and once when it ends, only at DEBUG (and counted).
+   * starts and once when it ends, only at DEBUG (and counted). A timeout, or a refusal Redis gives
+   * every call for now (BUSY, LOADING), starts an outage that ends when a PING is answered.
    */
   public void logFailure(org.slf4j.Logger caller, String format, Object... args) {
     for (Object arg : args) {
@@ -158,7 +159,15 @@ public final class RedisConnection implements AutoCloseable {
         outage.dropped();
         break;
       }
-      // A Cluster is left out: a PING would go to one node, not to the one that hangs.
+      // A Cluster is left out: a PING would go to one node, not to the one that hangs (or
+      // refuses).
+      String refusal = FailureScope.refusesEveryCall(arg);
+      if (refusal != null && !client.isCluster()) {
+        if (!closed && outage.refusing(refusal)) {
+          askUntilAnswered();
+        }
+        break;
+      }
       boolean timeout =
           arg instanceof Throwable t
               ? t instanceof RedisTimeoutException || timedOut(t)

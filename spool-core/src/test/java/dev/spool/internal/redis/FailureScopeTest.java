@@ -60,4 +60,26 @@ class FailureScopeTest {
         .isFalse();
     assertThat(FailureScope.wholeRedis(replied("NOPERM this user has no permissions"))).isFalse();
   }
+
+  @Test
+  void busyAndLoadingRefuseEveryCallAsTheExceptionOrItsTextTellsIt() {
+    assertThat(FailureScope.refusesEveryCall(replied("BUSY Redis is busy running a script.")))
+        .isEqualTo("BUSY");
+    assertThat(FailureScope.refusesEveryCall(replied("LOADING Redis is loading the dataset")))
+        .isEqualTo("LOADING");
+    assertThat(
+            FailureScope.refusesEveryCall(
+                "java.util.concurrent.CompletionException: io.lettuce.core.RedisBusyException:"
+                    + " BUSY Redis is busy running a script. You can only call SCRIPT KILL"))
+        .isEqualTo("BUSY");
+    assertThat(
+            FailureScope.refusesEveryCall(
+                "Redis at redis://h:1 failed: LOADING Redis is loading the dataset in memory"))
+        .isEqualTo("LOADING");
+    // PING passes on a read-only replica or a full Redis: no outage that a PING could end.
+    assertThat(FailureScope.refusesEveryCall(replied("READONLY You can't write"))).isNull();
+    assertThat(FailureScope.refusesEveryCall(replied("OOM command not allowed"))).isNull();
+    assertThat(FailureScope.refusesEveryCall("node BUSY-1: fetch failed")).isNull();
+    assertThat(FailureScope.refusesEveryCall(new IllegalStateException("BUSY"))).isNull();
+  }
 }
