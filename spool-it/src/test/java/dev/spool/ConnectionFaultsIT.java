@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +142,44 @@ class ConnectionFaultsIT {
         .hasMessageContaining("no answer from Redis at redis://127.0.0.1:" + redis.port());
     redis.resume();
     assertThat(s.statuses().findOrUnknown(id).state()).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void aWorkerStoppedWhileRedisIsFrozenWaitsForOneCallNotOnePerQueue() throws Exception {
+    // 16 queues, a job running on each. Each hand-back and each release of preferred jobs is a
+    // call per queue; with Redis frozen each would wait out the command timeout (16 x 2 x 0.5 s).
+    // Once Redis is known away, the rest are left: the jobs to their leases, routing to others.
+    Spool s = spool(Duration.ofMillis(500));
+    List<String> queues = IntStream.range(0, 16).mapToObj(i -> "q" + i).toList();
+    CountDownLatch started = new CountDownLatch(queues.size());
+    Worker.Builder w =
+        s.worker("frozen-node")
+            .queues(queues.toArray(String[]::new))
+            .concurrency(32)
+            .lease(Duration.ofSeconds(30));
+    for (String q : queues) {
+      w.handle(
+          JobType.of("t-" + q, Noop.class).withQueue(q),
+          (job, a) -> {
+            started.countDown();
+            new CountDownLatch(1).await(); // until interrupted by the stop
+          });
+    }
+    Worker worker = w.start();
+    for (String q : queues) {
+      s.enqueue(JobType.of("t-" + q, Noop.class).withQueue(q), new Noop(0));
+    }
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    redis.pause();
+
+    CompletableFuture<StopSummary> stop =
+        CompletableFuture.supplyAsync(() -> worker.stop(Duration.ofMillis(100)));
+    // A few timeouts at most (the hand-back that finds Redis away, leaving the registry, a call
+    // of the stager or maintenance in flight), not the 32 of one per queue and step.
+    StopSummary summary = stop.get(8, TimeUnit.SECONDS);
+    assertThat(summary.handedBack()).isZero();
+    assertThat(summary.leftToLease()).isEqualTo(queues.size());
+    redis.resume();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.RedisJobStore;
 import dev.spool.internal.queue.Released;
+import dev.spool.internal.redis.FailureScope;
 import dev.spool.internal.schedule.IndexSweep;
 import dev.spool.internal.schedule.Pruner;
 import dev.spool.internal.schedule.RecurringStore;
@@ -319,9 +320,10 @@ public final class WorkerNode {
         new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2]);
     heartbeat.stop();
     if (leaveRegistry()) {
-      maintenance.resign(); // not with Redis away: each call would wait for its timeout
+      // Not with Redis away: each call, one per queue, would wait for its timeout.
+      maintenance.resign();
+      releasePreferredJobs();
     }
-    releasePreferredJobs();
     acker.stop();
     ackerThread.interrupt();
     timers.shutdownNow();
@@ -387,8 +389,14 @@ public final class WorkerNode {
       }
     }
     int[] counts = new int[3];
+    boolean[] redisAway = {false}; // then the other queues' calls would wait for their timeouts
     byQueue.forEach(
         (queue, jobs) -> {
+          if (redisAway[0]) {
+            counts[1] += jobs.size();
+            jobs.forEach(held::forget);
+            return;
+          }
           List<FetchedJob> fetched = new ArrayList<>(jobs.size());
           for (RunningJob job : jobs) {
             fetched.add(job.job());
@@ -409,10 +417,12 @@ public final class WorkerNode {
                     : "");
           } catch (SpoolException e) {
             counts[1] += jobs.size();
+            redisAway[0] = FailureScope.wholeRedis(e);
             log.warn(
-                "node {}: could not hand back {} jobs (their leases will expire): {}",
+                "node {}: could not hand back {} jobs{} (their leases will expire): {}",
                 name(),
                 jobs.size(),
+                redisAway[0] ? " nor those of other queues" : "",
                 e.getMessage());
           }
           jobs.forEach(held::forget);
