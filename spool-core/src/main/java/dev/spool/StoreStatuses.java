@@ -239,11 +239,21 @@ final class StoreStatuses implements Statuses {
     store
         .pages(fromNewest, q::encode, window)
         .forEach((queue, step) -> ids.addAll(ids(queue, step.numbers())));
-    List<JobStatus> merged = mergeByHeads(load(ids, q.clipChars()), Long.MAX_VALUE);
+    if (offset == 0) {
+      return List.copyOf(mergeByHeads(load(ids, q.clipChars()), limit));
+    }
+    // The statuses before the page are only counted off: merged as read cut short (their times
+    // are all the merge needs), so that a deep page costs its own statuses whole, not the
+    // offset's too; then the page's are read as asked.
+    List<JobStatus> merged = mergeByHeads(load(ids, MERGE_CLIP_CHARS), Long.MAX_VALUE);
     int from = (int) Math.min(offset, merged.size());
     int to = (int) Math.min(merged.size(), from + Math.min(limit, Integer.MAX_VALUE));
-    return List.copyOf(merged.subList(from, to));
+    List<JobId> page = merged.subList(from, to).stream().map(JobStatus::id).toList();
+    return List.copyOf(load(page, q.clipChars()));
   }
+
+  /** What the merge of a deep page reads of each status: enough for its recorded time. */
+  private static final int MERGE_CLIP_CHARS = 32;
 
   private static List<JobId> ids(String queue, List<Long> numbers) {
     return numbers.stream().map(n -> new JobId(queue, n)).toList();

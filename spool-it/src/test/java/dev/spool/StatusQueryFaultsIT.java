@@ -197,4 +197,39 @@ class StatusQueryFaultsIT {
         .singleElement()
         .satisfies(a -> assertThat(a).containsEntry("state", "failed"));
   }
+
+  record Big(String text) {}
+
+  /**
+   * A deep page across queues counts off the statuses before it as read cut short: it costs its own
+   * statuses whole, not those of the offset too (which, with 10 KB of arguments each, were 10 MB
+   * for a page of ten at offset 1 000).
+   */
+  @Test
+  void aDeepPageAcrossQueuesReadsOnlyItsOwnStatusesWhole() {
+    String text = "x".repeat(10_000);
+    for (String queue : List.of("left", "right")) {
+      JobType<Big> big = JobType.of("big", Big.class).withQueue(queue);
+      f.spool.enqueueAll(big, java.util.Collections.nCopies(600, new Big(text)));
+    }
+    StatusQuery all = f.spool.statuses().where(State.QUEUED);
+    List<JobId> expected = all.list().stream().map(JobStatus::id).toList().subList(1_000, 1_010);
+    var raw = f.redis();
+    long before = netOutputBytes(raw);
+
+    List<JobStatus> page = all.offset(1_000).limit(10).list();
+
+    long sent = netOutputBytes(raw) - before;
+    assertThat(page).extracting(JobStatus::id).isEqualTo(expected);
+    assertThat(page).allSatisfy(s -> assertThat(s.raw().values()).anyMatch(v -> v.contains(text)));
+    assertThat(sent).as("bytes Redis sent for the page").isLessThan(1_000_000);
+  }
+
+  private static long netOutputBytes(io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
+    return raw.info("stats")
+        .lines()
+        .filter(l -> l.startsWith("total_net_output_bytes:"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
+        .sum();
+  }
 }
