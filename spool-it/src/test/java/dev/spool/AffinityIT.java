@@ -116,6 +116,30 @@ class AffinityIT {
   }
 
   /**
+   * Jobs each avoiding a node of its own name, more names than a fetch looks at (64), behind 400
+   * names whose jobs were cancelled (listed until a fetch finds their lists empty): every job runs,
+   * a fetch that could not look at every name asking again at once, and the names leave the list.
+   */
+  @Test
+  void jobsAvoidingManyDifferentNodesAllRun() {
+    for (int i = 0; i < 400; i++) {
+      JobId id =
+          f.spool.enqueue(
+              NOOP, new Noop(-1 - i), JobOptions.builder().notNode("gone-" + i).build());
+      f.spool.cancel(id);
+    }
+    for (int i = 0; i < 300; i++) {
+      f.spool.enqueue(NOOP, new Noop(i), JobOptions.builder().notNode("away-" + i).build());
+    }
+    node("taker");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ranOn.size() == 300);
+    assertThat(ranOn.keySet()).allMatch(n -> n >= 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.redis().scard(f.namespace + ":{work}:avoid") == 0);
+  }
+
+  /**
    * job_reactor's {@code node: 'my_favourite_node', not_node: 'do_not_use_this_node'}: the job
    * prefers one node, and when any other node takes it (its node dead, or saturated past the
    * fallback), that is never the avoided one.

@@ -24,7 +24,7 @@
   Returns: flat array, 9 entries per job: id, type, args, attempt, first attempt of the
   current retry budget, options, recorded at (µs), holder of its lock on a 'raise' conflict,
   batch part ("" if none); then one more entry, 'more', when the call popped as many ids as it
-  could (some may be left). Without it every ready structure the node reads ran dry in this
+  could (some may be left), or looked at only some of the nodes that jobs avoid. Without it every ready structure the node reads ran dry in this
   call, or the queue is paused or at its concurrency limit: the node may wait for a wake-up
   signal instead of asking again (a job made ready later, a resume and a freed slot push one).
   Every popped id ends somewhere, even a bad one: ids that are no job number (1 to 14 digits),
@@ -83,9 +83,17 @@ local function longerThanZero(cmd, key)
   return onOwn(qp, cmd, key) > 0
 end
 -- {q}:avoid holds node names, one per node with avoiding jobs waiting (a name leaves when its
--- list empties): small by construction, whatever the history.
+-- list empties). The names come from the jobs' options, so there may be many: a call looks at
+-- AVOID_LOOK of them, at random, read once; when there were more, the call says 'more' below
+-- (the node asks again) rather than that the queue ran dry.
+local AVOID_LOOK = 64
+local avoidedSample, avoidedUnseen = nil, false
 local function avoidedNodes()
-  return onOwn(qp, 'SMEMBERS', qp .. 'avoid')
+  if not avoidedSample then
+    avoidedSample = onOwn(qp, 'SRANDMEMBER', qp .. 'avoid', AVOID_LOOK)
+    avoidedUnseen = #avoidedSample == AVOID_LOOK and onOwn(qp, 'SCARD', qp .. 'avoid') > AVOID_LOOK
+  end
+  return avoidedSample
 end
 local ids = {}
 local function take(list)
@@ -110,8 +118,6 @@ popList(pinnedList(qp, node, false))
 popPrio('-inf', '(0')
 popList(KEYS[1])
 if #ids < max then
-  -- {q}:avoid holds node names, one per node with avoiding jobs waiting (a name leaves when its
-  -- list empties): small by construction, whatever the history.
   for _, avoided in ipairs(avoidedNodes()) do
     if #ids >= max then break end
     if avoided ~= node then
@@ -350,7 +356,7 @@ zaddAll(KEYS[3], deadline, started, qp)
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()
   if longerThanZero('LLEN', KEYS[1]) or longerThanZero('ZCARD', KEYS[2]) then return true end
-  -- Node names only (see above): a handful, not a history.
+  -- AVOID_LOOK names at most (see above).
   for _, avoided in ipairs(avoidedNodes()) do
     if longerThanZero('LLEN', qp .. 'ready:!' .. avoided) then return true end
   end
@@ -359,5 +365,5 @@ end
 if #ids == max and not longerThanZero('LLEN', KEYS[4]) and othersMayTake() then
   onOwn(qp, 'RPUSH', KEYS[4], 1)
 end
-if #ids == max then out[#out + 1] = 'more' end
+if #ids == max or avoidedUnseen then out[#out + 1] = 'more' end
 return out
