@@ -182,4 +182,25 @@ class StoredJsonIT {
     assertThat(errors.getLast())
         .isEqualTo(Map.of("row", 129, "text", "a \"quoted\", [bracketed] {braced} \\ error"));
   }
+
+  record Wide(BigInteger number, Map<String, String> named) {}
+
+  static final JobType<Wide> WIDE = JobType.of("wide", Wide.class).withQueue("work");
+
+  /**
+   * Arguments Jackson writes it also reads back: a number of 1 500 digits and a field name of 60
+   * 000 characters were written at enqueue, then refused when the handler's arguments were read
+   * (Jackson's default read limits: 1 000 digits, 50 000 characters), and the job failed unrun.
+   */
+  @Test
+  void argumentsWithVeryLongNumbersAndNamesAreReadAsWritten() throws Exception {
+    Wide wide = new Wide(BigInteger.TEN.pow(1_500), Map.of("k".repeat(60_000), "v"));
+    JobId id = f.spool.enqueue(WIDE, wide);
+    java.util.concurrent.CompletableFuture<Wide> received =
+        new java.util.concurrent.CompletableFuture<>();
+    f.worker("node-1").handle(WIDE, (job, a) -> received.complete(a)).start();
+
+    assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(wide);
+    assertThat(f.spool.outcome(id).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+  }
 }

@@ -3,6 +3,7 @@ package dev.spool.internal.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,6 +22,16 @@ public final class Json {
               // would allocate fresh buffers each time, a shared pool reuses them.
               JsonFactory.builder()
                   .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  // Whatever Jackson writes, it must read back: its read limits (numbers of
+                  // 1 000 digits, names of 50 000 characters, strings of 20 M) are narrower
+                  // than what it writes, and a job enqueued could not have been run. The
+                  // payload limit (maxPayloadBytes) bounds what is read instead.
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNumberLength(Integer.MAX_VALUE)
+                          .maxNameLength(Integer.MAX_VALUE)
+                          .maxStringLength(Integer.MAX_VALUE)
+                          .build())
                   .build())
           .findAndAddModules()
           .addModule(new WholeNumbers())
