@@ -246,10 +246,17 @@ final class StoreStatuses implements Statuses {
     // are all the merge needs), so that a deep page costs its own statuses whole, not the
     // offset's too; then the page's are read as asked.
     List<JobStatus> merged = mergeByHeads(load(ids, MERGE_CLIP_CHARS), Long.MAX_VALUE);
-    int from = (int) Math.min(offset, merged.size());
-    int to = (int) Math.min(merged.size(), from + Math.min(limit, Integer.MAX_VALUE));
-    List<JobId> page = merged.subList(from, to).stream().map(JobStatus::id).toList();
-    return List.copyOf(load(page, q.clipChars()));
+    int next = (int) Math.min(offset, merged.size());
+    int size = (int) Math.min(limit, Integer.MAX_VALUE);
+    List<JobStatus> page = new ArrayList<>();
+    // A status deleted or pruned between the two reads is skipped, and the next one fills in.
+    while (page.size() < size && next < merged.size()) {
+      int to = Math.min(merged.size(), next + size - page.size());
+      page.addAll(
+          load(merged.subList(next, to).stream().map(JobStatus::id).toList(), q.clipChars()));
+      next = to;
+    }
+    return List.copyOf(page);
   }
 
   /** What the merge of a deep page reads of each status: enough for its recorded time. */

@@ -300,7 +300,7 @@ class ClusterIT {
     RedisClient node = RedisClient.create("redis://127.0.0.1:" + cluster.masterPortOf(list));
     open.add(node::shutdown);
     RedisCommands<String, String> raw = node.connect().sync();
-    try (RedisConnection quick = RedisConnection.open(cluster.uri(), Duration.ofMillis(300));
+    try (RedisConnection quick = RedisConnection.open(cluster.uri(), Duration.ofSeconds(1));
         SignalWait wait = quick.openSignalWait(List.of(list), 120)) {
       CompletableFuture<Void> done =
           CompletableFuture.runAsync(
@@ -314,8 +314,8 @@ class ClusterIT {
               Thread::startVirtualThread);
       await().atMost(Duration.ofSeconds(10)).until(() -> raw.clientList().contains("cmd=blpop"));
       await()
-          .during(Duration.ofSeconds(1))
-          .atMost(Duration.ofSeconds(2))
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(3))
           .until(() -> !done.isDone());
       raw.lpush(list, "1");
       await().atMost(Duration.ofSeconds(10)).until(done::isDone);

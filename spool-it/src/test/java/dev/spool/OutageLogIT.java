@@ -4,6 +4,7 @@ import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -140,6 +141,42 @@ class OutageLogIT {
       warningsStayFewThenRedisComesBack(() -> {}); // the script ends by itself
 
       assertLoggedOnceAndItsEnd("refuses every call (BUSY: a script runs past its time limit)");
+    }
+  }
+
+  /**
+   * The wait for new jobs on a Lettuce connection of its own (TLS, Sentinel) drops while the shared
+   * connection stands: the failure reads as a lost connection, and the outage it starts is ended by
+   * a PING, not by a reconnect of the shared connection that never comes (it stayed "down", every
+   * later warning at DEBUG).
+   */
+  @Test
+  void aDroppedWaitConnectionAloneIsAnOutageThatEnds() {
+    var raw = f.redis();
+    System.setProperty(RedisConnection.CALLER_THREAD_PROPERTY, "false");
+    try (Spool lettuce = Spool.builder().redis(redis.uri()).namespace(f.namespace).build()) {
+      lettuce.worker("wait-node").queues("work").handle(NOOP, (job, a) -> {}).start();
+      // Connected over a second ago: a failure just after a (re)connect counts as none.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  raw.clientList()
+                      .lines()
+                      .anyMatch(
+                          l ->
+                              l.matches(".* flags=\\S*b\\S* .*")
+                                  && !l.contains(" age=0 ")
+                                  && !l.contains(" age=1 ")));
+
+      blockedAddresses(raw).forEach(raw::clientKill);
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> err.text().contains("lost the connection to Redis"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> err.text().contains(" is back after "));
+    } finally {
+      System.clearProperty(RedisConnection.CALLER_THREAD_PROPERTY);
     }
   }
 

@@ -27,14 +27,17 @@ final class Outage {
     return downSinceNanos.get() != 0;
   }
 
-  void down() {
+  /** The connection dropped; returns whether this started the outage. */
+  boolean down() {
     if (downSinceNanos.compareAndSet(0, System.nanoTime())) {
       failedWhileDown.set(0);
       log.warn(
           "lost the connection to Redis at {}: reconnecting (at most a second apart); calls that"
               + " fail meanwhile are logged at DEBUG",
           display);
+      return true;
     }
+    return false;
   }
 
   /**
@@ -75,12 +78,11 @@ final class Outage {
 
   /**
    * A call failed because the connection dropped: the outage starts, unless the connection came
-   * back a moment ago (the failure was on its way before the reconnect).
+   * back a moment ago (the failure was on its way before the reconnect). Returns whether this call
+   * started it.
    */
-  void dropped() {
-    if (System.nanoTime() - upAtNanos.get() > TimeUnit.SECONDS.toNanos(1)) {
-      down();
-    }
+  boolean dropped() {
+    return System.nanoTime() - upAtNanos.get() > TimeUnit.SECONDS.toNanos(1) && down();
   }
 
   void up() {

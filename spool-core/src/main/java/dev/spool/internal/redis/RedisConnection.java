@@ -156,7 +156,11 @@ public final class RedisConnection implements AutoCloseable {
       // A failure that says the connection dropped, or that Redis refuses connections (a wait
       // on a socket of its own that reconnects first), may come before the disconnect event does.
       if (isDisconnect(text) || text.contains("connection refused")) {
-        outage.dropped();
+        // The connection that dropped may be another than the shared one (a wait's socket),
+        // whose reconnect would end the outage: the PINGs end it too.
+        if (outage.dropped() && !closed) {
+          askUntilAnswered();
+        }
         break;
       }
       // A Cluster is left out: a PING would go to one node, not to the one that hangs (or

@@ -319,9 +319,13 @@ public final class WorkerNode {
     StopSummary summary =
         new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2]);
     heartbeat.stop();
-    if (leaveRegistry()) {
-      // Not with Redis away: each call, one per queue, would wait for its timeout.
-      maintenance.resign();
+    boolean left = leaveRegistry();
+    if (left) {
+      maintenance.resign(); // not with Redis away: each call would wait for its timeout
+    }
+    // Not with Redis away either (a call per queue); on a Cluster the queues live on other
+    // nodes than the registry, which says nothing of them.
+    if (left || clustered()) {
       releasePreferredJobs();
     }
     acker.stop();
@@ -339,6 +343,10 @@ public final class WorkerNode {
         summary.leftToLease(),
         summary.killed() > 0 ? ", " + summary.killed() + " killed as requested" : "");
     return summary;
+  }
+
+  private boolean clustered() {
+    return node.store().redis().isCluster();
   }
 
   /** Gives the node's name back; false if Redis could not be reached. */
@@ -389,7 +397,9 @@ public final class WorkerNode {
       }
     }
     int[] counts = new int[3];
-    boolean[] redisAway = {false}; // then the other queues' calls would wait for their timeouts
+    // Then the other queues' calls would wait for their timeouts; not on a Cluster, where each
+    // queue lives on a node of its own and one node's failure says nothing of the others.
+    boolean[] redisAway = {false};
     byQueue.forEach(
         (queue, jobs) -> {
           if (redisAway[0]) {
@@ -417,7 +427,7 @@ public final class WorkerNode {
                     : "");
           } catch (SpoolException e) {
             counts[1] += jobs.size();
-            redisAway[0] = FailureScope.wholeRedis(e);
+            redisAway[0] = FailureScope.wholeRedis(e) && !clustered();
             log.warn(
                 "node {}: could not hand back {} jobs{} (their leases will expire): {}",
                 name(),

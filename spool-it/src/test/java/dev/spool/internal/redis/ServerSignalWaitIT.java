@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,17 +71,17 @@ class ServerSignalWaitIT {
   }
 
   @Test
-  void aWakeUpElementEndsTheWaitAndIsTaken() {
+  void aWakeUpElementEndsTheWaitAndIsTaken() throws Exception {
     try (ServerSignalWait wait = open()) {
       CompletableFuture<Void> done = waiting(wait);
       raw.lpush(ns + ":{work}:signal", "1");
-      done.join();
+      done.get(10, TimeUnit.SECONDS);
       assertThat(raw.exists(ns + ":{work}:signal")).isZero();
     }
   }
 
   @Test
-  void unblockEndsAWaitOnTheConnectionLettuceMadeAgainAfterItsOwnWasDropped() {
+  void unblockEndsAWaitOnTheConnectionLettuceMadeAgainAfterItsOwnWasDropped() throws Exception {
     try (ServerSignalWait wait = open()) {
       CompletableFuture<Void> dropped = waiting(wait);
       String first = blockedIds().getFirst();
@@ -109,12 +110,12 @@ class ServerSignalWaitIT {
       // The next wait opens a connection of its own again, and a wake-up still reaches it.
       CompletableFuture<Void> next = waiting(wait);
       raw.lpush(ns + ":{work}:signal", "1");
-      next.join();
+      next.get(10, TimeUnit.SECONDS);
     }
   }
 
   @Test
-  void aWaitLongerThanTheCommandTimeoutIsNotCutShort() {
+  void aWaitLongerThanTheCommandTimeoutIsNotCutShort() throws Exception {
     // Cut short at the command timeout, the BLPOP would stay blocked in Redis, and an element
     // it popped later would be answered to no one: lost.
     try (RedisConnection quick =
@@ -126,13 +127,13 @@ class ServerSignalWaitIT {
           .atMost(Duration.ofSeconds(2))
           .until(() -> !done.isDone());
       raw.lpush(ns + ":{work}:signal", "1");
-      done.join();
+      done.get(10, TimeUnit.SECONDS);
       assertThat(raw.exists(ns + ":{work}:signal")).isZero();
     }
   }
 
   @Test
-  void closeEndsAWaitAndAnyLaterOne() {
+  void closeEndsAWaitAndAnyLaterOne() throws Exception {
     ServerSignalWait wait = open();
     CompletableFuture<Void> done = waiting(wait);
     wait.close();
