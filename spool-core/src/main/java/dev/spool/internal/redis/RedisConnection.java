@@ -264,8 +264,8 @@ public final class RedisConnection implements AutoCloseable {
           ClusterClientOptions.builder()
               .autoReconnect(true)
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(
-                  TimeoutOptions.enabled()) // each connection's own: see connectBlocking
+              // Each connection's own timeout (the URI's, commandTimeout): see connectBlocking.
+              .timeoutOptions(TimeoutOptions.enabled())
               .socketOptions(socket)
               .topologyRefreshOptions(
                   ClusterTopologyRefreshOptions.builder()
@@ -288,8 +288,8 @@ public final class RedisConnection implements AutoCloseable {
               .autoReconnect(true)
               // Refused, never sent: an enqueue during an outage fails for sure, not maybe.
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(
-                  TimeoutOptions.enabled()) // each connection's own: see connectBlocking
+              // Each connection's own timeout (the URI's, commandTimeout): see connectBlocking.
+              .timeoutOptions(TimeoutOptions.enabled())
               .socketOptions(socket);
       if (trust != null) {
         options.sslOptions(sslOptions(trust));

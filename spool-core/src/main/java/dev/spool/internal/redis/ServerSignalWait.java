@@ -8,8 +8,8 @@ import java.util.List;
  * The wait of one server (also behind Sentinel, or over TLS): one BLPOP over every wake-up list, on
  * a Lettuce connection of its own. {@link #unblock()} and {@link #close()} end a wait by closing
  * that connection (the next wait opens another). Not CLIENT UNBLOCK by the connection's client id:
- * after a reconnect (Lettuce sends the BLPOP again on a new connection) that id is stale, and after
- * a Redis restart it may name another client's connection.
+ * after a reconnect the next BLPOP runs on a connection with another id, and after a Redis restart
+ * the old id may name another client's connection.
  */
 final class ServerSignalWait implements SignalWait {
   private final RedisConnection redis;
