@@ -245,6 +245,19 @@ class CorruptKeysIT {
   }
 
   @Test
+  void registryEntriesNoNodeWritesAreSkippedNotFatalToTheList() {
+    String info = f.namespace + ":{nodes}:info";
+    f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+    f.redis().hset(info, "a-null", "null"); // JSON null: read as no registration at all
+    f.redis().hset(info, "b-no-queues", "{\"host\":\"h\",\"heartbeatMs\":1}");
+
+    assertThat(f.spool.monitor().nodes())
+        .extracting(NodeInfo::name)
+        .containsExactly("b-no-queues", "node-1");
+    assertThat(f.spool.monitor().nodes().getFirst().queues()).isEmpty();
+  }
+
+  @Test
   void theNodeRegistrysKeysOfAnotherTypeAreSetAsideAndNodesStartAndRun() {
     String nodes = f.namespace + ":{nodes}:";
     f.redis().set(nodes + "info", "garbage");

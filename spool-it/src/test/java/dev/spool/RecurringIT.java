@@ -88,6 +88,22 @@ class RecurringIT {
     return client.connect().sync();
   }
 
+  /**
+   * A name mapped to no queue name (written behind Spool's back) is no recurring job: the list
+   * shows the others (it failed whole), a trigger finds nothing, and a cancel removes the name.
+   */
+  @Test
+  void aNameMappedToNoQueueHarmsNoOtherRecurringJob() {
+    spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));
+    raw().hset(namespace + ":recurring", "broken", "no queue {name}");
+
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::name).containsExactly("ping");
+    assertThat(spool().triggerRecurring("broken")).isFalse();
+    assertThat(spool().cancelRecurring("broken")).isTrue();
+    assertThat(raw().hexists(namespace + ":recurring", "broken")).isFalse();
+    assertThat(spool().recurringJobs()).extracting(RecurringJob::name).containsExactly("ping");
+  }
+
   @Test
   void eachTickRunsExactlyOnceWhateverTheNumberOfSchedulers() throws Exception {
     spool().recurring("ping", Schedule.every(Duration.ofSeconds(30)), PING, new Noop(1));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The overview and the change probe, read from Redis at most once a second however many pages are
@@ -22,6 +23,14 @@ final class LiveOverview {
   static final long CONTROLS_MAX_AGE_NANOS = 10_000_000_000L;
 
   private final DashboardData data;
+
+  /**
+   * Guards the fields below. Not {@code synchronized}: requests run on virtual threads, and on JDK
+   * 21 a virtual thread that waits for Redis inside a monitor, or queues on one, pins its carrier:
+   * with Redis frozen, a few open pages would stall every virtual thread of the JVM.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
+
   private List<String> queues;
   private QueuesSnapshot snapshot;
   private long snapshotAtNanos;
@@ -48,7 +57,16 @@ final class LiveOverview {
    * listed again only when their number changed (a queue replaced by another at the same moment
    * shows at the next change of their number, or at a restart).
    */
-  synchronized QueuesSnapshot snapshot() {
+  QueuesSnapshot snapshot() {
+    lock.lock();
+    try {
+      return snapshotLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private QueuesSnapshot snapshotLocked() {
     long now = System.nanoTime();
     if (snapshot == null || now - snapshotAtNanos >= MAX_AGE_NANOS) {
       failFastAfterAFailedRead(now);
@@ -72,8 +90,17 @@ final class LiveOverview {
   }
 
   /** The overview document, at most a second old. */
-  synchronized Map<String, Object> get() {
-    QueuesSnapshot s = snapshot();
+  Map<String, Object> get() {
+    lock.lock();
+    try {
+      return getLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Map<String, Object> getLocked() {
+    QueuesSnapshot s = snapshotLocked();
     long now = System.nanoTime();
     if (current == null || currentFrom != s || now - readAtNanos >= MAX_AGE_NANOS) {
       failFastAfterAFailedRead(now);
@@ -90,9 +117,9 @@ final class LiveOverview {
   }
 
   /**
-   * Requests that waited on this object's lock while a read failed get that failure (a 503) at once
-   * instead of a read of their own: with Redis stalled, each read waits out the command timeout,
-   * and the pages polling behind it answered 10, 20, 30 s late, still showing "live".
+   * Requests that waited on the lock while a read failed get that failure (a 503) at once instead
+   * of a read of their own: with Redis stalled, each read waits out the command timeout, and the
+   * pages polling behind it answered 10, 20, 30 s late, still showing "live".
    */
   private void failFastAfterAFailedRead(long now) {
     if (lastFailure != null && now - failedAtNanos < MAX_AGE_NANOS) {
@@ -106,9 +133,14 @@ final class LiveOverview {
   }
 
   /** After a pause or resume from this dashboard: the next read shows it. */
-  synchronized void controlsChanged() {
-    controls = Map.of();
-    current = null;
+  void controlsChanged() {
+    lock.lock();
+    try {
+      controls = Map.of();
+      current = null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private Map<String, QueueSettings> controls(List<QueueCounts> counts) {

@@ -228,11 +228,8 @@ public final class NodeRegistry {
   }
 
   private static boolean heardOfSince(String entry, long cutoffMs) {
-    try {
-      return Json.read(entry, Registration.class).heartbeatMs() >= cutoffMs;
-    } catch (JsonProcessingException e) {
-      return false; // unreadable: nothing says it is recent
-    }
+    Registration r = parse(entry); // unreadable (or JSON null): nothing says it is recent
+    return r != null && r.heartbeatMs() >= cutoffMs;
   }
 
   public List<NodeInfo> nodes() {
@@ -248,22 +245,25 @@ public final class NodeRegistry {
     }
     List<NodeInfo> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
+      Registration r = parse(all.get(names.get(i)));
+      if (r == null) {
+        continue; // a malformed entry (or JSON null) is skipped: the registry is advisory
+      }
       try {
-        Registration r = Json.read(all.get(names.get(i)), Registration.class);
         out.add(
             new NodeInfo(
                 names.get(i),
                 r.host(),
                 r.pid(),
-                r.queues(),
+                r.queues() == null ? List.of() : r.queues(),
                 r.concurrency(),
                 r.busy(),
                 Instant.ofEpochMilli(r.startedAtMs()),
                 Instant.ofEpochMilli(r.heartbeatMs()),
                 redis.await(alive.get(i)) == 1,
                 quiet.containsKey(names.get(i))));
-      } catch (JsonProcessingException e) {
-        // a malformed entry is skipped: the registry is advisory
+      } catch (RuntimeException e) {
+        // fields no node writes (times out of range, null queue names): skipped as well
       }
     }
     return out;

@@ -118,10 +118,10 @@ public final class RecurringStore {
    */
   public boolean triggerNow(String name, long nowMs) {
     String queue = redis.awaitOrIfWrongType(redis.async().hget(keys.recurringNames(), name), null);
-    if (queue == null) {
+    QueueKeys q = queue == null ? null : queueOf(queue);
+    if (q == null) {
       return false;
     }
-    QueueKeys q = keys.queue(queue);
     Long changed =
         redis.await(
             redis.async().zadd(q.recurringDue(), ZAddArgs.Builder.xx().ch(), (double) nowMs, name));
@@ -133,13 +133,29 @@ public final class RecurringStore {
     return true;
   }
 
+  /**
+   * The keys of the queue a recurring job's name maps to; null if that is no queue name (written
+   * behind Spool's back): such an entry is no recurring job, and harms no other.
+   */
+  private QueueKeys queueOf(String queue) {
+    try {
+      return keys.queue(queue);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** Returns true if there was such a recurring job. */
   public boolean cancel(String name) {
     String queue = redis.awaitOrIfWrongType(redis.async().hget(keys.recurringNames(), name), null);
     if (queue == null) {
       return false;
     }
-    QueueKeys q = keys.queue(queue);
+    QueueKeys q = queueOf(queue);
+    if (q == null) {
+      redis.await(redis.async().hdel(keys.recurringNames(), name)); // garbage: only the name
+      return true;
+    }
     redis.await(
         redis.eval(
             Script.RECUR_CANCEL,
@@ -157,7 +173,10 @@ public final class RecurringStore {
         redis.awaitOrIfWrongType(redis.async().hgetall(keys.recurringNames()), Map.of());
     List<RecurringJob> out = new ArrayList<>();
     for (Map.Entry<String, String> e : names.entrySet()) {
-      QueueKeys q = keys.queue(e.getValue());
+      QueueKeys q = queueOf(e.getValue());
+      if (q == null) {
+        continue;
+      }
       // A queue's key of another type (garbage) leaves its jobs out, not every queue's.
       String json = redis.awaitOrIfWrongType(redis.async().hget(q.recurring(), e.getKey()), null);
       Double next =
