@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -19,10 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code spool.queue.jobs}, {@code spool.queue.latency} and {@code spool.queue.counts.age}
- * gauges. Gauges only read a snapshot; the snapshot is refreshed (one counts call per queue) when a
- * gauge is read and it is older than the maximum age, so a scrape of all gauges costs Redis at most
- * one round of counts per interval. While Redis cannot be read the snapshot keeps its last values,
- * and the age gauge says how old they are, so an alert can tell a quiet queue from a blind one.
+ * gauges. Gauges only read a snapshot of every queue's counts; when a gauge is read and the
+ * snapshot is older than the maximum age, a refresh (one round trip for all queues) starts on a
+ * thread of its own, so a scrape never waits for Redis and costs it at most one round trip per
+ * interval. While Redis cannot be read (away, or frozen: each refresh then waits out the command
+ * timeout) the snapshot keeps its last values, and the age gauge says how old they are, so an alert
+ * can tell a quiet queue from a blind one.
  */
 final class QueueGauges {
   private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
@@ -37,13 +41,13 @@ final class QueueGauges {
   private final long maxAgeNanos;
   private final LongSupplier nanoTime;
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean reading = new AtomicBoolean();
   private volatile Map<String, QueueCounts> snapshot = Map.of();
   private volatile long readAtNanos;
 
-  /** When Redis last answered every counts call of a refresh (or when bound, before that). */
+  /** When Redis last answered a refresh (or when bound, before that). */
   private volatile long readOkAtNanos;
 
-  private volatile boolean everRead;
   private volatile MeterRegistry registry;
 
   QueueGauges(Monitor monitor, Duration maxAge, LongSupplier nanoTime) {
@@ -53,6 +57,7 @@ final class QueueGauges {
     this.readOkAtNanos = nanoTime.getAsLong();
   }
 
+  /** Registers the age gauge, then reads the counts once, here, to register every queue's. */
   void bindTo(MeterRegistry registry) {
     this.registry = registry;
     TimeGauge.builder("spool.queue.counts.age", this, TimeUnit.NANOSECONDS, QueueGauges::ageNanos)
@@ -60,7 +65,13 @@ final class QueueGauges {
             "How old the queue gauges' values are: grows while Redis cannot be read, when the"
                 + " gauges keep their last values")
         .register(registry);
-    refresh();
+    if (reading.compareAndSet(false, true)) {
+      try {
+        read();
+      } finally {
+        reading.set(false);
+      }
+    }
   }
 
   private double ageNanos() {
@@ -69,50 +80,53 @@ final class QueueGauges {
   }
 
   private void refreshIfStale() {
-    if (!everRead || nanoTime.getAsLong() - readAtNanos > maxAgeNanos) {
+    if (nanoTime.getAsLong() - readAtNanos > maxAgeNanos) {
       refresh();
+    }
+  }
+
+  /** Starts a read on a thread of its own, unless one runs. */
+  private void refresh() {
+    if (reading.compareAndSet(false, true)) {
+      Thread.ofVirtual()
+          .name("spool-queue-gauges")
+          .start(
+              () -> {
+                try {
+                  read();
+                } finally {
+                  reading.set(false);
+                }
+              });
     }
   }
 
   private double value(String queue, ToDoubleFunction<QueueCounts> read) {
     refreshIfStale();
     QueueCounts counts = snapshot.get(queue);
-    if (counts == null) {
-      // Registered by a job seen here after the last read: read it now rather than say NaN.
-      counts = readOne(queue);
-    }
     return counts == null ? 0 : read.applyAsDouble(counts);
   }
 
-  /** Reads one queue's counts into the snapshot; null if Redis cannot be read. */
-  private synchronized QueueCounts readOne(String queue) {
-    QueueCounts counts = snapshot.get(queue);
-    if (counts != null) {
-      return counts; // another gauge of this queue read it meanwhile
+  /**
+   * A queue a job event named: if the last read did not list it (a queue first used since, or a
+   * shard of a sharded queue, which is counted under its queue), the next read comes now.
+   */
+  void seen(String queue) {
+    if (!snapshot.containsKey(queue)) {
+      refresh();
     }
-    try {
-      counts = monitor.counts(queue);
-    } catch (RuntimeException e) {
-      log.debug("could not read the counts of queue {}: {}", queue, e.toString());
-      return null;
-    }
-    Map<String, QueueCounts> next = new ConcurrentHashMap<>(snapshot);
-    next.put(queue, counts);
-    snapshot = next;
-    return counts;
   }
 
-  /** Reads the counts of every queue once; registers gauges for queues not seen before. */
-  private synchronized void refresh() {
-    if (everRead && nanoTime.getAsLong() - readAtNanos <= maxAgeNanos) {
-      return; // another gauge refreshed meanwhile
-    }
+  /**
+   * Reads the counts of every queue, one round trip; registers gauges for queues not seen before.
+   */
+  private void read() {
     try {
-      Map<String, QueueCounts> next = new ConcurrentHashMap<>();
-      for (String queue : monitor.queues()) {
-        next.put(queue, monitor.counts(queue));
+      Map<String, QueueCounts> next = new HashMap<>();
+      for (QueueCounts c : monitor.snapshot(monitor.queues()).counts()) {
+        next.put(c.queue(), c);
       }
-      snapshot = next;
+      snapshot = Map.copyOf(next);
       readOkAtNanos = nanoTime.getAsLong();
       next.keySet().forEach(this::register);
     } catch (RuntimeException e) {
@@ -120,11 +134,10 @@ final class QueueGauges {
       log.debug("could not read queue counts: {}", e.toString());
     }
     readAtNanos = nanoTime.getAsLong();
-    everRead = true;
   }
 
   /** Registers the gauges of a queue, once. */
-  void register(String queue) {
+  private void register(String queue) {
     MeterRegistry r = registry;
     if (r == null || !registered.add(queue)) {
       return;

@@ -108,7 +108,6 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
     if (r != null) {
       gauges.bindTo(r);
     }
-    meters.keySet().forEach(k -> gauges.register(k.queue()));
     return this;
   }
 
@@ -187,10 +186,10 @@ public final class SpoolMetrics implements JobListener, MeterBinder {
     }
     JobMeters m = meters.get(new Key(queue, type));
     if (m == null) {
-      // A queue first used after the gauges were bound gets its gauges now.
+      // A queue first used after the gauges were bound gets its gauges at a read soon.
       QueueGauges gauges = queueGauges;
       if (gauges != null) {
-        gauges.register(queue);
+        gauges.seen(queue);
       }
       m = meters.computeIfAbsent(new Key(queue, type), k -> new JobMeters(r, k.queue, k.type));
     }

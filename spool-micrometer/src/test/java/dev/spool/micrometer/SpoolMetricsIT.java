@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -198,8 +199,33 @@ class SpoolMetricsIT {
     away.set(false);
     spool.enqueue(MAIL, new Mail(3));
     now.addAndGet(Duration.ofSeconds(11).toNanos());
-    assertThat(ready.value()).isEqualTo(3);
+    // The scrape that finds the values stale starts a read, and gets the last values meanwhile.
+    await().atMost(Duration.ofSeconds(10)).until(() -> ready.value() == 3);
     assertThat(age.value(SECONDS)).isZero();
+  }
+
+  @Test
+  void aScrapeGetsTheLastValuesAtOnceWhileRedisIsFrozen() throws Exception {
+    spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2)));
+    AtomicLong now = new AtomicLong();
+    AtomicBoolean frozen = new AtomicBoolean();
+    CountDownLatch thaw = new CountDownLatch(1);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SpoolMetrics metrics = new SpoolMetrics(Duration.ofSeconds(10), now::get);
+    metrics.bindTo(registry);
+    metrics.monitor(frozenWhen(spool.monitor(), frozen, thaw));
+    var ready = registry.get("spool.queue.jobs").tags("queue", "mails", "state", "ready").gauge();
+
+    frozen.set(true); // each call waits, as for a Redis that does not answer
+    now.addAndGet(Duration.ofSeconds(11).toNanos()); // stale: the next scrape starts a read
+    try {
+      // Scraped on a thread of their own, gauges that waited for that read would time out here.
+      for (int scrape = 0; scrape < 2; scrape++) {
+        assertThat(CompletableFuture.supplyAsync(ready::value).get(5, SECONDS)).isEqualTo(2);
+      }
+    } finally {
+      thaw.countDown();
+    }
   }
 
   @Test
@@ -207,8 +233,10 @@ class SpoolMetricsIT {
     metrics.monitor(spool.monitor()); // no queue yet: nothing to read
     spool.enqueueAll(MAIL, java.util.List.of(new Mail(1), new Mail(2))); // its gauges, from here
 
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.find("spool.queue.jobs").tag("queue", "mails").gauges().size() == 4);
     var gauges = registry.find("spool.queue.jobs").tag("queue", "mails").gauges();
-    assertThat(gauges).hasSize(4);
     assertThat(gauges).allSatisfy(g -> assertThat(g.value()).isNotNaN());
     assertThat(
             registry
@@ -303,7 +331,9 @@ class SpoolMetricsIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> registry.find("spool.jobs.succeeded").counter() != null);
-      assertThat(registry.find("spool.queue.jobs").gauges()).isNotEmpty();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !registry.find("spool.queue.jobs").gauges().isEmpty());
       assertThat(registry.find("spool.worker.busy").gauge()).isNotNull();
       worker.close();
     }
@@ -323,14 +353,28 @@ class SpoolMetricsIT {
             });
   }
 
-  /** The monitor, counting its counts calls. */
+  /** The monitor, each call waiting until {@code thaw} while {@code frozen} is set. */
+  private static Monitor frozenWhen(Monitor monitor, AtomicBoolean frozen, CountDownLatch thaw) {
+    return (Monitor)
+        Proxy.newProxyInstance(
+            Monitor.class.getClassLoader(),
+            new Class<?>[] {Monitor.class},
+            (proxy, method, args) -> {
+              if (frozen.get()) {
+                thaw.await();
+              }
+              return method.invoke(monitor, args);
+            });
+  }
+
+  /** The monitor, counting its counts calls (one queue's, or all queues' at once). */
   private static Monitor countingMonitor(Monitor monitor, AtomicInteger calls) {
     return (Monitor)
         Proxy.newProxyInstance(
             Monitor.class.getClassLoader(),
             new Class<?>[] {Monitor.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("counts")) {
+              if (method.getName().equals("counts") || method.getName().equals("snapshot")) {
                 calls.incrementAndGet();
               }
               return method.invoke(monitor, args);

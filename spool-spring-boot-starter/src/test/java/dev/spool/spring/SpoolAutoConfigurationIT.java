@@ -249,12 +249,16 @@ class SpoolAutoConfigurationIT {
                           .gauge()
                           .value())
                   .isEqualTo(3);
-              assertThat(
-                      registry
-                          .get("spool.queue.jobs")
-                          .tags("queue", "greetings", "state", "dead")
-                          .gauge())
-                  .isNotNull();
+              // Registered by a read of the counts that the first job started.
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(
+                      () ->
+                          registry
+                                  .find("spool.queue.jobs")
+                                  .tags("queue", "greetings", "state", "dead")
+                                  .gauge()
+                              != null);
             });
   }
 
