@@ -339,45 +339,53 @@ class SpoolMetricsIT {
     }
   }
 
-  /** The monitor, failing as if Redis were away while {@code away} is set. */
-  private static Monitor failingWhen(Monitor monitor, AtomicBoolean away) {
+  /** What runs before each call of a monitor: it may count the call, fail it or hold it. */
+  private interface BeforeCall {
+    void run(String method) throws Exception;
+  }
+
+  /** The monitor, {@code before} running ahead of each of its calls. */
+  private static Monitor wrapped(Monitor monitor, BeforeCall before) {
     return (Monitor)
         Proxy.newProxyInstance(
             Monitor.class.getClassLoader(),
             new Class<?>[] {Monitor.class},
             (proxy, method, args) -> {
-              if (away.get()) {
-                throw new SpoolConnectionException("Redis is away (test)", null);
-              }
+              before.run(method.getName());
               return method.invoke(monitor, args);
             });
+  }
+
+  /** The monitor, failing as if Redis were away while {@code away} is set. */
+  private static Monitor failingWhen(Monitor monitor, AtomicBoolean away) {
+    return wrapped(
+        monitor,
+        method -> {
+          if (away.get()) {
+            throw new SpoolConnectionException("Redis is away (test)", null);
+          }
+        });
   }
 
   /** The monitor, each call waiting until {@code thaw} while {@code frozen} is set. */
   private static Monitor frozenWhen(Monitor monitor, AtomicBoolean frozen, CountDownLatch thaw) {
-    return (Monitor)
-        Proxy.newProxyInstance(
-            Monitor.class.getClassLoader(),
-            new Class<?>[] {Monitor.class},
-            (proxy, method, args) -> {
-              if (frozen.get()) {
-                thaw.await();
-              }
-              return method.invoke(monitor, args);
-            });
+    return wrapped(
+        monitor,
+        method -> {
+          if (frozen.get()) {
+            thaw.await();
+          }
+        });
   }
 
   /** The monitor, counting its counts calls (one queue's, or all queues' at once). */
   private static Monitor countingMonitor(Monitor monitor, AtomicInteger calls) {
-    return (Monitor)
-        Proxy.newProxyInstance(
-            Monitor.class.getClassLoader(),
-            new Class<?>[] {Monitor.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("counts") || method.getName().equals("snapshot")) {
-                calls.incrementAndGet();
-              }
-              return method.invoke(monitor, args);
-            });
+    return wrapped(
+        monitor,
+        method -> {
+          if (method.equals("counts") || method.equals("snapshot")) {
+            calls.incrementAndGet();
+          }
+        });
   }
 }
