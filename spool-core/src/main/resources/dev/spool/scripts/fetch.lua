@@ -13,6 +13,12 @@
   ARGV[5] max jobs   ARGV[6] retention (s) of jobs killed here
   ARGV[7] channel that tells stagers of an earlier due time
   ARGV[8] type of the internal job that reports a batch part's end (corrupt, expired or rejected at start)
+  ARGV[9] the call's receipt, "<node instance>|<call number>" ("" or absent: none). The jobs a
+  call leases are kept for a lease in {q}:receipt:<node> (one key per node, the last call's
+  only), so that a node that never got the answer hands them back at once (reclaim.lua) rather
+  than leaving them to their lease, which would use up an attempt of jobs that never ran. A
+  call that comes after its node reclaimed it, or after a later call of the node, leases
+  nothing: a Redis that stood still reads a closed socket's last command late.
   A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
   Limits: the queue's own ({q}:climit, {q}:rlimit) and the job's ('lc', 'lr'): a job over a
   concurrency limit waits in {q}:park:<name> (its name in the SET {q}:parks) until a slot frees;
@@ -40,6 +46,8 @@ local qp = string.sub(prefix, 1, -5)
 refuseAtMaxmemory(qp)
 -- A paused queue leases nothing; its resume wakes the idle nodes (queue-resume.lua).
 if redis.call('EXISTS', KEYS[7]) == 1 then return {} end
+local receipt, receiptKey = ARGV[9] or '', qp .. 'receipt:' .. node
+if receipt ~= '' and receiptOverdue(receiptKey, receipt) then return {} end
 -- A queue-wide concurrency limit: at most that many of its jobs hold a lease at once, on all
 -- nodes together (a dead node's leases count until they are reaped, then free their slots).
 local queueLimit = int(redis.pcall('GET', qp .. 'climit'))
@@ -294,6 +302,7 @@ end
 
 local out = {}
 local started = {}
+local leased = {} -- "<id> <attempt> <recorded>" of each started job, for the receipt
 for _, id in ipairs(ids) do
   local key = prefix .. id
   local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
@@ -334,6 +343,7 @@ for _, id in ipairs(ids) do
         if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
         if job[14] then redis.call('HDEL', key, 'rr') end
         started[#started + 1] = id
+        if receipt ~= '' then leased[#leased + 1] = id .. ' ' .. job[4] .. ' ' .. (job[6] or '0') end
         out[#out + 1] = id
         out[#out + 1] = job[2]
         out[#out + 1] = job[3]
@@ -352,6 +362,10 @@ end
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
 restateAll(qp, started, 'queued', 'started')
 zaddAll(KEYS[3], deadline, started, qp)
+-- pcall: a receipt not kept (at maxmemory) only leaves these jobs to their lease, as before.
+if #leased > 0 then
+  redis.pcall('SET', receiptKey, receipt .. '|' .. table.concat(leased, ' '), 'PX', leaseMs)
+end
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).
 local function othersMayTake()

@@ -946,3 +946,55 @@ local function countThroughput(qp, key, field, n)
   onOwn(qp, 'HINCRBY', key, field, n)
   redis.call('EXPIRE', key, THROUGHPUT_SECONDS)
 end
+
+-- Hands a job a node holds back to the head of its queue, its attempt not used up: at a graceful
+-- stop (release), or when the answer of the fetch that leased it was lost (reclaim). The run is
+-- archived in the status's previous attempts as `state` ('handed back', 'not delivered'), then
+-- reset, so that the queued job does not show a half-done run as its own. A job whose kill was
+-- requested ('krq') ends killed instead, `why` its error's message, its batch part reported to its
+-- batch as failed. Returns 'released', 'killed', or nil when the node no longer holds this attempt
+-- of the job (holdsAttempt); its concurrency slot, if any, is freed (the caller then wakes a
+-- limited queue once: wakeIfLimited).
+local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, partDone, state, why)
+  local key = prefix .. id
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
+  if not holdsAttempt(job, job and job[10], node, attempt, recorded) then return nil end
+  redis.call('ZREM', qp .. 'active', id)
+  freeSlot(qp, id, job[9])
+  if job[11] then
+    local reason = cjson.encode({type = 'Killed', message = why})
+    redis.call('HSET', key, 'e', reason, 'er', appendJson(job[6], reason))
+    endKilled(qp, key, id, 'started', now, expiry, 'WD')
+    reportPartFailed(qp, job[12], partDone, now)
+    return 'killed'
+  end
+  local nowMs = string.format('%.0f', math.floor(tonumber(now) / 1000))
+  local entry = attemptEntry({attempt = int(job[3]), state = state,
+    started_at = present(job[4]), ended_at = now, progress = present(job[5])},
+    storedList(job[6]), archivedData(job[8]))
+  -- Ready again since now ('due'), for the queue's latency.
+  redis.call('HSET', key, 's', 'queued', 'pa', appendLatest(job[7], entry, MAX_ATTEMPTS_KEPT), 'due', nowMs)
+  redis.call('HDEL', key, 'w', 'sta', 'pg', 'er', 'da')
+  restate(qp, id, 'started', 'queued')
+  unlock(qp, key, id, 'W')
+  keepLockUntil(qp, id, redis.call('HGET', key, 'u'), nowMs, nowMs) -- due again now, as reap's
+  pushReady(qp, key, id, true)
+  return 'released'
+end
+
+-- A fetch's receipt, as a node sends it ("<instance>|<call>": the node's run and a number its
+-- calls count up) or as fetch keeps it in {q}:receipt:<node> (then "|<id> <attempt> <recorded>
+-- ..." follows, the jobs the call leased): {instance, call, jobs}, or nil for anything else.
+local function parseReceipt(v)
+  if type(v) ~= 'string' then return nil end
+  local instance, call, jobs = string.match(v, '^([^|]+)|(%d+)(.*)$')
+  if not instance or #call > 15 then return nil end
+  return {instance = instance, call = tonumber(call), jobs = string.match(jobs, '^|(.*)$') or ''}
+end
+
+-- Whether the receipt kept in `key` says that the node's call `receipt` comes too late: the node
+-- reclaimed it already, or made a later call, before this one ran.
+local function receiptOverdue(key, receipt)
+  local kept, mine = parseReceipt(redis.pcall('GET', key)), parseReceipt(receipt)
+  return kept ~= nil and mine ~= nil and kept.instance == mine.instance and kept.call >= mine.call
+end

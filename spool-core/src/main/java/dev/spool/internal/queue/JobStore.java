@@ -31,7 +31,25 @@ public interface JobStore {
   }
 
   /** As {@link #fetch}, also telling whether the queue may hold more ready jobs for the node. */
-  FetchedJobs fetchJobs(String queue, String node, long nowMicros, long leaseMs, int max);
+  default FetchedJobs fetchJobs(String queue, String node, long nowMicros, long leaseMs, int max) {
+    return fetchJobs(queue, node, nowMicros, leaseMs, max, "");
+  }
+
+  /**
+   * As {@link #fetchJobs(String, String, long, long, int)}, with a receipt ({@code "<node
+   * instance>|<call number>"}, the numbers counting up; "" for none): the jobs the call leases are
+   * kept under it for a lease, for {@link #reclaim} should its answer be lost. A call that runs
+   * after its node reclaimed it, or after a later call of the node, leases nothing.
+   */
+  FetchedJobs fetchJobs(
+      String queue, String node, long nowMicros, long leaseMs, int max, String receipt);
+
+  /**
+   * Hands back, without using an attempt, the jobs that the fetch call of this receipt leased and
+   * the node never got (its answer lost), and makes sure that call leases nothing should it run
+   * later. One whose kill was requested ends killed instead.
+   */
+  Released reclaim(String queue, String node, String receipt, long nowMicros, long leaseMs);
 
   /** Records successes; completes with how many took effect. */
   CompletableFuture<Long> complete(

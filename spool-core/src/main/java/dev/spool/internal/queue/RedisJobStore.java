@@ -225,7 +225,8 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public FetchedJobs fetchJobs(String queue, String node, long nowMicros, long leaseMs, int max) {
+  public FetchedJobs fetchJobs(
+      String queue, String node, long nowMicros, long leaseMs, int max, String receipt) {
     QueueKeys q = keys.queue(queue);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal(), q.delayed(), q.dead(), q.paused()};
     // The fetcher waits for its jobs at once: on its own thread, where it can be.
@@ -242,7 +243,8 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(max),
                 Long.toString(expirySeconds),
                 q.dueChannel(),
-                BATCH_PART_DONE));
+                BATCH_PART_DONE,
+                receipt));
     List<FetchedJob> jobs = new ArrayList<>(out.size() / 9);
     for (int i = 0; i + 8 < out.size(); i += 9) {
       jobs.add(FetchedJob.parse(queue, out.subList(i, i + 9)));
@@ -386,6 +388,26 @@ public final class RedisJobStore implements JobStore {
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
     List<Long> r =
         redis.await(redis.<List<Long>>eval(Script.RELEASE, ScriptOutputType.MULTI, k, args));
+    return new Released(r.get(0), r.get(1));
+  }
+
+  @Override
+  public Released reclaim(String queue, String node, String receipt, long nowMicros, long leaseMs) {
+    QueueKeys q = keys.queue(queue);
+    String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
+    List<Long> r =
+        redis.await(
+            redis.<List<Long>>eval(
+                Script.RECLAIM,
+                ScriptOutputType.MULTI,
+                k,
+                q.jobPrefix(),
+                node,
+                Long.toString(nowMicros),
+                Long.toString(expirySeconds),
+                BATCH_PART_DONE,
+                receipt,
+                Long.toString(leaseMs)));
     return new Released(r.get(0), r.get(1));
   }
 

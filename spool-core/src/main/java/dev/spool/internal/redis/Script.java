@@ -20,6 +20,7 @@ public enum Script {
   POSTPONE("postpone"),
   HEARTBEAT("heartbeat"),
   RELEASE("release"),
+  RECLAIM("reclaim"),
   STAGE("stage"),
   REAP("reap"),
   CANCEL("cancel"),

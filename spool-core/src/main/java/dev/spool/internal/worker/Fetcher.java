@@ -3,6 +3,7 @@ package dev.spool.internal.worker;
 import dev.spool.internal.Micros;
 import dev.spool.internal.queue.FetchedJob;
 import dev.spool.internal.queue.FetchedJobs;
+import dev.spool.internal.queue.Released;
 import dev.spool.internal.redis.FailureScope;
 import dev.spool.internal.redis.SignalWait;
 import java.util.HashMap;
@@ -42,11 +43,17 @@ final class Fetcher {
   private long waitBackoffMs; // the pause after a failed wait for a signal; 0 after one that ended
   private boolean mayHaveMore; // in this round, a fetch popped as many ids as it asked for
   private final Map<String, Long> refused = new HashMap<>(); // queue -> set aside until (nanos)
+  private final String instance; // this run of the node, in its fetch receipts
+  private long calls; // numbers the fetch calls' receipts
+  // queue -> receipt of a fetch call whose answer never came: its jobs are reclaimed before the
+  // queue is fetched again (only the fetcher's thread, and a stop after it ended, touch it)
+  private final Map<String, String> unanswered = new HashMap<>();
   private Thread thread;
 
-  Fetcher(NodeContext node, HeldJobs held, Consumer<FetchedJob> dispatch) {
+  Fetcher(NodeContext node, HeldJobs held, String instance, Consumer<FetchedJob> dispatch) {
     this.node = node;
     this.held = held;
+    this.instance = instance;
     this.dispatch = dispatch;
   }
 
@@ -155,7 +162,15 @@ final class Fetcher {
     }
     FetchedJobs fetched;
     try {
-      fetched = fetch(queue, max);
+      reclaim(queue);
+      String receipt = instance + "|" + ++calls;
+      try {
+        fetched = fetch(queue, max, receipt);
+      } catch (RuntimeException e) {
+        // It may have leased jobs all the same (run, its answer lost; or yet to run).
+        unanswered.put(queue, receipt);
+        throw e;
+      }
     } catch (RuntimeException e) {
       if (FailureScope.wholeRedis(e)) {
         throw e; // every queue would fail alike: the round backs off
@@ -177,10 +192,63 @@ final class Fetcher {
   }
 
   /** The one call that leases jobs. */
-  private FetchedJobs fetch(String queue, int max) {
+  private FetchedJobs fetch(String queue, int max, String receipt) {
     long now = Micros.now(node.clock());
     // The lease's deadline is set on Redis's clock: skewed node clocks cannot reap healthy jobs.
-    return node.store().fetchJobs(queue, node.name(), now, node.settings().lease().toMillis(), max);
+    return node.store()
+        .fetchJobs(queue, node.name(), now, node.settings().lease().toMillis(), max, receipt);
+  }
+
+  /**
+   * Hands back the jobs of the queue's fetch call whose answer never came, if there was one: at
+   * once, without using an attempt (they never ran), rather than leaving them to their lease.
+   * Throws if Redis cannot be asked; the call stays to be reclaimed.
+   */
+  private void reclaim(String queue) {
+    String receipt = unanswered.get(queue);
+    if (receipt == null) {
+      return;
+    }
+    Released r =
+        node.store()
+            .reclaim(
+                queue,
+                node.name(),
+                receipt,
+                Micros.now(node.clock()),
+                node.settings().lease().toMillis());
+    unanswered.remove(queue);
+    if (r.handedBack() + r.killed() > 0) {
+      log.info(
+          "node {}: the answer to a fetch from queue {} was lost; its {} job(s) went back to the"
+              + " queue without using an attempt{}",
+          node.name(),
+          queue,
+          r.handedBack(),
+          r.killed() > 0 ? " (" + r.killed() + " killed as requested)" : "");
+    }
+  }
+
+  /**
+   * At a stop, after the fetcher's loop ended: reclaims every fetch call whose answer never came,
+   * so that its jobs wait for no lease. Failures are left to the leases.
+   */
+  void reclaimUnanswered() {
+    if (thread != null && thread.isAlive()) {
+      return; // it did not stop in time: the map is its own
+    }
+    for (String queue : List.copyOf(unanswered.keySet())) {
+      try {
+        reclaim(queue);
+      } catch (RuntimeException e) {
+        log.debug(
+            "node {}: could not reclaim a fetch from queue {} (left to its lease): {}",
+            node.name(),
+            queue,
+            e.getMessage());
+        return; // Redis away: the other queues' calls would wait out their timeouts too
+      }
+    }
   }
 
   /**

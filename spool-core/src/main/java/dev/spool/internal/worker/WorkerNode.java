@@ -97,7 +97,7 @@ public final class WorkerNode {
             batch -> runnerRef[0].forgetStopCheck(batch));
     this.runner = new JobRunner(node, held, acker, kills, timers);
     runnerRef[0] = runner;
-    this.fetcher = new Fetcher(node, held, runner::dispatch);
+    this.fetcher = new Fetcher(node, held, instance, runner::dispatch);
     this.heartbeat =
         new Heartbeat(node, held, registry, instance, this::stopForNameLost, this::quietAsked);
     this.maintenance =
@@ -326,6 +326,7 @@ public final class WorkerNode {
     // Not with Redis away either (a call per queue); on a Cluster the queues live on other
     // nodes than the registry, which says nothing of them.
     if (left || clustered()) {
+      fetcher.reclaimUnanswered();
       releasePreferredJobs();
     }
     acker.stop();

@@ -1,0 +1,162 @@
+package dev.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spool.Fixtures.Noop;
+import dev.spool.internal.queue.FetchedJob;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.queue.Released;
+import dev.spool.internal.redis.Script;
+import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A fetch whose answer is lost (a dropped link, a timeout while Redis stood still, a Redis that
+ * restarted) leased jobs the node never got. The node hands them back at once, without using an
+ * attempt, instead of leaving them to their lease, after which they would run at attempt + 1: a job
+ * allowed one attempt would end dead without having run.
+ */
+class LostFetchAnswerIT {
+  @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
+
+  static final JobType<Noop> ONCE =
+      JobType.of("once", Noop.class).withQueue("work").withRetry(Retry.none());
+  static final long LEASE_MS = 30_000;
+
+  Fixtures f;
+  RedisJobStore store;
+
+  @BeforeEach
+  void setUp() {
+    f = new Fixtures(redis);
+    store = f.jobStore();
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  FetchedJobsCall fetch(String receipt) {
+    return new FetchedJobsCall(
+        store.fetchJobs("work", "node-1", nowMicros(), LEASE_MS, 10, receipt).jobs());
+  }
+
+  record FetchedJobsCall(List<FetchedJob> jobs) {}
+
+  static long nowMicros() {
+    return System.currentTimeMillis() * 1000;
+  }
+
+  @Test
+  void theJobsOfAFetchWhoseAnswerWasLostGoBackAtOnceWithTheirAttemptUnused() throws Exception {
+    JobId a = f.spool.enqueue(ONCE, new Noop(1));
+    JobId b = f.spool.enqueue(ONCE, new Noop(2));
+    assertThat(fetch("run-1|1").jobs()).hasSize(2); // the answer the node "never got"
+
+    Released back = store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS);
+
+    assertThat(back.handedBack()).isEqualTo(2);
+    assertThat(f.redis().zcard(f.namespace + ":{work}:active")).isZero();
+    JobStatus status = f.spool.statuses().find(a).orElseThrow();
+    assertThat(status.state()).isEqualTo(State.QUEUED);
+    assertThat(status.attempt()).isZero();
+    assertThat(status.previousAttempts())
+        .singleElement()
+        .satisfies(entry -> assertThat(entry).containsEntry("state", "not delivered"));
+    // Back at the head of the queue, in their order, and fetched again at the same attempt.
+    List<FetchedJob> again = fetch("run-1|2").jobs();
+    assertThat(again).extracting(FetchedJob::id).containsExactly(a, b);
+    assertThat(again).extracting(FetchedJob::attempt).containsExactly(0, 0);
+  }
+
+  @Test
+  void aFetchThatRunsOnlyAfterItWasReclaimedLeasesNothing() {
+    // Sent, then the node gave up on it and reclaimed it; Redis read it late (a socket's last
+    // command after a freeze): it must not lease jobs that no one will run.
+    JobId a = f.spool.enqueue(ONCE, new Noop(1));
+
+    Released back = store.reclaim("work", "node-1", "run-1|7", nowMicros(), LEASE_MS);
+    assertThat(back.handedBack()).isZero();
+    assertThat(fetch("run-1|7").jobs()).isEmpty();
+    assertThat(fetch("run-1|6").jobs()).isEmpty(); // older still
+
+    assertThat(f.redis().llen(f.namespace + ":{work}:ready")).isOne();
+    assertThat(fetch("run-1|8").jobs()).extracting(FetchedJob::id).containsExactly(a);
+  }
+
+  @Test
+  void areclaimLeavesTheJobsOfALaterCallAndOfAnotherRunOfTheNodeAlone() {
+    JobId a = f.spool.enqueue(ONCE, new Noop(1));
+    assertThat(fetch("run-1|3").jobs()).hasSize(1); // answered: the node runs it
+
+    assertThat(store.reclaim("work", "node-1", "run-1|2", nowMicros(), LEASE_MS).handedBack())
+        .isZero();
+    assertThat(f.spool.statuses().find(a).orElseThrow().state()).isEqualTo(State.STARTED);
+
+    // A new run of the node under the same name starts counting again: not taken for late.
+    JobId b = f.spool.enqueue(ONCE, new Noop(2));
+    assertThat(fetch("run-2|1").jobs()).extracting(FetchedJob::id).containsExactly(b);
+  }
+
+  @Test
+  void aJobWhoseKillWasRequestedMeanwhileEndsKilled() {
+    JobId a = f.spool.enqueue(ONCE, new Noop(1));
+    assertThat(fetch("run-1|1").jobs()).hasSize(1);
+    f.spool.statuses().find(a).orElseThrow().requestKill();
+
+    Released back = store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS);
+
+    assertThat(back.killed()).isOne();
+    assertThat(f.spool.statuses().find(a).orElseThrow().state()).isEqualTo(State.KILLED);
+  }
+
+  @Test
+  void aCorruptReceiptKeyIsOverwrittenNotAnError() {
+    f.redis().hset(f.namespace + ":{work}:receipt:node-1", Map.of("x", "y"));
+    JobId a = f.spool.enqueue(ONCE, new Noop(1));
+    assertThat(fetch("run-1|1").jobs()).hasSize(1);
+    assertThat(store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS).handedBack())
+        .isOne();
+    assertThat(f.spool.statuses().find(a).orElseThrow().state()).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void aWorkerWhoseFetchAnswerIsCutRunsTheJobAtOnceAtItsFirstAttempt() throws Exception {
+    try (AnswerCuttingProxy proxy = new AnswerCuttingProxy(redis.port());
+        Spool viaProxy = Spool.builder().redis(proxy.uri()).namespace(f.namespace).build()) {
+      JobId id = f.spool.enqueue(ONCE, new Noop(1));
+      // The worker's first fetch runs in Redis (the script is there: no NOSCRIPT round) and
+      // leases the job; its answer is lost with its link.
+      f.redis().scriptLoad(Script.FETCH.source());
+      proxy.cutTheAnswerTo(Script.FETCH.sha());
+      List<Integer> attempts = new CopyOnWriteArrayList<>();
+      viaProxy
+          .worker("node-1")
+          .lease(Duration.ofMillis(LEASE_MS))
+          .handle(ONCE, (job, a) -> attempts.add(job.attempt()))
+          .start();
+
+      JobOutcome outcome = f.spool.outcome(id).get(10, TimeUnit.SECONDS); // not its 30 s lease
+      assertThat(proxy.answersCut()).isOne();
+      assertThat(outcome.state()).isEqualTo(State.SUCCEEDED);
+      assertThat(attempts).containsExactly(0);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(f.spool.statuses().find(id).orElseThrow().previousAttempts())
+                      .extracting(e -> e.get("state"))
+                      .containsExactly("not delivered"));
+    }
+  }
+}
