@@ -311,7 +311,8 @@ public final class JobStatus {
       return absent;
     }
     try {
-      return Json.mapper().readValue(json, type);
+      T value = Json.mapper().readValue(json, type);
+      return value == null ? absent : value; // JSON's null, written by hand: nothing stored
     } catch (java.io.IOException e) {
       // Show what can be shown: a corrupt field reads as absent, raw() still has its text.
       return absent;

@@ -203,4 +203,23 @@ class StoredJsonIT {
     assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(wide);
     assertThat(f.spool.outcome(id).get(10, TimeUnit.SECONDS).succeeded()).isTrue();
   }
+
+  @Test
+  void aFieldStoredAsJsonNullReadsAsAbsentInAListAndAlone() {
+    // Written by hand or by another tool: JSON's null where Spool keeps a list or an object. One
+    // such status must not break a page of others (the dashboard's list read errors() as null).
+    JobId bad = f.spool.enqueue(FLAKY, new Noop(1));
+    JobId good = f.spool.enqueue(FLAKY, new Noop(2));
+    String key = f.namespace + ":{work}:job:" + bad.number();
+    f.redis().hset(key, Map.of("er", "null", "pa", "null", "ja", "null", "r", "null"));
+
+    JobStatus alone = f.spool.statuses().find(bad).orElseThrow();
+    assertThat(alone.errors()).isEmpty();
+    assertThat(alone.previousAttempts()).isEmpty();
+    assertThat(alone.jobArgs()).isEmpty();
+    assertThat(alone.result()).isEmpty();
+    List<JobStatus> page = f.spool.statuses().all().queue("work").clipped(256).list();
+    assertThat(page).extracting(JobStatus::id).containsExactlyInAnyOrder(bad, good);
+    assertThat(page).allSatisfy(s -> assertThat(s.errors()).isEmpty());
+  }
 }
