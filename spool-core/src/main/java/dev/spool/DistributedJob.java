@@ -26,7 +26,8 @@ import java.util.stream.StreamSupport;
  * }</pre>
  *
  * <p>Its two keys (open parts, state) share the hash tag of its token and expire after the TTL,
- * refreshed on every change. {@link #done} is one atomic script: exactly one call returns true.
+ * refreshed on every change. {@link #done} is one atomic script: only the part that finishes the
+ * job gets true.
  */
 public final class DistributedJob {
   /** Defaults to one day. */
@@ -113,8 +114,10 @@ public final class DistributedJob {
   /**
    * Marks a part done.
    *
-   * @return true exactly once: for the call that finishes the last open part of a closed job; false
-   *     for any other part, and for an unknown or already done part (nothing changes)
+   * @return true for the call that finishes the last open part of a closed job, and for any later
+   *     call of that same part (it ran again: its node died before acting on the answer, or the
+   *     answer was lost), so what follows should be idempotent; false for any other part, and for
+   *     an unknown or already done part (nothing changes)
    */
   public boolean done(String part) {
     return store.done(Objects.requireNonNull(part, "part"));

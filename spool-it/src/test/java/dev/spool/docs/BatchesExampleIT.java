@@ -57,11 +57,11 @@ class BatchesExampleIT {
     if (dj.isStopped()) return;
     try {
       work(day);
-      if (dj.done(day.part())) enqueueTheReport(); // true exactly once
     } catch (Exception e) {
       dj.stop(); // the parts not started yet skip
       throw e;
     }
+    if (dj.done(day.part())) enqueueTheReport(); // for the part that finished the job
     // end snippet
   }
 
