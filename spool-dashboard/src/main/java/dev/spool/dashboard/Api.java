@@ -457,9 +457,15 @@ final class Api {
     StatusCount matched = data.countJobs(filter, COUNT_BUDGET, null);
     JobPage page = data.jobs(filter, null, BULK_MAX);
     long changed = 0;
+    long held = 0;
     for (JobStatus s : page.jobs()) {
-      if (step.test(s.id())) {
-        changed++;
+      try {
+        if (step.test(s.id())) {
+          changed++;
+        }
+      } catch (UniqueJobConflictException e) {
+        // A dead job whose unique lock another job holds stays dead; the others go on.
+        held++;
       }
     }
     return object(
@@ -473,6 +479,8 @@ final class Api {
         page.jobs().size(),
         "changed",
         changed,
+        "held",
+        held,
         // A page ending exactly at the last match may still have a next cursor: "more" may be
         // true once with nothing left, and the repeat then examines nothing.
         "more",

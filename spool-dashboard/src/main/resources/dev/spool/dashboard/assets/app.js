@@ -433,7 +433,8 @@
           ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
             run: () => post("jobs/bulk/" + a + "?" + query.toString()),
-            done: (r) => r.changed + " of " + r.examined + " examined " + (a === "retry" ? "retried" : a === "kill" ? "killed" : "deleted") + (r.more ? "; more match" : ""),
+            done: (r) => r.changed + " of " + r.examined + " examined " + (a === "retry" ? "retried" : a === "kill" ? "killed" : "deleted") +
+              (r.held ? "; " + r.held + " left dead: another job holds its unique lock" : "") + (r.more ? "; more match" : ""),
           }, load, true)));
       } else {
         bulk.replaceChildren();
