@@ -13,9 +13,10 @@ public interface Monitor {
   QueueCounts counts(String queue);
 
   /**
-   * The counts of these queues, how many queues there are, and a version that grows with every
-   * enqueue, success and failed attempt: all in one round trip, so a live page can poll it every
-   * second (and re-read {@link #queues()} only when the number of queues changes).
+   * The counts of these queues (a sharded queue's summed over its shards), how many names the queue
+   * set holds, and a version that grows with every enqueue, success and failed attempt: all in one
+   * round trip, so a live page can poll it every second (and re-read {@link #queues()} only when
+   * the number of names changes).
    */
   QueuesSnapshot snapshot(List<String> queues);
 

@@ -72,6 +72,17 @@ class ShardedQueueIT {
       assertThat(spool.statuses().all().queue("mail").where(State.SUCCEEDED).count())
           .isEqualTo(300);
       assertThat(spool.monitor().counts("mail").completed()).isEqualTo(300);
+      // What the dashboard, the gauges and the health check read: the sums over the shards.
+      QueuesSnapshot snapshot = spool.monitor().snapshot(List.of("mail"));
+      assertThat(snapshot.counts())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.queue()).isEqualTo("mail");
+                assertThat(c.completed()).isEqualTo(300);
+              });
+      assertThat(snapshot.version()).isGreaterThanOrEqualTo(600); // 300 enqueued, 300 succeeded
+      assertThat(spool.monitor().throughput("mail").succeeded()).isEqualTo(300);
     }
   }
 

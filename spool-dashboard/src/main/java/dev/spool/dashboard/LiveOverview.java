@@ -32,6 +32,7 @@ final class LiveOverview {
   private final ReentrantLock lock = new ReentrantLock();
 
   private List<String> queues;
+  private long namesWhenListed = -1; // the queue set's size when `queues` was read
   private QueuesSnapshot snapshot;
   private long snapshotAtNanos;
 
@@ -71,11 +72,13 @@ final class LiveOverview {
     if (snapshot == null || now - snapshotAtNanos >= MAX_AGE_NANOS) {
       failFastAfterAFailedRead(now);
       try {
-        if (queues == null) {
-          queues = data.queues();
-        }
-        QueuesSnapshot s = data.snapshot(queues);
-        if (s.queues() != queues.size()) {
+        QueuesSnapshot s = queues == null ? null : data.snapshot(queues);
+        // A queue is new (or gone) when the set's size moved since the list was read; not when it
+        // differs from the list's length, which a sharded queue's shards (each a name in the set,
+        // one queue in the list) or a name no queue may have would make true on every read.
+        if (s == null || s.queues() != namesWhenListed) {
+          // Counted before the list is read: a queue added in between shows as a change next time.
+          namesWhenListed = s == null ? -1 : s.queues();
           queues = data.queues();
           s = data.snapshot(queues);
         }

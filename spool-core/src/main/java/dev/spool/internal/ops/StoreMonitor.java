@@ -136,30 +136,11 @@ public final class StoreMonitor implements Monitor {
 
   /**
    * A sharded queue's counts are the sums over its shards (each read atomically on its own), its
-   * latency the longest of theirs.
+   * latency the longest of theirs: one round trip for all shards.
    */
   @Override
   public QueueCounts counts(String queue) {
-    List<String> physical = store.shards().physical(queue);
-    if (physical.size() == 1) {
-      return store.counts(physical.getFirst());
-    }
-    long ready = 0;
-    long delayed = 0;
-    long processing = 0;
-    long completed = 0;
-    long dead = 0;
-    Duration latency = Duration.ZERO;
-    for (String shard : physical) {
-      QueueCounts c = store.counts(shard);
-      ready += c.ready();
-      delayed += c.delayed();
-      processing += c.processing();
-      completed += c.completed();
-      dead += c.dead();
-      latency = latency.compareTo(c.latency()) >= 0 ? latency : c.latency();
-    }
-    return new QueueCounts(queue, ready, delayed, processing, completed, dead, latency);
+    return activity.snapshot(List.of(Queues.validate(queue))).counts().getFirst();
   }
 
   @Override
