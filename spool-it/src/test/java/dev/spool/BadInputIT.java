@@ -61,6 +61,39 @@ class BadInputIT {
   }
 
   @Test
+  void headersAnotherProducerWroteInAnotherShapeAreLeftOutAndTheJobRuns() {
+    // A trace context is an aid: a producer in another language that writes it as a list, or with
+    // a value that is no string, must not cost the job its run (it was dead as MalformedJob).
+    JobId listed = plant("noop", "{\"n\": 1}");
+    f.redis().hset(f.jobKey(listed), "o", "{\"headers\":[\"traceparent=00-ab-cd-01\"]}");
+    JobId mixed = plant("noop", "{\"n\": 2}");
+    f.redis()
+        .hset(
+            f.jobKey(mixed),
+            "o",
+            "{\"timeoutMs\":60000,\"headers\":{\"traceparent\":{\"v\":1},\"baggage\":\"k=v\"}}");
+    Map<JobId, Map<String, String>> headers = new java.util.concurrent.ConcurrentHashMap<>();
+    JobInterceptor seeHeaders =
+        new JobInterceptor() {
+          @Override
+          public void aroundRun(JobEvent job, Map<String, String> stored, Attempt proceed)
+              throws Exception {
+            headers.put(job.id(), stored);
+            proceed.run();
+          }
+        };
+    try (Spool seeing =
+        Spool.builder().redis(redis.uri()).namespace(f.namespace).interceptor(seeHeaders).build()) {
+      seeing.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+
+      assertThat(f.spool.outcome(listed).join().state()).isEqualTo(State.SUCCEEDED);
+      assertThat(f.spool.outcome(mixed).join().state()).isEqualTo(State.SUCCEEDED);
+      assertThat(headers.get(listed)).isEmpty();
+      assertThat(headers.get(mixed)).containsExactly(Map.entry("baggage", "k=v"));
+    }
+  }
+
+  @Test
   void aJobWithoutTypeIsDeadWithAClearError() {
     var r = f.redis();
     long n = r.incr(f.namespace + ":{work}:seq");

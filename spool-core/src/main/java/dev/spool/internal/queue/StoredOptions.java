@@ -1,10 +1,17 @@
 package dev.spool.internal.queue;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.spool.Retry;
 import dev.spool.internal.json.Json;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +25,10 @@ import java.util.Map;
  *     for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StoredOptions(StoredRetry retry, Long timeoutMs, Map<String, String> headers) {
+public record StoredOptions(
+    StoredRetry retry,
+    Long timeoutMs,
+    @JsonDeserialize(using = LenientHeaders.class) Map<String, String> headers) {
   public static final StoredOptions NONE = new StoredOptions(null, null, null);
 
   public static StoredOptions of(Retry retry, Duration timeout) {
@@ -48,6 +58,31 @@ public record StoredOptions(StoredRetry retry, Long timeoutMs, Map<String, Strin
 
   public Retry effectiveRetry() {
     return retry == null ? Retry.DEFAULT : retry.toRetry();
+  }
+
+  /**
+   * Headers as another language's producer may write them: only the entries whose value is a string
+   * are kept, anything else (a list, an object, a number where a map should be) is left out rather
+   * than failing the job, whose arguments and policy are sound: a trace context is an aid.
+   */
+  static final class LenientHeaders extends JsonDeserializer<Map<String, String>> {
+    @Override
+    public Map<String, String> deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      JsonNode node = parser.readValueAsTree();
+      if (node == null || !node.isObject()) {
+        return null;
+      }
+      Map<String, String> kept = new LinkedHashMap<>();
+      node.properties()
+          .forEach(
+              e -> {
+                if (e.getValue().isTextual()) {
+                  kept.put(e.getKey(), e.getValue().textValue());
+                }
+              });
+      return kept.isEmpty() ? null : kept;
+    }
   }
 
   /**
