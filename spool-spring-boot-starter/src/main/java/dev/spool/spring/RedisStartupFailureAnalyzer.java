@@ -19,7 +19,8 @@ class RedisStartupFailureAnalyzer implements FailureAnalyzer {
       if (t instanceof InvalidRedisUriException e) {
         return new FailureAnalysis(
             "Spool cannot use its Redis URI: " + e.getMessage(),
-            "Correct spool.redis.uri: it takes one of the forms above.",
+            "Correct spool.redis.uri (or the SPOOL_REDIS variable, if that is what sets it): it"
+                + " takes one of the forms above.",
             e);
       }
       if (t instanceof SpoolConnectionException e) {

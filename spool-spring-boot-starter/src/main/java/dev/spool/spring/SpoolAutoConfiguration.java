@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -39,6 +40,12 @@ public class SpoolAutoConfiguration {
     interceptors.orderedStream().forEach(builder::interceptor);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
+  }
+
+  /** SPOOL_REDIS as the Redis URI, SPOOL_WORKER and the like unbound: see {@link SectionValues}. */
+  @Bean
+  static ConfigurationPropertiesBindHandlerAdvisor spoolSectionValues() {
+    return SectionValues::new;
   }
 
   @Bean

@@ -6,7 +6,11 @@ import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.Worker;
 import dev.spool.micrometer.SpoolMetrics;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 class SpoolPropertiesTest {
   @Test
@@ -21,5 +25,18 @@ class SpoolPropertiesTest {
         .isEqualTo(Worker.Builder.DEFAULT_SHUTDOWN_TIMEOUT);
     assertThat(p.getMetrics().getCountsMaxAge()).isEqualTo(SpoolMetrics.DEFAULT_COUNTS_MAX_AGE);
     assertThat(p.getRetry().toRetry()).isEqualTo(Retry.DEFAULT);
+  }
+
+  /** SectionValues and the unknown-property warning know the sections by name. */
+  @Test
+  void everySectionIsKnownToSectionValues() {
+    List<String> sections =
+        Arrays.stream(SpoolProperties.class.getMethods())
+            .filter(m -> m.getReturnType().getDeclaringClass() == SpoolProperties.class)
+            .map(m -> "spool." + m.getName().substring(3).toLowerCase(Locale.ROOT))
+            .toList();
+    assertThat(SectionValues.SECTIONS)
+        .map(ConfigurationPropertyName::toString)
+        .containsExactlyInAnyOrderElementsOf(sections);
   }
 }
