@@ -15,10 +15,11 @@ import dev.spool.UniqueJobConflictException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -442,32 +443,80 @@ final class Api {
     };
   }
 
-  /** Acts on the first {@link #BULK_MAX} jobs a query matches; the client repeats for more. */
+  /**
+   * Acts on at most {@link #BULK_MAX} jobs a query matches among those the action can change,
+   * newest first after {@code cursor}: the client repeats with the answer's {@code next} for more.
+   */
   private Map<String, Object> bulk(String action, Params params) {
-    Predicate<JobId> step =
-        switch (action) {
-          case "retry" -> data::retry;
-          case "kill" -> data::kill;
-          case "delete" -> data::delete;
-          default ->
-              throw ApiException.notFound(
-                  "no bulk action '" + Params.clip(action) + "': use retry, kill or delete");
-        };
+    if (!List.of("retry", "kill", "delete").contains(action)) {
+      throw ApiException.notFound(
+          "no bulk action '" + Params.clip(action) + "': use retry, kill or delete");
+    }
     JobFilter filter = filter(params);
-    StatusCount matched = data.countJobs(filter, COUNT_BUDGET, null);
-    JobPage page = data.jobs(filter, null, BULK_MAX);
+    // Only the jobs the action can change: the others would fill every batch and hide the older
+    // ones it can (a Delete all of a queue whose newest thousand are waiting deleted nothing).
+    Set<State> states = EnumSet.copyOf(actsOn(action));
+    if (!filter.states().isEmpty()) {
+      Set<State> asked = EnumSet.noneOf(State.class);
+      filter.states().forEach(s -> asked.addAll(s.members()));
+      states.retainAll(asked);
+    }
+    if (states.isEmpty()) {
+      return bulkAnswer(action, new StatusCount(0, null), 0, 0, 0, null);
+    }
+    JobFilter eligible =
+        new JobFilter(
+            List.copyOf(states),
+            filter.queue(),
+            filter.names(),
+            filter.args(),
+            filter.timestamp(),
+            filter.from(),
+            filter.to());
+    StatusCount matched;
+    JobPage page;
+    try {
+      matched = data.countJobs(eligible, COUNT_BUDGET, null);
+      page = data.jobs(eligible, params.string("cursor"), BULK_MAX);
+    } catch (IllegalArgumentException e) { // a malformed cursor, or another query's
+      throw ApiException.badRequest(clipped(e.getMessage()));
+    }
     long changed = 0;
     long held = 0;
+    // By the state the page read (cut short in Redis): no job is read again whole to act on it.
     for (JobStatus s : page.jobs()) {
-      try {
-        if (step.test(s.id())) {
-          changed++;
-        }
-      } catch (UniqueJobConflictException e) {
-        // A dead job whose unique lock another job holds stays dead; the others go on.
-        held++;
+      boolean done =
+          switch (action) {
+            case "retry" -> {
+              try {
+                yield data.retry(s.id());
+              } catch (UniqueJobConflictException e) {
+                // A dead job whose unique lock another job holds stays dead; the others go on.
+                held++;
+                yield false;
+              }
+            }
+            case "kill" -> !s.isKillRequested() && data.killListed(s); // asked once is enough
+            default -> data.deleteListed(s);
+          };
+      if (done) {
+        changed++;
       }
     }
+    return bulkAnswer(action, matched, page.jobs().size(), changed, held, page.next());
+  }
+
+  /** The states a bulk action can change (see DeadJobs.retry, SpoolData.kill and delete). */
+  private static Set<State> actsOn(String action) {
+    return switch (action) {
+      case "retry" -> EnumSet.of(State.FAILED);
+      case "kill" -> EnumSet.of(State.UNQUEUED, State.SCHEDULED, State.QUEUED, State.STARTED);
+      default -> EnumSet.of(State.SUCCEEDED, State.FAILED, State.KILLED);
+    };
+  }
+
+  private static Map<String, Object> bulkAnswer(
+      String action, StatusCount matched, int examined, long changed, long held, String next) {
     return object(
         "action",
         action,
@@ -476,15 +525,17 @@ final class Api {
         "matchedDisplay",
         matched.display(),
         "examined",
-        page.jobs().size(),
+        examined,
         "changed",
         changed,
         "held",
         held,
+        "next",
+        next,
         // A page ending exactly at the last match may still have a next cursor: "more" may be
         // true once with nothing left, and the repeat then examines nothing.
         "more",
-        page.next() != null);
+        next != null);
   }
 
   /**

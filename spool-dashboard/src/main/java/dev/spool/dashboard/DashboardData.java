@@ -96,6 +96,19 @@ interface DashboardData {
   /** Deletes a finished job's status; false if it is still incomplete. */
   boolean delete(JobId id);
 
+  /**
+   * Kills a job by the state a list read (a clipped status), without reading it whole: a waiting
+   * one is cancelled (killed at once), a running or unqueued one asked to stop; false if it has
+   * ended or is gone.
+   */
+  boolean killListed(JobStatus listed);
+
+  /**
+   * Deletes an ended job (succeeded, failed or killed) by the state a list read, without reading it
+   * whole; false if it is not ended.
+   */
+  boolean deleteListed(JobStatus listed);
+
   /** A page of these queues' dead jobs merged newest first ({@code DeadJobs.page}). */
   DeadPage deadPage(List<String> queues, String cursor, int limit);
 

@@ -12,6 +12,7 @@ import dev.spool.QueueSettings;
 import dev.spool.QueuesSnapshot;
 import dev.spool.RecurringJob;
 import dev.spool.Spool;
+import dev.spool.SpoolException;
 import dev.spool.State;
 import dev.spool.StatusCount;
 import dev.spool.StatusIncompleteException;
@@ -190,6 +191,49 @@ final class SpoolData implements DashboardData {
         s.get().forceDelete();
       } else {
         s.get().delete();
+      }
+      return true;
+    } catch (StatusIncompleteException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public boolean killListed(JobStatus listed) {
+    switch (listed.state()) {
+      case QUEUED, SCHEDULED -> {
+        // Killed at once, as a kill request would kill it, but without the request's read of the
+        // whole status after it. One that started meanwhile is asked to stop below.
+        if (spool.cancel(listed.id())) {
+          return true;
+        }
+      }
+      case UNQUEUED, STARTED -> {}
+      default -> {
+        return false;
+      }
+    }
+    try {
+      // Reads the status again, whole: JobStatus.requestKill reloads it.
+      return listed.requestKill().isKillRequested();
+    } catch (SpoolException e) {
+      if (e.getClass() != SpoolException.class) {
+        throw e; // Redis unreachable, out of memory, …: not this job's doing
+      }
+      return false; // deleted since the list was read
+    }
+  }
+
+  @Override
+  public boolean deleteListed(JobStatus listed) {
+    try {
+      switch (listed.state()) {
+        // Killed is in jobba's incomplete group, yet the job has ended: nothing runs it any more.
+        case KILLED -> listed.forceDelete();
+        case SUCCEEDED, FAILED -> listed.delete(); // refused in Redis if it is not ended any more
+        default -> {
+          return false;
+        }
       }
       return true;
     } catch (StatusIncompleteException e) {

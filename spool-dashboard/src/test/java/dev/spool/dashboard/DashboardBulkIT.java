@@ -13,7 +13,18 @@ import dev.spool.State;
 import dev.spool.Unique;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +47,7 @@ class DashboardBulkIT {
           .withRetry(Retry.none())
           .withUnique(Unique.untilExecuted());
 
+  private final JsonNode noArgs = JsonNodeFactory.instance.objectNode();
   private Spool spool;
   private SpoolDashboard dashboard;
   private Http http;
@@ -84,6 +96,100 @@ class DashboardBulkIT {
     assertThat(state(locked)).isEqualTo(State.FAILED);
     assertThat(spool.deadJobs().size("dash-unique")).isEqualTo(1);
     assertThat(state(holder)).isEqualTo(State.QUEUED);
+  }
+
+  @Test
+  void deleteAllReachesOldEndedJobsBehindAThousandWaitingOnes() {
+    List<JobId> ended = spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs, noArgs));
+    ended.forEach(spool::cancel); // killed: ended, so Delete all may delete them
+    // Newer and waiting: more than a request's batch that Delete all cannot change.
+    spool.enqueueAll(TestJobs.IDLE, Collections.nCopies(Api.BULK_MAX + 1, noArgs));
+
+    JsonNode r = http.act("api/jobs/bulk/delete?queue=dash-idle").json();
+
+    assertThat(r.get("changed").asLong()).as(r.toString()).isEqualTo(3);
+    assertThat(r.get("examined").asLong()).as(r.toString()).isEqualTo(3);
+    assertThat(r.get("more").asBoolean()).as(r.toString()).isFalse();
+    ended.forEach(id -> assertThat(spool.statuses().find(id)).isEmpty());
+    assertThat(spool.statuses().where(State.QUEUED).queue("dash-idle").count())
+        .isEqualTo(Api.BULK_MAX + 1);
+  }
+
+  @Test
+  void aRepeatedKillAllGoesOnFromItsCursorPastJobsWhoseKillIsRequestedAlready() throws Exception {
+    // Unqueued statuses (work run by something else) stay as they are when a kill is requested:
+    // the whole batch can only be asked once.
+    List<JobId> ids = new ArrayList<>();
+    try (ExecutorService creating = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<JobId>> made = new ArrayList<>();
+      for (int i = 0; i <= Api.BULK_MAX; i++) {
+        made.add(creating.submit(() -> spool.statuses().create("dash-own").id()));
+      }
+      for (Future<JobId> f : made) {
+        ids.add(f.get());
+      }
+    }
+    JobId oldest = ids.stream().min(Comparator.comparingLong(JobId::number)).orElseThrow();
+
+    JsonNode first = http.act("api/jobs/bulk/kill?queue=dash-own").json();
+    assertThat(first.get("changed").asLong()).as(first.toString()).isEqualTo(Api.BULK_MAX);
+    assertThat(first.get("more").asBoolean()).isTrue();
+    JsonNode again =
+        http.act("api/jobs/bulk/kill?queue=dash-own&cursor=" + first.get("next").asText()).json();
+    JsonNode fromTheNewest = http.act("api/jobs/bulk/kill?queue=dash-own").json();
+
+    assertThat(again.get("changed").asLong()).as(again.toString()).isEqualTo(1);
+    assertThat(again.get("more").asBoolean()).isFalse();
+    assertThat(spool.statuses().findOrUnknown(oldest).isKillRequested()).isTrue();
+    // Asked already: not asked again, nor counted as killed.
+    assertThat(fromTheNewest.get("changed").asLong()).as(fromTheNewest.toString()).isZero();
+    assertError(http.act("api/jobs/bulk/kill?queue=dash-own&cursor=nonsense"), 400, "cursor");
+  }
+
+  @Test
+  void killAllAndDeleteAllActOnThePageTheyReadNotOnWholeStatuses() throws Exception {
+    try (SpoolRedis own = SpoolRedis.dedicated();
+        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
+        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
+      RedisClient client = RedisClient.create(own.uri());
+      try {
+        RedisCommands<String, String> cli = client.connect().sync();
+        Http api = new Http(d.url());
+        // 20 waiting jobs with 100 KB of arguments each: 2 MB if read whole.
+        JsonNode big = JsonNodeFactory.instance.objectNode().put("text", "x".repeat(100_000));
+        List<JobId> ids = onOwn.enqueueAll(TestJobs.IDLE, Collections.nCopies(20, big));
+
+        long killBytes =
+            redisBytesSentFor(cli, () -> api.act("api/jobs/bulk/kill?queue=dash-idle"));
+        long deleteBytes =
+            redisBytesSentFor(cli, () -> api.act("api/jobs/bulk/delete?queue=dash-idle"));
+
+        ids.forEach(id -> assertThat(onOwn.statuses().find(id)).isEmpty());
+        // The page is read cut short in Redis (about 1 KB a job); nothing is read again whole.
+        assertThat(killBytes).as("bytes from Redis for Kill all").isLessThan(200_000);
+        assertThat(deleteBytes).as("bytes from Redis for Delete all").isLessThan(200_000);
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
+
+  /** What Redis sent while a request was answered (its total_net_output_bytes grew by). */
+  private static long redisBytesSentFor(RedisCommands<String, String> cli, Runnable request) {
+    long before = netOutputBytes(cli);
+    request.run();
+    return netOutputBytes(cli) - before;
+  }
+
+  private static long netOutputBytes(RedisCommands<String, String> cli) {
+    Matcher m = Pattern.compile("total_net_output_bytes:(\\d+)").matcher(cli.info("stats"));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static void assertError(Http.Reply reply, int status, String message) {
+    assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+    assertThat(reply.json().get("error").asText()).contains(message);
   }
 
   private static JsonNode args(String name, String value) {

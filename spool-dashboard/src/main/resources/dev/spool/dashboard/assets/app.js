@@ -393,6 +393,8 @@
       el("button", { type: "submit", class: "primary" }, "Search"));
     const listing = el("div", {});
     const bulk = el("div", { class: "actions" });
+    // Per bulk action, where its next press goes on (the answer's next) while more may match.
+    const bulkNext = {};
     async function load() {
       if (main.querySelector(".asking")) return;
       const q = new URLSearchParams(query);
@@ -428,14 +430,23 @@
           el("tbody", {}, rows))),
         pager);
       if (!READ_ONLY && page.total > 0) {
-        const more = page.total > 1000 || !page.totalComplete ? " (the first 1000; repeat for more)" : "";
+        const more = page.total > 1000 || !page.totalComplete ? " (1000 at a time: repeat to go on)" : "";
         bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.totalDisplay + " matching" + more + ":"),
           ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
-            run: () => post("jobs/bulk/" + a + "?" + query.toString()),
+            run: () => {
+              const q = new URLSearchParams(query);
+              if (bulkNext[a]) q.set("cursor", bulkNext[a]);
+              return post("jobs/bulk/" + a + "?" + q.toString());
+            },
             done: (r) => r.changed + " of " + r.examined + " examined " + (a === "retry" ? "retried" : a === "kill" ? "killed" : "deleted") +
-              (r.held ? "; " + r.held + " left dead: another job holds its unique lock" : "") + (r.more ? "; more match" : ""),
-          }, load, true)));
+              (r.held ? "; " + r.held + " left dead: another job holds its unique lock" : "") +
+              (r.more ? "; more may match: pressing it again goes on with older ones" : ""),
+          }, (r) => {
+            // A repeat goes on after the jobs this one examined; after the last, it starts again.
+            bulkNext[a] = r.more ? r.next : null;
+            load();
+          }, true)));
       } else {
         bulk.replaceChildren();
       }
