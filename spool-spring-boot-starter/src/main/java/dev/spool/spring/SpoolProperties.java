@@ -81,6 +81,7 @@ public class SpoolProperties {
   }
 
   public void setRetention(Duration retention) {
+    bySpoolsRules("spool.retention", "retention", () -> Spool.builder().retention(retention));
     this.retention = retention;
   }
 
@@ -89,7 +90,28 @@ public class SpoolProperties {
   }
 
   public void setCommandTimeout(Duration commandTimeout) {
+    bySpoolsRules(
+        "spool.command-timeout",
+        "commandTimeout",
+        () -> Spool.builder().commandTimeout(commandTimeout));
     this.commandTimeout = commandTimeout;
+  }
+
+  /**
+   * Checks a value by Spool.Builder's own rules, at binding, refusing it in the property's name:
+   * the builder's "retention must be positive, got PT0S" is "spool.retention must be positive, got
+   * PT0S".
+   */
+  private static void bySpoolsRules(String property, String field, Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      throw new IllegalArgumentException(
+          message.startsWith(field + " ")
+              ? property + message.substring(field.length())
+              : property + ": " + message);
+    }
   }
 
   /**

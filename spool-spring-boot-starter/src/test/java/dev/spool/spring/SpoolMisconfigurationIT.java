@@ -137,6 +137,11 @@ class SpoolMisconfigurationIT {
         "spool.worker.queues=mail,mail=2; spool.worker.queues: 'mail' is listed twice",
         "spool.worker.name=a|b; spool.worker.name: invalid worker name",
         "spool.namespace=a b; spool.namespace: invalid namespace",
+        // Refused when the Spool bean was built, by a message that named no property.
+        "spool.retention=0s; spool.retention must be positive, got PT0S",
+        "spool.retention=-1d; spool.retention must be positive",
+        "spool.command-timeout=0s; spool.command-timeout must be positive, got PT0S",
+        "spool.command-timeout=-5s; spool.command-timeout must be positive",
       })
   void settingsSpoolWouldRefuseAreRefusedAtBindingNamingTheProperty(
       String setting, String message) {
