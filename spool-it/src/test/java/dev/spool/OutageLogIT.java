@@ -2,8 +2,10 @@ package dev.spool;
 
 import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.spool.Fixtures.Noop;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
@@ -138,6 +140,14 @@ class OutageLogIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> err.text().contains("refuses every call (BUSY"));
+      // To a caller too, Redis is away for now (a dashboard shows an outage, not a 500), and the
+      // job was not queued: enqueuing it again is safe.
+      assertThatThrownBy(() -> f.spool.monitor().counts("work"))
+          .isInstanceOf(SpoolConnectionException.class)
+          .hasMessageContaining("does not serve calls now (BUSY");
+      assertThatThrownBy(() -> f.spool.enqueue(NOOP, new Noop(7)))
+          .isInstanceOf(SpoolConnectionException.class)
+          .hasMessageContaining("BUSY");
       warningsStayFewThenRedisComesBack(() -> {}); // the script ends by itself
 
       assertLoggedOnceAndItsEnd("refuses every call (BUSY: a script runs past its time limit)");

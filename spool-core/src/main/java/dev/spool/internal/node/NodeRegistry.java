@@ -245,6 +245,9 @@ public final class NodeRegistry {
     }
     List<NodeInfo> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
+      // Awaited outside the try below: Redis away is an outage of the whole read, not a node to
+      // leave out (every node would vanish from a page during a blip).
+      boolean isAlive = redis.await(alive.get(i)) == 1;
       Registration r = parse(all.get(names.get(i)));
       if (r == null) {
         continue; // a malformed entry (or JSON null) is skipped: the registry is advisory
@@ -260,7 +263,7 @@ public final class NodeRegistry {
                 r.busy(),
                 Instant.ofEpochMilli(r.startedAtMs()),
                 Instant.ofEpochMilli(r.heartbeatMs()),
-                redis.await(alive.get(i)) == 1,
+                isAlive,
                 quiet.containsKey(names.get(i))));
       } catch (RuntimeException e) {
         // fields no node writes (times out of range, null queue names): skipped as well

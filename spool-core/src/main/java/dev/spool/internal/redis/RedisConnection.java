@@ -40,6 +40,7 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -800,6 +801,14 @@ public final class RedisConnection implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Error codes by which Redis refuses a call without running it while it is in a passing state:
+   * loading its data after a restart, running a script past its time limit, a replica cut off from
+   * its master, or one that takes no writes (a master just demoted by a failover).
+   */
+  private static final Set<String> SERVES_NOTHING_NOW =
+      Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY");
+
   /** Package-private for its test: the mapping alone, without a Redis to fail. */
   static SpoolException failure(String display, Throwable error) {
     Throwable e = unwrap(error);
@@ -828,6 +837,13 @@ public final class RedisConnection implements AutoCloseable {
       // Refused before running: the cluster is electing a master for a slot, or moving it.
       return new SpoolConnectionException(
           "the Redis Cluster " + display + " does not serve this slot now (" + message + ")", e);
+    }
+    if (e instanceof RedisCommandExecutionException
+        && SERVES_NOTHING_NOW.contains(FailureScope.code(message))) {
+      // Refused before running, as every call is for now: Redis away for the caller, not a fault
+      // of the call (a dashboard shows an outage, a caller may try again).
+      return new SpoolConnectionException(
+          "Redis at " + display + " does not serve calls now (" + message + ")", e);
     }
     SpoolConnectionException refused = refusedAtConnect(display, e);
     if (refused != null) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.RedisTimeoutException;
 import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +25,29 @@ class RedisFailureTypesTest {
 
   private static SpoolException connectFailure(Throwable cause) {
     return RedisConnection.failure(AT, new RedisConnectionException("Unable to connect", cause));
+  }
+
+  @Test
+  void aRefusalRedisGivesEveryCallForAWhileIsAConnectionFailureNamingIt() {
+    for (String reply :
+        List.of(
+            "LOADING Redis is loading the dataset in memory",
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            "READONLY You can't write against a read only replica.",
+            "ERR Error running script (call to f_1): @user_script:9: READONLY You can't write")) {
+      assertThat(RedisConnection.failure(AT, new RedisCommandExecutionException(reply)))
+          .isInstanceOf(SpoolConnectionException.class)
+          .hasMessageStartingWith("Redis at " + AT + " does not serve calls now (")
+          .hasMessageContaining(reply);
+    }
+    // A refusal of the call itself stays the call's.
+    assertThat(
+            RedisConnection.failure(
+                AT,
+                new RedisCommandExecutionException(
+                    "WRONGTYPE Operation against a key holding the wrong kind of value")))
+        .isNotInstanceOf(SpoolConnectionException.class);
   }
 
   @Test
