@@ -8,6 +8,7 @@ import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.QueueCounts;
 import dev.spool.Queues;
+import dev.spool.SpoolConnectionException;
 import dev.spool.State;
 import dev.spool.StatusCount;
 import dev.spool.Timestamp;
@@ -23,9 +24,13 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The JSON API under {@code /api/}: every page and action of the UI goes through it. */
 final class Api {
+  private static final Logger log = LoggerFactory.getLogger(Api.class);
+
   /** The largest page of jobs, dead jobs or open parts one request may ask for. */
   static final int MAX_PAGE = 100;
 
@@ -55,6 +60,12 @@ final class Api {
 
   /** Jobs one bulk request acts on at most; the UI repeats it for the rest. */
   static final int BULK_MAX = 1_000;
+
+  /**
+   * Dead jobs after which a retry or purge of every queue's dead set stops (after the queue that
+   * reached it): the UI repeats it from the answer's {@code next} until no queue is left.
+   */
+  static final int DEAD_BULK_MAX = 1_000;
 
   /**
    * How long one request counts a jobs query: the page shows "≥ N" until a later poll finishes the
@@ -569,6 +580,13 @@ final class Api {
         page.jobs().stream().map(Documents::dead).toList());
   }
 
+  /**
+   * Retries or purges the dead sets of one queue or of every queue, in name order after {@code
+   * cursor} (the last queue a previous request did), until about {@link #DEAD_BULK_MAX} dead jobs
+   * are done: whole queues at a time, as DeadJobs.retryAll and purge take them, so one request does
+   * at most that plus one queue's dead set (bounded by deadJobsMaxSize), however many queues there
+   * are. A queue whose dead set fails is reported in {@code failed}, and the others go on.
+   */
   private Map<String, Object> deadAction(String action, Params params) {
     // Checked before the queues: with none (or a misspelt one) it would answer 200, count 0.
     if (!action.equals("retry") && !action.equals("purge")) {
@@ -576,12 +594,52 @@ final class Api {
           "no dead-set action '" + Params.clip(action) + "': use retry or purge");
     }
     String queue = knownQueueParam(params);
-    List<String> queues = queue != null ? List.of(queue) : queues();
+    String after = queueName(params, "cursor");
+    List<String> queues =
+        (queue != null ? List.of(queue) : queues())
+            .stream().filter(q -> after == null || q.compareTo(after) > 0).sorted().toList();
+    // Every queue's dead count in one round trip: only queues with dead jobs cost a call (a dead
+    // set of another type counts none and is left alone).
+    List<QueueCounts> counts = queues.isEmpty() ? List.of() : data.snapshot(queues).counts();
     long n = 0;
-    for (String q : queues) {
-      n += action.equals("retry") ? data.retryAllDead(q) : data.purgeDead(q);
+    long work = 0;
+    String last = null;
+    boolean more = false;
+    List<Object> failed = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i++) {
+      long dead = counts.get(i).dead();
+      if (dead == 0) {
+        continue;
+      }
+      if (work >= DEAD_BULK_MAX) {
+        more = true;
+        break;
+      }
+      String q = queues.get(i);
+      try {
+        n += action.equals("retry") ? data.retryAllDead(q) : data.purgeDead(q);
+      } catch (SpoolConnectionException e) {
+        throw e; // Redis unreachable: every queue would fail, one timeout after another
+      } catch (RuntimeException e) {
+        log.warn("dashboard: {} of the dead set of queue {} failed", action, q, e);
+        failed.add(object("queue", q, "error", e.getClass().getSimpleName()));
+      }
+      work += dead;
+      last = q;
     }
-    return object("action", action, "queue", queue, "count", n);
+    return object(
+        "action",
+        action,
+        "queue",
+        queue,
+        "count",
+        n,
+        "failed",
+        failed,
+        "next",
+        more ? last : null,
+        "more",
+        more);
   }
 
   private List<String> queues() {
@@ -604,12 +662,17 @@ final class Api {
   }
 
   private static String queueParam(Params params) {
-    String queue = params.string("queue");
+    return queueName(params, "queue");
+  }
+
+  /** A parameter that names a queue, checked as a queue name. */
+  private static String queueName(Params params, String name) {
+    String queue = params.string(name);
     if (queue != null) {
       try {
         Queues.validate(queue);
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("queue: " + e.getMessage());
+        throw ApiException.badRequest(name + ": " + e.getMessage());
       }
     }
     return queue;

@@ -15,6 +15,9 @@ import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +137,42 @@ class DashboardBrowserIT {
 
     await().atMost(WAIT).until(() -> shownState().equals("succeeded"));
     assertThat(state(id)).isEqualTo(State.SUCCEEDED);
+  }
+
+  @Test
+  void purgeAllOfTheDeadSetGoesOnRequestByRequestUntilEveryQueueIsDone() {
+    // 1 800 dead jobs in three queues, written straight into Redis (failing them takes too long):
+    // a request does about a thousand, whole queues at a time.
+    RedisClient client = RedisClient.create(redis.uri());
+    try {
+      RedisCommands<String, String> cli = client.connect().sync();
+      for (String queue : List.of("dead-a", "dead-b", "dead-c")) {
+        spool.enqueue(TestJobs.IDLE.withQueue(queue), noArgs); // the namespace lists the queue
+        cli.eval(
+            "for i = 1000, 1599 do"
+                + " redis.call('HSET', KEYS[1] .. i, 't', 'dash-idle', 'a', '{}', 'n', '0',"
+                + "  's', 'failed')"
+                + " redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + i, i) end",
+            ScriptOutputType.STATUS,
+            new String[] {
+              spool.namespace() + ":{" + queue + "}:job:",
+              spool.namespace() + ":{" + queue + "}:dead"
+            },
+            Long.toString(System.currentTimeMillis()));
+      }
+    } finally {
+      client.shutdown();
+    }
+    browser.get(dashboard.url() + "#/dead");
+    await().atMost(WAIT).until(() -> text("main").contains("1800 dead"));
+
+    click("button[data-action=dead-purge]");
+    click("button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> text("flash-message").equals("1800 purged"));
+    for (String queue : List.of("dead-a", "dead-b", "dead-c")) {
+      assertThat(spool.deadJobs().size(queue)).as(queue).isZero();
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.spool.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,20 +10,27 @@ import dev.spool.JobId;
 import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Spool;
+import dev.spool.SpoolConnectionException;
+import dev.spool.SpoolException;
 import dev.spool.State;
 import dev.spool.Unique;
 import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -147,30 +155,156 @@ class DashboardBulkIT {
   }
 
   @Test
-  void killAllAndDeleteAllActOnThePageTheyReadNotOnWholeStatuses() throws Exception {
-    try (SpoolRedis own = SpoolRedis.dedicated();
-        Spool onOwn = Spool.builder().redis(own.uri()).namespace(SpoolRedis.namespace()).build();
-        SpoolDashboard d = SpoolDashboard.builder().spool(onOwn).port(0).build().start()) {
-      RedisClient client = RedisClient.create(own.uri());
-      try {
-        RedisCommands<String, String> cli = client.connect().sync();
-        Http api = new Http(d.url());
-        // 20 waiting jobs with 100 KB of arguments each: 2 MB if read whole.
-        JsonNode big = JsonNodeFactory.instance.objectNode().put("text", "x".repeat(100_000));
-        List<JobId> ids = onOwn.enqueueAll(TestJobs.IDLE, Collections.nCopies(20, big));
+  void killAllAndDeleteAllActOnThePageTheyReadNotOnWholeStatuses() {
+    try (OwnRedis own = new OwnRedis()) {
+      // 20 waiting jobs with 100 KB of arguments each: 2 MB if read whole.
+      JsonNode big = JsonNodeFactory.instance.objectNode().put("text", "x".repeat(100_000));
+      List<JobId> ids = own.spool.enqueueAll(TestJobs.IDLE, Collections.nCopies(20, big));
 
-        long killBytes =
-            redisBytesSentFor(cli, () -> api.act("api/jobs/bulk/kill?queue=dash-idle"));
-        long deleteBytes =
-            redisBytesSentFor(cli, () -> api.act("api/jobs/bulk/delete?queue=dash-idle"));
+      long killBytes =
+          redisBytesSentFor(own.cli, () -> own.api.act("api/jobs/bulk/kill?queue=dash-idle"));
+      long deleteBytes =
+          redisBytesSentFor(own.cli, () -> own.api.act("api/jobs/bulk/delete?queue=dash-idle"));
 
-        ids.forEach(id -> assertThat(onOwn.statuses().find(id)).isEmpty());
-        // The page is read cut short in Redis (about 1 KB a job); nothing is read again whole.
-        assertThat(killBytes).as("bytes from Redis for Kill all").isLessThan(200_000);
-        assertThat(deleteBytes).as("bytes from Redis for Delete all").isLessThan(200_000);
-      } finally {
-        client.shutdown();
+      ids.forEach(id -> assertThat(own.spool.statuses().find(id)).isEmpty());
+      // The page is read cut short in Redis (about 1 KB a job); nothing is read again whole.
+      assertThat(killBytes).as("bytes from Redis for Kill all").isLessThan(200_000);
+      assertThat(deleteBytes).as("bytes from Redis for Delete all").isLessThan(200_000);
+    }
+  }
+
+  @Test
+  void retryAllOfEveryQueueWorksThroughABoundedPartPerRequestAndGoesOn() {
+    try (OwnRedis own = new OwnRedis()) {
+      for (String queue : List.of("dead-a", "dead-b", "dead-c")) {
+        own.deadJobs(queue, 600);
       }
+
+      JsonNode first = own.api.act("api/dead/retry").json();
+
+      // Whole queues, until about a thousand dead jobs are done: the two first, then the third.
+      assertThat(first.get("count").asLong()).as(first.toString()).isEqualTo(1_200);
+      assertThat(first.get("more").asBoolean()).isTrue();
+      assertThat(first.get("next").asText()).isEqualTo("dead-b");
+      JsonNode second = own.api.act("api/dead/retry?cursor=dead-b").json();
+      assertThat(second.get("count").asLong()).as(second.toString()).isEqualTo(600);
+      assertThat(second.get("more").asBoolean()).isFalse();
+      assertThat(second.get("next").isNull()).isTrue();
+      for (String queue : List.of("dead-a", "dead-b", "dead-c")) {
+        assertThat(own.spool.deadJobs().size(queue)).isZero();
+        assertThat(own.spool.monitor().counts(queue).ready()).isEqualTo(601);
+      }
+      assertError(own.api.act("api/dead/retry?cursor=a%20b"), 400, "cursor");
+    }
+  }
+
+  @Test
+  void aDeadSetKeyOfAnotherTypeStopsNoPurgeOfTheOtherQueues() {
+    try (OwnRedis own = new OwnRedis()) {
+      own.deadJobs("dead-a", 0);
+      own.cli.set(own.spool.namespace() + ":{dead-a}:dead", "garbage");
+      own.deadJobs("dead-b", 2);
+
+      Http.Reply purged = own.api.act("api/dead/purge");
+
+      assertThat(purged.status()).as(purged.body()).isEqualTo(200);
+      assertThat(purged.json().get("count").asLong()).isEqualTo(2);
+      assertThat(own.spool.deadJobs().size("dead-b")).isZero();
+    }
+  }
+
+  @Test
+  void aQueueWhoseDeadSetFailsIsReportedAndTheOthersAreDone() {
+    try (OwnRedis own = new OwnRedis()) {
+      own.deadJobs("dead-a", 2);
+      own.deadJobs("dead-b", 3);
+      // The first queue's purge fails (whatever the cause); Redis unreachable fails them all.
+      DashboardData failingFirst =
+          failing(
+              new SpoolData(own.spool),
+              "purgeDead",
+              queue -> queue.equals("dead-a") ? new SpoolException("boom") : null);
+      DashboardData unreachable =
+          failing(
+              new SpoolData(own.spool),
+              "purgeDead",
+              queue -> new SpoolConnectionException("down", null));
+
+      @SuppressWarnings("unchecked")
+      Map<String, Object> r =
+          (Map<String, Object>)
+              new Api(failingFirst, false)
+                  .handle("POST", List.of("dead", "purge"), Params.ofQuery(""));
+
+      assertThat(r.get("count")).isEqualTo(3L);
+      assertThat(r.get("failed").toString()).contains("dead-a", "SpoolException");
+      assertThat(own.spool.deadJobs().size("dead-a")).isEqualTo(2);
+      assertThat(own.spool.deadJobs().size("dead-b")).isZero();
+      assertThatThrownBy(
+              () ->
+                  new Api(unreachable, false)
+                      .handle("POST", List.of("dead", "purge"), Params.ofQuery("")))
+          .isInstanceOf(SpoolConnectionException.class);
+    }
+  }
+
+  /**
+   * The data, but whose {@code method} throws what {@code failure} gives for its first argument.
+   */
+  private static DashboardData failing(
+      DashboardData data, String method, Function<Object, RuntimeException> failure) {
+    return (DashboardData)
+        Proxy.newProxyInstance(
+            DashboardData.class.getClassLoader(),
+            new Class<?>[] {DashboardData.class},
+            (proxy, m, args) -> {
+              RuntimeException e = m.getName().equals(method) ? failure.apply(args[0]) : null;
+              if (e != null) {
+                throw e;
+              }
+              try {
+                return m.invoke(data, args);
+              } catch (InvocationTargetException t) {
+                throw t.getCause();
+              }
+            });
+  }
+
+  /** A Redis server of its own, with a dashboard on it, so that Redis's figures are its own. */
+  private static final class OwnRedis implements AutoCloseable {
+    final SpoolRedis redis = SpoolRedis.dedicated();
+    final Spool spool =
+        Spool.builder().redis(redis.uri()).namespace(SpoolRedis.namespace()).build();
+    final SpoolDashboard dashboard = SpoolDashboard.builder().spool(spool).port(0).build().start();
+    final RedisClient client = RedisClient.create(redis.uri());
+    final RedisCommands<String, String> cli = client.connect().sync();
+    final Http api = new Http(dashboard.url());
+
+    /**
+     * A queue with one waiting job and {@code n} dead ones, written straight into Redis (failing
+     * thousands of jobs takes too long).
+     */
+    void deadJobs(String queue, int n) {
+      spool.enqueue(TestJobs.IDLE.withQueue(queue), JsonNodeFactory.instance.objectNode());
+      cli.eval(
+          "for i = 1000, 999 + tonumber(ARGV[1]) do"
+              + " redis.call('HSET', KEYS[1] .. i, 't', 'dash-idle', 'a', '{}', 'n', '0',"
+              + "  's', 'failed')"
+              + " redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + i, i) end",
+          ScriptOutputType.STATUS,
+          new String[] {
+            spool.namespace() + ":{" + queue + "}:job:", spool.namespace() + ":{" + queue + "}:dead"
+          },
+          Integer.toString(n),
+          Long.toString(System.currentTimeMillis()));
+    }
+
+    @Override
+    public void close() {
+      client.shutdown();
+      dashboard.close();
+      spool.close();
+      redis.close();
     }
   }
 

@@ -156,12 +156,15 @@
     }
     async function run() {
       box.classList.remove("asking");
-      box.replaceChildren(el("span", { class: "muted" }, label + "…"));
+      const working = el("span", { class: "muted" }, label + "…");
+      box.replaceChildren(working);
       try {
-        const r = await action.run();
+        // An action of several requests says how far it got meanwhile.
+        const r = await action.run((sofar) => { working.textContent = label + "… " + sofar; });
         const message = action.done(r);
-        box.replaceChildren(notice(message));
-        flash(message, false);
+        const isError = Boolean(action.failed && action.failed(r));
+        box.replaceChildren(notice(message, isError));
+        flash(message, isError);
         if (onDone) onDone(r);
       } catch (e) {
         box.replaceChildren(button, notice(e.message, true));
@@ -558,6 +561,38 @@
 
   pages.dead = async function (params) {
     const queue = params.get("queue") || "";
+    const mine = generation;
+    // Retry all / Purge all: each request does about a thousand dead jobs (whole queues, in name
+    // order) and says where the next goes on; repeated until no queue is left, or the page is left.
+    function deadSweep(action, done) {
+      return {
+        name: "dead-" + action,
+        run: async (progress) => {
+          const total = { count: 0, failed: [], more: false };
+          let cursor = null;
+          do {
+            const q = new URLSearchParams();
+            if (queue) q.set("queue", queue);
+            if (cursor) q.set("cursor", cursor);
+            let r;
+            try {
+              r = await post("dead/" + action + (q.toString() ? "?" + q.toString() : ""));
+            } catch (e) {
+              if (total.count) e.message += " (after " + total.count + " " + done + ")";
+              throw e;
+            }
+            total.count += r.count;
+            total.failed.push(...r.failed.map((f) => f.queue));
+            total.more = r.more;
+            cursor = r.next;
+            if (r.more) progress(total.count + " " + done + " so far");
+          } while (total.more && mine === generation);
+          return total;
+        },
+        done: (t) => t.count + " " + done + (t.failed.length ? "; failed in " + t.failed.join(", ") + " (the server's log says why)" : ""),
+        failed: (t) => t.failed.length > 0,
+      };
+    }
     // Pages by cursor, as the jobs page: "older" carries the next page's cursor and how many came
     // before it; a deep page costs what the first does.
     const cursor = params.get("cursor");
@@ -570,7 +605,6 @@
       let page;
       try { page = await api("dead?" + q.toString()); } catch (e) { failed(e, drawn.json, (n) => { drawn.json = null; show(el("h1", {}, "Dead jobs"), n); }); return; }
       if (!changed(drawn, page)) return;
-      const scope = queue ? "?queue=" + encodeURIComponent(queue) : "";
       const rows = page.jobs.map((j) =>
         el("tr", { "data-id": j.id },
           el("td", {}, jobLink(j.id)), el("td", {}, j.type), el("td", { class: "num" }, j.attempt),
@@ -582,8 +616,8 @@
         el("section", { class: "card" },
           el("div", { class: "actions" }, el("span", { class: "muted" }, page.total + " dead"),
             READ_ONLY || page.total === 0 ? null : [
-              actionButton("Retry all", { name: "dead-retry", run: () => post("dead/retry" + scope), done: (r) => r.count + " retried" }, () => setTimeout(load, 300), true),
-              actionButton("Purge all", { name: "dead-purge", run: () => post("dead/purge" + scope), done: (r) => r.count + " purged" }, () => setTimeout(load, 300), true)]),
+              actionButton("Retry all", deadSweep("retry", "retried"), () => setTimeout(load, 300), true),
+              actionButton("Purge all", deadSweep("purge", "purged"), () => setTimeout(load, 300), true)]),
           page.jobs.length === 0 ? el("p", { class: "muted" }, "No dead jobs.") :
             el("div", { class: "scroll" }, el("table", { id: "dead" },
               el("thead", {}, el("tr", {}, ["id", "type", "attempt", "died", "arguments", "last error", ""].map((h) => el("th", { class: h === "arguments" ? "hide-narrow" : null }, h)))),
