@@ -205,7 +205,10 @@ final class StoreStatuses implements Statuses {
       ends.put(e.getKey(), e.getValue().cursor());
       e.getValue().numbers().forEach(n -> ids.add(new JobId(e.getKey(), n)));
     }
-    List<JobStatus> merged = load(ids, q.clipChars());
+    // Up to `size` from every queue: merged as read cut short (their times are all the merge
+    // needs), so that a page over many queues reads whole only the statuses it shows.
+    boolean several = ids.size() > size;
+    List<JobStatus> merged = load(ids, several ? MERGE_CLIP_CHARS : q.clipChars());
     List<JobStatus> taken = mergeByHeads(merged, size);
     Map<String, Long> next = new TreeMap<>(positions);
     for (String queue : ends.keySet()) {
@@ -220,7 +223,10 @@ final class StoreStatuses implements Statuses {
     boolean over =
         queues.stream()
             .allMatch(name -> next.getOrDefault(name, QueryStep.FROM_NEWEST) == QueryStep.END);
-    return new StatusPage(taken, over ? null : QueryCursor.page(fingerprint, next));
+    // A status deleted or pruned between the two reads is left out of this page.
+    List<JobStatus> shown =
+        several ? load(taken.stream().map(JobStatus::id).toList(), q.clipChars()) : taken;
+    return new StatusPage(shown, over ? null : QueryCursor.page(fingerprint, next));
   }
 
   List<JobStatus> list(StatusQuery q) {

@@ -225,6 +225,32 @@ class StatusQueryFaultsIT {
     assertThat(sent).as("bytes Redis sent for the page").isLessThan(1_000_000);
   }
 
+  /**
+   * A page over many queues gathers up to a page from each to merge them: read whole, 20 queues of
+   * 10 KB statuses made a page of 50 cost 10 MB. Merged as read cut short, it costs its own 50.
+   */
+  @Test
+  void aPageAcrossManyQueuesReadsOnlyItsOwnStatusesWhole() {
+    String text = "x".repeat(10_000);
+    for (int i = 0; i < 20; i++) {
+      JobType<Big> big = JobType.of("big", Big.class).withQueue("q" + i);
+      f.spool.enqueueAll(big, java.util.Collections.nCopies(50, new Big(text)));
+    }
+    StatusQuery all = f.spool.statuses().where(State.QUEUED).limit(50);
+    List<JobId> expected = all.list().stream().map(JobStatus::id).toList();
+    var raw = f.redis();
+    long before = netOutputBytes(raw);
+
+    StatusPage page = all.page(null);
+
+    long sent = netOutputBytes(raw) - before;
+    assertThat(page.statuses()).extracting(JobStatus::id).isEqualTo(expected);
+    assertThat(page.statuses())
+        .allSatisfy(s -> assertThat(s.raw().values()).anyMatch(v -> v.contains(text)));
+    assertThat(page.next()).isNotNull();
+    assertThat(sent).as("bytes Redis sent for the page").isLessThan(1_500_000);
+  }
+
   private static long netOutputBytes(io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
     return raw.info("stats")
         .lines()
