@@ -1,6 +1,7 @@
 package dev.spool.spring;
 
 import dev.spool.Spool;
+import dev.spool.Worker;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -25,7 +26,11 @@ public class SpoolHealthAutoConfiguration {
         spool.monitor(),
         () -> {
           SpoolWorkerLifecycle lifecycle = worker.getIfAvailable();
-          return lifecycle == null ? null : lifecycle.worker();
+          if (lifecycle == null) {
+            return null;
+          }
+          Worker running = lifecycle.worker();
+          return running != null ? running : lifecycle.workerStoppedByItself();
         },
         properties.getHealth().getDeadGrowthThreshold(),
         properties.getHealth().getTimeout());

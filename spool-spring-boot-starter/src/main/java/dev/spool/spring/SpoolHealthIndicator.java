@@ -19,9 +19,10 @@ import org.springframework.boot.actuate.health.Status;
 
 /**
  * Spool's health: DOWN when Redis cannot be read, or does not answer within the health timeout, or
- * this application's worker node is not registered alive; {@link #DEAD_JOBS_GROWING} when the dead
- * sets grew by more than the threshold since the last check (if one is set); else UP. Details: the
- * dead jobs per queue and their growth. One counts call per queue per check.
+ * this application's worker node is not registered alive or stopped by itself; {@link
+ * #DEAD_JOBS_GROWING} when the dead sets grew by more than the threshold since the last check (if
+ * one is set); else UP. Details: the dead jobs per queue and their growth. One counts call per
+ * queue per check.
  */
 public class SpoolHealthIndicator extends AbstractHealthIndicator {
   /** Dead jobs grew beyond {@code spool.health.dead-growth-threshold} since the last check. */
@@ -35,6 +36,7 @@ public class SpoolHealthIndicator extends AbstractHealthIndicator {
   private long lastDead = -1;
 
   /**
+   * @param worker the application's worker node, running or stopped by itself; null if none
    * @param timeout how long a check waits for Redis before reporting DOWN (a Redis that hangs would
    *     otherwise hold the health endpoint for the whole command timeout)
    */
@@ -86,6 +88,15 @@ public class SpoolHealthIndicator extends AbstractHealthIndicator {
     }
     builder.withDetail("dead", reading.deadByQueue()).withDetail("deadGrowth", growth);
     Worker w = worker.get();
+    if (w != null && w.whenStopped().isDone()) {
+      // Stopped by itself: another instance took its name (and is alive under it).
+      builder
+          .down()
+          .withDetail("node", w.name())
+          .withDetail("nodeRegistered", false)
+          .withDetail("error", "the worker node stopped by itself: another instance took its name");
+      return;
+    }
     if (w != null) {
       boolean registered =
           reading.nodes().stream().anyMatch(n -> n.name().equals(w.name()) && n.alive());

@@ -267,6 +267,21 @@ public class SpoolProperties {
      */
     private boolean platformThreads;
 
+    /**
+     * Exit the application (status 1, as spool worker does) when the worker stops by itself:
+     * another instance took its name while this one was presumed dead (no heartbeat reached Redis
+     * for a lease). With false the application goes on without its worker.
+     */
+    private boolean exitOnNameLost = true;
+
+    public boolean isExitOnNameLost() {
+      return exitOnNameLost;
+    }
+
+    public void setExitOnNameLost(boolean exitOnNameLost) {
+      this.exitOnNameLost = exitOnNameLost;
+    }
+
     public boolean isPlatformThreads() {
       return platformThreads;
     }

@@ -1,21 +1,32 @@
 package dev.spool.spring;
 
 import dev.spool.Spool;
+import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the application's worker node once every bean is ready, and stops it gracefully (running
  * jobs finish up to the shutdown timeout, the rest go back to their queue) in the context's
  * shutdown phase, before the beans its handlers use are destroyed.
+ *
+ * <p>A node that stops by itself (another instance took its name while this one was presumed dead,
+ * see {@link Worker#whenStopped()}) runs no more jobs: the application then exits with {@link
+ * #EXIT_WORKER_STOPPED}, as {@code spool worker} does, unless spool.worker.exit-on-name-lost is
+ * false.
  */
-public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
+public class SpoolWorkerLifecycle
+    implements SmartLifecycle, DisposableBean, ApplicationContextAware {
   /**
    * Between the web server's two phases: started after the web server started ({@code DEFAULT_PHASE
    * - 2048}), so that a web server that cannot start (its port in use) stops the application before
@@ -23,6 +34,9 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
    * so that requests in flight can still enqueue, and before the web server stops.
    */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
+  /** The exit status of an application whose worker stopped by itself: {@code spool worker}'s. */
+  public static final int EXIT_WORKER_STOPPED = 1;
 
   private static final Logger log = LoggerFactory.getLogger(SpoolWorkerLifecycle.class);
 
@@ -33,6 +47,11 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
   private volatile Worker worker;
   private String defaultName;
   private KeepAliveThread keepAlive;
+  private volatile Worker stoppedByItself;
+  private ApplicationContext context;
+
+  /** Ends the JVM with a status once the context is closed: System.exit, but in tests. */
+  IntConsumer exit = System::exit;
 
   /**
    * @param handlers the handler beans by bean name, one per job type
@@ -119,6 +138,61 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
         handlers.size(),
         worker.concurrency());
     listeners.forEach(l -> l.started(worker));
+    Worker started = worker;
+    started.whenStopped().whenComplete((summary, e) -> onStopped(started, summary, e));
+  }
+
+  @Override
+  public void setApplicationContext(ApplicationContext context) {
+    this.context = context;
+  }
+
+  /**
+   * The node stopped, by {@link #stop()} (nothing to do) or by itself: another instance took its
+   * name. The application would otherwise go on as if it ran jobs, and a worker process
+   * (web-application-type=none) would stay up for nothing, its keep-alive thread held.
+   */
+  private void onStopped(Worker stopped, StopSummary summary, Throwable error) {
+    String name;
+    KeepAliveThread k;
+    synchronized (this) {
+      if (worker != stopped) {
+        return; // stop() took it first: the application is stopping
+      }
+      worker = null;
+      stoppedByItself = stopped;
+      name = defaultName;
+      defaultName = null;
+      k = keepAlive;
+      keepAlive = null;
+    }
+    boolean exits = properties.isExitOnNameLost() && context != null;
+    log.error(
+        "Spool worker '{}' stopped by itself: another instance took its name while this one was"
+            + " presumed dead (no heartbeat reached Redis for {} ms, spool.worker.lease), and two"
+            + " live nodes must not share a name. It runs no more jobs ({}); {}",
+        stopped.name(),
+        properties.getLease().toMillis(),
+        error != null
+            ? "its stop failed: " + error
+            : summary.finished() + " finished, " + summary.handedBack() + " handed back",
+        exits
+            ? "the application exits with status "
+                + EXIT_WORKER_STOPPED
+                + " (spool.worker.exit-on-name-lost=false would keep it up without its worker)"
+            : "the application goes on without it (spool.worker.exit-on-name-lost=false)");
+    if (name != null) {
+      DefaultWorkerNames.release(name);
+    }
+    if (k != null) {
+      k.release();
+    }
+    if (exits) {
+      // Not on this thread, the node's own: closing the context stops the beans in order.
+      Thread.ofPlatform()
+          .name("spool-exit-" + stopped.name())
+          .start(() -> exit.accept(SpringApplication.exit(context, () -> EXIT_WORKER_STOPPED)));
+    }
   }
 
   /**
@@ -224,5 +298,13 @@ public class SpoolWorkerLifecycle implements SmartLifecycle, DisposableBean {
   /** The running worker node, or null when stopped. */
   public Worker worker() {
     return worker;
+  }
+
+  /**
+   * The worker node if it stopped by itself (another instance took its name), else null: the health
+   * indicator reports DOWN then.
+   */
+  public Worker workerStoppedByItself() {
+    return stoppedByItself;
   }
 }
