@@ -276,11 +276,13 @@ final class Api {
 
   /**
    * A page by cursor and a count within {@link #COUNT_BUDGET}: {@code countCursor} (the previous
-   * answer's) goes on with a count still in progress instead of starting over.
+   * answer's) goes on with a count still in progress instead of starting over; {@code count=false}
+   * counts nothing (the client keeps a complete count until the data changes).
    */
   private Map<String, Object> jobs(Params params) {
     JobFilter filter = filter(params);
     int limit = params.integer("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    boolean counting = params.bool("count", true);
     if (params.string("offset") != null) {
       throw ApiException.badRequest(
           "offset is not taken: jobs pages go by cursor (pass the previous page's next)");
@@ -289,19 +291,19 @@ final class Api {
     StatusCount count;
     try {
       page = data.jobs(filter, params.string("cursor"), limit);
-      count = data.countJobs(filter, COUNT_BUDGET, params.string("countCursor"));
+      count = counting ? data.countJobs(filter, COUNT_BUDGET, params.string("countCursor")) : null;
     } catch (IllegalArgumentException e) { // a malformed cursor, quoted: cut like other quotes
       throw ApiException.badRequest(clipped(e.getMessage()));
     }
     return object(
         "total",
-        count.counted(),
+        count == null ? null : count.counted(),
         "totalComplete",
-        count.complete(),
+        count == null ? null : count.complete(),
         "totalDisplay",
-        count.display(),
+        count == null ? null : count.display(),
         "countCursor",
-        count.cursor(),
+        count == null ? null : count.cursor(),
         "limit",
         limit,
         "next",

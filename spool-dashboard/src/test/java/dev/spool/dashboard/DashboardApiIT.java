@@ -327,6 +327,20 @@ class DashboardApiIT {
   }
 
   @Test
+  void aJobsPageWithoutItsCountCountsNothing() {
+    spool.enqueueAll(TestJobs.IDLE, List.of(noArgs, noArgs));
+
+    JsonNode page = http.get("api/jobs?queue=dash-idle&count=false").json();
+
+    assertThat(page.get("jobs")).hasSize(2);
+    assertThat(page.get("total").isNull()).as(page.toString()).isTrue();
+    assertThat(page.get("totalDisplay").isNull()).isTrue();
+    assertThat(page.get("countCursor").isNull()).isTrue();
+    assertThat(http.get("api/jobs?count=true").json().get("total").asLong()).isEqualTo(2);
+    assertError(http.get("api/jobs?count=maybe"), 400, "count must be true or false");
+  }
+
+  @Test
   void aJobPageHoldsEverythingOfItsStatus() throws Exception {
     worker = jobs.start(spool.worker("node-a"));
     JobId id =

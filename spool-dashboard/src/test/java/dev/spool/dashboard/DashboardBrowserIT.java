@@ -176,6 +176,64 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aCompletedCountIsKeptAndCountedAgainOnlyWhenTheDataChanges() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    browser.get(dashboard.url());
+    await().atMost(WAIT).until(() -> text("main").contains("Overview"));
+    // Jobs answers as for a history of millions, whose count takes two requests ("≥ 12000",
+    // then the whole of it); api/live, and so the data stamp, come from Redis. Every range the
+    // page shows is recorded, however briefly.
+    browser.executeScript(
+        "const real = window.fetch;"
+            + "window.jobsAsked = []; window.ranges = []; window.fullTotal = 2345678;"
+            + "const json = (doc) => Promise.resolve(new Response(JSON.stringify(doc),"
+            + " {status: 200, headers: {'Content-Type': 'application/json'}}));"
+            + "const job = {id: 'dash-idle:1', queue: 'dash-idle', state: 'queued',"
+            + " name: 'dash-idle', attempt: 0, progress: 0, node: null, killRequested: false,"
+            + " args: '{}', lastError: null, recordedAt: null, updatedAt: null};"
+            + "window.fetch = (url, options) => {"
+            + " if (!String(url).startsWith('api/jobs?')) return real(url, options);"
+            + " window.jobsAsked.push(String(url));"
+            + " const p = new URLSearchParams(String(url).split('?')[1]);"
+            + " const page = {limit: 50, next: null, jobs: [job]};"
+            + " if (p.get('count') === 'false') return json(Object.assign(page, {total: null,"
+            + "  totalComplete: null, totalDisplay: null, countCursor: null}));"
+            + " if (!p.get('countCursor')) return json(Object.assign(page, {total: 12000,"
+            + "  totalComplete: false, totalDisplay: '≥ 12000', countCursor: 'c1'}));"
+            + " return json(Object.assign(page, {total: window.fullTotal, totalComplete: true,"
+            + "  totalDisplay: String(window.fullTotal), countCursor: null})); };"
+            + "new MutationObserver(() => {"
+            + " const r = document.getElementById('jobs-range');"
+            + " const t = r ? r.textContent : '';"
+            + " if (t && t !== window.ranges[window.ranges.length - 1]) window.ranges.push(t);"
+            + "}).observe(document.getElementById('main'),"
+            + " {childList: true, subtree: true, characterData: true});");
+    browser.executeScript("location.hash = '#/jobs?queue=dash-idle';");
+    await().atMost(WAIT).until(() -> text("jobs-range").equals("1–1 of 2345678"));
+
+    // The data changes (a job is enqueued): counted again, the count in hand shown meanwhile.
+    browser.executeScript("window.fullTotal = 2345679;");
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    await().atMost(WAIT).until(() -> text("jobs-range").equals("1–1 of 2345679"));
+
+    List<?> ranges = (List<?>) browser.executeScript("return window.ranges;");
+    List<?> afterTheCount = ranges.subList(ranges.indexOf("1–1 of 2345678"), ranges.size());
+    assertThat(afterTheCount)
+        .as("ranges shown: " + ranges)
+        .noneMatch(r -> r.toString().contains("≥"));
+    // And while the data stays as it is, the jobs are not counted again.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                String.valueOf(
+                        browser.executeScript(
+                            "return window.jobsAsked[window.jobsAsked.length - 1];"))
+                    .contains("count=false"));
+    assertThat(text("jobs-range")).isEqualTo("1–1 of 2345679");
+  }
+
+  @Test
   void aRunningJobIsKilledFromItsPage() {
     worker = jobs.start(spool.worker("node-1"));
     JobId id = spool.enqueue(TestJobs.BLOCK, noArgs);

@@ -368,6 +368,11 @@
     const cursor = params.get("cursor");
     const shown = Number(params.get("shown") || 0);
     let countCursor = null; // a count still in progress goes on from here on the next poll
+    // The last complete count, shown until a count begun later completes: a count of millions
+    // takes several polls, and starting one on each refresh showed "≥ 12000" climbing for ever.
+    let counted = null;
+    let countedStamp; // the data stamp when the count in hand (or in progress) began
+    let recount = false; // an action on this page changed the jobs
     const query = new URLSearchParams();
     for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
       for (const v of params.getAll(k)) if (v) query.append(k, v);
@@ -398,11 +403,17 @@
     const bulk = el("div", { class: "actions" });
     // Per bulk action, where its next press goes on (the answer's next) while more may match.
     const bulkNext = {};
-    async function load() {
+    // stamp: the data stamp, when the refresh comes from a look at it (see tick).
+    async function load(stamp) {
       if (main.querySelector(".asking")) return;
+      // Counted again only when the data changed since the count in hand began, or after an
+      // action here; otherwise the page is read without a count.
+      const starting = countCursor === null && (counted === null || recount || (stamp !== undefined && stamp !== countedStamp));
+      const counting = countCursor !== null || starting;
       const q = new URLSearchParams(query);
       if (cursor) q.set("cursor", cursor);
       if (countCursor) q.set("countCursor", countCursor);
+      if (!counting) q.set("count", "false");
       q.set("limit", limit);
       let page;
       try {
@@ -411,8 +422,19 @@
         failed(e, drawn.json, (n) => { drawn.json = null; listing.replaceChildren(n); bulk.replaceChildren(); });
         return;
       }
-      countCursor = page.countCursor;
-      if (!changed(drawn, page)) return;
+      if (starting) {
+        countedStamp = stamp;
+        recount = false;
+      }
+      if (counting) {
+        countCursor = page.countCursor;
+        if (page.totalComplete) counted = { total: page.total, display: page.totalDisplay };
+      }
+      // The count in hand, or the one in progress while there is none or it has gone past it.
+      const count = counting && !page.totalComplete && (counted === null || page.total > counted.total) ?
+        { total: page.total, display: page.totalDisplay, complete: false } :
+        { total: counted.total, display: counted.display, complete: true };
+      if (!changed(drawn, [page.jobs, page.next, count])) return;
       const rows = page.jobs.map((j) =>
         el("tr", { "data-id": j.id },
           el("td", {}, jobLink(j.id)),
@@ -425,16 +447,16 @@
       const { older, newest } = keysetLinks(params, page, shown);
       const pager = el("div", { class: "pager" },
         cursor ? el("a", { href: "#/jobs?" + newest.toString() }, "← newest") : null,
-        el("span", { class: "muted", id: "jobs-range" }, page.jobs.length === 0 ? (cursor ? "no more jobs" : "no jobs match") : (shown + 1) + "–" + (shown + page.jobs.length) + " of " + page.totalDisplay),
+        el("span", { class: "muted", id: "jobs-range" }, page.jobs.length === 0 ? (cursor ? "no more jobs" : "no jobs match") : (shown + 1) + "–" + (shown + page.jobs.length) + " of " + count.display),
         page.next && page.jobs.length > 0 ? el("a", { href: "#/jobs?" + older.toString(), id: "jobs-older" }, "older →") : null);
       listing.replaceChildren(
         el("div", { class: "scroll" }, el("table", { id: "jobs" },
           el("thead", {}, el("tr", {}, ["id", "state", "job", "arguments", "progress", "last error", "updated"].map((h) => el("th", { class: h === "progress" || h === "last error" ? "hide-narrow" : null }, h)))),
           el("tbody", {}, rows))),
         pager);
-      if (!READ_ONLY && page.total > 0) {
-        const more = page.total > 1000 || !page.totalComplete ? " (1000 at a time: repeat to go on)" : "";
-        bulk.replaceChildren(el("span", { class: "muted" }, "All " + page.totalDisplay + " matching" + more + ":"),
+      if (!READ_ONLY && count.total > 0) {
+        const more = count.total > 1000 || !count.complete ? " (1000 at a time: repeat to go on)" : "";
+        bulk.replaceChildren(el("span", { class: "muted" }, "All " + count.display + " matching" + more + ":"),
           ...["retry", "kill", "delete"].map((a) => actionButton(a[0].toUpperCase() + a.slice(1) + " all", {
             name: "bulk-" + a,
             run: () => {
@@ -448,6 +470,7 @@
           }, (r) => {
             // A repeat goes on after the jobs this one examined; after the last, it starts again.
             bulkNext[a] = r.more ? r.next : null;
+            recount = true;
             load();
           }, true)));
       } else {
@@ -725,9 +748,9 @@
   // A page's refresh, remembering when it last succeeded and whether the last one failed.
   function tracked(page) {
     const t = { onChange: page.onChange, pending: page.pending, refreshedAt: Date.now(), failed: false };
-    t.refresh = async function () {
+    t.refresh = async function (stamp) {
       try {
-        await page.refresh();
+        await page.refresh(stamp);
         t.failed = false;
         t.refreshedAt = Date.now();
       } catch (e) {
@@ -824,7 +847,7 @@
         // Lists re-read when the shared overview's stamp changed, or every LIST_REFRESH_MS.
         const s = await api("live");
         const due = Date.now() - page.refreshedAt >= LIST_REFRESH_MS;
-        if ((lastStamp !== null && s.stamp !== lastStamp) || due) await page.refresh();
+        if ((lastStamp !== null && s.stamp !== lastStamp) || due) await page.refresh(s.stamp);
         lastStamp = s.stamp;
       }
       if (page === current || current === null) connected();
