@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,13 +10,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stop; a second one {@linkplain #forced() forces} it (runs the {@linkplain #onForce force
  * action}); a third exits at once. Where SIGINT cannot be handled (see {@link SigintHandler}), and
  * for SIGTERM, a shutdown hook requests the stop and then waits until the command says it has
- * {@linkplain #finished() finished} (bounded), so its summary is printed before the JVM exits.
+ * {@linkplain #finished() finished} (bounded by the command's own figures), so that its stop runs
+ * to its end and its summary is printed before the JVM exits.
  */
 final class StopSignal {
   /** The exit code of a stop forced by a second Ctrl-C: 128 + SIGINT, as the shell reports it. */
   static final int EXIT_FORCED = 130;
 
-  private static final long FINISH_BOUND_SECONDS = 60;
+  /**
+   * How long the shutdown hook waits for a command that names no bound of its own: one with nothing
+   * to hand back, whose summary takes moments.
+   */
+  static final Duration DEFAULT_FINISH_BOUND = Duration.ofSeconds(60);
 
   /**
    * Whether commands handle SIGINT themselves: set by {@link Main}, the process's own entry point.
@@ -28,15 +34,28 @@ final class StopSignal {
   private final AtomicInteger ctrlCs = new AtomicInteger();
   private volatile boolean byUser;
   private volatile Runnable forceAction = () -> {};
+  private Duration finishBound = DEFAULT_FINISH_BOUND;
   private Thread hook;
   private SigintHandler sigint;
   private SigintHandler sigterm;
 
   /**
    * Handles Ctrl-C (SIGINT) here and adds a shutdown hook (SIGTERM, and SIGINT where it cannot be
-   * handled here). {@link #uninstall()} undoes both.
+   * handled here) that waits up to {@link #DEFAULT_FINISH_BOUND} for the command to finish. {@link
+   * #uninstall()} undoes both.
    */
   StopSignal install(String name) {
+    return install(name, DEFAULT_FINISH_BOUND);
+  }
+
+  /**
+   * As {@link #install(String)}, the shutdown hook waiting up to {@code finishBound} for the
+   * command to finish: the JVM halts once the hook returns, cutting off whatever the command still
+   * does, so a command whose stop may take long (a worker's shutdown timeout) bounds it by its own
+   * figures.
+   */
+  StopSignal install(String name, Duration finishBound) {
+    this.finishBound = finishBound;
     hook = new Thread(this::onShutdown, name);
     Runtime.getRuntime().addShutdownHook(hook);
     if (handlesCtrlC) {
@@ -154,14 +173,26 @@ final class StopSignal {
     }
   }
 
-  private void onShutdown() {
+  /** How long the shutdown hook waits for the command to finish. */
+  Duration finishBound() {
+    return finishBound;
+  }
+
+  /** The shutdown hook's work (SIGTERM): requests the stop, waits for the command to finish. */
+  void onShutdown() {
     if (finished.getCount() == 0) {
       return;
     }
     byUser = true;
     requested.countDown();
+    long nanos;
     try {
-      finished.await(FINISH_BOUND_SECONDS, TimeUnit.SECONDS);
+      nanos = finishBound.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE; // centuries: as good as unbounded
+    }
+    try {
+      finished.await(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -136,6 +136,15 @@ public final class WorkerCommand extends ClientCommand {
   /** {@code SPOOL_CLASSPATH}, as {@code bin/spool} put it on the class path. For tests. */
   String handlerClassPath = System.getenv("SPOOL_CLASSPATH");
 
+  /**
+   * How long a stop may go on writing outcomes once the handlers ended or were handed back, at
+   * most: "for up to 10 s more", says {@link Worker#stop(Duration)}.
+   */
+  static final Duration STOP_OUTCOMES_BOUND = Duration.ofSeconds(10);
+
+  /** Beyond the stop's own figures, for the summary and what may be slow on a loaded machine. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
   private final StopSignal stop = new StopSignal();
   private volatile Worker running;
   private List<JobHandlers> handlers;
@@ -143,6 +152,26 @@ public final class WorkerCommand extends ClientCommand {
   /** Stops the node as Ctrl-C would: for tests. */
   void stop() {
     stop.request();
+  }
+
+  /**
+   * How long a SIGTERM's shutdown hook waits for the stop before the JVM halts: the stop's worst
+   * case, with Redis away: the shutdown timeout for the running handlers, a command timeout for the
+   * hand-back, the outcomes' bound, a command timeout for leaving the registry; and a margin. A
+   * fixed 60 s halted the JVM in the middle of a longer --shutdown-timeout: running handlers were
+   * cut off unhanded back, and the stop's summary was never printed.
+   */
+  Duration stopBound() {
+    Duration commandTimeout = Spool.Builder.DEFAULT_COMMAND_TIMEOUT; // the CLI sets no other
+    return shutdownTimeout
+        .plus(commandTimeout.multipliedBy(2))
+        .plus(STOP_OUTCOMES_BOUND)
+        .plus(STOP_MARGIN);
+  }
+
+  /** How long the shutdown hook installed for the running node waits for it: for tests. */
+  Duration sigtermWait() {
+    return stop.finishBound();
   }
 
   /** Whether the node has started and not stopped yet. */
@@ -255,7 +284,7 @@ public final class WorkerCommand extends ClientCommand {
       }
       handlerNames.add(className);
     }
-    stop.install("spool-worker-stop");
+    stop.install("spool-worker-stop", stopBound());
     try {
       Worker worker = builder.start();
       running = worker;

@@ -79,6 +79,24 @@ class WorkerCommandIT {
     assertThat(spool.deadJobs().size("default")).isEqualTo(1);
   }
 
+  /**
+   * SIGTERM's shutdown hook waited at most 60 s for the stop whatever --shutdown-timeout said: the
+   * JVM then halted while running handlers still had time, cutting them off without handing their
+   * jobs back, and the stop's summary was never printed.
+   */
+  @Test
+  void sigtermWaitsForTheWholeShutdownTimeoutAndThenSome() throws Exception {
+    Cli.Background worker = cli.worker("--name", "patient", "--shutdown-timeout", "2m");
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.command().isRunning());
+
+    assertThat(worker.command().sigtermWait())
+        .isGreaterThanOrEqualTo(
+            Duration.ofMinutes(2) // the running handlers' time
+                .plus(WorkerCommand.STOP_OUTCOMES_BOUND) // writing their outcomes
+                .plus(Spool.Builder.DEFAULT_COMMAND_TIMEOUT)); // a call Redis may not answer
+    worker.stop().ok();
+  }
+
   @Test
   void noKeepSucceededDeletesJobsAsTheySucceed() throws Exception {
     List<JobId> ids = new ArrayList<>();
