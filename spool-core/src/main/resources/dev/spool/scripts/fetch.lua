@@ -302,7 +302,6 @@ end
 
 local out = {}
 local started = {}
-local leased = {} -- "<id> <attempt> <recorded>" of each started job, for the receipt
 for _, id in ipairs(ids) do
   local key = prefix .. id
   local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
@@ -343,7 +342,6 @@ for _, id in ipairs(ids) do
         if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
         if job[14] then redis.call('HDEL', key, 'rr') end
         started[#started + 1] = id
-        if receipt ~= '' then leased[#leased + 1] = id .. ' ' .. job[4] .. ' ' .. (job[6] or '0') end
         out[#out + 1] = id
         out[#out + 1] = job[2]
         out[#out + 1] = job[3]
@@ -363,8 +361,8 @@ end
 restateAll(qp, started, 'queued', 'started')
 zaddAll(KEYS[3], deadline, started, qp)
 -- pcall: a receipt not kept (at maxmemory) only leaves these jobs to their lease, as before.
-if #leased > 0 then
-  redis.pcall('SET', receiptKey, receipt .. '|' .. table.concat(leased, ' '), 'PX', leaseMs)
+if receipt ~= '' and #started > 0 then
+  redis.pcall('SET', receiptKey, receipt .. '|' .. table.concat(started, ' '), 'PX', leaseMs)
 end
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).

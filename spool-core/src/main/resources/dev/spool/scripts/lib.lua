@@ -953,11 +953,12 @@ end
 -- reset, so that the queued job does not show a half-done run as its own. A job whose kill was
 -- requested ('krq') ends killed instead, `why` its error's message, its batch part reported to its
 -- batch as failed. Returns 'released', 'killed', or nil when the node no longer holds this attempt
--- of the job (holdsAttempt); its concurrency slot, if any, is freed (the caller then wakes a
--- limited queue once: wakeIfLimited).
+-- of the job (holdsAttempt; with `attempt` nil, whichever attempt it holds); its concurrency slot,
+-- if any, is freed (the caller then wakes a limited queue once: wakeIfLimited).
 local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, partDone, state, why)
   local key = prefix .. id
   local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
+  if attempt == nil and job then attempt, recorded = job[3] or '0', job[10] or '0' end
   if not holdsAttempt(job, job and job[10], node, attempt, recorded) then return nil end
   redis.call('ZREM', qp .. 'active', id)
   freeSlot(qp, id, job[9])
@@ -983,8 +984,8 @@ local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, pa
 end
 
 -- A fetch's receipt, as a node sends it ("<instance>|<call>": the node's run and a number its
--- calls count up) or as fetch keeps it in {q}:receipt:<node> (then "|<id> <attempt> <recorded>
--- ..." follows, the jobs the call leased): {instance, call, jobs}, or nil for anything else.
+-- calls count up) or as fetch keeps it in {q}:receipt:<node> (then "|<id> <id> ..." follows, the
+-- jobs the call leased): {instance, call, jobs}, or nil for anything else.
 local function parseReceipt(v)
   if type(v) ~= 'string' then return nil end
   local instance, call, jobs = string.match(v, '^([^|]+)|(%d+)(.*)$')

@@ -9,8 +9,8 @@
   job's status   ARGV[5] type of the internal job that reports a batch part's end
   ARGV[6] the unanswered call's receipt ("<node instance>|<call number>", see fetch.lua)
   ARGV[7] the node's lease (ms): how long the receipt is kept
-  The call's jobs are those fetch kept in {q}:receipt:<node> under this receipt. Each one the node
-  still holds (that attempt, started on this node: holdsAttempt) goes back to the head of its
+  The call's jobs are those fetch kept in {q}:receipt:<node> under this receipt. Each one still
+  started on this node goes back to the head of its
   queue as release.lua hands jobs back, its run archived as 'not delivered'; one whose kill was
   requested ends killed. The receipt is then kept as reclaimed (no jobs), so that the call, if it
   has yet to run (sent before and read after this one), leases nothing. A receipt kept for a
@@ -26,11 +26,13 @@ if kept and kept.instance == mine.instance and kept.call > mine.call then return
 local released, killed, freed = 0, 0, false
 if kept and kept.instance == mine.instance and kept.call == mine.call then
   local why = 'killed on request; node \'' .. node .. '\' never got the answer that leased it'
-  local f = {}
-  for word in string.gmatch(kept.jobs, '%S+') do f[#f + 1] = word end
+  local ids = {}
+  for id in string.gmatch(kept.jobs, '%S+') do ids[#ids + 1] = id end
   -- Last first: each goes to the head, so the queue gets them back in the order fetch took them.
-  for i = #f - 2 - (#f % 3), 1, -3 do
-    local outcome = handBack(qp, prefix, node, f[i], f[i + 1], f[i + 2], now, ARGV[4], ARGV[5],
+  -- Whichever attempt it holds: this node has made no later call of the queue since, and a job
+  -- reaped meanwhile is no longer started here.
+  for i = #ids, 1, -1 do
+    local outcome = handBack(qp, prefix, node, ids[i], nil, nil, now, ARGV[4], ARGV[5],
       'not delivered', why)
     if outcome then freed = true end
     if outcome == 'released' then released = released + 1 end

@@ -357,7 +357,9 @@ public final class ScriptsCommand implements Callable<Integer> {
                 Integer.toString(batch),
                 Long.toString(EXPIRY_SECONDS),
                 q.dueChannel(),
-                RedisJobStore.BATCH_PART_DONE);
+                RedisJobStore.BATCH_PART_DONE,
+                // as a worker sends it (a baseline that keeps no receipts ignores it)
+                "bench-" + v.name() + "|" + turn);
         int n = got.size() / 9;
         // full batches only: the last, short one would weigh its fixed cost on fewer jobs
         times.called(v.fetchSha(), "fetch|" + v.name(), n, n == batch);
