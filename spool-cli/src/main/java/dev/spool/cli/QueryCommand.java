@@ -3,8 +3,10 @@ package dev.spool.cli;
 import dev.spool.JobStatus;
 import dev.spool.Spool;
 import dev.spool.State;
+import dev.spool.StatusCount;
 import dev.spool.StatusQuery;
 import dev.spool.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,8 +96,20 @@ public final class QueryCommand extends ClientCommand {
       description = "Skip the first N (default: ${DEFAULT-VALUE}).")
   long offset;
 
-  @Option(names = "--count", description = "Print how many statuses match, not the statuses.")
+  @Option(
+      names = "--count",
+      description =
+          "Print how many statuses match, not the statuses, counting every match (a page's last"
+              + " line counts for at most "
+              + PAGE_COUNT_MILLIS
+              + " ms, then says \"of ≥ 1234\").")
   boolean count;
+
+  /** How long a page's count of the matches may take, in milliseconds. */
+  static final long PAGE_COUNT_MILLIS = 200;
+
+  /** How long a page's count of the matches may take: {@link #PAGE_COUNT_MILLIS}; for tests. */
+  Duration countBudget = Duration.ofMillis(PAGE_COUNT_MILLIS);
 
   @Override
   void validate() {
@@ -155,7 +169,7 @@ public final class QueryCommand extends ClientCommand {
       return 0;
     }
     List<JobStatus> page = query.offset(offset).limit(limit).list();
-    long total = query.count();
+    StatusCount total = total(query, page);
     if (json()) {
       List<Object> rows = new ArrayList<>();
       for (JobStatus s : page) {
@@ -167,20 +181,26 @@ public final class QueryCommand extends ClientCommand {
                 "jobName", s.jobName().orElse(null),
                 "recordedAt", s.timestamp(Timestamp.RECORDED_AT).orElse(null)));
       }
-      printJson(JsonOut.object("total", total, "offset", offset, "limit", limit, "statuses", rows));
+      printJson(
+          JsonOut.object(
+              "total", total.counted(),
+              "totalComplete", total.complete(),
+              "offset", offset,
+              "limit", limit,
+              "statuses", rows));
       return 0;
     }
-    if (total == 0) {
+    if (total.complete() && total.counted() == 0) {
       out().println("no matching jobs");
       return 0;
     }
     if (limit == 0) { // the count alone, as spool dead list --limit 0 prints it
-      out().println("0 of " + total);
+      out().println("0 of " + total.display());
       return 0;
     }
     if (page.isEmpty()) {
       out().println("no matching jobs at offset " + offset);
-      out().println(total + " match in all");
+      out().println(total.display() + " match in all");
       return 0;
     }
     Table t = Table.of("id", "state", "attempt", "job", "recorded at").alignRight(2);
@@ -194,12 +214,30 @@ public final class QueryCommand extends ClientCommand {
     }
     out().print(t.render());
     long shownTo = offset + page.size();
-    String footer = (offset + 1) + "-" + shownTo + " of " + total;
-    if (shownTo < total) {
+    String footer = (offset + 1) + "-" + shownTo + " of " + total.display();
+    if (total.complete() ? shownTo < total.counted() : page.size() == limit) {
       footer += " (--offset " + shownTo + " for more)";
     }
     out().println(footer);
     return 0;
+  }
+
+  /**
+   * How many match, for a page's last line: a page that ends before its limit says so itself; else
+   * a count bounded by {@link #countBudget} ("≥ 1234" when it stops short), as the dashboard shows
+   * it. Counting them all walks every queue's statuses, so its work grows with the history kept;
+   * {@code --count} does that.
+   */
+  private StatusCount total(StatusQuery query, List<JobStatus> page) {
+    long shownTo = offset + page.size();
+    if (limit > 0 && page.size() < limit && (!page.isEmpty() || offset == 0)) {
+      return new StatusCount(shownTo, null);
+    }
+    StatusCount counted = query.countFor(countBudget, null);
+    // What the page shows is a lower bound too, should the count have stopped short of it.
+    return counted.complete() || counted.counted() >= shownTo
+        ? counted
+        : new StatusCount(shownTo, counted.cursor());
   }
 
   /**

@@ -61,6 +61,11 @@ final class Cli {
     return raw(withConnection(args));
   }
 
+  /** As {@link #run}, after {@code setUp} has set the parsed command line's commands up. */
+  Run runWith(Consumer<CommandLine> setUp, String... args) {
+    return raw(setUp, withConnection(args));
+  }
+
   String[] withConnection(String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.addAll(List.of("--redis", uri, "--namespace", namespace));

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.JobStatus;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 class QueryCommandIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
@@ -86,6 +89,7 @@ class QueryCommandIT {
     Cli.Run text = cli.run("query", "--limit", "2");
 
     assertThat(page.get("total").asLong()).isEqualTo(4);
+    assertThat(page.get("totalComplete").asBoolean()).isTrue();
     assertThat(page.get("offset").asLong()).isEqualTo(1);
     assertThat(page.get("limit").asLong()).isEqualTo(2);
     assertThat(page.get("statuses")).hasSize(2);
@@ -98,6 +102,31 @@ class QueryCommandIT {
     assertThat(first.get("jobName").asText()).isEqualTo("B");
     assertThat(first.get("recordedAt").asText()).endsWith("Z");
     assertThat(text.out).contains("1-2 of 4 (--offset 2 for more)");
+  }
+
+  /**
+   * A page's last line counted every match, walking every queue's statuses: its work grew with the
+   * history kept, whatever the page. The count now stops after its budget (200 ms), saying so.
+   */
+  @Test
+  void aPagesCountStopsAtItsBudgetAndSaysItCountedThatManySoFar() {
+    // No time at all: one bounded step, of queue q1 (2 of the 4), then the count stops.
+    Consumer<CommandLine> noTimeToCount =
+        cli ->
+            ((QueryCommand) cli.getSubcommands().get("query").getCommand()).countBudget =
+                Duration.ZERO;
+    Cli.Run text = cli.runWith(noTimeToCount, "query", "--limit", "2").ok();
+    JsonNode json = cli.runWith(noTimeToCount, "query", "--limit", "2", "--json").ok().json();
+    Cli.Run alone = cli.runWith(noTimeToCount, "query", "--limit", "0").ok();
+
+    assertThat(text.out.lines().toList().getLast()).isEqualTo("1-2 of ≥ 2 (--offset 2 for more)");
+    assertThat(json.get("total").asLong()).isEqualTo(2);
+    assertThat(json.get("totalComplete").asBoolean()).isFalse();
+    assertThat(alone.out.strip()).isEqualTo("0 of ≥ 2");
+    // --count counts them all, and a page that ends before its limit says how many there are.
+    assertThat(cli.runWith(noTimeToCount, "query", "--count").ok().out.strip()).isEqualTo("4");
+    assertThat(cli.runWith(noTimeToCount, "query", "--offset", "1").ok().out)
+        .contains("2-4 of 4" + System.lineSeparator());
   }
 
   @Test
