@@ -22,6 +22,16 @@ public interface DeadJobs {
    */
   DeadPage page(List<String> queues, String cursor, int limit);
 
+  /**
+   * As {@link #page(List, String, int)}, each job's arguments cut short in Redis after at least
+   * {@code argsMaxChars} characters, for a list view: a page of jobs with large arguments then
+   * costs the page, not their size ({@link #list} and {@link #page(List, String, int)} give them
+   * whole).
+   *
+   * @throws IllegalArgumentException also for {@code argsMaxChars} below 1
+   */
+  DeadPage page(List<String> queues, String cursor, int limit, int argsMaxChars);
+
   long size(String queue);
 
   /**

@@ -95,4 +95,49 @@ class DeadPagesIT {
         .containsExactlyInAnyOrder("qb:2", "qa:8", "qa:9", "qa:10", "qb:3");
     assertThat(second.next()).isNull();
   }
+
+  /**
+   * A page for a list view cuts the arguments in Redis: a page of 40 dead jobs with 100 KB of
+   * arguments each was 4 MB from Redis; the same jobs whole stay one call away.
+   */
+  @Test
+  void aPageForAListCutsLargeArgumentsInRedisAndKeepsTheRest() {
+    String big = "{\"text\":\"" + "é".repeat(50_000) + "\"}"; // 100 KB of UTF-8
+    for (long n = 1; n <= 40; n++) {
+      String key = f.namespace + ":{qa}:job:" + n;
+      f.redis().hset(key, Map.of("t", "noop", "a", big, "e", "{\"message\":\"boom\"}", "n", "2"));
+      f.redis().zadd(f.namespace + ":{qa}:dead", 1_000 + n, Long.toString(n));
+    }
+    f.redis().hset(f.namespace + ":{qa}:job:41", Map.of("t", "noop", "a", "{}", "n", "x"));
+    f.redis().zadd(f.namespace + ":{qa}:dead", 2_000, "41");
+    f.redis().set(f.namespace + ":{qa}:job:42", "garbage");
+    f.redis().zadd(f.namespace + ":{qa}:dead", 3_000, "42");
+    var raw = f.redis();
+    long before = netOutputBytes(raw);
+
+    DeadPage page = f.spool.deadJobs().page(List.of("qa"), null, 50, 200);
+
+    long sent = netOutputBytes(raw) - before;
+    assertThat(sent).as("bytes Redis sent for the page").isLessThan(200_000);
+    assertThat(page.jobs()).hasSize(42);
+    DeadJob garbage = page.jobs().get(0);
+    assertThat(garbage.id().number()).isEqualTo(42);
+    assertThat(garbage.type()).isNull();
+    assertThat(page.jobs().get(1).attempt()).as("a corrupt attempt reads as 0").isZero();
+    DeadJob cut = page.jobs().get(2);
+    assertThat(cut.type()).isEqualTo("noop");
+    assertThat(cut.args()).startsWith("{\"text\":\"" + "é".repeat(200));
+    assertThat(cut.args().length()).isLessThan(1_000);
+    assertThat(cut.error()).isEqualTo("{\"message\":\"boom\"}");
+    assertThat(cut.attempt()).isEqualTo(2);
+    assertThat(f.spool.deadJobs().page(List.of("qa"), null, 3).jobs().get(2).args()).isEqualTo(big);
+  }
+
+  private static long netOutputBytes(io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
+    return raw.info("stats")
+        .lines()
+        .filter(l -> l.startsWith("total_net_output_bytes:"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
+        .sum();
+  }
 }

@@ -243,7 +243,8 @@ final class SpoolData implements DashboardData {
 
   @Override
   public DeadPage deadPage(List<String> queues, String cursor, int limit) {
-    return spool.deadJobs().page(queues, cursor, limit);
+    // Cut in Redis: a page of jobs with large arguments costs the page (the list shows a preview).
+    return spool.deadJobs().page(queues, cursor, limit, Documents.ARGS_PREVIEW_CHARS);
   }
 
   @Override

@@ -46,6 +46,19 @@ public final class StoreDeadJobs implements DeadJobs {
 
   @Override
   public DeadPage page(List<String> queues, String cursor, int limit) {
+    return pageOf(queues, cursor, limit, 0);
+  }
+
+  @Override
+  public DeadPage page(List<String> queues, String cursor, int limit, int argsMaxChars) {
+    if (argsMaxChars < 1) {
+      throw new IllegalArgumentException("argsMaxChars must be 1 or more, got " + argsMaxChars);
+    }
+    return pageOf(queues, cursor, limit, argsMaxChars);
+  }
+
+  /** A page; {@code argsMaxChars} 0 for whole arguments. */
+  private DeadPage pageOf(List<String> queues, String cursor, int limit, int argsMaxChars) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
     }
@@ -67,7 +80,7 @@ public final class StoreDeadJobs implements DeadJobs {
       // Entries read and not shown, or a full read that may have more behind it.
       more |= used < next.get(i).size() || next.get(i).size() == limit;
     }
-    return new DeadPage(store.deadJobs(page), more ? DeadCursor.write(after) : null);
+    return new DeadPage(store.deadJobs(page, argsMaxChars), more ? DeadCursor.write(after) : null);
   }
 
   @Override

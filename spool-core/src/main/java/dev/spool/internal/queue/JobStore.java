@@ -147,6 +147,12 @@ public interface JobStore {
   List<DeadJob> deadJobs(List<DeadEntry> entries);
 
   /**
+   * As {@link #deadJobs(List)}, each job's arguments cut in Redis after at least {@code
+   * argsMaxChars} characters (0: whole).
+   */
+  List<DeadJob> deadJobs(List<DeadEntry> entries, int argsMaxChars);
+
+  /**
    * Requeues these members of the dead set (job numbers as stored); a member that names no job is
    * taken off the set. A job whose unique lock another job holds stays dead.
    */

@@ -981,6 +981,51 @@ public final class RedisJobStore implements JobStore {
     return out;
   }
 
+  /** Dead jobs read per call of dead-summaries: their arguments are cut, so many fit. */
+  private static final int DEAD_SUMMARIES_PER_CALL = 100;
+
+  @Override
+  public List<DeadJob> deadJobs(List<DeadEntry> entries, int argsMaxChars) {
+    if (argsMaxChars <= 0) {
+      return deadJobs(entries);
+    }
+    // Cut in bytes: a character of UTF-8 takes at most 4, so argsMaxChars whole characters survive.
+    String maxBytes = Long.toString(4L * argsMaxChars);
+    List<DeadEntry> named = entries.stream().filter(e -> e.number() > 0).toList();
+    // One call per run of ids of the same queue (one Cluster slot), all pipelined.
+    List<CompletableFuture<List<Object>>> calls = new ArrayList<>();
+    int from = 0;
+    while (from < named.size()) {
+      String queue = named.get(from).queue();
+      List<String> k = new ArrayList<>();
+      while (from < named.size()
+          && k.size() < DEAD_SUMMARIES_PER_CALL
+          && named.get(from).queue().equals(queue)) {
+        k.add(keys.queue(queue).job(named.get(from++).number()));
+      }
+      calls.add(
+          redis.eval(
+              Script.DEAD_SUMMARIES, ScriptOutputType.MULTI, k.toArray(String[]::new), maxBytes));
+    }
+    List<DeadJob> jobs = new ArrayList<>(named.size());
+    int i = 0;
+    for (CompletableFuture<List<Object>> call : calls) {
+      for (Object each : redis.<List<Object>>await(call)) {
+        List<?> f = (List<?>) each;
+        DeadEntry e = named.get(i++);
+        jobs.add(
+            new DeadJob(
+                new JobId(e.queue(), e.number()),
+                (String) f.get(0),
+                (String) f.get(1),
+                (String) f.get(2),
+                (int) parseLong((String) f.get(3)), // a corrupt or missing attempt reads as 0
+                e.diedAt()));
+      }
+    }
+    return jobs;
+  }
+
   @Override
   public List<DeadJob> deadJobs(List<DeadEntry> entries) {
     RedisClusterAsyncCommands<String, String> r = redis.async();

@@ -31,6 +31,7 @@ public enum Script {
   STATUS_UPDATE("status-update"),
   STATUS_LABEL("status-label"),
   STATUS_SUMMARIES("status-summaries"),
+  DEAD_SUMMARIES("dead-summaries"),
   STATUS_DELETE("status-delete"),
   JOB_LOG("job-log"),
   JOB_LOG_READ("job-log-read"),
