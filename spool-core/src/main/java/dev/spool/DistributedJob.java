@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -26,8 +27,7 @@ import java.util.stream.StreamSupport;
  * }</pre>
  *
  * <p>Its two keys (open parts, state) share the hash tag of its token and expire after the TTL,
- * refreshed on every change. {@link #done} is one atomic script: only the part that finishes the
- * job gets true.
+ * refreshed on every change. {@link #done} is one atomic script: exactly one call returns true.
  */
 public final class DistributedJob {
   /** Defaults to one day. */
@@ -114,13 +114,24 @@ public final class DistributedJob {
   /**
    * Marks a part done.
    *
-   * @return true for the call that finishes the last open part of a closed job, and for any later
-   *     call of that same part (it ran again: its node died before acting on the answer, or the
-   *     answer was lost), so what follows should be idempotent; false for any other part, and for
-   *     an unknown or already done part (nothing changes)
+   * @return true exactly once: for the call that finishes the last open part of a closed job; false
+   *     for any other part, and for an unknown or already done part (nothing changes). A part that
+   *     runs again after its node died before acting on a true answer (or whose answer was lost)
+   *     gets false: {@link #finishedBy()} tells it that it was the one.
    */
   public boolean done(String part) {
     return store.done(Objects.requireNonNull(part, "part"));
+  }
+
+  /**
+   * The part whose {@link #done} finished the job; empty while it is not finished (or once its
+   * state expired). A part that runs again after its node died right after {@code done} said true
+   * (or after the answer was lost) finds itself here, and may do what the true answer asked for:
+   * {@code if (dj.done(part) || dj.finishedBy().equals(Optional.of(part)))}. What follows may then
+   * run more than once, as any job may: make it idempotent.
+   */
+  public Optional<String> finishedBy() {
+    return store.finishedBy();
   }
 
   /** Open parts: pushed and not done yet. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -64,32 +65,32 @@ class DistributedJobIT {
   }
 
   @Test
-  void doneIsTrueForThePartThatFinishedTheJobAndIgnoresUnknownOrRepeatedParts() {
+  void doneIsTrueExactlyOnceAndIgnoresUnknownOrRepeatedParts() {
     DistributedJob dj = f.spool.distributedJob("once");
     dj.pushEach(List.of("a", "b").iterator(), (x, part) -> {});
     assertThat(dj.done("7")).as("unknown part").isFalse();
     assertThat(dj.count()).isEqualTo(2);
     assertThat(dj.done("0")).isFalse();
     assertThat(dj.done("0")).as("already done").isFalse();
+    assertThat(dj.finishedBy()).isEmpty();
     assertThat(dj.done("1")).isTrue();
-    assertThat(dj.done("0")).as("another part, again").isFalse();
-    assertThat(dj.done("7")).as("unknown part, once finished").isFalse();
+    assertThat(dj.done("1")).isFalse();
     assertThat(dj.count()).isZero();
     assertThat(dj.total()).isEqualTo(2);
   }
 
   @Test
-  void thePartThatFinishedTheJobFindsItFinishedWhenItRunsAgain() {
+  void thePartThatFinishedTheJobFindsItOutWhenItRunsAgain() {
     // Its node died after done() said true and before the report was enqueued (or the answer was
-    // lost): the part runs again, and must not find the job's end gone for good.
+    // lost): the part runs again, gets false, and must not find the job's end gone for good.
     DistributedJob dj = f.spool.distributedJob("rerun");
     dj.pushEach(List.of("a", "b"), (x, part) -> {});
     assertThat(dj.done("0")).isFalse();
     assertThat(dj.done("1")).isTrue();
 
-    assertThat(dj.done("1")).as("the same part, run again").isTrue();
-    assertThat(dj.done("0")).as("the other part, run again").isFalse();
-    assertThat(dj.isFinished()).isTrue();
+    assertThat(dj.done("1")).as("the same part, run again").isFalse();
+    assertThat(dj.finishedBy()).contains("1");
+    assertThat(f.spool.distributedJob("rerun").finishedBy()).as("from any client").contains("1");
   }
 
   @Test
@@ -223,12 +224,13 @@ class DistributedJobIT {
   }
 
   @Test
-  void tenThousandPartsDoneByManyThreadsFinishOnce() throws Exception {
+  void tenThousandPartsDoneByManyThreadsFinishExactlyOnce() throws Exception {
     DistributedJob dj = f.spool.distributedJob("race");
     List<String> parts = new ArrayList<>();
     dj.pushEach(IntStream.range(0, 10_000).boxed(), (n, part) -> parts.add(part));
     ExecutorService pool = Executors.newFixedThreadPool(16);
     Set<String> finishers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicInteger trues = new AtomicInteger();
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 16; t++) {
       int offset = t;
@@ -236,15 +238,16 @@ class DistributedJobIT {
           pool.submit(
               () -> {
                 for (int i = offset; i < parts.size(); i += 16) {
-                  // every part twice, from two threads: only one part ever finishes the job
-                  // (and sees true again when it calls again)
+                  // every part twice, from two threads: only the first counts
                   String part = parts.get(i);
                   String next = parts.get((i + 1) % parts.size());
                   if (dj.done(part)) {
                     finishers.add(part);
+                    trues.incrementAndGet();
                   }
                   if (dj.done(next)) {
                     finishers.add(next);
+                    trues.incrementAndGet();
                   }
                 }
               }));
@@ -254,6 +257,8 @@ class DistributedJobIT {
     }
     pool.shutdown();
     assertThat(finishers).hasSize(1);
+    assertThat(trues).hasValue(1);
+    assertThat(dj.finishedBy()).contains(finishers.iterator().next());
     assertThat(dj.isFinished()).isTrue();
     assertThat(Set.copyOf(parts)).hasSize(10_000);
   }

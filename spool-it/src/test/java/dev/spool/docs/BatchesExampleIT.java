@@ -14,6 +14,7 @@ import dev.spool.Worker;
 import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,9 @@ class BatchesExampleIT {
       dj.stop(); // the parts not started yet skip
       throw e;
     }
-    if (dj.done(day.part())) enqueueTheReport(); // for the part that finished the job
+    if (dj.done(day.part()) || dj.finishedBy().equals(Optional.of(day.part()))) {
+      enqueueTheReport(); // true exactly once; finishedBy() for the finisher run again
+    }
     // end snippet
   }
 

@@ -48,6 +48,18 @@ public final class DistributedJobStore {
     return r == 1;
   }
 
+  /** The part whose done() finished the job; empty while unfinished. */
+  public java.util.Optional<String> finishedBy() {
+    RedisFuture<String> last = redis.async().hget(keys.state(), "last");
+    RedisFuture<String> closed = redis.async().hget(keys.state(), "closed");
+    RedisFuture<Long> open = redis.async().scard(keys.parts());
+    String part = redis.awaitOrIfWrongType(last, null);
+    boolean finished =
+        "1".equals(redis.awaitOrIfWrongType(closed, null))
+            && redis.awaitOrIfWrongType(open, 1L) == 0;
+    return finished ? java.util.Optional.ofNullable(part) : java.util.Optional.empty();
+  }
+
   public long count() {
     return redis.await(redis.async().scard(keys.parts()));
   }
