@@ -207,7 +207,9 @@ final class StoreStatuses implements Statuses {
     }
     // Up to `size` from every queue: merged as read cut short (their times are all the merge
     // needs), so that a page over many queues reads whole only the statuses it shows.
-    boolean several = ids.size() > size;
+    // (A query clipped as short as the merge's read, a bulk call's, is read once.)
+    boolean several =
+        ids.size() > size && !(q.clipChars() > 0 && q.clipChars() <= MERGE_CLIP_CHARS);
     List<JobStatus> merged = load(ids, several ? MERGE_CLIP_CHARS : q.clipChars());
     List<JobStatus> taken = mergeByHeads(merged, size);
     Map<String, Long> next = new TreeMap<>(positions);

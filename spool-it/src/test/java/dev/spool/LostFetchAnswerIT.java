@@ -106,6 +106,14 @@ class LostFetchAnswerIT {
     // A new run of the node under the same name starts counting again: not taken for late.
     JobId b = f.spool.enqueue(ONCE, new Noop(2));
     assertThat(fetch("run-2|1").jobs()).extracting(FetchedJob::id).containsExactly(b);
+    // Each run keeps its own receipts: the old run, still stopping, reclaims its own call, and
+    // neither hands back the new run's jobs nor takes its receipt.
+    assertThat(store.reclaim("work", "node-1", "run-1|4", nowMicros(), LEASE_MS).handedBack())
+        .isZero();
+    assertThat(f.spool.statuses().find(b).orElseThrow().state()).isEqualTo(State.STARTED);
+    assertThat(store.reclaim("work", "node-1", "run-2|1", nowMicros(), LEASE_MS).handedBack())
+        .isOne();
+    assertThat(f.spool.statuses().find(b).orElseThrow().state()).isEqualTo(State.QUEUED);
   }
 
   @Test
@@ -122,7 +130,7 @@ class LostFetchAnswerIT {
 
   @Test
   void aCorruptReceiptKeyIsOverwrittenNotAnError() {
-    f.redis().hset(f.namespace + ":{work}:receipt:node-1", Map.of("x", "y"));
+    f.redis().hset(f.namespace + ":{work}:receipt:node-1:run-1", Map.of("x", "y"));
     JobId a = f.spool.enqueue(ONCE, new Noop(1));
     assertThat(fetch("run-1|1").jobs()).hasSize(1);
     assertThat(store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS).handedBack())

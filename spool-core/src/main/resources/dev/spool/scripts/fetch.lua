@@ -14,11 +14,11 @@
   ARGV[7] channel that tells stagers of an earlier due time
   ARGV[8] type of the internal job that reports a batch part's end (corrupt, expired or rejected at start)
   ARGV[9] the call's receipt, "<node instance>|<call number>" ("" or absent: none). The jobs a
-  call leases are kept for a lease in {q}:receipt:<node> (one key per node, the last call's
-  only), so that a node that never got the answer hands them back at once (reclaim.lua) rather
-  than leaving them to their lease, which would use up an attempt of jobs that never ran. A
-  call that comes after its node reclaimed it, or after a later call of the node, leases
-  nothing: a Redis that stood still reads a closed socket's last command late.
+  call leases are kept for three leases in {q}:receipt:<node>:<instance> (one key per run of a
+  node, the last call's only), so that a node that never got the answer hands them back at once
+  (reclaim.lua) rather than leaving them to their lease, which would use up an attempt of jobs
+  that never ran. A call that comes after its node reclaimed it, or after a later call of the
+  node, leases nothing: a Redis that stood still reads a closed socket's last command late.
   A job whose expiry (field 'x', ms) has passed is killed with the error "expired", never run.
   Limits: the queue's own ({q}:climit, {q}:rlimit) and the job's ('lc', 'lr'): a job over a
   concurrency limit waits in {q}:park:<name> (its name in the SET {q}:parks) until a slot frees;
@@ -46,8 +46,9 @@ local qp = string.sub(prefix, 1, -5)
 refuseAtMaxmemory(qp)
 -- A paused queue leases nothing; its resume wakes the idle nodes (queue-resume.lua).
 if redis.call('EXISTS', KEYS[7]) == 1 then return {} end
-local receipt, receiptKey = ARGV[9] or '', qp .. 'receipt:' .. node
-if receipt ~= '' and receiptOverdue(receiptKey, receipt) then return {} end
+local receipt = ARGV[9] or ''
+local receiptKey = receipt ~= '' and receiptKeyOf(qp, node, receipt)
+if receiptKey and receiptOverdue(receiptKey, receipt) then return {} end
 -- A queue-wide concurrency limit: at most that many of its jobs hold a lease at once, on all
 -- nodes together (a dead node's leases count until they are reaped, then free their slots).
 local queueLimit = int(redis.pcall('GET', qp .. 'climit'))
@@ -361,8 +362,8 @@ end
 restateAll(qp, started, 'queued', 'started')
 zaddAll(KEYS[3], deadline, started, qp)
 -- pcall: a receipt not kept (at maxmemory) only leaves these jobs to their lease, as before.
-if receipt ~= '' and #started > 0 then
-  redis.pcall('SET', receiptKey, receipt .. '|' .. table.concat(started, ' '), 'PX', leaseMs)
+if receiptKey and #started > 0 then
+  redis.pcall('SET', receiptKey, receipt .. '|' .. table.concat(started, ' '), 'PX', 3 * leaseMs)
 end
 -- More work left: make sure another idle node wakes up to share it. Jobs that avoid a node
 -- count; jobs pinned to a node do not (that node has its own wake-up list).

@@ -984,13 +984,21 @@ local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, pa
 end
 
 -- A fetch's receipt, as a node sends it ("<instance>|<call>": the node's run and a number its
--- calls count up) or as fetch keeps it in {q}:receipt:<node> (then "|<id> <id> ..." follows, the
--- jobs the call leased): {instance, call, jobs}, or nil for anything else.
+-- calls count up) or as fetch keeps it in {q}:receipt:<node>:<instance> (then "|<id> <id> ..."
+-- follows, the jobs the call leased): {instance, call, jobs}, or nil for anything else.
 local function parseReceipt(v)
   if type(v) ~= 'string' then return nil end
   local instance, call, jobs = string.match(v, '^([^|]+)|(%d+)(.*)$')
   if not instance or #call > 15 then return nil end
   return {instance = instance, call = tonumber(call), jobs = string.match(jobs, '^|(.*)$') or ''}
+end
+
+-- Where a run of a node keeps its fetch receipts: a key per run, so that a run never meets
+-- another's (a node restarted under the same name while the old run still stops); false for a
+-- receipt that does not parse.
+local function receiptKeyOf(qp, node, receipt)
+  local instance = string.match(receipt, '^([^|]+)|')
+  return instance ~= nil and (qp .. 'receipt:' .. node .. ':' .. instance)
 end
 
 -- Whether the receipt kept in `key` says that the node's call `receipt` comes too late: the node

@@ -8,9 +8,9 @@
   ARGV[1] job key prefix   ARGV[2] node name   ARGV[3] now (µs)   ARGV[4] expiry (s) of a killed
   job's status   ARGV[5] type of the internal job that reports a batch part's end
   ARGV[6] the unanswered call's receipt ("<node instance>|<call number>", see fetch.lua)
-  ARGV[7] the node's lease (ms): how long the receipt is kept
-  The call's jobs are those fetch kept in {q}:receipt:<node> under this receipt. Each one still
-  started on this node goes back to the head of its
+  ARGV[7] the node's lease (ms): the receipt is kept for three
+  The call's jobs are those fetch kept in {q}:receipt:<node>:<instance> under this receipt.
+  Each one still started on this node goes back to the head of its
   queue as release.lua hands jobs back, its run archived as 'not delivered'; one whose kill was
   requested ends killed. The receipt is then kept as reclaimed (no jobs), so that the call, if it
   has yet to run (sent before and read after this one), leases nothing. A receipt kept for a
@@ -18,9 +18,9 @@
   Returns: {jobs handed back, jobs ended killed} ]]
 local prefix, node, now, receipt = ARGV[1], ARGV[2], ARGV[3], ARGV[6]
 local qp = string.sub(prefix, 1, -5)
-local key = qp .. 'receipt:' .. node
 local mine = parseReceipt(receipt)
 if not mine then return redis.error_reply('ERR reclaim: bad receipt "' .. receipt .. '"') end
+local key = receiptKeyOf(qp, node, receipt)
 local kept = parseReceipt(redis.pcall('GET', key))
 if kept and kept.instance == mine.instance and kept.call > mine.call then return {0, 0} end
 local released, killed, freed = 0, 0, false
@@ -40,6 +40,6 @@ if kept and kept.instance == mine.instance and kept.call == mine.call then
   end
 end
 -- Over any other value (a key of another type included): the call is answered for good.
-redis.call('SET', key, receipt, 'PX', ARGV[7])
+redis.call('SET', key, receipt, 'PX', 3 * tonumber(ARGV[7]))
 if freed then wakeIfLimited(qp) end
 return {released, killed}

@@ -85,6 +85,27 @@ final class Fetcher {
   private void loop() {
     long backoffMs = 0;
     while (!stopping) {
+      // Before anything else, quiet or not, slots free or not: the queue of a lost answer may not
+      // be asked again soon (others fill the slots, or the node is quiet), and its jobs must not
+      // wait for their lease meanwhile.
+      if (!unanswered.isEmpty()) {
+        try {
+          reclaimAll();
+        } catch (RuntimeException e) {
+          backoffMs = backoffMs == 0 ? 100 : Math.min(backoffMs * 2, 5_000);
+          node.store()
+              .redis()
+              .logFailure(
+                  log,
+                  "node {}: handing back the jobs of a fetch whose answer was lost failed,"
+                      + " retrying in {} ms: {}",
+                  node.name(),
+                  backoffMs,
+                  e.getMessage());
+          pause(backoffMs);
+          continue;
+        }
+      }
       if (quiet) {
         awaitNotQuiet();
         continue;
@@ -162,7 +183,7 @@ final class Fetcher {
     }
     FetchedJobs fetched;
     try {
-      reclaim(queue);
+      reclaim(queue); // one lost within this round
       String receipt = instance + "|" + ++calls;
       try {
         fetched = fetch(queue, max, receipt);
@@ -237,16 +258,37 @@ final class Fetcher {
     if (thread != null && thread.isAlive()) {
       return; // it did not stop in time: the map is its own
     }
+    try {
+      reclaimAll();
+    } catch (RuntimeException e) {
+      log.debug(
+          "node {}: could not hand back the jobs of a fetch whose answer was lost (left to their"
+              + " lease): {}",
+          node.name(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Reclaims every queue's lost fetch call. Redis away: throws at once, the rest stay to be
+   * reclaimed (each would wait out its timeout too). A call refused for its queue's own reason is
+   * given up, its jobs left to their lease, so that it never holds up the node's fetching.
+   */
+  private void reclaimAll() {
     for (String queue : List.copyOf(unanswered.keySet())) {
       try {
         reclaim(queue);
       } catch (RuntimeException e) {
-        log.debug(
-            "node {}: could not reclaim a fetch from queue {} (left to its lease): {}",
+        if (FailureScope.wholeRedis(e)) {
+          throw e;
+        }
+        unanswered.remove(queue);
+        log.warn(
+            "node {}: could not hand back the jobs of a fetch from queue {} whose answer was lost;"
+                + " they wait for their lease: {}",
             node.name(),
             queue,
             e.getMessage());
-        return; // Redis away: the other queues' calls would wait out their timeouts too
       }
     }
   }
