@@ -113,11 +113,11 @@ class DeadPagesIT {
     f.redis().set(f.namespace + ":{qa}:job:42", "garbage");
     f.redis().zadd(f.namespace + ":{qa}:dead", 3_000, "42");
     var raw = f.redis();
-    long before = netOutputBytes(raw);
+    long before = Fixtures.netOutputBytes(raw);
 
     DeadPage page = f.spool.deadJobs().page(List.of("qa"), null, 50, 200);
 
-    long sent = netOutputBytes(raw) - before;
+    long sent = Fixtures.netOutputBytes(raw) - before;
     assertThat(sent).as("bytes Redis sent for the page").isLessThan(200_000);
     assertThat(page.jobs()).hasSize(42);
     DeadJob garbage = page.jobs().get(0);
@@ -131,13 +131,5 @@ class DeadPagesIT {
     assertThat(cut.error()).isEqualTo("{\"message\":\"boom\"}");
     assertThat(cut.attempt()).isEqualTo(2);
     assertThat(f.spool.deadJobs().page(List.of("qa"), null, 3).jobs().get(2).args()).isEqualTo(big);
-  }
-
-  private static long netOutputBytes(io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
-    return raw.info("stats")
-        .lines()
-        .filter(l -> l.startsWith("total_net_output_bytes:"))
-        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
-        .sum();
   }
 }

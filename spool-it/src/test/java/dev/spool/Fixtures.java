@@ -131,4 +131,14 @@ final class Fixtures implements AutoCloseable {
       }
     }
   }
+
+  /** How many bytes Redis has sent to its clients so far (INFO stats): what a read cost. */
+  static long netOutputBytes(RedisCommands<String, String> redis) {
+    return redis
+        .info("stats")
+        .lines()
+        .filter(l -> l.startsWith("total_net_output_bytes:"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
+        .sum();
+  }
 }

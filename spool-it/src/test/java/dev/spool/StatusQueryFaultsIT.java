@@ -215,11 +215,11 @@ class StatusQueryFaultsIT {
     StatusQuery all = f.spool.statuses().where(State.QUEUED);
     List<JobId> expected = all.list().stream().map(JobStatus::id).toList().subList(1_000, 1_010);
     var raw = f.redis();
-    long before = netOutputBytes(raw);
+    long before = Fixtures.netOutputBytes(raw);
 
     List<JobStatus> page = all.offset(1_000).limit(10).list();
 
-    long sent = netOutputBytes(raw) - before;
+    long sent = Fixtures.netOutputBytes(raw) - before;
     assertThat(page).extracting(JobStatus::id).isEqualTo(expected);
     assertThat(page).allSatisfy(s -> assertThat(s.raw().values()).anyMatch(v -> v.contains(text)));
     assertThat(sent).as("bytes Redis sent for the page").isLessThan(1_000_000);
@@ -239,23 +239,15 @@ class StatusQueryFaultsIT {
     StatusQuery all = f.spool.statuses().where(State.QUEUED).limit(50);
     List<JobId> expected = all.list().stream().map(JobStatus::id).toList();
     var raw = f.redis();
-    long before = netOutputBytes(raw);
+    long before = Fixtures.netOutputBytes(raw);
 
     StatusPage page = all.page(null);
 
-    long sent = netOutputBytes(raw) - before;
+    long sent = Fixtures.netOutputBytes(raw) - before;
     assertThat(page.statuses()).extracting(JobStatus::id).isEqualTo(expected);
     assertThat(page.statuses())
         .allSatisfy(s -> assertThat(s.raw().values()).anyMatch(v -> v.contains(text)));
     assertThat(page.next()).isNotNull();
     assertThat(sent).as("bytes Redis sent for the page").isLessThan(1_500_000);
-  }
-
-  private static long netOutputBytes(io.lettuce.core.api.sync.RedisCommands<String, String> raw) {
-    return raw.info("stats")
-        .lines()
-        .filter(l -> l.startsWith("total_net_output_bytes:"))
-        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
-        .sum();
   }
 }

@@ -577,13 +577,13 @@ class DashboardApiIT {
       List<String> seen = new java.util.ArrayList<>();
       JsonNode page = api.get("api/dead?limit=50").json();
       assertThat(page.get("total").asLong()).isEqualTo(6_000);
-      long firstPageBytes = redisBytesSentFor(redisCli, () -> api.get("api/dead?limit=50"));
+      long firstPageBytes = RedisBytes.sentFor(redisCli, () -> api.get("api/dead?limit=50"));
       for (int i = 0; i < 80; i++) { // 4 000 deep
         page.get("jobs").forEach(j -> seen.add(j.get("id").asText()));
         page = api.get("api/dead?limit=50&cursor=" + page.get("next").asText()).json();
       }
       String deep = "api/dead?limit=50&cursor=" + page.get("next").asText();
-      long deepPageBytes = redisBytesSentFor(redisCli, () -> api.get(deep));
+      long deepPageBytes = RedisBytes.sentFor(redisCli, () -> api.get(deep));
 
       // Newest first across both queues (they died in turns), none twice.
       assertThat(seen).hasSize(4_000).doesNotHaveDuplicates();
@@ -617,7 +617,7 @@ class DashboardApiIT {
               + "\",\"at\":1764612345678901}]");
 
       String page = "api/jobs?queue=dash-idle&limit=50";
-      long bytes = redisBytesSentFor(redisCli, () -> api.get(page));
+      long bytes = RedisBytes.sentFor(redisCli, () -> api.get(page));
       JsonNode rows = api.get(page).json().get("jobs");
 
       // About 1 KB a job instead of 100 KB: the fields were cut in Redis.
@@ -656,19 +656,6 @@ class DashboardApiIT {
       spool.close();
       redis.close();
     }
-  }
-
-  /** What Redis sent while a request was answered (its total_net_output_bytes grew by). */
-  private static long redisBytesSentFor(RedisCommands<String, String> redisCli, Runnable request) {
-    long before = netOutputBytes(redisCli);
-    request.run();
-    return netOutputBytes(redisCli) - before;
-  }
-
-  private static long netOutputBytes(RedisCommands<String, String> redisCli) {
-    Matcher m = Pattern.compile("total_net_output_bytes:(\\d+)").matcher(redisCli.info("stats"));
-    assertThat(m.find()).isTrue();
-    return Long.parseLong(m.group(1));
   }
 
   @Test

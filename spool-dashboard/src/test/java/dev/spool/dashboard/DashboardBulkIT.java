@@ -31,8 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,9 +160,9 @@ class DashboardBulkIT {
       List<JobId> ids = own.spool.enqueueAll(TestJobs.IDLE, Collections.nCopies(20, big));
 
       long killBytes =
-          redisBytesSentFor(own.cli, () -> own.api.act("api/jobs/bulk/kill?queue=dash-idle"));
+          RedisBytes.sentFor(own.cli, () -> own.api.act("api/jobs/bulk/kill?queue=dash-idle"));
       long deleteBytes =
-          redisBytesSentFor(own.cli, () -> own.api.act("api/jobs/bulk/delete?queue=dash-idle"));
+          RedisBytes.sentFor(own.cli, () -> own.api.act("api/jobs/bulk/delete?queue=dash-idle"));
 
       ids.forEach(id -> assertThat(own.spool.statuses().find(id)).isEmpty());
       // The page is read cut short in Redis (about 1 KB a job); nothing is read again whole.
@@ -306,19 +304,6 @@ class DashboardBulkIT {
       spool.close();
       redis.close();
     }
-  }
-
-  /** What Redis sent while a request was answered (its total_net_output_bytes grew by). */
-  private static long redisBytesSentFor(RedisCommands<String, String> cli, Runnable request) {
-    long before = netOutputBytes(cli);
-    request.run();
-    return netOutputBytes(cli) - before;
-  }
-
-  private static long netOutputBytes(RedisCommands<String, String> cli) {
-    Matcher m = Pattern.compile("total_net_output_bytes:(\\d+)").matcher(cli.info("stats"));
-    assertThat(m.find()).isTrue();
-    return Long.parseLong(m.group(1));
   }
 
   private static void assertError(Http.Reply reply, int status, String message) {
