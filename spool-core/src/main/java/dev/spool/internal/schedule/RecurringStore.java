@@ -263,9 +263,10 @@ public final class RecurringStore {
         try {
           if (fire(q, queue, tick.getValue(), scoreText(tick.getScore()), nowMicros)) {
             moved++;
-          } else {
-            leftDue++; // moved by another node meanwhile, or not movable: the end of the pass says
-          }
+          } else if (stillDue(q, tick.getValue(), nowMs)) {
+            leftDue++; // not movable: the end of the pass says; later pages start past it
+          } // else another node fired it meanwhile: out of the due range, no place to skip
+
           refusedUntilMs.remove(tickKey);
         } catch (RuntimeException e) {
           if (FailureScope.wholeRedis(e)) {
@@ -317,6 +318,12 @@ public final class RecurringStore {
                         Range.Boundary.excluding((double) nowMs), Range.Boundary.unbounded()),
                     io.lettuce.core.Limit.create(0, 1)));
     return later.isEmpty() ? retry : Math.min(retry, (long) later.getFirst().getScore());
+  }
+
+  /** Whether a tick's entry is in the due range: its next run at or before {@code nowMs}. */
+  private boolean stillDue(QueueKeys q, String name, long nowMs) {
+    Double score = redis.awaitOrIfWrongType(redis.async().zscore(q.recurringDue(), name), null);
+    return score != null && score <= nowMs;
   }
 
   /**
