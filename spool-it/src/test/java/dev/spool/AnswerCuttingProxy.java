@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,6 +21,8 @@ final class AnswerCuttingProxy implements AutoCloseable {
   private final int redisPort;
   private final AtomicReference<String> marker = new AtomicReference<>();
   private final AtomicInteger cut = new AtomicInteger();
+  private volatile CountDownLatch held; // counted down once the marked request is held
+  private volatile CountDownLatch release; // the held request goes on to Redis once it opens
 
   AnswerCuttingProxy(int redisPort) throws IOException {
     this.redisPort = redisPort;
@@ -33,6 +36,16 @@ final class AnswerCuttingProxy implements AutoCloseable {
 
   /** The next request whose bytes contain {@code text} runs in Redis, its answer never arrives. */
   void cutTheAnswerTo(String text) {
+    marker.set(text);
+  }
+
+  /**
+   * As {@link #cutTheAnswerTo}, but the request is held in the proxy (sent by the client, not yet
+   * seen by Redis) until {@code release} opens; {@code held} is counted down once it is.
+   */
+  void holdThenCutTheAnswerTo(String text, CountDownLatch held, CountDownLatch release) {
+    this.held = held;
+    this.release = release;
     marker.set(text);
   }
 
@@ -76,12 +89,19 @@ final class AnswerCuttingProxy implements AutoCloseable {
               && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(wanted)
               && marker.compareAndSet(wanted, null)) {
             cutting = true; // before the request leaves: its answer must not get through
+            CountDownLatch wait = release;
+            if (wait != null) {
+              held.countDown();
+              wait.await();
+            }
           }
           out.write(buffer, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // one side closed: the pair ends
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeBoth();
       }

@@ -12,7 +12,9 @@ import dev.spool.testkit.SpoolRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +167,53 @@ class LostFetchAnswerIT {
                   assertThat(f.spool.statuses().find(id).orElseThrow().previousAttempts())
                       .extracting(e -> e.get("state"))
                       .containsExactly("not delivered"));
+    }
+  }
+
+  /**
+   * The node is made quiet while its fetch is on the way, and the fetch's answer is lost: the
+   * fetcher's next turn waits, quiet, without asking any queue again, yet the jobs that fetch
+   * leased go back at once, not after their lease (when, allowed one attempt, they would die).
+   */
+  @Test
+  void aLostFetchIsHandedBackEvenWhenTheNodeAsksNoQueueAgain() throws Exception {
+    try (AnswerCuttingProxy proxy = new AnswerCuttingProxy(redis.port());
+        Spool viaProxy = Spool.builder().redis(proxy.uri()).namespace(f.namespace).build()) {
+      JobId id = f.spool.enqueue(ONCE, new Noop(1));
+      f.redis().scriptLoad(Script.FETCH.source());
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      proxy.holdThenCutTheAnswerTo(Script.FETCH.sha(), held, release);
+      viaProxy
+          .worker("node-1")
+          .lease(Duration.ofSeconds(4)) // heartbeats every second: the quiet request comes soon
+          .handle(ONCE, (job, a) -> {})
+          .start();
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue(); // the fetch is on its way
+      assertThat(f.spool.monitor().quietNode("node-1")).isTrue();
+      // The node reads the request at its next heartbeat; after two more, it has taken it.
+      java.time.Instant asked = java.time.Instant.now();
+      Set<java.time.Instant> beatsSince = new java.util.HashSet<>();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                java.time.Instant beat = f.spool.monitor().nodes().getFirst().lastHeartbeat();
+                if (beat.isAfter(asked)) {
+                  beatsSince.add(beat);
+                }
+                return beatsSince.size() >= 2;
+              });
+
+      release.countDown(); // Redis runs it; its answer is lost
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> f.spool.statuses().find(id).orElseThrow().state() != State.STARTED);
+      JobStatus status = f.spool.statuses().find(id).orElseThrow();
+      assertThat(proxy.answersCut()).isOne();
+      assertThat(status.state()).as("handed back, not reaped").isEqualTo(State.QUEUED);
+      assertThat(status.attempt()).isZero();
     }
   }
 }
