@@ -48,12 +48,9 @@ class LostFetchAnswerIT {
     f.close();
   }
 
-  FetchedJobsCall fetch(String receipt) {
-    return new FetchedJobsCall(
-        store.fetchJobs("work", "node-1", nowMicros(), LEASE_MS, 10, receipt).jobs());
+  List<FetchedJob> fetch(String receipt) {
+    return store.fetchJobs("work", "node-1", nowMicros(), LEASE_MS, 10, receipt).jobs();
   }
-
-  record FetchedJobsCall(List<FetchedJob> jobs) {}
 
   static long nowMicros() {
     return System.currentTimeMillis() * 1000;
@@ -63,7 +60,7 @@ class LostFetchAnswerIT {
   void theJobsOfAFetchWhoseAnswerWasLostGoBackAtOnceWithTheirAttemptUnused() throws Exception {
     JobId a = f.spool.enqueue(ONCE, new Noop(1));
     JobId b = f.spool.enqueue(ONCE, new Noop(2));
-    assertThat(fetch("run-1|1").jobs()).hasSize(2); // the answer the node "never got"
+    assertThat(fetch("run-1|1")).hasSize(2); // the answer the node "never got"
 
     Released back = store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS);
 
@@ -76,7 +73,7 @@ class LostFetchAnswerIT {
         .singleElement()
         .satisfies(entry -> assertThat(entry).containsEntry("state", "not delivered"));
     // Back at the head of the queue, in their order, and fetched again at the same attempt.
-    List<FetchedJob> again = fetch("run-1|2").jobs();
+    List<FetchedJob> again = fetch("run-1|2");
     assertThat(again).extracting(FetchedJob::id).containsExactly(a, b);
     assertThat(again).extracting(FetchedJob::attempt).containsExactly(0, 0);
   }
@@ -89,17 +86,17 @@ class LostFetchAnswerIT {
 
     Released back = store.reclaim("work", "node-1", "run-1|7", nowMicros(), LEASE_MS);
     assertThat(back.handedBack()).isZero();
-    assertThat(fetch("run-1|7").jobs()).isEmpty();
-    assertThat(fetch("run-1|6").jobs()).isEmpty(); // older still
+    assertThat(fetch("run-1|7")).isEmpty();
+    assertThat(fetch("run-1|6")).isEmpty(); // older still
 
     assertThat(f.redis().llen(f.namespace + ":{work}:ready")).isOne();
-    assertThat(fetch("run-1|8").jobs()).extracting(FetchedJob::id).containsExactly(a);
+    assertThat(fetch("run-1|8")).extracting(FetchedJob::id).containsExactly(a);
   }
 
   @Test
   void areclaimLeavesTheJobsOfALaterCallAndOfAnotherRunOfTheNodeAlone() {
     JobId a = f.spool.enqueue(ONCE, new Noop(1));
-    assertThat(fetch("run-1|3").jobs()).hasSize(1); // answered: the node runs it
+    assertThat(fetch("run-1|3")).hasSize(1); // answered: the node runs it
 
     assertThat(store.reclaim("work", "node-1", "run-1|2", nowMicros(), LEASE_MS).handedBack())
         .isZero();
@@ -107,7 +104,7 @@ class LostFetchAnswerIT {
 
     // A new run of the node under the same name starts counting again: not taken for late.
     JobId b = f.spool.enqueue(ONCE, new Noop(2));
-    assertThat(fetch("run-2|1").jobs()).extracting(FetchedJob::id).containsExactly(b);
+    assertThat(fetch("run-2|1")).extracting(FetchedJob::id).containsExactly(b);
     // Each run keeps its own receipts: the old run, still stopping, reclaims its own call, and
     // neither hands back the new run's jobs nor takes its receipt.
     assertThat(store.reclaim("work", "node-1", "run-1|4", nowMicros(), LEASE_MS).handedBack())
@@ -121,7 +118,7 @@ class LostFetchAnswerIT {
   @Test
   void aJobWhoseKillWasRequestedMeanwhileEndsKilled() {
     JobId a = f.spool.enqueue(ONCE, new Noop(1));
-    assertThat(fetch("run-1|1").jobs()).hasSize(1);
+    assertThat(fetch("run-1|1")).hasSize(1);
     f.spool.statuses().find(a).orElseThrow().requestKill();
 
     Released back = store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS);
@@ -134,7 +131,7 @@ class LostFetchAnswerIT {
   void aCorruptReceiptKeyIsOverwrittenNotAnError() {
     f.redis().hset(f.namespace + ":{work}:receipt:node-1:run-1", Map.of("x", "y"));
     JobId a = f.spool.enqueue(ONCE, new Noop(1));
-    assertThat(fetch("run-1|1").jobs()).hasSize(1);
+    assertThat(fetch("run-1|1")).hasSize(1);
     assertThat(store.reclaim("work", "node-1", "run-1|1", nowMicros(), LEASE_MS).handedBack())
         .isOne();
     assertThat(f.spool.statuses().find(a).orElseThrow().state()).isEqualTo(State.QUEUED);

@@ -8,6 +8,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ValueScanCursor;
 import java.util.List;
+import java.util.Optional;
 
 /** The Redis side of one distributed job: each change one script, reads one command each. */
 public final class DistributedJobStore {
@@ -48,16 +49,13 @@ public final class DistributedJobStore {
     return r == 1;
   }
 
-  /** The part whose done() finished the job; empty while unfinished. */
-  public java.util.Optional<String> finishedBy() {
-    RedisFuture<String> last = redis.async().hget(keys.state(), "last");
-    RedisFuture<String> closed = redis.async().hget(keys.state(), "closed");
-    RedisFuture<Long> open = redis.async().scard(keys.parts());
-    String part = redis.awaitOrIfWrongType(last, null);
-    boolean finished =
-        "1".equals(redis.awaitOrIfWrongType(closed, null))
-            && redis.awaitOrIfWrongType(open, 1L) == 0;
-    return finished ? java.util.Optional.ofNullable(part) : java.util.Optional.empty();
+  /**
+   * The part whose done() finished the job; empty while unfinished. dj-done writes it only when the
+   * job ends, and a closed job takes no more parts, so it alone says the job is finished.
+   */
+  public Optional<String> finishedBy() {
+    return Optional.ofNullable(
+        redis.awaitOrIfWrongType(redis.async().hget(keys.state(), "last"), null));
   }
 
   public long count() {

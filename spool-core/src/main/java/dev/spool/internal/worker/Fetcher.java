@@ -45,8 +45,8 @@ final class Fetcher {
   private final Map<String, Long> refused = new HashMap<>(); // queue -> set aside until (nanos)
   private final String instance; // this run of the node, in its fetch receipts
   private long calls; // numbers the fetch calls' receipts
-  // queue -> receipt of a fetch call whose answer never came: its jobs are reclaimed before the
-  // queue is fetched again (only the fetcher's thread, and a stop after it ended, touch it)
+  // queue -> receipt of a fetch call whose answer never came: its jobs are reclaimed at the top of
+  // the fetcher's loop (only the fetcher's thread, and a stop after it ended, touch it)
   private final Map<String, String> unanswered = new HashMap<>();
   private Thread thread;
 
@@ -183,7 +183,6 @@ final class Fetcher {
     }
     FetchedJobs fetched;
     try {
-      reclaim(queue); // one lost within this round
       String receipt = instance + "|" + ++calls;
       try {
         fetched = fetch(queue, max, receipt);
