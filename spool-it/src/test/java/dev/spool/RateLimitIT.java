@@ -150,4 +150,48 @@ class RateLimitIT {
     assertThat(last.attempt()).isZero();
     assertThat(last.timestamp(Timestamp.SCHEDULED_AT)).isPresent(); // it waited as a scheduled job
   }
+
+  static final JobType<Call> NARROW =
+      JobType.of("redefined", Call.class)
+          .withQueue("redef")
+          .withRateLimit(5, Duration.ofSeconds(10));
+  static final JobType<Call> WIDE =
+      JobType.of("redefined", Call.class).withQueue("redef").withRateLimit(5, Duration.ofDays(1));
+
+  /**
+   * A type's rate limit redefined with a wider window (jobs made before still carry the old one):
+   * the limit's latest window, a number of 10 s windows (kept for 10 to 20 s), was read as a number
+   * of days, which put the next job hundreds of thousands of years ahead (a narrower old window, or
+   * a wider new one, past what PEXPIRE takes: the fetch failed after it had popped its jobs).
+   */
+  @Test
+  void aRateLimitRedefinedWithAnotherWindowGoesOnFromNow() {
+    startNodes(NARROW);
+    JobId before = spool.enqueue(NARROW, new Call("-", 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 1);
+    List<JobId> after = spool.enqueueAll(WIDE, List.of(new Call("-", 1), new Call("-", 2)));
+    JobId oldAgain = spool.enqueue(NARROW, new Call("-", 3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 4);
+    for (JobId id : List.of(before, after.get(0), after.get(1), oldAgain)) {
+      JobStatus status = spool.statuses().find(id).orElseThrow();
+      assertThat(status.state()).isEqualTo(State.SUCCEEDED);
+      assertThat(status.attempt()).isZero();
+    }
+  }
+
+  /** A rate state written by hand with a window far past any date is counted afresh. */
+  @Test
+  void aRateStateWithAWindowPastAnyDateIsCountedAfresh() {
+    spool.queue("open").limitRate(MAX, PER);
+    String state = f.namespace + ":{open}:rate:q";
+    f.redis().hset(state, Map.of("w", "99999999999999999999", "c", "1"));
+    startNodes(OPEN);
+    List<JobId> ids = spool.enqueueAll(OPEN, List.of(new Call("-", 0), new Call("-", 1)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 2);
+    assertThat(ids)
+        .allSatisfy(
+            id ->
+                assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.SUCCEEDED));
+    assertThat(f.redis().hget(state, "w")).hasSizeLessThan(15);
+  }
 }

@@ -217,15 +217,29 @@ local function concurrencyFull(limit, holders)
   return redis.call('SCARD', holders) >= limit
 end
 -- Rate limits "<max>|<per ms>|<name>" count starts in fixed windows of <per> ms (aligned on the
--- epoch). {q}:rate:<name> is a HASH {w = the latest window given out, c = starts given in it}:
--- windows are given out in order, so admitting a job is O(1) however many wait, and a job over
--- the limit is given the first window with room — a reservation, kept in its 'rr' field.
+-- epoch). {q}:rate:<name> is a HASH {w = the latest window given out, c = starts given in it,
+-- p = the window's width in ms}: windows are given out in order, so admitting a job is O(1)
+-- however many wait, and a job over the limit is given the first window with room — a
+-- reservation, kept in its 'rr' field. A limit whose width changed (a type's withRateLimit
+-- redefined, a queue's limit set again; jobs made before still carry the old one) carries its
+-- latest window over to the new width: the window that holds its start, with its starts (at most
+-- the new max), so that w is never read in units it was not written in (a window number in
+-- seconds read as minutes lies thousands of years ahead). A state without p was written before p
+-- was kept: its width is taken to be the limit's.
 local function rateState(spec)
   local n, per, name = string.match(spec, '^(%d+)|(%d+)|(.+)$')
+  n, per = tonumber(n), tonumber(per)
   local key = qp .. 'rate:' .. name
   typed(key, 'hash')
-  local st = redis.call('HMGET', key, 'w', 'c')
-  return {key = key, n = tonumber(n), per = tonumber(per), w = int(st[1]) or -1, c = int(st[2]) or 0}
+  local st = redis.call('HMGET', key, 'w', 'c', 'p')
+  local w, c, width = int(st[1]) or -1, int(st[2]) or 0, int(st[3])
+  if w >= 0 and width and width > 0 and width ~= per then
+    w, c = math.floor(w * width / per), math.min(c, n)
+  end
+  -- A window starting past the year 30 000 was written by hand: counted afresh (PEXPIRE would
+  -- refuse its expiry, after the pops).
+  if w * per > 1e15 then w, c = -1, 0 end
+  return {key = key, n = n, per = per, w = w, c = c}
 end
 -- The earliest time a limit lets one more job start: now, or the start of its first window
 -- with room.
@@ -239,9 +253,11 @@ end
 local function take(r, t)
   local w = math.floor(t / r.per)
   if w == r.w then r.c = r.c + 1 else r.w, r.c = w, 1 end
-  redis.call('HSET', r.key, 'w', r.w, 'c', r.c)
-  redis.call('PEXPIRE', r.key, (r.w + 2) * r.per - nowMs) -- gone once its window is past
-  return {r.key, r.w}
+  redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per)
+  -- Gone once its window is past. As text: Lua writes a number of 17 digits or more in exponent
+  -- form, which PEXPIRE refuses (an error here, after the pops, would lose the call's jobs).
+  redis.call('PEXPIRE', r.key, string.format('%.0f', (r.w + 2) * r.per - nowMs))
+  return {r.key, r.w, r.per}
 end
 local function rateLimits(lr)
   local limits = {}
@@ -297,7 +313,8 @@ end
 -- Gives back rate windows taken by a job that did not start, if no later window was given since.
 local function giveBack(taken)
   for _, t in ipairs(taken) do
-    if int(redis.call('HGET', t[1], 'w')) == t[2] then redis.call('HINCRBY', t[1], 'c', -1) end
+    local st = redis.call('HMGET', t[1], 'w', 'p')
+    if int(st[1]) == t[2] and int(st[2]) == t[3] then redis.call('HINCRBY', t[1], 'c', -1) end
   end
 end
 
