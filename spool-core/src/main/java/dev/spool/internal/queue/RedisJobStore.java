@@ -84,13 +84,16 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * How long Redis keeps a finished status: the retention plus a grace period (as long again,
-   * between a minute and a day), so that the Pruner, which deletes it with its index entries at the
-   * retention and runs at least every minute, normally comes first; the expiry bounds memory even
-   * if no Pruner runs.
+   * between an hour and a day), so that the Pruner, which deletes it with its index entries at the
+   * retention and runs at least every minute, comes first unless no node has pruned the queue for
+   * that long; the expiry bounds the statuses' memory even if no Pruner runs. A status that expires
+   * first leaves its label index entries (job name, arguments, batch: a few bytes each), which only
+   * its fields name: at least an hour, so that a deploy or an outage of all the nodes of a short
+   * retention does not leave them.
    */
   public static long expirySeconds(Duration retention) {
     long r = Math.max(1, retention.toSeconds());
-    return r + Math.clamp(r, 60, Duration.ofDays(1).toSeconds());
+    return r + Math.clamp(r, Duration.ofHours(1).toSeconds(), Duration.ofDays(1).toSeconds());
   }
 
   public long expirySeconds() {
