@@ -608,34 +608,52 @@ local function wasLeftBehind(qp, id)
 end
 
 -- Hands the job that waited longest for a slot of the limit `name` to the head of the ready list.
--- Ids of jobs that left the queue while parked (wasLeftBehind) are dropped on the way, up to
--- PARK_LOOK of them a call (a look at the list's head, then one trim). Returns false when the look
--- handed no job on and jobs are still parked: the caller notes the limit in {q}:unpark, and the
--- next fetch looks again (a long run of left-behind ids never strands the jobs behind it).
+-- Ids of jobs that left the queue while parked (wasLeftBehind) are dropped on the way. The list's
+-- head is read in growing slices (1, 2, 4... ids: a job waiting at the head, the common case, costs
+-- a read of one id), then trimmed once. All the looks of one call (a complete that frees a thousand
+-- slots) share PARK_LOOK ids read between them: after a mass cancel of parked jobs, a call walks at
+-- most that many left-behind ids, not that many per freed slot. A look with none of it left reads
+-- and trims nothing.
+-- `oneSlot` (freeSlot: the slot the caller freed): returns false when the look handed no job on and
+-- jobs are still parked: the caller notes the limit in {q}:unpark, and the next fetch looks again
+-- (a long run of left-behind ids never strands the jobs behind it). Without it (fetch's look at a
+-- limit noted there, made only while the limit has a free slot): false whenever jobs are still
+-- parked, handed one or not, so the limit stays noted and each fetch hands one more until it is
+-- full; a call whose freed slots all found the budget spent leaves as many slots to fill as it freed.
 local PARK_LOOK = 1000
-local function unparkNext(qp, name)
+-- lib.lua is prepended to each script: this local lives for one call (one EVAL).
+local parkLookLeft = PARK_LOOK
+local function unparkNext(qp, name, oneSlot)
   local park = qp .. 'park:' .. name
-  local head = redis.pcall('LRANGE', park, 0, PARK_LOOK - 1)
-  if type(head) ~= 'table' or head.err then head = {} end
-  local taken, handed = 0, false
-  for _, nxt in ipairs(head) do
-    taken = taken + 1
-    local number = jobNumber(nxt)
-    local job = number and fieldsOf(qp .. 'job:' .. nxt, 's')
-    local state = job and job[1]
-    if state == 'queued' then
-      pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
-      handed = true
-      break
+  local taken, handed, stop, slice = 0, false, false, 1
+  -- Never an LRANGE with an empty range: "0 -1" would read the whole list.
+  while not (handed or stop) and parkLookLeft > 0 do
+    local want = math.min(slice, parkLookLeft)
+    local some = redis.pcall('LRANGE', park, taken, taken + want - 1)
+    if type(some) ~= 'table' or some.err then break end
+    parkLookLeft = parkLookLeft - #some
+    for _, nxt in ipairs(some) do
+      taken = taken + 1
+      local number = jobNumber(nxt)
+      local job = number and fieldsOf(qp .. 'job:' .. nxt, 's')
+      local state = job and job[1]
+      if state == 'queued' then
+        pushReady(qp, qp .. 'job:' .. nxt, nxt, true)
+        handed = true
+        break
+      end
+      -- No queued job: dropped, as fetch drops it; but a number with no job behind it that was not
+      -- left behind on purpose was lost, and fetch buries it where an operator sees it.
+      if wasLeftBehind(qp, nxt) then
+        -- dropped
+      elseif number and not state then
+        onOwn(qp, 'LPUSH', qp .. 'ready', nxt)
+        stop = true
+        break
+      end
     end
-    -- No queued job: dropped, as fetch drops it; but a number with no job behind it that was not
-    -- left behind on purpose was lost, and fetch buries it where an operator sees it.
-    if wasLeftBehind(qp, nxt) then
-      -- dropped
-    elseif number and not state then
-      onOwn(qp, 'LPUSH', qp .. 'ready', nxt)
-      break
-    end
+    if #some < want then break end -- the list ran out
+    slice = slice * 2
   end
   if taken > 0 then
     redis.call('LTRIM', park, taken, -1)
@@ -647,18 +665,19 @@ local function unparkNext(qp, name)
   end
   -- A list parked by a version before {q}:parks is named there from its first unpark on.
   onOwn(qp, 'SADD', qp .. 'parks', name)
-  return handed
+  return oneSlot and handed
 end
 
 -- Gives back the slot of a job that stopped running (`lc` its limit spec, nil for none) and
 -- hands it to the job that waited longest for it (unparkNext); if a look finds none to hand on
--- while jobs are still parked, the limit waits in {q}:unpark for the next fetch, woken for it.
+-- while jobs are still parked (a long run of left-behind ids, or the call's looks used up), the
+-- limit waits in {q}:unpark for the next fetch, woken for it.
 local function freeSlot(qp, id, lc)
   local _, name = parseConcurrency(lc)
   if not name then return end
   local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
   if removed ~= 1 then return end
-  if not unparkNext(qp, name) then
+  if not unparkNext(qp, name, true) then
     onOwn(qp, 'SADD', qp .. 'unpark', lc)
     signal(qp, qp .. 'signal')
   end
