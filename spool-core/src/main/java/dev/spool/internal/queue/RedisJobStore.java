@@ -692,16 +692,20 @@ public final class RedisJobStore implements JobStore {
   }
 
   /**
-   * Lets any node take the non-strict jobs pinned to a node, in script calls of {@link
-   * #ROUTE_SLICE} jobs (each call is short, whatever the node's lists hold); returns how many.
+   * Lets any node take the non-strict jobs pinned to a node, in up to {@code maxSlices} script
+   * calls of {@link #ROUTE_SLICE} jobs (each call is short, whatever the node's lists hold; the
+   * calls together are bounded too, though enqueuers may add jobs as fast as they are moved);
+   * returns how many moved: {@code maxSlices × ROUTE_SLICE} when more may be left.
    */
-  public long route(String queue, String node) {
+  public long route(String queue, String node, int maxSlices) {
     long total = 0;
-    long moved;
-    do {
-      moved = routeSlice(queue, node);
+    for (int i = 0; i < maxSlices; i++) {
+      long moved = routeSlice(queue, node);
       total += moved;
-    } while (moved == ROUTE_SLICE);
+      if (moved < ROUTE_SLICE) {
+        break;
+      }
+    }
     return total;
   }
 

@@ -226,10 +226,7 @@ final class Maintenance {
         }
         yield more;
       }
-      case ROUTE -> {
-        router.runOnce(task.queue);
-        yield false;
-      }
+      case ROUTE -> router.runOnce(task.queue);
       case SWEEP -> sweep.runBatch(task.queue);
       case SETTLE -> stalledSubmits.runBatch(task.queue);
     };

@@ -3,6 +3,7 @@ package dev.spool.internal.worker;
 import dev.spool.Monitor;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.node.NodeRegistry.Registration;
+import dev.spool.internal.queue.RedisJobStore;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -40,8 +41,19 @@ final class Router {
     }
   }
 
-  /** One pass over the nodes with jobs pinned to them in {@code queue}. */
-  void runOnce(String queue) {
+  /**
+   * Route calls a pass makes per node at most ({@link RedisJobStore#ROUTE_SLICE} jobs each): a dead
+   * node with a million jobs that prefer it, or a saturated one fed faster than it is routed, does
+   * not hold the maintenance thread's other duties for the whole of it.
+   */
+  static final int SLICES_PER_PASS = 20;
+
+  /**
+   * One pass over the nodes with jobs pinned to them in {@code queue}; true when a node had more to
+   * route than a pass moves (the duty runs again at once, after the others due).
+   */
+  boolean runOnce(String queue) {
+    boolean more = false;
     Map<String, Registration> live = registry.liveNodes();
     long saturatedBefore = node.clock().millis() - fallbackMs(queue, live);
     for (String pinned : node.store().pinnedNodes(queue)) {
@@ -50,12 +62,14 @@ final class Router {
       boolean saturated =
           r != null && r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBefore;
       if (dead || saturated) {
-        long n = node.store().route(queue, pinned);
+        long n = node.store().route(queue, pinned, SLICES_PER_PASS);
         if (n > 0) {
           log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, pinned);
         }
+        more |= n == (long) SLICES_PER_PASS * RedisJobStore.ROUTE_SLICE;
       }
     }
+    return more;
   }
 
   /**

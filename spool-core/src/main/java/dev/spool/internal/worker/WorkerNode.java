@@ -366,12 +366,16 @@ public final class WorkerNode {
 
   /**
    * A node that leaves hands the jobs that only prefer it (not strict) to every node at once,
-   * instead of leaving them for routing to find; its strict jobs wait for it to come back.
+   * instead of leaving them for routing to find; its strict jobs wait for it to come back. At most
+   * {@link #RELEASE_SLICES_AT_STOP} calls a queue, so a long list does not hold up the stop: the
+   * other nodes route what is left once this one is gone.
    */
+  private static final int RELEASE_SLICES_AT_STOP = 50;
+
   private void releasePreferredJobs() {
     for (String queue : node.settings().queues()) {
       try {
-        long n = node.store().route(queue, name());
+        long n = node.store().route(queue, name(), RELEASE_SLICES_AT_STOP);
         if (n > 0) {
           log.info(
               "node {}: left {} jobs that preferred it on queue {} to any node", name(), n, queue);
