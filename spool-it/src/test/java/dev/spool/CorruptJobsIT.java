@@ -89,6 +89,39 @@ class CorruptJobsIT {
    * to parse is corrupt, rather than an attempt whose outcome is never recorded and which runs
    * again at each lease expiry.
    */
+  /**
+   * A job whose fetch fails for a reason no check of its own foresaw (here an orphan id, whose
+   * burial reads the queue's sequence, and a sequence key of another type): Redis keeps what a
+   * failing script wrote, so the whole call failed after its pops and every job it had popped was
+   * lost, on every fetch. Each job is served on its own now: that one is dead with the error, and
+   * the others run.
+   */
+  @Test
+  void aJobWhoseFetchFailsUnforeseenIsDeadAndTheOthersPoppedWithItRun() {
+    List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(4));
+    var r = f.redis();
+    r.lpush(ready(), "777777");
+    String seq = f.namespace + ":{work}:seq";
+    String number = r.get(seq);
+    r.del(seq);
+    r.rpush(seq, number);
+
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    f.worker("node-1").concurrency(8).handle(NOOP, (job, a) -> ran.add(a.n())).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 4);
+    assertThat(ran).containsExactlyInAnyOrder(0, 1, 2, 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 1);
+    assertThat(dead(new JobId("work", 777777)).error())
+        .contains("corrupt job: its fetch failed:")
+        .contains("WRONGTYPE");
+    assertThat(ids)
+        .allSatisfy(
+            id ->
+                assertThat(f.spool.statuses().findOrUnknown(id).state())
+                    .isEqualTo(State.SUCCEEDED));
+  }
+
   @Test
   void numbersTheNodeReadsOtherwiseThanTheyAreStoredCostNoRunAndTooLongOnesAreCorrupt() {
     List<JobId> ids = f.spool.enqueueAll(NOOP, Fixtures.noops(4));

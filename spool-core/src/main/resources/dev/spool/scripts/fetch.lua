@@ -320,7 +320,8 @@ end
 
 local out = {}
 local started = {}
-for _, id in ipairs(ids) do
+-- Serves one popped id: leases it, or puts it where it belongs (parked, scheduled, dead).
+local function serve(id)
   local key = prefix .. id
   local number = jobNumber(id) -- once: tonumber is strtod, and this runs for every job
   local job = number and fieldsOf(key, 's', 't', 'a', 'n', 'b', 'rec', 'u', 'bt', 'o', 'sta', 'x', 'lc', 'lr', 'rr')
@@ -373,6 +374,24 @@ for _, id in ipairs(ids) do
     end
   elseif job then
     wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped
+  end
+end
+-- Each id is served in a pcall: an error in one job's step (a case no check foresaw; Redis does
+-- not undo a script's writes) would otherwise end the call after its pops, and every id popped
+-- would be lost. The job goes to the dead set with the error instead, and the rest are served;
+-- if even that fails, its id goes back to the end of the ready list.
+for _, id in ipairs(ids) do
+  local ok, err = pcall(serve, id)
+  if not ok then
+    local why = type(err) == 'table' and err.err or tostring(err)
+    local key = prefix .. id
+    local buried = jobNumber(id) and pcall(function()
+      -- Its index entry is still 'queued' if it got as far as 'started' (moved after the loop).
+      local state = redis.call('HGET', key, 's')
+      if state == 'started' or not KNOWN_STATE[state] then state = 'queued' end
+      buryCorrupt(qp, key, id, state, 'its fetch failed: ' .. why, now, ARGV[8])
+    end)
+    if not buried then redis.pcall('RPUSH', KEYS[1], id) end
   end
 end
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
