@@ -24,19 +24,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes job outcomes in batches: the successes of a queue in one {@code complete} call, failures
- * one {@code fail} call each. A {@code complete} call goes over a caller-thread socket where one is
- * free, answered before the next batch is taken (the successes that come meanwhile make that
- * batch); failures, batch-part ends and calls that cannot take a socket are pipelined on the shared
- * connection, up to {@link #MAX_IN_FLIGHT} batches at once. An outcome that cannot be written
- * because Redis is away is tried again, with a backoff, until it is. One refused by an error of its
- * own (a script error on a malformed job) is first written apart from the others, then given up
- * after {@link #MAX_TRIES} tries: its slot is freed and its lease no longer renewed, so the reaper
- * recovers the job.
+ * Writes job outcomes in batches: the successes of a queue in one {@code complete} call (several
+ * when their results are large, see {@link #MAX_RESULT_CHARS_PER_CALL}), failures one {@code fail}
+ * call each. A {@code complete} call goes over a caller-thread socket where one is free, answered
+ * before the next batch is taken (the successes that come meanwhile make that batch); failures,
+ * batch-part ends and calls that cannot take a socket are pipelined on the shared connection, up to
+ * {@link #MAX_IN_FLIGHT} batches at once. An outcome that cannot be written because Redis is away
+ * is tried again, with a backoff, until it is. One refused by an error of its own (a script error
+ * on a malformed job) is first written apart from the others, then given up after {@link
+ * #MAX_TRIES} tries: its slot is freed and its lease no longer renewed, so the reaper recovers the
+ * job.
  */
 final class Acker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Acker.class);
   private static final int MAX_BATCH = 1000;
+
+  /**
+   * The result JSON one {@code complete} call carries, in characters, at most (a single larger
+   * result goes in a call of its own). Without it, 1 000 results of a few hundred KiB made one call
+   * of hundreds of MB; and where succeeded jobs are not kept, the call announces every result in
+   * one pub/sub message, which past Redis's pub/sub output buffer limit (32 MB by default) gets
+   * every subscriber of the outcome channel disconnected, losing the outcomes of all clients.
+   */
+  static final int MAX_RESULT_CHARS_PER_CALL = 1 << 20;
+
   private static final int MAX_IN_FLIGHT = 8;
   static final int MAX_TRIES = 3;
   private static final long MAX_BACKOFF_MS = 5_000;
@@ -166,21 +177,21 @@ final class Acker implements Runnable {
    * Every result is written to JSON before the first call is sent, and a call that throws instead
    * of returning its future fails alone: nothing thrown once a call is out can send the batch back
    * to {@link #run}, which would record the outcomes already sent a second time (and free their
-   * slots twice).
+   * slots twice). A queue's successes are cut into calls of at most {@link
+   * #MAX_RESULT_CHARS_PER_CALL} characters of results each; each success is in exactly one call.
    */
   private void sendOutcomes(List<Ack> batch, long now) {
     List<Ack> failures = new ArrayList<>();
     List<String> failureResults = new ArrayList<>();
-    Map<String, List<Ack>> successes = new LinkedHashMap<>();
-    Map<String, List<Success>> successResults = new LinkedHashMap<>();
+    Map<String, Calls> successes = new LinkedHashMap<>();
     for (Ack ack : batch) {
       if (ack.failure() == null) {
         String queue = ack.job().id().queue();
         String group = refused.containsKey(ack) ? queue + "|" + successes.size() : queue;
-        successes.computeIfAbsent(group, q -> new ArrayList<>()).add(ack);
-        successResults
-            .computeIfAbsent(group, q -> new ArrayList<>())
-            .add(new Success(ack.job().job(), ack.job().resultJson()));
+        // Written once: resultJson serialises the handler's values on every call.
+        successes
+            .computeIfAbsent(group, q -> new Calls())
+            .add(ack, new Success(ack.job().job(), ack.job().resultJson()));
       } else {
         failures.add(ack);
         failureResults.add(endingResult(ack));
@@ -202,22 +213,47 @@ final class Acker implements Runnable {
                     settle(List.of(ack), error);
                   }));
     }
-    successes.forEach(
-        (group, acks) -> {
-          String queue = acks.getFirst().job().id().queue();
-          List<Success> done = successResults.get(group);
-          calls.add(
-              call(() -> store.complete(queue, node, done, now))
-                  .whenComplete(
-                      (n, error) -> {
-                        if (n != null && n < acks.size()) {
-                          logStale(acks, n);
-                        }
-                        settle(acks, error);
-                      }));
-        });
+    for (Calls group : successes.values()) {
+      for (int c = 0; c < group.acks.size(); c++) {
+        List<Ack> acks = group.acks.get(c);
+        List<Success> done = group.results.get(c);
+        String queue = acks.getFirst().job().id().queue();
+        calls.add(
+            call(() -> store.complete(queue, node, done, now))
+                .whenComplete(
+                    (n, error) -> {
+                      if (n != null && n < acks.size()) {
+                        logStale(acks, n);
+                      }
+                      settle(acks, error);
+                    }));
+      }
+    }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .whenComplete((v, e) -> inFlight.release());
+  }
+
+  /**
+   * The successes of one group (a queue, or one refused outcome), cut into {@code complete} calls:
+   * a call takes successes until the next would bring its results over {@link
+   * #MAX_RESULT_CHARS_PER_CALL}; a result larger than that alone fills a call.
+   */
+  private static final class Calls {
+    final List<List<Ack>> acks = new ArrayList<>();
+    final List<List<Success>> results = new ArrayList<>();
+    private long chars;
+
+    void add(Ack ack, Success success) {
+      int size = success.resultJson().length();
+      if (acks.isEmpty() || chars + size > MAX_RESULT_CHARS_PER_CALL) {
+        acks.add(new ArrayList<>());
+        results.add(new ArrayList<>());
+        chars = 0;
+      }
+      acks.getLast().add(ack);
+      results.getLast().add(success);
+      chars += size;
+    }
   }
 
   /** The call's future; one failed with what it threw, if it threw instead. */

@@ -122,15 +122,17 @@ final class RunningJob implements JobContext, BatchPart {
 
   /**
    * What the handler put, as the JSON result to store; "" when nothing. Never throws: a value that
-   * cannot be written leaves an error in its place.
+   * cannot be written, or a result over {@link #MAX_RESULT_BYTES}, leaves an error in its place
+   * (the job's outcome is unchanged: a success still succeeds). Each call writes the values anew.
    */
   String resultJson() {
     Map<String, Object> v = values();
     if (v.isEmpty()) {
       return "";
     }
+    String json;
     try {
-      return Json.write(v);
+      json = Json.write(v);
     } catch (SpoolException e) {
       return unwritable(e.getMessage());
     } catch (Throwable e) {
@@ -138,6 +140,61 @@ final class RunningJob implements JobContext, BatchPart {
       // which Jackson lets through: it must not reach the acker as if its call had failed.
       return unwritable(e.toString());
     }
+    return capped(json);
+  }
+
+  /**
+   * The largest result stored, in UTF-8 bytes of JSON: 512 KiB, the default limit of a job's
+   * arguments ({@link dev.spool.Spool.Builder#DEFAULT_MAX_PAYLOAD_BYTES}). A fixed bound, not the
+   * Spool's {@code maxPayloadBytes}, which the worker node is not given. A result is stored on the
+   * job's status, and announced to awaiting clients over pub/sub where succeeded jobs are not kept:
+   * unbounded, one could outgrow what Redis lets a subscriber buffer.
+   */
+  static final int MAX_RESULT_BYTES = 512 * 1024;
+
+  /** The result as it is, or an error in its place when it is over {@link #MAX_RESULT_BYTES}. */
+  static String capped(String json) {
+    // A char is at most 3 UTF-8 bytes: most results are far under the limit and need no count.
+    if (json.length() <= MAX_RESULT_BYTES / 3) {
+      return json;
+    }
+    long bytes = utf8Bytes(json);
+    if (bytes <= MAX_RESULT_BYTES) {
+      return json;
+    }
+    return Json.write(
+        Map.of(
+            "error",
+            "result too large: "
+                + bytes
+                + " bytes of JSON, over the limit of "
+                + MAX_RESULT_BYTES
+                + " bytes"));
+  }
+
+  /**
+   * The length of the text in UTF-8, as {@code getBytes(UTF_8)} would make it, counted in place.
+   */
+  static long utf8Bytes(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1; // unpaired: the encoder writes '?'
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static String unwritable(String why) {
