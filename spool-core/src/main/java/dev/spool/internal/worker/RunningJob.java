@@ -11,6 +11,7 @@ import dev.spool.internal.status.AttemptGuard;
 import dev.spool.internal.status.JobLogLines;
 import dev.spool.internal.status.StatusFields;
 import dev.spool.internal.status.StatusStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
@@ -158,7 +159,7 @@ final class RunningJob implements JobContext, BatchPart {
     if (json.length() <= MAX_RESULT_BYTES / 3) {
       return json;
     }
-    long bytes = utf8Bytes(json);
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length; // as the enqueuer counts arguments
     if (bytes <= MAX_RESULT_BYTES) {
       return json;
     }
@@ -170,31 +171,6 @@ final class RunningJob implements JobContext, BatchPart {
                 + " bytes of JSON, over the limit of "
                 + MAX_RESULT_BYTES
                 + " bytes"));
-  }
-
-  /**
-   * The length of the text in UTF-8, as {@code getBytes(UTF_8)} would make it, counted in place.
-   */
-  static long utf8Bytes(String text) {
-    long bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        bytes += 1; // unpaired: the encoder writes '?'
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   private static String unwritable(String why) {
