@@ -526,4 +526,41 @@ class BatchIT {
     assertThat(callbacks).containsExactlyInAnyOrder("report 2026-11", "notify 2026-11");
     assertThat(batch.progress().succeeded()).isEqualTo(40);
   }
+
+  /**
+   * A batch queue's job sequence of another type (written behind Spool's back): a part's end that
+   * finishes the batch must create the callbacks, which need numbers. Counting the end first and
+   * failing on the callbacks left the end counted and the callbacks never made; the count is
+   * refused instead until the sequence is mended, and the parts' ends then count.
+   */
+  @Test
+  void aCorruptSequenceHoldsBackTheLastPartsEndUntilMendedAndNoCallbackIsLost() {
+    JobType<Noop> sturdyDay = JobType.of("sturdy-day", Noop.class).withQueue("work");
+    var builder = f.spool.batch().onComplete(REPORT, new Report("2026-11"));
+    for (int d = 0; d < 3; d++) {
+      builder.add(sturdyDay, new Noop(d));
+    }
+    Batch batch = builder.submit();
+    var r = f.redis();
+    String seq = f.namespace + ":{work}:seq";
+    String number = r.get(seq);
+    r.del(seq);
+    r.rpush(seq, number);
+    AtomicInteger runs = new AtomicInteger();
+    f.worker("node-1")
+        .handle(sturdyDay, (job, d) -> runs.incrementAndGet())
+        .handle(REPORT, (job, rep) -> callbacks.add("report " + rep.month()))
+        .start();
+    // Refused, given up, reaped at its lease's end and run again: the end was not counted.
+    await().atMost(Duration.ofSeconds(15)).until(() -> runs.get() > 3);
+    assertThat(batch.progress().finished()).isFalse();
+    assertThat(callbacks).isEmpty();
+
+    r.del(seq);
+    r.set(seq, number);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> batch.progress().finished() && callbacks.size() == 1);
+    assertThat(callbacks).containsExactly("report 2026-11");
+  }
 }

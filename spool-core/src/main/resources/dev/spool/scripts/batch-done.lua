@@ -16,9 +16,16 @@
   callback spec that does not parse) must not fail the call after its parts left the open set,
   whose ends would then never be counted and the callbacks never come. A counter that is no
   integer counts from 0; a callback spec that does not parse creates no job, and the batch still
-  finishes. A state or parts key of another type is set aside.
+  finishes. A state or parts key of another type is set aside. A batch queue whose job sequence
+  is garbage ({bq}:seq of another type, or no number) refuses the call before any write: the
+  callbacks it may have to create would have no number (the part-done job retries meanwhile).
   Returns: 1 if this call finished the batch, else 0 ]]
 local now, qp = ARGV[1], ARGV[2]
+local seq = redis.pcall('GET', qp .. 'seq')
+if type(seq) == 'table' or (seq and not string.match(seq, '^%d+$')) then
+  return redis.error_reply('ERR the job sequence ' .. qp .. 'seq of the batch queue is corrupt ' ..
+    '(written behind Spool\'s back): no part end was counted')
+end
 local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl', 'ok',
   'oco', 'oso')
 if state.err then

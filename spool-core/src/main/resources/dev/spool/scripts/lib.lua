@@ -724,24 +724,32 @@ local function newJobHash(qp, key, id, ...)
 end
 
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
--- Returns its number, or nil, writing nothing, when the queue's job numbers are used up.
+-- Returns its number, or nil, writing nothing, when the queue's job numbers are used up or its
+-- sequence is garbage INCR cannot count on (written behind Spool's back: no number is safe to
+-- give, and callers run after writes that an error would strand; Redis's log says so).
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 -- `placement` (optional): the job's node affinity and priority as field/value pairs of its hash
 -- ('an', 'as', 'ax', 'p'), written before the push so that pushReady picks its list by them.
-local function createJob(qp, type, args, now, options, placement)
-  local id = redis.call('INCR', qp .. 'seq')
+local function createJob(qp, jobType, args, now, options, placement)
+  local id = redis.pcall('INCR', qp .. 'seq')
+  if type(id) == 'table' and id.err then
+    if not isGarbage(id.err) then return redis.call('INCR', qp .. 'seq') end -- raised as Redis's
+    redis.log(redis.LOG_WARNING, 'Spool: no ' .. jobType .. ' job created in ' .. qp .. ': its sequence ' ..
+      qp .. 'seq is corrupt (' .. id.err .. ')')
+    return nil
+  end
   if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber): none is left to give
     redis.call('DECR', qp .. 'seq')
     return nil
   end
   newQueue(qp, id)
   local key = qp .. 'job:' .. id
-  newJobHash(qp, key, id, 't', type, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
+  newJobHash(qp, key, id, 't', jobType, 'a', args, 's', 'queued', 'n', 0, 'rec', now, 'que', now)
   if options and options ~= '' then redis.call('HSET', key, 'o', options) end
   if placement and #placement > 0 then redis.call('HSET', key, unpack(placement)) end
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now, 'que')
-  onOwn(qp, 'SADD', qp .. 'ix:n:' .. type .. ':' .. bucketOf(id), id)
+  onOwn(qp, 'SADD', qp .. 'ix:n:' .. jobType .. ':' .. bucketOf(id), id)
   pushReady(qp, key, id, false)
   return id
 end
@@ -902,7 +910,9 @@ local function buryOrphan(qp, id, nowUs, where)
     local aside = setAside(qp, key, id)
     what = 'its key held a ' .. kind .. ', not a job hash (set aside for 7 days as ' .. aside .. ')'
   end
-  if tonumber(id) > (tonumber(redis.call('GET', qp .. 'seq')) or 0) then
+  -- A sequence of another type (garbage) is left as it is: enqueue refuses to count on it.
+  local seq = redis.pcall('GET', qp .. 'seq')
+  if type(seq) ~= 'table' and tonumber(id) > (tonumber(seq) or 0) then
     redis.call('SET', qp .. 'seq', id)
   end
   local e = cjson.encode({type = 'CorruptJob', message = 'corrupt job: ' .. what})
