@@ -3,6 +3,7 @@ package dev.spool;
 import static dev.spool.Fixtures.NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spool.Fixtures.Noop;
@@ -126,5 +127,47 @@ class AclIT {
     assertThat(spool.cancel(delayed)).isTrue();
     assertThat(spool.statuses().findOrUnknown(delayed).state()).isEqualTo(State.KILLED);
     assertThat(spool.monitor().counts("work").delayed()).isZero();
+  }
+
+  /**
+   * A completion whose write is refused partway (here DEL, which deletes a succeeded job when
+   * statuses of succeeded jobs are not kept, denied by the user's ACL): the jobs' leases go first,
+   * so a call that failed there left every job of the acknowledgement batch started with no lease,
+   * which nothing ever finds again. Each job is written on its own now, and one whose write fails
+   * is dead with Redis's error, where an operator sees it and can retry it once the ACL is mended.
+   */
+  @Test
+  void aCompletionRefusedByTheAclLeavesEachJobDeadWithTheErrorNoneStartedForEver() {
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-del");
+    Spool spool =
+        Spool.builder()
+            .redis("redis://" + user + ":pw@" + redis.host() + ":" + redis.port())
+            .namespace(namespace)
+            .keepSucceeded(false)
+            .build();
+    open.add(spool);
+    Worker worker =
+        spool.worker("node-1").lease(Duration.ofSeconds(5)).handle(NOOP, (job, a) -> {}).start();
+    open.add(worker);
+
+    List<JobId> ids = spool.enqueueAll(NOOP, Fixtures.noops(5));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> spool.deadJobs().size("work") == 5);
+    assertThat(spool.deadJobs().list("work", 0, 10))
+        .allSatisfy(
+            d ->
+                assertThat(d.error())
+                    .contains("corrupt job: its completion failed:")
+                    .contains("command"));
+    assertThat(ids)
+        .allSatisfy(
+            id -> assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED));
+    assertThat(spool.monitor().counts("work").processing()).isZero();
   }
 }

@@ -166,4 +166,30 @@ class ConcurrencyLimitIT {
             .start());
     await().atMost(Duration.ofSeconds(20)).until(() -> survivorRuns.get() == 8);
   }
+
+  /**
+   * The park list of a limit holding another type (written behind Spool's back): the end of a job
+   * of that limit looks there for a parked job to wake, and failed the whole completion call, after
+   * the leases of every job in it were taken off. It is set aside now, and the jobs succeed.
+   */
+  @Test
+  void aParkListOfAnotherTypeIsSetAsideAndTheLimitedJobsSucceed() {
+    String park = f.namespace + ":{limited}:park:t:report";
+    f.redis().set(park, "garbage");
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(f.spool.enqueue(REPORT, new Sync("c", i)));
+    }
+    workers.add(f.worker("node-1").handle(REPORT, counted(Sync::customer)).start());
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ids.stream()
+                    .allMatch(
+                        id -> f.spool.statuses().findOrUnknown(id).state() == State.SUCCEEDED));
+    assertThat(f.redis().get(f.namespace + ":{limited}:corrupt:park:t:report"))
+        .isEqualTo("garbage");
+  }
 }

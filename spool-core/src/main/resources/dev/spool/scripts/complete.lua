@@ -16,6 +16,8 @@
   memory (the leases), so a node records its successes even at maxmemory.
   Clients awaiting outcomes are told: kept jobs by id (they read the status), deleted jobs by a
   JSON array of [id, result] pairs, since no status is left to read.
+  A job whose write fails (a cause no check foresaw, a command the user's ACL denies) goes to the
+  dead set as "corrupt job: its completion failed: <error>"; the others are completed.
   Returns: number of jobs completed ]]
 local prefix, node, now, expiry, keep = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
 local qp = string.sub(prefix, 1, -5)
@@ -40,10 +42,10 @@ for i = 6, #ARGV, 4 do
     fieldsHeld[#finished] = job
   end
 end
-done = #finished
 callEach('ZREM', KEYS[1], finished, qp)
-for h, id in ipairs(finished) do
-  local result, job = results[h], fieldsHeld[h]
+-- Writes the success of the h-th job held.
+local function finish(h)
+  local id, result, job = finished[h], results[h], fieldsHeld[h]
   local key = prefix .. id
   unlock(qp, key, id, 'WD', job[4])
   if job[10] then freeSlot(qp, id, job[10]) end
@@ -65,35 +67,51 @@ for h, id in ipairs(finished) do
     end
     redis.call('EXPIRE', key, expiry)
     if job[12] then redis.call('EXPIRE', qp .. 'log:' .. id, expiry) end -- its log lives as long
-  else
-    if job[8] or job[9] then
-      -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
-      indexLabels(qp, key, id, 'SREM')
-    else
-      local name = job[7] or job[6]
-      if name then
-        local byBucket = nameKeyOf[name]
-        if not byBucket then byBucket = {}; nameKeyOf[name] = byBucket end
-        local bucket = bucketOf(id)
-        local nameKey = byBucket[bucket]
-        if not nameKey then
-          nameKey = qp .. 'ix:n:' .. name .. ':' .. bucket
-          byBucket[bucket] = nameKey
-          nameKeys[#nameKeys + 1] = nameKey
-          namedIds[nameKey] = {}
-        end
-        local ids = namedIds[nameKey]
-        ids[#ids + 1] = id
-      end
+    return
+  end
+  -- Argument labels and batch membership are rare: such a job leaves its indexes by itself.
+  if job[8] or job[9] then indexLabels(qp, key, id, 'SREM') end
+  -- Most jobs return nothing: no JSON to check (a failed decode is dear in Lua). A result is
+  -- passed on as its text (see validJson).
+  local announced = '[' .. cjson.encode(queue .. ':' .. id) .. ',' ..
+    (result ~= '' and validJson(result) or 'null') .. ']'
+  redis.call('DEL', key)
+  if job[12] then redis.call('DEL', qp .. 'log:' .. id) end
+  gone[#gone + 1] = announced
+  local name = not (job[8] or job[9]) and (job[7] or job[6])
+  if name then
+    local byBucket = nameKeyOf[name]
+    if not byBucket then byBucket = {}; nameKeyOf[name] = byBucket end
+    local bucket = bucketOf(id)
+    local nameKey = byBucket[bucket]
+    if not nameKey then
+      nameKey = qp .. 'ix:n:' .. name .. ':' .. bucket
+      byBucket[bucket] = nameKey
+      nameKeys[#nameKeys + 1] = nameKey
+      namedIds[nameKey] = {}
     end
-    redis.call('DEL', key)
-    if job[12] then redis.call('DEL', qp .. 'log:' .. id) end
-    -- Most jobs return nothing: no JSON to check (a failed decode is dear in Lua). A result is
-    -- passed on as its text (see validJson).
-    gone[#gone + 1] = '[' .. cjson.encode(queue .. ':' .. id) .. ',' ..
-      (result ~= '' and validJson(result) or 'null') .. ']'
+    local ids = namedIds[nameKey]
+    ids[#ids + 1] = id
   end
 end
+-- Each job is written in a pcall: its lease is gone already, so an error in its write (a case no
+-- check foresaw; Redis does not undo a script's writes) would leave it, and every job after it,
+-- started with no lease, which no sweep finds. Such a job goes to the dead set with the error
+-- instead (its batch part, if any, was counted as done before this call); if even that fails,
+-- its lease comes back, expired, for the Reaper. The others are recorded.
+local completed = {}
+for h, id in ipairs(finished) do
+  local ok, err = pcall(finish, h)
+  if ok then
+    completed[#completed + 1] = id
+  else
+    local why = type(err) == 'table' and err.err or tostring(err)
+    local buried = pcall(buryCorrupt, qp, prefix .. id, id, 'started', 'its completion failed: ' .. why, now, nil)
+    if not buried then redis.pcall('ZADD', KEYS[1], 0, id) end
+  end
+end
+finished = completed
+done = #finished
 if done > 0 then
   -- State indexes and the Pruner's list: a call per slice or bucket, not per job.
   if keep then

@@ -659,7 +659,8 @@ local function unparkNext(qp, name, oneSlot)
     redis.call('LTRIM', park, taken, -1)
     onOwn(qp, 'DECRBY', qp .. 'parked', taken)
   end
-  if redis.call('LLEN', park) == 0 then
+  -- onOwn: a park key of another type (LRANGE above skipped it) is set aside, its jobs none.
+  if onOwn(qp, 'LLEN', park) == 0 then
     redis.pcall('SREM', qp .. 'parks', name)
     return true
   end
