@@ -21,7 +21,9 @@ public enum AttemptResult {
   KILLED,
   /**
    * The node stopped while the handler ran: the job went back to its queue (its handler
-   * interrupted) and runs again from there; this attempt has no outcome.
+   * interrupted) and runs again from there; this attempt has no outcome. A job handed back at
+   * {@linkplain Worker.Builder#maxHandBacks maxHandBacks} stops already used an attempt with it, as
+   * when a lease expires: it runs again at the next attempt, or went to the dead set.
    */
   HANDED_BACK,
   /**

@@ -75,7 +75,8 @@ public final class Worker implements AutoCloseable {
   /**
    * Stops gracefully: no new jobs are fetched; running handlers may finish for up to {@code
    * timeout} ({@link Duration#ZERO}: not at all); those still running then are interrupted and
-   * their jobs handed back to their queue at once, without using an attempt; outcomes are written
+   * their jobs handed back to their queue at once, without using an attempt (but for a job handed
+   * back at {@linkplain Builder#maxHandBacks maxHandBacks} stops already); outcomes are written
    * (for up to 10 s more); the node leaves the registry. Returns what became of the jobs that were
    * running.
    *
@@ -161,6 +162,19 @@ public final class Worker implements AutoCloseable {
      */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
 
+    /**
+     * Defaults to 3: how many times a job may be handed back at a node's stop (its handler still
+     * running at the shutdown timeout) without using an attempt. The next hand-back ends its
+     * attempt as abandoned, as an expired lease does (attempt + 1, or the dead set when its retry
+     * policy leaves none), so that a job that outlives every stop, or makes its node stop (it
+     * exhausts its memory, say), does not restart forever: BullMQ's {@code maxStalledCount},
+     * Sidekiq Pro's poison pills.
+     */
+    public static final int DEFAULT_MAX_HAND_BACKS = 3;
+
+    /** The most {@link #maxHandBacks} allows. */
+    public static final int MAX_HAND_BACKS = 1_000;
+
     private final String name;
     private final Function<WorkerSettings, WorkerNode> factory;
     private final LinkedHashSet<String> queues = new LinkedHashSet<>();
@@ -171,6 +185,7 @@ public final class Worker implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration affinityFallback = DEFAULT_AFFINITY_FALLBACK;
     private boolean platformThreads;
+    private int maxHandBacks = DEFAULT_MAX_HAND_BACKS;
 
     Builder(String name, Function<WorkerSettings, WorkerNode> factory) {
       this.name = NodeNames.check(name, "worker name"); // a name jobs can be pinned to
@@ -270,6 +285,21 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * See {@link #DEFAULT_MAX_HAND_BACKS}. Counts every node's stops, over the job's life until it
+     * is retried by hand from the dead set; once a job reached it, each later hand-back at a stop
+     * uses an attempt. 0: every hand-back at a stop uses an attempt. A job handed back because its
+     * fetch's answer was lost never reached a handler and is not counted.
+     */
+    public Builder maxHandBacks(int maxHandBacks) {
+      if (maxHandBacks < 0 || maxHandBacks > MAX_HAND_BACKS) {
+        throw new IllegalArgumentException(
+            "maxHandBacks must be in [0, " + MAX_HAND_BACKS + "], got " + maxHandBacks);
+      }
+      this.maxHandBacks = maxHandBacks;
+      return this;
+    }
+
+    /**
      * See {@link #DEFAULT_AFFINITY_FALLBACK}. The node routing a queue (one is elected) applies the
      * shortest fallback of the live nodes serving it.
      */
@@ -336,6 +366,7 @@ public final class Worker implements AutoCloseable {
               shutdownTimeout,
               affinityFallback,
               platformThreads,
+              maxHandBacks,
               handlers,
               Observers.NONE);
       WorkerNode node = factory.apply(settings);

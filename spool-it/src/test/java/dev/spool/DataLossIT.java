@@ -77,7 +77,13 @@ class DataLossIT {
 
     assertThat(store.heartbeat(QUEUE, NODE, 60_000, List.of(old)).get().lost())
         .containsExactly(old.id().number());
-    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(old)))
+    assertThat(
+            store.release(
+                QUEUE,
+                NODE,
+                Micros.now(clock),
+                List.of(old),
+                Worker.Builder.DEFAULT_MAX_HAND_BACKS))
         .isEqualTo(new Released(0, 0));
     Failure failed = new Failure(old, "{\"type\":\"Boom\"}", Failure.DEAD);
     assertThat(store.fail(QUEUE, NODE, failed, Micros.now(clock)).get())

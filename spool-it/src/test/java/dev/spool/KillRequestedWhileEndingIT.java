@@ -86,7 +86,13 @@ class KillRequestedWhileEndingIT {
     other = more.getFirst();
 
     // Only the job not asked to stop counts as handed back.
-    assertThat(store.release(QUEUE, NODE, Micros.now(clock), List.of(job, other)))
+    assertThat(
+            store.release(
+                QUEUE,
+                NODE,
+                Micros.now(clock),
+                List.of(job, other),
+                Worker.Builder.DEFAULT_MAX_HAND_BACKS))
         .isEqualTo(new Released(1, 1));
 
     assertThat(status(job).state()).isEqualTo(State.KILLED);

@@ -594,7 +594,13 @@ class UniqueJobsIT {
 
       f.redis().zadd(f.queueKeys("work").active(), 1, Long.toString(reaped.number()));
       assertThat(store.reap("work", Micros.now(clock), 50, 60_000)[0]).isEqualTo(1);
-      assertThat(store.release("work", "node-1", Micros.now(clock), held.subList(1, 2)))
+      assertThat(
+              store.release(
+                  "work",
+                  "node-1",
+                  Micros.now(clock),
+                  held.subList(1, 2),
+                  Worker.Builder.DEFAULT_MAX_HAND_BACKS))
           .isEqualTo(new Released(1, 0));
 
       assertThat(f.redis().pttl(lockOf(reaped))).isBetween(25_000L, 30_000L);

@@ -136,7 +136,10 @@ final class DemoRun {
               + (stopped.leftToLease() == 0
                   ? ""
                   : ", " + stopped.leftToLease() + " left to their lease")
-              + (stopped.killed() == 0 ? "" : ", " + stopped.killed() + " killed as requested"));
+              + (stopped.killed() == 0 ? "" : ", " + stopped.killed() + " killed as requested")
+              + (stopped.attemptsUsed() == 0
+                  ? ""
+                  : ", " + stopped.attemptsUsed() + " used an attempt (handed back too often)"));
       err.flush();
     }
     Snapshot last = finalSnapshot();
@@ -356,7 +359,8 @@ final class DemoRun {
         summaries.stream().mapToInt(StopSummary::finished).sum(),
         summaries.stream().mapToInt(StopSummary::handedBack).sum(),
         summaries.stream().mapToInt(StopSummary::leftToLease).sum(),
-        summaries.stream().mapToInt(StopSummary::killed).sum());
+        summaries.stream().mapToInt(StopSummary::killed).sum(),
+        summaries.stream().mapToInt(StopSummary::attemptsUsed).sum());
   }
 
   /** Runs {@code action} on every node at once, one thread each; returns once all are done. */

@@ -82,6 +82,16 @@ public final class WorkerCommand extends ClientCommand {
   Duration shutdownTimeout;
 
   @Option(
+      names = "--max-hand-backs",
+      paramLabel = "N",
+      defaultValue = "" + Worker.Builder.DEFAULT_MAX_HAND_BACKS,
+      description =
+          "A job handed back at N stops (still running at the shutdown timeout) uses an attempt at"
+              + " the next one, as a lost lease does, so that a job that outlives every stop does"
+              + " not restart forever; 0: every hand-back uses one (default: ${DEFAULT-VALUE}).")
+  int maxHandBacks;
+
+  @Option(
       names = "--platform-threads",
       description =
           "Run handlers on platform threads instead of virtual ones: for handlers that keep a CPU"
@@ -216,6 +226,13 @@ public final class WorkerCommand extends ClientCommand {
               + ", got "
               + DurationConverter.format(lease));
     }
+    if (maxHandBacks < 0 || maxHandBacks > Worker.Builder.MAX_HAND_BACKS) {
+      throw usage(
+          "--max-hand-backs must be in [0, "
+              + Worker.Builder.MAX_HAND_BACKS
+              + "], got "
+              + maxHandBacks);
+    }
     if (deadMaxSize < 1) {
       throw usage("--dead-max-size must be at least 1, got " + deadMaxSize);
     }
@@ -266,7 +283,12 @@ public final class WorkerCommand extends ClientCommand {
   int run(Spool spool) {
     String node = name != null ? name : defaultName();
     Worker.Builder builder =
-        spool.worker(node).concurrency(concurrency).lease(lease).shutdownTimeout(shutdownTimeout);
+        spool
+            .worker(node)
+            .concurrency(concurrency)
+            .lease(lease)
+            .shutdownTimeout(shutdownTimeout)
+            .maxHandBacks(maxHandBacks);
     if (platformThreads) {
       builder.platformThreads();
     }
@@ -339,7 +361,14 @@ public final class WorkerCommand extends ClientCommand {
                       + " left to their lease (they run again within "
                       + DurationConverter.format(lease)
                       + ")")
-              + (summary.killed() == 0 ? "" : ", " + summary.killed() + " killed as requested"));
+              + (summary.killed() == 0 ? "" : ", " + summary.killed() + " killed as requested")
+              + (summary.attemptsUsed() == 0
+                  ? ""
+                  : ", "
+                      + summary.attemptsUsed()
+                      + " used an attempt (handed back at more than "
+                      + maxHandBacks
+                      + " stops)"));
       err.flush();
       return stop.forced() ? StopSignal.EXIT_FORCED : 0;
     } finally {

@@ -250,6 +250,14 @@ class WorkerCommandIT {
   }
 
   @Test
+  void aMaxHandBacksOutOfBoundsIsBadUsage() {
+    Cli.Run run = cli.run("worker", "--max-hand-backs", "-1");
+
+    assertThat(run.code).isEqualTo(2);
+    assertThat(run.err).contains("--max-hand-backs must be in [0, 1000], got -1");
+  }
+
+  @Test
   void aNameNoNodeMayHaveIsBadUsage() {
     for (String bad : new String[] {"a|b", " ", ""}) {
       Cli.Run run = cli.run("worker", "--name", bad);

@@ -977,17 +977,72 @@ local function countThroughput(qp, key, field, n)
   redis.call('EXPIRE', key, THROUGHPUT_SECONDS)
 end
 
+-- What is wrong with the fields that ending an attempt as abandoned reads ('n', 'b', and 'o' as
+-- stored and decoded), or nil.
+local function abandonCorruption(n, b, o, options)
+  if not int(n) then return "attempt 'n' is not a number: " .. tostring(n) end
+  if b and not int(b) then return "retry budget 'b' is not a number: " .. b end
+  if o and type(options) ~= 'table' then return "options 'o' are not a JSON object: " .. o end
+  return nil
+end
+
+-- Ends a started job's attempt as abandoned: its lease expired (reap), or it was handed back at
+-- more node stops than allowed (handBack). `err` (an error's JSON text) joins its errors; the job
+-- goes back to the head of its queue at attempt + 1, its run archived as 'abandoned', or to the
+-- dead set when its retry policy (options' retry.attempts, else `defaultAttempts` runs, counted
+-- from its budget's first attempt 'b') leaves no attempt. `job` holds the fields as read: n, b,
+-- er, pg, sta, pa, da, bt, and options (decoded, checked by abandonCorruption). Its lease and
+-- concurrency slot are the caller's to free. Returns 'requeued' or 'dead'.
+local function endAbandoned(qp, key, id, job, err, nowMs, nowUs, defaultAttempts, partDone)
+  local attempt = int(job.n) + 1
+  local allowed = defaultAttempts
+  local retry = job.options and job.options.retry
+  if type(retry) == 'table' and tonumber(retry.attempts) then allowed = tonumber(retry.attempts) end
+  local errors = appendJson(job.er, err)
+  if attempt - (int(job.b) or 0) >= allowed then
+    redis.call('HSET', key, 's', 'failed', 'e', err, 'er', errors)
+    restate(qp, id, 'started', 'failed')
+    stamp(qp, key, id, 'fai', nowUs)
+    unlock(qp, key, id, 'WD')
+    onOwn(qp, 'ZADD', qp .. 'dead', nowMs, id)
+    reportPartFailed(qp, job.bt, partDone, nowUs)
+    announce(qp, {id})
+    return 'dead'
+  end
+  local entry = attemptEntry({attempt = int(job.n), state = 'abandoned',
+    started_at = present(job.sta), ended_at = nowUs, progress = present(job.pg)},
+    errors, archivedData(job.da))
+  -- The errors are shown until the job starts again, as after a failure; 'due': ready again since
+  -- now, for the queue's latency.
+  redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err,
+    'pa', appendLatest(job.pa, entry, MAX_ATTEMPTS_KEPT), 'er', errors, 'due', nowMs)
+  redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
+  restate(qp, id, 'started', 'queued')
+  unlock(qp, key, id, 'W')
+  -- Due again now: an until-executed lock lasts its TTL from here, as after a retry.
+  keepLockUntil(qp, id, redis.call('HGET', key, 'u'), nowMs, nowMs)
+  pushReady(qp, key, id, true)
+  return 'requeued'
+end
+
 -- Hands a job a node holds back to the head of its queue, its attempt not used up: at a graceful
 -- stop (release), or when the answer of the fetch that leased it was lost (reclaim). The run is
 -- archived in the status's previous attempts as `state` ('handed back', 'not delivered'), then
 -- reset, so that the queued job does not show a half-done run as its own. A job whose kill was
 -- requested ('krq') ends killed instead, `why` its error's message, its batch part reported to its
--- batch as failed. Returns 'released', 'killed', or nil when the node no longer holds this attempt
--- of the job (holdsAttempt; with `attempt` nil, whichever attempt it holds); its concurrency slot,
--- if any, is freed (the caller then wakes a limited queue once: wakeIfLimited).
-local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, partDone, state, why)
+-- batch as failed.
+-- `stops` (release's hand-backs only; nil for reclaim's, whose job never reached a handler):
+-- {max = hand-backs at stops that use no attempt, attempts = runs of a job whose options name no
+-- retry policy}. Each one is counted in 'hb'; once a job was handed back `max` times, every later
+-- one ends its attempt as abandoned (endAbandoned, error 'HandedBack'), as an expired lease would:
+-- a job that outlives every stop's deadline, or makes its node stop, must not restart forever.
+-- Returns 'released', 'killed', 'requeued' or 'dead' (an attempt used), or nil when the node no
+-- longer holds this attempt of the job (holdsAttempt; with `attempt` nil, whichever attempt it
+-- holds); its concurrency slot, if any, is freed (the caller then wakes a limited queue once:
+-- wakeIfLimited).
+local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, partDone, state, why, stops)
   local key = prefix .. id
-  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
+  local job = fieldsOf(key, 's', 'w', 'n', 'sta', 'pg', 'er', 'pa', 'da', 'lc', 'rec', 'krq', 'bt', 'hb', 'b', 'o')
   if attempt == nil and job then attempt, recorded = job[3] or '0', job[10] or '0' end
   if not holdsAttempt(job, job and job[10], node, attempt, recorded) then return nil end
   redis.call('ZREM', qp .. 'active', id)
@@ -1000,6 +1055,24 @@ local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, pa
     return 'killed'
   end
   local nowMs = string.format('%.0f', math.floor(tonumber(now) / 1000))
+  if stops then
+    local handed = (int(job[13]) or 0) + 1 -- a count written by hand that is no integer: none
+    redis.call('HSET', key, 'hb', handed)
+    if handed > stops.max then
+      local options = job[15] and decodeJson(job[15])
+      local what = abandonCorruption(job[3], job[14], job[15], options)
+      if what then
+        buryCorrupt(qp, key, id, 'started', what, now, partDone)
+        return 'dead'
+      end
+      local stopsSeen = handed == 1 and '1 node stop' or (handed .. ' node stops')
+      local err = cjson.encode({type = 'HandedBack', attempt = int(job[3]), node = node,
+        message = 'handed back at ' .. stopsSeen .. ' without finishing; counted as an attempt'})
+      return endAbandoned(qp, key, id, {n = job[3], b = job[14], er = job[6], pg = job[5],
+        sta = job[4], pa = job[7], da = job[8], bt = job[12], options = options},
+        err, nowMs, now, stops.attempts, partDone)
+    end
+  end
   local entry = attemptEntry({attempt = int(job[3]), state = state,
     started_at = present(job[4]), ended_at = now, progress = present(job[5])},
     storedList(job[6]), archivedData(job[8]))

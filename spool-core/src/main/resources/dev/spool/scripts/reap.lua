@@ -19,7 +19,8 @@
   that restarted, failed over or answered BUSY refused the heartbeats meanwhile (they were not
   queued), and live nodes renew their leases only at their next beat, a quarter of a lease away
   (kept in {q}:reap-grace while it lasts; "" or 0: none)
-  The abandoned attempt is archived in the status's previous attempts. A job whose fields are
+  The abandoned attempt is archived in the status's previous attempts (endAbandoned, shared with
+  release's hand-backs past their cap). A job whose fields are
   corrupt goes to the dead set with "corrupt job: <what>", as does a lease whose key holds
   another type or a hash with no state; the others are reaped as usual.
   At maxmemory the call is refused before it changes anything: heartbeats are refused there
@@ -46,14 +47,6 @@ if #expired == 0 then return {0, 0, 0, 0} end
 refuseAtMaxmemory(qp)
 local requeued, dead, killed = 0, 0, 0
 
--- What is wrong with the fields reaping reads, or nil.
-local function corruptionOf(job, options)
-  if not int(job[3]) then return "attempt 'n' is not a number: " .. tostring(job[3]) end
-  if job[6] and not int(job[6]) then return "retry budget 'b' is not a number: " .. job[6] end
-  if job[5] and type(options) ~= 'table' then return "options 'o' are not a JSON object: " .. job[5] end
-  return nil
-end
-
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
@@ -70,50 +63,24 @@ for _, id in ipairs(expired) do
   elseif job and job[1] == 'started' then
     freeSlot(qp, id, job[13]) -- the slot of a dead node's job is free again, as its lease
     local options = job[5] and decodeJson(job[5])
-    local what = corruptionOf(job, options)
+    local what = abandonCorruption(job[3], job[6], job[5], options)
     if what then
       buryCorrupt(qp, key, id, 'started', what, nowUs, ARGV[6])
       dead = dead + 1
     else
-      local attempt = int(job[3]) + 1
-      local allowed = defaultAttempts
-      if options and type(options.retry) == 'table' and tonumber(options.retry.attempts) then
-        allowed = tonumber(options.retry.attempts)
-      end
-      local used = attempt - (int(job[6]) or 0)
-      local errTable = {message = 'lease expired on node \'' .. tostring(job[2]) ..
-        '\' (node presumed dead)', type = 'LeaseExpired', attempt = int(job[3])}
-      local err = cjson.encode(errTable)
-      local errors = appendJson(job[7], err)
+      local err = cjson.encode({message = 'lease expired on node \'' .. tostring(job[2]) ..
+        '\' (node presumed dead)', type = 'LeaseExpired', attempt = int(job[3])})
       if job[14] then
         -- Its kill was requested while its node was gone: it ends killed, never runs again.
-        redis.call('HSET', key, 'e', err, 'er', errors)
+        redis.call('HSET', key, 'e', err, 'er', appendJson(job[7], err))
         endKilled(qp, key, id, 'started', nowUs, ARGV[8], 'WD')
         reportPartFailed(qp, job[11], ARGV[6], nowUs)
         killed = killed + 1
-      elseif used >= allowed then
-        redis.call('HSET', key, 's', 'failed', 'e', err, 'er', errors)
-        restate(qp, id, 'started', 'failed')
-        stamp(qp, key, id, 'fai', nowUs)
-        unlock(qp, key, id, 'WD')
-        onOwn(qp, 'ZADD', KEYS[5], nowMs, id)
-        reportPartFailed(qp, job[11], ARGV[6], nowUs)
+      elseif endAbandoned(qp, key, id, {n = job[3], b = job[6], er = job[7], pg = job[8],
+          sta = job[9], pa = job[10], da = job[12], bt = job[11], options = options},
+          err, nowMs, nowUs, defaultAttempts, ARGV[6]) == 'dead' then
         dead = dead + 1
-        announce(qp, {id})
       else
-        local entry = attemptEntry({attempt = int(job[3]), state = 'abandoned',
-          started_at = present(job[9]), ended_at = nowUs, progress = present(job[8])},
-          errors, archivedData(job[12]))
-        -- The errors are shown until the job starts again, as after a failure; 'due': ready
-        -- again since now, for the queue's latency.
-        redis.call('HSET', key, 's', 'queued', 'n', attempt, 'e', err, 'pa', appendLatest(job[10], entry, MAX_ATTEMPTS_KEPT),
-          'er', errors, 'due', nowMs)
-        redis.call('HDEL', key, 'w', 'pg', 'sta', 'da')
-        restate(qp, id, 'started', 'queued')
-        unlock(qp, key, id, 'W')
-        -- Due again now: an until-executed lock lasts its TTL from here, as after a retry.
-        keepLockUntil(qp, id, redis.call('HGET', key, 'u'), nowMs, nowMs)
-        pushReady(qp, key, id, true)
         requeued = requeued + 1
       end
     end

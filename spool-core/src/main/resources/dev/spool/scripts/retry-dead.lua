@@ -47,7 +47,8 @@ for i = 3, #ARGV do
     -- The retry budget counts again from this attempt on.
     redis.call('HSET', key, 's', 'queued', 'n', attempt, 'b', attempt, 'pa', appendLatest(job[7], entry, MAX_ATTEMPTS_KEPT),
       'due', string.format('%.0f', math.floor(tonumber(ARGV[2]) / 1000))) -- ready since now
-    redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai', 'krq') -- a fresh start: no kill asked
+    -- A fresh start: no kill asked, no hand-back at a stop counted ('hb', see handBack).
+    redis.call('HDEL', key, 'w', 'sta', 'pg', 'da', 'fai', 'krq', 'hb')
     restate(qp, id, job[3], 'queued')
     pushReady(qp, key, id, false)
     requeued = requeued + 1

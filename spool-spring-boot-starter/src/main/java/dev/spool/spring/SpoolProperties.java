@@ -262,6 +262,13 @@ public class SpoolProperties {
     private Duration shutdownTimeout = Duration.ofSeconds(25);
 
     /**
+     * How many times a job may be handed back at a stop (still running at the shutdown timeout)
+     * without using an attempt; the next hand-back ends its attempt as a lost lease would, so that
+     * a job that outlives every stop does not restart forever. 0: every hand-back uses one.
+     */
+    private int maxHandBacks = Worker.Builder.DEFAULT_MAX_HAND_BACKS;
+
+    /**
      * Run handlers on platform threads instead of virtual ones: for handlers that keep a CPU busy,
      * which would otherwise hold every carrier thread while the other jobs held wait.
      */
@@ -379,6 +386,21 @@ public class SpoolProperties {
             "spool.worker.shutdown-timeout must not be negative, got " + shutdownTimeout);
       }
       this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public int getMaxHandBacks() {
+      return maxHandBacks;
+    }
+
+    public void setMaxHandBacks(int maxHandBacks) {
+      if (maxHandBacks < 0 || maxHandBacks > Worker.Builder.MAX_HAND_BACKS) {
+        throw new IllegalArgumentException(
+            "spool.worker.max-hand-backs must be in [0, "
+                + Worker.Builder.MAX_HAND_BACKS
+                + "], got "
+                + maxHandBacks);
+      }
+      this.maxHandBacks = maxHandBacks;
     }
   }
 

@@ -115,7 +115,8 @@ public class SpoolWorkerLifecycle
             .worker(nodeName())
             .concurrency(properties.getConcurrency())
             .lease(properties.getLease())
-            .shutdownTimeout(properties.getShutdownTimeout());
+            .shutdownTimeout(properties.getShutdownTimeout())
+            .maxHandBacks(properties.getMaxHandBacks());
     if (properties.isPlatformThreads()) {
       builder.platformThreads();
     }

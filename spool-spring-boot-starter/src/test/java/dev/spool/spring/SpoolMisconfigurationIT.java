@@ -132,6 +132,7 @@ class SpoolMisconfigurationIT {
         "spool.worker.concurrency=0; spool.worker.concurrency must be in [1, 10000]",
         "spool.worker.lease=100ms; spool.worker.lease must be at least 300 ms",
         "spool.worker.shutdown-timeout=-1s; spool.worker.shutdown-timeout must not be negative",
+        "spool.worker.max-hand-backs=-1; spool.worker.max-hand-backs must be in [0, 1000]",
         "spool.worker.queues=mail,bad name!; spool.worker.queues: invalid queue name",
         "spool.worker.queues=mail=0; spool.worker.queues: weight of 'mail' must be 1 to 1000",
         "spool.worker.queues=mail,mail=2; spool.worker.queues: 'mail' is listed twice",

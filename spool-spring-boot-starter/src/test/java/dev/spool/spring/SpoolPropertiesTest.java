@@ -23,6 +23,7 @@ class SpoolPropertiesTest {
     assertThat(p.getWorker().getLease()).isEqualTo(Worker.Builder.DEFAULT_LEASE);
     assertThat(p.getWorker().getShutdownTimeout())
         .isEqualTo(Worker.Builder.DEFAULT_SHUTDOWN_TIMEOUT);
+    assertThat(p.getWorker().getMaxHandBacks()).isEqualTo(Worker.Builder.DEFAULT_MAX_HAND_BACKS);
     assertThat(p.getMetrics().getCountsMaxAge()).isEqualTo(SpoolMetrics.DEFAULT_COUNTS_MAX_AGE);
     assertThat(p.getRetry().toRetry()).isEqualTo(Retry.DEFAULT);
   }

@@ -88,9 +88,11 @@ public interface JobStore {
 
   /**
    * Hands jobs the node fetched and still holds back to the head of their queue; one whose kill was
-   * requested ends killed instead.
+   * requested ends killed instead, and one handed back {@code maxHandBacks} times already ends its
+   * attempt as abandoned (attempt + 1, or the dead set), as an expired lease does.
    */
-  Released release(String queue, String node, long nowMicros, List<FetchedJob> held);
+  Released release(
+      String queue, String node, long nowMicros, List<FetchedJob> held, int maxHandBacks);
 
   StageResult stage(String queue, long nowMicros, int max);
 

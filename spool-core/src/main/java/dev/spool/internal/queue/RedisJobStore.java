@@ -378,20 +378,24 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public Released release(String queue, String node, long nowMicros, List<FetchedJob> held) {
+  public Released release(
+      String queue, String node, long nowMicros, List<FetchedJob> held, int maxHandBacks) {
     QueueKeys q = keys.queue(queue);
     // A job whose kill was requested ends killed instead: with its status's expiry, and the type
-    // that reports a batch part's end.
+    // that reports a batch part's end. One handed back too often uses an attempt, counted against
+    // the default policy when its options name none, as reap counts.
     String[] triples = heldArgs(q.jobPrefix(), node, Long.toString(nowMicros), held);
-    String[] args = new String[triples.length + 2];
+    String[] args = new String[triples.length + 4];
     System.arraycopy(triples, 0, args, 0, 3);
     args[3] = Long.toString(expirySeconds);
     args[4] = BATCH_PART_DONE;
-    System.arraycopy(triples, 3, args, 5, triples.length - 3);
+    args[5] = Integer.toString(maxHandBacks);
+    args[6] = Integer.toString(Retry.DEFAULT.attempts());
+    System.arraycopy(triples, 3, args, 7, triples.length - 3);
     String[] k = {q.ready(), q.prio(), q.active(), q.signal()};
     List<Long> r =
         redis.await(redis.<List<Long>>eval(Script.RELEASE, ScriptOutputType.MULTI, k, args));
-    return new Released(r.get(0), r.get(1));
+    return new Released(r.get(0), r.get(1), r.get(2), r.get(3));
   }
 
   @Override

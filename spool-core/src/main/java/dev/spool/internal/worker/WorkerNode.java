@@ -317,7 +317,7 @@ public final class WorkerNode {
     }
     int finished = (int) runningAtStop.stream().filter(j -> j.finished() && !held.holds(j)).count();
     StopSummary summary =
-        new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2]);
+        new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2], handBack[3]);
     heartbeat.stop();
     boolean left = leaveRegistry();
     if (left) {
@@ -337,12 +337,19 @@ public final class WorkerNode {
     fetcher.closeConnection();
     LocalNodes.stopped(instance);
     log.info(
-        "node {} stopped: {} finished, {} handed back, {} left to their lease{}",
+        "node {} stopped: {} finished, {} handed back, {} left to their lease{}{}",
         name(),
         summary.finished(),
         summary.handedBack(),
         summary.leftToLease(),
-        summary.killed() > 0 ? ", " + summary.killed() + " killed as requested" : "");
+        summary.killed() > 0 ? ", " + summary.killed() + " killed as requested" : "",
+        summary.attemptsUsed() > 0
+            ? ", "
+                + summary.attemptsUsed()
+                + " used an attempt (handed back at more than "
+                + node.settings().maxHandBacks()
+                + " stops)"
+            : "");
     return summary;
   }
 
@@ -392,7 +399,8 @@ public final class WorkerNode {
 
   /**
    * Interrupts the handlers still running and hands their jobs back in one call per queue. Returns
-   * {handed back, not handed back (left to their lease), killed (their kill was requested)}.
+   * {handed back, not handed back (left to their lease), killed (their kill was requested), used an
+   * attempt (handed back too often)}.
    */
   private int[] handBackRunning() {
     Map<String, List<RunningJob>> byQueue = new LinkedHashMap<>();
@@ -401,7 +409,7 @@ public final class WorkerNode {
         byQueue.computeIfAbsent(job.id().queue(), q -> new ArrayList<>()).add(job);
       }
     }
-    int[] counts = new int[3];
+    int[] counts = new int[4];
     // Then the other queues' calls would wait for their timeouts; not on a Cluster, where each
     // queue lives on a node of its own and one node's failure says nothing of the others.
     boolean[] redisAway = {false};
@@ -417,11 +425,14 @@ public final class WorkerNode {
             fetched.add(job.job());
           }
           try {
+            int maxHandBacks = node.settings().maxHandBacks();
             Released released =
-                node.store().release(queue, name(), Micros.now(node.clock()), fetched);
+                node.store()
+                    .release(queue, name(), Micros.now(node.clock()), fetched, maxHandBacks);
             // One not released was no longer this node's (its lease lapsed): ready again anyway.
-            counts[0] += jobs.size() - (int) released.killed();
+            counts[0] += jobs.size() - (int) (released.killed() + released.attemptsUsed());
             counts[2] += (int) released.killed();
+            counts[3] += (int) released.attemptsUsed();
             log.info(
                 "node {}: handed {} unfinished jobs back to queue {}{}",
                 name(),
@@ -430,6 +441,16 @@ public final class WorkerNode {
                 released.killed() > 0
                     ? " (" + released.killed() + " more ended killed: their kill was requested)"
                     : "");
+            if (released.attemptsUsed() > 0) {
+              log.warn(
+                  "node {}: {} jobs of queue {} were handed back at more than {} stops without"
+                      + " finishing: their attempt ended as abandoned ({} dead: no attempt left)",
+                  name(),
+                  released.attemptsUsed(),
+                  queue,
+                  maxHandBacks,
+                  released.dead());
+            }
           } catch (SpoolException e) {
             counts[1] += jobs.size();
             redisAway[0] = FailureScope.wholeRedis(e) && !clustered();

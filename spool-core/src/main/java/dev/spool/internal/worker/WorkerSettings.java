@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param fetchOrder its queues, and whether it fetches from them in strict order or by weight
  * @param platformThreads handlers run on platform threads instead of virtual ones
+ * @param maxHandBacks hand-backs at stops a job may have without using an attempt
  */
 public record WorkerSettings(
     String name,
@@ -19,6 +20,7 @@ public record WorkerSettings(
     Duration shutdownTimeout,
     Duration affinityFallback,
     boolean platformThreads,
+    int maxHandBacks,
     HandlerRegistry handlers,
     Observers observers) {
   /** The queues it fetches from, in the order they were listed. */
@@ -36,6 +38,7 @@ public record WorkerSettings(
         shutdownTimeout,
         affinityFallback,
         platformThreads,
+        maxHandBacks,
         handlers,
         observers);
   }
@@ -50,6 +53,7 @@ public record WorkerSettings(
         shutdownTimeout,
         affinityFallback,
         platformThreads,
+        maxHandBacks,
         handlers,
         observers);
   }
