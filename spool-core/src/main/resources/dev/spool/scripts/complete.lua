@@ -94,21 +94,29 @@ local function finish(h)
     ids[#ids + 1] = id
   end
 end
--- Each job is written in a pcall: its lease is gone already, so an error in its write (a case no
--- check foresaw; Redis does not undo a script's writes) would leave it, and every job after it,
--- started with no lease, which no sweep finds. Such a job goes to the dead set with the error
--- instead (its batch part, if any, was counted as done before this call); if even that fails,
--- its lease comes back, expired, for the Reaper. The others are recorded.
-local completed = {}
-for h, id in ipairs(finished) do
-  local ok, err = pcall(finish, h)
-  if ok then
-    completed[#completed + 1] = id
-  else
-    local why = type(err) == 'table' and err.err or tostring(err)
-    local buried = pcall(buryCorrupt, qp, prefix .. id, id, 'started', 'its completion failed: ' .. why, now, nil)
-    if not buried then redis.pcall('ZADD', KEYS[1], 0, id) end
+-- The jobs are written under a pcall: their leases are gone already, so an error in one job's
+-- write (a case no check foresaw; Redis does not undo a script's writes) would leave it, and
+-- every job after it, started with no lease, which no sweep finds. Such a job goes to the dead
+-- set with the error instead (its batch part, if any, was counted as done before this call); if
+-- even that fails, its lease comes back, expired, for the Reaper. The others are recorded. One
+-- pcall writes on until an error (`at` tells which job failed), not one per job.
+local completed, at = {}, 0
+local function finishFrom(first)
+  for h = first, #finished do
+    at = h
+    finish(h)
+    completed[#completed + 1] = finished[h]
   end
+end
+local from = 1
+while from <= #finished do
+  local ok, err = pcall(finishFrom, from)
+  if ok then break end
+  local id = finished[at]
+  local why = type(err) == 'table' and err.err or tostring(err)
+  local buried = pcall(buryCorrupt, qp, prefix .. id, id, 'started', 'its completion failed: ' .. why, now, nil)
+  if not buried then redis.pcall('ZADD', KEYS[1], 0, id) end
+  from = at + 1
 end
 finished = completed
 done = #finished
