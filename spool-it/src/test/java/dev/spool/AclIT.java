@@ -17,6 +17,7 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,71 @@ class AclIT {
     assertThat(ids)
         .allSatisfy(
             id -> assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED));
+    assertThat(spool.monitor().counts("work").processing()).isZero();
+  }
+
+  /**
+   * A reap refused partway (putting a job back at the head of its queue, LPUSH denied by the
+   * reaping node's ACL): each lease is taken off before its job is changed, so the job was left
+   * started with no lease, for good. It is dead with the error now, and the other lease of the dead
+   * node (a job with no attempt left, which needs no LPUSH) is reaped as usual.
+   */
+  @Test
+  void aReapRefusedByTheAclLeavesTheJobDeadWithTheErrorNotStartedForEver() throws Exception {
+    JobType<Noop> fragile =
+        JobType.of("fragile", Noop.class).withQueue("work").withRetry(Retry.none());
+    Spool admin = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(admin);
+    JobId retried = admin.enqueue(NOOP, new Noop(1));
+    JobId last = admin.enqueue(fragile, new Noop(2));
+    CountDownLatch held = new CountDownLatch(2);
+    Handler<Noop> hold =
+        (job, a) -> {
+          held.countDown();
+          Fixtures.untilInterrupted();
+        };
+    Worker doomed =
+        admin
+            .worker("doomed")
+            .lease(Duration.ofMillis(900))
+            .concurrency(2)
+            .handle(NOOP, hold)
+            .handle(fragile, hold)
+            .start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    doomed.halt(); // a crash: both leases are left to expire
+
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-lpush");
+    Spool spool = connectAsUser();
+    Worker survivor =
+        spool
+            .worker("survivor")
+            .lease(Duration.ofMillis(900))
+            .handle(NOOP, (job, a) -> {})
+            .handle(fragile, (job, a) -> {})
+            .start();
+    open.add(survivor);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> spool.deadJobs().size("work") == 2);
+    assertThat(spool.deadJobs().list("work", 0, 10))
+        .anySatisfy(
+            d -> {
+              assertThat(d.id()).isEqualTo(retried);
+              assertThat(d.error())
+                  .contains("corrupt job: its reaping failed:")
+                  .contains("command");
+            })
+        .anySatisfy(
+            d -> {
+              assertThat(d.id()).isEqualTo(last);
+              assertThat(d.error()).contains("lease expired on node 'doomed'");
+            });
     assertThat(spool.monitor().counts("work").processing()).isZero();
   }
 }
