@@ -17,6 +17,7 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -235,5 +236,78 @@ class AclIT {
               assertThat(d.error()).contains("lease expired on node 'doomed'");
             });
     assertThat(spool.monitor().counts("work").processing()).isZero();
+  }
+
+  /**
+   * A job whose staging is refused (here RPUSH to the ready list, denied by a Redis 7 ACL selector
+   * that lets the node push wake-up tokens only): the stage call failed at that job on every try,
+   * and the job stayed first in the delayed set, so no job due after it was ever staged. It is dead
+   * with the error now, and the job behind it (a priority job, which goes to the priority set) is
+   * staged and runs.
+   */
+  @Test
+  void aJobWhoseStagingIsRefusedIsDeadAndTheJobsDueAfterItAreStaged() throws Exception {
+    assumeTrue(isRedis7(), "ACL selectors are Redis 7's");
+    Spool admin = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(admin);
+    JobId plain =
+        admin.enqueue(
+            NOOP, new Noop(1), JobOptions.builder().delay(Duration.ofMillis(300)).build());
+    JobId urgent =
+        admin.enqueue(
+            NOOP,
+            new Noop(2),
+            JobOptions.builder().delay(Duration.ofMillis(600)).priority(5).build());
+
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-rpush",
+        "(+rpush ~" + namespace + ":{work}:signal*)");
+    Spool spool = connectAsUser();
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker worker = spool.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    open.add(worker);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> spool.deadJobs().size("work") == 1);
+    assertThat(spool.deadJobs().list("work", 0, 10).getFirst().id()).isEqualTo(plain);
+    assertThat(spool.deadJobs().list("work", 0, 10).getFirst().error())
+        .contains("corrupt job: its staging failed:");
+    assertThat(spool.statuses().findOrUnknown(urgent).state()).isEqualTo(State.SUCCEEDED);
+    assertThat(ran).containsExactly(2);
+  }
+
+  /**
+   * A drain refused partway (an operator's user denied EXPIRE, which gives a drained job's status
+   * its retention): the jobs were popped off their lists, so a failed call lost every one of them
+   * (queued in no list, never run nor ended). Each is dead with the error now.
+   */
+  @Test
+  void aDrainRefusedByTheAclLeavesEachJobDeadWithTheErrorNoneLost() {
+    Spool admin = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(admin);
+    List<JobId> ids = admin.enqueueAll(NOOP, Fixtures.noops(3));
+
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-expire");
+    Spool operator = connectAsUser();
+    assertThat(operator.queue("work").drain()).isZero();
+
+    assertThat(operator.deadJobs().size("work")).isEqualTo(3);
+    assertThat(operator.deadJobs().list("work", 0, 10))
+        .allSatisfy(d -> assertThat(d.error()).contains("corrupt job: its drain failed:"));
+    assertThat(ids)
+        .allSatisfy(
+            id ->
+                assertThat(operator.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED));
   }
 }

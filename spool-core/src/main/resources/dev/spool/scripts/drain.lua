@@ -23,7 +23,9 @@
   (delayed set): an id that is no job number, or a job in another of Spool's states, is dropped;
   a job whose state is none of Spool's goes to the dead set as corrupt; an id of a ready structure
   whose key is gone or is no hash goes to the dead set as an orphan. A structure whose key holds
-  another type is skipped (it holds no job). The rest of the slice is served.
+  another type is skipped (it holds no job). A job whose step fails for a cause no check
+  foresaw goes to the dead set as "corrupt job: its drain failed: <error>". The rest of the
+  slice is served.
   Returns: {jobs drained, ids taken, 1 if more may be left (call again), else 0} ]]
 local prefix, now, expiry, partDone = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local max, maxParks, withScheduled = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == '1'
@@ -36,10 +38,31 @@ local taken = 0
 local killed = {queued = {}, scheduled = {}}
 local spared, sparedDelayed = {}, {}
 
+-- A job whose step below failed (a cause no check foresaw, a command the ACL denies): taken off
+-- its structure already, it would be lost; it goes to the dead set with the error instead, or,
+-- if even that fails, back to `back` (the ready list, or the delayed set at its due `score`).
+-- `indexed`: the state index that holds it, when not the state its hash says.
+local function buryFailed(id, err, back, score, indexed)
+  local why = type(err) == 'table' and err.err or tostring(err)
+  local key = prefix .. id
+  local buried = pcall(function()
+    local state = indexed or redis.call('HGET', key, 's')
+    if not KNOWN_STATE[state] then state = nil end
+    buryCorrupt(qp, key, id, state, 'its drain failed: ' .. why, now, partDone)
+  end)
+  if buried then return end
+  if score then redis.pcall('ZADD', back, score, id) else redis.pcall('RPUSH', back, id) end
+end
+
 -- One id taken off a ready structure (a list or the priority set).
+local classifyReady
 local function fromReady(id)
   taken = taken + 1
   if not jobNumber(id) then return end -- no job's id: dropped
+  local ok, err = pcall(classifyReady, id)
+  if not ok then buryFailed(id, err, KEYS[1]) end
+end
+classifyReady = function(id)
   local key = prefix .. id
   local job = fieldsOf(key, 's', 't', 'bt')
   if not job or not job[1] then
@@ -69,6 +92,23 @@ local function drainList(list)
   return taken < max
 end
 
+-- One id taken off the delayed set, due at `score`.
+local function fromDelayed(id, score)
+  local jobKey = prefix .. id
+  local job = jobNumber(id) and fieldsOf(jobKey, 's', 't', 'bt') -- no job: only taken off the set
+  if job and job[1] and not KNOWN_STATE[job[1]] then
+    buryCorrupt(qp, jobKey, id, job[1], "state 's' is not a state: " .. job[1], now, partDone)
+  elseif job and job[1] == 'scheduled' then
+    if job[2] == partDone then
+      sparedDelayed[#sparedDelayed + 1] = score
+      sparedDelayed[#sparedDelayed + 1] = id
+    else
+      killed.scheduled[#killed.scheduled + 1] = id
+      reportPartFailed(qp, present(job[3]), partDone, now)
+    end
+  end
+end
+
 local function drainSet(key, from)
   if taken >= max then return end
   local popped = redis.pcall('ZPOPMIN', key, max - taken)
@@ -79,19 +119,8 @@ local function drainSet(key, from)
       fromReady(id)
     else
       taken = taken + 1
-      local jobKey = prefix .. id
-      local job = jobNumber(id) and fieldsOf(jobKey, 's', 't', 'bt') -- no job: only taken off the set
-      if job and job[1] and not KNOWN_STATE[job[1]] then
-        buryCorrupt(qp, jobKey, id, job[1], "state 's' is not a state: " .. job[1], now, partDone)
-      elseif job and job[1] == 'scheduled' then
-        if job[2] == partDone then
-          sparedDelayed[#sparedDelayed + 1] = popped[i + 1]
-          sparedDelayed[#sparedDelayed + 1] = id
-        else
-          killed.scheduled[#killed.scheduled + 1] = id
-          reportPartFailed(qp, present(job[3]), partDone, now)
-        end
-      end
+      local ok, err = pcall(fromDelayed, id, popped[i + 1])
+      if not ok and jobNumber(id) then buryFailed(id, err, key, popped[i + 1]) end
     end
   end
 end
@@ -131,17 +160,27 @@ if withScheduled then drainSet(KEYS[7], 'scheduled') end
 
 -- The drained jobs end as killed, their index moves a call per bucket (restateAll).
 local all = {}
+local function endDrained(key, id)
+  redis.call('HSET', key, 's', 'killed', 'e', reason, 'er', reasons)
+  stamp(qp, key, id, 'kil', now)
+  unlock(qp, key, id, 'ED')
+  redis.call('EXPIRE', key, expiry)
+  redis.call('EXPIRE', qp .. 'log:' .. id, expiry) -- a log of an earlier attempt goes with it
+end
 for from, ids in pairs(killed) do
+  local ended = {}
   for _, id in ipairs(ids) do
-    local key = prefix .. id
-    redis.call('HSET', key, 's', 'killed', 'e', reason, 'er', reasons)
-    stamp(qp, key, id, 'kil', now)
-    unlock(qp, key, id, 'ED')
-    redis.call('EXPIRE', key, expiry)
-    redis.call('EXPIRE', qp .. 'log:' .. id, expiry) -- a log of an earlier attempt goes with it
-    all[#all + 1] = id
+    local ok, err = pcall(endDrained, prefix .. id, id)
+    if ok then
+      ended[#ended + 1] = id
+      all[#all + 1] = id
+    else
+      -- Its index entry is still `from` (restateAll below); if even the burial fails, it goes
+      -- to the ready list, where a fetch drops a job that is not queued.
+      buryFailed(id, err, KEYS[1], nil, from)
+    end
   end
-  restateAll(qp, ids, from, 'killed')
+  restateAll(qp, ended, from, 'killed')
 end
 zaddAll(qp .. 'finished', now, all, qp)
 announce(qp, all)

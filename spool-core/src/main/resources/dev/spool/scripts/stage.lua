@@ -6,7 +6,9 @@
   ARGV[5] type of the internal job that reports a batch part's end (a corrupt part, buried)
   Ids that are no scheduled job (not a number, no hash, a key of another type, a job in another
   of Spool's states) are dropped; a job whose state is none of Spool's goes to the dead set, as
-  corrupt; a {q}:delayed of another type is set aside as {q}:corrupt:delayed.
+  corrupt; a {q}:delayed of another type is set aside as {q}:corrupt:delayed. A job whose step
+  fails goes to the dead set as "corrupt job: its staging failed: <error>", and the rest are
+  staged.
   Returns: {jobs moved, due time (ms) of the earliest job still delayed or -1} ]]
 local prefix, nowMs, nowUs = ARGV[1], ARGV[2], ARGV[3]
 local qp = string.sub(prefix, 1, -5)
@@ -20,7 +22,8 @@ if due.err then
   return redis.error_reply(due.err)
 end
 local moved = 0
-for _, id in ipairs(due) do
+-- Stages one due id.
+local function stageOne(id)
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's') -- an id that is no job is only taken off the set
   if job and job[1] and not KNOWN_STATE[job[1]] then
@@ -33,6 +36,41 @@ for _, id in ipairs(due) do
     pushReady(qp, key, id, false)
     moved = moved + 1
   end
+end
+-- The ids are staged under a pcall: an error in one job's step (a command the node's ACL denies,
+-- a cause no check foresaw) would fail every call at that job, which stays first in the delayed
+-- set, so no job due after it would ever be staged. Such a job goes to the dead set with the
+-- error instead; if even that fails, it stays delayed and the others are staged. One pcall
+-- stages on until an error (`at` tells which id failed).
+local at, stuck = 0, nil
+local function stageFrom(first)
+  for i = first, #due do
+    at = i
+    stageOne(due[i])
+  end
+end
+local from = 1
+while from <= #due do
+  local ok, err = pcall(stageFrom, from)
+  if ok then break end
+  local id = due[at]
+  local why = type(err) == 'table' and err.err or tostring(err)
+  local buried = jobNumber(id) and pcall(function()
+    local state = redis.call('HGET', prefix .. id, 's')
+    -- Its index entry moves with its state (restate follows the HSET at once).
+    if not KNOWN_STATE[state] then state = 'scheduled' end
+    buryCorrupt(qp, prefix .. id, id, state, 'its staging failed: ' .. why, nowUs, ARGV[5])
+  end)
+  if not buried then
+    stuck = stuck or {}
+    stuck[id] = true
+  end
+  from = at + 1
+end
+if stuck then
+  local taken = {}
+  for _, id in ipairs(due) do if not stuck[id] then taken[#taken + 1] = id end end
+  due = taken
 end
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
