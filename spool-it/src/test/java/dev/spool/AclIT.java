@@ -49,11 +49,16 @@ class AclIT {
     }
   }
 
-  String acl(String... args) {
+  StatefulRedisConnection<String, String> raw() {
     if (raw == null) {
       rawClient = RedisClient.create(redis.uri());
       raw = rawClient.connect();
     }
+    return raw;
+  }
+
+  String acl(String... args) {
+    raw();
     CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8);
     for (String a : args) {
       commandArgs.add(a);
@@ -309,5 +314,88 @@ class AclIT {
         .allSatisfy(
             id ->
                 assertThat(operator.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED));
+  }
+
+  /**
+   * Routing refused partway (RPUSH to the plain ready list denied by a Redis 7 ACL selector that
+   * lets the node push wake-up tokens only): the jobs pinned to a dead node are popped off its list
+   * a slice at a time, so a failed call lost the whole slice. The job whose move failed is dead
+   * with the error now, and the one after it (a priority job, which goes to the priority set) runs.
+   */
+  @Test
+  void aJobWhoseRoutingIsRefusedIsDeadAndTheOthersOfTheSliceRun() {
+    assumeTrue(isRedis7(), "ACL selectors are Redis 7's");
+    Spool admin = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(admin);
+    JobId plain = admin.enqueue(NOOP, new Noop(1), JobOptions.builder().node("gone").build());
+    JobId urgent =
+        admin.enqueue(NOOP, new Noop(2), JobOptions.builder().node("gone").priority(5).build());
+    // The enqueuer saw no node "gone" alive and made them ready for any node; as if it had been
+    // alive then, they wait in its list, for routing to release.
+    var r = raw().sync();
+    String qp = namespace + ":{work}:";
+    r.lrem(qp + "ready", 0, "1");
+    r.zrem(qp + "prio", "2");
+    r.rpush(qp + "ready:~gone", "1", "2");
+    r.sadd(qp + "pinned", "gone");
+
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-rpush",
+        "(+rpush ~" + namespace + ":{work}:signal*)");
+    Spool spool = connectAsUser();
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker worker = spool.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
+    open.add(worker);
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> ran.contains(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> spool.deadJobs().size("work") == 1);
+    DeadJob dead = spool.deadJobs().list("work", 0, 10).getFirst();
+    assertThat(dead.id()).isEqualTo(plain);
+    assertThat(dead.error()).contains("corrupt job: its routing failed:");
+    assertThat(spool.statuses().findOrUnknown(urgent).state()).isEqualTo(State.SUCCEEDED);
+  }
+
+  /**
+   * A hand-back at a stop refused (LPUSH, which puts the job back at the head of its queue, denied
+   * by the node's ACL): the lease was taken off first, so the job was left started with no lease
+   * for good. It is dead with the error now.
+   */
+  @Test
+  void aHandBackRefusedByTheAclLeavesTheJobDeadWithTheErrorNotStartedForEver() throws Exception {
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-lpush");
+    Spool spool = connectAsUser();
+    CountDownLatch started = new CountDownLatch(1);
+    Worker worker =
+        spool
+            .worker("node-1")
+            .shutdownTimeout(Duration.ofMillis(200))
+            .handle(
+                NOOP,
+                (job, a) -> {
+                  started.countDown();
+                  Fixtures.untilInterrupted();
+                })
+            .start();
+    JobId id = spool.enqueue(NOOP, new Noop(1));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+    worker.stop();
+
+    assertThat(spool.deadJobs().size("work")).isEqualTo(1);
+    assertThat(spool.deadJobs().list("work", 0, 10).getFirst().error())
+        .contains("corrupt job: its hand-back failed:");
+    assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED);
+    assertThat(spool.monitor().counts("work").processing()).isZero();
   }
 }

@@ -56,10 +56,13 @@ class PinnedListsIT {
 
     assertThat(f.redis().llen(q.readyOf("gone"))).isEqualTo(10);
     assertThat(f.redis().llen(q.readyPreferring("gone"))).isEqualTo(many);
-    assertThat(store.routeSlice("work", "gone")).isEqualTo(RedisJobStore.ROUTE_SLICE);
+    assertThat(store.routeSlice("work", "gone", Micros.now(Clock.systemUTC())))
+        .isEqualTo(RedisJobStore.ROUTE_SLICE);
     // A route pass is bounded by its slices however many are left; the next goes on.
-    assertThat(store.route("work", "gone", 1)).isEqualTo(RedisJobStore.ROUTE_SLICE);
-    assertThat(store.route("work", "gone", 10)).isEqualTo(many - 2 * RedisJobStore.ROUTE_SLICE);
+    assertThat(store.route("work", "gone", 1, Micros.now(Clock.systemUTC())))
+        .isEqualTo(RedisJobStore.ROUTE_SLICE);
+    assertThat(store.route("work", "gone", 10, Micros.now(Clock.systemUTC())))
+        .isEqualTo(many - 2 * RedisJobStore.ROUTE_SLICE);
 
     assertThat(f.redis().llen(q.readyPreferring("gone"))).isZero();
     assertThat(f.redis().llen(q.readyOf("gone"))).isEqualTo(10);

@@ -183,7 +183,7 @@ class ProductionScaleIT {
       Failure dead = new Failure(last.job(), "{\"type\":\"Boom\"}", -1);
       work.measure("fail", () -> store.fail(QUEUE, "probe", dead, Micros.now(clock)).join());
       work.measure("complete", () -> store.complete(QUEUE, "probe", ok, Micros.now(clock)).join());
-      work.measure("route", () -> store.routeSlice(QUEUE, GONE));
+      work.measure("route", () -> store.routeSlice(QUEUE, GONE, Micros.now(Clock.systemUTC())));
       work.measure("stage", () -> store.stage(QUEUE, Micros.now(clock), 100));
       work.measure("counts", () -> store.counts(QUEUE));
       work.measure(
@@ -201,7 +201,10 @@ class ProductionScaleIT {
     load(qp, "loose", 600_000, 649_999, now, "another-gone-node");
     long routed = 0;
     do {
-      slice = work.measure("route", () -> store.routeSlice(QUEUE, "another-gone-node"));
+      slice =
+          work.measure(
+              "route",
+              () -> store.routeSlice(QUEUE, "another-gone-node", Micros.now(Clock.systemUTC())));
       routed += slice;
     } while (slice == RedisJobStore.ROUTE_SLICE);
 

@@ -14,7 +14,8 @@
   back ARGV[6] times already ends its attempt as abandoned instead (error 'HandedBack'), as reap
   ends one whose lease expired: attempt + 1 at the head of the queue, or the dead set when its
   retry policy leaves no attempt. Without the cap, a job that always outlives the stop's deadline
-  (or makes its node stop) would restart forever.
+  (or makes its node stop) would restart forever. A job whose step fails goes to the dead set as
+  "corrupt job: its hand-back failed: <error>".
   Returns: {jobs handed back, jobs ended killed, jobs whose hand-back used an attempt, of those
   the jobs moved to the dead set} ]]
 local prefix, node, now = ARGV[1], ARGV[2], ARGV[3]
@@ -23,8 +24,27 @@ local released, killed, used, dead, freed = 0, 0, 0, 0, false
 local why = 'killed on request while node \'' .. node .. '\' stopped'
 local stops = {max = tonumber(ARGV[6]), attempts = tonumber(ARGV[7])}
 for i = 8, #ARGV, 3 do
-  local outcome = handBack(qp, prefix, node, ARGV[i], ARGV[i + 1], ARGV[i + 2], now, ARGV[4],
+  -- In a pcall: the lease goes first, so an error in the job's step (a command the node's ACL
+  -- denies, a cause no check foresaw) would leave it started with no lease, and the jobs after it
+  -- held. It goes to the dead set with the error instead, or, if even that fails, its lease comes
+  -- back expired, for the Reaper.
+  local id = ARGV[i]
+  local ok, outcome = pcall(handBack, qp, prefix, node, id, ARGV[i + 1], ARGV[i + 2], now, ARGV[4],
     ARGV[5], 'handed back', why, stops)
+  if not ok then
+    local reason = type(outcome) == 'table' and outcome.err or tostring(outcome)
+    local buried = jobNumber(id) and pcall(function()
+      local state = redis.call('HGET', prefix .. id, 's')
+      if not KNOWN_STATE[state] then state = nil end
+      buryCorrupt(qp, prefix .. id, id, state, 'its hand-back failed: ' .. reason, now, ARGV[5])
+    end)
+    if buried then
+      outcome = 'buried' -- in no count: the dead set shows it, with its error
+    else
+      redis.pcall('ZADD', qp .. 'active', 0, id)
+      outcome = nil
+    end
+  end
   if outcome then freed = true end
   if outcome == 'released' then released = released + 1 end
   if outcome == 'killed' then killed = killed + 1 end

@@ -5,12 +5,14 @@
   KEYS[1] {q}:ready:~<node>  LIST  jobs pinned to the node, not strictly
   KEYS[2] {q}:ready:@<node>  LIST  jobs pinned to the node strictly (only read for its length)
   KEYS[3] {q}:pinned         SET   nodes with pinned jobs
-  ARGV[1] job key prefix   ARGV[2] node   ARGV[3] max jobs this call
+  ARGV[1] job key prefix   ARGV[2] node   ARGV[3] max jobs this call   ARGV[4] now (µs): the
+  time of death of a job whose step fails ("corrupt job: its routing failed: <error>")
   Returns: jobs released ]]
 local prefix, node = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
 local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3])) or {}
-for _, id in ipairs(ids) do
+-- Routes one popped id.
+local function routeOne(id)
   local key = prefix .. id
   local job = int(id) and fieldsOf(key, 's')
   if job and job[1] == 'queued' then
@@ -24,7 +26,33 @@ for _, id in ipairs(ids) do
     onOwn(qp, 'RPUSH', qp .. 'ready', id)
   end
 end
-if redis.call('LLEN', KEYS[1]) == 0 and redis.call('LLEN', KEYS[2]) == 0 then
+-- The ids are routed under a pcall: they are off their list, so an error in one job's step (a
+-- command the node's ACL denies, a cause no check foresaw) would lose every id popped. Such a
+-- job goes to the dead set with the error; if even that fails, to the plain ready list. One
+-- pcall routes on until an error (`at` tells which id failed).
+local at = 0
+local function routeFrom(first)
+  for i = first, #ids do
+    at = i
+    routeOne(ids[i])
+  end
+end
+local from = 1
+while from <= #ids do
+  local ok, err = pcall(routeFrom, from)
+  if ok then break end
+  local id = ids[at]
+  local why = type(err) == 'table' and err.err or tostring(err)
+  local buried = jobNumber(id) and pcall(function()
+    local state = redis.call('HGET', prefix .. id, 's')
+    if not KNOWN_STATE[state] then state = nil end
+    buryCorrupt(qp, prefix .. id, id, state, 'its routing failed: ' .. why, ARGV[4], nil)
+  end)
+  if not buried then redis.pcall('RPUSH', qp .. 'ready', id) end
+  from = at + 1
+end
+-- onOwn: the strict list of another type (garbage) is set aside, after the pops above.
+if onOwn(qp, 'LLEN', KEYS[1]) == 0 and onOwn(qp, 'LLEN', KEYS[2]) == 0 then
   redis.call('SREM', KEYS[3], node)
 end
 return #ids

@@ -699,12 +699,13 @@ public final class RedisJobStore implements JobStore {
    * Lets any node take the non-strict jobs pinned to a node, in up to {@code maxSlices} script
    * calls of {@link #ROUTE_SLICE} jobs (each call is short, whatever the node's lists hold; the
    * calls together are bounded too, though enqueuers may add jobs as fast as they are moved);
-   * returns how many moved: {@code maxSlices × ROUTE_SLICE} when more may be left.
+   * returns how many moved: {@code maxSlices × ROUTE_SLICE} when more may be left. {@code
+   * nowMicros}: the time of death of a job whose move fails (it goes to the dead set).
    */
-  public long route(String queue, String node, int maxSlices) {
+  public long route(String queue, String node, int maxSlices, long nowMicros) {
     long total = 0;
     for (int i = 0; i < maxSlices; i++) {
-      long moved = routeSlice(queue, node);
+      long moved = routeSlice(queue, node, nowMicros);
       total += moved;
       if (moved < ROUTE_SLICE) {
         break;
@@ -714,7 +715,7 @@ public final class RedisJobStore implements JobStore {
   }
 
   /** One call of {@link #route}: releases up to {@link #ROUTE_SLICE} jobs; returns how many. */
-  public long routeSlice(String queue, String node) {
+  public long routeSlice(String queue, String node, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     return redis.<Long>await(
         redis.eval(
@@ -723,7 +724,8 @@ public final class RedisJobStore implements JobStore {
             new String[] {q.readyPreferring(node), q.readyOf(node), q.pinned()},
             q.jobPrefix(),
             node,
-            Integer.toString(ROUTE_SLICE)));
+            Integer.toString(ROUTE_SLICE),
+            Long.toString(nowMicros)));
   }
 
   /** The jobs a node holds now, over every queue (for monitoring: reads each active set). */

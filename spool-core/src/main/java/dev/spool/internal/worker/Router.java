@@ -1,6 +1,7 @@
 package dev.spool.internal.worker;
 
 import dev.spool.Monitor;
+import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.node.NodeRegistry.Registration;
 import dev.spool.internal.queue.RedisJobStore;
@@ -62,7 +63,7 @@ final class Router {
       boolean saturated =
           r != null && r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBefore;
       if (dead || saturated) {
-        long n = node.store().route(queue, pinned, SLICES_PER_PASS);
+        long n = node.store().route(queue, pinned, SLICES_PER_PASS, Micros.now(node.clock()));
         if (n > 0) {
           log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, pinned);
         }

@@ -382,7 +382,8 @@ public final class WorkerNode {
   private void releasePreferredJobs() {
     for (String queue : node.settings().queues()) {
       try {
-        long n = node.store().route(queue, name(), RELEASE_SLICES_AT_STOP);
+        long n =
+            node.store().route(queue, name(), RELEASE_SLICES_AT_STOP, Micros.now(node.clock()));
         if (n > 0) {
           log.info(
               "node {}: left {} jobs that preferred it on queue {} to any node", name(), n, queue);
