@@ -398,4 +398,84 @@ class AclIT {
     assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED);
     assertThat(spool.monitor().counts("work").processing()).isZero();
   }
+
+  /**
+   * A drained batch part whose report to its batch cannot be queued (RPUSH to the ready list denied
+   * by a Redis 7 ACL selector): the report's job was left queued in no list, and the part was both
+   * buried and ended as drained, in two state indexes at once. The report is logged in Redis's log
+   * and left out now; the part ends drained, once.
+   */
+  @Test
+  void aDrainedBatchPartWhoseReportCannotBeQueuedEndsDrainedOnceAndStrandsNoJob() {
+    assumeTrue(isRedis7(), "ACL selectors are Redis 7's");
+    Spool admin = Spool.builder().redis(redis.uri()).namespace(namespace).build();
+    open.add(admin);
+    Batch batch = admin.batch().add(NOOP, new Noop(1)).submit();
+
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-rpush",
+        "(+rpush ~" + namespace + ":{work}:signal*)");
+    Spool operator = connectAsUser();
+    assertThat(operator.queue("work").drain()).isEqualTo(1);
+
+    assertThat(operator.statuses().all().batch(batch.id()).list())
+        .singleElement()
+        .satisfies(st -> assertThat(st.state()).isEqualTo(State.KILLED));
+    assertThat(operator.statuses().where(State.FAILED).count()).isZero();
+    assertThat(operator.statuses().where(State.QUEUED).count()).isZero();
+    assertThat(operator.deadJobs().size("work")).isZero();
+  }
+
+  /**
+   * A job that frees a concurrency slot wakes a parked job (LPUSH at the head of the queue, here
+   * denied by the node's ACL): that step is the parked job's, and its failure failed the freeing
+   * job's completion, which was then dead as "its completion failed". It succeeds now; the parked
+   * job stays parked, its limit noted for later fetches.
+   */
+  @Test
+  void aParkedJobThatCannotBeWokenCostsTheJobThatFreedItsSlotNothing() throws Exception {
+    JobType<Noop> single =
+        JobType.of("single", Noop.class).withQueue("work").withConcurrencyLimit(1);
+    user(
+        "~" + namespace + ":*",
+        "resetchannels",
+        "&" + namespace + ":*",
+        "+@all",
+        "-@dangerous",
+        "-lpush");
+    Spool spool = connectAsUser();
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker worker =
+        spool
+            .worker("node-1")
+            .concurrency(2)
+            .handle(
+                single,
+                (job, a) -> {
+                  ran.add(a.n());
+                  release.await();
+                })
+            .start();
+    open.add(worker);
+    JobId first = spool.enqueue(single, new Noop(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(1));
+    JobId parked = spool.enqueue(single, new Noop(2));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spool.monitor().counts("work").ready() == 1 && ran.size() == 1);
+
+    release.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spool.statuses().findOrUnknown(first).state() == State.SUCCEEDED);
+    assertThat(spool.deadJobs().size("work")).isZero();
+    assertThat(spool.statuses().findOrUnknown(parked).state()).isEqualTo(State.QUEUED);
+  }
 }

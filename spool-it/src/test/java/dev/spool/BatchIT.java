@@ -534,7 +534,19 @@ class BatchIT {
    * refused instead until the sequence is mended, and the parts' ends then count.
    */
   @Test
-  void aCorruptSequenceHoldsBackTheLastPartsEndUntilMendedAndNoCallbackIsLost() {
+  void aSequenceOfAnotherTypeHoldsBackTheLastPartsEndUntilMendedAndNoCallbackIsLost() {
+    corruptSequenceHoldsBackTheLastPartsEnd((r, seq) -> r.rpush(seq, r.getdel(seq)));
+  }
+
+  /** A number INCR does not read as one ("007"): the callbacks had no number, and were lost. */
+  @Test
+  void aSequenceINCRRefusesHoldsBackTheLastPartsEndUntilMendedAndNoCallbackIsLost() {
+    corruptSequenceHoldsBackTheLastPartsEnd((r, seq) -> r.set(seq, "00" + r.get(seq)));
+  }
+
+  private void corruptSequenceHoldsBackTheLastPartsEnd(
+      java.util.function.BiConsumer<io.lettuce.core.api.sync.RedisCommands<String, String>, String>
+          corrupt) {
     JobType<Noop> sturdyDay = JobType.of("sturdy-day", Noop.class).withQueue("work");
     var builder = f.spool.batch().onComplete(REPORT, new Report("2026-11"));
     for (int d = 0; d < 3; d++) {
@@ -544,8 +556,7 @@ class BatchIT {
     var r = f.redis();
     String seq = f.namespace + ":{work}:seq";
     String number = r.get(seq);
-    r.del(seq);
-    r.rpush(seq, number);
+    corrupt.accept(r, seq);
     AtomicInteger runs = new AtomicInteger();
     f.worker("node-1")
         .handle(sturdyDay, (job, d) -> runs.incrementAndGet())

@@ -73,8 +73,9 @@ classifyReady = function(id)
     if job[2] == partDone then
       spared[#spared + 1] = id
     else
-      killed.queued[#killed.queued + 1] = id
+      -- Listed once reported: a job whose report fails is buried, not also ended below.
       reportPartFailed(qp, present(job[3]), partDone, now)
+      killed.queued[#killed.queued + 1] = id
     end
   else
     wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped (as fetch drops it)
@@ -103,8 +104,8 @@ local function fromDelayed(id, score)
       sparedDelayed[#sparedDelayed + 1] = score
       sparedDelayed[#sparedDelayed + 1] = id
     else
-      killed.scheduled[#killed.scheduled + 1] = id
       reportPartFailed(qp, present(job[3]), partDone, now)
+      killed.scheduled[#killed.scheduled + 1] = id
     end
   end
 end

@@ -678,7 +678,16 @@ local function freeSlot(qp, id, lc)
   if not name then return end
   local removed = redis.pcall('SREM', qp .. 'conc:' .. name, id)
   if removed ~= 1 then return end
-  if not unparkNext(qp, name, true) then
+  -- In a pcall: waking a parked job is that job's step, and an error in it (a command the ACL
+  -- denies…) must not fail the step of the job that freed the slot. The parked job stays parked,
+  -- and the limit is noted for the next fetch, as when the look's budget is spent.
+  local ok, handed = pcall(unparkNext, qp, name, true)
+  if not ok then
+    redis.log(redis.LOG_WARNING, 'Spool: could not wake a job parked under ' .. qp .. 'park:' .. name ..
+      ': ' .. (type(handed) == 'table' and handed.err or tostring(handed)))
+    handed = false
+  end
+  if not handed then
     onOwn(qp, 'SADD', qp .. 'unpark', lc)
     signal(qp, qp .. 'signal')
   end
@@ -724,17 +733,36 @@ local function newJobHash(qp, key, id, ...)
   end
 end
 
+-- Why the queue's job sequence is garbage no job can be numbered from — a key of another type,
+-- or no number INCR counts on ("007", 19 digits or more) — or nil when it is a count (or absent).
+-- With `room`, also when fewer than `room` numbers are left (14 digits at most, jobNumber). Read
+-- before their first write by scripts that create jobs after it.
+local function seqRefusal(qp, room)
+  local seq = redis.pcall('GET', qp .. 'seq')
+  if type(seq) == 'table' then return qp .. 'seq holds another type' end
+  if not seq then return nil end
+  if not ((seq == '0' or string.match(seq, '^[1-9]%d*$')) and #seq <= 18) then
+    return qp .. 'seq = ' .. seq
+  end
+  if room and tonumber(seq) >= 1e14 - room then return qp .. 'seq = ' .. seq end
+  return nil
+end
+
 -- Creates a ready job of default priority in the queue of `qp` (used for batch callbacks).
 -- Returns its number, or nil, writing nothing, when the queue's job numbers are used up or its
 -- sequence is garbage INCR cannot count on (written behind Spool's back: no number is safe to
--- give, and callers run after writes that an error would strand; Redis's log says so).
+-- give, and callers run after writes that an error would strand; Redis's log says so), or when
+-- it could not be made ready (undone, but for its number and time bounds; logged too).
 -- KEYS-free: the queue's seq, ready and signal keys are derived from qp, in the same slot.
 -- `placement` (optional): the job's node affinity and priority as field/value pairs of its hash
 -- ('an', 'as', 'ax', 'p'), written before the push so that pushReady picks its list by them.
 local function createJob(qp, jobType, args, now, options, placement)
   local id = redis.pcall('INCR', qp .. 'seq')
   if type(id) == 'table' and id.err then
-    if not isGarbage(id.err) then return redis.call('INCR', qp .. 'seq') end -- raised as Redis's
+    -- Raised as Redis's, unless garbage (or a number INCR would take past a long's range).
+    if not (isGarbage(id.err) or string.find(id.err, 'overflow', 1, true)) then
+      return redis.call('INCR', qp .. 'seq')
+    end
     redis.log(redis.LOG_WARNING, 'Spool: no ' .. jobType .. ' job created in ' .. qp .. ': its sequence ' ..
       qp .. 'seq is corrupt (' .. id.err .. ')')
     return nil
@@ -751,7 +779,19 @@ local function createJob(qp, jobType, args, now, options, placement)
   restate(qp, id, nil, 'queued')
   bound(qp, id, 'rec', now, 'que')
   onOwn(qp, 'SADD', qp .. 'ix:n:' .. jobType .. ':' .. bucketOf(id), id)
-  pushReady(qp, key, id, false)
+  local pushed, err = pcall(pushReady, qp, key, id, false)
+  if not pushed then
+    -- Ready in no list (a push the ACL denies…): undone, rather than a queued job no node ever
+    -- finds, one more at each try of a caller that retries. Its number stays used.
+    pcall(function()
+      restate(qp, id, 'queued', nil)
+      onOwn(qp, 'SREM', qp .. 'ix:n:' .. jobType .. ':' .. bucketOf(id), id)
+      redis.call('DEL', key)
+    end)
+    redis.log(redis.LOG_WARNING, 'Spool: no ' .. jobType .. ' job created in ' .. qp .. ': ' ..
+      (type(err) == 'table' and err.err or tostring(err)))
+    return nil
+  end
   return id
 end
 
@@ -894,7 +934,13 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   stamp(qp, key, id, 'fai', nowUs)
   unlock(qp, key, id, 'EWD')
   onOwn(qp, 'ZADD', qp .. 'dead', math.floor(tonumber(nowUs) / 1000), id)
-  reportPartFailed(qp, redis.call('HGET', key, 'bt'), partDoneType, nowUs)
+  -- In a pcall: a burial is the last resort of callers whose own step failed; a report that fails
+  -- too (it creates a job) is logged, and the job is still dead.
+  local reported, err = pcall(reportPartFailed, qp, redis.call('HGET', key, 'bt'), partDoneType, nowUs)
+  if not reported then
+    redis.log(redis.LOG_WARNING, 'Spool: the batch of dead job ' .. key .. ' was not told: ' ..
+      (type(err) == 'table' and err.err or tostring(err)))
+  end
   announce(qp, {id})
 end
 

@@ -90,7 +90,7 @@ end
 -- The leases are reaped under a pcall: each is taken off before its job is changed, so an error
 -- in one job's step (a case no check foresaw; Redis does not undo a script's writes) would leave
 -- it started with no lease, which no sweep finds. Such a job goes to the dead set with the
--- error instead; if even that fails, its lease goes back, expired, to be tried again. The others
+-- error instead; if even that fails, its lease goes back, to expire again in a second. The others
 -- are reaped. One pcall reaps on until an error (`at` tells which lease failed).
 local at = 0
 local function reapFrom(first)
@@ -113,7 +113,7 @@ while from <= #expired do
   if buried then
     dead = dead + 1
   else
-    redis.pcall('ZADD', KEYS[1], server - 1, id)
+    redis.pcall('ZADD', KEYS[1], server + 1000, id) -- tried again in a second, not at once
   end
   from = at + 1
 end

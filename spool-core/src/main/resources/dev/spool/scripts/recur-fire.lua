@@ -23,9 +23,9 @@ local seen = redis.call('ZSCORE', KEYS[1], name)
 if not seen or tonumber(seen) ~= tonumber(ARGV[3]) then return 0 end
 -- Refused before any write, so that the tick stays due: the queue's job numbers are used up (14
 -- digits at most, jobNumber), or its sequence is garbage that INCR cannot count on.
-local seq = redis.call('GET', qp .. 'seq')
-if seq and not (string.match(seq, '^%d+$') and tonumber(seq) < 1e14 - 1) then
-  return redis.error_reply('ERR the job numbers of this queue are used up or corrupt (seq ' .. seq .. ')')
+local refusal = seqRefusal(qp, 1)
+if refusal then
+  return redis.error_reply('ERR the job numbers of this queue are used up or corrupt (' .. refusal .. ')')
 end
 redis.call('ZADD', KEYS[1], ARGV[4], name)
 -- After the first write: a last-run key of another type is set aside, so the tick still fires.
@@ -45,6 +45,8 @@ if ARGV[13] == '1' then place('as', '1') end
 if ARGV[14] ~= '' then place('ax', ARGV[14]) end
 if ARGV[15] ~= '0' and ARGV[15] ~= '' then place('p', ARGV[15]) end
 local id = createJob(qp, ARGV[7], ARGV[8], ARGV[5], ARGV[9], placement)
+-- Not made ready (a push the ACL denies; the sequence was checked above): the tick is used up.
+if not id then return redis.error_reply('ERR the job of this tick could not be queued (Redis\'s log says why)') end
 if lock ~= '' then redis.call('HSET', prefix .. id, 'u', lock) end
 -- Its limits, before any fetch can see it (fetch reads them; this script is one step).
 if (ARGV[16] or '') ~= '' then redis.call('HSET', prefix .. id, 'lc', ARGV[16]) end

@@ -74,4 +74,6 @@ if stuck then
 end
 if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+-- A job left delayed for a step that fails is due already: tried again in a second, not at once.
+if stuck and next and tonumber(next) <= tonumber(nowMs) then next = tonumber(nowMs) + 1000 end
 return {moved, next or -1}
