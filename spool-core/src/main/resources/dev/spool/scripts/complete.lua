@@ -94,30 +94,20 @@ local function finish(h)
     ids[#ids + 1] = id
   end
 end
--- The jobs are written under a pcall: their leases are gone already, so an error in one job's
--- write (a case no check foresaw; Redis does not undo a script's writes) would leave it, and
--- every job after it, started with no lease, which no sweep finds. Such a job goes to the dead
--- set with the error instead (its batch part, if any, was counted as done before this call); if
--- even that fails, its lease comes back, expired, for the Reaper. The others are recorded. One
--- pcall writes on until an error (`at` tells which job failed), not one per job.
-local completed, at = {}, 0
-local function finishFrom(first)
-  for h = first, #finished do
-    at = h
-    finish(h)
-    completed[#completed + 1] = finished[h]
+-- The jobs are written under eachGuarded: their leases are gone already, so an error in one
+-- job's write would leave it, and every job after it, started with no lease, which no sweep
+-- finds. Such a job goes to the dead set with the error instead (its batch part, if any, was
+-- counted as done before this call); if even that fails, its lease comes back, expired, for the
+-- Reaper. The others are recorded.
+local completed = {}
+eachGuarded(finished, function(id, h)
+  finish(h)
+  completed[#completed + 1] = id
+end, function(id, err)
+  if not buryFailed(qp, id, 'completion', err, now, nil, 'started') then
+    redis.pcall('ZADD', KEYS[1], 0, id)
   end
-end
-local from = 1
-while from <= #finished do
-  local ok, err = pcall(finishFrom, from)
-  if ok then break end
-  local id = finished[at]
-  local why = type(err) == 'table' and err.err or tostring(err)
-  local buried = pcall(buryCorrupt, qp, prefix .. id, id, 'started', 'its completion failed: ' .. why, now, nil)
-  if not buried then redis.pcall('ZADD', KEYS[1], 0, id) end
-  from = at + 1
-end
+end)
 finished = completed
 done = #finished
 if done > 0 then

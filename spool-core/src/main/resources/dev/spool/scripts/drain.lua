@@ -42,15 +42,9 @@ local spared, sparedDelayed = {}, {}
 -- its structure already, it would be lost; it goes to the dead set with the error instead, or,
 -- if even that fails, back to `back` (the ready list, or the delayed set at its due `score`).
 -- `indexed`: the state index that holds it, when not the state its hash says.
-local function buryFailed(id, err, back, score, indexed)
+local function buryOrPutBack(id, err, back, score, indexed)
   local why = type(err) == 'table' and err.err or tostring(err)
-  local key = prefix .. id
-  local buried = pcall(function()
-    local state = indexed or redis.call('HGET', key, 's')
-    if not KNOWN_STATE[state] then state = nil end
-    buryCorrupt(qp, key, id, state, 'its drain failed: ' .. why, now, partDone)
-  end)
-  if buried then return end
+  if buryFailed(qp, id, 'drain', why, now, partDone, indexed) then return end
   if score then redis.pcall('ZADD', back, score, id) else redis.pcall('RPUSH', back, id) end
 end
 
@@ -60,7 +54,7 @@ local function fromReady(id)
   taken = taken + 1
   if not jobNumber(id) then return end -- no job's id: dropped
   local ok, err = pcall(classifyReady, id)
-  if not ok then buryFailed(id, err, KEYS[1]) end
+  if not ok then buryOrPutBack(id, err, KEYS[1]) end
 end
 classifyReady = function(id)
   local key = prefix .. id
@@ -121,7 +115,7 @@ local function drainSet(key, from)
     else
       taken = taken + 1
       local ok, err = pcall(fromDelayed, id, popped[i + 1])
-      if not ok and jobNumber(id) then buryFailed(id, err, key, popped[i + 1]) end
+      if not ok and jobNumber(id) then buryOrPutBack(id, err, key, popped[i + 1]) end
     end
   end
 end
@@ -178,7 +172,7 @@ for from, ids in pairs(killed) do
     else
       -- Its index entry is still `from` (restateAll below); if even the burial fails, it goes
       -- to the ready list, where a fetch drops a job that is not queued.
-      buryFailed(id, err, KEYS[1], nil, from)
+      buryOrPutBack(id, err, KEYS[1], nil, from)
     end
   end
   restateAll(qp, ended, from, 'killed')

@@ -376,34 +376,15 @@ local function serve(id)
     wasLeftBehind(qp, id) -- another of Spool's states: no ready job, dropped
   end
 end
--- The ids are served under a pcall: an error in one job's step (a case no check foresaw; Redis
--- does not undo a script's writes) would otherwise end the call after its pops, and every id
--- popped would be lost. The job goes to the dead set with the error instead, and the rest are
--- served; if even that fails, its id goes back to the end of the ready list. One pcall serves on
--- until an error (`at` tells which job failed): one per job cost 3 % of the call's time.
-local at = 0
-local function serveFrom(first)
-  for i = first, #ids do
-    at = i
-    serve(ids[i])
-  end
-end
-local from = 1
-while from <= #ids do
-  local ok, err = pcall(serveFrom, from)
-  if ok then break end
-  local id = ids[at]
-  local why = type(err) == 'table' and err.err or tostring(err)
-  local key = prefix .. id
-  local buried = jobNumber(id) and pcall(function()
-    -- Its index entry is still 'queued' if it got as far as 'started' (moved after the loop).
-    local state = redis.call('HGET', key, 's')
-    if state == 'started' or not KNOWN_STATE[state] then state = 'queued' end
-    buryCorrupt(qp, key, id, state, 'its fetch failed: ' .. why, now, ARGV[8])
-  end)
-  if not buried then redis.pcall('RPUSH', KEYS[1], id) end
-  from = at + 1
-end
+-- Each id is served under eachGuarded: a job whose step fails goes to the dead set with the
+-- error, and the rest are served; if even that fails, its id goes back to the end of the ready
+-- list.
+eachGuarded(ids, serve, function(id, err)
+  -- Its index entry is still 'queued' if it got as far as 'started' (moved after the loop).
+  local state = redis.pcall('HGET', prefix .. id, 's')
+  local indexed = (state == 'started' or not KNOWN_STATE[state]) and 'queued' or nil
+  if not buryFailed(qp, id, 'fetch', err, now, ARGV[8], indexed) then redis.pcall('RPUSH', KEYS[1], id) end
+end)
 -- The started jobs' index moves and leases, a call per bucket or slice rather than per job.
 restateAll(qp, started, 'queued', 'started')
 zaddAll(KEYS[3], deadline, started, qp)

@@ -944,6 +944,42 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   announce(qp, {id})
 end
 
+-- The steps of a call that took jobs off a list or lease set before it writes (fetch, complete,
+-- reap, stage, route): Redis does not undo a failing script's writes, so an error in one job's
+-- step (a command the ACL denies, a cause no check foresaw) would leave the jobs taken and not
+-- yet written lost, and often fail every later call the same way. `step(item, i)` runs for each
+-- item under one pcall, which serves on from the next item after an error (not one pcall per
+-- job: that cost 3 % of fetch's and complete's time); `failed(item, err, i)` handles the one
+-- whose step failed, `err` as text.
+local function eachGuarded(items, step, failed)
+  local at, from = 0, 1
+  local function serveFrom(first)
+    for i = first, #items do
+      at = i
+      step(items[i], i)
+    end
+  end
+  while from <= #items do
+    local ok, err = pcall(serveFrom, from)
+    if ok then return end
+    failed(items[at], type(err) == 'table' and err.err or tostring(err), at)
+    from = at + 1
+  end
+end
+
+-- Buries a job whose step failed (eachGuarded) as "corrupt job: its <what> failed: <err>", from
+-- the state index `indexed` (else the state its hash says). Returns whether that went through:
+-- a caller whose burial fails too puts the job back where it can be tried again.
+local function buryFailed(qp, id, what, err, nowUs, partDone, indexed)
+  if not jobNumber(id) then return false end
+  local key = qp .. 'job:' .. id
+  return pcall(function()
+    local state = indexed or redis.call('HGET', key, 's')
+    if not KNOWN_STATE[state] then state = nil end
+    buryCorrupt(qp, key, id, state, 'its ' .. what .. ' failed: ' .. err, nowUs, partDone)
+  end)
+end
+
 -- An id with no job behind it, found in `where` (a ready list, the leases): its key is gone, or
 -- holds another type (garbage written behind Spool's back). It becomes a failed job in the dead
 -- set that says so, for an operator to see; a key of another type is first set aside as

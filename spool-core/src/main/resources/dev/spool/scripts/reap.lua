@@ -87,35 +87,16 @@ local function reapOne(id)
     end
   end
 end
--- The leases are reaped under a pcall: each is taken off before its job is changed, so an error
--- in one job's step (a case no check foresaw; Redis does not undo a script's writes) would leave
--- it started with no lease, which no sweep finds. Such a job goes to the dead set with the
--- error instead; if even that fails, its lease goes back, to expire again in a second. The others
--- are reaped. One pcall reaps on until an error (`at` tells which lease failed).
-local at = 0
-local function reapFrom(first)
-  for i = first, #expired do
-    at = i
-    reapOne(expired[i])
-  end
-end
-local from = 1
-while from <= #expired do
-  local ok, err = pcall(reapFrom, from)
-  if ok then break end
-  local id = expired[at]
-  local why = type(err) == 'table' and err.err or tostring(err)
-  local buried = jobNumber(id) and pcall(function()
-    local state = redis.call('HGET', prefix .. id, 's')
-    if not KNOWN_STATE[state] then state = nil end
-    buryCorrupt(qp, prefix .. id, id, state, 'its reaping failed: ' .. why, nowUs, ARGV[6])
-  end)
-  if buried then
+-- The leases are reaped under eachGuarded: each is taken off before its job is changed, so an
+-- error in one job's step would leave it started with no lease, which no sweep finds. Such a job
+-- goes to the dead set with the error instead; if even that fails, its lease goes back, to
+-- expire again in a second. The others are reaped.
+eachGuarded(expired, reapOne, function(id, err)
+  if buryFailed(qp, id, 'reaping', err, nowUs, ARGV[6]) then
     dead = dead + 1
   else
     redis.pcall('ZADD', KEYS[1], server + 1000, id) -- tried again in a second, not at once
   end
-  from = at + 1
-end
+end)
 wakeIfLimited(qp)
 return {requeued, dead, killed, #expired}

@@ -33,12 +33,7 @@ for i = 8, #ARGV, 3 do
     ARGV[5], 'handed back', why, stops)
   if not ok then
     local reason = type(outcome) == 'table' and outcome.err or tostring(outcome)
-    local buried = jobNumber(id) and pcall(function()
-      local state = redis.call('HGET', prefix .. id, 's')
-      if not KNOWN_STATE[state] then state = nil end
-      buryCorrupt(qp, prefix .. id, id, state, 'its hand-back failed: ' .. reason, now, ARGV[5])
-    end)
-    if buried then
+    if buryFailed(qp, id, 'hand-back', reason, now, ARGV[5]) then
       outcome = 'buried' -- in no count: the dead set shows it, with its error
     else
       redis.pcall('ZADD', qp .. 'active', 0, id)

@@ -26,31 +26,12 @@ local function routeOne(id)
     onOwn(qp, 'RPUSH', qp .. 'ready', id)
   end
 end
--- The ids are routed under a pcall: they are off their list, so an error in one job's step (a
--- command the node's ACL denies, a cause no check foresaw) would lose every id popped. Such a
--- job goes to the dead set with the error; if even that fails, to the plain ready list. One
--- pcall routes on until an error (`at` tells which id failed).
-local at = 0
-local function routeFrom(first)
-  for i = first, #ids do
-    at = i
-    routeOne(ids[i])
-  end
-end
-local from = 1
-while from <= #ids do
-  local ok, err = pcall(routeFrom, from)
-  if ok then break end
-  local id = ids[at]
-  local why = type(err) == 'table' and err.err or tostring(err)
-  local buried = jobNumber(id) and pcall(function()
-    local state = redis.call('HGET', prefix .. id, 's')
-    if not KNOWN_STATE[state] then state = nil end
-    buryCorrupt(qp, prefix .. id, id, state, 'its routing failed: ' .. why, ARGV[4], nil)
-  end)
-  if not buried then redis.pcall('RPUSH', qp .. 'ready', id) end
-  from = at + 1
-end
+-- The ids are routed under eachGuarded: they are off their list, so an error in one job's step
+-- would lose every id popped. Such a job goes to the dead set with the error; if even that
+-- fails, to the plain ready list.
+eachGuarded(ids, routeOne, function(id, err)
+  if not buryFailed(qp, id, 'routing', err, ARGV[4], nil) then redis.pcall('RPUSH', qp .. 'ready', id) end
+end)
 -- onOwn: the strict list of another type (garbage) is set aside, after the pops above.
 if onOwn(qp, 'LLEN', KEYS[1]) == 0 and onOwn(qp, 'LLEN', KEYS[2]) == 0 then
   redis.call('SREM', KEYS[3], node)

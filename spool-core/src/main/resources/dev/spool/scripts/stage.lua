@@ -37,36 +37,17 @@ local function stageOne(id)
     moved = moved + 1
   end
 end
--- The ids are staged under a pcall: an error in one job's step (a command the node's ACL denies,
--- a cause no check foresaw) would fail every call at that job, which stays first in the delayed
--- set, so no job due after it would ever be staged. Such a job goes to the dead set with the
--- error instead; if even that fails, it stays delayed and the others are staged. One pcall
--- stages on until an error (`at` tells which id failed).
-local at, stuck = 0, nil
-local function stageFrom(first)
-  for i = first, #due do
-    at = i
-    stageOne(due[i])
-  end
-end
-local from = 1
-while from <= #due do
-  local ok, err = pcall(stageFrom, from)
-  if ok then break end
-  local id = due[at]
-  local why = type(err) == 'table' and err.err or tostring(err)
-  local buried = jobNumber(id) and pcall(function()
-    local state = redis.call('HGET', prefix .. id, 's')
-    -- Its index entry moves with its state (restate follows the HSET at once).
-    if not KNOWN_STATE[state] then state = 'scheduled' end
-    buryCorrupt(qp, prefix .. id, id, state, 'its staging failed: ' .. why, nowUs, ARGV[5])
-  end)
-  if not buried then
+-- The ids are staged under eachGuarded: a job whose step fails every call would stay first in
+-- the delayed set, and no job due after it would ever be staged. It goes to the dead set with
+-- the error instead; if even that fails, it stays delayed and the others are staged.
+local stuck = nil
+eachGuarded(due, stageOne, function(id, err)
+  -- Its index entry moves with its state (restate follows the HSET at once).
+  if not buryFailed(qp, id, 'staging', err, nowUs, ARGV[5]) then
     stuck = stuck or {}
     stuck[id] = true
   end
-  from = at + 1
-end
+end)
 if stuck then
   local taken = {}
   for _, id in ipairs(due) do if not stuck[id] then taken[#taken + 1] = id end end
