@@ -73,6 +73,20 @@ class AclIT {
     acl(args.toArray(String[]::new));
   }
 
+  /** The test's user with the rights docs/operations.md gives a worker, and these rules after. */
+  void docsUserWith(String... rules) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "~" + namespace + ":*",
+                "resetchannels",
+                "&" + namespace + ":*",
+                "+@all",
+                "-@dangerous"));
+    all.addAll(List.of(rules));
+    user(all.toArray(String[]::new));
+  }
+
   Spool connectAsUser() {
     Spool spool =
         Spool.builder()
@@ -108,7 +122,7 @@ class AclIT {
   @Test
   void theMinimalWorkerAclOfTheDocsRunsJobsAndDeliversOutcomes() throws Exception {
     // As in docs/operations.md, "ACL users" (a worker).
-    user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
+    docsUserWith();
     Spool spool = connectAsUser();
     Worker worker =
         spool.worker("node-1").lease(Duration.ofSeconds(5)).handle(NOOP, (job, a) -> {}).start();
@@ -126,7 +140,7 @@ class AclIT {
   @Test
   void theMinimalClientAclOfTheDocsEnqueuesCancelsAndReads() {
     // As in docs/operations.md, "ACL users" (a client: the same rights).
-    user("~" + namespace + ":*", "resetchannels", "&" + namespace + ":*", "+@all", "-@dangerous");
+    docsUserWith();
     Spool spool = connectAsUser();
 
     JobId delayed =
@@ -145,13 +159,7 @@ class AclIT {
    */
   @Test
   void aCompletionRefusedByTheAclLeavesEachJobDeadWithTheErrorNoneStartedForEver() {
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-del");
+    docsUserWith("-del");
     Spool spool =
         Spool.builder()
             .redis("redis://" + user + ":pw@" + redis.host() + ":" + redis.port())
@@ -209,13 +217,7 @@ class AclIT {
     assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
     doomed.halt(); // a crash: both leases are left to expire
 
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-lpush");
+    docsUserWith("-lpush");
     Spool spool = connectAsUser();
     Worker survivor =
         spool
@@ -264,14 +266,7 @@ class AclIT {
             new Noop(2),
             JobOptions.builder().delay(Duration.ofMillis(600)).priority(5).build());
 
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-rpush",
-        "(+rpush ~" + namespace + ":{work}:signal*)");
+    docsUserWith("-rpush", "(+rpush ~" + namespace + ":{work}:signal*)");
     Spool spool = connectAsUser();
     List<Integer> ran = new CopyOnWriteArrayList<>();
     Worker worker = spool.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
@@ -297,13 +292,7 @@ class AclIT {
     open.add(admin);
     List<JobId> ids = admin.enqueueAll(NOOP, Fixtures.noops(3));
 
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-expire");
+    docsUserWith("-expire");
     Spool operator = connectAsUser();
     assertThat(operator.queue("work").drain()).isZero();
 
@@ -339,14 +328,7 @@ class AclIT {
     r.rpush(qp + "ready:~gone", "1", "2");
     r.sadd(qp + "pinned", "gone");
 
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-rpush",
-        "(+rpush ~" + namespace + ":{work}:signal*)");
+    docsUserWith("-rpush", "(+rpush ~" + namespace + ":{work}:signal*)");
     Spool spool = connectAsUser();
     List<Integer> ran = new CopyOnWriteArrayList<>();
     Worker worker = spool.worker("node-1").handle(NOOP, (job, a) -> ran.add(a.n())).start();
@@ -367,13 +349,7 @@ class AclIT {
    */
   @Test
   void aHandBackRefusedByTheAclLeavesTheJobDeadWithTheErrorNotStartedForEver() throws Exception {
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-lpush");
+    docsUserWith("-lpush");
     Spool spool = connectAsUser();
     CountDownLatch started = new CountDownLatch(1);
     Worker worker =
@@ -412,14 +388,7 @@ class AclIT {
     open.add(admin);
     Batch batch = admin.batch().add(NOOP, new Noop(1)).submit();
 
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-rpush",
-        "(+rpush ~" + namespace + ":{work}:signal*)");
+    docsUserWith("-rpush", "(+rpush ~" + namespace + ":{work}:signal*)");
     Spool operator = connectAsUser();
     assertThat(operator.queue("work").drain()).isEqualTo(1);
 
@@ -441,13 +410,7 @@ class AclIT {
   void aParkedJobThatCannotBeWokenCostsTheJobThatFreedItsSlotNothing() throws Exception {
     JobType<Noop> single =
         JobType.of("single", Noop.class).withQueue("work").withConcurrencyLimit(1);
-    user(
-        "~" + namespace + ":*",
-        "resetchannels",
-        "&" + namespace + ":*",
-        "+@all",
-        "-@dangerous",
-        "-lpush");
+    docsUserWith("-lpush");
     Spool spool = connectAsUser();
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
