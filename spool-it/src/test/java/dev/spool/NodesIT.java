@@ -105,6 +105,45 @@ class NodesIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.monitor().queues().contains("work"));
   }
 
+  /**
+   * Redis failing part-way through the read of the nodes fails the whole read: the list is not
+   * shown without the nodes whose liveness could not be read (a page would lose them in a blip).
+   */
+  @Test
+  void aListOfNodesWhoseReadFailsPartWayFailsWholeAndLeavesNoNodeOut() throws Exception {
+    f.worker("node-a").handle(NOOP, (job, a) -> {}).start();
+    f.worker("node-b").handle(NOOP, (job, a) -> {}).start();
+    try (AnswerCuttingProxy proxy = new AnswerCuttingProxy(redis.port());
+        Spool viaProxy = Spool.builder().redis(proxy.uri()).namespace(f.namespace).build()) {
+      assertThat(viaProxy.monitor().nodes())
+          .extracting(NodeInfo::name)
+          .containsExactly("node-a", "node-b");
+
+      // The registry's hash is read; the answer to whether node-b holds its name never comes.
+      proxy.cutTheAnswerTo(f.namespace + ":{nodes}:name:node-b");
+
+      assertThatThrownBy(() -> viaProxy.monitor().nodes())
+          .isInstanceOf(SpoolConnectionException.class);
+      assertThat(proxy.answersCut()).isOne();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(viaProxy.monitor().nodes())
+                      .extracting(NodeInfo::name)
+                      .containsExactly("node-a", "node-b"));
+    }
+  }
+
+  @Test
+  void aRegistryKeyOfAnotherTypeReadsAsNoNodesNotAsAnError() {
+    f.redis().set(f.namespace + ":{nodes}:info", "garbage");
+
+    assertThat(f.spool.monitor().nodes()).isEmpty();
+    assertThat(f.spool.monitor().pruneNodes(Duration.ZERO)).isEmpty();
+  }
+
   /** What a node of process {@code pid} on this host would have registered, with a long lease. */
   private void registerAsIfBy(String name, long pid) throws Exception {
     String host = java.net.InetAddress.getLocalHost().getHostName();
