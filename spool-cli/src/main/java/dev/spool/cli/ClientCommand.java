@@ -60,6 +60,13 @@ abstract class ClientCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
+  /** Bad usage unless {@code value} of {@code option} is in [{@code min}, {@code max}]. */
+  final void requireWithin(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw usage(option + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
   /** Runs a step that checks its input, turning {@link IllegalArgumentException} into usage. */
   final <T> T checked(String what, Supplier<T> step) {
     try {

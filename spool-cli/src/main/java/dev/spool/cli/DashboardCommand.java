@@ -65,9 +65,7 @@ public final class DashboardCommand extends ClientCommand {
 
   @Override
   void validate() {
-    if (port < 0 || port > 65_535) {
-      throw usage("--port must be in [0, 65535], got " + port);
-    }
+    requireWithin("--port", port, 0, 65_535);
     builder(null);
     if ((token == null || token.isEmpty()) && !isLoopback(bind)) {
       // The library's own message names its builder's options (a username and password, an

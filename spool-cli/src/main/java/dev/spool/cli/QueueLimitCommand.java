@@ -43,8 +43,8 @@ public final class QueueLimitCommand extends QueueNamedCommand {
     if (!remove && concurrency == null && rate == null) {
       throw usage("give --concurrency N, --rate N/TIME, or --remove");
     }
-    if (concurrency != null && (concurrency < 1 || concurrency > ConcurrencyLimit.MAX)) {
-      throw usage("--concurrency must be in [1, " + ConcurrencyLimit.MAX + "], got " + concurrency);
+    if (concurrency != null) {
+      requireWithin("--concurrency", concurrency, 1, ConcurrencyLimit.MAX);
     }
     if (rate != null) {
       int slash = rate.indexOf('/');

@@ -212,13 +212,7 @@ public final class WorkerCommand extends ClientCommand {
         }
       }
     }
-    if (concurrency < 1 || concurrency > Worker.Builder.MAX_CONCURRENCY) {
-      throw usage(
-          "--concurrency must be in [1, "
-              + Worker.Builder.MAX_CONCURRENCY
-              + "], got "
-              + concurrency);
-    }
+    requireWithin("--concurrency", concurrency, 1, Worker.Builder.MAX_CONCURRENCY);
     if (lease.compareTo(Worker.Builder.MIN_LEASE) < 0) {
       throw usage(
           "--lease must be at least "
@@ -226,13 +220,7 @@ public final class WorkerCommand extends ClientCommand {
               + ", got "
               + DurationConverter.format(lease));
     }
-    if (maxHandBacks < 0 || maxHandBacks > Worker.Builder.MAX_HAND_BACKS) {
-      throw usage(
-          "--max-hand-backs must be in [0, "
-              + Worker.Builder.MAX_HAND_BACKS
-              + "], got "
-              + maxHandBacks);
-    }
+    requireWithin("--max-hand-backs", maxHandBacks, 0, Worker.Builder.MAX_HAND_BACKS);
     if (deadMaxSize < 1) {
       throw usage("--dead-max-size must be at least 1, got " + deadMaxSize);
     }

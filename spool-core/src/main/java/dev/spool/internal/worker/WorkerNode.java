@@ -305,7 +305,7 @@ public final class WorkerNode {
     stager.close();
     maintenance.stop();
     held.await(() -> held.all().stream().noneMatch(RunningJob::running), stopDeadline::nanos);
-    int[] handBack = handBackRunning();
+    HandBackCounts handBack = handBackRunning();
     long flushStart = System.nanoTime();
     if (!held.await(
         () -> held.isEmpty() && acker.idle(),
@@ -317,7 +317,12 @@ public final class WorkerNode {
     }
     int finished = (int) runningAtStop.stream().filter(j -> j.finished() && !held.holds(j)).count();
     StopSummary summary =
-        new StopSummary(finished, handBack[0], handBack[1] + held.size(), handBack[2], handBack[3]);
+        new StopSummary(
+            finished,
+            handBack.handedBack,
+            handBack.leftToLease + held.size(),
+            handBack.killed,
+            handBack.attemptsUsed);
     heartbeat.stop();
     boolean left = leaveRegistry();
     if (left) {
@@ -398,26 +403,30 @@ public final class WorkerNode {
     }
   }
 
-  /**
-   * Interrupts the handlers still running and hands their jobs back in one call per queue. Returns
-   * {handed back, not handed back (left to their lease), killed (their kill was requested), used an
-   * attempt (handed back too often)}.
-   */
-  private int[] handBackRunning() {
+  /** What {@link #handBackRunning} did with the jobs still running at a stop. */
+  private static final class HandBackCounts {
+    int handedBack;
+    int leftToLease; // not handed back: Redis refused or was away
+    int killed; // their kill was requested
+    int attemptsUsed; // handed back too often (maxHandBacks)
+  }
+
+  /** Interrupts the handlers still running and hands their jobs back in one call per queue. */
+  private HandBackCounts handBackRunning() {
     Map<String, List<RunningJob>> byQueue = new LinkedHashMap<>();
     for (RunningJob job : held.all()) {
       if (job.handBack()) {
         byQueue.computeIfAbsent(job.id().queue(), q -> new ArrayList<>()).add(job);
       }
     }
-    int[] counts = new int[4];
+    HandBackCounts counts = new HandBackCounts();
     // Then the other queues' calls would wait for their timeouts; not on a Cluster, where each
     // queue lives on a node of its own and one node's failure says nothing of the others.
     boolean[] redisAway = {false};
     byQueue.forEach(
         (queue, jobs) -> {
           if (redisAway[0]) {
-            counts[1] += jobs.size();
+            counts.leftToLease += jobs.size();
             jobs.forEach(held::forget);
             return;
           }
@@ -431,9 +440,9 @@ public final class WorkerNode {
                 node.store()
                     .release(queue, name(), Micros.now(node.clock()), fetched, maxHandBacks);
             // One not released was no longer this node's (its lease lapsed): ready again anyway.
-            counts[0] += jobs.size() - (int) (released.killed() + released.attemptsUsed());
-            counts[2] += (int) released.killed();
-            counts[3] += (int) released.attemptsUsed();
+            counts.handedBack += jobs.size() - (int) (released.killed() + released.attemptsUsed());
+            counts.killed += (int) released.killed();
+            counts.attemptsUsed += (int) released.attemptsUsed();
             log.info(
                 "node {}: handed {} unfinished jobs back to queue {}{}",
                 name(),
@@ -453,7 +462,7 @@ public final class WorkerNode {
                   released.dead());
             }
           } catch (SpoolException e) {
-            counts[1] += jobs.size();
+            counts.leftToLease += jobs.size();
             redisAway[0] = FailureScope.wholeRedis(e) && !clustered();
             log.warn(
                 "node {}: could not hand back {} jobs{} (their leases will expire): {}",
