@@ -43,7 +43,7 @@ local spared, sparedDelayed = {}, {}
 -- if even that fails, back to `back` (the ready list, or the delayed set at its due `score`).
 -- `indexed`: the state index that holds it, when not the state its hash says.
 local function buryOrPutBack(id, err, back, score, indexed)
-  local why = type(err) == 'table' and err.err or tostring(err)
+  local why = errText(err)
   if buryFailed(qp, id, 'drain', why, now, partDone, indexed) then return end
   if score then redis.pcall('ZADD', back, score, id) else redis.pcall('RPUSH', back, id) end
 end

@@ -23,6 +23,12 @@ local FINISHED_STATES = {succeeded = true, failed = true, killed = true}
 -- raise an error halfway through (what it wrote before the error would stay, the rest would
 -- not): scripts read and check with these first, then write.
 
+-- The text of an error a pcall caught: a Redis error reply is a table {err = text}, a Lua error a
+-- string.
+local function errText(e)
+  return type(e) == 'table' and e.err or tostring(e)
+end
+
 -- An integer from a stored string, or nil when absent or not an integer.
 local function int(v)
   if type(v) ~= 'string' or not string.match(v, '^%-?%d+$') then return nil end
@@ -684,7 +690,7 @@ local function freeSlot(qp, id, lc)
   local ok, handed = pcall(unparkNext, qp, name, true)
   if not ok then
     redis.log(redis.LOG_WARNING, 'Spool: could not wake a job parked under ' .. qp .. 'park:' .. name ..
-      ': ' .. (type(handed) == 'table' and handed.err or tostring(handed)))
+      ': ' .. errText(handed))
     handed = false
   end
   if not handed then
@@ -789,7 +795,7 @@ local function createJob(qp, jobType, args, now, options, placement)
       redis.call('DEL', key)
     end)
     redis.log(redis.LOG_WARNING, 'Spool: no ' .. jobType .. ' job created in ' .. qp .. ': ' ..
-      (type(err) == 'table' and err.err or tostring(err)))
+      errText(err))
     return nil
   end
   return id
@@ -939,7 +945,7 @@ local function buryCorrupt(qp, key, id, from, what, nowUs, partDoneType)
   local reported, err = pcall(reportPartFailed, qp, redis.call('HGET', key, 'bt'), partDoneType, nowUs)
   if not reported then
     redis.log(redis.LOG_WARNING, 'Spool: the batch of dead job ' .. key .. ' was not told: ' ..
-      (type(err) == 'table' and err.err or tostring(err)))
+      errText(err))
   end
   announce(qp, {id})
 end
@@ -962,7 +968,7 @@ local function eachGuarded(items, step, failed)
   while from <= #items do
     local ok, err = pcall(serveFrom, from)
     if ok then return end
-    failed(items[at], type(err) == 'table' and err.err or tostring(err), at)
+    failed(items[at], errText(err), at)
     from = at + 1
   end
 end

@@ -32,7 +32,7 @@ for i = 8, #ARGV, 3 do
   local ok, outcome = pcall(handBack, qp, prefix, node, id, ARGV[i + 1], ARGV[i + 2], now, ARGV[4],
     ARGV[5], 'handed back', why, stops)
   if not ok then
-    local reason = type(outcome) == 'table' and outcome.err or tostring(outcome)
+    local reason = errText(outcome)
     if buryFailed(qp, id, 'hand-back', reason, now, ARGV[5]) then
       outcome = 'buried' -- in no count: the dead set shows it, with its error
     else
