@@ -121,6 +121,24 @@ class DelayedJobsIT {
         .isEqualTo(new QueueCounts("work", 0, 0, 0, 2500, 0));
   }
 
+  /**
+   * A backlog of delayed jobs all due at once is staged a bounded number of calls per queue and
+   * pass (10 of 1 000 jobs), the next pass coming at once: another queue's due jobs and ticks wait
+   * for one slice of it, not for all of it. Without the bound, one pass took the whole backlog.
+   */
+  @Test
+  void aBacklogDueAtOnceIsStagedInBoundedPassesThatGoOnAtOnce() {
+    Instant due = Instant.now().plusMillis(200);
+    f.spool.enqueueAll(NOOP, Fixtures.noops(25_000), JobOptions.builder().runAt(due).build());
+    await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(due));
+    Worker worker = f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> f.spool.monitor().counts("work").delayed() == 0);
+    assertThat(worker.stagerPasses()).as("passes over 25 000 due jobs").isGreaterThanOrEqualTo(3);
+  }
+
   /** The ids of the pub/sub connections Redis has now. */
   private Set<String> pubSubClientIds() {
     Set<String> ids = new HashSet<>();

@@ -183,6 +183,27 @@ class RecurringFaultsIT {
     assertThat(raw.hget(key("recurring:last"), "ping")).isEqualTo(Long.toString(clock.millis()));
   }
 
+  /**
+   * A stageNow that meets the stager's own pass (woken by a due time published at that moment)
+   * waits for it and then makes its own: it returns with every tick due by its clock fired. (It
+   * used to leave a tick the other pass was firing to that pass, at the clock that pass read, and
+   * return before it fired.)
+   */
+  @Test
+  void aStageNowMeetingTheStagersOwnPassReturnsWithTheTickFired() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("ping", Schedule.every(EVERY), PING, new Noop(1));
+
+    for (int tick = 1; tick <= 150; tick++) {
+      clock.advance(EVERY);
+      raw.publish(key("due"), "0"); // wakes the stager's loop: a pass of its own, now
+      w.stageNow();
+      assertThat(jobsEnqueued()).as("ticks fired when stageNow %d returned", tick).isEqualTo(tick);
+    }
+  }
+
   @Test
   void aCancelMeetingALastRunKeyOfAnotherTypeStillCancels() {
     Spool spool = spool(new MutableClock(START));

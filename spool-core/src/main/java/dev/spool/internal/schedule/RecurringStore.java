@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +44,6 @@ public final class RecurringStore {
 
   /** Ticks whose script refused them ("queue\nname"), and until when (ms) they wait. */
   private final Map<String, Long> refusedUntilMs = new ConcurrentHashMap<>();
-
-  /**
-   * Ticks a pass of this node is firing now: another pass at the same time (the stager's, and a
-   * {@code stageNow}) leaves them to it, so that a refused tick is tried, and warned of, once.
-   */
-  private final Set<String> firing = ConcurrentHashMap.newKeySet();
 
   /** Malformed definitions already logged ("queue\nname" -> the definition), to log each once. */
   private final Map<String, String> malformed = new ConcurrentHashMap<>();
@@ -230,6 +223,8 @@ public final class RecurringStore {
    * Fires every due tick of a queue's recurring jobs; returns when the next one is due (ms), or -1
    * if the queue has none. Due entries are read a page at a time: a tick that fires, or whose
    * definition is missing or malformed, moves out of the due range, so the pages after it come up.
+   * A node's passes run one at a time (the {@link Stager}'s), so a refused tick is tried, and
+   * warned of, once per pass.
    */
   public long fireDue(String queue, long nowMicros) {
     QueueKeys q = keys.queue(queue);
@@ -248,14 +243,8 @@ public final class RecurringStore {
                       io.lettuce.core.Limit.create(leftDue, PAGE)));
       for (ScoredValue<String> tick : due) {
         String tickKey = queue + '\n' + tick.getValue();
-        if (!firing.add(tickKey)) {
-          leftDue++; // another pass of this node fires it now
-          continue;
-        }
-        // Read once it is this pass's: a pass that just failed it has set its pause by then.
         Long refusedUntil = refusedUntilMs.get(tickKey);
         if (refusedUntil != null && nowMs < refusedUntil) {
-          firing.remove(tickKey);
           retryAtMs = Math.min(retryAtMs, refusedUntil);
           leftDue++;
           continue;
@@ -284,8 +273,6 @@ public final class RecurringStore {
               queue,
               FailureScope.RETRY_REFUSED_MS / 1000,
               e.getMessage());
-        } finally {
-          firing.remove(tickKey);
         }
       }
       if (due.size() < PAGE) {

@@ -9,6 +9,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,16 @@ public final class Stager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stager.class);
   private static final int BATCH = 1000;
 
+  /**
+   * Stage calls a pass makes per queue at most: a backlog of millions come due at once (after
+   * midnight, or a Redis that stood still) must not hold up the other queues' jobs and ticks for
+   * thousands of calls. A queue left behind brings the next pass at once.
+   */
+  static final int SLICES_PER_QUEUE = 10;
+
+  /** Passes {@link #catchUp} makes at most: a producer adding jobs already due cannot hold it. */
+  private static final int CATCH_UP_PASSES = 1000;
+
   /** Re-reads the schedule at least this often, in case a wake-up was lost in a reconnect. */
   private static final long SAFETY_NET_MS = 30_000;
 
@@ -30,6 +41,7 @@ public final class Stager implements AutoCloseable {
   private final Clock clock;
   private final String node;
   private final Object lock = new Object();
+  private final ReentrantLock passLock = new ReentrantLock();
   private long wakeAt = Long.MAX_VALUE;
   private long announced = Long.MAX_VALUE;
   private volatile boolean running;
@@ -89,19 +101,45 @@ public final class Stager implements AutoCloseable {
   }
 
   /**
-   * Moves every due delayed job of every queue to ready and fires every due recurring tick; returns
-   * the earliest due time left (delayed job or tick), or -1.
+   * Moves every due delayed job of every queue to ready and fires every due recurring tick, in
+   * passes until none is left behind (for tests with a manual clock); returns the earliest due time
+   * left (delayed job or tick), or -1.
+   */
+  public long catchUp() {
+    long next = runOnce();
+    for (int pass = 1; pass < CATCH_UP_PASSES && next > 0 && next <= clock.millis(); pass++) {
+      next = runOnce();
+    }
+    return next;
+  }
+
+  /**
+   * One pass: moves the due delayed jobs of every queue to ready, up to {@link #SLICES_PER_QUEUE}
+   * calls each, and fires every due recurring tick; returns the earliest due time left (delayed job
+   * or tick; now if a queue was left behind), or -1.
    */
   public long runOnce() {
+    // One pass at a time: a stageNow that met the loop's pass halfway would leave it the ticks it
+    // fires and return before they fired (at the clock that pass read).
+    passLock.lock();
+    try {
+      return pass();
+    } finally {
+      passLock.unlock();
+    }
+  }
+
+  private long pass() {
     passes.incrementAndGet();
     long next = -1;
     for (String queue : queues) {
       try {
         StageResult r;
+        int slices = 0;
         do {
           r = store.stage(queue, Micros.now(clock), BATCH);
-        } while (r.moved() == BATCH);
-        next = earliest(next, r.nextDueMs());
+        } while (r.moved() == BATCH && ++slices < SLICES_PER_QUEUE);
+        next = earliest(next, r.moved() == BATCH ? clock.millis() : r.nextDueMs());
         next = earliest(next, recurring.fireDue(queue, Micros.now(clock)));
       } catch (RuntimeException e) {
         if (FailureScope.wholeRedis(e)) {

@@ -478,7 +478,7 @@ public final class WorkerNode {
 
   /** Stages due delayed jobs and fires due recurring ticks now, for tests with a manual clock. */
   public long stageNow() {
-    return stager.runOnce();
+    return stager.catchUp();
   }
 
   /**
