@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spool.Fixtures.Noop;
+import dev.spool.internal.queue.RedisJobStore;
+import dev.spool.internal.redis.Keys;
+import dev.spool.internal.redis.RedisConnection;
 import dev.spool.testkit.SpoolRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -372,6 +375,45 @@ class AclIT {
     assertThat(spool.deadJobs().list("work", 0, 10).getFirst().error())
         .contains("corrupt job: its hand-back failed:");
     assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.FAILED);
+    assertThat(spool.monitor().counts("work").processing()).isZero();
+  }
+
+  /**
+   * A reclaim (a node that never got a fetch's answer hands its jobs back) refused for its jobs
+   * (LPUSH denied by the node's ACL): the lease of the first was taken off before the error, which
+   * ended the call, so that job was left started with no lease for good, and the one after it
+   * waited for its lease. Each is dead with the error now.
+   */
+  @Test
+  void aReclaimRefusedByTheAclLeavesEachJobDeadWithTheErrorNoneStartedForEver() {
+    docsUserWith("-lpush");
+    Spool spool = connectAsUser();
+    RedisConnection connection =
+        RedisConnection.open(
+            "redis://" + user + ":pw@" + redis.host() + ":" + redis.port(), Duration.ofSeconds(10));
+    open.add(connection);
+    RedisJobStore store =
+        new RedisJobStore(
+            connection,
+            new Keys(namespace),
+            Duration.ofDays(7),
+            10_000,
+            Duration.ofDays(180),
+            true);
+    JobId a = spool.enqueue(NOOP, new Noop(1));
+    JobId b = spool.enqueue(NOOP, new Noop(2));
+    long nowMicros = System.currentTimeMillis() * 1000;
+    assertThat(store.fetchJobs("work", "node-1", nowMicros, 30_000, 10, "run-1|1").jobs())
+        .hasSize(2); // the answer the node "never got"
+
+    assertThat(store.reclaim("work", "node-1", "run-1|1", nowMicros, 30_000).handedBack()).isZero();
+
+    assertThat(spool.deadJobs().size("work")).isEqualTo(2);
+    assertThat(spool.deadJobs().list("work", 0, 10))
+        .allSatisfy(
+            dead -> assertThat(dead.error()).contains("corrupt job: its hand-back failed:"));
+    assertThat(spool.statuses().findOrUnknown(a).state()).isEqualTo(State.FAILED);
+    assertThat(spool.statuses().findOrUnknown(b).state()).isEqualTo(State.FAILED);
     assertThat(spool.monitor().counts("work").processing()).isZero();
   }
 

@@ -1174,6 +1174,20 @@ local function handBack(qp, prefix, node, id, attempt, recorded, now, expiry, pa
   return 'released'
 end
 
+-- handBack in a pcall, for the scripts that hand jobs back (release, reclaim): the lease goes
+-- first, so an error in the job's step (a command the node's ACL denies, a cause no check
+-- foresaw) would leave it started with no lease, and the jobs after it held. It goes to the dead
+-- set with the error instead ('buried'), or, if even that fails, its lease comes back expired,
+-- for the Reaper (nil).
+local function handBackGuarded(qp, prefix, node, id, attempt, recorded, now, expiry, partDone, state, why, stops)
+  local ok, outcome = pcall(handBack, qp, prefix, node, id, attempt, recorded, now, expiry, partDone,
+    state, why, stops)
+  if ok then return outcome end
+  if buryFailed(qp, id, 'hand-back', errText(outcome), now, partDone) then return 'buried' end
+  redis.pcall('ZADD', qp .. 'active', 0, id)
+  return nil
+end
+
 -- A fetch's receipt, as a node sends it ("<instance>|<call>": the node's run and a number its
 -- calls count up) or as fetch keeps it in {q}:receipt:<node>:<instance> (then "|<id> <id> ..."
 -- follows, the jobs the call leased): {instance, call, jobs}, or nil for anything else.

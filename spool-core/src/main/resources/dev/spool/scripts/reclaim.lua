@@ -32,7 +32,8 @@ if kept and kept.instance == mine.instance and kept.call == mine.call then
   -- Whichever attempt it holds: this node has made no later call of the queue since, and a job
   -- reaped meanwhile is no longer started here.
   for i = #ids, 1, -1 do
-    local outcome = handBack(qp, prefix, node, ids[i], nil, nil, now, ARGV[4], ARGV[5],
+    -- Guarded: a job whose step fails goes to the dead set, and the ones after it still go back.
+    local outcome = handBackGuarded(qp, prefix, node, ids[i], nil, nil, now, ARGV[4], ARGV[5],
       'not delivered', why)
     if outcome then freed = true end
     if outcome == 'released' then released = released + 1 end

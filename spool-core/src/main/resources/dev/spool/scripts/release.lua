@@ -24,22 +24,10 @@ local released, killed, used, dead, freed = 0, 0, 0, 0, false
 local why = 'killed on request while node \'' .. node .. '\' stopped'
 local stops = {max = tonumber(ARGV[6]), attempts = tonumber(ARGV[7])}
 for i = 8, #ARGV, 3 do
-  -- In a pcall: the lease goes first, so an error in the job's step (a command the node's ACL
-  -- denies, a cause no check foresaw) would leave it started with no lease, and the jobs after it
-  -- held. It goes to the dead set with the error instead, or, if even that fails, its lease comes
-  -- back expired, for the Reaper.
-  local id = ARGV[i]
-  local ok, outcome = pcall(handBack, qp, prefix, node, id, ARGV[i + 1], ARGV[i + 2], now, ARGV[4],
+  -- Guarded: a job whose step fails goes to the dead set ('buried', in no count: the dead set
+  -- shows it, with its error), and the jobs after it are still handed back.
+  local outcome = handBackGuarded(qp, prefix, node, ARGV[i], ARGV[i + 1], ARGV[i + 2], now, ARGV[4],
     ARGV[5], 'handed back', why, stops)
-  if not ok then
-    local reason = errText(outcome)
-    if buryFailed(qp, id, 'hand-back', reason, now, ARGV[5]) then
-      outcome = 'buried' -- in no count: the dead set shows it, with its error
-    else
-      redis.pcall('ZADD', qp .. 'active', 0, id)
-      outcome = nil
-    end
-  end
   if outcome then freed = true end
   if outcome == 'released' then released = released + 1 end
   if outcome == 'killed' then killed = killed + 1 end
