@@ -1,8 +1,8 @@
 --[[ drain: remove up to ARGV[5] waiting jobs of one queue (an operator empties it), ending each
   as cancel does: state 'killed' (kept for the retention, with the error "drained"), its
   until-executing or until-executed lock given back, a batch part reported to its batch as failed.
-  Running jobs are not touched. The work of a call is bounded by ARGV[5] ids and ARGV[6] park
-  lists, never by the length of a list or the history: QueueControl#drain calls again while the
+  Running jobs are not touched. The work of a call is bounded by ARGV[5] ids and ARGV[6] names
+  of each kind (pinned, avoided, park lists), never by the length of a list or the history: QueueControl#drain calls again while the
   call says more may be left.
   KEYS[1] {q}:ready    LIST    ids of ready jobs, default priority
   KEYS[2] {q}:prio     ZSET    ids of ready jobs with a priority
@@ -16,7 +16,8 @@
   ARGV[4] type of the internal job that reports a batch part's end: such jobs are Spool's own
   bookkeeping, never drained (they go back to the tail of the ready list, or to the delayed set)
   ARGV[5] max ids taken off the queue's structures this call
-  ARGV[6] max park lists visited this call (a per-key limit has one list per key)
+  ARGV[6] max names of each set visited this call: pinned and avoided nodes, park lists (a
+  per-key limit has one park list per key)
   ARGV[7] '1' to drain scheduled jobs too (delayed ones and those waiting for a retry)
   Order: the ready list, the priority set, pinned lists, avoiding lists, park lists, delayed set.
   Every id taken ends somewhere, even a bad one, as in fetch (ready structures) and stage
@@ -122,13 +123,14 @@ end
 
 drainList(KEYS[1])
 drainSet(KEYS[2], 'queued')
-for _, node in ipairs(nodeNames(KEYS[3])) do
+-- Node lists as park lists: a sample of names a call (see nodeNames), the next call visits others.
+for _, node in ipairs(nodeNames(KEYS[3], maxParks)) do
   if taken >= max then break end
   local strict = drainList(pinnedList(qp, node, true))
   local loose = drainList(pinnedList(qp, node, false))
   if strict and loose then redis.call('SREM', KEYS[3], node) end -- as route leaves it
 end
-for _, node in ipairs(nodeNames(KEYS[4])) do
+for _, node in ipairs(nodeNames(KEYS[4], maxParks)) do
   if taken >= max then break end
   if drainList(qp .. 'ready:!' .. node) then redis.call('SREM', KEYS[4], node) end
 end
@@ -183,14 +185,15 @@ announce(qp, all)
 for _, id in ipairs(spared) do pushReady(qp, prefix .. id, id, false) end
 if #sparedDelayed > 0 then onOwn(qp, 'ZADD', KEYS[7], unpack(sparedDelayed)) end
 
+-- Every structure visited was emptied, but node and park lists not visited yet may be left (those
+-- visited left their sets, emptied): the next call visits others. Each call empties what it
+-- visits or takes a full slice, so the calls end; a call that finds the sets empty says no more.
+local function notEmpty(set)
+  local n = redis.pcall('SCARD', set)
+  return type(n) == 'number' and n > 0
+end
 local more = 0
-if taken >= max then
+if taken >= max or notEmpty(KEYS[3]) or notEmpty(KEYS[4]) or (parksVisited > 0 and notEmpty(KEYS[5])) then
   more = 1
-elseif parksVisited > 0 then
-  -- Every structure was visited and emptied but the park lists not visited yet (those visited
-  -- left the set, emptied): the next call visits others. A call that visits none says no more,
-  -- so the caller never calls again for nothing.
-  local parks = redis.pcall('SCARD', KEYS[5])
-  if type(parks) == 'number' and parks > 0 then more = 1 end
 end
 return {#all, taken, more}

@@ -201,14 +201,16 @@ local function typed(key, want)
   if t ~= 'none' and t ~= want then redis.call('DEL', key) end
 end
 local startedHere, validated = {}, {}
+local HOLDERS_CHECKED = 100
 local function concurrencyFull(limit, holders)
   typed(holders, 'set')
   if redis.call('SCARD', holders) < limit then return false end
   if not validated[holders] then
     validated[holders] = true
     -- A holder without a lease ended in a way that did not free its slot (its status deleted
-    -- while it ran, say): the slot is free. At most `limit` members: bounded by the limit.
-    for _, h in ipairs(redis.call('SMEMBERS', holders)) do
+    -- while it ran, say): the slot is free. A sample a call: a limit of thousands stays full
+    -- for long, and a fetch must not read all its holders each time; later calls check others.
+    for _, h in ipairs(redis.call('SRANDMEMBER', holders, HOLDERS_CHECKED)) do
       -- pcall: after the pops; leases of another type hold no lease (set aside below)
       local leased = redis.pcall('ZSCORE', KEYS[3], h)
       if not startedHere[h] and (not leased or type(leased) == 'table') then redis.call('SREM', holders, h) end

@@ -228,12 +228,16 @@ local function writableBy(key, node, attempt, recorded)
   return holdsAttempt(job, job and job[4], node, attempt, recorded)
 end
 
--- The members of a set of node names ({q}:pinned, {q}:avoid): one per node with such jobs
--- waiting, a name leaving when its lists empty, so small by construction, never a history. A key
--- of another type holds none.
-local function nodeNames(key)
-  local m = redis.pcall('SMEMBERS', key)
-  if m.err then return {} end
+-- Names from a set of node names ({q}:pinned, {q}:avoid): one per name with such jobs waiting,
+-- a name leaving when its lists empty. Not small by construction: avoided names come from the
+-- jobs' options, and strict jobs pinned to a node that never returns (pod names under
+-- autoscaling) keep its name. So a call visits `count` of them at most, a random sample
+-- (SRANDMEMBER with a count is O(count)), and its caller lets later calls visit the others; all
+-- of them only where the call's answer must count every one (counts). A key of another type
+-- holds none.
+local function nodeNames(key, count)
+  local m = count and redis.pcall('SRANDMEMBER', key, count) or redis.pcall('SMEMBERS', key)
+  if type(m) ~= 'table' or m.err then return {} end
   return m
 end
 
@@ -700,11 +704,14 @@ local function freeSlot(qp, id, lc)
 end
 
 -- Wakes the idle nodes of a queue that may lease again (a resume, a freed slot of its limit):
--- one on the shared list, and each node with jobs pinned to it waiting on its own list, since
--- the shared token may go to a node that cannot take them. Node names only: see nodeNames.
+-- one on the shared list, and the nodes with jobs pinned to them waiting on their own lists,
+-- since the shared token may go to a node that cannot take them. It runs at every stop of a
+-- limited queue's job, so it visits a sample of WAKE_SAMPLE names: a node left out of a crowded
+-- set finds its jobs at its next wake-up or its wait's end (2 s).
+local WAKE_SAMPLE = 64
 local function wakeIdleNodes(qp)
   signal(qp, qp .. 'signal')
-  for _, node in ipairs(nodeNames(qp .. 'pinned')) do
+  for _, node in ipairs(nodeNames(qp .. 'pinned', WAKE_SAMPLE)) do
     if onOwn(qp, 'LLEN', pinnedList(qp, node, true)) > 0
         or onOwn(qp, 'LLEN', pinnedList(qp, node, false)) > 0 then
       signal(qp, qp .. 'signal:@' .. node)

@@ -56,7 +56,10 @@ public final class RedisJobStore implements JobStore {
    */
   public static final int DRAIN_SLICE = 500;
 
-  /** Park lists one {@code drain} call visits at most (a per-key limit has a list per key). */
+  /**
+   * Names of each kind one {@code drain} call visits at most: park lists (a per-key limit has a
+   * list per key), and the lists of pinned and of avoided nodes.
+   */
   public static final int DRAIN_PARK_LISTS = 100;
 
   private final RedisConnection redis;
@@ -786,8 +789,9 @@ public final class RedisJobStore implements JobStore {
 
   /**
    * One call of a queue's drain: ends up to {@link #DRAIN_SLICE} waiting jobs of one queue (or
-   * shard) as killed, visiting at most {@link #DRAIN_PARK_LISTS} park lists. Returns {jobs drained,
-   * ids taken off the queue's structures (at most {@link #DRAIN_SLICE}), 1 if more may be left}.
+   * shard) as killed, visiting at most {@link #DRAIN_PARK_LISTS} lists of each kind. Returns {jobs
+   * drained, ids taken off the queue's structures (at most {@link #DRAIN_SLICE}), 1 if more may be
+   * left}.
    */
   public long[] drainSlice(String queue, long nowMicros, boolean withScheduled) {
     QueueKeys q = keys.queue(queue);
