@@ -260,7 +260,11 @@ public final class StatusQuery {
   /** The largest page {@link #page} returns. */
   public static final int MAX_PAGE = 10_000;
 
-  /** The page of matching statuses, in the order described above. */
+  /**
+   * The matching statuses from {@link #offset}, at most {@link #limit} of them, in the order
+   * described above. Without a limit, every match, held in memory at once: over a long history
+   * (a state such as SUCCEEDED), set a limit or walk it with {@link #page}.
+   */
   public List<JobStatus> list() {
     return matchesNothing || limit == 0 ? List.of() : statuses.list(this);
   }
