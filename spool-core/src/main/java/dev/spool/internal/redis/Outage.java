@@ -1,7 +1,10 @@
 package dev.spool.internal.redis;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,14 +16,29 @@ import org.slf4j.LoggerFactory;
 final class Outage {
   private static final Logger log = LoggerFactory.getLogger(Outage.class);
 
+  /**
+   * How often a Cluster's failures of one kind are warned of: BUSY, LOADING or a timeout of one
+   * node of many is no outage (the others serve, and a PING cannot tell the node that hangs), but
+   * each failed call was a warning from every thread: one per kind and period now, with a count.
+   */
+  static final long CLUSTER_WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private final String display;
+  private final LongSupplier nanoTime;
   private final AtomicLong downSinceNanos = new AtomicLong();
   private final AtomicLong failedWhileDown = new AtomicLong();
-  private final AtomicLong upAtNanos =
-      new AtomicLong(System.nanoTime() - TimeUnit.HOURS.toNanos(1));
+  private final AtomicLong upAtNanos;
+  private final Map<String, Muted> clusterWarnings = new ConcurrentHashMap<>();
 
   Outage(String display) {
+    this(display, System::nanoTime);
+  }
+
+  /** With the time source of its tests. */
+  Outage(String display, LongSupplier nanoTime) {
     this.display = display;
+    this.nanoTime = nanoTime;
+    this.upAtNanos = new AtomicLong(nanoTime.getAsLong() - TimeUnit.HOURS.toNanos(1));
   }
 
   boolean isDown() {
@@ -29,7 +47,7 @@ final class Outage {
 
   /** The connection dropped; returns whether this started the outage. */
   boolean down() {
-    if (downSinceNanos.compareAndSet(0, System.nanoTime())) {
+    if (downSinceNanos.compareAndSet(0, nanoTime.getAsLong())) {
       failedWhileDown.set(0);
       log.warn(
           "lost the connection to Redis at {}: reconnecting (at most a second apart); calls that"
@@ -65,7 +83,7 @@ final class Outage {
   }
 
   private boolean start(String why) {
-    if (downSinceNanos.compareAndSet(0, System.nanoTime())) {
+    if (downSinceNanos.compareAndSet(0, nanoTime.getAsLong())) {
       failedWhileDown.set(0);
       log.warn(
           "Redis at {} {}: asking it every second; calls that fail meanwhile are logged at DEBUG",
@@ -82,20 +100,63 @@ final class Outage {
    * started it.
    */
   boolean dropped() {
-    return System.nanoTime() - upAtNanos.get() > TimeUnit.SECONDS.toNanos(1) && down();
+    return nanoTime.getAsLong() - upAtNanos.get() > TimeUnit.SECONDS.toNanos(1) && down();
   }
 
   void up() {
-    upAtNanos.set(System.nanoTime());
+    upAtNanos.set(nanoTime.getAsLong());
     long since = downSinceNanos.getAndSet(0);
     if (since != 0) {
       log.info(
           // Its own threads' calls: an application's calls got their exceptions, uncounted.
           "Redis at {} is back after {} ms ({} background calls failed meanwhile)",
           display,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
+          TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - since),
           failedWhileDown.get());
     }
+  }
+
+  /**
+   * A call a Redis Cluster failed with a failure of this {@code kind} (BUSY, LOADING, a timeout): a
+   * warning, unless one of the kind was given less than {@link #CLUSTER_WARN_EVERY_NANOS} ago; then
+   * DEBUG, counted, and the next warning of the kind says how many there were.
+   */
+  void failedOnCluster(String kind, Logger caller, String format, Object... args) {
+    Muted muted = clusterWarnings.computeIfAbsent(kind, k -> new Muted());
+    long now = nanoTime.getAsLong();
+    long since;
+    synchronized (muted) {
+      if (muted.warnedAtNanos != 0 && now - muted.warnedAtNanos < CLUSTER_WARN_EVERY_NANOS) {
+        muted.count++;
+        caller.debug(format, args);
+        return;
+      }
+      since = muted.count;
+      muted.count = 0;
+      muted.warnedAtNanos = now;
+    }
+    if (since == 0) {
+      caller.warn(format, args);
+      return;
+    }
+    // The count goes before a trailing exception, which SLF4J prints as a stack trace.
+    boolean trailingError = args.length > 0 && args[args.length - 1] instanceof Throwable;
+    int at = trailingError ? args.length - 1 : args.length;
+    Object[] withCount = new Object[args.length + 1];
+    System.arraycopy(args, 0, withCount, 0, at);
+    withCount[at] = since;
+    System.arraycopy(args, at, withCount, at + 1, args.length - at);
+    caller.warn(
+        format
+            + " ({} more failed calls of the Cluster like it since the last warning, logged at"
+            + " DEBUG)",
+        withCount);
+  }
+
+  /** Failures of one kind on a Cluster not warned of since its last warning. */
+  private static final class Muted {
+    long warnedAtNanos;
+    long count;
   }
 
   /** A failed call: a warning while connected, one more for the count during an outage. */

@@ -149,6 +149,7 @@ public final class RedisConnection implements AutoCloseable {
    * every call for now (BUSY, LOADING), starts an outage that ends when a PING is answered.
    */
   public void logFailure(org.slf4j.Logger caller, String format, Object... args) {
+    String clusterKind = null; // a failure of one node of a Cluster: warned of once in a while
     for (Object arg : args) {
       if (arg == null) {
         continue;
@@ -167,8 +168,10 @@ public final class RedisConnection implements AutoCloseable {
       // A Cluster is left out: a PING would go to one node, not to the one that hangs (or
       // refuses).
       String refusal = FailureScope.refusesEveryCall(arg);
-      if (refusal != null && !client.isCluster()) {
-        if (!closed && outage.refusing(refusal)) {
+      if (refusal != null) {
+        if (client.isCluster()) {
+          clusterKind = refusal;
+        } else if (!closed && outage.refusing(refusal)) {
           askUntilAnswered();
         }
         break;
@@ -177,14 +180,20 @@ public final class RedisConnection implements AutoCloseable {
           arg instanceof Throwable t
               ? t instanceof RedisTimeoutException || timedOut(t)
               : text.contains("timed out");
-      if (timeout && !client.isCluster()) {
-        if (!closed && outage.stalled()) {
+      if (timeout) {
+        if (client.isCluster()) {
+          clusterKind = "timeout";
+        } else if (!closed && outage.stalled()) {
           askUntilAnswered();
         }
         break;
       }
     }
-    outage.failed(caller, format, args);
+    if (clusterKind != null && !outage.isDown()) {
+      outage.failedOnCluster(clusterKind, caller, format, args);
+    } else {
+      outage.failed(caller, format, args);
+    }
   }
 
   /** PINGs Redis a second apart, on the shared connection, until it answers: the stall is over. */
