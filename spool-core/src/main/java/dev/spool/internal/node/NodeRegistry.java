@@ -7,10 +7,12 @@ import dev.spool.internal.json.Json;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
 import dev.spool.internal.redis.Script;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -188,6 +190,45 @@ public final class NodeRegistry {
     for (Map.Entry<String, String> e : all.entrySet()) {
       if (redis.await(held.get(e.getKey())) == 1) {
         live.put(e.getKey(), parse(e.getValue()));
+      }
+    }
+    return live;
+  }
+
+  /**
+   * Which of {@code names} are live nodes, with what they published ({@code null}: an entry that
+   * cannot be read, or none): one pipelined round trip of an {@code EXISTS} per name and one {@code
+   * HMGET}, whatever the registry holds. A name not held is dead, whatever its entry says.
+   */
+  public Map<String, Registration> liveAmong(Collection<String> names) {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    List<String> asked = List.copyOf(names);
+    List<RedisFuture<Long>> held = new ArrayList<>(asked.size());
+    for (String name : asked) {
+      held.add(redis.async().exists(keys.nodeName(name)));
+    }
+    RedisFuture<List<KeyValue<String, String>>> entries =
+        redis.async().hmget(keys.nodeInfo(), asked.toArray(String[]::new));
+    // Every answer awaited before any is read: Redis away fails the whole read (no node is taken
+    // for dead because its EXISTS went unanswered).
+    List<Boolean> alive = new ArrayList<>(asked.size());
+    for (RedisFuture<Long> h : held) {
+      alive.add(redis.await(h) == 1);
+    }
+    List<KeyValue<String, String>> info = redis.awaitOrIfWrongType(entries, List.of());
+    Map<String, String> published = new java.util.HashMap<>();
+    for (KeyValue<String, String> kv : info) {
+      if (kv.hasValue()) {
+        published.put(kv.getKey(), kv.getValue());
+      }
+    }
+    Map<String, Registration> live = new java.util.HashMap<>();
+    for (int i = 0; i < asked.size(); i++) {
+      if (alive.get(i)) {
+        String entry = published.get(asked.get(i));
+        live.put(asked.get(i), entry == null ? null : parse(entry));
       }
     }
     return live;

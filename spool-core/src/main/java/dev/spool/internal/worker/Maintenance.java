@@ -48,6 +48,12 @@ final class Maintenance {
     long dueNanos;
     volatile boolean leading;
 
+    /**
+     * The last answer was that another node leads: the next ask reads the lead's remaining time
+     * ({@code PTTL}) first, and asks for it only once it has lapsed.
+     */
+    boolean standingBy;
+
     Task(Duty duty, String queue, long intervalMs) {
       this.duty = duty;
       this.queue = queue;
@@ -114,7 +120,23 @@ final class Maintenance {
    * a busy host) keeps its lead; a dead one is replaced within that time.
    */
   private static long leadMs(long intervalMs) {
-    return Math.max(3 * intervalMs, 3_000);
+    return Math.max(3 * intervalMs, SHORTEST_LEAD_MS);
+  }
+
+  private static final long SHORTEST_LEAD_MS = 3_000;
+
+  /**
+   * When a standby asks again, given that the lead it was refused has {@code pttlMs} left: a period
+   * after that lead lapses (its leader renews each period, so a leader that died has its lead lapse
+   * at most then: a standby takes over within a period of the lapse, as when it asked every
+   * period), but no later than {@code max(period, 3 s)} (a lead given up on a graceful stop is
+   * taken over within that, at the next period for the duties of 3 s and longer). For the duties of
+   * a second or less this is one ask per lead (3 s) instead of one each period.
+   */
+  static long standbyWaitNanos(long intervalMs, long pttlMs) {
+    long period = jittered(intervalMs);
+    long untilLapsed = TimeUnit.MILLISECONDS.toNanos(pttlMs) + period;
+    return Math.min(untilLapsed, Math.max(period, jittered(SHORTEST_LEAD_MS)));
   }
 
   /** How many batches of a duty this node ran (as leader). */
@@ -190,7 +212,18 @@ final class Maintenance {
   private void run(Task task) {
     boolean more = false;
     try {
+      if (task.standingBy) {
+        long pttl = leadLeft(task);
+        if (pttl > 0) {
+          // Another node leads: not asked for before it may have lapsed (one PTTL, no script).
+          task.dueNanos = System.nanoTime() + standbyWaitNanos(task.intervalMs, pttl);
+          return;
+        }
+        // Gone (-2), or a key without an expiry (-1): leader.lua takes it or sets it aside.
+      }
+      task.standingBy = false; // unknown until the answer below (lost on a failed call)
       task.leading = leads.lead(task.queue, task.duty.key(), leadMs(task.intervalMs));
+      task.standingBy = !task.leading;
       if (task.leading) {
         more = batch(task);
         calls.get(task.duty).incrementAndGet();
@@ -230,6 +263,13 @@ final class Maintenance {
       case SWEEP -> sweep.runBatch(task.queue);
       case SETTLE -> stalledSubmits.runBatch(task.queue);
     };
+  }
+
+  /** The lead's remaining time in milliseconds; -2 if none, -1 if it does not expire. */
+  private long leadLeft(Task task) {
+    String key = node.store().keys().queue(task.queue).leader(task.duty.key());
+    Long pttl = node.store().redis().await(node.store().redis().async().pttl(key));
+    return pttl == null ? -2 : pttl;
   }
 
   /** Whether a pass over the dead nodes is due: at most one an interval, whichever queue asks. */

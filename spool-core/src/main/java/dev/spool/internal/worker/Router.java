@@ -7,6 +7,8 @@ import dev.spool.internal.node.NodeRegistry.Registration;
 import dev.spool.internal.queue.RedisJobStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,22 +52,50 @@ final class Router {
   static final int SLICES_PER_PASS = 20;
 
   /**
+   * The live nodes read last for their fallbacks ({@link #fallbackMs}), and when (nanos): reused
+   * for a reap interval, by every queue this node routes.
+   */
+  private Map<String, Registration> allLive;
+
+  private long allLiveNanos;
+
+  /**
    * One pass over the nodes with jobs pinned to them in {@code queue}; true when a node had more to
-   * route than a pass moves (the duty runs again at once, after the others due).
+   * route than a pass moves (the duty runs again at once, after the others due). The work follows
+   * the pinned names, not the registry: nothing pinned is one {@code SMEMBERS}; otherwise the
+   * liveness of those names alone (one round trip). The registry as a whole (every node's fallback)
+   * is read only while a pinned live node has been saturated for less than this node's fallback, at
+   * most once a reap interval.
    */
   boolean runOnce(String queue) {
+    Set<String> pinned = node.store().pinnedNodes(queue);
+    if (pinned.isEmpty()) {
+      return false;
+    }
     boolean more = false;
-    Map<String, Registration> live = registry.liveNodes();
-    long saturatedBefore = node.clock().millis() - fallbackMs(queue, live);
-    for (String pinned : node.store().pinnedNodes(queue)) {
-      Registration r = live.get(pinned);
-      boolean dead = !live.containsKey(pinned);
-      boolean saturated =
-          r != null && r.saturatedSinceMs() > 0 && r.saturatedSinceMs() < saturatedBefore;
+    Map<String, Registration> live = registry.liveAmong(pinned);
+    long now = node.clock().millis();
+    long own = node.settings().affinityFallback().toMillis();
+    long fallback = -1; // read when needed
+    for (String name : pinned) {
+      Registration r = live.get(name);
+      boolean dead = !live.containsKey(name);
+      boolean saturated = false;
+      if (r != null && r.saturatedSinceMs() > 0) {
+        // The shortest fallback is at most this node's own: past it, no other need be read.
+        if (r.saturatedSinceMs() < now - own) {
+          saturated = true;
+        } else {
+          if (fallback < 0) {
+            fallback = fallbackMs(queue, own);
+          }
+          saturated = r.saturatedSinceMs() < now - fallback;
+        }
+      }
       if (dead || saturated) {
-        long n = node.store().route(queue, pinned, SLICES_PER_PASS, Micros.now(node.clock()));
+        long n = node.store().route(queue, name, SLICES_PER_PASS, Micros.now(node.clock()));
         if (n > 0) {
-          log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, pinned);
+          log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, name);
         }
         more |= n == (long) SLICES_PER_PASS * RedisJobStore.ROUTE_SLICE;
       }
@@ -77,9 +107,15 @@ final class Router {
    * The shortest fallback of the live nodes serving the queue: the one that applied first when
    * every node routed, so electing one router changes nothing.
    */
-  private long fallbackMs(String queue, Map<String, Registration> live) {
-    long shortest = node.settings().affinityFallback().toMillis();
-    for (Registration r : live.values()) {
+  private long fallbackMs(String queue, long own) {
+    long maxAge =
+        TimeUnit.MILLISECONDS.toNanos(Maintenance.reapIntervalMs(node.settings().lease()));
+    if (allLive == null || System.nanoTime() - allLiveNanos > maxAge) {
+      allLive = registry.liveNodes();
+      allLiveNanos = System.nanoTime();
+    }
+    long shortest = own;
+    for (Registration r : allLive.values()) {
       if (r != null
           && r.affinityFallbackMs() > 0
           && r.queues() != null
