@@ -262,8 +262,8 @@ public final class StatusQuery {
 
   /**
    * The matching statuses from {@link #offset}, at most {@link #limit} of them, in the order
-   * described above. Without a limit, every match, held in memory at once: over a long history
-   * (a state such as SUCCEEDED), set a limit or walk it with {@link #page}.
+   * described above. Without a limit, every match, held in memory at once: over a long history (a
+   * state such as SUCCEEDED), set a limit or walk it with {@link #page}.
    */
   public List<JobStatus> list() {
     return matchesNothing || limit == 0 ? List.of() : statuses.list(this);
