@@ -26,6 +26,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -696,6 +697,32 @@ public final class RedisJobStore implements JobStore {
   /** The nodes that have jobs pinned to them in a queue. */
   public java.util.Set<String> pinnedNodes(String queue) {
     return redis.await(redis.async().smembers(keys.queue(queue).pinned()));
+  }
+
+  /**
+   * The names among {@code nodes} whose pinned jobs are all strict (none preferring the node, some
+   * only it may run): routing has nothing to move for them, nor a name to drop. Two LLENs a name,
+   * all in one round trip: a dead node's strict jobs keep its name pinned until it returns, and a
+   * script call for each such name at every pass grew with them.
+   */
+  public Set<String> strictOnly(String queue, Collection<String> nodes) {
+    QueueKeys q = keys.queue(queue);
+    List<String> names = List.copyOf(nodes);
+    List<CompletableFuture<Long>> lengths = new ArrayList<>(names.size() * 2);
+    for (String node : names) {
+      lengths.add(redis.async().llen(q.readyPreferring(node)).toCompletableFuture());
+      lengths.add(redis.async().llen(q.readyOf(node)).toCompletableFuture());
+    }
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      // A list of another type (garbage) fails its LLEN: routed, whose script sets it aside.
+      Long preferring = redis.awaitOrIfWrongType(lengths.get(2 * i), -1L);
+      Long strict = redis.awaitOrIfWrongType(lengths.get(2 * i + 1), -1L);
+      if (preferring == 0 && strict > 0) {
+        out.add(names.get(i));
+      }
+    }
+    return out;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.spool.internal.Micros;
 import dev.spool.internal.node.NodeRegistry;
 import dev.spool.internal.node.NodeRegistry.Registration;
 import dev.spool.internal.queue.RedisJobStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +78,7 @@ final class Router {
     long now = node.clock().millis();
     long own = node.settings().affinityFallback().toMillis();
     long fallback = -1; // read when needed
+    List<String> due = new ArrayList<>();
     for (String name : pinned) {
       Registration r = live.get(name);
       boolean dead = !live.containsKey(name);
@@ -93,12 +95,24 @@ final class Router {
         }
       }
       if (dead || saturated) {
-        long n = node.store().route(queue, name, SLICES_PER_PASS, Micros.now(node.clock()));
-        if (n > 0) {
-          log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, name);
-        }
-        more |= n == (long) SLICES_PER_PASS * RedisJobStore.ROUTE_SLICE;
+        due.add(name);
       }
+    }
+    if (due.isEmpty()) {
+      return false;
+    }
+    // A dead node's strict jobs keep its name pinned until it returns: no script call for those
+    // names at every pass (one round trip of LLENs tells them).
+    Set<String> strictOnly = node.store().strictOnly(queue, due);
+    for (String name : due) {
+      if (strictOnly.contains(name)) {
+        continue;
+      }
+      long n = node.store().route(queue, name, SLICES_PER_PASS, Micros.now(node.clock()));
+      if (n > 0) {
+        log.info("queue {}: {} jobs pinned to node {} may now run anywhere", queue, n, name);
+      }
+      more |= n == (long) SLICES_PER_PASS * RedisJobStore.ROUTE_SLICE;
     }
     return more;
   }
