@@ -4,6 +4,7 @@ import dev.spool.JobId;
 import dev.spool.JobStatus;
 import dev.spool.Spool;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Mixin;
@@ -88,5 +89,24 @@ abstract class ClientCommand implements Callable<Integer> {
 
   static CommandFailedException noJob(JobId id) {
     return new CommandFailedException("no job '" + id + "'");
+  }
+
+  /**
+   * Fails (exit code 1) for a queue the namespace has never had: one no job was enqueued to and no
+   * worker served ({@link dev.spool.Monitor#queues()}), most likely a typo, which would otherwise
+   * read as an empty queue. The rule of {@code spool queue pause}, {@code dead} and {@code query}.
+   */
+  static void requireKnownQueue(Spool spool, String queue) {
+    List<String> known = spool.monitor().queues();
+    if (!known.contains(queue)) {
+      throw new CommandFailedException(
+          "no queue '"
+              + queue
+              + "' in namespace '"
+              + spool.namespace()
+              + "' ("
+              + (known.isEmpty() ? "it has none yet" : "its queues: " + String.join(", ", known))
+              + "); a queue is known once a job was enqueued to it or a worker served it");
+    }
   }
 }

@@ -111,7 +111,17 @@ public final class ClientOptions {
                 + given
                 + "'");
       }
-      shardedQueues.put(given.substring(0, eq), shards);
+      Integer before = shardedQueues.put(given.substring(0, eq), shards);
+      if (before != null) {
+        // As --queues a,a is refused: a repeated queue is a typo more often than not.
+        throw new ParameterException(
+            spec.commandLine(),
+            "--sharded-queue names '"
+                + given.substring(0, eq)
+                + "' twice"
+                + (before.equals(shards) ? "" : " (" + before + " and " + shards + " shards)")
+                + ": give each queue once");
+      }
     }
     try {
       shardedQueues.forEach(Spool.builder()::shardedQueue); // validates

@@ -132,7 +132,9 @@ public final class DashboardCommand extends ClientCommand {
                   + (readOnly ? ", read-only" : "")
                   + ") at "
                   + dashboard.url()
-                  + "; Ctrl-C stops it.");
+                  + "; "
+                  + stop.stopKey()
+                  + " stops it.");
       err().flush();
       stop.awaitRequest();
     } finally {

@@ -7,14 +7,20 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * The one rule of the {@code spool dead} commands: {@code --queue Q} narrows a command to one
- * queue; without it, the command acts on every queue Spool knows.
+ * The one rule of the {@code spool dead} commands: {@code --queue Q} narrows a command to one queue
+ * (one Spool knows: a typo fails as {@code spool queue pause} does); without it, the command acts
+ * on every queue Spool knows.
  */
 final class DeadQueues {
   private DeadQueues() {}
 
+  /** The queue named, refused if the namespace never had it; else every queue. */
   static List<String> of(Spool spool, String queue) {
-    return queue != null ? List.of(queue) : spool.monitor().queues();
+    if (queue == null) {
+      return spool.monitor().queues();
+    }
+    ClientCommand.requireKnownQueue(spool, queue);
+    return List.of(queue);
   }
 
   /** Applies an action to each queue in scope; the count it returned, queue by queue. */

@@ -100,7 +100,7 @@ final class DemoRun {
       Verbosity.muteLibraryLogs();
       view.detach();
       err.println();
-      err.println("Stopped by Ctrl-C, which stops the demo's redis-server too.");
+      err.println("Stopped by " + stop.cause() + ", which stops the demo's redis-server too.");
       err.flush();
       return summary(null, enqueueMs, totalMs);
     }
@@ -182,7 +182,7 @@ final class DemoRun {
             + " it starts%n"
             + "Legend: # succeeded, x dead, killed or cancelled; R ready, D delayed (incl."
             + " retries), P processing/completed.%n"
-            + "Ctrl-C stops early and still sums up.%n%n",
+            + "%s stops early and still sums up.%n%n",
         where,
         settings.workers(),
         names,
@@ -196,7 +196,8 @@ final class DemoRun {
         DemoWorkload.UNIQUE_REQUESTS_PER_WAVE == 2
             ? "twice"
             : DemoWorkload.UNIQUE_REQUESTS_PER_WAVE + " times",
-        DurationConverter.format(DemoWorkload.KILL_AFTER));
+        DurationConverter.format(DemoWorkload.KILL_AFTER),
+        stop.stopKey());
     err.flush();
   }
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param ownRedis whether that is the redis-server started for the demo, gone when it ends
  * @param fromRedis whether succeeded, dead, killed, pending and the jobs the engine enqueued were
  *     read from Redis (else: as this process saw them, because Redis was gone by the end)
- * @param interrupted whether Ctrl-C ended the demo early
+ * @param interrupted whether a stop (Ctrl-C or SIGTERM) ended the demo early
  * @param enqueueSeconds how long jobs were enqueued
  * @param totalSeconds from the first wave until the queues were drained (or the drain gave up)
  * @param urgentWaitMs average wait in the queue of urgent images, -1 if none ran
@@ -121,7 +121,7 @@ record DemoSummary(
             "Summary: %s of enqueueing, %s in all%s%n",
             seconds(enqueueSeconds),
             seconds(totalSeconds),
-            interrupted ? " (stopped early by Ctrl-C)" : ""));
+            interrupted ? " (stopped early, by Ctrl-C or SIGTERM)" : ""));
     String format = "  %-10s %8s %9s %7s %5s %6s %9s %7s  | %8s%n";
     b.append(
         String.format(
@@ -201,7 +201,7 @@ record DemoSummary(
       line(b, "pending", "jobs still waiting (ready or delayed) when the demo stopped");
     }
     if (!fromRedis) {
-      line(b, "note", "counted by this process: Ctrl-C stopped the demo's redis-server too");
+      line(b, "note", "counted by this process: the stop ended the demo's redis-server too");
     }
     return b.toString();
   }

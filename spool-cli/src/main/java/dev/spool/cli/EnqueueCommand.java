@@ -2,6 +2,8 @@ package dev.spool.cli;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +52,8 @@ public final class EnqueueCommand extends ClientCommand {
   private static final ObjectMapper STRICT =
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // {"a":1,"a":2} would be stored as {"a":2}: a key given twice is refused.
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           // Numbers are kept as written: a double would turn 1e999 into "Infinity" and cut
           // digits the handler's own type (a BigDecimal, say) could hold.
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -234,6 +238,13 @@ public final class EnqueueCommand extends ClientCommand {
           throw usage(
               "--no-retry-for: '" + name + "' is not a class name, e.g. java.io.IOException");
         }
+        Class<?> jdkClass = jdkClass(name);
+        if (jdkClass != null && !Throwable.class.isAssignableFrom(jdkClass)) {
+          throw usage(
+              "--no-retry-for: "
+                  + name
+                  + " is not an exception class (not a Throwable): no failure is one of it");
+        }
       }
       checked(
           attempts != null ? "--attempts" : "--no-retry-for",
@@ -335,6 +346,15 @@ public final class EnqueueCommand extends ClientCommand {
       if (node == null || node.isMissingNode()) {
         throw usage("--args is empty: give JSON, e.g. '{\"to\":\"a@b.c\"}'");
       }
+      String unpaired = unpairedSurrogate(node, "");
+      if (unpaired != null) {
+        // Stored as UTF-8, a lone surrogate (an escaped D800, say) would become "?".
+        throw usage(
+            argsName()
+                + " is not valid Unicode: "
+                + unpaired
+                + " holds a lone surrogate (\\uD800 to \\uDFFF not in a pair)");
+      }
       return node;
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
@@ -350,8 +370,79 @@ public final class EnqueueCommand extends ClientCommand {
                 + where
                 + "; give one value, e.g. an array [{…},{…}]");
       }
-      String message = readable(e.getOriginalMessage().lines().findFirst().orElse("").strip());
+      String original = e.getOriginalMessage();
+      if (e instanceof StreamReadException && original.startsWith("Duplicate field '")) {
+        // Jackson: "Duplicate field 'a'", from STRICT_DUPLICATE_DETECTION.
+        String key = original.substring("Duplicate field ".length());
+        throw usage(
+            argsName()
+                + " has a duplicate key "
+                + key
+                + where
+                + ": give each key of an object once");
+      }
+      String message = readable(original.lines().findFirst().orElse("").strip());
       throw usage(argsName() + " is not valid JSON: " + message + where);
+    }
+  }
+
+  /**
+   * Where a string or key of this JSON holds a UTF-16 surrogate that is not in a pair ("a key at
+   * /a", "the value at /a/0", as JSON pointers); null if none does.
+   */
+  private static String unpairedSurrogate(JsonNode node, String pointer) {
+    if (node.isTextual()) {
+      return isWellFormed(node.textValue())
+          ? null
+          : pointer.isEmpty() ? "the string" : "the value at " + pointer;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = unpairedSurrogate(node.get(i), pointer + "/" + i);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isObject()) {
+      for (var field : node.properties()) {
+        if (!isWellFormed(field.getKey())) {
+          return "a key" + (pointer.isEmpty() ? "" : " at " + pointer);
+        }
+        String key = field.getKey().replace("~", "~0").replace("/", "~1");
+        String found = unpairedSurrogate(field.getValue(), pointer + "/" + key);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether every surrogate of this text is in a high-low pair, as UTF-8 can encode it. */
+  private static boolean isWellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The JDK's class of this name, null if the JDK has none. Only the JDK's classes are checked:
+   * they are the same on every node, while the other names are matched by name on the worker, whose
+   * classes this process may not have. Not initialized: nothing of it runs.
+   */
+  private static Class<?> jdkClass(String name) {
+    try {
+      return Class.forName(name, false, ClassLoader.getPlatformClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
     }
   }
 

@@ -31,9 +31,10 @@ public final class NodesCommand extends ClientCommand {
   int run(Spool spool) {
     List<NodeInfo> nodes = spool.monitor().nodes();
     if (json()) {
+      Map<String, List<JobId>> held = heldByNode(spool, nodes);
       List<Object> rows = new ArrayList<>();
       for (NodeInfo n : nodes) {
-        rows.add(document(n, spool.monitor().jobsFor(n.name())));
+        rows.add(document(n, held.getOrDefault(n.name(), List.of())));
       }
       printJson(JsonOut.object("namespace", spool.namespace(), "nodes", rows));
       return 0;
@@ -45,8 +46,9 @@ public final class NodesCommand extends ClientCommand {
     out().print(table(nodes, Instant.now()).render());
     if (jobs) {
       out().println();
+      Map<String, List<JobId>> byNode = heldByNode(spool, nodes);
       for (NodeInfo n : nodes) {
-        List<JobId> held = spool.monitor().jobsFor(n.name());
+        List<JobId> held = byNode.getOrDefault(n.name(), List.of());
         out()
             .println(
                 n.name()
@@ -57,6 +59,14 @@ public final class NodesCommand extends ClientCommand {
       }
     }
     return 0;
+  }
+
+  /**
+   * The jobs each node holds, read once for all ({@link dev.spool.Monitor#jobsByNode}: two round
+   * trips), not once per node, which read every queue's leases again for each node.
+   */
+  private static Map<String, List<JobId>> heldByNode(Spool spool, List<NodeInfo> nodes) {
+    return nodes.isEmpty() ? Map.of() : spool.monitor().jobsByNode();
   }
 
   static String noNodes(Spool spool) {

@@ -159,6 +159,9 @@ public final class QueryCommand extends ClientCommand {
   @Override
   int run(Spool spool) {
     StatusQuery query = query(spool);
+    if (queue != null) {
+      requireKnownQueue(spool, queue);
+    }
     if (count) {
       long n = query.count();
       if (json()) {

@@ -2,7 +2,6 @@ package dev.spool.cli;
 
 import dev.spool.Queues;
 import dev.spool.Spool;
-import java.util.List;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -22,17 +21,7 @@ abstract class QueueNamedCommand extends ClientCommand {
 
   @Override
   final int run(Spool spool) {
-    List<String> known = spool.monitor().queues();
-    if (!known.contains(queue)) {
-      throw new CommandFailedException(
-          "no queue '"
-              + queue
-              + "' in namespace '"
-              + spool.namespace()
-              + "' ("
-              + (known.isEmpty() ? "it has none yet" : "its queues: " + String.join(", ", known))
-              + "); a queue is known once a job was enqueued to it or a worker served it");
-    }
+    requireKnownQueue(spool, queue);
     return runOn(spool);
   }
 

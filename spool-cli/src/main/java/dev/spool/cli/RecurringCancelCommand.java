@@ -19,6 +19,14 @@ public final class RecurringCancelCommand extends ClientCommand {
   String name;
 
   @Override
+  void validate() {
+    // The rule of Spool.recurring's names: no recurring job can have another.
+    if (name.isBlank() || name.length() > 200) {
+      throw usage("NAME must be 1 to 200 characters, not only blanks, as recurring job names are");
+    }
+  }
+
+  @Override
   int run(Spool spool) {
     if (!spool.cancelRecurring(name)) {
       throw new CommandFailedException("no recurring job '" + name + "'");

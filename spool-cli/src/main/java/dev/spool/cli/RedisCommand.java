@@ -50,7 +50,9 @@ public final class RedisCommand implements Callable<Integer> {
       out.println(server.uri());
       out.flush();
       err.println(
-          "redis-server is up; Ctrl-C stops it. Try, in another terminal: spool demo --redis "
+          "redis-server is up; "
+              + stop.stopKey()
+              + " stops it. Try, in another terminal: spool demo --redis "
               + server.uri());
       err.flush();
       stop.awaitRequest();

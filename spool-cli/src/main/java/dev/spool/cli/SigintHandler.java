@@ -11,28 +11,36 @@ import java.lang.reflect.Proxy;
  * down. The only way in pure Java is {@code sun.misc.Signal} (module jdk.unsupported). It is
  * reached through method handles, not named in the code: javac warns about every direct use of this
  * proprietary API, and the warning cannot be suppressed (the build compiles with -Xlint:all). Where
- * it is missing, or SIGINT is ignored (a process started by {@code nohup}, or with {@code &} from a
- * script), {@link #install} returns null and the JVM's own handling stays.
+ * it is missing, {@link #install} returns null and the JVM's own handling stays. A signal ignored
+ * when the JVM started (SIGINT of a job started with {@code &} by a shell without job control, as
+ * POSIX asks for background jobs) stays ignored, as the JVM itself keeps it: {@link #install}
+ * returns a handler whose {@link #ignored()} is true, and the action never runs.
  */
 final class SigintHandler {
   private final MethodHandle handle;
   private final Object signal;
   private final Object previous;
+  private final boolean ignored;
 
-  private SigintHandler(MethodHandle handle, Object signal, Object previous) {
+  private SigintHandler(MethodHandle handle, Object signal, Object previous, boolean ignored) {
     this.handle = handle;
     this.signal = signal;
     this.previous = previous;
+    this.ignored = ignored;
   }
 
-  /** Runs {@code action} on every SIGINT from now on; null if that is not possible here. */
+  /**
+   * Runs {@code action} on every SIGINT from now on; null if that is not possible here, a handler
+   * whose {@link #ignored()} is true if SIGINT is ignored in this process.
+   */
   static SigintHandler install(Runnable action) {
     return install("INT", action);
   }
 
   /**
    * Runs {@code action} on every signal of this name ({@code INT}, {@code TERM}) from now on,
-   * instead of the JVM's shutdown; null if that is not possible here.
+   * instead of the JVM's shutdown; null if that is not possible here, a handler whose {@link
+   * #ignored()} is true (and that never runs {@code action}) if the signal is ignored.
    */
   static SigintHandler install(String name, Runnable action) {
     try {
@@ -53,9 +61,9 @@ final class SigintHandler {
       if (previous == ignored) {
         // The signal was ignored when the JVM started: the JVM keeps it so, and so do we.
         handle.invoke(signal, ignored);
-        return null;
+        return new SigintHandler(handle, signal, ignored, true);
       }
-      return new SigintHandler(handle, signal, previous);
+      return new SigintHandler(handle, signal, previous, false);
     } catch (Throwable e) {
       return null; // no sun.misc.Signal, or SIGINT reserved (-Xrs): the JVM's handling stays
     }
@@ -76,6 +84,14 @@ final class SigintHandler {
               case "hashCode" -> System.identityHashCode(self);
               default -> "SigintHandler";
             });
+  }
+
+  /**
+   * Whether the signal was ignored when the JVM started, and so still is: Ctrl-C does not reach
+   * this process.
+   */
+  boolean ignored() {
+    return ignored;
   }
 
   /** Puts back the handling there was before {@link #install}. */

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.JobId;
 import dev.spool.JobLogLine;
 import dev.spool.JobStatus;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -30,6 +32,11 @@ public final class StatusCommand extends ClientCommand {
 
   /** The stored field of a status's result (JobStatus#result). */
   private static final String RESULT_FIELD = "r";
+
+  /** Stored fields of a status's saved data and its errors (JobStatus#data, JobStatus#errors). */
+  private static final String DATA_FIELD = "da";
+
+  private static final String ERRORS_FIELD = "er";
 
   /** Field of the worker node that runs (or last ran) a Spool job. */
   static final String NODE_FIELD = "w";
@@ -107,15 +114,29 @@ public final class StatusCommand extends ClientCommand {
         "jobName", s.jobName().orElse(null),
         "args", JsonOut.parseStored(s.raw().get(ARGS_FIELD)),
         "jobArgs", s.jobArgs(),
-        "result", s.raw().containsKey(RESULT_FIELD) ? s.result() : null, // null: none stored
-        "data", s.data(),
-        "errors", s.errors(),
+        // null: none stored
+        "result",
+            s.raw().containsKey(RESULT_FIELD)
+                ? exact(s, RESULT_FIELD, JsonNode::isObject, s.result())
+                : null,
+        "data", exact(s, DATA_FIELD, n -> !n.isNull(), s.data()),
+        "errors", exact(s, ERRORS_FIELD, JsonNode::isArray, s.errors()),
         "killRequested", s.isKillRequested(),
         "dueAt", dueAt(s),
         "affinity", affinity(s),
         "providerJobId", s.providerJobId().orElse(null),
         "timestamps", timestamps,
         "previousAttempts", attempts);
+  }
+
+  /**
+   * A stored JSON field as it was written, numbers exactly ({@link JobStatus}'s getters read them
+   * as doubles: 1e400 became "Infinity"), where it is JSON of the kind the getter reads; else what
+   * the getter read.
+   */
+  private static Object exact(JobStatus s, String field, Predicate<JsonNode> kind, Object read) {
+    JsonNode node = JsonOut.parseOrNull(s.raw().get(field));
+    return node != null && kind.test(node) ? node : read;
   }
 
   private String text(JobStatus s) {

@@ -107,9 +107,32 @@ final class StopSignal {
     return requested.getCount() == 0;
   }
 
+  /**
+   * Whether Ctrl-C can stop the command: false when this process was started with SIGINT ignored
+   * (by a shell, for a job started with {@code &} without job control), which it keeps so; then
+   * only SIGTERM stops it. Known once {@link #install}ed.
+   */
+  boolean ctrlCStops() {
+    return sigint == null || !sigint.ignored();
+  }
+
+  /** What stops the command, for its banner: "Ctrl-C", or "SIGTERM" where SIGINT is ignored. */
+  String stopKey() {
+    return ctrlCStops() ? "Ctrl-C" : "SIGTERM";
+  }
+
   /** Whether the stop came from Ctrl-C (or another signal that ends the JVM). */
   boolean byUser() {
     return byUser;
+  }
+
+  /**
+   * What stopped the command, for its messages: "Ctrl-C" when it was one handled here, else "a
+   * signal (SIGTERM or SIGHUP)": the JVM's shutdown, which a Ctrl-C starts only where SIGINT cannot
+   * be handled here.
+   */
+  String cause() {
+    return byCtrlC() ? "Ctrl-C" : "a signal (SIGTERM or SIGHUP)";
   }
 
   /** Whether the stop came from a Ctrl-C handled here: a second one would force it. */

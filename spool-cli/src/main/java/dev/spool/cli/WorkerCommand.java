@@ -411,7 +411,9 @@ public final class WorkerCommand extends ClientCommand {
       out.println("  queues       " + listed);
       out.println("  concurrency  " + concurrency);
       out.println("  handlers     " + String.join(", ", handlerNames));
-      out.println("Ctrl-C stops it.");
+      // A worker started with & by a script ignores SIGINT, as POSIX shells want of background
+      // jobs: it keeps it ignored, and only SIGTERM stops it then.
+      out.println(stop.stopKey() + " stops it.");
     }
     out().flush();
   }

@@ -2,6 +2,7 @@ package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.JobId;
@@ -10,6 +11,7 @@ import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.testkit.SpoolRedis;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,46 @@ class DeadCommandsIT {
         "default",
         "mail");
     return ids;
+  }
+
+  @Test
+  void jsonKeepsTheStoredNumbersOfTheArgumentsAsWritten() throws Exception {
+    ObjectMapper exact =
+        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    spool.enqueue(
+        TestJobHandlers.FAIL,
+        exact.readTree("{\"a\":1e400,\"b\":0.1000000000000000055511151231257827}"),
+        JobOptions.builder().retry(Retry.none()).build());
+    TestJobHandlers.runUntil(spool, () -> spool.deadJobs().size("default") == 1, "default");
+
+    String out = cli.run("dead", "list", "--json").ok().out;
+
+    assertThat(out).doesNotContain("Infinity");
+    JsonNode args = exact.readTree(out).get("jobs").get(0).get("args");
+    assertThat(args.get("a").decimalValue()).isEqualByComparingTo("1e400");
+    assertThat(args.get("b").decimalValue())
+        .isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
+  }
+
+  @Test
+  void aQueueTheNamespaceNeverHadIsRefusedAsQueuePauseRefusesIt() {
+    spool.statuses().create("mail");
+    String[][] commands = {
+      {"dead", "list", "--queue", "nosuch"},
+      {"dead", "list", "--queue", "nosuch", "--json"},
+      {"dead", "purge", "--queue", "nosuch"},
+      {"dead", "retry", "--all", "--queue", "nosuch"}
+    };
+    for (String[] command : commands) {
+      Cli.Run run = cli.run(command);
+      assertThat(run.code).as(String.join(" ", command)).isEqualTo(1);
+      assertThat(run.out).isEmpty();
+      assertThat(run.err)
+          .contains("no queue 'nosuch' in namespace '")
+          .contains("(its queues: mail)");
+    }
+    assertThat(cli.run("dead", "list", "--queue", "mail").ok().out.strip())
+        .isEqualTo("no dead jobs in queue mail");
   }
 
   @Test

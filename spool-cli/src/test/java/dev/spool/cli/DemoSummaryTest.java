@@ -41,13 +41,29 @@ class DemoSummaryTest {
         .doesNotContain("deadJobs()");
   }
 
+  @Test
+  void aDemoStoppedEarlyDoesNotSayCtrlCForWhatMayHaveBeenASigterm() {
+    String table = summary("redis://127.0.0.1:40123", true, false, true).table();
+
+    assertThat(table)
+        .contains("in all (stopped early, by Ctrl-C or SIGTERM)")
+        .contains("counted by this process: the stop ended the demo's redis-server too")
+        .doesNotContain("by Ctrl-C)")
+        .doesNotContain("Ctrl-C stopped");
+  }
+
   private static DemoSummary summary(String redis, boolean ownRedis) {
+    return summary(redis, ownRedis, true, false);
+  }
+
+  private static DemoSummary summary(
+      String redis, boolean ownRedis, boolean fromRedis, boolean interrupted) {
     return new DemoSummary(
         redis,
         ownRedis,
         "spool-demo-abc123",
-        true,
-        false,
+        fromRedis,
+        interrupted,
         2.0,
         3.0,
         List.of(new DemoSummary.Row("default", 3, 2, 0, 1, 0, 0, 0, 0)),

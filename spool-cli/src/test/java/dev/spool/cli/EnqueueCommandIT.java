@@ -249,6 +249,22 @@ class EnqueueCommandIT {
   }
 
   @Test
+  void noRetryForRefusesAJdkClassThatIsNoExceptionAndTakesNamesItCannotCheck() {
+    Cli.Run string = cli.run("enqueue", "charge", "--no-retry-for", "java.lang.String");
+    Cli.Run unknownHere =
+        cli.run("enqueue", "charge", "--no-retry-for", "com.example.billing.CardDeclined").ok();
+    Cli.Run error =
+        cli.run("enqueue", "charge", "--no-retry-for", "java.lang.OutOfMemoryError").ok();
+
+    assertThat(string.code).isEqualTo(2);
+    assertThat(string.err)
+        .contains("--no-retry-for: java.lang.String is not an exception class (not a Throwable)");
+    assertThat(unknownHere.out).isNotBlank(); // matched by name on the worker, unknown here
+    assertThat(error.out).isNotBlank();
+    assertThat(spool.monitor().queues()).containsExactly("default");
+  }
+
+  @Test
   void argumentsFarOverTheLimitAreRefusedWithoutReadingThemAll(@TempDir Path dir) throws Exception {
     // Valid JSON, many times the limit: refused as too large, not as invalid, nor with the heap.
     String huge = "{\"blob\":\"" + "x".repeat(EnqueueCommand.MAX_ARGS_TEXT_BYTES + 10) + "\"}";
@@ -370,6 +386,38 @@ class EnqueueCommandIT {
         .contains("Unexpected end-of-input")
         .contains("line 1, column");
     assertThat(spool.monitor().queues()).isEmpty();
+  }
+
+  @Test
+  void aKeyGivenTwiceIsBadUsageNotTheLastOneKept() {
+    Cli.Run run = cli.run("enqueue", "send-email", "--args", "{\"a\":1,\"a\":2}");
+    Cli.Run nested = cli.run("enqueue", "send-email", "--args", "[{\"b\":{\"c\":1,\"c\":1}}]");
+
+    assertThat(run.code).as(run.err).isEqualTo(2);
+    assertThat(run.err).contains("--args has a duplicate key 'a' (line 1, column");
+    assertThat(nested.code).as(nested.err).isEqualTo(2);
+    assertThat(nested.err).contains("duplicate key 'c'");
+    assertThat(spool.monitor().queues()).isEmpty();
+  }
+
+  @Test
+  void aLoneSurrogateIsBadUsageNotAQuestionMark() {
+    // JSON escapes written out here so that javac reads no escape of its own.
+    String bs = "\\";
+    Cli.Run value = cli.run("enqueue", "t", "--args", "{\"a\":\"" + bs + "ud800\"}");
+    Cli.Run key = cli.run("enqueue", "t", "--args", "{\"" + bs + "udc00x\":1}");
+    Cli.Run inArray = cli.run("enqueue", "t", "--args", "[\"ok\",[\"" + bs + "ud800z\"]]");
+    Cli.Run pair = cli.run("enqueue", "t", "--args", "{\"a\":\"" + bs + "ud83d" + bs + "ude00\"}");
+
+    assertThat(value.code).as(value.err).isEqualTo(2);
+    assertThat(value.err).contains("--args is not valid Unicode: the value at /a holds a lone");
+    assertThat(key.code).as(key.err).isEqualTo(2);
+    assertThat(key.err).contains("surrogate"); // Jackson's own message for a key
+    assertThat(inArray.code).as(inArray.err).isEqualTo(2);
+    assertThat(inArray.err).contains("the value at /1/0 holds a lone surrogate");
+    JobId id = JobId.parse(pair.ok().out.strip()); // a pair is one character, as UTF-8 holds it
+    assertThat(spool.statuses().find(id).orElseThrow().raw().get("a"))
+        .isEqualTo("{\"a\":\"" + new String(Character.toChars(0x1F600)) + "\"}");
   }
 
   @Test

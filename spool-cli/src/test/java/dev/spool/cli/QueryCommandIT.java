@@ -130,6 +130,21 @@ class QueryCommandIT {
   }
 
   @Test
+  void aQueueTheNamespaceNeverHadIsRefusedAsQueuePauseRefusesIt() {
+    Cli.Run run = cli.run("query", "--queue", "nosuch");
+    Cli.Run count = cli.run("query", "--queue", "nosuch", "--count");
+    Cli.Run known = cli.run("query", "--queue", "q1", "--name", "nope").ok();
+
+    assertThat(run.code).isEqualTo(1);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .contains("no queue 'nosuch' in namespace '")
+        .contains("(its queues: q1, q2)");
+    assertThat(count.code).isEqualTo(1);
+    assertThat(known.out.strip()).isEqualTo("no matching jobs");
+  }
+
+  @Test
   void saysWhenNothingMatches() {
     assertThat(cli.run("query", "--name", "nope").ok().out.strip()).isEqualTo("no matching jobs");
   }

@@ -2,12 +2,14 @@ package dev.spool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.JobOptions;
 import dev.spool.Schedule;
 import dev.spool.Spool;
 import dev.spool.testkit.SpoolRedis;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -88,6 +90,25 @@ class RecurringCommandsIT {
   }
 
   @Test
+  void jsonKeepsTheStoredNumbersOfTheArgumentsAsWritten() throws Exception {
+    ObjectMapper exact =
+        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    spool.recurring(
+        "precise",
+        Schedule.every(Duration.ofMinutes(1)),
+        TestJobHandlers.ECHO,
+        exact.readTree("{\"a\":1e400,\"b\":0.1000000000000000055511151231257827}"));
+
+    String out = cli.run("recurring", "list", "--json").ok().out;
+
+    assertThat(out).doesNotContain("Infinity");
+    JsonNode args = exact.readTree(out).get("recurring").get(0).get("args");
+    assertThat(args.get("a").decimalValue()).isEqualByComparingTo("1e400");
+    assertThat(args.get("b").decimalValue())
+        .isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
+  }
+
+  @Test
   void cancelsARecurringJob() throws Exception {
     spool.recurring(
         "ping", Schedule.every(Duration.ofMinutes(1)), TestJobHandlers.ECHO, mapper.readTree("{}"));
@@ -105,6 +126,20 @@ class RecurringCommandsIT {
     assertThat(cli.run("recurring", "list").ok().out.strip())
         .isEqualTo("no recurring jobs in namespace '" + ns + "'");
     assertThat(cli.run("recurring", "list", "--json").ok().json().get("recurring")).isEmpty();
+  }
+
+  @Test
+  void cancellingANameNoRecurringJobCanHaveIsBadUsage() {
+    Cli.Run empty = cli.run("recurring", "cancel", "");
+    Cli.Run blank = cli.run("recurring", "cancel", "  ");
+    Cli.Run tooLong = cli.run("recurring", "cancel", "x".repeat(201));
+
+    for (Cli.Run run : List.of(empty, blank, tooLong)) {
+      assertThat(run.code).as(run.err).isEqualTo(2);
+      assertThat(run.err)
+          .contains(
+              "NAME must be 1 to 200 characters, not only blanks, as recurring job names are");
+    }
   }
 
   @Test

@@ -135,6 +135,29 @@ class StatsCommandIT {
   }
 
   @Test
+  void aShardedQueueGivenTwiceIsBadUsage() {
+    Cli.Run conflicting =
+        Cli.raw(
+            "enqueue",
+            "x",
+            "--redis",
+            redis.uri(),
+            "--sharded-queue",
+            "sq=3",
+            "--sharded-queue",
+            "sq=4");
+    Cli.Run repeated =
+        Cli.raw(
+            "stats", "--redis", redis.uri(), "--sharded-queue", "sq=3", "--sharded-queue", "sq=3");
+
+    assertThat(conflicting.code).isEqualTo(2);
+    assertThat(conflicting.err)
+        .contains("--sharded-queue names 'sq' twice (3 and 4 shards): give each queue once");
+    assertThat(repeated.code).isEqualTo(2);
+    assertThat(repeated.err).contains("--sharded-queue names 'sq' twice: give each queue once");
+  }
+
+  @Test
   void aBadNamespaceIsBadUsage() {
     Cli.Run run = Cli.raw("stats", "--redis", redis.uri(), "--namespace", "");
 

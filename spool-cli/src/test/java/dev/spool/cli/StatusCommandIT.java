@@ -3,6 +3,7 @@ package dev.spool.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.JobId;
@@ -12,6 +13,7 @@ import dev.spool.Retry;
 import dev.spool.Spool;
 import dev.spool.State;
 import dev.spool.testkit.SpoolRedis;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,38 @@ class StatusCommandIT {
   @AfterEach
   void close() {
     spool.close();
+  }
+
+  @Test
+  void jsonKeepsTheStoredNumbersAsWritten() throws Exception {
+    String huge = "1e400";
+    String precise = "0.1000000000000000055511151231257827";
+    JobId id =
+        JobId.parse(
+            cli.run(
+                    "enqueue",
+                    "x",
+                    "--queue",
+                    "jq",
+                    "--args",
+                    "{\"a\":" + huge + ",\"b\":" + precise + "}")
+                .ok()
+                .out
+                .strip());
+    ObjectMapper exact =
+        new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    JobStatus status = spool.statuses().find(id).orElseThrow();
+    status.save(Map.of("d", new BigDecimal(precise)));
+    status.addError(Map.of("e", new BigDecimal(huge)));
+
+    String out = cli.run("status", id.toString(), "--json").ok().out;
+
+    assertThat(out).doesNotContain("Infinity");
+    JsonNode doc = exact.readTree(out);
+    assertThat(doc.get("args").get("a").decimalValue()).isEqualByComparingTo(huge);
+    assertThat(doc.get("args").get("b").decimalValue()).isEqualTo(new BigDecimal(precise));
+    assertThat(doc.get("data").get("d").decimalValue()).isEqualTo(new BigDecimal(precise));
+    assertThat(doc.get("errors").get(0).get("e").decimalValue()).isEqualByComparingTo(huge);
   }
 
   @Test

@@ -56,4 +56,26 @@ class StopSignalTest {
       signal.uninstall();
     }
   }
+
+  @Test
+  void aStopThroughTheShutdownHookIsNotCalledACtrlC() throws Exception {
+    StopSignal signal = new StopSignal().install("test-stop");
+    try {
+      Thread command =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    signal.awaitRequest(); // as a command does, then stops and finishes
+                    signal.finished();
+                  });
+      signal.onShutdown();
+      command.join();
+
+      assertThat(signal.byUser()).isTrue();
+      assertThat(signal.byCtrlC()).isFalse();
+      assertThat(signal.cause()).isEqualTo("a signal (SIGTERM or SIGHUP)");
+    } finally {
+      signal.uninstall();
+    }
+  }
 }

@@ -23,6 +23,15 @@ class UsageMessagesTest {
   }
 
   @Test
+  void everyBenchCommandAnswersHelpEvenTheHiddenEnqueuerRunByHand() {
+    Cli.Run run = Cli.raw("bench", "compare-enqueuer", "--help");
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("compare-enqueuer").contains("--mode").contains("--redis");
+    assertThat(run.err).doesNotContain("Missing required");
+  }
+
+  @Test
   void helpAsACommandPointsToTheOption() {
     Cli.Run run = Cli.raw("help");
 

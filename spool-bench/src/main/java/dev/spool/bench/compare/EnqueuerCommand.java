@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "compare-enqueuer",
     hidden = true,
+    mixinStandardHelpOptions = true,
     description = "The Spool enqueuer process of bench compare (not for direct use).")
 public final class EnqueuerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
