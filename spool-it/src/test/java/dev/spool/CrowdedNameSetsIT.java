@@ -91,6 +91,31 @@ class CrowdedNameSetsIT {
   }
 
   /**
+   * A resume, rare, still wakes every node with pinned jobs waiting (docs/flow-control.md: the
+   * waiting jobs start at once), not a sample as a job's stop does.
+   */
+  @Test
+  void aResumeWakesEveryNodeWithPinnedJobsWaiting() {
+    f.spool.queue("work").pause();
+    write(
+        """
+        for i = 1, 200 do
+          redis.call('RPUSH', ARGV[1] .. 'ready:@n-' .. i, 'x' .. i)
+          redis.call('SADD', ARGV[1] .. 'pinned', 'n-' .. i)
+        end
+        return 0
+        """);
+
+    f.spool.queue("work").resume();
+
+    long woken = 0;
+    for (int i = 1; i <= 200; i++) {
+      woken += f.redis().llen(qp + "signal:@n-" + i) > 0 ? 1 : 0;
+    }
+    assertThat(woken).isEqualTo(200);
+  }
+
+  /**
    * A drain visits a sample of the avoided nodes' lists a call (as many as park lists), and says
    * more is left while names are: 300 names, one job each, drained in calls of at most 100.
    */

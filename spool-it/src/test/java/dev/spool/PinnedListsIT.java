@@ -46,6 +46,22 @@ class PinnedListsIT {
     f.close();
   }
 
+  /**
+   * A preferring list of another type (garbage written behind Spool's back) is set aside by the
+   * route call, which then finds nothing to move: it failed with WRONGTYPE at every pass before,
+   * and the router's pass over the queue stopped at that name.
+   */
+  @Test
+  void aPreferringListOfAnotherTypeIsSetAsideNotAnErrorAtEveryPass() {
+    f.redis().set(q.readyPreferring("bad"), "garbage");
+    f.redis().sadd(q.pinned(), "bad");
+
+    assertThat(store.routeSlice("work", "bad", Micros.now(clock))).isZero();
+
+    assertThat(f.redis().get(q.prefix() + "corrupt:ready:~bad")).isEqualTo("garbage");
+    assertThat(f.redis().sismember(q.pinned(), "bad")).isFalse();
+  }
+
   @Test
   void routingReleasesNonStrictJobsInSlicesAndLeavesStrictOnesForTheirNode() {
     JobOptions strict = JobOptions.builder().node("gone").strictNode(true).build();

@@ -705,13 +705,13 @@ end
 
 -- Wakes the idle nodes of a queue that may lease again (a resume, a freed slot of its limit):
 -- one on the shared list, and the nodes with jobs pinned to them waiting on their own lists,
--- since the shared token may go to a node that cannot take them. It runs at every stop of a
--- limited queue's job, so it visits a sample of WAKE_SAMPLE names: a node left out of a crowded
--- set finds its jobs at its next wake-up or its wait's end (2 s).
+-- since the shared token may go to a node that cannot take them. At every stop of a limited
+-- queue's job it visits a sample of WAKE_SAMPLE names (`sample`): a node left out of a crowded
+-- set finds its jobs at its next wake-up or its wait's end (2 s). A resume, rare, wakes them all.
 local WAKE_SAMPLE = 64
-local function wakeIdleNodes(qp)
+local function wakeIdleNodes(qp, sample)
   signal(qp, qp .. 'signal')
-  for _, node in ipairs(nodeNames(qp .. 'pinned', WAKE_SAMPLE)) do
+  for _, node in ipairs(nodeNames(qp .. 'pinned', sample)) do
     if onOwn(qp, 'LLEN', pinnedList(qp, node, true)) > 0
         or onOwn(qp, 'LLEN', pinnedList(qp, node, false)) > 0 then
       signal(qp, qp .. 'signal:@' .. node)
@@ -722,7 +722,7 @@ end
 -- A queue with a concurrency limit ({q}:climit) may have idle nodes that fetched nothing because
 -- it was full: a job that stopped running wakes them.
 local function wakeIfLimited(qp)
-  if redis.call('EXISTS', qp .. 'climit') == 1 then wakeIdleNodes(qp) end
+  if redis.call('EXISTS', qp .. 'climit') == 1 then wakeIdleNodes(qp, WAKE_SAMPLE) end
 end
 
 -- Takes a queued engine job off its queue: out of the priority set (O(log n)), else left behind

@@ -3,7 +3,8 @@
   KEYS[2] {q}:signal   LIST   wake-up token for idle workers
   KEYS[3] {q}:pinned   SET    nodes with jobs pinned to them; their wake-up lists are
                               {q}:signal:@<node>, derived from KEYS[2] (same slot)
-  The nodes are woken as a freed slot of a queue limit wakes them (wakeIdleNodes, lib.lua).
+  The nodes are woken as a freed slot of a queue limit wakes them (wakeIdleNodes, lib.lua), every
+  node with pinned jobs (a freed slot wakes a sample of them): the waiting jobs start at once.
   Returns: 1 if the queue was paused, 0 if it was not ]]
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 wakeIdleNodes(string.sub(KEYS[2], 1, -7)) -- the queue prefix: the key without 'signal'

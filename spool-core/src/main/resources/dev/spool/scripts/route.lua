@@ -10,7 +10,8 @@
   Returns: jobs released ]]
 local prefix, node = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
-local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3])) or {}
+-- onOwn: a list of another type (garbage, no jobs) is set aside, not an error at every pass.
+local ids = onOwn(qp, 'LPOP', KEYS[1], tonumber(ARGV[3])) or {}
 -- Routes one popped id.
 local function routeOne(id)
   local key = prefix .. id

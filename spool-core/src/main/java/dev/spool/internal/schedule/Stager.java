@@ -173,7 +173,17 @@ public final class Stager implements AutoCloseable {
       }
       long next;
       try {
-        next = runOnce();
+        // A test's stageNow may hold the pass: a close meanwhile interrupts the wait, and a pass
+        // of a node that stopped (or halted, as a crash) is not made after it.
+        passLock.lockInterruptibly();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        if (!running) {
+          return;
+        }
+        next = pass();
         backoffMs = 0;
       } catch (RuntimeException e) {
         if (!running) {
@@ -189,6 +199,8 @@ public final class Stager implements AutoCloseable {
                 backoffMs,
                 e.getMessage());
         next = clock.millis() + backoffMs;
+      } finally {
+        passLock.unlock();
       }
       synchronized (lock) {
         wakeAt = Math.min(clock.millis() + SAFETY_NET_MS, announced);

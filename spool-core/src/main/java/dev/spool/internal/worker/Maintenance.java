@@ -135,7 +135,10 @@ final class Maintenance {
    */
   static long standbyWaitNanos(long intervalMs, long pttlMs) {
     long period = jittered(intervalMs);
-    long untilLapsed = TimeUnit.MILLISECONDS.toNanos(pttlMs) + period;
+    // A lead lasts leadMs at most: a longer TTL was written behind Spool's back (ages of it would
+    // overflow below into a wait in the past, a loop of PTTLs); the standby asks leader.lua again
+    // after a lead's time, as it would for a lead renewed meanwhile.
+    long untilLapsed = TimeUnit.MILLISECONDS.toNanos(Math.min(pttlMs, leadMs(intervalMs))) + period;
     return Math.min(untilLapsed, Math.max(period, jittered(SHORTEST_LEAD_MS)));
   }
 
