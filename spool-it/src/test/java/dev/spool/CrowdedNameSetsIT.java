@@ -142,6 +142,31 @@ class CrowdedNameSetsIT {
   }
 
   /**
+   * The same for the nodes jobs are pinned to, strictly or not: every one drained, no call over.
+   */
+  @Test
+  void aDrainVisitsABoundedNumberOfPinnedNodesACallAndStillTakesEveryJob() {
+    for (int i = 0; i < 300; i++) {
+      JobOptions pinned = JobOptions.builder().node("n-" + i).strictNode(true).build();
+      f.spool.enqueue(NOOP, new Noop(i), pinned);
+    }
+    assertThat(r.scard(qp + "pinned")).isEqualTo(300);
+
+    long drained = 0;
+    int calls = 0;
+    long[] slice;
+    do {
+      slice = store.drainSlice("work", now(), false);
+      assertThat(slice[0]).as("jobs drained by one call").isLessThanOrEqualTo(100);
+      drained += slice[0];
+      calls++;
+    } while (slice[2] == 1 && calls < 50);
+
+    assertThat(drained).isEqualTo(300);
+    assertThat(r.scard(qp + "pinned")).isZero();
+  }
+
+  /**
    * A fetch that finds a concurrency limit full checks whether its holders still hold leases (one
    * that does not freed its slot): a sample of them, not all 2 000 of a large limit each time.
    */
