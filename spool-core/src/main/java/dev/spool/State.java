@@ -61,6 +61,31 @@ public enum State {
             + Arrays.stream(values()).map(State::stored).collect(Collectors.joining(", ")));
   }
 
+  /**
+   * Reads a state or group name a status query looks for, in any case: any but {@link #UNKNOWN},
+   * which no status is stored as.
+   *
+   * @throws IllegalArgumentException listing the names a query takes
+   */
+  public static State parseQueried(String name) {
+    for (State s : values()) {
+      if (s != UNKNOWN && s.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+        return s;
+      }
+    }
+    String what =
+        UNKNOWN.name().equalsIgnoreCase(name == null ? "" : name.trim())
+            ? "no status is stored as '" + name + "'"
+            : "unknown state '" + name + "'";
+    throw new IllegalArgumentException(
+        what
+            + ": use one of "
+            + Arrays.stream(values())
+                .filter(s -> s != UNKNOWN)
+                .map(State::stored)
+                .collect(Collectors.joining(", ")));
+  }
+
   /** The state a status stores; {@link #UNKNOWN} when absent or not a state (a corrupt field). */
   static State fromStored(String stored) {
     if (stored == null) {

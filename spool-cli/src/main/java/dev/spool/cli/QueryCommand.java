@@ -250,23 +250,11 @@ public final class QueryCommand extends ClientCommand {
   static final class StateConverter implements ITypeConverter<State> {
     @Override
     public State convert(String value) {
-      State state = null;
       try {
-        state = State.parse(value);
+        return State.parseQueried(value);
       } catch (IllegalArgumentException e) {
-        // said below, with the states a query takes
+        throw new TypeConversionException(e.getMessage());
       }
-      if (state == null || state == State.UNKNOWN) {
-        throw new TypeConversionException(
-            "unknown state '"
-                + value
-                + "': use one of "
-                + Arrays.stream(State.values())
-                    .filter(s -> s != State.UNKNOWN)
-                    .map(State::stored)
-                    .collect(Collectors.joining(", ")));
-      }
-      return state;
     }
   }
 

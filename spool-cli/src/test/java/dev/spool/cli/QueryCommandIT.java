@@ -161,7 +161,7 @@ class QueryCommandIT {
                 + " failed, killed, completed, incomplete");
     Cli.Run unknown = cli.run("query", "--state", "unknown");
     assertThat(unknown.code).isEqualTo(2);
-    assertThat(unknown.err).contains("unknown state 'unknown': use one of unqueued");
+    assertThat(unknown.err).contains("no status is stored as 'unknown': use one of unqueued");
   }
 
   @Test

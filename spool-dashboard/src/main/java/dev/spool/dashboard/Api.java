@@ -16,7 +16,6 @@ import dev.spool.UniqueJobConflictException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,24 +315,11 @@ final class Api {
   static JobFilter filter(Params params) {
     List<State> states = new ArrayList<>();
     for (String s : alternatives(params, "state", MAX_NAME_FILTER_CHARS)) {
-      State state = null;
+      State state;
       try {
-        state = State.parse(s);
+        state = State.parseQueried(s);
       } catch (IllegalArgumentException e) {
-        // said below, with only the states a query takes (State.parse's list has unknown)
-      }
-      if (state == null) {
-        throw ApiException.badRequest(
-            "state: unknown state '"
-                + s
-                + "': use one of "
-                + Arrays.stream(State.values())
-                    .filter(v -> v != State.UNKNOWN)
-                    .map(State::stored)
-                    .collect(Collectors.joining(", ")));
-      }
-      if (state == State.UNKNOWN) {
-        throw ApiException.badRequest("state: no status is stored as unknown; query the others");
+        throw ApiException.badRequest("state: " + e.getMessage());
       }
       states.add(state);
     }

@@ -25,6 +25,6 @@ class ApiFilterTest {
         catchThrowableOfType(ApiException.class, () -> Api.filter(Params.ofQuery("state=unknown")));
 
     assertThat(e.status()).isEqualTo(400);
-    assertThat(e.getMessage()).contains("no status is stored as unknown");
+    assertThat(e.getMessage()).contains("no status is stored as 'unknown': use one of unqueued");
   }
 }
