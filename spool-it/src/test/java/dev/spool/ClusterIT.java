@@ -323,4 +323,49 @@ class ClusterIT {
       assertThat(raw.exists(list)).isZero();
     }
   }
+
+  /**
+   * The namespace's list of queues has a slot of its own. While the master holding it does not
+   * answer (a hung host; one that died, until its replica takes over), a process's first enqueue to
+   * a queue whose slot serves failed on that list, and so did every queue of the namespace: the job
+   * is enqueued now, and the queue listed by a later call.
+   */
+  @Test
+  void aMasterNotAnsweringForTheListOfQueuesStopsNoEnqueueToAQueueWhoseSlotServes() {
+    String namespace = SpoolRedis.namespace();
+    int listMaster = cluster.masterPortOf(namespace + ":queues");
+    String queue =
+        queues.stream()
+            .filter(q -> cluster.masterPortOf("{" + q + "}") != listMaster)
+            .findFirst()
+            .orElseThrow();
+    JobType<Noop> type = type("listed-later", queue);
+    Spool fresh =
+        Spool.builder()
+            .redis(cluster.uri())
+            .namespace(namespace)
+            .commandTimeout(Duration.ofSeconds(1))
+            .build();
+    open.add(fresh);
+    RedisClient node = RedisClient.create("redis://127.0.0.1:" + listMaster);
+    open.add(node::shutdown);
+    RedisCommands<String, String> raw = node.connect().sync();
+    raw.clientPause(4_000); // every client's commands wait: the master does not answer
+    try {
+      JobId id = fresh.enqueue(type, new Noop(1));
+
+      assertThat(id.queue()).isEqualTo(queue);
+      assertThat(fresh.statuses().find(id)).isPresent();
+    } finally {
+      raw.dispatch(
+          io.lettuce.core.protocol.CommandType.CLIENT,
+          new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+          new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+              .add("UNPAUSE"));
+    }
+    // Not listed by that call; listed by the next.
+    assertThat(fresh.monitor().queues()).doesNotContain(queue);
+    fresh.enqueue(type, new Noop(2));
+    assertThat(fresh.monitor().queues()).contains(queue);
+  }
 }

@@ -11,6 +11,7 @@ import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.RedisOutOfMemoryException;
 import dev.spool.Retry;
+import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
@@ -33,11 +34,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes jobs and hands them to the store in chunks: one script call per chunk, a few chunks in
@@ -54,8 +59,14 @@ public final class Enqueuer {
   /** Chunks sent before waiting for the oldest one's answer. */
   static final int IN_FLIGHT = 4;
 
+  private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
+
   private final JobStore store;
   private final RedisConnection redis;
+
+  /** Queues whose listing failed (on a Cluster), warned of once each. */
+  private final Set<String> unlisted = ConcurrentHashMap.newKeySet();
+
   private final Clock clock;
   private final int maxPayloadBytes;
   private final Duration defaultLockTtl;
@@ -333,6 +344,20 @@ public final class Enqueuer {
   private void registerQueue(String queue) {
     try {
       store.registerQueue(queue);
+    } catch (SpoolConnectionException e) {
+      if (!redis.isCluster()) {
+        throw notEnqueued(e); // the queue's own keys are on that Redis too
+      }
+      // On a Cluster the list of queues has a slot of its own: a master down for a while (until
+      // its replica takes over) must not stop the jobs of queues whose slots serve. The jobs go
+      // on; the queue is listed by a later enqueue, or a worker's next beat.
+      if (unlisted.add(queue)) {
+        log.warn(
+            "queue {} could not be added to the list of queues ({}); its jobs are enqueued, and"
+                + " it is listed once that list's Cluster node serves again",
+            queue,
+            e.getMessage());
+      }
     } catch (SpoolException e) {
       throw notEnqueued(e); // before any job was sent
     }
