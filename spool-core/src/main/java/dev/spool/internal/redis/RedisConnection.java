@@ -146,10 +146,21 @@ public final class RedisConnection implements AutoCloseable {
   /**
    * Logs a failed call: a warning while connected; during an outage, which is logged once when it
    * starts and once when it ends, only at DEBUG (and counted). A timeout, or a refusal Redis gives
-   * every call for now (BUSY, LOADING), starts an outage that ends when a PING is answered.
+   * every call for now (BUSY, LOADING), starts an outage that ends when a PING is answered. On a
+   * Cluster, a node away, hung or refusing starts none: each kind is a warning once in 10 s.
    */
   public void logFailure(org.slf4j.Logger caller, String format, Object... args) {
-    String clusterKind = null; // a failure of one node of a Cluster: warned of once in a while
+    if (client.isCluster()) {
+      // One node of many away, hung or refusing is no outage (the others serve, and a PING would
+      // go to one node, not necessarily that one): a warning per kind once in a while.
+      String kind = clusterFailureKind(args);
+      if (kind != null && !outage.isDown()) {
+        outage.failedOnCluster(kind, caller, format, args);
+      } else {
+        outage.failed(caller, format, args);
+      }
+      return;
+    }
     for (Object arg : args) {
       if (arg == null) {
         continue;
@@ -165,35 +176,57 @@ public final class RedisConnection implements AutoCloseable {
         }
         break;
       }
-      // A Cluster is left out: a PING would go to one node, not to the one that hangs (or
-      // refuses).
       String refusal = FailureScope.refusesEveryCall(arg);
       if (refusal != null) {
-        if (client.isCluster()) {
-          clusterKind = refusal;
-        } else if (!closed && outage.refusing(refusal)) {
+        if (!closed && outage.refusing(refusal)) {
           askUntilAnswered();
         }
         break;
       }
-      boolean timeout =
-          arg instanceof Throwable t
-              ? t instanceof RedisTimeoutException || timedOut(t)
-              : text.contains("timed out");
-      if (timeout) {
-        if (client.isCluster()) {
-          clusterKind = "timeout";
-        } else if (!closed && outage.stalled()) {
+      if (isTimeout(arg, text)) {
+        if (!closed && outage.stalled()) {
           askUntilAnswered();
         }
         break;
       }
     }
-    if (clusterKind != null && !outage.isDown()) {
-      outage.failedOnCluster(clusterKind, caller, format, args);
-    } else {
-      outage.failed(caller, format, args);
+    outage.failed(caller, format, args);
+  }
+
+  /**
+   * The kind of a Cluster's failure among a log call's arguments: a node away ({@code
+   * unreachable}), {@code BUSY} or {@code LOADING}, a {@code timeout}, {@code CLUSTERDOWN} (the
+   * masters vote, or a slot has none); null for any other failure.
+   */
+  private static String clusterFailureKind(Object... args) {
+    for (Object arg : args) {
+      if (arg == null) {
+        continue;
+      }
+      String text = arg.toString().toLowerCase();
+      if (isDisconnect(text)
+          || text.contains("connection refused")
+          || text.contains("unable to connect")) {
+        return "unreachable";
+      }
+      String refusal = FailureScope.refusesEveryCall(arg);
+      if (refusal != null) {
+        return refusal;
+      }
+      if (isTimeout(arg, text)) {
+        return "timeout";
+      }
+      if (text.contains("clusterdown") || text.contains("tryagain")) {
+        return "CLUSTERDOWN";
+      }
     }
+    return null;
+  }
+
+  private static boolean isTimeout(Object arg, String lowerText) {
+    return arg instanceof Throwable t
+        ? t instanceof RedisTimeoutException || timedOut(t)
+        : lowerText.contains("timed out");
   }
 
   /** PINGs Redis a second apart, on the shared connection, until it answers: the stall is over. */
