@@ -88,7 +88,9 @@ class TlsIT {
     assertThatThrownBy(
             () -> Spool.builder().redis(redis.uri()).namespace(SpoolRedis.namespace()).build())
         .isInstanceOf(SpoolConnectionException.class)
-        .hasMessageContaining("cannot reach Redis at rediss://127.0.0.1:" + redis.port());
+        .hasMessageContaining("cannot reach Redis at rediss://127.0.0.1:" + redis.port())
+        .hasMessageContaining("its TLS certificate is not trusted here")
+        .hasMessageContaining("SPOOL_JAVA_OPTS=-Djavax.net.ssl.trustStore=");
   }
 
   @Test
@@ -101,7 +103,8 @@ class TlsIT {
                       .namespace(SpoolRedis.namespace())
                       .tlsTrustedCertificates(certificates.caCertificate())
                       .build())
-          .isInstanceOf(SpoolConnectionException.class);
+          .isInstanceOf(SpoolConnectionException.class)
+          .hasMessageContaining("?verifyPeer=CA");
 
       try (Spool spool =
           Spool.builder()

@@ -998,6 +998,10 @@ public final class RedisConnection implements AutoCloseable {
   }
 
   private static String reason(Throwable e) {
+    String tls = untrustedCertificate(e);
+    if (tls != null) {
+      return tls;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConnectTimeoutException) {
         return "connect timed out"; // a ConnectException too, yet nothing refused it
@@ -1014,6 +1018,37 @@ public final class RedisConnection implements AutoCloseable {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /**
+   * What to do about a TLS handshake that failed on the server's certificate (reached, not
+   * trusted), or null if none did: the bare JDK text ("unable to find valid certification path to
+   * requested target") says neither that nor how to give Spool the CA.
+   */
+  private static String untrustedCertificate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException
+          || t instanceof java.security.cert.CertificateException) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        String why = root.getMessage() == null ? root.toString() : root.getMessage();
+        if (why.toLowerCase(java.util.Locale.ROOT).contains("subject alternative")
+            || why.toLowerCase(java.util.Locale.ROOT).contains("no name matching")) {
+          return "its TLS certificate is for another host name ("
+              + why
+              + "): connect by a name the certificate lists, or add ?verifyPeer=CA to the URI"
+              + " to verify only that a trusted CA signed it";
+        }
+        return "its TLS certificate is not trusted here ("
+            + why
+            + "): give Spool its CA (Spool.Builder.tlsTrustedCertificates or tlsTrustStore; for"
+            + " the spool CLI, SPOOL_JAVA_OPTS=-Djavax.net.ssl.trustStore=…), or add"
+            + " ?verifyPeer=NONE to the URI for a test server";
+      }
+    }
+    return null;
   }
 
   private static Throwable unwrap(Throwable e) {
