@@ -354,7 +354,7 @@ public final class RedisConnection implements AutoCloseable {
     } catch (RuntimeException e) {
       client.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      throw failure(display, e);
+      throw failure(display, e, client.isCluster());
     }
   }
 
@@ -514,7 +514,7 @@ public final class RedisConnection implements AutoCloseable {
       }
       return new ServerSignalWait(this, lists, blockSeconds);
     } catch (RuntimeException e) {
-      throw failure(display, e);
+      throw failure(display, e, client.isCluster());
     }
   }
 
@@ -538,7 +538,7 @@ public final class RedisConnection implements AutoCloseable {
     try {
       return client.connectPubSub();
     } catch (RuntimeException e) {
-      throw failure(display, e);
+      throw failure(display, e, client.isCluster());
     }
   }
 
@@ -797,7 +797,7 @@ public final class RedisConnection implements AutoCloseable {
           && cause.getMessage().startsWith("WRONGTYPE")) {
         return ofWrongType;
       }
-      throw failure(display, e.getCause());
+      throw failure(display, e.getCause(), client.isCluster());
     } catch (TimeoutException e) {
       throw new RedisTimeoutException(
           "no answer from Redis at " + display + " (timed out)",
@@ -807,7 +807,7 @@ public final class RedisConnection implements AutoCloseable {
 
   /** Maps any failure of a Redis call to a {@link SpoolException} naming the server. */
   public SpoolException failure(Throwable error) {
-    return failure(display, error);
+    return failure(display, error, client.isCluster());
   }
 
   /**
@@ -851,8 +851,13 @@ public final class RedisConnection implements AutoCloseable {
   private static final Set<String> SERVES_NOTHING_NOW =
       Set.of("LOADING", "BUSY", "MASTERDOWN", "READONLY");
 
-  /** Package-private for its test: the mapping alone, without a Redis to fail. */
+  /** Package-private for its test: the mapping alone, without a Redis to fail (one server). */
   static SpoolException failure(String display, Throwable error) {
+    return failure(display, error, false);
+  }
+
+  /** As {@link #failure(String, Throwable)}, for a client of a Cluster or not. */
+  static SpoolException failure(String display, Throwable error, boolean cluster) {
     Throwable e = unwrap(error);
     if (e instanceof SpoolException spool) {
       return spool;
@@ -877,6 +882,17 @@ public final class RedisConnection implements AutoCloseable {
         || message.startsWith("MOVED")
         || message.startsWith("ASK")) {
       // Refused before running: the cluster is electing a master for a slot, or moving it.
+      if (!cluster && (message.startsWith("MOVED") || message.startsWith("ASK"))) {
+        // One node of a Cluster, reached as a single server: every other slot is elsewhere.
+        return new SpoolConnectionException(
+            "Redis at "
+                + display
+                + " is a node of a Redis Cluster ("
+                + message
+                + "): connect with redis-cluster://host:port, or list several nodes"
+                + " (redis://host1:port1,host2:port2)",
+            e);
+      }
       return new SpoolConnectionException(
           "the Redis Cluster " + display + " does not serve this slot now (" + message + ")", e);
     }

@@ -86,4 +86,21 @@ class RedisFailureTypesTest {
         .isExactlyInstanceOf(SpoolConnectionException.class)
         .hasMessage("cannot reach Redis at " + AT + " (connection refused)");
   }
+
+  /**
+   * One node of a Cluster reached as a single server answers MOVED for most keys: that is no
+   * passing state of a Cluster's, and the message says how to connect to one.
+   */
+  @Test
+  void aMovedAnswerToASingleServerClientSaysItIsAClusterNodeAndHowToConnect() {
+    RedisCommandExecutionException moved =
+        new RedisCommandExecutionException("MOVED 12548 127.0.0.1:41383");
+
+    assertThat(RedisConnection.failure(AT, moved))
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessageContaining("is a node of a Redis Cluster")
+        .hasMessageContaining("redis-cluster://host:port");
+    assertThat(RedisConnection.failure(AT, moved, true))
+        .hasMessageContaining("does not serve this slot now");
+  }
 }
