@@ -90,6 +90,11 @@ class ConnectErrorsIT {
     assertThatThrownBy(() -> connect("redis://" + node + "," + node))
         .isInstanceOf(SpoolConnectionException.class)
         .hasMessageContaining("are not a Redis Cluster (cluster support disabled)");
+    // Named as it was given: the one-seed form is redis-cluster://, not a redis:// of one server.
+    assertThatThrownBy(() -> connect("redis-cluster://" + node))
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessageContaining(
+            "the servers of redis-cluster://" + node + " are not a Redis Cluster");
   }
 
   // Repeated: Lettuce now and then lost the server's answer in a race with its own look at it.

@@ -364,7 +364,9 @@ public final class RedisConnection implements AutoCloseable {
       hosts.append(hosts.isEmpty() ? "" : ",").append(seed.getHost()).append(':');
       hosts.append(seed.getPort());
     }
-    return (seeds.getFirst().isSsl() ? "rediss" : "redis") + "://" + hosts;
+    // One seed is the redis-cluster:// form (a redis:// URI of one host names one server).
+    String scheme = seeds.getFirst().isSsl() ? "rediss" : "redis";
+    return scheme + (seeds.size() == 1 ? "-cluster" : "") + "://" + hosts;
   }
 
   /**
