@@ -111,6 +111,7 @@ class AclIT {
     assertThatThrownBy(this::connectAsUser)
         .isInstanceOf(RedisPermissionException.class)
         .hasMessageContaining("may not publish on Spool's channels '" + namespace + ":*'")
+        .hasMessageContaining("its keys need ~" + namespace + ":* too")
         .hasMessageContaining("&" + namespace + ":*");
   }
 

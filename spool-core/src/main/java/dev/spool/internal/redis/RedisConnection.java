@@ -613,7 +613,9 @@ public final class RedisConnection implements AutoCloseable {
               + e.getCause().getMessage()
               + "). Grant them, e.g. ACL SETUSER <user> &"
               + namespace
-              + ":* (and +publish +subscribe if missing); see docs/operations.md",
+              + ":* (its keys need ~"
+              + namespace
+              + ":* too, and +publish +subscribe if missing); see docs/operations.md",
           e.getCause());
     }
   }
