@@ -139,6 +139,17 @@ class SentinelIT {
         .hasMessageNotContaining("s3cret");
   }
 
+  /** A sentinel's port given as a plain server answers only HELLO: said as what it is. */
+  @Test
+  void aSentinelGivenAsAPlainRedisSaysItIsASentinel() {
+    String uri = "redis://127.0.0.1:" + sentinels.sentinelPorts().getFirst();
+
+    assertThatThrownBy(() -> connect(uri))
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessageContaining("is a Redis Sentinel, not a Redis server")
+        .hasMessageContaining("redis-sentinel://host:port#<master name>");
+  }
+
   @Test
   void noSentinelReachableSaysSo() throws Exception {
     int closed;

@@ -970,6 +970,12 @@ public final class RedisConnection implements AutoCloseable {
               + display
               + " is a Redis server, not a Redis Sentinel: give the sentinels' hosts and ports"
               + " (26379 by default), or a redis:// URI for this server itself";
+    } else if (m.contains("Only HELLO messages are accepted by Sentinel")) {
+      why =
+          "the server at "
+              + display
+              + " is a Redis Sentinel, not a Redis server: connect with"
+              + " redis-sentinel://host:port#<master name> (SENTINEL MASTERS lists the names)";
     } else if (m.contains("cluster support disabled")) {
       why =
           "the servers of "
