@@ -363,8 +363,15 @@ class ClusterIT {
           new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
               .add("UNPAUSE"));
     }
-    // Listed by a later call (the timed-out one's SADD may also run once the pause ends).
-    fresh.enqueue(type, new Noop(2));
-    assertThat(fresh.monitor().queues()).contains(queue);
+    // Listed by a later call, once the pause after the failure (10 s) is over (the timed-out
+    // SADD may also run when the master answers again).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              fresh.enqueue(type, new Noop(2));
+              return fresh.monitor().queues().contains(queue);
+            });
   }
 }

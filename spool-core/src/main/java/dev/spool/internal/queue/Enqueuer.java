@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -64,8 +63,13 @@ public final class Enqueuer {
   private final JobStore store;
   private final RedisConnection redis;
 
-  /** Queues whose listing failed (on a Cluster), warned of once each. */
-  private final Set<String> unlisted = ConcurrentHashMap.newKeySet();
+  /**
+   * Queues whose listing failed (on a Cluster), and when (nanos) to try again: an enqueue does not
+   * wait for a list's master that hangs at every call, only once in {@link #RELIST_AFTER_NANOS}.
+   */
+  private final Map<String, Long> unlisted = new ConcurrentHashMap<>();
+
+  private static final long RELIST_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   private final Clock clock;
   private final int maxPayloadBytes;
@@ -342,8 +346,13 @@ public final class Enqueuer {
   }
 
   private void registerQueue(String queue) {
+    Long retryAt = unlisted.get(queue);
+    if (retryAt != null && System.nanoTime() - retryAt < 0) {
+      return; // listing failed a moment ago: not tried at every enqueue
+    }
     try {
       store.registerQueue(queue);
+      unlisted.remove(queue);
     } catch (SpoolConnectionException e) {
       if (!redis.isCluster()) {
         throw notEnqueued(e); // the queue's own keys are on that Redis too
@@ -351,7 +360,7 @@ public final class Enqueuer {
       // On a Cluster the list of queues has a slot of its own: a master down for a while (until
       // its replica takes over) must not stop the jobs of queues whose slots serve. The jobs go
       // on; the queue is listed by a later enqueue, or a worker's next beat.
-      if (unlisted.add(queue)) {
+      if (unlisted.put(queue, System.nanoTime() + RELIST_AFTER_NANOS) == null) {
         log.warn(
             "queue {} could not be added to the list of queues ({}); its jobs are enqueued, and"
                 + " it is listed once that list's Cluster node serves again",
