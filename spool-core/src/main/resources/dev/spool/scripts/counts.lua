@@ -51,6 +51,8 @@ local function priorityEnds(zset)
 end
 nextOf(KEYS[1])
 priorityEnds(KEYS[2])
+-- Every name, not a sample: the count must be exact. Bounded by the names with jobs waiting in
+-- their lists (a name leaves when they empty), not by history; its callers are operators' reads.
 for _, node in ipairs(nodeNames(KEYS[7])) do
   ready = ready + size('LLEN', qp .. 'ready:@' .. node) + size('LLEN', qp .. 'ready:~' .. node)
   nextOf(qp .. 'ready:@' .. node)

@@ -7,5 +7,7 @@
   node with pinned jobs (a freed slot wakes a sample of them): the waiting jobs start at once.
   Returns: 1 if the queue was paused, 0 if it was not ]]
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+-- Every pinned name (no sample): a resume is an operator's rare act, and names leave the set
+-- when their lists empty, so it holds names with jobs waiting, not history.
 wakeIdleNodes(string.sub(KEYS[2], 1, -7)) -- the queue prefix: the key without 'signal'
 return 1

@@ -11,7 +11,6 @@ import dev.spool.PartialEnqueueException;
 import dev.spool.PayloadTooLargeException;
 import dev.spool.RedisOutOfMemoryException;
 import dev.spool.Retry;
-import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
 import dev.spool.Unique;
 import dev.spool.internal.Micros;
@@ -37,11 +36,8 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Encodes jobs and hands them to the store in chunks: one script call per chunk, a few chunks in
@@ -58,19 +54,8 @@ public final class Enqueuer {
   /** Chunks sent before waiting for the oldest one's answer. */
   static final int IN_FLIGHT = 4;
 
-  private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
-
   private final JobStore store;
   private final RedisConnection redis;
-
-  /**
-   * Queues whose listing failed (on a Cluster), and when (nanos) to try again: an enqueue does not
-   * wait for a list's master that hangs at every call, only once in {@link #RELIST_AFTER_NANOS}.
-   */
-  private final Map<String, Long> unlisted = new ConcurrentHashMap<>();
-
-  private static final long RELIST_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
   private final Clock clock;
   private final int maxPayloadBytes;
   private final Duration defaultLockTtl;
@@ -346,27 +331,8 @@ public final class Enqueuer {
   }
 
   private void registerQueue(String queue) {
-    Long retryAt = unlisted.get(queue);
-    if (retryAt != null && System.nanoTime() - retryAt < 0) {
-      return; // listing failed a moment ago: not tried at every enqueue
-    }
     try {
-      store.registerQueue(queue);
-      unlisted.remove(queue);
-    } catch (SpoolConnectionException e) {
-      if (!redis.isCluster()) {
-        throw notEnqueued(e); // the queue's own keys are on that Redis too
-      }
-      // On a Cluster the list of queues has a slot of its own: a master down for a while (until
-      // its replica takes over) must not stop the jobs of queues whose slots serve. The jobs go
-      // on; the queue is listed by a later enqueue, or a worker's next beat.
-      if (unlisted.put(queue, System.nanoTime() + RELIST_AFTER_NANOS) == null) {
-        log.warn(
-            "queue {} could not be added to the list of queues ({}); its jobs are enqueued, and"
-                + " it is listed once that list's Cluster node serves again",
-            queue,
-            e.getMessage());
-      }
+      store.registerQueue(queue); // on a Cluster, a list that is away is warned of, not thrown
     } catch (SpoolException e) {
       throw notEnqueued(e); // before any job was sent
     }

@@ -8,6 +8,7 @@ import dev.spool.QueueSettings;
 import dev.spool.Queues;
 import dev.spool.RateLimit;
 import dev.spool.Retry;
+import dev.spool.SpoolConnectionException;
 import dev.spool.UniqueJobConflictException;
 import dev.spool.internal.Micros;
 import dev.spool.internal.redis.Keys;
@@ -38,9 +39,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link JobStore} on Redis: each method one Lua script or one command. */
 public final class RedisJobStore implements JobStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisJobStore.class);
+
   /**
    * The internal job type that reports the end of a batch part to its batch when the end is seen in
    * another Cluster slot (a child batch finished; a part died when its lease expired). Every worker
@@ -854,14 +859,47 @@ public final class RedisJobStore implements JobStore {
     return r.intValue();
   }
 
+  /**
+   * Adds a queue to the namespace's list of queues, once per process. On a Cluster that list has a
+   * slot of its own: a master holding it that does not answer (hung, or dead until its replica
+   * takes over) must not stop enqueues and workers of queues whose own slots serve. The failure is
+   * warned of once per queue and the listing tried again after {@link #RELIST_AFTER_NANOS} (not at
+   * every call, each of which would wait for a master that hangs); a worker's heartbeat lists its
+   * queues too. On one server the queue's own keys are there as well: the failure is thrown.
+   */
   @Override
   public void registerQueue(String queue) {
-    if (!knownQueues.contains(queue)) {
+    if (knownQueues.contains(queue)) {
+      return;
+    }
+    Long retryAt = unlisted.get(queue);
+    if (retryAt != null && System.nanoTime() - retryAt < 0) {
+      return; // listing failed a moment ago
+    }
+    try {
       redis.awaitSettingAsideWrongType(
           keys.queues(), () -> redis.async().sadd(keys.queues(), queue));
-      knownQueues.add(queue);
+    } catch (SpoolConnectionException e) {
+      if (!redis.isCluster()) {
+        throw e;
+      }
+      if (unlisted.put(queue, System.nanoTime() + RELIST_AFTER_NANOS) == null) {
+        log.warn(
+            "queue {} could not be added to the list of queues ({}); its jobs go on, and it is"
+                + " listed once that list's Cluster node serves again",
+            queue,
+            e.getMessage());
+      }
+      return;
     }
+    unlisted.remove(queue);
+    knownQueues.add(queue);
   }
+
+  /** Queues whose listing failed on a Cluster, and when (nanos) to try again. */
+  private final Map<String, Long> unlisted = new ConcurrentHashMap<>();
+
+  private static final long RELIST_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   @Override
   public void relistQueues(List<String> queues) {

@@ -2,7 +2,6 @@ package dev.spool.internal.worker;
 
 import dev.spool.JobId;
 import dev.spool.JobStatus;
-import dev.spool.SpoolConnectionException;
 import dev.spool.SpoolException;
 import dev.spool.StopSummary;
 import dev.spool.internal.Micros;
@@ -148,7 +147,7 @@ public final class WorkerNode {
     try {
       heartbeat.register(); // first: a name already taken by a live node stops the start here
       registered = true;
-      node.settings().queues().forEach(this::listQueue);
+      node.settings().queues().forEach(node.store()::registerQueue);
       awaitListening(listening);
       heartbeat.start();
       ackerThread = Thread.ofPlatform().name("spool-ack-" + name()).daemon().start(acker);
@@ -475,27 +474,6 @@ public final class WorkerNode {
           jobs.forEach(held::forget);
         });
     return counts;
-  }
-
-  /**
-   * Adds a queue to the namespace's list of queues. On a Cluster that list has a slot of its own: a
-   * master down for a while (until its replica takes over) must not stop a node whose queues' slots
-   * serve; the heartbeat lists the node's queues again at each beat.
-   */
-  private void listQueue(String queue) {
-    try {
-      node.store().registerQueue(queue);
-    } catch (SpoolConnectionException e) {
-      if (!node.store().redis().isCluster()) {
-        throw e;
-      }
-      log.warn(
-          "node {}: queue {} could not be added to the list of queues ({}); listed at a later"
-              + " heartbeat",
-          name(),
-          queue,
-          e.getMessage());
-    }
   }
 
   /** Stages due delayed jobs and fires due recurring ticks now, for tests with a manual clock. */
