@@ -194,4 +194,81 @@ class RateLimitIT {
                 assertThat(spool.statuses().findOrUnknown(id).state()).isEqualTo(State.SUCCEEDED));
     assertThat(f.redis().hget(state, "w")).hasSizeLessThan(15);
   }
+
+  static final Duration MINUTE = Duration.ofMinutes(1);
+  static final JobType<Call> METERED =
+      JobType.of("metered", Call.class).withQueue("metered").withRateLimit(2, MINUTE);
+
+  /**
+   * Statuses of the jobs once the idle nodes fetched them all: each either started or scheduled for
+   * its window.
+   */
+  private List<JobStatus> awaitAdmitted(List<JobId> ids) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ids.stream()
+                    .map(id -> spool.statuses().findOrUnknown(id).state())
+                    .allMatch(s -> s == State.SCHEDULED || s == State.SUCCEEDED));
+    return ids.stream().map(id -> spool.statuses().find(id).orElseThrow()).toList();
+  }
+
+  private long dueOf(JobId id) {
+    return Long.parseLong(f.redis().hget(f.jobKey(id), "due"));
+  }
+
+  /**
+   * 40 jobs at 2 a minute take windows up to 19 minutes ahead; drained before those windows, they
+   * gave none of them back, and the next job waited until after the burst's last window. Now the
+   * next jobs get the next windows (the current one counted as full), still 2 a window.
+   */
+  @Test
+  void windowsReservedByADrainedBurstAreGivenBack() {
+    startNodes(METERED);
+    List<Call> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      burst.add(new Call("-", i));
+    }
+    List<JobStatus> admitted = awaitAdmitted(spool.enqueueAll(METERED, burst));
+    assertThat(admitted.stream().filter(s -> s.state() == State.SCHEDULED).count())
+        .isGreaterThanOrEqualTo(36);
+    assertThat(spool.queue("metered").drain(true)).isGreaterThanOrEqualTo(36);
+
+    assertNextJobsGetTheNextWindows(METERED);
+  }
+
+  /** The same for a queue's own limit, the burst cancelled job by job. */
+  @Test
+  void windowsReservedByCancelledJobsAreGivenBack() {
+    spool.queue("open").limitRate(2, MINUTE);
+    startNodes(OPEN);
+    List<Call> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      burst.add(new Call("-", i));
+    }
+    List<JobStatus> admitted = awaitAdmitted(spool.enqueueAll(OPEN, burst));
+    long cancelled =
+        admitted.stream()
+            .filter(s -> s.state() == State.SCHEDULED)
+            .filter(s -> spool.cancel(s.id()))
+            .count();
+    assertThat(cancelled).isGreaterThanOrEqualTo(36);
+
+    assertNextJobsGetTheNextWindows(OPEN);
+  }
+
+  private void assertNextJobsGetTheNextWindows(JobType<Call> type) {
+    long before = System.currentTimeMillis();
+    List<JobId> next =
+        spool.enqueueAll(type, List.of(new Call("-", 100), new Call("-", 101), new Call("-", 102)));
+    List<JobStatus> admitted = awaitAdmitted(next);
+    assertThat(admitted).allSatisfy(s -> assertThat(s.state()).isEqualTo(State.SCHEDULED));
+    List<Long> dues = next.stream().map(this::dueOf).toList();
+    // The next window or the one after it (a minute may turn meanwhile), not twenty minutes on.
+    assertThat(dues)
+        .allSatisfy(due -> assertThat(due).isLessThanOrEqualTo(before + 3 * MINUTE.toMillis()));
+    assertThat(dues.stream().collect(Collectors.groupingBy(d -> d, Collectors.counting())).values())
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+  }
 }

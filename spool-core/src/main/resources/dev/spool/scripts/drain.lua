@@ -158,6 +158,7 @@ if withScheduled then drainSet(KEYS[7], 'scheduled') end
 -- The drained jobs end as killed, their index moves a call per bucket (restateAll).
 local all = {}
 local function endDrained(key, id)
+  settleReservation(qp, key, true) -- a window reserved under a rate limit is free again
   redis.call('HSET', key, 's', 'killed', 'e', reason, 'er', reasons)
   stamp(qp, key, id, 'kil', now)
   unlock(qp, key, id, 'ED')

@@ -218,6 +218,9 @@ local function concurrencyFull(limit, holders)
   end
   return redis.call('SCARD', holders) >= limit
 end
+-- What admit returns for a job that took no rate window: most jobs, so one shared (never written)
+-- table rather than a new one per job.
+local NONE_TAKEN = {}
 -- Rate limits "<max>|<per ms>|<name>" count starts in fixed windows of <per> ms (aligned on the
 -- epoch). {q}:rate:<name> is a HASH {w = the latest window given out, c = starts given in it,
 -- p = the window's width in ms}: windows are given out in order, so admitting a job is O(1)
@@ -228,12 +231,14 @@ end
 -- the new max), so that w is never read in units it was not written in (a window number in
 -- seconds read as minutes lies thousands of years ahead). A state without p was written before p
 -- was kept: its width is taken to be the limit's.
-local function rateState(spec)
+-- `field` is the job's field that keeps the generation of this limit when it reserves a window
+-- in it ('rq' the queue's, 'rj' its own; see settleReservation in lib.lua).
+local function rateState(spec, field)
   local n, per, name = string.match(spec, '^(%d+)|(%d+)|(.+)$')
   n, per = tonumber(n), tonumber(per)
   local key = qp .. 'rate:' .. name
   typed(key, 'hash')
-  local st = redis.call('HMGET', key, 'w', 'c', 'p')
+  local st = redis.call('HMGET', key, 'w', 'c', 'p', 'g', 'r')
   local w, c, width = int(st[1]) or -1, int(st[2]) or 0, int(st[3])
   if w >= 0 and width and width > 0 and width ~= per then
     w, c = math.floor(w * width / per), math.min(c, n)
@@ -241,7 +246,18 @@ local function rateState(spec)
   -- A window starting past the year 30 000 was written by hand: counted afresh (PEXPIRE would
   -- refuse its expiry, after the pops).
   if w * per > 1e15 then w, c = -1, 0 end
-  return {key = key, n = n, per = per, w = w, c = c}
+  local current = math.floor(nowMs / per)
+  local generation, pending, fresh = st[4], int(st[5]), false
+  -- A state without a count of reservations (new, or written before they were counted) starts one
+  -- once no window ahead is given out: the jobs that hold windows ahead would not be counted.
+  if not (generation and pending and pending >= 0) and w <= current then
+    generation, pending, fresh = string.format('%.0f', nowMs), 0, true
+  end
+  -- No reservation left ahead (all given back: a burst cancelled or drained), yet windows ahead
+  -- given out: they hold no job now. Windows are given out in order, each once those before it
+  -- were full, so the current one is taken as full and the next job gets the next window.
+  if pending == 0 and generation and w > current then w, c = current, n end
+  return {key = key, n = n, per = per, w = w, c = c, generation = generation, fresh = fresh, field = field}
 end
 -- The earliest time a limit lets one more job start: now, or the start of its first window
 -- with room.
@@ -252,10 +268,17 @@ local function earliest(r)
   return (r.w + 1) * r.per
 end
 -- Counts a start at time t (not before `earliest`) in its window.
+-- A start at a later time is a reservation, counted in 'r' under the state's generation.
 local function take(r, t)
   local w = math.floor(t / r.per)
   if w == r.w then r.c = r.c + 1 else r.w, r.c = w, 1 end
-  redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per)
+  if r.fresh then
+    redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per, 'g', r.generation, 'r', 0)
+    r.fresh = false
+  else
+    redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per)
+  end
+  if t > nowMs and r.generation then redis.call('HINCRBY', r.key, 'r', 1) end
   -- Gone once its window is past. As text: Lua writes a number of 17 digits or more in exponent
   -- form, which PEXPIRE refuses (an error here, after the pops, would lose the call's jobs).
   redis.call('PEXPIRE', r.key, string.format('%.0f', (r.w + 2) * r.per - nowMs))
@@ -263,12 +286,17 @@ local function take(r, t)
 end
 local function rateLimits(lr)
   local limits = {}
-  if queueRate then limits[#limits + 1] = rateState(queueRate) end
-  if lr then limits[#limits + 1] = rateState(lr) end
+  if queueRate then limits[#limits + 1] = rateState(queueRate, 'rq') end
+  if lr then limits[#limits + 1] = rateState(lr, 'rj') end
   return limits
 end
-local function schedule(key, id, due)
+-- `limits`: the states in which the job just reserved its window (nil: it waits again for the
+-- window it holds).
+local function schedule(key, id, due, limits)
   redis.call('HSET', key, 's', 'scheduled', 'due', due, 'rr', due)
+  for _, r in ipairs(limits or NONE_TAKEN) do
+    if r.generation then redis.call('HSET', key, r.field, r.generation) end
+  end
   restate(qp, id, 'queued', 'scheduled')
   stamp(qp, key, id, 'sch', now)
   -- Put off to its window before it started: a lock held until it starts or until it has run
@@ -277,9 +305,6 @@ local function schedule(key, id, due)
   onOwn(qp, 'ZADD', KEYS[5], due, id)
   redis.call('PUBLISH', ARGV[7], due)
 end
--- What admit returns for a job that took no rate window: most jobs, so one shared (never written)
--- table rather than a new one per job.
-local NONE_TAKEN = {}
 -- Whether the job may start now under its limits; if not, it has been parked until a slot of its
 -- concurrency limit frees, or scheduled for its window under its rate limits (no attempt used).
 -- Returns the rate windows it took, to give back if the job does not start after all.
@@ -288,7 +313,7 @@ local function admit(key, id, lc, lr, rr)
   if lc then limit, name = parseConcurrency(lc) end
   if name and concurrencyFull(limit, qp .. 'conc:' .. name) then
     -- A reservation is not carried over a wait for a slot: the job is admitted afresh later.
-    if rr then redis.call('HDEL', key, 'rr') end
+    if rr then settleReservation(qp, key, true) end
     local park = qp .. 'park:' .. name
     typed(park, 'list')
     onOwn(qp, 'RPUSH', park, id)
@@ -306,7 +331,7 @@ local function admit(key, id, lc, lr, rr)
       local t = nowMs
       for _, r in ipairs(limits) do t = math.max(t, earliest(r)) end
       for _, r in ipairs(limits) do taken[#taken + 1] = take(r, t) end
-      if t > nowMs then schedule(key, id, string.format('%.0f', t)); return false end
+      if t > nowMs then schedule(key, id, string.format('%.0f', t), limits); return false end
     end
   end
   if name then onOwn(qp, 'SADD', qp .. 'conc:' .. name, id) end
@@ -361,7 +386,7 @@ local function serve(id)
         end
         -- A new attempt starts with no errors: those of the one before are archived already.
         if job[4] ~= '0' then redis.call('HDEL', key, 'er') end
-        if job[14] then redis.call('HDEL', key, 'rr') end
+        if job[14] then settleReservation(qp, key, false) end
         started[#started + 1] = id
         out[#out + 1] = id
         out[#out + 1] = job[2]

@@ -606,6 +606,38 @@ local function parseConcurrency(lc)
   return tonumber(max), name
 end
 
+-- Rate-limit reservations (fetch.lua's admit). A job over a rate limit is scheduled for the first
+-- window with room: its 'rr' is that time (ms). Each limit's HASH {q}:rate:<name> counts in 'r'
+-- the reservations it gave that have neither started nor been given back, under a generation 'g'
+-- (the hash's creation time: a hash that expired and was made again counts afresh); the job
+-- keeps the generation of each limit that counted it, 'rq' for the queue's limit (named 'q') and
+-- 'rj' for its own ('lr'). A limit with none left ahead may hand out its current window again
+-- (rateState in fetch.lua): a burst that was cancelled or drained then no longer delays the jobs
+-- after it until its windows have passed.
+-- Settles the job's reservation, if it holds one: `givenBack` when the job will not start in its
+-- window (cancelled, drained, killed, deleted, run now, parked for a slot), which also frees its
+-- start in that window if it is still the limit's latest; else it starts now.
+local function settleReservation(qp, key, givenBack)
+  local f = redis.call('HMGET', key, 'rr', 'rq', 'rj', 'lr')
+  if not f[1] then return end
+  redis.call('HDEL', key, 'rr', 'rq', 'rj')
+  local due = int(f[1])
+  local function settle(limitKey, generation)
+    if not generation then return end
+    -- pcall: a limit key of another type (garbage, reset by the next fetch) counts nothing.
+    local st = redis.pcall('HMGET', limitKey, 'g', 'r', 'w', 'c', 'p')
+    if type(st) ~= 'table' or st.err or st[1] ~= generation then return end
+    if (int(st[2]) or 0) > 0 then redis.call('HINCRBY', limitKey, 'r', -1) end
+    local w, c, width = int(st[3]), int(st[4]), int(st[5])
+    if givenBack and due and width and width > 0 and w == math.floor(due / width) and c and c > 0 then
+      redis.call('HINCRBY', limitKey, 'c', -1)
+    end
+  end
+  settle(qp .. 'rate:q', f[2])
+  local name = f[4] and string.match(f[4], '^%d+|%d+|(.+)$')
+  if name then settle(qp .. 'rate:' .. name, f[3]) end
+end
+
 -- Ids left in a ready or park list by jobs that left their queue while they waited there
 -- (cancelled, killed, deleted): {q}:gone, a SET. Taking an id out of the middle of a list costs
 -- O(list length) (LREM: seconds for a thousand ids in a list of a million), so it stays where it
@@ -925,6 +957,7 @@ end
 -- Ends a job as killed: its state, index entry and timestamp, the unique lock kinds it gives
 -- back (nil: none), its expiry, and the announcement to clients awaiting its outcome.
 local function endKilled(qp, key, id, from, now, expiry, kinds)
+  if from == 'queued' or from == 'scheduled' then settleReservation(qp, key, true) end
   redis.call('HSET', key, 's', 'killed')
   restate(qp, id, from, 'killed')
   stamp(qp, key, id, 'kil', now)

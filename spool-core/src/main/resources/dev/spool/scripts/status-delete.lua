@@ -26,6 +26,7 @@ for i = 5, #ARGV do
         freeSlot(qp, id, job[3])
         freed = true
       end
+      if state == 'queued' or state == 'scheduled' then settleReservation(qp, key, true) end
       redis.call('ZREM', KEYS[3], id)
       redis.call('ZREM', KEYS[4], id)
       redis.call('ZREM', KEYS[5], id)
