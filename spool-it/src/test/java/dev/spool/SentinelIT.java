@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spool.Fixtures.Noop;
 import dev.spool.testkit.RedisSentinelSet;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -163,6 +166,38 @@ class SentinelIT {
         .hasMessageContaining(
             "cannot reach any sentinel of redis-sentinel://127.0.0.1:" + closed + "#mymaster")
         .hasMessageNotContaining("s3cret");
+  }
+
+  /**
+   * The sentinels answer, naming a master that is down (killed, its failover not done): the message
+   * names the master they gave, not only the sentinel URI (which reads as if the sentinels were
+   * away).
+   */
+  @Test
+  void aMasterTheSentinelsNameButThatIsDownIsNamed() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisSentinelConnection<String, String> sentinel =
+        client.connectSentinel(
+            RedisURI.create("redis://127.0.0.1:" + sentinels.sentinelPorts().getFirst()))) {
+      sentinel.sync().monitor("ghost", "127.0.0.1", closed, 1);
+      try {
+        String uri =
+            "redis-sentinel://127.0.0.1:" + sentinels.sentinelPorts().getFirst() + "#ghost";
+        assertThatThrownBy(() -> connect(uri))
+            .isInstanceOf(SpoolConnectionException.class)
+            .hasMessageContaining("the sentinels of " + uri + " name 127.0.0.1:" + closed)
+            .hasMessageContaining("master ghost")
+            .hasMessageContaining("connection refused");
+      } finally {
+        sentinel.sync().remove("ghost");
+      }
+    } finally {
+      client.shutdown();
+    }
   }
 
   @Test

@@ -116,4 +116,14 @@ class TlsIT {
       }
     }
   }
+
+  /** A TLS port given as redis://: the server drops the plain connection; the message says why. */
+  @Test
+  void aTlsPortGivenAsPlainRedisSaysToUseRediss() {
+    String plain = "redis://127.0.0.1:" + redis.port();
+    assertThatThrownBy(() -> Spool.builder().redis(plain).namespace(SpoolRedis.namespace()).build())
+        .isInstanceOf(SpoolConnectionException.class)
+        .hasMessageContaining("cannot reach Redis at " + plain)
+        .hasMessageContaining("if it expects TLS, connect with rediss://");
+  }
 }

@@ -49,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Redis side of Spool: one multiplexed connection shared by every caller, plus dedicated
@@ -912,7 +914,29 @@ public final class RedisConnection implements AutoCloseable {
       return refused;
     }
     if (e instanceof RedisConnectionException) {
-      return connectionFailure("cannot reach Redis at " + display + " (" + reason(e) + ")", e);
+      String reason = reason(e);
+      String master = display.startsWith("redis-sentinel://") ? unreachableAddress(e) : null;
+      if (master != null && !display.contains(master)) {
+        // The sentinels answered; the master they named did not.
+        return connectionFailure(
+            "the sentinels of "
+                + display
+                + " name "
+                + master
+                + " as master "
+                + display.substring(display.indexOf('#') + 1)
+                + ", which cannot be reached ("
+                + reason
+                + "): is it down, its failover not done yet?",
+            e);
+      }
+      String hint = "";
+      if (display.startsWith("redis://") && isDisconnect(reason.toLowerCase())) {
+        // A server that takes only TLS drops a plain connection at its first bytes.
+        hint =
+            ": the server dropped the connection at once; if it expects TLS, connect with rediss://";
+      }
+      return connectionFailure("cannot reach Redis at " + display + " (" + reason + ")" + hint, e);
     }
     if (isDisconnect(message.toLowerCase()) || e instanceof java.io.IOException) {
       return connectionFailure("cannot reach Redis at " + display + " (" + message + ")", e);
@@ -991,6 +1015,24 @@ public final class RedisConnection implements AutoCloseable {
       return null;
     }
     return answered ? new SpoolConnectionException(why, e) : connectionFailure(why, e);
+  }
+
+  /**
+   * The host:port a connect attempt failed to reach, as the JDK's or Netty's exception names it
+   * ("Connection refused: /127.0.0.1:6379", "… timed out: host/10.0.0.5:6379"), or null.
+   */
+  private static final Pattern CONNECT_TARGET = Pattern.compile("/([^/\\s]+:\\d+)$");
+
+  private static String unreachableAddress(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException && t.getMessage() != null) {
+        Matcher m = CONNECT_TARGET.matcher(t.getMessage());
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+    }
+    return null;
   }
 
   private static boolean isDisconnect(String m) {
