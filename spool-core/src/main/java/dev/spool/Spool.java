@@ -226,7 +226,9 @@ public final class Spool implements JobClient, AutoCloseable {
         workerSettings -> {
           WorkerNode node =
               new WorkerNode(
-                  workerSettings.observedBy(settings.observers).withShards(settings.shards),
+                  workerSettings
+                      .of(settings.observers, settings.defaultRetry)
+                      .withShards(settings.shards),
                   store,
                   statusStore,
                   statuses::findOrUnknown,
@@ -537,9 +539,11 @@ public final class Spool implements JobClient, AutoCloseable {
 
     /**
      * The retry policy of jobs whose {@link JobOptions} and {@link JobType} name none, as
-     * job_reactor's global retrying strategy. Applied when a job is enqueued (the policy is stored
-     * with the job), so it is the enqueuing application's setting that counts. Defaults to {@link
-     * Retry#DEFAULT}.
+     * job_reactor's global retrying strategy. Applied when a job is enqueued (a policy other than
+     * {@link Retry#DEFAULT} is stored with the job, and the node that runs it follows it), and by
+     * this Spool's workers to jobs stored with none (enqueued under the default, by the CLI or by
+     * another language) whose type they register without a policy of its own, as Sidekiq's
+     * server-side {@code max_retries}. Defaults to {@link Retry#DEFAULT}.
      */
     public Builder defaultRetry(Retry retry) {
       this.defaultRetry = Objects.requireNonNull(retry, "retry");

@@ -368,7 +368,8 @@ public final class Worker implements AutoCloseable {
               platformThreads,
               maxHandBacks,
               handlers,
-              Observers.NONE);
+              Observers.NONE,
+              Retry.DEFAULT);
       WorkerNode node = factory.apply(settings);
       node.start();
       return new Worker(node);

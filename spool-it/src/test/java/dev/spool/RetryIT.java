@@ -94,6 +94,64 @@ class RetryIT {
     assertThat(runs.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
   }
 
+  /**
+   * Jobs stored with no policy (enqueued under the default, or by the CLI or another language that
+   * knows no type's policy) run under the policy of the node that runs them: its type's as the node
+   * registered it, else its Spool's default (spool.retry.* of a worker-only Spring application). It
+   * was always Retry.DEFAULT: 8 attempts over about two minutes.
+   */
+  @Test
+  void aJobStoredWithNoPolicyRunsUnderTheWorkersTypeOrDefault() {
+    JobType<Noop> plain = JobType.of("plain", Noop.class).withQueue("work");
+    JobType<Noop> typed = JobType.of("typed", Noop.class).withQueue("work");
+    JobType<Noop> final_ = JobType.of("final", Noop.class).withQueue("work");
+    // The enqueuer knows none of the policies, as the CLI does.
+    JobId plainId = f.spool.enqueue(plain, new Noop(1));
+    JobId typedId = f.spool.enqueue(typed, new Noop(2));
+    JobId finalId = f.spool.enqueue(final_, new Noop(3));
+    assertThat(f.redis().hget(f.jobKey(plainId), "o")).isNull();
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    try (Spool workerSide =
+        Spool.builder()
+            .redis(redis.uri())
+            .namespace(f.namespace)
+            .defaultRetry(
+                Retry.fixed(2, Duration.ofMillis(20))
+                    .withNoRetryFor(IllegalArgumentException.class))
+            .build()) {
+      Worker worker =
+          workerSide
+              .worker("node-1")
+              .handle(
+                  plain,
+                  (job, a) -> {
+                    runs.merge("plain", 1, Integer::sum);
+                    throw new IllegalStateException("always");
+                  })
+              .handle(
+                  typed.withRetry(Retry.fixed(3, Duration.ofMillis(20))),
+                  (job, a) -> {
+                    runs.merge("typed", 1, Integer::sum);
+                    throw new IllegalStateException("always");
+                  })
+              .handle(
+                  final_,
+                  (job, a) -> {
+                    runs.merge("final", 1, Integer::sum);
+                    throw new IllegalArgumentException("never mends");
+                  })
+              .start();
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.spool.deadJobs().size("work") == 3);
+      } finally {
+        worker.close();
+      }
+    }
+    assertThat(runs).containsEntry("plain", 2).containsEntry("typed", 3).containsEntry("final", 1);
+    assertThat(f.spool.statuses().findOrUnknown(typedId).attempt()).isEqualTo(2);
+    assertThat(f.spool.statuses().findOrUnknown(finalId).attempt()).isZero();
+  }
+
   @Test
   void afterTheLastAttemptTheJobIsDeadWithItsError() {
     JobId id = f.spool.enqueue(FLAKY, new Noop(7));

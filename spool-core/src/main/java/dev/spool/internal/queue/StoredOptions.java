@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The per-job settings stored with a job (hash field {@code o}) when they differ from the defaults,
  * so that whichever node runs the job applies the policy its enqueuer chose.
  *
- * @param retry null for {@link Retry#DEFAULT}
+ * @param retry null for {@link Retry#DEFAULT}: the node that runs the job then applies its type's
+ *     policy or its own default (JobRunner)
  * @param timeoutMs null for no timeout
  * @param headers what {@link dev.spool.JobInterceptor}s stored at enqueue (a trace context); null
  *     for none
@@ -47,6 +49,11 @@ public record StoredOptions(
     return retry == null && timeoutMs == null && headers == null ? "" : Json.write(this);
   }
 
+  /** The policy stored with the job; empty when it was enqueued under {@link Retry#DEFAULT}. */
+  public Optional<Retry> storedRetry() {
+    return Optional.ofNullable(retry).map(StoredRetry::toRetry);
+  }
+
   /** The stored headers; empty when none. */
   public Map<String, String> headersOrEmpty() {
     return headers == null ? Map.of() : headers;
@@ -54,10 +61,6 @@ public record StoredOptions(
 
   public static StoredOptions parse(String json) throws JsonProcessingException {
     return json == null || json.isEmpty() ? NONE : Json.read(json, StoredOptions.class);
-  }
-
-  public Retry effectiveRetry() {
-    return retry == null ? Retry.DEFAULT : retry.toRetry();
   }
 
   /**

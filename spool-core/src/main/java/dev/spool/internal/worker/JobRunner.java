@@ -22,6 +22,7 @@ import dev.spool.internal.worker.HandlerRegistry.Registration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -406,7 +407,7 @@ final class JobRunner {
         return postponed(job, later);
       }
       String error = JobErrors.describe(t, job.attempt(), node.name(), node.clock().instant());
-      if (!options.effectiveRetry().retries(t)) {
+      if (!retryOf(job, options).retries(t)) {
         return new Failure(job.job(), error, Failure.DEAD); // final: no retry could mend it
       }
       return failed(job, options, error);
@@ -536,9 +537,25 @@ final class JobRunner {
     return new Failure(job.job(), error(job, kind, message), -1);
   }
 
+  /**
+   * The job's retry policy: the one stored with it (its enqueuer's choice), else its type's as this
+   * node registered it, else this node's Spool's default. A job stored with none was enqueued under
+   * {@link Retry#DEFAULT}, or by the CLI or another language, which know no type's policy.
+   */
+  private Retry retryOf(RunningJob job, StoredOptions options) {
+    return options
+        .storedRetry()
+        .or(
+            () -> {
+              Registration<?> registration = node.settings().handlers().find(job.job().type());
+              return registration == null ? Optional.empty() : registration.type().declaredRetry();
+            })
+        .orElse(node.settings().defaultRetry());
+  }
+
   /** A retry if the job's budget allows one, else death. */
   private Failure failed(RunningJob job, StoredOptions options, String errorJson) {
-    Retry retry = options.effectiveRetry();
+    Retry retry = retryOf(job, options);
     // At least 1: attempt fields written by hand ('n' below 0, 'b' above 'n') must not make the
     // retry delay throw.
     int used = Math.max(1, job.attempt() - job.job().budgetStart() + 1);

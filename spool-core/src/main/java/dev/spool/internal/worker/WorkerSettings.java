@@ -1,5 +1,6 @@
 package dev.spool.internal.worker;
 
+import dev.spool.Retry;
 import dev.spool.internal.observe.Observers;
 import dev.spool.internal.redis.QueueShards;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.List;
  * @param fetchOrder its queues, and whether it fetches from them in strict order or by weight
  * @param platformThreads handlers run on platform threads instead of virtual ones
  * @param maxHandBacks hand-backs at stops a job may have without using an attempt
+ * @param defaultRetry the retry policy of jobs stored with none whose type this node registered
+ *     without one: the Spool's {@code defaultRetry}
  */
 public record WorkerSettings(
     String name,
@@ -22,7 +25,8 @@ public record WorkerSettings(
     boolean platformThreads,
     int maxHandBacks,
     HandlerRegistry handlers,
-    Observers observers) {
+    Observers observers,
+    Retry defaultRetry) {
   /** The queues it fetches from, in the order they were listed. */
   public List<String> queues() {
     return fetchOrder.queues();
@@ -40,11 +44,15 @@ public record WorkerSettings(
         platformThreads,
         maxHandBacks,
         handlers,
-        observers);
+        observers,
+        defaultRetry);
   }
 
-  /** These settings, with the listeners and interceptors of the Spool that starts the node. */
-  public WorkerSettings observedBy(Observers observers) {
+  /**
+   * These settings, with the listeners, interceptors and default retry policy of the Spool that
+   * starts the node.
+   */
+  public WorkerSettings of(Observers observers, Retry defaultRetry) {
     return new WorkerSettings(
         name,
         fetchOrder,
@@ -55,6 +63,7 @@ public record WorkerSettings(
         platformThreads,
         maxHandBacks,
         handlers,
-        observers);
+        observers,
+        defaultRetry);
   }
 }
