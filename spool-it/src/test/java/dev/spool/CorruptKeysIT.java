@@ -338,6 +338,35 @@ class CorruptKeysIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(2));
   }
 
+  /**
+   * A job sequence of garbage (no number INCR counts on, or another type) refused every enqueue,
+   * status and tick of its queue with Redis's raw "ERR value is not an integer … @user_script"
+   * until someone mended it by hand. It is set aside, and numbering goes on after the newest bucket
+   * of stored statuses: no job still stored is given its number again.
+   */
+  @Test
+  void aSequenceOfGarbageIsSetAsideAndNumberingGoesOnAfterTheStoredJobs() {
+    List<JobId> before = f.spool.enqueueAll(FRAGILE, List.of(new Noop(0), new Noop(1)));
+    f.redis().set(key("seq"), "abc");
+
+    JobId next = f.spool.enqueue(FRAGILE, new Noop(2));
+    assertThat(f.redis().get(key("corrupt:seq"))).isEqualTo("abc");
+    assertThat(next.number()).isGreaterThan(before.getLast().number());
+    assertThat(f.spool.statuses().findOrUnknown(before.getFirst()).state()).isEqualTo(State.QUEUED);
+
+    f.redis().del(key("seq"));
+    f.redis().rpush(key("seq"), "7"); // another type
+    JobId status = f.spool.statuses().create("work").id();
+    assertThat(status.number()).isGreaterThan(next.number());
+    assertThat(f.redis().type(key("corrupt:seq"))).isEqualTo("list");
+
+    try (Worker worker = f.worker("node-1").handle(FRAGILE, (job, n) -> {}).start()) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> f.spool.monitor().counts("work").completed() == 3);
+    }
+  }
+
   @Test
   void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
     f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out

@@ -66,6 +66,57 @@ class RecurringFaultsIT {
     return seq == null ? 0 : Long.parseLong(seq);
   }
 
+  /**
+   * The queue's due set written over with a string: every pass failed on WRONGTYPE (a warning every
+   * 5 s), no schedule of the queue fired, and `recurring list` showed none of them; once the key
+   * was deleted they stayed invisible and never fired until defined again. It is set aside and each
+   * definition gets its next run again.
+   */
+  @Test
+  void aDueSetOfAnotherTypeIsSetAsideAndEveryScheduleFiresAgain() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("a", Schedule.every(EVERY), PING, new Noop(1));
+    spool.recurring("b", Schedule.every(EVERY), PING, new Noop(2));
+    clock.advance(EVERY);
+    w.stageNow();
+    assertThat(jobsEnqueued()).isEqualTo(2);
+
+    raw.del(key("recurring:due"));
+    raw.set(key("recurring:due"), "garbage");
+    clock.advance(EVERY);
+    w.stageNow(); // sets it aside and gives both their next run
+    clock.advance(EVERY);
+    w.stageNow();
+
+    assertThat(jobsEnqueued()).as("both fire again").isEqualTo(4);
+    assertThat(raw.get(key("corrupt:recurring:due"))).isEqualTo("garbage");
+    assertThat(spool.recurringJobs()).extracting(RecurringJob::name).containsExactly("a", "b");
+    assertThat(err.lines("WARN", "staging queue cron failed")).isEmpty();
+  }
+
+  /** The due set deleted by hand: each definition gets its next run at the next check. */
+  @Test
+  void aDeletedDueSetIsRestoredFromTheDefinitions() {
+    MutableClock clock = new MutableClock(START);
+    Spool spool = spool(clock);
+    Worker w = spool.worker("node-1").handle(PING, (job, a) -> {}).start();
+    spool.recurring("a", Schedule.every(EVERY), PING, new Noop(1));
+    clock.advance(EVERY);
+    w.stageNow();
+    assertThat(jobsEnqueued()).isEqualTo(1);
+
+    raw.del(key("recurring:due"));
+    clock.advance(EVERY); // a check is due: one per 30 s a queue and node
+    w.stageNow();
+    clock.advance(EVERY);
+    w.stageNow();
+
+    assertThat(jobsEnqueued()).isEqualTo(2);
+    assertThat(spool.recurringJobs()).extracting(RecurringJob::name).containsExactly("a");
+  }
+
   @Test
   void aHundredMalformedDefinitionsHoldUpNoOtherScheduleAndAreLoggedOnce() {
     MutableClock clock = new MutableClock(START);

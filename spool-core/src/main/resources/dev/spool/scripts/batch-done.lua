@@ -16,10 +16,9 @@
   callback spec that does not parse) must not fail the call after its parts left the open set,
   whose ends would then never be counted and the callbacks never come. A counter that is no
   integer counts from 0; a callback spec that does not parse creates no job, and the batch still
-  finishes. A state or parts key of another type is set aside. A call that would finish the
-  batch while its queue's job sequence is garbage ({bq}:seq of another type, or no number INCR
-  takes) is refused before it counts anything: its callbacks would have no number (its ends are
-  tried again meanwhile); other calls are not.
+  finishes. A state or parts key of another type is set aside. A queue's job sequence of garbage
+  ({bq}:seq of another type, or no number INCR takes) is mended as the callbacks are numbered
+  (createJob): set aside, numbering going on after the newest stored job.
   Returns: 1 if this call finished the batch, else 0 ]]
 local now, qp = ARGV[1], ARGV[2]
 local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os', 'parent', 'ttl', 'ok',
@@ -27,26 +26,6 @@ local state = redis.pcall('HMGET', KEYS[2], 'closed', 'policy', 'ko', 'oc', 'os'
 if state.err then
   setAside(qp, KEYS[2], string.sub(KEYS[2], #qp + 1))
   state = {}
-end
--- A call that may finish the batch (closed, every part still open among its parts) creates up to
--- three jobs: refused before its first count if the queue's sequence is garbage (mended, they
--- are numbered; a sequence used up makes none, and the batch still finishes).
-if state[1] == '1' then
-  local open = redis.pcall('SCARD', KEYS[1])
-  if type(open) == 'number' and open > 0 then
-    local given, seen = 0, {}
-    for i = 4, #ARGV, 2 do
-      if not seen[ARGV[i]] then
-        seen[ARGV[i]] = true
-        if redis.pcall('SISMEMBER', KEYS[1], ARGV[i]) == 1 then given = given + 1 end
-      end
-    end
-    local refusal = given == open and seqRefusal(qp)
-    if refusal then
-      return redis.error_reply('ERR the job sequence of the batch\'s queue is corrupt (' ..
-        refusal .. '): the last part ends of the batch were not counted')
-    end
-  end
 end
 local ok, ko = 0, 0
 for i = 4, #ARGV, 2 do

@@ -35,6 +35,11 @@
 local prefix, now, channel = ARGV[1], ARGV[2], ARGV[3]
 local n, nt = tonumber(ARGV[4]), tonumber(ARGV[5])
 local qp = string.sub(prefix, 1, -5)
+-- A sequence of garbage is set aside first, numbering going on after the newest stored job.
+local refusal = seqRefusal(qp, n)
+if refusal then
+  return redis.error_reply('ERR the job numbers of this queue are used up (' .. refusal .. ')')
+end
 local last = redis.call('INCRBY', KEYS[1], n)
 if last >= 1e14 then -- job numbers have 14 digits at most (jobNumber)
   redis.call('DECRBY', KEYS[1], n)

@@ -778,18 +778,24 @@ local function newJobHash(qp, key, id, ...)
   end
 end
 
--- Why the queue's job sequence is garbage no job can be numbered from — a key of another type,
--- or no number INCR counts on ("007", 19 digits or more) — or nil when it is a count (or absent).
--- With `room`, also when fewer than `room` numbers are left (14 digits at most, jobNumber). Read
--- before their first write by scripts that create jobs after it.
+-- Mends the queue's job sequence if it holds garbage (written behind Spool's back: a key of
+-- another type, or no number INCR counts on, "007" or 19 digits): it is set aside as
+-- <qp>corrupt:seq and numbering goes on after the newest bucket of the status directory (one
+-- ZREVRANGE), so that no number of a job still stored is given again. Then returns why no job can
+-- be numbered — fewer than `room` numbers left (14 digits at most, jobNumber) — or nil. Called
+-- before their first write by scripts that create jobs.
 local function seqRefusal(qp, room)
   local seq = redis.pcall('GET', qp .. 'seq')
-  if type(seq) == 'table' then return qp .. 'seq holds another type' end
-  if not seq then return nil end
-  if not ((seq == '0' or string.match(seq, '^[1-9]%d*$')) and #seq <= 18) then
-    return qp .. 'seq = ' .. seq
+  if type(seq) == 'table' or (seq and not ((seq == '0' or string.match(seq, '^[1-9]%d*$')) and #seq <= 18)) then
+    local aside = setAside(qp, qp .. 'seq', 'seq')
+    local newest = redis.pcall('ZREVRANGE', qp .. 'ix:dir', 0, 0)
+    local bucket = type(newest) == 'table' and not newest.err and int(newest[1]) or -1
+    seq = string.format('%.0f', (bucket + 1) * BUCKET)
+    redis.call('SET', qp .. 'seq', seq)
+    redis.log(redis.LOG_WARNING, 'Spool: ' .. qp .. 'seq held no count: set aside as ' .. aside ..
+      '; job numbers go on after ' .. seq)
   end
-  if room and tonumber(seq) >= 1e14 - room then return qp .. 'seq = ' .. seq end
+  if room and seq and tonumber(seq) >= 1e14 - room then return qp .. 'seq = ' .. seq end
   return nil
 end
 
@@ -802,6 +808,7 @@ end
 -- `placement` (optional): the job's node affinity and priority as field/value pairs of its hash
 -- ('an', 'as', 'ax', 'p'), written before the push so that pushReady picks its list by them.
 local function createJob(qp, jobType, args, now, options, placement)
+  seqRefusal(qp) -- garbage mended; numbers used up are found below
   local id = redis.pcall('INCR', qp .. 'seq')
   if type(id) == 'table' and id.err then
     -- Raised as Redis's, unless garbage (or a number INCR would take past a long's range).
@@ -1039,7 +1046,7 @@ local function buryOrphan(qp, id, nowUs, where)
     local aside = setAside(qp, key, id)
     what = 'its key held a ' .. kind .. ', not a job hash (set aside for 7 days as ' .. aside .. ')'
   end
-  -- A sequence of another type (garbage) is left as it is: enqueue refuses to count on it.
+  -- A sequence of garbage is left as it is: the next call that numbers a job mends it.
   local seq = redis.pcall('GET', qp .. 'seq')
   if type(seq) ~= 'table' and tonumber(id) > (tonumber(seq) or 0) then
     redis.call('SET', qp .. 'seq', id)

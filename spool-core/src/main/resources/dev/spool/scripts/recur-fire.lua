@@ -22,10 +22,10 @@ local qp = string.sub(prefix, 1, -5)
 local seen = redis.call('ZSCORE', KEYS[1], name)
 if not seen or tonumber(seen) ~= tonumber(ARGV[3]) then return 0 end
 -- Refused before any write, so that the tick stays due: the queue's job numbers are used up (14
--- digits at most, jobNumber), or its sequence is garbage that INCR cannot count on.
+-- digits at most, jobNumber). A sequence of garbage is mended first.
 local refusal = seqRefusal(qp, 1)
 if refusal then
-  return redis.error_reply('ERR the job numbers of this queue are used up or corrupt (' .. refusal .. ')')
+  return redis.error_reply('ERR the job numbers of this queue are used up (' .. refusal .. ')')
 end
 redis.call('ZADD', KEYS[1], ARGV[4], name)
 -- After the first write: a last-run key of another type is set aside, so the tick still fires.

@@ -4,6 +4,7 @@
   Returns: the new job number ]]
 local prefix, now = ARGV[1], ARGV[2]
 local qp = string.sub(prefix, 1, -5)
+seqRefusal(qp) -- a sequence of garbage is mended first; numbers used up are found below
 local id = redis.call('INCR', KEYS[1])
 if id >= 1e14 then -- job numbers have 14 digits at most (jobNumber), as in enqueue
   redis.call('DECR', KEYS[1])

@@ -142,6 +142,13 @@ public final class Keys {
       return prefix + "recurring:due";
     }
 
+    /**
+     * Where a key of this queue holding garbage is set aside for a week ({@code what}: its name).
+     */
+    public String corrupt(String what) {
+      return prefix + "corrupt:" + what;
+    }
+
     /** Recurring jobs of this queue: name -> last run (ms). */
     public String recurringLast() {
       return prefix + "recurring:last";

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -35,6 +36,12 @@ public final class RecurringStore {
 
   /** How long a tick whose definition does not parse waits before it is read again. */
   private static final long MALFORMED_RETRY_MS = 60_000;
+
+  /** How often a node checks that each definition of a queue has a due entry (ms). */
+  static final long DUE_CHECK_MS = 30_000;
+
+  /** When each queue's due entries were last checked against its definitions, by this node. */
+  private final Map<String, Long> dueCheckedAtMs = new ConcurrentHashMap<>();
 
   /** How {@link #list} describes the schedule of a definition that does not parse. */
   private static final String MALFORMED = "malformed definition: ";
@@ -229,18 +236,17 @@ public final class RecurringStore {
   public long fireDue(String queue, long nowMicros) {
     QueueKeys q = keys.queue(queue);
     long nowMs = nowMicros / 1000;
+    restoreDueEntries(q, queue, nowMs);
     long retryAtMs = Long.MAX_VALUE; // the soonest a refused tick is tried again
     int leftDue = 0; // due entries this pass leaves where they are: later pages start past them
     int moved = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
-      List<ScoredValue<String>> due =
-          redis.await(
-              redis
-                  .async()
-                  .zrangebyscoreWithScores(
-                      q.recurringDue(),
-                      Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
-                      io.lettuce.core.Limit.create(leftDue, PAGE)));
+      List<ScoredValue<String>> due = duePage(q, nowMs, leftDue);
+      if (due == null) { // garbage in place of the due set: set aside now, the entries restored
+        dueCheckedAtMs.remove(queue);
+        restoreDueEntries(q, queue, nowMs);
+        due = Objects.requireNonNullElse(duePage(q, nowMs, leftDue), List.of());
+      }
       for (ScoredValue<String> tick : due) {
         String tickKey = queue + '\n' + tick.getValue();
         Long refusedUntil = refusedUntilMs.get(tickKey);
@@ -305,6 +311,79 @@ public final class RecurringStore {
                         Range.Boundary.excluding((double) nowMs), Range.Boundary.unbounded()),
                     io.lettuce.core.Limit.create(0, 1)));
     return later.isEmpty() ? retry : Math.min(retry, (long) later.getFirst().getScore());
+  }
+
+  /**
+   * Gives a due entry to every definition of the queue that has none, so that its ticks fire again
+   * without the application defining it again: its due set held another type (garbage written
+   * behind Spool's back: set aside for a week as {@code {q}:corrupt:recurring:due}; every pass
+   * failed on it before) or was deleted by hand. recur-set and recur-cancel write a definition and
+   * its entry together, so a definition without one is always damage. Checked once per {@link
+   * #DUE_CHECK_MS} a queue and node: HLEN against ZCARD, both O(1); the names are read only when
+   * they differ (one per recurring job declared, tens).
+   */
+  private void restoreDueEntries(QueueKeys q, String queue, long nowMs) {
+    Long checked = dueCheckedAtMs.get(queue);
+    if (checked != null && nowMs - checked < DUE_CHECK_MS && nowMs >= checked) {
+      return;
+    }
+    dueCheckedAtMs.put(queue, nowMs);
+    long due = redis.awaitOrIfWrongType(redis.async().zcard(q.recurringDue()), -1L);
+    if (due < 0) {
+      String aside = q.corrupt("recurring:due");
+      redis.await(redis.async().rename(q.recurringDue(), aside));
+      redis.await(redis.async().expire(aside, 604_800));
+      log.warn(
+          "queue {}: the due times of its recurring jobs held another type (garbage), set aside"
+              + " for 7 days as {}; each recurring job gets its next run again",
+          queue,
+          aside);
+      due = 0;
+    }
+    long defined = redis.awaitOrIfWrongType(redis.async().hlen(q.recurring()), 0L);
+    if (defined <= due) {
+      return;
+    }
+    Map<String, String> definitions =
+        redis.awaitOrIfWrongType(redis.async().hgetall(q.recurring()), Map.of());
+    for (Map.Entry<String, String> e : definitions.entrySet()) {
+      long next;
+      try {
+        next =
+            scheduleOf(RecurringDefinition.parse(e.getValue()))
+                .next(Instant.ofEpochMilli(nowMs))
+                .toEpochMilli();
+      } catch (JsonProcessingException | RuntimeException malformedOrNoNext) {
+        next = nowMs; // due now: the pass finds it malformed, and moves it aside as it does
+      }
+      // NX: an entry a node wrote meanwhile stays; one that was there all along is not touched.
+      Boolean added =
+          redis.await(
+                  redis
+                      .async()
+                      .zadd(q.recurringDue(), ZAddArgs.Builder.nx(), (double) next, e.getKey()))
+              == 1;
+      if (added) {
+        log.warn(
+            "recurring job '{}' of queue {} had no next run (its due entry was lost): next run"
+                + " {}",
+            e.getKey(),
+            queue,
+            Instant.ofEpochMilli(next));
+      }
+    }
+  }
+
+  /** Due entries from the {@code offset}th on, a page; null if the due set holds another type. */
+  private List<ScoredValue<String>> duePage(QueueKeys q, long nowMs, int offset) {
+    return redis.awaitOrIfWrongType(
+        redis
+            .async()
+            .zrangebyscoreWithScores(
+                q.recurringDue(),
+                Range.create(Double.NEGATIVE_INFINITY, (double) nowMs),
+                io.lettuce.core.Limit.create(offset, PAGE)),
+        null);
   }
 
   /** Whether a tick's entry is in the due range: its next run at or before {@code nowMs}. */
