@@ -95,8 +95,11 @@ final class Documents {
   }
 
   /**
-   * A node as the overview shows it. A dead node runs nothing: its busy count is 0 (its last
-   * heartbeat's count would show it full), and it has no jobs.
+   * A node as the overview shows it, {@code jobs} being those it holds now. Its busy count is their
+   * number, from the same read: the count its last heartbeat wrote lags it by up to a heartbeat (a
+   * quarter of the lease), and showed "busy 0" beside two running jobs for seconds. A dead node
+   * runs nothing: its busy count is 0 (its last heartbeat's count would show it full), and it has
+   * no jobs.
    */
   static Map<String, Object> node(NodeInfo n, List<String> jobs) {
     return object(
@@ -105,7 +108,7 @@ final class Documents {
         "pid", n.pid(),
         "queues", n.queues(),
         "concurrency", n.concurrency(),
-        "busy", n.alive() ? n.busy() : 0,
+        "busy", n.alive() ? jobs.size() : 0,
         "startedAt", time(n.startedAt()),
         "lastHeartbeat", time(n.lastHeartbeat()),
         "alive", n.alive(),

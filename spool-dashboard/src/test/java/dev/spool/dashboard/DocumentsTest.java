@@ -21,6 +21,16 @@ class DocumentsTest {
   }
 
   @Test
+  void aLiveNodesBusyCountIsTheJobsItHoldsNowNotWhatItsLastHeartbeatSaid() {
+    // The trial's node: its heartbeat said 0 busy, and it ran two jobs (read a moment later).
+    NodeInfo beat = new NodeInfo("n1", "host", 42, List.of("q"), 4, 0, STARTED, STARTED, true);
+
+    assertThat(Documents.node(beat, List.of("default:8", "default:9")))
+        .containsEntry("busy", 2)
+        .containsEntry("jobs", List.of("default:8", "default:9"));
+  }
+
+  @Test
   void aPreviousAttemptsTimesAreIso8601LikeEveryOtherTime() {
     Map<String, Object> stored =
         Map.of(
