@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -47,6 +48,12 @@ final class Api {
    */
   static final int MAX_ARG_FILTER_CHARS = 1_000;
 
+  /**
+   * The longest batch id a filter may give: a queue name and a token, each far shorter (a longer
+   * one matches nothing, and is refused before Redis sees it).
+   */
+  static final int MAX_BATCH_FILTER_CHARS = 1_000;
+
   /** Alternatives one filter part may list ({@code name=a,b,c}); more is not a query but a scan. */
   static final int MAX_ALTERNATIVES = 20;
 
@@ -72,6 +79,22 @@ final class Api {
    * count, and Redis is never busy for long with it.
    */
   static final Duration COUNT_BUDGET = Duration.ofMillis(20);
+
+  // The parameters each endpoint takes: any other is a 400 (Params.takes), never ignored.
+  private static final List<String> NONE = List.of();
+
+  /** A jobs query, as api/jobs and the bulk actions take it. */
+  static final List<String> FILTER_PARAMS =
+      List.of("state", "queue", "name", "arg", "batch", "timestamp", "from", "to");
+
+  /** {@code offset} is taken only to be refused with a message that says to follow {@code next}. */
+  static final List<String> JOBS_PARAMS =
+      concat(FILTER_PARAMS, "cursor", "countCursor", "count", "limit", "offset");
+
+  static final List<String> BULK_PARAMS = concat(FILTER_PARAMS, "cursor");
+  static final List<String> LOG_PARAMS = List.of("from", "limit");
+  static final List<String> DEAD_PARAMS = List.of("queue", "cursor", "limit", "offset");
+  static final List<String> DEAD_ACTION_PARAMS = List.of("queue", "cursor");
 
   private static final Pattern QUOTED = Pattern.compile("'([^']{81,})'");
 
@@ -101,86 +124,128 @@ final class Api {
     String first = path.isEmpty() ? "" : path.getFirst();
     int n = path.size();
     return switch (first) {
-      case "session" -> get(post, () -> session());
-      case "overview" -> get(post, overview::get);
-      case "live" -> get(post, () -> object("stamp", overview.stamp()));
-      case "throughput" -> get(post, this::throughput);
+      case "session" -> {
+        params.takes("api/session", NONE);
+        yield get(post, this::session);
+      }
+      case "overview" -> {
+        params.takes("api/overview", NONE);
+        yield get(post, overview::get);
+      }
+      case "live" -> {
+        params.takes("api/live", NONE);
+        yield get(post, () -> object("stamp", overview.stamp()));
+      }
+      case "throughput" -> {
+        params.takes("api/throughput", NONE);
+        yield get(post, this::throughput);
+      }
       case "queues" -> {
         if (n == 2) { // by query, for a queue named "." or ".."
+          params.takes("api/queues/" + Params.clip(path.get(1)), queueParams(path.get(1), true));
           yield postOnly(post, () -> queueAction(required(params, "queue"), path.get(1), params));
         }
         if (n == 3) {
+          params.takes(
+              "api/queues/<queue>/" + Params.clip(path.get(2)), queueParams(path.get(2), false));
           yield postOnly(post, () -> queueAction(path.get(1), path.get(2), params));
         }
         throw unknown(path);
       }
       case "nodes" -> {
         if (n == 2) { // by query: a node's name may hold any character
+          params.takes("api/nodes/" + Params.clip(path.get(1)), List.of("node"));
           yield postOnly(post, () -> nodeAction(required(params, "node"), path.get(1)));
         }
         throw unknown(path);
       }
       case "jobs" -> {
         if (n == 1) {
+          params.takes("api/jobs", JOBS_PARAMS);
           yield get(post, () -> jobs(params));
         }
         if (n == 3 && path.get(1).equals("bulk")) {
+          params.takes("api/jobs/bulk/" + Params.clip(path.get(2)), BULK_PARAMS);
           yield postOnly(post, () -> bulk(path.get(2), params));
         }
         JobId id = jobId(path.get(1));
         if (n == 2) {
+          params.takes("api/jobs/<id>", NONE);
           yield get(post, () -> job(id));
         }
         if (n == 3 && path.get(2).equals("log")) {
+          params.takes("api/jobs/<id>/log", LOG_PARAMS);
           yield get(post, () -> log(id, params));
         }
         if (n == 3) {
+          params.takes("api/jobs/<id>/" + Params.clip(path.get(2)), NONE);
           yield postOnly(post, () -> act(path.get(2), id));
         }
         throw unknown(path);
       }
       case "dead" -> {
         if (n == 1) {
+          params.takes("api/dead", DEAD_PARAMS);
           yield get(post, () -> dead(params));
         }
         if (n == 2) {
+          params.takes("api/dead/" + Params.clip(path.get(1)), DEAD_ACTION_PARAMS);
           yield postOnly(post, () -> deadAction(path.get(1), params));
         }
         throw unknown(path);
       }
       case "recurring" -> {
         if (n == 1) {
+          params.takes("api/recurring", NONE);
           yield get(post, this::recurring);
         }
         // By query, for names the browser's URL parser would change as a path segment ("..").
         if (n == 2 && (path.get(1).equals("cancel") || path.get(1).equals("trigger"))) {
+          params.takes("api/recurring/" + path.get(1), List.of("name"));
           String name = required(params, "name");
           yield postOnly(
               post,
               () -> path.get(1).equals("cancel") ? cancelRecurring(name) : triggerRecurring(name));
         }
-        if (n == 3 && path.get(2).equals("cancel")) {
-          yield postOnly(post, () -> cancelRecurring(path.get(1)));
-        }
-        if (n == 3 && path.get(2).equals("trigger")) {
-          yield postOnly(post, () -> triggerRecurring(path.get(1)));
+        if (n == 3 && (path.get(2).equals("cancel") || path.get(2).equals("trigger"))) {
+          params.takes("api/recurring/<name>/" + path.get(2), NONE);
+          yield postOnly(
+              post,
+              () ->
+                  path.get(2).equals("cancel")
+                      ? cancelRecurring(path.get(1))
+                      : triggerRecurring(path.get(1)));
         }
         throw unknown(path);
       }
       case "batches" -> {
         if (n == 2) {
+          params.takes("api/batches/<id>", NONE);
           yield get(post, () -> batch(path.get(1)));
         }
         throw unknown(path);
       }
       case "distributed" -> {
         if (n == 2) {
+          params.takes("api/distributed/<token>", NONE);
           yield get(post, () -> distributed(path.get(1)));
         }
         throw unknown(path);
       }
       default -> throw unknown(path);
     };
+  }
+
+  /** What a queue action takes: the queue (in its query form) and, for a drain, scheduled. */
+  private static List<String> queueParams(String action, boolean byQuery) {
+    List<String> known = new ArrayList<>();
+    if (byQuery) {
+      known.add("queue");
+    }
+    if (action.equals("drain")) {
+      known.add("scheduled");
+    }
+    return known;
   }
 
   private static Object get(boolean post, Supplier<Object> reader) {
@@ -203,6 +268,12 @@ final class Api {
       throw ApiException.badRequest("the " + name + " parameter is missing");
     }
     return v;
+  }
+
+  private static List<String> concat(List<String> first, String... more) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return List.copyOf(all);
   }
 
   private static ApiException unknown(List<String> path) {
@@ -346,6 +417,7 @@ final class Api {
         queue,
         alternatives(params, "name", MAX_NAME_FILTER_CHARS),
         alternatives(params, "arg", MAX_ARG_FILTER_CHARS),
+        alternatives(params, "batch", MAX_BATCH_FILTER_CHARS),
         timestamp,
         from,
         to);
@@ -439,8 +511,70 @@ final class Api {
       throw ApiException.conflict(
           "cannot " + action + " job " + id + ": it is " + before.state().stored() + why(action));
     }
-    String state = data.job(id).map(s -> s.state().stored()).orElse("deleted");
-    return object("id", id.toString(), "action", action, "done", true, "state", state);
+    Optional<JobStatus> after = data.job(id);
+    String state = after.map(s -> s.state().stored()).orElse("deleted");
+    if (action.equals("kill") && after.isPresent()) {
+      return killAnswer(id, after.get());
+    }
+    return object(
+        "id",
+        id.toString(),
+        "action",
+        action,
+        "done",
+        true,
+        "requested",
+        false,
+        "state",
+        state,
+        "message",
+        action.equals("delete") ? "deleted" : pastTense(action) + ": now " + state);
+  }
+
+  /**
+   * A kill is done at once only for a job nothing runs (waiting, delayed): a running job's kill is
+   * a request, which its node acts on by interrupting the handler, the job showing as killed once
+   * the handler stops. The answer says which, by the state read after the request.
+   */
+  private static Map<String, Object> killAnswer(JobId id, JobStatus after) {
+    State state = after.state();
+    boolean requested = state != State.KILLED && after.isKillRequested();
+    String node = after.raw().get(Documents.NODE_FIELD);
+    String message =
+        switch (state) {
+          case KILLED -> "killed";
+          case STARTED ->
+              "kill requested: "
+                  + (node == null ? "the node running it" : "node " + node + ", which runs it,")
+                  + " interrupts it; it shows as killed once its handler stops";
+          case UNQUEUED ->
+              "kill requested: whatever runs this job stops when it sees the request"
+                  + " (JobStatus.isKillRequested)";
+          case SUCCEEDED, FAILED -> "kill requested, but the job ended first: " + state.stored();
+          default -> "kill requested: now " + state.stored();
+        };
+    return object(
+        "id",
+        id.toString(),
+        "action",
+        "kill",
+        "done",
+        state == State.KILLED,
+        "requested",
+        requested,
+        "state",
+        state.stored(),
+        "message",
+        message);
+  }
+
+  private static String pastTense(String action) {
+    return switch (action) {
+      case "retry" -> "retried";
+      case "cancel" -> "cancelled";
+      case "run-now" -> "made ready";
+      default -> "killed";
+    };
   }
 
   private static String why(String action) {
@@ -474,15 +608,7 @@ final class Api {
     if (states.isEmpty()) {
       return bulkAnswer(action, new StatusCount(0, null), 0, 0, 0, null);
     }
-    JobFilter eligible =
-        new JobFilter(
-            List.copyOf(states),
-            filter.queue(),
-            filter.names(),
-            filter.args(),
-            filter.timestamp(),
-            filter.from(),
-            filter.to());
+    JobFilter eligible = filter.withStates(List.copyOf(states));
     StatusCount matched;
     JobPage page;
     try {

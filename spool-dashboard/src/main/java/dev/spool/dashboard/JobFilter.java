@@ -10,6 +10,7 @@ import java.util.List;
  * alternatives), like {@link dev.spool.StatusQuery}.
  *
  * @param queue one queue, or null for all
+ * @param batches batch ids ({@code queue:token}): the parts of any of them, whatever their queue
  * @param timestamp the timestamp {@code from} and {@code to} bound; null if unbounded
  */
 record JobFilter(
@@ -17,6 +18,13 @@ record JobFilter(
     String queue,
     List<String> names,
     List<String> args,
+    List<String> batches,
     Timestamp timestamp,
     Instant from,
-    Instant to) {}
+    Instant to) {
+
+  /** The same filter in these states instead. */
+  JobFilter withStates(List<State> states) {
+    return new JobFilter(states, queue, names, args, batches, timestamp, from, to);
+  }
+}

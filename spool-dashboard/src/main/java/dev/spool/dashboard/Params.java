@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** The query parameters of a request (or the fields of a JSON body), checked as they are read. */
 final class Params {
+  /** Unknown parameters one message names at most. */
+  private static final int MAX_NAMED = 5;
+
   private final Map<String, List<String>> values;
 
   Params(Map<String, List<String>> values) {
@@ -39,6 +42,27 @@ final class Params {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("malformed URL encoding: " + e.getMessage());
     }
+  }
+
+  /**
+   * These parameters, checked against what an endpoint takes: one it does not take is a 400 naming
+   * it, never ignored (a misspelt or unsupported filter such as {@code batch=} answered every job).
+   *
+   * @param endpoint the endpoint as the message names it, e.g. {@code api/jobs}
+   */
+  Params takes(String endpoint, List<String> known) {
+    List<String> unknown = values.keySet().stream().filter(n -> !known.contains(n)).toList();
+    if (unknown.isEmpty()) {
+      return this;
+    }
+    List<String> named = unknown.stream().limit(MAX_NAMED).map(n -> "'" + clip(n) + "'").toList();
+    throw ApiException.badRequest(
+        (unknown.size() == 1 ? "unknown parameter " : "unknown parameters ")
+            + String.join(", ", named)
+            + (unknown.size() > MAX_NAMED ? " and " + (unknown.size() - MAX_NAMED) + " more" : "")
+            + ": "
+            + endpoint
+            + (known.isEmpty() ? " takes none" : " takes " + String.join(", ", known)));
   }
 
   /** The value, or null if absent or blank. */

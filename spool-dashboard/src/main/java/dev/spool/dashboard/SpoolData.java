@@ -138,6 +138,9 @@ final class SpoolData implements DashboardData {
     if (!filter.args().isEmpty()) {
       q = q.jobArg(filter.args().toArray(String[]::new));
     }
+    if (!filter.batches().isEmpty()) {
+      q = q.batch(filter.batches().toArray(String[]::new));
+    }
     if (filter.timestamp() != null) {
       q = q.between(filter.timestamp(), filter.from(), filter.to());
     }

@@ -757,6 +757,96 @@ class DashboardApiIT {
   }
 
   @Test
+  void aBatchsPartsAreListedWhateverTheirQueueAPageAtATime() {
+    // The trial's batch: kept in "mail" (its callback's queue), its parts in two other queues.
+    var batch =
+        spool
+            .batch()
+            .onComplete(TestJobs.IDLE.withQueue("mail"), noArgs)
+            .add(TestJobs.IDLE.withQueue("images"), noArgs)
+            .add(TestJobs.IDLE.withQueue("images"), noArgs)
+            .add(TestJobs.IDLE, noArgs)
+            .submit();
+    JobId other = spool.enqueue(TestJobs.IDLE.withQueue("images"), noArgs); // no part
+    List<String> parts =
+        spool.statuses().all().batch(batch.id()).list().stream()
+            .map(s -> s.id().toString())
+            .toList();
+    assertThat(parts).hasSize(3);
+
+    JsonNode first = http.get("api/jobs?batch=" + batch.id() + "&limit=2").json();
+    JsonNode second =
+        http.get(
+                "api/jobs?batch="
+                    + batch.id()
+                    + "&limit=2&cursor="
+                    + java.net.URLEncoder.encode(
+                        first.get("next").asText(), java.nio.charset.StandardCharsets.UTF_8))
+            .json();
+
+    assertThat(first.get("total").asLong()).isEqualTo(3);
+    assertThat(first.get("jobs")).hasSize(2);
+    assertThat(second.get("jobs")).hasSize(1);
+    List<String> listed = new java.util.ArrayList<>();
+    first.get("jobs").forEach(j -> listed.add(j.get("id").asText()));
+    second.get("jobs").forEach(j -> listed.add(j.get("id").asText()));
+    assertThat(listed).containsExactlyElementsOf(parts).doesNotContain(other.toString());
+    assertThat(first.get("jobs").get(0).get("state").asText()).isEqualTo("queued");
+    assertThat(first.get("jobs").get(0).get("name").asText()).isEqualTo("dash-idle");
+  }
+
+  @Test
+  void anUnknownQueryParameterIsA400NamingItNeverIgnored() {
+    spool.enqueue(TestJobs.IDLE, noArgs);
+    JobId id = spool.enqueue(TestJobs.IDLE, noArgs);
+
+    assertError(
+        http.get("api/jobs?batches=mail:b1&limit=3"),
+        400,
+        "unknown parameter 'batches': api/jobs takes state, queue, name, arg, batch,");
+    assertError(http.get("api/overview?x=1&y=2"), 400, "unknown parameters 'x', 'y'");
+    assertError(http.get("api/jobs/" + id + "?full=true"), 400, "'full'");
+    assertError(http.get("api/dead?state=failed"), 400, "'state'");
+    assertError(http.act("api/queues/dash-idle/pause?scheduled=true"), 400, "'scheduled'");
+    // Refused before acting: a kill with a parameter it does not take kills nothing.
+    assertError(http.act("api/jobs/" + id + "/kill?force=true"), 400, "'force'");
+    assertThat(state(id)).isEqualTo(State.QUEUED);
+    // A name is quoted cut short, like every other value.
+    Http.Reply longName = http.get("api/jobs?" + "p".repeat(5_000) + "=1");
+    assertError(longName, 400, "unknown parameter");
+    assertThat(longName.body()).hasSizeLessThan(400);
+  }
+
+  @Test
+  void aKillOfARunningJobIsAnsweredAsARequestItsNodeCarriesOut() {
+    worker = jobs.start(spool.worker("node-a"));
+    JobId running = spool.enqueue(TestJobs.STUBBORN, noArgs);
+    JobId waiting = spool.enqueue(TestJobs.IDLE, noArgs);
+    await().atMost(WAIT).until(() -> state(running) == State.STARTED);
+
+    JsonNode requested = http.act("api/jobs/" + running + "/kill").json();
+    JsonNode killed = http.act("api/jobs/" + waiting + "/kill").json();
+
+    // The handler has not stopped yet: the job runs on, and the answer says so.
+    assertThat(requested.get("done").asBoolean()).as(requested.toString()).isFalse();
+    assertThat(requested.get("requested").asBoolean()).isTrue();
+    assertThat(requested.get("state").asText()).isEqualTo("started");
+    assertThat(requested.get("message").asText())
+        .startsWith("kill requested: node node-a, which runs it, interrupts it");
+    JsonNode page = http.get("api/jobs/" + running).json();
+    assertThat(page.get("state").asText()).isEqualTo("started");
+    assertThat(page.get("killRequested").asBoolean()).isTrue();
+    // Nothing runs a waiting job: it is killed at once.
+    assertThat(killed.get("done").asBoolean()).as(killed.toString()).isTrue();
+    assertThat(killed.get("requested").asBoolean()).isFalse();
+    assertThat(killed.get("state").asText()).isEqualTo("killed");
+    assertThat(killed.get("message").asText()).isEqualTo("killed");
+
+    jobs.release.countDown();
+    await().atMost(WAIT).until(() -> state(running) == State.KILLED);
+  }
+
+  @Test
   void badInputGetsA4xxWithAMessageNeverA500() {
     assertError(http.get("api/jobs/not-an-id"), 400, "not a job id");
     assertError(http.get("api/jobs/dash-idle:999999"), 404, "no job dash-idle:999999");

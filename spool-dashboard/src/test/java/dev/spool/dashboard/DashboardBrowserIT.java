@@ -234,6 +234,126 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void aKillOfARunningJobSaysItIsRequestedAndThePageShowsItKilledOnceItsNodeStopsIt() {
+    worker = jobs.start(spool.worker("node-1"));
+    JobId id = spool.enqueue(TestJobs.STUBBORN, noArgs);
+    await().atMost(WAIT).until(() -> state(id) == State.STARTED);
+    browser.get(dashboard.url() + "#/job/" + id);
+    await().atMost(WAIT).until(() -> shownState().equals("started"));
+
+    click("button[data-action=kill]");
+    click("button.confirm-yes");
+
+    await().atMost(WAIT).until(() -> !text("flash-message").isEmpty());
+    assertThat(text("flash-message"))
+        .isEqualTo(
+            "Kill requested: node node-1, which runs it, interrupts it; it shows as killed once"
+                + " its handler stops");
+    await().atMost(WAIT).until(() -> text("main").contains("kill requested"));
+    assertThat(shownState()).isEqualTo("started");
+
+    jobs.release.countDown();
+    await().atMost(WAIT).until(() -> shownState().equals("killed"));
+  }
+
+  @Test
+  void aBatchListsItsPartsInEveryQueueAPageAtATime() {
+    // 60 parts in three queues; the batch itself is kept in a fourth (its callback's).
+    var builder = spool.batch().onComplete(TestJobs.IDLE.withQueue("mail"), noArgs);
+    for (int i = 0; i < 60; i++) {
+      builder.add(
+          TestJobs.IDLE.withQueue(List.of("images", "default", "dash-idle").get(i % 3)), noArgs);
+    }
+    var batch = builder.submit();
+    List<String> parts =
+        spool.statuses().all().batch(batch.id()).list().stream()
+            .map(st -> st.id().toString())
+            .toList();
+
+    browser.get(dashboard.url() + "#/batches?id=" + batch.id());
+
+    await().atMost(WAIT).until(() -> text("parts-range").equals("1–50 of 60 parts"));
+    List<String> firstPage = shownParts();
+    assertThat(firstPage).containsExactlyElementsOf(parts.subList(0, 50));
+    assertThat(text("parts")).contains("queued", "dash-idle");
+    assertThat(browser.findElement(By.cssSelector("#parts a.job-link")).getAttribute("href"))
+        .endsWith(
+            "#/job/"
+                + java.net.URLEncoder.encode(
+                    parts.get(0), java.nio.charset.StandardCharsets.UTF_8));
+    click("#parts-older");
+    await().atMost(WAIT).until(() -> text("parts-range").equals("51–60 of 60 parts"));
+    assertThat(shownParts()).containsExactlyElementsOf(parts.subList(50, 60));
+
+    click("#parts-jobs");
+    await()
+        .atMost(WAIT)
+        .until(() -> browser.findElements(By.cssSelector("#jobs tr[data-id]")).size() == 50);
+    assertThat(browser.findElement(By.name("batch")).getAttribute("value")).isEqualTo(batch.id());
+    assertThat(text("jobs-range")).isEqualTo("1–50 of 60");
+    Browser.screenshot(browser, "batch");
+  }
+
+  @Test
+  void everyPageAsksTheApiOnlyForParametersItTakes() {
+    worker = jobs.start(spool.worker("node-1"));
+    JobId dead = spool.enqueue(TestJobs.FLAKY, noArgs);
+    var batch = spool.batch().add(TestJobs.IDLE, noArgs).add(TestJobs.IDLE, noArgs).submit();
+    spool.recurring("hourly", Schedule.every(Duration.ofHours(1)), TestJobs.IDLE, noArgs);
+    await().atMost(WAIT).until(() -> state(dead) == State.FAILED);
+    browser.get(dashboard.url() + "#/recurring");
+    await().atMost(WAIT).until(() -> text("main").contains("hourly"));
+    browser.executeScript(
+        "window.answered = []; const real = window.fetch;"
+            + "window.fetch = (url, options) => real(url, options).then((r) => {"
+            + " window.answered.push(r.status + ' ' + url); return r; });");
+
+    // Every page, and each filter of the jobs page set (the next pages' cursors are followed by
+    // the tests of those pages).
+    for (String page :
+        List.of(
+            "#/",
+            "#/jobs?state=queued,failed&queue=dash-idle&name=dash-idle&arg=x&batch="
+                + batch.id()
+                + "&timestamp=queued_at&from=2026-01-01T00:00:00Z&to=2099-01-01T00:00:00Z",
+            "#/job/" + dead,
+            "#/dead",
+            "#/dead?queue=dash-flaky",
+            "#/recurring",
+            "#/batches?id=" + batch.id(),
+            "#/batches?token=nosuchtoken")) {
+      browser.executeScript("location.hash = arguments[0];", page);
+      await().atMost(WAIT).until(() -> !text("main").contains("Loading"));
+      // At least one poll of each page.
+      long asked = answeredCount();
+      await().atMost(WAIT).until(() -> answeredCount() > asked + 1);
+    }
+
+    List<?> answered = (List<?>) browser.executeScript("return window.answered;");
+    assertThat(answered).isNotEmpty();
+    assertThat(answered.stream().map(String::valueOf))
+        .as("answers to the pages' requests")
+        .noneMatch(a -> a.startsWith("400 "));
+    assertThat(answered.stream().map(String::valueOf))
+        .anyMatch(a -> a.contains("api/jobs?") && a.contains("batch="))
+        .anyMatch(a -> a.contains("api/jobs/") && a.contains("/log?"))
+        .anyMatch(a -> a.contains("api/dead?"));
+  }
+
+  private long answeredCount() {
+    return ((Number) browser.executeScript("return window.answered.length;")).longValue();
+  }
+
+  private List<String> shownParts() {
+    List<?> ids =
+        (List<?>)
+            browser.executeScript(
+                "return [...document.querySelectorAll('#parts tr[data-id]')]"
+                    + ".map((r) => r.dataset.id);");
+    return ids.stream().map(String::valueOf).toList();
+  }
+
+  @Test
   void aRunningJobIsKilledFromItsPage() {
     worker = jobs.start(spool.worker("node-1"));
     JobId id = spool.enqueue(TestJobs.BLOCK, noArgs);

@@ -5,6 +5,7 @@ import dev.spool.JobType;
 import dev.spool.Retry;
 import dev.spool.Worker;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +24,13 @@ final class TestJobs {
   static final JobType<JsonNode> BLOCK =
       JobType.of("dash-block", JsonNode.class).withQueue("dash-block");
 
+  /**
+   * Runs until {@link #release} opens (or for a minute), whatever interrupts it: a handler that
+   * does not stop at once when its job is killed.
+   */
+  static final JobType<JsonNode> STUBBORN =
+      JobType.of("dash-stubborn", JsonNode.class).withQueue("dash-stubborn");
+
   /** Queued and never run: no node serves its queue. */
   static final JobType<JsonNode> IDLE =
       JobType.of("dash-idle", JsonNode.class).withQueue("dash-idle");
@@ -36,11 +44,12 @@ final class TestJobs {
 
   final AtomicBoolean failing = new AtomicBoolean(true);
   final BlockingQueue<String> toLog = new LinkedBlockingQueue<>();
+  final CountDownLatch release = new CountDownLatch(1);
 
   /** A node serving every queue but the idle one. */
   Worker start(Worker.Builder worker) {
     return worker
-        .queues("dash-echo", "dash-flaky", "dash-block", "dash-chatty")
+        .queues("dash-echo", "dash-flaky", "dash-block", "dash-chatty", "dash-stubborn")
         .concurrency(4)
         .handle(ECHO, (job, args) -> job.progress(1, 1))
         .handle(
@@ -58,6 +67,20 @@ final class TestJobs {
               // Runs until a kill request interrupts it (at most a minute).
               new java.util.concurrent.CountDownLatch(1)
                   .await(60, java.util.concurrent.TimeUnit.SECONDS);
+            })
+        .handle(
+            STUBBORN,
+            (job, args) -> {
+              long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+              while (System.nanoTime() < end) {
+                try {
+                  if (release.await(100, TimeUnit.MILLISECONDS)) {
+                    return;
+                  }
+                } catch (InterruptedException e) {
+                  // Goes on: it stops only when released.
+                }
+              }
             })
         .handle(
             CHATTY,

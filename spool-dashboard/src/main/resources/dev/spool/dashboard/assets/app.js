@@ -86,6 +86,11 @@
     }
   }
 
+  // The API's message as a sentence: "kill requested: …" → "Kill requested: …".
+  function sentence(message) {
+    return message ? message[0].toUpperCase() + message.slice(1) : "";
+  }
+
   function stateBadge(state) {
     return el("span", { class: "state state-" + state }, state);
   }
@@ -374,7 +379,7 @@
     let countedStamp; // the data stamp when the count in hand (or in progress) began
     let recount = false; // an action on this page changed the jobs
     const query = new URLSearchParams();
-    for (const k of ["state", "queue", "name", "arg", "timestamp", "from", "to"]) {
+    for (const k of ["state", "queue", "name", "arg", "batch", "timestamp", "from", "to"]) {
       for (const v of params.getAll(k)) if (v) query.append(k, v);
     }
     // A filter as the form shows it: repeated or comma-separated values, comma-separated.
@@ -393,6 +398,8 @@
       el("label", {}, "job name", el("input", { name: "name", value: shownValue("name") })),
       el("label", { title: "Matches a value of the job args a job indexed (JobStatus.jobArgs, shown on the job page as \"Job args (indexed)\"), not the text of its arguments" }, "indexed job arg",
         el("input", { name: "arg", placeholder: "a jobArgs value", value: shownValue("arg") })),
+      el("label", { title: "The parts of a batch, whatever their queue" }, "batch id",
+        el("input", { name: "batch", placeholder: "queue:token", value: shownValue("batch") })),
       el("label", {}, "time of", el("select", { name: "timestamp" },
         el("option", { value: "", selected: !params.get("timestamp") }, "recorded_at (default)"),
         STAMPS.map((s) => el("option", { value: s, selected: params.get("timestamp") === s }, s)))),
@@ -538,7 +545,7 @@
       if (!READ_ONLY) {
         const labels = { retry: "Retry", kill: "Kill", cancel: "Cancel", delete: "Delete", "run-now": "Run now" };
         for (const a of j.actions) {
-          actions.append(actionButton(labels[a], { name: a, run: () => post("jobs/" + encodeURIComponent(id) + "/" + a), done: (r) => labels[a] + ": done, now " + r.state }, () => setTimeout(refresh, 300), a !== "retry" && a !== "run-now"));
+          actions.append(actionButton(labels[a], { name: a, run: () => post("jobs/" + encodeURIComponent(id) + "/" + a), done: (r) => sentence(r.message) }, () => setTimeout(refresh, 300), a !== "retry" && a !== "run-now"));
         }
       }
       const errors = j.errors.map((e, i) =>
@@ -689,8 +696,12 @@
     return { refresh: load, onChange: true };
   };
 
+  const PARTS_PAGE = 50;
+
   pages.batches = async function (params) {
     const id = params.get("id") || "";
+    const cursor = params.get("cursor");
+    const shown = Number(params.get("shown") || 0);
     const token = params.get("token") || "";
     const out = el("div", {});
     const form = el("form", { class: "filters", onsubmit: (e) => {
@@ -706,12 +717,33 @@
     async function load() {
       try {
         if (id) {
-          const b = await api("batches/" + encodeURIComponent(id));
-          if (!changed(drawn, b)) return;
+          // The progress, and one page of its parts (any queue), newest first, by cursor as the
+          // jobs page: a batch of 100 000 parts is never read whole, nor counted (its total is).
+          const q = new URLSearchParams({ batch: id, count: "false", limit: PARTS_PAGE });
+          if (cursor) q.set("cursor", cursor);
+          const [b, parts] = await Promise.all([api("batches/" + encodeURIComponent(id)), api("jobs?" + q.toString())]);
+          if (!changed(drawn, [b, parts.jobs, parts.next])) return;
+          const rows = parts.jobs.map((j) =>
+            el("tr", { "data-id": j.id },
+              el("td", {}, jobLink(j.id)),
+              el("td", {}, stateBadge(j.state), j.killRequested ? el("span", { class: "muted" }, " kill requested") : null),
+              el("td", {}, j.name || ""),
+              el("td", { class: "error hide-narrow" }, j.lastError || ""),
+              el("td", {}, when(j.updatedAt))));
+          const { older, newest } = keysetLinks(params, parts, shown);
           out.replaceChildren(el("h2", {}, "Batch " + b.id),
             stackedBar([{ name: "succeeded", value: b.succeeded }, { name: "failed", value: b.failed }, { name: "pending", value: b.pending }], COLORS),
             el("dl", { class: "kv" }, ["total", "succeeded", "failed", "pending", "finished", "stopped"].map((k) => [el("dt", {}, k), el("dd", {}, String(b[k]))])),
-            el("p", {}, el("a", { href: "#/jobs?" + new URLSearchParams({ queue: id.split(":")[0] }).toString() }, "jobs of its queue")));
+            el("h2", {}, "Parts"),
+            parts.jobs.length === 0 ? el("p", { class: "muted", id: "parts-range" }, cursor ? "No more parts." : "No part has a status (past retention, or none enqueued).") :
+              el("div", { class: "scroll" }, el("table", { id: "parts" },
+                el("thead", {}, el("tr", {}, ["id", "state", "job", "last error", "updated"].map((h) => el("th", { class: h === "last error" ? "hide-narrow" : null }, h)))),
+                el("tbody", {}, rows))),
+            el("div", { class: "pager" },
+              cursor ? el("a", { href: "#/batches?" + newest.toString() }, "← newest") : null,
+              parts.jobs.length ? el("span", { class: "muted", id: "parts-range" }, (shown + 1) + "–" + (shown + parts.jobs.length) + " of " + b.total + " parts") : null,
+              parts.next && parts.jobs.length > 0 ? el("a", { href: "#/batches?" + older.toString(), id: "parts-older" }, "older →") : null),
+            el("p", {}, el("a", { href: "#/jobs?" + new URLSearchParams({ batch: id }).toString(), id: "parts-jobs" }, "its parts on the jobs page"), el("span", { class: "muted" }, " (filters, bulk retry, kill, delete)")));
         } else if (token) {
           const d = await api("distributed/" + encodeURIComponent(token));
           if (!changed(drawn, d)) return;
