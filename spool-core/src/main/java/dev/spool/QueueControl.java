@@ -91,4 +91,18 @@ public interface QueueControl {
 
   /** The queue's rate limit (with no key), if it has one. */
   Optional<RateLimit<Object>> rateLimit();
+
+  /**
+   * Takes the queue off the namespace's list of queues, which {@code spool stats}, the dashboard,
+   * the metrics and queries over every queue read: for a queue no longer used, or one named by
+   * mistake (a worker started with a misspelt queue lists it for good). Refused with an {@link
+   * IllegalStateException} that says why while the queue has jobs ready, scheduled, running or
+   * dead, recurring jobs, or a live node that serves it: drain it, purge its dead jobs, cancel its
+   * recurring jobs and stop or reconfigure those nodes first. Statuses of its finished jobs stay
+   * for their retention, found by queries that name the queue. A queue used again (an enqueue, a
+   * node that serves it) is listed again, by a process that used it before within 10 minutes.
+   *
+   * @return true if the queue was listed
+   */
+  boolean forget();
 }

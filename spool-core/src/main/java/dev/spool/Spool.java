@@ -249,7 +249,7 @@ public final class Spool implements JobClient, AutoCloseable {
 
   /** Pause, resume and the state of one queue (see docs/flow-control.md). */
   public QueueControl queue(String name) {
-    return new StoreQueueControl(store, settings.clock, name);
+    return new StoreQueueControl(store, settings.clock, name, monitor::nodes);
   }
 
   /**

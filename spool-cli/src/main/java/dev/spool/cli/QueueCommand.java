@@ -10,13 +10,16 @@ import picocli.CommandLine.Spec;
     name = "queue",
     mixinStandardHelpOptions = true,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Pauses, resumes, limits or drains a queue on every node, or shows its state.",
+    description =
+        "Pauses, resumes, limits or drains a queue on every node, shows its state, or forgets a"
+            + " queue no longer used.",
     subcommands = {
       QueuePauseCommand.class,
       QueueResumeCommand.class,
       QueueStatusCommand.class,
       QueueLimitCommand.class,
-      QueueDrainCommand.class
+      QueueDrainCommand.class,
+      QueueForgetCommand.class
     })
 public final class QueueCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -24,6 +27,6 @@ public final class QueueCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "choose a command: pause, resume, limit, drain or status");
+        spec.commandLine(), "choose a command: pause, resume, limit, drain, status or forget");
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code spool queue pause | resume | status | limit | drain}. */
+/** {@code spool queue pause | resume | status | limit | drain | forget}. */
 class QueueCommandsIT {
   @RegisterExtension static SpoolRedis redis = SpoolRedis.embedded();
 
@@ -53,6 +53,39 @@ class QueueCommandsIT {
     assertThat(resumed.get("changed").asBoolean()).isTrue();
     assertThat(spool.queue("mail").isPaused()).isFalse();
     assertThat(cli.run("queue", "resume", "mail").ok().out).contains("was not paused");
+  }
+
+  /**
+   * A worker started with a misspelt queue lists it for good (the stats, the dashboard and the
+   * metrics showed it with zeros ever after): it can be forgotten once no live node serves it, and
+   * never while it holds jobs.
+   */
+  @Test
+  void forgetsAQueueNoLongerUsedButNeverOneInUse() throws Exception {
+    dev.spool.Worker worker =
+        spool
+            .worker("node-1")
+            .queues("mail", "mial")
+            .handle(dev.spool.JobType.of("noop", Object.class).withQueue("mail"), (job, a) -> {})
+            .start();
+    try {
+      assertThat(spool.monitor().queues()).contains("mial");
+      Cli.Run served = cli.run("queue", "forget", "mial");
+      assertThat(served.code).isEqualTo(1);
+      assertThat(served.err).contains("served by live node(s) [node-1]");
+    } finally {
+      worker.close();
+    }
+    JsonNode forgotten = cli.run("queue", "forget", "mial", "--json").ok().json();
+    assertThat(forgotten.get("forgotten").asBoolean()).isTrue();
+    assertThat(spool.monitor().queues()).contains("mail").doesNotContain("mial");
+    assertThat(cli.run("queue", "forget", "mial").code).as("no such queue now").isEqualTo(1);
+
+    spool.enqueue(dev.spool.JobType.of("noop", Object.class).withQueue("mail"), "x");
+    Cli.Run inUse = cli.run("queue", "forget", "mail");
+    assertThat(inUse.code).isEqualTo(1);
+    assertThat(inUse.err).contains("queue 'mail' is in use: 1 ready");
+    assertThat(spool.monitor().queues()).contains("mail");
   }
 
   @Test

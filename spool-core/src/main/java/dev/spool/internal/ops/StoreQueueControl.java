@@ -1,6 +1,7 @@
 package dev.spool.internal.ops;
 
 import dev.spool.ConcurrencyLimit;
+import dev.spool.NodeInfo;
 import dev.spool.QueueControl;
 import dev.spool.QueueCounts;
 import dev.spool.QueueSettings;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * {@link QueueControl} over the job store. A sharded queue is held shard by shard: a pause or
@@ -23,11 +25,14 @@ public final class StoreQueueControl implements QueueControl {
   private final RedisJobStore store;
   private final Clock clock;
   private final String queue;
+  private final Supplier<List<NodeInfo>> nodes;
 
-  public StoreQueueControl(RedisJobStore store, Clock clock, String queue) {
+  public StoreQueueControl(
+      RedisJobStore store, Clock clock, String queue, Supplier<List<NodeInfo>> nodes) {
     this.store = store;
     this.clock = clock;
     this.queue = Queues.validate(queue);
+    this.nodes = nodes;
   }
 
   @Override
@@ -122,6 +127,48 @@ public final class StoreQueueControl implements QueueControl {
   @Override
   public Optional<RateLimit<Object>> rateLimit() {
     return settings().rateLimit();
+  }
+
+  @Override
+  public boolean forget() {
+    List<String> shards = shards();
+    List<String> serving =
+        nodes.get().stream()
+            .filter(NodeInfo::alive)
+            .filter(n -> n.queues().stream().anyMatch(q -> q.equals(queue) || shards.contains(q)))
+            .map(NodeInfo::name)
+            .toList();
+    if (!serving.isEmpty()) {
+      throw new IllegalStateException(
+          "queue '"
+              + queue
+              + "' is served by live node(s) "
+              + serving
+              + ": stop them first, or"
+              + " start them without it");
+    }
+    long ready = 0, delayed = 0, processing = 0, dead = 0, recurring = 0;
+    for (String shard : shards) {
+      QueueCounts c = store.counts(shard);
+      ready += c.ready();
+      delayed += c.delayed();
+      processing += c.processing();
+      dead += c.dead();
+      recurring += store.recurringCount(shard);
+    }
+    if (ready + delayed + processing + dead + recurring > 0) {
+      throw new IllegalStateException(
+          String.format(
+              "queue '%s' is in use: %d ready, %d scheduled, %d running, %d dead, %d recurring"
+                  + " job(s); drain it (spool queue drain %s --scheduled), purge its dead jobs"
+                  + " (spool dead purge --queue %s) and cancel its recurring jobs first",
+              queue, ready, delayed, processing, dead, recurring, queue, queue));
+    }
+    boolean listed = store.unlistQueue(queue);
+    for (String shard : shards) {
+      listed |= !shard.equals(queue) && store.unlistQueue(shard);
+    }
+    return listed;
   }
 
   private QueueSettings settings() {

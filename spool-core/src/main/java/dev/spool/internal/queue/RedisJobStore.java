@@ -74,7 +74,9 @@ public final class RedisJobStore implements JobStore {
   private final long deadMaxSize;
   private final long deadMaxAgeMs;
   private final boolean keepSucceeded;
-  private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
+
+  /** When (nanos) this process last listed each queue it used; see {@link #registerQueue}. */
+  private final Map<String, Long> listedAt = new ConcurrentHashMap<>();
 
   public RedisJobStore(
       RedisConnection redis,
@@ -865,11 +867,14 @@ public final class RedisJobStore implements JobStore {
    * takes over) must not stop enqueues and workers of queues whose own slots serve. The failure is
    * warned of once per queue and the listing tried again after {@link #RELIST_AFTER_NANOS} (not at
    * every call, each of which would wait for a master that hangs); a worker's heartbeat lists its
-   * queues too. On one server the queue's own keys are there as well: the failure is thrown.
+   * queues too. On one server the queue's own keys are there as well: the failure is thrown. Listed
+   * again after {@link #RELIST_EVERY_NANOS}: a queue forgotten ({@link #unlistQueue}) while a
+   * process still used it is listed again by that process, not left out for good.
    */
   @Override
   public void registerQueue(String queue) {
-    if (knownQueues.contains(queue)) {
+    Long listed = listedAt.get(queue);
+    if (listed != null && System.nanoTime() - listed < RELIST_EVERY_NANOS) {
       return;
     }
     Long retryAt = unlisted.get(queue);
@@ -893,7 +898,21 @@ public final class RedisJobStore implements JobStore {
       return;
     }
     unlisted.remove(queue);
-    knownQueues.add(queue);
+    listedAt.put(queue, System.nanoTime());
+  }
+
+  /** How long this process trusts that a queue it listed is still listed: 10 minutes. */
+  private static final long RELIST_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+  /** Takes a queue (a shard, or a queue of one) off the list of queues; true if it was there. */
+  public boolean unlistQueue(String queue) {
+    listedAt.remove(queue);
+    return redis.awaitOrIfWrongType(redis.async().srem(keys.queues(), queue), 0L) > 0;
+  }
+
+  /** How many recurring jobs the queue (a shard) defines; 0 if their key holds garbage. */
+  public long recurringCount(String queue) {
+    return redis.awaitOrIfWrongType(redis.async().hlen(keys.queue(queue).recurring()), 0L);
   }
 
   /** Queues whose listing failed on a Cluster, and when (nanos) to try again. */
