@@ -1,5 +1,6 @@
 package dev.spool.spring;
 
+import dev.spool.JobClient;
 import dev.spool.JobInterceptor;
 import dev.spool.JobListener;
 import dev.spool.Spool;
@@ -17,13 +18,18 @@ import org.springframework.core.env.Environment;
  * A {@link Spool} from the {@code spool.*} properties, with every {@link JobListener} and {@link
  * JobInterceptor} bean registered and every {@link SpoolBuilderCustomizer} bean applied; a worker
  * node for the {@link SpoolHandler} beans.
+ *
+ * <p>A {@link JobClient} bean of the application's own (a {@code Spool}, or a test's {@code
+ * FakeJobs} or {@code InlineJobs}) replaces the auto-configured Spool, as a {@code DataSource} of
+ * one's own replaces Spring Boot's: without a Spool bean there is no worker, health indicator or
+ * dashboard either, and nothing connects to Redis.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(SpoolProperties.class)
 public class SpoolAutoConfiguration {
 
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(JobClient.class)
   public Spool spool(
       SpoolProperties properties,
       ObjectProvider<JobListener> listeners,
@@ -53,9 +59,10 @@ public class SpoolAutoConfiguration {
     return new UnknownSpoolPropertiesWarning(environment);
   }
 
+  /** Declared after {@link #spool}: its condition sees the Spool bean, auto-configured or not. */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnBean(SpoolHandler.class)
+  @ConditionalOnBean({Spool.class, SpoolHandler.class})
   @ConditionalOnSwitch(value = "spool.worker.enabled", onIfMissing = true)
   public SpoolWorkerLifecycle spoolWorkerLifecycle(
       Spool spool,

@@ -491,7 +491,10 @@ public class SpoolProperties {
     /** Whether to serve the dashboard. */
     private boolean enabled = false;
 
-    /** Address to bind to; anything but loopback needs a token. */
+    /**
+     * Address to bind to; anything but loopback needs authentication: a token, a username and
+     * password, or a DashboardAuth bean.
+     */
     private String bind = "127.0.0.1";
 
     /** Port to serve on; 0 picks a free one. */
@@ -503,8 +506,17 @@ public class SpoolProperties {
     /** Shows everything, changes nothing. */
     private boolean readOnly = false;
 
-    /** Token a browser must give (asked for at a login page). */
+    /**
+     * Token a browser must give (asked for at a login page), or a client as "Authorization: Bearer
+     * token"; at least 8 characters.
+     */
     private String token;
+
+    /** Username of HTTP Basic authentication, with password; instead of a token. */
+    private String username;
+
+    /** Password of HTTP Basic authentication, with username. */
+    private String password;
 
     public boolean isEnabled() {
       return enabled;
@@ -527,6 +539,10 @@ public class SpoolProperties {
     }
 
     public void setPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(
+            "spool.dashboard.port must be in [0, 65535] (0 picks a free one), got " + port);
+      }
       this.port = port;
     }
 
@@ -552,6 +568,22 @@ public class SpoolProperties {
 
     public void setToken(String token) {
       this.token = token;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.spool.spring;
 
 import dev.spool.Spool;
+import dev.spool.SpoolException;
 import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.util.LinkedHashMap;
@@ -110,9 +111,10 @@ public class SpoolWorkerLifecycle
     if (worker != null) {
       return;
     }
+    String name = nodeName();
     Worker.Builder builder =
         spool
-            .worker(nodeName())
+            .worker(name)
             .concurrency(properties.getConcurrency())
             .lease(properties.getLease())
             .shutdownTimeout(properties.getShutdownTimeout())
@@ -129,8 +131,9 @@ public class SpoolWorkerLifecycle
     try {
       worker = builder.start();
     } catch (RuntimeException e) {
+      boolean defaulted = defaultName != null;
       releaseDefaultName();
-      throw e;
+      throw explained(e, name, defaulted);
     }
     keepAlive = new KeepAliveThread("spool-keep-alive-" + worker.name());
     log.info(
@@ -141,6 +144,40 @@ public class SpoolWorkerLifecycle
     listeners.forEach(l -> l.started(worker));
     Worker started = worker;
     started.whenStopped().whenComplete((summary, e) -> onStopped(started, summary, e));
+  }
+
+  /**
+   * A name that a live node holds is a configuration error, reported naming spool.worker.name.
+   * spool-core refuses it with a plain SpoolException, no type of its own: it is told from other
+   * failures by asking Redis whether a live node has the name. Any other failure goes on as it is.
+   */
+  private RuntimeException explained(RuntimeException e, String name, boolean defaulted) {
+    if (e.getClass() != SpoolException.class) {
+      return e; // a Redis error (its own type, which the failure analyzer knows) or a bug
+    }
+    try {
+      if (spool.monitor().nodes().stream().noneMatch(n -> n.alive() && n.name().equals(name))) {
+        return e;
+      }
+    } catch (RuntimeException again) {
+      e.addSuppressed(again);
+      return e;
+    }
+    String action =
+        defaulted
+            ? "Set spool.worker.name to a name of this instance's own: the default, host name and"
+                + " process id, is the same as another's (as containers of one image may have)."
+            : "Give this instance another spool.worker.name: every live worker node needs a name"
+                + " of its own (leave it unset for <host>-<pid>). Or stop the node named '"
+                + name
+                + "' first.";
+    return new SpoolStartupFailure(
+        "Spool's worker cannot start: "
+            + e.getMessage()
+            + ". A node that stopped without saying so frees its name once its lease has passed"
+            + " without a heartbeat.",
+        action,
+        e);
   }
 
   @Override

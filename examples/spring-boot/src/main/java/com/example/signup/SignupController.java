@@ -1,8 +1,8 @@
 package com.example.signup;
 
 import com.example.signup.Jobs.Welcome;
+import dev.spool.JobClient;
 import dev.spool.JobId;
-import dev.spool.Spool;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -11,19 +11,22 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 // snippet: spring-enqueue
-/** Enqueues from a request: the Spool bean is auto-configured from spool.* properties. */
+/**
+ * Enqueues from a request, through a JobClient: the Spool bean auto-configured from spool.*
+ * properties, or a FakeJobs bean of a test's own.
+ */
 @RestController
 class SignupController {
-  private final Spool spool;
+  private final JobClient jobs;
 
-  SignupController(Spool spool) {
-    this.spool = spool;
+  SignupController(JobClient jobs) {
+    this.jobs = jobs;
   }
 
   @PostMapping("/signups")
   @ResponseStatus(HttpStatus.ACCEPTED)
   Map<String, String> signUp(@RequestParam("email") String email) {
-    JobId id = spool.enqueue(Jobs.WELCOME, new Welcome(email));
+    JobId id = jobs.enqueue(Jobs.WELCOME, new Welcome(email));
     return Map.of("job", id.toString());
   }
 }
