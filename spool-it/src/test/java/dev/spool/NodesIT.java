@@ -37,7 +37,8 @@ class NodesIT {
   void aSecondLiveNodeWithTheSameNameIsRefused() {
     Worker first = f.worker("node-1").handle(NOOP, (job, a) -> {}).start();
     assertThatThrownBy(() -> f.worker("node-1").handle(NOOP, (job, a) -> {}).start())
-        .isInstanceOf(SpoolException.class)
+        .isInstanceOfSatisfying(
+            NodeNameInUseException.class, e -> assertThat(e.name()).isEqualTo("node-1"))
         .hasMessageContaining("a live worker node named 'node-1' is already running")
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
     first.close();

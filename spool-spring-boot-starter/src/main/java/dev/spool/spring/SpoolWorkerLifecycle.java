@@ -1,7 +1,7 @@
 package dev.spool.spring;
 
+import dev.spool.NodeNameInUseException;
 import dev.spool.Spool;
-import dev.spool.SpoolException;
 import dev.spool.StopSummary;
 import dev.spool.Worker;
 import java.util.LinkedHashMap;
@@ -146,22 +146,10 @@ public class SpoolWorkerLifecycle
     started.whenStopped().whenComplete((summary, e) -> onStopped(started, summary, e));
   }
 
-  /**
-   * A name that a live node holds is a configuration error, reported naming spool.worker.name.
-   * spool-core refuses it with a plain SpoolException, no type of its own: it is told from other
-   * failures by asking Redis whether a live node has the name. Any other failure goes on as it is.
-   */
+  /** A name that a live node holds is a configuration error, reported naming spool.worker.name. */
   private RuntimeException explained(RuntimeException e, String name, boolean defaulted) {
-    if (e.getClass() != SpoolException.class) {
+    if (!(e instanceof NodeNameInUseException)) {
       return e; // a Redis error (its own type, which the failure analyzer knows) or a bug
-    }
-    try {
-      if (spool.monitor().nodes().stream().noneMatch(n -> n.alive() && n.name().equals(name))) {
-        return e;
-      }
-    } catch (RuntimeException again) {
-      e.addSuppressed(again);
-      return e;
     }
     String action =
         defaulted

@@ -2,7 +2,7 @@ package dev.spool.internal.node;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.NodeInfo;
-import dev.spool.SpoolException;
+import dev.spool.NodeNameInUseException;
 import dev.spool.internal.json.Json;
 import dev.spool.internal.redis.Keys;
 import dev.spool.internal.redis.RedisConnection;
@@ -54,7 +54,7 @@ public final class NodeRegistry {
    * process of its pid (or, in this process, no live instance of its id). A holder elsewhere keeps
    * the name until its registration lapses, {@code timeoutMs} after its last heartbeat.
    *
-   * @throws SpoolException if another live node holds it
+   * @throws NodeNameInUseException if another live node holds it
    */
   public void register(String name, String instance, long timeoutMs, Registration info) {
     List<Object> r = redis.await(claim(name, instance, timeoutMs, info, "", true));
@@ -81,12 +81,7 @@ public final class NodeRegistry {
             ? holderInfo
             : "host %s, pid %d, last heartbeat %s"
                 .formatted(other.host(), other.pid(), Instant.ofEpochMilli(other.heartbeatMs()));
-    throw new SpoolException(
-        "a live worker node named '"
-            + name
-            + "' is already running ("
-            + shown
-            + "): give this one another name, or stop that one first");
+    throw new NodeNameInUseException(name, shown);
   }
 
   /**
