@@ -367,6 +367,26 @@ class CorruptKeysIT {
     }
   }
 
+  /**
+   * The directory of status buckets may not list the newest (it started afresh, or an older version
+   * wrote the bucket): the buckets after its newest are looked at too, so job 513 is not given out
+   * again while it is stored.
+   */
+  @Test
+  void aSequenceOfGarbageNeverGivesANumberOfAStoredJobInABucketTheDirectoryMisses() {
+    List<Noop> many = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      many.add(new Noop(i));
+    }
+    List<JobId> stored = f.spool.enqueueAll(FRAGILE, many); // buckets 0 and 1 (512 a bucket)
+    assertThat(f.redis().zrem(key("ix:dir"), "1")).isEqualTo(1L);
+    f.redis().set(key("seq"), "garbage");
+
+    JobId next = f.spool.enqueue(FRAGILE, new Noop(-1));
+    assertThat(next.number()).isGreaterThan(stored.getLast().number());
+    assertThat(f.redis().hget(f.jobKey(stored.get(512)), "a")).isEqualTo("{\"n\":512}");
+  }
+
   @Test
   void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
     f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out
