@@ -18,7 +18,12 @@
   JSON array of [id, result] pairs, since no status is left to read.
   A job whose write fails (a cause no check foresaw, a command the user's ACL denies) goes to the
   dead set as "corrupt job: its completion failed: <error>"; the others are completed.
-  Returns: number of jobs completed ]]
+  A job that has succeeded already at this very attempt (state 'succeeded', this node, this attempt
+  and recorded time) was recorded by an earlier call for the same outcome: a call that timed out
+  on the node while Redis still held it (frozen, or slow) and ran it later. It is counted as
+  recorded, and nothing is written again; the node's retry must not read as a lost lease. (Where
+  succeeded jobs are deleted, such a job is gone and cannot be told from a deleted one.)
+  Returns: number of jobs whose success is recorded, by this call or by such an earlier one ]]
 local prefix, node, now, expiry, keep = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
 local qp = string.sub(prefix, 1, -5)
 local done = 0
@@ -32,14 +37,21 @@ local queue = queueOf(qp)
 -- free memory for the later ones to be allowed. The jobs held are kept as parallel lists (ids in
 -- `finished`, their results, their fields): no table per job.
 local results, fieldsHeld, seen = {}, {}, {}
+local again = 0 -- successes an earlier call for the same outcome recorded
 for i = 6, #ARGV, 4 do
   local id, attempt, recorded, result = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local job = fieldsOf(prefix .. id, 's', 'w', 'n', 'u', 'suc', 't', 'jn', 'ja', 'bt', 'lc', 'rec', 'lg')
-  if job and holdsAttempt(job, job[11], node, attempt, recorded) and not seen[id] then
+  if seen[id] then
+    -- the same job twice in one call: recorded once
+  elseif job and holdsAttempt(job, job[11], node, attempt, recorded) then
     seen[id] = true
     finished[#finished + 1] = id
     results[#finished] = result
     fieldsHeld[#finished] = job
+  elseif job and job[1] == 'succeeded'
+      and holdsAttempt({'started', job[2], job[3]}, job[11], node, attempt, recorded) then
+    seen[id] = true
+    again = again + 1
   end
 end
 callEach('ZREM', KEYS[1], finished, qp)
@@ -130,4 +142,4 @@ elseif #gone > 0 then
   local ns = string.match(qp, '^(.*):{.*}:$')
   redis.call('PUBLISH', ns .. ':outcome', '[' .. table.concat(gone, ',') .. ']')
 end
-return done
+return done + again

@@ -19,17 +19,33 @@
   ('krq', made while the attempt ran) turns into a kill ends the part, reported as failed
   The error joins the status's errors. A retry archives the attempt (progress, errors, times)
   in 'pa', the previous attempts, and starts the next one afresh.
+  A call that finds this attempt's failure recorded already (by an earlier call for the same
+  outcome, which timed out on the node while Redis still held it and ran it later: the job is
+  scheduled for the next attempt, dead or killed, by this node, at this recorded time, with this
+  error) writes nothing and returns what that call did; the node's retry must not read as a lost
+  lease.
   Returns: 1 retry scheduled, 2 dead, 3 killed, 0 stale (this node no longer holds this attempt) ]]
 local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, err, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc', 'rec', 'krq', 'bt')
-if not holdsAttempt(job, job and job[10], node, attempt, ARGV[14]) then return 0 end
+local job = fieldsOf(key, 's', 'w', 'n', 'er', 'pg', 'sta', 'pa', 'da', 'lc', 'rec', 'krq', 'bt', 'e')
 -- Everything is read and checked before the first write: a corrupt history ('er', 'pa') is
 -- replaced, an error that is not JSON is kept as its text. The first write frees memory (the
 -- lease), so a node can record its outcomes even at maxmemory.
 if type(decodeJson(err)) ~= 'table' then err = cjson.encode({type = 'Error', message = err}) end
+if not holdsAttempt(job, job and job[10], node, attempt, ARGV[14]) then
+  -- Recorded already by an earlier call for this outcome? Its error, node and recorded time, at
+  -- this attempt (dead, killed) or the next (a retry scheduled); anything else is stale.
+  if not (job and job[13] == err) then return 0 end
+  local function endedBy(state, at)
+    return job[1] == state and holdsAttempt({'started', job[2], job[3]}, job[10], node, at, ARGV[14])
+  end
+  if endedBy('scheduled', tostring(tonumber(attempt) + 1)) then return 1 end
+  if endedBy('failed', attempt) then return 2 end
+  if endedBy('killed', attempt) then return 3 end
+  return 0
+end
 local allErrors = appendJson(job[4], err)
 onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[9])

@@ -13,21 +13,33 @@
   ARGV[11] type of the internal job that reports a batch part's end (a kill)
   A while-executing lock and a concurrency slot are given back, as at a retry; an until-executed
   lock is kept until the job has run. A kill requested meanwhile ends the job killed instead.
+  A call that finds this attempt postponed or killed by an earlier call for the same outcome
+  (which timed out on the node while Redis still held it and ran it later: scheduled at the next
+  attempt, or killed at this one with this node's reason, at this recorded time) writes nothing
+  and returns what that call did; the node's retry must not read as a lost lease.
   Returns: 1 postponed, 2 killed (its kill was requested), 0 stale (this node no longer holds
   this attempt) ]]
 local prefix, node, id, attempt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nowUs, nowMs, due = ARGV[6], ARGV[7], ARGV[8]
 local qp = string.sub(prefix, 1, -5)
 local key = prefix .. id
-local job = fieldsOf(key, 's', 'w', 'n', 'rec', 'lc', 'u', 'b', 'krq', 'bt', 'er')
-if not holdsAttempt(job, job and job[4], node, attempt, ARGV[5]) then return 0 end
+local job = fieldsOf(key, 's', 'w', 'n', 'rec', 'lc', 'u', 'b', 'krq', 'bt', 'er', 'e')
+local reason = cjson.encode({type = 'Killed', message = 'killed on request while node \'' ..
+  node .. '\' postponed it'})
+if not holdsAttempt(job, job and job[4], node, attempt, ARGV[5]) then
+  if not job then return 0 end
+  local function endedBy(state, at)
+    return job[1] == state and holdsAttempt({'started', job[2], job[3]}, job[4], node, at, ARGV[5])
+  end
+  if endedBy('scheduled', tostring(tonumber(attempt) + 1)) then return 1 end
+  if job[11] == reason and endedBy('killed', attempt) then return 2 end
+  return 0
+end
 onOwn(qp, 'ZREM', KEYS[1], id)
 freeSlot(qp, id, job[5])
 wakeIfLimited(qp)
 if job[8] then
   -- Its kill was requested while the handler ended: it ends killed, as a run would.
-  local reason = cjson.encode({type = 'Killed', message = 'killed on request while node \'' ..
-    node .. '\' postponed it'})
   redis.call('HSET', key, 'e', reason, 'er', appendJson(job[10], reason))
   endKilled(qp, key, id, 'started', nowUs, ARGV[10], 'WD')
   reportPartFailed(qp, job[9], ARGV[11], nowUs)

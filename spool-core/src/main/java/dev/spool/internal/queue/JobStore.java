@@ -51,7 +51,10 @@ public interface JobStore {
    */
   Released reclaim(String queue, String node, String receipt, long nowMicros, long leaseMs);
 
-  /** Records successes; completes with how many took effect. */
+  /**
+   * Records successes; completes with how many are recorded, counting those an earlier call for the
+   * same attempt recorded already (a call that timed out here while Redis ran it later).
+   */
   CompletableFuture<Long> complete(
       String queue, String node, List<Success> successes, long nowMicros);
 

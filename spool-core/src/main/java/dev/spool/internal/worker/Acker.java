@@ -280,7 +280,9 @@ final class Acker implements Runnable {
   /**
    * Says that outcomes were not recorded because their jobs were no longer this node's attempt: the
    * node stalled past the lease (another node runs the job again), or the job was deleted. Before,
-   * the run's end was dropped without a word.
+   * the run's end was dropped without a word. An outcome sent again after a call whose answer was
+   * lost (a timeout while Redis was frozen, which ran the call when it resumed) is not among them:
+   * the scripts count an outcome this same attempt recorded already as recorded.
    */
   private void logStale(List<Ack> acks, long recorded) {
     if (acks.size() == 1) {
