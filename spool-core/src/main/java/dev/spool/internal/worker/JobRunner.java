@@ -325,7 +325,8 @@ final class JobRunner {
               job, "MalformedJob", "stored options are not valid JSON: " + e.getOriginalMessage()));
     }
     Map<String, String> headers = options.headersOrEmpty();
-    if (stored.type() == null || stored.args() == null) {
+    // An empty type names no handler on any node: no retry can mend it, as a missing one.
+    if (stored.type() == null || stored.type().isEmpty() || stored.args() == null) {
       return notRun(
           job,
           event,
@@ -333,7 +334,11 @@ final class JobRunner {
           dead(
               job,
               "MalformedJob",
-              "stored job has no " + (stored.type() == null ? "type" : "arguments")));
+              stored.type() == null
+                  ? "stored job has no type"
+                  : stored.type().isEmpty()
+                      ? "stored job has an empty type"
+                      : "stored job has no arguments"));
     }
     if (stored.lockHolder() != null && !stored.lockHolder().isEmpty()) {
       JobId holder = new JobId(job.id().queue(), Long.parseLong(stored.lockHolder()));
