@@ -297,7 +297,8 @@ class DrainIT {
 
     // One counts call, then a call per slice (and one that finds the queue empty at most).
     long calls = evalCalls(r) - evalsBefore - 1;
-    assertThat(calls).isBetween((long) jobs / RedisJobStore.DRAIN_SLICE, jobs / 500L + 1);
+    assertThat(calls)
+        .isBetween((long) jobs / RedisJobStore.DRAIN_SLICE, jobs / RedisJobStore.DRAIN_SLICE + 1L);
     assertThat(f.spool.statuses().where(State.KILLED).count()).isEqualTo(jobs);
   }
 

@@ -18,8 +18,6 @@ import java.util.Map;
 
 /** {@link DeadJobs} over the job store. */
 public final class StoreDeadJobs implements DeadJobs {
-  private static final int SLICE = 1000;
-
   /**
    * Newest first, a tie by queue. The sort is stable: a queue's entries of one time of death keep
    * their dead set's order, so a page takes a prefix of each queue's entries and the cursor's
@@ -111,7 +109,8 @@ public final class StoreDeadJobs implements DeadJobs {
       // Every member given leaves the set, even one that names no job, but those whose unique
       // lock another job holds: they stay, oldest first as they were, and the next slice starts
       // after them.
-      List<String> slice = store.deadMembers(queue, kept, Math.min(SLICE, left));
+      List<String> slice =
+          store.deadMembers(queue, kept, Math.min(RedisJobStore.RETRY_DEAD_SLICE, left));
       if (slice.isEmpty()) {
         break;
       }
