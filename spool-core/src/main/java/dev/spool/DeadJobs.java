@@ -35,8 +35,11 @@ public interface DeadJobs {
   long size(String queue);
 
   /**
-   * Puts a dead job back in its queue with a fresh retry budget; false if it is not dead. A job
-   * unique until executing or executed takes its lock again.
+   * Puts a dead job back in its queue with a fresh retry budget; false if it is neither dead nor
+   * killed. A killed job (cancelled, drained, expired, or killed while it ran) is put back the same
+   * way, its status kept again until it ends, as JobRunr requeues a deleted job — but a batch part,
+   * which its batch counted as failed already. A job unique until executing or executed takes its
+   * lock again.
    *
    * @throws UniqueJobConflictException if another job holds that lock now: the job stays dead
    */

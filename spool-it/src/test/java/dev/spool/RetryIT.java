@@ -152,6 +152,36 @@ class RetryIT {
     assertThat(f.spool.statuses().findOrUnknown(finalId).attempt()).isZero();
   }
 
+  /**
+   * A job cancelled (or killed, drained, expired) by mistake runs again through DeadJobs.retry, as
+   * JobRunr requeues a deleted job; it was refused ("only dead jobs"). Its status, which was to
+   * expire with the retention of killed jobs, is kept again while it waits. A killed batch part is
+   * not: its batch counted it as failed already.
+   */
+  @Test
+  void aCancelledJobIsRetriedAndRunsButAKilledBatchPartIsNot() {
+    JobId id = f.spool.enqueue(FLAKY, new Noop(3));
+    assertThat(f.spool.cancel(id)).isTrue();
+    assertThat(f.redis().ttl(f.jobKey(id))).isPositive();
+    Batch batch = f.spool.batch().add(FLAKY, new Noop(4)).submit();
+    JobStatus part = f.spool.statuses().where(State.QUEUED).batch(batch.id()).list().getFirst();
+    assertThat(f.spool.cancel(part.id())).isTrue();
+
+    assertThat(f.spool.deadJobs().retry(id)).isTrue();
+    assertThat(f.spool.deadJobs().retry(part.id())).isFalse();
+    assertThat(f.redis().ttl(f.jobKey(id))).isEqualTo(-1L);
+    assertThat(f.spool.statuses().findOrUnknown(id).state()).isEqualTo(State.QUEUED);
+
+    f.worker("node-1").handle(FLAKY, (job, a) -> attempts.add(job.attempt())).start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> f.spool.statuses().findOrUnknown(id).state() == State.SUCCEEDED);
+    assertThat(attempts).containsExactly(1);
+    assertThat(f.spool.statuses().findOrUnknown(part.id()).state()).isEqualTo(State.KILLED);
+    assertThat(f.spool.statuses().findOrUnknown(id).previousAttempts().getFirst())
+        .containsEntry("state", "killed");
+  }
+
   @Test
   void afterTheLastAttemptTheJobIsDeadWithItsError() {
     JobId id = f.spool.enqueue(FLAKY, new Noop(7));

@@ -68,14 +68,16 @@ public final class DeadRetryCommand extends ClientCommand {
   }
 
   /**
-   * Retries one dead job and says so; fails with a clear message if there is no such job or it is
-   * not dead. Shared with {@code spool retry}.
+   * Retries one dead or killed job and says so; fails with a clear message if there is no such job,
+   * or it is neither, or a killed batch part. Shared with {@code spool retry}.
    */
   static void retryOne(Spool spool, JobId id, boolean json, PrintWriter out) {
     if (!spool.deadJobs().retry(id)) {
       JobStatus s = existing(spool, id);
       throw new CommandFailedException(
-          "job " + id + " is not dead (it is " + s.state().stored() + ")");
+          s.state() == dev.spool.State.KILLED
+              ? "job " + id + " is a killed batch part: its batch counted it as failed already"
+              : "job " + id + " is neither dead nor killed (it is " + s.state().stored() + ")");
     }
     if (json) {
       out.println(JsonOut.write(JsonOut.object("id", id.toString(), "retried", true)));

@@ -162,7 +162,7 @@ class DeadCommandsIT {
 
     assertThat(notDead.code).isEqualTo(1);
     assertThat(notDead.err.strip())
-        .isEqualTo("spool: job " + queued + " is not dead (it is queued)");
+        .isEqualTo("spool: job " + queued + " is neither dead nor killed (it is queued)");
     assertThat(unknown.code).isEqualTo(1);
     assertThat(unknown.err.strip()).isEqualTo("spool: no job 'default:999'");
   }

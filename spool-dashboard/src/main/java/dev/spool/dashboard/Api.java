@@ -579,7 +579,7 @@ final class Api {
 
   private static String why(String action) {
     return switch (action) {
-      case "retry" -> " (only dead jobs can be retried)";
+      case "retry" -> " (only dead or killed jobs can be retried, and no killed batch part)";
       case "kill" -> " (only waiting or running jobs can be killed)";
       case "cancel" -> " (only queued or delayed jobs can be cancelled)";
       case "run-now" -> " (only delayed jobs and jobs waiting for a retry can run now)";

@@ -183,7 +183,9 @@ final class Documents {
   static List<String> actions(JobStatus s) {
     List<String> actions = new ArrayList<>();
     State state = s.state();
-    if (state == State.FAILED) {
+    // A killed job runs again as a dead one does; a killed batch part does not (its batch counted
+    // it as failed already: DeadJobs.retry).
+    if (state == State.FAILED || (state == State.KILLED && !s.raw().containsKey("bt"))) {
       actions.add("retry");
     }
     if (state == State.SCHEDULED) {

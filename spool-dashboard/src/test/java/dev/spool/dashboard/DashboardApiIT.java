@@ -400,6 +400,23 @@ class DashboardApiIT {
     spool.statuses().find(id).orElseThrow().requestKill();
   }
 
+  /**
+   * A job cancelled or killed by mistake can run again, as JobRunr requeues a deleted job (its page
+   * offered only Delete; a retry was a 409 "only dead jobs can be retried").
+   */
+  @Test
+  void aCancelledJobIsOfferedARetryAndRuns() {
+    JobId id = spool.enqueue(TestJobs.FLAKY, noArgs);
+    assertThat(http.act("api/jobs/" + id + "/cancel").status()).isEqualTo(200);
+    assertThat(state(id)).isEqualTo(State.KILLED);
+    assertThat(http.get("api/jobs/" + id).json().get("actions").toString()).contains("retry");
+    jobs.failing.set(false);
+
+    assertThat(http.act("api/jobs/" + id + "/retry").status()).isEqualTo(200);
+    worker = jobs.start(spool.worker("node-a"));
+    await().atMost(WAIT).until(() -> state(id) == State.SUCCEEDED);
+  }
+
   @Test
   void aDeadJobIsRetriedAndRuns() {
     worker = jobs.start(spool.worker("node-a"));
@@ -423,7 +440,8 @@ class DashboardApiIT {
     }
     Http.Reply again = http.act("api/jobs/" + id + "/retry");
     assertThat(again.status()).isEqualTo(409);
-    assertThat(again.json().get("error").asText()).contains("only dead jobs can be retried");
+    assertThat(again.json().get("error").asText())
+        .contains("only dead or killed jobs can be retried");
   }
 
   @Test

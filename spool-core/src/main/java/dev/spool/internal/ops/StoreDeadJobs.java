@@ -89,7 +89,7 @@ public final class StoreDeadJobs implements DeadJobs {
   @Override
   public boolean retry(JobId id) {
     DeadRetry r =
-        store.retryDead(id.queue(), List.of(Long.toString(id.number())), Micros.now(clock));
+        store.retryDead(id.queue(), List.of(Long.toString(id.number())), Micros.now(clock), true);
     if (!r.held().isEmpty()) {
       throw r.held().getFirst();
     }
@@ -115,7 +115,7 @@ public final class StoreDeadJobs implements DeadJobs {
         break;
       }
       left -= slice.size();
-      DeadRetry r = store.retryDead(queue, slice, Micros.now(clock));
+      DeadRetry r = store.retryDead(queue, slice, Micros.now(clock), false);
       total += r.requeued();
       kept += r.held().size();
     }

@@ -159,9 +159,10 @@ public interface JobStore {
 
   /**
    * Requeues these members of the dead set (job numbers as stored); a member that names no job is
-   * taken off the set. A job whose unique lock another job holds stays dead.
+   * taken off the set. A job whose unique lock another job holds stays dead. With {@code
+   * killedToo}, a killed job (in no dead set) is requeued too, unless it is a batch part.
    */
-  DeadRetry retryDead(String queue, List<String> members, long nowMicros);
+  DeadRetry retryDead(String queue, List<String> members, long nowMicros, boolean killedToo);
 
   long purgeDead(String queue);
 }

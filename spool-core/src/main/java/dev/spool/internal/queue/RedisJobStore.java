@@ -1167,16 +1167,18 @@ public final class RedisJobStore implements JobStore {
   }
 
   @Override
-  public DeadRetry retryDead(String queue, List<String> members, long nowMicros) {
+  public DeadRetry retryDead(
+      String queue, List<String> members, long nowMicros, boolean killedToo) {
     if (members.isEmpty()) {
       return new DeadRetry(0, List.of());
     }
     QueueKeys q = keys.queue(queue);
-    String[] args = new String[2 + members.size()];
+    String[] args = new String[3 + members.size()];
     args[0] = q.jobPrefix();
     args[1] = Long.toString(nowMicros);
+    args[2] = killedToo ? "1" : "";
     for (int i = 0; i < members.size(); i++) {
-      args[2 + i] = members.get(i);
+      args[3 + i] = members.get(i);
     }
     String[] k = {q.dead(), q.ready(), q.prio(), q.signal()};
     List<Object> r =
