@@ -271,4 +271,68 @@ class RateLimitIT {
     assertThat(dues.stream().collect(Collectors.groupingBy(d -> d, Collectors.counting())).values())
         .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
   }
+
+  /** A node's fetch at {@code nowMs} on its own clock: the limit counts windows by it. */
+  private int fetchAt(String node, long nowMs, int max) {
+    return f.jobStore().fetchJobs("open", node, nowMs * 1000, 60_000, max).jobs().size();
+  }
+
+  /**
+   * Two nodes whose clocks differ by 10 ms at a window's start: a node behind saw the window the
+   * other started two jobs in as lying ahead with no reservation left, set the limit back a window
+   * and reserved a third start in it; the first node then started a fourth at once (4 against 2). A
+   * start now is counted as such ('sw'), and the limit never goes back past it.
+   */
+  @Test
+  void nodesWithClocksApartNeverPutMoreStartsInAWindowThanTheLimit() {
+    spool.queue("open").limitRate(2, Duration.ofSeconds(1));
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(spool.enqueue(OPEN, new Call("-", i)));
+    }
+    long window = System.currentTimeMillis() / 1000 + 10; // a window of the nodes' own clocks
+    long start = window * 1000;
+
+    assertThat(fetchAt("ahead", start + 5, 2)).isEqualTo(2); // two starts in the window
+    assertThat(fetchAt("behind", start - 5, 1)).isZero(); // the next window, not this one again
+    assertThat(dueOf(ids.get(2))).isEqualTo(start + 1000);
+    assertThat(fetchAt("ahead", start + 6, 1)).as("no third start in the window").isZero();
+    assertThat(dueOf(ids.get(3))).isEqualTo(start + 1000);
+  }
+
+  /**
+   * A node of an earlier version reserves windows without counting them: a limit whose latest
+   * window no counted reservation gave out is not set back, though it counts none left.
+   */
+  @Test
+  void windowsReservedUncountedAreNotGivenBack() {
+    spool.queue("open").limitRate(2, Duration.ofSeconds(1));
+    JobId id = spool.enqueue(OPEN, new Call("-", 0));
+    long window = System.currentTimeMillis() / 1000 + 10;
+    String state = f.namespace + ":{open}:rate:q";
+    f.redis()
+        .hset(
+            state,
+            Map.of("w", Long.toString(window + 5), "c", "2", "p", "1000", "g", "1", "r", "0"));
+
+    assertThat(fetchAt("n1", window * 1000, 1)).isZero();
+    assertThat(Long.parseLong(f.redis().hget(f.jobKey(id), "due"))).isEqualTo((window + 6) * 1000);
+  }
+
+  /**
+   * A count of reservations written by hand past HINCRBY's range failed the fetch after its pops:
+   * the jobs went to the dead set as corrupt. It is counted afresh instead.
+   */
+  @Test
+  void aReservationCountPastItsRangeCostsNoJob() {
+    spool.queue("open").limitRate(1, Duration.ofSeconds(1));
+    List<JobId> ids = spool.enqueueAll(OPEN, List.of(new Call("-", 0), new Call("-", 1)));
+    String state = f.namespace + ":{open}:rate:q";
+    f.redis().hset(state, Map.of("g", "1", "r", "9223372036854775807", "w", "0", "p", "1000"));
+
+    long now = System.currentTimeMillis();
+    assertThat(fetchAt("n1", now, 2)).isEqualTo(1);
+    assertThat(spool.statuses().findOrUnknown(ids.get(1)).state()).isEqualTo(State.SCHEDULED);
+    assertThat(spool.deadJobs().size("open")).isZero();
+  }
 }

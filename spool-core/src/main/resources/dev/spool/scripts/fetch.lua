@@ -238,7 +238,7 @@ local function rateState(spec, field)
   n, per = tonumber(n), tonumber(per)
   local key = qp .. 'rate:' .. name
   typed(key, 'hash')
-  local st = redis.call('HMGET', key, 'w', 'c', 'p', 'g', 'r')
+  local st = redis.call('HMGET', key, 'w', 'c', 'p', 'g', 'r', 'rw', 'sw')
   local w, c, width = int(st[1]) or -1, int(st[2]) or 0, int(st[3])
   if w >= 0 and width and width > 0 and width ~= per then
     w, c = math.floor(w * width / per), math.min(c, n)
@@ -248,15 +248,24 @@ local function rateState(spec, field)
   if w * per > 1e15 then w, c = -1, 0 end
   local current = math.floor(nowMs / per)
   local generation, pending, fresh = st[4], int(st[5]), false
-  -- A state without a count of reservations (new, or written before they were counted) starts one
-  -- once no window ahead is given out: the jobs that hold windows ahead would not be counted.
-  if not (generation and pending and pending >= 0) and w <= current then
-    generation, pending, fresh = string.format('%.0f', nowMs), 0, true
+  -- A state without a count of reservations (new, written before they were counted, or a count
+  -- written by hand that HINCRBY could take past its range) starts one once no window ahead is
+  -- given out: the jobs that hold windows ahead would not be counted.
+  if not (generation and pending and pending >= 0 and pending < 1e15) then
+    generation, pending = nil, nil
+    if w <= current then generation, pending, fresh = string.format('%.0f', nowMs), 0, true end
   end
-  -- No reservation left ahead (all given back: a burst cancelled or drained), yet windows ahead
-  -- given out: they hold no job now. Windows are given out in order, each once those before it
-  -- were full, so the current one is taken as full and the next job gets the next window.
-  if pending == 0 and generation and w > current then w, c = current, n end
+  -- No reservation left (all given back: a burst cancelled or drained), yet windows ahead given
+  -- out: they hold no job now, when the latest was given out by a counted reservation ('rw', its
+  -- window; -1 when a start now took it; a node of an earlier version reserves uncounted and
+  -- writes none). Windows are given out in order, each once those before it were full, so the
+  -- current one is taken as full and the next job gets the next window — or the newest window a
+  -- job started in ('sw', a start now or a reservation's), if later: on a node whose clock is
+  -- behind, it lies ahead too.
+  if pending == 0 and w > current and width == per and int(st[6]) == w then
+    local floor = math.max(current, int(st[7]) or -1)
+    if w > floor then w, c = floor, n end
+  end
   return {key = key, n = n, per = per, w = w, c = c, generation = generation, fresh = fresh, field = field}
 end
 -- The earliest time a limit lets one more job start: now, or the start of its first window
@@ -267,18 +276,24 @@ local function earliest(r)
   if r.c < r.n then return math.max(nowMs, r.w * r.per) end
   return (r.w + 1) * r.per
 end
--- Counts a start at time t (not before `earliest`) in its window.
--- A start at a later time is a reservation, counted in 'r' under the state's generation.
+-- Counts a start at time t (not before `earliest`) in its window. A start at a later time is a
+-- reservation, counted in 'r' under the state's generation, its window kept as 'rw' (-1 after a
+-- start now: see rateState).
 local function take(r, t)
   local w = math.floor(t / r.per)
   if w == r.w then r.c = r.c + 1 else r.w, r.c = w, 1 end
+  local counted = t > nowMs and r.generation
+  local window = string.format('%.0f', r.w)
+  local fields = {'w', window, 'c', r.c, 'p', r.per, 'rw', counted and window or -1}
+  if t <= nowMs then fields[#fields + 1] = 'sw'; fields[#fields + 1] = window end
   if r.fresh then
-    redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per, 'g', r.generation, 'r', 0)
+    fields[#fields + 1] = 'g'; fields[#fields + 1] = r.generation
+    fields[#fields + 1] = 'r'; fields[#fields + 1] = 0
     r.fresh = false
-  else
-    redis.call('HSET', r.key, 'w', string.format('%.0f', r.w), 'c', r.c, 'p', r.per)
   end
-  if t > nowMs and r.generation then redis.call('HINCRBY', r.key, 'r', 1) end
+  redis.call('HSET', r.key, unpack(fields))
+  -- pcall: a count out of range was set aside above (rateState); nothing here may fail after pops.
+  if counted then redis.pcall('HINCRBY', r.key, 'r', 1) end
   -- Gone once its window is past. As text: Lua writes a number of 17 digits or more in exponent
   -- form, which PEXPIRE refuses (an error here, after the pops, would lose the call's jobs).
   redis.call('PEXPIRE', r.key, string.format('%.0f', (r.w + 2) * r.per - nowMs))

@@ -625,12 +625,17 @@ local function settleReservation(qp, key, givenBack)
   local function settle(limitKey, generation)
     if not generation then return end
     -- pcall: a limit key of another type (garbage, reset by the next fetch) counts nothing.
-    local st = redis.pcall('HMGET', limitKey, 'g', 'r', 'w', 'c', 'p')
+    local st = redis.pcall('HMGET', limitKey, 'g', 'r', 'w', 'c', 'p', 'sw')
     if type(st) ~= 'table' or st.err or st[1] ~= generation then return end
-    if (int(st[2]) or 0) > 0 then redis.call('HINCRBY', limitKey, 'r', -1) end
+    -- pcall: a count written by hand past HINCRBY's range stays as it is (callers ran pops).
+    if (int(st[2]) or 0) > 0 then redis.pcall('HINCRBY', limitKey, 'r', -1) end
     local w, c, width = int(st[3]), int(st[4]), int(st[5])
-    if givenBack and due and width and width > 0 and w == math.floor(due / width) and c and c > 0 then
-      redis.call('HINCRBY', limitKey, 'c', -1)
+    local window = due and width and width > 0 and math.floor(due / width)
+    if givenBack and window and w == window and c and c > 0 then
+      redis.pcall('HINCRBY', limitKey, 'c', -1)
+    elseif not givenBack and window and window > (int(st[6]) or -1) then
+      -- It starts in its window: no state goes back past it ('sw', see fetch's rateState).
+      redis.pcall('HSET', limitKey, 'sw', string.format('%.0f', window))
     end
   end
   settle(qp .. 'rate:q', f[2])
