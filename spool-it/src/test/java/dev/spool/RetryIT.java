@@ -182,6 +182,27 @@ class RetryIT {
         .containsEntry("state", "killed");
   }
 
+  /**
+   * A policy named for one job is followed even when it is Retry.DEFAULT: it was stored as none,
+   * and the worker then applied the type's Retry.none() (one run, dead at once).
+   */
+  @Test
+  void aJobsOwnDefaultPolicyIsFollowedOverItsTypes() {
+    JobType<Noop> once = JobType.of("once", Noop.class).withQueue("work").withRetry(Retry.none());
+    JobId id =
+        f.spool.enqueue(once, new Noop(1), JobOptions.builder().retry(Retry.DEFAULT).build());
+    f.worker("node-1")
+        .handle(
+            once,
+            (job, a) -> {
+              attempts.add(job.attempt());
+              throw new IllegalStateException("always");
+            })
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() >= 2);
+    assertThat(f.spool.statuses().findOrUnknown(id).state()).isNotEqualTo(State.FAILED);
+  }
+
   @Test
   void afterTheLastAttemptTheJobIsDeadWithItsError() {
     JobId id = f.spool.enqueue(FLAKY, new Noop(7));

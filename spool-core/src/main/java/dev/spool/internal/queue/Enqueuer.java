@@ -96,17 +96,25 @@ public final class Enqueuer {
     this.defaultRetry = Objects.requireNonNull(retry, "retry");
   }
 
-  /** The policy a job runs with: its options', else its type's, else the default. */
   /**
    * The options a job of this type is stored with when it is made without options of its own (a
-   * batch's callbacks, made in Redis): its retry policy (or the default) and timeout.
+   * batch's callbacks, made in Redis): its retry policy (see {@link #retryOf}) and timeout.
    */
   public String storedOptions(JobType<?> type) {
     return StoredOptions.of(retryOf(type, JobOptions.NONE), type.timeout().orElse(null)).toJson();
   }
 
+  /**
+   * The policy stored with a job: its options', else its type's, else this enqueuer's default if
+   * one was set; null when none was named, and the node that runs the job applies its own (its
+   * type's as registered there, else its Spool's default). A policy named, even {@link
+   * Retry#DEFAULT}, is stored and followed by every node.
+   */
   private Retry retryOf(JobType<?> type, JobOptions options) {
-    return options.retry().orElseGet(() -> type.declaredRetry().orElse(defaultRetry));
+    return options
+        .retry()
+        .or(type::declaredRetry)
+        .orElse(defaultRetry.equals(Retry.DEFAULT) ? null : defaultRetry);
   }
 
   /** Sets the listeners and interceptors; called once, before the enqueuer is shared. */

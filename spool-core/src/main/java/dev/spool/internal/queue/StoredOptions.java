@@ -20,8 +20,8 @@ import java.util.Optional;
  * The per-job settings stored with a job (hash field {@code o}) when they differ from the defaults,
  * so that whichever node runs the job applies the policy its enqueuer chose.
  *
- * @param retry null for {@link Retry#DEFAULT}: the node that runs the job then applies its type's
- *     policy or its own default (JobRunner)
+ * @param retry null when none was named: the node that runs the job then applies its type's policy
+ *     or its own default (JobRunner)
  * @param timeoutMs null for no timeout
  * @param headers what {@link dev.spool.JobInterceptor}s stored at enqueue (a trace context); null
  *     for none
@@ -39,7 +39,7 @@ public record StoredOptions(
 
   public static StoredOptions of(Retry retry, Duration timeout, Map<String, String> headers) {
     return new StoredOptions(
-        retry == null || retry.equals(Retry.DEFAULT) ? null : StoredRetry.of(retry),
+        retry == null ? null : StoredRetry.of(retry),
         timeout == null ? null : timeout.toMillis(),
         headers.isEmpty() ? null : Map.copyOf(headers));
   }
@@ -49,7 +49,7 @@ public record StoredOptions(
     return retry == null && timeoutMs == null && headers == null ? "" : Json.write(this);
   }
 
-  /** The policy stored with the job; empty when it was enqueued under {@link Retry#DEFAULT}. */
+  /** The policy stored with the job; empty when its enqueuer named none. */
   public Optional<Retry> storedRetry() {
     return Optional.ofNullable(retry).map(StoredRetry::toRetry);
   }
