@@ -387,6 +387,25 @@ class CorruptKeysIT {
     assertThat(f.redis().hget(f.jobKey(stored.get(512)), "a")).isEqualTo("{\"n\":512}");
   }
 
+  /**
+   * A fetch that buries an orphan (a ready id whose job is gone) raises the sequence past it: with
+   * a sequence of garbage read as 0, it set it to that low number, and the next enqueue merged into
+   * stored job 6.
+   */
+  @Test
+  void anOrphanBuriedBesideASequenceOfGarbageNeverLowersTheNumbering() {
+    List<JobId> stored = f.spool.enqueueAll(FRAGILE, Fixtures.noops(20));
+    f.redis().del(f.jobKey(stored.get(4)));
+    f.redis().lpush(key("ready"), "5");
+    f.redis().set(key("seq"), "garbage");
+
+    f.jobStore().fetchJobs("work", "n1", Micros.now(java.time.Clock.systemUTC()), 60_000, 1);
+    JobId next = f.spool.enqueue(FRAGILE, new Noop(-1));
+
+    assertThat(next.number()).isGreaterThan(20);
+    assertThat(f.redis().hget(f.jobKey(stored.get(5)), "a")).isEqualTo("{\"n\":5}");
+  }
+
   @Test
   void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
     f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out

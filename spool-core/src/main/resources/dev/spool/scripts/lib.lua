@@ -1060,7 +1060,9 @@ local function buryOrphan(qp, id, nowUs, where)
     local aside = setAside(qp, key, id)
     what = 'its key held a ' .. kind .. ', not a job hash (set aside for 7 days as ' .. aside .. ')'
   end
-  -- A sequence of garbage is left as it is: the next call that numbers a job mends it.
+  -- A sequence of garbage is mended first: read as 0, it would be set to this number, a low one
+  -- that later numbers of stored jobs would follow.
+  seqRefusal(qp)
   local seq = redis.pcall('GET', qp .. 'seq')
   if type(seq) ~= 'table' and tonumber(id) > (tonumber(seq) or 0) then
     redis.call('SET', qp .. 'seq', id)
