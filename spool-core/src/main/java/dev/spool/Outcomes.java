@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +46,10 @@ final class Outcomes implements AutoCloseable {
   private final Map<JobId, List<CompletableFuture<JobOutcome>>> waiting = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicLong recheckCursor = new AtomicLong();
+
+  /** Pending jobs one recheck round found gone; the next round that finds them gone fails them. */
+  private final Set<JobId> goneOnce = ConcurrentHashMap.newKeySet();
+
   private ScheduledExecutorService timer; // guarded by this
   private AutoCloseable subscription; // guarded by this
 
@@ -166,7 +171,13 @@ final class Outcomes implements AutoCloseable {
     }
     try {
       for (JobStatus status : statuses.findAllOrUnknown(ids)) {
-        // A status gone while we waited (deleted, or expired) will never end: say so.
+        // A status gone while we waited (deleted, or expired) will never end: say so — at the
+        // second round that finds it gone. A job deleted as it succeeded (keepSucceeded(false)) is
+        // announced by a message that may still be on its way: hundreds of large results ending
+        // at once took longer than a round, and their futures failed with "no job".
+        if (status.state() == State.UNKNOWN && goneOnce.add(status.id())) {
+          continue;
+        }
         settle(status, true);
       }
     } catch (RuntimeException e) {
@@ -184,6 +195,7 @@ final class Outcomes implements AutoCloseable {
   }
 
   private void finish(JobId id, JobOutcome outcome, Throwable error) {
+    goneOnce.remove(id);
     List<CompletableFuture<JobOutcome>> futures = waiting.remove(id);
     if (futures == null) {
       return;
