@@ -539,11 +539,11 @@ public final class Spool implements JobClient, AutoCloseable {
 
     /**
      * The retry policy of jobs whose {@link JobOptions} and {@link JobType} name none, as
-     * job_reactor's global retrying strategy. Applied when a job is enqueued (a policy other than
-     * {@link Retry#DEFAULT} is stored with the job, and the node that runs it follows it), and by
-     * this Spool's workers to jobs stored with none (enqueued under the default, by the CLI or by
-     * another language) whose type they register without a policy of its own, as Sidekiq's
-     * server-side {@code max_retries}. Defaults to {@link Retry#DEFAULT}.
+     * job_reactor's global retrying strategy. Applied when a job is enqueued (set, it is stored
+     * with the job, and the node that runs it follows it), and by this Spool's workers to jobs
+     * stored with none (their enqueuer named none, or the CLI or another language enqueued them)
+     * whose type they register without a policy of its own, as Sidekiq's server-side {@code
+     * max_retries}. Defaults to {@link Retry#DEFAULT}.
      */
     public Builder defaultRetry(Retry retry) {
       this.defaultRetry = Objects.requireNonNull(retry, "retry");
