@@ -406,6 +406,21 @@ class CorruptKeysIT {
     assertThat(f.redis().hget(f.jobKey(stored.get(5)), "a")).isEqualTo("{\"n\":5}");
   }
 
+  /**
+   * The directory of status buckets itself garbage: the newest bucket ever listed is kept apart
+   * from it, so job 10240 is not given out again (numbering started at 1 again).
+   */
+  @Test
+  void aSequenceOfGarbageBesideADirectoryOfGarbageNeverGivesAStoredNumber() {
+    f.redis().set(key("seq"), "10239");
+    JobId stored = f.spool.enqueue(FRAGILE, new Noop(1)); // 10240: bucket 20
+    f.redis().del(key("ix:dir"));
+    f.redis().sadd(key("ix:dir"), "garbage");
+    f.redis().set(key("seq"), "garbage");
+
+    assertThat(f.spool.enqueue(FRAGILE, new Noop(2)).number()).isGreaterThan(stored.number());
+  }
+
   @Test
   void aSequenceAtItsEndRefusesNewJobsAndStatusesAndStaysThere() {
     f.redis().set(key("seq"), "99999999999999"); // the last 14-digit number is given out

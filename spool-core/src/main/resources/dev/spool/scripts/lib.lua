@@ -330,6 +330,10 @@ end
 -- it leaves the directory now.
 local function listBucket(qp, b)
   enlist(qp, {b})
+  -- The newest bucket ever listed, never lowered (tidy takes buckets off the directory): what a
+  -- sequence of garbage is mended from (seqRefusal), when the directory itself is not whole.
+  local top = redis.pcall('GET', qp .. 'ix:dir:top')
+  if not int(top) or b > int(top) then redis.call('SET', qp .. 'ix:dir:top', b) end
   local memo = listedMemo[qp]
   if not memo then memo = {}; listedMemo[qp] = memo end
   memo[b] = true
@@ -786,10 +790,11 @@ end
 -- Mends the queue's job sequence if it holds garbage (written behind Spool's back: a key of
 -- another type, or no number INCR counts on, "007" or 19 digits): it is set aside as
 -- <qp>corrupt:seq and numbering goes on after the newest bucket that holds statuses, so that no
--- number of a job still stored is given again. That bucket is the status directory's newest (one
--- ZREVRANGE), or a later one not listed yet (a directory that started afresh, buckets an older
--- version wrote): the buckets after it are looked at until SEQ_GAP in a row hold none, at most
--- SEQ_LOOK of them (one EXISTS of seven keys each, once per repair). Then returns why no job can
+-- number of a job still stored is given again. That bucket is the newer of the status directory's
+-- newest (one ZREVRANGE) and the newest ever listed (ix:dir:top, kept when the directory starts
+-- afresh), or a later one not listed (buckets an older version wrote): the buckets after it are
+-- looked at until SEQ_GAP in a row hold none, at most SEQ_LOOK of them (one EXISTS of seven keys
+-- each, once per repair). Then returns why no job can
 -- be numbered — fewer than `room` numbers left (14 digits at most, jobNumber) — or nil. Called
 -- before their first write by scripts that create jobs.
 local SEQ_GAP, SEQ_LOOK = 16, 1024
@@ -798,7 +803,8 @@ local function seqRefusal(qp, room)
   if type(seq) == 'table' or (seq and not ((seq == '0' or string.match(seq, '^[1-9]%d*$')) and #seq <= 18)) then
     local aside = setAside(qp, qp .. 'seq', 'seq')
     local newest = redis.pcall('ZREVRANGE', qp .. 'ix:dir', 0, 0)
-    local bucket = type(newest) == 'table' and not newest.err and int(newest[1]) or -1
+    local bucket = math.max(type(newest) == 'table' and not newest.err and int(newest[1]) or -1,
+      int(redis.pcall('GET', qp .. 'ix:dir:top')) or -1)
     local b, empty = bucket + 1, 0
     while empty < SEQ_GAP and b <= bucket + SEQ_LOOK do
       if redis.call('EXISTS', unpack(stateKeysOf(qp, b))) > 0 then bucket, empty = b, 0 else empty = empty + 1 end
