@@ -52,6 +52,7 @@ public enum Script {
   RECUR_CANCEL("recur-cancel"),
   RECUR_FIRE("recur-fire"),
   RECUR_SKIP("recur-skip"),
+  RECUR_DUE("recur-due"),
   NODE_REGISTER("node-register"),
   NODE_LEAVE("node-leave"),
   NODE_FORGET("node-forget"),

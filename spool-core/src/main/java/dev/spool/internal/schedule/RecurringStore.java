@@ -319,8 +319,9 @@ public final class RecurringStore {
    * behind Spool's back: set aside for a week as {@code {q}:corrupt:recurring:due}; every pass
    * failed on it before) or was deleted by hand. recur-set and recur-cancel write a definition and
    * its entry together, so a definition without one is always damage. Checked once per {@link
-   * #DUE_CHECK_MS} a queue and node: HLEN against ZCARD, both O(1); the names are read only when
-   * they differ (one per recurring job declared, tens).
+   * #DUE_CHECK_MS} a queue and node: HLEN against ZCARD, both O(1), in one step with the setting
+   * aside (recur-due.lua); the names are read only when they differ (one per recurring job
+   * declared, tens).
    */
   private void restoreDueEntries(QueueKeys q, String queue, long nowMs) {
     Long checked = dueCheckedAtMs.get(queue);
@@ -328,20 +329,21 @@ public final class RecurringStore {
       return;
     }
     dueCheckedAtMs.put(queue, nowMs);
-    long due = redis.awaitOrIfWrongType(redis.async().zcard(q.recurringDue()), -1L);
-    if (due < 0) {
-      String aside = q.corrupt("recurring:due");
-      redis.await(redis.async().rename(q.recurringDue(), aside));
-      redis.await(redis.async().expire(aside, 604_800));
+    List<Long> counts =
+        redis.await(
+            redis.<List<Long>>eval(
+                Script.RECUR_DUE,
+                ScriptOutputType.MULTI,
+                new String[] {q.recurring(), q.recurringDue()},
+                q.prefix()));
+    if (counts.get(0) == 1) {
       log.warn(
           "queue {}: the due times of its recurring jobs held another type (garbage), set aside"
               + " for 7 days as {}; each recurring job gets its next run again",
           queue,
-          aside);
-      due = 0;
+          q.corrupt("recurring:due"));
     }
-    long defined = redis.awaitOrIfWrongType(redis.async().hlen(q.recurring()), 0L);
-    if (defined <= due) {
+    if (counts.get(1) <= counts.get(2)) {
       return;
     }
     Map<String, String> definitions =
