@@ -549,9 +549,14 @@ class StatusesIT {
             .atMost(Duration.ofSeconds(15))
             .until(() -> shortLived.statuses().all().count() == 0);
         assertThat(f.redis().keys(f.namespace + ":{work}:job:*")).isEmpty();
-        // Left: where the bucket directory is trusted from, and when it was last swept.
+        // Left: where the bucket directory is trusted from, when it was last swept, and the
+        // newest bucket it ever listed (what a sequence of garbage is mended from).
         assertThat(f.redis().keys(f.namespace + ":{work}:ix:*"))
-            .allMatch(k -> k.endsWith(":ix:dir:low") || k.endsWith(":ix:dir:swept"));
+            .allMatch(
+                k ->
+                    k.endsWith(":ix:dir:low")
+                        || k.endsWith(":ix:dir:swept")
+                        || k.endsWith(":ix:dir:top"));
       }
     }
   }
